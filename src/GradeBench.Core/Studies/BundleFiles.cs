@@ -1,0 +1,148 @@
+using System.IO.Compression;
+
+namespace GradeBench.Core.Studies;
+
+/// <summary>Reads the files of a bundle from a folder or a .zip, refusing anything that could escape the
+/// bundle (symbolic links, absolute or <c>..</c> paths) and any file over the size limit.</summary>
+public static class BundleFiles
+{
+    public const long DefaultMaxFileBytes = 10 * 1024 * 1024;
+    public static readonly IReadOnlyList<string> RequiredFiles = ["study.json", "cases.jsonl", "responses.jsonl"];
+    public static readonly IReadOnlyList<string> OptionalFiles = ["ratings.csv"];
+    static IEnumerable<string> KnownFiles => RequiredFiles.Concat(OptionalFiles);
+
+    public static Dictionary<string, byte[]> Read(string path, long maxFileBytes, List<BundleError> errors)
+    {
+        if (Directory.Exists(path)) return ReadFolder(path, maxFileBytes, errors);
+        if (File.Exists(path) && LooksLikeZip(path)) return ReadZip(path, maxFileBytes, errors);
+        errors.Add(new BundleError(Path.GetFileName(path), 0, "bundle", "not a bundle folder or .zip file"));
+        return [];
+    }
+
+    static bool LooksLikeZip(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 'P' && magic[1] == 'K';
+    }
+
+    static Dictionary<string, byte[]> ReadFolder(string folder, long maxFileBytes, List<BundleError> errors)
+    {
+        var files = new Dictionary<string, byte[]>();
+        var root = Path.GetFullPath(folder);
+        foreach (var name in KnownFiles)
+        {
+            var info = new FileInfo(Path.Combine(root, name));
+            if (!info.Exists && info.LinkTarget is null)
+            {
+                if (RequiredFiles.Contains(name)) errors.Add(new BundleError(name, 0, "file", "required file is missing"));
+                continue;
+            }
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null || !IsInside(root, target.FullName))
+                {
+                    errors.Add(new BundleError(name, 0, "file", "path escapes the bundle folder (symbolic link)"));
+                    continue;
+                }
+                info = new FileInfo(target.FullName);
+            }
+            if (info.Length > maxFileBytes)
+            {
+                errors.Add(TooLarge(name, info.Length, maxFileBytes));
+                continue;
+            }
+            files[name] = File.ReadAllBytes(info.FullName);
+        }
+        return files;
+    }
+
+    static bool IsInside(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path);
+        return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar) && !Path.IsPathRooted(relative);
+    }
+
+    static Dictionary<string, byte[]> ReadZip(string zipPath, long maxFileBytes, List<BundleError> errors)
+    {
+        var files = new Dictionary<string, byte[]>();
+        var zipName = Path.GetFileName(zipPath);
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(zipPath);
+        }
+        catch (InvalidDataException e)
+        {
+            errors.Add(new BundleError(zipName, 0, "zip", $"cannot open zip archive: {e.Message}"));
+            return files;
+        }
+        using (archive)
+        {
+            var safe = new Dictionary<string, ZipArchiveEntry>();
+            foreach (var entry in archive.Entries)
+            {
+                var why = UnsafeEntryReason(entry);
+                if (why is not null) errors.Add(new BundleError(zipName, 0, entry.FullName, why));
+                else if (!entry.FullName.EndsWith('/')) safe[entry.FullName] = entry;
+            }
+            var prefix = BundleRootPrefix(safe.Keys);
+            foreach (var name in KnownFiles)
+            {
+                if (!safe.TryGetValue(prefix + name, out var entry))
+                {
+                    var listedButUnsafe = archive.Entries.Any(e => e.FullName == prefix + name);
+                    if (RequiredFiles.Contains(name) && !listedButUnsafe)
+                        errors.Add(new BundleError(name, 0, "file", "required file is missing from the zip"));
+                    continue;
+                }
+                if (entry.Length > maxFileBytes)
+                {
+                    errors.Add(TooLarge(name, entry.Length, maxFileBytes));
+                    continue;
+                }
+                // The header's length can lie (zip bombs): read at most one byte past the limit.
+                using var stream = entry.Open();
+                var buffer = new MemoryStream();
+                var chunk = new byte[81920];
+                int read;
+                while ((read = stream.Read(chunk)) > 0 && buffer.Length <= maxFileBytes) buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxFileBytes)
+                {
+                    errors.Add(new BundleError(name, 0, "file", $"file is over the size limit of {maxFileBytes} bytes"));
+                    continue;
+                }
+                files[name] = buffer.ToArray();
+            }
+        }
+        return files;
+    }
+
+    /// <summary>Files sit at the top of the zip or inside one top-level folder (a zipped bundle folder).</summary>
+    static string BundleRootPrefix(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        if (list.Contains("study.json")) return "";
+        var candidates = list.Where(n => n.Count(c => c == '/') == 1 && n.EndsWith("/study.json")).ToList();
+        return candidates.Count == 1 ? candidates[0][..^"study.json".Length] : "";
+    }
+
+    static string? UnsafeEntryReason(ZipArchiveEntry entry)
+    {
+        var name = entry.FullName;
+        const int unixFileTypeMask = 0xF000, unixSymlink = 0xA000;
+        if (((entry.ExternalAttributes >> 16) & unixFileTypeMask) == unixSymlink)
+            return "symbolic links are not allowed in a bundle";
+        if (name.StartsWith('/') || name.Contains('\\'))
+            return "path escapes the bundle folder (absolute path or backslash in path)";
+        if (name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':')
+            return "path escapes the bundle folder (drive letter in path)";
+        if (name.Split('/').Any(part => part == ".."))
+            return "path escapes the bundle folder ('..' in path)";
+        return null;
+    }
+
+    static BundleError TooLarge(string name, long size, long limit) =>
+        new(name, 0, "file", $"file is {size} bytes, over the size limit of {limit} bytes");
+}

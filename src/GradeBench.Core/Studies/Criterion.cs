@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace GradeBench.Core.Studies;
+
+public enum CriterionType { Likert, Ordinal, Nominal, Binary, Numeric, Text }
+
+public sealed record CriterionOption(string Value, string Label);
+
+/// <summary>A rubric criterion. <see cref="Min"/>/<see cref="Max"/> bound likert and numeric scales;
+/// <see cref="Anchors"/> label likert points; <see cref="Options"/> list ordinal (in order) and nominal values.</summary>
+public sealed record Criterion(
+    string Id,
+    string Label,
+    string? HelpMd,
+    CriterionType Type,
+    bool Required,
+    double? Min,
+    double? Max,
+    IReadOnlyList<CriterionOption> Anchors,
+    IReadOnlyList<CriterionOption> Options)
+{
+    public static readonly IReadOnlyList<string> TypeNames = ["likert", "ordinal", "nominal", "binary", "numeric", "text"];
+
+    public string TypeName => TypeNames[(int)Type];
+
+    public static bool TryParseType(string name, out CriterionType type)
+    {
+        var index = TypeNames.ToList().IndexOf(name);
+        type = index < 0 ? default : (CriterionType)index;
+        return index >= 0;
+    }
+
+    /// <summary>Why <paramref name="value"/> is not on this criterion's scale, or null when it is.
+    /// Stored values are canonical text: likert integers, option values, <c>true</c>/<c>false</c>, numbers.</summary>
+    public string? CheckValue(string value)
+    {
+        if (Type == CriterionType.Text) return null;
+        if (value.Length == 0) return "empty value";
+        switch (Type)
+        {
+            case CriterionType.Likert:
+                if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var point))
+                    return $"\"{value}\" is not an integer";
+                return point < Min || point > Max ? $"{value} is outside the scale {Min}..{Max}" : null;
+            case CriterionType.Ordinal:
+            case CriterionType.Nominal:
+                return Options.Any(o => o.Value == value)
+                    ? null
+                    : $"\"{value}\" is not one of {string.Join(", ", Options.Select(o => o.Value))}";
+            case CriterionType.Binary:
+                return value is "true" or "false" ? null : $"\"{value}\" must be true or false";
+            case CriterionType.Numeric:
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+                    return $"\"{value}\" is not a finite number";
+                if (number < Min) return $"{value} is below the minimum {Min}";
+                if (number > Max) return $"{value} is above the maximum {Max}";
+                return null;
+            default:
+                return null;
+        }
+    }
+}

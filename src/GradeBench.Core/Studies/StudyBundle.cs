@@ -1,0 +1,46 @@
+namespace GradeBench.Core.Studies;
+
+/// <summary>A study bundle that passed validation: everything an import writes, in file order.</summary>
+public sealed record StudyBundle(
+    StudyDefinition Study,
+    IReadOnlyList<StudyCase> Cases,
+    IReadOnlyList<ModelResponse> Responses,
+    IReadOnlyList<BundleRating> Ratings);
+
+public enum StudyState { Draft, Open, Closed }
+
+public sealed record StudyDefinition(
+    string Id,
+    string Title,
+    string DescriptionMd,
+    string InstructionsMd,
+    string Language,
+    int RatersPerResponse,
+    StudyState State,
+    bool HideModel,
+    bool Shuffle,
+    IReadOnlyList<Criterion> Criteria,
+    IReadOnlyList<SpanLabel> SpanLabels);
+
+public sealed record SpanLabel(string Id, string Label, string? Color);
+
+public sealed record StudyCase(
+    string Id,
+    string Title,
+    string? Language,
+    IReadOnlyList<string> Tags,
+    string PresentationMd,
+    string QuestionMd,
+    string? ReferenceMd);
+
+/// <summary>One LLM output to be graded. <see cref="MetaJson"/> is kept verbatim for exports.</summary>
+public sealed record ModelResponse(string Id, string CaseId, string Model, string ContentMd, string? MetaJson);
+
+/// <summary>A rating row of ratings.csv: already collected, imported as submitted.</summary>
+public sealed record BundleRating(string ResponseId, string Rater, string CriterionId, string Value, string? Comment);
+
+/// <summary>One problem found in a bundle, printed as <c>file:line: field: message</c>.</summary>
+public sealed record BundleError(string File, int Line, string Field, string Message)
+{
+    public override string ToString() => $"{File}:{Line}: {Field}: {Message}";
+}

@@ -1,0 +1,14 @@
+namespace GradeBench.Core.Tests;
+
+static class TestPaths
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+    public static string DemoBundle => Path.Combine(RepositoryRoot, "data", "demo-stroke");
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GradeBench.sln"))) return dir.FullName;
+        throw new InvalidOperationException("GradeBench.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using GradeBench.Cli;
+
+return await GradeBenchCommand.RunAsync(args, Console.Out, Console.Error);

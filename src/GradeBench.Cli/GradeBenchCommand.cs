@@ -1,0 +1,65 @@
+using System.CommandLine;
+using GradeBench.Cli.Studies;
+using GradeBench.Storage;
+using GradeBench.Storage.Migrations;
+
+namespace GradeBench.Cli;
+
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int InvalidInput = 2;
+}
+
+/// <summary>The <c>gradebench</c> command line: one subcommand per feature.</summary>
+public static class GradeBenchCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
+    {
+        var database = new Option<FileInfo>("--db")
+        {
+            Description = "SQLite database file (created when missing)",
+            DefaultValueFactory = _ => new FileInfo("gradebench.db"),
+            Recursive = true,
+        };
+        var root = new RootCommand("GradeBench: physician grading of LLM answers, with inter-rater agreement.")
+        {
+            database,
+            ImportCommand.Create(database, output, error),
+            MigrateCommand(database, output, error),
+        };
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        return await root.Parse(args).InvokeAsync(invocation, ct);
+    }
+
+    static Command MigrateCommand(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    {
+        var command = new Command("migrate", "Create the database or bring its schema up to date.");
+        command.SetAction(async (parse, ct) =>
+        {
+            var database = new Database(parse.GetValue(databaseOption)!.FullName);
+            var applied = await OpenAsync(database, error, ct);
+            if (applied is null) return ExitCodes.Failure;
+            output.WriteLine(applied.Count == 0
+                ? $"{database.FilePath}: schema is up to date (version {Migrator.LatestVersion})."
+                : $"{database.FilePath}: applied {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Migrates the database; null (after saying why) when it cannot be used.</summary>
+    internal static async Task<IReadOnlyList<Migration>?> OpenAsync(Database database, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            return await new Migrator(database, TimeProvider.System).MigrateAsync(ct);
+        }
+        catch (SchemaTooNewException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+}

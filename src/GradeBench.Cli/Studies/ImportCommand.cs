@@ -1,0 +1,44 @@
+using System.CommandLine;
+using GradeBench.Core.Studies;
+using GradeBench.Storage;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Cli.Studies;
+
+static class ImportCommand
+{
+    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    {
+        var path = new Argument<string>("PATH") { Description = "Study bundle: a folder or a .zip (see docs/bundle-format.md)" };
+        var maxFileBytes = new Option<long>("--max-file-bytes")
+        {
+            Description = "Largest file a bundle may hold, in bytes",
+            DefaultValueFactory = _ => BundleFiles.DefaultMaxFileBytes,
+        };
+        var command = new Command("import", "Import a study bundle, all or nothing. Exit code 2 when the bundle has errors.")
+        {
+            path,
+            maxFileBytes,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var bundlePath = parse.GetValue(path)!;
+            var database = new Database(parse.GetValue(databaseOption)!.FullName);
+            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+
+            var result = await new StudyImporter(database, TimeProvider.System).ImportAsync(bundlePath, parse.GetValue(maxFileBytes), ct: ct);
+            foreach (var warning in result.Warnings) error.WriteLine($"warning: {warning}");
+            foreach (var problem in result.Errors) error.WriteLine(problem);
+            if (!result.Succeeded)
+            {
+                error.WriteLine($"{bundlePath}: {result.Errors.Count} error(s); nothing was imported.");
+                return ExitCodes.InvalidInput;
+            }
+            var bundle = result.Bundle!;
+            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database.FilePath}: {bundle.Cases.Count} cases, " +
+                $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+
+namespace GradeBench.Storage.Accounts;
+
+public sealed record User
+{
+    public long Id { get; init; }
+    public required string Username { get; init; }
+    public required string DisplayName { get; init; }
+    public string? PasswordHash { get; init; }
+    public bool IsAdmin { get; init; }
+}
+
+public sealed class UserStore(Database database, TimeProvider clock)
+{
+    public const string AdministratorName = "admin";
+
+    public async Task<User?> FindAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            "SELECT id, username, display_name, password_hash, is_admin FROM users WHERE id = @Id", new { Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<User?> FindByUsernameAsync(string username, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            "SELECT id, username, display_name, password_hash, is_admin FROM users WHERE lower(username) = lower(@Username)",
+            new { Username = username }, cancellationToken: ct));
+    }
+
+    /// <summary>The administrator who still has to choose a password, created on first run; null once any
+    /// administrator can sign in with a password.</summary>
+    public async Task<User?> AdministratorWithoutPasswordAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var ready = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM users WHERE is_admin AND password_hash IS NOT NULL", transaction: transaction);
+        if (ready > 0) return null;
+        await connection.ExecuteAsync("""
+            INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Name, 'Administrator', TRUE, @Now)
+            ON CONFLICT DO NOTHING
+            """, new { Name = AdministratorName, Now = clock.GetUtcNow() }, transaction);
+        var admin = await connection.QuerySingleAsync<User>(
+            "SELECT id, username, display_name, password_hash, is_admin FROM users WHERE is_admin ORDER BY id LIMIT 1", transaction: transaction);
+        await transaction.CommitAsync(ct);
+        return admin;
+    }
+
+    public async Task SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId", new { UserId = userId, PasswordHash = passwordHash }, cancellationToken: ct));
+    }
+
+    /// <summary>Creates a single-use sign-in token; only its SHA-256 is stored.</summary>
+    public async Task<string> CreateSignInTokenAsync(long userId, TimeSpan lifetime, CancellationToken ct = default)
+    {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES (@Hash, @UserId, @Now, @ExpiresAt)
+            """, new { Hash = Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime }, cancellationToken: ct));
+        return token;
+    }
+
+    /// <summary>Uses up a sign-in token: the user it was made for, or null when it is unknown, used or expired.</summary>
+    public async Task<long?> RedeemSignInTokenAsync(string token, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            UPDATE sign_in_links SET used_at = @Now
+            WHERE token_hash = @Hash AND used_at IS NULL AND expires_at > @Now
+            RETURNING user_id
+            """, new { Hash = Hash(token), Now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

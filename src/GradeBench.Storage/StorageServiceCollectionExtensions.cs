@@ -1,0 +1,21 @@
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Migrations;
+using GradeBench.Storage.Studies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GradeBench.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, string databasePath)
+    {
+        services.AddSingleton(new Database(databasePath));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<StudyImporter>();
+        services.AddSingleton<StudyQuery>();
+        services.AddSingleton<UserStore>();
+        return services;
+    }
+}

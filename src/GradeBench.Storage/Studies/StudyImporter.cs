@@ -1,0 +1,210 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using GradeBench.Core.Studies;
+
+namespace GradeBench.Storage.Studies;
+
+public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings)
+{
+    public bool Succeeded => StudyId is not null;
+}
+
+/// <summary>Imports a study bundle all or nothing: everything is written in one transaction, and any error
+/// leaves the database as it was. Pilot ratings are stored as submitted by their raters, whose accounts are
+/// created without passwords when they do not exist yet.</summary>
+public sealed class StudyImporter(Database database, TimeProvider clock)
+{
+    public async Task<ImportResult> ImportAsync(string bundlePath, long maxFileBytes = BundleFiles.DefaultMaxFileBytes, long? importedBy = null, CancellationToken ct = default)
+    {
+        var read = BundleReader.Read(bundlePath, maxFileBytes);
+        if (read.Bundle is null) return new ImportResult(null, null, read.Errors, read.Warnings);
+        return await ImportAsync(read.Bundle, read.Warnings, importedBy, ct);
+    }
+
+    public async Task<ImportResult> ImportAsync(StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy = null, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        var taken = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM studies WHERE slug = @Id", new { bundle.Study.Id }, transaction);
+        if (taken > 0)
+            return new ImportResult(null, bundle, [new BundleError("study.json", 0, "id", $"a study with id \"{bundle.Study.Id}\" already exists")], warnings);
+
+        var studyId = await InsertStudyAsync(connection, transaction, bundle.Study, now, importedBy);
+        var criterionIds = await InsertRubricAsync(connection, transaction, studyId, bundle.Study);
+        var responseIds = await InsertCasesAndResponsesAsync(connection, transaction, studyId, bundle);
+        if (importedBy is { } coordinator)
+            await AddMemberAsync(connection, transaction, studyId, coordinator, "coordinator", now);
+        await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
+
+        await transaction.CommitAsync(ct);
+        return new ImportResult(studyId, bundle, [], warnings);
+    }
+
+    static Task<long> InsertStudyAsync(DbConnection connection, DbTransaction transaction, StudyDefinition study, DateTimeOffset now, long? importedBy)
+    {
+        const string sql = """
+            INSERT INTO studies (slug, title, description_md, instructions_md, language, raters_per_response, state, hide_model, shuffle, created_at, created_by)
+            VALUES (@Slug, @Title, @DescriptionMd, @InstructionsMd, @Language, @RatersPerResponse, @State, @HideModel, @Shuffle, @CreatedAt, @CreatedBy)
+            RETURNING id
+            """;
+        return connection.ExecuteScalarAsync<long>(sql, new
+        {
+            Slug = study.Id,
+            study.Title,
+            study.DescriptionMd,
+            study.InstructionsMd,
+            study.Language,
+            study.RatersPerResponse,
+            State = study.State.ToString().ToLowerInvariant(),
+            study.HideModel,
+            study.Shuffle,
+            CreatedAt = now,
+            CreatedBy = importedBy,
+        }, transaction);
+    }
+
+    static async Task<Dictionary<string, long>> InsertRubricAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyDefinition study)
+    {
+        const string insertCriterion = """
+            INSERT INTO criteria (study_id, slug, position, label, help_md, type, required, min_value, max_value)
+            VALUES (@StudyId, @Slug, @Position, @Label, @HelpMd, @Type, @Required, @Min, @Max)
+            RETURNING id
+            """;
+        const string insertOption = """
+            INSERT INTO criterion_options (criterion_id, position, value, label) VALUES (@CriterionId, @Position, @Value, @Label)
+            """;
+        const string insertAnchor = """
+            INSERT INTO criterion_anchors (criterion_id, point, label) VALUES (@CriterionId, @Point, @Label)
+            """;
+        var ids = new Dictionary<string, long>();
+        foreach (var (criterion, position) in study.Criteria.Select((c, i) => (c, i)))
+        {
+            var id = await connection.ExecuteScalarAsync<long>(insertCriterion, new
+            {
+                StudyId = studyId,
+                Slug = criterion.Id,
+                Position = position,
+                criterion.Label,
+                criterion.HelpMd,
+                Type = criterion.TypeName,
+                criterion.Required,
+                criterion.Min,
+                criterion.Max,
+            }, transaction);
+            ids[criterion.Id] = id;
+            await connection.ExecuteAsync(insertOption,
+                criterion.Options.Select((o, i) => new { CriterionId = id, Position = i, o.Value, o.Label }), transaction);
+            await connection.ExecuteAsync(insertAnchor,
+                criterion.Anchors.Select(a => new { CriterionId = id, Point = int.Parse(a.Value), a.Label }), transaction);
+        }
+        const string insertSpanLabel = """
+            INSERT INTO span_labels (study_id, slug, position, label, color) VALUES (@StudyId, @Slug, @Position, @Label, @Color)
+            """;
+        await connection.ExecuteAsync(insertSpanLabel,
+            study.SpanLabels.Select((s, i) => new { StudyId = studyId, Slug = s.Id, Position = i, s.Label, s.Color }), transaction);
+        return ids;
+    }
+
+    static async Task<Dictionary<string, long>> InsertCasesAndResponsesAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyBundle bundle)
+    {
+        const string insertCase = """
+            INSERT INTO cases (study_id, slug, position, title, language, tags_json, presentation_md, question_md, reference_md)
+            VALUES (@StudyId, @Slug, @Position, @Title, @Language, @TagsJson, @PresentationMd, @QuestionMd, @ReferenceMd)
+            RETURNING id
+            """;
+        const string insertResponse = """
+            INSERT INTO responses (study_id, case_id, slug, position, model, content_md, meta_json)
+            VALUES (@StudyId, @CaseId, @Slug, @Position, @Model, @ContentMd, @MetaJson)
+            RETURNING id
+            """;
+        var caseIds = new Dictionary<string, long>();
+        foreach (var (item, position) in bundle.Cases.Select((c, i) => (c, i)))
+        {
+            caseIds[item.Id] = await connection.ExecuteScalarAsync<long>(insertCase, new
+            {
+                StudyId = studyId,
+                Slug = item.Id,
+                Position = position,
+                item.Title,
+                item.Language,
+                TagsJson = JsonSerializer.Serialize(item.Tags),
+                item.PresentationMd,
+                item.QuestionMd,
+                item.ReferenceMd,
+            }, transaction);
+        }
+        var responseIds = new Dictionary<string, long>();
+        foreach (var (response, position) in bundle.Responses.Select((r, i) => (r, i)))
+        {
+            responseIds[response.Id] = await connection.ExecuteScalarAsync<long>(insertResponse, new
+            {
+                StudyId = studyId,
+                CaseId = caseIds[response.CaseId],
+                Slug = response.Id,
+                Position = position,
+                response.Model,
+                response.ContentMd,
+                response.MetaJson,
+            }, transaction);
+        }
+        return responseIds;
+    }
+
+    static Task AddMemberAsync(DbConnection connection, DbTransaction transaction, long studyId, long userId, string role, DateTimeOffset now) =>
+        connection.ExecuteAsync("""
+            INSERT INTO study_members (study_id, user_id, role, joined_at) VALUES (@StudyId, @UserId, @Role, @Now)
+            ON CONFLICT (study_id, user_id) DO NOTHING
+            """, new { StudyId = studyId, UserId = userId, Role = role, Now = now }, transaction);
+
+    static async Task InsertRatingsAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlyList<BundleRating> ratings,
+        Dictionary<string, long> criterionIds, Dictionary<string, long> responseIds, DateTimeOffset now)
+    {
+        if (ratings.Count == 0) return;
+        var raterIds = new Dictionary<string, long>();
+        foreach (var rater in ratings.Select(r => r.Rater).Distinct())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Rater, @Rater, FALSE, @Now)
+                ON CONFLICT DO NOTHING
+                """, new { Rater = rater, Now = now }, transaction);
+            raterIds[rater] = await connection.ExecuteScalarAsync<long>(
+                "SELECT id FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
+            await AddMemberAsync(connection, transaction, studyId, raterIds[rater], "rater", now);
+        }
+
+        // Pilot assignments keep the order in which each rater's ratings appear in ratings.csv.
+        var assignments = ratings
+            .Select(r => (Response: responseIds[r.ResponseId], Rater: raterIds[r.Rater]))
+            .Distinct()
+            .GroupBy(a => a.Rater)
+            .SelectMany(g => g.Select((a, i) => new { StudyId = studyId, ResponseId = a.Response, RaterId = a.Rater, QueuePosition = i, Now = now }));
+        await connection.ExecuteAsync("""
+            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at)
+            VALUES (@StudyId, @ResponseId, @RaterId, @QueuePosition, @Now, @Now)
+            """, assignments, transaction);
+
+        await connection.ExecuteAsync("""
+            INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
+            VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Comment, 'submitted', @Now, @Now)
+            """, ratings.Select(r => new
+            {
+                ResponseId = responseIds[r.ResponseId],
+                RaterId = raterIds[r.Rater],
+                CriterionId = criterionIds[r.CriterionId],
+                r.Value,
+                r.Comment,
+                Now = now,
+            }), transaction);
+
+        await connection.ExecuteAsync("""
+            INSERT INTO rating_history (rating_id, value, comment, status, source, recorded_at, recorded_by)
+            SELECT g.id, g.value, g.comment, g.status, 'import', @Now, NULL
+            FROM ratings g JOIN responses r ON r.id = g.response_id
+            WHERE r.study_id = @StudyId
+            """, new { StudyId = studyId, Now = now }, transaction);
+    }
+}

@@ -1,0 +1,44 @@
+using Dapper;
+
+namespace GradeBench.Storage.Studies;
+
+public sealed record StudySummary
+{
+    public long Id { get; init; }
+    public required string Slug { get; init; }
+    public required string Title { get; init; }
+    public required string State { get; init; }
+    public long Cases { get; init; }
+    public long Responses { get; init; }
+    public long Raters { get; init; }
+    /// <summary>Submitted ratings: one per response × rater × criterion.</summary>
+    public long Ratings { get; init; }
+}
+
+public sealed class StudyQuery(Database database)
+{
+    /// <summary>The studies a user may see: all of them for an administrator, else those they are a member of.</summary>
+    public async Task<IReadOnlyList<StudySummary>> ListVisibleAsync(long userId, bool isAdmin, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT s.id, s.slug, s.title, s.state,
+                (SELECT COUNT(*) FROM cases c WHERE c.study_id = s.id) AS cases,
+                (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
+                (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,
+                (SELECT COUNT(*) FROM ratings g JOIN responses r ON r.id = g.response_id
+                    WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings
+            FROM studies s
+            WHERE @IsAdmin OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId)
+            ORDER BY s.created_at DESC, s.id DESC
+            """;
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<StudySummary>(new CommandDefinition(sql, new { UserId = userId, IsAdmin = isAdmin }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<long> CountAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM studies", cancellationToken: ct));
+    }
+}

@@ -1,0 +1,57 @@
+using GradeBench.Storage.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GradeBench.Web.Features.Accounts;
+
+public static class AccountEndpoints
+{
+    public const int MinimumPasswordLength = 10;
+
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account");
+
+        account.MapPost("/signin", async ([FromForm] string username, [FromForm] string password, [FromForm] string? returnUrl,
+            HttpContext http, UserStore users, IPasswordHasher<User> hasher) =>
+        {
+            var user = await users.FindByUsernameAsync(username.Trim());
+            var verified = user?.PasswordHash is { } hash && hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed;
+            if (!verified)
+                return Results.Redirect($"/signin?error=1&returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}");
+            await http.SignInAsync(CurrentUser.ToPrincipal(user!));
+            return Results.LocalRedirect(LocalOrHome(returnUrl));
+        }).AllowAnonymous();
+
+        // The one-time link printed on first run: it signs the administrator in, then asks for a password.
+        account.MapGet("/link", async ([FromQuery] string? token, HttpContext http, UserStore users) =>
+        {
+            var userId = token is null ? null : await users.RedeemSignInTokenAsync(token);
+            var user = userId is { } id ? await users.FindAsync(id) : null;
+            if (user is null) return Results.Redirect("/signin?error=link");
+            await http.SignInAsync(CurrentUser.ToPrincipal(user));
+            return Results.LocalRedirect("/account/password");
+        }).AllowAnonymous();
+
+        account.MapPost("/password", async ([FromForm] string password, [FromForm] string confirmation,
+            HttpContext http, UserStore users, IPasswordHasher<User> hasher) =>
+        {
+            if (password.Length < MinimumPasswordLength) return Results.Redirect("/account/password?error=short");
+            if (password != confirmation) return Results.Redirect("/account/password?error=mismatch");
+            var user = await users.FindAsync(http.User.Id());
+            if (user is null) return Results.Redirect("/signin");
+            await users.SetPasswordHashAsync(user.Id, hasher.HashPassword(user, password));
+            return Results.LocalRedirect("/?password=set");
+        });
+
+        account.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync();
+            return Results.LocalRedirect("/signin");
+        });
+    }
+
+    static string LocalOrHome(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+}

@@ -1,0 +1,88 @@
+using Dapper;
+using GradeBench.Storage.Studies;
+using Microsoft.Data.Sqlite;
+
+namespace GradeBench.Storage.Tests.Studies;
+
+public sealed class StudyImporterTests
+{
+    [Fact]
+    public async Task DemoStudyImportsCasesResponsesRubricAndPilotRatings()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        var result = await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Errors));
+        var summary = Assert.Single(await new StudyQuery(db.Database).ListVisibleAsync(userId: 0, isAdmin: true));
+        Assert.Equal("stroke-llm-synthetic-demo", summary.Slug);
+        Assert.Equal((20, 60, 4, 576), (summary.Cases, summary.Responses, summary.Raters, summary.Ratings));
+
+        await using var connection = await db.Database.OpenAsync();
+        Assert.Equal(9, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM criteria"));
+        Assert.Equal(["none", "minor", "major"], await connection.QueryAsync<string>("""
+            SELECT o.value FROM criterion_options o JOIN criteria c ON c.id = o.criterion_id
+            WHERE c.slug = 'completeness' ORDER BY o.position
+            """));
+        Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM span_labels"));
+        Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings WHERE status = 'submitted' AND submitted_at IS NOT NULL"));
+        Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history WHERE source = 'import'"));
+        Assert.Equal(72, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE completed_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task PilotRatersBecomeRaterAccountsWithoutPasswords()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+
+        await using var connection = await db.Database.OpenAsync();
+        var raters = (await connection.QueryAsync<(string Username, string? PasswordHash, long IsAdmin, string Role)>("""
+            SELECT u.username, u.password_hash, u.is_admin, m.role FROM users u JOIN study_members m ON m.user_id = u.id ORDER BY u.username
+            """)).ToList();
+        Assert.Equal(["rater-1", "rater-2", "rater-3", "rater-4"], raters.Select(r => r.Username));
+        Assert.All(raters, r => Assert.Equal((null, 0L, "rater"), (r.PasswordHash, r.IsAdmin, r.Role)));
+    }
+
+    [Fact]
+    public async Task ImportingAStudyIdThatExistsIsRefusedAndChangesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var importer = new StudyImporter(db.Database, db.Clock);
+        await importer.ImportAsync(TestPaths.DemoBundle);
+        var before = await db.DumpContentAsync();
+
+        var again = await importer.ImportAsync(TestPaths.DemoBundle);
+
+        Assert.False(again.Succeeded);
+        Assert.Equal("study.json:0: id: a study with id \"stroke-llm-synthetic-demo\" already exists", Assert.Single(again.Errors).ToString());
+        Assert.Equal(before, await db.DumpContentAsync());
+    }
+
+    [Fact]
+    public async Task ImportedTimestampsAreUtcIsoText()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+
+        await using var connection = await db.Database.OpenAsync();
+
+        Assert.Equal("2026-11-25T09:00:00.0000000Z", await connection.ExecuteScalarAsync<string>("SELECT created_at FROM studies"));
+    }
+
+    [Fact]
+    public async Task RatingHistoryIsAppendOnly()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+        await using var connection = await db.Database.OpenAsync();
+
+        var update = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("UPDATE rating_history SET value = '1'"));
+        var delete = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("DELETE FROM rating_history"));
+
+        Assert.Contains("append-only", update.Message);
+        Assert.Contains("append-only", delete.Message);
+        Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history"));
+    }
+}

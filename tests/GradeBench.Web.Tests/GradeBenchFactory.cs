@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using GradeBench.Storage.Accounts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests;
+
+/// <summary>The real app over a database file of its own, with the demo study imported on start.</summary>
+public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("gradebench-web-").FullName;
+
+    public string DatabasePath => Path.Combine(_folder, "web.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.UseSetting("GradeBench:Database", DatabasePath);
+
+    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>Gives the first-run administrator a password, through the app's own store and hasher.</summary>
+    public async Task<User> SetAdministratorPasswordAsync(string password)
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        var hasher = Services.GetRequiredService<IPasswordHasher<User>>();
+        var admin = await AdministratorAsync();
+        await users.SetPasswordHashAsync(admin.Id, hasher.HashPassword(admin, password));
+        return admin;
+    }
+
+    /// <summary>The administrator the app creates on first run, whether or not they have a password yet.</summary>
+    public async Task<User> AdministratorAsync()
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        return await users.FindByUsernameAsync(UserStore.AdministratorName) ?? (await users.AdministratorWithoutPasswordAsync())!;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        return AntiforgeryField().Match(html) is { Success: true } match
+            ? WebUtility.HtmlDecode(match.Groups[1].Value)
+            : throw new InvalidOperationException($"No antiforgery token on {page}");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+}

@@ -32,7 +32,13 @@ public static class BundleFiles
         var root = Path.GetFullPath(folder);
         foreach (var name in KnownFiles)
         {
-            var info = new FileInfo(Path.Combine(root, name));
+            var full = Path.Combine(root, name);
+            if (Directory.Exists(full) && new DirectoryInfo(full).LinkTarget is null)
+            {
+                errors.Add(new BundleError(name, 0, "file", "not a regular file"));
+                continue;
+            }
+            var info = new FileInfo(full);
             if (!info.Exists && info.LinkTarget is null)
             {
                 if (RequiredFiles.Contains(name)) errors.Add(new BundleError(name, 0, "file", "required file is missing"));
@@ -46,7 +52,18 @@ public static class BundleFiles
                     errors.Add(new BundleError(name, 0, "file", "path escapes the bundle folder (symbolic link)"));
                     continue;
                 }
+                // FileInfo.Exists is true for a symbolic link itself, even a broken one: check the target.
+                if (Directory.Exists(target.FullName))
+                {
+                    errors.Add(new BundleError(name, 0, "file", "not a regular file"));
+                    continue;
+                }
                 info = new FileInfo(target.FullName);
+                if (!info.Exists)
+                {
+                    errors.Add(new BundleError(name, 0, "file", "symbolic link to a file that does not exist"));
+                    continue;
+                }
             }
             if (info.Length > maxFileBytes)
             {
@@ -73,7 +90,7 @@ public static class BundleFiles
         {
             archive = ZipFile.OpenRead(zipPath);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             errors.Add(new BundleError(zipName, 0, "zip", $"cannot open zip archive: {e.Message}"));
             return files;
@@ -81,15 +98,20 @@ public static class BundleFiles
         using (archive)
         {
             var safe = new Dictionary<string, ZipArchiveEntry>();
+            var duplicated = new HashSet<string>();
             foreach (var entry in archive.Entries)
             {
                 var why = UnsafeEntryReason(entry);
                 if (why is not null) errors.Add(new BundleError(zipName, 0, entry.FullName, why));
-                else if (!entry.FullName.EndsWith('/')) safe[entry.FullName] = entry;
+                else if (entry.FullName.EndsWith('/')) continue;
+                // Two entries with one name: tools disagree on which one counts, so neither does.
+                else if (!safe.TryAdd(entry.FullName, entry) && duplicated.Add(entry.FullName))
+                    errors.Add(new BundleError(zipName, 0, entry.FullName, "the zip holds more than one entry with this name"));
             }
             var prefix = BundleRootPrefix(safe.Keys);
             foreach (var name in KnownFiles)
             {
+                if (duplicated.Contains(prefix + name)) continue;
                 if (!safe.TryGetValue(prefix + name, out var entry))
                 {
                     var listedButUnsafe = archive.Entries.Any(e => e.FullName == prefix + name);
@@ -102,18 +124,25 @@ public static class BundleFiles
                     errors.Add(TooLarge(name, entry.Length, maxFileBytes));
                     continue;
                 }
-                // The header's length can lie (zip bombs): read at most one byte past the limit.
-                using var stream = entry.Open();
-                var buffer = new MemoryStream();
-                var chunk = new byte[81920];
-                int read;
-                while ((read = stream.Read(chunk)) > 0 && buffer.Length <= maxFileBytes) buffer.Write(chunk, 0, read);
-                if (buffer.Length > maxFileBytes)
+                try
                 {
-                    errors.Add(new BundleError(name, 0, "file", $"file is over the size limit of {maxFileBytes} bytes"));
-                    continue;
+                    // The header's length can lie (zip bombs): read at most one chunk past the limit.
+                    using var stream = entry.Open();
+                    var buffer = new MemoryStream();
+                    var chunk = new byte[81920];
+                    int read;
+                    while ((read = stream.Read(chunk)) > 0 && buffer.Length <= maxFileBytes) buffer.Write(chunk, 0, read);
+                    if (buffer.Length > maxFileBytes)
+                    {
+                        errors.Add(new BundleError(name, 0, "file", $"file is over the size limit of {maxFileBytes} bytes"));
+                        continue;
+                    }
+                    files[name] = buffer.ToArray();
                 }
-                files[name] = buffer.ToArray();
+                catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+                {
+                    errors.Add(new BundleError(name, 0, "file", $"cannot read the file from the zip: {e.Message}"));
+                }
             }
         }
         return files;

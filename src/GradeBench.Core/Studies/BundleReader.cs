@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -46,15 +47,30 @@ public static partial class BundleReader
         var report = new Report(errors ?? []);
         var text = files.ToDictionary(f => f.Key, f => Decode(f.Key, f.Value, report));
 
-        var study = text.TryGetValue(StudyFile, out var s) ? ReadStudy(s, report) : null;
-        var cases = text.TryGetValue(CasesFile, out var c) ? ReadCases(c, report) : [];
-        var responses = text.TryGetValue(ResponsesFile, out var r) ? ReadResponses(r, cases, report) : [];
-        var ratings = text.TryGetValue(RatingsFile, out var csv) ? ReadRatings(csv, responses, study, report) : [];
+        // References are checked against every id a file defines, even on a line with other errors, so that
+        // one bad line is reported once; when a file could not be read at all, references to it are not checked.
+        var rubric = new RubricIds();
+        var study = text.TryGetValue(StudyFile, out var s) ? ReadStudy(s, report, rubric) : null;
+        var caseIds = text.ContainsKey(CasesFile) ? new HashSet<string>() : null;
+        var cases = text.TryGetValue(CasesFile, out var c) ? ReadCases(c, caseIds!, report) : [];
+        var responseIds = text.ContainsKey(ResponsesFile) ? new HashSet<string>() : null;
+        var responses = text.TryGetValue(ResponsesFile, out var r) ? ReadResponses(r, caseIds, responseIds!, report) : [];
+        var ratings = text.TryGetValue(RatingsFile, out var csv)
+            ? ReadRatings(csv, responseIds, study is not null && rubric.Usable ? study : null, rubric.Invalid, report)
+            : [];
 
         var bundle = report.Errors.Count == 0 && study is not null
             ? new StudyBundle(study, cases, responses, ratings)
             : null;
         return new BundleReadResult(bundle, report.Errors, report.Warnings);
+    }
+
+    /// <summary>What study.json says about criterion ids beyond the valid criteria: whether the rubric could be
+    /// read at all, and the ids of criteria that are defined but invalid (already reported in study.json).</summary>
+    sealed class RubricIds
+    {
+        public bool Usable { get; set; }
+        public HashSet<string> Invalid { get; } = [];
     }
 
     sealed class Report(List<BundleError> errors)
@@ -70,33 +86,49 @@ public static partial class BundleReader
     static string Decode(string name, byte[] bytes, Report report)
     {
         ReadOnlySpan<byte> data = bytes;
-        if (data.StartsWith("\uFEFF"u8)) data = data[3..];
+        var bom = data.StartsWith("\uFEFF"u8) ? 3 : 0;
+        data = data[bom..];
         try
         {
             return StrictUtf8.GetString(data);
         }
         catch (DecoderFallbackException e)
         {
-            var offset = Math.Max(e.Index, 0);
-            var line = data[..Math.Min(offset, data.Length)].Count((byte)'\n') + 1;
-            report.Error(name, line, "encoding", $"invalid UTF-8 byte at offset {offset}");
+            var offset = Math.Clamp(e.Index, 0, data.Length);
+            var line = data[..offset].Count((byte)'\n') + 1;
+            report.Error(name, line, "encoding", $"invalid UTF-8 byte at offset {offset + bom}");
             // Keep validating the rest of the file so that every error is reported.
             return Encoding.UTF8.GetString(data);
         }
     }
 
-    static string JsonMessage(JsonException e)
+    /// <summary>The 1-based line and the message for malformed JSON. System.Text.Json gives no position for a
+    /// duplicate key, so that one is looked up.</summary>
+    static (int Line, string Message) JsonProblem(JsonException e, string text)
     {
+        if (e.LineNumber is null && JsonLineMap.FindDuplicateKey(Encoding.UTF8.GetBytes(text)) is { } duplicate)
+            return (duplicate.Line, $"malformed JSON: duplicate key \"{duplicate.Key}\"");
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut > 0) message = message[..cut].TrimEnd();
-        var column = e.BytePositionInLine is { } position ? $" (column {position + 1})" : "";
-        return $"malformed JSON: {message}{column}";
+        if (cut > 0) message = message[..cut];
+        message = message.Replace(" Change the reader options.", "", StringComparison.Ordinal).TrimEnd().TrimEnd('.');
+        var line = (int)(e.LineNumber ?? 0);
+        var column = e.BytePositionInLine is { } position ? $" (column {CharacterColumn(text, line, position)})" : "";
+        return (line + 1, $"malformed JSON: {message}{column}");
+    }
+
+    /// <summary>The 1-based column, in characters, of a byte position on a 0-based line (System.Text.Json counts
+    /// UTF-8 bytes, which is not what a person sees in a line of Chinese text).</summary>
+    static long CharacterColumn(string text, int line, long bytePosition)
+    {
+        var lineText = text.Split('\n').ElementAtOrDefault(line) ?? "";
+        var bytes = Encoding.UTF8.GetBytes(lineText);
+        return Encoding.UTF8.GetCharCount(bytes, 0, (int)Math.Clamp(bytePosition, 0, bytes.Length)) + 1;
     }
 
     // ---------------------------------------------------------------- study.json
 
-    static StudyDefinition? ReadStudy(string text, Report report)
+    static StudyDefinition? ReadStudy(string text, Report report, RubricIds rubricIds)
     {
         JsonDocument document;
         try
@@ -105,7 +137,8 @@ public static partial class BundleReader
         }
         catch (JsonException e)
         {
-            report.Error(StudyFile, (int)(e.LineNumber ?? 0) + 1, "json", JsonMessage(e));
+            var (line, message) = JsonProblem(e, text);
+            report.Error(StudyFile, line, "json", message);
             return null;
         }
         using (document)
@@ -175,7 +208,7 @@ public static partial class BundleReader
                 Error("rubric", "required object is missing or not an object");
             else
             {
-                ReadCriteria(rubric, criteria, Error);
+                rubricIds.Usable = ReadCriteria(rubric, criteria, rubricIds.Invalid, Error);
                 ReadSpanLabels(rubric, spanLabels, Error);
             }
 
@@ -198,13 +231,16 @@ public static partial class BundleReader
     static string Describe(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) ? value.GetRawText() : "nothing";
 
-    static void ReadCriteria(JsonElement rubric, List<Criterion> criteria, Action<string, string> error)
+    /// <summary>Adds the valid criteria to <paramref name="criteria"/> and the ids of invalid ones to
+    /// <paramref name="invalid"/>; false when there is no usable list of criteria at all.</summary>
+    static bool ReadCriteria(JsonElement rubric, List<Criterion> criteria, HashSet<string> invalid, Action<string, string> error)
     {
         if (!rubric.TryGetProperty("criteria", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             error("rubric.criteria", "must be a non-empty array");
-            return;
+            return false;
         }
+        var seen = new HashSet<string>();
         var n = 0;
         foreach (var c in list.EnumerateArray())
         {
@@ -215,77 +251,89 @@ public static partial class BundleReader
                 continue;
             }
             var id = OptionalString(c, "id");
-            var valid = true;
-            if (!IsIdentifier(id)) { error($"{p}.id", IdRule); valid = false; }
-            else if (criteria.Any(x => x.Id == id)) { error($"{p}.id", $"duplicate criterion id \"{id}\""); valid = false; }
-            var label = OptionalString(c, "label");
-            if (string.IsNullOrWhiteSpace(label)) { error($"{p}.label", "must be a non-empty string"); valid = false; }
-            string? help = null;
-            if (c.TryGetProperty("help_md", out var h))
-            {
-                if (h.ValueKind == JsonValueKind.String) help = h.GetString();
-                else { error($"{p}.help_md", "must be a string (Markdown)"); valid = false; }
-            }
-            var required = Flag(c, "required", $"{p}.required", false, error);
-            var typeName = OptionalString(c, "type");
-            if (typeName is null || !Criterion.TryParseType(typeName, out var type))
-            {
-                error($"{p}.type", $"must be one of {string.Join(", ", Criterion.TypeNames)}, got {Describe(c, "type")}");
-                continue;
-            }
-            double? min = null, max = null;
-            var anchors = new List<CriterionOption>();
-            var options = new List<CriterionOption>();
-            switch (type)
-            {
-                case CriterionType.Likert:
-                    if (!(TryInt(c, "min", out var lo) && TryInt(c, "max", out var hi) && lo < hi))
-                    {
-                        error($"{p}.min", "likert needs integer min and max with min < max");
-                        continue;
-                    }
-                    (min, max) = (lo, hi);
-                    if (c.TryGetProperty("anchors", out var a))
-                    {
-                        if (a.ValueKind != JsonValueKind.Object) { error($"{p}.anchors", "must be an object mapping scale points to labels"); valid = false; }
-                        else foreach (var anchor in a.EnumerateObject())
-                        {
-                            var q = $"{p}.anchors.{anchor.Name}";
-                            if (!int.TryParse(anchor.Name, out var point) || point < lo || point > hi) { error(q, $"anchor key must be an integer from {lo} to {hi}"); valid = false; }
-                            else if (anchor.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(anchor.Value.GetString())) { error(q, "anchor label must be a non-empty string"); valid = false; }
-                            else anchors.Add(new CriterionOption(point.ToString(), anchor.Value.GetString()!));
-                        }
-                    }
-                    break;
-                case CriterionType.Ordinal:
-                case CriterionType.Nominal:
-                    var least = type == CriterionType.Ordinal ? 2 : 1;
-                    if (!c.TryGetProperty("options", out var opts) || opts.ValueKind != JsonValueKind.Array || opts.GetArrayLength() < least)
-                    {
-                        error($"{p}.options", $"{typeName} needs an array of at least {least} option{(least > 1 ? "s" : "")}");
-                        continue;
-                    }
-                    var m = 0;
-                    foreach (var o in opts.EnumerateArray())
-                    {
-                        var q = $"{p}.options[{m++}]";
-                        if (o.ValueKind != JsonValueKind.Object) { error(q, "option must be an object with value and label"); valid = false; continue; }
-                        var value = OptionalString(o, "value");
-                        var optionLabel = OptionalString(o, "label");
-                        if (!IsIdentifier(value)) { error($"{q}.value", IdRule); valid = false; }
-                        else if (options.Any(x => x.Value == value)) { error($"{q}.value", $"duplicate option value \"{value}\""); valid = false; }
-                        if (string.IsNullOrWhiteSpace(optionLabel)) { error($"{q}.label", "must be a non-empty string"); valid = false; }
-                        if (valid) options.Add(new CriterionOption(value!, optionLabel!));
-                    }
-                    break;
-                case CriterionType.Numeric:
-                    min = OptionalNumber(c, "min", $"{p}.min", error, ref valid);
-                    max = OptionalNumber(c, "max", $"{p}.max", error, ref valid);
-                    if (min > max) { error($"{p}.min", "min must not be greater than max"); valid = false; }
-                    break;
-            }
-            if (valid) criteria.Add(new Criterion(id!, label!, help, type, required, min, max, anchors, options));
+            var usableId = true;
+            if (!IsIdentifier(id)) { error($"{p}.id", IdRule); usableId = false; }
+            else if (!seen.Add(id!)) { error($"{p}.id", $"duplicate criterion id \"{id}\""); usableId = false; }
+            var criterion = ReadCriterion(c, p, id ?? "", error);
+            if (!usableId) continue;
+            if (criterion is not null) criteria.Add(criterion);
+            else invalid.Add(id!);
         }
+        return true;
+    }
+
+    /// <summary>The criterion at <paramref name="p"/>, or null (with its errors reported) when it is invalid.</summary>
+    static Criterion? ReadCriterion(JsonElement c, string p, string id, Action<string, string> error)
+    {
+        var valid = true;
+        var label = OptionalString(c, "label");
+        if (string.IsNullOrWhiteSpace(label)) { error($"{p}.label", "must be a non-empty string"); valid = false; }
+        string? help = null;
+        if (c.TryGetProperty("help_md", out var h))
+        {
+            if (h.ValueKind == JsonValueKind.String) help = h.GetString();
+            else { error($"{p}.help_md", "must be a string (Markdown)"); valid = false; }
+        }
+        var required = Flag(c, "required", $"{p}.required", false, error);
+        var typeName = OptionalString(c, "type");
+        if (typeName is null || !Criterion.TryParseType(typeName, out var type))
+        {
+            error($"{p}.type", $"must be one of {string.Join(", ", Criterion.TypeNames)}, got {Describe(c, "type")}");
+            return null;
+        }
+        double? min = null, max = null;
+        var anchors = new List<CriterionOption>();
+        var options = new List<CriterionOption>();
+        switch (type)
+        {
+            case CriterionType.Likert:
+                if (!(TryInt(c, "min", out var lo) && TryInt(c, "max", out var hi) && lo < hi))
+                {
+                    error($"{p}.min", "likert needs integer min and max with min < max");
+                    return null;
+                }
+                (min, max) = (lo, hi);
+                if (c.TryGetProperty("anchors", out var a))
+                {
+                    if (a.ValueKind != JsonValueKind.Object) { error($"{p}.anchors", "must be an object mapping scale points to labels"); valid = false; }
+                    else foreach (var anchor in a.EnumerateObject())
+                    {
+                        var q = $"{p}.anchors.{anchor.Name}";
+                        if (!int.TryParse(anchor.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var point) || point < lo || point > hi) { error(q, $"anchor key must be an integer from {lo} to {hi}"); valid = false; }
+                        else if (anchor.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(anchor.Value.GetString())) { error(q, "anchor label must be a non-empty string"); valid = false; }
+                        else anchors.Add(new CriterionOption(point.ToString(CultureInfo.InvariantCulture), anchor.Value.GetString()!));
+                    }
+                }
+                break;
+            case CriterionType.Ordinal:
+            case CriterionType.Nominal:
+                var least = type == CriterionType.Ordinal ? 2 : 1;
+                if (!c.TryGetProperty("options", out var opts) || opts.ValueKind != JsonValueKind.Array || opts.GetArrayLength() < least)
+                {
+                    error($"{p}.options", $"{typeName} needs an array of at least {least} option{(least > 1 ? "s" : "")}");
+                    return null;
+                }
+                var m = 0;
+                var values = new HashSet<string>();
+                foreach (var o in opts.EnumerateArray())
+                {
+                    var q = $"{p}.options[{m++}]";
+                    if (o.ValueKind != JsonValueKind.Object) { error(q, "option must be an object with value and label"); valid = false; continue; }
+                    var value = OptionalString(o, "value");
+                    var optionLabel = OptionalString(o, "label");
+                    if (!IsIdentifier(value)) { error($"{q}.value", IdRule); valid = false; }
+                    else if (!values.Add(value!)) { error($"{q}.value", $"duplicate option value \"{value}\""); valid = false; }
+                    if (string.IsNullOrWhiteSpace(optionLabel)) { error($"{q}.label", "must be a non-empty string"); valid = false; }
+                    if (valid) options.Add(new CriterionOption(value!, optionLabel!));
+                }
+                break;
+            case CriterionType.Numeric:
+                min = OptionalNumber(c, "min", $"{p}.min", error, ref valid);
+                max = OptionalNumber(c, "max", $"{p}.max", error, ref valid);
+                if (min > max) { error($"{p}.min", "min must not be greater than max"); valid = false; }
+                break;
+        }
+        return valid ? new Criterion(id, label!, help, type, required, min, max, anchors, options) : null;
     }
 
     static bool TryInt(JsonElement parent, string name, out int value)
@@ -311,6 +359,7 @@ public static partial class BundleReader
             error("rubric.span_labels", "must be an array");
             return;
         }
+        var seen = new HashSet<string>();
         var n = 0;
         foreach (var s in list.EnumerateArray())
         {
@@ -320,7 +369,7 @@ public static partial class BundleReader
             var label = OptionalString(s, "label");
             var valid = true;
             if (!IsIdentifier(id)) { error($"{p}.id", IdRule); valid = false; }
-            else if (labels.Any(x => x.Id == id)) { error($"{p}.id", $"duplicate span label id \"{id}\""); valid = false; }
+            else if (!seen.Add(id!)) { error($"{p}.id", $"duplicate span label id \"{id}\""); valid = false; }
             if (string.IsNullOrWhiteSpace(label)) { error($"{p}.label", "must be a non-empty string"); valid = false; }
             string? color = null;
             if (s.TryGetProperty("color", out var c))
@@ -351,7 +400,7 @@ public static partial class BundleReader
             }
             catch (JsonException e)
             {
-                report.Error(file, lineNumber, "json", JsonMessage(e));
+                report.Error(file, lineNumber, "json", JsonProblem(e, line).Message);
                 continue;
             }
             if (item.ValueKind != JsonValueKind.Object)
@@ -363,7 +412,8 @@ public static partial class BundleReader
         }
     }
 
-    static List<StudyCase> ReadCases(string text, Report report)
+    /// <summary>The valid cases; <paramref name="ids"/> receives every case id defined, valid or not.</summary>
+    static List<StudyCase> ReadCases(string text, HashSet<string> ids, Report report)
     {
         var cases = new List<StudyCase>();
         var firstLine = new Dictionary<string, int>();
@@ -402,15 +452,17 @@ public static partial class BundleReader
             if (report.Errors.Count == errorsBefore)
                 cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference));
         }
-        if (firstLine.Count == 0 && report.Errors.All(e => e.File != CasesFile)) report.Error(CasesFile, 1, "file", "no cases");
+        if (firstLine.Count == 0 && report.Errors.All(e => e.File != CasesFile)) report.Error(CasesFile, 0, "file", "no cases");
+        ids.UnionWith(firstLine.Keys);
         return cases;
     }
 
-    static List<ModelResponse> ReadResponses(string text, List<StudyCase> cases, Report report)
+    /// <summary>The valid responses; <paramref name="ids"/> receives every response id defined, valid or not.
+    /// <paramref name="caseIds"/> is null when cases.jsonl could not be read.</summary>
+    static List<ModelResponse> ReadResponses(string text, HashSet<string>? caseIds, HashSet<string> ids, Report report)
     {
         var responses = new List<ModelResponse>();
         var firstLine = new Dictionary<string, int>();
-        var caseIds = cases.Select(c => c.Id).ToHashSet();
         string[] known = ["id", "case_id", "model", "content_md", "meta"];
         foreach (var (n, r) in JsonLines(ResponsesFile, text, report))
         {
@@ -420,7 +472,7 @@ public static partial class BundleReader
             else if (firstLine.TryGetValue(id!, out var first)) report.Error(ResponsesFile, n, "id", $"duplicate response id \"{id}\" (first on line {first})");
             var caseId = OptionalString(r, "case_id");
             if (caseId is null) report.Error(ResponsesFile, n, "case_id", "required string");
-            else if (!caseIds.Contains(caseId)) report.Error(ResponsesFile, n, "case_id", $"unknown case \"{caseId}\"");
+            else if (caseIds is not null && !caseIds.Contains(caseId)) report.Error(ResponsesFile, n, "case_id", $"unknown case \"{caseId}\"");
             var model = OptionalString(r, "model");
             if (!IsIdentifier(model)) report.Error(ResponsesFile, n, "model", IdRule);
             var content = OptionalString(r, "content_md");
@@ -437,19 +489,31 @@ public static partial class BundleReader
             if (report.Errors.Count == errorsBefore)
                 responses.Add(new ModelResponse(id!, caseId!, model!, content!, meta));
         }
-        if (firstLine.Count == 0 && report.Errors.All(e => e.File != ResponsesFile)) report.Error(ResponsesFile, 1, "file", "no responses");
+        if (firstLine.Count == 0 && report.Errors.All(e => e.File != ResponsesFile)) report.Error(ResponsesFile, 0, "file", "no responses");
+        ids.UnionWith(firstLine.Keys);
         return responses;
     }
 
     // ---------------------------------------------------------------- ratings.csv
 
-    static List<BundleRating> ReadRatings(string text, List<ModelResponse> responses, StudyDefinition? study, Report report)
+    /// <summary>The valid rating rows. <paramref name="responseIds"/> is null when responses.jsonl could not be read,
+    /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
+    /// id are not checked further (the criterion's own error is in study.json).</summary>
+    static List<BundleRating> ReadRatings(string text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, Report report)
     {
         var ratings = new List<BundleRating>();
-        var responseIds = responses.Select(r => r.Id).ToHashSet();
         var criteria = study?.Criteria.ToDictionary(c => c.Id);
-        var options = new CsvDataReaderOptions { HasHeaders = false, Delimiter = ',', Comment = '\0', ResultSetMode = ResultSetMode.SingleResult };
+        // A newline inside a quoted field is part of the value: make it \n whatever the file's line ends,
+        // so that a CRLF copy of a bundle reads exactly like the LF one.
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var options = new CsvDataReaderOptions
+        {
+            HasHeaders = false, Delimiter = ',', Comment = '\0', ResultSetMode = ResultSetMode.SingleResult,
+            // The whole file is in memory already (under the size limit): let a record be as long as the file.
+            MaxBufferSize = Math.Max(text.Length + 1, 0x10000),
+        };
         using var csv = CsvDataReader.Create(new StringReader(text), options);
+        var firstRowOf = new Dictionary<string, int>();
         var seen = new Dictionary<(string, string, string), int>();
         var nextLine = 1;
         var columns = 0;
@@ -465,10 +529,11 @@ public static partial class BundleReader
                 report.Error(RatingsFile, line, "csv", $"malformed CSV in the record starting on this line: {e.Message}");
                 break;
             }
-            nextLine += csv.GetRawRecordSpan().Count('\n');
+            var raw = csv.GetRawRecordSpan();
+            nextLine += raw.Count('\n');
+            if (raw.IsWhiteSpace()) continue; // a blank line; a row of empty fields such as ",,,," is not blank
             var row = new string[csv.RowFieldCount];
             for (var i = 0; i < row.Length; i++) row[i] = csv.GetString(i);
-            if (row.All(string.IsNullOrEmpty)) continue;
             if (columns == 0)
             {
                 if (!(row.SequenceEqual(RatingsHeader) || row.SequenceEqual(RatingsHeader[..4])))
@@ -487,9 +552,9 @@ public static partial class BundleReader
             var (responseId, rater, criterionId, value) = (row[0], row[1], row[2], row[3]);
             var comment = columns == 5 && row[4].Length > 0 ? row[4] : null;
             var errorsBefore = report.Errors.Count;
-            if (!responseIds.Contains(responseId)) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
+            if (responseIds is not null && !responseIds.Contains(responseId)) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
             if (!IsIdentifier(rater)) report.Error(RatingsFile, line, "rater", IdRule);
-            if (criteria is not null)
+            if (criteria is not null && !invalidCriteria.Contains(criterionId))
             {
                 if (!criteria.TryGetValue(criterionId, out var criterion)) report.Error(RatingsFile, line, "criterion", $"unknown criterion \"{criterionId}\"");
                 else if (criterion.CheckValue(value) is { } problem) report.Error(RatingsFile, line, "value", $"{criterionId}: {problem}");
@@ -497,26 +562,31 @@ public static partial class BundleReader
             if (seen.TryGetValue((responseId, rater, criterionId), out var first))
                 report.Error(RatingsFile, line, "row", $"duplicate rating of {responseId} by {rater} on {criterionId} (first on line {first})");
             else seen[(responseId, rater, criterionId)] = line;
-            if (report.Errors.Count == errorsBefore) ratings.Add(new BundleRating(responseId, rater, criterionId, value, comment));
+            if (report.Errors.Count == errorsBefore)
+            {
+                ratings.Add(new BundleRating(responseId, rater, criterionId, criteria?.GetValueOrDefault(criterionId)?.Canonical(value) ?? value, comment));
+                firstRowOf.TryAdd(responseId, line);
+            }
         }
-        if (columns == 0 && report.Errors.All(e => e.File != RatingsFile)) report.Error(RatingsFile, 1, "header", "file is empty");
-        if (study is not null) WarnAboutIncompleteRatings(ratings, study, report);
+        if (columns == 0 && report.Errors.All(e => e.File != RatingsFile)) report.Error(RatingsFile, 0, "header", "file is empty");
+        if (study is not null) WarnAboutIncompleteRatings(ratings, study, firstRowOf, report);
         return ratings;
     }
 
-    static void WarnAboutIncompleteRatings(List<BundleRating> ratings, StudyDefinition study, Report report)
+    /// <summary>Checks beyond the format (warnings only), each on the first row of the response concerned.</summary>
+    static void WarnAboutIncompleteRatings(List<BundleRating> ratings, StudyDefinition study, Dictionary<string, int> firstRowOf, Report report)
     {
         var required = study.Criteria.Where(c => c.Required).Select(c => c.Id).ToHashSet();
         foreach (var byResponse in ratings.GroupBy(r => r.ResponseId))
         {
             var raters = byResponse.GroupBy(r => r.Rater).ToList();
             if (raters.Count > study.RatersPerResponse)
-                report.Warn(RatingsFile, 0, "rater", $"{byResponse.Key} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
+                report.Warn(RatingsFile, firstRowOf[byResponse.Key], "rater", $"{byResponse.Key} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
             foreach (var rater in raters)
             {
                 var missing = required.Except(rater.Select(r => r.CriterionId)).Order().ToList();
                 if (missing.Count > 0)
-                    report.Warn(RatingsFile, 0, "criterion", $"{rater.Key} rated {byResponse.Key} without required criteria {string.Join(", ", missing)}");
+                    report.Warn(RatingsFile, firstRowOf[byResponse.Key], "criterion", $"{rater.Key} rated {byResponse.Key} without required criteria {string.Join(", ", missing)}");
             }
         }
     }

@@ -30,6 +30,9 @@ public sealed record Criterion(
         return index >= 0;
     }
 
+    // Messages name scale bounds the same way whatever the server's culture (0.5, never 0,5).
+    static string Invariant(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Why <paramref name="value"/> is not on this criterion's scale, or null when it is.
     /// Stored values are canonical text: likert integers, option values, <c>true</c>/<c>false</c>, numbers.</summary>
     public string? CheckValue(string value)
@@ -41,7 +44,7 @@ public sealed record Criterion(
             case CriterionType.Likert:
                 if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var point))
                     return $"\"{value}\" is not an integer";
-                return point < Min || point > Max ? $"{value} is outside the scale {Min}..{Max}" : null;
+                return point < Min || point > Max ? Invariant($"{value} is outside the scale {Min}..{Max}") : null;
             case CriterionType.Ordinal:
             case CriterionType.Nominal:
                 return Options.Any(o => o.Value == value)
@@ -50,13 +53,23 @@ public sealed record Criterion(
             case CriterionType.Binary:
                 return value is "true" or "false" ? null : $"\"{value}\" must be true or false";
             case CriterionType.Numeric:
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+                if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
                     return $"\"{value}\" is not a finite number";
-                if (number < Min) return $"{value} is below the minimum {Min}";
-                if (number > Max) return $"{value} is above the maximum {Max}";
+                if (number < Min) return Invariant($"{value} is below the minimum {Min}");
+                if (number > Max) return Invariant($"{value} is above the maximum {Max}");
                 return null;
             default:
                 return null;
         }
     }
+
+    /// <summary>The stored form of a value that passed <see cref="CheckValue"/>: likert points and numbers are
+    /// written the one invariant way (<c>+4</c> and <c>04</c> become <c>4</c>, <c>72.50</c> becomes <c>72.5</c>), so
+    /// equal ratings compare equal as text.</summary>
+    public string Canonical(string value) => Type switch
+    {
+        CriterionType.Likert => long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+        CriterionType.Numeric => double.Parse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture),
+        _ => value,
+    };
 }

@@ -57,6 +57,36 @@ sealed class JsonLineMap
         return (index < 0 ? ~index : index) + 1;
     }
 
+    /// <summary>The first key that appears twice in one object, with the 1-based line of its second occurrence;
+    /// null when there is none or the JSON is malformed before it.</summary>
+    public static (string Key, int Line)? FindDuplicateKey(ReadOnlySpan<byte> utf8)
+    {
+        var newlines = new List<long>();
+        for (var i = 0; i < utf8.Length; i++) if (utf8[i] == '\n') newlines.Add(i);
+        var reader = new Utf8JsonReader(utf8);
+        var objects = new Stack<HashSet<string>?>(); // null for an array
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject: objects.Push([]); break;
+                    case JsonTokenType.StartArray: objects.Push(null); break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray: objects.Pop(); break;
+                    case JsonTokenType.PropertyName:
+                        var key = reader.GetString()!;
+                        if (!objects.Peek()!.Add(key)) return (key, LineOf(newlines, reader.TokenStartIndex));
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
     /// <summary>The line of <paramref name="path"/>, else of its nearest ancestor that exists.</summary>
     public int LineOf(string path)
     {

@@ -85,4 +85,22 @@ public sealed class StudyImporterTests
         Assert.Contains("append-only", delete.Message);
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history"));
     }
+
+    [Fact]
+    public async Task FailureHalfwayThroughAnImportRollsBackEverything()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using (var connection = await db.Database.OpenAsync())
+            await connection.ExecuteAsync("""
+                CREATE TRIGGER fail_on_ratings BEFORE INSERT ON ratings
+                BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;
+                """);
+        var before = await db.DumpContentAsync();
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle));
+
+        Assert.Contains("disk on fire", error.Message);
+        Assert.Equal(before, await db.DumpContentAsync());
+        Assert.Empty(await new StudyQuery(db.Database).ListVisibleAsync(0, isAdmin: true));
+    }
 }

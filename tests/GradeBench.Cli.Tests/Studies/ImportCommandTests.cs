@@ -1,0 +1,79 @@
+using Dapper;
+using GradeBench.Storage;
+
+namespace GradeBench.Cli.Tests.Studies;
+
+public sealed class ImportCommandTests : IDisposable
+{
+    readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    public async Task ImportingTheDemoStudyReportsWhatWasImported()
+    {
+        var db = _workspace.PathOf("demo.db");
+
+        var result = await CliWorkspace.RunAsync("import", Path.Combine(TestPaths.RepositoryRoot, "data", "demo-stroke"), "--db", db);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"Imported study \"stroke-llm-synthetic-demo\" into {db}: 20 cases, 60 responses, 9 criteria, 576 ratings.\n", result.Output);
+        await using var connection = await new Database(db).OpenAsync();
+        Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings"));
+    }
+
+    [Fact]
+    public async Task BadBundleExitsWithTwoAndNamesFileLineAndField()
+    {
+        var bundle = _workspace.CopyDemoBundle("bad");
+        var lines = File.ReadAllLines(Path.Combine(bundle, "responses.jsonl"));
+        lines[16] = lines[16].Replace("\"case_id\": \"case-006\"", "\"case_id\": \"case-099\"");
+        File.WriteAllLines(Path.Combine(bundle, "responses.jsonl"), lines);
+
+        var result = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("bad.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("responses.jsonl:17: case_id: unknown case \"case-099\"\n", result.Error);
+        Assert.Contains("nothing was imported", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public async Task RealProcessExitCodeIsTwoForABadBundle()
+    {
+        var bundle = _workspace.CopyDemoBundle("missing");
+        File.Delete(Path.Combine(bundle, "cases.jsonl"));
+
+        var result = await CliWorkspace.RunProcessAsync("import", bundle, "--db", _workspace.PathOf("process.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cases.jsonl:0: file: required file is missing", result.Error);
+    }
+
+    [Fact]
+    public async Task MigrateCreatesTheDatabaseAndThenFindsItUpToDate()
+    {
+        var db = _workspace.PathOf("migrate.db");
+
+        var first = await CliWorkspace.RunAsync("migrate", "--db", db);
+        var second = await CliWorkspace.RunAsync("migrate", "--db", db);
+
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.Contains("applied 0001_create_schema", first.Output);
+        Assert.Contains("schema is up to date", second.Output);
+    }
+
+    [Fact]
+    public async Task DatabaseFromANewerGradeBenchIsRefused()
+    {
+        var db = _workspace.PathOf("future.db");
+        await CliWorkspace.RunAsync("migrate", "--db", db);
+        await using (var connection = await new Database(db).OpenAsync())
+            await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 'x')");
+
+        var result = await CliWorkspace.RunAsync("import", Path.Combine(TestPaths.RepositoryRoot, "data", "demo-stroke"), "--db", db);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("schema version 999", result.Error);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}

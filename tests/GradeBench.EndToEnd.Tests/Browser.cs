@@ -1,0 +1,23 @@
+using Microsoft.Playwright;
+
+namespace GradeBench.EndToEnd.Tests;
+
+/// <summary>Debian's headless Chromium driven by Playwright; no browser is ever downloaded.</summary>
+public static class Browser
+{
+    public static string ExecutablePath => Environment.GetEnvironmentVariable("GRADEBENCH_CHROMIUM") ?? "/usr/bin/chromium";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+            throw new InvalidOperationException($"Chromium is not at {ExecutablePath}. Install Debian's chromium package (./test.sh does when run as root) or set GRADEBENCH_CHROMIUM.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return (playwright, browser);
+    }
+}

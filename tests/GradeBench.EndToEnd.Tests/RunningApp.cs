@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace GradeBench.EndToEnd.Tests;
+
+/// <summary>The real web app as its own process on a free loopback port, over a fresh database, with the
+/// sign-in link it printed.</summary>
+public sealed partial class RunningApp : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly string _folder;
+
+    RunningApp(Process process, string folder, string signInLink)
+    {
+        _process = process;
+        _folder = folder;
+        SignInLink = signInLink;
+        BaseAddress = new Uri(signInLink).GetLeftPart(UriPartial.Authority);
+    }
+
+    public string SignInLink { get; }
+    public string BaseAddress { get; }
+
+    [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/account/link\?token=[A-Za-z0-9_-]+)")]
+    private static partial Regex LinkPattern();
+
+    static string WebAppPath => typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "WebAppPath").Value!;
+
+    public static async Task<RunningApp> StartAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { Path.GetFullPath(WebAppPath), "--urls", "http://127.0.0.1:0", "--db", Path.Combine(folder, "e2e.db") })
+            start.ArgumentList.Add(arg);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start)!;
+
+        var log = new System.Text.StringBuilder();
+        var link = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log) log.AppendLine(e.Data);
+            if (LinkPattern().Match(e.Data) is { Success: true } match) link.TrySetResult(match.Groups[1].Value);
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => link.TrySetException(new InvalidOperationException($"The web app exited with code {process.ExitCode}:\n{log}"));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            return new RunningApp(process, folder, await link.Task.WaitAsync(TimeSpan.FromSeconds(90)));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The web app printed no sign-in link within 90 s:\n{log}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}

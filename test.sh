@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds GradeBench and runs every test project; the last line is "N passed, N failed[, N skipped]".
+# Needs the .NET SDK; installs Debian's chromium for the browser tests when it is missing and it can.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+chromium="${GRADEBENCH_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Chromium is missing: installing Debian's chromium package for the browser tests..."
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+      echo "error: could not install chromium with apt-get." >&2
+      exit 1
+    fi
+  else
+    echo "error: Chromium is missing at $chromium. Install Debian's chromium package (sudo apt-get install chromium)," >&2
+    echo "       or set GRADEBENCH_CHROMIUM to a Chromium binary, then run ./test.sh again." >&2
+    exit 1
+  fi
+fi
+export GRADEBENCH_CHROMIUM="$chromium"
+
+if ! dotnet build GradeBench.sln -nologo -v quiet -clp:ErrorsOnly; then
+  echo "error: the build failed; no tests were run." >&2
+  exit 1
+fi
+
+projects=(tests/*/*.Tests.csproj)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test GradeBench.sln --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test assembly, e.g. "Passed!  - Failed:     0, Passed:    43, Skipped:     0, Total:    43, ..."
+passed=0 failed=0 skipped=0 summaries=0
+while IFS= read -r line; do
+  [[ $line =~ Failed:[[:space:]]*([0-9]+),[[:space:]]*Passed:[[:space:]]*([0-9]+),[[:space:]]*Skipped:[[:space:]]*([0-9]+) ]] || continue
+  failed=$((failed + BASH_REMATCH[1])); passed=$((passed + BASH_REMATCH[2])); skipped=$((skipped + BASH_REMATCH[3]))
+  summaries=$((summaries + 1))
+done < "$log"
+
+if [ "$summaries" -lt "${#projects[@]}" ]; then
+  echo "error: ${#projects[@]} test projects, but only $summaries reported results (a test host crashed or hung)." >&2
+  failed=$((failed + ${#projects[@]} - summaries))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

@@ -25,10 +25,11 @@ public sealed partial class RunningApp : IAsyncDisposable
     [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/account/link\?token=[A-Za-z0-9_-]+)")]
     private static partial Regex LinkPattern();
 
-    static string WebAppPath => typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "WebAppPath").Value!;
+    /// <summary>GradeBench.Web.dll as built for this test run.</summary>
+    public static string BuiltAppPath => Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "WebAppPath").Value!);
 
-    public static async Task<RunningApp> StartAsync()
+    public static async Task<RunningApp> StartAsync(string? appPath = null)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -37,7 +38,7 @@ public sealed partial class RunningApp : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { Path.GetFullPath(WebAppPath), "--urls", "http://127.0.0.1:0", "--db", Path.Combine(folder, "e2e.db") })
+        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", "http://127.0.0.1:0", "--db", Path.Combine(folder, "e2e.db") })
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;

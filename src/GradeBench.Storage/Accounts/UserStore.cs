@@ -58,15 +58,21 @@ public sealed class UserStore(Database database, TimeProvider clock)
             "UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId", new { UserId = userId, PasswordHash = passwordHash }, cancellationToken: ct));
     }
 
-    /// <summary>Creates a single-use sign-in token; only its SHA-256 is stored.</summary>
+    /// <summary>Creates a single-use sign-in token, ending any earlier unused one of the user's, so that only the
+    /// newest printed link works. Only the token's SHA-256 is stored.</summary>
     public async Task<string> CreateSignInTokenAsync(long userId, TimeSpan lifetime, CancellationToken ct = default)
     {
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync("""
+            UPDATE sign_in_links SET expires_at = @Now WHERE user_id = @UserId AND used_at IS NULL AND expires_at > @Now
+            """, new { UserId = userId, Now = now }, transaction);
+        await connection.ExecuteAsync("""
             INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES (@Hash, @UserId, @Now, @ExpiresAt)
-            """, new { Hash = Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime }, cancellationToken: ct));
+            """, new { Hash = Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime }, transaction);
+        await transaction.CommitAsync(ct);
         return token;
     }
 

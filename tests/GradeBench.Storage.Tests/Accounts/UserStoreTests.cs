@@ -74,4 +74,19 @@ public sealed class UserStoreTests
 
         Assert.NotNull(await users.FindByUsernameAsync("ADMIN"));
     }
+
+    [Fact]
+    public async Task ANewTokenEndsTheEarlierUnusedOne()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var users = new UserStore(db.Database, db.Clock);
+        var admin = (await users.AdministratorWithoutPasswordAsync())!;
+        var earlier = await users.CreateSignInTokenAsync(admin.Id, TimeSpan.FromHours(1));
+        db.Clock.Now += TimeSpan.FromMinutes(1);
+
+        var newer = await users.CreateSignInTokenAsync(admin.Id, TimeSpan.FromHours(1));
+
+        Assert.Null(await users.RedeemSignInTokenAsync(earlier));
+        Assert.Equal(admin.Id, await users.RedeemSignInTokenAsync(newer));
+    }
 }

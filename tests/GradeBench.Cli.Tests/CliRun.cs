@@ -36,7 +36,7 @@ sealed class CliWorkspace : IDisposable
     public string CopyDemoBundle(string name)
     {
         var target = Directory.CreateDirectory(PathOf(name)).FullName;
-        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "data", "demo-stroke")))
+        foreach (var file in Directory.GetFiles(TestPaths.DemoBundle))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         return target;
     }
@@ -45,17 +45,5 @@ sealed class CliWorkspace : IDisposable
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);
-    }
-}
-
-static class TestPaths
-{
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GradeBench.sln"))) return dir.FullName;
-        throw new InvalidOperationException("GradeBench.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -56,16 +56,3 @@ sealed class ManualClock : TimeProvider
     public DateTimeOffset Now { get; set; } = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     public override DateTimeOffset GetUtcNow() => Now;
 }
-
-static class TestPaths
-{
-    public static string RepositoryRoot { get; } = FindRoot();
-    public static string DemoBundle => Path.Combine(RepositoryRoot, "data", "demo-stroke");
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GradeBench.sln"))) return dir.FullName;
-        throw new InvalidOperationException("GradeBench.sln not found above " + AppContext.BaseDirectory);
-    }
-}

@@ -16,14 +16,7 @@ static class Corpus
     static readonly string[] TestFiles = [ExpectedErrorsFile, MaxFileBytesFile, ZipEntriesFile];
     const int UnixSymbolicLink = 0xA000, UnixPermissions = 0x1FF;
 
-    public static string Root { get; } = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GradeBench.sln"))) return Path.Combine(dir.FullName, "tests", "corpus");
-        throw new InvalidOperationException("GradeBench.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string Root => Path.Combine(TestPaths.RepositoryRoot, "tests", "corpus");
     public static string Malformed(string name) => Path.Combine(Root, "malformed-bundles", name);
     public static string Valid(string name) => Path.Combine(Root, "valid-bundles", name);
 

@@ -12,7 +12,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         var db = _workspace.PathOf("demo.db");
 
-        var result = await CliWorkspace.RunAsync("import", Path.Combine(TestPaths.RepositoryRoot, "data", "demo-stroke"), "--db", db);
+        var result = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal($"Imported study \"stroke-llm-synthetic-demo\" into {db}: 20 cases, 60 responses, 9 criteria, 576 ratings.\n", result.Output);
@@ -69,7 +69,7 @@ public sealed class ImportCommandTests : IDisposable
         await using (var connection = await new Database(db).OpenAsync())
             await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 'x')");
 
-        var result = await CliWorkspace.RunAsync("import", Path.Combine(TestPaths.RepositoryRoot, "data", "demo-stroke"), "--db", db);
+        var result = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("schema version 999", result.Error);

@@ -1,5 +1,6 @@
-namespace GradeBench.Core.Tests;
+namespace GradeBench.Tests;
 
+/// <summary>The repository the tests run in, found by walking up from the test assembly to GradeBench.sln.</summary>
 static class TestPaths
 {
     public static string RepositoryRoot { get; } = FindRoot();

@@ -15,3 +15,7 @@ public sealed record Estimate(double? Value, string? Reason, ConfidenceInterval?
 
     public bool HasValue => Value is not null;
 }
+
+/// <summary>Agreement weights between category positions i and j of a K-point scale: none (identity),
+/// linear 1 − |i−j|/(K−1), quadratic 1 − (i−j)²/(K−1)².</summary>
+public enum AgreementWeights { None, Linear, Quadratic }

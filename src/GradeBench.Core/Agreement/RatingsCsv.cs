@@ -1,0 +1,168 @@
+using Sylvan.Data.Csv;
+
+namespace GradeBench.Core.Agreement;
+
+/// <summary>A problem with a ratings file, naming its line (0 for the file as a whole).</summary>
+public sealed class RatingsCsvException(int line, string message) : Exception(message)
+{
+    public int Line { get; } = line;
+}
+
+/// <summary>Reads long-format ratings (<c>unit,rater,value</c>, one row per rating, RFC 4180, UTF-8) into a
+/// <see cref="RatingMatrix"/>. Ids and values are looked up as spans, so a million rows cost no string per row
+/// beyond each distinct unit, rater and value.</summary>
+public static class RatingsCsv
+{
+    /// <param name="categories">The scale in order, including categories nobody used; null: the observed
+    /// values, in numeric order when all are numbers.</param>
+    public static RatingMatrix Read(TextReader text, MeasurementLevel level, IReadOnlyList<string>? categories = null)
+    {
+        var options = new CsvDataReaderOptions
+        {
+            HasHeaders = false,
+            Delimiter = ',',
+            Comment = '\0',
+            ResultSetMode = ResultSetMode.SingleResult,
+            BufferSize = 1 << 16,
+            MaxBufferSize = 1 << 24,
+        };
+        using var csv = CsvDataReader.Create(text, options);
+
+        var units = new Dictionary<string, int>();
+        var raters = new Dictionary<string, int>();
+        var values = new Dictionary<string, int>();
+        var unitLookup = units.GetAlternateLookup<ReadOnlySpan<char>>();
+        var raterLookup = raters.GetAlternateLookup<ReadOnlySpan<char>>();
+        var valueLookup = values.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (categories is not null)
+            for (var i = 0; i < categories.Count; i++)
+                if (!values.TryAdd(categories[i], i)) throw new RatingsCsvException(0, $"--categories names \"{categories[i]}\" twice");
+
+        var rows = new List<(int Unit, int Rater, int Value, int Line)>();
+        int unitColumn = -1, raterColumn = -1, valueColumn = -1, columns = 0;
+        var line = 1;
+        while (true)
+        {
+            var start = line;
+            try
+            {
+                if (!csv.Read()) break;
+            }
+            catch (CsvFormatException e)
+            {
+                throw new RatingsCsvException(start, $"malformed CSV in the record starting on this line: {e.Message}");
+            }
+            line += csv.GetRawRecordSpan().Count('\n');
+            if (csv.RowFieldCount == 1 && csv.GetFieldSpan(0).IsWhiteSpace()) continue;
+            if (columns == 0)
+            {
+                columns = csv.RowFieldCount;
+                for (var i = 0; i < columns; i++)
+                {
+                    var name = csv.GetString(i).Trim().TrimStart('\uFEFF');
+                    if (name == "unit") unitColumn = i;
+                    else if (name == "rater") raterColumn = i;
+                    else if (name == "value") valueColumn = i;
+                }
+                if (unitColumn < 0 || raterColumn < 0 || valueColumn < 0)
+                    throw new RatingsCsvException(start, $"header must name the columns unit,rater,value; it is {string.Join(',', Enumerable.Range(0, columns).Select(csv.GetString))}");
+                continue;
+            }
+            if (csv.RowFieldCount != columns)
+                throw new RatingsCsvException(start, $"expected {columns} fields, found {csv.RowFieldCount}");
+            var unitId = csv.GetFieldSpan(unitColumn);
+            var raterId = csv.GetFieldSpan(raterColumn);
+            var value = csv.GetFieldSpan(valueColumn);
+            if (unitId.IsEmpty) throw new RatingsCsvException(start, "unit: empty");
+            if (raterId.IsEmpty) throw new RatingsCsvException(start, "rater: empty");
+            if (value.IsEmpty) throw new RatingsCsvException(start, "value: empty (leave the row out for a missing rating)");
+            var unit = IndexOf(unitLookup, unitId, units.Count);
+            var rater = IndexOf(raterLookup, raterId, raters.Count);
+            if (!valueLookup.TryGetValue(value, out var category))
+            {
+                if (categories is not null)
+                    throw new RatingsCsvException(start, $"value: \"{value}\" is not one of --categories {string.Join(',', categories)}");
+                category = values.Count;
+                valueLookup[value] = category;
+            }
+            rows.Add((unit, rater, category, start));
+        }
+        if (rows.Count == 0)
+            throw new RatingsCsvException(columns == 0 ? 0 : 1, columns == 0 ? "the file is empty: expected a header unit,rater,value and one row per rating" : "no ratings after the header");
+
+        var scale = categories ?? Scale.Infer(values.Keys);
+        var numbers = Scale.NumericValues(scale);
+        if (level is MeasurementLevel.Interval or MeasurementLevel.Ratio && numbers is null)
+        {
+            var (text0, row) = FirstNonNumber(values, scale, rows);
+            throw new RatingsCsvException(row, $"value: \"{text0}\" is not a number, but --level {level.ToString().ToLowerInvariant()} needs numbers");
+        }
+        if (level == MeasurementLevel.Ordinal && categories is null && numbers is null)
+            throw new RatingsCsvException(0, "--level ordinal with values that are not numbers needs --categories to give their order");
+
+        // Observed values were numbered as first seen; renumber them in scale order.
+        var position = new int[values.Count];
+        var scaleIndex = new Dictionary<string, int>(scale.Count);
+        for (var i = 0; i < scale.Count; i++) scaleIndex[scale[i]] = i;
+        foreach (var (label, seen) in values) position[seen] = scaleIndex[label];
+
+        var unitCount = units.Count;
+        var raterCount = raters.Count;
+        var cells = new int[unitCount * raterCount];
+        Array.Fill(cells, RatingMatrix.Missing);
+        var firstLine = new int[unitCount * raterCount];
+        foreach (var (unit, rater, value, at) in rows)
+        {
+            var cell = unit * raterCount + rater;
+            if (cells[cell] != RatingMatrix.Missing)
+                throw new RatingsCsvException(at, $"rater \"{Key(raters, rater)}\" rated unit \"{Key(units, unit)}\" twice (first on line {firstLine[cell]})");
+            cells[cell] = position[value];
+            firstLine[cell] = at;
+        }
+        return RatingMatrix.FromCells(unitCount, raterCount, scale, cells, numbers, Keys(units), Keys(raters));
+    }
+
+    /// <summary>The value of <c>--categories</c>: one CSV record, so a label holding a comma is quoted.</summary>
+    public static IReadOnlyList<string> ParseCategories(string record)
+    {
+        using var csv = CsvDataReader.Create(new StringReader(record), new CsvDataReaderOptions { HasHeaders = false, Delimiter = ',', Comment = '\0' });
+        try
+        {
+            if (!csv.Read()) throw new RatingsCsvException(0, "--categories is empty");
+            var labels = new string[csv.RowFieldCount];
+            for (var i = 0; i < labels.Length; i++) labels[i] = csv.GetString(i);
+            if (csv.Read()) throw new RatingsCsvException(0, "--categories must be one line");
+            if (labels.Any(l => l.Length == 0)) throw new RatingsCsvException(0, "--categories has an empty label");
+            return labels;
+        }
+        catch (CsvFormatException e)
+        {
+            throw new RatingsCsvException(0, $"--categories is not one CSV record: {e.Message}");
+        }
+    }
+
+    static int IndexOf(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> key, int next)
+    {
+        if (lookup.TryGetValue(key, out var index)) return index;
+        lookup[key] = next;
+        return next;
+    }
+
+    static string[] Keys(Dictionary<string, int> ids)
+    {
+        var keys = new string[ids.Count];
+        foreach (var (key, index) in ids) keys[index] = key;
+        return keys;
+    }
+
+    static string Key(Dictionary<string, int> ids, int index) => ids.First(kv => kv.Value == index).Key;
+
+    static (string Value, int Line) FirstNonNumber(Dictionary<string, int> values, IReadOnlyList<string> scale, List<(int Unit, int Rater, int Value, int Line)> rows)
+    {
+        var bad = values.Where(kv => !Scale.TryNumber(kv.Key, out _)).ToDictionary(kv => kv.Value, kv => kv.Key);
+        foreach (var row in rows)
+            if (bad.TryGetValue(row.Value, out var text)) return (text, row.Line);
+        var label = scale.First(c => !Scale.TryNumber(c, out _));
+        return (label, 0);
+    }
+}

@@ -2,11 +2,12 @@ namespace GradeBench.Core.Agreement;
 
 /// <summary>Pairwise percent agreement: for each unit with m_u ≥ 2 ratings, the share of its m_u(m_u − 1) ordered
 /// rater pairs that agree, p_u = Σ_c n_uc(n_uc − 1) / (m_u(m_u − 1)), averaged over those units,
-/// p_a = (1/n′) Σ_u p_u (Gwet, K. L. (2014). Handbook of Inter-Rater Reliability, 4th ed., chapter 2: the
-/// percent agreement of the multiple-rater, missing-ratings case). Each unit counts once, however many raters
-/// rated it; pooling the pairs of all units instead, Σ_u Σ_c n_uc(n_uc − 1) / Σ_u m_u(m_u − 1), weights a unit by
-/// its number of pairs and differs when units have different numbers of ratings. Units with fewer than two
-/// ratings are left out (<see cref="KrippendorffAlpha.PairableUnits"/> counts them).</summary>
+/// p_a = (1/n′) Σ_u p_u (Gwet, K. L. (2014). Handbook of Inter-Rater Reliability, 4th ed.: the percent
+/// agreement of multiple raters with missing ratings, as in Gwet's R package irrCAC, pa.coeff.raw).
+/// Each unit counts once, however many raters rated it; pooling the pairs of all units instead,
+/// Σ_u Σ_c n_uc(n_uc − 1) / Σ_u m_u(m_u − 1), weights a unit by its number of pairs and differs when units have
+/// different numbers of ratings. Units with fewer than two ratings are left out
+/// (<see cref="KrippendorffAlpha.PairableUnits"/> counts them).</summary>
 public static class PercentAgreement
 {
     /// <summary>The mean over units (with two or more ratings) of the share of rater pairs that chose the same

@@ -14,7 +14,8 @@ public readonly record struct UnitUsage(int Used, int LeftOut, int PairableValue
 /// University of Pennsylvania, https://repository.upenn.edu/asc_papers/43.</summary>
 public static class KrippendorffAlpha
 {
-    // Above this many categories the per-call work arrays go to the heap instead of the stack.
+    // Work arrays of up to this many entries live on the stack (the K × K coincidences up to K = 32, at most
+    // 28 KB in all), so that bootstrap calls allocate nothing but their result; larger ones go to the heap.
     const int StackCells = 1024;
 
     /// <summary>Krippendorff's alpha at the given level of measurement, with difference functions

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GradeBench.Core.Agreement;
 
 /// <summary>Cohen's kappa for two raters and its weighted form, from the K×K cross table of the units both rated.</summary>
@@ -76,6 +78,8 @@ public static class CohenKappa
         return table;
     }
 
+    // Optimised at first call, as for the multi-rater sums: the command line runs it once on every unit.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static long Tally(RatingMatrix ratings, int raterA, int raterB, ReadOnlySpan<int> unitWeights, long[] table)
     {
         var k = ratings.CategoryCount;

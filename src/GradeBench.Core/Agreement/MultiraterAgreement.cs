@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GradeBench.Core.Agreement;
 
 /// <summary>The two ingredients that Fleiss' kappa, Randolph's free-marginal kappa and Gwet's AC1/AC2 share, computed
@@ -41,10 +43,6 @@ internal sealed class MultiraterAgreement
         CheckUnitWeights(ratings, unitWeights);
         int k = ratings.CategoryCount, maxTotal = ratings.RaterCount;
         var w = IntegerAgreementWeights.Numerators(weights, k, out var d);
-        var identity = d == 1;
-        var counts = ratings.AllUnitCounts;
-        var totals = ratings.AllUnitTotals;
-        var weighted = !unitWeights.IsEmpty;
 
         // Sums grouped by the unit's number of ratings r, all in integers: the per-unit terms c(c*−1)/(r(r−1)) and
         // c/r share their denominator within a group, so grouping is exact and the result does not depend on the order
@@ -52,51 +50,17 @@ internal sealed class MultiraterAgreement
         var agreeByTotal = new long[maxTotal + 1];
         var unitsByTotal = new long[maxTotal + 1];
         var categoryByTotal = new long[(maxTotal + 1) * k];
-        Span<int> present = k <= 512 ? stackalloc int[k] : new int[k];
-
-        for (var u = 0; u < totals.Length; u++)
+        switch (k < 2 ? AgreementWeights.None : weights)
         {
-            var r = totals[u];
-            if (r == 0) continue;
-            long times = weighted ? unitWeights[u] : 1;
-            if (times == 0) continue;
-            var row = counts.Slice(u * k, k);
-            var byCategory = categoryByTotal.AsSpan(r * k, k);
-            long agree;
-            if (identity)
-            {
-                long squares = 0;
-                for (var c = 0; c < row.Length; c++)
-                {
-                    long x = row[c];
-                    squares += x * x;
-                    byCategory[c] += times * x;
-                }
-                agree = squares - r;
-            }
-            else
-            {
-                // Only the categories this unit used enter the weighted pair sum: O(K + m²) with m ≤ raters.
-                var m = 0;
-                for (var c = 0; c < row.Length; c++)
-                {
-                    long x = row[c];
-                    if (x == 0) continue;
-                    present[m++] = c;
-                    byCategory[c] += times * x;
-                }
-                long quadratic = 0;
-                for (var a = 0; a < m; a++)
-                {
-                    var ca = present[a];
-                    long inner = 0;
-                    for (var b = 0; b < m; b++) inner += w[ca * k + present[b]] * row[present[b]];
-                    quadratic += row[ca] * inner;
-                }
-                agree = quadratic - d * r;
-            }
-            unitsByTotal[r] += times;
-            agreeByTotal[r] += times * agree;
+            case AgreementWeights.Linear:
+                Accumulate<LinearPairs>(ratings, d, unitWeights, agreeByTotal, unitsByTotal, categoryByTotal);
+                break;
+            case AgreementWeights.Quadratic:
+                Accumulate<QuadraticPairs>(ratings, d, unitWeights, agreeByTotal, unitsByTotal, categoryByTotal);
+                break;
+            default:
+                Accumulate<IdentityPairs>(ratings, d, unitWeights, agreeByTotal, unitsByTotal, categoryByTotal);
+                break;
         }
 
         long n = 0, n2 = 0;
@@ -124,6 +88,87 @@ internal sealed class MultiraterAgreement
         long weightNumerators = 0;
         foreach (var x in w) weightNumerators += x;
         return new MultiraterAgreement(observed, prevalence, n, n2, weightNumerators / (double)d);
+    }
+
+    // One loop per weighting, specialised by the JIT through the struct type parameter, so that the per-unit work is a
+    // few integer operations per category with no call or switch inside the loop. Optimised at first call: the command
+    // line computes each coefficient once, on up to a million ratings, with no time to warm up tiered compilation.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Accumulate<TPairs>(RatingMatrix ratings, long d, ReadOnlySpan<int> unitWeights,
+        long[] agreeByTotal, long[] unitsByTotal, long[] categoryByTotal) where TPairs : struct, IPairSums
+    {
+        var k = ratings.CategoryCount;
+        var counts = ratings.AllUnitCounts;
+        var totals = ratings.AllUnitTotals;
+        var weighted = !unitWeights.IsEmpty;
+        for (var u = 0; u < totals.Length; u++)
+        {
+            // No branch on r = 0 or a weight of 0: such a unit adds zeros (its r = 0 slot is never read), and random
+            // bootstrap weights would make those branches unpredictable.
+            var r = totals[u];
+            long times = weighted ? unitWeights[u] : 1;
+            var pairs = TPairs.AddCounts(counts.Slice(u * k, k), categoryByTotal.AsSpan(r * k, k), times, r, d);
+            unitsByTotal[r] += times;
+            agreeByTotal[r] += times * (pairs - d * r);
+        }
+    }
+
+    /// <summary>For one unit's counts c: adds times·c to the category sums and returns D · Σ_k c_k c*_k =
+    /// Σ_kl W_kl c_k c_l, in O(K) thanks to the shape of the weights.</summary>
+    interface IPairSums
+    {
+        static abstract long AddCounts(ReadOnlySpan<int> row, Span<long> byCategory, long times, long r, long d);
+    }
+
+    /// <summary>No weights: Σ_k c_k².</summary>
+    struct IdentityPairs : IPairSums
+    {
+        public static long AddCounts(ReadOnlySpan<int> row, Span<long> byCategory, long times, long r, long d)
+        {
+            long squares = 0;
+            for (var c = 0; c < row.Length; c++)
+            {
+                long x = row[c];
+                squares += x * x;
+                byCategory[c] += times * x;
+            }
+            return squares;
+        }
+    }
+
+    /// <summary>W_kl = D − (k−l)²: D r² − Σ_kl c_k c_l (k−l)² = D r² − 2 (r Σ c_k k² − (Σ c_k k)²).</summary>
+    struct QuadraticPairs : IPairSums
+    {
+        public static long AddCounts(ReadOnlySpan<int> row, Span<long> byCategory, long times, long r, long d)
+        {
+            long s1 = 0, s2 = 0;
+            for (var c = 0; c < row.Length; c++)
+            {
+                long x = row[c];
+                s1 += x * c;
+                s2 += x * c * c;
+                byCategory[c] += times * x;
+            }
+            return d * r * r - 2 * (r * s2 - s1 * s1);
+        }
+    }
+
+    /// <summary>W_kl = D − |k−l|: D r² − 2 Σ_l c_l Σ_{k&lt;l} c_k (l − k), with running totals along the scale.</summary>
+    struct LinearPairs : IPairSums
+    {
+        public static long AddCounts(ReadOnlySpan<int> row, Span<long> byCategory, long times, long r, long d)
+        {
+            long below = 0, belowPositions = 0, distances = 0;
+            for (var c = 0; c < row.Length; c++)
+            {
+                long x = row[c];
+                distances += x * (c * below - belowPositions);
+                below += x;
+                belowPositions += x * c;
+                byCategory[c] += times * x;
+            }
+            return d * r * r - 2 * distances;
+        }
     }
 
     /// <summary>The reason a multi-rater coefficient has no value for lack of data, or null when pₐ and π exist.</summary>

@@ -38,7 +38,7 @@ public static class RatingsCsv
             for (var i = 0; i < categories.Count; i++)
                 if (!values.TryAdd(categories[i], i)) throw new RatingsCsvException(0, $"--categories names \"{categories[i]}\" twice");
 
-        var rows = new List<(int Unit, int Rater, int Value, int Line)>();
+        var table = new GrowingTable();
         int unitColumn = -1, raterColumn = -1, valueColumn = -1, columns = 0;
         var line = 1;
         while (true)
@@ -85,16 +85,17 @@ public static class RatingsCsv
                 category = values.Count;
                 valueLookup[value] = category;
             }
-            rows.Add((unit, rater, category, start));
+            if (table.Set(unit, rater, category, start) is { } firstLine)
+                throw new RatingsCsvException(start, $"rater \"{raterId}\" rated unit \"{unitId}\" twice (first on line {firstLine})");
         }
-        if (rows.Count == 0)
+        if (table.Count == 0)
             throw new RatingsCsvException(columns == 0 ? 0 : 1, columns == 0 ? "the file is empty: expected a header unit,rater,value and one row per rating" : "no ratings after the header");
 
         var scale = categories ?? Scale.Infer(values.Keys);
         var numbers = Scale.NumericValues(scale);
         if (level is MeasurementLevel.Interval or MeasurementLevel.Ratio && numbers is null)
         {
-            var (text0, row) = FirstNonNumber(values, scale, rows);
+            var (text0, row) = FirstNonNumber(values, scale, table);
             throw new RatingsCsvException(row, $"value: \"{text0}\" is not a number, but --level {level.ToString().ToLowerInvariant()} needs numbers");
         }
         if (level == MeasurementLevel.Ordinal && categories is null && numbers is null)
@@ -105,21 +106,66 @@ public static class RatingsCsv
         var scaleIndex = new Dictionary<string, int>(scale.Count);
         for (var i = 0; i < scale.Count; i++) scaleIndex[scale[i]] = i;
         foreach (var (label, seen) in values) position[seen] = scaleIndex[label];
+        var cells = table.ToCells(units.Count, raters.Count, position);
+        return RatingMatrix.FromCells(units.Count, raters.Count, scale, cells, numbers, Keys(units), Keys(raters));
+    }
 
-        var unitCount = units.Count;
-        var raterCount = raters.Count;
-        var cells = new int[unitCount * raterCount];
-        Array.Fill(cells, RatingMatrix.Missing);
-        var firstLine = new int[unitCount * raterCount];
-        foreach (var (unit, rater, value, at) in rows)
+    /// <summary>Units × raters cells filled as rows arrive, growing in both directions, with the line of each
+    /// rating for error messages: memory grows with units × raters, not with a list of rows.</summary>
+    sealed class GrowingTable
+    {
+        int[] _values = new int[1024 * 8];
+        int[] _lines = new int[1024 * 8];
+        int _units = 1024, _raters = 8;
+
+        public int Count { get; private set; }
+
+        /// <summary>Stores a rating; returns the line of the earlier rating when the cell was taken.</summary>
+        public int? Set(int unit, int rater, int value, int line)
         {
-            var cell = unit * raterCount + rater;
-            if (cells[cell] != RatingMatrix.Missing)
-                throw new RatingsCsvException(at, $"rater \"{Key(raters, rater)}\" rated unit \"{Key(units, unit)}\" twice (first on line {firstLine[cell]})");
-            cells[cell] = position[value];
-            firstLine[cell] = at;
+            if (unit >= _units || rater >= _raters) Grow(Math.Max(_units, unit + 1), Math.Max(_raters, rater + 1));
+            var cell = unit * _raters + rater;
+            if (_lines[cell] != 0) return _lines[cell];
+            _values[cell] = value;
+            _lines[cell] = line;
+            Count++;
+            return null;
         }
-        return RatingMatrix.FromCells(unitCount, raterCount, scale, cells, numbers, Keys(units), Keys(raters));
+
+        void Grow(int units, int raters)
+        {
+            var newUnits = units > _units ? Math.Max(units, _units * 2) : _units;
+            var newRaters = raters > _raters ? Math.Max(raters, _raters * 2) : _raters;
+            var values = new int[newUnits * newRaters];
+            var lines = new int[newUnits * newRaters];
+            for (var u = 0; u < _units; u++)
+            {
+                Array.Copy(_values, u * _raters, values, u * newRaters, _raters);
+                Array.Copy(_lines, u * _raters, lines, u * newRaters, _raters);
+            }
+            (_values, _lines, _units, _raters) = (values, lines, newUnits, newRaters);
+        }
+
+        public int[] ToCells(int units, int raters, int[] position)
+        {
+            var cells = new int[units * raters];
+            for (var u = 0; u < units; u++)
+                for (var r = 0; r < raters; r++)
+                {
+                    var cell = u * _raters + r;
+                    cells[u * raters + r] = _lines[cell] == 0 ? RatingMatrix.Missing : position[_values[cell]];
+                }
+            return cells;
+        }
+
+        /// <summary>The first line (in file order) holding any of the given first-seen values.</summary>
+        public int FirstLineOf(IReadOnlySet<int> wanted)
+        {
+            var first = int.MaxValue;
+            for (var i = 0; i < _lines.Length; i++)
+                if (_lines[i] != 0 && _lines[i] < first && wanted.Contains(_values[i])) first = _lines[i];
+            return first == int.MaxValue ? 0 : first;
+        }
     }
 
     /// <summary>The value of <c>--categories</c>: one CSV record, so a label holding a comma is quoted.</summary>
@@ -155,14 +201,12 @@ public static class RatingsCsv
         return keys;
     }
 
-    static string Key(Dictionary<string, int> ids, int index) => ids.First(kv => kv.Value == index).Key;
-
-    static (string Value, int Line) FirstNonNumber(Dictionary<string, int> values, IReadOnlyList<string> scale, List<(int Unit, int Rater, int Value, int Line)> rows)
+    static (string Value, int Line) FirstNonNumber(Dictionary<string, int> values, IReadOnlyList<string> scale, GrowingTable table)
     {
         var bad = values.Where(kv => !Scale.TryNumber(kv.Key, out _)).ToDictionary(kv => kv.Value, kv => kv.Key);
-        foreach (var row in rows)
-            if (bad.TryGetValue(row.Value, out var text)) return (text, row.Line);
-        var label = scale.First(c => !Scale.TryNumber(c, out _));
-        return (label, 0);
+        if (bad.Count == 0) return (scale.First(c => !Scale.TryNumber(c, out _)), 0);
+        var line = table.FirstLineOf(bad.Keys.ToHashSet());
+        var seen = values.Where(kv => bad.ContainsKey(kv.Value)).Select(kv => kv.Value);
+        return (bad[seen.Min()], line);
     }
 }

@@ -1,7 +1,7 @@
 namespace GradeBench.Core.Agreement;
 
 /// <summary>Kendall's coefficient of concordance W with the correction for ties (Kendall &amp; Babington Smith 1939;
-/// Siegel &amp; Castellan 1988, §9.4). Each of the m raters ranks the n units by the position of their category on the
+/// Siegel &amp; Castellan 1988). Each of the m raters ranks the n units by the position of their category on the
 /// scale, tied units sharing the mean of the ranks they span (midranks). With R_i the sum of unit i's ranks,
 /// S = Σ (R_i − m(n + 1)/2)² and T_j = Σ (t³ − t) over the groups of t tied units of rater j,
 /// W = 12 S / (m²(n³ − n) − m Σ_j T_j).

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GradeBench.Cli.Agreement;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Migrations;
@@ -21,13 +22,12 @@ public static class GradeBenchCommand
         {
             Description = "SQLite database file (created when missing)",
             DefaultValueFactory = _ => new FileInfo("gradebench.db"),
-            Recursive = true,
         };
         var root = new RootCommand("GradeBench: physician grading of LLM answers, with inter-rater agreement.")
         {
-            database,
             ImportCommand.Create(database, output, error),
             MigrateCommand(database, output, error),
+            AgreementCommand.Create(output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(invocation, ct);
@@ -35,7 +35,7 @@ public static class GradeBenchCommand
 
     static Command MigrateCommand(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
     {
-        var command = new Command("migrate", "Create the database or bring its schema up to date.");
+        var command = new Command("migrate", "Create the database or bring its schema up to date.") { databaseOption };
         command.SetAction(async (parse, ct) =>
         {
             var database = new Database(parse.GetValue(databaseOption)!.FullName);

@@ -18,6 +18,7 @@ static class ImportCommand
         var command = new Command("import", "Import a study bundle, all or nothing. Exit code 2 when the bundle has errors.")
         {
             path,
+            databaseOption,
             maxFileBytes,
         };
         command.SetAction(async (parse, ct) =>

@@ -1,0 +1,88 @@
+namespace GradeBench.Core.Agreement;
+
+public sealed record Metric(string Name, Estimate Estimate);
+
+/// <summary>Every coefficient that applies to a set of ratings at a measurement level.</summary>
+public sealed record AgreementReport(
+    int Units,
+    int UnitsLeftOut,
+    int Raters,
+    int Ratings,
+    MeasurementLevel Level,
+    IReadOnlyList<string> Categories,
+    IReadOnlyList<Metric> Metrics)
+{
+    public Estimate? this[string name] => Metrics.FirstOrDefault(m => m.Name == name)?.Estimate;
+}
+
+/// <summary>Chooses and computes the coefficients that apply to the data and level (docs/agreement.md,
+/// "Which coefficients are reported"), with bootstrap intervals for alpha, the kappas and AC1/AC2.</summary>
+public static class AgreementAnalysis
+{
+    sealed record Candidate(string Name, Func<RatingMatrix, bool> Applies, Func<RatingMatrix, ReadOnlySpan<int>, Estimate> Compute, bool Bootstrapped);
+
+    static bool Ordered(MeasurementLevel level) => level >= MeasurementLevel.Ordinal;
+    static bool TwoRaters(RatingMatrix m) => m.RaterCount == 2;
+    static bool CompleteNumeric(RatingMatrix m) => m.IsComplete && m.IsNumeric;
+    static bool NonNegative(RatingMatrix m) => m.CategoryValues is { } values && Array.TrueForAll(values, v => v >= 0);
+
+    static IEnumerable<Candidate> Candidates(MeasurementLevel level)
+    {
+        yield return new("percent_agreement", _ => true, (m, w) => PercentAgreement.Compute(m, w), false);
+        if (Ordered(level))
+            yield return new("percent_agreement_within_1", _ => true, (m, w) => PercentAgreement.WithinOne(m, w), false);
+        yield return new("cohen_kappa", TwoRaters, (m, w) => CohenKappa.Compute(m, AgreementWeights.None, w), true);
+        if (Ordered(level))
+        {
+            yield return new("weighted_kappa_linear", TwoRaters, (m, w) => CohenKappa.Compute(m, AgreementWeights.Linear, w), true);
+            yield return new("weighted_kappa_quadratic", TwoRaters, (m, w) => CohenKappa.Compute(m, AgreementWeights.Quadratic, w), true);
+        }
+        yield return new("fleiss_kappa", _ => true, (m, w) => FleissKappa.Compute(m, w), true);
+        yield return new("randolph_kappa", _ => true, (m, w) => FleissKappa.Randolph(m, w), true);
+        yield return new("krippendorff_alpha_nominal", _ => true, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Nominal, w), true);
+        if (Ordered(level))
+            yield return new("krippendorff_alpha_ordinal", _ => true, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Ordinal, w), true);
+        if (level >= MeasurementLevel.Interval)
+            yield return new("krippendorff_alpha_interval", m => m.IsNumeric, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Interval, w), true);
+        if (level == MeasurementLevel.Ratio)
+            yield return new("krippendorff_alpha_ratio", NonNegative, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Ratio, w), true);
+        yield return new("gwet_ac1", _ => true, (m, w) => GwetAc.Compute(m, AgreementWeights.None, w), true);
+        if (Ordered(level))
+        {
+            yield return new("gwet_ac2_linear", _ => true, (m, w) => GwetAc.Compute(m, AgreementWeights.Linear, w), true);
+            yield return new("gwet_ac2_quadratic", _ => true, (m, w) => GwetAc.Compute(m, AgreementWeights.Quadratic, w), true);
+        }
+    }
+
+    static readonly string[] IccNames = ["icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k"];
+
+    /// <param name="bootstrapResamples">0 for no bootstrap intervals.</param>
+    public static AgreementReport Run(RatingMatrix ratings, MeasurementLevel level,
+        int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+    {
+        var metrics = new List<Metric>();
+        foreach (var candidate in Candidates(level))
+        {
+            if (!candidate.Applies(ratings)) continue;
+            var estimate = candidate.Compute(ratings, default);
+            if (estimate.HasValue && candidate.Bootstrapped && bootstrapResamples > 0)
+            {
+                var compute = candidate.Compute;
+                var ci = Bootstrap.PercentileInterval(ratings.UnitCount, w => compute(ratings, w).Value, bootstrapResamples, seed);
+                estimate = estimate with { Ci95 = ci };
+            }
+            metrics.Add(new Metric(candidate.Name, estimate));
+        }
+        if (level >= MeasurementLevel.Interval && CompleteNumeric(ratings))
+        {
+            var icc = IntraclassCorrelation.Compute(ratings);
+            Estimate[] forms = [icc.Icc1, icc.Icc2, icc.Icc3, icc.Icc1k, icc.Icc2k, icc.Icc3k];
+            for (var i = 0; i < forms.Length; i++) metrics.Add(new Metric(IccNames[i], forms[i]));
+        }
+        if (Ordered(level) && CompleteNumeric(ratings))
+            metrics.Add(new Metric("kendall_w", KendallW.Compute(ratings)));
+
+        var usage = KrippendorffAlpha.PairableUnits(ratings);
+        return new AgreementReport(ratings.UnitCount, usage.LeftOut, ratings.RaterCount, ratings.RatingCount, level, ratings.Categories, metrics);
+    }
+}

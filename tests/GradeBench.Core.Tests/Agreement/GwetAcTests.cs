@@ -1,5 +1,5 @@
 using GradeBench.Core.Agreement;
-using static GradeBench.Core.Tests.Agreement.KappaTestData;
+using static GradeBench.Core.Tests.Agreement.AgreementTestData;
 
 namespace GradeBench.Core.Tests.Agreement;
 

@@ -1,6 +1,6 @@
 using FsCheck.Xunit;
 using GradeBench.Core.Agreement;
-using static GradeBench.Core.Tests.Agreement.KappaTestData;
+using static GradeBench.Core.Tests.Agreement.AgreementTestData;
 
 namespace GradeBench.Core.Tests.Agreement;
 

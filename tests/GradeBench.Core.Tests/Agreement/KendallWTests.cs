@@ -168,16 +168,5 @@ public sealed class KendallWTests
 
     static RatingMatrix Matrix(string?[,] table) => RatingMatrix.FromTable(table);
 
-    /// <summary>A long-format data file (header unit,rater,value) as a units × raters matrix, units and raters in
-    /// order of first appearance.</summary>
-    static RatingMatrix Load(string file)
-    {
-        var path = Path.Combine(TestPaths.RepositoryRoot, "tests", "GradeBench.Core.Tests", "Agreement", "Data", file);
-        var rows = File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
-        var units = rows.Select(r => r[0]).Distinct().ToList();
-        var raters = rows.Select(r => r[1]).Distinct().ToList();
-        var table = new string?[units.Count, raters.Count];
-        foreach (var r in rows) table[units.IndexOf(r[0]), raters.IndexOf(r[1])] = r[2];
-        return RatingMatrix.FromTable(table);
-    }
+    static RatingMatrix Load(string file, IReadOnlyList<string>? categories = null) => AgreementTestData.Long(file, categories);
 }

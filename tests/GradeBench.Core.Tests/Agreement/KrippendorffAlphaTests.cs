@@ -14,19 +14,7 @@ public sealed class KrippendorffAlphaTests
     /// (Data/krippendorff-wikipedia.md).</summary>
     static RatingMatrix WikipediaExample() => ReadLongCsv("krippendorff-wikipedia.csv", ["1", "2", "3", "4"]);
 
-    /// <summary>A long CSV `unit,rater,value` (no quoting needed in these files), units and raters in order of
-    /// first appearance.</summary>
-    static RatingMatrix ReadLongCsv(string name, IReadOnlyList<string> categories)
-    {
-        var lines = File.ReadAllLines(Path.Combine(DataFolder, name));
-        Assert.Equal("unit,rater,value", lines[0]);
-        var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
-        var units = rows.Select(r => r[0]).Distinct().ToList();
-        var raters = rows.Select(r => r[1]).Distinct().ToList();
-        var table = new string?[units.Count, raters.Count];
-        foreach (var r in rows) table[units.IndexOf(r[0]), raters.IndexOf(r[1])] = r[2];
-        return RatingMatrix.FromTable(table, categories);
-    }
+    static RatingMatrix ReadLongCsv(string name, IReadOnlyList<string> categories) => AgreementTestData.Long(name, categories);
 
     static double Alpha(RatingMatrix ratings, MeasurementLevel level) =>
         KrippendorffAlpha.Compute(ratings, level).Value ?? throw new Xunit.Sdk.XunitException(

@@ -4,7 +4,7 @@ namespace GradeBench.Core.Tests.Agreement;
 
 /// <summary>Reads the published data sets under Agreement/Data (each file opens with '#' lines citing its source) and
 /// builds the small random matrices the property tests use.</summary>
-static class KappaTestData
+static class AgreementTestData
 {
     static string PathOf(string file) =>
         Path.Combine(TestPaths.RepositoryRoot, "tests", "GradeBench.Core.Tests", "Agreement", "Data", file);
@@ -46,15 +46,13 @@ static class KappaTestData
         return RatingMatrix.FromCells(rows.Count, raters, categories, cells);
     }
 
-    /// <summary>Long format <c>unit,rater,value</c> on the given scale.</summary>
-    public static RatingMatrix Long(string file, IReadOnlyList<string> categories)
+    /// <summary>Long format <c>unit,rater,value</c> (after any '#' citation lines), read by the same reader as
+    /// <c>gradebench agreement</c>; units and raters in order of first appearance. Without categories, the observed
+    /// values in numeric order.</summary>
+    public static RatingMatrix Long(string file, IReadOnlyList<string>? categories = null)
     {
-        var records = Records(file).Skip(1).ToList();
-        var units = records.Select(r => r[0]).Distinct().ToList();
-        var raters = records.Select(r => r[1]).Distinct().ToList();
-        var table = new string?[units.Count, raters.Count];
-        foreach (var r in records) table[units.IndexOf(r[0]), raters.IndexOf(r[1])] = r[2];
-        return RatingMatrix.FromTable(table, categories);
+        var text = string.Join('\n', File.ReadLines(PathOf(file)).Where(line => !line.StartsWith('#')));
+        return RatingsCsv.Read(new StringReader(text), MeasurementLevel.Nominal, categories);
     }
 
     /// <summary>A random matrix: 1–30 units, the given raters, K categories, each rating missing with the given chance.</summary>

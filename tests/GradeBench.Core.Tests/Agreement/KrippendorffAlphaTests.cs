@@ -4,7 +4,6 @@ namespace GradeBench.Core.Tests.Agreement;
 
 public sealed class KrippendorffAlphaTests
 {
-    static readonly string DataFolder = Path.Combine(TestPaths.RepositoryRoot, "tests", "GradeBench.Core.Tests", "Agreement", "Data");
 
     /// <summary>Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": 4 observers × 12 units, values
     /// 1–5, missing values (Data/krippendorff-2011.md).</summary>

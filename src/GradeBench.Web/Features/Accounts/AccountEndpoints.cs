@@ -14,12 +14,20 @@ public static class AccountEndpoints
         var account = app.MapGroup("/account");
 
         account.MapPost("/signin", async ([FromForm] string username, [FromForm] string password, [FromForm] string? returnUrl,
-            HttpContext http, UserStore users, IPasswordHasher<User> hasher) =>
+            HttpContext http, UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle) =>
         {
-            var user = await users.FindByUsernameAsync(username.Trim());
+            username = username.Trim();
+            var back = $"returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}";
+            if (throttle.LockedFor(username) is { } wait)
+                return Results.Redirect($"/signin?error=locked&minutes={Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))}&{back}");
+            var user = await users.FindByUsernameAsync(username);
             var verified = user?.PasswordHash is { } hash && hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed;
             if (!verified)
-                return Results.Redirect($"/signin?error=1&returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}");
+            {
+                throttle.RecordFailure(username);
+                return Results.Redirect($"/signin?error=1&{back}");
+            }
+            throttle.RecordSuccess(username);
             await http.SignInAsync(CurrentUser.ToPrincipal(user!));
             return Results.LocalRedirect(LocalOrHome(returnUrl));
         }).AllowAnonymous();

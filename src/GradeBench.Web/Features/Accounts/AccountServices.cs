@@ -12,6 +12,7 @@ public static class AccountServices
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<SignInThrottle>();
         services.AddHostedService<SignInLinkAnnouncer>();
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>

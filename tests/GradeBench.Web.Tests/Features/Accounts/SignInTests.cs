@@ -1,5 +1,6 @@
 using System.Net;
 using GradeBench.Storage.Accounts;
+using GradeBench.Web.Features.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Accounts;
@@ -77,6 +78,22 @@ public sealed class SignInTests(GradeBenchFactory factory) : IClassFixture<Grade
         var response = await PostSignInAsync(factory.CreateBrowserClient(), "admin", "correct horse battery", "//evil.example/");
 
         Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task RepeatedFailuresLockTheUserNameEvenWithTheRightPassword()
+    {
+        await using var own = new GradeBenchFactory();
+        await own.SetAdministratorPasswordAsync("correct horse battery");
+        var client = own.CreateBrowserClient();
+        for (var i = 0; i < SignInThrottle.MaxFailures; i++)
+            await PostSignInAsync(client, "admin", $"guess {i}");
+
+        var locked = await PostSignInAsync(client, "admin", "correct horse battery");
+        var page = await client.GetStringAsync(locked.Headers.Location!.OriginalString);
+
+        Assert.StartsWith("/signin?error=locked&minutes=15", locked.Headers.Location.OriginalString);
+        Assert.Contains("Too many failed sign-ins", page);
     }
 
     internal static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string username, string password, string? returnUrl = null)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GradeBench.Cli.Accounts;
 using GradeBench.Cli.Agreement;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
@@ -16,7 +17,7 @@ public static class ExitCodes
 /// <summary>The <c>gradebench</c> command line: one subcommand per feature.</summary>
 public static class GradeBenchCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null, CancellationToken ct = default)
     {
         var database = new Option<FileInfo>("--db")
         {
@@ -28,6 +29,8 @@ public static class GradeBenchCommand
             ImportCommand.Create(database, output, error),
             MigrateCommand(database, output, error),
             AgreementCommand.Create(output, error),
+            UsersCommand.Create(database, input ?? TextReader.Null, output, error),
+            InviteCommand.Create(database, output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(invocation, ct);

@@ -1,3 +1,3 @@
 using GradeBench.Cli;
 
-return await GradeBenchCommand.RunAsync(args, Console.Out, Console.Error);
+return await GradeBenchCommand.RunAsync(args, Console.Out, Console.Error, Console.In);

@@ -16,6 +16,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StudyImporter>();
         services.AddSingleton<StudyQuery>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<InviteStore>();
         return services;
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Dapper;
 
 namespace GradeBench.Storage.Accounts;
@@ -51,6 +49,30 @@ public sealed class UserStore(Database database, TimeProvider clock)
         return admin;
     }
 
+    /// <summary>Creates an account; null when the user name is taken (names compare ignoring case).</summary>
+    public async Task<User?> CreateAsync(string username, string displayName, bool isAdmin, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Username, @DisplayName, @IsAdmin, @Now)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """, new { Username = username, DisplayName = displayName, IsAdmin = isAdmin, Now = clock.GetUtcNow() }, cancellationToken: ct));
+        return id is { } created ? new User { Id = created, Username = username, DisplayName = displayName, IsAdmin = isAdmin } : null;
+    }
+
+    public async Task MakeAdministratorAsync(long userId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET is_admin = TRUE WHERE id = @UserId", new { UserId = userId }, cancellationToken: ct));
+    }
+
+    public async Task AddMembershipAsync(long studyId, long userId, string role, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await Memberships.AddAsync(connection, null, studyId, userId, role, clock.GetUtcNow());
+    }
+
     public async Task SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -62,7 +84,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     /// newest printed link works. Only the token's SHA-256 is stored.</summary>
     public async Task<string> CreateSignInTokenAsync(long userId, TimeSpan lifetime, CancellationToken ct = default)
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = Tokens.Create();
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -71,7 +93,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
             """, new { UserId = userId, Now = now }, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES (@Hash, @UserId, @Now, @ExpiresAt)
-            """, new { Hash = Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime }, transaction);
+            """, new { Hash = Tokens.Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime }, transaction);
         await transaction.CommitAsync(ct);
         return token;
     }
@@ -84,8 +106,6 @@ public sealed class UserStore(Database database, TimeProvider clock)
             UPDATE sign_in_links SET used_at = @Now
             WHERE token_hash = @Hash AND used_at IS NULL AND expires_at > @Now
             RETURNING user_id
-            """, new { Hash = Hash(token), Now = clock.GetUtcNow() }, cancellationToken: ct));
+            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow() }, cancellationToken: ct));
     }
-
-    static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Accounts;
 
 namespace GradeBench.Storage.Studies;
 
@@ -37,7 +38,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var criterionIds = await InsertRubricAsync(connection, transaction, studyId, bundle.Study);
         var responseIds = await InsertCasesAndResponsesAsync(connection, transaction, studyId, bundle);
         if (importedBy is { } coordinator)
-            await AddMemberAsync(connection, transaction, studyId, coordinator, "coordinator", now);
+            await Memberships.AddAsync(connection, transaction, studyId, coordinator, "coordinator", now);
         await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
 
         await transaction.CommitAsync(ct);
@@ -154,12 +155,6 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return responseIds;
     }
 
-    static Task AddMemberAsync(DbConnection connection, DbTransaction transaction, long studyId, long userId, string role, DateTimeOffset now) =>
-        connection.ExecuteAsync("""
-            INSERT INTO study_members (study_id, user_id, role, joined_at) VALUES (@StudyId, @UserId, @Role, @Now)
-            ON CONFLICT (study_id, user_id) DO NOTHING
-            """, new { StudyId = studyId, UserId = userId, Role = role, Now = now }, transaction);
-
     static async Task InsertRatingsAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlyList<BundleRating> ratings,
         Dictionary<string, long> criterionIds, Dictionary<string, long> responseIds, DateTimeOffset now)
     {
@@ -173,7 +168,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
                 """, new { Rater = rater, Now = now }, transaction);
             raterIds[rater] = await connection.ExecuteScalarAsync<long>(
                 "SELECT id FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
-            await AddMemberAsync(connection, transaction, studyId, raterIds[rater], "rater", now);
+            await Memberships.AddAsync(connection, transaction, studyId, raterIds[rater], "rater", now);
         }
 
         // Pilot assignments keep the order in which each rater's ratings appear in ratings.csv.

@@ -36,6 +36,14 @@ public sealed class StudyQuery(Database database)
         return rows.AsList();
     }
 
+    /// <summary>The database id of the study with this bundle id, or null.</summary>
+    public async Task<long?> FindIdAsync(string slug, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM studies WHERE slug = @Slug", new { Slug = slug }, cancellationToken: ct));
+    }
+
     public async Task<long> CountAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);

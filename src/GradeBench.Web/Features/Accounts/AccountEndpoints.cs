@@ -1,3 +1,4 @@
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -52,6 +53,25 @@ public static class AccountEndpoints
             await users.SetPasswordHashAsync(user.Id, hasher.HashPassword(user, password));
             return Results.LocalRedirect("/?password=set");
         });
+
+        // Creating an account from an invite link: the invite, the account and the membership in one transaction.
+        account.MapPost("/invite", async ([FromForm] string token, [FromForm] string username, [FromForm] string displayName,
+            [FromForm] string password, [FromForm] string confirmation, HttpContext http, InviteStore invites, IPasswordHasher<User> hasher) =>
+        {
+            var back = $"/invite/{Uri.EscapeDataString(token)}?error=";
+            username = username.Trim();
+            if (!BundleReader.IsIdentifier(username) || string.IsNullOrWhiteSpace(displayName)) return Results.Redirect(back + "name");
+            if (password.Length < MinimumPasswordLength) return Results.Redirect(back + "short");
+            if (password != confirmation) return Results.Redirect(back + "mismatch");
+            var accepted = await invites.AcceptAsync(token, username, displayName.Trim(), user => hasher.HashPassword(user, password));
+            switch (accepted.Outcome)
+            {
+                case InviteOutcome.UsernameTaken: return Results.Redirect(back + "taken");
+                case InviteOutcome.InvalidInvite: return Results.Redirect($"/invite/{Uri.EscapeDataString(token)}");
+            }
+            await http.SignInAsync(CurrentUser.ToPrincipal(accepted.User!));
+            return Results.LocalRedirect("/");
+        }).AllowAnonymous();
 
         account.MapPost("/signout", async (HttpContext http) =>
         {

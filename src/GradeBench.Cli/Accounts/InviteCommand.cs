@@ -1,0 +1,41 @@
+using System.CommandLine;
+using GradeBench.Storage;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Cli.Accounts;
+
+/// <summary><c>gradebench invite</c>: prints a single-use, expiring link that lets a person create an account and
+/// join a study.</summary>
+static class InviteCommand
+{
+    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    {
+        var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };
+        var role = new Option<string>("--role") { Description = "rater or coordinator", DefaultValueFactory = _ => "rater" };
+        role.AcceptOnlyFromAmong("rater", "coordinator");
+        var baseUrl = new Option<string>("--base-url") { Description = "The address people open GradeBench at", DefaultValueFactory = _ => "http://localhost:5080" };
+        var days = new Option<int>("--days") { Description = "Days until the link expires", DefaultValueFactory = _ => (int)InviteStore.DefaultLifetime.TotalDays };
+        var command = new Command("invite", "Print a single-use invite link to join a study.") { databaseOption, study, role, baseUrl, days };
+        command.SetAction(async (parse, ct) =>
+        {
+            var database = new Database(parse.GetValue(databaseOption)!.FullName);
+            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            var slug = parse.GetValue(study)!;
+            if (await new StudyQuery(database).FindIdAsync(slug, ct) is not { } studyId)
+            {
+                error.WriteLine($"error: there is no study \"{slug}\"");
+                return ExitCodes.InvalidInput;
+            }
+            if (parse.GetValue(days) < 1)
+            {
+                error.WriteLine("error: --days must be at least 1");
+                return ExitCodes.InvalidInput;
+            }
+            var token = await new InviteStore(database, TimeProvider.System).CreateAsync(studyId, parse.GetValue(role)!, null, TimeSpan.FromDays(parse.GetValue(days)), ct);
+            output.WriteLine($"{parse.GetValue(baseUrl)!.TrimEnd('/')}/invite/{token}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,93 @@
+using GradeBench.Storage;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+using Microsoft.AspNetCore.Identity;
+
+namespace GradeBench.Cli.Tests.Accounts;
+
+public sealed class UsersCommandTests : IDisposable
+{
+    readonly CliWorkspace _workspace = new();
+
+    async Task<string> DemoDatabaseAsync()
+    {
+        var db = _workspace.PathOf("users.db");
+        await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
+        return db;
+    }
+
+    static async Task<CliOutcome> RunWithInputAsync(string input, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await GradeBenchCommand.RunAsync(args, output, error, new StringReader(input));
+        return new CliOutcome(code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task AddedRaterWithAPasswordCanSignInAndSeesTheStudy()
+    {
+        var db = await DemoDatabaseAsync();
+
+        var result = await RunWithInputAsync("a long password\n", "users", "add", "--db", db, "--name", "dr-li", "--role", "rater",
+            "--study", "stroke-llm-synthetic-demo", "--password-stdin");
+
+        Assert.Equal((0, "Created dr-li: rater of stroke-llm-synthetic-demo.\n"), (result.ExitCode, result.Output));
+        var database = new Database(db);
+        var user = (await new UserStore(database, TimeProvider.System).FindByUsernameAsync("dr-li"))!;
+        Assert.NotEqual(PasswordVerificationResult.Failed, new PasswordHasher<User>().VerifyHashedPassword(user, user.PasswordHash!, "a long password"));
+        Assert.Single(await new StudyQuery(database).ListVisibleAsync(user.Id, isAdmin: false));
+    }
+
+    [Theory]
+    [InlineData("rater", null, "--study is needed for the role rater")]
+    [InlineData("rater", "no-such-study", "there is no study \"no-such-study\"")]
+    public async Task RaterNeedsAnExistingStudy(string role, string? study, string message)
+    {
+        var db = await DemoDatabaseAsync();
+        string[] args = study is null
+            ? ["users", "add", "--db", db, "--name", "x", "--role", role]
+            : ["users", "add", "--db", db, "--name", "x", "--role", role, "--study", study];
+
+        var result = await CliWorkspace.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+    }
+
+    [Fact]
+    public async Task ShortPasswordOnStandardInputIsRefused()
+    {
+        var db = await DemoDatabaseAsync();
+
+        var result = await RunWithInputAsync("short\n", "users", "add", "--db", db, "--name", "boss", "--role", "admin", "--password-stdin");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Null(await new UserStore(new Database(db), TimeProvider.System).FindByUsernameAsync("boss"));
+    }
+
+    [Fact]
+    public async Task InvitePrintsASingleUseLinkForTheStudy()
+    {
+        var db = await DemoDatabaseAsync();
+
+        var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", "stroke-llm-synthetic-demo", "--base-url", "https://grade.example.org/");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^https://grade\.example\.org/invite/[A-Za-z0-9_-]{43}\n$", result.Output);
+        var token = result.Output.Trim().Split('/')[^1];
+        Assert.Equal("rater", (await new InviteStore(new Database(db), TimeProvider.System).FindAsync(token))?.Role);
+    }
+
+    [Fact]
+    public async Task InviteToAnUnknownStudyExitsWithTwo()
+    {
+        var db = await DemoDatabaseAsync();
+
+        var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", "nope");
+
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}

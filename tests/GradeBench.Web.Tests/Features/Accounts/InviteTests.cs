@@ -1,0 +1,66 @@
+using System.Net;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Accounts;
+
+public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    async Task<string> InviteAsync()
+    {
+        var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        return await factory.Services.GetRequiredService<InviteStore>().CreateAsync(studyId, "rater", null, TimeSpan.FromDays(1));
+    }
+
+    static async Task<HttpResponseMessage> AcceptAsync(HttpClient client, string token, string username, string password, string? confirmation = null)
+    {
+        var antiforgery = await GradeBenchFactory.AntiforgeryTokenAsync(client, $"/invite/{token}");
+        return await client.PostAsync("/account/invite", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token, ["username"] = username, ["displayName"] = "Dr " + username,
+            ["password"] = password, ["confirmation"] = confirmation ?? password, ["__RequestVerificationToken"] = antiforgery,
+        }));
+    }
+
+    [Fact]
+    public async Task InviteeCreatesAnAccountAndSeesTheStudy()
+    {
+        var token = await InviteAsync();
+        var client = factory.CreateBrowserClient();
+
+        var page = await client.GetStringAsync($"/invite/{token}");
+        var accepted = await AcceptAsync(client, token, "dr-wang", "a long password");
+        var home = await client.GetStringAsync("/");
+
+        Assert.Contains("LLM answers to stroke care questions (synthetic demo)", page);
+        Assert.Contains("<label for=\"username\">User name</label>", page);
+        Assert.Equal("/", accepted.Headers.Location?.OriginalString);
+        Assert.Contains("LLM answers to stroke care questions (synthetic demo)", home);
+    }
+
+    [Fact]
+    public async Task MismatchedPasswordsKeepTheInviteUsable()
+    {
+        var token = await InviteAsync();
+        var client = factory.CreateBrowserClient();
+
+        var refused = await AcceptAsync(client, token, "dr-zhao", "a long password", "another password");
+        var retried = await AcceptAsync(client, token, "dr-zhao", "a long password");
+
+        Assert.EndsWith("?error=mismatch", refused.Headers.Location?.OriginalString);
+        Assert.Equal("/", retried.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task AUsedInviteSaysSo()
+    {
+        var token = await InviteAsync();
+        await AcceptAsync(factory.CreateBrowserClient(), token, "dr-sun", "a long password");
+
+        var page = await factory.CreateBrowserClient().GetAsync($"/invite/{token}");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("already used or has expired", await page.Content.ReadAsStringAsync());
+    }
+}

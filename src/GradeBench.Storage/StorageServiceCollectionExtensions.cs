@@ -1,4 +1,6 @@
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Migrations;
 using GradeBench.Storage.Studies;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +19,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StudyQuery>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<InviteStore>();
+        services.AddSingleton<RubricQuery>();
+        services.AddSingleton<GradingStore>();
         return services;
     }
 }

@@ -1,0 +1,166 @@
+using Dapper;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Rubrics;
+
+namespace GradeBench.Storage.Grading;
+
+public sealed record QueueEntry
+{
+    public long ResponseId { get; init; }
+    public long QueuePosition { get; init; }
+    public bool Done { get; init; }
+}
+
+/// <summary>One response as its rater sees it. <see cref="Model"/> is null when the study hides models, so a
+/// blinded model name never leaves the server.</summary>
+public sealed record GradingItem(
+    long ResponseId,
+    string CaseTitle,
+    string PresentationMd,
+    string QuestionMd,
+    string ContentMd,
+    string? Model,
+    bool Done,
+    IReadOnlyDictionary<string, string> Values);
+
+public enum RatingWriteOutcome { Saved, NotAssigned, StudyNotOpen, Invalid }
+
+/// <summary>Problems are keyed by criterion id, one message each.</summary>
+public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems)
+{
+    public static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
+}
+
+/// <summary>A rater's own work: their queue, the items assigned to them, and their ratings. Every method takes the
+/// rater's user id and answers only about that rater's assignments, so callers cannot reach another rater's data.</summary>
+public sealed class GradingStore(Database database, RubricQuery rubric, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<QueueEntry>> QueueAsync(long studyId, long raterId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<QueueEntry>(new CommandDefinition("""
+            SELECT response_id, queue_position, completed_at IS NOT NULL AS done
+            FROM assignments WHERE study_id = @StudyId AND rater_id = @RaterId
+            ORDER BY queue_position, response_id
+            """, new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    sealed class ItemRow
+    {
+        public long ResponseId { get; init; }
+        public string CaseTitle { get; init; } = "";
+        public string PresentationMd { get; init; } = "";
+        public string QuestionMd { get; init; } = "";
+        public string ContentMd { get; init; } = "";
+        public string Model { get; init; } = "";
+        public bool HideModel { get; init; }
+        public bool Done { get; init; }
+    }
+
+    /// <summary>The item if it is assigned to this rater, else null.</summary>
+    public async Task<GradingItem?> LoadItemAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ItemRow>(new CommandDefinition("""
+            SELECT r.id AS response_id, c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model,
+                   s.hide_model, a.completed_at IS NOT NULL AS done
+            FROM assignments a
+            JOIN responses r ON r.id = a.response_id
+            JOIN cases c ON c.id = r.case_id
+            JOIN studies s ON s.id = a.study_id
+            WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
+        if (row is null) return null;
+        var values = await connection.QueryAsync<(string Slug, string Value)>(new CommandDefinition("""
+            SELECT c.slug, g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id
+            WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND g.value IS NOT NULL
+            """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct));
+        return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
+            row.HideModel ? null : row.Model, row.Done, values.ToDictionary(v => v.Slug, v => v.Value));
+    }
+
+    sealed class StoredRating
+    {
+        public long Id { get; init; }
+        public long CriterionId { get; init; }
+        public string? Value { get; init; }
+        public string Status { get; init; } = "";
+    }
+
+    /// <summary>Saves some criteria of a rater's rating of one response (null or empty clears a value); with
+    /// <paramref name="submit"/> the whole rating is checked for required criteria and recorded as submitted.
+    /// One transaction, durable on return; every change, and only a change, is appended to the history, so
+    /// repeating a request is harmless. A submitted rating stays submitted when changed (until the study closes).</summary>
+    public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
+        bool submit, CancellationToken ct = default)
+    {
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        var problems = new Dictionary<string, string>();
+        var changes = new List<(long CriterionId, string? Value)>();
+        foreach (var (slug, raw) in values)
+        {
+            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
+            if (match.Criterion is null) { problems[slug] = "unknown criterion"; continue; }
+            var value = string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
+            if (value is not null && match.Criterion.CheckValue(value) is { } problem) { problems[slug] = problem; continue; }
+            changes.Add((match.Id, value is null ? null : match.Criterion.Canonical(value)));
+        }
+        if (problems.Count > 0) return new RatingWriteResult(RatingWriteOutcome.Invalid, problems);
+
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var state = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT state FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        var assigned = await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
+        if (assigned == 0) return new RatingWriteResult(RatingWriteOutcome.NotAssigned, RatingWriteResult.NoProblems);
+        if (state != "open") return new RatingWriteResult(RatingWriteOutcome.StudyNotOpen, RatingWriteResult.NoProblems);
+
+        var stored = (await connection.QueryAsync<StoredRating>("""
+            SELECT id, criterion_id, value, status FROM ratings WHERE response_id = @ResponseId AND rater_id = @RaterId
+            """, new { ResponseId = responseId, RaterId = raterId }, transaction)).ToDictionary(r => r.CriterionId);
+        var wasSubmitted = stored.Values.Any(r => r.Status == "submitted");
+
+        if (submit || wasSubmitted)
+        {
+            var merged = stored.Values.Where(r => r.Value is not null).Select(r => r.CriterionId).ToHashSet();
+            foreach (var (criterionId, value) in changes)
+                if (value is null) merged.Remove(criterionId); else merged.Add(criterionId);
+            foreach (var (id, criterion) in criteria)
+                if (criterion.Required && !merged.Contains(id)) problems[criterion.Id] = "required";
+            if (problems.Count > 0) return new RatingWriteResult(RatingWriteOutcome.Invalid, problems);
+        }
+
+        var status = submit || wasSubmitted ? "submitted" : "draft";
+        var touched = changes.ToDictionary(c => c.CriterionId, c => c.Value);
+        if (status == "submitted")
+            foreach (var (criterionId, rating) in stored)
+                touched.TryAdd(criterionId, rating.Value);
+        foreach (var (criterionId, value) in touched)
+        {
+            if (stored.TryGetValue(criterionId, out var before) && before.Value == value && before.Status == status) continue;
+            var ratingId = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO ratings (response_id, rater_id, criterion_id, value, status, updated_at, submitted_at)
+                VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Status, @Now, CASE WHEN @Status = 'submitted' THEN @Now END)
+                ON CONFLICT (response_id, rater_id, criterion_id) DO UPDATE SET
+                    value = excluded.value, status = excluded.status, updated_at = excluded.updated_at,
+                    submitted_at = COALESCE(ratings.submitted_at, excluded.submitted_at)
+                RETURNING id
+                """, new { ResponseId = responseId, RaterId = raterId, CriterionId = criterionId, Value = value, Status = status, Now = now }, transaction);
+            await connection.ExecuteAsync("""
+                INSERT INTO rating_history (rating_id, value, comment, status, source, recorded_at, recorded_by)
+                VALUES (@RatingId, @Value, NULL, @Status, 'web', @Now, @RaterId)
+                """, new { RatingId = ratingId, Value = value, Status = status, Now = now, RaterId = raterId }, transaction);
+        }
+        if (status == "submitted")
+            await connection.ExecuteAsync("""
+                UPDATE assignments SET completed_at = COALESCE(completed_at, @Now)
+                WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
+                """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction);
+        await transaction.CommitAsync(ct);
+        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems);
+    }
+}

@@ -1,0 +1,143 @@
+using Dapper;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Storage.Tests.Grading;
+
+public sealed class GradingStoreTests : IAsyncLifetime
+{
+    TestDatabase _db = null!;
+    GradingStore _store = null!;
+    long _studyId, _raterId, _assigned, _notAssigned;
+
+    // Every required criterion of the demo rubric, on its scale.
+    static readonly Dictionary<string, string?> CompleteRating = new()
+    {
+        ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
+        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
+    };
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var users = new UserStore(_db.Database, _db.Clock);
+        _raterId = (await users.CreateAsync("dr-new", "Dr New", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(_studyId, _raterId, "rater");
+        await using var connection = await _db.Database.OpenAsync();
+        var responses = (await connection.QueryAsync<long>("SELECT id FROM responses ORDER BY position")).ToList();
+        (_assigned, _notAssigned) = (responses[40], responses[41]);
+        await connection.ExecuteAsync("""
+            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at) VALUES (@StudyId, @ResponseId, @RaterId, 0, 'x')
+            """, new { StudyId = _studyId, ResponseId = _assigned, RaterId = _raterId });
+        _store = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    async Task<long> HistoryCountAsync()
+    {
+        await using var connection = await _db.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history WHERE source = 'web'");
+    }
+
+    [Fact]
+    public async Task DraftComesBackWithTheItem()
+    {
+        var saved = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3", ["comment"] = "Dose is wrong" }, submit: false);
+        var item = await _store.LoadItemAsync(_studyId, _raterId, _assigned);
+
+        Assert.Equal(RatingWriteOutcome.Saved, saved.Outcome);
+        Assert.Equal("3", item!.Values["consensus"]);
+        Assert.Equal("Dose is wrong", item.Values["comment"]);
+        Assert.False(item.Done);
+    }
+
+    [Fact]
+    public async Task SubmitNamesEveryMissingRequiredCriterion()
+    {
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: true);
+
+        Assert.Equal(RatingWriteOutcome.Invalid, result.Outcome);
+        Assert.Equal(["completeness", "hallucination", "harm_extent", "harm_likelihood", "incorrect_content", "overall", "reasoning"], result.Problems.Keys.Order());
+        Assert.Equal(0, await HistoryCountAsync());
+    }
+
+    [Fact]
+    public async Task SubmittingCompletesTheAssignmentAndRepeatingItChangesNothing()
+    {
+        var first = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var history = await HistoryCountAsync();
+        var again = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        Assert.Equal((RatingWriteOutcome.Saved, RatingWriteOutcome.Saved), (first.Outcome, again.Outcome));
+        Assert.Equal(8, history);
+        Assert.Equal(history, await HistoryCountAsync());
+        Assert.True((await _store.LoadItemAsync(_studyId, _raterId, _assigned))!.Done);
+        Assert.True(Assert.Single(await _store.QueueAsync(_studyId, _raterId)).Done);
+    }
+
+    [Fact]
+    public async Task ChangingASubmittedRatingKeepsItSubmittedAndAddsHistory()
+    {
+        await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        var changed = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["overall"] = "2" }, submit: false);
+        var cleared = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["overall"] = null }, submit: false);
+
+        Assert.Equal(RatingWriteOutcome.Saved, changed.Outcome);
+        Assert.Equal(RatingWriteOutcome.Invalid, cleared.Outcome); // a submitted rating keeps its required values
+        Assert.Equal(9, await HistoryCountAsync());
+        await using var connection = await _db.Database.OpenAsync();
+        Assert.Equal(["submitted"], await connection.QueryAsync<string>(
+            "SELECT DISTINCT status FROM ratings WHERE rater_id = @RaterId", new { RaterId = _raterId }));
+    }
+
+    [Fact]
+    public async Task ValueOffTheScaleIsRefusedWithItsReason()
+    {
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "7", ["nope"] = "1" }, submit: false);
+
+        Assert.Equal(RatingWriteOutcome.Invalid, result.Outcome);
+        Assert.Equal("7 is outside the scale 1..5", result.Problems["consensus"]);
+        Assert.Equal("unknown criterion", result.Problems["nope"]);
+    }
+
+    [Fact]
+    public async Task UnassignedResponseCanNeitherBeReadNorWritten()
+    {
+        var before = await _db.DumpContentAsync();
+
+        var write = await _store.SaveAsync(_studyId, _raterId, _notAssigned, CompleteRating, submit: true);
+        var read = await _store.LoadItemAsync(_studyId, _raterId, _notAssigned);
+
+        Assert.Equal(RatingWriteOutcome.NotAssigned, write.Outcome);
+        Assert.Null(read);
+        Assert.Equal(before, await _db.DumpContentAsync());
+    }
+
+    [Fact]
+    public async Task ClosedStudyRefusesChanges()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET state = 'closed'");
+
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        Assert.Equal(RatingWriteOutcome.StudyNotOpen, result.Outcome);
+    }
+
+    [Fact]
+    public async Task HiddenModelNeverReachesTheItem()
+    {
+        var hidden = await _store.LoadItemAsync(_studyId, _raterId, _assigned);
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET hide_model = FALSE");
+        var shown = await _store.LoadItemAsync(_studyId, _raterId, _assigned);
+
+        Assert.Null(hidden!.Model);
+        Assert.StartsWith("model-", shown!.Model);
+    }
+}

@@ -65,7 +65,7 @@ public static class AssignmentPlanner
         state.Load(existing, responseIndex, raterIndex);
 
         var target = Math.Min(ratersPerResponse, r);
-        var added = new List<Assignment>(Math.Max(0, n * target - existing.Count));
+        var added = new List<Assignment>((int)Math.Clamp((long)n * target - existing.Count, 0, Array.MaxLength));
         var random = new SplitMix64(seed);
         var rank = new int[r];
         var order = new int[r];

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Accounts;
 
@@ -67,10 +68,15 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET is_admin = TRUE WHERE id = @UserId", new { UserId = userId }, cancellationToken: ct));
     }
 
+    /// <summary>Gives the user a role in the study; a new rater gets a fair share of the open work at once.</summary>
     public async Task AddMembershipAsync(long studyId, long userId, string role, CancellationToken ct = default)
     {
+        var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await Memberships.AddAsync(connection, null, studyId, userId, role, clock.GetUtcNow());
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await Memberships.AddAsync(connection, transaction, studyId, userId, role, now);
+        await Assignments.RebalanceAsync(connection, transaction, studyId, now);
+        await transaction.CommitAsync(ct);
     }
 
     public async Task SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)

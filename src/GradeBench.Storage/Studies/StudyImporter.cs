@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Studies;
 
@@ -40,6 +42,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, "coordinator", now);
         await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
+        await Assignments.RebalanceAsync(connection, transaction, studyId, now);
 
         await transaction.CommitAsync(ct);
         return new ImportResult(studyId, bundle, [], warnings);
@@ -171,12 +174,10 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             await Memberships.AddAsync(connection, transaction, studyId, raterIds[rater], "rater", now);
         }
 
-        // Pilot assignments keep the order in which each rater's ratings appear in ratings.csv.
         var assignments = ratings
             .Select(r => (Response: responseIds[r.ResponseId], Rater: raterIds[r.Rater]))
             .Distinct()
-            .GroupBy(a => a.Rater)
-            .SelectMany(g => g.Select((a, i) => new { StudyId = studyId, ResponseId = a.Response, RaterId = a.Rater, QueuePosition = i, Now = now }));
+            .Select(a => new { StudyId = studyId, ResponseId = a.Response, RaterId = a.Rater, QueuePosition = QueueOrder.Position(studyId, a.Rater, a.Response), Now = now });
         await connection.ExecuteAsync("""
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at)
             VALUES (@StudyId, @ResponseId, @RaterId, @QueuePosition, @Now, @Now)

@@ -26,13 +26,14 @@ public sealed class GradingStoreTests : IAsyncLifetime
         var users = new UserStore(_db.Database, _db.Clock);
         _raterId = (await users.CreateAsync("dr-new", "Dr New", isAdmin: false))!.Id;
         await users.AddMembershipAsync(_studyId, _raterId, "rater");
-        await using var connection = await _db.Database.OpenAsync();
-        var responses = (await connection.QueryAsync<long>("SELECT id FROM responses ORDER BY position")).ToList();
-        (_assigned, _notAssigned) = (responses[40], responses[41]);
-        await connection.ExecuteAsync("""
-            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at) VALUES (@StudyId, @ResponseId, @RaterId, 0, 'x')
-            """, new { StudyId = _studyId, ResponseId = _assigned, RaterId = _raterId });
         _store = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+        // Joining gave the new rater a share of the open work; take one item of theirs and one of someone else's.
+        var queue = await _store.QueueAsync(_studyId, _raterId);
+        _assigned = queue[0].ResponseId;
+        await using var connection = await _db.Database.OpenAsync();
+        _notAssigned = await connection.ExecuteScalarAsync<long>("""
+            SELECT MIN(id) FROM responses WHERE id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @RaterId)
+            """, new { RaterId = _raterId });
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -76,7 +77,7 @@ public sealed class GradingStoreTests : IAsyncLifetime
         Assert.Equal(8, history);
         Assert.Equal(history, await HistoryCountAsync());
         Assert.True((await _store.LoadItemAsync(_studyId, _raterId, _assigned))!.Done);
-        Assert.True(Assert.Single(await _store.QueueAsync(_studyId, _raterId)).Done);
+        Assert.True((await _store.QueueAsync(_studyId, _raterId)).Single(q => q.ResponseId == _assigned).Done);
     }
 
     [Fact]

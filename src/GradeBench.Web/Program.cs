@@ -1,6 +1,7 @@
 using GradeBench.Storage;
 using GradeBench.Web.Components;
 using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Hosting;
 using MudBlazor.Services;
 
@@ -14,6 +15,7 @@ if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://local
 
 builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gradebench.db");
 builder.Services.AddAccounts();
+builder.Services.AddGrading();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

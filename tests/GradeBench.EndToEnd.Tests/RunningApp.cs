@@ -20,6 +20,7 @@ public sealed partial class RunningApp : IAsyncDisposable
     }
 
     public string SignInLink { get; }
+    public string DatabasePath => Path.Combine(_folder, "e2e.db");
     public string BaseAddress { get; }
 
     [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/account/link\?token=[A-Za-z0-9_-]+)")]
@@ -66,6 +67,23 @@ public sealed partial class RunningApp : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"The web app printed no sign-in link within 90 s:\n{log}");
         }
+    }
+
+    /// <summary>Runs the gradebench command line against this app's database while the app is running.</summary>
+    public async Task<string> CliAsync(params string[] args)
+    {
+        var cli = Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.ArgumentList.Add("--db");
+        start.ArgumentList.Add(DatabasePath);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"gradebench {string.Join(' ', args)} failed: {await error}");
+        return (await output).Trim();
     }
 
     public async ValueTask DisposeAsync()

@@ -13,10 +13,33 @@ public sealed record StudySummary
     public long Raters { get; init; }
     /// <summary>Submitted ratings: one per response × rater × criterion.</summary>
     public long Ratings { get; init; }
+    /// <summary>The viewer's role in the study, if they are a member.</summary>
+    public string? Role { get; init; }
+}
+
+/// <summary>What a member needs to know about a study they belong to.</summary>
+public sealed record StudyMembership
+{
+    public long StudyId { get; init; }
+    public required string Title { get; init; }
+    public required string InstructionsMd { get; init; }
+    public required string State { get; init; }
+    public required string Role { get; init; }
 }
 
 public sealed class StudyQuery(Database database)
 {
+    /// <summary>The user's role in the study, or null when they are not a member.</summary>
+    public async Task<StudyMembership?> MembershipAsync(long studyId, long userId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StudyMembership>(new CommandDefinition("""
+            SELECT s.id AS study_id, s.title, s.instructions_md, s.state, m.role
+            FROM studies s JOIN study_members m ON m.study_id = s.id
+            WHERE s.id = @StudyId AND m.user_id = @UserId
+            """, new { StudyId = studyId, UserId = userId }, cancellationToken: ct));
+    }
+
     /// <summary>The studies a user may see: all of them for an administrator, else those they are a member of.</summary>
     public async Task<IReadOnlyList<StudySummary>> ListVisibleAsync(long userId, bool isAdmin, CancellationToken ct = default)
     {
@@ -26,7 +49,8 @@ public sealed class StudyQuery(Database database)
                 (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,
                 (SELECT COUNT(*) FROM ratings g JOIN responses r ON r.id = g.response_id
-                    WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings
+                    WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings,
+                (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role
             FROM studies s
             WHERE @IsAdmin OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId)
             ORDER BY s.created_at DESC, s.id DESC

@@ -1,0 +1,182 @@
+using System.Globalization;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Accounts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
+
+namespace GradeBench.Web.Features.Grading;
+
+/// <summary>The rater's grading page: one assigned response at a time, its case beside it, the rubric below.
+/// Every change is saved as a draft at once (free text after a pause in typing); Submit records the rating and
+/// opens the next item. All checks (membership, assignment, study state, scale) are made on the server.</summary>
+public partial class Grade
+{
+    static readonly TimeSpan TypingPause = TimeSpan.FromMilliseconds(600);
+
+    [Inject] StudyQuery Studies { get; set; } = default!;
+    [Inject] RubricQuery Rubric { get; set; } = default!;
+    [Inject] GradingStore Grading { get; set; } = default!;
+    [Inject] NavigationManager Navigation { get; set; } = default!;
+    [Inject] IJSRuntime JS { get; set; } = default!;
+
+    [CascadingParameter] Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+    [Parameter] public long StudyId { get; set; }
+    [Parameter] public long? ResponseId { get; set; }
+
+    StudyMembership? membership;
+    IReadOnlyList<Criterion> criteria = [];
+    IReadOnlyList<QueueEntry>? queue;
+    GradingItem? item;
+    string? loadError;
+    bool showGuidelines;
+    bool keyboardReady;
+    string saveState = "";
+    readonly Dictionary<string, string?> values = [];
+    IReadOnlyDictionary<string, string> problems = RatingWriteResult.NoProblems;
+    long raterId;
+    CancellationTokenSource? typing;
+    (string Criterion, string? Value)? unsavedText;
+    DotNetObjectReference<Grade>? self;
+    IJSObjectReference? module, shortcuts;
+
+    int Position => item is null || queue is null ? -1 : queue.ToList().FindIndex(q => q.ResponseId == item.ResponseId);
+    int DoneCount => queue?.Count(q => q.Done) ?? 0;
+    double ProgressPercent => queue is { Count: > 0 } ? 100.0 * DoneCount / queue.Count : 0;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        raterId = (await AuthenticationState).User.Id();
+        membership = await Studies.MembershipAsync(StudyId, raterId);
+        if (membership is not { Role: "rater" })
+        {
+            loadError = "You are not a rater in this study.";
+            membership = null;
+            return;
+        }
+        loadError = null;
+        criteria = (await Rubric.LoadAsync(StudyId)).Select(c => c.Criterion).ToList();
+        queue = await Grading.QueueAsync(StudyId, raterId);
+        var target = ResponseId ?? queue.FirstOrDefault(q => !q.Done)?.ResponseId;
+        item = target is { } id ? await Grading.LoadItemAsync(StudyId, raterId, id) : null;
+        if (ResponseId is not null && item is null) loadError = "That response is not assigned to you.";
+        values.Clear();
+        if (item is not null)
+            foreach (var (key, value) in item.Values) values[key] = value;
+        problems = RatingWriteResult.NoProblems;
+        saveState = item is { Values.Count: > 0 } ? "Draft restored" : "";
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        self = DotNetObjectReference.Create(this);
+        module = await JS.InvokeAsync<IJSObjectReference>("import", "/js/grading.js");
+        shortcuts = await module.InvokeAsync<IJSObjectReference>("attach", self);
+        // The shortcuts are announced only once they work (after the page became interactive).
+        keyboardReady = true;
+        StateHasChanged();
+    }
+
+    static string InputId(Criterion criterion) => $"criterion-{criterion.Id}";
+
+    string? Value(Criterion criterion) => values.GetValueOrDefault(criterion.Id);
+
+    /// <summary>The options of a choice criterion: likert points with their anchors, option labels, yes/no.</summary>
+    static IEnumerable<(string Value, string Label)> Choices(Criterion criterion) => criterion.Type switch
+    {
+        CriterionType.Likert => Enumerable.Range((int)criterion.Min!, (int)(criterion.Max! - criterion.Min!) + 1).Select(point =>
+        {
+            var text = point.ToString(CultureInfo.InvariantCulture);
+            var anchor = criterion.Anchors.FirstOrDefault(a => a.Value == text)?.Label;
+            return (text, anchor is null ? text : $"{text} · {anchor}");
+        }),
+        CriterionType.Binary => [("true", "Yes"), ("false", "No")],
+        _ => criterion.Options.Select(o => (o.Value, o.Label)),
+    };
+
+    async Task SetAsync(Criterion criterion, string? value)
+    {
+        values[criterion.Id] = value;
+        await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+    }
+
+    async Task SetTextAsync(Criterion criterion, string? value)
+    {
+        values[criterion.Id] = value;
+        unsavedText = (criterion.Id, value);
+        typing?.Cancel();
+        typing = new CancellationTokenSource();
+        var pause = typing.Token;
+        saveState = "Typing…";
+        try
+        {
+            await Task.Delay(TypingPause, pause);
+        }
+        catch (TaskCanceledException)
+        {
+            return;
+        }
+        await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+    }
+
+    async Task SaveAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
+    {
+        if (item is null) return;
+        saveState = submit ? "Submitting…" : "Saving…";
+        unsavedText = null;
+        var result = await Grading.SaveAsync(StudyId, raterId, item.ResponseId, changed, submit);
+        problems = result.Problems;
+        saveState = result.Outcome switch
+        {
+            RatingWriteOutcome.Saved => submit ? "Submitted" : "Draft saved",
+            RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
+            RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
+            _ => "Not saved: see the marked criteria.",
+        };
+        if (submit && result.Outcome == RatingWriteOutcome.Saved)
+        {
+            queue = await Grading.QueueAsync(StudyId, raterId);
+            var next = queue.Skip(Position + 1).Concat(queue).FirstOrDefault(q => !q.Done);
+            Navigation.NavigateTo(next is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{next.ResponseId}");
+        }
+        StateHasChanged();
+    }
+
+    Task SubmitAsync() => SaveAsync(criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)), submit: true);
+
+    [JSInvokable] public Task SubmitFromKeyboard() => InvokeAsync(SubmitAsync);
+
+    [JSInvokable] public Task NextItem() => InvokeAsync(() => Move(+1));
+
+    [JSInvokable] public Task PreviousItem() => InvokeAsync(() => Move(-1));
+
+    void Move(int step)
+    {
+        if (queue is null || item is null) return;
+        var target = Position + step;
+        if (target < 0 || target >= queue.Count) return;
+        Navigation.NavigateTo($"/studies/{StudyId}/grade/{queue[target].ResponseId}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        typing?.Cancel();
+        // Leaving the item while typing: keep what was typed.
+        if (unsavedText is { } text && item is not null)
+            await Grading.SaveAsync(StudyId, raterId, item.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+        try
+        {
+            if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");
+            if (module is not null) await module.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone; the browser dropped the listener with the page.
+        }
+        self?.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace GradeBench.EndToEnd.Tests;
+
+public sealed class GradingTests
+{
+    static readonly string[] ChoiceCriteria =
+    [
+        "Agreement with guideline consensus", "Reading comprehension and reasoning", "Missing important content",
+        "Incorrect or inappropriate content", "Extent of possible harm", "Likelihood of possible harm",
+        "Contains fabricated content (hallucination)", "Overall quality",
+    ];
+
+    [Fact]
+    public async Task InvitedRaterGradesByKeyboardAndADraftSurvivesAReload()
+    {
+        await using var app = await RunningApp.StartAsync();
+        var invite = await app.CliAsync("invite", "--study", "stroke-llm-synthetic-demo", "--base-url", app.BaseAddress);
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+
+        await page.GotoAsync(invite);
+        await page.GetByLabel("User name").FillAsync("dr-e2e");
+        await page.GetByLabel("Display name").FillAsync("Dr End-to-End");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
+        await page.GetByLabel("Repeat the password").FillAsync("a long enough password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Start grading" }).ClickAsync();
+
+        var progress = page.GetByLabel("Progress");
+        await Expect(progress).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0 / \d+$"));
+        var assigned = (await progress.TextContentAsync())!.Split(" / ")[1];
+        await Expect(page.Locator("body")).Not.ToContainTextAsync("model-");
+
+        // Only the keyboard: a digit in each focused criterion, then Ctrl+Enter (once the shortcuts are live).
+        await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+        foreach (var name in ChoiceCriteria)
+        {
+            await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.FocusAsync();
+            await page.Keyboard.PressAsync(name.StartsWith("Contains") ? "2" : "1");
+        }
+        await Screenshot(page, "grading");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(progress).ToHaveTextAsync($"1 / {assigned}");
+
+        // A draft on the next item comes back after a reload.
+        var consensus = page.GetByRole(AriaRole.Radiogroup, new() { Name = "Agreement with guideline consensus" });
+        await consensus.GetByRole(AriaRole.Radio).First.FocusAsync();
+        await page.Keyboard.PressAsync("3");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
+        await page.ReloadAsync();
+        await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+        await Expect(consensus.GetByRole(AriaRole.Radio, new() { Name = "3 · Partly aligned" })).ToBeCheckedAsync();
+        await Expect(progress).ToHaveTextAsync($"1 / {assigned}");
+    }
+
+    static async Task Screenshot(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = false });
+    }
+}

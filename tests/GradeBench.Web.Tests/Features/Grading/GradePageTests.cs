@@ -1,0 +1,67 @@
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Tests.Features.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Grading;
+
+public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    async Task<(HttpClient Client, long StudyId)> SignedInRaterAsync(string name)
+    {
+        var services = factory.Services;
+        var studyId = (await services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var users = services.GetRequiredService<UserStore>();
+        var user = (await users.CreateAsync(name, "Dr " + name, isAdmin: false))!;
+        await users.SetPasswordHashAsync(user.Id, services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, "a long password"));
+        await users.AddMembershipAsync(studyId, user.Id, "rater");
+        var client = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, name, "a long password");
+        return (client, studyId);
+    }
+
+    [Fact]
+    public async Task RaterSeesTheRubricAsLabelledRadioGroupsAndNoModelName()
+    {
+        var (client, studyId) = await SignedInRaterAsync("dr-page");
+
+        var html = await client.GetStringAsync($"/studies/{studyId}/grade");
+
+        Assert.Contains("role=\"radiogroup\" aria-label=\"Agreement with guideline consensus\"", html);
+        Assert.Contains("<label for=\"criterion-comment\"", html);
+        Assert.Contains(">Submit<", html);
+        Assert.DoesNotContain("model-a", html);
+        Assert.DoesNotContain("model-b", html);
+        Assert.DoesNotContain("model-c", html);
+    }
+
+    [Fact]
+    public async Task SomeoneWhoIsNotARaterOfTheStudyGetsNoItem()
+    {
+        await factory.SetAdministratorPasswordAsync("correct horse battery");
+        var client = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
+        var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+
+        var html = await client.GetStringAsync($"/studies/{studyId}/grade");
+
+        Assert.Contains("You are not a rater in this study.", html);
+        Assert.DoesNotContain("radiogroup", html);
+    }
+
+    [Fact]
+    public async Task AResponseAssignedToSomeoneElseIsNotShown()
+    {
+        var (client, studyId) = await SignedInRaterAsync("dr-other");
+        await using var connection = await factory.Services.GetRequiredService<GradeBench.Storage.Database>().OpenAsync();
+        var foreign = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, """
+            SELECT MIN(response_id) FROM assignments WHERE response_id NOT IN
+                (SELECT response_id FROM assignments a JOIN users u ON u.id = a.rater_id WHERE u.username = 'dr-other')
+            """);
+
+        var html = await client.GetStringAsync($"/studies/{studyId}/grade/{foreign}");
+
+        Assert.Contains("That response is not assigned to you.", html);
+    }
+}

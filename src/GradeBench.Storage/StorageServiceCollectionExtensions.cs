@@ -21,6 +21,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<InviteStore>();
         services.AddSingleton<RubricQuery>();
         services.AddSingleton<GradingStore>();
+        services.AddSingleton<SpanStore>();
         return services;
     }
 }

@@ -1,0 +1,37 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace GradeBench.Core.Grading;
+
+/// <summary>Finds where a passage a rater selected in the rendered response sits in its Markdown source. The
+/// rendered text lacks the Markdown markup, so the passage is matched with optional emphasis, code and link
+/// markup (<c>* _ ` ~ [ ]</c>) allowed between its characters and any run of white space matching any other;
+/// <paramref name="occurrence"/> picks among repeated passages (0 = first, as counted in the rendered text).</summary>
+public static class SpanLocator
+{
+    public readonly record struct Location(int Start, int End)
+    {
+        public int Length => End - Start;
+    }
+
+    public static Location? Locate(string markdown, string selected, int occurrence = 0)
+    {
+        var text = selected.Trim();
+        if (text.Length == 0 || occurrence < 0) return null;
+        var pattern = new StringBuilder();
+        var inSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                inSpace = true;
+                continue;
+            }
+            if (pattern.Length > 0) pattern.Append(inSpace ? @"[\s*_`~\[\]>#-]*\s[\s*_`~\[\]>#-]*" : @"[*_`~\[\]]*");
+            pattern.Append(Regex.Escape(c.ToString()));
+            inSpace = false;
+        }
+        var matches = Regex.Matches(markdown, pattern.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return occurrence < matches.Count ? new Location(matches[occurrence].Index, matches[occurrence].Index + matches[occurrence].Length) : null;
+    }
+}

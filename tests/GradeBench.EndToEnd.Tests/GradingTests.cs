@@ -42,6 +42,23 @@ public sealed class GradingTests
             await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.FocusAsync();
             await page.Keyboard.PressAsync(name.StartsWith("Contains") ? "2" : "1");
         }
+        // Highlight a passage: select it in the response, then pick a label.
+        await page.EvaluateAsync("""
+            () => {
+              const walker = document.createTreeWalker(document.getElementById("grade-response"), NodeFilter.SHOW_TEXT);
+              let node = walker.nextNode();
+              while (node && node.data.trim().length < 12) node = walker.nextNode();
+              const start = node.data.search(/\S/);
+              const range = document.createRange();
+              range.setStart(node, start);
+              range.setEnd(node, start + 10);
+              getSelection().removeAllRanges();
+              getSelection().addRange(range);
+            }
+            """);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Factual error" }).ClickAsync();
+        var highlights = page.GetByRole(AriaRole.List, new() { Name = "Your highlights" });
+        await Expect(highlights.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await Screenshot(page, "grading");
         await page.Keyboard.PressAsync("Control+Enter");
         await Expect(progress).ToHaveTextAsync($"1 / {assigned}");
@@ -54,6 +71,13 @@ public sealed class GradingTests
         await page.ReloadAsync();
         await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
         await Expect(consensus.GetByRole(AriaRole.Radio, new() { Name = "3 · Partly aligned" })).ToBeCheckedAsync();
+
+        // The first item's highlight is still there, and can be removed from the keyboard.
+        await page.Keyboard.PressAsync("k");
+        await Expect(highlights.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        await highlights.GetByRole(AriaRole.Button).First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(highlights).Not.ToBeVisibleAsync();
         await Expect(progress).ToHaveTextAsync($"1 / {assigned}");
     }
 

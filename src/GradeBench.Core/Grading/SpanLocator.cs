@@ -14,6 +14,16 @@ public static class SpanLocator
         public int Length => End - Start;
     }
 
+    /// <summary>Which occurrence (0-based) of its own text a stored span is, counted as <see cref="Locate"/> counts,
+    /// so that the browser can find the same passage in the rendered text.</summary>
+    public static int OccurrenceOf(string markdown, string quote, int start)
+    {
+        var plain = Regex.Replace(quote, @"[*_`~\[\]]", "");
+        var occurrence = 0;
+        while (Locate(markdown, plain, occurrence) is { } found && found.Start < start) occurrence++;
+        return occurrence;
+    }
+
     public static Location? Locate(string markdown, string selected, int occurrence = 0)
     {
         var text = selected.Trim();

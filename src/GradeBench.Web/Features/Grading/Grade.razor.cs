@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
@@ -20,6 +21,7 @@ public partial class Grade
     [Inject] StudyQuery Studies { get; set; } = default!;
     [Inject] RubricQuery Rubric { get; set; } = default!;
     [Inject] GradingStore Grading { get; set; } = default!;
+    [Inject] SpanStore Spans { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
 
@@ -34,6 +36,12 @@ public partial class Grade
     string? loadError;
     bool showGuidelines;
     bool keyboardReady;
+    const string ResponseElementId = "grade-response";
+    IReadOnlyList<SpanLabelInfo> spanLabels = [];
+    IReadOnlyList<SpanAnnotation> spans = [];
+    string? spanNote, spanMessage;
+    bool repaint;
+    IJSObjectReference? selectionWatch;
     string saveState = "";
     readonly Dictionary<string, string?> values = [];
     IReadOnlyDictionary<string, string> problems = RatingWriteResult.NoProblems;
@@ -59,6 +67,7 @@ public partial class Grade
         }
         loadError = null;
         criteria = (await Rubric.LoadAsync(StudyId)).Select(c => c.Criterion).ToList();
+        spanLabels = await Spans.LabelsAsync(StudyId);
         queue = await Grading.QueueAsync(StudyId, raterId);
         var target = ResponseId ?? queue.FirstOrDefault(q => !q.Done)?.ResponseId;
         item = target is { } id ? await Grading.LoadItemAsync(StudyId, raterId, id) : null;
@@ -68,18 +77,95 @@ public partial class Grade
             foreach (var (key, value) in item.Values) values[key] = value;
         problems = RatingWriteResult.NoProblems;
         saveState = item is { Values.Count: > 0 } ? "Draft restored" : "";
+        spans = item is null ? [] : await Spans.ListAsync(StudyId, raterId, item.ResponseId);
+        spanMessage = null;
+        repaint = true;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender) return;
+        if (!firstRender)
+        {
+            if (repaint && module is not null) await PaintAsync();
+            return;
+        }
         self = DotNetObjectReference.Create(this);
         module = await JS.InvokeAsync<IJSObjectReference>("import", "/js/grading.js");
         shortcuts = await module.InvokeAsync<IJSObjectReference>("attach", self);
+        selectionWatch = await module.InvokeAsync<IJSObjectReference>("watchSelection", ResponseElementId);
+        await PaintAsync();
         // The shortcuts are announced only once they work (after the page became interactive).
         keyboardReady = true;
         StateHasChanged();
     }
+
+    sealed record SelectionInfo(string Text, int Occurrence);
+
+    async Task PaintAsync()
+    {
+        repaint = false;
+        if (module is null || item is null) return;
+        var content = item.ContentMd;
+        var painted = spans.Select(s => new
+        {
+            quote = s.Quote,
+            label = LabelOf(s)?.Slug ?? "",
+            occurrence = SpanLocator.OccurrenceOf(content, s.Quote, (int)s.StartOffset),
+        });
+        await module.InvokeVoidAsync("paint", ResponseElementId, painted, spanLabels.Select(l => new { slug = l.Slug, color = l.Color }));
+    }
+
+    SpanLabelInfo? LabelOf(SpanAnnotation span) => spanLabels.FirstOrDefault(l => l.Id == span.LabelId);
+
+    static string Short(string quote) => quote.Length <= 80 ? quote : quote[..77] + "…";
+
+    async Task MarkAsync(SpanLabelInfo label)
+    {
+        if (module is null || item is null) return;
+        var selection = await module.InvokeAsync<SelectionInfo?>("takeSelection");
+        if (selection is null)
+        {
+            spanMessage = "Select a passage in the response first.";
+            return;
+        }
+        if (SpanLocator.Locate(item.ContentMd, selection.Text, selection.Occurrence) is not { } found)
+        {
+            spanMessage = "That passage could not be matched to the response text; select a shorter one.";
+            return;
+        }
+        var outcome = await Spans.AddAsync(StudyId, raterId, item.ResponseId, label.Id, found.Start, found.End, spanNote);
+        spanMessage = outcome == SpanWriteOutcome.Saved ? $"Highlighted as {label.Label}." : SpanProblem(outcome);
+        if (outcome == SpanWriteOutcome.Saved) spanNote = null;
+        await ReloadSpansAsync();
+    }
+
+    async Task RelabelAsync(SpanAnnotation span, string? labelId)
+    {
+        if (!long.TryParse(labelId, out var id)) return;
+        var outcome = await Spans.UpdateAsync(StudyId, raterId, span.Id, id, span.Note);
+        spanMessage = outcome == SpanWriteOutcome.Saved ? "Highlight relabelled." : SpanProblem(outcome);
+        await ReloadSpansAsync();
+    }
+
+    async Task RemoveAsync(SpanAnnotation span)
+    {
+        var outcome = await Spans.DeleteAsync(StudyId, raterId, span.Id);
+        spanMessage = outcome == SpanWriteOutcome.Saved ? "Highlight removed." : SpanProblem(outcome);
+        await ReloadSpansAsync();
+    }
+
+    async Task ReloadSpansAsync()
+    {
+        if (item is not null) spans = await Spans.ListAsync(StudyId, raterId, item.ResponseId);
+        repaint = true;
+    }
+
+    static string SpanProblem(SpanWriteOutcome outcome) => outcome switch
+    {
+        SpanWriteOutcome.StudyNotOpen => "The study is not open: highlights are not saved.",
+        SpanWriteOutcome.NotFound => "This highlight or response is no longer yours to change.",
+        _ => "That highlight could not be saved.",
+    };
 
     static string InputId(Criterion criterion) => $"criterion-{criterion.Id}";
 
@@ -171,6 +257,7 @@ public partial class Grade
         try
         {
             if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");
+            if (selectionWatch is not null) await selectionWatch.InvokeVoidAsync("dispose");
             if (module is not null) await module.DisposeAsync();
         }
         catch (JSDisconnectedException)

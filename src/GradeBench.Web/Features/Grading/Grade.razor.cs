@@ -167,31 +167,16 @@ public partial class Grade
         _ => "That highlight could not be saved.",
     };
 
-    static string InputId(Criterion criterion) => $"criterion-{criterion.Id}";
-
-    string? Value(Criterion criterion) => values.GetValueOrDefault(criterion.Id);
-
-    /// <summary>The options of a choice criterion: likert points with their anchors, option labels, yes/no.</summary>
-    static IEnumerable<(string Value, string Label)> Choices(Criterion criterion) => criterion.Type switch
+    async Task SetAsync((Criterion Criterion, string? Value) change)
     {
-        CriterionType.Likert => Enumerable.Range((int)criterion.Min!, (int)(criterion.Max! - criterion.Min!) + 1).Select(point =>
-        {
-            var text = point.ToString(CultureInfo.InvariantCulture);
-            var anchor = criterion.Anchors.FirstOrDefault(a => a.Value == text)?.Label;
-            return (text, anchor is null ? text : $"{text} · {anchor}");
-        }),
-        CriterionType.Binary => [("true", "Yes"), ("false", "No")],
-        _ => criterion.Options.Select(o => (o.Value, o.Label)),
-    };
-
-    async Task SetAsync(Criterion criterion, string? value)
-    {
+        var (criterion, value) = change;
         values[criterion.Id] = value;
         await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
-    async Task SetTextAsync(Criterion criterion, string? value)
+    async Task SetTextAsync((Criterion Criterion, string? Value) change)
     {
+        var (criterion, value) = change;
         values[criterion.Id] = value;
         unsavedText = (criterion.Id, value);
         typing?.Cancel();

@@ -1,0 +1,103 @@
+using Bunit;
+using GradeBench.Core.Studies;
+using GradeBench.Web.Features.Grading;
+
+namespace GradeBench.Web.Tests.Features.Grading;
+
+public sealed class RubricFormTests : BunitContext
+{
+    static readonly IReadOnlyList<Criterion> Rubric =
+    [
+        new("consensus", "Agreement with consensus", null, CriterionType.Likert, true, 1, 5,
+            [new("1", "Contradicts"), new("5", "Fully aligned")], []),
+        new("harm", "Extent of harm", null, CriterionType.Ordinal, true, null, null, [],
+            [new("none", "No harm"), new("mild", "Mild"), new("severe", "Severe")]),
+        new("error_type", "Main error type", null, CriterionType.Nominal, false, null, null, [],
+            [new("knowledge", "Knowledge"), new("reasoning", "Reasoning")]),
+        new("hallucination", "Contains fabricated facts", null, CriterionType.Binary, true, null, null, [], []),
+        new("minutes", "Minutes spent", null, CriterionType.Numeric, false, 0, 60, [], []),
+        new("comment", "Comment", null, CriterionType.Text, false, null, null, [], []),
+    ];
+
+    IRenderedComponent<RubricForm> RenderForm(Dictionary<string, string?>? values = null, Dictionary<string, string>? problems = null,
+        List<(string, string?)>? chosen = null) =>
+        Render<RubricForm>(p => p
+            .Add(f => f.Criteria, Rubric)
+            .Add(f => f.Values, values ?? [])
+            .Add(f => f.Problems, problems ?? [])
+            .Add(f => f.OnChoose, ((Criterion Criterion, string? Value) c) => chosen?.Add((c.Criterion.Id, c.Value)))
+            .Add(f => f.OnType, ((Criterion Criterion, string? Value) c) => chosen?.Add((c.Criterion.Id, c.Value))));
+
+    [Fact]
+    public void ChoiceCriteriaAreRadioGroupsNamedByTheirLabel()
+    {
+        var cut = RenderForm();
+
+        var groups = cut.FindAll("[role=radiogroup]").Select(g => g.GetAttribute("aria-label"));
+
+        Assert.Equal(["Agreement with consensus", "Extent of harm", "Main error type", "Contains fabricated facts"], groups);
+        Assert.Equal(5, cut.FindAll("#criterion-consensus input[type=radio]").Count);
+        Assert.Equal(["Yes", "No"], cut.FindAll("#criterion-hallucination label span").Select(s => s.TextContent));
+    }
+
+    [Fact]
+    public void LikertPointsShowTheirAnchors()
+    {
+        var labels = RenderForm().FindAll("#criterion-consensus label span").Select(s => s.TextContent);
+
+        Assert.Equal(["1 · Contradicts", "2", "3", "4", "5 · Fully aligned"], labels);
+    }
+
+    [Fact]
+    public void NumbersAndFreeTextAreLabelledInputs()
+    {
+        var cut = RenderForm();
+
+        cut.Find("label[for=criterion-minutes]").MarkupMatches("<label for=\"criterion-minutes\" class=\"criterion-label\">Minutes spent</label>");
+        Assert.Equal("number", cut.Find("input#criterion-minutes").GetAttribute("type"));
+        Assert.Equal("60", cut.Find("input#criterion-minutes").GetAttribute("max"));
+        cut.Find("label[for=criterion-comment]").MarkupMatches("<label for=\"criterion-comment\" class=\"criterion-label\">Comment</label>");
+        Assert.NotNull(cut.Find("textarea#criterion-comment"));
+    }
+
+    [Fact]
+    public void RequiredCriteriaAreMarked()
+    {
+        var required = RenderForm().FindAll(".criterion-label").Select(l => l.TextContent).Where(t => t.EndsWith(" *"));
+
+        Assert.Equal(["Agreement with consensus *", "Extent of harm *", "Contains fabricated facts *"], required);
+    }
+
+    [Fact]
+    public void StoredValuesAreChecked()
+    {
+        var cut = RenderForm(new() { ["harm"] = "mild", ["hallucination"] = "false" });
+
+        Assert.True(cut.Find("#criterion-harm input[value=mild]").HasAttribute("checked"));
+        Assert.True(cut.Find("#criterion-hallucination input[value=false]").HasAttribute("checked"));
+        Assert.False(cut.Find("#criterion-harm input[value=none]").HasAttribute("checked"));
+    }
+
+    [Fact]
+    public void ChoosingAndTypingReportTheCriterionAndValue()
+    {
+        var chosen = new List<(string, string?)>();
+        var cut = RenderForm(chosen: chosen);
+
+        cut.Find("#criterion-consensus input[value='4']").Change("4");
+        cut.Find("textarea#criterion-comment").Input("dose is wrong");
+
+        Assert.Equal([("consensus", "4"), ("comment", "dose is wrong")], chosen);
+    }
+
+    [Fact]
+    public void ProblemsAreNamedAtTheirCriterion()
+    {
+        var cut = RenderForm(problems: new() { ["consensus"] = "required", ["minutes"] = "70 is above the maximum 60" });
+
+        var alerts = cut.FindAll("[role=alert]").Select(a => a.TextContent);
+
+        Assert.Equal(["Required", "70 is above the maximum 60"], alerts);
+        Assert.Equal(2, cut.FindAll(".criterion-problem").Count);
+    }
+}

@@ -33,8 +33,79 @@ public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDict
 
 /// <summary>A rater's own work: their queue, the items assigned to them, and their ratings. Every method takes the
 /// rater's user id and answers only about that rater's assignments, so callers cannot reach another rater's data.</summary>
+/// <summary>Where a rater stands in their queue: progress, the current item's place and its neighbours.</summary>
+public sealed record QueuePosition
+{
+    public long Assigned { get; init; }
+    public long Done { get; init; }
+    public long? Current { get; init; }
+    /// <summary>0-based place of <see cref="Current"/> in the queue.</summary>
+    public long Index { get; init; }
+    public long? Previous { get; init; }
+    public long? Next { get; init; }
+}
+
 public sealed class GradingStore(Database database, RubricQuery rubric, TimeProvider clock)
 {
+    /// <summary>Progress and neighbours of <paramref name="responseId"/> in the rater's queue (default: the first
+    /// item not done, else the first). Index lookups only, so it costs the same for ten responses or a million.</summary>
+    public async Task<QueuePosition> PositionAsync(long studyId, long raterId, long? responseId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var keys = new { StudyId = studyId, RaterId = raterId, ResponseId = responseId };
+        var counts = await connection.QuerySingleAsync<(long Assigned, long Done)>(new CommandDefinition("""
+            SELECT COUNT(*), COUNT(completed_at) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+            """, keys, cancellationToken: ct));
+        var here = await connection.QuerySingleOrDefaultAsync<Place>(new CommandDefinition(responseId is null
+            ? """
+              SELECT response_id, queue_position FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+              ORDER BY completed_at IS NOT NULL, queue_position, response_id LIMIT 1
+              """
+            : """
+              SELECT response_id, queue_position FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND response_id = @ResponseId
+              """, keys, cancellationToken: ct));
+        if (here is null) return new QueuePosition { Assigned = counts.Assigned, Done = counts.Done };
+        var around = new { StudyId = studyId, RaterId = raterId, here.ResponseId, here.QueuePosition };
+        var index = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+              AND (queue_position < @QueuePosition OR (queue_position = @QueuePosition AND response_id < @ResponseId))
+            """, around, cancellationToken: ct));
+        var previous = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT response_id FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+              AND (queue_position < @QueuePosition OR (queue_position = @QueuePosition AND response_id < @ResponseId))
+            ORDER BY queue_position DESC, response_id DESC LIMIT 1
+            """, around, cancellationToken: ct));
+        var next = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT response_id FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+              AND (queue_position > @QueuePosition OR (queue_position = @QueuePosition AND response_id > @ResponseId))
+            ORDER BY queue_position, response_id LIMIT 1
+            """, around, cancellationToken: ct));
+        return new QueuePosition
+        {
+            Assigned = counts.Assigned, Done = counts.Done, Current = here.ResponseId, Index = index, Previous = previous, Next = next,
+        };
+    }
+
+    sealed class Place
+    {
+        public long ResponseId { get; init; }
+        public long QueuePosition { get; init; }
+    }
+
+    /// <summary>The first item not done after <paramref name="responseId"/> in queue order, wrapping around; null when all are done.</summary>
+    public async Task<long?> NextUndoneAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT a.response_id FROM assignments a, assignments here
+            WHERE here.rater_id = @RaterId AND here.study_id = @StudyId AND here.response_id = @ResponseId
+              AND a.rater_id = @RaterId AND a.study_id = @StudyId AND a.completed_at IS NULL
+            ORDER BY (a.queue_position < here.queue_position OR (a.queue_position = here.queue_position AND a.response_id <= here.response_id)),
+                     a.queue_position, a.response_id
+            LIMIT 1
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<QueueEntry>> QueueAsync(long studyId, long raterId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);

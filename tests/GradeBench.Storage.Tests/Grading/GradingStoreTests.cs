@@ -141,4 +141,38 @@ public sealed class GradingStoreTests : IAsyncLifetime
         Assert.Null(hidden!.Model);
         Assert.StartsWith("model-", shown!.Model);
     }
+
+    [Fact]
+    public async Task PositionGivesProgressPlaceAndNeighboursInQueueOrder()
+    {
+        var queue = await _store.QueueAsync(_studyId, _raterId);
+
+        var start = await _store.PositionAsync(_studyId, _raterId, null);
+        var third = await _store.PositionAsync(_studyId, _raterId, queue[2].ResponseId);
+
+        Assert.Equal((queue.Count, 0L, queue[0].ResponseId, 0L, (long?)null, (long?)queue[1].ResponseId),
+            (start.Assigned, start.Done, start.Current, start.Index, start.Previous, start.Next));
+        Assert.Equal((2L, (long?)queue[1].ResponseId, (long?)queue[3].ResponseId), (third.Index, third.Previous, third.Next));
+    }
+
+    [Fact]
+    public async Task AfterSubmittingTheFirstItemTheNextUndoneFollowsItAndStartIsTheFirstUndone()
+    {
+        var queue = await _store.QueueAsync(_studyId, _raterId);
+        await _store.SaveAsync(_studyId, _raterId, queue[0].ResponseId, CompleteRating, submit: true);
+
+        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(_studyId, _raterId, queue[0].ResponseId));
+        Assert.Equal(queue[1].ResponseId, (await _store.PositionAsync(_studyId, _raterId, null)).Current);
+        Assert.Equal(1, (await _store.PositionAsync(_studyId, _raterId, null)).Done);
+        // From the last item the search wraps around to the first undone one.
+        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(_studyId, _raterId, queue[^1].ResponseId));
+    }
+
+    [Fact]
+    public async Task PositionOfAResponseNotAssignedHasNoCurrentItem()
+    {
+        var position = await _store.PositionAsync(_studyId, _raterId, _notAssigned);
+
+        Assert.Null(position.Current);
+    }
 }

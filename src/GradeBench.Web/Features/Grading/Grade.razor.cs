@@ -31,7 +31,7 @@ public partial class Grade
 
     StudyMembership? membership;
     IReadOnlyList<Criterion> criteria = [];
-    IReadOnlyList<QueueEntry>? queue;
+    QueuePosition? queue;
     GradingItem? item;
     string? loadError;
     bool showGuidelines;
@@ -51,9 +51,7 @@ public partial class Grade
     DotNetObjectReference<Grade>? self;
     IJSObjectReference? module, shortcuts;
 
-    int Position => item is null || queue is null ? -1 : queue.ToList().FindIndex(q => q.ResponseId == item.ResponseId);
-    int DoneCount => queue?.Count(q => q.Done) ?? 0;
-    double ProgressPercent => queue is { Count: > 0 } ? 100.0 * DoneCount / queue.Count : 0;
+    double ProgressPercent => queue is { Assigned: > 0 } ? 100.0 * queue.Done / queue.Assigned : 0;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -68,9 +66,9 @@ public partial class Grade
         loadError = null;
         criteria = (await Rubric.LoadAsync(StudyId)).Select(c => c.Criterion).ToList();
         spanLabels = await Spans.LabelsAsync(StudyId);
-        queue = await Grading.QueueAsync(StudyId, raterId);
-        var target = ResponseId ?? queue.FirstOrDefault(q => !q.Done)?.ResponseId;
-        item = target is { } id ? await Grading.LoadItemAsync(StudyId, raterId, id) : null;
+        queue = await Grading.PositionAsync(StudyId, raterId, ResponseId);
+        var allDone = ResponseId is null && queue.Done == queue.Assigned;
+        item = queue.Current is { } id && !allDone ? await Grading.LoadItemAsync(StudyId, raterId, id) : null;
         if (ResponseId is not null && item is null) loadError = "That response is not assigned to you.";
         values.Clear();
         if (item is not null)
@@ -210,9 +208,8 @@ public partial class Grade
         };
         if (submit && result.Outcome == RatingWriteOutcome.Saved)
         {
-            queue = await Grading.QueueAsync(StudyId, raterId);
-            var next = queue.Skip(Position + 1).Concat(queue).FirstOrDefault(q => !q.Done);
-            Navigation.NavigateTo(next is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{next.ResponseId}");
+            var next = await Grading.NextUndoneAsync(StudyId, raterId, item.ResponseId);
+            Navigation.NavigateTo(next is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{next}");
         }
         StateHasChanged();
     }
@@ -227,10 +224,8 @@ public partial class Grade
 
     void Move(int step)
     {
-        if (queue is null || item is null) return;
-        var target = Position + step;
-        if (target < 0 || target >= queue.Count) return;
-        Navigation.NavigateTo($"/studies/{StudyId}/grade/{queue[target].ResponseId}");
+        if ((step > 0 ? queue?.Next : queue?.Previous) is { } target)
+            Navigation.NavigateTo($"/studies/{StudyId}/grade/{target}");
     }
 
     public async ValueTask DisposeAsync()

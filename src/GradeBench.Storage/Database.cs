@@ -33,11 +33,18 @@ public sealed class Database
     public string FilePath { get; }
     public string ConnectionString { get; }
 
+    int _walEnabled;
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;");
+        // WAL is a property of the file, set once; the others belong to each connection.
+        var pragmas = Volatile.Read(ref _walEnabled) == 0
+            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;"
+            : "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+        await connection.ExecuteAsync(pragmas);
+        Volatile.Write(ref _walEnabled, 1);
         return connection;
     }
 

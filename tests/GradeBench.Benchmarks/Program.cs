@@ -8,4 +8,12 @@ if (args is ["write-csv", var path, var units, var raters, var missing])
     SyntheticRatings.WriteCsv(SyntheticRatings.Create(int.Parse(units), int.Parse(raters), missing: double.Parse(missing, CultureInfo.InvariantCulture)), path);
     return;
 }
+if (args is ["profile-open"])
+{
+    var bench = new GradingBenchmarks();
+    bench.Setup();
+    await bench.ProfileAsync();
+    bench.Cleanup();
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(AgreementBenchmarks).Assembly).Run(args);

@@ -53,36 +53,44 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
     {
         await using var connection = await database.OpenAsync(ct);
         var keys = new { StudyId = studyId, RaterId = raterId, ResponseId = responseId };
-        var counts = await connection.QuerySingleAsync<(long Assigned, long Done)>(new CommandDefinition("""
-            SELECT COUNT(*), COUNT(completed_at) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+        // Both counts come from the covering index assignments_queue alone.
+        var counts = await connection.QuerySingleAsync<(long Assigned, long Open)>(new CommandDefinition("""
+            SELECT (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId),
+                   (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND completed_at IS NULL)
             """, keys, cancellationToken: ct));
+        var done = counts.Assigned - counts.Open;
         var here = await connection.QuerySingleOrDefaultAsync<Place>(new CommandDefinition(responseId is null
             ? """
-              SELECT response_id, queue_position FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
-              ORDER BY completed_at IS NOT NULL, queue_position, response_id LIMIT 1
+              SELECT response_id, queue_position FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND completed_at IS NULL
+              ORDER BY queue_position, response_id LIMIT 1
               """
             : """
               SELECT response_id, queue_position FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND response_id = @ResponseId
               """, keys, cancellationToken: ct));
-        if (here is null) return new QueuePosition { Assigned = counts.Assigned, Done = counts.Done };
+        if (here is null && responseId is null)
+            here = await connection.QuerySingleOrDefaultAsync<Place>(new CommandDefinition("""
+                SELECT response_id, queue_position FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+                ORDER BY queue_position, response_id LIMIT 1
+                """, keys, cancellationToken: ct));
+        if (here is null) return new QueuePosition { Assigned = counts.Assigned, Done = done };
         var around = new { StudyId = studyId, RaterId = raterId, here.ResponseId, here.QueuePosition };
         var index = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
-              AND (queue_position < @QueuePosition OR (queue_position = @QueuePosition AND response_id < @ResponseId))
+              AND (queue_position, response_id) < (@QueuePosition, @ResponseId)
             """, around, cancellationToken: ct));
         var previous = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             SELECT response_id FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
-              AND (queue_position < @QueuePosition OR (queue_position = @QueuePosition AND response_id < @ResponseId))
+              AND (queue_position, response_id) < (@QueuePosition, @ResponseId)
             ORDER BY queue_position DESC, response_id DESC LIMIT 1
             """, around, cancellationToken: ct));
         var next = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             SELECT response_id FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
-              AND (queue_position > @QueuePosition OR (queue_position = @QueuePosition AND response_id > @ResponseId))
+              AND (queue_position, response_id) > (@QueuePosition, @ResponseId)
             ORDER BY queue_position, response_id LIMIT 1
             """, around, cancellationToken: ct));
         return new QueuePosition
         {
-            Assigned = counts.Assigned, Done = counts.Done, Current = here.ResponseId, Index = index, Previous = previous, Next = next,
+            Assigned = counts.Assigned, Done = done, Current = here.ResponseId, Index = index, Previous = previous, Next = next,
         };
     }
 

@@ -11,8 +11,11 @@ public sealed partial class RunningApp : IAsyncDisposable
     readonly Process _process;
     readonly string _folder;
 
-    RunningApp(Process process, string folder, string signInLink)
+    readonly System.Text.StringBuilder _log;
+
+    RunningApp(Process process, string folder, string signInLink, System.Text.StringBuilder log)
     {
+        _log = log;
         _process = process;
         _folder = folder;
         SignInLink = signInLink;
@@ -20,6 +23,12 @@ public sealed partial class RunningApp : IAsyncDisposable
     }
 
     public string SignInLink { get; }
+
+    /// <summary>What the app has printed so far, for failure messages.</summary>
+    public string Log
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
     public string DatabasePath => Path.Combine(_folder, "e2e.db");
     public string BaseAddress { get; }
 
@@ -60,7 +69,7 @@ public sealed partial class RunningApp : IAsyncDisposable
 
         try
         {
-            return new RunningApp(process, folder, await link.Task.WaitAsync(TimeSpan.FromSeconds(90)));
+            return new RunningApp(process, folder, await link.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
         }
         catch (TimeoutException)
         {

@@ -16,6 +16,8 @@ if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://local
 builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gradebench.db");
 builder.Services.AddAccounts();
 builder.Services.AddGrading();
+// The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.
+builder.Services.AddOpenApi(options => options.ShouldInclude = endpoint => endpoint.RelativePath?.StartsWith("api/") == true);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -35,6 +37,8 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapGradingEndpoints();
+app.MapOpenApi().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -8,7 +8,8 @@ using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace GradeBench.Web.Features.Grading;
 
@@ -17,7 +18,8 @@ public sealed record ApiCriterion(string Id, string Label, string Type, bool Req
 
 public sealed record ApiCase(string Title, string PresentationMd, string QuestionMd);
 
-/// <summary>One assigned response. <see cref="Model"/> is left out of the JSON when the study hides models.</summary>
+/// <summary>One assigned response; <see cref="Position"/> counts from 1 in the rater's own queue order.
+/// <see cref="Model"/> is left out of the JSON when the study hides models.</summary>
 public sealed record ApiAssignment(long ResponseId, long Position, bool Done, ApiCase Case, string ContentMd,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model);
 
@@ -35,6 +37,27 @@ public static class GradingEndpoints
 {
     const string CommentCriterion = "comment";
 
+    /// <summary>What <c>/openapi/v1.json</c> describes: the <c>/api</c> endpoints (the account forms are for browsers),
+    /// and that they take a bearer API token.</summary>
+    public static void DescribeApi(OpenApiOptions options)
+    {
+        options.ShouldInclude = endpoint => endpoint.RelativePath?.StartsWith("api/") == true;
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "GradeBench grading API";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiTokenAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A personal API token from `gradebench token create --db FILE --user NAME`.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiTokenAuthenticationHandler.SchemeName, document)] = [] }];
+            return Task.CompletedTask;
+        });
+    }
+
     public static void MapGradingEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/studies/{id:long}")
@@ -42,8 +65,6 @@ public static class GradingEndpoints
             // Bearer requests carry no cookie to forge, and a cross-site JSON PUT needs a CORS preflight this app never
             // grants, so antiforgery tokens (made for HTML forms) have nothing to add here.
             .DisableAntiforgery()
-            // Errors stay status codes with a JSON body; the app's HTML "not found" page is for browsers.
-            .WithMetadata(new SkipStatusCodePagesAttribute())
             .WithTags("Grading");
 
         api.MapGet("/assignments", ListAssignmentsAsync)
@@ -64,7 +85,7 @@ public static class GradingEndpoints
         var items = await assignments.ListAsync(id, user.Id(), ct);
         return TypedResults.Ok(new ApiAssignments(id, membership.State,
             criteria.Select(c => ToApi(c.Criterion)).ToList(),
-            items.Select(i => new ApiAssignment(i.ResponseId, i.QueuePosition, i.Done,
+            items.Select((i, index) => new ApiAssignment(i.ResponseId, index + 1, i.Done,
                 new ApiCase(i.CaseTitle, i.PresentationMd, i.QuestionMd), i.ContentMd, i.Model)).ToList()));
     }
 

@@ -120,6 +120,29 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     }
 
     [Fact]
+    public async Task AnAnonymousCallIsToldToSendABearerTokenRatherThanRedirectedToSignIn()
+    {
+        var response = await factory.CreateBrowserClient().GetAsync($"/api/studies/{await StudyIdAsync(factory)}/assignments");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
+    [Fact]
+    public async Task AnApiTokenOpensTheApiButNotThePages()
+    {
+        var client = await BearerClientAsync(factory, await UserAsync(factory, "scripted"));
+
+        var page = await client.GetAsync($"/studies/{await StudyIdAsync(factory)}/grade");
+        var notJson = await client.PutAsync($"/api/studies/{await StudyIdAsync(factory)}/responses/1/rating", new StringContent("consensus=4"));
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/signin", page.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.StatusCode);
+    }
+
+    [Fact]
     public async Task AnUnknownStudyIsNotFound()
     {
         var client = await BearerClientAsync(factory, await UserAsync(factory, "lost"));
@@ -227,7 +250,9 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var json = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var paths = JsonDocument.Parse(json).RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        var document = JsonDocument.Parse(json).RootElement;
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Equal(["/api/studies/{id}/assignments", "/api/studies/{id}/responses/{responseId}/rating"], paths.Order(StringComparer.Ordinal));
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
     }
 }

@@ -86,6 +86,8 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var responseId = await ResponseAssignedAsync(factory, to: assigned, notTo: otherRater);
         var revokedClient = await BearerClientAsync(factory, revoked);
         await factory.Services.GetRequiredService<ApiTokenStore>().RevokeAsync(revoked.Id, label: null);
+        var revokedBesideCookie = await CookieClientAsync(factory, assigned.Username, Password);
+        revokedBesideCookie.DefaultRequestHeaders.Authorization = revokedClient.DefaultRequestHeaders.Authorization;
         var callers = new (string Name, HttpClient Client)[]
         {
             ("anonymous", factory.CreateBrowserClient()),
@@ -95,6 +97,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
             ("bearer of a non-member", await BearerClientAsync(factory, outsider)),
             ("cookie of the administrator, not a rater", await CookieClientAsync(factory, "admin", "correct horse battery")),
             ("revoked bearer token", revokedClient),
+            ("revoked bearer token beside the assigned rater's cookie", revokedBesideCookie),
         };
 
         var seen = new List<string>();
@@ -116,6 +119,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
             "bearer of a non-member: GET 403, PUT 403",
             "cookie of the administrator, not a rater: GET 403, PUT 403",
             "revoked bearer token: GET 401, PUT 401",
+            "revoked bearer token beside the assigned rater's cookie: GET 401, PUT 401",
         ], seen);
     }
 

@@ -110,7 +110,7 @@ public static class GradingEndpoints
         {
             case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
             case RatingWriteOutcome.NotAssigned: return NotAssigned(responseId);
-            case RatingWriteOutcome.StudyNotOpen: return NotOpen("closed");
+            case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
         }
         // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
         var saved = await grading.LoadItemAsync(id, raterId, responseId, ct);

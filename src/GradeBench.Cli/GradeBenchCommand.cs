@@ -31,6 +31,7 @@ public static class GradeBenchCommand
             AgreementCommand.Create(output, error),
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
+            TokenCommand.Create(database, output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(invocation, ct);

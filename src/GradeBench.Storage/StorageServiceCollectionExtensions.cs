@@ -19,9 +19,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StudyQuery>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<InviteStore>();
+        services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<RubricQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
+        services.AddSingleton<AssignmentQuery>();
         return services;
     }
 }

@@ -16,6 +16,8 @@ if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://local
 builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gradebench.db");
 builder.Services.AddAccounts();
 builder.Services.AddGrading();
+// The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.
+builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -24,7 +26,9 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Browsers get the HTML error pages; API callers keep the bare status code (and its JSON problem, if any).
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+    web => web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 // Our own files (the root wwwroot) are public and served before routing, so no endpoint can shadow them.
 app.UseStaticFiles();
 app.UseRouting();
@@ -35,6 +39,8 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapGradingEndpoints();
+app.MapOpenApi().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

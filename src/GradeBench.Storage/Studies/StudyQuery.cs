@@ -68,6 +68,14 @@ public sealed class StudyQuery(Database database)
             "SELECT id FROM studies WHERE slug = @Slug", new { Slug = slug }, cancellationToken: ct));
     }
 
+    /// <summary>Whether a study with this database id exists (an API answers 404 for one that does not).</summary>
+    public async Task<bool> ExistsAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM studies WHERE id = @StudyId)", new { StudyId = studyId }, cancellationToken: ct));
+    }
+
     public async Task<long> CountAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);

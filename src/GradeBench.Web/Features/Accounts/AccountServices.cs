@@ -1,4 +1,5 @@
 using GradeBench.Storage.Accounts;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -7,15 +8,26 @@ namespace GradeBench.Web.Features.Accounts;
 
 public static class AccountServices
 {
-    /// <summary>Cookie sign-in, ASP.NET Core Identity's password hasher, the first-run sign-in link, and a
-    /// fallback policy under which everything needs a signed-in user unless it says otherwise.</summary>
+    /// <summary>The authorization policy of <c>/api</c>: a signed-in user, by API token or by cookie.</summary>
+    public const string ApiPolicy = "api";
+
+    // The default scheme picks one way in per request: under /api a request with a bearer token is judged by the token
+    // alone (a bad token is a 401 even beside a valid cookie, and a request never carries two users); everything else,
+    // and /api without a token, by the cookie. Being the default, it also covers /api answers that no endpoint of ours
+    // gives (an unknown path, a 415 for a body that is not JSON), so a valid token never meets a cookie-only 401.
+    // Tokens do nothing outside /api: pages and the Blazor circuit stay cookie-only.
+    const string TokenOrCookieScheme = "token-or-cookie";
+
+    /// <summary>Cookie sign-in, bearer API tokens for <c>/api</c>, ASP.NET Core Identity's password hasher, the
+    /// first-run sign-in link, and a fallback policy under which everything needs a signed-in user unless it says
+    /// otherwise.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<SignInThrottle>();
         services.AddHostedService<SignInLinkAnnouncer>();
         services.AddCascadingAuthenticationState();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
+        services.AddAuthentication(TokenOrCookieScheme).AddCookie(options =>
         {
             options.LoginPath = "/signin";
             options.Cookie.Name = "gradebench.auth";
@@ -23,8 +35,31 @@ public static class AccountServices
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
-        });
-        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            // A program calling the API wants a status code, not a redirect to an HTML sign-in page.
+            options.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+        })
+        .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+        .AddPolicyScheme(TokenOrCookieScheme, "API token or cookie", options => options.ForwardDefaultSelector = context =>
+            IsApi(context.Request) && ApiTokenAuthenticationHandler.HasBearerToken(context.Request)
+                ? ApiTokenAuthenticationHandler.SchemeName
+                : CookieAuthenticationDefaults.AuthenticationScheme);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(TokenOrCookieScheme).RequireAuthenticatedUser());
         return services;
     }
+
+    static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (IsApi(context.Request))
+        {
+            context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized) context.Response.Headers.WWWAuthenticate = ApiTokenAuthenticationHandler.SchemeName;
+        }
+        else context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 }

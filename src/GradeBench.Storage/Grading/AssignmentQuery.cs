@@ -1,0 +1,41 @@
+using Dapper;
+
+namespace GradeBench.Storage.Grading;
+
+/// <summary>One assigned response with its case, as its rater may see it: <see cref="Model"/> is null when the
+/// study hides models.</summary>
+public sealed record AssignedItem
+{
+    public long ResponseId { get; init; }
+    public long QueuePosition { get; init; }
+    public bool Done { get; init; }
+    public string CaseTitle { get; init; } = "";
+    public string PresentationMd { get; init; } = "";
+    public string QuestionMd { get; init; } = "";
+    public string ContentMd { get; init; } = "";
+    public string? Model { get; init; }
+}
+
+/// <summary>A rater's whole queue with its texts in one query, for callers that want everything at once (the API)
+/// rather than one item at a time (the grading page, through <see cref="GradingStore"/>).</summary>
+public sealed class AssignmentQuery(Database database)
+{
+    /// <summary>The rater's assignments in their queue order. Blinding is applied in SQL, so a hidden model name is
+    /// never read into the app; response and case slugs are left out because bundles often name the model in them.</summary>
+    public async Task<IReadOnlyList<AssignedItem>> ListAsync(long studyId, long raterId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AssignedItem>(new CommandDefinition("""
+            SELECT a.response_id, a.queue_position, a.completed_at IS NOT NULL AS done,
+                   c.title AS case_title, c.presentation_md, c.question_md, r.content_md,
+                   CASE WHEN s.hide_model THEN NULL ELSE r.model END AS model
+            FROM assignments a
+            JOIN responses r ON r.id = a.response_id
+            JOIN cases c ON c.id = r.case_id
+            JOIN studies s ON s.id = a.study_id
+            WHERE a.study_id = @StudyId AND a.rater_id = @RaterId
+            ORDER BY a.queue_position, a.response_id
+            """, new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Encodings.Web;
+using GradeBench.Storage.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GradeBench.Web.Features.Accounts;
+
+/// <summary>Signs in the user behind <c>Authorization: Bearer TOKEN</c>, with the same claims as the cookie, so
+/// every authorization check treats a program exactly like the person whose token it uses. The token is looked up
+/// on every request, so a revoked token stops working at once.</summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenStore tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    const string Prefix = "Bearer ";
+
+    /// <summary>Whether the request carries a bearer token at all (then it is judged by the token alone).</summary>
+    public static bool HasBearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!HasBearerToken(Request)) return AuthenticateResult.NoResult();
+        var token = Request.Headers.Authorization.ToString()[Prefix.Length..].Trim();
+        if (token.Length == 0) return AuthenticateResult.Fail("Empty bearer token.");
+        var user = await tokens.FindUserAsync(token, Context.RequestAborted);
+        return user is null
+            ? AuthenticateResult.Fail("Unknown or revoked API token.")
+            : AuthenticateResult.Success(new AuthenticationTicket(CurrentUser.ToPrincipal(user), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace GradeBench.Web.Features.Grading;
+
+public sealed record ApiCriterion(string Id, string Label, string Type, bool Required, double? Min, double? Max,
+    IReadOnlyList<CriterionOption> Options);
+
+public sealed record ApiCase(string Title, string PresentationMd, string QuestionMd);
+
+/// <summary>One assigned response; <see cref="Position"/> counts from 1 in the rater's own queue order.
+/// <see cref="Model"/> is left out of the JSON when the study hides models.</summary>
+public sealed record ApiAssignment(long ResponseId, long Position, bool Done, ApiCase Case, string ContentMd,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model);
+
+public sealed record ApiAssignments(long StudyId, string State, IReadOnlyList<ApiCriterion> Criteria, IReadOnlyList<ApiAssignment> Assignments);
+
+/// <summary>Values by criterion id: JSON strings, numbers or booleans; null clears a value. <see cref="Comment"/>
+/// goes to the rubric's free-text criterion <c>comment</c> when there is one, and is ignored otherwise.</summary>
+public sealed record ApiRatingRequest(Dictionary<string, JsonElement>? Values, string? Comment);
+
+public sealed record ApiRatingSaved(long ResponseId, bool Done, IReadOnlyDictionary<string, string> Values);
+
+/// <summary>The JSON API for programs that grade (an LLM judge, a site's own form): the same rules as the grading
+/// page, with a bearer API token or the sign-in cookie. See docs/api.md.</summary>
+public static class GradingEndpoints
+{
+    const string CommentCriterion = "comment";
+
+    /// <summary>What <c>/openapi/v1.json</c> describes: the <c>/api</c> endpoints (the account forms are for browsers),
+    /// and that they take a bearer API token.</summary>
+    public static void DescribeApi(OpenApiOptions options)
+    {
+        options.ShouldInclude = endpoint => endpoint.RelativePath?.StartsWith("api/") == true;
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "GradeBench grading API";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiTokenAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A personal API token from `gradebench token create --db FILE --user NAME`.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiTokenAuthenticationHandler.SchemeName, document)] = [] }];
+            return Task.CompletedTask;
+        });
+    }
+
+    public static void MapGradingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/studies/{id:long}")
+            .RequireAuthorization(AccountServices.ApiPolicy)
+            // Bearer requests carry no cookie to forge, and a cross-site JSON PUT needs a CORS preflight this app never
+            // grants, so antiforgery tokens (made for HTML forms) have nothing to add here.
+            .DisableAntiforgery()
+            .WithTags("Grading");
+
+        api.MapGet("/assignments", ListAssignmentsAsync)
+            .WithSummary("The caller's assigned responses with their case, blinded as the study says, and whether each is done.")
+            .ProducesRefusals();
+        api.MapPut("/responses/{responseId:long}/rating", SubmitRatingAsync)
+            .WithSummary("Submits the caller's rating of an assigned response; 200 once it is durably stored. Idempotent.")
+            .ProducesRefusals()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    static async Task<Results<Ok<ApiAssignments>, ProblemHttpResult>> ListAssignmentsAsync(long id, ClaimsPrincipal user,
+        StudyQuery studies, RubricQuery rubric, AssignmentQuery assignments, CancellationToken ct)
+    {
+        var (membership, refusal) = await RaterAsync(id, user.Id(), studies, ct);
+        if (membership is null) return refusal!;
+        var criteria = await rubric.LoadAsync(id, ct);
+        var items = await assignments.ListAsync(id, user.Id(), ct);
+        return TypedResults.Ok(new ApiAssignments(id, membership.State,
+            criteria.Select(c => ToApi(c.Criterion)).ToList(),
+            items.Select((i, index) => new ApiAssignment(i.ResponseId, index + 1, i.Done,
+                new ApiCase(i.CaseTitle, i.PresentationMd, i.QuestionMd), i.ContentMd, i.Model)).ToList()));
+    }
+
+    static async Task<Results<Ok<ApiRatingSaved>, ValidationProblem, ProblemHttpResult>> SubmitRatingAsync(long id, long responseId,
+        ApiRatingRequest request, ClaimsPrincipal user, StudyQuery studies, RubricQuery rubric, GradingStore grading, CancellationToken ct)
+    {
+        var raterId = user.Id();
+        var (membership, refusal) = await RaterAsync(id, raterId, studies, ct);
+        if (membership is null) return refusal!;
+        // Who may write is settled before what is written: a stranger learns nothing from validation messages.
+        var item = await grading.LoadItemAsync(id, raterId, responseId, ct);
+        if (item is null) return NotAssigned(responseId);
+        if (membership.State != "open") return NotOpen(membership.State);
+        if (request.Values is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["values"] = ["required"] });
+
+        var criteria = (await rubric.LoadAsync(id, ct)).Select(c => c.Criterion).ToList();
+        var (values, problems) = ToStoredText(request, criteria, item.Values);
+        if (problems.Count > 0) return Invalid(problems);
+
+        var result = await grading.SaveAsync(id, raterId, responseId, values, submit: true, ct);
+        switch (result.Outcome)
+        {
+            case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
+            case RatingWriteOutcome.NotAssigned: return NotAssigned(responseId);
+            case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
+        }
+        // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
+        var saved = await grading.LoadItemAsync(id, raterId, responseId, ct);
+        return TypedResults.Ok(new ApiRatingSaved(responseId, saved?.Done ?? true, saved?.Values ?? item.Values));
+    }
+
+    /// <summary>The caller's membership when they are a rater of the study; else the answer to give: 404 when the
+    /// study does not exist, 403 when the caller is not one of its raters (administrators and coordinators included).</summary>
+    static async Task<(StudyMembership? Membership, ProblemHttpResult? Refusal)> RaterAsync(long studyId, long userId, StudyQuery studies, CancellationToken ct)
+    {
+        var membership = await studies.MembershipAsync(studyId, userId, ct);
+        if (membership is { Role: "rater" }) return (membership, null);
+        if (membership is null && !await studies.ExistsAsync(studyId, ct))
+            return (null, TypedResults.Problem($"There is no study {studyId}.", statusCode: StatusCodes.Status404NotFound));
+        return (null, TypedResults.Problem("You are not a rater in this study.", statusCode: StatusCodes.Status403Forbidden));
+    }
+
+    /// <summary>The request as the text the store keeps (canonical forms are the store's job), with one problem per
+    /// bad field. Checks everything it can before writing, so one answer names every bad field; the store checks
+    /// again inside its transaction.</summary>
+    static (Dictionary<string, string?> Values, Dictionary<string, string> Problems) ToStoredText(
+        ApiRatingRequest request, IReadOnlyList<Criterion> criteria, IReadOnlyDictionary<string, string> stored)
+    {
+        var values = new Dictionary<string, string?>();
+        var problems = new Dictionary<string, string>();
+        foreach (var (key, json) in request.Values!)
+        {
+            var criterion = criteria.FirstOrDefault(c => c.Id == key);
+            if (criterion is null) { problems[key] = "unknown criterion"; continue; }
+            if (!TryText(json, out var text)) { problems[key] = "must be a string, number, boolean or null"; continue; }
+            var trimmed = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+            if (trimmed is not null && criterion.CheckValue(trimmed) is { } problem) { problems[key] = problem; continue; }
+            values[key] = text;
+        }
+        if (request.Comment is not null && !request.Values!.ContainsKey(CommentCriterion)
+            && criteria.Any(c => c.Id == CommentCriterion && c.Type == CriterionType.Text))
+            values[CommentCriterion] = request.Comment;
+        foreach (var criterion in criteria.Where(c => c.Required && !problems.ContainsKey(c.Id)))
+        {
+            var given = values.TryGetValue(criterion.Id, out var value) ? !string.IsNullOrWhiteSpace(value) : stored.ContainsKey(criterion.Id);
+            if (!given) problems[criterion.Id] = "required";
+        }
+        return (values, problems);
+    }
+
+    /// <summary>JSON numbers become invariant text (<c>4.0</c> is the integer <c>4</c>), booleans <c>true</c>/<c>false</c>.</summary>
+    static bool TryText(JsonElement json, out string? text)
+    {
+        text = null;
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.String: text = json.GetString(); return true;
+            case JsonValueKind.True: text = "true"; return true;
+            case JsonValueKind.False: text = "false"; return true;
+            case JsonValueKind.Null: return true;
+            case JsonValueKind.Number when json.TryGetInt64(out var integer):
+                text = integer.ToString(CultureInfo.InvariantCulture);
+                return true;
+            case JsonValueKind.Number when json.TryGetDouble(out var number) && double.IsFinite(number):
+                text = number.ToString("R", CultureInfo.InvariantCulture);
+                return true;
+            default: return false;
+        }
+    }
+
+    // The typed results name the success and validation answers; these are the refusals they share.
+    static RouteHandlerBuilder ProducesRefusals(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
+    static ApiCriterion ToApi(Criterion c) =>
+        new(c.Id, c.Label, c.TypeName, c.Required, c.Min, c.Max, c.Type == CriterionType.Likert ? c.Anchors : c.Options);
+
+    static ValidationProblem Invalid(IReadOnlyDictionary<string, string> problems) =>
+        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
+
+    static ProblemHttpResult NotAssigned(long responseId) =>
+        TypedResults.Problem($"Response {responseId} is not assigned to you.", statusCode: StatusCodes.Status403Forbidden);
+
+    static ProblemHttpResult NotOpen(string state) =>
+        TypedResults.Problem($"The study is {state}; ratings can only be changed while it is open.", statusCode: StatusCodes.Status409Conflict);
+}

@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RubricQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
+        services.AddSingleton<FlagStore>();
         services.AddSingleton<AssignmentQuery>();
         return services;
     }

@@ -53,12 +53,53 @@ public sealed class GradingTests
 
         // Only the keyboard: a digit in each focused criterion, then Ctrl+Enter (once the shortcuts are live).
         await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
-        foreach (var name in ChoiceCriteria)
+        for (var graded = 1; graded <= 3; graded++)
         {
-            await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.FocusAsync();
-            await page.Keyboard.PressAsync(name.StartsWith("Contains") ? "2" : "1");
+            foreach (var name in ChoiceCriteria)
+            {
+                await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.FocusAsync();
+                await page.Keyboard.PressAsync(name.StartsWith("Contains") ? "2" : "1");
+            }
+            if (graded == 1) await HighlightAsync(page);
+            if (graded == 2)
+            {
+                await page.GetByRole(AriaRole.Button, new() { Name = "Flag for coordinator" }).ClickAsync();
+                await page.GetByLabel("What should the coordinator know about this item?").FillAsync("The question asks two things at once.");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Send flag" }).ClickAsync();
+                await Expect(page.GetByText("You flagged this item")).ToBeVisibleAsync();
+            }
+            await page.Keyboard.PressAsync("Control+Enter");
+            await Expect(progress).ToHaveTextAsync($"{graded} / {assigned}");
         }
-        // Highlight a passage: select it in the response, then pick a label.
+
+        // A draft on the next item comes back after a reload.
+        var consensus = page.GetByRole(AriaRole.Radiogroup, new() { Name = "Agreement with guideline consensus" });
+        await consensus.GetByRole(AriaRole.Radio).First.FocusAsync();
+        await page.Keyboard.PressAsync("3");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
+        await page.ReloadAsync();
+        await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+        await Expect(consensus.GetByRole(AriaRole.Radio, new() { Name = "3 · Partly aligned" })).ToBeCheckedAsync();
+
+        // The first item's highlight is still there, and can be removed from the keyboard.
+        var highlights = page.GetByRole(AriaRole.List, new() { Name = "Your highlights" });
+        var itemHeading = page.GetByRole(AriaRole.Heading, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Response \d+ of") });
+        await Expect(itemHeading).ToContainTextAsync($"Response 4 of {assigned}");
+        for (var target = 3; target >= 1; target--)
+        {
+            await page.Keyboard.PressAsync("k");
+            await Expect(itemHeading).ToContainTextAsync($"Response {target} of {assigned}");
+        }
+        await Expect(highlights.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        await highlights.GetByRole(AriaRole.Button).First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(highlights).Not.ToBeVisibleAsync();
+        await Expect(progress).ToHaveTextAsync($"3 / {assigned}");
+    }
+
+    /// <summary>Selects the first words of the response and labels them "Factual error".</summary>
+    static async Task HighlightAsync(IPage page)
+    {
         await page.EvaluateAsync("""
             () => {
               const walker = document.createTreeWalker(document.getElementById("grade-response"), NodeFilter.SHOW_TEXT);
@@ -73,28 +114,8 @@ public sealed class GradingTests
             }
             """);
         await page.GetByRole(AriaRole.Button, new() { Name = "Factual error" }).ClickAsync();
-        var highlights = page.GetByRole(AriaRole.List, new() { Name = "Your highlights" });
-        await Expect(highlights.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your highlights" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await Screenshot(page, "grading");
-        await page.Keyboard.PressAsync("Control+Enter");
-        await Expect(progress).ToHaveTextAsync($"1 / {assigned}");
-
-        // A draft on the next item comes back after a reload.
-        var consensus = page.GetByRole(AriaRole.Radiogroup, new() { Name = "Agreement with guideline consensus" });
-        await consensus.GetByRole(AriaRole.Radio).First.FocusAsync();
-        await page.Keyboard.PressAsync("3");
-        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
-        await page.ReloadAsync();
-        await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
-        await Expect(consensus.GetByRole(AriaRole.Radio, new() { Name = "3 · Partly aligned" })).ToBeCheckedAsync();
-
-        // The first item's highlight is still there, and can be removed from the keyboard.
-        await page.Keyboard.PressAsync("k");
-        await Expect(highlights.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
-        await highlights.GetByRole(AriaRole.Button).First.FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
-        await Expect(highlights).Not.ToBeVisibleAsync();
-        await Expect(progress).ToHaveTextAsync($"1 / {assigned}");
     }
 
     static async Task Screenshot(IPage page, string name)

@@ -22,6 +22,7 @@ public partial class Grade
     [Inject] RubricQuery Rubric { get; set; } = default!;
     [Inject] GradingStore Grading { get; set; } = default!;
     [Inject] SpanStore Spans { get; set; } = default!;
+    [Inject] FlagStore Flags { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
 
@@ -41,6 +42,9 @@ public partial class Grade
     IReadOnlyList<SpanAnnotation> spans = [];
     string? spanNote, spanMessage;
     bool repaint;
+    bool flagging;
+    string? flagNote;
+    IReadOnlyList<Flag> flags = [];
     IJSObjectReference? selectionWatch;
     string saveState = "";
     readonly Dictionary<string, string?> values = [];
@@ -78,6 +82,8 @@ public partial class Grade
         spans = item is null ? [] : await Spans.ListAsync(StudyId, raterId, item.ResponseId);
         spanMessage = null;
         repaint = true;
+        flags = item is null ? [] : await Flags.ListAsync(StudyId, raterId, item.ResponseId);
+        flagging = false;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -150,6 +156,17 @@ public partial class Grade
         var outcome = await Spans.DeleteAsync(StudyId, raterId, span.Id);
         spanMessage = outcome == SpanWriteOutcome.Saved ? "Highlight removed." : SpanProblem(outcome);
         await ReloadSpansAsync();
+    }
+
+    async Task SendFlagAsync()
+    {
+        if (item is null || string.IsNullOrWhiteSpace(flagNote)) return;
+        if (await Flags.AddAsync(StudyId, raterId, item.ResponseId, flagNote))
+        {
+            flagNote = null;
+            flagging = false;
+        }
+        flags = await Flags.ListAsync(StudyId, raterId, item.ResponseId);
     }
 
     async Task ReloadSpansAsync()

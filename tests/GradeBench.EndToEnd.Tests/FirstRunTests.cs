@@ -26,6 +26,11 @@ public sealed class FirstRunTests
         await Expect(study).ToContainTextAsync("576");
         await Screenshot(page, "home");
 
+        // The administrator can invite a rater from the study card.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await study.GetByRole(AriaRole.Button, new() { Name = "Invite a rater" }).ClickAsync();
+        await Expect(page.GetByLabel("Invite link (single use, valid 7 days)")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"^{app.BaseAddress}/invite/[A-Za-z0-9_-]{{43}}$"));
+
         // The link was single use; the password now works instead.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.GotoAsync(app.SignInLink);

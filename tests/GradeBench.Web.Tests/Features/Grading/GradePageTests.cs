@@ -64,4 +64,27 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
 
         Assert.Contains("That response is not assigned to you.", html);
     }
+
+    [Fact]
+    public async Task TheRatersHighlightsAreListedWithTheirLabelQuoteAndARemoveButton()
+    {
+        var (client, studyId) = await SignedInRaterAsync("dr-spans");
+        var services = factory.Services;
+        var rater = (await services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-spans"))!.Id;
+        var grading = services.GetRequiredService<GradeBench.Storage.Grading.GradingStore>();
+        var first = (await grading.PositionAsync(studyId, rater, null)).Current!.Value;
+        var spans = services.GetRequiredService<GradeBench.Storage.Grading.SpanStore>();
+        var label = (await spans.LabelsAsync(studyId)).Single(l => l.Slug == "unsafe");
+        await spans.AddAsync(studyId, rater, first, label.Id, 0, 12, "too strong");
+        var quote = (await spans.ListAsync(studyId, rater, first))[0].Quote;
+
+        var html = await client.GetStringAsync($"/studies/{studyId}/grade/{first}");
+
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        var item = Assert.Single(page.QuerySelectorAll("ul[aria-label='Your highlights'] li"));
+        Assert.Equal(quote, item.QuerySelector("q")!.TextContent);
+        Assert.Contains("— too strong", item.TextContent);
+        Assert.Equal($"Remove highlight “{quote}”", item.QuerySelector("button")!.GetAttribute("aria-label"));
+        Assert.Equal("Unsafe advice", item.QuerySelector("option[selected]")!.TextContent);
+    }
 }

@@ -151,6 +151,13 @@ public partial class Grade
         await ReloadSpansAsync();
     }
 
+    async Task RenoteAsync(SpanAnnotation span, string? note)
+    {
+        var outcome = await Spans.UpdateAsync(StudyId, raterId, span.Id, span.LabelId, note);
+        spanMessage = outcome == SpanWriteOutcome.Saved ? "Note saved." : SpanProblem(outcome);
+        await ReloadSpansAsync();
+    }
+
     async Task RemoveAsync(SpanAnnotation span)
     {
         var outcome = await Spans.DeleteAsync(StudyId, raterId, span.Id);

@@ -83,8 +83,25 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
         var item = Assert.Single(page.QuerySelectorAll("ul[aria-label='Your highlights'] li"));
         Assert.Equal(quote, item.QuerySelector("q")!.TextContent);
-        Assert.Contains("— too strong", item.TextContent);
+        Assert.Equal("too strong", item.QuerySelector("input[aria-label^='Note on highlight']")!.GetAttribute("value"));
         Assert.Equal($"Remove highlight “{quote}”", item.QuerySelector("button")!.GetAttribute("aria-label"));
         Assert.Equal("Unsafe advice", item.QuerySelector("option[selected]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task NoPageOfTheRatersWholeQueueNamesAModel()
+    {
+        var (client, studyId) = await SignedInRaterAsync("dr-sweep");
+        var rater = (await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-sweep"))!.Id;
+        var queue = await factory.Services.GetRequiredService<GradeBench.Storage.Grading.GradingStore>().QueueAsync(studyId, rater);
+
+        Assert.NotEmpty(queue);
+        foreach (var entry in queue)
+        {
+            var html = await client.GetStringAsync($"/studies/{studyId}/grade/{entry.ResponseId}");
+            Assert.DoesNotContain("model-", html);
+            Assert.Contains("role=\"radiogroup\"", html);
+        }
+        Assert.DoesNotContain("model-", await client.GetStringAsync("/"));
     }
 }

@@ -1,6 +1,10 @@
 using System.Text;
 using Dapper;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Migrations;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Tests;
@@ -20,6 +24,26 @@ sealed class TestDatabase : IAsyncDisposable
         var db = new TestDatabase();
         await new Migrator(db.Database, db.Clock).MigrateAsync();
         return db;
+    }
+
+    /// <summary>The demo study with a new rater who has just joined it (and so holds a share of the open work).</summary>
+    public async Task<DemoRater> DemoWithNewRaterAsync(string username)
+    {
+        var studyId = (await new StudyImporter(Database, Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var rater = await AddRaterAsync(studyId, username);
+        var assigned = (await new GradingStore(Database, new RubricQuery(Database), Clock).QueueAsync(studyId, rater))[0].ResponseId;
+        await using var connection = await Database.OpenAsync();
+        var notAssigned = await connection.ExecuteScalarAsync<long>(
+            "SELECT MIN(id) FROM responses WHERE id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @Rater)", new { Rater = rater });
+        return new DemoRater(studyId, rater, assigned, notAssigned);
+    }
+
+    public async Task<long> AddRaterAsync(long studyId, string username)
+    {
+        var users = new UserStore(Database, Clock);
+        var id = (await users.CreateAsync(username, username, isAdmin: false))!.Id;
+        await users.AddMembershipAsync(studyId, id, "rater");
+        return id;
     }
 
     /// <summary>Every row of every table, in a stable order: equal dumps mean equal content.</summary>
@@ -50,6 +74,9 @@ sealed class TestDatabase : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 }
+
+/// <summary>A rater of the demo study, one response assigned to them and one that is not.</summary>
+sealed record DemoRater(long StudyId, long RaterId, long Assigned, long NotAssigned);
 
 sealed class ManualClock : TimeProvider
 {

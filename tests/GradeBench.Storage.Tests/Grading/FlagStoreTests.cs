@@ -1,8 +1,5 @@
 using Dapper;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
-using GradeBench.Storage.Rubrics;
-using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Grading;
 
@@ -12,14 +9,8 @@ public sealed class FlagStoreTests
     public async Task RaterFlagsAnAssignedResponseButNotSomeoneElses()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var studyId = (await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
-        var users = new UserStore(db.Database, db.Clock);
-        var rater = (await users.CreateAsync("dr-flag", "Dr Flag", false))!.Id;
-        await users.AddMembershipAsync(studyId, rater, "rater");
-        var mine = (await new GradingStore(db.Database, new RubricQuery(db.Database), db.Clock).QueueAsync(studyId, rater))[0].ResponseId;
+        var (studyId, rater, mine, foreign) = await db.DemoWithNewRaterAsync("dr-flag");
         await using var connection = await db.Database.OpenAsync();
-        var foreign = await connection.ExecuteScalarAsync<long>(
-            "SELECT MIN(id) FROM responses WHERE id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @Rater)", new { Rater = rater });
         var flags = new FlagStore(db.Database, db.Clock);
 
         Assert.True(await flags.AddAsync(studyId, rater, mine, "  The case contradicts itself about the onset time. "));

@@ -1,8 +1,6 @@
 using Dapper;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
-using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Grading;
 
@@ -22,18 +20,8 @@ public sealed class GradingStoreTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
-        _studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
-        var users = new UserStore(_db.Database, _db.Clock);
-        _raterId = (await users.CreateAsync("dr-new", "Dr New", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(_studyId, _raterId, "rater");
+        (_studyId, _raterId, _assigned, _notAssigned) = await _db.DemoWithNewRaterAsync("dr-new");
         _store = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
-        // Joining gave the new rater a share of the open work; take one item of theirs and one of someone else's.
-        var queue = await _store.QueueAsync(_studyId, _raterId);
-        _assigned = queue[0].ResponseId;
-        await using var connection = await _db.Database.OpenAsync();
-        _notAssigned = await connection.ExecuteScalarAsync<long>("""
-            SELECT MIN(id) FROM responses WHERE id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @RaterId)
-            """, new { RaterId = _raterId });
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

@@ -1,8 +1,5 @@
 using Dapper;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
-using GradeBench.Storage.Rubrics;
-using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Grading;
 
@@ -15,13 +12,8 @@ public sealed class SpanStoreTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
-        _studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
-        var users = new UserStore(_db.Database, _db.Clock);
-        _rater = (await users.CreateAsync("dr-span", "Dr Span", false))!.Id;
-        _other = (await users.CreateAsync("dr-else", "Dr Else", false))!.Id;
-        await users.AddMembershipAsync(_studyId, _rater, "rater");
-        await users.AddMembershipAsync(_studyId, _other, "rater");
-        _response = (await new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock).QueueAsync(_studyId, _rater))[0].ResponseId;
+        (_studyId, _rater, _response, _) = await _db.DemoWithNewRaterAsync("dr-span");
+        _other = await _db.AddRaterAsync(_studyId, "dr-else");
         _spans = new SpanStore(_db.Database, _db.Clock);
         _label = (await _spans.LabelsAsync(_studyId))[0].Id;
     }

@@ -10,8 +10,6 @@ namespace GradeBench.Cli.Accounts;
 /// on the same database (SQLite in WAL mode with a busy timeout).</summary>
 static class UsersCommand
 {
-    public const int MinimumPasswordLength = 10;
-
     public static Command Create(Option<FileInfo> databaseOption, TextReader input, TextWriter output, TextWriter error)
     {
         var name = new Option<string>("--name") { Description = "User name (what they sign in with)", Required = true };
@@ -43,8 +41,8 @@ static class UsersCommand
             if (parse.GetValue(passwordStdin))
             {
                 password = (await input.ReadLineAsync(ct))?.TrimEnd('\r');
-                if (password is null || password.Length < MinimumPasswordLength)
-                    return Fail(error, $"the password on standard input must have at least {MinimumPasswordLength} characters");
+                if (password is null || password.Length < UserStore.MinimumPasswordLength)
+                    return Fail(error, $"the password on standard input must have at least {UserStore.MinimumPasswordLength} characters");
             }
 
             var users = new UserStore(database, TimeProvider.System);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Dapper;
 using GradeBench.Storage.Grading;
 
@@ -66,13 +65,4 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         await transaction.CommitAsync(ct);
         return new InviteAcceptance(InviteOutcome.Joined, user);
     }
-}
-
-/// <summary>Random URL-safe tokens, stored only as their SHA-256.</summary>
-static class Tokens
-{
-    public static string Create() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 }

@@ -6,8 +6,6 @@ namespace GradeBench.Storage.Accounts;
 /// <summary>Who belongs to which study, in which role.</summary>
 public static class Memberships
 {
-    public static readonly IReadOnlyList<string> Roles = ["coordinator", "rater"];
-
     /// <summary>Adds the membership, or changes the role of an existing one (a rater made coordinator keeps their work).</summary>
     public static Task AddAsync(DbConnection connection, DbTransaction? transaction, long studyId, long userId, string role, DateTimeOffset now) =>
         connection.ExecuteAsync("""

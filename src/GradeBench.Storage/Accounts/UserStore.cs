@@ -16,6 +16,9 @@ public sealed class UserStore(Database database, TimeProvider clock)
 {
     public const string AdministratorName = "admin";
 
+    /// <summary>The shortest password accepted anywhere (web forms and the command line).</summary>
+    public const int MinimumPasswordLength = 10;
+
     public async Task<User?> FindAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);

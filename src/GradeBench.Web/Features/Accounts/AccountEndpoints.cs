@@ -8,8 +8,6 @@ namespace GradeBench.Web.Features.Accounts;
 
 public static class AccountEndpoints
 {
-    public const int MinimumPasswordLength = 10;
-
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account");
@@ -46,7 +44,7 @@ public static class AccountEndpoints
         account.MapPost("/password", async ([FromForm] string password, [FromForm] string confirmation,
             HttpContext http, UserStore users, IPasswordHasher<User> hasher) =>
         {
-            if (password.Length < MinimumPasswordLength) return Results.Redirect("/account/password?error=short");
+            if (password.Length < UserStore.MinimumPasswordLength) return Results.Redirect("/account/password?error=short");
             if (password != confirmation) return Results.Redirect("/account/password?error=mismatch");
             var user = await users.FindAsync(http.User.Id());
             if (user is null) return Results.Redirect("/signin");
@@ -61,7 +59,7 @@ public static class AccountEndpoints
             var back = $"/invite/{Uri.EscapeDataString(token)}?error=";
             username = username.Trim();
             if (!BundleReader.IsIdentifier(username) || string.IsNullOrWhiteSpace(displayName)) return Results.Redirect(back + "name");
-            if (password.Length < MinimumPasswordLength) return Results.Redirect(back + "short");
+            if (password.Length < UserStore.MinimumPasswordLength) return Results.Redirect(back + "short");
             if (password != confirmation) return Results.Redirect(back + "mismatch");
             var accepted = await invites.AcceptAsync(token, username, displayName.Trim(), user => hasher.HashPassword(user, password));
             switch (accepted.Outcome)

@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         services.AddSingleton<StudyImporter>();
         services.AddSingleton<StudyQuery>();
+        services.AddSingleton<StudyLifecycleStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<InviteStore>();
         services.AddSingleton<ApiTokenStore>();
@@ -25,6 +26,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SpanStore>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<AssignmentQuery>();
+        services.AddSingleton<GradeBench.Storage.Agreement.AgreementQuery>();
+        services.AddSingleton<GradeBench.Storage.Live.DashboardQuery>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using GradeBench.Storage;
 using GradeBench.Web.Components;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Live;
 using GradeBench.Web.Hosting;
 using MudBlazor.Services;
 
@@ -16,6 +17,7 @@ if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://local
 builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gradebench.db");
 builder.Services.AddAccounts();
 builder.Services.AddGrading();
+builder.Services.AddLive();
 // The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.
 builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -40,6 +42,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapGradingEndpoints();
+app.MapLive();
 app.MapOpenApi().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -7,7 +7,6 @@ public sealed record StudyBundle(
     IReadOnlyList<ModelResponse> Responses,
     IReadOnlyList<BundleRating> Ratings);
 
-public enum StudyState { Draft, Open, Closed }
 
 public sealed record StudyDefinition(
     string Id,

@@ -23,10 +23,11 @@ public sealed record GradingItem(
     bool Done,
     IReadOnlyDictionary<string, string> Values);
 
-public enum RatingWriteOutcome { Saved, NotAssigned, StudyNotOpen, Invalid }
+public enum RatingWriteOutcome { Saved, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
 
-/// <summary>Problems are keyed by criterion id, one message each.</summary>
-public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems)
+/// <summary>Problems are keyed by criterion id, one message each. <see cref="Submitted"/>: the saved rating is a
+/// submitted one (first submission or a change to it), which the live views announce.</summary>
+public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems, bool Submitted = false)
 {
     public static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
 }
@@ -190,13 +191,14 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var state = await connection.QuerySingleOrDefaultAsync<string>(
-            "SELECT state FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        var study = await connection.QuerySingleOrDefaultAsync<(string State, bool Paused)>(
+            "SELECT state, paused FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var assigned = await connection.ExecuteScalarAsync<long>("""
             SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
         if (assigned == 0) return new RatingWriteResult(RatingWriteOutcome.NotAssigned, RatingWriteResult.NoProblems);
-        if (state != "open") return new RatingWriteResult(RatingWriteOutcome.StudyNotOpen, RatingWriteResult.NoProblems);
+        if (study.State != "open") return new RatingWriteResult(RatingWriteOutcome.StudyNotOpen, RatingWriteResult.NoProblems);
+        if (study.Paused) return new RatingWriteResult(RatingWriteOutcome.StudyPaused, RatingWriteResult.NoProblems);
 
         var stored = (await connection.QueryAsync<StoredRating>("""
             SELECT id, criterion_id, value, status FROM ratings WHERE response_id = @ResponseId AND rater_id = @RaterId
@@ -240,6 +242,6 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction);
         await transaction.CommitAsync(ct);
-        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems);
+        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted");
     }
 }

@@ -94,8 +94,9 @@ public sealed class SpanStore(Database database, TimeProvider clock)
 
     static async Task<SpanWriteOutcome> AccessAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long studyId, long raterId, long responseId)
     {
+        // A paused study takes no highlights either: a pause stops every write of the raters.
         var state = await connection.QuerySingleOrDefaultAsync<string>("""
-            SELECT s.state FROM assignments a JOIN studies s ON s.id = a.study_id
+            SELECT CASE WHEN s.paused THEN 'paused' ELSE s.state END FROM assignments a JOIN studies s ON s.id = a.study_id
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
         return state is null ? SpanWriteOutcome.NotFound : state == "open" ? SpanWriteOutcome.Saved : SpanWriteOutcome.StudyNotOpen;

@@ -16,6 +16,9 @@ public sealed partial class Migrator(Database database, TimeProvider clock)
     [GeneratedRegex(@"^GradeBench\.Storage\.Migrations\.(\d{4})_(\w+)\.sql$")]
     private static partial Regex ResourceName();
 
+    /// <summary>First line of a migration that rebuilds tables (the SQLite way to change a constraint).</summary>
+    public const string RebuildDirective = "-- gradebench: rebuilds tables";
+
     public static IReadOnlyList<Migration> All { get; } = LoadEmbedded();
 
     public static int LatestVersion => All[^1].Version;
@@ -57,15 +60,28 @@ public sealed partial class Migrator(Database database, TimeProvider clock)
         var applied = new List<Migration>();
         foreach (var migration in All.Where(m => m.Version > found))
         {
-            // BEGIN IMMEDIATE: a second process migrating at the same time waits, then sees the new version.
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            if (await CurrentVersionAsync(connection, transaction) >= migration.Version) continue;
-            await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-            await connection.ExecuteAsync(
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = clock.GetUtcNow() }, transaction);
-            await transaction.CommitAsync(ct);
-            applied.Add(migration);
+            // SQLite changes a table's constraints only by rebuilding it, which needs foreign keys off; the pragma is
+            // ignored inside a transaction, so it is set before and the keys are checked before commit.
+            var rebuildsTables = migration.Sql.StartsWith(RebuildDirective, StringComparison.Ordinal);
+            if (rebuildsTables) await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
+            try
+            {
+                // BEGIN IMMEDIATE: a second process migrating at the same time waits, then sees the new version.
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                if (await CurrentVersionAsync(connection, transaction) >= migration.Version) continue;
+                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
+                if (rebuildsTables && (await connection.QueryAsync("PRAGMA foreign_key_check", transaction: transaction)).Any())
+                    throw new InvalidOperationException($"Migration {migration.Version:D4}_{migration.Name} would break foreign keys; nothing was changed.");
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+                    new { migration.Version, migration.Name, AppliedAt = clock.GetUtcNow() }, transaction);
+                await transaction.CommitAsync(ct);
+                applied.Add(migration);
+            }
+            finally
+            {
+                if (rebuildsTables) await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
+            }
         }
         return applied;
     }

@@ -27,8 +27,34 @@ public sealed record StudyMembership
     public required string Role { get; init; }
 }
 
+/// <summary>How a user may act in a study: as its <c>coordinator</c> (administrators always may) or as a <c>rater</c>.</summary>
+public sealed record StudyAccess
+{
+    public long StudyId { get; init; }
+    public required string Title { get; init; }
+    public required string State { get; init; }
+    public bool Paused { get; init; }
+    public bool HideModel { get; init; }
+    public required string Role { get; init; }
+    public bool IsCoordinator => Role == "coordinator";
+}
+
 public sealed class StudyQuery(Database database)
 {
+    /// <summary>The user's standing in the study, or null when they have none. An administrator who is not a member
+    /// acts as a coordinator; a member's own role wins otherwise.</summary>
+    public async Task<StudyAccess?> AccessAsync(long studyId, long userId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StudyAccess>(new CommandDefinition("""
+            SELECT s.id AS study_id, s.title, s.state, s.paused, s.hide_model,
+                   COALESCE(m.role, CASE WHEN u.is_admin THEN 'coordinator' END) AS role
+            FROM studies s JOIN users u ON u.id = @UserId
+            LEFT JOIN study_members m ON m.study_id = s.id AND m.user_id = u.id
+            WHERE s.id = @StudyId AND (m.role IS NOT NULL OR u.is_admin)
+            """, new { StudyId = studyId, UserId = userId }, cancellationToken: ct));
+    }
+
     /// <summary>The user's role in the study, or null when they are not a member.</summary>
     public async Task<StudyMembership?> MembershipAsync(long studyId, long userId, CancellationToken ct = default)
     {

@@ -15,7 +15,7 @@ public static class AccountServices
     // alone (a bad token is a 401 even beside a valid cookie, and a request never carries two users); everything else,
     // and /api without a token, by the cookie. Being the default, it also covers /api answers that no endpoint of ours
     // gives (an unknown path, a 415 for a body that is not JSON), so a valid token never meets a cookie-only 401.
-    // Tokens do nothing outside /api: pages and the Blazor circuit stay cookie-only.
+    // Tokens do nothing outside /api and the hub: pages and the Blazor circuit stay cookie-only.
     const string TokenOrCookieScheme = "token-or-cookie";
 
     /// <summary>Cookie sign-in, bearer API tokens for <c>/api</c>, ASP.NET Core Identity's password hasher, the
@@ -41,18 +41,19 @@ public static class AccountServices
         })
         .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
         .AddPolicyScheme(TokenOrCookieScheme, "API token or cookie", options => options.ForwardDefaultSelector = context =>
-            IsApi(context.Request) && ApiTokenAuthenticationHandler.HasBearerToken(context.Request)
+            (IsApi(context.Request) || IsHub(context.Request)) && ApiTokenAuthenticationHandler.HasBearerToken(context.Request)
                 ? ApiTokenAuthenticationHandler.SchemeName
                 : CookieAuthenticationDefaults.AuthenticationScheme);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(TokenOrCookieScheme).RequireAuthenticatedUser());
+            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(TokenOrCookieScheme).RequireAuthenticatedUser())
+            .AddPolicy(Live.LiveServices.HubPolicy, policy => policy.AddAuthenticationSchemes(TokenOrCookieScheme).RequireAuthenticatedUser());
         return services;
     }
 
     static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (IsApi(context.Request))
+        if (IsApi(context.Request) || IsHub(context.Request))
         {
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status401Unauthorized) context.Response.Headers.WWWAuthenticate = ApiTokenAuthenticationHandler.SchemeName;
@@ -62,4 +63,7 @@ public static class AccountServices
     }
 
     static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    /// <summary>The SignalR hub takes tokens too (scripts following a study live).</summary>
+    internal static bool IsHub(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
 }

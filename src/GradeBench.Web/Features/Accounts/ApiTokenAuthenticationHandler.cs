@@ -16,13 +16,19 @@ public sealed class ApiTokenAuthenticationHandler(
     const string Prefix = "Bearer ";
 
     /// <summary>Whether the request carries a bearer token at all (then it is judged by the token alone).</summary>
-    public static bool HasBearerToken(HttpRequest request) =>
-        request.Headers.Authorization.ToString().StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+    public static bool HasBearerToken(HttpRequest request) => BearerToken(request) is not null;
+
+    // Browsers cannot set headers on a WebSocket, so SignalR sends the token as ?access_token= on the hub only.
+    static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return header[Prefix.Length..].Trim();
+        return AccountServices.IsHub(request) && request.Query.TryGetValue("access_token", out var query) ? query.ToString().Trim() : null;
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!HasBearerToken(Request)) return AuthenticateResult.NoResult();
-        var token = Request.Headers.Authorization.ToString()[Prefix.Length..].Trim();
+        if (BearerToken(Request) is not { } token) return AuthenticateResult.NoResult();
         if (token.Length == 0) return AuthenticateResult.Fail("Empty bearer token.");
         var user = await tokens.FindUserAsync(token, Context.RequestAborted);
         return user is null

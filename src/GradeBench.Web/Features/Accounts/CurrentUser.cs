@@ -23,5 +23,8 @@ public static class CurrentUser
     public static long Id(this ClaimsPrincipal principal) =>
         long.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."));
 
+    public static string DisplayName(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue("display_name") ?? principal.Identity?.Name ?? "";
+
     public static bool IsAdministrator(this ClaimsPrincipal principal) => principal.IsInRole(AdministratorRole);
 }

@@ -21,6 +21,7 @@ public partial class Grade
     [Inject] StudyQuery Studies { get; set; } = default!;
     [Inject] RubricQuery Rubric { get; set; } = default!;
     [Inject] GradingStore Grading { get; set; } = default!;
+    [Inject] RatingRecorder Recorder { get; set; } = default!;
     [Inject] SpanStore Spans { get; set; } = default!;
     [Inject] FlagStore Flags { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
@@ -221,12 +222,13 @@ public partial class Grade
         if (item is null) return;
         saveState = submit ? "Submitting…" : "Saving…";
         unsavedText = null;
-        var result = await Grading.SaveAsync(StudyId, raterId, item.ResponseId, changed, submit);
+        var result = await Recorder.SaveAsync(StudyId, raterId, item.ResponseId, changed, submit);
         problems = result.Problems;
         saveState = result.Outcome switch
         {
             RatingWriteOutcome.Saved => submit ? "Submitted" : "Draft saved",
             RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
+            RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
             RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
             _ => "Not saved: see the marked criteria.",
         };
@@ -257,7 +259,7 @@ public partial class Grade
         typing?.Cancel();
         // Leaving the item while typing: keep what was typed.
         if (unsavedText is { } text && item is not null)
-            await Grading.SaveAsync(StudyId, raterId, item.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+            await Recorder.SaveAsync(StudyId, raterId, item.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
         try
         {
             if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");

@@ -90,7 +90,7 @@ public static class GradingEndpoints
     }
 
     static async Task<Results<Ok<ApiRatingSaved>, ValidationProblem, ProblemHttpResult>> SubmitRatingAsync(long id, long responseId,
-        ApiRatingRequest request, ClaimsPrincipal user, StudyQuery studies, RubricQuery rubric, GradingStore grading, CancellationToken ct)
+        ApiRatingRequest request, ClaimsPrincipal user, StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, CancellationToken ct)
     {
         var raterId = user.Id();
         var (membership, refusal) = await RaterAsync(id, raterId, studies, ct);
@@ -105,12 +105,13 @@ public static class GradingEndpoints
         var (values, problems) = ToStoredText(request, criteria, item.Values);
         if (problems.Count > 0) return Invalid(problems);
 
-        var result = await grading.SaveAsync(id, raterId, responseId, values, submit: true, ct);
+        var result = await recorder.SaveAsync(id, raterId, responseId, values, submit: true, ct);
         switch (result.Outcome)
         {
             case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
             case RatingWriteOutcome.NotAssigned: return NotAssigned(responseId);
             case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
+            case RatingWriteOutcome.StudyPaused: return NotOpen("paused");
         }
         // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
         var saved = await grading.LoadItemAsync(id, raterId, responseId, ct);

@@ -8,6 +8,7 @@ public static class GradingServices
     {
         // A factory rather than an instance, so the container disposes the renderer's cache at shutdown.
         services.AddSingleton(_ => new MarkdownRenderer());
+        services.AddSingleton<RatingRecorder>();
         return services;
     }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+using GradeBench.Core.Studies;
+
+namespace GradeBench.Core.Agreement;
+
+/// <summary>One stored rating of one criterion: the unit is the response, the value is canonical text.</summary>
+public readonly record struct StoredRating(long ResponseId, long RaterId, string Value);
+
+/// <summary>How a rubric criterion enters the agreement statistics (docs/agreement.md, "Criteria of a study"):
+/// its measurement level and its categories in scale order.</summary>
+public static class CriterionRatings
+{
+    /// <summary>Likert and ordinal criteria are ordinal, nominal and binary nominal, numeric interval; text has none.</summary>
+    public static MeasurementLevel? Level(Criterion criterion) => criterion.Type switch
+    {
+        CriterionType.Likert or CriterionType.Ordinal => MeasurementLevel.Ordinal,
+        CriterionType.Nominal or CriterionType.Binary => MeasurementLevel.Nominal,
+        CriterionType.Numeric => MeasurementLevel.Interval,
+        _ => null,
+    };
+
+    /// <summary>The scale of the criterion in order; for numeric criteria the distinct values seen, in numeric order.</summary>
+    public static IReadOnlyList<string> Categories(Criterion criterion, IEnumerable<string> seen) => criterion.Type switch
+    {
+        CriterionType.Likert when criterion is { Min: { } min, Max: { } max } =>
+            Enumerable.Range((int)min, (int)(max - min) + 1).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList(),
+        CriterionType.Ordinal or CriterionType.Nominal => criterion.Options.Select(o => o.Value).ToList(),
+        CriterionType.Binary => ["false", "true"],
+        _ => Scale.Infer(seen),
+    };
+
+    /// <summary>Units are responses, in id order; raters in id order. Values off the scale are not expected (the
+    /// store checks them) and are rejected.</summary>
+    public static RatingMatrix Matrix(Criterion criterion, IReadOnlyCollection<StoredRating> ratings)
+    {
+        var categories = Categories(criterion, ratings.Select(r => r.Value).Distinct());
+        var categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        var units = ratings.Select(r => r.ResponseId).Distinct().Order().ToArray();
+        var raters = ratings.Select(r => r.RaterId).Distinct().Order().ToArray();
+        var unitIndex = units.Select((u, i) => (u, i)).ToDictionary(x => x.u, x => x.i);
+        var raterIndex = raters.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
+        var cells = new int[units.Length * raters.Length];
+        Array.Fill(cells, RatingMatrix.Missing);
+        foreach (var rating in ratings)
+            cells[unitIndex[rating.ResponseId] * raters.Length + raterIndex[rating.RaterId]] = categoryIndex.TryGetValue(rating.Value, out var c)
+                ? c
+                : throw new ArgumentException($"\"{rating.Value}\" is not on the scale of criterion {criterion.Id}.");
+        return RatingMatrix.FromCells(units.Length, raters.Length, categories, cells, Scale.NumericValues(categories),
+            units.Select(u => u.ToString(CultureInfo.InvariantCulture)).ToArray(), raters.Select(r => r.ToString(CultureInfo.InvariantCulture)).ToArray());
+    }
+}

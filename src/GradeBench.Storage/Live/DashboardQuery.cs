@@ -1,0 +1,120 @@
+using Dapper;
+
+namespace GradeBench.Storage.Live;
+
+public sealed record SubmissionFacts
+{
+    public required string RaterName { get; init; }
+    public required string ResponseSlug { get; init; }
+    public long RaterDone { get; init; }
+    public long RaterAssigned { get; init; }
+    public long StudyDone { get; init; }
+    public long StudyAssigned { get; init; }
+}
+
+public sealed record RaterProgress
+{
+    public long RaterId { get; init; }
+    public required string Name { get; init; }
+    public long Assigned { get; init; }
+    public long Done { get; init; }
+    /// <summary>The last time the rater saved anything in this study (draft or submit); null if never.</summary>
+    public DateTimeOffset? LastActivity { get; init; }
+}
+
+public sealed record GroupProgress
+{
+    public required string Key { get; init; }
+    public required string Label { get; init; }
+    public long Assigned { get; init; }
+    public long Done { get; init; }
+}
+
+public sealed record ActivityEntry
+{
+    public DateTimeOffset At { get; init; }
+    public required string Kind { get; init; }
+    public required string Text { get; init; }
+}
+
+/// <summary>What the coordinator's dashboard shows about a study's progress. Coordinators may see model names, so
+/// nothing here is blinded; none of it is ever sent to raters.</summary>
+public sealed class DashboardQuery(Database database)
+{
+    /// <summary>The facts a live "rating submitted" event carries, read right after the submit committed.</summary>
+    public async Task<SubmissionFacts> SubmissionAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleAsync<SubmissionFacts>(new CommandDefinition("""
+            SELECT (SELECT display_name FROM users WHERE id = @RaterId) AS rater_name,
+                   (SELECT slug FROM responses WHERE id = @ResponseId) AS response_slug,
+                   (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND completed_at IS NOT NULL) AS rater_done,
+                   (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId) AS rater_assigned,
+                   (SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND completed_at IS NOT NULL) AS study_done,
+                   (SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId) AS study_assigned
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
+    }
+
+    /// <summary>Every rater of the study (members and anyone holding assignments), with their progress.</summary>
+    public async Task<IReadOnlyList<RaterProgress>> RatersAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<RaterProgress>(new CommandDefinition("""
+            SELECT u.id AS rater_id, u.display_name AS name,
+                   (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id) AS assigned,
+                   (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id AND a.completed_at IS NOT NULL) AS done,
+                   (SELECT MAX(g.updated_at) FROM ratings g JOIN responses r ON r.id = g.response_id
+                     WHERE r.study_id = @StudyId AND g.rater_id = u.id) AS last_activity
+            FROM users u
+            WHERE EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
+               OR EXISTS (SELECT 1 FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id)
+            ORDER BY u.display_name, u.id
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Completed assignments per model.</summary>
+    public async Task<IReadOnlyList<GroupProgress>> ModelsAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<GroupProgress>(new CommandDefinition("""
+            SELECT r.model AS key, r.model AS label, COUNT(*) AS assigned, COUNT(a.completed_at) AS done
+            FROM assignments a JOIN responses r ON r.id = a.response_id
+            WHERE a.study_id = @StudyId
+            GROUP BY r.model ORDER BY r.model
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Per criterion, submitted values against the number expected (one per assignment).</summary>
+    public async Task<IReadOnlyList<GroupProgress>> CriteriaAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<GroupProgress>(new CommandDefinition("""
+            SELECT c.slug AS key, c.label,
+                   (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId) AS assigned,
+                   (SELECT COUNT(*) FROM ratings g WHERE g.criterion_id = c.id AND g.status = 'submitted' AND g.value IS NOT NULL) AS done
+            FROM criteria c WHERE c.study_id = @StudyId ORDER BY c.position
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>The latest submissions and state changes, newest first.</summary>
+    public async Task<IReadOnlyList<ActivityEntry>> RecentActivityAsync(long studyId, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition("""
+            SELECT at, kind, text FROM (
+                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name || ' submitted ' || r.slug AS text
+                FROM assignments a JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
+                WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL
+                UNION ALL
+                SELECT s.changed_at, 'state', COALESCE(u.display_name, 'Someone') || ' made the study ' ||
+                       CASE WHEN s.paused THEN 'paused' ELSE s.state END
+                FROM study_state_changes s LEFT JOIN users u ON u.id = s.changed_by
+                WHERE s.study_id = @StudyId
+            ) ORDER BY at DESC LIMIT @Limit
+            """, new { StudyId = studyId, Limit = limit }, cancellationToken: ct));
+        return rows.AsList();
+    }
+}

@@ -1,0 +1,24 @@
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Live;
+using GradeBench.Web.Features.Live;
+
+namespace GradeBench.Web.Features.Grading;
+
+/// <summary>Saves a rater's rating (the grading page and the API both come here) and, once a submitted rating is on
+/// disk, tells the live views: the event goes out after the commit, so nobody hears of a rating that is not stored.</summary>
+public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboard, StudyEvents events, TimeProvider clock)
+{
+    public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
+        bool submit, CancellationToken ct = default)
+    {
+        var result = await grading.SaveAsync(studyId, raterId, responseId, values, submit, ct);
+        if (result is { Outcome: RatingWriteOutcome.Saved, Submitted: true })
+        {
+            // The rating is stored: announcing it must not turn a saved rating into a reported failure.
+            var facts = await dashboard.SubmissionAsync(studyId, raterId, responseId, CancellationToken.None);
+            events.Publish(new RatingSubmitted(studyId, raterId, facts.RaterName, responseId, facts.ResponseSlug, clock.GetUtcNow()));
+            events.Publish(new ProgressChanged(studyId, raterId, facts.RaterDone, facts.RaterAssigned, facts.StudyDone, facts.StudyAssigned));
+        }
+        return result;
+    }
+}

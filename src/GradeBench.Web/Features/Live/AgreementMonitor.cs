@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using GradeBench.Core.Agreement;
+using GradeBench.Storage.Agreement;
+using GradeBench.Storage.Rubrics;
+
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>Keeps each study's per-criterion Krippendorff's alpha (at the criterion's level, with a seeded 1,000-resample
+/// bootstrap interval) current, off the request path: a submit only queues its study, and a burst of submits while
+/// one computation runs costs one more computation, not one each. Results are published as <see cref="AgreementUpdated"/>.</summary>
+public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric, StudyEvents events, TimeProvider clock, ILogger<AgreementMonitor> logger)
+    : BackgroundService
+{
+    readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    readonly ConcurrentDictionary<long, byte> _queued = new();
+    readonly ConcurrentDictionary<long, AgreementUpdated> _latest = new();
+
+    /// <summary>Asks for a fresh computation of the study's agreement; returns at once.</summary>
+    public void Request(long studyId)
+    {
+        if (_queued.TryAdd(studyId, 0)) _requests.Writer.TryWrite(studyId);
+    }
+
+    /// <summary>The last computed agreement of the study, computing it now if there is none yet.</summary>
+    public async Task<AgreementUpdated> CurrentAsync(long studyId, CancellationToken ct = default) =>
+        _latest.TryGetValue(studyId, out var known) ? known : _latest[studyId] = await ComputeAsync(studyId, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var listening = events.SubscribeAll(e =>
+        {
+            if (e is RatingSubmitted) Request(e.StudyId);
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))
+            {
+                // Dequeued before computing: a submit that lands during the computation queues one more round.
+                _queued.TryRemove(studyId, out _);
+                try
+                {
+                    var result = await ComputeAsync(studyId, stoppingToken);
+                    _latest[studyId] = result;
+                    events.Publish(result);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Agreement of study {StudyId} could not be computed", studyId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    async Task<AgreementUpdated> ComputeAsync(long studyId, CancellationToken ct)
+    {
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        var submitted = await ratings.SubmittedAsync(studyId, ct);
+        // CPU-bound: keep it off the thread that read the database.
+        return await Task.Run(() => new AgreementUpdated(studyId, criteria
+            .Where(c => CriterionRatings.Level(c.Criterion) is not null)
+            .Select(c => Alpha(c.Criterion, submitted[c.Id].ToList()))
+            .ToList(), clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for
+    /// the criterion's ratings at its level.</summary>
+    public static CriterionAlpha Alpha(GradeBench.Core.Studies.Criterion criterion, IReadOnlyCollection<StoredRating> stored)
+    {
+        var level = CriterionRatings.Level(criterion)!.Value;
+        var levelName = level.ToString().ToLowerInvariant();
+        if (stored.Count == 0) return new CriterionAlpha(criterion.Id, criterion.Label, levelName, null, null, null, 0, 0, "no submitted ratings yet");
+        var matrix = CriterionRatings.Matrix(criterion, stored);
+        var units = KrippendorffAlpha.PairableUnits(matrix).Used;
+        var alpha = KrippendorffAlpha.Compute(matrix, level);
+        var interval = alpha.HasValue ? Bootstrap.PercentileInterval(matrix.UnitCount, w => KrippendorffAlpha.Compute(matrix, level, w).Value) : null;
+        return new CriterionAlpha(criterion.Id, criterion.Label, levelName, alpha.Value, interval?.Lower, interval?.Upper, units, matrix.RaterCount, alpha.Reason);
+    }
+}

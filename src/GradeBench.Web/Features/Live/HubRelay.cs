@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>Forwards every <see cref="StudyEvents"/> event to the hub groups of its audience: coordinators always,
+/// all raters for events meant for everyone, else only the raters it names.</summary>
+public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyClient> hub) : IHostedService
+{
+    IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        _subscription = events.SubscribeAll(RelayAsync);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    Task RelayAsync(StudyEvent studyEvent)
+    {
+        var clients = hub.Clients.Groups(Groups(studyEvent));
+        return studyEvent switch
+        {
+            RatingSubmitted e => clients.RatingSubmitted(e),
+            ProgressChanged e => clients.ProgressChanged(e),
+            PresenceChanged e => clients.PresenceChanged(e),
+            AgreementUpdated e => clients.AgreementUpdated(e),
+            StudyStateChanged e => clients.StudyStateChanged(e),
+            AdjudicationMessagePosted e => clients.AdjudicationMessagePosted(e),
+            AdjudicationChanged e => clients.AdjudicationChanged(e),
+            SafetyAlertRaised e => clients.SafetyAlertRaised(e),
+            CalibrationChanged e => clients.CalibrationChanged(e),
+            _ => throw new InvalidOperationException($"No hub method for {studyEvent.GetType().Name}."),
+        };
+    }
+
+    static List<string> Groups(StudyEvent studyEvent)
+    {
+        var audience = studyEvent.Audience();
+        List<string> groups = [StudyGroups.Coordinators(studyEvent.StudyId)];
+        if (audience.AllRaters) groups.Add(StudyGroups.Raters(studyEvent.StudyId));
+        else groups.AddRange(audience.Raters.Select(id => StudyGroups.Member(studyEvent.StudyId, id)));
+        return groups;
+    }
+}

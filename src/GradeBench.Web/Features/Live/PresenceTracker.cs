@@ -1,0 +1,70 @@
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>Who is connected to which study, through a Blazor circuit or a hub connection (each a "connection key"),
+/// and which response each rater has open. Every change publishes the study's new list to its coordinators.
+/// A user with several tabs appears once: connected if any tab is, on the item they opened last.</summary>
+public sealed class PresenceTracker(StudyEvents events, TimeProvider clock)
+{
+    sealed record Entry(string Key, long StudyId, long UserId, string Name, string Role, long? ResponseId, DateTimeOffset Since, DateTimeOffset Touched, bool Connected);
+
+    readonly Lock _gate = new();
+    readonly Dictionary<(string Key, long StudyId), Entry> _entries = [];
+
+    public void Enter(string key, long studyId, long userId, string name, string role, long? responseId = null)
+    {
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow();
+            _entries[(key, studyId)] = _entries.TryGetValue((key, studyId), out var known) && known.UserId == userId
+                ? known with { ResponseId = responseId, Touched = now, Connected = true }
+                : new Entry(key, studyId, userId, name, role, responseId, now, now, true);
+            PublishLocked(studyId);
+        }
+    }
+
+    public void Leave(string key, long studyId)
+    {
+        lock (_gate)
+            if (_entries.Remove((key, studyId))) PublishLocked(studyId);
+    }
+
+    /// <summary>The connection is gone for good (circuit closed, hub disconnected).</summary>
+    public void LeaveAll(string key) => Change(key, e => null);
+
+    /// <summary>A circuit lost or regained its connection; it keeps its place in the meantime.</summary>
+    public void SetConnected(string key, bool connected) => Change(key, e => e with { Connected = connected, Touched = connected ? clock.GetUtcNow() : e.Touched });
+
+    void Change(string key, Func<Entry, Entry?> change)
+    {
+        lock (_gate)
+        {
+            var studies = new HashSet<long>();
+            foreach (var entry in _entries.Values.Where(e => e.Key == key).ToList())
+            {
+                if (change(entry) is { } changed) _entries[(key, entry.StudyId)] = changed;
+                else _entries.Remove((key, entry.StudyId));
+                studies.Add(entry.StudyId);
+            }
+            foreach (var studyId in studies) PublishLocked(studyId);
+        }
+    }
+
+    public IReadOnlyList<PresenceEntry> Online(long studyId)
+    {
+        lock (_gate) return OnlineLocked(studyId);
+    }
+
+    IReadOnlyList<PresenceEntry> OnlineLocked(long studyId) =>
+        _entries.Values.Where(e => e.StudyId == studyId)
+            .GroupBy(e => e.UserId)
+            .Select(user =>
+            {
+                var latest = user.OrderByDescending(e => e.Connected).ThenByDescending(e => e.Touched).First();
+                return new PresenceEntry(latest.UserId, latest.Name, latest.Role, latest.ResponseId, user.Min(e => e.Since), user.Any(e => e.Connected));
+            })
+            .OrderBy(e => e.Role).ThenBy(e => e.Name, StringComparer.CurrentCultureIgnoreCase)
+            .ToList();
+
+    // Published under the lock so that listeners receive the lists in the order they were made.
+    void PublishLocked(long studyId) => events.Publish(new PresenceChanged(studyId, OnlineLocked(studyId)));
+}

@@ -1,0 +1,84 @@
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>Who may receive an event. Coordinators receive every event of their study; raters only those meant for
+/// everyone or naming them. An event's payload must hold nothing its audience may not see: events for raters never
+/// carry others' scores or, in a blinded study, model names.</summary>
+public sealed record EventAudience(bool AllRaters, IReadOnlyCollection<long> Raters)
+{
+    public static readonly EventAudience Coordinators = new(false, []);
+    public static readonly EventAudience Everyone = new(true, []);
+    public static EventAudience CoordinatorsAnd(IReadOnlyCollection<long> raters) => new(false, raters);
+
+    public bool Includes(long userId, bool isCoordinator) => isCoordinator || AllRaters || Raters.Contains(userId);
+}
+
+public abstract record StudyEvent(long StudyId)
+{
+    /// <summary>A method, not a property, so that it is never serialized into a message.</summary>
+    public abstract EventAudience Audience();
+}
+
+/// <summary>A rater submitted (or changed a submitted) rating. Names who and which response, never the values.</summary>
+public sealed record RatingSubmitted(long StudyId, long RaterId, string RaterName, long ResponseId, string ResponseSlug, DateTimeOffset At)
+    : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Coordinators;
+}
+
+/// <summary>Completed assignments, for the rater concerned and for the whole study.</summary>
+public sealed record ProgressChanged(long StudyId, long RaterId, long RaterDone, long RaterAssigned, long StudyDone, long StudyAssigned)
+    : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Coordinators;
+}
+
+/// <summary>Who is connected to the study now and which response each rater has open (never what they scored).</summary>
+public sealed record PresenceChanged(long StudyId, IReadOnlyList<PresenceEntry> Online) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Coordinators;
+}
+
+public sealed record PresenceEntry(long UserId, string Name, string Role, long? ResponseId, DateTimeOffset Since, bool Connected);
+
+/// <summary>Krippendorff's alpha per criterion at the criterion's level, with its bootstrap interval.</summary>
+public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha> Criteria, DateTimeOffset ComputedAt) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Coordinators;
+}
+
+public sealed record CriterionAlpha(string Criterion, string Label, string Level, double? Alpha, double? Lower, double? Upper, int Units, int Raters, string? Reason);
+
+/// <summary>The study moved between draft, open, adjudication and closed, or was paused or resumed.</summary>
+public sealed record StudyStateChanged(long StudyId, string State, bool Paused, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Everyone;
+}
+
+/// <summary>A message in the discussion of one response under adjudication, for its raters and the coordinators.</summary>
+public sealed record AdjudicationMessagePosted(long StudyId, long ItemId, long ResponseId, long AuthorId, string AuthorName, string Body,
+    DateTimeOffset At, [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyCollection<long> Participants) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsAnd(Participants);
+}
+
+/// <summary>Something changed in an adjudication item (a consensus value recorded, the item resolved or added).</summary>
+public sealed record AdjudicationChanged(long StudyId, long ItemId, long ResponseId, string Status, [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyCollection<long> Participants)
+    : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsAnd(Participants);
+}
+
+/// <summary>A rating reported the most severe possible harm; the response goes to adjudication whatever the agreement.</summary>
+public sealed record SafetyAlertRaised(long StudyId, long AlertId, long ResponseId, string ResponseSlug, long RaterId, string RaterName,
+    string Criterion, string Value, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Coordinators;
+}
+
+/// <summary>A calibration round moved on. Before the reveal it says only how many raters have submitted, never
+/// what; after it everyone present sees the same spread.</summary>
+public sealed record CalibrationChanged(long StudyId, long SessionId, string Phase, long? ItemId, int Submitted, int Expected)
+    : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Everyone;
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>The in-process notifier every live view listens to: Blazor circuits subscribe directly, and
+/// <see cref="HubRelay"/> forwards every event to the SignalR hub's groups. Publishing never waits for a listener:
+/// each subscription has its own queue, read in order by one loop, so a slow circuit delays only itself and events
+/// reach each listener in the order they were published. A failing handler is logged and keeps its subscription.</summary>
+public sealed class StudyEvents(ILogger<StudyEvents> logger)
+{
+    public delegate Task Handler(StudyEvent studyEvent);
+
+    readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+
+    /// <summary>Receives the events of one study that this user may see. Dispose to stop.</summary>
+    public IDisposable Subscribe(long studyId, long userId, bool isCoordinator, Handler handler) =>
+        Add(new Subscription(this, studyId, userId, isCoordinator, handler));
+
+    /// <summary>Every event of every study, unfiltered: only for the relay to the hub, which filters by group.</summary>
+    internal IDisposable SubscribeAll(Handler handler) => Add(new Subscription(this, null, 0, true, handler));
+
+    Subscription Add(Subscription subscription)
+    {
+        _subscriptions.TryAdd(subscription, 0);
+        subscription.Start();
+        return subscription;
+    }
+
+    public void Publish(StudyEvent studyEvent)
+    {
+        foreach (var subscription in _subscriptions.Keys)
+            if (subscription.Wants(studyEvent)) subscription.Queue.Writer.TryWrite(studyEvent);
+    }
+
+    sealed class Subscription(StudyEvents owner, long? studyId, long userId, bool isCoordinator, Handler handler) : IDisposable
+    {
+        public readonly Channel<StudyEvent> Queue = Channel.CreateUnbounded<StudyEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+        public bool Wants(StudyEvent e) => studyId is null || (studyId == e.StudyId && e.Audience().Includes(userId, isCoordinator));
+
+        public void Start() => _ = Task.Run(ReadAsync);
+
+        async Task ReadAsync()
+        {
+            await foreach (var studyEvent in Queue.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    await handler(studyEvent);
+                }
+                catch (Exception e)
+                {
+                    owner.Log(e, studyEvent);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (owner._subscriptions.TryRemove(this, out _)) Queue.Writer.TryComplete();
+        }
+    }
+
+    void Log(Exception e, StudyEvent studyEvent) =>
+        logger.LogWarning(e, "A listener failed on {Event} of study {StudyId}", studyEvent.GetType().Name, studyEvent.StudyId);
+}

@@ -1,0 +1,106 @@
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>What a hub client receives: one method per <see cref="StudyEvent"/>, named after it.</summary>
+public interface IStudyClient
+{
+    Task RatingSubmitted(RatingSubmitted e);
+    Task ProgressChanged(ProgressChanged e);
+    Task PresenceChanged(PresenceChanged e);
+    Task AgreementUpdated(AgreementUpdated e);
+    Task StudyStateChanged(StudyStateChanged e);
+    Task AdjudicationMessagePosted(AdjudicationMessagePosted e);
+    Task AdjudicationChanged(AdjudicationChanged e);
+    Task SafetyAlertRaised(SafetyAlertRaised e);
+    Task CalibrationChanged(CalibrationChanged e);
+}
+
+public sealed record JoinedStudy(long StudyId, string Role, string State, bool Paused);
+
+/// <summary>The live channel for clients that are not Blazor circuits (scripts, tools, tests), at <c>/hubs/study</c>.
+/// Signed in by cookie or by API token. Every method checks the caller's standing in the study against the database
+/// on every call, so a removed member loses access at their next call. Groups are per study and role; raters are only
+/// ever added to groups whose events are meant for them (see <see cref="EventAudience"/>).</summary>
+[Authorize(Policy = LiveServices.HubPolicy)]
+public sealed class StudyHub(StudyQuery studies, StudyControl control, PresenceTracker presence, AgreementMonitor agreement) : Hub<IStudyClient>
+{
+    string PresenceKey => "hub:" + Context.ConnectionId;
+    long UserId => Context.User!.Id();
+
+    /// <summary>Joins the study's live events for the caller's role and shows them as online.</summary>
+    public async Task<JoinedStudy> JoinStudy(long studyId)
+    {
+        var access = await AccessAsync(studyId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, access.IsCoordinator ? StudyGroups.Coordinators(studyId) : StudyGroups.Raters(studyId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, StudyGroups.Member(studyId, UserId));
+        presence.Enter(PresenceKey, studyId, UserId, Context.User!.DisplayName(), access.Role);
+        return new JoinedStudy(studyId, access.Role, access.State, access.Paused);
+    }
+
+    public async Task LeaveStudy(long studyId)
+    {
+        foreach (var group in new[] { StudyGroups.Coordinators(studyId), StudyGroups.Raters(studyId), StudyGroups.Member(studyId, UserId) })
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+        presence.Leave(PresenceKey, studyId);
+    }
+
+    /// <summary>Tells the coordinators which response the caller has open (null: none).</summary>
+    public async Task OpenItem(long studyId, long? responseId)
+    {
+        var access = await AccessAsync(studyId);
+        presence.Enter(PresenceKey, studyId, UserId, Context.User!.DisplayName(), access.Role, responseId);
+    }
+
+    public async Task<IReadOnlyList<PresenceEntry>> GetPresence(long studyId)
+    {
+        await CoordinatorAsync(studyId);
+        return presence.Online(studyId);
+    }
+
+    public async Task<AgreementUpdated> GetAgreement(long studyId)
+    {
+        await CoordinatorAsync(studyId);
+        return await agreement.CurrentAsync(studyId, Context.ConnectionAborted);
+    }
+
+    public async Task<StudyStateChanged> SetStudyState(long studyId, string state)
+    {
+        await CoordinatorAsync(studyId);
+        if (!StudyLifecycle.TryParse(state, out var to)) throw new HubException($"Unknown study state \"{state}\".");
+        var result = await control.ChangeStateAsync(studyId, UserId, to);
+        return result.Changed ?? throw new HubException(result.Refusal);
+    }
+
+    public async Task<StudyStateChanged> SetPaused(long studyId, bool paused)
+    {
+        await CoordinatorAsync(studyId);
+        var result = await control.SetPausedAsync(studyId, UserId, paused);
+        return result.Changed ?? throw new HubException(result.Refusal);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        presence.LeaveAll(PresenceKey);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    async Task<StudyAccess> AccessAsync(long studyId) =>
+        await studies.AccessAsync(studyId, UserId, Context.ConnectionAborted) ?? throw new HubException($"You are not a member of study {studyId}.");
+
+    async Task CoordinatorAsync(long studyId)
+    {
+        if (!(await AccessAsync(studyId)).IsCoordinator) throw new HubException("Only a coordinator of this study can do that.");
+    }
+}
+
+public static class StudyGroups
+{
+    public static string Coordinators(long studyId) => $"study:{studyId}:coordinators";
+    public static string Raters(long studyId) => $"study:{studyId}:raters";
+    public static string Member(long studyId, long userId) => $"study:{studyId}:user:{userId}";
+}

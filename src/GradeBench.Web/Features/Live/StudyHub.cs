@@ -24,13 +24,14 @@ public sealed record JoinedStudy(long StudyId, string Role, string State, bool P
 
 /// <summary>The live channel for clients that are not Blazor circuits (scripts, tools, tests), at <c>/hubs/study</c>.
 /// Signed in by cookie or by API token. Every method checks the caller's standing in the study against the database
-/// on every call, so a removed member loses access at their next call. Groups are per study and role; raters are only
+/// on every call, so a removed member loses access at their next call. Feature methods (adjudication, calibration)
+/// live in partial files beside their feature and take their services as method parameters. Groups are per study and role; raters are only
 /// ever added to groups whose events are meant for them (see <see cref="EventAudience"/>).</summary>
 [Authorize(Policy = LiveServices.HubPolicy)]
-public sealed class StudyHub(StudyQuery studies, StudyControl control, PresenceTracker presence, AgreementMonitor agreement) : Hub<IStudyClient>
+public sealed partial class StudyHub(StudyQuery studies, StudyControl control, PresenceTracker presence, AgreementMonitor agreement) : Hub<IStudyClient>
 {
     string PresenceKey => "hub:" + Context.ConnectionId;
-    long UserId => Context.User!.Id();
+    internal long UserId => Context.User!.Id();
 
     /// <summary>Joins the study's live events for the caller's role and shows them as online.</summary>
     public async Task<JoinedStudy> JoinStudy(long studyId)
@@ -89,10 +90,10 @@ public sealed class StudyHub(StudyQuery studies, StudyControl control, PresenceT
         return base.OnDisconnectedAsync(exception);
     }
 
-    async Task<StudyAccess> AccessAsync(long studyId) =>
+    internal async Task<StudyAccess> AccessAsync(long studyId) =>
         await studies.AccessAsync(studyId, UserId, Context.ConnectionAborted) ?? throw new HubException($"You are not a member of study {studyId}.");
 
-    async Task CoordinatorAsync(long studyId)
+    internal async Task CoordinatorAsync(long studyId)
     {
         if (!(await AccessAsync(studyId)).IsCoordinator) throw new HubException("Only a coordinator of this study can do that.");
     }

@@ -99,6 +99,15 @@ public sealed class DashboardQuery(Database database)
         return rows.AsList();
     }
 
+    /// <summary>Response ids and their bundle ids, to name the item each rater has open.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> ResponseSlugsAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(
+            "SELECT id, slug FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => r.Slug);
+    }
+
     /// <summary>The latest submissions and state changes, newest first.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> RecentActivityAsync(long studyId, int limit, CancellationToken ct = default)
     {

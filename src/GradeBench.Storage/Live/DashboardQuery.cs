@@ -91,7 +91,7 @@ public sealed class DashboardQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<GroupProgress>(new CommandDefinition("""
-            SELECT c.slug AS key, c.label,
+            SELECT c.slug AS key, c.label || CASE WHEN c.required THEN '' ELSE ' (optional)' END AS label,
                    (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId) AS assigned,
                    (SELECT COUNT(*) FROM ratings g WHERE g.criterion_id = c.id AND g.status = 'submitted' AND g.value IS NOT NULL) AS done
             FROM criteria c WHERE c.study_id = @StudyId ORDER BY c.position

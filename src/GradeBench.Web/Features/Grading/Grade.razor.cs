@@ -5,6 +5,7 @@ using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
@@ -26,12 +27,18 @@ public partial class Grade
     [Inject] FlagStore Flags { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
+    [Inject] StudyLifecycleStore Lifecycle { get; set; } = default!;
+    [Inject] StudyEvents Events { get; set; } = default!;
+    [Inject] CircuitPresence Presence { get; set; } = default!;
 
     [CascadingParameter] Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Parameter] public long StudyId { get; set; }
     [Parameter] public long? ResponseId { get; set; }
 
     StudyMembership? membership;
+    StudyStatus status = new(StudyState.Open, false);
+    IDisposable? studyEvents;
+    string raterName = "";
     IReadOnlyList<Criterion> criteria = [];
     QueuePosition? queue;
     GradingItem? item;
@@ -60,7 +67,8 @@ public partial class Grade
 
     protected override async Task OnParametersSetAsync()
     {
-        raterId = (await AuthenticationState).User.Id();
+        var user = (await AuthenticationState).User;
+        (raterId, raterName) = (user.Id(), user.DisplayName());
         membership = await Studies.MembershipAsync(StudyId, raterId);
         if (membership is not { Role: "rater" })
         {
@@ -85,7 +93,40 @@ public partial class Grade
         repaint = true;
         flags = item is null ? [] : await Flags.ListAsync(StudyId, raterId, item.ResponseId);
         flagging = false;
+        status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        if (RendererInfo.IsInteractive) Listen();
     }
+
+    /// <summary>Once live: the coordinators see which item the rater has open, and a pause or state change reaches
+    /// the page at once (and is re-read after a dropped connection).</summary>
+    void Listen()
+    {
+        Presence.Enter(StudyId, raterId, raterName, "rater", item?.ResponseId);
+        if (studyEvents is not null) return;
+        studyEvents = Events.Subscribe(StudyId, raterId, isCoordinator: false, e => e is StudyStateChanged changed
+            ? InvokeAsync(() =>
+            {
+                status = new StudyStatus(StudyLifecycle.Parse(changed.State), changed.Paused);
+                StateHasChanged();
+            })
+            : Task.CompletedTask);
+        Presence.Reconnected += OnReconnectedAsync;
+    }
+
+    Task OnReconnectedAsync() => InvokeAsync(async () =>
+    {
+        status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        StateHasChanged();
+    });
+
+    string? StudyNotice => status switch
+    {
+        { State: StudyState.Open, Paused: true } => "The coordinator has paused the study. Your drafts are kept; saving and submitting resume when the study does.",
+        { State: StudyState.Draft } => "This study has not opened for rating yet.",
+        { State: StudyState.Adjudication } => "Independent rating has ended: the study is in adjudication, and ratings can no longer be changed here.",
+        { State: StudyState.Closed } => "The study is closed: ratings can no longer be changed.",
+        _ => null,
+    };
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -271,5 +312,8 @@ public partial class Grade
             // The circuit is gone; the browser dropped the listener with the page.
         }
         self?.Dispose();
+        studyEvents?.Dispose();
+        Presence.Reconnected -= OnReconnectedAsync;
+        if (membership is not null) Presence.Leave(StudyId);
     }
 }

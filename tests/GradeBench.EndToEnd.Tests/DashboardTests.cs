@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace GradeBench.EndToEnd.Tests;
+
+public sealed class DashboardTests
+{
+    static readonly string[] ChoiceCriteria =
+    [
+        "Agreement with guideline consensus", "Reading comprehension and reasoning", "Missing important content",
+        "Incorrect or inappropriate content", "Extent of possible harm", "Likelihood of possible harm",
+        "Contains fabricated content (hallucination)", "Overall quality",
+    ];
+
+    [Fact]
+    public async Task ARatersSubmitMovesTheCoordinatorsDashboardAndAPauseStopsTheRatersPageWithoutAReload()
+    {
+        await using var app = await RunningApp.StartAsync();
+        try
+        {
+            await RunAsync(app);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{app.Log}");
+        }
+    }
+
+    static async Task RunAsync(RunningApp app)
+    {
+        var invite = await app.CliAsync("invite", "--study", "stroke-llm-synthetic-demo", "--base-url", app.BaseAddress);
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var viewport = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } };
+        await using var coordinatorContext = await browser.NewContextAsync(viewport);
+        await using var raterContext = await browser.NewContextAsync(viewport);
+
+        // The administrator (a coordinator of every study) opens the dashboard.
+        var coordinator = await coordinatorContext.NewPageAsync();
+        await coordinator.GotoAsync(app.SignInLink);
+        await coordinator.GetByLabel("New password").FillAsync("a long enough password");
+        await coordinator.GetByLabel("Repeat the password").FillAsync("a long enough password");
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await Expect(coordinator.GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        await coordinator.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await coordinator.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        await coordinator.WaitForURLAsync("**/dashboard");
+        var lifecycle = coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" });
+        await Expect(lifecycle.GetByRole(AriaRole.Button, new() { Name = "Pause the study" })).ToBeVisibleAsync();
+        var agreement = coordinator.GetByRole(AriaRole.Table, new() { Name = "Agreement per criterion" });
+        await Expect(agreement.GetByRole(AriaRole.Row, new() { Name = "Agreement with guideline consensus" })).ToContainTextAsync("ordinal");
+
+        // A new rater joins through an invite and opens their queue.
+        var rater = await raterContext.NewPageAsync();
+        await rater.GotoAsync(invite);
+        await rater.GetByLabel("User name").FillAsync("dr-live");
+        await rater.GetByLabel("Display name").FillAsync("Dr Live");
+        await rater.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
+        await rater.GetByLabel("Repeat the password").FillAsync("a long enough password");
+        await rater.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(rater.GetByRole(AriaRole.Link, new() { Name = "Start grading" })).ToBeVisibleAsync();
+        await rater.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await rater.GetByRole(AriaRole.Link, new() { Name = "Start grading" }).ClickAsync();
+        await rater.WaitForURLAsync("**/grade");
+        await Expect(rater.GetByText("Keyboard:")).ToBeVisibleAsync();
+        var assigned = (await rater.GetByLabel("Progress").TextContentAsync())!.Split(" / ")[1];
+
+        // The dashboard learns of the rater without a reload: online, on an item, with their queue.
+        var raterRow = coordinator.GetByRole(AriaRole.Table, new() { Name = "Progress per rater" }).GetByRole(AriaRole.Row, new() { Name = "Dr Live" });
+        await Expect(raterRow).ToContainTextAsync($"0 / {assigned}");
+        await Expect(raterRow).ToContainTextAsync("online, on ");
+        var before = await coordinator.GetByRole(AriaRole.Status, new() { Name = "Study progress" }).TextContentAsync();
+
+        foreach (var name in ChoiceCriteria)
+            await rater.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
+        await rater.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Expect(rater.GetByLabel("Progress")).ToHaveTextAsync($"1 / {assigned}");
+
+        await Expect(raterRow).ToContainTextAsync($"1 / {assigned}");
+        await Expect(coordinator.GetByRole(AriaRole.List, new() { Name = "Recent activity" })).ToContainTextAsync("Dr Live submitted");
+        await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study progress" })).Not.ToHaveTextAsync(before!);
+
+        // A pause reaches the rater's open page at once, and the form stops taking changes.
+        await lifecycle.GetByRole(AriaRole.Button, new() { Name = "Pause the study" }).ClickAsync();
+        await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("paused");
+        await Expect(rater.GetByRole(AriaRole.Alert)).ToContainTextAsync("paused the study");
+        await Expect(rater.GetByRole(AriaRole.Button, new() { Name = "Submit" })).ToBeDisabledAsync();
+        await Expect(rater.GetByRole(AriaRole.Radiogroup, new() { Name = "Overall quality" }).GetByRole(AriaRole.Radio).First).ToBeDisabledAsync();
+
+        await lifecycle.GetByRole(AriaRole.Button, new() { Name = "Resume the study" }).ClickAsync();
+        await Expect(rater.GetByRole(AriaRole.Alert)).Not.ToBeVisibleAsync();
+        await Expect(rater.GetByRole(AriaRole.Button, new() { Name = "Submit" })).ToBeEnabledAsync();
+        await Expect(coordinator.GetByRole(AriaRole.List, new() { Name = "Recent activity" })).ToContainTextAsync(new Regex("The study is now open"));
+        await Screenshot(coordinator, "dashboard");
+    }
+
+    static async Task Screenshot(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+    }
+}

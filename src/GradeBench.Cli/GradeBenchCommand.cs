@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GradeBench.Cli.Accounts;
 using GradeBench.Cli.Agreement;
+using GradeBench.Cli.Export;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Migrations;
@@ -32,6 +33,7 @@ public static class GradeBenchCommand
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),
+            ExportCommand.Create(database, output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(invocation, ct);

@@ -119,6 +119,48 @@ public sealed class GradingStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PausedStudyRefusesDraftsAndSubmitsAndStoresNothing()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET paused = TRUE");
+        var before = await _db.DumpContentAsync();
+
+        var submit = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var draft = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: false);
+
+        Assert.Equal(RatingWriteOutcome.StudyPaused, submit.Outcome);
+        Assert.Equal(RatingWriteOutcome.StudyPaused, draft.Outcome);
+        Assert.False(submit.Submitted);
+        Assert.Equal(before, await _db.DumpContentAsync());
+    }
+
+    [Fact]
+    public async Task ResumedStudyAcceptsTheSubmitItRefusedWhilePaused()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET paused = TRUE");
+        await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET paused = FALSE");
+
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        Assert.Equal(RatingWriteOutcome.Saved, result.Outcome);
+        Assert.True(result.Submitted);
+    }
+
+    [Fact]
+    public async Task StudyInAdjudicationRefusesChanges()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication'");
+
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        Assert.Equal(RatingWriteOutcome.StudyNotOpen, result.Outcome);
+    }
+
+    [Fact]
     public async Task HiddenModelNeverReachesTheItem()
     {
         var hidden = await _store.LoadItemAsync(_studyId, _raterId, _assigned);

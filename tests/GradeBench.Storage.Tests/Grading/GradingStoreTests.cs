@@ -62,6 +62,7 @@ public sealed class GradingStoreTests : IAsyncLifetime
         var again = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
 
         Assert.Equal((RatingWriteOutcome.Saved, RatingWriteOutcome.Saved), (first.Outcome, again.Outcome));
+        Assert.Equal((true, false), (first.Submitted, again.Submitted));
         Assert.Equal(8, history);
         Assert.Equal(history, await HistoryCountAsync());
         Assert.True((await _store.LoadItemAsync(_studyId, _raterId, _assigned))!.Done);

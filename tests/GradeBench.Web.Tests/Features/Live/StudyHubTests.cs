@@ -159,6 +159,25 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
     }
 
     [Fact]
+    public async Task RepeatingASubmitUnchangedIsNotAnnouncedAgainButChangingItIs()
+    {
+        await using var world = await WorldAsync();
+        var responseId = await server.OpenAssignmentAsync(world.StudyId, world.RaterA);
+        using var client = await server.BearerClientAsync(world.RaterA);
+
+        var first = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("once"));
+        var again = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("once"));
+        var changed = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("on second thought"));
+
+        Assert.All([first, again, changed], answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        // Events reach the coordinator in the order they were published: a later change closes the list.
+        await world.Coordinating.Connection.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);
+        await world.Coordinating.NextAsync("StudyStateChanged");
+        Assert.Equal(2, world.Coordinating.Received.Count(m => m.Method == "RatingSubmitted"));
+        Assert.Equal(2, world.Coordinating.Received.Count(m => m.Method == "ProgressChanged"));
+    }
+
+    [Fact]
     public async Task PauseResumeAndStateChangesReachBothRatersAtOnce()
     {
         await using var world = await WorldAsync();

@@ -28,8 +28,9 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
-// Browsers get the HTML error pages; API callers keep the bare status code (and its JSON problem, if any).
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+// Browsers get the HTML error pages; API and hub callers keep the bare status code (and its JSON problem, if any):
+// re-executing a refused hub negotiate (a POST) as the not-found page turned its 401 into antiforgery's 400.
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     web => web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 // Our own files (the root wwwroot) are public and served before routing, so no endpoint can shadow them.
 app.UseStaticFiles();

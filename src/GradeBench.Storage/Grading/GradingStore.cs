@@ -26,7 +26,7 @@ public sealed record GradingItem(
 public enum RatingWriteOutcome { Saved, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
 
 /// <summary>Problems are keyed by criterion id, one message each. <see cref="Submitted"/>: the saved rating is a
-/// submitted one (first submission or a change to it), which the live views announce.</summary>
+/// submitted one and this call wrote it (first submission or a change to it, not a repeat), which the live views announce.</summary>
 public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems, bool Submitted = false)
 {
     public static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
@@ -220,9 +220,12 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         if (status == "submitted")
             foreach (var (criterionId, rating) in stored)
                 touched.TryAdd(criterionId, rating.Value);
+        // A repeated request writes nothing and, having changed nothing, is not announced as a submission either.
+        var wrote = false;
         foreach (var (criterionId, value) in touched)
         {
             if (stored.TryGetValue(criterionId, out var before) && before.Value == value && before.Status == status) continue;
+            wrote = true;
             var ratingId = await connection.ExecuteScalarAsync<long>("""
                 INSERT INTO ratings (response_id, rater_id, criterion_id, value, status, updated_at, submitted_at)
                 VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Status, @Now, CASE WHEN @Status = 'submitted' THEN @Now END)
@@ -242,6 +245,6 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction);
         await transaction.CommitAsync(ct);
-        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted");
+        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote);
     }
 }

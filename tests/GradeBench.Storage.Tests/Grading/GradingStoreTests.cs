@@ -62,6 +62,7 @@ public sealed class GradingStoreTests : IAsyncLifetime
         var again = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
 
         Assert.Equal((RatingWriteOutcome.Saved, RatingWriteOutcome.Saved), (first.Outcome, again.Outcome));
+        Assert.Equal((true, false), (first.Submitted, again.Submitted));
         Assert.Equal(8, history);
         Assert.Equal(history, await HistoryCountAsync());
         Assert.True((await _store.LoadItemAsync(_studyId, _raterId, _assigned))!.Done);
@@ -112,6 +113,48 @@ public sealed class GradingStoreTests : IAsyncLifetime
     {
         await using (var connection = await _db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'closed'");
+
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        Assert.Equal(RatingWriteOutcome.StudyNotOpen, result.Outcome);
+    }
+
+    [Fact]
+    public async Task PausedStudyRefusesDraftsAndSubmitsAndStoresNothing()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET paused = TRUE");
+        var before = await _db.DumpContentAsync();
+
+        var submit = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var draft = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: false);
+
+        Assert.Equal(RatingWriteOutcome.StudyPaused, submit.Outcome);
+        Assert.Equal(RatingWriteOutcome.StudyPaused, draft.Outcome);
+        Assert.False(submit.Submitted);
+        Assert.Equal(before, await _db.DumpContentAsync());
+    }
+
+    [Fact]
+    public async Task ResumedStudyAcceptsTheSubmitItRefusedWhilePaused()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET paused = TRUE");
+        await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET paused = FALSE");
+
+        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+
+        Assert.Equal(RatingWriteOutcome.Saved, result.Outcome);
+        Assert.True(result.Submitted);
+    }
+
+    [Fact]
+    public async Task StudyInAdjudicationRefusesChanges()
+    {
+        await using (var connection = await _db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication'");
 
         var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
 

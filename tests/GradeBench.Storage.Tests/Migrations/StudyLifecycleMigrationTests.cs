@@ -1,0 +1,90 @@
+using Dapper;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Migrations;
+using GradeBench.Storage.Studies;
+using Microsoft.Data.Sqlite;
+
+namespace GradeBench.Storage.Tests.Migrations;
+
+/// <summary>Migration 0006 rebuilds the studies table, which every other table refers to: run it on a database that
+/// was at version 5 and holds a study with members, assignments, ratings and tokens.</summary>
+public sealed class StudyLifecycleMigrationTests
+{
+    const string StudiesBefore = "SELECT id, slug, title, description_md, instructions_md, language, raters_per_response, state, hide_model, shuffle, created_at, created_by FROM studies ORDER BY id";
+
+    static async Task<TestDatabase> AtVersion5WithDataAsync()
+    {
+        var db = new TestDatabase();
+        await using (var connection = await db.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var migration in Migrator.All.Where(m => m.Version <= 5))
+            {
+                await using var transaction = await connection.BeginTransactionAsync();
+                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
+                await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, 'then')",
+                    new { migration.Version, migration.Name }, transaction);
+                await transaction.CommitAsync();
+            }
+        }
+        var studyId = (await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var rater = await db.AddRaterAsync(studyId, "dr-before");
+        await new ApiTokenStore(db.Database, db.Clock).CreateAsync(rater, "script");
+        return db;
+    }
+
+    /// <summary>Every row of every table the migration does not change, in a stable order.</summary>
+    static async Task<string> OtherTablesAsync(TestDatabase db)
+    {
+        await using var connection = await db.Database.OpenAsync();
+        var tables = await connection.QueryAsync<string>("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('studies', 'schema_version', 'study_state_changes') ORDER BY name
+            """);
+        var dump = new List<string>();
+        foreach (var table in tables)
+            foreach (IDictionary<string, object?> row in await connection.QueryAsync($"SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+                dump.Add(table + ": " + string.Join('|', row.Values));
+        return string.Join('\n', dump);
+    }
+
+    [Fact]
+    public async Task MigratingADatabaseWithDataKeepsEveryRowAndEveryReference()
+    {
+        await using var db = await AtVersion5WithDataAsync();
+        var others = await OtherTablesAsync(db);
+        List<dynamic> studies;
+        await using (var connection = await db.Database.OpenAsync())
+            studies = (await connection.QueryAsync(StudiesBefore)).AsList();
+
+        var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
+
+        Assert.Equal(Enumerable.Range(6, Migrator.LatestVersion - 5), applied.Select(m => m.Version));
+        Assert.Equal(others, await OtherTablesAsync(db));
+        await using var after = await db.Database.OpenAsync();
+        Assert.Equal(
+            studies.Select(s => string.Join('|', ((IDictionary<string, object>)s).Values)),
+            (await after.QueryAsync(StudiesBefore)).Select(s => string.Join('|', ((IDictionary<string, object>)s).Values)));
+        Assert.Empty(await after.QueryAsync("PRAGMA foreign_key_check"));
+        var status = await after.QuerySingleAsync<(bool Paused, string StateChangedAt, string CreatedAt)>("SELECT paused, state_changed_at, created_at FROM studies");
+        Assert.False(status.Paused);
+        Assert.Equal(status.CreatedAt, status.StateChangedAt);
+        // The other tables still point at the table called studies, not at the one it was rebuilt from.
+        Assert.DoesNotContain(await after.QueryAsync<string>("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"), sql => sql.Contains("studies_new"));
+    }
+
+    [Fact]
+    public async Task AfterTheMigrationForeignKeysAreEnforcedAgainAndTheNewStatesAreAccepted()
+    {
+        await using var db = await AtVersion5WithDataAsync();
+
+        await new Migrator(db.Database, db.Clock).MigrateAsync();
+
+        await using var connection = await db.Database.OpenAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"));
+        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(
+            "INSERT INTO study_state_changes (study_id, state, paused, changed_at) VALUES (999, 'open', FALSE, 'now')"));
+        await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication'");
+        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("UPDATE studies SET state = 'archived'"));
+        Assert.Equal(Migrator.LatestVersion, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_version"));
+    }
+}

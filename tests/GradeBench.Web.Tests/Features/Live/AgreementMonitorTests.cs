@@ -1,0 +1,79 @@
+using System.Text;
+using GradeBench.Core.Agreement;
+using GradeBench.Storage;
+using GradeBench.Storage.Agreement;
+using GradeBench.Storage.Migrations;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Live;
+using Microsoft.Data.Sqlite;
+
+namespace GradeBench.Web.Tests.Features.Live;
+
+public sealed class AgreementMonitorTests : IAsyncLifetime
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("gradebench-agreement-").FullName;
+    Database _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = new Database(Path.Combine(_folder, "agreement.db"));
+        await new Migrator(_database, TimeProvider.System).MigrateAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The dashboard must show what <c>gradebench agreement</c> prints for the same ratings: the stored
+    /// ratings of each criterion go through the CLI's own path (a unit,rater,value file with the criterion's scale
+    /// as --categories, read by <see cref="RatingsCsv"/>, then <see cref="AgreementAnalysis.Run"/>).</summary>
+    [Fact]
+    public async Task TheDashboardAlphaOfEveryDemoCriterionIsWhatTheCliReportsForItsRatings()
+    {
+        var studyId = (await new StudyImporter(_database, TimeProvider.System).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var criteria = await new RubricQuery(_database).LoadAsync(studyId);
+        var submitted = await new AgreementQuery(_database).SubmittedAsync(studyId);
+
+        var compared = 0;
+        foreach (var (id, criterion) in criteria)
+        {
+            if (CriterionRatings.Level(criterion) is not { } level) continue;
+            var stored = submitted[id].ToList();
+            var dashboard = AgreementMonitor.Alpha(criterion, stored);
+
+            var csv = new StringBuilder("unit,rater,value\n");
+            foreach (var rating in stored.OrderBy(r => r.ResponseId).ThenBy(r => r.RaterId))
+                csv.Append($"{rating.ResponseId},{rating.RaterId},{rating.Value}\n");
+            var matrix = RatingsCsv.Read(new StringReader(csv.ToString()), level, CriterionRatings.Categories(criterion, stored.Select(r => r.Value)));
+            var report = AgreementAnalysis.Run(matrix, level);
+            var cli = report[$"krippendorff_alpha_{dashboard.Level}"]!;
+
+            Assert.Equal(level.ToString().ToLowerInvariant(), dashboard.Level);
+            Assert.NotNull(dashboard.Alpha);
+            Assert.Equal(cli.Value, dashboard.Alpha);
+            Assert.Equal(cli.Ci95?.Lower, dashboard.Lower);
+            Assert.Equal(cli.Ci95?.Upper, dashboard.Upper);
+            Assert.Equal(report.Units - report.UnitsLeftOut, dashboard.Units);
+            Assert.Equal(report.Raters, dashboard.Raters);
+            compared++;
+        }
+        Assert.Equal(8, compared);
+    }
+
+    [Fact]
+    public void ACriterionWithoutSubmittedRatingsHasNoAlphaAndSaysWhy()
+    {
+        var criterion = Core.Studies.BundleReader.Read(TestPaths.DemoBundle).Bundle!.Study.Criteria.First(c => c.Id == "harm_extent");
+
+        var alpha = AgreementMonitor.Alpha(criterion, []);
+
+        Assert.Null(alpha.Alpha);
+        Assert.Equal(0, alpha.Units);
+        Assert.Equal("ordinal", alpha.Level);
+        Assert.NotNull(alpha.Reason);
+    }
+}

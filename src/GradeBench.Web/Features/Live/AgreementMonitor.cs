@@ -23,8 +23,13 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     }
 
     /// <summary>The last computed agreement of the study, computing it now if there is none yet.</summary>
-    public async Task<AgreementUpdated> CurrentAsync(long studyId, CancellationToken ct = default) =>
-        _latest.TryGetValue(studyId, out var known) ? known : _latest[studyId] = await ComputeAsync(studyId, ct);
+    public async Task<AgreementUpdated> CurrentAsync(long studyId, CancellationToken ct = default)
+    {
+        if (_latest.TryGetValue(studyId, out var known)) return known;
+        var computed = await ComputeAsync(studyId, ct);
+        // A background result that landed meanwhile is newer: keep it.
+        return _latest.GetOrAdd(studyId, computed);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -130,12 +130,14 @@ public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveA
         var form = cut.Find("form[aria-label='Consensus for Extent of possible harm']");
         Assert.Equal("Extent of possible harm", form.QuerySelector("legend")!.TextContent);
         var select = form.QuerySelector("select")!;
-        Assert.Equal("Consensus value", form.QuerySelector($"label[for='{select.Id}']")!.TextContent);
+        Assert.Equal("Consensus value for Extent of possible harm", form.QuerySelector($"label[for='{select.Id}']")!.TextContent);
 
         await cut.InvokeAsync(() => select.Change("mild-moderate"));
         await cut.InvokeAsync(() => cut.Find("form[aria-label='Consensus for Extent of possible harm']").Submit());
         Assert.Contains("a reason of 1 to 4000 characters is required", cut.Find("form[aria-label='Consensus for Extent of possible harm'] [role=alert]").TextContent);
-        await cut.InvokeAsync(() => cut.Find("#reason-harm_extent").Change("Delay only; no contraindicated drug."));
+        var reason = cut.Find("form[aria-label='Consensus for Extent of possible harm'] textarea");
+        Assert.Equal("Reason for Extent of possible harm", cut.Find($"label[for='{reason.Id}']").TextContent);
+        await cut.InvokeAsync(() => reason.Change("Delay only; no contraindicated drug."));
         await cut.InvokeAsync(() => cut.Find("form[aria-label='Consensus for Extent of possible harm']").Submit());
 
         var table = cut.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Criteria in rows, raters in columns");

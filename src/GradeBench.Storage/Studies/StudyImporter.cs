@@ -46,6 +46,8 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, "coordinator", now);
         await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
+        // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
+        await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
 
         await transaction.CommitAsync(ct);

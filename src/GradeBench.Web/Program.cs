@@ -1,5 +1,6 @@
 using GradeBench.Storage;
 using GradeBench.Web.Components;
+using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
@@ -18,6 +19,7 @@ builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gra
 builder.Services.AddAccounts();
 builder.Services.AddGrading();
 builder.Services.AddLive();
+builder.Services.AddAdjudication();
 // The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.
 builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -19,7 +19,11 @@ public sealed record StudyDefinition(
     bool HideModel,
     bool Shuffle,
     IReadOnlyList<Criterion> Criteria,
-    IReadOnlyList<SpanLabel> SpanLabels);
+    IReadOnlyList<SpanLabel> SpanLabels)
+{
+    /// <summary>The study's adjudication and safety rules, defaults filled in; null means the defaults.</summary>
+    public GradeBench.Core.Adjudication.AdjudicationSettings? Adjudication { get; init; }
+}
 
 public sealed record SpanLabel(string Id, string Label, string? Color);
 

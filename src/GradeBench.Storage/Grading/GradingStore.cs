@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Grading;
@@ -30,6 +31,10 @@ public enum RatingWriteOutcome { Saved, NotAssigned, StudyNotOpen, StudyPaused, 
 public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems, bool Submitted = false)
 {
     public static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
+
+    /// <summary>The safety alerts this save raised (a submitted value matching the study's safety rule, once per rater ×
+    /// response × criterion), committed with the rating.</summary>
+    public IReadOnlyList<SafetyAlert> SafetyAlerts { get; init; } = [];
 }
 
 /// <summary>A rater's own work: their queue, the items assigned to them, and their ratings. Every method takes the
@@ -239,12 +244,34 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 VALUES (@RatingId, @Value, NULL, @Status, 'web', @Now, @RaterId)
                 """, new { RatingId = ratingId, Value = value, Status = status, Now = now, RaterId = raterId }, transaction);
         }
+        IReadOnlyList<SafetyAlert> alerts = [];
         if (status == "submitted")
+        {
             await connection.ExecuteAsync("""
                 UPDATE assignments SET completed_at = COALESCE(completed_at, @Now)
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction);
+            alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
+        }
         await transaction.CommitAsync(ct);
-        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote);
+        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote) { SafetyAlerts = alerts };
+    }
+
+    /// <summary>Records an alert for each submitted value that matches the safety rule and has none yet.</summary>
+    static async Task<IReadOnlyList<SafetyAlert>> RaiseSafetyAlertsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        long studyId, long raterId, long responseId, IReadOnlyList<(long Id, Criterion Criterion)> criteria, Dictionary<long, string?> values, DateTimeOffset now)
+    {
+        var settings = await StoredSettings.LoadAsync(connection, transaction, studyId, criteria);
+        var severe = criteria.Where(c => settings.IsSafetyValue(c.Criterion.Id, values.GetValueOrDefault(c.Id))).ToList();
+        if (severe.Count == 0) return [];
+        var raised = new List<long>();
+        foreach (var (criterionId, _) in severe)
+            raised.AddRange(await connection.QueryAsync<long>("""
+                INSERT INTO safety_alerts (study_id, response_id, rater_id, criterion_id, value, raised_at)
+                VALUES (@StudyId, @ResponseId, @RaterId, @CriterionId, @Value, @Now)
+                ON CONFLICT (response_id, rater_id, criterion_id) DO NOTHING
+                RETURNING id
+                """, new { StudyId = studyId, ResponseId = responseId, RaterId = raterId, CriterionId = criterionId, Value = values[criterionId], Now = now }, transaction));
+        return raised.Count == 0 ? [] : await SafetyAlertStore.LoadAsync(connection, transaction, raised);
     }
 }

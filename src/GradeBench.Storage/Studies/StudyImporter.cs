@@ -3,7 +3,9 @@ using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
+using GradeBench.Core.Adjudication;
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Studies;
@@ -38,10 +40,14 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
         var studyId = await InsertStudyAsync(connection, transaction, bundle.Study, now, importedBy);
         var criterionIds = await InsertRubricAsync(connection, transaction, studyId, bundle.Study);
+        await StoredSettings.InsertAsync(connection, transaction, studyId,
+            bundle.Study.Adjudication ?? AdjudicationSettings.Defaults(bundle.Study.Criteria), bundle.Study.Criteria, criterionIds);
         var responseIds = await InsertCasesAndResponsesAsync(connection, transaction, studyId, bundle);
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, "coordinator", now);
         await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
+        // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
+        await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
 
         await transaction.CommitAsync(ct);

@@ -1,5 +1,6 @@
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Adjudication;
 
 namespace GradeBench.Web.Features.Live;
 
@@ -7,10 +8,15 @@ public sealed record StudyControlResult(StudyStateChanged? Changed, string? Refu
 
 /// <summary>State changes of a study, from the dashboard or the hub: stored, then announced to everyone connected,
 /// so a paused study stops every rater's page at once.</summary>
-public sealed class StudyControl(StudyLifecycleStore lifecycle, StudyEvents events, TimeProvider clock)
+public sealed class StudyControl(StudyLifecycleStore lifecycle, StudyEvents events, AdjudicationRecorder adjudication, TimeProvider clock)
 {
-    public async Task<StudyControlResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default) =>
-        Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct));
+    public async Task<StudyControlResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
+    {
+        var result = Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct));
+        // Entering adjudication queues the responses that need it (idempotent, so going back to open and returning is safe).
+        if (result.Changed is not null && to == StudyState.Adjudication) await adjudication.BuildQueueAsync(studyId, ct);
+        return result;
+    }
 
     public async Task<StudyControlResult> SetPausedAsync(long studyId, long actorId, bool paused, CancellationToken ct = default) =>
         Announce(studyId, await lifecycle.SetPausedAsync(studyId, actorId, paused, ct));

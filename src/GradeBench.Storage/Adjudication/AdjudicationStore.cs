@@ -1,0 +1,471 @@
+using System.Data.Common;
+using Dapper;
+using GradeBench.Core.Adjudication;
+using GradeBench.Core.Grading;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Storage.Adjudication;
+
+public enum AdjudicationOutcome { Done, NotFound, NotAllowed, StudyNotInAdjudication, Invalid }
+
+/// <summary>An item the queue gained, with the raters of its response (the audience of its live events).</summary>
+public sealed record QueuedItem(long ItemId, long ResponseId, string Status, IReadOnlyList<long> Participants);
+
+/// <summary>One line of the queue. <see cref="ResponseLabel"/> is the response's bundle id, or "Item N" when the viewer
+/// may not see the model (the id names it); <see cref="Model"/> is null then.</summary>
+public sealed record AdjudicationItemSummary
+{
+    public long ItemId { get; init; }
+    public long ResponseId { get; init; }
+    public required string CaseTitle { get; init; }
+    public required string ResponseLabel { get; init; }
+    public string? Model { get; init; }
+    public bool Disagreement { get; init; }
+    public bool Safety { get; init; }
+    /// <summary>Labels of the criteria whose ratings disagree, in rubric order.</summary>
+    public required IReadOnlyList<string> DisagreeingCriteria { get; init; }
+    public required string Status { get; init; }
+    public long Messages { get; init; }
+    public long Decided { get; init; }
+}
+
+public sealed record RaterSpan
+{
+    public required string LabelSlug { get; init; }
+    public required string Label { get; init; }
+    public string? Color { get; init; }
+    public long StartOffset { get; init; }
+    public long EndOffset { get; init; }
+    public required string Quote { get; init; }
+    public string? Note { get; init; }
+}
+
+/// <summary>One rater's submitted rating of the response: values and comments by criterion id, and their highlights.</summary>
+public sealed record RaterColumn(long RaterId, string Name, IReadOnlyDictionary<string, string> Values,
+    IReadOnlyDictionary<string, string> Comments, IReadOnlyList<RaterSpan> Spans);
+
+public sealed record AdjudicationMessage
+{
+    public long Id { get; init; }
+    public long AuthorId { get; init; }
+    public required string AuthorName { get; init; }
+    public required string Body { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+public sealed record ConsensusValue
+{
+    public required string CriterionId { get; init; }
+    public required string Value { get; init; }
+    public required string Reason { get; init; }
+    public required string DecidedByName { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>An item side by side: the case and response, every rater's rating, the discussion and the consensus so far.
+/// <see cref="Model"/> is null unless the viewer coordinates the study or it is not blinded.</summary>
+public sealed record AdjudicationItemView
+{
+    public long ItemId { get; init; }
+    public long ResponseId { get; init; }
+    public required string Status { get; init; }
+    public bool Disagreement { get; init; }
+    public bool Safety { get; init; }
+    /// <summary>Ids of the criteria whose ratings disagree, in rubric order.</summary>
+    public required IReadOnlyList<string> DisagreeingCriteria { get; init; }
+    public required string CaseTitle { get; init; }
+    public required string PresentationMd { get; init; }
+    public required string QuestionMd { get; init; }
+    public required string ContentMd { get; init; }
+    public required string ResponseLabel { get; init; }
+    public string? Model { get; init; }
+    /// <summary>The viewer coordinates the study and it is in adjudication: they may record consensus and resolve.</summary>
+    public bool CanDecide { get; init; }
+    /// <summary>The study is in adjudication: the viewer (a coordinator or a rater of the response) may post.</summary>
+    public bool CanPost { get; init; }
+    public required IReadOnlyList<Criterion> Criteria { get; init; }
+    public required IReadOnlyList<RaterColumn> Raters { get; init; }
+    public required IReadOnlyList<AdjudicationMessage> Messages { get; init; }
+    public required IReadOnlyList<ConsensusValue> Consensus { get; init; }
+    public required IReadOnlyList<long> Participants { get; init; }
+}
+
+public sealed record MessagePosted(AdjudicationOutcome Outcome, AdjudicationMessage? Message, long ResponseId, IReadOnlyList<long> Participants, string? Problem = null);
+
+public sealed record ItemChanged(AdjudicationOutcome Outcome, long ResponseId, string Status, IReadOnlyList<long> Participants, string? Problem = null);
+
+/// <summary>The adjudication queue of a study: built from the independent ratings when the study enters adjudication,
+/// discussed by the raters of each response and the coordinators, settled by coordinators with a consensus value per
+/// criterion. Nothing here writes <c>ratings</c> or <c>rating_history</c>. Every method checks the user's standing.</summary>
+public sealed class AdjudicationStore(Database database, RubricQuery rubric, StudyQuery studies, TimeProvider clock)
+{
+    public const int MaxMessageLength = 4000;
+    public const int MaxReasonLength = 4000;
+
+    sealed class ItemRow
+    {
+        public long Id { get; init; }
+        public long ResponseId { get; init; }
+        public bool Disagreement { get; init; }
+        public bool Safety { get; init; }
+        public string DisagreeingCriteria { get; init; } = "";
+        public string Status { get; init; } = "";
+    }
+
+    sealed class RatingRow
+    {
+        public long ResponseId { get; init; }
+        public long RaterId { get; init; }
+        public string CriterionId { get; init; } = "";
+        public string Value { get; init; } = "";
+        public string? Comment { get; init; }
+    }
+
+    /// <summary>The study's disagreement and safety rules.</summary>
+    public async Task<AdjudicationSettings> SettingsAsync(long studyId, CancellationToken ct = default)
+    {
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        await using var connection = await database.OpenAsync(ct);
+        return await StoredSettings.LoadAsync(connection, null, studyId, criteria);
+    }
+
+    /// <summary>Adds every response that needs adjudication and is not queued yet: its submitted ratings disagree under
+    /// the study's rules, or one of them (now or when it was submitted) matched the safety rule. Items already queued
+    /// keep their discussion and consensus and gain any new reason. Does nothing unless the study is in adjudication;
+    /// running it again adds nothing new. Returns the items added.</summary>
+    public async Task<IReadOnlyList<QueuedItem>> BuildQueueAsync(long studyId, CancellationToken ct = default)
+    {
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        var plain = criteria.Select(c => c.Criterion).ToList();
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var keys = new { StudyId = studyId };
+        var state = await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM studies WHERE id = @StudyId", keys, transaction);
+        if (state != "adjudication") return [];
+
+        var settings = await StoredSettings.LoadAsync(connection, transaction, studyId, criteria);
+        var ratings = await connection.QueryAsync<RatingRow>("""
+            SELECT g.response_id, g.rater_id, c.slug AS criterion_id, g.value
+            FROM ratings g JOIN criteria c ON c.id = g.criterion_id
+            WHERE c.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
+            """, keys, transaction);
+        var needs = AdjudicationTriage.Decide(plain, settings, ratings.Select(r => new SubmittedValue(r.ResponseId, r.RaterId, r.CriterionId, r.Value)))
+            .ToDictionary(n => n.ResponseId);
+        var alerted = (await connection.QueryAsync<long>(
+            "SELECT DISTINCT response_id FROM safety_alerts WHERE study_id = @StudyId", keys, transaction)).ToHashSet();
+        var existing = (await connection.QueryAsync<ItemRow>("""
+            SELECT id, response_id, disagreement, safety, disagreeing_criteria, status FROM adjudication_items WHERE study_id = @StudyId
+            """, keys, transaction)).ToDictionary(i => i.ResponseId);
+
+        var added = new List<QueuedItem>();
+        // New items are numbered in a shuffled order, so that item numbers do not follow the bundle (and so the model).
+        foreach (var responseId in needs.Keys.Union(alerted).OrderBy(id => QueueOrder.Position(studyId, 0, id)).ThenBy(id => id))
+        {
+            var need = needs.GetValueOrDefault(responseId);
+            var known = existing.GetValueOrDefault(responseId);
+            var disagreeing = Split(known?.DisagreeingCriteria).Union(need?.DisagreeingCriteria ?? []).ToHashSet();
+            var item = new
+            {
+                StudyId = studyId,
+                ResponseId = responseId,
+                Disagreement = disagreeing.Count > 0,
+                Safety = known?.Safety == true || need?.Safety == true || alerted.Contains(responseId),
+                DisagreeingCriteria = string.Join(",", plain.Select(c => c.Id).Where(disagreeing.Contains)),
+                Now = now,
+            };
+            if (known is not null)
+            {
+                if (known.Disagreement != item.Disagreement || known.Safety != item.Safety || known.DisagreeingCriteria != item.DisagreeingCriteria)
+                    await connection.ExecuteAsync("""
+                        UPDATE adjudication_items SET disagreement = @Disagreement, safety = @Safety, disagreeing_criteria = @DisagreeingCriteria
+                        WHERE study_id = @StudyId AND response_id = @ResponseId
+                        """, item, transaction);
+                continue;
+            }
+            var id = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO adjudication_items (study_id, response_id, disagreement, safety, disagreeing_criteria, status, created_at)
+                VALUES (@StudyId, @ResponseId, @Disagreement, @Safety, @DisagreeingCriteria, 'open', @Now)
+                RETURNING id
+                """, item, transaction);
+            added.Add(new QueuedItem(id, responseId, "open", await ParticipantsAsync(connection, transaction, responseId)));
+        }
+        await transaction.CommitAsync(ct);
+        return added;
+    }
+
+    static IEnumerable<string> Split(string? criteria) => string.IsNullOrEmpty(criteria) ? [] : criteria.Split(',');
+
+    /// <summary>The raters of a response: everyone who submitted a rating of it.</summary>
+    static async Task<IReadOnlyList<long>> ParticipantsAsync(DbConnection connection, DbTransaction? transaction, long responseId) =>
+        (await connection.QueryAsync<long>("""
+            SELECT DISTINCT rater_id FROM ratings WHERE response_id = @ResponseId AND status = 'submitted' ORDER BY rater_id
+            """, new { ResponseId = responseId }, transaction)).AsList();
+
+    /// <summary>Raters see the queue only once independent rating has ended.</summary>
+    static bool RatersMaySee(string state) => state is "adjudication" or "closed";
+
+    sealed class SummaryRow
+    {
+        public long ItemId { get; init; }
+        public long ResponseId { get; init; }
+        public string CaseTitle { get; init; } = "";
+        public string Slug { get; init; } = "";
+        public string Model { get; init; } = "";
+        public bool Disagreement { get; init; }
+        public bool Safety { get; init; }
+        public string DisagreeingCriteria { get; init; } = "";
+        public string Status { get; init; } = "";
+        public long Messages { get; init; }
+        public long Decided { get; init; }
+    }
+
+    /// <summary>The items the user may see, open ones first and safety before disagreement: all of them for a coordinator;
+    /// for a rater those of responses they rated, and none before the study is in adjudication. Null for a non-member.</summary>
+    public async Task<IReadOnlyList<AdjudicationItemSummary>?> ListAsync(long studyId, long userId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return null;
+        if (!access.IsCoordinator && !RatersMaySee(access.State)) return [];
+        var labels = (await rubric.LoadAsync(studyId, ct)).ToDictionary(c => c.Criterion.Id, c => c.Criterion.Label);
+        const string sql = """
+            SELECT i.id AS item_id, i.response_id, c.title AS case_title, r.slug, r.model, i.disagreement, i.safety,
+                   i.disagreeing_criteria, i.status,
+                   (SELECT COUNT(*) FROM adjudication_messages m WHERE m.item_id = i.id) AS messages,
+                   (SELECT COUNT(*) FROM consensus_values v WHERE v.item_id = i.id) AS decided
+            FROM adjudication_items i
+            JOIN responses r ON r.id = i.response_id
+            JOIN cases c ON c.id = r.case_id
+            WHERE i.study_id = @StudyId
+              AND (@All OR EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = i.response_id AND g.rater_id = @UserId AND g.status = 'submitted'))
+            ORDER BY i.status, i.safety DESC, i.id
+            """;
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql,
+            new { StudyId = studyId, UserId = userId, All = access.IsCoordinator }, cancellationToken: ct));
+        var showModel = access.IsCoordinator || !access.HideModel;
+        return rows.Select(r => new AdjudicationItemSummary
+        {
+            ItemId = r.ItemId,
+            ResponseId = r.ResponseId,
+            CaseTitle = r.CaseTitle,
+            ResponseLabel = showModel ? r.Slug : $"Item {r.ItemId}",
+            Model = showModel ? r.Model : null,
+            Disagreement = r.Disagreement,
+            Safety = r.Safety,
+            DisagreeingCriteria = Split(r.DisagreeingCriteria).Select(id => labels.GetValueOrDefault(id, id)).ToList(),
+            Status = r.Status,
+            Messages = r.Messages,
+            Decided = r.Decided,
+        }).ToList();
+    }
+
+    sealed class ViewRow
+    {
+        public long Id { get; init; }
+        public long ResponseId { get; init; }
+        public string Status { get; init; } = "";
+        public bool Disagreement { get; init; }
+        public bool Safety { get; init; }
+        public string DisagreeingCriteria { get; init; } = "";
+        public string CaseTitle { get; init; } = "";
+        public string PresentationMd { get; init; } = "";
+        public string QuestionMd { get; init; } = "";
+        public string ContentMd { get; init; } = "";
+        public string Slug { get; init; } = "";
+        public string Model { get; init; } = "";
+    }
+
+    sealed class SpanRow
+    {
+        public long RaterId { get; init; }
+        public string LabelSlug { get; init; } = "";
+        public string Label { get; init; } = "";
+        public string? Color { get; init; }
+        public long StartOffset { get; init; }
+        public long EndOffset { get; init; }
+        public string Quote { get; init; } = "";
+        public string? Note { get; init; }
+    }
+
+    /// <summary>The item side by side, or null when the user may not see it (see <see cref="ListAsync"/>).</summary>
+    public async Task<AdjudicationItemView?> LoadAsync(long studyId, long itemId, long userId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return null;
+        if (!access.IsCoordinator && !RatersMaySee(access.State)) return null;
+        var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ViewRow>(new CommandDefinition("""
+            SELECT i.id, i.response_id, i.status, i.disagreement, i.safety, i.disagreeing_criteria, c.title AS case_title,
+                   c.presentation_md, c.question_md, r.content_md, r.slug, r.model
+            FROM adjudication_items i JOIN responses r ON r.id = i.response_id JOIN cases c ON c.id = r.case_id
+            WHERE i.id = @ItemId AND i.study_id = @StudyId
+            """, new { ItemId = itemId, StudyId = studyId }, cancellationToken: ct));
+        if (row is null) return null;
+        var participants = await ParticipantsAsync(connection, null, row.ResponseId);
+        if (!access.IsCoordinator && !participants.Contains(userId)) return null;
+
+        var keys = new { row.ResponseId, ItemId = itemId, Raters = participants };
+        var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
+            "SELECT id, display_name FROM users WHERE id IN @Raters", keys, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
+        var ratings = (await connection.QueryAsync<RatingRow>(new CommandDefinition("""
+            SELECT g.response_id, g.rater_id, c.slug AS criterion_id, g.value, g.comment
+            FROM ratings g JOIN criteria c ON c.id = g.criterion_id
+            WHERE g.response_id = @ResponseId AND g.status = 'submitted'
+            """, keys, cancellationToken: ct))).ToLookup(r => r.RaterId);
+        var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition("""
+            SELECT a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_offset, a.end_offset, a.quote, a.note
+            FROM span_annotations a JOIN span_labels l ON l.id = a.label_id
+            WHERE a.response_id = @ResponseId AND a.rater_id IN @Raters
+            ORDER BY a.start_offset, a.id
+            """, keys, cancellationToken: ct))).ToLookup(s => s.RaterId);
+        var messages = await connection.QueryAsync<AdjudicationMessage>(new CommandDefinition("""
+            SELECT m.id, m.author_id, u.display_name AS author_name, m.body, m.posted_at AS at
+            FROM adjudication_messages m JOIN users u ON u.id = m.author_id
+            WHERE m.item_id = @ItemId ORDER BY m.id
+            """, keys, cancellationToken: ct));
+        var consensus = await connection.QueryAsync<ConsensusValue>(new CommandDefinition("""
+            SELECT c.slug AS criterion_id, v.value, v.reason, u.display_name AS decided_by_name, v.decided_at AS at
+            FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id JOIN users u ON u.id = v.decided_by
+            WHERE v.item_id = @ItemId ORDER BY c.position
+            """, keys, cancellationToken: ct));
+
+        var showModel = access.IsCoordinator || !access.HideModel;
+        var inAdjudication = access.State == "adjudication";
+        return new AdjudicationItemView
+        {
+            ItemId = row.Id,
+            ResponseId = row.ResponseId,
+            Status = row.Status,
+            Disagreement = row.Disagreement,
+            Safety = row.Safety,
+            DisagreeingCriteria = Split(row.DisagreeingCriteria).ToList(),
+            CaseTitle = row.CaseTitle,
+            PresentationMd = row.PresentationMd,
+            QuestionMd = row.QuestionMd,
+            ContentMd = row.ContentMd,
+            ResponseLabel = showModel ? row.Slug : $"Item {row.Id}",
+            Model = showModel ? row.Model : null,
+            CanDecide = access.IsCoordinator && inAdjudication,
+            CanPost = inAdjudication,
+            Criteria = criteria,
+            Raters = participants
+                .Select(id => new RaterColumn(id, names.GetValueOrDefault(id, ""),
+                    ratings[id].ToDictionary(r => r.CriterionId, r => r.Value),
+                    ratings[id].Where(r => !string.IsNullOrWhiteSpace(r.Comment)).ToDictionary(r => r.CriterionId, r => r.Comment!),
+                    spans[id].Select(s => new RaterSpan
+                    {
+                        LabelSlug = s.LabelSlug, Label = s.Label, Color = s.Color, StartOffset = s.StartOffset, EndOffset = s.EndOffset,
+                        Quote = s.Quote, Note = s.Note,
+                    }).ToList()))
+                .OrderBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(r => r.RaterId)
+                .ToList(),
+            Messages = messages.AsList(),
+            Consensus = consensus.AsList(),
+            Participants = participants,
+        };
+    }
+
+    sealed class Target
+    {
+        public long ResponseId { get; init; }
+        public string Status { get; init; } = "";
+        public string State { get; init; } = "";
+    }
+
+    /// <summary>The item and its study's state, read in the writing transaction; null when it is not an item of the study.</summary>
+    static Task<Target?> TargetAsync(DbConnection connection, DbTransaction transaction, long studyId, long itemId) =>
+        connection.QuerySingleOrDefaultAsync<Target>("""
+            SELECT i.response_id, i.status, s.state FROM adjudication_items i JOIN studies s ON s.id = i.study_id
+            WHERE i.id = @ItemId AND i.study_id = @StudyId
+            """, new { ItemId = itemId, StudyId = studyId }, transaction);
+
+    /// <summary>Adds a message to the item's discussion: a coordinator or a rater of the response, while the study is in
+    /// adjudication; the body (trimmed) must hold 1 to <see cref="MaxMessageLength"/> characters.</summary>
+    public async Task<MessagePosted> PostMessageAsync(long studyId, long itemId, long userId, string? body, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return new(AdjudicationOutcome.NotFound, null, 0, []);
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, null, 0, []);
+        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
+        if (!access.IsCoordinator && !participants.Contains(userId))
+            return new(AdjudicationOutcome.NotAllowed, null, target.ResponseId, participants, "Only the raters of this response and the coordinators take part.");
+        if (target.State != "adjudication")
+            return new(AdjudicationOutcome.StudyNotInAdjudication, null, target.ResponseId, participants, "The study is not in adjudication.");
+        var text = body?.Trim() ?? "";
+        if (text.Length is 0 or > MaxMessageLength)
+            return new(AdjudicationOutcome.Invalid, null, target.ResponseId, participants, $"A message holds 1 to {MaxMessageLength} characters.");
+        var message = await connection.QuerySingleAsync<AdjudicationMessage>("""
+            INSERT INTO adjudication_messages (item_id, author_id, body, posted_at) VALUES (@ItemId, @UserId, @Body, @Now)
+            RETURNING id, author_id, (SELECT display_name FROM users WHERE id = @UserId) AS author_name, body, posted_at AS at
+            """, new { ItemId = itemId, UserId = userId, Body = text, Now = clock.GetUtcNow() }, transaction);
+        await transaction.CommitAsync(ct);
+        return new(AdjudicationOutcome.Done, message, target.ResponseId, participants);
+    }
+
+    /// <summary>Records (or replaces) the consensus value of one criterion with its reason: coordinators only, while the
+    /// study is in adjudication; the value must be on the criterion's scale. The item is resolved once every criterion but
+    /// free text has a consensus value.</summary>
+    public async Task<ItemChanged> RecordConsensusAsync(long studyId, long itemId, long userId, string criterionId, string? value, string? reason,
+        CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true })
+            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study records consensus.");
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
+        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
+        ItemChanged Refuse(AdjudicationOutcome outcome, string problem) => new(outcome, target.ResponseId, target.Status, participants, problem);
+        if (target.State != "adjudication") return Refuse(AdjudicationOutcome.StudyNotInAdjudication, "The study is not in adjudication.");
+        var match = criteria.FirstOrDefault(c => c.Criterion.Id == criterionId);
+        if (match.Criterion is null) return Refuse(AdjudicationOutcome.Invalid, $"unknown criterion \"{criterionId}\"");
+        var given = value?.Trim() ?? "";
+        if (given.Length == 0) return Refuse(AdjudicationOutcome.Invalid, "a value is required");
+        if (match.Criterion.CheckValue(given) is { } problem) return Refuse(AdjudicationOutcome.Invalid, problem);
+        var why = reason?.Trim() ?? "";
+        if (why.Length is 0 or > MaxReasonLength) return Refuse(AdjudicationOutcome.Invalid, $"a reason of 1 to {MaxReasonLength} characters is required");
+
+        var now = clock.GetUtcNow();
+        await connection.ExecuteAsync("""
+            INSERT INTO consensus_values (item_id, criterion_id, value, reason, decided_by, decided_at)
+            VALUES (@ItemId, @CriterionId, @Value, @Reason, @UserId, @Now)
+            ON CONFLICT (item_id, criterion_id) DO UPDATE SET
+                value = excluded.value, reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at
+            """, new { ItemId = itemId, CriterionId = match.Id, Value = match.Criterion.Canonical(given), Reason = why, UserId = userId, Now = now }, transaction);
+        var decided = (await connection.QueryAsync<string>("""
+            SELECT c.slug FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id WHERE v.item_id = @ItemId
+            """, new { ItemId = itemId }, transaction)).ToHashSet();
+        var status = target.Status;
+        if (status == "open" && AdjudicationTriage.IsSettled(criteria.Select(c => c.Criterion).ToList(), decided))
+            status = await ResolveAsync(connection, transaction, itemId, userId, now);
+        await transaction.CommitAsync(ct);
+        return new(AdjudicationOutcome.Done, target.ResponseId, status, participants);
+    }
+
+    /// <summary>Closes the item whatever consensus it has: coordinators only, while the study is in adjudication.</summary>
+    public async Task<ItemChanged> MarkResolvedAsync(long studyId, long itemId, long userId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true })
+            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
+        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
+        if (target.State != "adjudication")
+            return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
+        var status = target.Status == "open" ? await ResolveAsync(connection, transaction, itemId, userId, clock.GetUtcNow()) : target.Status;
+        await transaction.CommitAsync(ct);
+        return new(AdjudicationOutcome.Done, target.ResponseId, status, participants);
+    }
+
+    static async Task<string> ResolveAsync(DbConnection connection, DbTransaction transaction, long itemId, long userId, DateTimeOffset now)
+    {
+        await connection.ExecuteAsync("""
+            UPDATE adjudication_items SET status = 'resolved', resolved_at = @Now, resolved_by = @UserId WHERE id = @ItemId AND status = 'open'
+            """, new { ItemId = itemId, UserId = userId, Now = now }, transaction);
+        return "resolved";
+    }
+}

@@ -1,0 +1,46 @@
+using GradeBench.Storage.Adjudication;
+using GradeBench.Web.Features.Live;
+
+namespace GradeBench.Web.Features.Adjudication;
+
+/// <summary>Every write of the adjudication pages and the hub goes through here: the store checks who may do it and
+/// commits, then the live views hear of it. Events go out after the commit, and only to the coordinators and the raters
+/// of the response concerned.</summary>
+public sealed class AdjudicationRecorder(AdjudicationStore store, SafetyAlertStore alerts, StudyEvents events)
+{
+    /// <summary>Queues the responses that need adjudication (idempotent) and announces each new item.</summary>
+    public async Task<IReadOnlyList<QueuedItem>> BuildQueueAsync(long studyId, CancellationToken ct = default)
+    {
+        var added = await store.BuildQueueAsync(studyId, ct);
+        foreach (var item in added)
+            events.Publish(new AdjudicationChanged(studyId, item.ItemId, item.ResponseId, item.Status, item.Participants));
+        return added;
+    }
+
+    public async Task<MessagePosted> PostMessageAsync(long studyId, long itemId, long userId, string? body, CancellationToken ct = default)
+    {
+        var posted = await store.PostMessageAsync(studyId, itemId, userId, body, ct);
+        if (posted is { Outcome: AdjudicationOutcome.Done, Message: { } message })
+            events.Publish(new AdjudicationMessagePosted(studyId, itemId, posted.ResponseId, message.AuthorId, message.AuthorName, message.Body,
+                message.At, posted.Participants));
+        return posted;
+    }
+
+    public async Task<ItemChanged> RecordConsensusAsync(long studyId, long itemId, long userId, string criterionId, string? value, string? reason,
+        CancellationToken ct = default) =>
+        Announce(studyId, itemId, await store.RecordConsensusAsync(studyId, itemId, userId, criterionId, value, reason, ct));
+
+    public async Task<ItemChanged> MarkResolvedAsync(long studyId, long itemId, long userId, CancellationToken ct = default) =>
+        Announce(studyId, itemId, await store.MarkResolvedAsync(studyId, itemId, userId, ct));
+
+    /// <summary>No event: acknowledging concerns only coordinators, whose panels re-read the list.</summary>
+    public Task<bool> AcknowledgeAlertAsync(long studyId, long alertId, long userId, CancellationToken ct = default) =>
+        alerts.AcknowledgeAsync(studyId, alertId, userId, ct);
+
+    ItemChanged Announce(long studyId, long itemId, ItemChanged change)
+    {
+        if (change.Outcome == AdjudicationOutcome.Done)
+            events.Publish(new AdjudicationChanged(studyId, itemId, change.ResponseId, change.Status, change.Participants));
+        return change;
+    }
+}

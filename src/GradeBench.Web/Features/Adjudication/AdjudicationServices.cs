@@ -1,0 +1,11 @@
+namespace GradeBench.Web.Features.Adjudication;
+
+public static class AdjudicationServices
+{
+    /// <summary>The services of the adjudication pages and the hub method (the stores come with AddStorage).</summary>
+    public static IServiceCollection AddAdjudication(this IServiceCollection services)
+    {
+        services.AddSingleton<AdjudicationRecorder>();
+        return services;
+    }
+}

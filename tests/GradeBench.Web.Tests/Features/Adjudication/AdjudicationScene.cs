@@ -1,0 +1,71 @@
+using Dapper;
+using GradeBench.Core.Studies;
+using GradeBench.Storage;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Adjudication;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Tests.Features.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Adjudication;
+
+/// <summary>The demo study in the app of one factory, with ways to sign in as its administrator or a pilot rater and
+/// to find adjudication items a given rater did or did not rate.</summary>
+sealed class AdjudicationScene(GradeBenchFactory factory)
+{
+    public const string Password = "a long password";
+    public IServiceProvider Services => factory.Services;
+
+    public async Task<long> StudyIdAsync() =>
+        (await Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+
+    /// <summary>Moves the demo study to adjudication through the app's own control (which builds the queue), once.</summary>
+    public async Task<long> InAdjudicationAsync()
+    {
+        var studyId = await StudyIdAsync();
+        var admin = await factory.AdministratorAsync();
+        var status = await Services.GetRequiredService<StudyLifecycleStore>().StatusAsync(studyId);
+        if (status!.State == StudyState.Open)
+            Assert.NotNull((await Services.GetRequiredService<StudyControl>().ChangeStateAsync(studyId, admin.Id, StudyState.Adjudication)).Changed);
+        return studyId;
+    }
+
+    public async Task<long> UserIdAsync(string username) =>
+        (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!.Id;
+
+    public async Task<HttpClient> SignInAsync(string username)
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        var user = (await users.FindByUsernameAsync(username))!;
+        await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
+        var client = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, username, Password);
+        return client;
+    }
+
+    public async Task<HttpClient> SignInAdministratorAsync()
+    {
+        await factory.SetAdministratorPasswordAsync(Password);
+        var client = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, "admin", Password);
+        return client;
+    }
+
+    /// <summary>The queued items of responses the rater submitted ratings for (true) or not (false).</summary>
+    public async Task<IReadOnlyList<long>> ItemsAsync(long studyId, string rater, bool rated)
+    {
+        await using var connection = await Services.GetRequiredService<Database>().OpenAsync();
+        return (await connection.QueryAsync<long>("""
+            SELECT i.id FROM adjudication_items i
+            WHERE i.study_id = @StudyId AND EXISTS (
+                SELECT 1 FROM ratings g JOIN users u ON u.id = g.rater_id
+                WHERE g.response_id = i.response_id AND u.username = @Rater AND g.status = 'submitted') = @Rated
+            ORDER BY i.id
+            """, new { StudyId = studyId, Rater = rater, Rated = rated })).AsList();
+    }
+
+    public Task<IReadOnlyList<AdjudicationItemSummary>?> QueueAsync(long studyId, long userId) =>
+        Services.GetRequiredService<AdjudicationStore>().ListAsync(studyId, userId);
+}

@@ -1,0 +1,163 @@
+using System.Security.Claims;
+using Bunit;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Adjudication;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Adjudication;
+using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Live;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace GradeBench.Web.Tests.Features.Adjudication;
+
+/// <summary>Live, interactive behaviour of the adjudication components, rendered by bUnit over the services of a real
+/// app (its database and its <see cref="StudyEvents"/>).</summary>
+public abstract class LiveAdjudicationContext : BunitContext
+{
+    protected LiveAdjudicationContext(GradeBenchFactory factory)
+    {
+        Factory = factory;
+        App = factory.Services;
+        Scene = new AdjudicationScene(factory);
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        foreach (var type in new[] { typeof(StudyQuery), typeof(AdjudicationStore), typeof(SafetyAlertStore), typeof(AdjudicationRecorder),
+                     typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker) })
+            Services.AddSingleton(type, App.GetRequiredService(type));
+        Services.AddScoped<CircuitPresence>();
+    }
+
+    protected GradeBenchFactory Factory { get; }
+    protected IServiceProvider App { get; }
+    protected async Task<long> AdministratorIdAsync() => (await Factory.AdministratorAsync()).Id;
+    internal AdjudicationScene Scene { get; }
+
+    /// <summary>Signs the user in and makes the renderer interactive (a live circuit); call it before rendering.</summary>
+    protected void SignInAs(long userId, string name)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(name);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()), new Claim("display_name", name));
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+}
+
+public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
+{
+    [Fact]
+    public async Task ASevereHarmRatingAppearsAtOnceAndAcknowledgingRemovesIt()
+    {
+        var studyId = await Scene.StudyIdAsync();
+        var users = App.GetRequiredService<UserStore>();
+        var rater = (await users.CreateAsync("dr-alarm", "Dr Alarm", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(studyId, rater, "rater");
+        var responseId = (await App.GetRequiredService<GradeBench.Storage.Grading.GradingStore>().QueueAsync(studyId, rater))[0].ResponseId;
+        SignInAs(await AdministratorIdAsync(), "admin");
+        var cut = Render<SafetyAlertsPanel>(p => p.Add(c => c.StudyId, studyId));
+        Assert.Equal("Safety alerts", cut.Find("h2").TextContent);
+        Assert.DoesNotContain("Dr Alarm", cut.Markup);
+
+        var saved = await App.GetRequiredService<RatingRecorder>().SaveAsync(studyId, rater, responseId, new Dictionary<string, string?>
+        {
+            ["consensus"] = "1", ["reasoning"] = "1", ["completeness"] = "major", ["incorrect_content"] = "major",
+            ["harm_extent"] = "severe-death", ["harm_likelihood"] = "medium", ["hallucination"] = "false", ["overall"] = "1",
+        }, submit: true);
+
+        Assert.Equal(GradeBench.Storage.Grading.RatingWriteOutcome.Saved, saved.Outcome);
+        cut.WaitForAssertion(() => Assert.Contains("Dr Alarm", cut.Markup), TimeSpan.FromSeconds(10));
+        var button = cut.FindAll("button").Single(b => b.GetAttribute("aria-label")?.StartsWith("Acknowledge alert: Dr Alarm") == true);
+        Assert.Equal("Acknowledge", button.TextContent.Trim());
+
+        await cut.InvokeAsync(() => button.Click());
+
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Dr Alarm", cut.Markup), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(await App.GetRequiredService<SafetyAlertStore>().UnacknowledgedAsync(studyId, await AdministratorIdAsync()) ?? [], a => a.RaterId == rater);
+    }
+
+    [Fact]
+    public async Task ARaterSeesNoPanel()
+    {
+        var studyId = await Scene.StudyIdAsync();
+        SignInAs(await Scene.UserIdAsync("rater-1"), "rater-1");
+
+        var cut = Render<SafetyAlertsPanel>(p => p.Add(c => c.StudyId, studyId));
+
+        Assert.Equal("", cut.Markup.Trim());
+    }
+}
+
+public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
+{
+    IRenderedComponent<AdjudicationItem> RenderItem(long studyId, long itemId) =>
+        Render<AdjudicationItem>(p => p.Add(c => c.StudyId, studyId).Add(c => c.ItemId, itemId));
+
+    async Task<string> IndependentRatingsAsync()
+    {
+        await using var connection = await App.GetRequiredService<GradeBench.Storage.Database>().OpenAsync();
+        var ratings = await Dapper.SqlMapper.QueryAsync<string>(connection,
+            "SELECT id || '|' || COALESCE(value, '') || '|' || status || '|' || updated_at FROM ratings ORDER BY id");
+        var history = await Dapper.SqlMapper.QueryAsync<string>(connection,
+            "SELECT id || '|' || rating_id || '|' || COALESCE(value, '') || '|' || recorded_at FROM rating_history ORDER BY id");
+        return string.Join("\n", ratings.Concat(history));
+    }
+
+    [Fact]
+    public async Task ARaterSeesAMessagePostedElsewhereWithoutReloading()
+    {
+        var studyId = await Scene.InAdjudicationAsync();
+        var itemId = (await Scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        SignInAs(await Scene.UserIdAsync("rater-1"), "rater-1");
+        var cut = RenderItem(studyId, itemId);
+        Assert.Contains("Post message", cut.Markup);
+        Assert.Empty(cut.FindAll("form[aria-label^='Consensus for']"));
+        Assert.DoesNotContain("Mark resolved", cut.Markup);
+
+        await App.GetRequiredService<AdjudicationRecorder>().PostMessageAsync(studyId, itemId, await AdministratorIdAsync(), "Which guideline did you use?");
+
+        cut.WaitForAssertion(() => Assert.Contains("Which guideline did you use?", cut.Find("ol[aria-label=Messages]").TextContent), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task TheCoordinatorRecordsAConsensusValueWithAReasonAndTheRatingsStayAsTheyWere()
+    {
+        var studyId = await Scene.InAdjudicationAsync();
+        var itemId = (await Scene.ItemsAsync(studyId, "rater-2", rated: true))[^1];
+        var before = await IndependentRatingsAsync();
+        SignInAs(await AdministratorIdAsync(), "admin");
+        var cut = RenderItem(studyId, itemId);
+        var form = cut.Find("form[aria-label='Consensus for Extent of possible harm']");
+        Assert.Equal("Extent of possible harm", form.QuerySelector("legend")!.TextContent);
+        var select = form.QuerySelector("select")!;
+        Assert.Equal("Consensus value for Extent of possible harm", form.QuerySelector($"label[for='{select.Id}']")!.TextContent);
+
+        await cut.InvokeAsync(() => select.Change("mild-moderate"));
+        await cut.InvokeAsync(() => cut.Find("form[aria-label='Consensus for Extent of possible harm']").Submit());
+        Assert.Contains("a reason of 1 to 4000 characters is required", cut.Find("form[aria-label='Consensus for Extent of possible harm'] [role=alert]").TextContent);
+        var reason = cut.Find("form[aria-label='Consensus for Extent of possible harm'] textarea");
+        Assert.Equal("Reason for Extent of possible harm", cut.Find($"label[for='{reason.Id}']").TextContent);
+        await cut.InvokeAsync(() => reason.Change("Delay only; no contraindicated drug."));
+        await cut.InvokeAsync(() => cut.Find("form[aria-label='Consensus for Extent of possible harm']").Submit());
+
+        var table = cut.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Criteria in rows, raters in columns");
+        var row = table.QuerySelectorAll("tbody tr").Single(r => r.QuerySelector("th")!.TextContent.StartsWith("Extent of possible harm"));
+        Assert.Contains("Mild or moderate harm", row.LastElementChild!.TextContent);
+        Assert.Contains("Delay only; no contraindicated drug.", row.LastElementChild!.TextContent);
+        Assert.Equal(before, await IndependentRatingsAsync());
+    }
+
+    [Fact]
+    public async Task MarkResolvedClosesTheItem()
+    {
+        var studyId = await Scene.InAdjudicationAsync();
+        var itemId = (await Scene.ItemsAsync(studyId, "rater-3", rated: true))[0];
+        SignInAs(await AdministratorIdAsync(), "admin");
+        var cut = RenderItem(studyId, itemId);
+
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Mark resolved").Click());
+
+        Assert.Contains("Status: resolved", cut.Markup);
+        Assert.DoesNotContain("Mark resolved", cut.Markup);
+    }
+}

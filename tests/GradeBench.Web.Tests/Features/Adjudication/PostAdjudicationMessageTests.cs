@@ -1,0 +1,165 @@
+using System.Security.Claims;
+using System.Text.Json;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Adjudication;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Adjudication;
+using GradeBench.Web.Features.Live;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Adjudication;
+
+/// <summary>The hub method <see cref="StudyHub.PostAdjudicationMessage"/>, called on a hub built from the app's own
+/// services with a caller context for the chosen user.</summary>
+public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    readonly AdjudicationScene scene = new(factory);
+    IServiceProvider Services => factory.Services;
+
+    sealed class Caller(ClaimsPrincipal user) : HubCallerContext
+    {
+        public override string ConnectionId { get; } = Guid.NewGuid().ToString("N");
+        public override string? UserIdentifier => user.FindFirstValue(ClaimTypes.NameIdentifier);
+        public override ClaimsPrincipal User => user;
+        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
+        public override IFeatureCollection Features { get; } = new FeatureCollection();
+        public override CancellationToken ConnectionAborted => CancellationToken.None;
+        public override void Abort() { }
+    }
+
+    async Task<StudyHub> HubForAsync(string username)
+    {
+        var user = (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!;
+        return new StudyHub(Services.GetRequiredService<StudyQuery>(), Services.GetRequiredService<StudyControl>(),
+            Services.GetRequiredService<PresenceTracker>(), Services.GetRequiredService<AgreementMonitor>())
+        {
+            Context = new Caller(CurrentUser.ToPrincipal(user)),
+        };
+    }
+
+    AdjudicationRecorder Recorder => Services.GetRequiredService<AdjudicationRecorder>();
+
+    [Fact]
+    public async Task ARaterOfTheResponsePostsAndTheMessageIsStored()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var hub = await HubForAsync("rater-1");
+
+        var posted = await hub.PostAdjudicationMessage(studyId, itemId, "  I read the dose as 0.9 mg/kg.  ", Recorder);
+
+        Assert.Equal("I read the dose as 0.9 mg/kg.", posted.Body);
+        Assert.Equal(await scene.UserIdAsync("rater-1"), posted.AuthorId);
+        var view = await Services.GetRequiredService<AdjudicationStore>().LoadAsync(studyId, itemId, posted.AuthorId);
+        Assert.Contains(view!.Messages, m => m.Id > 0 && m.Body == "I read the dose as 0.9 mg/kg.");
+    }
+
+    [Fact]
+    public async Task TheCoordinatorMayPostOnAnyItem()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: false))[0];
+        var hub = await HubForAsync("admin");
+
+        var posted = await hub.PostAdjudicationMessage(studyId, itemId, "Please both look at the second paragraph.", Recorder);
+
+        Assert.Equal(itemId, posted.ItemId);
+    }
+
+    [Fact]
+    public async Task ARaterWhoDidNotRateTheResponseIsRefused()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var itemId = (await scene.ItemsAsync(studyId, "rater-2", rated: false))[0];
+        var hub = await HubForAsync("rater-2");
+
+        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Let me in", Recorder));
+    }
+
+    [Fact]
+    public async Task SomeoneWhoIsNotAMemberIsRefused()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        await Services.GetRequiredService<UserStore>().CreateAsync("dr-nobody", "Dr Nobody", isAdmin: false);
+        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var hub = await HubForAsync("dr-nobody");
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Hello", Recorder));
+        Assert.Contains("not a member", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public async Task AnEmptyMessageIsRefused(string? body)
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var hub = await HubForAsync("rater-1");
+
+        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, body!, Recorder));
+    }
+
+    [Fact]
+    public async Task AMessageOfMoreThan4000CharactersIsRefusedAndOneOf4000Accepted()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var hub = await HubForAsync("rater-1");
+
+        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, new string('x', 4001), Recorder));
+        var posted = await hub.PostAdjudicationMessage(studyId, itemId, new string('y', 4000), Recorder);
+        Assert.Equal(4000, posted.Body.Length);
+    }
+
+    [Fact]
+    public async Task AnItemOfAnotherStudyIsNotFound()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var hub = await HubForAsync("admin");
+
+        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, 999_999, "Hello", Recorder));
+    }
+
+    [Fact]
+    public async Task TheMessageReachesTheRatersOfTheResponseAndNoOtherRaterAndCarriesNoModelName()
+    {
+        var studyId = await scene.InAdjudicationAsync();
+        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var events = Services.GetRequiredService<StudyEvents>();
+        var participant = await scene.UserIdAsync("rater-1");
+        // Each demo response has three of the four pilot raters: the fourth did not rate this one.
+        var raters = (await Services.GetRequiredService<AdjudicationStore>().LoadAsync(studyId, itemId, (await factory.AdministratorAsync()).Id))!
+            .Raters.Select(r => r.RaterId).ToHashSet();
+        var bystander = (await Task.WhenAll(new[] { "rater-1", "rater-2", "rater-3", "rater-4" }.Select(scene.UserIdAsync))).First(id => !raters.Contains(id));
+        var heard = new TaskCompletionSource<StudyEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bystanderHeard = new List<StudyEvent>();
+        var sentinel = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listening = events.Subscribe(studyId, participant, isCoordinator: false, e =>
+        {
+            if (e is AdjudicationMessagePosted) heard.TrySetResult(e);
+            return Task.CompletedTask;
+        });
+        using var notListening = events.Subscribe(studyId, bystander, isCoordinator: false, e =>
+        {
+            lock (bystanderHeard) bystanderHeard.Add(e);
+            if (e is StudyStateChanged { State: "sentinel" }) sentinel.TrySetResult();
+            return Task.CompletedTask;
+        });
+
+        await (await HubForAsync("rater-1")).PostAdjudicationMessage(studyId, itemId, "Seen from here", Recorder);
+        // An event for everyone after the message: once the bystander has it, they would have had the message too.
+        events.Publish(new StudyStateChanged(studyId, "sentinel", false, DateTimeOffset.UtcNow));
+
+        var message = Assert.IsType<AdjudicationMessagePosted>(await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        await sentinel.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(bystanderHeard, e => e is AdjudicationMessagePosted);
+        var json = JsonSerializer.Serialize(message);
+        Assert.DoesNotContain("model-", json);
+        Assert.DoesNotContain("Participants", json);
+    }
+}

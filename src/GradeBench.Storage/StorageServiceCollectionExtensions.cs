@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AssignmentQuery>();
         services.AddSingleton<GradeBench.Storage.Agreement.AgreementQuery>();
         services.AddSingleton<GradeBench.Storage.Live.DashboardQuery>();
+        services.AddSingleton<GradeBench.Storage.Calibration.CalibrationStore>();
         return services;
     }
 }

@@ -18,6 +18,7 @@ builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gra
 builder.Services.AddAccounts();
 builder.Services.AddGrading();
 builder.Services.AddLive();
+GradeBench.Web.Features.Calibration.CalibrationServices.AddCalibration(builder.Services);
 // The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.
 builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -45,7 +45,7 @@ public partial class Calibrate
         // Only the live circuit counts as connected (a prerendered page is gone once it is sent).
         subscription = Events.Subscribe(StudyId, userId, view.Access.IsCoordinator, OnEventAsync);
         Presence.Enter(StudyId, userId, user.DisplayName(), view.Access.Role);
-        Presence.Reconnected += ReloadAsync;
+        Presence.Reconnected += OnReconnectedAsync;
         // Read again: a change between the first read and the subscription would otherwise be missed.
         await LoadAsync();
     }
@@ -77,6 +77,9 @@ public partial class Calibrate
         ? InvokeAsync(ReloadAsync)
         : Task.CompletedTask;
 
+    // The circuit handler calls from outside the renderer's context.
+    Task OnReconnectedAsync() => InvokeAsync(ReloadAsync);
+
     async Task ReloadAsync()
     {
         await LoadAsync();
@@ -105,7 +108,7 @@ public partial class Calibrate
     public void Dispose()
     {
         subscription?.Dispose();
-        Presence.Reconnected -= ReloadAsync;
+        Presence.Reconnected -= OnReconnectedAsync;
         if (view is not null && RendererInfo.IsInteractive) Presence.Leave(StudyId);
     }
 }

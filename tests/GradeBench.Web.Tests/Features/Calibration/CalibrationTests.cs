@@ -150,6 +150,18 @@ public sealed class CalibrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARaterOfAnOpenStudyIsToldCalibrationComesBeforeItOpens()
+    {
+        await using (var connection = await Services.GetRequiredService<Database>().OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET state = 'open' WHERE id = @StudyId", new { StudyId = _studyId });
+        var client = await SignedInAsync(_rater1);
+
+        var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");
+
+        Assert.Contains("Calibration happens before a study opens; this study is open.", html);
+    }
+
+    [Fact]
     public async Task SomeoneWhoIsNotAMemberSeesNothingOfTheCalibration()
     {
         await OpenRoundAsync();

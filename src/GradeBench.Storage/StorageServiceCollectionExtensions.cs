@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Adjudication.AdjudicationStore>();
         services.AddSingleton<GradeBench.Storage.Adjudication.SafetyAlertStore>();
         services.AddSingleton<GradeBench.Storage.Adjudication.ConsensusQuery>();
+        services.AddSingleton<GradeBench.Storage.Calibration.CalibrationStore>();
         return services;
     }
 }

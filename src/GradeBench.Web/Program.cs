@@ -1,6 +1,7 @@
 using GradeBench.Storage;
 using GradeBench.Web.Components;
 using GradeBench.Web.Features.Adjudication;
+using GradeBench.Web.Features.Calibration;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
@@ -20,6 +21,7 @@ builder.Services.AddAccounts();
 builder.Services.AddGrading();
 builder.Services.AddLive();
 builder.Services.AddAdjudication();
+builder.Services.AddCalibration();
 // The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.
 builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

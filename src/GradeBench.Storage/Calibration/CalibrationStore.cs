@@ -1,0 +1,458 @@
+using System.Globalization;
+using Dapper;
+using GradeBench.Core.Calibration;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+using Microsoft.Data.Sqlite;
+
+namespace GradeBench.Storage.Calibration;
+
+/// <summary>Live calibration of a draft study: a coordinator picks responses, may give them expert reference ("gold")
+/// values, and runs one round per item; the study's raters rate the round's item, and nobody sees others' values
+/// until every rater the round waits for has submitted or the coordinator reveals. Every method checks the caller's
+/// role in the study itself, and every write runs in one transaction that re-reads the study's state and the session's
+/// phase, so two clicks at once cannot skip a step. Nothing here touches <c>ratings</c>.</summary>
+public sealed class CalibrationStore(Database database, StudyQuery studies, RubricQuery rubric, TimeProvider clock)
+{
+    const string NotDraftMessage = "Calibration happens while the study is a draft, before it opens.";
+
+    sealed class SessionRow
+    {
+        public long Id { get; init; }
+        public string Phase { get; init; } = "";
+        public long? CurrentItemId { get; init; }
+    }
+
+    sealed class ItemRow
+    {
+        public long Id { get; init; }
+        public long ResponseId { get; init; }
+        public string ResponseSlug { get; init; } = "";
+        public string CaseTitle { get; init; } = "";
+        public long Position { get; init; }
+        public string? StartedAt { get; init; }
+        public string? RevealedAt { get; init; }
+    }
+
+    sealed class ValueRow
+    {
+        public long ItemId { get; init; }
+        public long RaterId { get; init; }
+        public string Criterion { get; init; } = "";
+        public string Value { get; init; } = "";
+    }
+
+    delegate Task<CalibrationChange> Write(SqliteConnection connection, SqliteTransaction transaction, SessionRow? session);
+
+    public Task<CalibrationChange> CreateSessionAsync(long studyId, long actorId, CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is not null) return CalibrationChange.Refused(CalibrationOutcome.WrongPhase, "A calibration session is already running.");
+            var id = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO calibration_sessions (study_id, created_by, phase, created_at) VALUES (@StudyId, @ActorId, 'setup', @Now) RETURNING id
+                """, new { StudyId = studyId, ActorId = actorId, Now = clock.GetUtcNow() }, transaction);
+            return await DoneAsync(connection, transaction, id);
+        }, ct);
+
+    /// <summary>Adds one of the study's responses at the end of the running session.</summary>
+    public Task<CalibrationChange> AddItemAsync(long studyId, long actorId, long responseId, CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is null) return NoSession();
+            var keys = new { StudyId = studyId, ResponseId = responseId, SessionId = session.Id };
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM responses WHERE id = @ResponseId AND study_id = @StudyId", keys, transaction) == 0)
+                return CalibrationChange.Refused(CalibrationOutcome.NotFound, "That response is not part of this study.");
+            var added = await connection.ExecuteAsync("""
+                INSERT INTO calibration_items (session_id, response_id, position)
+                VALUES (@SessionId, @ResponseId, (SELECT COALESCE(MAX(position), 0) + 1 FROM calibration_items WHERE session_id = @SessionId))
+                ON CONFLICT (session_id, response_id) DO NOTHING
+                """, keys, transaction);
+            return added == 0
+                ? CalibrationChange.Refused(CalibrationOutcome.WrongPhase, "That response is already in the session.")
+                : await DoneAsync(connection, transaction, session.Id);
+        }, ct);
+
+    /// <summary>Takes an item out of the running session, as long as its round has not started.</summary>
+    public Task<CalibrationChange> RemoveItemAsync(long studyId, long actorId, long itemId, CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is null) return NoSession();
+            var keys = new { SessionId = session.Id, ItemId = itemId };
+            if (await connection.ExecuteScalarAsync<long>("""
+                SELECT COUNT(*) FROM calibration_items WHERE id = @ItemId AND session_id = @SessionId AND started_at IS NULL
+                """, keys, transaction) == 0)
+                return CalibrationChange.Refused(CalibrationOutcome.NotFound, "Only an item of this session whose round has not started can be removed.");
+            await connection.ExecuteAsync("DELETE FROM calibration_gold WHERE item_id = @ItemId", keys, transaction);
+            await connection.ExecuteAsync("DELETE FROM calibration_items WHERE id = @ItemId", keys, transaction);
+            return await DoneAsync(connection, transaction, session.Id);
+        }, ct);
+
+    /// <summary>Sets (or, with null or empty, clears) the expert reference values of an item of the running session,
+    /// checked against each criterion's scale and stored in canonical form. Free-text criteria have no reference.</summary>
+    public async Task<CalibrationChange> SetGoldAsync(long studyId, long actorId, long itemId, IReadOnlyDictionary<string, string?> values,
+        CancellationToken ct = default)
+    {
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        var problems = new Dictionary<string, string>();
+        var changes = new List<(long CriterionId, string? Value)>();
+        foreach (var (slug, raw) in values)
+        {
+            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
+            if (match.Criterion is null) { problems[slug] = "unknown criterion"; continue; }
+            if (!GoldComparison.HasScale(match.Criterion)) { problems[slug] = "free text has no reference value"; continue; }
+            var value = string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
+            if (value is not null && match.Criterion.CheckValue(value) is { } problem) { problems[slug] = problem; continue; }
+            changes.Add((match.Id, value is null ? null : match.Criterion.Canonical(value)));
+        }
+        if (problems.Count > 0) return CalibrationChange.Invalid(problems);
+
+        return await CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is null) return NoSession();
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM calibration_items WHERE id = @ItemId AND session_id = @SessionId",
+                    new { ItemId = itemId, SessionId = session.Id }, transaction) == 0)
+                return CalibrationChange.Refused(CalibrationOutcome.NotFound, "That item is not part of the running session.");
+            var now = clock.GetUtcNow();
+            foreach (var (criterionId, value) in changes)
+            {
+                var row = new { ItemId = itemId, CriterionId = criterionId, Value = value, ActorId = actorId, Now = now };
+                if (value is null)
+                    await connection.ExecuteAsync("DELETE FROM calibration_gold WHERE item_id = @ItemId AND criterion_id = @CriterionId", row, transaction);
+                else
+                    await connection.ExecuteAsync("""
+                        INSERT INTO calibration_gold (item_id, criterion_id, value, set_by, set_at) VALUES (@ItemId, @CriterionId, @Value, @ActorId, @Now)
+                        ON CONFLICT (item_id, criterion_id) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at
+                        """, row, transaction);
+            }
+            return await DoneAsync(connection, transaction, session.Id);
+        }, ct);
+    }
+
+    /// <summary>Opens the round of an item that has not had one. It waits for <paramref name="connectedRaters"/> (those
+    /// of them who are raters of the study) and for anyone else who submits; with no rater connected it is refused.</summary>
+    public Task<CalibrationChange> StartRoundAsync(long studyId, long actorId, long itemId, IReadOnlyCollection<long> connectedRaters,
+        CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, (connection, transaction, session) =>
+            StartAsync(connection, transaction, studyId, session, itemId, connectedRaters), ct);
+
+    /// <summary>Opens the round of the first item (in session order) that has not had one.</summary>
+    public Task<CalibrationChange> NextRoundAsync(long studyId, long actorId, IReadOnlyCollection<long> connectedRaters, CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is null) return NoSession();
+            var next = await connection.QuerySingleOrDefaultAsync<long?>("""
+                SELECT id FROM calibration_items WHERE session_id = @SessionId AND started_at IS NULL ORDER BY position LIMIT 1
+                """, new { SessionId = session.Id }, transaction);
+            return next is { } itemId
+                ? await StartAsync(connection, transaction, studyId, session, itemId, connectedRaters)
+                : CalibrationChange.Refused(CalibrationOutcome.NotFound, "Every item of the session has had its round.");
+        }, ct);
+
+    async Task<CalibrationChange> StartAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId, SessionRow? session,
+        long itemId, IReadOnlyCollection<long> connectedRaters)
+    {
+        if (session is null) return NoSession();
+        if (session.Phase == CalibrationPhase.Rating)
+            return CalibrationChange.Refused(CalibrationOutcome.WrongPhase, "Reveal the current round before starting another.");
+        var keys = new { SessionId = session.Id, ItemId = itemId, StudyId = studyId, Now = clock.GetUtcNow() };
+        if (await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM calibration_items WHERE id = @ItemId AND session_id = @SessionId AND started_at IS NULL
+            """, keys, transaction) == 0)
+            return CalibrationChange.Refused(CalibrationOutcome.NotFound, "That item is not in the session or has had its round.");
+        var expected = 0;
+        foreach (var raterId in connectedRaters.Distinct())
+            expected += await connection.ExecuteAsync("""
+                INSERT INTO calibration_participants (item_id, rater_id)
+                SELECT @ItemId, m.user_id FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = @RaterId AND m.role = 'rater'
+                """, new { keys.ItemId, keys.StudyId, RaterId = raterId }, transaction);
+        if (expected == 0)
+            return CalibrationChange.Refused(CalibrationOutcome.NoRaters, "No rater of this study is connected; wait until they have opened the calibration page.");
+        await connection.ExecuteAsync("UPDATE calibration_items SET started_at = @Now WHERE id = @ItemId", keys, transaction);
+        await connection.ExecuteAsync("""
+            UPDATE calibration_sessions SET phase = 'rating', current_item_id = @ItemId WHERE id = @SessionId
+            """, keys, transaction);
+        return await DoneAsync(connection, transaction, session.Id);
+    }
+
+    /// <summary>Shows the current round's spread to everyone, whoever has not submitted yet.</summary>
+    public Task<CalibrationChange> RevealAsync(long studyId, long actorId, CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is null) return NoSession();
+            if (session.Phase != CalibrationPhase.Rating) return CalibrationChange.Refused(CalibrationOutcome.WrongPhase, "No round is waiting to be revealed.");
+            await RevealCurrentAsync(connection, transaction, session.Id);
+            return await DoneAsync(connection, transaction, session.Id);
+        }, ct);
+
+    public Task<CalibrationChange> EndSessionAsync(long studyId, long actorId, CancellationToken ct = default) =>
+        CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
+        {
+            if (session is null) return NoSession();
+            await connection.ExecuteAsync("UPDATE calibration_sessions SET phase = 'ended', ended_at = @Now WHERE id = @SessionId",
+                new { SessionId = session.Id, Now = clock.GetUtcNow() }, transaction);
+            return await DoneAsync(connection, transaction, session.Id);
+        }, ct);
+
+    /// <summary>A rater's rating of the item of the open round, whole (criteria left out are empty), checked like a
+    /// graded rating: values on the scale, required criteria present. A rater may change it until the reveal. The
+    /// round reveals itself in the same transaction once everyone it waits for has submitted.</summary>
+    public async Task<CalibrationChange> SubmitAsync(long studyId, long raterId, long itemId, IReadOnlyDictionary<string, string?> values,
+        CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, raterId, ct) is not { Role: "rater" })
+            return CalibrationChange.Refused(CalibrationOutcome.NotRater, "Only a rater of this study can submit a calibration rating.");
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        var problems = new Dictionary<string, string>();
+        var rated = new Dictionary<long, string>();
+        foreach (var (slug, raw) in values)
+        {
+            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
+            if (match.Criterion is null) { problems[slug] = "unknown criterion"; continue; }
+            var value = string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
+            if (value is null) continue;
+            if (match.Criterion.CheckValue(value) is { } problem) { problems[slug] = problem; continue; }
+            rated[match.Id] = match.Criterion.Canonical(value);
+        }
+        foreach (var (id, criterion) in criteria)
+            if (criterion.Required && !rated.ContainsKey(id) && !problems.ContainsKey(criterion.Id)) problems[criterion.Id] = "required";
+        if (problems.Count > 0) return CalibrationChange.Invalid(problems);
+
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
+        var session = await ActiveSessionAsync(connection, transaction, studyId);
+        if (session is not { Phase: CalibrationPhase.Rating } || session.CurrentItemId != itemId)
+            return CalibrationChange.Refused(CalibrationOutcome.WrongPhase, "That item is not being rated now.");
+        var keys = new { ItemId = itemId, RaterId = raterId, Now = clock.GetUtcNow() };
+        await connection.ExecuteAsync("DELETE FROM calibration_ratings WHERE item_id = @ItemId AND rater_id = @RaterId", keys, transaction);
+        foreach (var (criterionId, value) in rated)
+            await connection.ExecuteAsync("""
+                INSERT INTO calibration_ratings (item_id, rater_id, criterion_id, value) VALUES (@ItemId, @RaterId, @CriterionId, @Value)
+                """, new { keys.ItemId, keys.RaterId, CriterionId = criterionId, Value = value }, transaction);
+        await connection.ExecuteAsync("""
+            INSERT INTO calibration_participants (item_id, rater_id, submitted_at) VALUES (@ItemId, @RaterId, @Now)
+            ON CONFLICT (item_id, rater_id) DO UPDATE SET submitted_at = excluded.submitted_at
+            """, keys, transaction);
+        var waiting = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM calibration_participants WHERE item_id = @ItemId AND submitted_at IS NULL", keys, transaction);
+        if (waiting == 0) await RevealCurrentAsync(connection, transaction, session.Id);
+        var done = await DoneAsync(connection, transaction, session.Id);
+        await transaction.CommitAsync(ct);
+        return done;
+    }
+
+    /// <summary>What the calibration page shows this user, or null when they are not a member of the study.</summary>
+    public async Task<CalibrationView?> ViewAsync(long studyId, long userId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return null;
+        await using var connection = await database.OpenAsync(ct);
+        var session = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
+            SELECT id, phase, current_item_id FROM calibration_sessions WHERE study_id = @StudyId
+            ORDER BY CASE WHEN phase = 'ended' THEN 1 ELSE 0 END, id DESC LIMIT 1
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        if (session is null) return new CalibrationView(access, null, null);
+
+        var items = (await connection.QueryAsync<ItemRow>(new CommandDefinition("""
+            SELECT i.id, i.response_id, r.slug AS response_slug, c.title AS case_title, i.position, i.started_at, i.revealed_at
+            FROM calibration_items i JOIN responses r ON r.id = i.response_id JOIN cases c ON c.id = r.case_id
+            WHERE i.session_id = @SessionId ORDER BY i.position
+            """, new { SessionId = session.Id }, cancellationToken: ct))).AsList();
+        var gold = (await connection.QueryAsync<ValueRow>(new CommandDefinition("""
+            SELECT g.item_id, c.slug AS criterion, g.value FROM calibration_gold g
+            JOIN calibration_items i ON i.id = g.item_id JOIN criteria c ON c.id = g.criterion_id
+            WHERE i.session_id = @SessionId
+            """, new { SessionId = session.Id }, cancellationToken: ct))).ToLookup(g => g.ItemId);
+        var managed = access.IsCoordinator
+            ? items.Select(i => new CalibrationItem(i.Id, i.ResponseId, i.ResponseSlug, i.CaseTitle, i.Position, i.StartedAt is not null,
+                i.RevealedAt is not null, gold[i.Id].ToDictionary(g => g.Criterion, g => g.Value))).ToList()
+            : [];
+        var view = new CalibrationSession(session.Id, session.Phase, session.CurrentItemId, items.Count, managed);
+        var current = items.FirstOrDefault(i => i.Id == session.CurrentItemId);
+        if (session.Phase == CalibrationPhase.Ended || current is null) return new CalibrationView(access, view, null);
+
+        var revealed = current.RevealedAt is not null;
+        var round = await RoundAsync(connection, studyId, userId, access, current, items.Count, revealed,
+            gold[current.Id].ToDictionary(g => g.Criterion, g => g.Value), ct);
+        return new CalibrationView(access, view, round);
+    }
+
+    sealed class ContentRow
+    {
+        public string CaseTitle { get; init; } = "";
+        public string PresentationMd { get; init; } = "";
+        public string QuestionMd { get; init; } = "";
+        public string ContentMd { get; init; } = "";
+        public string Model { get; init; } = "";
+        public bool HideModel { get; init; }
+    }
+
+    sealed class ParticipantRow
+    {
+        public long RaterId { get; init; }
+        public string RaterName { get; init; } = "";
+        public bool Submitted { get; init; }
+    }
+
+    async Task<CalibrationRound> RoundAsync(SqliteConnection connection, long studyId, long userId, StudyAccess access, ItemRow item, int itemCount,
+        bool revealed, Dictionary<string, string> gold, CancellationToken ct)
+    {
+        var content = await connection.QuerySingleAsync<ContentRow>(new CommandDefinition("""
+            SELECT c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model, s.hide_model
+            FROM responses r JOIN cases c ON c.id = r.case_id JOIN studies s ON s.id = r.study_id
+            WHERE r.id = @ResponseId
+            """, new { item.ResponseId }, cancellationToken: ct));
+        var participants = (await connection.QueryAsync<ParticipantRow>(new CommandDefinition("""
+            SELECT p.rater_id, u.display_name AS rater_name, p.submitted_at IS NOT NULL AS submitted
+            FROM calibration_participants p JOIN users u ON u.id = p.rater_id
+            WHERE p.item_id = @ItemId ORDER BY u.display_name, p.rater_id
+            """, new { ItemId = item.Id }, cancellationToken: ct))).AsList();
+        // Before the reveal only the caller's own values are read at all.
+        var values = (await connection.QueryAsync<ValueRow>(new CommandDefinition("""
+            SELECT g.item_id, g.rater_id, c.slug AS criterion, g.value FROM calibration_ratings g JOIN criteria c ON c.id = g.criterion_id
+            WHERE g.item_id = @ItemId AND (@Revealed OR g.rater_id = @UserId)
+            """, new { ItemId = item.Id, Revealed = revealed, UserId = userId }, cancellationToken: ct))).AsList();
+
+        var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
+        var spread = revealed ? Spread(criteria, values, participants.Count(p => p.Submitted)) : [];
+        var distances = revealed && gold.Count > 0
+            ? participants.Where(p => p.Submitted && (access.IsCoordinator || p.RaterId == userId))
+                .Select(p => new RaterGoldDistances(p.RaterId, p.RaterName, Distances(criteria, gold, values.Where(v => v.RaterId == p.RaterId))))
+                .ToList()
+            : [];
+        return new CalibrationRound(item.Id, item.Position, itemCount, revealed, content.CaseTitle, content.PresentationMd, content.QuestionMd,
+            content.ContentMd, content.HideModel ? null : content.Model,
+            participants.Count(p => p.Submitted), participants.Count, participants.Any(p => p.RaterId == userId && p.Submitted),
+            values.Where(v => v.RaterId == userId).ToDictionary(v => v.Criterion, v => v.Value),
+            access.IsCoordinator ? participants.Where(p => p.Submitted).Select(p => p.RaterName).ToList() : [],
+            spread,
+            access.IsCoordinator || revealed ? gold : new Dictionary<string, string>(),
+            distances);
+    }
+
+    static List<CriterionSpread> Spread(IReadOnlyList<Criterion> criteria, IReadOnlyList<ValueRow> values, int submitted) =>
+        criteria.Where(GoldComparison.HasScale).Select(criterion =>
+        {
+            var chosen = values.Where(v => v.Criterion == criterion.Id).Select(v => v.Value).ToList();
+            var scale = criterion.Type == CriterionType.Numeric
+                ? chosen.Distinct().OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).Select(v => (v, v))
+                : Choices(criterion);
+            return new CriterionSpread(criterion.Id, criterion.Label, submitted,
+                scale.Select(c => new ValueCount(c.Item1, c.Item2, chosen.Count(v => v == c.Item1))).ToList());
+        }).ToList();
+
+    /// <summary>The values of a choice criterion in scale order, labelled as the rubric form labels them.</summary>
+    static IEnumerable<(string, string)> Choices(Criterion criterion) => criterion.Type switch
+    {
+        CriterionType.Likert => Enumerable.Range((int)criterion.Min!, (int)(criterion.Max! - criterion.Min!) + 1).Select(point =>
+        {
+            var text = point.ToString(CultureInfo.InvariantCulture);
+            var anchor = criterion.Anchors.FirstOrDefault(a => a.Value == text)?.Label;
+            return (text, anchor is null ? text : $"{text} · {anchor}");
+        }),
+        CriterionType.Binary => [("true", "Yes"), ("false", "No")],
+        _ => criterion.Options.Select(o => (o.Value, o.Label)),
+    };
+
+    static List<GoldDistance> Distances(IReadOnlyList<Criterion> criteria, IReadOnlyDictionary<string, string> gold, IEnumerable<ValueRow> values)
+    {
+        var given = values.ToDictionary(v => v.Criterion, v => v.Value);
+        return criteria
+            .Where(c => gold.ContainsKey(c.Id) && given.ContainsKey(c.Id))
+            .Select(c => GoldComparison.Compare(c, given[c.Id], gold[c.Id]))
+            .ToList();
+    }
+
+    sealed class ComparisonRow
+    {
+        public long ItemId { get; init; }
+        public long RaterId { get; init; }
+        public string Criterion { get; init; } = "";
+        public string Value { get; init; } = "";
+        public string Reference { get; init; } = "";
+    }
+
+    /// <summary>Each rater's agreement with the gold references over every revealed gold item of the study (all its
+    /// sessions), for its coordinators only: null for anyone else.</summary>
+    public async Task<IReadOnlyList<GoldResult>?> ResultsAsync(long studyId, long userId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true }) return null;
+        var criteria = (await rubric.LoadAsync(studyId, ct)).ToDictionary(c => c.Criterion.Id, c => c.Criterion);
+        await using var connection = await database.OpenAsync(ct);
+        var raters = await connection.QueryAsync<ParticipantRow>(new CommandDefinition("""
+            SELECT p.rater_id, u.display_name AS rater_name
+            FROM calibration_participants p
+            JOIN users u ON u.id = p.rater_id
+            JOIN calibration_items i ON i.id = p.item_id
+            JOIN calibration_sessions s ON s.id = i.session_id
+            WHERE s.study_id = @StudyId AND i.revealed_at IS NOT NULL AND p.submitted_at IS NOT NULL
+              AND EXISTS (SELECT 1 FROM calibration_gold g WHERE g.item_id = i.id)
+            GROUP BY p.rater_id, u.display_name
+            ORDER BY u.display_name, p.rater_id
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        var comparisons = (await connection.QueryAsync<ComparisonRow>(new CommandDefinition("""
+            SELECT g.item_id, g.rater_id, c.slug AS criterion, g.value, gold.value AS reference
+            FROM calibration_ratings g
+            JOIN calibration_gold gold ON gold.item_id = g.item_id AND gold.criterion_id = g.criterion_id
+            JOIN criteria c ON c.id = g.criterion_id
+            JOIN calibration_items i ON i.id = g.item_id
+            JOIN calibration_sessions s ON s.id = i.session_id
+            WHERE s.study_id = @StudyId AND i.revealed_at IS NOT NULL
+            """, new { StudyId = studyId }, cancellationToken: ct))).ToLookup(c => c.RaterId);
+        return raters.Select(rater =>
+        {
+            var mine = comparisons[rater.RaterId].Where(c => criteria.ContainsKey(c.Criterion)).ToList();
+            var items = mine.Select(c => c.ItemId).Distinct().Count();
+            return GoldComparison.Summarize(rater.RaterId, rater.RaterName, items,
+                mine.Select(c => (criteria[c.Criterion].Type, GoldComparison.Compare(criteria[c.Criterion], c.Value, c.Reference))));
+        }).ToList();
+    }
+
+    /// <summary>The study's responses a coordinator can choose from; null for anyone else.</summary>
+    public async Task<IReadOnlyList<CalibrationResponse>?> ResponsesAsync(long studyId, long userId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true }) return null;
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long Id, string Slug, string CaseTitle)>(new CommandDefinition("""
+            SELECT r.id, r.slug, c.title FROM responses r JOIN cases c ON c.id = r.case_id
+            WHERE r.study_id = @StudyId ORDER BY c.position, r.position, r.id
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        return rows.Select(r => new CalibrationResponse(r.Id, r.Slug, r.CaseTitle)).ToList();
+    }
+
+    async Task<CalibrationChange> CoordinatorWriteAsync(long studyId, long actorId, Write write, CancellationToken ct)
+    {
+        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true })
+            return CalibrationChange.Refused(CalibrationOutcome.NotCoordinator, "Only a coordinator of this study can run its calibration.");
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
+        var change = await write(connection, transaction, await ActiveSessionAsync(connection, transaction, studyId));
+        if (change.Succeeded) await transaction.CommitAsync(ct);
+        return change;
+    }
+
+    static async Task<bool> IsDraftAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId) =>
+        await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction) == "draft";
+
+    static Task<SessionRow?> ActiveSessionAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId) =>
+        connection.QuerySingleOrDefaultAsync<SessionRow>("""
+            SELECT id, phase, current_item_id FROM calibration_sessions WHERE study_id = @StudyId AND phase <> 'ended' ORDER BY id DESC LIMIT 1
+            """, new { StudyId = studyId }, transaction);
+
+    Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
+        connection.ExecuteAsync("""
+            UPDATE calibration_items SET revealed_at = @Now WHERE id = (SELECT current_item_id FROM calibration_sessions WHERE id = @SessionId);
+            UPDATE calibration_sessions SET phase = 'revealed' WHERE id = @SessionId;
+            """, new { SessionId = sessionId, Now = clock.GetUtcNow() }, transaction);
+
+    static async Task<CalibrationChange> DoneAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
+        CalibrationChange.Done(await connection.QuerySingleAsync<CalibrationStatus>("""
+            SELECT s.id AS session_id, s.phase, s.current_item_id AS item_id,
+                   (SELECT COUNT(*) FROM calibration_participants p WHERE p.item_id = s.current_item_id AND p.submitted_at IS NOT NULL) AS submitted,
+                   (SELECT COUNT(*) FROM calibration_participants p WHERE p.item_id = s.current_item_id) AS expected
+            FROM calibration_sessions s WHERE s.id = @SessionId
+            """, new { SessionId = sessionId }, transaction));
+
+    static CalibrationChange NoSession() => CalibrationChange.Refused(CalibrationOutcome.NoSession, "There is no running calibration session.");
+}

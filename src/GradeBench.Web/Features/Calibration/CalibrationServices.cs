@@ -1,0 +1,10 @@
+namespace GradeBench.Web.Features.Calibration;
+
+public static class CalibrationServices
+{
+    public static IServiceCollection AddCalibration(this IServiceCollection services)
+    {
+        services.AddSingleton<CalibrationControl>();
+        return services;
+    }
+}

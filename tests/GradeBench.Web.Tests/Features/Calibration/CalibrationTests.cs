@@ -1,0 +1,205 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using GradeBench.Storage;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Calibration;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Calibration;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Tests.Features.Accounts;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Calibration;
+
+/// <summary>The calibration page and hub methods over the real app, each test with a database of its own in which
+/// the demo study is a draft again, with a coordinator and two raters.</summary>
+public sealed class CalibrationTests : IAsyncLifetime
+{
+    const string Password = "a long password";
+    readonly GradeBenchFactory _factory = new();
+    long _studyId;
+    User _coordinator = default!, _rater1 = default!, _rater2 = default!;
+
+    IServiceProvider Services => _factory.Services;
+
+    public async Task InitializeAsync()
+    {
+        _studyId = (await Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        _coordinator = await MemberAsync("coord", "coordinator");
+        _rater1 = await MemberAsync("dr-one", "rater");
+        _rater2 = await MemberAsync("dr-two", "rater");
+        await using var connection = await Services.GetRequiredService<Database>().OpenAsync();
+        await connection.ExecuteAsync("UPDATE studies SET state = 'draft' WHERE id = @StudyId", new { StudyId = _studyId });
+    }
+
+    public Task DisposeAsync()
+    {
+        _factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    async Task<User> MemberAsync(string name, string role)
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        var user = (await users.CreateAsync(name, "Dr " + name, isAdmin: false))!;
+        await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
+        await users.AddMembershipAsync(_studyId, user.Id, role);
+        return user;
+    }
+
+    /// <summary>A session with one item whose round waits for both raters.</summary>
+    async Task<long> OpenRoundAsync()
+    {
+        var store = Services.GetRequiredService<CalibrationStore>();
+        await store.CreateSessionAsync(_studyId, _coordinator.Id);
+        var response = (await store.ResponsesAsync(_studyId, _coordinator.Id))![0].Id;
+        await store.AddItemAsync(_studyId, _coordinator.Id, response);
+        var item = (await store.ViewAsync(_studyId, _coordinator.Id))!.Session!.Items[0].Id;
+        Assert.True((await store.StartRoundAsync(_studyId, _coordinator.Id, item, [_rater1.Id, _rater2.Id])).Succeeded);
+        return item;
+    }
+
+    static Dictionary<string, string?> Rating() => new()
+    {
+        ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "none",
+        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
+    };
+
+    StudyHub HubFor(User user) => new(Services.GetRequiredService<StudyQuery>(), Services.GetRequiredService<StudyControl>(),
+        Services.GetRequiredService<PresenceTracker>(), Services.GetRequiredService<AgreementMonitor>())
+    {
+        Context = new CallerContext(CurrentUser.ToPrincipal(user)),
+    };
+
+    async Task<HttpClient> SignedInAsync(User user)
+    {
+        var client = _factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, user.Username, Password);
+        return client;
+    }
+
+    [Fact]
+    public async Task OnlyACoordinatorRevealsThroughTheHub()
+    {
+        await OpenRoundAsync();
+        var calibration = Services.GetRequiredService<CalibrationControl>();
+
+        await Assert.ThrowsAsync<HubException>(() => HubFor(_rater1).RevealCalibration(_studyId, calibration));
+        Assert.Equal(CalibrationPhase.Rating, (await Services.GetRequiredService<CalibrationStore>().ViewAsync(_studyId, _coordinator.Id))!.Session!.Phase);
+
+        var revealed = await HubFor(_coordinator).RevealCalibration(_studyId, calibration);
+
+        Assert.Equal(CalibrationPhase.Revealed, revealed.Phase);
+    }
+
+    [Fact]
+    public async Task OnlyRatersOfTheStudySubmitThroughTheHubAndTheLastSubmissionReveals()
+    {
+        var item = await OpenRoundAsync();
+        var calibration = Services.GetRequiredService<CalibrationControl>();
+        var outsider = (await Services.GetRequiredService<UserStore>().CreateAsync("outsider", "Outsider", isAdmin: false))!;
+
+        await Assert.ThrowsAsync<HubException>(() => HubFor(_coordinator).SubmitCalibration(_studyId, item, Rating(), calibration));
+        await Assert.ThrowsAsync<HubException>(() => HubFor(outsider).SubmitCalibration(_studyId, item, Rating(), calibration));
+        var invalid = await Assert.ThrowsAsync<HubException>(() => HubFor(_rater1).SubmitCalibration(_studyId, item, new() { ["consensus"] = "9" }, calibration));
+        Assert.Contains("consensus", invalid.Message);
+
+        var first = await HubFor(_rater1).SubmitCalibration(_studyId, item, Rating(), calibration);
+        var last = await HubFor(_rater2).SubmitCalibration(_studyId, item, Rating(), calibration);
+
+        Assert.Equal((CalibrationPhase.Rating, 1L, 2L), (first.Phase, first.Submitted, first.Expected));
+        Assert.Equal(CalibrationPhase.Revealed, last.Phase);
+    }
+
+    [Fact]
+    public async Task RatersHearOfASubmissionAsCountsOnly()
+    {
+        var item = await OpenRoundAsync();
+        var heard = new TaskCompletionSource<StudyEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listening = Services.GetRequiredService<StudyEvents>().Subscribe(_studyId, _rater2.Id, isCoordinator: false, e =>
+        {
+            if (e is CalibrationChanged) heard.TrySetResult(e);
+            return Task.CompletedTask;
+        });
+
+        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+
+        var message = JsonSerializer.SerializeToElement((CalibrationChanged)await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["Expected", "ItemId", "Phase", "SessionId", "StudyId", "Submitted"], message.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal((1, 2), (message.GetProperty("Submitted").GetInt32(), message.GetProperty("Expected").GetInt32()));
+    }
+
+    [Fact]
+    public async Task ARaterWaitsForTheCoordinatorAndThenSeesTheItemWithoutItsModel()
+    {
+        var client = await SignedInAsync(_rater1);
+        Assert.Contains("Waiting for the coordinator to start a round.", await client.GetStringAsync($"/studies/{_studyId}/calibration"));
+
+        await OpenRoundAsync();
+        var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");
+
+        Assert.Contains("Item 1 of 1", html);
+        Assert.Contains("role=\"radiogroup\" aria-label=\"Agreement with guideline consensus\"", html);
+        Assert.DoesNotContain("model-", html);
+        Assert.DoesNotContain("Start round", html);
+    }
+
+    [Fact]
+    public async Task ARaterOfAnOpenStudyIsToldCalibrationComesBeforeItOpens()
+    {
+        await using (var connection = await Services.GetRequiredService<Database>().OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET state = 'open' WHERE id = @StudyId", new { StudyId = _studyId });
+        var client = await SignedInAsync(_rater1);
+
+        var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");
+
+        Assert.Contains("Calibration happens before a study opens; this study is open.", html);
+    }
+
+    [Fact]
+    public async Task SomeoneWhoIsNotAMemberSeesNothingOfTheCalibration()
+    {
+        await OpenRoundAsync();
+        var stranger = await MemberAsync("stranger", "rater");
+        await using (var connection = await Services.GetRequiredService<Database>().OpenAsync())
+            await connection.ExecuteAsync("DELETE FROM study_members WHERE user_id = @Id", new { stranger.Id });
+        var client = await SignedInAsync(stranger);
+
+        var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");
+
+        Assert.Contains("You are not a member of this study.", html);
+        Assert.DoesNotContain("radiogroup", html);
+        Assert.DoesNotContain("Calibration results", html);
+    }
+
+    [Fact]
+    public async Task TheCoordinatorSeesHowManyHaveSubmittedButNotWhat()
+    {
+        var item = await OpenRoundAsync();
+        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        var client = await SignedInAsync(_coordinator);
+
+        var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");
+
+        Assert.Contains("1 of 2 submitted", html);
+        Assert.Contains("Submitted: Dr dr-one", html);
+        Assert.DoesNotContain("Spread of ratings", html);
+        Assert.Contains("Calibration results", html);
+    }
+
+    sealed class CallerContext(ClaimsPrincipal user) : HubCallerContext
+    {
+        public override string ConnectionId { get; } = Guid.NewGuid().ToString("N");
+        public override string? UserIdentifier => user.FindFirstValue(ClaimTypes.NameIdentifier);
+        public override ClaimsPrincipal User => user;
+        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
+        public override IFeatureCollection Features { get; } = new FeatureCollection();
+        public override CancellationToken ConnectionAborted => CancellationToken.None;
+        public override void Abort() { }
+    }
+}

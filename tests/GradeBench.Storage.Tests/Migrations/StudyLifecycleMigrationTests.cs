@@ -27,9 +27,25 @@ public sealed class StudyLifecycleMigrationTests
                 await transaction.CommitAsync();
             }
         }
-        var studyId = (await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
-        var rater = await db.AddRaterAsync(studyId, "dr-before");
-        await new ApiTokenStore(db.Database, db.Clock).CreateAsync(rater, "script");
+        // Today's importer writes tables that version 5 lacks: fill a current database, then copy version 5's columns over.
+        await using var current = new TestDatabase();
+        await new Migrator(current.Database, current.Clock).MigrateAsync();
+        var studyId = (await new StudyImporter(current.Database, current.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var rater = await current.AddRaterAsync(studyId, "dr-before");
+        await new ApiTokenStore(current.Database, current.Clock).CreateAsync(rater, "script");
+        await using (var connection = await db.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
+            await connection.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
+            var tables = await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'schema_version'");
+            foreach (var table in tables.AsList())
+            {
+                var columns = string.Join(", ", (await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}', 'main')")).Select(c => $"\"{c}\""));
+                await connection.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");
+            }
+            await connection.ExecuteAsync("DETACH DATABASE source");
+            await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
+        }
         return db;
     }
 

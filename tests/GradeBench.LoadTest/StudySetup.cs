@@ -48,7 +48,8 @@ static class StudySetup
         var clock = TimeProvider.System;
         await new Migrator(database, clock).MigrateAsync(ct);
         var bundle = WriteBundle(Path.Combine(folder, "bundle"), settings);
-        var imported = await new StudyImporter(database, clock).ImportAsync(bundle, ct: ct);
+        // The bundle is ours, and a large study's responses file passes the import's default 10 MiB limit.
+        var imported = await new StudyImporter(database, clock).ImportAsync(bundle, maxFileBytes: 1L << 30, ct: ct);
         if (!imported.Succeeded) throw new InvalidOperationException($"The generated bundle did not import:\n{string.Join('\n', imported.Errors)}");
         var studyId = imported.StudyId!.Value;
 

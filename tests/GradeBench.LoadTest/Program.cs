@@ -1,0 +1,3 @@
+using GradeBench.LoadTest;
+
+return await LoadTestCommand.RunAsync(args, Console.Out, Console.Error);

@@ -30,6 +30,7 @@ public sealed record LoadReport(
     double MaxScheduleLagMs,
     Latency SubmitToEvent,
     Latency Put,
+    Latency SubmitToAgreement,
     long? ServerPeakMemoryBytes,
     long? ServerMemoryBytes,
     double ServerCpuCores,
@@ -58,7 +59,7 @@ public sealed record LoadReport(
         output.WriteLine($"missing events     {MissingEvents}{(UnmatchedEvents > 0 ? $" ({UnmatchedEvents} events matched no submit)" : "")}");
         output.WriteLine();
         output.WriteLine("latency (ms)          count      p50      p95      p99      max");
-        foreach (var (name, l) in new[] { ("submit -> event", SubmitToEvent), ("PUT answered", Put) })
+        foreach (var (name, l) in new[] { ("submit -> event", SubmitToEvent), ("PUT answered", Put), ("submit -> alpha", SubmitToAgreement) })
             output.WriteLine($"{name,-18}{l.Count,9}{Ms(l.P50),9}{Ms(l.P95),9}{Ms(l.P99),9}{Ms(l.Max),9}");
         output.WriteLine();
         output.WriteLine($"server memory      peak {MiB(ServerPeakMemoryBytes)}, at the end {MiB(ServerMemoryBytes)}");

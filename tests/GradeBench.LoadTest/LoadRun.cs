@@ -38,7 +38,11 @@ public static class LoadRun
                 clock.Restart();
                 await coordinator.SignInAsync(study.Password, ct);
                 await coordinator.ConnectAsync(study.StudyId,
-                    hub => hub.On<RatingSubmittedMessage>("RatingSubmitted", e => submits.EventArrived(e.RaterId, e.ResponseId)), ct);
+                    hub =>
+                    {
+                        hub.On<RatingSubmittedMessage>("RatingSubmitted", e => submits.EventArrived(e.RaterId, e.ResponseId));
+                        hub.On<AgreementUpdatedMessage>("AgreementUpdated", e => submits.AgreementArrived(e.AsOf));
+                    }, ct);
                 await Parallel.ForEachAsync(raters, new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = ct }, async (rater, token) =>
                 {
                     await rater.SignInAsync(study.Password, token);
@@ -109,6 +113,7 @@ public static class LoadRun
             AchievedRate: achieved, MaxScheduleLagMs: maxLag,
             SubmitToEvent: Latency.Of(measured.Where(s => s.Stored && s.EventAt != 0).Select(s => s.EventMilliseconds)),
             Put: Latency.Of(measured.Where(s => s.Stored).Select(s => s.PutMilliseconds)),
+            SubmitToAgreement: Latency.Of(measured.Where(s => s.Stored && s.AgreementAt != 0).Select(s => s.AgreementMilliseconds)),
             ServerPeakMemoryBytes: memory?.Peak, ServerMemoryBytes: memory?.Current,
             ServerCpuCores: serverCpu.TotalSeconds / window, ToolCpuCores: toolCpu.TotalSeconds / window,
             ErrorSamples: errors.Select(s => s.Error ?? "unanswered").Distinct().Take(5).ToList());
@@ -133,5 +138,6 @@ public static class LoadRun
             submit.Error = $"PUT rating: {e.Message}";
         }
         submit.Answered = Stopwatch.GetTimestamp();
+        submit.AnsweredUtc = DateTimeOffset.UtcNow;
     }
 }

@@ -8,6 +8,9 @@ namespace GradeBench.LoadTest;
 /// <summary>What the hub sends as <c>RatingSubmitted</c> (GradeBench.Web's StudyEvent.cs; this tool does not reference the web project).</summary>
 public sealed record RatingSubmittedMessage(long StudyId, long RaterId, string RaterName, long ResponseId, string ResponseSlug, DateTimeOffset At);
 
+/// <summary>The part of <c>AgreementUpdated</c> the tool needs: the moment the server read the ratings.</summary>
+public sealed record AgreementUpdatedMessage(long StudyId, DateTimeOffset AsOf);
+
 /// <summary>One person signed in as a browser would be: their own cookies over the run's shared HTTP client (so
 /// 200 users share one connection pool), and their own hub connection carrying the same cookies.</summary>
 sealed partial class SimulatedUser(Account account, Uri server, HttpClient http) : IAsyncDisposable

@@ -3,16 +3,20 @@ using System.Diagnostics;
 
 namespace GradeBench.LoadTest;
 
-/// <summary>One rating submit: when it left, when the PUT was answered, when the coordinator heard of it.</summary>
+/// <summary>One rating submit: when it left, when the PUT was answered, when the coordinator heard of it, and when the
+/// coordinator first received agreement that includes it.</summary>
 sealed class Submit(long raterId, long responseId, bool measured)
 {
     long _eventAt;
+    long _agreementAt;
 
     public long RaterId => raterId;
     public long ResponseId => responseId;
     public bool Measured => measured;
     public long Started { get; set; }
     public long Answered { get; set; }
+    /// <summary>Wall-clock time of the answer, to compare with the server's <c>AgreementUpdated.AsOf</c> (same machine).</summary>
+    public DateTimeOffset AnsweredUtc { get; set; }
     public string? Error { get; set; }
 
     /// <summary>Stopwatch timestamp of the coordinator's event; 0 while none has come.</summary>
@@ -22,7 +26,16 @@ sealed class Submit(long raterId, long responseId, bool measured)
         set => Volatile.Write(ref _eventAt, value);
     }
 
+    /// <summary>Stopwatch timestamp of the first agreement update computed after this submit was stored; 0 while none.</summary>
+    public long AgreementAt
+    {
+        get => Volatile.Read(ref _agreementAt);
+        set => Volatile.Write(ref _agreementAt, value);
+    }
+
     public bool Stored => Answered != 0 && Error is null;
+
+    public double AgreementMilliseconds => Stopwatch.GetElapsedTime(Started, AgreementAt).TotalMilliseconds;
 
     public double PutMilliseconds => Stopwatch.GetElapsedTime(Started, Answered).TotalMilliseconds;
 
@@ -57,6 +70,14 @@ sealed class SubmitLog
         var at = Stopwatch.GetTimestamp();
         if (_waiting.TryGetValue((raterId, responseId), out var queue) && queue.TryDequeue(out var submit)) submit.EventAt = at;
         else Interlocked.Increment(ref _unexpected);
+    }
+
+    /// <summary>Agreement read as of <paramref name="asOf"/> includes every submit answered by then.</summary>
+    public void AgreementArrived(DateTimeOffset asOf)
+    {
+        var at = Stopwatch.GetTimestamp();
+        foreach (var submit in _all)
+            if (submit is { Stored: true, AgreementAt: 0 } && submit.AnsweredUtc <= asOf) submit.AgreementAt = at;
     }
 
     /// <summary>Waits until every stored submit has its event, or the grace period is over.</summary>

@@ -8,8 +8,6 @@ public sealed record SubmissionFacts
     public required string ResponseSlug { get; init; }
     public long RaterDone { get; init; }
     public long RaterAssigned { get; init; }
-    public long StudyDone { get; init; }
-    public long StudyAssigned { get; init; }
 }
 
 public sealed record RaterProgress
@@ -49,9 +47,7 @@ public sealed class DashboardQuery(Database database)
             SELECT (SELECT display_name FROM users WHERE id = @RaterId) AS rater_name,
                    (SELECT slug FROM responses WHERE id = @ResponseId) AS response_slug,
                    (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND completed_at IS NOT NULL) AS rater_done,
-                   (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId) AS rater_assigned,
-                   (SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND completed_at IS NOT NULL) AS study_done,
-                   (SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId) AS study_assigned
+                   (SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId) AS rater_assigned
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
     }
 

@@ -39,7 +39,7 @@ public sealed class DashboardQueryTests : IAsyncLifetime
         new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock).SaveAsync(_demo.StudyId, _demo.RaterId, _demo.Assigned, CompleteRating, submit: true);
 
     [Fact]
-    public async Task ASubmissionIsDescribedByItsRaterResponseAndBothProgressCounts()
+    public async Task ASubmissionIsDescribedByItsRaterResponseAndTheRatersProgress()
     {
         await SubmitAsync();
 
@@ -49,8 +49,6 @@ public sealed class DashboardQueryTests : IAsyncLifetime
         Assert.Equal(await ResponseSlugAsync(_demo.Assigned), facts.ResponseSlug);
         Assert.Equal(1, facts.RaterDone);
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId"), facts.RaterAssigned);
-        Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments WHERE completed_at IS NOT NULL"), facts.StudyDone);
-        Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), facts.StudyAssigned);
     }
 
     async Task<string> ResponseSlugAsync(long responseId)

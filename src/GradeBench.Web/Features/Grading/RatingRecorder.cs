@@ -17,7 +17,7 @@ public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboar
             // The rating is stored: announcing it must not turn a saved rating into a reported failure.
             var facts = await dashboard.SubmissionAsync(studyId, raterId, responseId, CancellationToken.None);
             events.Publish(new RatingSubmitted(studyId, raterId, facts.RaterName, responseId, facts.ResponseSlug, clock.GetUtcNow()));
-            events.Publish(new ProgressChanged(studyId, raterId, facts.RaterDone, facts.RaterAssigned, facts.StudyDone, facts.StudyAssigned));
+            events.Publish(new ProgressChanged(studyId, raterId, facts.RaterDone, facts.RaterAssigned));
             foreach (var alert in result.SafetyAlerts)
                 events.Publish(new SafetyAlertRaised(studyId, alert.AlertId, alert.ResponseId, alert.ResponseSlug, alert.RaterId, alert.RaterName,
                     alert.CriterionId, alert.Value, alert.At));

@@ -8,13 +8,19 @@ namespace GradeBench.Web.Features.Live;
 
 /// <summary>Keeps each study's per-criterion Krippendorff's alpha (at the criterion's level, with a seeded 1,000-resample
 /// bootstrap interval) current, off the request path: a submit only queues its study, and a burst of submits while
-/// one computation runs costs one more computation, not one each. Results are published as <see cref="AgreementUpdated"/>.</summary>
+/// one computation runs costs one more computation, not one each. Computations of a study start at least
+/// <see cref="MinimumGap"/> apart, so that on a busy study the bootstrap takes a bounded share of the processor and the
+/// requests keep theirs; a submit still shows within that gap plus one computation. Results are published as
+/// <see cref="AgreementUpdated"/>.</summary>
 public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric, StudyEvents events, TimeProvider clock, ILogger<AgreementMonitor> logger)
     : BackgroundService
 {
     readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     readonly ConcurrentDictionary<long, byte> _queued = new();
     readonly ConcurrentDictionary<long, AgreementUpdated> _latest = new();
+    readonly Dictionary<long, DateTimeOffset> _lastStart = [];
+
+    public static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Asks for a fresh computation of the study's agreement; returns at once.</summary>
     public void Request(long studyId)
@@ -42,6 +48,9 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         {
             await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))
             {
+                if (_lastStart.TryGetValue(studyId, out var last) && clock.GetUtcNow() - last < MinimumGap)
+                    await Task.Delay(MinimumGap - (clock.GetUtcNow() - last), clock, stoppingToken);
+                _lastStart[studyId] = clock.GetUtcNow();
                 // Dequeued before computing: a submit that lands during the computation queues one more round.
                 _queued.TryRemove(studyId, out _);
                 try
@@ -63,13 +72,14 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
 
     async Task<AgreementUpdated> ComputeAsync(long studyId, CancellationToken ct)
     {
+        var asOf = clock.GetUtcNow();
         var criteria = await rubric.LoadAsync(studyId, ct);
         var submitted = await ratings.SubmittedAsync(studyId, ct);
         // CPU-bound: keep it off the thread that read the database.
         return await Task.Run(() => new AgreementUpdated(studyId, criteria
             .Where(c => CriterionRatings.Level(c.Criterion) is not null)
             .Select(c => Alpha(c.Criterion, submitted[c.Id].ToList()))
-            .ToList(), clock.GetUtcNow()), ct);
+            .ToList(), asOf), ct);
     }
 
     /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for

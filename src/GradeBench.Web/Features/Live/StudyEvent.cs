@@ -25,8 +25,9 @@ public sealed record RatingSubmitted(long StudyId, long RaterId, string RaterNam
     public override EventAudience Audience() => EventAudience.Coordinators;
 }
 
-/// <summary>Completed assignments, for the rater concerned and for the whole study.</summary>
-public sealed record ProgressChanged(long StudyId, long RaterId, long RaterDone, long RaterAssigned, long StudyDone, long StudyAssigned)
+/// <summary>The rater's completed and assigned items. Study totals are the sum over raters: counting them here would
+/// scan the study's assignments on every submit.</summary>
+public sealed record ProgressChanged(long StudyId, long RaterId, long RaterDone, long RaterAssigned)
     : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.Coordinators;
@@ -40,8 +41,9 @@ public sealed record PresenceChanged(long StudyId, IReadOnlyList<PresenceEntry> 
 
 public sealed record PresenceEntry(long UserId, string Name, string Role, long? ResponseId, DateTimeOffset Since, bool Connected);
 
-/// <summary>Krippendorff's alpha per criterion at the criterion's level, with its bootstrap interval.</summary>
-public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha> Criteria, DateTimeOffset ComputedAt) : StudyEvent(StudyId)
+/// <summary>Krippendorff's alpha per criterion at the criterion's level, with its bootstrap interval, over the ratings
+/// submitted by <see cref="AsOf"/> (when they were read): every submit answered before then is included.</summary>
+public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha> Criteria, DateTimeOffset AsOf) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.Coordinators;
 }

@@ -4,12 +4,10 @@ using System.Diagnostics;
 namespace GradeBench.LoadTest;
 
 /// <summary>One rating submit: when it left, when the PUT was answered, when the coordinator heard of it.</summary>
-sealed class Submit(long raterId, long responseId, bool measured)
+sealed class Submit(bool measured)
 {
     long _eventAt;
 
-    public long RaterId => raterId;
-    public long ResponseId => responseId;
     public bool Measured => measured;
     public long Started { get; set; }
     public long Answered { get; set; }
@@ -45,7 +43,7 @@ sealed class SubmitLog
     /// <summary>Registers the submit and stamps its start: call just before sending.</summary>
     public Submit Start(long raterId, long responseId, bool measured)
     {
-        var submit = new Submit(raterId, responseId, measured);
+        var submit = new Submit(measured);
         _waiting.GetOrAdd((raterId, responseId), _ => new ConcurrentQueue<Submit>()).Enqueue(submit);
         _all.Enqueue(submit);
         submit.Started = Stopwatch.GetTimestamp();

@@ -9,24 +9,16 @@ namespace GradeBench.LoadTest;
 sealed partial class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
-    readonly StringBuilder _log;
 
-    ServerProcess(Process process, Uri address, StringBuilder log)
+    ServerProcess(Process process, Uri address)
     {
         _process = process;
         Address = address;
-        _log = log;
     }
 
     public Uri Address { get; }
 
     public int ProcessId => _process.Id;
-
-    /// <summary>What the app has printed so far, for error messages.</summary>
-    public string Log
-    {
-        get { lock (_log) return _log.ToString(); }
-    }
 
     /// <summary>GradeBench.Web.dll as built beside this tool, in the same configuration.</summary>
     public static string BuiltWebAppPath => Path.GetFullPath(typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -58,12 +50,13 @@ sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            return new ServerProcess(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct), log);
+            return new ServerProcess(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct));
         }
-        catch
+        catch (Exception e)
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             process.Dispose();
+            if (e is TimeoutException) lock (log) throw new TimeoutException($"The web app said nowhere that it listens within 60 s:\n{log}");
             throw;
         }
     }

@@ -22,8 +22,6 @@ sealed partial class SimulatedUser(Account account, Uri server, HttpClient http)
 
     public Account Account => account;
 
-    public HubConnection Hub => _hub ?? throw new InvalidOperationException($"{account.Username} has no hub connection yet.");
-
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="__RequestVerificationToken"[\s/>]""")]
     private static partial Regex AntiforgeryField();
 

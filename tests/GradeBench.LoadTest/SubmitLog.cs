@@ -5,13 +5,11 @@ namespace GradeBench.LoadTest;
 
 /// <summary>One rating submit: when it left, when the PUT was answered, when the coordinator heard of it, and when the
 /// coordinator first received agreement that includes it.</summary>
-sealed class Submit(long raterId, long responseId, bool measured)
+sealed class Submit(bool measured)
 {
     long _eventAt;
     long _agreementAt;
 
-    public long RaterId => raterId;
-    public long ResponseId => responseId;
     public bool Measured => measured;
     public long Started { get; set; }
     public long Answered { get; set; }
@@ -58,7 +56,7 @@ sealed class SubmitLog
     /// <summary>Registers the submit and stamps its start: call just before sending.</summary>
     public Submit Start(long raterId, long responseId, bool measured)
     {
-        var submit = new Submit(raterId, responseId, measured);
+        var submit = new Submit(measured);
         _waiting.GetOrAdd((raterId, responseId), _ => new ConcurrentQueue<Submit>()).Enqueue(submit);
         _all.Enqueue(submit);
         submit.Started = Stopwatch.GetTimestamp();

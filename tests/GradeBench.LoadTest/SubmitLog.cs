@@ -78,11 +78,11 @@ sealed class SubmitLog
             if (submit is { Stored: true, AgreementAt: 0 } && submit.AnsweredUtc <= asOf) submit.AgreementAt = at;
     }
 
-    /// <summary>Waits until every stored submit has its event, or the grace period is over.</summary>
+    /// <summary>Waits until every stored submit has its event and an agreement update, or the grace period is over.</summary>
     public async Task WaitForEventsAsync(TimeSpan grace, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency);
-        while (_all.Any(s => s.Stored && s.EventAt == 0) && Stopwatch.GetTimestamp() < deadline)
+        while (_all.Any(s => s.Stored && (s.EventAt == 0 || s.AgreementAt == 0)) && Stopwatch.GetTimestamp() < deadline)
             await Task.Delay(20, ct);
     }
 }

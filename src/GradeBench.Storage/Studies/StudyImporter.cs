@@ -148,8 +148,10 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             }, transaction);
         }
         var responseIds = new Dictionary<string, long>();
-        foreach (var (response, position) in bundle.Responses.Select((r, i) => (r, i)))
+        var positions = bundle.Responses.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        foreach (var response in InsertionOrder.Responses(bundle.Study.Id, bundle.Responses))
         {
+            var position = positions[response.Id];
             responseIds[response.Id] = await connection.ExecuteScalarAsync<long>(insertResponse, new
             {
                 StudyId = studyId,

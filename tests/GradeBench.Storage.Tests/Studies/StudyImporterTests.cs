@@ -31,6 +31,26 @@ public sealed class StudyImporterTests
     }
 
     [Fact]
+    public async Task ResponseIdsTellNothingOfTheModelAndAreTheSameOnEveryImport()
+    {
+        async Task<List<string>> SlugsInIdOrderAsync()
+        {
+            await using var db = await TestDatabase.CreateAsync();
+            await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+            await using var connection = await db.Database.OpenAsync();
+            return (await connection.QueryAsync<string>("SELECT slug FROM responses ORDER BY id")).AsList();
+        }
+
+        var first = await SlugsInIdOrderAsync();
+
+        // In file order the models repeat a, b, c: an id's remainder would name its model.
+        var models = first.Select(slug => slug[^1]).ToList();
+        Assert.NotEqual(Enumerable.Range(0, 60).Select(i => "abc"[i % 3]), models);
+        Assert.Contains(Enumerable.Range(0, 58), i => models[i] == models[i + 1]);
+        Assert.Equal(first, await SlugsInIdOrderAsync());
+    }
+
+    [Fact]
     public async Task PilotRatersBecomeRaterAccountsWithoutPasswords()
     {
         await using var db = await TestDatabase.CreateAsync();

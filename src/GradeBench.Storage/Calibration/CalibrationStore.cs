@@ -94,17 +94,8 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         CancellationToken ct = default)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
-        var problems = new Dictionary<string, string>();
-        var changes = new List<(long CriterionId, string? Value)>();
-        foreach (var (slug, raw) in values)
-        {
-            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
-            if (match.Criterion is null) { problems[slug] = "unknown criterion"; continue; }
-            if (!GoldComparison.HasScale(match.Criterion)) { problems[slug] = "free text has no reference value"; continue; }
-            var value = string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
-            if (value is not null && match.Criterion.CheckValue(value) is { } problem) { problems[slug] = problem; continue; }
-            changes.Add((match.Id, value is null ? null : match.Criterion.Canonical(value)));
-        }
+        var (changes, problems) = RubricValues.Check(criteria, values,
+            criterion => GoldComparison.HasScale(criterion) ? null : "free text has no reference value");
         if (problems.Count > 0) return CalibrationChange.Invalid(problems);
 
         return await CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
@@ -203,19 +194,9 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         if (await studies.AccessAsync(studyId, raterId, ct) is not { Role: "rater" })
             return CalibrationChange.Refused(CalibrationOutcome.NotRater, "Only a rater of this study can submit a calibration rating.");
         var criteria = await rubric.LoadAsync(studyId, ct);
-        var problems = new Dictionary<string, string>();
-        var rated = new Dictionary<long, string>();
-        foreach (var (slug, raw) in values)
-        {
-            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
-            if (match.Criterion is null) { problems[slug] = "unknown criterion"; continue; }
-            var value = string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
-            if (value is null) continue;
-            if (match.Criterion.CheckValue(value) is { } problem) { problems[slug] = problem; continue; }
-            rated[match.Id] = match.Criterion.Canonical(value);
-        }
-        foreach (var (id, criterion) in criteria)
-            if (criterion.Required && !rated.ContainsKey(id) && !problems.ContainsKey(criterion.Id)) problems[criterion.Id] = "required";
+        var (changes, problems) = RubricValues.Check(criteria, values);
+        var rated = changes.Where(c => c.Value is not null).ToDictionary(c => c.CriterionId, c => c.Value!);
+        RubricValues.RequireAll(criteria, rated.Keys.ToHashSet(), problems);
         if (problems.Count > 0) return CalibrationChange.Invalid(problems);
 
         await using var connection = await database.OpenAsync(ct);

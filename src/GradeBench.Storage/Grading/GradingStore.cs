@@ -181,16 +181,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         bool submit, CancellationToken ct = default)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
-        var problems = new Dictionary<string, string>();
-        var changes = new List<(long CriterionId, string? Value)>();
-        foreach (var (slug, raw) in values)
-        {
-            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
-            if (match.Criterion is null) { problems[slug] = "unknown criterion"; continue; }
-            var value = string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
-            if (value is not null && match.Criterion.CheckValue(value) is { } problem) { problems[slug] = problem; continue; }
-            changes.Add((match.Id, value is null ? null : match.Criterion.Canonical(value)));
-        }
+        var (changes, problems) = RubricValues.Check(criteria, values);
         if (problems.Count > 0) return new RatingWriteResult(RatingWriteOutcome.Invalid, problems);
 
         var now = clock.GetUtcNow();
@@ -215,8 +206,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             var merged = stored.Values.Where(r => r.Value is not null).Select(r => r.CriterionId).ToHashSet();
             foreach (var (criterionId, value) in changes)
                 if (value is null) merged.Remove(criterionId); else merged.Add(criterionId);
-            foreach (var (id, criterion) in criteria)
-                if (criterion.Required && !merged.Contains(id)) problems[criterion.Id] = "required";
+            RubricValues.RequireAll(criteria, merged, problems);
             if (problems.Count > 0) return new RatingWriteResult(RatingWriteOutcome.Invalid, problems);
         }
 

@@ -8,13 +8,6 @@ public sealed class CalibrationTests
 {
     const string DraftTitle = "Calibration draft of the stroke demo";
 
-    static readonly string[] ChoiceCriteria =
-    [
-        "Agreement with guideline consensus", "Reading comprehension and reasoning", "Missing important content",
-        "Incorrect or inappropriate content", "Extent of possible harm", "Likelihood of possible harm",
-        "Contains fabricated content (hallucination)", "Overall quality",
-    ];
-
     [Fact]
     public async Task ARoundRevealsItsSpreadToBothRatersOnlyAfterBothHaveSubmitted()
     {
@@ -53,9 +46,9 @@ public sealed class CalibrationTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var coordinator = await JoinAsync(app, browser, "coordinator", "coord-e2e");
-        var rater1 = await JoinAsync(app, browser, "rater", "rater-one");
-        var rater2 = await JoinAsync(app, browser, "rater", "rater-two");
+        var coordinator = await Journeys.JoinAsync(app, browser, "calibration-draft", "coordinator", "coord-e2e", "coord-e2e");
+        var rater1 = await Journeys.JoinAsync(app, browser, "calibration-draft", "rater", "rater-one", "rater-one");
+        var rater2 = await Journeys.JoinAsync(app, browser, "calibration-draft", "rater", "rater-two", "rater-two");
         // The demo study, imported on first start, is study 1; the draft copy is the second study of a fresh database.
         var calibration = $"{app.BaseAddress}/studies/2/calibration";
 
@@ -99,30 +92,8 @@ public sealed class CalibrationTests
         await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Name = "Distance from the reference" })).ToBeVisibleAsync();
         var results = coordinator.GetByRole(AriaRole.Region, new() { Name = "Calibration results" });
         await Expect(results.GetByRole(AriaRole.Row)).ToHaveCountAsync(3);
-        await Screenshot(rater1, "calibration-rater");
-        await Screenshot(coordinator, "calibration-coordinator");
-    }
-
-    static async Task Screenshot(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
-    }
-
-    /// <summary>Accepts an invite in a browser context of its own; the person lands on the study list, signed in.</summary>
-    static async Task<IPage> JoinAsync(RunningApp app, IBrowser browser, string role, string name)
-    {
-        var invite = await app.CliAsync("invite", "--study", "calibration-draft", "--role", role, "--base-url", app.BaseAddress);
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(invite);
-        await page.GetByLabel("User name").FillAsync(name);
-        await page.GetByLabel("Display name").FillAsync(name);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
-        await page.GetByLabel("Repeat the password").FillAsync("a long enough password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies" })).ToBeVisibleAsync();
-        return page;
+        await Journeys.ScreenshotAsync(rater1, "calibration-rater");
+        await Journeys.ScreenshotAsync(coordinator, "calibration-coordinator");
     }
 
     /// <summary>Chooses the same option in every choice criterion, once the round's form is live, and submits.</summary>
@@ -130,7 +101,7 @@ public sealed class CalibrationTests
     {
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Item 1 of 1" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit" })).ToBeVisibleAsync();
-        foreach (var name in ChoiceCriteria)
+        foreach (var name in Journeys.DemoChoiceCriteria)
             await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).Nth(choice).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
     }

@@ -6,13 +6,6 @@ namespace GradeBench.EndToEnd.Tests;
 
 public sealed class DashboardTests
 {
-    static readonly string[] ChoiceCriteria =
-    [
-        "Agreement with guideline consensus", "Reading comprehension and reasoning", "Missing important content",
-        "Incorrect or inappropriate content", "Extent of possible harm", "Likelihood of possible harm",
-        "Contains fabricated content (hallucination)", "Overall quality",
-    ];
-
     [Fact]
     public async Task ARatersSubmitMovesTheCoordinatorsDashboardAndAPauseStopsTheRatersPageWithoutAReload()
     {
@@ -33,20 +26,13 @@ public sealed class DashboardTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var viewport = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } };
-        await using var coordinatorContext = await browser.NewContextAsync(viewport);
-        await using var raterContext = await browser.NewContextAsync(viewport);
+        await using var coordinatorContext = await browser.NewContextAsync(Journeys.Laptop);
+        await using var raterContext = await browser.NewContextAsync(Journeys.Laptop);
 
         // The administrator (a coordinator of every study) opens the dashboard.
         var coordinator = await coordinatorContext.NewPageAsync();
-        await coordinator.GotoAsync(app.SignInLink);
-        await coordinator.GetByLabel("New password").FillAsync("a long enough password");
-        await coordinator.GetByLabel("Repeat the password").FillAsync("a long enough password");
-        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
-        await Expect(coordinator.GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-        await coordinator.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await coordinator.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
-        await coordinator.WaitForURLAsync("**/dashboard");
+        await Journeys.SignInAsAdministratorAsync(coordinator, app);
+        await Journeys.FollowAsync(coordinator, "Dashboard", "**/dashboard");
         var lifecycle = coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" });
         await Expect(lifecycle.GetByRole(AriaRole.Button, new() { Name = "Pause the study" })).ToBeVisibleAsync();
         var agreement = coordinator.GetByRole(AriaRole.Table, new() { Name = "Agreement per criterion" });
@@ -54,16 +40,8 @@ public sealed class DashboardTests
 
         // A new rater joins through an invite and opens their queue.
         var rater = await raterContext.NewPageAsync();
-        await rater.GotoAsync(invite);
-        await rater.GetByLabel("User name").FillAsync("dr-live");
-        await rater.GetByLabel("Display name").FillAsync("Dr Live");
-        await rater.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
-        await rater.GetByLabel("Repeat the password").FillAsync("a long enough password");
-        await rater.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(rater.GetByRole(AriaRole.Link, new() { Name = "Start grading" })).ToBeVisibleAsync();
-        await rater.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await rater.GetByRole(AriaRole.Link, new() { Name = "Start grading" }).ClickAsync();
-        await rater.WaitForURLAsync("**/grade");
+        await Journeys.AcceptInviteAsync(rater, invite, "dr-live", "Dr Live");
+        await Journeys.FollowAsync(rater, "Start grading", "**/grade");
         await Expect(rater.GetByText("Keyboard:")).ToBeVisibleAsync();
         var assigned = (await rater.GetByLabel("Progress").TextContentAsync())!.Split(" / ")[1];
 
@@ -73,7 +51,7 @@ public sealed class DashboardTests
         await Expect(raterRow).ToContainTextAsync("online, on ");
         var before = await coordinator.GetByRole(AriaRole.Status, new() { Name = "Study progress" }).TextContentAsync();
 
-        foreach (var name in ChoiceCriteria)
+        foreach (var name in Journeys.DemoChoiceCriteria)
             await rater.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
         await rater.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
         await Expect(rater.GetByLabel("Progress")).ToHaveTextAsync($"1 / {assigned}");
@@ -93,12 +71,6 @@ public sealed class DashboardTests
         await Expect(rater.GetByRole(AriaRole.Alert)).Not.ToBeVisibleAsync();
         await Expect(rater.GetByRole(AriaRole.Button, new() { Name = "Submit" })).ToBeEnabledAsync();
         await Expect(coordinator.GetByRole(AriaRole.List, new() { Name = "Recent activity" })).ToContainTextAsync(new Regex("The study is now open"));
-        await Screenshot(coordinator, "dashboard");
-    }
-
-    static async Task Screenshot(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        await Journeys.ScreenshotAsync(coordinator, "dashboard");
     }
 }

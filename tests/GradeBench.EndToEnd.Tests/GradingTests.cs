@@ -5,13 +5,6 @@ namespace GradeBench.EndToEnd.Tests;
 
 public sealed class GradingTests
 {
-    static readonly string[] ChoiceCriteria =
-    [
-        "Agreement with guideline consensus", "Reading comprehension and reasoning", "Missing important content",
-        "Incorrect or inappropriate content", "Extent of possible harm", "Likelihood of possible harm",
-        "Contains fabricated content (hallucination)", "Overall quality",
-    ];
-
     [Fact]
     public async Task InvitedRaterGradesByKeyboardAndADraftSurvivesAReload()
     {
@@ -32,19 +25,10 @@ public sealed class GradingTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        var page = await (await browser.NewContextAsync(Journeys.Laptop)).NewPageAsync();
 
-        await page.GotoAsync(invite);
-        await page.GetByLabel("User name").FillAsync("dr-e2e");
-        await page.GetByLabel("Display name").FillAsync("Dr End-to-End");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
-        await page.GetByLabel("Repeat the password").FillAsync("a long enough password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        // A link clicked while Blazor is still starting the page's circuit can be swallowed: let the page settle.
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Start grading" })).ToBeVisibleAsync();
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Start grading" }).ClickAsync();
-        await page.WaitForURLAsync("**/grade");
+        await Journeys.AcceptInviteAsync(page, invite, "dr-e2e", "Dr End-to-End");
+        await Journeys.FollowAsync(page, "Start grading", "**/grade");
 
         var progress = page.GetByLabel("Progress");
         await Expect(progress).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0 / \d+$"));
@@ -55,7 +39,7 @@ public sealed class GradingTests
         await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
         for (var graded = 1; graded <= 3; graded++)
         {
-            foreach (var name in ChoiceCriteria)
+            foreach (var name in Journeys.DemoChoiceCriteria)
             {
                 await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.FocusAsync();
                 await page.Keyboard.PressAsync(name.StartsWith("Contains") ? "2" : "1");
@@ -115,12 +99,7 @@ public sealed class GradingTests
             """);
         await page.GetByRole(AriaRole.Button, new() { Name = "Factual error" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your highlights" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
-        await Screenshot(page, "grading");
+        await Journeys.ScreenshotAsync(page, "grading", fullPage: false);
     }
 
-    static async Task Screenshot(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = false });
-    }
 }

@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace GradeBench.EndToEnd.Tests;
+
+/// <summary>Steps that many browser tests take on the way to what they test.</summary>
+static class Journeys
+{
+    public const string Password = "a long enough password";
+
+    /// <summary>The demo rubric's criteria that are answered by choosing (all but the free-text comment).</summary>
+    public static readonly string[] DemoChoiceCriteria =
+    [
+        "Agreement with guideline consensus", "Reading comprehension and reasoning", "Missing important content",
+        "Incorrect or inappropriate content", "Extent of possible harm", "Likelihood of possible harm",
+        "Contains fabricated content (hallucination)", "Overall quality",
+    ];
+
+    /// <summary>A laptop screen.</summary>
+    public static BrowserNewContextOptions Laptop => new() { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } };
+
+    /// <summary>Opens the printed first-run link, chooses a password and lands on the study list.</summary>
+    public static async Task SignInAsAdministratorAsync(IPage page, RunningApp app)
+    {
+        await page.GotoAsync(app.SignInLink);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a password" })).ToBeVisibleAsync();
+        await page.GetByLabel("New password").FillAsync(Password);
+        await page.GetByLabel("Repeat the password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Creates an account through an invite link and lands on the study list, signed in.</summary>
+    public static async Task AcceptInviteAsync(IPage page, string invite, string username, string displayName)
+    {
+        await page.GotoAsync(invite);
+        await page.GetByLabel("User name").FillAsync(username);
+        await page.GetByLabel("Display name").FillAsync(displayName);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Repeat the password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>A person invited to a study by the CLI, in a browser context of their own, signed in.</summary>
+    public static async Task<IPage> JoinAsync(RunningApp app, IBrowser browser, string study, string role, string username, string displayName)
+    {
+        var invite = await app.CliAsync("invite", "--study", study, "--role", role, "--base-url", app.BaseAddress);
+        var context = await browser.NewContextAsync(Laptop);
+        var page = await context.NewPageAsync();
+        await AcceptInviteAsync(page, invite, username, displayName);
+        return page;
+    }
+
+    /// <summary>Follows a link once the page is live: a click while Blazor is still starting the circuit can be swallowed.</summary>
+    public static async Task FollowAsync(IPage page, string link, string urlGlob)
+    {
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = link })).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.GetByRole(AriaRole.Link, new() { Name = link }).ClickAsync();
+        await page.WaitForURLAsync(urlGlob);
+    }
+
+    /// <summary>Saves a screenshot when GRADEBENCH_SCREENSHOTS names a folder, for people to look at.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
+    {
+        if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = fullPage });
+    }
+}

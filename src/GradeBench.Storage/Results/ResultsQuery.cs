@@ -57,7 +57,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             SELECT u.id, u.display_name AS name FROM users u
             WHERE u.id IN (SELECT g.rater_id FROM ratings g JOIN responses r ON r.id = g.response_id
                            WHERE r.study_id = @StudyId AND g.status = 'submitted')
-            ORDER BY u.id;
+            ORDER BY u.display_name, u.id;
 
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
             FROM ratings g JOIN responses r ON r.id = g.response_id

@@ -1,7 +1,7 @@
 namespace GradeBench.Core.Results;
 
 /// <summary>The conventional verbal reading of an agreement coefficient. These are conventions, not properties of the
-/// data: Krippendorff's (2004, <i>Content Analysis</i>, 2nd ed., §11.4) thresholds for alpha — α ≥ .800 reliable,
+/// data: Krippendorff's (2004, <i>Content Analysis</i>, 2nd ed., ch. 11) thresholds for alpha — α ≥ .800 reliable,
 /// .667 ≤ α &lt; .800 tentative conclusions only, below .667 unreliable — and Landis &amp; Koch's (1977, <i>Biometrics</i>
 /// 33:159–174) bands for kappa-type coefficients (Cohen's, weighted, Fleiss', Randolph's kappa and Gwet's AC1/AC2):
 /// &lt; 0 poor, 0–.20 slight, .21–.40 fair, .41–.60 moderate, .61–.80 substantial, .81–1 almost perfect.

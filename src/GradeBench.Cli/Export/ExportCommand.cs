@@ -15,6 +15,7 @@ static class ExportCommand
     {
         ["ratings.csv"] = (export, id, output, ct) => export.WriteRatingsAsync(id, output, ct),
         ["history.csv"] = (export, id, output, ct) => export.WriteHistoryAsync(id, output, ct),
+        ["agreement.csv"] = (export, id, output, ct) => export.WriteAgreementAsync(id, output, ct),
     };
 
     public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)

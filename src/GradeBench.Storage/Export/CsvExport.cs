@@ -1,5 +1,10 @@
+using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
+using GradeBench.Core.Results;
+using GradeBench.Storage.Results;
+using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
 
 namespace GradeBench.Storage.Export;
@@ -36,6 +41,25 @@ public sealed class CsvExport(Database database)
         WHERE r.study_id = @StudyId
         ORDER BY h.id
         """, studyId, output, ct);
+
+    /// <summary>Agreement per criterion and coefficient, computed as the results page computes it
+    /// (<see cref="StudyResults.Agreement"/>, default bootstrap seed and resamples): values in full precision.</summary>
+    public async Task<long> WriteAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        var input = await new ResultsQuery(database, new RubricQuery(database)).LoadAsync(studyId, ct);
+        var table = new DataTable();
+        foreach (var column in new[] { "criterion", "level", "metric", "value", "ci_lower", "ci_upper", "units", "raters", "reading" })
+            table.Columns.Add(column, typeof(string));
+        foreach (var row in StudyResults.Rows(StudyResults.Agreement(input.Criteria, input.Ratings)))
+            table.Rows.Add(row.Criterion, row.Level, row.Metric, Number(row.Value), Number(row.CiLower), Number(row.CiUpper),
+                row.Units.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture), (object?)row.Reading ?? DBNull.Value);
+        await using var reader = table.CreateDataReader();
+        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
+        return await csv.WriteAsync(reader, ct);
+    }
+
+    // Round-trip precision, so a reader gets the very number the page rounds.
+    static object Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : DBNull.Value;
 
     async Task<long> WriteAsync(string sql, long studyId, TextWriter output, CancellationToken ct)
     {

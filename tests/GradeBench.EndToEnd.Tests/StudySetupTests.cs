@@ -13,7 +13,7 @@ public sealed class StudySetupTests
     const string PlantedError = "responses.jsonl:1: case_id: unknown case \"case-999\"";
 
     [Fact]
-    public async Task ACoordinatorUploadsABundleSeesItsErrorFixesItAndLandsOnTheNewStudysDashboard()
+    public async Task ACoordinatorUploadsABundleSeesItsErrorFixesItLandsOnTheDashboardAndAddsAResponseLater()
     {
         await using var app = await RunningApp.StartAsync();
         using var bundles = new Bundles();
@@ -24,6 +24,7 @@ public sealed class StudySetupTests
             await using var __ = browser;
             var page = await SignInAsync(browser, app);
             await UploadWithAnErrorThenFixedAsync(page, bundles);
+            await AddAResponseFromAnotherModelAsync(page, bundles);
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
@@ -90,6 +91,20 @@ public sealed class StudySetupTests
         await page.WaitForURLAsync("**/studies/*/dashboard");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "LLM answers to stroke care questions (uploaded copy)" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Open"); // the demo bundle says "state": "open"
+    }
+
+    static async Task AddAResponseFromAnotherModelAsync(IPage page, Bundles bundles)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "Set-up" }).ClickAsync();
+        await page.WaitForURLAsync("**/setup");
+        var input = page.GetByLabel("Responses (responses.jsonl)");
+        await Expect(input).ToBeVisibleAsync();
+        var file = Path.Combine(bundles.Folder, "responses.jsonl");
+        File.WriteAllText(file, """{"id": "case-001.model-d", "case_id": "case-001", "model": "model-d", "content_md": "A later model's answer."}""" + "\n");
+
+        await input.SetInputFilesAsync(file);
+
+        await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Added responses" })).ToHaveTextAsync("Added 1 response and topped up the assignments.");
     }
 
     /// <summary>Submitted ratings of the uploaded study as (response, rater, criterion, value), read straight from the database.</summary>

@@ -66,6 +66,18 @@ public static partial class BundleReader
         return new BundleReadResult(bundle, report.Errors, report.Warnings);
     }
 
+    /// <summary>Validates a responses.jsonl added to an existing study, exactly as in a bundle: every case it names must
+    /// be one of <paramref name="caseIds"/>, and no response id may be one of <paramref name="takenIds"/> (the study's own).
+    /// Errors read <c>responses.jsonl:line: field: message</c>; the responses are returned only when there is none.</summary>
+    public static (IReadOnlyList<ModelResponse>? Responses, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings) ReadResponses(
+        byte[] bytes, IReadOnlySet<string> caseIds, IReadOnlySet<string> takenIds)
+    {
+        var report = new Report([]);
+        var text = Decode(ResponsesFile, bytes, report);
+        var responses = ReadResponses(text, caseIds.ToHashSet(), [], report, takenIds);
+        return (report.Errors.Count == 0 ? responses : null, report.Errors, report.Warnings);
+    }
+
     /// <summary>What study.json says about criterion ids beyond the valid criteria: whether the rubric could be
     /// read at all, and the ids of criteria that are defined but invalid (already reported in study.json).</summary>
     sealed class RubricIds
@@ -571,7 +583,7 @@ public static partial class BundleReader
 
     /// <summary>The valid responses; <paramref name="ids"/> receives every response id defined, valid or not.
     /// <paramref name="caseIds"/> is null when cases.jsonl could not be read.</summary>
-    static List<ModelResponse> ReadResponses(string text, HashSet<string>? caseIds, HashSet<string> ids, Report report)
+    static List<ModelResponse> ReadResponses(string text, HashSet<string>? caseIds, HashSet<string> ids, Report report, IReadOnlySet<string>? takenIds = null)
     {
         var responses = new List<ModelResponse>();
         var firstLine = new Dictionary<string, int>();
@@ -582,6 +594,7 @@ public static partial class BundleReader
             var id = OptionalString(r, "id");
             if (!IsIdentifier(id)) report.Error(ResponsesFile, n, "id", IdRule);
             else if (firstLine.TryGetValue(id!, out var first)) report.Error(ResponsesFile, n, "id", $"duplicate response id \"{id}\" (first on line {first})");
+            else if (takenIds?.Contains(id!) == true) report.Error(ResponsesFile, n, "id", $"the study already has a response \"{id}\"");
             var caseId = OptionalString(r, "case_id");
             if (caseId is null) report.Error(ResponsesFile, n, "case_id", "required string");
             else if (caseIds is not null && !caseIds.Contains(caseId)) report.Error(ResponsesFile, n, "case_id", $"unknown case \"{caseId}\"");

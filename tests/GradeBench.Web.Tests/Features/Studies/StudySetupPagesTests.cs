@@ -1,0 +1,112 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using Bunit;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Studies;
+using GradeBench.Web.Tests.Features.Accounts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace GradeBench.Web.Tests.Features.Studies;
+
+public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    async Task<HttpClient> SignedInRaterAsync(string username)
+    {
+        var services = factory.Services;
+        var studyId = (await services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var users = services.GetRequiredService<UserStore>();
+        var user = (await users.CreateAsync(username, username, isAdmin: false))!;
+        await users.SetPasswordHashAsync(user.Id, services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, "a long password"));
+        await users.AddMembershipAsync(studyId, user.Id, "rater");
+        var client = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, username, "a long password");
+        return client;
+    }
+
+    [Fact]
+    public async Task ARaterIsRefusedTheSetUpPageAndCannotCreateAStudy()
+    {
+        var client = await SignedInRaterAsync("dr-setup-rater");
+        var studyId = await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo");
+
+        var setup = await client.GetStringAsync($"/studies/{studyId}/setup");
+        var create = await client.GetStringAsync("/studies/new");
+        var home = await client.GetStringAsync("/");
+
+        Assert.Contains("Only the coordinators of this study can change its set-up.", setup);
+        Assert.DoesNotContain("From rater", setup);
+        Assert.Contains("Only administrators and study coordinators can create studies.", create);
+        Assert.DoesNotContain("Study bundle", create);
+        Assert.DoesNotContain("New study", home);
+    }
+
+    [Fact]
+    public async Task TheAdministratorIsOfferedANewStudy()
+    {
+        await factory.SetAdministratorPasswordAsync("correct horse battery");
+        var client = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
+
+        Assert.Contains("href=\"/studies/new\"", await client.GetStringAsync("/"));
+    }
+
+    sealed class UploadContext : BunitContext
+    {
+        public UploadContext(IServiceProvider app, long userId)
+        {
+            Services.AddMudServices();
+            JSInterop.Mode = JSRuntimeMode.Loose;
+            foreach (var type in new[] { typeof(StudyQuery), typeof(StudyImporter), typeof(MarkdownRenderer) })
+                Services.AddSingleton(type, app.GetRequiredService(type));
+            var auth = AddAuthorization();
+            auth.SetAuthorized("admin");
+            auth.SetRoles(GradeBench.Web.Features.Accounts.CurrentUser.AdministratorRole);
+            auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()));
+            SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        }
+    }
+
+    static byte[] DemoZip(string slug, bool plantError)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var file in Directory.GetFiles(TestPaths.DemoBundle))
+            {
+                var text = File.ReadAllText(file).Replace("\"id\": \"stroke-llm-synthetic-demo\"", $"\"id\": \"{slug}\"", StringComparison.Ordinal);
+                if (plantError && file.EndsWith("responses.jsonl", StringComparison.Ordinal))
+                    text = text.Replace("\"case_id\": \"case-020\"", "\"case_id\": \"case-404\"", StringComparison.Ordinal);
+                using var writer = new StreamWriter(zip.CreateEntry(Path.GetFileName(file)).Open());
+                writer.Write(text);
+            }
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public async Task AnUploadWithErrorsListsThemAndAFixedOneOpensTheNewStudysDashboard()
+    {
+        var admin = await factory.AdministratorAsync();
+        using var context = new UploadContext(factory.Services, admin.Id);
+        var cut = context.Render<NewStudy>();
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip("bunit-upload", plantError: true), "broken.zip"));
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["responses.jsonl:58: case_id: unknown case \"case-404\"", "responses.jsonl:59: case_id: unknown case \"case-404\"", "responses.jsonl:60: case_id: unknown case \"case-404\""],
+            cut.FindAll("[aria-label='Import errors'] li").Select(li => li.TextContent)), TimeSpan.FromSeconds(10));
+        Assert.Null(await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("bunit-upload"));
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip("bunit-upload", plantError: false), "fixed.zip"));
+
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        cut.WaitForAssertion(() => Assert.EndsWith("/dashboard", navigation.Uri), TimeSpan.FromSeconds(10));
+        var studyId = await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("bunit-upload");
+        Assert.Equal($"http://localhost/studies/{studyId}/dashboard", navigation.Uri);
+        Assert.Equal("coordinator", (await factory.Services.GetRequiredService<StudyQuery>().MembershipAsync(studyId!.Value, admin.Id))!.Role);
+    }
+}

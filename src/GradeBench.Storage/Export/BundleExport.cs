@@ -81,11 +81,12 @@ public sealed class BundleExport(Database database)
             "SELECT slug, label, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
 
         long rows = 0;
-        await using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8);
+        await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, ct);
         await using (var entry = await zip.CreateEntry("study.json", CompressionLevel.Fastest).OpenAsync(ct))
         {
             await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
             WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings);
+            await json.FlushAsync(ct);
         }
 
         await using (var entry = await zip.CreateEntry("cases.jsonl", CompressionLevel.Fastest).OpenAsync(ct))
@@ -265,6 +266,5 @@ public sealed class BundleExport(Database database)
         }
         json.WriteEndArray();
         json.WriteEndObject();
-        json.Flush();
     }
 }

@@ -3,12 +3,16 @@ using System.Text;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace GradeBench.Web.Features.Export;
 
 /// <summary>One downloadable export: its name (the last segment of the route and of the file name), its media type,
-/// and how to write it to a response body.</summary>
-public sealed record ExportKind(string Name, string ContentType, string Description, Func<IServiceProvider, long, Stream, bool, CancellationToken, Task> WriteAsync);
+/// and how to write it to a response body. <see cref="WritesSynchronously"/>: some of its writes are synchronous.</summary>
+public sealed record ExportKind(string Name, string ContentType, string Description, Func<IServiceProvider, long, Stream, bool, CancellationToken, Task> WriteAsync)
+{
+    public bool WritesSynchronously { get; init; }
+}
 
 /// <summary><c>GET /api/studies/{id}/export/{kind}</c>: a study's exports for its coordinators (and administrators), by
 /// API token or sign-in cookie, streamed straight from the database to the response. Raters are refused: an export
@@ -26,7 +30,12 @@ public static class ExportEndpoints
         Text("history.csv", "text/csv", "The audit trail: every value a rating has had",
             (export, id, output, ct) => export.WriteHistoryAsync(id, output, ct)),
         new("bundle.zip", "application/zip", "The whole study as a bundle that imports back into the same study",
-            (services, id, output, _, ct) => services.GetRequiredService<BundleExport>().WriteAsync(id, output, ct: ct)),
+            (services, id, output, _, ct) => services.GetRequiredService<BundleExport>().WriteAsync(id, output, ct: ct))
+        {
+            // Closing a zip entry flushes its deflate buffer with a synchronous write (.NET 10's entry streams have no
+            // asynchronous dispose of their own), which the server refuses unless the request allows it.
+            WritesSynchronously = true,
+        },
     ];
 
     static ExportKind Text(string name, string contentType, string description, Func<CsvExport, long, TextWriter, CancellationToken, Task<long>> write) =>
@@ -51,7 +60,7 @@ public static class ExportEndpoints
     }
 
     static async Task<IResult> ExportAsync(long id, string kind, bool? excel, ClaimsPrincipal user, StudyQuery studies,
-        IServiceProvider services, CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
         // Who may download is settled first: a rater or a stranger learns nothing, not even which kinds exist.
         var access = await studies.AccessAsync(id, user.Id(), ct);
@@ -64,6 +73,7 @@ public static class ExportEndpoints
             return TypedResults.Problem($"There is no export \"{kind}\". Exports: {string.Join(", ", Kinds.Select(k => k.Name))}.",
                 statusCode: StatusCodes.Status404NotFound);
         var slug = await studies.SlugAsync(id, ct);
-        return TypedResults.Stream(body => export.WriteAsync(services, id, body, excel == true, ct), export.ContentType, $"{slug}-{export.Name}");
+        if (export.WritesSynchronously && http.Features.Get<IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
+        return TypedResults.Stream(output => export.WriteAsync(http.RequestServices, id, output, excel == true, ct), export.ContentType, $"{slug}-{export.Name}");
     }
 }

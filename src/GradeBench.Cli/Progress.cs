@@ -11,7 +11,7 @@ sealed class Progress(TextWriter error, string what, long? total = null) : IProg
     const int BarWidth = 30;
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly bool _terminal = IsTerminal(error);
-    TimeSpan _lastDrawn = TimeSpan.MinValue;
+    TimeSpan _lastDrawn;
     long _rows;
 
     /// <summary>Whether <paramref name="error"/> is this process's standard error and that is a terminal.</summary>

@@ -36,7 +36,7 @@ JOIN ratings g ON g.response_id = r.id
 JOIN users u ON u.id = g.rater_id
 JOIN criteria k ON k.id = g.criterion_id
 WHERE r.study_id = 1 AND g.status = 'submitted'
-ORDER BY r.id, g.rater_id, k.position"
+ORDER BY r.slug, g.rater_id, g.criterion_id"
 echo "query plan:"; sqlite3 "$work/ratings.db" "EXPLAIN QUERY PLAN $select" | sed 's/^/  /'
 
 ours=(); theirs=()

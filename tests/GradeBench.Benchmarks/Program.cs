@@ -8,6 +8,13 @@ if (args is ["write-csv", var path, var units, var raters, var missing])
     SyntheticRatings.WriteCsv(SyntheticRatings.Create(int.Parse(units), int.Parse(raters), missing: double.Parse(missing, CultureInfo.InvariantCulture)), path);
     return;
 }
+// `write-bundle PATH RESPONSES RATERS` writes a study bundle (id "bench") whose RATERS raters each rated every response
+// on four criteria, for timing `gradebench import` and `gradebench export` (export-vs-sqlite.sh).
+if (args is ["write-bundle", var bundleFolder, var responseCount, var raterCount])
+{
+    GradeBench.Testing.SyntheticBundle.Write(bundleFolder, "bench", "Export benchmark (synthetic)", int.Parse(responseCount), ratersPerResponse: Math.Max(1, int.Parse(raterCount)), ratingRaters: int.Parse(raterCount));
+    return;
+}
 if (args is ["profile-open"])
 {
     var bench = new GradingBenchmarks();

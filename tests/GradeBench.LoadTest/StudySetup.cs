@@ -1,9 +1,9 @@
-using System.Text.Json;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Migrations;
 using GradeBench.Storage.Studies;
+using GradeBench.Testing;
 using Microsoft.AspNetCore.Identity;
 
 namespace GradeBench.LoadTest;
@@ -18,30 +18,8 @@ static class StudySetup
 {
     const string Password = "load-test-password";
 
-    /// <summary>The rubric every generated rating fills in; <see cref="RatingValues"/> must match it.</summary>
-    static readonly object[] Criteria =
-    [
-        new { id = "consensus", label = "Agreement with consensus", type = "likert", min = 1, max = 5, required = true },
-        new
-        {
-            id = "completeness", label = "Missing content", type = "ordinal", required = true,
-            options = new[] { new { value = "none", label = "None" }, new { value = "minor", label = "Minor" }, new { value = "major", label = "Major" } },
-        },
-        new { id = "hallucination", label = "Hallucination", type = "binary", required = true },
-        new { id = "overall", label = "Overall quality", type = "likert", min = 1, max = 5, required = true },
-        new { id = "comment", label = "Comment", type = "text", required = false },
-    ];
-
-    static readonly string[] Models = ["model-a", "model-b", "model-c"];
-
-    /// <summary>A valid rating for the rubric above, varied so that agreement has something to compute.</summary>
-    public static Dictionary<string, object> RatingValues(Random random) => new()
-    {
-        ["consensus"] = random.Next(1, 6),
-        ["completeness"] = new[] { "none", "minor", "major" }[random.Next(3)],
-        ["hallucination"] = random.Next(4) == 0,
-        ["overall"] = random.Next(1, 6),
-    };
+    /// <summary>A valid rating for the generated rubric (<see cref="SyntheticBundle"/>).</summary>
+    public static Dictionary<string, object> RatingValues(Random random) => SyntheticBundle.RatingValues(random);
 
     public static async Task<PreparedStudy> PrepareAsync(Database database, string folder, LoadSettings settings, CancellationToken ct)
     {
@@ -77,34 +55,7 @@ static class StudySetup
         return new PreparedStudy(studyId, raters, coordinator, Password);
     }
 
-    /// <summary>A bundle folder of synthetic cases, three models' answers to each, and the rubric above.</summary>
-    static string WriteBundle(string folder, LoadSettings settings)
-    {
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "study.json"), JsonSerializer.Serialize(new
-        {
-            format = "gradebench-study/1",
-            id = "load-test",
-            title = "Load test (synthetic)",
-            raters_per_response = settings.RatersPerResponse,
-            state = "open",
-            rubric = new { criteria = Criteria },
-        }));
-        var cases = (settings.ResponseCount + Models.Length - 1) / Models.Length;
-        File.WriteAllLines(Path.Combine(folder, "cases.jsonl"), Enumerable.Range(1, cases).Select(c => JsonSerializer.Serialize(new
-        {
-            id = $"case-{c:D5}",
-            title = $"Synthetic case {c}",
-            presentation_md = $"_Synthetic case {c}._ A 70-year-old with sudden right arm weakness, onset two hours ago.",
-            question_md = "What is the next step?",
-        })));
-        File.WriteAllLines(Path.Combine(folder, "responses.jsonl"), Enumerable.Range(0, settings.ResponseCount).Select(r => JsonSerializer.Serialize(new
-        {
-            id = $"case-{r / Models.Length + 1:D5}.{Models[r % Models.Length]}",
-            case_id = $"case-{r / Models.Length + 1:D5}",
-            model = Models[r % Models.Length],
-            content_md = "## Assessment\nA candidate for **IV thrombolysis** once blood pressure is below 185/110 mmHg.\n\n- Check glucose.\n- CT angiography for a large-vessel occlusion.",
-        })));
-        return folder;
-    }
+    /// <summary>A bundle folder of synthetic cases, three models' answers to each, and the shared rubric.</summary>
+    static string WriteBundle(string folder, LoadSettings settings) =>
+        SyntheticBundle.Write(folder, "load-test", "Load test (synthetic)", settings.ResponseCount, settings.RatersPerResponse);
 }

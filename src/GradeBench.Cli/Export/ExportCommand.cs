@@ -9,23 +9,22 @@ namespace GradeBench.Cli.Export;
 /// <summary><c>gradebench export</c>: writes one of a study's exports to a file (or standard output with <c>--out -</c>).</summary>
 static class ExportCommand
 {
-    delegate Task<long> Writer(CsvExport export, long studyId, TextWriter output, CancellationToken ct);
+    const string Bundle = ExportKinds.Bundle;
 
-    static readonly Dictionary<string, Writer> Kinds = new()
-    {
-        ["ratings.csv"] = (export, id, output, ct) => export.WriteRatingsAsync(id, output, ct),
-        ["history.csv"] = (export, id, output, ct) => export.WriteHistoryAsync(id, output, ct),
-        ["agreement.csv"] = (export, id, output, ct) => export.WriteAgreementAsync(id, output, ct),
-    };
+    static IEnumerable<string> AllKinds => ExportKinds.Names;
+
+    static Task<long> WriteTextAsync(string kind, CsvExport export, long studyId, TextWriter output, CancellationToken ct) =>
+        ExportKinds.Text.Single(k => k.Name == kind).Write(export, studyId, output, ct);
 
     public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
     {
         var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };
-        var kind = new Option<string>("--kind") { Description = "What to export: " + string.Join(", ", Kinds.Keys), Required = true };
-        kind.AcceptOnlyFromAmong([.. Kinds.Keys]);
+        var kind = new Option<string>("--kind") { Description = "What to export: " + string.Join(", ", AllKinds), Required = true };
+        kind.AcceptOnlyFromAmong([.. AllKinds]);
         var outPath = new Option<string>("--out") { Description = "File to write, or - for standard output", Required = true };
         var excel = new Option<bool>("--excel") { Description = "Start the file with a UTF-8 byte-order mark, so Excel reads non-ASCII text right" };
-        var command = new Command("export", "Export a study's ratings or audit trail.") { databaseOption, study, kind, outPath, excel };
+        var asId = new Option<string?>("--as") { Description = "bundle.zip only: the study id the bundle gives the study (to import a copy beside it)" };
+        var command = new Command("export", "Export a study's ratings, audit trail, annotations or whole bundle.") { databaseOption, study, kind, outPath, excel, asId };
         command.SetAction(async (parse, ct) =>
         {
             var database = new Database(parse.GetValue(databaseOption)!.FullName);
@@ -36,20 +35,43 @@ static class ExportCommand
                 error.WriteLine($"error: there is no study \"{slug}\"");
                 return ExitCodes.InvalidInput;
             }
+            var kindName = parse.GetValue(kind)!;
+            var newId = parse.GetValue(asId);
+            if (newId is not null && (kindName != Bundle || !Core.Studies.BundleReader.IsIdentifier(newId)))
+            {
+                error.WriteLine(kindName != Bundle ? "error: --as only applies to bundle.zip" : $"error: --as \"{newId}\" is not a study id ([A-Za-z0-9._-], 1-64 characters)");
+                return ExitCodes.InvalidInput;
+            }
             var target = parse.GetValue(outPath)!;
-            var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: parse.GetValue(excel));
-            var write = Kinds[parse.GetValue(kind)!];
-            var export = new CsvExport(database);
+            // Progress goes to standard error, and never when the export itself goes to standard output.
+            var progress = target == "-" ? null : new Progress(error, kindName,
+                kindName == "ratings.csv" && Progress.IsTerminal(error) ? await new CsvExport(database).CountRatingsAsync(studyId, ct) : null);
+            var export = new CsvExport(database, progress);
             if (target == "-")
             {
-                await write(export, studyId, output, ct);
+                if (kindName == Bundle)
+                {
+                    await using var stdout = Console.OpenStandardOutput();
+                    await new BundleExport(database).WriteAsync(studyId, stdout, newId, ct: ct);
+                }
+                else await WriteTextAsync(kindName, export, studyId, output, ct);
                 return ExitCodes.Success;
             }
             // Written beside the target and moved into place, so a failed export never leaves half a file under its name.
             var partial = target + ".partial";
             long rows;
-            await using (var file = new StreamWriter(partial, append: false, encoding, bufferSize: 1 << 16))
-                rows = await write(export, studyId, file, ct);
+            if (kindName == Bundle)
+            {
+                await using var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                rows = await new BundleExport(database).WriteAsync(studyId, file, newId, progress, ct);
+            }
+            else
+            {
+                var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: parse.GetValue(excel));
+                await using var file = new StreamWriter(partial, append: false, encoding, bufferSize: 1 << 16);
+                rows = await WriteTextAsync(kindName, export, studyId, file, ct);
+            }
+            progress?.Done(rows);
             File.Move(partial, target, overwrite: true);
             output.WriteLine($"{target}: {rows} rows");
             return ExitCodes.Success;

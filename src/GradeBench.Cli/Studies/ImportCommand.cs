@@ -27,7 +27,16 @@ static class ImportCommand
             var database = new Database(parse.GetValue(databaseOption)!.FullName);
             if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
 
-            var result = await new StudyImporter(database, TimeProvider.System).ImportAsync(bundlePath, parse.GetValue(maxFileBytes), ct: ct);
+            var progress = new Progress(error, "import");
+            progress.Phase($"reading and checking {bundlePath}");
+            var read = BundleReader.Read(bundlePath, parse.GetValue(maxFileBytes));
+            ImportResult result;
+            if (read.Bundle is { } parsed)
+            {
+                progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
+                result = await new StudyImporter(database, TimeProvider.System).ImportAsync(parsed, read.Warnings, ct: ct);
+            }
+            else result = new ImportResult(null, null, read.Errors, read.Warnings);
             foreach (var warning in result.Warnings) error.WriteLine($"warning: {warning}");
             foreach (var problem in result.Errors) error.WriteLine(problem);
             if (!result.Succeeded)
@@ -36,6 +45,7 @@ static class ImportCommand
                 return ExitCodes.InvalidInput;
             }
             var bundle = result.Bundle!;
+            progress.Done(bundle.Cases.Count + bundle.Responses.Count + bundle.Ratings.Count);
             output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database.FilePath}: {bundle.Cases.Count} cases, " +
                 $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings.");
             return ExitCodes.Success;

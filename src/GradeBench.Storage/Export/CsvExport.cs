@@ -1,6 +1,9 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Results;
@@ -9,11 +12,16 @@ using Sylvan.Data.Csv;
 
 namespace GradeBench.Storage.Export;
 
-/// <summary>The study's tables as CSV, streamed row by row from the database to the writer (constant memory whatever
-/// the size). Columns are named in snake_case; timestamps are UTC ISO-8601 as stored; empty cells are missing values.</summary>
-public sealed class CsvExport(Database database)
+/// <summary>The study's tables as CSV (and its highlighted spans as JSON Lines), streamed row by row from the database to
+/// the writer (constant memory whatever the size). Columns are named in snake_case; timestamps are UTC ISO-8601 as stored;
+/// empty cells are missing values. See docs/exports.md.</summary>
+/// <param name="progress">Told the number of rows written so far (a command line's progress bar); none on the web.</param>
+public sealed class CsvExport(Database database, IProgress<long>? progress = null)
 {
-    /// <summary>Every submitted rating: one row per response × rater × criterion, drafts excluded.</summary>
+    /// <summary>Every submitted rating: one row per response × rater × criterion, drafts excluded; by response id, then
+    /// rater, then rubric order. That order is the one the indexes already give (responses by (study_id, slug), ratings by
+    /// (response_id, rater_id, criterion_id); criteria are inserted in rubric order), so SQLite sorts nothing: sorting by
+    /// r.id took 0.9 s of a 1,000,000-row export (docs/benchmarks.md).</summary>
     public Task<long> WriteRatingsAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
         SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, r.model, u.username AS rater, k.slug AS criterion,
                g.value, g.comment, g.submitted_at AS first_submitted, g.updated_at AS last_changed
@@ -24,7 +32,7 @@ public sealed class CsvExport(Database database)
         JOIN users u ON u.id = g.rater_id
         JOIN criteria k ON k.id = g.criterion_id
         WHERE r.study_id = @StudyId AND g.status = 'submitted'
-        ORDER BY r.id, g.rater_id, k.position
+        ORDER BY r.slug, g.rater_id, g.criterion_id
         """, studyId, output, ct);
 
     /// <summary>The audit trail: every value a rating has had, who recorded it and how (import, web, adjudication).</summary>
@@ -61,11 +69,121 @@ public sealed class CsvExport(Database database)
     // Round-trip precision, so a reader gets the very number the page rounds.
     static object Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : DBNull.Value;
 
+    /// <summary>One row per response × rater with submitted ratings, one column per criterion in rubric order (headed by
+    /// the criterion id), empty where the rater left that criterion out.</summary>
+    public async Task<long> WriteRatingsWideAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var criteria = (await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(
+            "SELECT id, slug FROM criteria WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
+        // COALESCE: a pivot column has no declared type, and a NULL in its first row crashed the CSV writer (SIGSEGV
+        // reading Microsoft.Data.Sqlite's field type); an empty cell is what CSV writes for a missing value anyway.
+        // The only SQL built at run time: one pivot column per criterion. Criterion ids are bound as parameters; the
+        // column names are criterion slugs, identifiers of [A-Za-z0-9._-] (validated at import), quoted all the same.
+        var parameters = new DynamicParameters(new { StudyId = studyId });
+        var columns = new StringBuilder();
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            parameters.Add($"C{i}", criteria[i].Id);
+            columns.Append($"COALESCE(MAX(CASE WHEN g.criterion_id = @C{i} THEN g.value END), '') AS \"{criteria[i].Slug.Replace("\"", "\"\"")}\", ");
+        }
+        var sql = $"""
+            SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, r.model, u.username AS rater, {columns}
+                   MIN(g.submitted_at) AS first_submitted, MAX(g.updated_at) AS last_changed
+            FROM responses r
+            JOIN studies s ON s.id = r.study_id
+            JOIN cases c ON c.id = r.case_id
+            JOIN ratings g ON g.response_id = r.id
+            JOIN users u ON u.id = g.rater_id
+            WHERE r.study_id = @StudyId AND g.status = 'submitted'
+            GROUP BY r.id, g.rater_id
+            ORDER BY c.position, r.position, u.username
+            """;
+        await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)));
+        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
+        return await csv.WriteAsync(reader, ct);
+    }
+
+    sealed class SpanRow
+    {
+        public string Study { get; init; } = "";
+        public string CaseId { get; init; } = "";
+        public string ResponseId { get; init; } = "";
+        public string Model { get; init; } = "";
+        public string Rater { get; init; } = "";
+        public string Label { get; init; } = "";
+        public long StartOffset { get; init; }
+        public long EndOffset { get; init; }
+        public string Quote { get; init; } = "";
+        public string? Note { get; init; }
+        public string CreatedAt { get; init; } = "";
+        public string UpdatedAt { get; init; } = "";
+    }
+
+    /// <summary>annotations.jsonl: one JSON object per highlighted span, streamed (Dapper's unbuffered query) line by
+    /// line. <c>start</c>/<c>end</c> are UTF-16 offsets into the response's Markdown source, as the grading page stores them.</summary>
+    public async Task<long> WriteAnnotationsAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, r.model, u.username AS rater, l.slug AS label,
+                   a.start_offset, a.end_offset, a.quote, a.note, a.created_at, a.updated_at
+            FROM span_annotations a
+            JOIN responses r ON r.id = a.response_id
+            JOIN studies s ON s.id = r.study_id
+            JOIN cases c ON c.id = r.case_id
+            JOIN users u ON u.id = a.rater_id
+            JOIN span_labels l ON l.id = a.label_id
+            WHERE r.study_id = @StudyId
+            ORDER BY c.position, r.position, u.username, a.start_offset, a.id
+            """;
+        await using var connection = await database.OpenAsync(ct);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        // Chinese text stays readable (not \uXXXX); what must be escaped in JSON still is.
+        await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        long rows = 0;
+        await foreach (var span in connection.QueryUnbufferedAsync<SpanRow>(sql, new { StudyId = studyId }).WithCancellation(ct))
+        {
+            buffer.ResetWrittenCount();
+            json.Reset(buffer);
+            json.WriteStartObject();
+            json.WriteString("study", span.Study);
+            json.WriteString("case_id", span.CaseId);
+            json.WriteString("response_id", span.ResponseId);
+            json.WriteString("model", span.Model);
+            json.WriteString("rater", span.Rater);
+            json.WriteString("label", span.Label);
+            json.WriteNumber("start", span.StartOffset);
+            json.WriteNumber("end", span.EndOffset);
+            json.WriteString("quote", span.Quote);
+            if (span.Note is null) json.WriteNull("note"); else json.WriteString("note", span.Note);
+            json.WriteString("created_at", span.CreatedAt);
+            json.WriteString("updated_at", span.UpdatedAt);
+            json.WriteEndObject();
+            json.Flush();
+            await output.WriteAsync(Encoding.UTF8.GetString(buffer.WrittenSpan).AsMemory(), ct);
+            await output.WriteAsync("\n".AsMemory(), ct);
+            progress?.Report(++rows);
+        }
+        return rows;
+    }
+
     async Task<long> WriteAsync(string sql, long studyId, TextWriter output, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct));
+        await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct)));
         await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
         return await csv.WriteAsync(reader, ct);
+    }
+
+    DbDataReader Counted(DbDataReader reader) => progress is null ? reader : new CountingReader(reader, progress);
+
+    /// <summary>How many rows ratings.csv of the study has (a progress bar's total).</summary>
+    public async Task<long> CountRatingsAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM ratings g JOIN responses r ON r.id = g.response_id
+            WHERE r.study_id = @StudyId AND g.status = 'submitted'
+            """, new { StudyId = studyId }, cancellationToken: ct));
     }
 }

@@ -94,6 +94,14 @@ public sealed class StudyQuery(Database database)
             "SELECT id FROM studies WHERE slug = @Slug", new { Slug = slug }, cancellationToken: ct));
     }
 
+    /// <summary>The bundle id of the study with this database id, or null (export file names carry it).</summary>
+    public async Task<string?> SlugAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+    }
+
     /// <summary>Whether a study with this database id exists (an API answers 404 for one that does not).</summary>
     public async Task<bool> ExistsAsync(long studyId, CancellationToken ct = default)
     {

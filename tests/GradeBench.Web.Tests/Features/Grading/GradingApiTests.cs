@@ -256,7 +256,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = JsonDocument.Parse(json).RootElement;
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["/api/studies/{id}/assignments", "/api/studies/{id}/responses/{responseId}/rating"], paths.Order(StringComparer.Ordinal));
+        Assert.Equal(["/api/studies/{id}/assignments", "/api/studies/{id}/export/{kind}", "/api/studies/{id}/responses/{responseId}/rating"], paths.Order(StringComparer.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
     }
 }

@@ -1,0 +1,270 @@
+using System.Data.Common;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dapper;
+using GradeBench.Core.Adjudication;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Adjudication;
+using GradeBench.Storage.Rubrics;
+using Sylvan.Data.Csv;
+
+namespace GradeBench.Storage.Export;
+
+/// <summary>bundle.zip: a whole study as a study bundle (docs/bundle-format.md) that <c>gradebench import</c> turns back
+/// into the same study: study.json with the rubric, blinding, adjudication and safety rules; cases.jsonl and
+/// responses.jsonl in their bundle order; ratings.csv with every submitted rating under the rater's username. Written
+/// entry by entry into a <see cref="ZipArchive"/> straight to the output stream (which need not be seekable), with
+/// rows streamed from the database. What a bundle cannot carry stays behind: drafts, the audit trail, spans, flags,
+/// adjudication decisions, members without ratings, and timestamps (an import stamps its own).</summary>
+public sealed class BundleExport(Database database)
+{
+    static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+
+    sealed class StudyRow
+    {
+        public string Slug { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string DescriptionMd { get; init; } = "";
+        public string InstructionsMd { get; init; } = "";
+        public string Language { get; init; } = "";
+        public long RatersPerResponse { get; init; }
+        public string State { get; init; } = "";
+        public bool HideModel { get; init; }
+        public bool Shuffle { get; init; }
+    }
+
+    sealed class CaseRow
+    {
+        public string Slug { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string? Language { get; init; }
+        public string TagsJson { get; init; } = "[]";
+        public string PresentationMd { get; init; } = "";
+        public string QuestionMd { get; init; } = "";
+        public string? ReferenceMd { get; init; }
+    }
+
+    sealed class ResponseRow
+    {
+        public string Slug { get; init; } = "";
+        public string CaseSlug { get; init; } = "";
+        public string Model { get; init; } = "";
+        public string ContentMd { get; init; } = "";
+        public string? MetaJson { get; init; }
+    }
+
+    sealed class SpanLabelRow
+    {
+        public string Slug { get; init; } = "";
+        public string Label { get; init; } = "";
+        public string? Color { get; init; }
+    }
+
+    /// <summary>Writes the bundle of study <paramref name="studyId"/>; <paramref name="asId"/> renames the study in
+    /// study.json (so the bundle can be imported beside the original). Returns the number of rows written (cases,
+    /// responses and ratings).</summary>
+    public async Task<long> WriteAsync(long studyId, Stream output, string? asId = null, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        if (asId is not null && !BundleReader.IsIdentifier(asId)) throw new ArgumentException("not a study identifier", nameof(asId));
+        var criteria = await new RubricQuery(database).LoadAsync(studyId, ct);
+        await using var connection = await database.OpenAsync(ct);
+        var settings = await StoredSettings.LoadAsync(connection, null, studyId, criteria);
+        var study = await connection.QuerySingleAsync<StudyRow>(new CommandDefinition("""
+            SELECT slug, title, description_md, instructions_md, language, raters_per_response, state, hide_model, shuffle
+            FROM studies WHERE id = @StudyId
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
+            "SELECT slug, label, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
+
+        long rows = 0;
+        await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, ct);
+        await using (var entry = await zip.CreateEntry("study.json", CompressionLevel.Fastest).OpenAsync(ct))
+        {
+            await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
+            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings);
+            await json.FlushAsync(ct);
+        }
+
+        await using (var entry = await zip.CreateEntry("cases.jsonl", CompressionLevel.Fastest).OpenAsync(ct))
+        {
+            const string sql = """
+                SELECT slug, title, language, tags_json, presentation_md, question_md, reference_md
+                FROM cases WHERE study_id = @StudyId ORDER BY position
+                """;
+            await using var json = new Utf8JsonWriter(entry, JsonOptions);
+            await foreach (var row in connection.QueryUnbufferedAsync<CaseRow>(sql, new { StudyId = studyId }).WithCancellation(ct))
+            {
+                json.WriteStartObject();
+                json.WriteString("id", row.Slug);
+                json.WriteString("title", row.Title);
+                if (row.Language is not null) json.WriteString("language", row.Language);
+                json.WritePropertyName("tags");
+                json.WriteRawValue(row.TagsJson);
+                json.WriteString("presentation_md", row.PresentationMd);
+                json.WriteString("question_md", row.QuestionMd);
+                if (row.ReferenceMd is not null) json.WriteString("reference_md", row.ReferenceMd);
+                json.WriteEndObject();
+                await EndLineAsync(json, entry, ct);
+                progress?.Report(++rows);
+            }
+        }
+
+        await using (var entry = await zip.CreateEntry("responses.jsonl", CompressionLevel.Fastest).OpenAsync(ct))
+        {
+            const string sql = """
+                SELECT r.slug, c.slug AS case_slug, r.model, r.content_md, r.meta_json
+                FROM responses r JOIN cases c ON c.id = r.case_id
+                WHERE r.study_id = @StudyId ORDER BY r.position
+                """;
+            await using var json = new Utf8JsonWriter(entry, JsonOptions);
+            await foreach (var row in connection.QueryUnbufferedAsync<ResponseRow>(sql, new { StudyId = studyId }).WithCancellation(ct))
+            {
+                json.WriteStartObject();
+                json.WriteString("id", row.Slug);
+                json.WriteString("case_id", row.CaseSlug);
+                json.WriteString("model", row.Model);
+                json.WriteString("content_md", row.ContentMd);
+                if (row.MetaJson is not null)
+                {
+                    json.WritePropertyName("meta");
+                    json.WriteRawValue(row.MetaJson);
+                }
+                json.WriteEndObject();
+                await EndLineAsync(json, entry, ct);
+                progress?.Report(++rows);
+            }
+        }
+
+        await using (var entry = await zip.CreateEntry("ratings.csv", CompressionLevel.Fastest).OpenAsync(ct))
+        {
+            // Submitted ratings only (a draft is not a rating yet), and only those with a value: the bundle format has
+            // no way to say "submitted, left empty", and an empty value of a scored criterion would not import.
+            const string sql = """
+                SELECT r.slug AS response_id, u.username AS rater, k.slug AS criterion, g.value, g.comment
+                FROM responses r
+                JOIN ratings g ON g.response_id = r.id
+                JOIN users u ON u.id = g.rater_id
+                JOIN criteria k ON k.id = g.criterion_id
+                WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL AND g.value <> ''
+                ORDER BY r.position, u.username, k.position
+                """;
+            await using var text = new StreamWriter(entry, Utf8, bufferSize: 1 << 16);
+            await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct));
+            await using var csv = CsvDataWriter.Create(text, new CsvDataWriterOptions { NewLine = "\n" });
+            rows += await csv.WriteAsync(reader, ct);
+            progress?.Report(rows);
+        }
+        return rows;
+    }
+
+    static async Task EndLineAsync(Utf8JsonWriter json, Stream entry, CancellationToken ct)
+    {
+        await json.FlushAsync(ct);
+        // Asynchronous all the way down: the web server refuses synchronous writes to a response.
+        await entry.WriteAsync(NewLine, ct);
+        json.Reset(entry);
+    }
+
+    static void WriteStudy(Utf8JsonWriter json, StudyRow study, string id, IReadOnlyList<Criterion> criteria,
+        IReadOnlyList<SpanLabelRow> spanLabels, AdjudicationSettings settings)
+    {
+        json.WriteStartObject();
+        json.WriteString("format", BundleReader.Format);
+        json.WriteString("id", id);
+        json.WriteString("title", study.Title);
+        json.WriteString("description_md", study.DescriptionMd);
+        json.WriteString("instructions_md", study.InstructionsMd);
+        json.WriteString("language", study.Language);
+        json.WriteNumber("raters_per_response", study.RatersPerResponse);
+        // A bundle knows two states; a study in adjudication or closed comes back open (its ratings are all there).
+        json.WriteString("state", study.State == "draft" ? "draft" : "open");
+        json.WriteStartObject("blinding");
+        json.WriteBoolean("hide_model", study.HideModel);
+        json.WriteBoolean("shuffle", study.Shuffle);
+        json.WriteEndObject();
+
+        json.WriteStartObject("rubric");
+        json.WriteStartArray("criteria");
+        foreach (var c in criteria)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", c.Id);
+            json.WriteString("label", c.Label);
+            if (c.HelpMd is not null) json.WriteString("help_md", c.HelpMd);
+            json.WriteString("type", c.TypeName);
+            if (c.Min is { } min) json.WriteNumber("min", min);
+            if (c.Max is { } max) json.WriteNumber("max", max);
+            if (c.Anchors.Count > 0)
+            {
+                json.WriteStartObject("anchors");
+                foreach (var anchor in c.Anchors) json.WriteString(anchor.Value, anchor.Label);
+                json.WriteEndObject();
+            }
+            if (c.Options.Count > 0)
+            {
+                json.WriteStartArray("options");
+                foreach (var option in c.Options)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("value", option.Value);
+                    json.WriteString("label", option.Label);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteBoolean("required", c.Required);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("span_labels");
+        foreach (var label in spanLabels)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", label.Slug);
+            json.WriteString("label", label.Label);
+            if (label.Color is not null) json.WriteString("color", label.Color);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        // The rules as stored (defaults filled in at import), written out in full so the copy needs no defaults of its own.
+        json.WriteStartObject("adjudication");
+        json.WriteStartObject("rules");
+        foreach (var c in criteria)
+        {
+            var rule = settings.RuleFor(c);
+            // "any" on a text criterion is refused by the importer; a text criterion is never adjudicated anyway.
+            if (c.Type == CriterionType.Text) continue;
+            json.WritePropertyName(c.Id);
+            switch (rule.Kind)
+            {
+                case DisagreementKind.Range:
+                    json.WriteStartObject();
+                    json.WriteNumber("min_range", rule.MinRange);
+                    json.WriteEndObject();
+                    break;
+                case DisagreementKind.Any: json.WriteStringValue("any"); break;
+                default: json.WriteStringValue("never"); break;
+            }
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartArray("safety");
+        foreach (var trigger in settings.Safety)
+        {
+            json.WriteStartObject();
+            json.WriteString("criterion", trigger.CriterionId);
+            json.WriteStartArray("values");
+            foreach (var value in trigger.Values) json.WriteStringValue(value);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,27 @@
+namespace GradeBench.Storage.Export;
+
+/// <summary>A study export that is text (UTF-8, optionally with a byte-order mark for Excel).</summary>
+public sealed record TextExportKind(string Name, string ContentType, string Description, Func<CsvExport, long, TextWriter, CancellationToken, Task<long>> Write);
+
+/// <summary>The study exports, one list for the command line and the web API (docs/exports.md).</summary>
+public static class ExportKinds
+{
+    /// <summary>The whole study as a bundle: bytes, written by <see cref="BundleExport"/>.</summary>
+    public const string Bundle = "bundle.zip";
+
+    public static readonly IReadOnlyList<TextExportKind> Text =
+    [
+        new("ratings.csv", "text/csv", "Every submitted rating, one row per response × rater × criterion",
+            (export, id, output, ct) => export.WriteRatingsAsync(id, output, ct)),
+        new("ratings-wide.csv", "text/csv", "One row per response × rater, one column per criterion",
+            (export, id, output, ct) => export.WriteRatingsWideAsync(id, output, ct)),
+        new("annotations.jsonl", "application/jsonl", "Highlighted spans, one JSON object per line",
+            (export, id, output, ct) => export.WriteAnnotationsAsync(id, output, ct)),
+        new("history.csv", "text/csv", "The audit trail: every value a rating has had",
+            (export, id, output, ct) => export.WriteHistoryAsync(id, output, ct)),
+        new("agreement.csv", "text/csv", "Agreement per criterion and coefficient with 95% intervals, as on the results page",
+            (export, id, output, ct) => export.WriteAgreementAsync(id, output, ct)),
+    ];
+
+    public static IEnumerable<string> Names => Text.Select(k => k.Name).Append(Bundle);
+}

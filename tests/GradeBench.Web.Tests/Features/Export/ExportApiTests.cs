@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Tests.Features.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Export;
+
+public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    const string Password = "a long password";
+    const string Slug = "stroke-llm-synthetic-demo";
+
+    static async Task<long> StudyIdAsync(GradeBenchFactory app) =>
+        (await app.Services.GetRequiredService<StudyQuery>().FindIdAsync(Slug))!.Value;
+
+    static async Task<User> UserAsync(GradeBenchFactory app, string name, string? role)
+    {
+        var users = app.Services.GetRequiredService<UserStore>();
+        var user = (await users.CreateAsync($"{name}-{Guid.NewGuid():N}"[..24], "Dr " + name, isAdmin: false))!;
+        await users.SetPasswordHashAsync(user.Id, app.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
+        if (role is not null) await users.AddMembershipAsync(await StudyIdAsync(app), user.Id, role);
+        return user;
+    }
+
+    static async Task<HttpClient> BearerClientAsync(GradeBenchFactory app, User user)
+    {
+        var client = app.CreateBrowserClient();
+        var token = await app.Services.GetRequiredService<ApiTokenStore>().CreateAsync(user.Id, "test");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Fact]
+    public async Task OnlyCoordinatorsAndAdministratorsMayDownload()
+    {
+        var studyId = await StudyIdAsync(factory);
+        await factory.SetAdministratorPasswordAsync("correct horse battery");
+        var admin = factory.CreateBrowserClient();
+        await SignInTests.PostSignInAsync(admin, "admin", "correct horse battery");
+        var callers = new (string Name, HttpClient Client)[]
+        {
+            ("anonymous", factory.CreateBrowserClient()),
+            ("bearer of a rater", await BearerClientAsync(factory, await UserAsync(factory, "rater", "rater"))),
+            ("bearer of a non-member", await BearerClientAsync(factory, await UserAsync(factory, "outsider", null))),
+            ("bearer of a coordinator", await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"))),
+            ("cookie of the administrator", admin),
+        };
+
+        var seen = new List<string>();
+        foreach (var (name, client) in callers)
+        {
+            var answer = await client.GetAsync($"/api/studies/{studyId}/export/ratings.csv");
+            seen.Add($"{name}: {(int)answer.StatusCode}");
+            Assert.NotEqual("text/html", answer.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(
+        [
+            "anonymous: 401",
+            "bearer of a rater: 403",
+            "bearer of a non-member: 403",
+            "bearer of a coordinator: 200",
+            "cookie of the administrator: 200",
+        ], seen);
+    }
+
+    [Fact]
+    public async Task RatingsCsvIsAnAttachmentNamedAfterTheStudyWithEverySubmittedRating()
+    {
+        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+
+        var answer = await client.GetAsync($"/api/studies/{await StudyIdAsync(factory)}/export/ratings.csv");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("text/csv", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", answer.Content.Headers.ContentType?.CharSet);
+        Assert.Equal("attachment", answer.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal($"{Slug}-ratings.csv", answer.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var bytes = await answer.Content.ReadAsByteArrayAsync();
+        Assert.True(bytes.AsSpan().StartsWith("study,case_id,response_id,model,rater,criterion"u8), "no byte-order mark unless asked");
+        var lines = System.Text.Encoding.UTF8.GetString(bytes).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 576, lines.Length);
+    }
+
+    [Fact]
+    public async Task TheExcelParameterAddsAByteOrderMarkAndEveryKindDownloads()
+    {
+        var studyId = await StudyIdAsync(factory);
+        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+
+        var excel = await client.GetByteArrayAsync($"/api/studies/{studyId}/export/ratings-wide.csv?excel=true");
+        var spans = await client.GetAsync($"/api/studies/{studyId}/export/annotations.jsonl");
+        var history = await client.GetAsync($"/api/studies/{studyId}/export/history.csv");
+        var bundle = await client.GetAsync($"/api/studies/{studyId}/export/bundle.zip");
+
+        Assert.True(excel.AsSpan().StartsWith("\uFEFFstudy,case_id,response_id,model,rater,consensus"u8));
+        Assert.Equal(HttpStatusCode.OK, spans.StatusCode);
+        Assert.Equal("application/jsonl", spans.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, history.StatusCode);
+        Assert.Equal("application/zip", bundle.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"{Slug}-bundle.zip", bundle.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        using var zip = new ZipArchive(await bundle.Content.ReadAsStreamAsync());
+        Assert.Equal(["study.json", "cases.jsonl", "responses.jsonl", "ratings.csv"], zip.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
+    public async Task AnUnknownKindOrStudyIsNotFoundAndTheAnswerListsTheKinds()
+    {
+        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+
+        var kind = await client.GetAsync($"/api/studies/{await StudyIdAsync(factory)}/export/ratings.xlsx");
+        var study = await client.GetAsync("/api/studies/999999/export/ratings.csv");
+
+        Assert.Equal(HttpStatusCode.NotFound, kind.StatusCode);
+        Assert.Equal("application/problem+json", kind.Content.Headers.ContentType?.MediaType);
+        var detail = (await kind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Equal("There is no export \"ratings.xlsx\". Exports: ratings.csv, ratings-wide.csv, annotations.jsonl, history.csv, bundle.zip.", detail);
+        Assert.Equal(HttpStatusCode.NotFound, study.StatusCode);
+    }
+}

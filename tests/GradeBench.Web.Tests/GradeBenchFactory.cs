@@ -38,6 +38,36 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
         return await users.FindByUsernameAsync(UserStore.AdministratorName) ?? (await users.AdministratorWithoutPasswordAsync())!;
     }
 
+    public const string DemoStudy = "stroke-llm-synthetic-demo";
+
+    public async Task<long> DemoStudyIdAsync() =>
+        (await Services.GetRequiredService<GradeBench.Storage.Studies.StudyQuery>().FindIdAsync(DemoStudy))!.Value;
+
+    /// <summary>A new member of the demo study in <paramref name="role"/>, signed in with a browser-like client.</summary>
+    public async Task<HttpClient> SignedInMemberAsync(string username, string role = "rater")
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        var user = (await users.CreateAsync(username, "Dr " + username, isAdmin: false))!;
+        await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, MemberPassword));
+        await users.AddMembershipAsync(await DemoStudyIdAsync(), user.Id, role);
+        var client = CreateBrowserClient();
+        await Features.Accounts.SignInTests.PostSignInAsync(client, username, MemberPassword);
+        return client;
+    }
+
+    public const string MemberPassword = "a long password";
+
+    /// <summary>The first-run administrator, given a password and signed in with a browser-like client.</summary>
+    public async Task<HttpClient> SignedInAdministratorAsync()
+    {
+        await SetAdministratorPasswordAsync(AdministratorPassword);
+        var client = CreateBrowserClient();
+        await Features.Accounts.SignInTests.PostSignInAsync(client, "admin", AdministratorPassword);
+        return client;
+    }
+
+    public const string AdministratorPassword = "correct horse battery";
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 

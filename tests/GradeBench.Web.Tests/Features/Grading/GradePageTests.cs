@@ -1,7 +1,5 @@
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Grading;
@@ -10,15 +8,8 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
 {
     async Task<(HttpClient Client, long StudyId)> SignedInRaterAsync(string name)
     {
-        var services = factory.Services;
-        var studyId = (await services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-        var users = services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync(name, "Dr " + name, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, "a long password"));
-        await users.AddMembershipAsync(studyId, user.Id, "rater");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, name, "a long password");
-        return (client, studyId);
+        var client = await factory.SignedInMemberAsync(name);
+        return (client, await factory.DemoStudyIdAsync());
     }
 
     [Fact]
@@ -39,9 +30,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task SomeoneWhoIsNotARaterOfTheStudyGetsNoItem()
     {
-        await factory.SetAdministratorPasswordAsync("correct horse battery");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
+        var client = await factory.SignedInAdministratorAsync();
         var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
 
         var html = await client.GetStringAsync($"/studies/{studyId}/grade");

@@ -1,27 +1,13 @@
-using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
-using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Live;
 
 public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    async Task<long> DemoStudyAsync() =>
-        (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-
     [Fact]
     public async Task ARaterIsRefusedTheDashboardAndSeesNoProgressOfOthers()
     {
-        var services = factory.Services;
-        var studyId = await DemoStudyAsync();
-        var users = services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync("dr-dash", "Dr Dash", isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, "a long password"));
-        await users.AddMembershipAsync(studyId, user.Id, "rater");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "dr-dash", "a long password");
+        var studyId = await factory.DemoStudyIdAsync();
+        var client = await factory.SignedInMemberAsync("dr-dash");
 
         var html = await client.GetStringAsync($"/studies/{studyId}/dashboard");
 
@@ -34,11 +20,9 @@ public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixtur
     [Fact]
     public async Task TheAdministratorSeesProgressPerRaterModelAndCriterion()
     {
-        await factory.SetAdministratorPasswordAsync("correct horse battery");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
+        var client = await factory.SignedInAdministratorAsync();
 
-        var html = await client.GetStringAsync($"/studies/{await DemoStudyAsync()}/dashboard");
+        var html = await client.GetStringAsync($"/studies/{await factory.DemoStudyIdAsync()}/dashboard");
 
         Assert.Contains("aria-label=\"Progress per rater\"", html);
         Assert.Contains("aria-label=\"Progress per model\"", html);

@@ -2,11 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using GradeBench.Storage;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Export;
-using GradeBench.Storage.Studies;
-using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Sylvan.Data.Csv;
 
@@ -14,15 +10,10 @@ namespace GradeBench.Web.Tests.Features.Results;
 
 public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    async Task<long> DemoStudyAsync() =>
-        (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-
     async Task<string> AdministratorPageAsync()
     {
-        await factory.SetAdministratorPasswordAsync("correct horse battery");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
-        return await client.GetStringAsync($"/studies/{await DemoStudyAsync()}/results");
+        var client = await factory.SignedInAdministratorAsync();
+        return await client.GetStringAsync($"/studies/{await factory.DemoStudyIdAsync()}/results");
     }
 
     [GeneratedRegex("""<table[^>]*aria-label="Agreement per criterion"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>""", RegexOptions.Singleline)]
@@ -42,7 +33,7 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
         var html = await AdministratorPageAsync();
         var export = new StringWriter();
         // The function `gradebench export --kind agreement.csv` runs.
-        await new CsvExport(factory.Services.GetRequiredService<Database>()).WriteAgreementAsync(await DemoStudyAsync(), export);
+        await new CsvExport(factory.Services.GetRequiredService<Database>()).WriteAgreementAsync(await factory.DemoStudyIdAsync(), export);
 
         var pageRows = Row().Matches(AgreementTable().Match(html).Groups[1].Value)
             .Select(r => Cell().Matches(r.Groups[1].Value).Select(c => WebUtility.HtmlDecode(c.Groups[1].Value.Trim())).ToArray())
@@ -84,14 +75,8 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
     [Fact]
     public async Task ARaterIsRefusedTheResultsAndSeesNoNumbers()
     {
-        var services = factory.Services;
-        var studyId = await DemoStudyAsync();
-        var users = services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync("dr-results", "Dr Results", isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, "a long password"));
-        await users.AddMembershipAsync(studyId, user.Id, "rater");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "dr-results", "a long password");
+        var studyId = await factory.DemoStudyIdAsync();
+        var client = await factory.SignedInMemberAsync("dr-results");
 
         var html = await client.GetStringAsync($"/studies/{studyId}/results");
 

@@ -1,4 +1,3 @@
-using GradeBench.Web.Tests.Features.Accounts;
 
 namespace GradeBench.Web.Tests.Features.Studies;
 
@@ -7,9 +6,7 @@ public sealed class HomeTests(GradeBenchFactory factory) : IClassFixture<GradeBe
     [Fact]
     public async Task SignedInAdministratorSeesTheDemoStudyWithItsCounts()
     {
-        await factory.SetAdministratorPasswordAsync("correct horse battery");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
+        var client = await factory.SignedInAdministratorAsync();
 
         var html = await client.GetStringAsync("/");
 

@@ -1,14 +1,11 @@
 using System.IO.Compression;
 using System.Security.Claims;
 using Bunit;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Studies;
-using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -16,24 +13,11 @@ namespace GradeBench.Web.Tests.Features.Studies;
 
 public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    async Task<HttpClient> SignedInRaterAsync(string username)
-    {
-        var services = factory.Services;
-        var studyId = (await services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-        var users = services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync(username, username, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, "a long password"));
-        await users.AddMembershipAsync(studyId, user.Id, "rater");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, username, "a long password");
-        return client;
-    }
-
     [Fact]
     public async Task ARaterIsRefusedTheSetUpPageAndCannotCreateAStudy()
     {
-        var client = await SignedInRaterAsync("dr-setup-rater");
-        var studyId = await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo");
+        var client = await factory.SignedInMemberAsync("dr-setup-rater");
+        var studyId = await factory.DemoStudyIdAsync();
 
         var setup = await client.GetStringAsync($"/studies/{studyId}/setup");
         var create = await client.GetStringAsync("/studies/new");
@@ -49,9 +33,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
     [Fact]
     public async Task TheAdministratorIsOfferedANewStudy()
     {
-        await factory.SetAdministratorPasswordAsync("correct horse battery");
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "admin", "correct horse battery");
+        var client = await factory.SignedInAdministratorAsync();
 
         Assert.Contains("href=\"/studies/new\"", await client.GetStringAsync("/"));
     }

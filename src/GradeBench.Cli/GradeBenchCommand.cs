@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GradeBench.Cli.Accounts;
 using GradeBench.Cli.Agreement;
+using GradeBench.Cli.Backup;
 using GradeBench.Cli.Export;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
@@ -34,6 +35,7 @@ public static class GradeBenchCommand
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),
             ExportCommand.Create(database, output, error),
+            BackupCommand.Create(database, output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(invocation, ct);

@@ -19,6 +19,10 @@ public sealed record Criterion(
     IReadOnlyList<CriterionOption> Anchors,
     IReadOnlyList<CriterionOption> Options)
 {
+    /// <summary>The longest free-text value (a comment) a rater may store: a few pages, far above any real comment, so
+    /// that nobody can fill the database through a comment box.</summary>
+    public const int MaxTextLength = 10_000;
+
     public static readonly IReadOnlyList<string> TypeNames = ["likert", "ordinal", "nominal", "binary", "numeric", "text"];
 
     public string TypeName => TypeNames[(int)Type];
@@ -37,7 +41,8 @@ public sealed record Criterion(
     /// Stored values are canonical text: likert integers, option values, <c>true</c>/<c>false</c>, numbers.</summary>
     public string? CheckValue(string value)
     {
-        if (Type == CriterionType.Text) return null;
+        if (Type == CriterionType.Text)
+            return value.Length > MaxTextLength ? Invariant($"longer than {MaxTextLength} characters") : null;
         if (value.Length == 0) return "empty value";
         switch (Type)
         {

@@ -134,4 +134,11 @@ public sealed class CriterionTests
         Assert.Null(criterion.CheckValue(value));
         Assert.Equal(stored, criterion.Canonical(value));
     }
+
+    [Fact]
+    public void FreeTextUpToTheLimitIsAcceptedAndLongerIsRefused()
+    {
+        Assert.Null(Text.CheckValue(new string('x', Criterion.MaxTextLength)));
+        Assert.Equal("longer than 10000 characters", Text.CheckValue(new string('x', Criterion.MaxTextLength + 1)));
+    }
 }

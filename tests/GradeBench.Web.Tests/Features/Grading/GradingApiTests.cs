@@ -205,6 +205,22 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     }
 
     [Fact]
+    public async Task AnOversizedCommentIsRefusedAndNothingIsStored()
+    {
+        var studyId = await StudyIdAsync(factory);
+        var rater = await UserAsync(factory, "verbose");
+        var responseId = await ResponseAssignedAsync(factory, rater);
+        var client = await BearerClientAsync(factory, rater);
+
+        var response = await PutRatingAsync(client, studyId, responseId, ValidRating.Replace("Clear and correct.", new string('x', 10_001)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("longer than 10000 characters", problem.GetProperty("errors").GetProperty("comment")[0].GetString());
+        Assert.Equal(0, await HistoryCountAsync(factory, rater, responseId));
+    }
+
+    [Fact]
     public async Task ASubmittedRatingIsStoredInCanonicalFormWithTheCommentAndRepeatingItChangesNothing()
     {
         var studyId = await StudyIdAsync(factory);

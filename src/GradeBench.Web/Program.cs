@@ -37,6 +37,7 @@ if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createSc
 // re-executing a refused hub negotiate (a POST) as the not-found page turned its 401 into antiforgery's 400.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     web => web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseSecurityHeaders();
 // Our own files (the root wwwroot) are public and served before routing, so no endpoint can shadow them.
 app.UseStaticFiles();
 app.UseRouting();

@@ -237,7 +237,7 @@ public sealed class ReportExport(Database database)
                 Has("version", "date", "snapshot", "release") + "."],
             ["4a–c Model details", "Settings and configuration (e.g. temperature, other parameters, retrieval or tools).", metaText + " Anything else: " + NotRecorded],
             ["5a–b Prompt engineering", "How prompts were developed, and the prompts themselves.",
-                "The question put to each model is stored with each case (cases.jsonl); system prompts and prompt development: " + Has("prompt", "system") + "."],
+                "Each case's presentation and question are stored (cases.jsonl, bundle.zip); whether they were the prompt verbatim, system prompts and prompt development: " + Has("prompt", "system") + "."],
             ["6a–d Query strategy", "How, where and when the models were queried (dates, sessions, repetitions).",
                 "Query dates, location, sessions and repetitions: " + Has("date", "time", "session", "run", "location") + ". " +
                 $"The study has {Count(input.Responses.Count)} responses to {Count(facts.Cases)} cases ({CaseLanguageList(facts)})."],

@@ -186,4 +186,8 @@ public sealed class CsvExport(Database database, IProgress<long>? progress = nul
             WHERE r.study_id = @StudyId AND g.status = 'submitted'
             """, new { StudyId = studyId }, cancellationToken: ct));
     }
+
+    /// <summary>report.md and report.html (<see cref="ReportExport"/>), reached from here so that every text kind is a
+    /// method of the one export the command line and the API hand around.</summary>
+    public ReportExport Report => new(database);
 }

@@ -21,6 +21,10 @@ public static class ExportKinds
             (export, id, output, ct) => export.WriteHistoryAsync(id, output, ct)),
         new("agreement.csv", "text/csv", "Agreement per criterion and coefficient with 95% intervals, as on the results page",
             (export, id, output, ct) => export.WriteAgreementAsync(id, output, ct)),
+        new("report.html", "text/html", "The study report: methods, agreement and model tables with charts, CHART checklist (standalone HTML)",
+            (export, id, output, ct) => export.Report.WriteHtmlAsync(id, output, ct)),
+        new("report.md", "text/markdown", "The study report as Markdown: methods, agreement and model tables, CHART checklist",
+            (export, id, output, ct) => export.Report.WriteMarkdownAsync(id, output, ct)),
     ];
 
     public static IEnumerable<string> Names => Text.Select(k => k.Name).Append(Bundle);

@@ -120,7 +120,26 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
         Assert.Equal(HttpStatusCode.NotFound, kind.StatusCode);
         Assert.Equal("application/problem+json", kind.Content.Headers.ContentType?.MediaType);
         var detail = (await kind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-        Assert.Equal("There is no export \"ratings.xlsx\". Exports: ratings.csv, ratings-wide.csv, annotations.jsonl, history.csv, agreement.csv, bundle.zip.", detail);
+        Assert.Equal("There is no export \"ratings.xlsx\". Exports: ratings.csv, ratings-wide.csv, annotations.jsonl, history.csv, agreement.csv, report.html, report.md, bundle.zip.", detail);
         Assert.Equal(HttpStatusCode.NotFound, study.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheReportDownloadsAsHtmlAndMarkdown()
+    {
+        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+        var studyId = await StudyIdAsync(factory);
+
+        var html = await client.GetAsync($"/api/studies/{studyId}/export/report.html");
+        var markdown = await client.GetAsync($"/api/studies/{studyId}/export/report.md");
+
+        Assert.Equal(HttpStatusCode.OK, html.StatusCode);
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"{Slug}-report.html", html.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var page = await html.Content.ReadAsStringAsync();
+        Assert.StartsWith("<!DOCTYPE html>", page);
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("text/markdown", markdown.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("# LLM answers to stroke care questions", await markdown.Content.ReadAsStringAsync());
     }
 }

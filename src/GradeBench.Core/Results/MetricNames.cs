@@ -1,0 +1,27 @@
+namespace GradeBench.Core.Results;
+
+/// <summary>The names people read for the coefficient ids of the agreement table (the results page, the report).</summary>
+public static class MetricNames
+{
+    static readonly Dictionary<string, string> Names = new()
+    {
+        ["percent_agreement"] = "Percent agreement",
+        ["percent_agreement_within_1"] = "Percent agreement within one point",
+        ["cohen_kappa"] = "Cohen's kappa",
+        ["weighted_kappa_linear"] = "Weighted kappa, linear",
+        ["weighted_kappa_quadratic"] = "Weighted kappa, quadratic",
+        ["fleiss_kappa"] = "Fleiss' kappa",
+        ["randolph_kappa"] = "Randolph's kappa",
+        ["krippendorff_alpha_nominal"] = "Krippendorff's α, nominal",
+        ["krippendorff_alpha_ordinal"] = "Krippendorff's α, ordinal",
+        ["krippendorff_alpha_interval"] = "Krippendorff's α, interval",
+        ["krippendorff_alpha_ratio"] = "Krippendorff's α, ratio",
+        ["gwet_ac1"] = "Gwet's AC1",
+        ["gwet_ac2_linear"] = "Gwet's AC2, linear",
+        ["gwet_ac2_quadratic"] = "Gwet's AC2, quadratic",
+        ["kendall_w"] = "Kendall's W",
+    };
+
+    /// <summary>The readable name of <paramref name="metric"/>, or the id itself when it has none.</summary>
+    public static string Of(string metric) => Names.GetValueOrDefault(metric) ?? metric;
+}

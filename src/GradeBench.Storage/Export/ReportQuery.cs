@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Dapper;
+
+namespace GradeBench.Storage.Export;
+
+/// <summary>What the report's methods paragraph says about a study besides its results: the design as configured
+/// (raters per response, blinding, queue order) and as it happened (assignments, dates, calibration, adjudication),
+/// and the model metadata the bundle brought in (<c>responses.meta_json</c>).</summary>
+public sealed record StudyFacts(
+    string Slug,
+    string Title,
+    string Language,
+    int RatersPerResponse,
+    bool HideModel,
+    bool Shuffle,
+    string State,
+    string CreatedAt,
+    int RaterMembers,
+    int CoordinatorMembers,
+    IReadOnlyList<(string Language, int Cases)> CaseLanguages,
+    int CasesWithReference,
+    IReadOnlyList<int> RaterLoads,
+    IReadOnlyList<int> RatersPerAssignedResponse,
+    int SubmittedRatings,
+    string? FirstSubmitted,
+    string? LastSubmitted,
+    IReadOnlyDictionary<string, int> RatingsBySource,
+    int CalibrationSessions,
+    int CalibrationRounds,
+    int AdjudicationItems,
+    int AdjudicationResolved,
+    int AdjudicationForDisagreement,
+    int AdjudicationForSafety,
+    int ConsensusValues,
+    IReadOnlyList<ModelMetadata> ModelMetadata)
+{
+    public int Cases => CaseLanguages.Sum(l => l.Cases);
+}
+
+/// <summary>One key of a model's response metadata: its first <see cref="ValuesKept"/> distinct values and how many
+/// distinct values it has in all.</summary>
+public sealed record ModelMetadata(string Model, string Key, IReadOnlyList<string> Values, int DistinctValues)
+{
+    public const int ValuesKept = 5;
+}
+
+/// <summary>Loads <see cref="StudyFacts"/> in one batch of queries.</summary>
+public sealed class ReportQuery(Database database)
+{
+    sealed class StudyRow
+    {
+        public string Slug { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Language { get; init; } = "";
+        public long RatersPerResponse { get; init; }
+        public bool HideModel { get; init; }
+        public bool Shuffle { get; init; }
+        public string State { get; init; } = "";
+        public string CreatedAt { get; init; } = "";
+    }
+
+    sealed class CountRow
+    {
+        public string Key { get; init; } = "";
+        public long Count { get; init; }
+    }
+
+    sealed class RatingSpanRow
+    {
+        public long Ratings { get; init; }
+        public string? FirstSubmitted { get; init; }
+        public string? LastSubmitted { get; init; }
+    }
+
+    sealed class AdjudicationRow
+    {
+        public long Items { get; init; }
+        public long? Resolved { get; init; }
+        public long? Disagreement { get; init; }
+        public long? Safety { get; init; }
+    }
+
+    sealed class MetaRow
+    {
+        public string Model { get; init; } = "";
+        public string MetaJson { get; init; } = "";
+    }
+
+    /// <summary>The facts of a study, or null when there is no such study.</summary>
+    public async Task<StudyFacts?> LoadAsync(long studyId, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT slug, title, language, raters_per_response, hide_model, shuffle, state, created_at
+            FROM studies WHERE id = @StudyId;
+
+            SELECT role AS key, COUNT(*) AS count FROM study_members WHERE study_id = @StudyId GROUP BY role;
+
+            SELECT COALESCE(c.language, s.language) AS key, COUNT(*) AS count
+            FROM cases c JOIN studies s ON s.id = c.study_id
+            WHERE c.study_id = @StudyId
+            GROUP BY COALESCE(c.language, s.language)
+            ORDER BY COUNT(*) DESC, COALESCE(c.language, s.language);
+
+            SELECT COUNT(*) FROM cases WHERE study_id = @StudyId AND reference_md IS NOT NULL AND reference_md <> '';
+
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId GROUP BY rater_id;
+
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId GROUP BY response_id;
+
+            SELECT COUNT(*) AS ratings, MIN(g.submitted_at) AS first_submitted, MAX(g.submitted_at) AS last_submitted
+            FROM ratings g JOIN responses r ON r.id = g.response_id
+            WHERE r.study_id = @StudyId AND g.status = 'submitted';
+
+            SELECT h.source AS key, COUNT(DISTINCT h.rating_id) AS count
+            FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN responses r ON r.id = g.response_id
+            WHERE r.study_id = @StudyId AND h.status = 'submitted' AND g.status = 'submitted'
+            GROUP BY h.source;
+
+            SELECT COUNT(*) FROM calibration_sessions WHERE study_id = @StudyId;
+
+            SELECT COUNT(*) FROM calibration_items i JOIN calibration_sessions s ON s.id = i.session_id
+            WHERE s.study_id = @StudyId AND i.started_at IS NOT NULL;
+
+            SELECT COUNT(*) AS items,
+                   SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END) AS resolved,
+                   SUM(CASE WHEN disagreement THEN 1 ELSE 0 END) AS disagreement,
+                   SUM(CASE WHEN safety THEN 1 ELSE 0 END) AS safety
+            FROM adjudication_items WHERE study_id = @StudyId;
+
+            SELECT COUNT(*) FROM consensus_values v JOIN adjudication_items i ON i.id = v.item_id WHERE i.study_id = @StudyId;
+
+            SELECT model, meta_json FROM responses
+            WHERE study_id = @StudyId AND meta_json IS NOT NULL AND meta_json <> ''
+            ORDER BY model, position;
+            """;
+        await using var connection = await database.OpenAsync(ct);
+        await using var batch = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct));
+        var study = await batch.ReadSingleOrDefaultAsync<StudyRow>();
+        if (study is null) return null;
+        var members = (await batch.ReadAsync<CountRow>()).ToDictionary(r => r.Key, r => (int)r.Count);
+        var languages = (await batch.ReadAsync<CountRow>()).Select(r => (r.Key, (int)r.Count)).ToList();
+        var withReference = (int)await batch.ReadSingleAsync<long>();
+        var loads = (await batch.ReadAsync<long>()).Select(n => (int)n).Order().ToList();
+        var perResponse = (await batch.ReadAsync<long>()).Select(n => (int)n).Order().ToList();
+        var span = await batch.ReadSingleAsync<RatingSpanRow>();
+        var sources = (await batch.ReadAsync<CountRow>()).ToDictionary(r => r.Key, r => (int)r.Count);
+        var sessions = (int)await batch.ReadSingleAsync<long>();
+        var rounds = (int)await batch.ReadSingleAsync<long>();
+        var adjudication = await batch.ReadSingleAsync<AdjudicationRow>();
+        var consensus = (int)await batch.ReadSingleAsync<long>();
+        var meta = await batch.ReadAsync<MetaRow>();
+        return new StudyFacts(study.Slug, study.Title, study.Language, (int)study.RatersPerResponse, study.HideModel, study.Shuffle,
+            study.State, study.CreatedAt, members.GetValueOrDefault("rater"), members.GetValueOrDefault("coordinator"),
+            languages, withReference, loads, perResponse, (int)span.Ratings, span.FirstSubmitted, span.LastSubmitted, sources,
+            sessions, rounds, (int)adjudication.Items, (int)(adjudication.Resolved ?? 0), (int)(adjudication.Disagreement ?? 0),
+            (int)(adjudication.Safety ?? 0), consensus, Metadata(meta));
+    }
+
+    /// <summary>Per model, each top-level key of its responses' metadata with its distinct values (JSON text, strings
+    /// unquoted) in first-seen order and how many distinct values there are; metadata that is not a JSON object is skipped.</summary>
+    static List<ModelMetadata> Metadata(IEnumerable<MetaRow> rows)
+    {
+        var order = new List<(string Model, string Key)>();
+        var values = new Dictionary<(string Model, string Key), (List<string> List, HashSet<string> Set)>();
+        foreach (var row in rows)
+        {
+            JsonDocument document;
+            try { document = JsonDocument.Parse(row.MetaJson); }
+            catch (JsonException) { continue; }
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object) continue;
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    var value = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                    if (!values.TryGetValue((row.Model, property.Name), out var entry))
+                    {
+                        values[(row.Model, property.Name)] = entry = ([], []);
+                        order.Add((row.Model, property.Name));
+                    }
+                    if (entry.Set.Add(value) && entry.List.Count < ModelMetadata.ValuesKept) entry.List.Add(value);
+                }
+            }
+        }
+        return order.Select(k => new ModelMetadata(k.Model, k.Key, values[k].List, values[k].Set.Count)).ToList();
+    }
+}

@@ -19,7 +19,7 @@ static class Journeys
     /// <summary>A laptop screen.</summary>
     public static BrowserNewContextOptions Laptop => new() { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } };
 
-    /// <summary>Opens the printed first-run link, chooses a password and lands on the study list.</summary>
+    /// <summary>Opens the printed first-run link, chooses a password and lands on the study list, live.</summary>
     public static async Task SignInAsAdministratorAsync(IPage page, RunningApp app)
     {
         await page.GotoAsync(app.SignInLink);
@@ -28,6 +28,8 @@ static class Journeys
         await page.GetByLabel("Repeat the password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies" })).ToBeVisibleAsync();
+        // The invite button appears once the page is live: a link clicked before then can be undone by Blazor's start.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Invite a rater" }).First).ToBeVisibleAsync();
     }
 
     /// <summary>Creates an account through an invite link and lands on the study list, signed in.</summary>

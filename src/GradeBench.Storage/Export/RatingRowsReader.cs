@@ -40,14 +40,17 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
         try
         {
             await using var connection = await database.OpenAsync(ct);
+            // One snapshot for the lookups and the rows: a criterion added meanwhile by the web app is in both or neither.
+            await using var transaction = connection.BeginTransaction(deferred: true);
             var study = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                "SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+                "SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));
             var criteria = (await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(
-                "SELECT id, slug FROM criteria WHERE study_id = @StudyId", new { StudyId = studyId }, cancellationToken: ct))).ToDictionary(c => c.Id, c => c.Slug);
+                "SELECT id, slug FROM criteria WHERE study_id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct))).ToDictionary(c => c.Id, c => c.Slug);
             // Every user, not only this study's raters: people, a small table, and a rating's rater is always among them.
             var raters = (await connection.QueryAsync<(long Id, string Username)>(new CommandDefinition(
-                "SELECT id, username FROM users", cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Username);
+                "SELECT id, username FROM users", transaction: transaction, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Username);
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             // The order of CsvExport.WriteRatingsAsync's documentation, which the indexes give without sorting.
             command.CommandText = """
                 SELECT r.id, c.slug, r.slug, r.model, g.rater_id, g.criterion_id, g.value, g.comment, g.submitted_at, g.updated_at

@@ -1,0 +1,63 @@
+using GradeBench.Storage.Export;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Storage.Tests.Export;
+
+/// <summary>ratings.csv is read on another thread than it is written (RatingRowsReader): a failure on either side ends
+/// the export with that failure, never a hang.</summary>
+public sealed class RatingsExportTests
+{
+    sealed class FailingWriter(int allowedWrites) : StringWriter
+    {
+        int _writes;
+
+        public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default) =>
+            ++_writes > allowedWrites ? throw new IOException("disk full") : base.WriteAsync(buffer, cancellationToken);
+    }
+
+    static async Task<(TestDatabase Db, long StudyId)> DemoAsync()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var studyId = (await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        return (db, studyId);
+    }
+
+    [Fact]
+    public async Task EveryRowIsWrittenOnceInOrder()
+    {
+        var (db, studyId) = await DemoAsync();
+        await using var _ = db;
+        var output = new StringWriter();
+
+        var rows = await new CsvExport(db.Database).WriteRatingsAsync(studyId, output);
+
+        var lines = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(576, rows);
+        Assert.Equal(rows + 1, lines.Length);
+        Assert.StartsWith("study,case_id,response_id,model,rater,criterion,value,comment,first_submitted,last_changed", lines[0]);
+        var responses = lines.Skip(1).Select(l => l.Split(',')[2]).ToList();
+        Assert.Equal(responses.Order(StringComparer.Ordinal), responses);
+    }
+
+    [Fact]
+    public async Task AFailingOutputEndsTheExportWithItsError()
+    {
+        var (db, studyId) = await DemoAsync();
+        await using var _ = db;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => new CsvExport(db.Database).WriteRatingsAsync(studyId, new FailingWriter(0)));
+
+        Assert.Equal("disk full", error.Message);
+    }
+
+    [Fact]
+    public async Task ACancelledExportStops()
+    {
+        var (db, studyId) = await DemoAsync();
+        await using var _ = db;
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new CsvExport(db.Database).WriteRatingsAsync(studyId, new StringWriter(), cancelled.Token));
+    }
+}

@@ -17,8 +17,9 @@ builder.WebHost.UseStaticWebAssets();
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--db"] = "GradeBench:Database" });
 if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://localhost:5080");
 
-builder.Services.AddStorage(builder.Configuration["GradeBench:Database"] ?? "gradebench.db");
-builder.Services.AddAccounts();
+var databasePath = builder.Configuration["GradeBench:Database"] ?? "gradebench.db";
+builder.Services.AddStorage(databasePath);
+builder.Services.AddAccounts(keysFolder: Path.GetFullPath(databasePath) + ".keys");
 builder.Services.AddGrading();
 builder.Services.AddLive();
 builder.Services.AddAdjudication();

@@ -12,7 +12,15 @@ namespace GradeBench.Web.Tests;
 /// <summary>The real app over a database file of its own, with the demo study imported on start.</summary>
 public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("gradebench-web-").FullName;
+    readonly string _folder;
+    readonly bool _ownsFolder;
+
+    public GradeBenchFactory() : this(Directory.CreateTempSubdirectory("gradebench-web-").FullName, ownsFolder: true) { }
+
+    GradeBenchFactory(string folder, bool ownsFolder) => (_folder, _ownsFolder) = (folder, ownsFolder);
+
+    /// <summary>A second start of the app on this one's database (and keys): a restart. The first owns the files.</summary>
+    public GradeBenchFactory Restart() => new(_folder, ownsFolder: false);
 
     public string DatabasePath => Path.Combine(_folder, "web.db");
 
@@ -83,6 +91,7 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        if (_ownsFolder)
+            try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }

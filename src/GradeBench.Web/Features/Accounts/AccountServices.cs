@@ -2,6 +2,7 @@ using GradeBench.Storage.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace GradeBench.Web.Features.Accounts;
@@ -20,9 +21,11 @@ public static class AccountServices
 
     /// <summary>Cookie sign-in, bearer API tokens for <c>/api</c>, ASP.NET Core Identity's password hasher, the
     /// first-run sign-in link, and a fallback policy under which everything needs a signed-in user unless it says
-    /// otherwise.</summary>
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    /// otherwise. The keys that sign the cookies (and antiforgery tokens) live in <paramref name="keysFolder"/>, beside
+    /// the database, so a restart does not sign everyone out or void the forms they have open.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services, string keysFolder)
     {
+        services.AddDataProtection().SetApplicationName("GradeBench").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<SignInThrottle>();
         services.AddHostedService<SignInLinkAnnouncer>();

@@ -1,0 +1,314 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using GradeBench.Storage.Accounts;
+using GradeBench.Web.Features.Export;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Tests.Features.Live;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Security;
+
+/// <summary>Every endpoint of the app's route table and every method of <see cref="StudyHub"/>, each with the outcome
+/// expected for five callers: anonymous, the administrator, a coordinator of the study, a rater of the study, and a
+/// rater of another study. The list of endpoints and hub methods comes from the running app, so an endpoint or hub method
+/// without a rule here fails <see cref="EveryEndpointAndHubMethodHasARuleAndEveryRuleAnEndpoint"/>.
+/// HTTP outcomes are status codes; pages answer 200 to everyone signed in and show a refusal instead of data, so theirs
+/// are "allowed" or "refused" (a warning alert in place of the page). Hub outcomes are "allowed" (the call returned, or
+/// was refused for a reason of the domain, such as a bogus item) or "refused" (not a member, not a coordinator).</summary>
+public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<LiveServer>
+{
+    public enum Caller { Anonymous, Administrator, Coordinator, Rater, Outsider }
+
+    static readonly Caller[] Callers = Enum.GetValues<Caller>();
+
+    /// <summary>One rule: a request, and the outcome per caller in the order of <see cref="Caller"/>.</summary>
+    sealed record HttpRule(string Method, string Pattern, Func<World, string> Path, string[] Expected, bool Page = false, Func<World, HttpContent?>? Body = null,
+        Func<World, string>? Marker = null);
+
+    sealed record HubRule(string Method, Func<World, object?[]> Arguments, string[] Expected);
+
+    /// <summary>The study the callers belong to (or not), and ids that exist in it.</summary>
+    sealed record World(long StudyId, long ResponseId, IReadOnlyDictionary<Caller, User?> Users);
+
+    static string[] Outcomes(string anonymous, string administrator, string coordinator, string rater, string outsider) =>
+        [anonymous, administrator, coordinator, rater, outsider];
+
+    static string[] All(string outcome) => Outcomes(outcome, outcome, outcome, outcome, outcome);
+
+    const string Allowed = "allowed", Refused = "refused", SignIn = "302 /signin";
+
+    /// <summary>A coordinator page. Administrators are coordinators of every study (StudyQuery.AccessAsync).</summary>
+    static readonly string[] CoordinatorPage = Outcomes(SignIn, Allowed, Allowed, Refused, Refused);
+
+    /// <summary>A page for every member of the study (administrators included).</summary>
+    static readonly string[] MemberPage = Outcomes(SignIn, Allowed, Allowed, Allowed, Refused);
+
+    /// <summary>A hub method for members (administrators included) and one for coordinators (and administrators).</summary>
+    static readonly string[] MemberHub = Outcomes(Refused, Allowed, Allowed, Allowed, Refused), CoordinatorHub = Outcomes(Refused, Allowed, Allowed, Refused, Refused);
+
+    static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    const string ValidRating = """
+        {"values": {"consensus": 4, "reasoning": "4", "completeness": "none", "incorrect_content": "minor",
+                    "harm_extent": "none", "harm_likelihood": "low", "hallucination": false, "overall": 4.0},
+         "comment": "Clear and correct."}
+        """;
+
+    static readonly IReadOnlyList<HttpRule> HttpRules =
+    [
+        // Infrastructure: public by design.
+        new("*", "/healthz", _ => "/healthz", All("200")),
+        new("GET", "/openapi/{documentName}.json", _ => "/openapi/v1.json", All("200")),
+
+        // Accounts. Form posts carry an antiforgery token fetched from /signin by the same caller.
+        new("POST", "/account/signin", _ => "/account/signin", All("302 /signin?error=1&returnUrl=%2F"),
+            Body: _ => Form(("username", "nobody"), ("password", "wrong password"))),
+        new("GET", "/account/link", _ => "/account/link?token=bogus", All("302 /signin?error=link")),
+        new("POST", "/account/password", _ => "/account/password", Outcomes(SignIn, "302 /account/password?error=short",
+                "302 /account/password?error=short", "302 /account/password?error=short", "302 /account/password?error=short"),
+            Body: _ => Form(("password", "short"), ("confirmation", "short"))),
+        new("POST", "/account/invite", _ => "/account/invite", All("302 /invite/bogus-invite?error=short"),
+            Body: _ => Form(("token", "bogus-invite"), ("username", "newcomer"), ("displayName", "Dr New"), ("password", "short"), ("confirmation", "short"))),
+        new("POST", "/account/signout", _ => "/account/signout", Outcomes(SignIn, "302 /signin", "302 /signin", "302 /signin", "302 /signin"),
+            Body: _ => Form()),
+
+        // The API: raters grade their own assignments; coordinators and administrators export.
+        new("GET", "/api/studies/{id:long}/assignments", w => $"/api/studies/{w.StudyId}/assignments", Outcomes("401", "403", "403", "200", "403")),
+        new("PUT", "/api/studies/{id:long}/responses/{responseId:long}/rating", w => $"/api/studies/{w.StudyId}/responses/{w.ResponseId}/rating",
+            Outcomes("401", "403", "403", "200", "403"), Body: _ => new StringContent(ValidRating, Encoding.UTF8, "application/json")),
+        new("GET", "/api/studies/{id:long}/export/{kind}", w => $"/api/studies/{w.StudyId}/export/{ExportEndpoints.Kinds[0].Name}", Outcomes("401", "200", "200", "403", "403")),
+
+        // The hub's HTTP face; its methods are the hub rules below.
+        new("*", "/hubs/study/negotiate", _ => "/hubs/study/negotiate?negotiateVersion=1", Outcomes("401", "200", "200", "200", "200"), Body: _ => new StringContent("")),
+        new("*", "/hubs/study", _ => "/hubs/study", Outcomes("401", "400", "400", "400", "400")),
+
+        // Blazor's own endpoints: the circuit hub and the framework's files.
+        // Blazor's own endpoints: the circuit hub (signed-in callers only, by the fallback policy; what a circuit may
+        // see is each page's own check, as above) and the framework's public files.
+        new("*", "/_blazor", _ => "/_blazor", Outcomes(SignIn, "400", "400", "400", "400")),
+        new("*", "/_blazor/negotiate", _ => "/_blazor/negotiate?negotiateVersion=1", Outcomes(SignIn, "200", "200", "200", "200"), Body: _ => new StringContent("")),
+        new("*", "/_blazor/disconnect/", _ => "/_blazor/disconnect/", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => new StringContent("")),
+        new("*", "/_blazor/initializers/", _ => "/_blazor/initializers/", Outcomes(SignIn, "200", "200", "200", "200")),
+        new("GET", "/_framework/opaque-redirect", _ => "/_framework/opaque-redirect", Outcomes(SignIn, "400", "400", "400", "400")),
+        new("GET", "/{**path:file}", _ => "/_framework/blazor.web.js", All("200")),
+        new("HEAD", "/{**path:file}", _ => "/_framework/blazor.web.js", All("200")),
+
+        // Pages. GET renders on the server: "refused" is a warning in place of the page. POST is the form handling of
+        // static server rendering; no page has such a form, so a signed-in POST gets Blazor's 400 (no form named).
+        // The home page lists the caller's studies: "allowed" here means the study is among them.
+        new("GET", "/", _ => "/", Outcomes(SignIn, Allowed, Allowed, Allowed, Refused), Page: true, Marker: w => $"/studies/{w.StudyId}/"),
+        new("POST", "/", _ => "/", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/Error", _ => "/Error", All(Allowed), Page: true),
+        new("POST", "/Error", _ => "/Error", All("400"), Body: _ => Form()),
+        new("GET", "/not-found", _ => "/not-found", All(Allowed), Page: true),
+        new("POST", "/not-found", _ => "/not-found", All("400"), Body: _ => Form()),
+        new("GET", "/signin", _ => "/signin", All(Allowed), Page: true),
+        new("POST", "/signin", _ => "/signin", All("400"), Body: _ => Form()),
+        new("GET", "/invite/{Token}", _ => "/invite/bogus-invite", All(Allowed), Page: true),
+        new("POST", "/invite/{Token}", _ => "/invite/bogus-invite", All("400"), Body: _ => Form()),
+        new("GET", "/account/password", _ => "/account/password", Outcomes(SignIn, Allowed, Allowed, Allowed, Allowed), Page: true),
+        new("GET", "/studies/new", _ => "/studies/new", Outcomes(SignIn, Allowed, Allowed, Refused, Refused), Page: true),
+        new("POST", "/studies/new", _ => "/studies/new", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/setup", w => $"/studies/{w.StudyId}/setup", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/setup", w => $"/studies/{w.StudyId}/setup", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/dashboard", w => $"/studies/{w.StudyId}/dashboard", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/dashboard", w => $"/studies/{w.StudyId}/dashboard", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/results", w => $"/studies/{w.StudyId}/results", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/results", w => $"/studies/{w.StudyId}/results", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/calibration", w => $"/studies/{w.StudyId}/calibration", MemberPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/calibration", w => $"/studies/{w.StudyId}/calibration", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/adjudication", w => $"/studies/{w.StudyId}/adjudication", MemberPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/adjudication", w => $"/studies/{w.StudyId}/adjudication", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        // A bogus item: the item-level rules (a rater sees only items of responses they rated) are AdjudicationPageTests'.
+        new("GET", "/studies/{StudyId:long}/adjudication/{ItemId:long}", w => $"/studies/{w.StudyId}/adjudication/999999", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/adjudication/{ItemId:long}", w => $"/studies/{w.StudyId}/adjudication/999999", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/grade/{ResponseId:long}", w => $"/studies/{w.StudyId}/grade/{w.ResponseId}", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/grade/{ResponseId:long}", w => $"/studies/{w.StudyId}/grade/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+    ];
+
+    static readonly IReadOnlyList<HubRule> HubRules =
+    [
+        new(nameof(StudyHub.JoinStudy), w => [w.StudyId], MemberHub),
+        // No check, none needed: it only takes the caller's own connection out of groups and presence.
+        new(nameof(StudyHub.LeaveStudy), w => [w.StudyId], Outcomes(Refused, Allowed, Allowed, Allowed, Allowed)),
+        new(nameof(StudyHub.OpenItem), w => [w.StudyId, null], MemberHub),
+        new(nameof(StudyHub.GetPresence), w => [w.StudyId], CoordinatorHub),
+        new(nameof(StudyHub.GetAgreement), w => [w.StudyId], CoordinatorHub),
+        // "open" while open: a coordinator gets the domain's refusal, which still means authorization let them through.
+        new(nameof(StudyHub.SetStudyState), w => [w.StudyId, "open"], CoordinatorHub),
+        new(nameof(StudyHub.SetPaused), w => [w.StudyId, false], CoordinatorHub),
+        // A bogus item: members get "no such item" from the store, strangers "not a member" before it is looked up.
+        new(nameof(StudyHub.PostAdjudicationMessage), w => [w.StudyId, 999999L, "hello"], MemberHub),
+        // Raters only: coordinators and administrators get "Only a rater of this study can submit a calibration rating."
+        new(nameof(StudyHub.SubmitCalibration), w => [w.StudyId, 999999L, new Dictionary<string, string?>()], Outcomes(Refused, Refused, Refused, Allowed, Refused)),
+        new(nameof(StudyHub.RevealCalibration), w => [w.StudyId], CoordinatorHub),
+    ];
+
+    static string Key(string method, string pattern) => $"{method} {pattern}";
+
+    /// <summary>The app's route table, as "METHOD pattern", without the static assets (public files by design).</summary>
+    IReadOnlyList<string> RouteTable()
+    {
+        var source = server.Services.GetRequiredService<EndpointDataSource>();
+        return source.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is null)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => Key(m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Distinct().Order().ToList();
+    }
+
+    static IReadOnlyList<string> HubMethods() =>
+        typeof(StudyHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType == typeof(StudyHub))
+            .Select(m => m.Name).Distinct().Order().ToList();
+
+    [Fact]
+    public void EveryEndpointAndHubMethodHasARuleAndEveryRuleAnEndpoint()
+    {
+        var routes = RouteTable();
+        var ruled = HttpRules.Select(r => Key(r.Method, r.Pattern)).ToHashSet();
+        var hubMethods = HubMethods();
+        var hubRuled = HubRules.Select(r => r.Method).ToHashSet();
+        var problems = routes.Where(r => !ruled.Contains(r)).Select(r => "no rule for endpoint " + r)
+            .Concat(ruled.Where(r => !routes.Contains(r)).Select(r => "rule for a missing endpoint " + r))
+            .Concat(hubMethods.Where(m => !hubRuled.Contains(m)).Select(m => "no rule for hub method " + m))
+            .Concat(hubRuled.Where(m => !hubMethods.Contains(m)).Select(m => "rule for a missing hub method " + m))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(HttpRules.Count, HttpRules.Select(r => Key(r.Method, r.Pattern)).Distinct().Count());
+    }
+
+    async Task<(World World, IReadOnlyDictionary<Caller, CookieContainer?> Cookies)> WorldAsync()
+    {
+        var studyId = await server.ImportDemoCopyAsync();
+        var otherStudyId = await server.ImportDemoCopyAsync();
+        var users = server.Services.GetRequiredService<UserStore>();
+        var admin = await users.FindByUsernameAsync(UserStore.AdministratorName) ?? (await users.AdministratorWithoutPasswordAsync())!;
+        await users.SetPasswordHashAsync(admin.Id, server.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(admin, LiveServer.Password));
+        var rater = await server.UserAsync(studyId, "rater", withPassword: true);
+        var people = new Dictionary<Caller, User?>
+        {
+            [Caller.Anonymous] = null,
+            [Caller.Administrator] = admin,
+            [Caller.Coordinator] = await server.UserAsync(studyId, "coordinator", "coordinator", withPassword: true),
+            [Caller.Rater] = rater,
+            [Caller.Outsider] = await server.UserAsync(otherStudyId, "outsider", withPassword: true),
+        };
+        var cookies = new Dictionary<Caller, CookieContainer?>();
+        foreach (var (caller, user) in people) cookies[caller] = user is null ? null : await server.SignInAsync(user);
+        return (new World(studyId, await server.OpenAssignmentAsync(studyId, rater), people), cookies);
+    }
+
+    [Fact]
+    public async Task EveryCallerGetsTheOutcomeOfItsRuleOverHttp()
+    {
+        var (world, cookies) = await WorldAsync();
+        var tokens = new Dictionary<Caller, string?>();
+        foreach (var caller in Callers) tokens[caller] = world.Users[caller] is { } user ? await server.TokenAsync(user) : null;
+
+        var wrong = new List<string>();
+        foreach (var rule in HttpRules)
+            foreach (var caller in Callers)
+            {
+                // Each request on a copy of the caller's cookies, so that signing out does not sign the caller out for good.
+                var jar = new CookieContainer();
+                if (cookies[caller] is { } signedIn) jar.Add(signedIn.GetAllCookies());
+                using var client = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = false }) { BaseAddress = server.Address };
+                // The API is for tokens; everything else is the browser's.
+                if (rule.Pattern.StartsWith("/api/") && tokens[caller] is { } token)
+                    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var actual = await OutcomeAsync(client, rule, world);
+                var expected = rule.Expected[(int)caller];
+                if (actual != expected) wrong.Add($"{Key(rule.Method, rule.Pattern)} as {caller}: expected {expected}, got {actual}");
+            }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    static async Task<string> OutcomeAsync(HttpClient client, HttpRule rule, World world)
+    {
+        var content = rule.Body?.Invoke(world);
+        if (content is FormUrlEncodedContent && await AntiforgeryTokenAsync(client) is { } antiforgery)
+        {
+            var fields = (await content.ReadAsStringAsync()).Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(f => f.Split('=')).Select(p => new KeyValuePair<string, string>(WebUtility.UrlDecode(p[0]), WebUtility.UrlDecode(p[1])))
+                .Append(new("__RequestVerificationToken", antiforgery));
+            content = new FormUrlEncodedContent(fields);
+        }
+        using var request = new HttpRequestMessage(new HttpMethod(rule.Method != "*" ? rule.Method : content is null ? "GET" : "POST"), rule.Path(world)) { Content = content };
+        using var answer = await client.SendAsync(request);
+        var status = (int)answer.StatusCode;
+        if (answer.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found)
+        {
+            var location = answer.Headers.Location?.OriginalString ?? "";
+            // Where a refusal sends the browser matters, not the way back it carries.
+            return location.StartsWith("/signin?ReturnUrl=", StringComparison.OrdinalIgnoreCase) || location.Contains("/signin?ReturnUrl=", StringComparison.OrdinalIgnoreCase)
+                ? SignIn
+                : $"{status} {(location.StartsWith("http") ? new Uri(location).PathAndQuery : location)}";
+        }
+        if (!rule.Page || status != 200) return status.ToString();
+        var html = await answer.Content.ReadAsStringAsync();
+        if (rule.Marker is { } marker) return html.Contains(marker(world)) ? Allowed : Refused;
+        return html.Contains("mud-alert-text-warning") ? Refused : Allowed;
+    }
+
+    static async Task<string?> AntiforgeryTokenAsync(HttpClient client)
+    {
+        try { return await GradeBenchFactory.AntiforgeryTokenAsync(client, "/signin"); }
+        catch (InvalidOperationException) { return null; }
+    }
+
+    [Fact]
+    public async Task EveryCallerGetsTheOutcomeOfItsRuleOverTheHub()
+    {
+        var (world, _) = await WorldAsync();
+
+        // Anonymous: the hub refuses the connection itself, so every method is refused.
+        await using (var anonymous = new HubConnectionBuilder().WithUrl(server.HubUrl).Build())
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var wrong = new List<string>();
+        foreach (var caller in Callers.Where(c => c != Caller.Anonymous))
+        {
+            foreach (var rule in HubRules)
+            {
+                // A connection per call, so that one method's effects (joined groups, presence) do not lend another standing.
+                await using var listener = await server.ListenerAsync(world.Users[caller]!);
+                await listener.Connection.StartAsync();
+                string actual;
+                try
+                {
+                    await listener.Connection.InvokeCoreAsync(rule.Method, typeof(object), rule.Arguments(world));
+                    actual = Allowed;
+                }
+                catch (HubException e)
+                {
+                    // "You are not a member of study …", "Only a coordinator of this study …", "Only a rater of this study …"
+                    // are refusals of standing; anything else ("no adjudication item 999999", "values are missing", "a
+                    // study that is open cannot become open") comes after authorization let the caller through.
+                    actual = e.Message.Contains("not a member") || e.Message.Contains("Only a ") ? Refused : Allowed;
+                }
+                var expected = rule.Expected[(int)caller];
+                if (actual != expected) wrong.Add($"{rule.Method} as {caller}: expected {expected}, got {actual}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    /// <summary>The size of the matrix, for docs/reliability.md.</summary>
+    [Fact]
+    public void TheMatrixCoversEveryCaller() =>
+        Assert.All(HttpRules.Select(r => r.Expected).Concat(HubRules.Select(r => r.Expected)), e => Assert.Equal(Callers.Length, e.Length));
+}

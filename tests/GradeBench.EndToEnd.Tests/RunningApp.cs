@@ -10,11 +10,13 @@ public sealed partial class RunningApp : IAsyncDisposable
 {
     readonly Process _process;
     readonly string _folder;
+    readonly string _databasePath;
 
     readonly System.Text.StringBuilder _log;
 
-    RunningApp(Process process, string folder, string signInLink, System.Text.StringBuilder log)
+    RunningApp(Process process, string folder, string databasePath, string signInLink, System.Text.StringBuilder log)
     {
+        _databasePath = databasePath;
         _log = log;
         _process = process;
         _folder = folder;
@@ -29,7 +31,7 @@ public sealed partial class RunningApp : IAsyncDisposable
     {
         get { lock (_log) return _log.ToString(); }
     }
-    public string DatabasePath => Path.Combine(_folder, "e2e.db");
+    public string DatabasePath => _databasePath;
     public string BaseAddress { get; }
 
     [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/account/link\?token=[A-Za-z0-9_-]+)")]
@@ -39,16 +41,19 @@ public sealed partial class RunningApp : IAsyncDisposable
     public static string BuiltAppPath => Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "WebAppPath").Value!);
 
-    public static async Task<RunningApp> StartAsync(string? appPath = null)
+    /// <param name="databasePath">An existing database to serve (e.g. one a killed app left behind); by default a
+    /// fresh one in this app's own temp folder, which is deleted on dispose.</param>
+    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
+        databasePath ??= Path.Combine(folder, "e2e.db");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", "http://127.0.0.1:0", "--db", Path.Combine(folder, "e2e.db") })
+        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", "http://127.0.0.1:0", "--db", databasePath })
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
@@ -69,7 +74,7 @@ public sealed partial class RunningApp : IAsyncDisposable
 
         try
         {
-            return new RunningApp(process, folder, await link.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
+            return new RunningApp(process, folder, databasePath, await link.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
         }
         catch (TimeoutException)
         {
@@ -93,6 +98,13 @@ public sealed partial class RunningApp : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"gradebench {string.Join(' ', args)} failed: {await error}");
         return (await output).Trim();
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown code runs, open transactions are cut off.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using GradeBench.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace GradeBench.EndToEnd.Tests;
+
+/// <summary>The server killed with SIGKILL in the middle of a stream of rating submissions loses no acknowledged
+/// submission, duplicates none, and comes back on the same database.</summary>
+public sealed class CrashTests
+{
+    const string Study = "stroke-llm-synthetic-demo";
+    const int Raters = 8;
+    const int ClientsPerRater = 2;
+    const int Submissions = 1000;
+    const int KillAfterAcknowledged = Submissions / 2;
+
+    enum Outcome { NotSent, Acknowledged, InFlightAtKill }
+
+    /// <summary>One PUT: its comment is unique in the whole run, so its history row can be found and counted.</summary>
+    sealed record Submission(string Rater, long ResponseId, int Sequence)
+    {
+        public string Comment => $"crash {Rater} response {ResponseId} #{Sequence}";
+
+        /// <summary>Varies with the comment, so that the stored pair shows whether one submission was written whole.</summary>
+        public int Consensus => 1 + Sequence % 5;
+
+        public Outcome Outcome { get; set; }
+
+        public bool AfterRestart { get; set; }
+    }
+
+    /// <summary>
+    /// The invariant, checked per (rater, response) once the restarted server has taken the rest of the run.
+    /// Each pair belongs to one client, which sends its submissions one after another, and every submission
+    /// changes the comment, so each applied submission appends exactly one history row of the comment criterion.
+    /// Reading that criterion's history in row order must give the pair's submissions in the order sent, where
+    /// each acknowledged one appears exactly once, the one in flight at the kill (at most one per client, its answer
+    /// lost) appears once or not at all, and nothing else appears. The current comment is the last of those rows, and
+    /// the current consensus is that same submission's (a submission is written whole or not at all).
+    /// </summary>
+    [Fact]
+    public async Task EverySubmissionAcknowledgedBeforeASigkillIsStoredExactlyOnceAfterARestart()
+    {
+        await using var first = await RunningApp.StartAsync();
+        var database = new Database(first.DatabasePath);
+        var studyId = await ScalarAsync(database, "SELECT id FROM studies WHERE slug = $p", Study);
+        // No connection of ours stays open through the kill, so the restarted server alone recovers the file.
+        SqliteConnection.ClearAllPools();
+
+        var names = Enumerable.Range(1, Raters).Select(i => $"crash-rater-{i}").ToList();
+        // One at a time: each membership plans the study's assignments again.
+        foreach (var name in names) await first.CliAsync("users", "add", "--name", name, "--role", "rater", "--study", Study);
+        var tokens = await Task.WhenAll(names.Select(name => first.CliAsync("token", "create", "--user", name)));
+
+        var plans = new List<List<Submission>>();
+        for (var r = 0; r < Raters; r++)
+        {
+            using var client = Client(first.BaseAddress, tokens[r]);
+            using var list = JsonDocument.Parse(await client.GetStringAsync($"/api/studies/{studyId}/assignments"));
+            var responses = list.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("responseId").GetInt64()).ToList();
+            Assert.True(responses.Count >= ClientsPerRater, $"{names[r]} has {responses.Count} assignments");
+            // The rater's clients split the responses between them, so no pair is written by two clients at once.
+            var share = Enumerable.Range(0, ClientsPerRater).Select(c => responses.Where((_, i) => i % ClientsPerRater == c).ToList()).ToList();
+            var perClient = Submissions / (Raters * ClientsPerRater);
+            var extra = Submissions % (Raters * ClientsPerRater);
+            for (var c = 0; c < ClientsPerRater; c++)
+            {
+                var count = perClient + (r * ClientsPerRater + c < extra ? 1 : 0);
+                // Round the client's responses, so each response gets several submissions in turn.
+                plans.Add([.. Enumerable.Range(0, count).Select(s => new Submission(names[r], share[c][s % share[c].Count], s / share[c].Count + 1))]);
+            }
+        }
+        var tokenOf = names.Zip(tokens).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal(Submissions, plans.Sum(p => p.Count));
+
+        // Phase one: all clients at once until half the run is acknowledged, then SIGKILL.
+        var acknowledged = 0;
+        var half = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var killed = 0;
+        var nextIndex = new int[plans.Count];
+        var clients = Task.WhenAll(plans.Select((plan, c) => Task.Run(async () =>
+        {
+            using var client = Client(first.BaseAddress, tokenOf[plan[0].Rater]);
+            for (var i = 0; i < plan.Count; i++)
+            {
+                try
+                {
+                    await PutAsync(client, studyId, plan[i]);
+                }
+                catch (HttpRequestException) when (Volatile.Read(ref killed) == 1)
+                {
+                    // Sent but unanswered (or refused): whether it was applied is unknown.
+                    plan[i].Outcome = Outcome.InFlightAtKill;
+                    nextIndex[c] = i + 1;
+                    return;
+                }
+                if (Interlocked.Increment(ref acknowledged) == KillAfterAcknowledged) half.TrySetResult();
+            }
+            nextIndex[c] = plan.Count;
+        })));
+        await Task.WhenAny(half.Task, clients);
+        Volatile.Write(ref killed, 1);
+        await first.KillAsync();
+        await clients;
+
+        // Phase two: a new server on the same file answers again, and takes the rest of the run.
+        await using var second = await RunningApp.StartAsync(databasePath: first.DatabasePath);
+        using (var probe = new HttpClient { BaseAddress = new Uri(second.BaseAddress) })
+            Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/healthz")).StatusCode);
+        await Task.WhenAll(plans.Select((plan, c) => Task.Run(async () =>
+        {
+            using var client = Client(second.BaseAddress, tokenOf[plan[0].Rater]);
+            for (var i = nextIndex[c]; i < plan.Count; i++)
+            {
+                plan[i].AfterRestart = true;
+                await PutAsync(client, studyId, plan[i]);
+            }
+        })));
+
+        var all = plans.SelectMany(p => p).ToList();
+        var inFlight = all.Where(s => s.Outcome == Outcome.InFlightAtKill).ToList();
+        Assert.All(all, s => Assert.NotEqual(Outcome.NotSent, s.Outcome));
+
+        Assert.Equal("ok", await ScalarTextAsync(database, "PRAGMA integrity_check"));
+        var stored = await StoredAsync(database, studyId, names);
+        var applied = 0;
+        foreach (var pair in all.GroupBy(s => (s.Rater, s.ResponseId)))
+        {
+            var history = stored.History.GetValueOrDefault(pair.Key) ?? [];
+            var row = 0;
+            Submission? last = null;
+            foreach (var submission in pair.OrderBy(s => s.Sequence))
+            {
+                if (row < history.Count && history[row] == submission.Comment)
+                {
+                    row++;
+                    last = submission;
+                    if (submission.Outcome == Outcome.InFlightAtKill) applied++;
+                }
+                else Assert.True(submission.Outcome == Outcome.InFlightAtKill,
+                    $"acknowledged \"{submission.Comment}\" is missing or out of order; history: {string.Join(" | ", history)}");
+            }
+            Assert.True(row == history.Count, $"{pair.Key} has history rows beyond what was sent once each: {string.Join(" | ", history)}");
+            Assert.NotNull(last);
+            Assert.Equal((last.Comment, last.Consensus.ToString(), "submitted"), stored.Current[pair.Key]);
+        }
+
+        // Counts for docs/reliability.md, shown with --logger "console;verbosity=detailed".
+        Console.WriteLine($"crash run: {all.Count} submissions by {plans.Count} clients; acknowledged before the kill " +
+            $"{all.Count(s => s.Outcome == Outcome.Acknowledged && !s.AfterRestart)}, in flight at the kill {inFlight.Count} " +
+            $"(applied {applied}), acknowledged after the restart {all.Count(s => s.AfterRestart)}; " +
+            $"{stored.History.Values.Sum(h => h.Count)} comment history rows for {stored.Current.Count} ratings");
+    }
+
+    static HttpClient Client(string baseAddress, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Sends one submission; any answer but 200 fails the test (there is no reason for one here).</summary>
+    static async Task PutAsync(HttpClient client, long studyId, Submission submission)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            values = new Dictionary<string, object>
+            {
+                ["consensus"] = submission.Consensus, ["reasoning"] = 4, ["completeness"] = "none", ["incorrect_content"] = "minor",
+                ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = false, ["overall"] = 4,
+            },
+            comment = submission.Comment,
+        });
+        using var answer = await client.PutAsync($"/api/studies/{studyId}/responses/{submission.ResponseId}/rating",
+            new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"PUT \"{submission.Comment}\": {(int)answer.StatusCode} {text}");
+        submission.Outcome = Outcome.Acknowledged;
+    }
+
+    sealed record Stored(
+        Dictionary<(string Rater, long ResponseId), List<string>> History,
+        Dictionary<(string Rater, long ResponseId), (string Comment, string Consensus, string Status)> Current);
+
+    /// <summary>Our raters' comment history in row order, and their current comment, consensus and status.</summary>
+    static async Task<Stored> StoredAsync(Database database, long studyId, IReadOnlyList<string> names)
+    {
+        await using var connection = await database.OpenAsync();
+        var history = new Dictionary<(string, long), List<string>>();
+        var current = new Dictionary<(string, long), (string, string, string)>();
+        var ours = string.Join(", ", names.Select(n => $"'{n}'"));
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                SELECT u.username, g.response_id, h.value
+                FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN users u ON u.id = g.rater_id
+                JOIN criteria c ON c.id = g.criterion_id
+                WHERE c.study_id = $study AND c.slug = 'comment' AND u.username IN ({ours})
+                ORDER BY h.id
+                """;
+            command.Parameters.AddWithValue("$study", studyId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var key = (reader.GetString(0), reader.GetInt64(1));
+                if (!history.TryGetValue(key, out var list)) history[key] = list = [];
+                list.Add(reader.GetString(2));
+            }
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                SELECT u.username, g.response_id, g.value, k.value, g.status
+                FROM ratings g JOIN users u ON u.id = g.rater_id JOIN criteria c ON c.id = g.criterion_id
+                JOIN ratings k ON k.response_id = g.response_id AND k.rater_id = g.rater_id
+                JOIN criteria kc ON kc.id = k.criterion_id AND kc.slug = 'consensus'
+                WHERE c.study_id = $study AND c.slug = 'comment' AND u.username IN ({ours})
+                """;
+            command.Parameters.AddWithValue("$study", studyId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                current[(reader.GetString(0), reader.GetInt64(1))] = (reader.GetString(2), reader.GetString(3), reader.GetString(4));
+        }
+        return new Stored(history, current);
+    }
+
+    static async Task<long> ScalarAsync(Database database, string sql, string parameter)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$p", parameter);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    static async Task<string> ScalarTextAsync(Database database, string sql)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}

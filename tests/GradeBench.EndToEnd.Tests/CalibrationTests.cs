@@ -15,11 +15,7 @@ public sealed class CalibrationTests
         var bundle = DraftBundle();
         try
         {
-            await CalibrateAsync(app, bundle);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{app.Log}");
+            await app.JourneyAsync(() => CalibrateAsync(app, bundle));
         }
         finally
         {

@@ -10,14 +10,7 @@ public sealed class DashboardTests
     public async Task ARatersSubmitMovesTheCoordinatorsDashboardAndAPauseStopsTheRatersPageWithoutAReload()
     {
         await using var app = await RunningApp.StartAsync();
-        try
-        {
-            await RunAsync(app);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{app.Log}");
-        }
+        await app.JourneyAsync(() => RunAsync(app));
     }
 
     static async Task RunAsync(RunningApp app)

@@ -9,14 +9,7 @@ public sealed class GradingTests
     public async Task InvitedRaterGradesByKeyboardAndADraftSurvivesAReload()
     {
         await using var app = await RunningApp.StartAsync();
-        try
-        {
-            await GradeAsync(app);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{app.Log}");
-        }
+        await app.JourneyAsync(() => GradeAsync(app));
     }
 
     static async Task GradeAsync(RunningApp app)

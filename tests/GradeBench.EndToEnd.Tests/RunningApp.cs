@@ -107,6 +107,20 @@ public sealed partial class RunningApp : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Runs a browser journey against this app; a browser step that fails is reported with the app's log,
+    /// which usually says why.</summary>
+    public async Task JourneyAsync(Func<Task> journey)
+    {
+        try
+        {
+            await journey();
+        }
+        catch (Exception e) when (e is Microsoft.Playwright.PlaywrightException or TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{Log}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -17,7 +17,7 @@ public sealed class StudySetupTests
     {
         await using var app = await RunningApp.StartAsync();
         using var bundles = new Bundles();
-        try
+        await app.JourneyAsync(async () =>
         {
             var (playwright, browser) = await Browser.LaunchAsync();
             using var _ = playwright;
@@ -25,11 +25,7 @@ public sealed class StudySetupTests
             var page = await SignInAsync(browser, app);
             await UploadWithAnErrorThenFixedAsync(page, bundles);
             await AddAResponseFromAnotherModelAsync(page, bundles);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{app.Log}");
-        }
+        });
     }
 
     [Fact]
@@ -37,7 +33,7 @@ public sealed class StudySetupTests
     {
         await using var app = await RunningApp.StartAsync();
         using var bundles = new Bundles();
-        try
+        await app.JourneyAsync(async () =>
         {
             var (playwright, browser) = await Browser.LaunchAsync();
             using var _ = playwright;
@@ -53,11 +49,7 @@ public sealed class StudySetupTests
             await download.SaveAsAsync(csvPath);
 
             Assert.Equal(await DatabaseRatingsAsync(app.DatabasePath), DownloadedRatings(csvPath));
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{app.Log}");
-        }
+        });
     }
 
     static async Task<IPage> SignInAsync(IBrowser browser, RunningApp app)

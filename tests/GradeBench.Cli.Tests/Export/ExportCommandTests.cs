@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Storage;
-using Sylvan.Data.Csv;
 
 namespace GradeBench.Cli.Tests.Export;
 
@@ -23,14 +22,6 @@ public sealed class ExportCommandTests : IDisposable
         return db;
     }
 
-    static List<string[]> ReadCsv(string path)
-    {
-        using var reader = CsvDataReader.Create(path);
-        var rows = new List<string[]>();
-        while (reader.Read())
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray());
-        return rows;
-    }
 
     [Fact]
     public async Task RatingsCsvHoldsEverySubmittedRatingOfTheDatabaseAndChineseTextSurvives()
@@ -42,7 +33,7 @@ public sealed class ExportCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("576 rows", run.Output);
-        var exported = ReadCsv(target).Select(r => (r[2], r[4], r[5], r[6], r[7])).OrderBy(r => r).ToList();
+        var exported = ExportedCsv.Read(target).Select(r => (r[2], r[4], r[5], r[6], r[7])).OrderBy(r => r).ToList();
         await using var connection = await new Database(db).OpenAsync();
         var stored = (await connection.QueryAsync<(string, string, string, string, string)>("""
             SELECT r.slug, u.username, k.slug, g.value, COALESCE(g.comment, '') FROM ratings g
@@ -75,7 +66,7 @@ public sealed class ExportCommandTests : IDisposable
         var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", Study, "--kind", "history.csv", "--out", target);
 
         Assert.Equal(0, run.ExitCode);
-        var rows = ReadCsv(target);
+        var rows = ExportedCsv.Read(target);
         Assert.Equal(576, rows.Count);
         Assert.All(rows, r => Assert.Equal("import", r[7]));
     }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Grading;
-using Sylvan.Data.Csv;
 
 namespace GradeBench.Cli.Tests.Export;
 
@@ -53,14 +52,6 @@ public sealed class ExportKindsTests : IDisposable
         return db;
     }
 
-    static List<string[]> ReadCsv(string path)
-    {
-        using var reader = CsvDataReader.Create(path);
-        var rows = new List<string[]> { Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray() };
-        while (reader.Read())
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray());
-        return rows;
-    }
 
     [Fact]
     public async Task RatingsWideHasOneRowPerResponseAndRaterWithOneColumnPerCriterion()
@@ -71,7 +62,7 @@ public sealed class ExportKindsTests : IDisposable
         var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "tiny", "--kind", "ratings-wide.csv", "--out", target);
 
         Assert.True(run.ExitCode == 0, run.Error);
-        var rows = ReadCsv(target);
+        var rows = ExportedCsv.Read(target, header: true);
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "score", "safe", "note", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [
@@ -93,7 +84,7 @@ public sealed class ExportKindsTests : IDisposable
         var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "tiny", "--kind", "ratings.csv", "--out", target);
 
         Assert.True(run.ExitCode == 0, run.Error);
-        var rows = ReadCsv(target);
+        var rows = ExportedCsv.Read(target, header: true);
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "criterion", "value", "comment", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [

@@ -7,6 +7,7 @@ using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 // Settings and assets are found next to the app wherever it is started from; the default database,
@@ -29,11 +30,20 @@ builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+// Behind a TLS-terminating proxy on this machine (the only proxies trusted by default), requests count as HTTPS and
+// come from the real client: cookies get Secure and the sign-in rate limit sees each address.
+builder.Services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 
-if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseForwardedHeaders();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
 // Browsers get the HTML error pages; API and hub callers keep the bare status code (and its JSON problem, if any):
 // re-executing a refused hub negotiate (a POST) as the not-found page turned its 401 into antiforgery's 400.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
@@ -42,6 +52,7 @@ app.UseSecurityHeaders();
 // Our own files (the root wwwroot) are public and served before routing, so no endpoint can shadow them.
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -24,8 +24,14 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_folder, "web.db");
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    /// <summary>Sign-in attempts per minute; tests of other things sign in far more often than a person would.</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 10_000;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
         builder.UseSetting("GradeBench:Database", DatabasePath);
+        builder.UseSetting(global::GradeBench.Web.Features.Accounts.AccountServices.SignInAttemptsPerMinuteSetting, SignInAttemptsPerMinute.ToString());
+    }
 
     public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 

@@ -29,7 +29,7 @@ public static class AccountEndpoints
             throttle.RecordSuccess(username);
             await http.SignInAsync(CurrentUser.ToPrincipal(user!));
             return Results.LocalRedirect(LocalOrHome(returnUrl));
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
 
         // The one-time link printed on first run: it signs the administrator in, then asks for a password.
         account.MapGet("/link", async ([FromQuery] string? token, HttpContext http, UserStore users) =>
@@ -39,7 +39,7 @@ public static class AccountEndpoints
             if (user is null) return Results.Redirect("/signin?error=link");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Results.LocalRedirect("/account/password");
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
 
         account.MapPost("/password", async ([FromForm] string password, [FromForm] string confirmation,
             HttpContext http, UserStore users, IPasswordHasher<User> hasher) =>
@@ -69,7 +69,7 @@ public static class AccountEndpoints
             }
             await http.SignInAsync(CurrentUser.ToPrincipal(accepted.User!));
             return Results.LocalRedirect("/");
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
 
         account.MapPost("/signout", async (HttpContext http) =>
         {

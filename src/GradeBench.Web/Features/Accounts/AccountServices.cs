@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using System.Threading.RateLimiting;
 
 namespace GradeBench.Web.Features.Accounts;
 
@@ -18,6 +20,13 @@ public static class AccountServices
     // gives (an unknown path, a 415 for a body that is not JSON), so a valid token never meets a cookie-only 401.
     // Tokens do nothing outside /api and the hub: pages and the Blazor circuit stay cookie-only.
     const string TokenOrCookieScheme = "token-or-cookie";
+
+    /// <summary>The rate limit on the ways in (password form, one-time link, invite form), per client address.</summary>
+    public const string SignInRateLimit = "sign-in";
+
+    /// <summary>Setting: attempts per minute per client address on the ways in; 0 turns the limit off.</summary>
+    public const string SignInAttemptsPerMinuteSetting = "GradeBench:SignInAttemptsPerMinute";
+    const int DefaultSignInAttemptsPerMinute = 20;
 
     /// <summary>Cookie sign-in, bearer API tokens for <c>/api</c>, ASP.NET Core Identity's password hasher, the
     /// first-run sign-in link, and a fallback policy under which everything needs a signed-in user unless it says
@@ -36,6 +45,9 @@ public static class AccountServices
             options.Cookie.Name = "gradebench.auth";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request came over HTTPS (directly, or through a proxy on this machine that says so);
+            // "Always" would lock out the plain-HTTP localhost address a newcomer starts on.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
             // A program calling the API wants a status code, not a redirect to an HTML sign-in page.
@@ -51,6 +63,23 @@ public static class AccountServices
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(TokenOrCookieScheme).RequireAuthenticatedUser())
             .AddPolicy(Live.LiveServices.HubPolicy, policy => policy.AddAuthenticationSchemes(TokenOrCookieScheme).RequireAuthenticatedUser());
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address. Wait a minute, then try again.", ct);
+            };
+            options.AddPolicy(SignInRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IConfiguration>().GetValue(SignInAttemptsPerMinuteSetting, DefaultSignInAttemptsPerMinute);
+                return perMinute <= 0
+                    ? RateLimitPartition.GetNoLimiter("off")
+                    : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
         return services;
     }
 

@@ -7,15 +7,17 @@ namespace GradeBench.Web.Tests.Features.Accounts;
 
 public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    async Task<string> InviteAsync()
+    async Task<string> InviteAsync(TimeSpan? lifetime = null)
     {
         var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-        return await factory.Services.GetRequiredService<InviteStore>().CreateAsync(studyId, "rater", null, TimeSpan.FromDays(1));
+        return await factory.Services.GetRequiredService<InviteStore>().CreateAsync(studyId, "rater", null, lifetime ?? TimeSpan.FromDays(1));
     }
 
-    static async Task<HttpResponseMessage> AcceptAsync(HttpClient client, string token, string username, string password, string? confirmation = null)
+    // A used or expired invite's page has no form: a replay takes its antiforgery field from the sign-in page.
+    static async Task<HttpResponseMessage> AcceptAsync(HttpClient client, string token, string username, string password, string? confirmation = null,
+        bool replay = false)
     {
-        var antiforgery = await GradeBenchFactory.AntiforgeryTokenAsync(client, $"/invite/{token}");
+        var antiforgery = await GradeBenchFactory.AntiforgeryTokenAsync(client, replay ? "/signin" : $"/invite/{token}");
         return await client.PostAsync("/account/invite", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["token"] = token, ["username"] = username, ["displayName"] = "Dr " + username,
@@ -62,5 +64,30 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("already used or has expired", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AUsedInviteCannotCreateASecondAccount()
+    {
+        var token = await InviteAsync();
+        await AcceptAsync(factory.CreateBrowserClient(), token, "dr-qian", "a long password");
+
+        var replay = await AcceptAsync(factory.CreateBrowserClient(), token, "dr-qian-2", "a long password", replay: true);
+
+        Assert.Equal($"/invite/{token}", replay.Headers.Location?.OriginalString);
+        Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-qian-2"));
+    }
+
+    [Fact]
+    public async Task AnExpiredInviteCreatesNoAccount()
+    {
+        var token = await InviteAsync(lifetime: TimeSpan.Zero);
+
+        var page = await factory.CreateBrowserClient().GetStringAsync($"/invite/{token}");
+        var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, "dr-lateness", "a long password", replay: true);
+
+        Assert.Contains("already used or has expired", page);
+        Assert.Equal($"/invite/{token}", accepted.Headers.Location?.OriginalString);
+        Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-lateness"));
     }
 }

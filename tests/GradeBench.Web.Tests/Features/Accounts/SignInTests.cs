@@ -47,6 +47,18 @@ public sealed class SignInTests(GradeBenchFactory factory) : IClassFixture<Grade
     }
 
     [Fact]
+    public async Task AnExpiredOneTimeLinkDoesNotSignIn()
+    {
+        var admin = await factory.AdministratorAsync();
+        var token = await factory.Services.GetRequiredService<UserStore>().CreateSignInTokenAsync(admin.Id, TimeSpan.Zero);
+
+        var answer = await factory.CreateBrowserClient().GetAsync($"/account/link?token={token}");
+
+        Assert.Equal("/signin?error=link", answer.Headers.Location?.OriginalString);
+        Assert.False(answer.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("gradebench.auth=")));
+    }
+
+    [Fact]
     public async Task WrongPasswordIsRefusedAndRightPasswordSignsIn()
     {
         await factory.SetAdministratorPasswordAsync("correct horse battery");

@@ -59,8 +59,10 @@ sealed class ScriptWatch
 
     ScriptWatch(string who) => _who = who;
 
+    int _pagesChecked;
+
     /// <summary>How many pages (or files) were checked, for the report.</summary>
-    public int PagesChecked { get; private set; }
+    public int PagesChecked => _pagesChecked;
 
     public static async Task<ScriptWatch> AttachAsync(IBrowserContext context, string who)
     {
@@ -107,7 +109,7 @@ sealed class ScriptWatch
             .Concat(missing.Select(f => $"not shown as text: field F{f:D2}"))
             .ToList();
         Assert.True(problems.Count == 0, $"{_who}, {name}: {problems.Count} problems\n{string.Join("\n", problems.Take(40))}");
-        PagesChecked++;
+        Interlocked.Increment(ref _pagesChecked);
     }
 
 }

@@ -28,7 +28,7 @@ public sealed class XssTests
     const int MetaKey = 44, PilotComment = 45, PilotText = 46;
     const int PilotOneName = 47, PilotTwoName = 48, CoordinatorName = 49, RaterName = 50;
     const int RaterComment = 51, SpanNote = 52, FlagNote = 53, CoordinatorMessage = 54, RaterMessage = 55, ConsensusReason = 56;
-    const int SignInError = 57, SignInReturn = 58, MissingPath = 59, InviteToken = 60;
+    const int SignInError = 57, SignInReturn = 58, MissingPath = 59, InviteToken = 60, UploadedCaseId = 61;
 
     static readonly Dictionary<int, string> Names = [];
 
@@ -94,6 +94,14 @@ public sealed class XssTests
         await coordinator.GotoAsync($"{studyUrl}/setup");
         await Expect(coordinator.GetByLabel("Instructions (Markdown)")).ToBeVisibleAsync();
         await coordinatorWatch.CheckAsync(coordinator, "set-up", [Title, Instructions, .. Labels, .. Helps, .. Rubric.Except(Labels), PilotOneName, PilotTwoName, RaterName]);
+        // An uploaded file's errors quote what they refuse: here a case id.
+        var line = JsonSerializer.Serialize(new { id = "case-1.model-z", case_id = Plain(UploadedCaseId, "uploaded case id"), model = "model-z", content_md = "x" });
+        await coordinator.GetByLabel("Responses (responses.jsonl)").SetInputFilesAsync(new FilePayload
+        {
+            Name = "responses.jsonl", MimeType = "application/jsonl", Buffer = Encoding.UTF8.GetBytes(line + "\n"),
+        });
+        await Expect(coordinator.GetByRole(AriaRole.List, new() { Name = "Import errors" })).ToBeVisibleAsync();
+        await coordinatorWatch.CheckAsync(coordinator, "set-up, upload refused", UploadedCaseId);
         await CalibrateAsync(coordinator, coordinatorWatch, rater, raterWatch, studyUrl);
         await coordinator.GotoAsync($"{studyUrl}/dashboard");
         await coordinatorWatch.CheckAsync(coordinator, "dashboard (draft)", Title, PilotOneName, PilotTwoName, RaterName, Labels[0]);
@@ -128,21 +136,24 @@ public sealed class XssTests
 
         // Pages that echo the address: query strings and paths holding payloads, a few at a time (a request line
         // holds at most 8 KB), each chunk tagged so that its own first payload must not run either.
-        var anonymous = await anonymousContext.NewPageAsync();
+        // Four pages side by side: these are plain server-rendered forms, so waiting is most of the time.
+        var anonymous = new List<IPage>();
+        for (var i = 0; i < 4; i++) anonymous.Add(await anonymousContext.NewPageAsync());
         foreach (var chunk in Enumerable.Range(0, All.Count).Chunk(8))
         {
-            foreach (var (name, url) in new[]
-            {
+            (string Name, string Url)[] pages =
+            [
                 ("sign-in", $"/signin?error={Escape(SignInError, chunk)}&returnUrl={Escape(SignInReturn, chunk)}"),
                 ("not found", $"/studies/{Escape(MissingPath, chunk)}"),
                 ("invite with a bad token", $"/invite/{Escape(InviteToken, chunk)}?error={Escape(SignInError, chunk)}"),
                 ("sign-in after a redirect", $"/studies/{studyId}/dashboard?x={Escape(MissingPath, chunk)}"),
-            })
+            ];
+            await Task.WhenAll(pages.Select(async (page, i) =>
             {
-                var answer = await anonymous.GotoAsync(app.BaseAddress + url);
-                Assert.True(answer?.Status is 200 or 404, $"{name}: {answer?.Status}");
-                await anonymousWatch.CheckAsync(anonymous, $"{name}, payloads {chunk[0] + 1}-{chunk[^1] + 1}", LoadState.Load);
-            }
+                var answer = await anonymous[i].GotoAsync(app.BaseAddress + page.Url);
+                Assert.True(answer?.Status is 200 or 404, $"{page.Name}: {answer?.Status}");
+                await anonymousWatch.CheckAsync(anonymous[i], $"{page.Name}, payloads {chunk[0] + 1}-{chunk[^1] + 1}", LoadState.Load);
+            }));
         }
 
         Console.WriteLine($"XSS: {All.Count} payloads x {Names.Count} fields; pages checked: coordinator {coordinatorWatch.PagesChecked}, " +

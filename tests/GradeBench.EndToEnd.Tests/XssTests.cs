@@ -207,7 +207,7 @@ public sealed class XssTests
             var response = await ShownResponseAsync(rater);
             int[] item = [Title, CaseTitles[response / 2], Presentations[response / 2], Questions[response / 2], Contents[response], .. Rubric, .. SpanLabels];
             await watch.CheckAsync(rater, $"grading item {graded}", item);
-            // Against the pilots (5, no harm): a disagreement, so the response goes to adjudication.
+            // Likert 1 against the pilots' 5: a disagreement, so the rater takes part in adjudicating it.
             foreach (var group in await rater.GetByRole(AriaRole.Radiogroup).AllAsync())
                 await group.GetByRole(AriaRole.Radio).First.CheckAsync();
             // Labels are payloads here, so the form's single text box and the first label button are found by role and order.

@@ -164,9 +164,13 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         await using var listener = await JoinedAsync(rater, studyId);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         listener.Connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        var presence = server.Services.GetRequiredService<PresenceTracker>();
+        Assert.Contains(presence.Online(studyId), e => e.UserId == rater.Id);
 
         await DisableAsync(rater);
 
+        // At once: by the time the disabling returns they are gone from the study's presence, and the connection closes.
+        Assert.DoesNotContain(presence.Online(studyId), e => e.UserId == rater.Id);
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await using var again = await server.ListenerAsync(rater);
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => again.Connection.StartAsync());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Dapper;
@@ -154,6 +155,38 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         await Assert.ThrowsAsync<HubException>(() => left.Connection.InvokeAsync<JsonElement>("JoinStudy", studyId));
         var online = await coordinating.Connection.InvokeAsync<JsonElement>("GetPresence", studyId);
         Assert.DoesNotContain(online.EnumerateArray(), e => e.GetProperty("userId").GetInt64() == leaving.Id);
+    }
+
+    [Fact]
+    public async Task ARemovedRatersOpenPagesAreToldAndHearNothingMoreOfTheStudy()
+    {
+        var studyId = await server.ImportDemoCopyAsync();
+        var coordinator = await server.UserAsync(studyId, "coordinator", "coordinator");
+        var leaving = await server.UserAsync(studyId, "leaving");
+        var staying = await server.UserAsync(studyId, "staying");
+        var events = server.Services.GetRequiredService<StudyEvents>();
+        var presence = server.Services.GetRequiredService<PresenceTracker>();
+        // What a circuit's grading page holds: a subscription to the study, a place in presence, and the layout's watch.
+        var heardByLeaving = new ConcurrentQueue<StudyEvent>();
+        var heardByStaying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var leavingPage = events.Subscribe(studyId, leaving.Id, isCoordinator: false, e => { heardByLeaving.Enqueue(e); return Task.CompletedTask; });
+        using var stayingPage = events.Subscribe(studyId, staying.Id, isCoordinator: false, e =>
+        {
+            if (e is StudyStateChanged) heardByStaying.TrySetResult();
+            return Task.CompletedTask;
+        });
+        presence.Enter("circuit:" + Guid.NewGuid().ToString("N"), studyId, leaving.Id, "Dr leaving", "rater");
+        var told = new TaskCompletionSource<Revocation>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = server.Services.GetRequiredService<RevocationFeed>().Watch(leaving.Id, r => { told.TrySetResult(r); return Task.CompletedTask; });
+
+        Assert.Null((await Control.RemoveMemberAsync(studyId, coordinator.Id, leaving.Id)).Refusal);
+
+        Assert.DoesNotContain(presence.Online(studyId), e => e.UserId == leaving.Id);
+        await Control.SetPausedAsync(studyId, coordinator.Id, paused: true);
+        await heardByStaying.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new Revocation(leaving.Id, studyId), await told.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.Delay(200);
+        Assert.DoesNotContain(heardByLeaving, e => e is StudyStateChanged);
     }
 
     [Fact]

@@ -71,7 +71,18 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
         {
             var (found, cursor) = await revocations.SinceAsync(_cursor!, ct);
             _cursor = cursor;
-            foreach (var revocation in found) await ApplyAsync(revocation, ct);
+            foreach (var revocation in found)
+            {
+                // One that fails (a connection that went away badly) must not keep the others from being applied.
+                try
+                {
+                    await ApplyAsync(revocation, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "A revocation of user {UserId} could not be applied everywhere", revocation.UserId);
+                }
+            }
         }
         finally
         {

@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<InviteStore>();
         services.AddSingleton<ApiTokenStore>();
+        services.AddSingleton<RevocationQuery>();
         services.AddSingleton<RubricQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();

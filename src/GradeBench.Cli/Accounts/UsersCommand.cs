@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Identity;
 
 namespace GradeBench.Cli.Accounts;
 
-/// <summary><c>gradebench users add</c>: scripted set-up of accounts and study roles; safe while the web app runs
-/// on the same database (SQLite in WAL mode with a busy timeout).</summary>
+/// <summary><c>gradebench users add|disable|enable</c>: scripted set-up of accounts and study roles, and suspending an
+/// account; safe while the web app runs on the same database (SQLite in WAL mode with a busy timeout).</summary>
 static class UsersCommand
 {
     public static Command Create(Option<FileInfo> databaseOption, TextReader input, TextWriter output, TextWriter error)
@@ -57,7 +57,40 @@ static class UsersCommand
                 (password is null && created ? " (no password yet: send an invite, or run again with --password-stdin)" : "") + ".");
             return ExitCodes.Success;
         });
-        return new Command("users", "Manage user accounts.") { add };
+        return new Command("users", "Manage user accounts.")
+        {
+            add,
+            StatusCommand("disable", "Disable an account: it can no longer sign in, use its API tokens or act in any study.", true, databaseOption, output, error),
+            StatusCommand("enable", "Enable a disabled account again.", false, databaseOption, output, error),
+        };
+    }
+
+    static Command StatusCommand(string name, string description, bool disable, Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    {
+        var username = new Argument<string>("name") { Description = "User name of the account" };
+        var command = new Command(name, description) { username, databaseOption };
+        command.SetAction(async (parse, ct) =>
+        {
+            var database = new Database(parse.GetValue(databaseOption)!.FullName);
+            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            var users = new UserStore(database, TimeProvider.System);
+            var given = parse.GetValue(username)!.Trim();
+            if (await users.FindByUsernameAsync(given, ct) is not { } user) return Fail(error, $"there is no user \"{given}\"");
+            switch (await users.SetDisabledAsync(user.Id, disable, actorId: null, ct))
+            {
+                case AccountStatusOutcome.LastAdministrator:
+                    return Fail(error, $"{user.Username} is the last administrator who can sign in; make someone else an administrator first");
+                case AccountStatusOutcome.Unchanged:
+                    output.WriteLine($"{user.Username} was already {(disable ? "disabled" : "enabled")}.");
+                    return ExitCodes.Success;
+            }
+            // A running web app reads the change from the database within seconds (RevocationFeed.PollInterval).
+            output.WriteLine(disable
+                ? $"Disabled {user.Username}: they can no longer sign in, use API tokens or act in any study; a running GradeBench closes their open pages within seconds."
+                : $"Enabled {user.Username}: they can sign in again, with their studies and API tokens.");
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     static int Fail(TextWriter error, string message)

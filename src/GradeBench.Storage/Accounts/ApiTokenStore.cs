@@ -19,15 +19,15 @@ public sealed class ApiTokenStore(Database database, TimeProvider clock)
         return token;
     }
 
-    /// <summary>The user a token belongs to, or null when it is unknown or revoked. Returns the whole user rather than
+    /// <summary>The user a token belongs to, or null when it is unknown or revoked or its user is disabled. Returns the whole user rather than
     /// the id so that authenticating a request costs one query.</summary>
     public async Task<User?> FindUserAsync(string token, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition("""
-            SELECT u.id, u.username, u.display_name, u.password_hash, u.is_admin
+            SELECT u.id, u.username, u.display_name, u.password_hash, u.is_admin, u.disabled_at
             FROM api_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = @Hash AND t.revoked_at IS NULL
+            WHERE t.token_hash = @Hash AND t.revoked_at IS NULL AND u.disabled_at IS NULL
             """, new { Hash = Tokens.Hash(token) }, cancellationToken: ct));
     }
 

@@ -10,7 +10,22 @@ public sealed record User
     public required string DisplayName { get; init; }
     public string? PasswordHash { get; init; }
     public bool IsAdmin { get; init; }
+    /// <summary>When the account was disabled; null while it may sign in and act.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
 }
+
+/// <summary>One account as the administrators' account list shows it.</summary>
+public sealed record AccountSummary
+{
+    public long Id { get; init; }
+    public required string Username { get; init; }
+    public required string DisplayName { get; init; }
+    public bool IsAdmin { get; init; }
+    public DateTimeOffset? DisabledAt { get; init; }
+    public long Studies { get; init; }
+}
+
+public enum AccountStatusOutcome { Changed, Unchanged, NotFound, NotAdministrator, Self, LastAdministrator }
 
 public sealed class UserStore(Database database, TimeProvider clock)
 {
@@ -23,14 +38,14 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT id, username, display_name, password_hash, is_admin FROM users WHERE id = @Id", new { Id = id }, cancellationToken: ct));
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at FROM users WHERE id = @Id", new { Id = id }, cancellationToken: ct));
     }
 
     public async Task<User?> FindByUsernameAsync(string username, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT id, username, display_name, password_hash, is_admin FROM users WHERE lower(username) = lower(@Username)",
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at FROM users WHERE lower(username) = lower(@Username)",
             new { Username = username }, cancellationToken: ct));
     }
 
@@ -48,7 +63,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
             ON CONFLICT DO NOTHING
             """, new { Name = AdministratorName, Now = clock.GetUtcNow() }, transaction);
         var admin = await connection.QuerySingleAsync<User>(
-            "SELECT id, username, display_name, password_hash, is_admin FROM users WHERE is_admin ORDER BY id LIMIT 1", transaction: transaction);
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at FROM users WHERE is_admin ORDER BY id LIMIT 1", transaction: transaction);
         await transaction.CommitAsync(ct);
         return admin;
     }
@@ -80,6 +95,46 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await Memberships.AddAsync(connection, transaction, studyId, userId, role, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Every account, by user name, with how many studies it belongs to.</summary>
+    public async Task<IReadOnlyList<AccountSummary>> ListAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<AccountSummary>(new CommandDefinition("""
+            SELECT u.id, u.username, u.display_name, u.is_admin, u.disabled_at,
+                   (SELECT COUNT(*) FROM study_members m WHERE m.user_id = u.id) AS studies
+            FROM users u ORDER BY lower(u.username), u.id
+            """, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Disables the account (it can no longer sign in, use its API tokens or act in any study, from its next
+    /// request on) or enables it again; recorded in <c>account_status_changes</c>. <paramref name="actorId"/> is the
+    /// administrator doing it, checked in the same transaction; null for the command line, which has the database file
+    /// anyway. Nobody disables their own account or the last administrator who can still sign in.</summary>
+    public async Task<AccountStatusOutcome> SetDisabledAsync(long userId, bool disabled, long? actorId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (actorId is { } actor && !await connection.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM users WHERE id = @Actor AND is_admin AND disabled_at IS NULL)", new { Actor = actor }, transaction))
+            return AccountStatusOutcome.NotAdministrator;
+        var target = await connection.QuerySingleOrDefaultAsync<User>(
+            "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
+        if (target is null) return AccountStatusOutcome.NotFound;
+        if ((target.DisabledAt is not null) == disabled) return AccountStatusOutcome.Unchanged;
+        if (disabled && userId == actorId) return AccountStatusOutcome.Self;
+        if (disabled && target.IsAdmin && await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM users WHERE is_admin AND disabled_at IS NULL AND id <> @UserId", new { UserId = userId }, transaction) == 0)
+            return AccountStatusOutcome.LastAdministrator;
+        await connection.ExecuteAsync("UPDATE users SET disabled_at = @DisabledAt WHERE id = @UserId",
+            new { UserId = userId, DisabledAt = disabled ? now : (DateTimeOffset?)null }, transaction);
+        await connection.ExecuteAsync("""
+            INSERT INTO account_status_changes (user_id, disabled, changed_at, changed_by) VALUES (@UserId, @Disabled, @Now, @ActorId)
+            """, new { UserId = userId, Disabled = disabled, Now = now, ActorId = actorId }, transaction);
+        await transaction.CommitAsync(ct);
+        return AccountStatusOutcome.Changed;
     }
 
     public async Task SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)

@@ -385,9 +385,9 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
     /// adjudication; the body (trimmed) must hold 1 to <see cref="MaxMessageLength"/> characters.</summary>
     public async Task<MessagePosted> PostMessageAsync(long studyId, long itemId, long userId, string? body, CancellationToken ct = default)
     {
-        if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return new(AdjudicationOutcome.NotFound, null, 0, []);
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { } access) return new(AdjudicationOutcome.NotFound, null, 0, []);
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, null, 0, []);
         var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
         if (!access.IsCoordinator && !participants.Contains(userId))
@@ -416,6 +416,8 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
         var criteria = await rubric.LoadAsync(studyId, ct);
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
+            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study records consensus.");
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
         var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
         ItemChanged Refuse(AdjudicationOutcome outcome, string problem) => new(outcome, target.ResponseId, target.Status, participants, problem);
@@ -452,6 +454,8 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
             return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
+            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
         var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
         if (target.State != "adjudication")

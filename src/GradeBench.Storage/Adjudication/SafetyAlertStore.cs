@@ -63,13 +63,14 @@ public sealed class SafetyAlertStore(Database database, StudyQuery studies, Time
     /// open alerts.</summary>
     public async Task<bool> AcknowledgeAsync(long studyId, long alertId, long userId, CancellationToken ct = default)
     {
-        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true }) return false;
-        const string sql = """
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true }) return false;
+        var acknowledged = await connection.ExecuteAsync("""
             UPDATE safety_alerts SET acknowledged_at = @Now, acknowledged_by = @UserId
             WHERE id = @AlertId AND study_id = @StudyId AND acknowledged_at IS NULL
-            """;
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql,
-            new { AlertId = alertId, StudyId = studyId, UserId = userId, Now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
+            """, new { AlertId = alertId, StudyId = studyId, UserId = userId, Now = clock.GetUtcNow() }, transaction) == 1;
+        await transaction.CommitAsync(ct);
+        return acknowledged;
     }
 }

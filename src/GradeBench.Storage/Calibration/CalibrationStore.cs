@@ -16,6 +16,8 @@ namespace GradeBench.Storage.Calibration;
 public sealed class CalibrationStore(Database database, StudyQuery studies, RubricQuery rubric, TimeProvider clock)
 {
     const string NotDraftMessage = "Calibration happens while the study is a draft, before it opens.";
+    const string NotRaterMessage = "Only a rater of this study can submit a calibration rating.";
+    const string NotCoordinatorMessage = "Only a coordinator of this study can run its calibration.";
 
     sealed class SessionRow
     {
@@ -192,7 +194,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         CancellationToken ct = default)
     {
         if (await studies.AccessAsync(studyId, raterId, ct) is not { Role: "rater" })
-            return CalibrationChange.Refused(CalibrationOutcome.NotRater, "Only a rater of this study can submit a calibration rating.");
+            return CalibrationChange.Refused(CalibrationOutcome.NotRater, NotRaterMessage);
         var criteria = await rubric.LoadAsync(studyId, ct);
         var (changes, problems) = RubricValues.Check(criteria, values);
         var rated = changes.Where(c => c.Value is not null).ToDictionary(c => c.CriterionId, c => c.Value!);
@@ -201,6 +203,8 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
 
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: "rater" })
+            return CalibrationChange.Refused(CalibrationOutcome.NotRater, NotRaterMessage);
         if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
         var session = await ActiveSessionAsync(connection, transaction, studyId);
         if (session is not { Phase: CalibrationPhase.Rating } || session.CurrentItemId != itemId)
@@ -404,9 +408,11 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
     async Task<CalibrationChange> CoordinatorWriteAsync(long studyId, long actorId, Write write, CancellationToken ct)
     {
         if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true })
-            return CalibrationChange.Refused(CalibrationOutcome.NotCoordinator, "Only a coordinator of this study can run its calibration.");
+            return CalibrationChange.Refused(CalibrationOutcome.NotCoordinator, NotCoordinatorMessage);
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
+            return CalibrationChange.Refused(CalibrationOutcome.NotCoordinator, NotCoordinatorMessage);
         if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
         var change = await write(connection, transaction, await ActiveSessionAsync(connection, transaction, studyId));
         if (change.Succeeded) await transaction.CommitAsync(ct);
@@ -422,10 +428,32 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
             """, new { StudyId = studyId }, transaction);
 
     Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
+        RevealCurrentAsync(connection, transaction, sessionId, clock.GetUtcNow());
+
+    static Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId, DateTimeOffset now) =>
         connection.ExecuteAsync("""
             UPDATE calibration_items SET revealed_at = @Now WHERE id = (SELECT current_item_id FROM calibration_sessions WHERE id = @SessionId);
             UPDATE calibration_sessions SET phase = 'revealed' WHERE id = @SessionId;
-            """, new { SessionId = sessionId, Now = clock.GetUtcNow() }, transaction);
+            """, new { SessionId = sessionId, Now = now }, transaction);
+
+    /// <summary>Stops the study's running round from waiting for a rater who has left the study: their place, if they
+    /// had not submitted, is dropped, and the round reveals itself when nobody else is still waiting. Inside the caller's
+    /// transaction; the session's status when the round changed, else null.</summary>
+    internal static async Task<CalibrationStatus?> WithdrawAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId, long raterId,
+        DateTimeOffset now)
+    {
+        if (await ActiveSessionAsync(connection, transaction, studyId) is not { Phase: CalibrationPhase.Rating, CurrentItemId: { } itemId } session)
+            return null;
+        var keys = new { ItemId = itemId, RaterId = raterId };
+        if (await connection.ExecuteAsync(
+                "DELETE FROM calibration_participants WHERE item_id = @ItemId AND rater_id = @RaterId AND submitted_at IS NULL", keys, transaction) == 0)
+            return null;
+        var (expected, waiting) = await connection.QuerySingleAsync<(long, long)>("""
+            SELECT COUNT(*), COUNT(*) - COUNT(submitted_at) FROM calibration_participants WHERE item_id = @ItemId
+            """, keys, transaction);
+        if (expected > 0 && waiting == 0) await RevealCurrentAsync(connection, transaction, session.Id, now);
+        return (await DoneAsync(connection, transaction, session.Id)).Status;
+    }
 
     static async Task<CalibrationChange> DoneAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
         CalibrationChange.Done(await connection.QuerySingleAsync<CalibrationStatus>("""

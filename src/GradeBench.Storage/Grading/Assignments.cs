@@ -7,9 +7,11 @@ namespace GradeBench.Storage.Grading;
 /// <summary>Keeps a study's assignments complete and balanced (docs/assignment.md) as raters and responses arrive.</summary>
 public static class Assignments
 {
-    /// <summary>Releases the assignments nobody has started (not completed, no rating written) and plans the open
-    /// slots again over the study's current raters, so that a newcomer gets a fair share at once while work begun
-    /// or done never moves. Runs inside the caller's transaction; returns how many assignments were added.</summary>
+    /// <summary>Releases the assignments nobody has started (not completed, no rating written, no passage marked) and
+    /// plans the open slots again over the study's current raters whose accounts are enabled, so that a newcomer gets a
+    /// fair share at once while work begun or done never moves. Work begun but not finished by someone who is no longer
+    /// such a rater (removed, disabled) stays theirs but no longer covers its response, so another rater gets it too.
+    /// Runs inside the caller's transaction; returns how many assignments were added.</summary>
     public static async Task<int> RebalanceAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
     {
         var ratersPerResponse = await connection.ExecuteScalarAsync<int>(
@@ -18,13 +20,19 @@ public static class Assignments
             DELETE FROM assignments
             WHERE study_id = @StudyId AND completed_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = assignments.response_id AND g.rater_id = assignments.rater_id)
+              AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = assignments.response_id AND s.rater_id = assignments.rater_id)
             """, new { StudyId = studyId }, transaction);
         var responses = (await connection.QueryAsync<long>(
             "SELECT id FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
-        var raters = (await connection.QueryAsync<long>(
-            "SELECT user_id FROM study_members WHERE study_id = @StudyId AND role = 'rater' ORDER BY user_id", new { StudyId = studyId }, transaction)).AsList();
-        var existing = (await connection.QueryAsync<(long ResponseId, long RaterId)>(
-            "SELECT response_id, rater_id FROM assignments WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
+        var raters = (await connection.QueryAsync<long>($"""
+            SELECT m.user_id FROM study_members m WHERE m.study_id = @StudyId AND {ActiveRater} ORDER BY m.user_id
+            """, new { StudyId = studyId }, transaction)).AsList();
+        var existing = (await connection.QueryAsync<(long ResponseId, long RaterId)>($"""
+            SELECT a.response_id, a.rater_id FROM assignments a
+            WHERE a.study_id = @StudyId
+              AND (a.completed_at IS NOT NULL
+                   OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = a.study_id AND m.user_id = a.rater_id AND {ActiveRater}))
+            """, new { StudyId = studyId }, transaction))
             .Select(a => new Assignment(a.ResponseId, a.RaterId)).ToList();
         if (raters.Count == 0) return 0;
 
@@ -42,4 +50,7 @@ public static class Assignments
             }), transaction);
         return added.Count;
     }
+
+    /// <summary>A membership (alias <c>m</c>) that takes new work: a rater whose account is not disabled.</summary>
+    const string ActiveRater = "m.role = 'rater' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.disabled_at IS NOT NULL)";
 }

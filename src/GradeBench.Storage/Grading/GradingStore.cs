@@ -2,6 +2,7 @@ using Dapper;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Grading;
 
@@ -24,7 +25,8 @@ public sealed record GradingItem(
     bool Done,
     IReadOnlyDictionary<string, string> Values);
 
-public enum RatingWriteOutcome { Saved, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
+/// <summary><see cref="NotRater"/>: the writer is no longer a rater of the study (removed, or their account disabled).</summary>
+public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
 
 /// <summary>Problems are keyed by criterion id, one message each. <see cref="Submitted"/>: the saved rating is a
 /// submitted one and this call wrote it (first submission or a change to it, not a repeat), which the live views announce.</summary>
@@ -187,6 +189,9 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // An assignment outlives a removal (work begun stays on record), so standing is checked, not only the assignment.
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: "rater" })
+            return new RatingWriteResult(RatingWriteOutcome.NotRater, RatingWriteResult.NoProblems);
         var study = await connection.QuerySingleOrDefaultAsync<(string State, bool Paused)>(
             "SELECT state, paused FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var assigned = await connection.ExecuteScalarAsync<long>("""

@@ -23,7 +23,8 @@ public sealed record SpanAnnotation
 public enum SpanWriteOutcome { Saved, NotFound, StudyNotOpen, Invalid }
 
 /// <summary>A rater's highlighted passages of a response: character offsets into its Markdown source plus the
-/// quoted text. Every method is scoped to the rater, the response assigned to them and an open study.</summary>
+/// quoted text. Every method is scoped to the rater, the response assigned to them and an open study, and writes only
+/// while the writer is still a rater of the study with an enabled account.</summary>
 public sealed class SpanStore(Database database, TimeProvider clock)
 {
     public async Task<IReadOnlyList<SpanLabelInfo>> LabelsAsync(long studyId, CancellationToken ct = default)
@@ -97,6 +98,8 @@ public sealed class SpanStore(Database database, TimeProvider clock)
         // A paused study takes no highlights either: a pause stops every write of the raters.
         var state = await connection.QuerySingleOrDefaultAsync<string>("""
             SELECT CASE WHEN s.paused THEN 'paused' ELSE s.state END FROM assignments a JOIN studies s ON s.id = a.study_id
+            JOIN study_members m ON m.study_id = a.study_id AND m.user_id = a.rater_id AND m.role = 'rater'
+            JOIN users u ON u.id = a.rater_id AND u.disabled_at IS NULL
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
         return state is null ? SpanWriteOutcome.NotFound : state == "open" ? SpanWriteOutcome.Saved : SpanWriteOutcome.StudyNotOpen;

@@ -58,6 +58,8 @@ public sealed class StudyLifecycleStore(Database database, StudyQuery studies, T
         var change = new { StudyId = studyId, State = StudyLifecycle.Name(status.State), status.Paused, Now = now, ActorId = actorId, Expected = StudyLifecycle.Name(expected) };
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
+            return new StudyChange(StudyChangeOutcome.NotCoordinator, null, "Only a coordinator of this study can change it.");
         // Guarded by the state read above, so two coordinators clicking at once cannot skip a step.
         var updated = await connection.ExecuteAsync("""
             UPDATE studies SET state = @State, paused = @Paused, state_changed_at = @Now WHERE id = @StudyId AND state = @Expected

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 
 namespace GradeBench.Storage.Studies;
@@ -42,31 +43,38 @@ public sealed record StudyAccess
 public sealed class StudyQuery(Database database)
 {
     /// <summary>The user's standing in the study, or null when they have none. An administrator who is not a member
-    /// acts as a coordinator; a member's own role wins otherwise.</summary>
+    /// acts as a coordinator; a member's own role wins otherwise. A disabled account has no standing anywhere.</summary>
     public async Task<StudyAccess?> AccessAsync(long studyId, long userId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<StudyAccess>(new CommandDefinition("""
+        return await AccessAsync(connection, null, studyId, userId, ct);
+    }
+
+    /// <summary><see cref="AccessAsync(long, long, CancellationToken)"/> inside the caller's transaction, so that a write
+    /// checks the writer's standing in the same snapshot it writes in: a removal or a disabling committed before the write
+    /// began refuses it.</summary>
+    public static Task<StudyAccess?> AccessAsync(DbConnection connection, DbTransaction? transaction, long studyId, long userId, CancellationToken ct = default) =>
+        connection.QuerySingleOrDefaultAsync<StudyAccess>(new CommandDefinition("""
             SELECT s.id AS study_id, s.title, s.state, s.paused, s.hide_model,
                    COALESCE(m.role, CASE WHEN u.is_admin THEN 'coordinator' END) AS role
             FROM studies s JOIN users u ON u.id = @UserId
             LEFT JOIN study_members m ON m.study_id = s.id AND m.user_id = u.id
-            WHERE s.id = @StudyId AND (m.role IS NOT NULL OR u.is_admin)
-            """, new { StudyId = studyId, UserId = userId }, cancellationToken: ct));
-    }
+            WHERE s.id = @StudyId AND (m.role IS NOT NULL OR u.is_admin) AND u.disabled_at IS NULL
+            """, new { StudyId = studyId, UserId = userId }, transaction, cancellationToken: ct));
 
-    /// <summary>The user's role in the study, or null when they are not a member.</summary>
+    /// <summary>The user's role in the study, or null when they are not a member (or their account is disabled).</summary>
     public async Task<StudyMembership?> MembershipAsync(long studyId, long userId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<StudyMembership>(new CommandDefinition("""
             SELECT s.id AS study_id, s.title, s.instructions_md, s.state, m.role
-            FROM studies s JOIN study_members m ON m.study_id = s.id
-            WHERE s.id = @StudyId AND m.user_id = @UserId
+            FROM studies s JOIN study_members m ON m.study_id = s.id JOIN users u ON u.id = m.user_id
+            WHERE s.id = @StudyId AND m.user_id = @UserId AND u.disabled_at IS NULL
             """, new { StudyId = studyId, UserId = userId }, cancellationToken: ct));
     }
 
-    /// <summary>The studies a user may see: all of them for an administrator, else those they are a member of.</summary>
+    /// <summary>The studies a user may see: all of them for an administrator, else those they are a member of; none
+    /// for a disabled account.</summary>
     public async Task<IReadOnlyList<StudySummary>> ListVisibleAsync(long userId, bool isAdmin, CancellationToken ct = default)
     {
         const string sql = """
@@ -78,12 +86,24 @@ public sealed class StudyQuery(Database database)
                     WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings,
                 (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role
             FROM studies s
-            WHERE @IsAdmin OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId)
+            WHERE (@IsAdmin OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId))
+              AND NOT EXISTS (SELECT 1 FROM users d WHERE d.id = @UserId AND d.disabled_at IS NOT NULL)
             ORDER BY s.created_at DESC, s.id DESC
             """;
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<StudySummary>(new CommandDefinition(sql, new { UserId = userId, IsAdmin = isAdmin }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    /// <summary>Whether the user may create studies: an administrator, or the coordinator of a study, whose account is
+    /// not disabled. Read from the database, not from the sign-in cookie, so an open page cannot outlive a disabling.</summary>
+    public async Task<bool> MayCreateStudiesAsync(long userId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = @UserId AND u.disabled_at IS NULL
+                AND (u.is_admin OR EXISTS (SELECT 1 FROM study_members m WHERE m.user_id = u.id AND m.role = 'coordinator')))
+            """, new { UserId = userId }, cancellationToken: ct));
     }
 
     /// <summary>The database id of the study with this bundle id, or null.</summary>

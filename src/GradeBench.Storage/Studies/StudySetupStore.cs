@@ -2,8 +2,10 @@ using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
+using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
 
@@ -16,6 +18,16 @@ public sealed record AddResponsesResult(int Added, int AssignmentsAdded, IReadOn
 /// <summary>How many of a rater's unstarted assignments moved to another rater, and how many could not (the target
 /// already had that response), or why nothing was done.</summary>
 public sealed record ReassignResult(int Moved, int NotMoved, string? Refusal = null);
+
+/// <summary>What removing someone from a study did: <see cref="Released"/> of their items nobody had started went back
+/// into the plan for the remaining raters; <see cref="Begun"/> items they had started but not submitted stay on record as
+/// theirs and are planned for another rater too; the <see cref="Submitted"/> responses they had submitted stay in the
+/// study's data. <see cref="Calibration"/> is the running calibration round when it stopped waiting for them. Or why
+/// nothing was done.</summary>
+public sealed record RemovalResult(string Name, int Released, long Begun, long Submitted, CalibrationStatus? Calibration, string? Refusal = null)
+{
+    public static RemovalResult Refused(string refusal) => new("", 0, 0, 0, null, refusal);
+}
 
 /// <summary>A change to one criterion's texts in a draft study. Type and scale (bounds, option values, anchor points)
 /// are not here: they are never changed in place, since ratings and agreement statistics depend on them.</summary>
@@ -72,9 +84,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     {
         if (await RefuseDraftEditAsync(studyId, actorId, ct) is { } refusal) return refusal;
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return NotCoordinator;
+        await connection.ExecuteAsync(
             "UPDATE studies SET instructions_md = @InstructionsMd WHERE id = @StudyId AND state = 'draft'",
-            new { StudyId = studyId, InstructionsMd = instructionsMd.Replace("\r\n", "\n", StringComparison.Ordinal) }, cancellationToken: ct));
+            new { StudyId = studyId, InstructionsMd = instructionsMd.Replace("\r\n", "\n", StringComparison.Ordinal) }, transaction);
+        await transaction.CommitAsync(ct);
         return null;
     }
 
@@ -95,6 +110,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
 
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return NotCoordinator;
         await connection.ExecuteAsync("""
             UPDATE criteria SET label = @Label, help_md = @HelpMd, required = @Required WHERE id = @Id
             """, new { criterion.Id, Label = edit.Label.Trim(), HelpMd = string.IsNullOrWhiteSpace(edit.HelpMd) ? null : edit.HelpMd, edit.Required }, transaction);
@@ -131,6 +147,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return new AddResponsesResult(0, 0, [], [], NotCoordinator);
         var slug = await connection.ExecuteScalarAsync<string>("SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var cases = (await connection.QueryAsync<(string Slug, long Id)>(
             "SELECT slug, id FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction)).ToDictionary(c => c.Slug, c => c.Id);
@@ -175,6 +192,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
 
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return new ReassignResult(0, 0, NotCoordinator);
         var members = await connection.ExecuteScalarAsync<long>("""
             SELECT COUNT(*) FROM study_members WHERE study_id = @StudyId AND role = 'rater' AND user_id IN (@From, @To)
             """, new { StudyId = studyId, From = fromRater, To = toRater }, transaction);
@@ -193,4 +211,47 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         await transaction.CommitAsync(ct);
         return new ReassignResult(movable.Count, unstarted.Count - movable.Count);
     }
+
+    // ------------------------------------------------------------------ removal
+
+    /// <summary>Takes someone out of the study: their membership ends (recorded in <c>study_member_removals</c>), the
+    /// items they had not started are released and the open work is planned again over the remaining raters (while the
+    /// study is a draft or open), and a running calibration round stops waiting for them. Work they began stays theirs
+    /// and their submitted ratings stay in the study's data. One transaction, which also checks that the actor still
+    /// coordinates the study; nobody removes themselves.</summary>
+    public async Task<RemovalResult> RemoveMemberAsync(long studyId, long actorId, long userId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var keys = new { StudyId = studyId, UserId = userId, ActorId = actorId, Now = now };
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true } access)
+            return RemovalResult.Refused(NotCoordinator);
+        if (userId == actorId) return RemovalResult.Refused("You cannot remove yourself from a study.");
+        var member = await connection.QuerySingleOrDefaultAsync<(string Role, string Name)>("""
+            SELECT m.role, u.display_name FROM study_members m JOIN users u ON u.id = m.user_id WHERE m.study_id = @StudyId AND m.user_id = @UserId
+            """, keys, transaction);
+        if (member.Role is null) return RemovalResult.Refused("That person is not a member of this study.");
+
+        await connection.ExecuteAsync("DELETE FROM study_members WHERE study_id = @StudyId AND user_id = @UserId", keys, transaction);
+        var released = await connection.ExecuteAsync($"""
+            DELETE FROM assignments WHERE id IN (SELECT a.id FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = @UserId AND {Unstarted})
+            """, keys, transaction);
+        var (begun, submitted) = await connection.QuerySingleAsync<(long, long)>("""
+            SELECT COUNT(*) - COUNT(completed_at), COUNT(completed_at) FROM assignments WHERE study_id = @StudyId AND rater_id = @UserId
+            """, keys, transaction);
+        if (access.State is "draft" or "open") await Assignments.RebalanceAsync(connection, transaction, studyId, now);
+        var calibration = await CalibrationStore.WithdrawAsync(connection, transaction, studyId, userId, now);
+        await connection.ExecuteAsync("""
+            INSERT INTO study_member_removals (study_id, user_id, role, removed_at, removed_by, released_assignments)
+            VALUES (@StudyId, @UserId, @Role, @Now, @ActorId, @Released)
+            """, new { keys.StudyId, keys.UserId, member.Role, keys.Now, keys.ActorId, Released = released }, transaction);
+        await transaction.CommitAsync(ct);
+        return new RemovalResult(member.Name, released, begun, submitted, calibration);
+    }
+
+    /// <summary>The actor's standing, checked again inside the write's transaction: a removal or a disabling committed
+    /// since the first check refuses the write.</summary>
+    static async Task<bool> CoordinatesAsync(DbConnection connection, DbTransaction transaction, long studyId, long actorId, CancellationToken ct) =>
+        await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is { IsCoordinator: true };
 }

@@ -89,5 +89,42 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Equal(2, result.ExitCode);
     }
 
+    [Fact]
+    public async Task DisableTakesAwayARatersStandingAndEnableGivesItBack()
+    {
+        var db = await DemoDatabaseAsync();
+        await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "dr-away", "--role", "rater", "--study", "stroke-llm-synthetic-demo");
+        var database = new Database(db);
+        var users = new UserStore(database, TimeProvider.System);
+        var id = (await users.FindByUsernameAsync("dr-away"))!.Id;
+        var studyId = (await new StudyQuery(database).FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+
+        var disabled = await CliWorkspace.RunAsync("users", "disable", "dr-away", "--db", db);
+        var access = await new StudyQuery(database).AccessAsync(studyId, id);
+        var again = await CliWorkspace.RunAsync("users", "disable", "dr-away", "--db", db);
+        var enabled = await CliWorkspace.RunAsync("users", "enable", "dr-away", "--db", db);
+
+        Assert.Equal(0, disabled.ExitCode);
+        Assert.StartsWith("Disabled dr-away:", disabled.Output);
+        Assert.Null(access);
+        Assert.Equal((0, "dr-away was already disabled.\n"), (again.ExitCode, again.Output));
+        Assert.Equal(0, enabled.ExitCode);
+        Assert.Equal("rater", (await new StudyQuery(database).AccessAsync(studyId, id))?.Role);
+    }
+
+    [Fact]
+    public async Task DisablingTheLastAdministratorOrSomeoneUnknownIsRefused()
+    {
+        var db = await DemoDatabaseAsync();
+        await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "boss", "--role", "admin");
+
+        var last = await CliWorkspace.RunAsync("users", "disable", "boss", "--db", db);
+        var unknown = await CliWorkspace.RunAsync("users", "enable", "nobody", "--db", db);
+
+        Assert.Equal((2, "error: boss is the last administrator who can sign in; make someone else an administrator first\n"), (last.ExitCode, last.Error));
+        Assert.Equal((2, "error: there is no user \"nobody\"\n"), (unknown.ExitCode, unknown.Error));
+        Assert.Null((await new UserStore(new Database(db), TimeProvider.System).FindByUsernameAsync("boss"))!.DisabledAt);
+    }
+
     public void Dispose() => _workspace.Dispose();
 }

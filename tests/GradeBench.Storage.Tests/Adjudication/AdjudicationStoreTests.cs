@@ -1,6 +1,8 @@
 using Dapper;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Adjudication;
 
@@ -155,6 +157,25 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
         Assert.False(view.CanDecide);
         Assert.StartsWith("Recommends alteplase at 196/112 mmHg", view.Raters.Single(r => r.RaterId == rater4).Comments["overall"]);
         Assert.Empty(view.Raters.Single(r => r.Name == "rater-3").Comments);
+    }
+
+    [Fact]
+    public async Task ARaterRemovedFromTheStudyLeavesTheDiscussionButTheirRatingsStay()
+    {
+        var rater1 = await _world.UserAsync("rater-1");
+        await _world.MoveToAsync(StudyState.Adjudication);
+        await Store.BuildQueueAsync(StudyId);
+        var item = await _world.ItemOfAsync("case-001.model-b");
+        var ratings = await _world.IndependentRatingsAsync();
+        var setup = new StudySetupStore(_world.Db.Database, new StudyQuery(_world.Db.Database), new RubricQuery(_world.Db.Database), _world.Db.Clock);
+
+        Assert.Null((await setup.RemoveMemberAsync(StudyId, _world.Coordinator, rater1)).Refusal);
+        var posted = await Store.PostMessageAsync(StudyId, item, rater1, "Still here?");
+
+        Assert.Equal(AdjudicationOutcome.NotFound, posted.Outcome);
+        Assert.Null(await Store.LoadAsync(StudyId, item, rater1));
+        Assert.Equal(ratings, await _world.IndependentRatingsAsync());
+        Assert.Contains(rater1, (await Store.LoadAsync(StudyId, item, _world.Coordinator))!.Raters.Select(r => r.RaterId));
     }
 
     [Fact]

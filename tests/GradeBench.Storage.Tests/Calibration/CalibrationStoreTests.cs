@@ -59,6 +59,21 @@ public sealed class CalibrationStoreTests
     }
 
     [Fact]
+    public async Task ARoundStopsWaitingForARaterRemovedFromTheStudyWhoCanNoLongerSubmit()
+    {
+        await using var w = await DraftStudyAsync();
+        var item = await OpenRoundAsync(w);
+        Assert.True((await w.Store.SubmitAsync(w.StudyId, w.Rater1, item, Rating())).Succeeded);
+        var setup = new StudySetupStore(w.Db.Database, new StudyQuery(w.Db.Database), new RubricQuery(w.Db.Database), w.Db.Clock);
+
+        var removed = await setup.RemoveMemberAsync(w.StudyId, w.Coordinator, w.Rater2);
+        var late = await w.Store.SubmitAsync(w.StudyId, w.Rater2, item, Rating());
+
+        Assert.Equal((CalibrationPhase.Revealed, 1L, 1L), (removed.Calibration!.Phase, removed.Calibration.Submitted, removed.Calibration.Expected));
+        Assert.Equal(CalibrationOutcome.NotRater, late.Outcome);
+    }
+
+    [Fact]
     public async Task ASessionMovesFromSetupThroughRoundsToItsEnd()
     {
         await using var w = await DraftStudyAsync();

@@ -49,25 +49,36 @@ public sealed class StudyLifecycleMigrationTests
         return db;
     }
 
-    /// <summary>Every row of every table the migration does not change, in a stable order.</summary>
-    static async Task<string> OtherTablesAsync(TestDatabase db)
+    /// <summary>Every row of every table the migration does not change, in a stable order, in the columns those tables
+    /// had at version 5 (later migrations may add columns, such as users.disabled_at).</summary>
+    static async Task<string> OtherTablesAsync(TestDatabase db, IReadOnlyDictionary<string, string> columnsAtVersion5)
     {
         await using var connection = await db.Database.OpenAsync();
-        var tables = await connection.QueryAsync<string>("""
-            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('studies', 'schema_version', 'study_state_changes') ORDER BY name
-            """);
         var dump = new List<string>();
-        foreach (var table in tables)
-            foreach (IDictionary<string, object?> row in await connection.QueryAsync($"SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+        foreach (var (table, columns) in columnsAtVersion5.OrderBy(t => t.Key, StringComparer.Ordinal))
+            foreach (IDictionary<string, object?> row in await connection.QueryAsync($"SELECT {columns} FROM \"{table}\" ORDER BY 1, 2"))
                 dump.Add(table + ": " + string.Join('|', row.Values));
         return string.Join('\n', dump);
+    }
+
+    static async Task<IReadOnlyDictionary<string, string>> ColumnsOfOtherTablesAsync(TestDatabase db)
+    {
+        await using var connection = await db.Database.OpenAsync();
+        var tables = (await connection.QueryAsync<string>("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('studies', 'schema_version', 'study_state_changes') ORDER BY name
+            """)).AsList();
+        var columns = new Dictionary<string, string>();
+        foreach (var table in tables)
+            columns[table] = string.Join(", ", (await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}')")).Select(c => $"\"{c}\""));
+        return columns;
     }
 
     [Fact]
     public async Task MigratingADatabaseWithDataKeepsEveryRowAndEveryReference()
     {
         await using var db = await AtVersion5WithDataAsync();
-        var others = await OtherTablesAsync(db);
+        var columns = await ColumnsOfOtherTablesAsync(db);
+        var others = await OtherTablesAsync(db, columns);
         List<dynamic> studies;
         await using (var connection = await db.Database.OpenAsync())
             studies = (await connection.QueryAsync(StudiesBefore)).AsList();
@@ -75,7 +86,7 @@ public sealed class StudyLifecycleMigrationTests
         var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
 
         Assert.Equal(Enumerable.Range(6, Migrator.LatestVersion - 5), applied.Select(m => m.Version));
-        Assert.Equal(others, await OtherTablesAsync(db));
+        Assert.Equal(others, await OtherTablesAsync(db, columns));
         await using var after = await db.Database.OpenAsync();
         Assert.Equal(
             studies.Select(s => string.Join('|', ((IDictionary<string, object>)s).Values)),

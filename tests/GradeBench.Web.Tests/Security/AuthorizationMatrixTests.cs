@@ -115,6 +115,9 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("GET", "/invite/{Token}", _ => "/invite/bogus-invite", All(Allowed), Page: true),
         new("POST", "/invite/{Token}", _ => "/invite/bogus-invite", All("400"), Body: _ => Form()),
         new("GET", "/account/password", _ => "/account/password", Outcomes(SignIn, Allowed, Allowed, Allowed, Allowed), Page: true),
+        // Administrators only, read from the database (not the cookie's role claim) so that a disabled administrator's open page cannot act.
+        new("GET", "/accounts", _ => "/accounts", Outcomes(SignIn, Allowed, Refused, Refused, Refused), Page: true),
+        new("POST", "/accounts", _ => "/accounts", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/new", _ => "/studies/new", Outcomes(SignIn, Allowed, Allowed, Refused, Refused), Page: true),
         new("POST", "/studies/new", _ => "/studies/new", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/setup", w => $"/studies/{w.StudyId}/setup", CoordinatorPage, Page: true),

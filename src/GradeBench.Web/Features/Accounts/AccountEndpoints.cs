@@ -27,7 +27,9 @@ public static class AccountEndpoints
                 return Results.Redirect($"/signin?error=1&{back}");
             }
             throttle.RecordSuccess(username);
-            await http.SignInAsync(CurrentUser.ToPrincipal(user!));
+            // Said only to someone who knows the password.
+            if (user!.DisabledAt is not null) return Results.Redirect($"/signin?error=disabled&{back}");
+            await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Results.LocalRedirect(LocalOrHome(returnUrl));
         }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
 
@@ -37,6 +39,7 @@ public static class AccountEndpoints
             var userId = token is null ? null : await users.RedeemSignInTokenAsync(token);
             var user = userId is { } id ? await users.FindAsync(id) : null;
             if (user is null) return Results.Redirect("/signin?error=link");
+            if (user.DisabledAt is not null) return Results.Redirect("/signin?error=disabled");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Results.LocalRedirect("/account/password");
         }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);

@@ -37,6 +37,7 @@ public static class AccountServices
         services.AddDataProtection().SetApplicationName("GradeBench").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AccountControl>();
         services.AddHostedService<SignInLinkAnnouncer>();
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(TokenOrCookieScheme).AddCookie(options =>
@@ -53,6 +54,8 @@ public static class AccountServices
             // A program calling the API wants a status code, not a redirect to an HTML sign-in page.
             options.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+            // A cookie lives for hours; a disabled account must lose it at its very next request, not when it expires.
+            options.Events.OnValidatePrincipal = RejectDisabledAsync;
         })
         .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
         .AddPolicyScheme(TokenOrCookieScheme, "API token or cookie", options => options.ForwardDefaultSelector = context =>
@@ -81,6 +84,14 @@ public static class AccountServices
             });
         });
         return services;
+    }
+
+    static async Task RejectDisabledAsync(CookieValidatePrincipalContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+        if (context.Principal is { } principal && await users.FindAsync(principal.Id(), context.HttpContext.RequestAborted) is { DisabledAt: null }) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
     static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -270,6 +270,7 @@ public partial class Grade
             RatingWriteOutcome.Saved => submit ? "Submitted" : "Draft saved",
             RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
             RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
+            RatingWriteOutcome.NotRater => "You are no longer a rater in this study: nothing was saved.",
             RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
             _ => "Not saved: see the marked criteria.",
         };

@@ -109,6 +109,7 @@ public static class GradingEndpoints
         switch (result.Outcome)
         {
             case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
+            case RatingWriteOutcome.NotRater: return NotRater();
             case RatingWriteOutcome.NotAssigned: return NotAssigned(responseId);
             case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
             case RatingWriteOutcome.StudyPaused: return NotOpen("paused");
@@ -126,7 +127,7 @@ public static class GradingEndpoints
         if (membership is { Role: "rater" }) return (membership, null);
         if (membership is null && !await studies.ExistsAsync(studyId, ct))
             return (null, TypedResults.Problem($"There is no study {studyId}.", statusCode: StatusCodes.Status404NotFound));
-        return (null, TypedResults.Problem("You are not a rater in this study.", statusCode: StatusCodes.Status403Forbidden));
+        return (null, NotRater());
     }
 
     /// <summary>The request as the text the store keeps (canonical forms are the store's job), with one problem per
@@ -188,6 +189,9 @@ public static class GradingEndpoints
 
     static ValidationProblem Invalid(IReadOnlyDictionary<string, string> problems) =>
         TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
+
+    static ProblemHttpResult NotRater() =>
+        TypedResults.Problem("You are not a rater in this study.", statusCode: StatusCodes.Status403Forbidden);
 
     static ProblemHttpResult NotAssigned(long responseId) =>
         TypedResults.Problem($"Response {responseId} is not assigned to you.", statusCode: StatusCodes.Status403Forbidden);

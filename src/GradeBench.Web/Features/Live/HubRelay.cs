@@ -34,6 +34,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
             AdjudicationChanged e => clients.AdjudicationChanged(e),
             SafetyAlertRaised e => clients.SafetyAlertRaised(e),
             CalibrationChanged e => clients.CalibrationChanged(e),
+            MemberRemoved e => clients.MemberRemoved(e),
             _ => throw new InvalidOperationException($"No hub method for {studyEvent.GetType().Name}."),
         };
     }

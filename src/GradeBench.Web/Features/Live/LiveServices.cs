@@ -16,6 +16,9 @@ public static class LiveServices
         services.AddSingleton<AgreementMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<AgreementMonitor>());
         services.AddHostedService<HubRelay>();
+        services.AddSingleton<HubConnections>();
+        services.AddSingleton<RevocationFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<RevocationFeed>());
         services.AddScoped<CircuitPresence>();
         services.AddScoped<CircuitHandler, PresenceCircuitHandler>();
         return services;

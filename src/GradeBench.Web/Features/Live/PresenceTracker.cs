@@ -28,6 +28,18 @@ public sealed class PresenceTracker(StudyEvents events, TimeProvider clock)
             if (_entries.Remove((key, studyId))) PublishLocked(studyId);
     }
 
+    /// <summary>The user lost access to the study (or, with no study, everywhere): every circuit and hub connection of
+    /// theirs leaves it.</summary>
+    public void LeaveUser(long userId, long? studyId)
+    {
+        lock (_gate)
+        {
+            var gone = _entries.Where(e => e.Value.UserId == userId && (studyId is null || e.Key.StudyId == studyId)).Select(e => e.Key).ToList();
+            foreach (var key in gone) _entries.Remove(key);
+            foreach (var study in gone.Select(k => k.StudyId).Distinct()) PublishLocked(study);
+        }
+    }
+
     /// <summary>The connection is gone for good (circuit closed, hub disconnected).</summary>
     public void LeaveAll(string key) => Change(key, e => null);
 

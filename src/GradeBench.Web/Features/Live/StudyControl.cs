@@ -7,9 +7,23 @@ namespace GradeBench.Web.Features.Live;
 public sealed record StudyControlResult(StudyStateChanged? Changed, string? Refusal);
 
 /// <summary>State changes of a study, from the dashboard or the hub: stored, then announced to everyone connected,
-/// so a paused study stops every rater's page at once.</summary>
-public sealed class StudyControl(StudyLifecycleStore lifecycle, StudyEvents events, AdjudicationRecorder adjudication, TimeProvider clock)
+/// so a paused study stops every rater's page at once; and removals of members, which end the removed person's open
+/// pages and hub connections of the study at once.</summary>
+public sealed class StudyControl(StudyLifecycleStore lifecycle, StudySetupStore setup, StudyEvents events, AdjudicationRecorder adjudication,
+    RevocationFeed revocations, TimeProvider clock)
 {
+    public async Task<RemovalResult> RemoveMemberAsync(long studyId, long actorId, long userId, CancellationToken ct = default)
+    {
+        var result = await setup.RemoveMemberAsync(studyId, actorId, userId, ct);
+        if (result.Refusal is not null) return result;
+        // Stored: cutting the removed person off must not turn a done removal into a reported failure.
+        await revocations.CheckNowAsync(CancellationToken.None);
+        events.Publish(new MemberRemoved(studyId, userId, result.Name, clock.GetUtcNow()));
+        if (result.Calibration is { } round)
+            events.Publish(new CalibrationChanged(studyId, round.SessionId, round.Phase, round.ItemId, (int)round.Submitted, (int)round.Expected));
+        return result;
+    }
+
     public async Task<StudyControlResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
     {
         var result = Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct));

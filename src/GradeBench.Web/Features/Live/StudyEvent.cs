@@ -77,6 +77,12 @@ public sealed record SafetyAlertRaised(long StudyId, long AlertId, long Response
     public override EventAudience Audience() => EventAudience.Coordinators;
 }
 
+/// <summary>A coordinator removed someone from the study; their submitted ratings stay in its data.</summary>
+public sealed record MemberRemoved(long StudyId, long UserId, string Name, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.Coordinators;
+}
+
 /// <summary>A calibration round moved on. Before the reveal it says only how many raters have submitted, never
 /// what; after it everyone present sees the same spread.</summary>
 public sealed record CalibrationChanged(long StudyId, long SessionId, string Phase, long? ItemId, int Submitted, int Expected)

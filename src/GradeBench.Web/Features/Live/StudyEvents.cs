@@ -27,6 +27,15 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
         return subscription;
     }
 
+    /// <summary>Ends the user's subscriptions to the study (with no study: to every study) at once, whatever the pages
+    /// holding them do next: they lost access. Events already queued for them were published while they had it.</summary>
+    public void Unsubscribe(long userId, long? studyId)
+    {
+        foreach (var subscription in _subscriptions.Keys)
+            if (subscription.StudyId is { } study && subscription.UserId == userId && (studyId is null || study == studyId))
+                subscription.Dispose();
+    }
+
     public void Publish(StudyEvent studyEvent)
     {
         foreach (var subscription in _subscriptions.Keys)
@@ -36,6 +45,9 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
     sealed class Subscription(StudyEvents owner, long? studyId, long userId, bool isCoordinator, Handler handler) : IDisposable
     {
         public readonly Channel<StudyEvent> Queue = Channel.CreateUnbounded<StudyEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+        public long? StudyId => studyId;
+        public long UserId => userId;
 
         public bool Wants(StudyEvent e) => studyId is null || (studyId == e.StudyId && e.Audience().Includes(userId, isCoordinator));
 

@@ -1,4 +1,5 @@
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.AspNetCore.Authorization;
@@ -18,17 +19,25 @@ public interface IStudyClient
     Task AdjudicationChanged(AdjudicationChanged e);
     Task SafetyAlertRaised(SafetyAlertRaised e);
     Task CalibrationChanged(CalibrationChanged e);
+    Task MemberRemoved(MemberRemoved e);
+    /// <summary>Sent to the caller's own connections when they lose access: removed from the study (they have also
+    /// left its groups), or, with no study, their account disabled (the connection is then closed).</summary>
+    Task AccessRevoked(AccessRevoked e);
 }
 
 public sealed record JoinedStudy(long StudyId, string Role, string State, bool Paused);
 
+public sealed record AccessRevoked(long? StudyId, string Reason);
+
 /// <summary>The live channel for clients that are not Blazor circuits (scripts, tools, tests), at <c>/hubs/study</c>.
 /// Signed in by cookie or by API token. Every method checks the caller's standing in the study against the database
-/// on every call, so a removed member loses access at their next call. Feature methods (adjudication, calibration)
+/// on every call, so a removed member loses access at their next call; <see cref="RevocationFeed"/> also takes them out of
+/// the study's groups at once. Feature methods (adjudication, calibration)
 /// live in partial files beside their feature and take their services as method parameters. Groups are per study and role; raters are only
 /// ever added to groups whose events are meant for them (see <see cref="EventAudience"/>).</summary>
 [Authorize(Policy = LiveServices.HubPolicy)]
-public sealed partial class StudyHub(StudyQuery studies, StudyControl control, PresenceTracker presence, AgreementMonitor agreement) : Hub<IStudyClient>
+public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyControl control, PresenceTracker presence, AgreementMonitor agreement,
+    HubConnections connections) : Hub<IStudyClient>
 {
     string PresenceKey => "hub:" + Context.ConnectionId;
     internal long UserId => Context.User!.Id();
@@ -40,12 +49,19 @@ public sealed partial class StudyHub(StudyQuery studies, StudyControl control, P
         await Groups.AddToGroupAsync(Context.ConnectionId, access.IsCoordinator ? StudyGroups.Coordinators(studyId) : StudyGroups.Raters(studyId));
         await Groups.AddToGroupAsync(Context.ConnectionId, StudyGroups.Member(studyId, UserId));
         presence.Enter(PresenceKey, studyId, UserId, Context.User!.DisplayName(), access.Role);
+        // Checked again once in the groups: a removal committed meanwhile either shows here, or came after the joining
+        // and RevocationFeed takes this connection out again.
+        if (await studies.AccessAsync(studyId, UserId, Context.ConnectionAborted) is null)
+        {
+            await LeaveStudy(studyId);
+            throw new HubException($"You are not a member of study {studyId}.");
+        }
         return new JoinedStudy(studyId, access.Role, access.State, access.Paused);
     }
 
     public async Task LeaveStudy(long studyId)
     {
-        foreach (var group in new[] { StudyGroups.Coordinators(studyId), StudyGroups.Raters(studyId), StudyGroups.Member(studyId, UserId) })
+        foreach (var group in StudyGroups.All(studyId, UserId))
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
         presence.Leave(PresenceKey, studyId);
     }
@@ -84,8 +100,17 @@ public sealed partial class StudyHub(StudyQuery studies, StudyControl control, P
         return result.Changed ?? throw new HubException(result.Refusal);
     }
 
+    public override async Task OnConnectedAsync()
+    {
+        connections.Add(Context, UserId);
+        // Signed in when the connection was requested; an account disabled since then, before it was listed, ends here.
+        if ((await users.FindAsync(UserId, Context.ConnectionAborted))?.DisabledAt is not null) Context.Abort();
+        await base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Remove(Context.ConnectionId);
         presence.LeaveAll(PresenceKey);
         return base.OnDisconnectedAsync(exception);
     }
@@ -104,4 +129,7 @@ public static class StudyGroups
     public static string Coordinators(long studyId) => $"study:{studyId}:coordinators";
     public static string Raters(long studyId) => $"study:{studyId}:raters";
     public static string Member(long studyId, long userId) => $"study:{studyId}:user:{userId}";
+
+    /// <summary>Every group of the study a connection of this user can be in.</summary>
+    public static string[] All(long studyId, long userId) => [Coordinators(studyId), Raters(studyId), Member(studyId, userId)];
 }

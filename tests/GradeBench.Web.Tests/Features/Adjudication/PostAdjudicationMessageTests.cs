@@ -33,11 +33,9 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     async Task<StudyHub> HubForAsync(string username)
     {
         var user = (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!;
-        return new StudyHub(Services.GetRequiredService<StudyQuery>(), Services.GetRequiredService<StudyControl>(),
-            Services.GetRequiredService<PresenceTracker>(), Services.GetRequiredService<AgreementMonitor>())
-        {
-            Context = new Caller(CurrentUser.ToPrincipal(user)),
-        };
+        var hub = ActivatorUtilities.CreateInstance<StudyHub>(Services);
+        hub.Context = new Caller(CurrentUser.ToPrincipal(user));
+        return hub;
     }
 
     AdjudicationRecorder Recorder => Services.GetRequiredService<AdjudicationRecorder>();

@@ -70,11 +70,12 @@ public sealed class CalibrationTests : IAsyncLifetime
         ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
     };
 
-    StudyHub HubFor(User user) => new(Services.GetRequiredService<StudyQuery>(), Services.GetRequiredService<StudyControl>(),
-        Services.GetRequiredService<PresenceTracker>(), Services.GetRequiredService<AgreementMonitor>())
+    StudyHub HubFor(User user)
     {
-        Context = new CallerContext(CurrentUser.ToPrincipal(user)),
-    };
+        var hub = ActivatorUtilities.CreateInstance<StudyHub>(Services);
+        hub.Context = new CallerContext(CurrentUser.ToPrincipal(user));
+        return hub;
+    }
 
     async Task<HttpClient> SignedInAsync(User user)
     {

@@ -1,0 +1,46 @@
+using Dapper;
+
+namespace GradeBench.Storage.Accounts;
+
+/// <summary>Someone lost access: to one study (<see cref="StudyId"/>), or, when it is null, everywhere (the account
+/// was disabled).</summary>
+public sealed record Revocation(long UserId, long? StudyId);
+
+/// <summary>How far <see cref="RevocationQuery.SinceAsync"/> has read: the last removal and account change seen.</summary>
+public sealed record RevocationCursor(long Removal, long StatusChange);
+
+/// <summary>Removals from studies and disabled accounts in the order they were recorded, whichever process recorded
+/// them, for a running server to pass on to the connections it holds open.</summary>
+public sealed class RevocationQuery(Database database)
+{
+    /// <summary>The cursor after everything recorded so far.</summary>
+    public async Task<RevocationCursor> CursorAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var (removal, statusChange) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
+            SELECT (SELECT COALESCE(MAX(id), 0) FROM study_member_removals), (SELECT COALESCE(MAX(id), 0) FROM account_status_changes)
+            """, cancellationToken: ct));
+        return new RevocationCursor(removal, statusChange);
+    }
+
+    /// <summary>The revocations recorded after <paramref name="cursor"/> (enabling an account revokes nothing), and the
+    /// cursor after them.</summary>
+    public async Task<(IReadOnlyList<Revocation> Found, RevocationCursor Cursor)> SinceAsync(RevocationCursor cursor, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var removals = (await connection.QueryAsync<(long Id, long UserId, long StudyId)>(new CommandDefinition("""
+            SELECT id, user_id, study_id FROM study_member_removals WHERE id > @Removal ORDER BY id
+            """, cursor, cancellationToken: ct))).AsList();
+        var changes = (await connection.QueryAsync<(long Id, long UserId, bool Disabled)>(new CommandDefinition("""
+            SELECT id, user_id, disabled FROM account_status_changes WHERE id > @StatusChange ORDER BY id
+            """, cursor, cancellationToken: ct))).AsList();
+        List<Revocation> found =
+        [
+            .. changes.Where(c => c.Disabled).Select(c => new Revocation(c.UserId, null)),
+            .. removals.Select(r => new Revocation(r.UserId, r.StudyId)),
+        ];
+        return (found, new RevocationCursor(
+            removals.Count == 0 ? cursor.Removal : removals[^1].Id,
+            changes.Count == 0 ? cursor.StatusChange : changes[^1].Id));
+    }
+}

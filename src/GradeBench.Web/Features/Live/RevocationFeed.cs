@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
+using Microsoft.AspNetCore.SignalR;
+
+namespace GradeBench.Web.Features.Live;
+
+/// <summary>Makes a revocation (a member removed from a study, an account disabled) reach what the user holds open on
+/// this server at once, rather than at their next request: their hub connections leave the study's groups (or, for a
+/// disabled account, are ended), their live subscriptions and presence end, and their Blazor circuits are told, so the
+/// page stops showing the study. Every later action is refused anyway by the stores' own checks; this is about what an
+/// open page or connection keeps receiving. This server's own writes call <see cref="CheckNowAsync"/> once committed;
+/// a timer picks up those of other processes (the command line) within <see cref="PollInterval"/>.</summary>
+public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studies, UserStore users, HubConnections connections,
+    IHubContext<StudyHub, IStudyClient> hub, PresenceTracker presence, StudyEvents events, ILogger<RevocationFeed> logger) : BackgroundService
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    public const string RemovedMessage = "You have been removed from this study.";
+    public const string DisabledMessage = "This account has been disabled.";
+
+    public delegate Task Handler(Revocation revocation);
+
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly ConcurrentDictionary<Watcher, byte> _watchers = new();
+    RevocationCursor? _cursor;
+
+    /// <summary>Tells a circuit of this user about each revocation of theirs. Dispose to stop.</summary>
+    public IDisposable Watch(long userId, Handler handler)
+    {
+        var watcher = new Watcher(this, userId, handler);
+        _watchers.TryAdd(watcher, 0);
+        return watcher;
+    }
+
+    public override async Task StartAsync(CancellationToken ct)
+    {
+        // From now on: connections opened later are checked when they open.
+        _cursor = await revocations.CursorAsync(ct);
+        await base.StartAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(PollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await CheckNowAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Revocations could not be read");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Applies what was recorded since the last check; returns once the user's hub connections are out of the
+    /// study's groups (or ended) and their circuits have been told.</summary>
+    public async Task CheckNowAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var (found, cursor) = await revocations.SinceAsync(_cursor!, ct);
+            _cursor = cursor;
+            foreach (var revocation in found)
+            {
+                // One that fails (a connection that went away badly) must not keep the others from being applied.
+                try
+                {
+                    await ApplyAsync(revocation, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "A revocation of user {UserId} could not be applied everywhere", revocation.UserId);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    async Task ApplyAsync(Revocation revocation, CancellationToken ct)
+    {
+        // Read again: the user may have been added back or enabled since, and an administrator taken off a study's
+        // members still coordinates it.
+        var revoked = revocation.StudyId is { } studyId
+            ? await studies.AccessAsync(studyId, revocation.UserId, ct) is null
+            : (await users.FindAsync(revocation.UserId, ct))?.DisabledAt is not null;
+        if (!revoked) return;
+        events.Unsubscribe(revocation.UserId, revocation.StudyId);
+        presence.LeaveUser(revocation.UserId, revocation.StudyId);
+        var notice = new AccessRevoked(revocation.StudyId, revocation.StudyId is null ? DisabledMessage : RemovedMessage);
+        foreach (var connection in connections.Of(revocation.UserId))
+        {
+            if (revocation.StudyId is { } study)
+            {
+                foreach (var group in StudyGroups.All(study, revocation.UserId))
+                    await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, group, ct);
+                await hub.Clients.Client(connection.ConnectionId).AccessRevoked(notice);
+            }
+            else
+            {
+                await hub.Clients.Client(connection.ConnectionId).AccessRevoked(notice);
+                connection.Abort();
+            }
+        }
+        foreach (var watcher in _watchers.Keys.Where(w => w.UserId == revocation.UserId)) watcher.Notify(revocation);
+    }
+
+    void LogFailure(Exception e, long userId) => logger.LogWarning(e, "A circuit of user {UserId} failed on a revocation", userId);
+
+    sealed class Watcher(RevocationFeed owner, long userId, Handler handler) : IDisposable
+    {
+        public long UserId => userId;
+
+        public void Notify(Revocation revocation) => _ = NotifyAsync(revocation);
+
+        async Task NotifyAsync(Revocation revocation)
+        {
+            try
+            {
+                await handler(revocation);
+            }
+            catch (Exception e)
+            {
+                owner.LogFailure(e, userId);
+            }
+        }
+
+        public void Dispose() => owner._watchers.TryRemove(this, out _);
+    }
+}

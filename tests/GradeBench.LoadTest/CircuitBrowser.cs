@@ -20,6 +20,9 @@ sealed class CircuitBrowser : IAsyncDisposable
     /// most 180 cookies per site and evicted some raters' sign-in cookies. The server answers any host name.</summary>
     const string HostSuffix = "test";
 
+    /// <summary>What the browser's processes are called (chromium, chrome), to find them among this tool's descendants.</summary>
+    public const string ProcessName = "chrom";
+
     CircuitBrowser(IPlaywright playwright, IBrowser browser)
     {
         _playwright = playwright;

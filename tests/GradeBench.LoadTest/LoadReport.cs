@@ -47,6 +47,7 @@ public sealed record LoadReport(
     long? ServerMemoryBytes,
     double ServerCpuCores,
     double ToolCpuCores,
+    double BrowserCpuCores,
     double LoadAverageStart,
     double LoadAverageEnd,
     IReadOnlyList<string> Failures,
@@ -79,7 +80,7 @@ public sealed record LoadReport(
             HomePage: Latency.Of(measuredPages.Where(p => p.Path == "/").Select(p => p.Milliseconds)),
             Circuits: circuits,
             ServerPeakMemoryBytes: memoryAtEnd?.Peak, ServerMemoryBytes: memoryAtEnd?.Current,
-            ServerCpuCores: drive.ServerCpuCores, ToolCpuCores: drive.ToolCpuCores,
+            ServerCpuCores: drive.ServerCpuCores, ToolCpuCores: drive.ToolCpuCores, BrowserCpuCores: drive.BrowserCpuCores,
             LoadAverageStart: drive.LoadAverageStart, LoadAverageEnd: drive.LoadAverageEnd,
             Failures: [],
             ErrorSamples: errors.Select(s => s.Error ?? "unanswered").Concat(pageErrors.Select(p => p.Error!)).Concat(circuits.Errors)
@@ -154,7 +155,7 @@ public sealed record LoadReport(
             output.WriteLine(string.Create(i, $"per circuit        {perCircuit:0} KiB of server memory"));
         if (Circuits.Requested > 0)
             output.WriteLine($"browser            {MB(Circuits.BrowserMemoryBytes)} (PSS of {Circuits.BrowserProcesses} processes); the machine's available memory fell {MB(Circuits.MachineMemoryUsedBytes)} as the tabs opened");
-        output.WriteLine(string.Create(i, $"CPU (cores)        server {ServerCpuCores:0.00}, this tool {ToolCpuCores:0.00} (of {Environment.ProcessorCount})"));
+        output.WriteLine(string.Create(i, $"CPU (cores)        server {ServerCpuCores:0.00}, this tool {ToolCpuCores:0.00}, the browser {BrowserCpuCores:0.00} (of {Environment.ProcessorCount})"));
         foreach (var sample in ErrorSamples) output.WriteLine($"error: {sample}");
         output.WriteLine(Succeeded ? "every target met" : "targets missed:");
         foreach (var failure in Failures) output.WriteLine($"  {failure}");

@@ -27,6 +27,9 @@ public static partial class LoadRun
     [GeneratedRegex(@"database is (locked|busy)|database table is locked|SQLITE_(BUSY|LOCKED)|SQLite Error [56]\b", RegexOptions.IgnoreCase)]
     private static partial Regex BusyPattern();
 
+    /// <summary>Whether a log line or an answer reports SQLite's busy or locked error.</summary>
+    public static bool IsBusyFailure(string text) => BusyPattern().IsMatch(text);
+
     /// <summary>Error and critical entries of the console logger.</summary>
     [GeneratedRegex(@"^\s*(fail|crit):")]
     private static partial Regex ServerErrorPattern();
@@ -87,8 +90,8 @@ public static partial class LoadRun
                 var log = server.LogLines();
                 var answers = submits.All.Select(s => s.Error).Concat(drive.Pages.Select(p => p.Error)).OfType<string>().ToList();
                 return LoadReport.Create(settings, raters.Count, submits, drive, circuits, lost,
-                    busyInLog: log.Count(l => BusyPattern().IsMatch(l)),
-                    busyAnswers: answers.Count(a => BusyPattern().IsMatch(a)),
+                    busyInLog: log.Count(IsBusyFailure),
+                    busyAnswers: answers.Count(IsBusyFailure),
                     serverErrors: log.Where(l => ServerErrorPattern().IsMatch(l)).ToList(),
                     memoryAtEnd: server.Memory());
             }
@@ -137,7 +140,7 @@ public static partial class LoadRun
             }
         });
         await Task.Delay(Settle, ct);
-        var browserMemory = MachineStats.DescendantsMemory(Environment.ProcessId, "chrom");
+        var browserMemory = MachineStats.DescendantsMemory(Environment.ProcessId, CircuitBrowser.ProcessName);
         return new CircuitFigures
         {
             Requested = settings.CircuitCount,
@@ -184,11 +187,11 @@ public static partial class LoadRun
             pageTasks.Add(LoadPageAsync(rater, path, studyId, j >= settings.WarmUpPages, ct).ContinueWith(t => pages.Enqueue(t.Result), TaskContinuationOptions.OnlyOnRanToCompletion));
         }, ct);
         var (submitLag, pageLag) = (await submitting, await paging);
-        var (serverCpu, toolCpu, loadStart, loadEnd) = await window;
+        var (serverCpu, toolCpu, browserCpu, loadStart, loadEnd) = await window;
 
         await Task.WhenAll(submitTasks.Concat(pageTasks));
         await submits.WaitForEventsAsync(settings.Grace, ct);
-        return new DriveFigures(pages.ToList(), Math.Max(submitLag, pageLag), serverCpu, toolCpu, loadStart, loadEnd);
+        return new DriveFigures(pages.ToList(), Math.Max(submitLag, pageLag), serverCpu, toolCpu, browserCpu, loadStart, loadEnd);
     }
 
     /// <summary>Calls <paramref name="send"/> for i = 0 … warm-up + measured − 1 at start + i/rate; returns the largest
@@ -208,9 +211,9 @@ public static partial class LoadRun
         return maxLag;
     }
 
-    /// <summary>Processor time of the server and of this tool over the measured window, in cores, and the load average
+    /// <summary>Processor time of the server, this tool and the browser over the measured window, in cores, and the load average
     /// at its start and end.</summary>
-    static async Task<(double ServerCpu, double ToolCpu, double LoadStart, double LoadEnd)> WatchWindowAsync(ServerProcess server, long windowStart, long windowEnd, CancellationToken ct)
+    static async Task<(double ServerCpu, double ToolCpu, double BrowserCpu, double LoadStart, double LoadEnd)> WatchWindowAsync(ServerProcess server, long windowStart, long windowEnd, CancellationToken ct)
     {
         async Task Until(long timestamp)
         {
@@ -218,11 +221,12 @@ public static partial class LoadRun
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
         }
         await Until(windowStart);
-        var (server0, tool0, load0, at0) = (server.ProcessorTime(), Process.GetCurrentProcess().TotalProcessorTime, MachineStats.LoadAverage(), Stopwatch.GetTimestamp());
+        TimeSpan Browser() => MachineStats.DescendantsProcessorTime(Environment.ProcessId, CircuitBrowser.ProcessName);
+        var (server0, tool0, browser0, load0, at0) = (server.ProcessorTime(), Process.GetCurrentProcess().TotalProcessorTime, Browser(), MachineStats.LoadAverage(), Stopwatch.GetTimestamp());
         await Until(windowEnd);
         var seconds = Stopwatch.GetElapsedTime(at0).TotalSeconds;
         return ((server.ProcessorTime() - server0).TotalSeconds / seconds, (Process.GetCurrentProcess().TotalProcessorTime - tool0).TotalSeconds / seconds,
-            load0, MachineStats.LoadAverage());
+            (Browser() - browser0).TotalSeconds / seconds, load0, MachineStats.LoadAverage());
     }
 
     static async Task SubmitAsync(long studyId, SimulatedUser rater, long responseId, Dictionary<string, object> values, bool measured,
@@ -300,7 +304,7 @@ sealed record RatingSavedMessage(long ResponseId, bool Done, Dictionary<string, 
 
 sealed record PageLoad(string Path, bool Measured, double Milliseconds, string? Error);
 
-sealed record DriveFigures(IReadOnlyList<PageLoad> Pages, double MaxScheduleLagMs, double ServerCpuCores, double ToolCpuCores,
+sealed record DriveFigures(IReadOnlyList<PageLoad> Pages, double MaxScheduleLagMs, double ServerCpuCores, double ToolCpuCores, double BrowserCpuCores,
     double LoadAverageStart, double LoadAverageEnd);
 
 /// <summary>The interactive circuits of a run and what they cost. Memory in bytes; null where /proc is not there.</summary>

@@ -21,7 +21,7 @@ public sealed record LoadSettings
     public string ChromiumPath { get; init; } = Environment.GetEnvironmentVariable("GRADEBENCH_CHROMIUM") ?? "/usr/bin/chromium";
 
     /// <summary>Chromium's --renderer-process-limit; 0 leaves Chromium's own choice.</summary>
-    public int RendererProcessLimit { get; init; }
+    public int RendererProcessLimit { get; init; } = 4;
 
     /// <summary>Target: p95 from submit to the coordinator's event, in ms (docs/benchmarks.md, issue 6).</summary>
     public double MaxEventP95Ms { get; init; } = 50;

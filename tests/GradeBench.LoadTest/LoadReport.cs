@@ -155,7 +155,8 @@ public sealed record LoadReport(
             output.WriteLine(string.Create(i, $"per circuit        {perCircuit:0} KiB of server memory"));
         if (Circuits.Requested > 0)
             output.WriteLine($"browser            {MB(Circuits.BrowserMemoryBytes)} (PSS of {Circuits.BrowserProcesses} processes); the machine's available memory fell {MB(Circuits.MachineMemoryUsedBytes)} as the tabs opened");
-        output.WriteLine(string.Create(i, $"CPU (cores)        server {ServerCpuCores:0.00}, this tool {ToolCpuCores:0.00}, the browser {BrowserCpuCores:0.00} (of {Environment.ProcessorCount})"));
+        var browser = Circuits.Requested > 0 ? string.Create(i, $", the browser {BrowserCpuCores:0.00}") : "";
+        output.WriteLine(string.Create(i, $"CPU (cores)        server {ServerCpuCores:0.00}, this tool {ToolCpuCores:0.00}{browser} (of {Environment.ProcessorCount})"));
         foreach (var sample in ErrorSamples) output.WriteLine($"error: {sample}");
         output.WriteLine(Succeeded ? "every target met" : "targets missed:");
         foreach (var failure in Failures) output.WriteLine($"  {failure}");

@@ -4,29 +4,29 @@ using Microsoft.Playwright;
 namespace GradeBench.LoadTest;
 
 /// <summary>Real interactive Blazor circuits: one headless Chromium (Debian's, driven by Playwright; never downloaded)
-/// with one tab per rater on the grading page, each tab in a browser context of its own holding that rater's sign-in
-/// cookie. A tab counts as open once the page shows its keyboard shortcuts, which it does only after the circuit
-/// has rendered and its JavaScript interop has run, never in the prerendered HTML.</summary>
+/// with one tab per rater on the grading page, each tab carrying that rater's sign-in cookie. A tab counts as open once
+/// the page shows its keyboard shortcuts, which it does only after the circuit has rendered and its JavaScript interop
+/// has run, never in the prerendered HTML.</summary>
 sealed class CircuitBrowser : IAsyncDisposable
 {
     readonly IPlaywright _playwright;
     readonly IBrowser _browser;
-    readonly List<IBrowserContext> _contexts = [];
-    IBrowserContext? _shared;
+    readonly IBrowserContext _context;
 
     /// <summary>Each rater's tab is on a host name of its own (<c>load-rater-001.test</c>), all resolved to the loopback:
     /// cookies are per site, so one browser context holds every rater's session, and its tabs can share renderer
-    /// processes (tabs of different contexts never do). One site per rater, not hosts under one site: Chromium keeps at
-    /// most 180 cookies per site and evicted some raters' sign-in cookies. The server answers any host name.</summary>
+    /// processes (tabs of different contexts never do). One site per rater, not hosts under one site: with all raters under
+    /// one site some lost their sign-in cookies (Chromium keeps at most 180 cookies per site). The server answers any host name.</summary>
     const string HostSuffix = "test";
 
     /// <summary>What the browser's processes are called (chromium, chrome), to find them among this tool's descendants.</summary>
     public const string ProcessName = "chrom";
 
-    CircuitBrowser(IPlaywright playwright, IBrowser browser)
+    CircuitBrowser(IPlaywright playwright, IBrowser browser, IBrowserContext context)
     {
         _playwright = playwright;
         _browser = browser;
+        _context = context;
     }
 
     public static async Task<CircuitBrowser> LaunchAsync(string executablePath, int rendererProcessLimit)
@@ -44,7 +44,7 @@ sealed class CircuitBrowser : IAsyncDisposable
             // Without a limit every context gets renderer processes of its own; with one, tabs share them.
             if (rendererProcessLimit > 0) args.Add($"--renderer-process-limit={rendererProcessLimit}");
             var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = executablePath, Headless = true, Args = args });
-            return new CircuitBrowser(playwright, browser);
+            return new CircuitBrowser(playwright, browser, await browser.NewContextAsync());
         }
         catch
         {
@@ -57,16 +57,14 @@ sealed class CircuitBrowser : IAsyncDisposable
     /// the page showed if it does not become so.</summary>
     public async Task OpenGradingPageAsync(SimulatedUser user, Uri server, long studyId, TimeSpan timeout)
     {
-        IBrowserContext context;
-        lock (_contexts) context = _shared ??= _browser.NewContextAsync().GetAwaiter().GetResult();
         var origin = new UriBuilder(server) { Host = $"{user.Account.Username}.{HostSuffix}" }.Uri.GetLeftPart(UriPartial.Authority);
-        await context.AddCookiesAsync(user.Cookies.Cast<System.Net.Cookie>().Select(c => new Microsoft.Playwright.Cookie
+        await _context.AddCookiesAsync(user.Cookies.Cast<System.Net.Cookie>().Select(c => new Microsoft.Playwright.Cookie
         {
             Name = c.Name,
             Value = c.Value,
             Url = origin,
         }));
-        var page = await context.NewPageAsync();
+        var page = await _context.NewPageAsync();
         page.SetDefaultTimeout((float)timeout.TotalMilliseconds);
         var answer = await page.GotoAsync($"{origin}/studies/{studyId}/grade");
         if (answer is not { Status: (int)HttpStatusCode.OK })

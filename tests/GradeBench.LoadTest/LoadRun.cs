@@ -109,7 +109,7 @@ public static partial class LoadRun
         }
     }
 
-    /// <summary>The server's memory before and after the circuits open, and three checks that they are interactive:
+    /// <summary>The server's memory before and after the circuits open, and two checks that they are interactive:
     /// each tab waits for what only a live circuit renders, and the server's presence list shows each rater on the
     /// response their page opened (which a page reports only once interactive).</summary>
     static async Task<CircuitFigures> OpenCircuitsAsync(LoadSettings settings, long studyId, ServerProcess server, CircuitBrowser browser,

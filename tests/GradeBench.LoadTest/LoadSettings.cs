@@ -1,6 +1,7 @@
 namespace GradeBench.LoadTest;
 
-/// <summary>The shape of one load run: how many raters, how fast they submit in total, for how long.</summary>
+/// <summary>The shape of one load run: how many raters, how fast they submit and load pages in total, for how long,
+/// how many of them hold a grading page open in a browser, and the targets the run must meet. The defaults are issue 8's run.</summary>
 public sealed record LoadSettings
 {
     public int Raters { get; init; } = 200;
@@ -8,7 +9,28 @@ public sealed record LoadSettings
     /// <summary>Submits per second across all raters, on a fixed schedule whatever the server's answers take.</summary>
     public double Rate { get; init; } = 20;
 
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Server-rendered page loads per second across all raters (the grading page and home, in turn), on a
+    /// fixed schedule of their own beside the submits.</summary>
+    public double PageRate { get; init; } = 10;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Raters who also hold an interactive grading page open in Chromium for the whole run; null: every rater.</summary>
+    public int? Circuits { get; init; }
+
+    public string ChromiumPath { get; init; } = Environment.GetEnvironmentVariable("GRADEBENCH_CHROMIUM") ?? "/usr/bin/chromium";
+
+    /// <summary>Chromium's --renderer-process-limit; 0 leaves Chromium's own choice.</summary>
+    public int RendererProcessLimit { get; init; } = 4;
+
+    /// <summary>Target: p95 from submit to the coordinator's event, in ms (docs/benchmarks.md, issue 6).</summary>
+    public double MaxEventP95Ms { get; init; } = 50;
+
+    /// <summary>Target: p95 of a server-rendered page load, in ms.</summary>
+    public double MaxPageP95Ms { get; init; } = 200;
+
+    /// <summary>Target: the server's peak working set (VmHWM), in MB of 1,000,000 bytes (issue 8).</summary>
+    public double MaxServerMemoryMB { get; init; } = 600;
 
     /// <summary>Submits before the measured window (the server's JIT, pools and caches warming up): sent, checked, not timed.</summary>
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
@@ -29,6 +51,12 @@ public sealed record LoadSettings
     public int WarmUpSubmits => (int)Math.Round(Rate * WarmUp.TotalSeconds);
 
     public int MeasuredSubmits => (int)Math.Round(Rate * Duration.TotalSeconds);
+
+    public int WarmUpPages => (int)Math.Round(PageRate * WarmUp.TotalSeconds);
+
+    public int MeasuredPages => (int)Math.Round(PageRate * Duration.TotalSeconds);
+
+    public int CircuitCount => Circuits ?? Raters;
 
     // A quarter more than the submits: the planner balances, but a rater's share can still be a few items short of the average.
     public int ResponseCount => Responses ?? Math.Max(400, (int)Math.Ceiling((WarmUpSubmits + MeasuredSubmits) * 1.25 / RatersPerResponse));

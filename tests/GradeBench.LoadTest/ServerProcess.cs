@@ -10,13 +10,22 @@ sealed partial class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
 
-    ServerProcess(Process process, Uri address)
+    ServerProcess(Process process, Uri address, StringBuilder log)
     {
         _process = process;
+        _log = log;
         Address = address;
     }
 
     public Uri Address { get; }
+
+    readonly StringBuilder _log;
+
+    /// <summary>Lines the server has written so far (standard output and error).</summary>
+    public IReadOnlyList<string> LogLines()
+    {
+        lock (_log) return _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
 
     public int ProcessId => _process.Id;
 
@@ -52,7 +61,7 @@ sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            return new ServerProcess(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct));
+            return new ServerProcess(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct), log);
         }
         catch (Exception e)
         {
@@ -67,9 +76,7 @@ sealed partial class ServerProcess : IAsyncDisposable
     public (long Peak, long Current)? Memory()
     {
         var status = $"/proc/{_process.Id}/status";
-        if (!File.Exists(status)) return null;
-        long Field(string name) => File.ReadLines(status).Where(l => l.StartsWith(name + ":")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024).FirstOrDefault();
-        return (Field("VmHWM"), Field("VmRSS"));
+        return MachineStats.Field(status, "VmHWM") is { } peak && MachineStats.Field(status, "VmRSS") is { } current ? (peak, current) : null;
     }
 
     public TimeSpan ProcessorTime()

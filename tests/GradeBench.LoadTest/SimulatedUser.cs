@@ -11,6 +11,10 @@ public sealed record RatingSubmittedMessage(long StudyId, long RaterId, string R
 /// <summary>The part of <c>AgreementUpdated</c> the tool needs: the moment the server read the ratings.</summary>
 public sealed record AgreementUpdatedMessage(long StudyId, DateTimeOffset AsOf);
 
+/// <summary>One entry of the hub's <c>GetPresence</c>: a rater's entry names the response their grading page has open,
+/// which only an interactive circuit reports (a hub connection joins with none).</summary>
+public sealed record PresenceEntryMessage(long UserId, string Name, string Role, long? ResponseId, DateTimeOffset Since, bool Connected);
+
 /// <summary>One person signed in as a browser would be: their own cookies over the run's shared HTTP client (so
 /// 200 users share one connection pool), and their own hub connection carrying the same cookies.</summary>
 sealed partial class SimulatedUser(Account account, Uri server, HttpClient http) : IAsyncDisposable
@@ -21,6 +25,9 @@ sealed partial class SimulatedUser(Account account, Uri server, HttpClient http)
     int _next;
 
     public Account Account => account;
+
+    /// <summary>The cookies the server has set (sign-in and antiforgery), for a browser to carry the same session.</summary>
+    public CookieCollection Cookies => _cookies.GetCookies(server);
 
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="__RequestVerificationToken"[\s/>]""")]
     private static partial Regex AntiforgeryField();
@@ -53,6 +60,10 @@ sealed partial class SimulatedUser(Account account, Uri server, HttpClient http)
         await _hub.StartAsync(ct);
         await _hub.InvokeAsync<JsonElement>("JoinStudy", studyId, ct);
     }
+
+    /// <summary>Who the server sees connected to the study (coordinators only).</summary>
+    public Task<List<PresenceEntryMessage>> GetPresenceAsync(long studyId, CancellationToken ct) =>
+        (_hub ?? throw new InvalidOperationException("Not connected.")).InvokeAsync<List<PresenceEntryMessage>>("GetPresence", studyId, ct);
 
     /// <summary>Reads the caller's assigned responses from the API; submits then go through them in queue order.</summary>
     public async Task LoadAssignmentsAsync(long studyId, CancellationToken ct)

@@ -18,6 +18,9 @@ static class StudySetup
 {
     const string Password = "load-test-password";
 
+    /// <summary>The generated study's title, which the home page lists.</summary>
+    public const string Title = "Load test (synthetic)";
+
     /// <summary>A valid rating for the generated rubric (<see cref="SyntheticBundle"/>).</summary>
     public static Dictionary<string, object> RatingValues(Random random) => SyntheticBundle.RatingValues(random);
 
@@ -57,5 +60,5 @@ static class StudySetup
 
     /// <summary>A bundle folder of synthetic cases, three models' answers to each, and the shared rubric.</summary>
     static string WriteBundle(string folder, LoadSettings settings) =>
-        SyntheticBundle.Write(folder, "load-test", "Load test (synthetic)", settings.ResponseCount, settings.RatersPerResponse);
+        SyntheticBundle.Write(folder, "load-test", Title, settings.ResponseCount, settings.RatersPerResponse);
 }

@@ -5,17 +5,22 @@ namespace GradeBench.LoadTest;
 
 /// <summary>One rating submit: when it left, when the PUT was answered, when the coordinator heard of it, and when the
 /// coordinator first received agreement that includes it.</summary>
-sealed class Submit(bool measured)
+sealed class Submit(long raterId, long responseId, bool measured)
 {
     long _eventAt;
     long _agreementAt;
 
+    public long RaterId => raterId;
+    public long ResponseId => responseId;
     public bool Measured => measured;
     public long Started { get; set; }
     public long Answered { get; set; }
     /// <summary>Wall-clock time of the answer, to compare with the server's <c>AgreementUpdated.AsOf</c> (same machine).</summary>
     public DateTimeOffset AnsweredUtc { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>The values the server answered it stored, by criterion.</summary>
+    public IReadOnlyDictionary<string, string>? StoredValues { get; set; }
 
     /// <summary>Stopwatch timestamp of the coordinator's event; 0 while none has come.</summary>
     public long EventAt
@@ -56,7 +61,7 @@ sealed class SubmitLog
     /// <summary>Registers the submit and stamps its start: call just before sending.</summary>
     public Submit Start(long raterId, long responseId, bool measured)
     {
-        var submit = new Submit(measured);
+        var submit = new Submit(raterId, responseId, measured);
         _waiting.GetOrAdd((raterId, responseId), _ => new ConcurrentQueue<Submit>()).Enqueue(submit);
         _all.Enqueue(submit);
         submit.Started = Stopwatch.GetTimestamp();

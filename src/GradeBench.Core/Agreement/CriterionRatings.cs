@@ -48,4 +48,30 @@ public static class CriterionRatings
         return RatingMatrix.FromCells(units.Length, raters.Length, categories, cells, Scale.NumericValues(categories),
             units.Select(u => u.ToString(CultureInfo.InvariantCulture)).ToArray(), raters.Select(r => r.ToString(CultureInfo.InvariantCulture)).ToArray());
     }
+
+    /// <summary>The same units and ratings as <see cref="Matrix"/>, but each unit's ratings fill its first columns
+    /// (column j holds the unit's j-th rating, in rater id order) instead of one column per rater. Enough for
+    /// Krippendorff's alpha and its bootstrap, which see only how many ratings of each category a unit has, never who
+    /// gave them: same results, with units × (most ratings of one unit) cells instead of units × raters. With 200
+    /// raters of whom 3 rate each response, the per-rater matrix is 98% empty cells, rebuilt on every update of the
+    /// dashboard (docs/reliability.md, "Load"). Not for coefficients that pair raters (Cohen's kappa, ICC).</summary>
+    public static RatingMatrix UnitMatrix(Criterion criterion, IReadOnlyCollection<StoredRating> ratings)
+    {
+        var categories = Categories(criterion, ratings.Select(r => r.Value).Distinct());
+        var categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        var byUnit = ratings.GroupBy(r => r.ResponseId).OrderBy(g => g.Key).ToArray();
+        var slots = byUnit.Length == 0 ? 0 : byUnit.Max(g => g.Count());
+        var cells = new int[byUnit.Length * slots];
+        Array.Fill(cells, RatingMatrix.Missing);
+        for (var u = 0; u < byUnit.Length; u++)
+        {
+            var j = 0;
+            foreach (var rating in byUnit[u].OrderBy(r => r.RaterId))
+                cells[u * slots + j++] = categoryIndex.TryGetValue(rating.Value, out var c)
+                    ? c
+                    : throw new ArgumentException($"\"{rating.Value}\" is not on the scale of criterion {criterion.Id}.");
+        }
+        return RatingMatrix.FromCells(byUnit.Length, slots, categories, cells, Scale.NumericValues(categories),
+            byUnit.Select(g => g.Key.ToString(CultureInfo.InvariantCulture)).ToArray());
+    }
 }

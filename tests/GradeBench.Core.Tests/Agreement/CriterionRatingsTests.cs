@@ -75,4 +75,44 @@ public sealed class CriterionRatingsTests
 
         Assert.Equal(1.0, alpha.Value);
     }
+
+    [Fact]
+    public void TheUnitMatrixPutsEachUnitsRatingsInItsFirstColumns()
+    {
+        var criterion = Of(CriterionType.Ordinal, options: ["none", "mild", "severe"]);
+        StoredRating[] ratings = [new(20, 7, "severe"), new(10, 7, "none"), new(10, 3, "mild"), new(30, 3, "none")];
+
+        var matrix = CriterionRatings.UnitMatrix(criterion, ratings);
+
+        Assert.Equal(["10", "20", "30"], matrix.UnitIds);
+        Assert.Equal(2, matrix.RaterCount);
+        Assert.Equal([1, 0], matrix.UnitRow(0).ToArray());
+        Assert.Equal([2, RatingMatrix.Missing], matrix.UnitRow(1).ToArray());
+        Assert.Equal([0, RatingMatrix.Missing], matrix.UnitRow(2).ToArray());
+    }
+
+    /// <summary>200 raters, 3 per response, as in the load test: alpha and its bootstrap interval do not depend on
+    /// which column a rating is in, only on each unit's counts.</summary>
+    [Theory]
+    [InlineData(CriterionType.Likert, MeasurementLevel.Ordinal)]
+    [InlineData(CriterionType.Likert, MeasurementLevel.Interval)]
+    [InlineData(CriterionType.Binary, MeasurementLevel.Nominal)]
+    public void AlphaAndItsIntervalOnTheUnitMatrixEqualThoseOnThePerRaterMatrix(CriterionType type, MeasurementLevel level)
+    {
+        var criterion = Of(type, 1, 5);
+        var random = new Random(8);
+        var ratings = new List<StoredRating>();
+        for (var unit = 1; unit <= 300; unit++)
+            foreach (var rater in Enumerable.Range(1, 200).OrderBy(_ => random.Next()).Take(unit % 7 == 0 ? 1 : 3))
+                ratings.Add(new(unit, rater, type == CriterionType.Binary ? (random.Next(3) == 0 ? "true" : "false") : random.Next(1, 6).ToString()));
+
+        var perRater = CriterionRatings.Matrix(criterion, ratings);
+        var perUnit = CriterionRatings.UnitMatrix(criterion, ratings);
+
+        Assert.Equal(3, perUnit.RaterCount);
+        Assert.Equal(KrippendorffAlpha.PairableUnits(perRater), KrippendorffAlpha.PairableUnits(perUnit));
+        Assert.Equal(KrippendorffAlpha.Compute(perRater, level).Value, KrippendorffAlpha.Compute(perUnit, level).Value);
+        Assert.Equal(Bootstrap.PercentileInterval(perRater.UnitCount, w => KrippendorffAlpha.Compute(perRater, level, w).Value),
+            Bootstrap.PercentileInterval(perUnit.UnitCount, w => KrippendorffAlpha.Compute(perUnit, level, w).Value));
+    }
 }

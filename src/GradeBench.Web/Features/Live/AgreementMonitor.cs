@@ -89,10 +89,12 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         var level = CriterionRatings.Level(criterion)!.Value;
         var levelName = level.ToString().ToLowerInvariant();
         if (stored.Count == 0) return new CriterionAlpha(criterion.Id, criterion.Label, levelName, null, null, null, 0, 0, "no submitted ratings yet");
-        var matrix = CriterionRatings.Matrix(criterion, stored);
+        // Alpha needs only each unit's ratings, not a column per rater: see UnitMatrix.
+        var matrix = CriterionRatings.UnitMatrix(criterion, stored);
         var units = KrippendorffAlpha.PairableUnits(matrix).Used;
         var alpha = KrippendorffAlpha.Compute(matrix, level);
         var interval = alpha.HasValue ? Bootstrap.PercentileInterval(matrix.UnitCount, w => KrippendorffAlpha.Compute(matrix, level, w).Value) : null;
-        return new CriterionAlpha(criterion.Id, criterion.Label, levelName, alpha.Value, interval?.Lower, interval?.Upper, units, matrix.RaterCount, alpha.Reason);
+        var raters = stored.Select(r => r.RaterId).Distinct().Count();
+        return new CriterionAlpha(criterion.Id, criterion.Label, levelName, alpha.Value, interval?.Lower, interval?.Upper, units, raters, alpha.Reason);
     }
 }

@@ -59,7 +59,7 @@ public partial class Grade
     IReadOnlyDictionary<string, string> problems = RatingWriteResult.NoProblems;
     long raterId;
     CancellationTokenSource? typing;
-    (string Criterion, string? Value)? unsavedText;
+    (long ResponseId, string Criterion, string? Value)? unsavedText;
     DotNetObjectReference<Grade>? self;
     IJSObjectReference? module, shortcuts;
 
@@ -67,6 +67,8 @@ public partial class Grade
 
     protected override async Task OnParametersSetAsync()
     {
+        // Text typed within the pause belongs to the item it was typed on, whichever item opens now.
+        await FlushTypingAsync();
         var user = (await AuthenticationState).User;
         (raterId, raterName) = (user.Id(), user.DisplayName());
         membership = await Studies.MembershipAsync(StudyId, raterId);
@@ -241,8 +243,9 @@ public partial class Grade
     async Task SetTextAsync((Criterion Criterion, string? Value) change)
     {
         var (criterion, value) = change;
+        if (item is not { ResponseId: var typedOn }) return;
         values[criterion.Id] = value;
-        unsavedText = (criterion.Id, value);
+        unsavedText = (typedOn, criterion.Id, value);
         typing?.Cancel();
         typing = new CancellationTokenSource();
         var pause = typing.Token;
@@ -255,7 +258,18 @@ public partial class Grade
         {
             return;
         }
+        // Another item opened meanwhile: the text was saved on its own item then.
+        if (pause.IsCancellationRequested || item?.ResponseId != typedOn) return;
         await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+    }
+
+    /// <summary>Saves text still waiting for the typing pause, on the item it was typed on.</summary>
+    async Task FlushTypingAsync()
+    {
+        typing?.Cancel();
+        if (unsavedText is not { } text) return;
+        unsavedText = null;
+        await Recorder.SaveAsync(StudyId, raterId, text.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
     }
 
     async Task SaveAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
@@ -297,10 +311,8 @@ public partial class Grade
 
     public async ValueTask DisposeAsync()
     {
-        typing?.Cancel();
-        // Leaving the item while typing: keep what was typed.
-        if (unsavedText is { } text && item is not null)
-            await Recorder.SaveAsync(StudyId, raterId, item.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+        // Leaving the page while typing: keep what was typed.
+        await FlushTypingAsync();
         try
         {
             if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");

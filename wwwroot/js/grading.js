@@ -4,7 +4,9 @@ export function attach(page) {
   const onKey = (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      page.invokeMethodAsync("SubmitFromKeyboard");
+      // Names the item on screen, so that a press arriving after the next item opened does not submit that one.
+      const form = document.querySelector("form[data-response]");
+      if (form) page.invokeMethodAsync("SubmitFromKeyboard", Number(form.dataset.response));
       return;
     }
     const target = event.target;

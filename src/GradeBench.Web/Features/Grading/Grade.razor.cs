@@ -62,13 +62,34 @@ public partial class Grade
     (long ResponseId, string Criterion, string? Value)? unsavedText;
     DotNetObjectReference<Grade>? self;
     IJSObjectReference? module, shortcuts;
+    /// <summary>Names this page in the events of its own writes, so that it does not take them for another tab's.</summary>
+    readonly string pageId = Guid.NewGuid().ToString("N");
+    /// <summary>One save or reload at a time: a save, another tab's change and a new item would otherwise interleave at their awaits.</summary>
+    readonly SemaphoreSlim writing = new(1, 1);
+    /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
+    bool leaving;
 
     double ProgressPercent => queue is { Assigned: > 0 } ? 100.0 * queue.Done / queue.Assigned : 0;
 
     protected override async Task OnParametersSetAsync()
     {
+        await writing.WaitAsync();
+        try
+        {
+            await LoadAsync();
+        }
+        finally
+        {
+            writing.Release();
+        }
+        if (RendererInfo.IsInteractive && membership is not null) Listen();
+    }
+
+    async Task LoadAsync()
+    {
         // Text typed within the pause belongs to the item it was typed on, whichever item opens now.
         await FlushTypingAsync();
+        leaving = false;
         var user = (await AuthenticationState).User;
         (raterId, raterName) = (user.Id(), user.DisplayName());
         membership = await Studies.MembershipAsync(StudyId, raterId);
@@ -96,23 +117,55 @@ public partial class Grade
         flags = item is null ? [] : await Flags.ListAsync(StudyId, raterId, item.ResponseId);
         flagging = false;
         status = await Lifecycle.StatusAsync(StudyId) ?? status;
-        if (RendererInfo.IsInteractive) Listen();
     }
 
-    /// <summary>Once live: the coordinators see which item the rater has open, and a pause or state change reaches
-    /// the page at once (and is re-read after a dropped connection).</summary>
+    /// <summary>Once live: the coordinators see which item the rater has open, a pause or state change reaches the page
+    /// at once (and is re-read after a dropped connection), and so does a change the rater makes in another tab.</summary>
     void Listen()
     {
         Presence.Enter(StudyId, raterId, raterName, "rater", item?.ResponseId);
         if (studyEvents is not null) return;
-        studyEvents = Events.Subscribe(StudyId, raterId, isCoordinator: false, e => e is StudyStateChanged changed
-            ? InvokeAsync(() =>
+        studyEvents = Events.Subscribe(StudyId, raterId, isCoordinator: false, e => e switch
+        {
+            StudyStateChanged changed => InvokeAsync(() =>
             {
                 status = new StudyStatus(StudyLifecycle.Parse(changed.State), changed.Paused);
                 StateHasChanged();
-            })
-            : Task.CompletedTask);
+            }),
+            RatingChanged changed when changed.Origin != pageId => InvokeAsync(() => ShowChangeFromElsewhereAsync(changed.ResponseId)),
+            _ => Task.CompletedTask,
+        });
         Presence.Reconnected += OnReconnectedAsync;
+    }
+
+    /// <summary>The rater changed a rating in another tab (or through the API). The later write wins, so this page shows
+    /// it, and says so, rather than keep a stale version that looks saved.</summary>
+    async Task ShowChangeFromElsewhereAsync(long responseId)
+    {
+        await writing.WaitAsync();
+        try
+        {
+            if (item is null || leaving) return;
+            queue = await Grading.PositionAsync(StudyId, raterId, item.ResponseId);
+            if (responseId == item.ResponseId && await Grading.LoadItemAsync(StudyId, raterId, responseId) is { } latest)
+            {
+                var wasDone = item.Done;
+                item = latest;
+                values.Clear();
+                foreach (var (key, value) in latest.Values) values[key] = value;
+                // Text being typed here is saved at the pause, and is then the later write.
+                if (unsavedText is { } text && text.ResponseId == responseId) values[text.Criterion] = text.Value;
+                problems = RatingWriteResult.NoProblems;
+                saveState = latest.Done && !wasDone
+                    ? "Submitted in another tab. Changes made here still update the submitted rating."
+                    : "Changed in another tab: this form now shows the version saved there.";
+            }
+            StateHasChanged();
+        }
+        finally
+        {
+            writing.Release();
+        }
     }
 
     Task OnReconnectedAsync() => InvokeAsync(async () =>
@@ -236,8 +289,9 @@ public partial class Grade
     async Task SetAsync((Criterion Criterion, string? Value) change)
     {
         var (criterion, value) = change;
+        if (item is not { ResponseId: var chosenOn }) return;
         values[criterion.Id] = value;
-        await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+        await SaveAsync(chosenOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
     async Task SetTextAsync((Criterion Criterion, string? Value) change)
@@ -260,7 +314,7 @@ public partial class Grade
         }
         // Another item opened meanwhile: the text was saved on its own item then.
         if (pause.IsCancellationRequested || item?.ResponseId != typedOn) return;
-        await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+        await SaveAsync(typedOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
     /// <summary>Saves text still waiting for the typing pause, on the item it was typed on.</summary>
@@ -269,35 +323,50 @@ public partial class Grade
         typing?.Cancel();
         if (unsavedText is not { } text) return;
         unsavedText = null;
-        await Recorder.SaveAsync(StudyId, raterId, text.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+        await Recorder.SaveAsync(StudyId, raterId, text.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false,
+            origin: pageId);
     }
 
-    async Task SaveAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
+    /// <param name="responseId">The item the change was made on, as the rater saw it.</param>
+    async Task SaveAsync(long responseId, IReadOnlyDictionary<string, string?> changed, bool submit)
     {
-        if (item is null) return;
-        saveState = submit ? "Submitting…" : "Saving…";
-        unsavedText = null;
-        var result = await Recorder.SaveAsync(StudyId, raterId, item.ResponseId, changed, submit);
-        problems = result.Problems;
-        saveState = result.Outcome switch
+        string? next = null;
+        await writing.WaitAsync();
+        try
         {
-            RatingWriteOutcome.Saved => submit ? "Submitted" : "Draft saved",
-            RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
-            RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
-            RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
-            _ => "Not saved: see the marked criteria.",
-        };
-        if (submit && result.Outcome == RatingWriteOutcome.Saved)
-        {
-            var next = await Grading.NextUndoneAsync(StudyId, raterId, item.ResponseId);
-            Navigation.NavigateTo(next is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{next}");
+            // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
+            if (item?.ResponseId != responseId || leaving) return;
+            saveState = submit ? "Submitting…" : "Saving…";
+            if (unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) unsavedText = null;
+            var result = await Recorder.SaveAsync(StudyId, raterId, responseId, changed, submit, origin: pageId);
+            problems = result.Problems;
+            saveState = result.Outcome switch
+            {
+                RatingWriteOutcome.Saved => submit ? "Submitted" : item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
+                RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
+                RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
+                RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
+                _ => "Not saved: see the marked criteria.",
+            };
+            if (submit && result.Outcome == RatingWriteOutcome.Saved)
+            {
+                leaving = true;
+                var following = await Grading.NextUndoneAsync(StudyId, raterId, responseId);
+                next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
+            }
+            StateHasChanged();
         }
-        StateHasChanged();
+        finally
+        {
+            writing.Release();
+        }
+        if (next is not null) Navigation.NavigateTo(next);
     }
 
-    Task SubmitAsync() => SaveAsync(criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)), submit: true);
+    /// <param name="responseId">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>
+    Task SubmitAsync(long responseId) => SaveAsync(responseId, criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)), submit: true);
 
-    [JSInvokable] public Task SubmitFromKeyboard() => InvokeAsync(SubmitAsync);
+    [JSInvokable] public Task SubmitFromKeyboard(long responseId) => InvokeAsync(() => SubmitAsync(responseId));
 
     [JSInvokable] public Task NextItem() => InvokeAsync(() => Move(+1));
 

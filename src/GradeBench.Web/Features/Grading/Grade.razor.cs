@@ -68,6 +68,12 @@ public partial class Grade
     readonly SemaphoreSlim writing = new(1, 1);
     /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
     bool leaving;
+    /// <summary>The values this page saved on the current item, as sent: this tab's journal never sends them again.</summary>
+    readonly Dictionary<string, string?> savedByMe = [];
+    /// <summary>Changed when the form must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
+    int formVersion;
+    /// <summary>Look for changes this tab made that the server never received, once the page is live.</summary>
+    bool recover;
 
     double ProgressPercent => queue is { Assigned: > 0 } ? 100.0 * queue.Done / queue.Assigned : 0;
 
@@ -90,6 +96,7 @@ public partial class Grade
         // Text typed within the pause belongs to the item it was typed on, whichever item opens now.
         await FlushTypingAsync();
         leaving = false;
+        var before = item?.ResponseId;
         var user = (await AuthenticationState).User;
         (raterId, raterName) = (user.Id(), user.DisplayName());
         membership = await Studies.MembershipAsync(StudyId, raterId);
@@ -109,6 +116,10 @@ public partial class Grade
         values.Clear();
         if (item is not null)
             foreach (var (key, value) in item.Values) values[key] = value;
+        if (item?.ResponseId != before) savedByMe.Clear();
+        // After a dropped connection the inputs may hold changes the server never had: show what it has, then recover.
+        formVersion++;
+        recover = true;
         problems = RatingWriteResult.NoProblems;
         saveState = item is { Values.Count: > 0 } ? "Draft restored" : "";
         spans = item is null ? [] : await Spans.ListAsync(StudyId, raterId, item.ResponseId);
@@ -171,6 +182,7 @@ public partial class Grade
     Task OnReconnectedAsync() => InvokeAsync(async () =>
     {
         status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        recover = true;
         StateHasChanged();
     });
 
@@ -188,6 +200,7 @@ public partial class Grade
         if (!firstRender)
         {
             if (repaint && module is not null) await PaintAsync();
+            if (recover && module is not null) await RecoverUnsentAsync();
             return;
         }
         self = DotNetObjectReference.Create(this);
@@ -198,6 +211,80 @@ public partial class Grade
         // The shortcuts are announced only once they work (after the page became interactive).
         keyboardReady = true;
         StateHasChanged();
+        await RecoverUnsentAsync();
+    }
+
+    static readonly TimeSpan JournalTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>This tab's journal of changes the server has not handled, for one item (see grading.js).</summary>
+    string JournalKey(long responseId) => $"gradebench:unsent:{raterId}:{StudyId}:{responseId}";
+
+    /// <summary>Tells the journal what the server handled. Not awaited: a connection that dropped must not hold up a save,
+    /// and an entry left behind is settled by <see cref="RecoverUnsentAsync"/> next time.</summary>
+    void Journal(string identifier, params object?[] args)
+    {
+        if (module is null) return;
+        _ = module.InvokeVoidAsync(identifier, args).AsTask()
+            .ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>Saves what this tab changed but the server never received (the connection dropped without Blazor noticing
+    /// yet, or the circuit was lost and the page reloaded), and says so. A value this page saved itself is not sent again:
+    /// what is stored now is that value or a later write from another tab.</summary>
+    async Task RecoverUnsentAsync()
+    {
+        recover = false;
+        if (module is null) return;
+        await writing.WaitAsync();
+        try
+        {
+            if (item is null || leaving) return;
+            var key = JournalKey(item.ResponseId);
+            Dictionary<string, string?> unsent;
+            try
+            {
+                using var timeout = new CancellationTokenSource(JournalTimeout);
+                unsent = await module.InvokeAsync<Dictionary<string, string?>>("unsent", timeout.Token, key);
+            }
+            catch (Exception e) when (e is JSDisconnectedException or JSException or OperationCanceledException)
+            {
+                return; // The journal stays for the next load or reconnection.
+            }
+            if (await Grading.LoadItemAsync(StudyId, raterId, item.ResponseId) is not { } latest) return;
+            // A Submit sent before the connection dropped may have been recorded without the page hearing back.
+            if (latest.Done) Journal("submitHandled", key);
+            if (unsent.Count == 0) return;
+            var apply = new Dictionary<string, string?>();
+            var settled = new List<string>();
+            foreach (var (id, value) in unsent)
+            {
+                var criterion = criteria.FirstOrDefault(c => c.Id == id);
+                var handled = criterion is null || AsStored(criterion, value) == latest.Values.GetValueOrDefault(id)
+                    || (savedByMe.TryGetValue(id, out var mine) && mine == value);
+                if (handled) settled.Add(id); else apply[id] = value;
+            }
+            if (settled.Count > 0) Journal("settle", key, settled);
+            if (apply.Count == 0) return;
+            foreach (var (id, value) in apply) values[id] = value;
+            var (result, _) = await SaveLockedAsync(apply, submit: false);
+            if (result.Outcome == RatingWriteOutcome.Saved)
+                saveState = apply.Count == 1
+                    ? "Saved a change that had not reached the server when the connection dropped."
+                    : $"Saved {apply.Count} changes that had not reached the server when the connection dropped.";
+            StateHasChanged();
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    /// <summary>A value as the store keeps it (trimmed, canonical, blank as none), to compare with what is stored.</summary>
+    static string? AsStored(Criterion criterion, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var value = raw.Trim();
+        return criterion.CheckValue(value) is null ? criterion.Canonical(value) : value;
     }
 
     sealed record SelectionInfo(string Text, int Occurrence);
@@ -323,8 +410,9 @@ public partial class Grade
         typing?.Cancel();
         if (unsavedText is not { } text) return;
         unsavedText = null;
-        await Recorder.SaveAsync(StudyId, raterId, text.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false,
-            origin: pageId);
+        var changed = new Dictionary<string, string?> { [text.Criterion] = text.Value };
+        await Recorder.SaveAsync(StudyId, raterId, text.ResponseId, changed, submit: false, origin: pageId);
+        Journal("forget", JournalKey(text.ResponseId), changed);
     }
 
     /// <param name="responseId">The item the change was made on, as the rater saw it.</param>
@@ -334,33 +422,51 @@ public partial class Grade
         await writing.WaitAsync();
         try
         {
-            // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
-            if (item?.ResponseId != responseId || leaving) return;
-            saveState = submit ? "Submitting…" : "Saving…";
-            if (unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) unsavedText = null;
-            var result = await Recorder.SaveAsync(StudyId, raterId, responseId, changed, submit, origin: pageId);
-            problems = result.Problems;
-            saveState = result.Outcome switch
+            if (item?.ResponseId != responseId || leaving)
             {
-                RatingWriteOutcome.Saved => submit ? "Submitted" : item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
-                RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
-                RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
-                RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
-                _ => "Not saved: see the marked criteria.",
-            };
-            if (submit && result.Outcome == RatingWriteOutcome.Saved)
-            {
-                leaving = true;
-                var following = await Grading.NextUndoneAsync(StudyId, raterId, responseId);
-                next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
+                // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
+                if (submit) Journal("submitHandled", JournalKey(responseId));
+                return;
             }
-            StateHasChanged();
+            (_, next) = await SaveLockedAsync(changed, submit);
         }
         finally
         {
             writing.Release();
         }
         if (next is not null) Navigation.NavigateTo(next);
+    }
+
+    /// <summary>Saves on the open item; the caller holds <see cref="writing"/>. Returns where a submit goes next.</summary>
+    async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
+    {
+        var responseId = item!.ResponseId;
+        saveState = submit ? "Submitting…" : "Saving…";
+        if (unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) unsavedText = null;
+        var result = await Recorder.SaveAsync(StudyId, raterId, responseId, changed, submit, origin: pageId);
+        // Handled either way: saved, or refused with a reason shown here.
+        Journal("forget", JournalKey(responseId), changed);
+        if (submit) Journal("submitHandled", JournalKey(responseId));
+        if (result.Outcome == RatingWriteOutcome.Saved)
+            foreach (var (id, value) in changed) savedByMe[id] = value;
+        problems = result.Problems;
+        saveState = result.Outcome switch
+        {
+            RatingWriteOutcome.Saved => submit ? "Submitted" : item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
+            RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
+            RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
+            RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
+            _ => "Not saved: see the marked criteria.",
+        };
+        string? next = null;
+        if (submit && result.Outcome == RatingWriteOutcome.Saved)
+        {
+            leaving = true;
+            var following = await Grading.NextUndoneAsync(StudyId, raterId, responseId);
+            next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
+        }
+        StateHasChanged();
+        return (result, next);
     }
 
     /// <param name="responseId">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>

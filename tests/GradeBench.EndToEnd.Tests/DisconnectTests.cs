@@ -30,12 +30,11 @@ public sealed class DisconnectTests
             var (playwright, browser) = await Browser.LaunchAsync();
             using var _ = playwright;
             await using var __ = browser;
-            var invite = await app.CliAsync("invite", "--study", Study, "--base-url", app.BaseAddress);
-            var context = await browser.NewContextAsync(Journeys.Laptop);
-            var network = await LossyNetwork.RouteAsync(context);
-            var page = await context.NewPageAsync();
-            await Journeys.AcceptInviteAsync(page, invite, Rater, "Dr Offline");
-            await Journeys.FollowAsync(page, "Start grading", "**/grade");
+            var page = await Journeys.JoinAsync(app, browser, Study, "rater", Rater, "Dr Offline");
+            var grading = await page.GetByRole(AriaRole.Link, new() { Name = "Start grading" }).GetAttributeAsync("href");
+            // A page load of its own, so that its WebSocket is the first one routed.
+            var network = await LossyNetwork.RouteAsync(page.Context);
+            await page.GotoAsync(app.BaseAddress + grading);
             await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
             var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
             var item = queue[0];

@@ -74,6 +74,40 @@ public sealed class GradingTests
         await Expect(progress).ToHaveTextAsync($"3 / {assigned}");
     }
 
+    [Fact]
+    public async Task ACommentTypedJustBeforeMovingToTheNextItemIsSavedOnItsOwnItem()
+    {
+        await using var app = await RunningApp.StartAsync();
+        await app.JourneyAsync(async () =>
+        {
+            var (playwright, browser) = await Browser.LaunchAsync();
+            using var _ = playwright;
+            await using var __ = browser;
+            var page = await Journeys.JoinAsync(app, browser, "stroke-llm-synthetic-demo", "rater", "dr-quick", "Dr Quick");
+            await Journeys.FollowAsync(page, "Start grading", "**/grade");
+            await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+            var queue = await StoredRatings.QueueAsync(app.DatabasePath, "dr-quick");
+            var comment = page.GetByLabel("Comment");
+            const string Text = "About the first response only.";
+
+            // Typed and Next clicked in one go, well within the typing pause: the text is not saved yet when the next item opens.
+            await page.EvaluateAsync("""
+                ([area, next, text]) => {
+                  area.value = text;
+                  area.dispatchEvent(new Event("input", { bubbles: true }));
+                  next.click();
+                }
+                """, new object[] { await comment.ElementHandleAsync(), await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ElementHandleAsync(), Text });
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/grade/{queue[1]}$"));
+            await Expect(comment).ToHaveValueAsync("");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
+            await Expect(comment).ToHaveValueAsync(Text);
+
+            Assert.Equal((Text, "draft"), (await StoredRatings.CurrentAsync(app.DatabasePath, "dr-quick", queue[0]))["comment"]);
+            Assert.Empty(await StoredRatings.CurrentAsync(app.DatabasePath, "dr-quick", queue[1]));
+        });
+    }
+
     /// <summary>Selects the first words of the response and labels them "Factual error".</summary>
     static async Task HighlightAsync(IPage page)
     {

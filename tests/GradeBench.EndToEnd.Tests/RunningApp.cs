@@ -33,6 +33,7 @@ public sealed partial class RunningApp : IAsyncDisposable
     }
     public string DatabasePath => _databasePath;
     public string BaseAddress { get; }
+    public int Port => new Uri(BaseAddress).Port;
 
     [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/account/link\?token=[A-Za-z0-9_-]+)")]
     private static partial Regex LinkPattern();
@@ -43,7 +44,8 @@ public sealed partial class RunningApp : IAsyncDisposable
 
     /// <param name="databasePath">An existing database to serve (e.g. one a killed app left behind); by default a
     /// fresh one in this app's own temp folder, which is deleted on dispose.</param>
-    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null)
+    /// <param name="port">A port to listen on (e.g. a killed app's, so that its open pages find the new one); by default a free one.</param>
+    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null, int port = 0)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
         databasePath ??= Path.Combine(folder, "e2e.db");
@@ -53,7 +55,7 @@ public sealed partial class RunningApp : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", "http://127.0.0.1:0", "--db", databasePath })
+        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", $"http://127.0.0.1:{port}", "--db", databasePath })
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;

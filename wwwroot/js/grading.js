@@ -1,10 +1,15 @@
 // Keyboard shortcuts of the grading page. Digits choose a value in the focused criterion (by its number on a
 // numbered scale, else the nth option); j/k move to the next/previous item; Ctrl+Enter submits.
+// Also starts the journal of changes the server has not handled yet (below).
 export function attach(page) {
   const onKey = (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      page.invokeMethodAsync("SubmitFromKeyboard");
+      // Names the item on screen, so that a press arriving after the next item opened does not submit that one.
+      const form = document.querySelector("form[data-journal]");
+      if (!form) return;
+      noteSubmit(form);
+      page.invokeMethodAsync("SubmitFromKeyboard", Number(form.dataset.response)).catch(() => {});
       return;
     }
     const target = event.target;
@@ -30,7 +35,115 @@ export function attach(page) {
     }
   };
   document.addEventListener("keydown", onKey);
-  return { dispose: () => document.removeEventListener("keydown", onKey) };
+  const stopJournal = startJournal();
+  return {
+    dispose: () => {
+      document.removeEventListener("keydown", onKey);
+      stopJournal();
+    },
+  };
+}
+
+// ---- Changes the server has not handled yet -----------------------------------------------------------------
+// A connection can drop without Blazor noticing: Chromium offline, a sleeping laptop or a dead Wi-Fi keep the
+// WebSocket open while nothing passes, for up to Blazor's 30 s server timeout, and what the rater changes meanwhile
+// never reaches the server. A circuit can also be lost outright (a server restart), and the page reloads. So every
+// change to the rubric is written to this tab's sessionStorage, under the form's data-journal key, until the server
+// says it has handled it (forget, settle). The page saves what is left once it is live again (unsent), and a notice
+// says when a change or a Submit has waited too long. sessionStorage belongs to the tab: another tab's journal is its own.
+const unsentAfterMs = 5000;
+let pendingSubmit = null;
+
+function readJournal(key) {
+  try {
+    return JSON.parse(sessionStorage.getItem(key) ?? "{}");
+  } catch {
+    return {};
+  }
+}
+
+function writeJournal(key, entries) {
+  if (Object.keys(entries).length) sessionStorage.setItem(key, JSON.stringify(entries));
+  else sessionStorage.removeItem(key);
+}
+
+function noteChange(event) {
+  const control = event.target;
+  const form = control instanceof Element ? control.closest("form[data-journal]") : null;
+  const criterion = control.dataset?.criterion;
+  if (!form || !criterion) return;
+  // Free text is saved as it is typed; a number or a choice when it is committed.
+  if ((event.type === "input") !== (control instanceof HTMLTextAreaElement)) return;
+  if (control.type === "radio" && !control.checked) return;
+  const entries = readJournal(form.dataset.journal);
+  entries[criterion] = { value: control.value, at: Date.now() };
+  writeJournal(form.dataset.journal, entries);
+}
+
+function noteSubmit(form) {
+  pendingSubmit = { key: form.dataset.journal, at: Date.now() };
+}
+
+function startJournal() {
+  const onSubmit = (event) => {
+    if (event.target instanceof HTMLFormElement && event.target.dataset.journal) noteSubmit(event.target);
+  };
+  document.addEventListener("input", noteChange, true);
+  document.addEventListener("change", noteChange, true);
+  document.addEventListener("submit", onSubmit, true);
+  const timer = setInterval(showUnsent, 1000);
+  return () => {
+    document.removeEventListener("input", noteChange, true);
+    document.removeEventListener("change", noteChange, true);
+    document.removeEventListener("submit", onSubmit, true);
+    clearInterval(timer);
+  };
+}
+
+// The notice is an element the page renders empty and hidden and never changes, so Blazor's diffing and this
+// code do not write over each other.
+function showUnsent() {
+  const form = document.querySelector("form[data-journal]");
+  const notice = document.getElementById("unsent-state");
+  if (!form || !notice) return;
+  const now = Date.now();
+  const changes = Object.values(readJournal(form.dataset.journal)).some((e) => now - e.at > unsentAfterMs);
+  const submit = pendingSubmit?.key === form.dataset.journal && now - pendingSubmit.at > unsentAfterMs;
+  const text = submit
+    ? "Not submitted yet: the server has not received your Submit. This tab keeps your changes; press Submit again once the connection is back."
+    : changes
+      ? "Not saved yet: your latest changes have not reached the server. This tab keeps them and saves them once the connection is back."
+      : "";
+  if (notice.textContent !== text) notice.textContent = text;
+  notice.hidden = !text;
+}
+
+/** The changes of one item not yet handled by the server, criterion → value as typed or chosen. */
+export function unsent(key) {
+  return Object.fromEntries(Object.entries(readJournal(key)).map(([criterion, entry]) => [criterion, entry.value]));
+}
+
+/** The server handled these values (saved them or said why not): changed since, an entry stays. */
+export function forget(key, values) {
+  const entries = readJournal(key);
+  for (const [criterion, value] of Object.entries(values))
+    if (entries[criterion]?.value === (value ?? "")) delete entries[criterion];
+  writeJournal(key, entries);
+  showUnsent();
+}
+
+/** The server has dealt with these entries whatever their value. */
+export function settle(key, criteria) {
+  const entries = readJournal(key);
+  for (const criterion of criteria) delete entries[criterion];
+  writeJournal(key, entries);
+  showUnsent();
+}
+
+/** The server handled a Submit of this item (or found it submitted). */
+export function submitHandled(key) {
+  if (pendingSubmit?.key === key) pendingSubmit = null;
+  showUnsent();
 }
 
 // ---- Span highlights ----------------------------------------------------------------------------------------

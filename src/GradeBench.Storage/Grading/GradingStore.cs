@@ -32,6 +32,9 @@ public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, Stu
 /// submitted one and this call wrote it (first submission or a change to it, not a repeat), which the live views announce.</summary>
 public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems, bool Submitted = false)
 {
+    /// <summary>This call changed something (a value or the status), so the rater's other tabs have a newer version to show.</summary>
+    public bool Wrote { get; init; }
+
     public static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
 
     /// <summary>The safety alerts this save raised (a submitted value matching the study's safety rule, once per rater ×
@@ -249,7 +252,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
         }
         await transaction.CommitAsync(ct);
-        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote) { SafetyAlerts = alerts };
+        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote) { SafetyAlerts = alerts, Wrote = wrote };
     }
 
     /// <summary>Records an alert for each submitted value that matches the safety rule and has none yet.</summary>

@@ -59,14 +59,44 @@ public partial class Grade
     IReadOnlyDictionary<string, string> problems = RatingWriteResult.NoProblems;
     long raterId;
     CancellationTokenSource? typing;
-    (string Criterion, string? Value)? unsavedText;
+    (long ResponseId, string Criterion, string? Value)? unsavedText;
     DotNetObjectReference<Grade>? self;
     IJSObjectReference? module, shortcuts;
+    /// <summary>Names this page in the events of its own writes, so that it does not take them for another tab's.</summary>
+    readonly string pageId = Guid.NewGuid().ToString("N");
+    /// <summary>One save or reload at a time: a save, another tab's change and a new item would otherwise interleave at their awaits.</summary>
+    readonly SemaphoreSlim writing = new(1, 1);
+    /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
+    bool leaving;
+    /// <summary>The values this page saved on the current item, as sent: this tab's journal never sends them again.</summary>
+    readonly Dictionary<string, string?> savedByMe = [];
+    /// <summary>Changed when the form must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
+    int formVersion;
+    /// <summary>Look for changes this tab made that the server never received, once the page is live.</summary>
+    bool recover;
 
     double ProgressPercent => queue is { Assigned: > 0 } ? 100.0 * queue.Done / queue.Assigned : 0;
 
     protected override async Task OnParametersSetAsync()
     {
+        await writing.WaitAsync();
+        try
+        {
+            await LoadAsync();
+        }
+        finally
+        {
+            writing.Release();
+        }
+        if (RendererInfo.IsInteractive && membership is not null) Listen();
+    }
+
+    async Task LoadAsync()
+    {
+        // Text typed within the pause belongs to the item it was typed on, whichever item opens now.
+        await FlushTypingAsync();
+        leaving = false;
+        var before = item?.ResponseId;
         var user = (await AuthenticationState).User;
         (raterId, raterName) = (user.Id(), user.DisplayName());
         membership = await Studies.MembershipAsync(StudyId, raterId);
@@ -86,6 +116,10 @@ public partial class Grade
         values.Clear();
         if (item is not null)
             foreach (var (key, value) in item.Values) values[key] = value;
+        if (item?.ResponseId != before) savedByMe.Clear();
+        // After a dropped connection the inputs may hold changes the server never had: show what it has, then recover.
+        formVersion++;
+        recover = true;
         problems = RatingWriteResult.NoProblems;
         saveState = item is { Values.Count: > 0 } ? "Draft restored" : "";
         spans = item is null ? [] : await Spans.ListAsync(StudyId, raterId, item.ResponseId);
@@ -94,28 +128,61 @@ public partial class Grade
         flags = item is null ? [] : await Flags.ListAsync(StudyId, raterId, item.ResponseId);
         flagging = false;
         status = await Lifecycle.StatusAsync(StudyId) ?? status;
-        if (RendererInfo.IsInteractive) Listen();
     }
 
-    /// <summary>Once live: the coordinators see which item the rater has open, and a pause or state change reaches
-    /// the page at once (and is re-read after a dropped connection).</summary>
+    /// <summary>Once live: the coordinators see which item the rater has open, a pause or state change reaches the page
+    /// at once (and is re-read after a dropped connection), and so does a change the rater makes in another tab.</summary>
     void Listen()
     {
         Presence.Enter(StudyId, raterId, raterName, "rater", item?.ResponseId);
         if (studyEvents is not null) return;
-        studyEvents = Events.Subscribe(StudyId, raterId, isCoordinator: false, e => e is StudyStateChanged changed
-            ? InvokeAsync(() =>
+        studyEvents = Events.Subscribe(StudyId, raterId, isCoordinator: false, e => e switch
+        {
+            StudyStateChanged changed => InvokeAsync(() =>
             {
                 status = new StudyStatus(StudyLifecycle.Parse(changed.State), changed.Paused);
                 StateHasChanged();
-            })
-            : Task.CompletedTask);
+            }),
+            RatingChanged changed when changed.Origin != pageId => InvokeAsync(() => ShowChangeFromElsewhereAsync(changed.ResponseId)),
+            _ => Task.CompletedTask,
+        });
         Presence.Reconnected += OnReconnectedAsync;
+    }
+
+    /// <summary>The rater changed a rating in another tab (or through the API). The later write wins, so this page shows
+    /// it, and says so, rather than keep a stale version that looks saved.</summary>
+    async Task ShowChangeFromElsewhereAsync(long responseId)
+    {
+        await writing.WaitAsync();
+        try
+        {
+            if (item is null || leaving) return;
+            queue = await Grading.PositionAsync(StudyId, raterId, item.ResponseId);
+            if (responseId == item.ResponseId && await Grading.LoadItemAsync(StudyId, raterId, responseId) is { } latest)
+            {
+                var wasDone = item.Done;
+                item = latest;
+                values.Clear();
+                foreach (var (key, value) in latest.Values) values[key] = value;
+                // Text being typed here is saved at the pause, and is then the later write.
+                if (unsavedText is { } text && text.ResponseId == responseId) values[text.Criterion] = text.Value;
+                problems = RatingWriteResult.NoProblems;
+                saveState = latest.Done && !wasDone
+                    ? "Submitted in another tab. Changes made here still update the submitted rating."
+                    : "Changed in another tab: this form now shows the version saved there.";
+            }
+            StateHasChanged();
+        }
+        finally
+        {
+            writing.Release();
+        }
     }
 
     Task OnReconnectedAsync() => InvokeAsync(async () =>
     {
         status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        recover = true;
         StateHasChanged();
     });
 
@@ -133,6 +200,7 @@ public partial class Grade
         if (!firstRender)
         {
             if (repaint && module is not null) await PaintAsync();
+            if (recover && module is not null) await RecoverUnsentAsync();
             return;
         }
         self = DotNetObjectReference.Create(this);
@@ -143,6 +211,80 @@ public partial class Grade
         // The shortcuts are announced only once they work (after the page became interactive).
         keyboardReady = true;
         StateHasChanged();
+        await RecoverUnsentAsync();
+    }
+
+    static readonly TimeSpan JournalTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>This tab's journal of changes the server has not handled, for one item (see grading.js).</summary>
+    string JournalKey(long responseId) => $"gradebench:unsent:{raterId}:{StudyId}:{responseId}";
+
+    /// <summary>Tells the journal what the server handled. Not awaited: a connection that dropped must not hold up a save,
+    /// and an entry left behind is settled by <see cref="RecoverUnsentAsync"/> next time.</summary>
+    void Journal(string identifier, params object?[] args)
+    {
+        if (module is null) return;
+        _ = module.InvokeVoidAsync(identifier, args).AsTask()
+            .ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>Saves what this tab changed but the server never received (the connection dropped without Blazor noticing
+    /// yet, or the circuit was lost and the page reloaded), and says so. A value this page saved itself is not sent again:
+    /// what is stored now is that value or a later write from another tab.</summary>
+    async Task RecoverUnsentAsync()
+    {
+        recover = false;
+        if (module is null) return;
+        await writing.WaitAsync();
+        try
+        {
+            if (item is null || leaving) return;
+            var key = JournalKey(item.ResponseId);
+            Dictionary<string, string?> unsent;
+            try
+            {
+                using var timeout = new CancellationTokenSource(JournalTimeout);
+                unsent = await module.InvokeAsync<Dictionary<string, string?>>("unsent", timeout.Token, key);
+            }
+            catch (Exception e) when (e is JSDisconnectedException or JSException or OperationCanceledException)
+            {
+                return; // The journal stays for the next load or reconnection.
+            }
+            if (await Grading.LoadItemAsync(StudyId, raterId, item.ResponseId) is not { } latest) return;
+            // A Submit sent before the connection dropped may have been recorded without the page hearing back.
+            if (latest.Done) Journal("submitHandled", key);
+            if (unsent.Count == 0) return;
+            var apply = new Dictionary<string, string?>();
+            var settled = new List<string>();
+            foreach (var (id, value) in unsent)
+            {
+                var criterion = criteria.FirstOrDefault(c => c.Id == id);
+                var handled = criterion is null || AsStored(criterion, value) == latest.Values.GetValueOrDefault(id)
+                    || (savedByMe.TryGetValue(id, out var mine) && mine == value);
+                if (handled) settled.Add(id); else apply[id] = value;
+            }
+            if (settled.Count > 0) Journal("settle", key, settled);
+            if (apply.Count == 0) return;
+            foreach (var (id, value) in apply) values[id] = value;
+            var (result, _) = await SaveLockedAsync(apply, submit: false);
+            if (result.Outcome == RatingWriteOutcome.Saved)
+                saveState = apply.Count == 1
+                    ? "Saved a change that had not reached the server when the connection dropped."
+                    : $"Saved {apply.Count} changes that had not reached the server when the connection dropped.";
+            StateHasChanged();
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    /// <summary>A value as the store keeps it (trimmed, canonical, blank as none), to compare with what is stored.</summary>
+    static string? AsStored(Criterion criterion, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var value = raw.Trim();
+        return criterion.CheckValue(value) is null ? criterion.Canonical(value) : value;
     }
 
     sealed record SelectionInfo(string Text, int Occurrence);
@@ -234,15 +376,17 @@ public partial class Grade
     async Task SetAsync((Criterion Criterion, string? Value) change)
     {
         var (criterion, value) = change;
+        if (item is not { ResponseId: var chosenOn }) return;
         values[criterion.Id] = value;
-        await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+        await SaveAsync(chosenOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
     async Task SetTextAsync((Criterion Criterion, string? Value) change)
     {
         var (criterion, value) = change;
+        if (item is not { ResponseId: var typedOn }) return;
         values[criterion.Id] = value;
-        unsavedText = (criterion.Id, value);
+        unsavedText = (typedOn, criterion.Id, value);
         typing?.Cancel();
         typing = new CancellationTokenSource();
         var pause = typing.Token;
@@ -255,36 +399,81 @@ public partial class Grade
         {
             return;
         }
-        await SaveAsync(new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+        // Another item opened meanwhile: the text was saved on its own item then.
+        if (pause.IsCancellationRequested || item?.ResponseId != typedOn) return;
+        await SaveAsync(typedOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
-    async Task SaveAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
+    /// <summary>Saves text still waiting for the typing pause, on the item it was typed on.</summary>
+    async Task FlushTypingAsync()
     {
-        if (item is null) return;
-        saveState = submit ? "Submitting…" : "Saving…";
+        typing?.Cancel();
+        if (unsavedText is not { } text) return;
         unsavedText = null;
-        var result = await Recorder.SaveAsync(StudyId, raterId, item.ResponseId, changed, submit);
+        var changed = new Dictionary<string, string?> { [text.Criterion] = text.Value };
+        await Recorder.SaveAsync(StudyId, raterId, text.ResponseId, changed, submit: false, origin: pageId);
+        Journal("forget", JournalKey(text.ResponseId), changed);
+    }
+
+    /// <param name="responseId">The item the change was made on, as the rater saw it.</param>
+    async Task SaveAsync(long responseId, IReadOnlyDictionary<string, string?> changed, bool submit)
+    {
+        string? next = null;
+        await writing.WaitAsync();
+        try
+        {
+            if (item?.ResponseId != responseId || leaving)
+            {
+                // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
+                if (submit) Journal("submitHandled", JournalKey(responseId));
+                return;
+            }
+            (_, next) = await SaveLockedAsync(changed, submit);
+        }
+        finally
+        {
+            writing.Release();
+        }
+        if (next is not null) Navigation.NavigateTo(next);
+    }
+
+    /// <summary>Saves on the open item; the caller holds <see cref="writing"/>. Returns where a submit goes next.</summary>
+    async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
+    {
+        var responseId = item!.ResponseId;
+        saveState = submit ? "Submitting…" : "Saving…";
+        if (unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) unsavedText = null;
+        var result = await Recorder.SaveAsync(StudyId, raterId, responseId, changed, submit, origin: pageId);
+        // Handled either way: saved, or refused with a reason shown here.
+        Journal("forget", JournalKey(responseId), changed);
+        if (submit) Journal("submitHandled", JournalKey(responseId));
+        if (result.Outcome == RatingWriteOutcome.Saved)
+            foreach (var (id, value) in changed) savedByMe[id] = value;
         problems = result.Problems;
         saveState = result.Outcome switch
         {
-            RatingWriteOutcome.Saved => submit ? "Submitted" : "Draft saved",
+            RatingWriteOutcome.Saved => submit ? "Submitted" : item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
             RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
             RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
             RatingWriteOutcome.NotRater => "You are no longer a rater in this study: nothing was saved.",
             RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
             _ => "Not saved: see the marked criteria.",
         };
+        string? next = null;
         if (submit && result.Outcome == RatingWriteOutcome.Saved)
         {
-            var next = await Grading.NextUndoneAsync(StudyId, raterId, item.ResponseId);
-            Navigation.NavigateTo(next is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{next}");
+            leaving = true;
+            var following = await Grading.NextUndoneAsync(StudyId, raterId, responseId);
+            next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
         }
         StateHasChanged();
+        return (result, next);
     }
 
-    Task SubmitAsync() => SaveAsync(criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)), submit: true);
+    /// <param name="responseId">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>
+    Task SubmitAsync(long responseId) => SaveAsync(responseId, criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)), submit: true);
 
-    [JSInvokable] public Task SubmitFromKeyboard() => InvokeAsync(SubmitAsync);
+    [JSInvokable] public Task SubmitFromKeyboard(long responseId) => InvokeAsync(() => SubmitAsync(responseId));
 
     [JSInvokable] public Task NextItem() => InvokeAsync(() => Move(+1));
 
@@ -298,10 +487,8 @@ public partial class Grade
 
     public async ValueTask DisposeAsync()
     {
-        typing?.Cancel();
-        // Leaving the item while typing: keep what was typed.
-        if (unsavedText is { } text && item is not null)
-            await Recorder.SaveAsync(StudyId, raterId, item.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+        // Leaving the page while typing: keep what was typed.
+        await FlushTypingAsync();
         try
         {
             if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");

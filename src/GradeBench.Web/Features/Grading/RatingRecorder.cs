@@ -5,13 +5,17 @@ using GradeBench.Web.Features.Live;
 namespace GradeBench.Web.Features.Grading;
 
 /// <summary>Saves a rater's rating (the grading page and the API both come here) and, once a submitted rating is on
-/// disk, tells the live views: the event goes out after the commit, so nobody hears of a rating that is not stored.</summary>
+/// disk, tells the live views: the event goes out after the commit, so nobody hears of a rating that is not stored.
+/// Any change also tells the rater's other open tabs (<see cref="RatingChanged"/>).</summary>
 public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboard, StudyEvents events, TimeProvider clock)
 {
+    /// <param name="origin">The grading page that writes, which ignores its own <see cref="RatingChanged"/>; null for the API.</param>
     public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
-        bool submit, CancellationToken ct = default)
+        bool submit, CancellationToken ct = default, string? origin = null)
     {
         var result = await grading.SaveAsync(studyId, raterId, responseId, values, submit, ct);
+        if (result is { Outcome: RatingWriteOutcome.Saved, Wrote: true })
+            events.Publish(new RatingChanged(studyId, raterId, responseId, origin));
         if (result is { Outcome: RatingWriteOutcome.Saved, Submitted: true })
         {
             // The rating is stored: announcing it must not turn a saved rating into a reported failure.

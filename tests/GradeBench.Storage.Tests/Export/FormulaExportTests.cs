@@ -91,7 +91,7 @@ public sealed class FormulaExportTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task TheExcelWideAndHistoryFilesDefuseTheFormulasAndTheirHeadersTheCriterionId()
+    public async Task TheExcelWideAndHistoryFilesDefuseTheFormulasAndACriterionIdThatReadsAsOne()
     {
         var (database, studyId) = await ImportAsync();
         var plain = new CsvExport(database);

@@ -22,7 +22,11 @@ static class ExportCommand
         var kind = new Option<string>("--kind") { Description = "What to export: " + string.Join(", ", AllKinds), Required = true };
         kind.AcceptOnlyFromAmong([.. AllKinds]);
         var outPath = new Option<string>("--out") { Description = "File to write, or - for standard output", Required = true };
-        var excel = new Option<bool>("--excel") { Description = "Start the file with a UTF-8 byte-order mark, so Excel reads non-ASCII text right" };
+        var excel = new Option<bool>("--excel")
+        {
+            Description = "For Excel: start the file with a UTF-8 byte-order mark (so Excel reads non-ASCII text right) and put an " +
+                          "apostrophe before a CSV text cell that Excel would run as a formula (= + - @, tab, CR)",
+        };
         var asId = new Option<string?>("--as") { Description = "bundle.zip only: the study id the bundle gives the study (to import a copy beside it)" };
         var command = new Command("export", "Export a study's ratings, audit trail, annotations or whole bundle.") { databaseOption, study, kind, outPath, excel, asId };
         command.SetAction(async (parse, ct) =>
@@ -46,7 +50,7 @@ static class ExportCommand
             // Progress goes to standard error, and never when the export itself goes to standard output.
             var progress = target == "-" ? null : new Progress(error, kindName,
                 kindName == "ratings.csv" && Progress.IsTerminal(error) ? await new CsvExport(database).CountRatingsAsync(studyId, ct) : null);
-            var export = new CsvExport(database, progress);
+            var export = new CsvExport(database, progress, forExcel: parse.GetValue(excel));
             if (target == "-")
             {
                 if (kindName == Bundle)

@@ -16,7 +16,9 @@ namespace GradeBench.Storage.Export;
 /// the writer (constant memory whatever the size). Columns are named in snake_case; timestamps are UTC ISO-8601 as stored;
 /// empty cells are missing values. See docs/exports.md.</summary>
 /// <param name="progress">Told the number of rows written so far (a command line's progress bar); none on the web.</param>
-public sealed class CsvExport(Database database, IProgress<long>? progress = null)
+/// <param name="forExcel">The Excel flavour: a text cell a spreadsheet would run as a formula gets an apostrophe in front
+/// (<see cref="FormulaDefusingReader"/>). Off, the CSV holds the stored text byte for byte.</param>
+public sealed class CsvExport(Database database, IProgress<long>? progress = null, bool forExcel = false)
 {
     /// <summary>Every submitted rating: one row per response × rater × criterion, drafts excluded; by response id, then
     /// rater, then rubric order. That order is the one the indexes already give (responses by (study_id, slug), ratings by
@@ -25,8 +27,7 @@ public sealed class CsvExport(Database database, IProgress<long>? progress = nul
     public async Task<long> WriteRatingsAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
         await using var reader = new RatingRowsReader(database, studyId, progress);
-        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
-        return await csv.WriteAsync(reader, ct);
+        return await WriteCsvAsync(reader, output, ct);
     }
 
     /// <summary>The audit trail: every value a rating has had, who recorded it and how (import, web, adjudication).</summary>
@@ -56,8 +57,7 @@ public sealed class CsvExport(Database database, IProgress<long>? progress = nul
             table.Rows.Add(row.Criterion, row.Level, row.Metric, Number(row.Value), Number(row.CiLower), Number(row.CiUpper),
                 row.Units.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture), (object?)row.Reading ?? DBNull.Value);
         await using var reader = table.CreateDataReader();
-        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
-        return await csv.WriteAsync(reader, ct);
+        return await WriteCsvAsync(reader, output, ct);
     }
 
     // Round-trip precision, so a reader gets the very number the page rounds.
@@ -94,8 +94,7 @@ public sealed class CsvExport(Database database, IProgress<long>? progress = nul
             ORDER BY c.position, r.position, u.username
             """;
         await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)));
-        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
-        return await csv.WriteAsync(reader, ct);
+        return await WriteCsvAsync(reader, output, ct);
     }
 
     sealed class SpanRow
@@ -165,8 +164,15 @@ public sealed class CsvExport(Database database, IProgress<long>? progress = nul
     {
         await using var connection = await database.OpenAsync(ct);
         await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct)));
+        return await WriteCsvAsync(reader, output, ct);
+    }
+
+    /// <summary>Every CSV kind is written here. The plain flavour hands Sylvan the reader itself, so it stays exactly as
+    /// fast as before; the defusing wrapper is not disposed, as the caller disposes the reader it wraps.</summary>
+    async Task<long> WriteCsvAsync(DbDataReader reader, TextWriter output, CancellationToken ct)
+    {
         await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
-        return await csv.WriteAsync(reader, ct);
+        return await csv.WriteAsync(forExcel ? new FormulaDefusingReader(reader) : reader, ct);
     }
 
     DbDataReader Counted(DbDataReader reader) => progress is null ? reader : new CountingReader(reader, progress);

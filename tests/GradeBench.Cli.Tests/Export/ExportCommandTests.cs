@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Storage;
+using GradeBench.Testing;
 
 namespace GradeBench.Cli.Tests.Export;
 
@@ -55,6 +56,29 @@ public sealed class ExportCommandTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.True(File.ReadAllBytes(target).AsSpan().StartsWith("\uFEFFstudy,case_id"u8));
+    }
+
+    [Fact]
+    public async Task TheExcelOptionPutsAnApostropheBeforeFormulasAndLeavesNumbersAndTextAlone()
+    {
+        var db = _workspace.PathOf("formulas.db");
+        var import = await CliWorkspace.RunAsync("import", FormulaStudy.Write(_workspace.PathOf("formulas")), "--db", db);
+        Assert.True(import.ExitCode == 0, import.Error);
+
+        foreach (var kind in new[] { "ratings.csv", "ratings-wide.csv", "history.csv" })
+        {
+            var plain = await CliWorkspace.RunAsync("export", "--db", db, "--study", FormulaStudy.Id, "--kind", kind, "--out", _workspace.PathOf("plain-" + kind));
+            var excel = await CliWorkspace.RunAsync("export", "--db", db, "--study", FormulaStudy.Id, "--kind", kind, "--out", _workspace.PathOf("excel-" + kind), "--excel");
+
+            Assert.True(plain.ExitCode == 0 && excel.ExitCode == 0, plain.Error + excel.Error);
+            var plainCells = ExportedCsv.Read(_workspace.PathOf("plain-" + kind), header: true);
+            var excelCells = ExportedCsv.Read(_workspace.PathOf("excel-" + kind), header: true);
+            Assert.Equal(plainCells.Select(r => string.Join(" | ", r.Select(FormulaStudy.ForExcel))), excelCells.Select(r => string.Join(" | ", r)));
+            Assert.Contains(plainCells, r => r.Contains("=1+1") && r.Contains("-1"));
+            Assert.Contains(excelCells, r => r.Contains("'=1+1") && r.Contains("-1"));
+            Assert.Contains(excelCells, r => r.Contains("'\t=1"));
+            Assert.Contains(excelCells, r => r.Contains("Clear, but omits the imaging step"));
+        }
     }
 
     [Fact]

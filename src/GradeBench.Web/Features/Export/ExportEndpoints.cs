@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using GradeBench.Storage;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
@@ -35,7 +36,8 @@ public static class ExportEndpoints
         new(name, contentType + "; charset=utf-8", description, async (services, id, output, excel, ct) =>
         {
             await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: excel), bufferSize: 1 << 16, leaveOpen: true);
-            await write(services.GetRequiredService<CsvExport>(), id, text, ct);
+            var export = excel ? new CsvExport(services.GetRequiredService<Database>(), forExcel: true) : services.GetRequiredService<CsvExport>();
+            await write(export, id, text, ct);
             await text.FlushAsync(ct);
         });
 
@@ -45,7 +47,8 @@ public static class ExportEndpoints
             .RequireAuthorization(AccountServices.ApiPolicy)
             .WithTags("Export")
             .WithSummary("Downloads one of a study's exports (coordinators and administrators): " + string.Join(", ", Kinds.Select(k => k.Name)) +
-                         ". ?excel=true starts a text file with a UTF-8 byte-order mark.")
+                         ". ?excel=true starts a text file with a UTF-8 byte-order mark and puts an apostrophe before a CSV text cell " +
+                         "that a spreadsheet would run as a formula.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -2,12 +2,16 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
+using GradeBench.Testing;
 using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Sylvan.Data.Csv;
 
 namespace GradeBench.Web.Tests.Features.Export;
 
@@ -84,7 +88,7 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
         Assert.Equal($"{Slug}-ratings.csv", answer.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var bytes = await answer.Content.ReadAsByteArrayAsync();
         Assert.True(bytes.AsSpan().StartsWith("study,case_id,response_id,model,rater,criterion"u8), "no byte-order mark unless asked");
-        var lines = System.Text.Encoding.UTF8.GetString(bytes).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var lines = Encoding.UTF8.GetString(bytes).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 576, lines.Length);
     }
 
@@ -107,6 +111,40 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
         Assert.Equal($"{Slug}-bundle.zip", bundle.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         using var zip = new ZipArchive(await bundle.Content.ReadAsStreamAsync());
         Assert.Equal(["study.json", "cases.jsonl", "responses.jsonl", "ratings.csv"], zip.Entries.Select(e => e.FullName));
+    }
+
+    static List<string[]> Cells(byte[] csv)
+    {
+        using var reader = CsvDataReader.Create(new StreamReader(new MemoryStream(csv)), new CsvDataReaderOptions { HasHeaders = false });
+        var rows = new List<string[]>();
+        while (reader.Read()) rows.Add(Enumerable.Range(0, reader.RowFieldCount).Select(reader.GetString).ToArray());
+        return rows;
+    }
+
+    [Fact]
+    public async Task TheExcelParameterPutsAnApostropheBeforeFormulasInEveryCsvKind()
+    {
+        var folder = Directory.CreateTempSubdirectory("gradebench-formulas-").FullName;
+        var import = await new StudyImporter(factory.Services.GetRequiredService<Database>(), TimeProvider.System)
+            .ImportAsync(FormulaStudy.Write(Path.Combine(folder, "bundle")));
+        Directory.Delete(folder, recursive: true);
+        var studyId = import.StudyId!.Value;
+        var users = factory.Services.GetRequiredService<UserStore>();
+        var coordinator = (await users.CreateAsync($"formulas-{Guid.NewGuid():N}"[..24], "Dr Formulas", isAdmin: false))!;
+        await users.AddMembershipAsync(studyId, coordinator.Id, "coordinator");
+        var client = await BearerClientAsync(factory, coordinator);
+
+        foreach (var kind in new[] { "ratings.csv", "ratings-wide.csv", "history.csv" })
+        {
+            var plain = await client.GetByteArrayAsync($"/api/studies/{studyId}/export/{kind}");
+            var excel = await client.GetByteArrayAsync($"/api/studies/{studyId}/export/{kind}?excel=true");
+
+            Assert.True(excel.AsSpan().StartsWith("\uFEFFstudy,"u8));
+            Assert.Equal(Cells(plain).Select(r => string.Join(" | ", r.Select(FormulaStudy.ForExcel))), Cells(excel).Select(r => string.Join(" | ", r)));
+            Assert.Contains(",=1+1,", Encoding.UTF8.GetString(plain));
+            Assert.Contains(",'=1+1,", Encoding.UTF8.GetString(excel));
+            Assert.Contains(",-1,", Encoding.UTF8.GetString(excel));
+        }
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class StudySetupTests
         await page.GetByRole(AriaRole.Link, new() { Name = "New study" }).ClickAsync();
         await page.WaitForURLAsync("**/studies/new");
         var input = page.GetByLabel("Study bundle (.zip, at most 100 MB)");
-        await Expect(input).ToBeVisibleAsync();
+        await Expect(input).ToBeEnabledAsync();
 
         // One response names a case the bundle does not have: the exact error is listed and nothing is imported.
         await input.SetInputFilesAsync(bundles.Broken);
@@ -87,7 +87,7 @@ public sealed class StudySetupTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Set-up" }).ClickAsync();
         await page.WaitForURLAsync("**/setup");
         var input = page.GetByLabel("Responses (responses.jsonl)");
-        await Expect(input).ToBeVisibleAsync();
+        await Expect(input).ToBeEnabledAsync();
         var file = Path.Combine(bundles.Folder, "responses.jsonl");
         File.WriteAllText(file, """{"id": "case-001.model-d", "case_id": "case-001", "model": "model-d", "content_md": "A later model's answer."}""" + "\n");
 

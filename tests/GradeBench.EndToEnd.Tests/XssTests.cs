@@ -96,6 +96,7 @@ public sealed class XssTests
         await coordinatorWatch.CheckAsync(coordinator, "set-up", [Title, Instructions, .. Labels, .. Helps, .. Rubric.Except(Labels), PilotOneName, PilotTwoName, RaterName]);
         // An uploaded file's errors quote what they refuse: here a case id.
         var line = JsonSerializer.Serialize(new { id = "case-1.model-z", case_id = Plain(UploadedCaseId, "uploaded case id"), model = "model-z", content_md = "x" });
+        await Expect(coordinator.GetByLabel("Responses (responses.jsonl)")).ToBeEnabledAsync();
         await coordinator.GetByLabel("Responses (responses.jsonl)").SetInputFilesAsync(new FilePayload
         {
             Name = "responses.jsonl", MimeType = "application/jsonl", Buffer = Encoding.UTF8.GetBytes(line + "\n"),

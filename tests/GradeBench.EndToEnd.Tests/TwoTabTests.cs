@@ -38,6 +38,7 @@ public sealed class TwoTabTests
 
         // Tab A chooses 4; tab B shows it, and A does not hear its own write as another tab's.
         await Overall(a, 4).CheckAsync();
+        await Expect(a.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
         await Expect(Overall(b, 4)).ToBeCheckedAsync();
         await Expect(b.GetByRole(AriaRole.Status)).ToHaveTextAsync("Changed in another tab: this form now shows the version saved there.");
         // B heard of the write from the same event A would have: an echo would show by now.

@@ -27,13 +27,23 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         return token;
     }
 
-    /// <summary>The invite behind a token while it can still be used; null when unknown, used or expired.</summary>
+    // An invite speaks for whoever made it: once they are removed from the study or disabled, their unused links stop
+    // working too (and work again if they are reinstated). Links made on the command line (no creator) are the operator's.
+    const string CreatorStillStands = """
+        (invites.created_by IS NULL OR EXISTS (
+            SELECT 1 FROM users creator WHERE creator.id = invites.created_by AND creator.disabled_at IS NULL
+            AND (creator.is_admin OR EXISTS (SELECT 1 FROM study_members m
+                 WHERE m.study_id = invites.study_id AND m.user_id = creator.id AND m.role = 'coordinator'))))
+        """;
+
+    /// <summary>The invite behind a token while it can still be used; null when unknown, used or expired, or when the
+    /// person who made it no longer coordinates the study.</summary>
     public async Task<Invite?> FindAsync(string token, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Invite>(new CommandDefinition("""
-            SELECT i.study_id, s.title AS study_title, i.role FROM invites i JOIN studies s ON s.id = i.study_id
-            WHERE i.token_hash = @Hash AND i.used_at IS NULL AND i.expires_at > @Now
+        return await connection.QuerySingleOrDefaultAsync<Invite>(new CommandDefinition($"""
+            SELECT invites.study_id, s.title AS study_title, invites.role FROM invites JOIN studies s ON s.id = invites.study_id
+            WHERE invites.token_hash = @Hash AND invites.used_at IS NULL AND invites.expires_at > @Now AND {CreatorStillStands}
             """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
@@ -44,8 +54,8 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var invite = await connection.QuerySingleOrDefaultAsync<(long StudyId, string Role)>("""
-            UPDATE invites SET used_at = @Now WHERE token_hash = @Hash AND used_at IS NULL AND expires_at > @Now
+        var invite = await connection.QuerySingleOrDefaultAsync<(long StudyId, string Role)>($"""
+            UPDATE invites SET used_at = @Now WHERE token_hash = @Hash AND used_at IS NULL AND expires_at > @Now AND {CreatorStillStands}
             RETURNING study_id, role
             """, new { Hash = Tokens.Hash(token), Now = now }, transaction);
         if (invite == default) return new InviteAcceptance(InviteOutcome.InvalidInvite, null);

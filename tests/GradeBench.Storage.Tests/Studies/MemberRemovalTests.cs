@@ -77,6 +77,29 @@ public sealed class MemberRemovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InviteLinksMadeByARemovedOrDisabledCoordinatorStopWorking()
+    {
+        var invites = new InviteStore(_db.Database, _db.Clock);
+        var users = new UserStore(_db.Database, _db.Clock);
+        var second = (await users.CreateAsync("coord-2", "Dr Second", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(_studyId, second, "coordinator");
+        var fromRemoved = await invites.CreateAsync(_studyId, "rater", _coordinator, TimeSpan.FromDays(1));
+        var fromDisabled = await invites.CreateAsync(_studyId, "rater", second, TimeSpan.FromDays(1));
+        var fromCommandLine = await invites.CreateAsync(_studyId, "rater", null, TimeSpan.FromDays(1));
+        Assert.NotNull(await invites.FindAsync(fromRemoved));
+
+        Assert.Null((await _setup.RemoveMemberAsync(_studyId, second, _coordinator)).Refusal);
+        Assert.Equal(AccountStatusOutcome.Changed, await users.SetDisabledAsync(second, disabled: true, actorId: null));
+
+        Assert.Null(await invites.FindAsync(fromRemoved));
+        Assert.Null(await invites.FindAsync(fromDisabled));
+        Assert.Equal(InviteOutcome.InvalidInvite, (await invites.AcceptAsync(fromRemoved, "via-removed", "Dr Late", _ => "x")).Outcome);
+        Assert.Equal(InviteOutcome.InvalidInvite, (await invites.AcceptAsync(fromDisabled, "via-disabled", "Dr Late", _ => "x")).Outcome);
+        Assert.Equal(InviteOutcome.Joined, (await invites.AcceptAsync(fromCommandLine, "via-cli", "Dr Welcome", _ => "x")).Outcome);
+        Assert.Null(await users.FindByUsernameAsync("via-removed"));
+    }
+
+    [Fact]
     public async Task EveryWriteOfARemovedRaterIsRefusedAndNothingIsStored()
     {
         var span = Assert.Single(await _spans.ListAsync(_studyId, _rater, _highlighted));

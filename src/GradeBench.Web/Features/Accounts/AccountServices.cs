@@ -26,7 +26,8 @@ public static class AccountServices
 
     /// <summary>Setting: attempts per minute per client address on the ways in; 0 turns the limit off.</summary>
     public const string SignInAttemptsPerMinuteSetting = "GradeBench:SignInAttemptsPerMinute";
-    const int DefaultSignInAttemptsPerMinute = 20;
+    // Generous: a hospital signs its physicians in from one address; guessing one account is stopped by the per-name lockout.
+    const int DefaultSignInAttemptsPerMinute = 60;
 
     /// <summary>Cookie sign-in, bearer API tokens for <c>/api</c>, ASP.NET Core Identity's password hasher, the
     /// first-run sign-in link, and a fallback policy under which everything needs a signed-in user unless it says

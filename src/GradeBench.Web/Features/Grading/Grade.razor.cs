@@ -448,7 +448,12 @@ public partial class Grade
         Journal("forget", JournalKey(responseId), changed);
         if (submit) Journal("submitHandled", JournalKey(responseId));
         if (result.Outcome == RatingWriteOutcome.Saved)
-            foreach (var (id, value) in changed) savedByMe[id] = value;
+            foreach (var (id, value) in changed)
+            {
+                savedByMe[id] = value;
+                // Another tab's refresh may have run while this save waited for the lock: what was saved last is shown.
+                values[id] = value;
+            }
         problems = result.Problems;
         saveState = result.Outcome switch
         {
@@ -464,7 +469,9 @@ public partial class Grade
         {
             leaving = true;
             var following = await Grading.NextUndoneAsync(StudyId, raterId, responseId);
-            next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
+            // Already at the queue's own address: navigating there again would not reload the page (same parameters).
+            if (following is null && ResponseId is null) await LoadAsync();
+            else next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
         }
         StateHasChanged();
         return (result, next);
@@ -487,10 +494,10 @@ public partial class Grade
 
     public async ValueTask DisposeAsync()
     {
-        // Leaving the page while typing: keep what was typed.
-        await FlushTypingAsync();
         try
         {
+            // Leaving the page while typing: keep what was typed.
+            await FlushTypingAsync();
             if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");
             if (selectionWatch is not null) await selectionWatch.InvokeVoidAsync("dispose");
             if (module is not null) await module.DisposeAsync();
@@ -499,9 +506,13 @@ public partial class Grade
         {
             // The circuit is gone; the browser dropped the listener with the page.
         }
-        self?.Dispose();
-        studyEvents?.Dispose();
-        Presence.Reconnected -= OnReconnectedAsync;
-        if (membership is not null) Presence.Leave(StudyId);
+        finally
+        {
+            // Whatever failed above, the page stops listening and leaves presence.
+            self?.Dispose();
+            studyEvents?.Dispose();
+            Presence.Reconnected -= OnReconnectedAsync;
+            if (membership is not null) Presence.Leave(StudyId);
+        }
     }
 }

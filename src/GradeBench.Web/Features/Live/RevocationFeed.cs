@@ -100,22 +100,32 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
         if (!revoked) return;
         events.Unsubscribe(revocation.UserId, revocation.StudyId);
         presence.LeaveUser(revocation.UserId, revocation.StudyId);
+        // Circuits first (they are only told; never fails), so a hub connection that goes away badly cannot keep them open.
+        foreach (var watcher in _watchers.Keys.Where(w => w.UserId == revocation.UserId)) watcher.Notify(revocation);
         var notice = new AccessRevoked(revocation.StudyId, revocation.StudyId is null ? DisabledMessage : RemovedMessage);
         foreach (var connection in connections.Of(revocation.UserId))
         {
-            if (revocation.StudyId is { } study)
+            try
             {
-                foreach (var group in StudyGroups.All(study, revocation.UserId))
-                    await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, group, ct);
-                await hub.Clients.Client(connection.ConnectionId).AccessRevoked(notice);
+                if (revocation.StudyId is { } study)
+                {
+                    foreach (var group in StudyGroups.All(study, revocation.UserId))
+                        await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, group, ct);
+                    await hub.Clients.Client(connection.ConnectionId).AccessRevoked(notice);
+                }
+                else
+                {
+                    await hub.Clients.Client(connection.ConnectionId).AccessRevoked(notice);
+                    connection.Abort();
+                }
             }
-            else
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                await hub.Clients.Client(connection.ConnectionId).AccessRevoked(notice);
-                connection.Abort();
+                // Its groups are dropped with it when it closes; the others must still be cut off.
+                logger.LogWarning(e, "A hub connection of user {UserId} failed on a revocation", revocation.UserId);
+                if (revocation.StudyId is null) connection.Abort();
             }
         }
-        foreach (var watcher in _watchers.Keys.Where(w => w.UserId == revocation.UserId)) watcher.Notify(revocation);
     }
 
     void LogFailure(Exception e, long userId) => logger.LogWarning(e, "A circuit of user {UserId} failed on a revocation", userId);

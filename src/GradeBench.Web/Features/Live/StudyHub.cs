@@ -103,9 +103,18 @@ public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyC
     public override async Task OnConnectedAsync()
     {
         connections.Add(Context, UserId);
-        // Signed in when the connection was requested; an account disabled since then, before it was listed, ends here.
-        if ((await users.FindAsync(UserId, Context.ConnectionAborted))?.DisabledAt is not null) Context.Abort();
-        await base.OnConnectedAsync();
+        try
+        {
+            // Signed in when the connection was requested; an account disabled since then, before it was listed, ends here.
+            if ((await users.FindAsync(UserId, Context.ConnectionAborted))?.DisabledAt is not null) Context.Abort();
+            await base.OnConnectedAsync();
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync threw.
+            connections.Remove(Context.ConnectionId);
+            throw;
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

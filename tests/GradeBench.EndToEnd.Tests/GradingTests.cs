@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,6 +13,53 @@ public sealed class GradingTests
     {
         await using var app = await RunningApp.StartAsync();
         await app.JourneyAsync(() => GradeAsync(app));
+    }
+
+    [Fact]
+    public async Task SubmittingTheLastItemSaysAllIsDone()
+    {
+        await using var app = await RunningApp.StartAsync();
+        await app.JourneyAsync(() => LastItemAsync(app));
+    }
+
+    // The queue's own address (/grade) shows the last open item; submitting it must not leave the page stuck on it.
+    static async Task LastItemAsync(RunningApp app)
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await Journeys.JoinAsync(app, browser, "stroke-llm-synthetic-demo", "rater", "dr-last", "Dr Last");
+        await Journeys.FollowAsync(page, "Start grading", "**/grade");
+        var studyId = page.Url.Split('/')[^2];
+
+        // All but one item submitted through the API, as another tab or tool might.
+        using var api = new HttpClient { BaseAddress = new Uri(app.BaseAddress) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CliAsync("token", "create", "--user", "dr-last"));
+        var assignments = (await api.GetFromJsonAsync<JsonElement>($"/api/studies/{studyId}/assignments")).GetProperty("assignments").EnumerateArray()
+            .Select(a => a.GetProperty("responseId").GetInt64()).ToList();
+        foreach (var responseId in assignments.SkipLast(1))
+        {
+            using var put = await api.PutAsJsonAsync($"/api/studies/{studyId}/responses/{responseId}/rating", new
+            {
+                values = new Dictionary<string, string>
+                {
+                    ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
+                    ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
+                },
+            });
+            put.EnsureSuccessStatusCode();
+        }
+
+        await page.ReloadAsync();
+        var progress = page.GetByLabel("Progress");
+        await Expect(progress).ToHaveTextAsync($"{assignments.Count - 1} / {assignments.Count}");
+        await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+        foreach (var name in Journeys.DemoChoiceCriteria)
+            await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByText("All your assigned responses are done. Thank you!")).ToBeVisibleAsync();
+        await Expect(progress).ToHaveTextAsync($"{assignments.Count} / {assignments.Count}");
     }
 
     static async Task GradeAsync(RunningApp app)

@@ -86,20 +86,30 @@ public sealed partial class RunningApp : IAsyncDisposable
     }
 
     /// <summary>Runs the gradebench command line against this app's database while the app is running.</summary>
-    public async Task<string> CliAsync(params string[] args)
+    public Task<string> CliAsync(params string[] args) => CliAsync(DatabasePath, args);
+
+    /// <summary>Runs the gradebench command line against a database file; its standard output, trimmed.</summary>
+    public static async Task<string> CliAsync(string databasePath, params string[] args)
     {
         var cli = Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(cli);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.ArgumentList.Add("--db");
-        start.ArgumentList.Add(DatabasePath);
+        start.ArgumentList.Add(databasePath);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"gradebench {string.Join(' ', args)} failed: {await error}");
         return (await output).Trim();
+    }
+
+    /// <summary>SIGTERM, as a service manager stops the app: it shuts down in order and closes the database.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown code runs, open transactions are cut off.</summary>

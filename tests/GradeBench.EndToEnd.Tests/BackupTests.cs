@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using GradeBench.Storage;
 using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;
@@ -43,12 +41,12 @@ public sealed class BackupTests
         using var stop = new CancellationTokenSource();
         var raters = Task.WhenAll(names.Select((name, r) => Task.Run(async () =>
         {
-            using var client = Client(live.BaseAddress, tokens[r]);
-            var responses = await AssignedAsync(client, studyId);
+            using var client = RatingApi.Client(live.BaseAddress, tokens[r]);
+            var responses = await RatingApi.AssignedAsync(client, studyId);
             for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
             {
                 var submission = new Submission(name, responses[sequence % responses.Count], sequence / responses.Count + 1);
-                await PutAsync(client, studyId, submission);
+                await RatingApi.SubmitDemoRatingAsync(client, studyId, submission.ResponseId, submission.Consensus, submission.Comment);
                 acknowledged.Enqueue(submission);
             }
         })));
@@ -86,7 +84,7 @@ public sealed class BackupTests
         File.Copy(backup, live.DatabasePath);
         await using var restored = await RunningApp.StartAsync(databasePath: live.DatabasePath);
 
-        using var coordinator = Client(restored.BaseAddress, coordinatorToken);
+        using var coordinator = RatingApi.Client(restored.BaseAddress, coordinatorToken);
         Assert.Equal(HttpStatusCode.OK, (await coordinator.GetAsync("/healthz")).StatusCode);
         foreach (var kind in ExportKinds)
         {
@@ -94,7 +92,7 @@ public sealed class BackupTests
             Assert.True(fromBackup[kind].AsSpan().SequenceEqual(served),
                 $"{kind} from the restored server differs from the backup ({served.Length} bytes against {fromBackup[kind].Length})");
         }
-        Assert.Contains(acknowledgedBeforeBackup[^1].Comment, Encoding.UTF8.GetString(fromBackup["ratings.csv"]) + Encoding.UTF8.GetString(fromBackup["history.csv"]));
+        Assert.Contains(acknowledgedBeforeBackup[^1].Comment, Encoding.UTF8.GetString(fromBackup["history.csv"]));
 
         // Counts for docs/reliability.md, shown with --logger "console;verbosity=detailed".
         Console.WriteLine($"backup run: {acknowledgedBeforeBackup.Count} submissions acknowledged before the backup started, " +
@@ -102,8 +100,8 @@ public sealed class BackupTests
             $"{string.Join(", ", ExportKinds.Select(k => $"{k} {fromBackup[k].Length:N0} bytes"))} identical from the restored server");
 
         // And it goes on taking ratings.
-        using var rater = Client(restored.BaseAddress, tokens[0]);
-        await PutAsync(rater, studyId, new Submission(names[0], (await AssignedAsync(rater, studyId))[0], 1000));
+        using var rater = RatingApi.Client(restored.BaseAddress, tokens[0]);
+        await RatingApi.SubmitDemoRatingAsync(rater, studyId, (await RatingApi.AssignedAsync(rater, studyId))[0], 3, "after the restore");
     }
 
     static async Task WaitForAsync(Func<bool> condition, Task raters)
@@ -115,35 +113,6 @@ public sealed class BackupTests
             Assert.True(DateTime.UtcNow < deadline, "the raters' submissions stalled");
             await Task.Delay(10);
         }
-    }
-
-    static HttpClient Client(string baseAddress, string token)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    static async Task<List<long>> AssignedAsync(HttpClient client, long studyId)
-    {
-        using var list = JsonDocument.Parse(await client.GetStringAsync($"/api/studies/{studyId}/assignments"));
-        return [.. list.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("responseId").GetInt64())];
-    }
-
-    static async Task PutAsync(HttpClient client, long studyId, Submission submission)
-    {
-        var body = JsonSerializer.Serialize(new
-        {
-            values = new Dictionary<string, object>
-            {
-                ["consensus"] = submission.Consensus, ["reasoning"] = 4, ["completeness"] = "none", ["incorrect_content"] = "minor",
-                ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = false, ["overall"] = 4,
-            },
-            comment = submission.Comment,
-        });
-        using var answer = await client.PutAsync($"/api/studies/{studyId}/responses/{submission.ResponseId}/rating",
-            new StringContent(body, Encoding.UTF8, "application/json"));
-        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"PUT \"{submission.Comment}\": {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Every comment our raters' history holds, and each current comment with the consensus stored beside it.</summary>

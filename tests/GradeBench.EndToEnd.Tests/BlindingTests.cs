@@ -145,18 +145,7 @@ public sealed class BlindingTests
             await ChooseAsync(rater, choice: 0);
             await rater.GetByLabel("Comment", new() { Exact = true }).FillAsync($"Blind rater's comment {graded}");
             await rater.GetByLabel("Note for the next highlight (optional)").FillAsync($"Blind rater's note {graded}");
-            await rater.EvaluateAsync("""
-                () => {
-                  const walker = document.createTreeWalker(document.getElementById("grade-response"), NodeFilter.SHOW_TEXT);
-                  let node = walker.nextNode();
-                  while (node && node.data.trim().length < 12) node = walker.nextNode();
-                  const range = document.createRange();
-                  range.setStart(node, 0);
-                  range.setEnd(node, 10);
-                  getSelection().removeAllRanges();
-                  getSelection().addRange(range);
-                }
-                """);
+            await Journeys.SelectInResponseAsync(rater);
             await rater.GetByRole(AriaRole.Button, new() { Name = "Factual error" }).ClickAsync();
             await Expect(rater.GetByRole(AriaRole.List, new() { Name = "Your highlights" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
             await rater.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();

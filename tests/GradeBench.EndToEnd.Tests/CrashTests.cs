@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using GradeBench.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -58,9 +55,8 @@ public sealed class CrashTests
         var plans = new List<List<Submission>>();
         for (var r = 0; r < Raters; r++)
         {
-            using var client = Client(first.BaseAddress, tokens[r]);
-            using var list = JsonDocument.Parse(await client.GetStringAsync($"/api/studies/{studyId}/assignments"));
-            var responses = list.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("responseId").GetInt64()).ToList();
+            using var client = RatingApi.Client(first.BaseAddress, tokens[r]);
+            var responses = await RatingApi.AssignedAsync(client, studyId);
             Assert.True(responses.Count >= ClientsPerRater, $"{names[r]} has {responses.Count} assignments");
             // The rater's clients split the responses between them, so no pair is written by two clients at once.
             var share = Enumerable.Range(0, ClientsPerRater).Select(c => responses.Where((_, i) => i % ClientsPerRater == c).ToList()).ToList();
@@ -83,7 +79,7 @@ public sealed class CrashTests
         var nextIndex = new int[plans.Count];
         var clients = Task.WhenAll(plans.Select((plan, c) => Task.Run(async () =>
         {
-            using var client = Client(first.BaseAddress, tokenOf[plan[0].Rater]);
+            using var client = RatingApi.Client(first.BaseAddress, tokenOf[plan[0].Rater]);
             for (var i = 0; i < plan.Count; i++)
             {
                 try
@@ -112,7 +108,7 @@ public sealed class CrashTests
             Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/healthz")).StatusCode);
         await Task.WhenAll(plans.Select((plan, c) => Task.Run(async () =>
         {
-            using var client = Client(second.BaseAddress, tokenOf[plan[0].Rater]);
+            using var client = RatingApi.Client(second.BaseAddress, tokenOf[plan[0].Rater]);
             for (var i = nextIndex[c]; i < plan.Count; i++)
             {
                 plan[i].AfterRestart = true;
@@ -155,29 +151,9 @@ public sealed class CrashTests
             $"{stored.History.Values.Sum(h => h.Count)} comment history rows for {stored.Current.Count} ratings");
     }
 
-    static HttpClient Client(string baseAddress, string token)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    /// <summary>Sends one submission; any answer but 200 fails the test (there is no reason for one here).</summary>
     static async Task PutAsync(HttpClient client, long studyId, Submission submission)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            values = new Dictionary<string, object>
-            {
-                ["consensus"] = submission.Consensus, ["reasoning"] = 4, ["completeness"] = "none", ["incorrect_content"] = "minor",
-                ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = false, ["overall"] = 4,
-            },
-            comment = submission.Comment,
-        });
-        using var answer = await client.PutAsync($"/api/studies/{studyId}/responses/{submission.ResponseId}/rating",
-            new StringContent(body, Encoding.UTF8, "application/json"));
-        var text = await answer.Content.ReadAsStringAsync();
-        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"PUT \"{submission.Comment}\": {(int)answer.StatusCode} {text}");
+        await RatingApi.SubmitDemoRatingAsync(client, studyId, submission.ResponseId, submission.Consensus, submission.Comment);
         submission.Outcome = Outcome.Acknowledged;
     }
 

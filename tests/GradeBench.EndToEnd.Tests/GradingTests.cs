@@ -161,19 +161,7 @@ public sealed class GradingTests
     /// <summary>Selects the first words of the response and labels them "Factual error".</summary>
     static async Task HighlightAsync(IPage page)
     {
-        await page.EvaluateAsync("""
-            () => {
-              const walker = document.createTreeWalker(document.getElementById("grade-response"), NodeFilter.SHOW_TEXT);
-              let node = walker.nextNode();
-              while (node && node.data.trim().length < 12) node = walker.nextNode();
-              const start = node.data.search(/\S/);
-              const range = document.createRange();
-              range.setStart(node, start);
-              range.setEnd(node, start + 10);
-              getSelection().removeAllRanges();
-              getSelection().addRange(range);
-            }
-            """);
+        await Journeys.SelectInResponseAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Factual error" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your highlights" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await Journeys.ScreenshotAsync(page, "grading", fullPage: false);

@@ -63,6 +63,22 @@ static class Journeys
         await page.WaitForURLAsync(urlGlob);
     }
 
+    /// <summary>Selects the first 10 characters (from the first non-space) of the first long text node of the
+    /// response on the grading page, as a rater's mouse would before choosing a highlight label.</summary>
+    public static Task SelectInResponseAsync(IPage page) => page.EvaluateAsync("""
+        () => {
+          const walker = document.createTreeWalker(document.getElementById("grade-response"), NodeFilter.SHOW_TEXT);
+          let node = walker.nextNode();
+          while (node && node.data.trim().length < 12) node = walker.nextNode();
+          const start = node.data.search(/\S/);
+          const range = document.createRange();
+          range.setStart(node, start);
+          range.setEnd(node, start + 10);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+        }
+        """);
+
     /// <summary>Saves a screenshot when GRADEBENCH_SCREENSHOTS names a folder, for people to look at.</summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {

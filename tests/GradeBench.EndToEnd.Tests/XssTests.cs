@@ -214,7 +214,7 @@ public sealed class XssTests
             // Labels are payloads here, so the form's single text box and the first label button are found by role and order.
             await rater.Locator("form.rubric").GetByRole(AriaRole.Textbox).FillAsync(Plain(RaterComment, "rater comment"));
             await rater.GetByLabel("Note for the next highlight (optional)").FillAsync(Plain(SpanNote, "span note"));
-            await SelectInResponseAsync(rater);
+            await Journeys.SelectInResponseAsync(rater);
             await rater.Locator(".span-label-button").First.ClickAsync();
             await Expect(rater.GetByRole(AriaRole.List, new() { Name = "Your highlights" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
             if (graded == 1)
@@ -245,21 +245,6 @@ public sealed class XssTests
         Assert.True(shown.Count == 1, $"the grading page shows {shown.Count} known responses");
         return shown[0];
     }
-
-    /// <summary>Selects the first 10 characters of the first long text node of the response.</summary>
-    static Task SelectInResponseAsync(IPage page) => page.EvaluateAsync("""
-        () => {
-          const walker = document.createTreeWalker(document.getElementById("grade-response"), NodeFilter.SHOW_TEXT);
-          let node = walker.nextNode();
-          while (node && node.data.trim().length < 12) node = walker.nextNode();
-          const start = node.data.search(/\S/);
-          const range = document.createRange();
-          range.setStart(node, start);
-          range.setEnd(node, start + 10);
-          getSelection().removeAllRanges();
-          getSelection().addRange(range);
-        }
-        """);
 
     static async Task AdjudicateAsync(IPage coordinator, ScriptWatch coordinatorWatch, IPage rater, ScriptWatch raterWatch, string studyUrl)
     {

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace GradeBench.EndToEnd.Tests;
+
+/// <summary>A rater or coordinator scripted through the JSON API with a personal token (docs/api.md).</summary>
+static class RatingApi
+{
+    public static HttpClient Client(string baseAddress, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The response ids assigned to the caller, in their queue order.</summary>
+    public static async Task<List<long>> AssignedAsync(HttpClient client, long studyId)
+    {
+        using var list = JsonDocument.Parse(await client.GetStringAsync($"/api/studies/{studyId}/assignments"));
+        return [.. list.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("responseId").GetInt64())];
+    }
+
+    /// <summary>Submits a complete rating of the demo rubric; any answer but 200 fails the test (there is no reason for
+    /// one). The consensus value and the comment are the caller's, so that a stored rating shows which submission it is.</summary>
+    public static async Task SubmitDemoRatingAsync(HttpClient client, long studyId, long responseId, int consensus, string comment)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            values = new Dictionary<string, object>
+            {
+                ["consensus"] = consensus, ["reasoning"] = 4, ["completeness"] = "none", ["incorrect_content"] = "minor",
+                ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = false, ["overall"] = 4,
+            },
+            comment,
+        });
+        using var answer = await client.PutAsync($"/api/studies/{studyId}/responses/{responseId}/rating",
+            new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"PUT \"{comment}\": {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+    }
+}

@@ -82,12 +82,11 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
 
     public async Task<string?> UpdateInstructionsAsync(long studyId, long actorId, string instructionsMd, CancellationToken ct = default)
     {
-        if (await RefuseDraftEditAsync(studyId, actorId, ct) is { } refusal) return refusal;
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return NotCoordinator;
+        if (await RefusalAsync(connection, transaction, studyId, actorId, RefuseUnlessDraft, ct) is { } refusal) return refusal;
         await connection.ExecuteAsync(
-            "UPDATE studies SET instructions_md = @InstructionsMd WHERE id = @StudyId AND state = 'draft'",
+            "UPDATE studies SET instructions_md = @InstructionsMd WHERE id = @StudyId",
             new { StudyId = studyId, InstructionsMd = instructionsMd.Replace("\r\n", "\n", StringComparison.Ordinal) }, transaction);
         await transaction.CommitAsync(ct);
         return null;
@@ -97,7 +96,9 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     /// when done, else why not. Values and points that the criterion does not have are refused, never added.</summary>
     public async Task<string?> UpdateCriterionAsync(long studyId, long actorId, CriterionEdit edit, CancellationToken ct = default)
     {
-        if (await RefuseDraftEditAsync(studyId, actorId, ct) is { } refusal) return refusal;
+        // A first look before the edit is checked against the rubric; the one that counts is inside the transaction.
+        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access) return NotCoordinator;
+        if (RefuseUnlessDraft(access.State) is { } refusal) return refusal;
         if (string.IsNullOrWhiteSpace(edit.Label)) return "A criterion needs a label.";
         if (edit.OptionLabels.Values.Concat(edit.AnchorLabels.Values).Any(string.IsNullOrWhiteSpace)) return "Option and anchor labels cannot be empty.";
         var criterion = (await rubric.LoadAsync(studyId, ct)).FirstOrDefault(c => c.Criterion.Id == edit.Slug);
@@ -110,7 +111,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
 
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return NotCoordinator;
+        if (await RefusalAsync(connection, transaction, studyId, actorId, RefuseUnlessDraft, ct) is { } stillRefused) return stillRefused;
         await connection.ExecuteAsync("""
             UPDATE criteria SET label = @Label, help_md = @HelpMd, required = @Required WHERE id = @Id
             """, new { criterion.Id, Label = edit.Label.Trim(), HelpMd = string.IsNullOrWhiteSpace(edit.HelpMd) ? null : edit.HelpMd, edit.Required }, transaction);
@@ -120,18 +121,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         await connection.ExecuteAsync("""
             UPDATE criterion_anchors SET label = @Label WHERE criterion_id = @Id AND point = @Point
             """, edit.AnchorLabels.Select(a => new { criterion.Id, Point = a.Key, Label = a.Value.Trim() }), transaction);
-        // Checked again inside the transaction: the study may have been opened meanwhile.
-        if (await connection.ExecuteScalarAsync<string>("SELECT state FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction) != "draft")
-            return "The study is no longer a draft; nothing was changed.";
         await transaction.CommitAsync(ct);
         return null;
     }
 
-    async Task<string?> RefuseDraftEditAsync(long studyId, long actorId, CancellationToken ct)
-    {
-        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access) return NotCoordinator;
-        return access.State == "draft" ? null : $"The rubric and instructions can be changed only while the study is a draft; it is {access.State}.";
-    }
+    static string? RefuseUnlessDraft(string state) =>
+        state == "draft" ? null : $"The rubric and instructions can be changed only while the study is a draft; it is {state}.";
 
     // ------------------------------------------------------------------ more responses
 
@@ -139,15 +134,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     /// then tops up the assignments so that each new response has its <c>raters_per_response</c> raters.</summary>
     public async Task<AddResponsesResult> AddResponsesAsync(long studyId, long actorId, byte[] responsesJsonl, CancellationToken ct = default)
     {
-        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access)
-            return new AddResponsesResult(0, 0, [], [], NotCoordinator);
-        if (access.State is not ("draft" or "open"))
-            return new AddResponsesResult(0, 0, [], [], $"Responses can be added only while the study is a draft or open; it is {access.State}.");
-
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return new AddResponsesResult(0, 0, [], [], NotCoordinator);
+        if (await RefusalAsync(connection, transaction, studyId, actorId,
+                state => state is "draft" or "open" ? null : $"Responses can be added only while the study is a draft or open; it is {state}.", ct) is { } refusal)
+            return new AddResponsesResult(0, 0, [], [], refusal);
         var slug = await connection.ExecuteScalarAsync<string>("SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var cases = (await connection.QueryAsync<(string Slug, long Id)>(
             "SELECT slug, id FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction)).ToDictionary(c => c.Slug, c => c.Id);
@@ -184,15 +176,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     /// responses the target already holds (a response keeps distinct raters). One transaction; work begun never moves.</summary>
     public async Task<ReassignResult> ReassignAsync(long studyId, long actorId, long fromRater, long toRater, CancellationToken ct = default)
     {
-        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access)
-            return new ReassignResult(0, 0, NotCoordinator);
-        if (access.State is not ("draft" or "open"))
-            return new ReassignResult(0, 0, $"Work can be reassigned only while the study is a draft or open; it is {access.State}.");
-        if (fromRater == toRater) return new ReassignResult(0, 0, "Choose two different raters.");
-
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await CoordinatesAsync(connection, transaction, studyId, actorId, ct)) return new ReassignResult(0, 0, NotCoordinator);
+        if (await RefusalAsync(connection, transaction, studyId, actorId,
+                state => state is "draft" or "open" ? null : $"Work can be reassigned only while the study is a draft or open; it is {state}.", ct) is { } refusal)
+            return new ReassignResult(0, 0, refusal);
+        if (fromRater == toRater) return new ReassignResult(0, 0, "Choose two different raters.");
         var members = await connection.ExecuteScalarAsync<long>("""
             SELECT COUNT(*) FROM study_members WHERE study_id = @StudyId AND role = 'rater' AND user_id IN (@From, @To)
             """, new { StudyId = studyId, From = fromRater, To = toRater }, transaction);
@@ -250,8 +239,11 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         return new RemovalResult(member.Name, released, begun, submitted, calibration);
     }
 
-    /// <summary>The actor's standing, checked again inside the write's transaction: a removal or a disabling committed
-    /// since the first check refuses the write.</summary>
-    static async Task<bool> CoordinatesAsync(DbConnection connection, DbTransaction transaction, long studyId, long actorId, CancellationToken ct) =>
-        await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is { IsCoordinator: true };
+    /// <summary>Why the actor may not make a change, or null: checked inside the change's (immediate) transaction, so
+    /// that a removal, a disabling or a change of the study's state committed since the page loaded refuses it.</summary>
+    static async Task<string?> RefusalAsync(DbConnection connection, DbTransaction transaction, long studyId, long actorId,
+        Func<string, string?> refuseState, CancellationToken ct) =>
+        await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is { IsCoordinator: true } access
+            ? refuseState(access.State)
+            : NotCoordinator;
 }

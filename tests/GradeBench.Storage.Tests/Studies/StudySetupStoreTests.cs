@@ -117,6 +117,37 @@ public sealed class StudySetupStoreTests
         Assert.Contains("draft or open", (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("x")))).Refusal);
     }
 
+    /// <summary>A change whose transaction waits for the write lock behind one that ends the study's open phase is
+    /// refused once it gets the lock: the state is checked inside the change's own transaction, not only when the page
+    /// asked.</summary>
+    [Fact]
+    public async Task AChangeWaitingBehindTheStartOfAdjudicationIsRefusedAndChangesNothing()
+    {
+        await using var world = await DemoAsync();
+        var target = await world.Db.AddRaterAsync(world.StudyId, "dr-target");
+        var before = await world.Db.DumpContentAsync();
+        var changes = new Func<Task<string?>>[]
+        {
+            async () => (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("late")))).Refusal,
+            async () => (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, target)).Refusal,
+        };
+        await using var connection = await world.Db.Database.OpenAsync();
+        foreach (var change in changes)
+        {
+            await using (var adjudication = await connection.BeginTransactionAsync())
+            {
+                await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication' WHERE id = @StudyId", new { world.StudyId }, adjudication);
+                var refusal = Task.Run(change);
+                await Task.Delay(300); // meanwhile the change reads the study as open, then waits for the write lock
+                Assert.False(refusal.IsCompleted, "the change did not wait for the write lock");
+                await adjudication.CommitAsync();
+                Assert.Contains("draft or open; it is adjudication", await refusal);
+            }
+            await connection.ExecuteAsync("UPDATE studies SET state = 'open' WHERE id = @StudyId", new { world.StudyId });
+        }
+        Assert.Equal(before, await world.Db.DumpContentAsync());
+    }
+
     [Fact]
     public async Task EachAddedResponseGetsItsRatersAndStartedWorkStays()
     {

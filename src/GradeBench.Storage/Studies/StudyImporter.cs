@@ -10,7 +10,9 @@ using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Studies;
 
-public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings)
+/// <summary>What an import did: the new study, or the bundle's errors, or (<see cref="Refusal"/>) why the person
+/// importing it may not create studies.</summary>
+public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings, string? Refusal = null)
 {
     public bool Succeeded => StudyId is not null;
 }
@@ -32,6 +34,10 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Checked in the transaction that creates the study: reading a large bundle takes a while, and the importer
+        // may have been disabled or lost their last coordinator role meanwhile.
+        if (importedBy is { } creator && !await StudyQuery.MayCreateStudiesAsync(connection, transaction, creator, ct))
+            return new ImportResult(null, bundle, [], warnings, StudyQuery.MayNotCreateStudies);
 
         var taken = await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM studies WHERE slug = @Id", new { bundle.Study.Id }, transaction);

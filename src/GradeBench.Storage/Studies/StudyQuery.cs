@@ -100,11 +100,17 @@ public sealed class StudyQuery(Database database)
     public async Task<bool> MayCreateStudiesAsync(long userId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+        return await MayCreateStudiesAsync(connection, null, userId, ct);
+    }
+
+    /// <summary><see cref="MayCreateStudiesAsync(long, CancellationToken)"/> inside the caller's transaction.</summary>
+    public static Task<bool> MayCreateStudiesAsync(DbConnection connection, DbTransaction? transaction, long userId, CancellationToken ct = default) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
             SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = @UserId AND u.disabled_at IS NULL
                 AND (u.is_admin OR EXISTS (SELECT 1 FROM study_members m WHERE m.user_id = u.id AND m.role = 'coordinator')))
-            """, new { UserId = userId }, cancellationToken: ct));
-    }
+            """, new { UserId = userId }, transaction, cancellationToken: ct));
+
+    public const string MayNotCreateStudies = "Only administrators and study coordinators can create studies.";
 
     /// <summary>The database id of the study with this bundle id, or null.</summary>
     public async Task<long?> FindIdAsync(string slug, CancellationToken ct = default)

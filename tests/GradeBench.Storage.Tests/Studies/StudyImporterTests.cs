@@ -1,5 +1,7 @@
 using Dapper;
+using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
+using GradeBench.Tests.Corpus;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Tests.Studies;
@@ -28,6 +30,29 @@ public sealed class StudyImporterTests
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings WHERE status = 'submitted' AND submitted_at IS NOT NULL"));
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history WHERE source = 'import'"));
         Assert.Equal(72, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE completed_at IS NOT NULL"));
+    }
+
+    /// <summary>Someone importing through the web app must still be allowed to create studies when the import commits
+    /// (reading a large upload takes a while): a rater, and an administrator disabled meanwhile, are refused.</summary>
+    [Fact]
+    public async Task AnImportByWhoMayNotCreateStudiesIsRefusedAndChangesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var importer = new StudyImporter(db.Database, db.Clock);
+        var studyId = (await importer.ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var rater = await db.AddRaterAsync(studyId, "dr-rater");
+        var admin = (await new UserStore(db.Database, db.Clock).CreateAsync("the-admin", "The Admin", isAdmin: true))!.Id;
+        await using (var connection = await db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE users SET disabled_at = '2026-12-01T00:00:00Z' WHERE id = @Admin", new { Admin = admin });
+        var before = await db.DumpContentAsync();
+
+        foreach (var user in new[] { rater, admin })
+        {
+            var result = await importer.ImportAsync(Corpus.Valid("small"), importedBy: user);
+            Assert.False(result.Succeeded);
+            Assert.Equal(StudyQuery.MayNotCreateStudies, result.Refusal);
+        }
+        Assert.Equal(before, await db.DumpContentAsync());
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using Bunit;
+using Dapper;
+using GradeBench.Storage;
+using GradeBench.Storage.Accounts;
+using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Tests.Features.Adjudication;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Accounts;
+
+/// <summary>The accounts page, interactive: what an administrator's open page shows once they are no longer one.</summary>
+public sealed class AccountsPageTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
+{
+    [Fact]
+    public async Task AnAdministratorDisabledWhileTheirPageIsOpenIsRefusedAndShownNoAccounts()
+    {
+        foreach (var type in new[] { typeof(UserStore), typeof(AccountControl) })
+            Services.AddSingleton(type, App.GetRequiredService(type));
+        var users = App.GetRequiredService<UserStore>();
+        var admin = (await users.CreateAsync("second-admin", "Second Admin", isAdmin: true))!.Id;
+        await users.CreateAsync("dr-target", "Dr Target", isAdmin: false);
+        SignInAs(admin, "second-admin");
+        var cut = Render<GradeBench.Web.Features.Accounts.Accounts>();
+        cut.WaitForAssertion(() => Assert.Contains("dr-target", cut.Markup));
+
+        // Disabled straight in the database, as `gradebench users disable` does, before the page learns of it.
+        await using (var connection = await App.GetRequiredService<Database>().OpenAsync())
+            await connection.ExecuteAsync("UPDATE users SET disabled_at = '2026-12-01T00:00:00Z' WHERE id = @Admin", new { Admin = admin });
+        cut.FindAll("tr").Single(row => row.TextContent.Contains("dr-target")).QuerySelector("button")!.Click();
+        cut.FindAll("button").Single(button => button.TextContent == "Disable dr-target").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Only administrators can manage accounts.", cut.Markup));
+        Assert.DoesNotContain("dr-target", cut.Markup);
+        Assert.Null((await users.FindByUsernameAsync("dr-target"))!.DisabledAt);
+    }
+}

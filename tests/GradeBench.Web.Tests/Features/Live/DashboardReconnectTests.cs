@@ -1,0 +1,40 @@
+using Bunit;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Live;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Tests.Features.Adjudication;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Live;
+
+/// <summary>The dashboard re-reads its data when a dropped connection comes back; it checks first that the user still
+/// coordinates the study, so an open dashboard does not outlive a change of role.</summary>
+public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
+{
+    [Fact]
+    public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
+    {
+        foreach (var type in new[] { typeof(DashboardQuery), typeof(StudyControl), typeof(AgreementMonitor), typeof(TimeProvider) })
+            Services.AddSingleton(type, App.GetRequiredService(type));
+        var studyId = await Scene.StudyIdAsync();
+        var users = App.GetRequiredService<UserStore>();
+        var coordinator = (await users.CreateAsync("dr-demoted", "Dr Demoted", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(studyId, coordinator, "coordinator");
+        SignInAs(coordinator, "dr-demoted");
+        var cut = Render<Dashboard>(p => p.Add(c => c.StudyId, studyId));
+        cut.WaitForAssertion(() => Assert.Contains("Progress per model", cut.Markup));
+        Assert.Contains(">model-a<", cut.Markup);
+
+        // As `gradebench users add --role rater` does to an existing coordinator; then the connection drops and returns.
+        await users.AddMembershipAsync(studyId, coordinator, "rater");
+        var connection = new PresenceCircuitHandler(Services.GetRequiredService<CircuitPresence>());
+        await connection.OnConnectionDownAsync(null!, default);
+        await connection.OnConnectionUpAsync(null!, default);
+
+        cut.WaitForAssertion(() => Assert.Contains("Only the coordinators of this study can see its dashboard.", cut.Markup));
+        Assert.DoesNotContain("Progress per", cut.Markup);
+        Assert.DoesNotContain("model-a", cut.Markup);
+        Assert.DoesNotContain("rater-1", cut.Markup);
+        Assert.DoesNotContain(App.GetRequiredService<PresenceTracker>().Online(studyId), p => p.UserId == coordinator && p.Role == "coordinator");
+    }
+}

@@ -3,24 +3,27 @@ using Dapper;
 namespace GradeBench.Storage.Accounts;
 
 /// <summary>Someone lost access: to one study (<see cref="StudyId"/>), or, when it is null, everywhere (the account
-/// was disabled).</summary>
-public sealed record Revocation(long UserId, long? StudyId);
+/// was disabled). With <see cref="CoordinatorRoleLost"/> they are still a member of the study but no longer one of its
+/// coordinators.</summary>
+public sealed record Revocation(long UserId, long? StudyId, bool CoordinatorRoleLost = false);
 
-/// <summary>How far <see cref="RevocationQuery.SinceAsync"/> has read: the last removal and account change seen.</summary>
-public sealed record RevocationCursor(long Removal, long StatusChange);
+/// <summary>How far <see cref="RevocationQuery.SinceAsync"/> has read: the last removal, account change and role change
+/// seen.</summary>
+public sealed record RevocationCursor(long Removal, long StatusChange, long RoleChange);
 
-/// <summary>Removals from studies and disabled accounts in the order they were recorded, whichever process recorded
-/// them, for a running server to pass on to the connections it holds open.</summary>
+/// <summary>Removals from studies, disabled accounts and coordinators made raters, in the order they were recorded,
+/// whichever process recorded them, for a running server to pass on to the connections it holds open.</summary>
 public sealed class RevocationQuery(Database database)
 {
     /// <summary>The cursor after everything recorded so far.</summary>
     public async Task<RevocationCursor> CursorAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var (removal, statusChange) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
-            SELECT (SELECT COALESCE(MAX(id), 0) FROM study_member_removals), (SELECT COALESCE(MAX(id), 0) FROM account_status_changes)
+        var (removal, statusChange, roleChange) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition("""
+            SELECT (SELECT COALESCE(MAX(id), 0) FROM study_member_removals), (SELECT COALESCE(MAX(id), 0) FROM account_status_changes),
+                   (SELECT COALESCE(MAX(id), 0) FROM study_role_changes)
             """, cancellationToken: ct));
-        return new RevocationCursor(removal, statusChange);
+        return new RevocationCursor(removal, statusChange, roleChange);
     }
 
     /// <summary>The revocations recorded after <paramref name="cursor"/> (enabling an account revokes nothing), and the
@@ -34,13 +37,19 @@ public sealed class RevocationQuery(Database database)
         var changes = (await connection.QueryAsync<(long Id, long UserId, bool Disabled)>(new CommandDefinition("""
             SELECT id, user_id, disabled FROM account_status_changes WHERE id > @StatusChange ORDER BY id
             """, cursor, cancellationToken: ct))).AsList();
+        var roleChanges = (await connection.QueryAsync<(long Id, long UserId, long StudyId, string OldRole, string NewRole)>(new CommandDefinition("""
+            SELECT id, user_id, study_id, old_role, new_role FROM study_role_changes WHERE id > @RoleChange ORDER BY id
+            """, cursor, cancellationToken: ct))).AsList();
         List<Revocation> found =
         [
             .. changes.Where(c => c.Disabled).Select(c => new Revocation(c.UserId, null)),
             .. removals.Select(r => new Revocation(r.UserId, r.StudyId)),
+            .. roleChanges.Where(c => c.OldRole == "coordinator" && c.NewRole != "coordinator")
+                .Select(c => new Revocation(c.UserId, c.StudyId, CoordinatorRoleLost: true)),
         ];
         return (found, new RevocationCursor(
             removals.Count == 0 ? cursor.Removal : removals[^1].Id,
-            changes.Count == 0 ? cursor.StatusChange : changes[^1].Id));
+            changes.Count == 0 ? cursor.StatusChange : changes[^1].Id,
+            roleChanges.Count == 0 ? cursor.RoleChange : roleChanges[^1].Id));
     }
 }

@@ -122,4 +122,27 @@ public sealed class AccountDisablingTests : IAsyncLifetime
         Assert.Equal(cursor, same);
         Assert.Equal(cursor, await revocations.CursorAsync());
     }
+
+    /// <summary>A coordinator made a rater (as `gradebench users add --role rater` does) is a revocation of the
+    /// coordinator role; a rater made coordinator, or a role given again, is not. Every change of role is recorded.</summary>
+    [Fact]
+    public async Task TheRevocationFeedReadsACoordinatorMadeARaterButNotARaterMadeCoordinator()
+    {
+        var revocations = new RevocationQuery(_db.Database);
+        var start = await revocations.CursorAsync();
+        var coordinator = (await _users.CreateAsync("dr-chief", "Dr Chief", isAdmin: false))!.Id;
+        await _users.AddMembershipAsync(_studyId, coordinator, "coordinator");
+
+        await _users.AddMembershipAsync(_studyId, coordinator, "coordinator");
+        await _users.AddMembershipAsync(_studyId, _rater, "coordinator");
+        await _users.AddMembershipAsync(_studyId, coordinator, "rater");
+        var (found, cursor) = await revocations.SinceAsync(start);
+
+        Assert.Equal([new Revocation(coordinator, _studyId, CoordinatorRoleLost: true)], found);
+        Assert.Empty((await revocations.SinceAsync(cursor)).Found);
+        Assert.Equal(cursor, await revocations.CursorAsync());
+        await using var connection = await _db.Database.OpenAsync();
+        Assert.Equal(["rater>coordinator", "coordinator>rater"], await connection.QueryAsync<string>(
+            "SELECT old_role || '>' || new_role FROM study_role_changes WHERE study_id = @StudyId ORDER BY id", new { StudyId = _studyId }));
+    }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace GradeBench.Web.Features.Live;
 
-/// <summary>Makes a revocation (a member removed from a study, an account disabled) reach what the user holds open on
+/// <summary>Makes a revocation (a member removed from a study, a coordinator made a rater, an account disabled) reach what the user holds open on
 /// this server at once, rather than at their next request: their hub connections leave the study's groups (or, for a
 /// disabled account, are ended), their live subscriptions and presence end, and their Blazor circuits are told, so the
 /// page stops showing the study. Every later action is refused anyway by the stores' own checks; this is about what an
@@ -18,6 +18,7 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
 
     public const string RemovedMessage = "You have been removed from this study.";
     public const string DisabledMessage = "This account has been disabled.";
+    public const string CoordinatorRoleLostMessage = "Your role in this study has changed: you no longer coordinate it.";
 
     public delegate Task Handler(Revocation revocation);
 
@@ -92,17 +93,27 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
 
     async Task ApplyAsync(Revocation revocation, CancellationToken ct)
     {
-        // Read again: the user may have been added back or enabled since, and an administrator taken off a study's
-        // members still coordinates it.
-        var revoked = revocation.StudyId is { } studyId
-            ? await studies.AccessAsync(studyId, revocation.UserId, ct) is null
-            : (await users.FindAsync(revocation.UserId, ct))?.DisabledAt is not null;
+        // Read again: the user may have been added back, enabled or made coordinator again since, and an administrator
+        // taken off a study's members still coordinates it.
+        var revoked = revocation switch
+        {
+            { StudyId: null } => (await users.FindAsync(revocation.UserId, ct))?.DisabledAt is not null,
+            { StudyId: { } studyId, CoordinatorRoleLost: true } => await studies.AccessAsync(studyId, revocation.UserId, ct) is not { IsCoordinator: true },
+            { StudyId: { } studyId } => await studies.AccessAsync(studyId, revocation.UserId, ct) is null,
+        };
         if (!revoked) return;
+        // A coordinator made a rater loses everything they hold open in the study, like a removal; what they open
+        // again is given as to a rater.
         events.Unsubscribe(revocation.UserId, revocation.StudyId);
         presence.LeaveUser(revocation.UserId, revocation.StudyId);
         // Circuits first (they are only told; never fails), so a hub connection that goes away badly cannot keep them open.
         foreach (var watcher in _watchers.Keys.Where(w => w.UserId == revocation.UserId)) watcher.Notify(revocation);
-        var notice = new AccessRevoked(revocation.StudyId, revocation.StudyId is null ? DisabledMessage : RemovedMessage);
+        var notice = new AccessRevoked(revocation.StudyId, revocation switch
+        {
+            { StudyId: null } => DisabledMessage,
+            { CoordinatorRoleLost: true } => CoordinatorRoleLostMessage,
+            _ => RemovedMessage,
+        });
         foreach (var connection in connections.Of(revocation.UserId))
         {
             try

@@ -210,6 +210,38 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
+    /// <summary>`gradebench users add --role rater` on a coordinator, from another process: within seconds their hub
+    /// connection leaves the study's groups and is told; joining again, it is given what a rater may hear.</summary>
+    [Fact]
+    public async Task ACoordinatorMadeARaterByAnotherProcessStopsHearingCoordinatorEventsWithinSeconds()
+    {
+        var studyId = await server.ImportDemoCopyAsync();
+        var chief = await server.UserAsync(studyId, "chief", "coordinator");
+        var other = await server.UserAsync(studyId, "other", "coordinator");
+        await using var demoted = await JoinedAsync(chief, studyId);
+        await using var staying = await JoinedAsync(other, studyId);
+        var presence = server.Services.GetRequiredService<PresenceTracker>();
+
+        // Straight to the database, as the command line does: this server is not told.
+        await server.Services.GetRequiredService<UserStore>().AddMembershipAsync(studyId, chief.Id, "rater");
+
+        var notice = await demoted.NextAsync("AccessRevoked");
+        Assert.Equal((studyId, RevocationFeed.CoordinatorRoleLostMessage), (notice.GetProperty("studyId").GetInt64(), notice.GetProperty("reason").GetString()));
+        Assert.DoesNotContain(presence.Online(studyId), e => e.UserId == chief.Id && e.Role == "coordinator");
+        var refused = await Assert.ThrowsAsync<HubException>(() => demoted.Connection.InvokeAsync<JsonElement>("GetPresence", studyId));
+        Assert.Contains("Only a coordinator", refused.Message);
+
+        await demoted.Connection.InvokeAsync<JsonElement>("JoinStudy", studyId);
+        var rater = await server.UserAsync(studyId, "grading");
+        using var api = await server.BearerClientAsync(rater);
+        var response = await server.OpenAssignmentAsync(studyId, rater);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, response, Rating("after the demotion"))).StatusCode);
+        await staying.NextAsync("RatingSubmitted", e => e.GetProperty("responseId").GetInt64() == response);
+        await Control.SetPausedAsync(studyId, other.Id, paused: true);
+        await demoted.NextAsync("StudyStateChanged", Paused);
+        Assert.DoesNotContain(demoted.Received, m => m.Method == "RatingSubmitted" && m.Argument.GetProperty("responseId").GetInt64() == response);
+    }
+
     [Fact]
     public async Task AnAccountDisabledByAnotherProcessLosesItsHubConnectionWithinSeconds()
     {

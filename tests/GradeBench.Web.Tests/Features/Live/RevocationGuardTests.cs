@@ -1,0 +1,37 @@
+using Bunit;
+using Bunit.TestDoubles;
+using GradeBench.Storage.Accounts;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Tests.Features.Adjudication;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GradeBench.Web.Tests.Features.Live;
+
+/// <summary>What an open page does when its user's standing in the study changes under it (bUnit over a real app's
+/// <see cref="RevocationFeed"/> and database).</summary>
+public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
+{
+    [Fact]
+    public async Task AStudyPageOfACoordinatorMadeARaterLoadsAgainForTheNewRole()
+    {
+        var feed = App.GetRequiredService<RevocationFeed>();
+        Services.AddSingleton(feed);
+        var studyId = await Scene.StudyIdAsync();
+        var users = App.GetRequiredService<UserStore>();
+        var chief = (await users.CreateAsync("dr-chief", "Dr Chief", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(studyId, chief, "coordinator");
+        SignInAs(chief, "dr-chief");
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        var dashboard = navigation.ToAbsoluteUri($"/studies/{studyId}/dashboard").ToString();
+        navigation.NavigateTo(dashboard);
+        var cut = Render<RevocationGuard>(p => p.AddChildContent("<p>The dashboard</p>"));
+
+        // As `gradebench users add --role rater` does; the server reads it at its next check.
+        await users.AddMembershipAsync(studyId, chief, "rater");
+        await feed.CheckNowAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains(navigation.History, h => h.Uri == dashboard && h.Options.ForceLoad));
+        Assert.Contains("The dashboard", cut.Markup);
+        Assert.DoesNotContain(RevocationFeed.RemovedMessage, cut.Markup);
+    }
+}

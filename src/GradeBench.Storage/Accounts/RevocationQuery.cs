@@ -11,7 +11,7 @@ public sealed record Revocation(long UserId, long? StudyId, bool CoordinatorRole
 /// seen.</summary>
 public sealed record RevocationCursor(long Removal, long StatusChange, long RoleChange);
 
-/// <summary>Removals from studies, disabled accounts and coordinators made raters, in the order they were recorded,
+/// <summary>Disabled accounts, removals from studies and coordinators made raters (each kind in the order recorded),
 /// whichever process recorded them, for a running server to pass on to the connections it holds open.</summary>
 public sealed class RevocationQuery(Database database)
 {

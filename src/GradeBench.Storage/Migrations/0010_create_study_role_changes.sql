@@ -7,6 +7,7 @@ CREATE TABLE study_role_changes (
     user_id INTEGER NOT NULL REFERENCES users (id),
     old_role TEXT NOT NULL,
     new_role TEXT NOT NULL,
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    changed_by INTEGER REFERENCES users (id)   -- NULL: the command line
 );
 CREATE INDEX study_role_changes_study ON study_role_changes (study_id, changed_at);

@@ -49,9 +49,10 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await StoredSettings.InsertAsync(connection, transaction, studyId,
             bundle.Study.Adjudication ?? AdjudicationSettings.Defaults(bundle.Study.Criteria), bundle.Study.Criteria, criterionIds);
         var responseIds = await InsertCasesAndResponsesAsync(connection, transaction, studyId, bundle);
+        await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
+        // After the pilot raters' memberships: an uploader whose user name is also a pilot rater's stays coordinator.
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, "coordinator", now);
-        await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
         // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
         await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);

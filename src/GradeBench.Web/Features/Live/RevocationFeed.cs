@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace GradeBench.Web.Features.Live;
 
-/// <summary>Makes a revocation (a member removed from a study, a coordinator made a rater, an account disabled) reach what the user holds open on
-/// this server at once, rather than at their next request: their hub connections leave the study's groups (or, for a
+/// <summary>Makes a revocation (a member removed from a study, a coordinator made a rater, an account disabled) reach
+/// what the user holds open on this server at once, rather than at their next request: their hub connections leave the study's groups (or, for a
 /// disabled account, are ended), their live subscriptions and presence end, and their Blazor circuits are told, so the
 /// page stops showing the study. Every later action is refused anyway by the stores' own checks; this is about what an
 /// open page or connection keeps receiving. This server's own writes call <see cref="CheckNowAsync"/> once committed;
@@ -98,7 +98,8 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
         var revoked = revocation switch
         {
             { StudyId: null } => (await users.FindAsync(revocation.UserId, ct))?.DisabledAt is not null,
-            { StudyId: { } studyId, CoordinatorRoleLost: true } => await studies.AccessAsync(studyId, revocation.UserId, ct) is not { IsCoordinator: true },
+            // Still a member, as a rater: a removal recorded beside it is a revocation of its own.
+            { StudyId: { } studyId, CoordinatorRoleLost: true } => await studies.AccessAsync(studyId, revocation.UserId, ct) is { IsCoordinator: false },
             { StudyId: { } studyId } => await studies.AccessAsync(studyId, revocation.UserId, ct) is null,
         };
         if (!revoked) return;

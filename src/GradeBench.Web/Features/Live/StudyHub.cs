@@ -20,8 +20,9 @@ public interface IStudyClient
     Task SafetyAlertRaised(SafetyAlertRaised e);
     Task CalibrationChanged(CalibrationChanged e);
     Task MemberRemoved(MemberRemoved e);
-    /// <summary>Sent to the caller's own connections when they lose access: removed from the study (they have also
-    /// left its groups), or, with no study, their account disabled (the connection is then closed).</summary>
+    /// <summary>Sent to the caller's own connections when they lose access: removed from the study or no longer one of
+    /// its coordinators (they have also left its groups), or, with no study, their account disabled (the connection is
+    /// then closed).</summary>
     Task AccessRevoked(AccessRevoked e);
 }
 
@@ -49,12 +50,13 @@ public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyC
         await Groups.AddToGroupAsync(Context.ConnectionId, access.IsCoordinator ? StudyGroups.Coordinators(studyId) : StudyGroups.Raters(studyId));
         await Groups.AddToGroupAsync(Context.ConnectionId, StudyGroups.Member(studyId, UserId));
         presence.Enter(PresenceKey, studyId, UserId, Context.User!.DisplayName(), access.Role);
-        // Checked again once in the groups: a removal committed meanwhile either shows here, or came after the joining
-        // and RevocationFeed takes this connection out again.
-        if (await studies.AccessAsync(studyId, UserId, Context.ConnectionAborted) is null)
+        // Checked again once in the groups: a removal or a change of role committed meanwhile either shows here, or
+        // came after the joining and RevocationFeed takes this connection out again.
+        var now = await studies.AccessAsync(studyId, UserId, Context.ConnectionAborted);
+        if (now?.Role != access.Role)
         {
             await LeaveStudy(studyId);
-            throw new HubException($"You are not a member of study {studyId}.");
+            throw new HubException(now is null ? $"You are not a member of study {studyId}." : $"Your role in study {studyId} changed as you joined; join it again.");
         }
         return new JoinedStudy(studyId, access.Role, access.State, access.Paused);
     }

@@ -176,12 +176,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     /// responses the target already holds (a response keeps distinct raters). One transaction; work begun never moves.</summary>
     public async Task<ReassignResult> ReassignAsync(long studyId, long actorId, long fromRater, long toRater, CancellationToken ct = default)
     {
+        if (fromRater == toRater) return new ReassignResult(0, 0, "Choose two different raters.");
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await RefusalAsync(connection, transaction, studyId, actorId,
                 state => state is "draft" or "open" ? null : $"Work can be reassigned only while the study is a draft or open; it is {state}.", ct) is { } refusal)
             return new ReassignResult(0, 0, refusal);
-        if (fromRater == toRater) return new ReassignResult(0, 0, "Choose two different raters.");
         var members = await connection.ExecuteScalarAsync<long>("""
             SELECT COUNT(*) FROM study_members WHERE study_id = @StudyId AND role = 'rater' AND user_id IN (@From, @To)
             """, new { StudyId = studyId, From = fromRater, To = toRater }, transaction);

@@ -117,34 +117,53 @@ public sealed class StudySetupStoreTests
         Assert.Contains("draft or open", (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("x")))).Refusal);
     }
 
-    /// <summary>A change whose transaction waits for the write lock behind one that ends the study's open phase is
-    /// refused once it gets the lock: the state is checked inside the change's own transaction, not only when the page
-    /// asked.</summary>
+    /// <summary>Runs a change while another connection holds the write lock with the study moved to
+    /// <paramref name="state"/>, commits that, and returns the change's answer. The change must wait for the lock, so it
+    /// sees the new state only if it checks inside its own transaction.</summary>
+    static async Task<string?> BehindAStateChangeAsync(World world, string state, Func<Task<string?>> change)
+    {
+        await using var connection = await world.Db.Database.OpenAsync();
+        var before = await connection.ExecuteScalarAsync<string>("SELECT state FROM studies WHERE id = @StudyId", new { world.StudyId });
+        Task<string?> answer;
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE studies SET state = @State WHERE id = @StudyId", new { State = state, world.StudyId }, transaction);
+            answer = Task.Run(change);
+            await Task.Delay(1000); // time for the change to reach its BEGIN; the lock holds it there (busy timeout 10 s)
+            Assert.False(answer.IsCompleted, "the change did not wait for the write lock");
+            await transaction.CommitAsync();
+        }
+        var refusal = await answer;
+        await connection.ExecuteAsync("UPDATE studies SET state = @State WHERE id = @StudyId", new { State = before, world.StudyId });
+        return refusal;
+    }
+
     [Fact]
     public async Task AChangeWaitingBehindTheStartOfAdjudicationIsRefusedAndChangesNothing()
     {
         await using var world = await DemoAsync();
         var target = await world.Db.AddRaterAsync(world.StudyId, "dr-target");
         var before = await world.Db.DumpContentAsync();
-        var changes = new Func<Task<string?>>[]
-        {
-            async () => (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("late")))).Refusal,
-            async () => (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, target)).Refusal,
-        };
-        await using var connection = await world.Db.Database.OpenAsync();
-        foreach (var change in changes)
-        {
-            await using (var adjudication = await connection.BeginTransactionAsync())
-            {
-                await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication' WHERE id = @StudyId", new { world.StudyId }, adjudication);
-                var refusal = Task.Run(change);
-                await Task.Delay(300); // meanwhile the change reads the study as open, then waits for the write lock
-                Assert.False(refusal.IsCompleted, "the change did not wait for the write lock");
-                await adjudication.CommitAsync();
-                Assert.Contains("draft or open; it is adjudication", await refusal);
-            }
-            await connection.ExecuteAsync("UPDATE studies SET state = 'open' WHERE id = @StudyId", new { world.StudyId });
-        }
+
+        Assert.Contains("draft or open; it is adjudication", await BehindAStateChangeAsync(world, "adjudication",
+            async () => (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("late")))).Refusal));
+        Assert.Contains("draft or open; it is adjudication", await BehindAStateChangeAsync(world, "adjudication",
+            async () => (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, target)).Refusal));
+
+        Assert.Equal(before, await world.Db.DumpContentAsync());
+    }
+
+    [Fact]
+    public async Task ADraftEditWaitingBehindTheOpeningOfTheStudyIsRefusedAndChangesNothing()
+    {
+        await using var world = await DemoAsync(draft: true);
+        var before = await world.Db.DumpContentAsync();
+
+        Assert.Contains("only while the study is a draft; it is open", await BehindAStateChangeAsync(world, "open",
+            () => world.Store.UpdateInstructionsAsync(world.StudyId, world.Coordinator, "# Too late")));
+        Assert.Contains("only while the study is a draft; it is open", await BehindAStateChangeAsync(world, "open",
+            () => world.Store.UpdateCriterionAsync(world.StudyId, world.Coordinator, ConsensusEdit("Too late"))));
+
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
 

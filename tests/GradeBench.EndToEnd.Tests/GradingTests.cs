@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -33,22 +30,10 @@ public sealed class GradingTests
         var studyId = page.Url.Split('/')[^2];
 
         // All but one item submitted through the API, as another tab or tool might.
-        using var api = new HttpClient { BaseAddress = new Uri(app.BaseAddress) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CliAsync("token", "create", "--user", "dr-last"));
-        var assignments = (await api.GetFromJsonAsync<JsonElement>($"/api/studies/{studyId}/assignments")).GetProperty("assignments").EnumerateArray()
-            .Select(a => a.GetProperty("responseId").GetInt64()).ToList();
+        using var api = RatingApi.Client(app.BaseAddress, await app.CliAsync("token", "create", "--user", "dr-last"));
+        var assignments = await RatingApi.AssignedAsync(api, long.Parse(studyId));
         foreach (var responseId in assignments.SkipLast(1))
-        {
-            using var put = await api.PutAsJsonAsync($"/api/studies/{studyId}/responses/{responseId}/rating", new
-            {
-                values = new Dictionary<string, string>
-                {
-                    ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
-                    ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-                },
-            });
-            put.EnsureSuccessStatusCode();
-        }
+            await RatingApi.SubmitDemoRatingAsync(api, long.Parse(studyId), responseId, consensus: 4);
 
         await page.ReloadAsync();
         var progress = page.GetByLabel("Progress");

@@ -23,20 +23,21 @@ static class RatingApi
     }
 
     /// <summary>Submits a complete rating of the demo rubric; any answer but 200 fails the test (there is no reason for
-    /// one). The consensus value and the comment are the caller's, so that a stored rating shows which submission it is.</summary>
-    public static async Task SubmitDemoRatingAsync(HttpClient client, long studyId, long responseId, int consensus, string comment)
+    /// one). The consensus value and the comment (none by default) are the caller's, so that a stored rating can show
+    /// which submission it is.</summary>
+    public static async Task SubmitDemoRatingAsync(HttpClient client, long studyId, long responseId, int consensus, string? comment = null)
     {
-        var body = JsonSerializer.Serialize(new
+        var body = new Dictionary<string, object>
         {
-            values = new Dictionary<string, object>
+            ["values"] = new Dictionary<string, object>
             {
                 ["consensus"] = consensus, ["reasoning"] = 4, ["completeness"] = "none", ["incorrect_content"] = "minor",
                 ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = false, ["overall"] = 4,
             },
-            comment,
-        });
+        };
+        if (comment is not null) body["comment"] = comment;
         using var answer = await client.PutAsync($"/api/studies/{studyId}/responses/{responseId}/rating",
-            new StringContent(body, Encoding.UTF8, "application/json"));
+            new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
         Assert.True(answer.StatusCode == HttpStatusCode.OK, $"PUT \"{comment}\": {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
     }
 }

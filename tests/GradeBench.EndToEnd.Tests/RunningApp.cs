@@ -129,7 +129,8 @@ public sealed partial class RunningApp : IAsyncDisposable
         }
         catch (Exception e) when (e is Microsoft.Playwright.PlaywrightException or TimeoutException)
         {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{Log}");
+            // The inner exception keeps the failing step's line, which a bare Playwright timeout does not name.
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- app log ---\n{Log}", e);
         }
     }
 

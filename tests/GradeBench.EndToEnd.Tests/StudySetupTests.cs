@@ -76,6 +76,7 @@ public sealed class StudySetupTests
         await Expect(errors.GetByRole(AriaRole.Listitem)).ToHaveTextAsync([PlantedError]);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/studies/new$"));
 
+        await Expect(input).ToBeEnabledAsync();
         await input.SetInputFilesAsync(bundles.Fixed);
         await page.WaitForURLAsync("**/studies/*/dashboard");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "LLM answers to stroke care questions (uploaded copy)" })).ToBeVisibleAsync();

@@ -59,7 +59,7 @@ public sealed class StudySetupTests
         var page = await (await browser.NewContextAsync(options)).NewPageAsync();
         await Journeys.SignInAsAdministratorAsync(page, app);
         // A link clicked before the circuit is up can be overtaken by Blazor's start; wait as the other tests do.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Journeys.SettleAsync(page);
         return page;
     }
 

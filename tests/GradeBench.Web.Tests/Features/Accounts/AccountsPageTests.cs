@@ -14,8 +14,7 @@ public sealed class AccountsPageTests(GradeBenchFactory factory) : LiveAdjudicat
     [Fact]
     public async Task AnAdministratorDisabledWhileTheirPageIsOpenIsRefusedAndShownNoAccounts()
     {
-        foreach (var type in new[] { typeof(UserStore), typeof(AccountControl) })
-            Services.AddSingleton(type, App.GetRequiredService(type));
+        UseAppServices(typeof(UserStore), typeof(AccountControl));
         var users = App.GetRequiredService<UserStore>();
         var admin = (await users.CreateAsync("second-admin", "Second Admin", isAdmin: true))!.Id;
         await users.CreateAsync("dr-target", "Dr Target", isAdmin: false);

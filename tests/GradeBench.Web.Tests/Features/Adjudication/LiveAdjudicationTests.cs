@@ -23,10 +23,15 @@ public abstract class LiveAdjudicationContext : BunitContext
         Scene = new AdjudicationScene(factory);
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
-        foreach (var type in new[] { typeof(StudyQuery), typeof(AdjudicationStore), typeof(SafetyAlertStore), typeof(AdjudicationRecorder),
-                     typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker) })
-            Services.AddSingleton(type, App.GetRequiredService(type));
+        UseAppServices(typeof(StudyQuery), typeof(AdjudicationStore), typeof(SafetyAlertStore), typeof(AdjudicationRecorder),
+            typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker));
         Services.AddScoped<CircuitPresence>();
+    }
+
+    /// <summary>Gives the rendered components the app's own instances of these services (call before rendering).</summary>
+    protected void UseAppServices(params Type[] types)
+    {
+        foreach (var type in types) Services.AddSingleton(type, App.GetRequiredService(type));
     }
 
     protected GradeBenchFactory Factory { get; }

@@ -14,8 +14,7 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     [Fact]
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
-        foreach (var type in new[] { typeof(DashboardQuery), typeof(StudyControl), typeof(AgreementMonitor), typeof(TimeProvider) })
-            Services.AddSingleton(type, App.GetRequiredService(type));
+        UseAppServices(typeof(DashboardQuery), typeof(StudyControl), typeof(AgreementMonitor), typeof(TimeProvider));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var coordinator = (await users.CreateAsync("dr-demoted", "Dr Demoted", isAdmin: false))!.Id;

@@ -14,8 +14,8 @@ public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudi
     [Fact]
     public async Task AStudyPageOfACoordinatorMadeARaterLoadsAgainForTheNewRole()
     {
+        UseAppServices(typeof(RevocationFeed));
         var feed = App.GetRequiredService<RevocationFeed>();
-        Services.AddSingleton(feed);
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var chief = (await users.CreateAsync("dr-chief", "Dr Chief", isAdmin: false))!.Id;

@@ -29,8 +29,13 @@ fi
 projects=(tests/*/*.Tests.csproj)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-dotnet test GradeBench.sln --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+# One project at a time: side by side on two cores, the browser tests' timing-sensitive steps (a live page being told
+# of a change within its wait) failed now and then while the web tests' servers ran beside them.
+status=0
+for project in "${projects[@]}"; do
+  dotnet test "$project" --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 
 # One summary line per test assembly, e.g. "Passed!  - Failed:     0, Passed:    43, Skipped:     0, Total:    43, ..."
 passed=0 failed=0 skipped=0 summaries=0

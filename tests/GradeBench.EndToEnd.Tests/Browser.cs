@@ -11,7 +11,7 @@ public static class Browser
     {
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"Chromium is not at {ExecutablePath}. Install Debian's chromium package (./test.sh does when run as root) or set GRADEBENCH_CHROMIUM.");
-        // CI runs the test projects side by side on two cores: give pages more time than Playwright's 5 s.
+        // Two cores shared by the app, Chromium and the test (two browser tests at a time): more time than Playwright's 5 s.
         Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

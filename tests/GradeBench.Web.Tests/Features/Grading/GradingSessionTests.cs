@@ -1,14 +1,9 @@
-using Dapper;
-using GradeBench.Core.Studies;
-using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
-using GradeBench.Storage.Rubrics;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
+using static GradeBench.Web.Tests.Features.Grading.GradingSessionScene;
 
 namespace GradeBench.Web.Tests.Features.Grading;
 
@@ -19,66 +14,15 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
 {
     static readonly TimeSpan Pause = GradingSession.TypingPause;
 
-    /// <summary>A complete rating of the demo rubric.</summary>
-    static readonly Dictionary<string, string> Complete = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "minor",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
-
-    readonly FakeTimeProvider _clock = new();
-    IServiceProvider App => factory.Services;
-
-    sealed record World(long StudyId, long RaterId);
-
-    async Task<World> WorldAsync()
-    {
-        var bundle = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
-        var copy = bundle with { Study = bundle.Study with { Id = "session-" + Guid.NewGuid().ToString("N") } };
-        var studyId = (await App.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value;
-        var users = App.GetRequiredService<UserStore>();
-        var rater = (await users.CreateAsync($"session-{Guid.NewGuid():N}"[..24], "Dr Session", isAdmin: false))!;
-        await users.AddMembershipAsync(studyId, rater.Id, "rater");
-        return new World(studyId, rater.Id);
-    }
-
-    GradingSession NewSession() => new(App.GetRequiredService<StudyQuery>(), App.GetRequiredService<RubricQuery>(),
-        App.GetRequiredService<GradingStore>(), App.GetRequiredService<RatingRecorder>(), _clock);
-
-    async Task<(GradingSession Session, RecordingJournal Journal)> OpenAsync(World world, long? responseId = null)
-    {
-        var session = NewSession();
-        var journal = new RecordingJournal();
-        session.AttachJournal(journal);
-        await session.OpenAsync(world.StudyId, world.RaterId, responseId);
-        return (session, journal);
-    }
-
-    Criterion Criterion(GradingSession session, string id) => session.Criteria.Single(c => c.Id == id);
-
-    Task<GradingItem?> StoredAsync(World world, long responseId) =>
-        App.GetRequiredService<GradingStore>().LoadItemAsync(world.StudyId, world.RaterId, responseId);
-
-    async Task<long> HistoryCountAsync(World world, long responseId)
-    {
-        await using var connection = await App.GetRequiredService<Database>().OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("""
-            SELECT COUNT(*) FROM rating_history h JOIN ratings r ON r.id = h.rating_id
-            WHERE r.rater_id = @RaterId AND r.response_id = @ResponseId
-            """, new { RaterId = world.RaterId, ResponseId = responseId });
-    }
-
-    async Task ChooseAllAsync(GradingSession session)
-    {
-        foreach (var (id, value) in Complete) await session.ChooseAsync(Criterion(session, id), value);
-    }
+    readonly GradingSessionScene _scene = new(factory);
+    IServiceProvider App => _scene.App;
 
     [Fact]
     public async Task OpeningTheQueueShowsTheFirstItemNotDoneWithAnEmptyDraft()
     {
-        var world = await WorldAsync();
+        var world = await _scene.WorldAsync();
 
-        var (session, _) = await OpenAsync(world);
+        var (session, _) = await _scene.OpenAsync(world);
 
         Assert.Null(session.LoadError);
         Assert.NotNull(session.Membership);
@@ -93,10 +37,10 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task SomeoneWhoIsNotARaterGetsNoItem()
     {
-        var world = await WorldAsync();
+        var world = await _scene.WorldAsync();
         var outsider = (await App.GetRequiredService<UserStore>().CreateAsync($"outside-{Guid.NewGuid():N}"[..24], "Dr Out", isAdmin: false))!;
 
-        var (session, _) = await OpenAsync(world with { RaterId = outsider.Id });
+        var (session, _) = await _scene.OpenAsync(world with { RaterId = outsider.Id });
 
         Assert.Equal("You are not a rater in this study.", session.LoadError);
         Assert.Null(session.Membership);
@@ -106,9 +50,9 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task AResponseNotAssignedToTheRaterIsRefused()
     {
-        var world = await WorldAsync();
+        var world = await _scene.WorldAsync();
 
-        var (session, _) = await OpenAsync(world, responseId: -1);
+        var (session, _) = await _scene.OpenAsync(world, responseId: -1);
 
         Assert.Equal("That response is not assigned to you.", session.LoadError);
         Assert.Null(session.Item);
@@ -117,13 +61,13 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task AChoiceIsSavedAsADraftAtOnceAndTheJournalForgetsIt()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
 
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
 
-        Assert.Equal("4", (await StoredAsync(world, item))!.Values["consensus"]);
+        Assert.Equal("4", (await _scene.StoredAsync(world, item))!.Values["consensus"]);
         Assert.Equal("Draft saved", session.SaveState);
         Assert.Equal([$"forget {session.JournalKey(item)} consensus=4"], journal.Told);
     }
@@ -131,23 +75,23 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task TypedTextIsSavedAfterThePauseAndNotBefore()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
 
         var typing = session.TypeAsync(Criterion(session, "comment"), "Dose is wrong");
         Assert.Equal("Typing…", session.SaveState);
         Assert.Equal("Dose is wrong", session.Values["comment"]);
-        _clock.Advance(Pause - TimeSpan.FromMilliseconds(1));
+        _scene.Clock.Advance(Pause - TimeSpan.FromMilliseconds(1));
 
         Assert.False(typing.IsCompleted);
-        Assert.False((await StoredAsync(world, item))!.Values.ContainsKey("comment"));
+        Assert.False((await _scene.StoredAsync(world, item))!.Values.ContainsKey("comment"));
         Assert.Empty(journal.Told);
 
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        _scene.Clock.Advance(TimeSpan.FromMilliseconds(1));
         await typing;
 
-        Assert.Equal("Dose is wrong", (await StoredAsync(world, item))!.Values["comment"]);
+        Assert.Equal("Dose is wrong", (await _scene.StoredAsync(world, item))!.Values["comment"]);
         Assert.Equal("Draft saved", session.SaveState);
         Assert.Equal([$"forget {session.JournalKey(item)} comment=Dose is wrong"], journal.Told);
     }
@@ -155,32 +99,32 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task TypingAgainWithinThePauseSavesOnlyTheLastText()
     {
-        var world = await WorldAsync();
-        var (session, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, _) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
         var comment = Criterion(session, "comment");
 
         var first = session.TypeAsync(comment, "Dose");
-        _clock.Advance(Pause / 2);
+        _scene.Clock.Advance(Pause / 2);
         var second = session.TypeAsync(comment, "Dose is wrong");
-        _clock.Advance(Pause / 2);
+        _scene.Clock.Advance(Pause / 2);
         await first;
 
         Assert.False(second.IsCompleted);
-        Assert.Equal(0, await HistoryCountAsync(world, item));
+        Assert.Equal(0, await _scene.HistoryCountAsync(world, item));
 
-        _clock.Advance(Pause / 2);
+        _scene.Clock.Advance(Pause / 2);
         await second;
 
-        Assert.Equal("Dose is wrong", (await StoredAsync(world, item))!.Values["comment"]);
-        Assert.Equal(1, await HistoryCountAsync(world, item));
+        Assert.Equal("Dose is wrong", (await _scene.StoredAsync(world, item))!.Values["comment"]);
+        Assert.Equal(1, await _scene.HistoryCountAsync(world, item));
     }
 
     [Fact]
     public async Task TextTypedJustBeforeAnotherItemOpensIsSavedOnItsOwnItem()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var first = session.Item!.ResponseId;
         var next = session.Queue!.Next!.Value;
 
@@ -189,37 +133,37 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         await typing;
 
         Assert.Equal(next, session.Item!.ResponseId);
-        Assert.Equal("On the first item", (await StoredAsync(world, first))!.Values["comment"]);
+        Assert.Equal("On the first item", (await _scene.StoredAsync(world, first))!.Values["comment"]);
         Assert.Contains($"forget {session.JournalKey(first)} comment=On the first item", journal.Told);
         Assert.Empty(session.Values);
 
         // The pause that was running ends without a second save, on either item.
-        _clock.Advance(Pause);
-        Assert.Equal(1, await HistoryCountAsync(world, first));
-        Assert.Equal(0, await HistoryCountAsync(world, next));
+        _scene.Clock.Advance(Pause);
+        Assert.Equal(1, await _scene.HistoryCountAsync(world, first));
+        Assert.Equal(0, await _scene.HistoryCountAsync(world, next));
     }
 
     [Fact]
     public async Task ClosingThePageWhileTypingKeepsWhatWasTyped()
     {
-        var world = await WorldAsync();
-        var (session, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, _) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
 
         var typing = session.TypeAsync(Criterion(session, "comment"), "Typed as the page closed");
         await session.FlushTypingAsync();
         await typing;
 
-        Assert.Equal("Typed as the page closed", (await StoredAsync(world, item))!.Values["comment"]);
-        _clock.Advance(Pause);
-        Assert.Equal(1, await HistoryCountAsync(world, item));
+        Assert.Equal("Typed as the page closed", (await _scene.StoredAsync(world, item))!.Values["comment"]);
+        _scene.Clock.Advance(Pause);
+        Assert.Equal(1, await _scene.HistoryCountAsync(world, item));
     }
 
     [Fact]
     public async Task AnIncompleteSubmitNamesTheMissingCriteriaAndIsHandled()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
 
@@ -229,15 +173,15 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         Assert.Equal("Not saved: see the marked criteria.", session.SaveState);
         Assert.Contains("reasoning", session.Problems.Keys);
         Assert.DoesNotContain("consensus", session.Problems.Keys);
-        Assert.False((await StoredAsync(world, item))!.Done);
+        Assert.False((await _scene.StoredAsync(world, item))!.Done);
         Assert.Equal($"submitHandled {session.JournalKey(item)}", journal.Told[^1]);
     }
 
     [Fact]
     public async Task SubmitRecordsTheRatingOnceAndGoesToTheNextItemNotDone()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
         await ChooseAllAsync(session);
 
@@ -246,25 +190,24 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         var following = await App.GetRequiredService<GradingStore>().NextUndoneAsync(world.StudyId, world.RaterId, item);
         Assert.Equal($"/studies/{world.StudyId}/grade/{following}", next);
         Assert.Equal("Submitted", session.SaveState);
-        Assert.True((await StoredAsync(world, item))!.Done);
-        var history = await HistoryCountAsync(world, item);
+        Assert.True((await _scene.StoredAsync(world, item))!.Done);
+        var history = await _scene.HistoryCountAsync(world, item);
 
         // Pressed again while the page moves on: the same Submit, not a second one.
         Assert.Null(await session.SubmitAsync(item));
-        Assert.Equal(history, await HistoryCountAsync(world, item));
+        Assert.Equal(history, await _scene.HistoryCountAsync(world, item));
         Assert.Equal(2, journal.Told.Count(t => t == $"submitHandled {session.JournalKey(item)}"));
     }
 
     [Fact]
     public async Task SubmittingTheLastItemAtTheQueuesOwnAddressOpensTheQueueAgain()
     {
-        var world = await WorldAsync();
-        var (session, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, _) = await _scene.OpenAsync(world);
         var assigned = session.Queue!.Assigned;
         for (var done = 1; done < assigned; done++)
         {
-            await App.GetRequiredService<RatingRecorder>().SaveAsync(world.StudyId, world.RaterId, session.Queue!.Current!.Value,
-                Complete.ToDictionary(p => p.Key, p => (string?)p.Value), submit: true);
+            await _scene.SubmitCompleteAsync(world, session.Queue!.Current!.Value);
             await session.OpenAsync(world.StudyId, world.RaterId, null);
         }
         var last = session.Item!.ResponseId;
@@ -282,9 +225,9 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task AChangeInAnotherTabIsShownBecauseTheLaterWriteWins()
     {
-        var world = await WorldAsync();
-        var (here, _) = await OpenAsync(world);
-        var (there, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (here, _) = await _scene.OpenAsync(world);
+        var (there, _) = await _scene.OpenAsync(world);
         var item = here.Item!.ResponseId;
         await here.ChooseAsync(Criterion(here, "consensus"), "2");
 
@@ -293,16 +236,16 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
 
         Assert.Equal("5", here.Values["consensus"]);
         Assert.Equal("Changed in another tab: this form now shows the version saved there.", here.SaveState);
-        Assert.Equal("5", (await StoredAsync(world, item))!.Values["consensus"]);
+        Assert.Equal("5", (await _scene.StoredAsync(world, item))!.Values["consensus"]);
         Assert.NotEqual(here.Origin, there.Origin);
     }
 
     [Fact]
     public async Task TextBeingTypedHereStaysOverAnotherTabsChangeAndIsSavedAsTheLaterWrite()
     {
-        var world = await WorldAsync();
-        var (here, _) = await OpenAsync(world);
-        var (there, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (here, _) = await _scene.OpenAsync(world);
+        var (there, _) = await _scene.OpenAsync(world);
         var item = here.Item!.ResponseId;
 
         var typing = here.TypeAsync(Criterion(here, "comment"), "Typed here");
@@ -310,17 +253,17 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         await here.ShowChangeFromElsewhereAsync(item);
 
         Assert.Equal("Typed here", here.Values["comment"]);
-        _clock.Advance(Pause);
+        _scene.Clock.Advance(Pause);
         await typing;
-        Assert.Equal("Typed here", (await StoredAsync(world, item))!.Values["comment"]);
+        Assert.Equal("Typed here", (await _scene.StoredAsync(world, item))!.Values["comment"]);
     }
 
     [Fact]
     public async Task ASubmitInAnotherTabIsAnnouncedAndLaterChangesHereKeepTheRatingSubmitted()
     {
-        var world = await WorldAsync();
-        var (here, _) = await OpenAsync(world);
-        var (there, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (here, _) = await _scene.OpenAsync(world);
+        var (there, _) = await _scene.OpenAsync(world);
         var item = here.Item!.ResponseId;
         await ChooseAllAsync(there);
 
@@ -331,14 +274,14 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         Assert.True(here.Item!.Done);
         await here.ChooseAsync(Criterion(here, "overall"), "5");
         Assert.Equal("Change saved (the rating stays submitted)", here.SaveState);
-        Assert.True((await StoredAsync(world, item))!.Done);
+        Assert.True((await _scene.StoredAsync(world, item))!.Done);
     }
 
     [Fact]
     public async Task RecoverySavesWhatTheServerNeverReceivedAndSettlesWhatItHas()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
         journal.Told.Clear();
@@ -349,7 +292,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
 
         Assert.True(await session.RecoverUnsentAsync());
 
-        var stored = (await StoredAsync(world, item))!.Values;
+        var stored = (await _scene.StoredAsync(world, item))!.Values;
         Assert.Equal(("3", "Typed offline"), (stored["reasoning"], stored["comment"]));
         Assert.Equal("Saved 2 changes that had not reached the server when the connection dropped.", session.SaveState);
         Assert.Equal("Typed offline", session.Values["comment"]);
@@ -359,9 +302,9 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task RecoveryDoesNotSendAgainAValueThisTabSavedWhenAnotherTabWroteLater()
     {
-        var world = await WorldAsync();
-        var (here, journal) = await OpenAsync(world);
-        var (there, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (here, journal) = await _scene.OpenAsync(world);
+        var (there, _) = await _scene.OpenAsync(world);
         var item = here.Item!.ResponseId;
         await here.ChooseAsync(Criterion(here, "consensus"), "2");
         await there.ChooseAsync(Criterion(there, "consensus"), "5");
@@ -370,18 +313,17 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
 
         Assert.False(await here.RecoverUnsentAsync());
 
-        Assert.Equal("5", (await StoredAsync(world, item))!.Values["consensus"]);
+        Assert.Equal("5", (await _scene.StoredAsync(world, item))!.Values["consensus"]);
         Assert.Equal($"settle {here.JournalKey(item)} consensus", journal.Told[^1]);
     }
 
     [Fact]
     public async Task RecoveryTellsTheJournalWhenTheItemWasSubmittedMeanwhile()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
-        await App.GetRequiredService<RatingRecorder>().SaveAsync(world.StudyId, world.RaterId, item,
-            Complete.ToDictionary(p => p.Key, p => (string?)p.Value), submit: true);
+        await _scene.SubmitCompleteAsync(world, item);
 
         Assert.False(await session.RecoverUnsentAsync());
 
@@ -391,8 +333,8 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task WithoutAJournalNothingIsRecoveredOrTold()
     {
-        var world = await WorldAsync();
-        var session = NewSession();
+        var world = await _scene.WorldAsync();
+        var session = _scene.NewSession();
         await session.OpenAsync(world.StudyId, world.RaterId, null);
 
         Assert.False(await session.RecoverUnsentAsync());
@@ -404,8 +346,8 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task TheSaveLockMakesAChoiceAndASubmitWaitForARecoveryInProgress()
     {
-        var world = await WorldAsync();
-        var (session, journal) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, journal) = await _scene.OpenAsync(world);
         var item = session.Item!.ResponseId;
         foreach (var (id, value) in Complete.Where(p => p.Key != "overall")) await session.ChooseAsync(Criterion(session, id), value);
         var gate = new TaskCompletionSource();
@@ -417,15 +359,15 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
 
         Assert.False(choosing.IsCompleted);
         Assert.False(submitting.IsCompleted);
-        Assert.False((await StoredAsync(world, item))!.Values.ContainsKey("overall"));
-        Assert.False((await StoredAsync(world, item))!.Done);
+        Assert.False((await _scene.StoredAsync(world, item))!.Values.ContainsKey("overall"));
+        Assert.False((await _scene.StoredAsync(world, item))!.Done);
 
         gate.SetResult();
         await recovering;
         await choosing;
         await submitting;
 
-        var stored = (await StoredAsync(world, item))!;
+        var stored = (await _scene.StoredAsync(world, item))!;
         Assert.True(stored.Done);
         Assert.Equal("4", stored.Values["overall"]);
         Assert.Equal("Submitted", session.SaveState);
@@ -434,8 +376,8 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task TheSessionsOwnWritesCarryItsOriginSoItsPageDoesNotTakeThemForAnotherTabs()
     {
-        var world = await WorldAsync();
-        var (session, _) = await OpenAsync(world);
+        var world = await _scene.WorldAsync();
+        var (session, _) = await _scene.OpenAsync(world);
         var heard = new TaskCompletionSource<RatingChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = App.GetRequiredService<StudyEvents>().Subscribe(world.StudyId, world.RaterId, isCoordinator: false, e =>
         {
@@ -446,27 +388,5 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
 
         Assert.Equal(session.Origin, (await heard.Task.WaitAsync(TimeSpan.FromSeconds(10))).Origin);
-    }
-
-    /// <summary>Records what the session tells the tab's journal, and answers what the tab still holds.</summary>
-    sealed class RecordingJournal : IUnsentJournal
-    {
-        public List<string> Told { get; } = [];
-        public Dictionary<string, IReadOnlyDictionary<string, string?>> Unsent { get; } = [];
-        /// <summary>Holds <see cref="UnsentAsync"/> (and so the session's lock) until it completes.</summary>
-        public Task Gate { get; set; } = Task.CompletedTask;
-
-        public void Forget(string key, IReadOnlyDictionary<string, string?> values) =>
-            Told.Add($"forget {key} {string.Join(",", values.Select(v => $"{v.Key}={v.Value}"))}");
-
-        public void Settle(string key, IReadOnlyList<string> criteria) => Told.Add($"settle {key} {string.Join(",", criteria)}");
-
-        public void SubmitHandled(string key) => Told.Add($"submitHandled {key}");
-
-        public async Task<IReadOnlyDictionary<string, string?>?> UnsentAsync(string key)
-        {
-            await Gate;
-            return Unsent.GetValueOrDefault(key) ?? new Dictionary<string, string?>();
-        }
     }
 }

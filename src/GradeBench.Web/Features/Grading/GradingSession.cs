@@ -1,0 +1,284 @@
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Web.Features.Grading;
+
+/// <summary>What the grading page holds for one circuit, without rendering: the open item and the rater's draft of it,
+/// the pause in typing before free text is saved, what the tab's journal of unsent changes is told, and the lock that
+/// lets one save or reload run at a time (a save, another tab's change and a new item would otherwise interleave at
+/// their awaits). Every check (membership, assignment, study state, scale) is made by the store.</summary>
+public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, TimeProvider clock)
+{
+    public static readonly TimeSpan TypingPause = TimeSpan.FromMilliseconds(600);
+
+    readonly SemaphoreSlim _writing = new(1, 1);
+    readonly Dictionary<string, string?> _values = [];
+    /// <summary>The values saved here on the open item, as sent: the tab's journal never sends them again.</summary>
+    readonly Dictionary<string, string?> _savedByMe = [];
+    IUnsentJournal? _journal;
+    long? _requested;
+    /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
+    bool _leaving;
+    CancellationTokenSource? _typing;
+    (long ResponseId, string Criterion, string? Value)? _unsavedText;
+
+    /// <summary>Names this circuit in the events of its own writes, so that it does not take them for another tab's.</summary>
+    public string Origin { get; } = Guid.NewGuid().ToString("N");
+    public long StudyId { get; private set; }
+    public long RaterId { get; private set; }
+    /// <summary>Null when the viewer is not a rater of the study (<see cref="LoadError"/> says so).</summary>
+    public StudyMembership? Membership { get; private set; }
+    public string? LoadError { get; private set; }
+    public IReadOnlyList<Criterion> Criteria { get; private set; } = [];
+    public QueuePosition? Queue { get; private set; }
+    public GradingItem? Item { get; private set; }
+    /// <summary>The draft on screen: what the server holds, with what was changed here since.</summary>
+    public IReadOnlyDictionary<string, string?> Values => _values;
+    public IReadOnlyDictionary<string, string> Problems { get; private set; } = RatingWriteResult.NoProblems;
+    public string SaveState { get; private set; } = "";
+    /// <summary>Counts the loads: each one must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>The tab's journal, once the page is live: nothing is told before.</summary>
+    public void AttachJournal(IUnsentJournal journal) => _journal = journal;
+
+    /// <summary>The page that attached <paramref name="journal"/> is closing; a page opened since keeps its own.</summary>
+    public void DetachJournal(IUnsentJournal journal)
+    {
+        if (_journal == journal) _journal = null;
+    }
+
+    /// <summary>The key of this tab's journal for one item (see grading.js).</summary>
+    public string JournalKey(long responseId) => $"gradebench:unsent:{RaterId}:{StudyId}:{responseId}";
+
+    /// <summary>Opens the rater's item <paramref name="responseId"/>, or the first not done in their queue when null.</summary>
+    public async Task OpenAsync(long studyId, long raterId, long? responseId)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            await LoadLockedAsync(studyId, raterId, responseId);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    async Task LoadLockedAsync(long studyId, long raterId, long? responseId)
+    {
+        // Text typed within the pause belongs to the item (and study) it was typed on, whichever item opens now.
+        await FlushTypingAsync();
+        _leaving = false;
+        var before = Item?.ResponseId;
+        (StudyId, RaterId, _requested) = (studyId, raterId, responseId);
+        Membership = await studies.MembershipAsync(studyId, raterId);
+        if (Membership is not { Role: "rater" })
+        {
+            LoadError = "You are not a rater in this study.";
+            Membership = null;
+            return;
+        }
+        LoadError = null;
+        Criteria = (await rubric.LoadAsync(studyId)).Select(c => c.Criterion).ToList();
+        Queue = await grading.PositionAsync(studyId, raterId, responseId);
+        var allDone = responseId is null && Queue.Done == Queue.Assigned;
+        Item = Queue.Current is { } id && !allDone ? await grading.LoadItemAsync(studyId, raterId, id) : null;
+        if (responseId is not null && Item is null) LoadError = "That response is not assigned to you.";
+        _values.Clear();
+        if (Item is not null)
+            foreach (var (key, value) in Item.Values) _values[key] = value;
+        if (Item?.ResponseId != before) _savedByMe.Clear();
+        Version++;
+        Problems = RatingWriteResult.NoProblems;
+        SaveState = Item is { Values.Count: > 0 } ? "Draft restored" : "";
+    }
+
+    /// <summary>A choice or a number: saved at once.</summary>
+    public Task ChooseAsync(Criterion criterion, string? value)
+    {
+        if (Item is not { ResponseId: var chosenOn }) return Task.CompletedTask;
+        _values[criterion.Id] = value;
+        return SaveAsync(chosenOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+    }
+
+    /// <summary>Free text: saved once typing pauses for <see cref="TypingPause"/>, on the item it was typed on.</summary>
+    public async Task TypeAsync(Criterion criterion, string? value)
+    {
+        if (Item is not { ResponseId: var typedOn }) return;
+        _values[criterion.Id] = value;
+        _unsavedText = (typedOn, criterion.Id, value);
+        _typing?.Cancel();
+        _typing = new CancellationTokenSource();
+        var pause = _typing.Token;
+        SaveState = "Typing…";
+        try
+        {
+            await Task.Delay(TypingPause, clock, pause);
+        }
+        catch (TaskCanceledException)
+        {
+            return;
+        }
+        // Another item opened meanwhile: the text was saved on its own item then.
+        if (pause.IsCancellationRequested || Item?.ResponseId != typedOn) return;
+        await SaveAsync(typedOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+    }
+
+    /// <summary>Saves text still waiting for the typing pause, on the item it was typed on (the page is closing, or
+    /// another item opens).</summary>
+    public async Task FlushTypingAsync()
+    {
+        _typing?.Cancel();
+        if (_unsavedText is not { } text) return;
+        _unsavedText = null;
+        var changed = new Dictionary<string, string?> { [text.Criterion] = text.Value };
+        await recorder.SaveAsync(StudyId, RaterId, text.ResponseId, changed, submit: false, origin: Origin);
+        _journal?.Forget(JournalKey(text.ResponseId), changed);
+    }
+
+    /// <summary>Submits every criterion of the item as shown. Returns the address to go to next, if any.</summary>
+    /// <param name="responseId">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>
+    public Task<string?> SubmitAsync(long responseId) =>
+        SaveAsync(responseId, Criteria.ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id)), submit: true);
+
+    /// <param name="responseId">The item the change was made on, as the rater saw it.</param>
+    async Task<string?> SaveAsync(long responseId, IReadOnlyDictionary<string, string?> changed, bool submit)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            if (Item?.ResponseId != responseId || _leaving)
+            {
+                // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
+                if (submit) _journal?.SubmitHandled(JournalKey(responseId));
+                return null;
+            }
+            return (await SaveLockedAsync(changed, submit)).Next;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Saves on the open item; the caller holds the lock. Returns where a submit goes next.</summary>
+    async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
+    {
+        var responseId = Item!.ResponseId;
+        SaveState = submit ? "Submitting…" : "Saving…";
+        if (_unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) _unsavedText = null;
+        var result = await recorder.SaveAsync(StudyId, RaterId, responseId, changed, submit, origin: Origin);
+        // Handled either way: saved, or refused with a reason shown here.
+        _journal?.Forget(JournalKey(responseId), changed);
+        if (submit) _journal?.SubmitHandled(JournalKey(responseId));
+        if (result.Outcome == RatingWriteOutcome.Saved)
+            foreach (var (id, value) in changed)
+            {
+                _savedByMe[id] = value;
+                // Another tab's refresh may have run while this save waited for the lock: what was saved last is shown.
+                _values[id] = value;
+            }
+        Problems = result.Problems;
+        SaveState = result.Outcome switch
+        {
+            RatingWriteOutcome.Saved => submit ? "Submitted" : Item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
+            RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
+            RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
+            RatingWriteOutcome.NotRater => "You are no longer a rater in this study: nothing was saved.",
+            RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
+            _ => "Not saved: see the marked criteria.",
+        };
+        string? next = null;
+        if (submit && result.Outcome == RatingWriteOutcome.Saved)
+        {
+            _leaving = true;
+            var following = await grading.NextUndoneAsync(StudyId, RaterId, responseId);
+            // Already at the queue's own address: navigating there again would not reload the page (same parameters).
+            if (following is null && _requested is null) await LoadLockedAsync(StudyId, RaterId, _requested);
+            else next = following is null ? $"/studies/{StudyId}/grade" : $"/studies/{StudyId}/grade/{following}";
+        }
+        return (result, next);
+    }
+
+    /// <summary>The rater changed a rating in another tab (or through the API). The later write wins, so the draft
+    /// becomes that version, and says so, rather than keep a stale one that looks saved. False when nothing changed here.</summary>
+    public async Task<bool> ShowChangeFromElsewhereAsync(long responseId)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            if (Item is null || _leaving) return false;
+            Queue = await grading.PositionAsync(StudyId, RaterId, Item.ResponseId);
+            if (responseId == Item.ResponseId && await grading.LoadItemAsync(StudyId, RaterId, responseId) is { } latest)
+            {
+                var wasDone = Item.Done;
+                Item = latest;
+                _values.Clear();
+                foreach (var (key, value) in latest.Values) _values[key] = value;
+                // Text being typed here is saved at the pause, and is then the later write.
+                if (_unsavedText is { } text && text.ResponseId == responseId) _values[text.Criterion] = text.Value;
+                Problems = RatingWriteResult.NoProblems;
+                SaveState = latest.Done && !wasDone
+                    ? "Submitted in another tab. Changes made here still update the submitted rating."
+                    : "Changed in another tab: this form now shows the version saved there.";
+            }
+            return true;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Saves what the tab changed but the server never received (the connection dropped without Blazor noticing
+    /// yet, or the circuit was lost and the page reloaded), and says so. A value saved here is not sent again: what is
+    /// stored now is that value or a later write from another tab. False when nothing changed here.</summary>
+    public async Task<bool> RecoverUnsentAsync()
+    {
+        if (_journal is not { } journal) return false;
+        await _writing.WaitAsync();
+        try
+        {
+            if (Item is null || _leaving) return false;
+            var key = JournalKey(Item.ResponseId);
+            if (await journal.UnsentAsync(key) is not { } unsent) return false;
+            if (await grading.LoadItemAsync(StudyId, RaterId, Item.ResponseId) is not { } latest) return false;
+            // A Submit sent before the connection dropped may have been recorded without the page hearing back.
+            if (latest.Done) journal.SubmitHandled(key);
+            if (unsent.Count == 0) return false;
+            var apply = new Dictionary<string, string?>();
+            var settled = new List<string>();
+            foreach (var (id, value) in unsent)
+            {
+                var criterion = Criteria.FirstOrDefault(c => c.Id == id);
+                var handled = criterion is null || AsStored(criterion, value) == latest.Values.GetValueOrDefault(id)
+                    || (_savedByMe.TryGetValue(id, out var mine) && mine == value);
+                if (handled) settled.Add(id); else apply[id] = value;
+            }
+            if (settled.Count > 0) journal.Settle(key, settled);
+            if (apply.Count == 0) return false;
+            foreach (var (id, value) in apply) _values[id] = value;
+            var (result, _) = await SaveLockedAsync(apply, submit: false);
+            if (result.Outcome == RatingWriteOutcome.Saved)
+                SaveState = apply.Count == 1
+                    ? "Saved a change that had not reached the server when the connection dropped."
+                    : $"Saved {apply.Count} changes that had not reached the server when the connection dropped.";
+            return true;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>A value as the store keeps it (trimmed, canonical, blank as none), to compare with what is stored.</summary>
+    static string? AsStored(Criterion criterion, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var value = raw.Trim();
+        return criterion.CheckValue(value) is null ? criterion.Canonical(value) : value;
+    }
+}

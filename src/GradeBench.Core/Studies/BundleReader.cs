@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GradeBench.Core.Adjudication;
+using GradeBench.Core.Rubrics;
 using Sylvan.Data.Csv;
 
 namespace GradeBench.Core.Studies;

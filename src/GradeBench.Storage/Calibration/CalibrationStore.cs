@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using GradeBench.Core.Calibration;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -320,24 +321,11 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         {
             var chosen = values.Where(v => v.Criterion == criterion.Id).Select(v => v.Value).ToList();
             var scale = criterion.Type == CriterionType.Numeric
-                ? chosen.Distinct().OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).Select(v => (v, v))
-                : Choices(criterion);
+                ? chosen.Distinct().OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).Select(v => new CriterionOption(v, v))
+                : RubricScale.Choices(criterion);
             return new CriterionSpread(criterion.Id, criterion.Label, submitted,
-                scale.Select(c => new ValueCount(c.Item1, c.Item2, chosen.Count(v => v == c.Item1))).ToList());
+                scale.Select(c => new ValueCount(c.Value, c.Label, chosen.Count(v => v == c.Value))).ToList());
         }).ToList();
-
-    /// <summary>The values of a choice criterion in scale order, labelled as the rubric form labels them.</summary>
-    static IEnumerable<(string, string)> Choices(Criterion criterion) => criterion.Type switch
-    {
-        CriterionType.Likert => Enumerable.Range((int)criterion.Min!, (int)(criterion.Max! - criterion.Min!) + 1).Select(point =>
-        {
-            var text = point.ToString(CultureInfo.InvariantCulture);
-            var anchor = criterion.Anchors.FirstOrDefault(a => a.Value == text)?.Label;
-            return (text, anchor is null ? text : $"{text} · {anchor}");
-        }),
-        CriterionType.Binary => [("true", "Yes"), ("false", "No")],
-        _ => criterion.Options.Select(o => (o.Value, o.Label)),
-    };
 
     static List<GoldDistance> Distances(IReadOnlyList<Criterion> criteria, IReadOnlyDictionary<string, string> gold, IEnumerable<ValueRow> values)
     {

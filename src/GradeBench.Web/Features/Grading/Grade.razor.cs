@@ -1,5 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;

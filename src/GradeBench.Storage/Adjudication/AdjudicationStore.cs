@@ -245,7 +245,7 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql,
             new { StudyId = studyId, UserId = userId, All = access.IsCoordinator }, cancellationToken: ct));
-        var showModel = access.IsCoordinator || !access.HideModel;
+        var showModel = Blinding.MaySeeModel(access.Role, access.HideModel, ResponseUse.Adjudication);
         return rows.Select(r => new AdjudicationItemSummary
         {
             ItemId = r.ItemId,
@@ -332,7 +332,7 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
             WHERE v.item_id = @ItemId ORDER BY c.position
             """, keys, cancellationToken: ct));
 
-        var showModel = access.IsCoordinator || !access.HideModel;
+        var showModel = Blinding.MaySeeModel(access.Role, access.HideModel, ResponseUse.Adjudication);
         var inAdjudication = access.State == "adjudication";
         return new AdjudicationItemView
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using GradeBench.Core.Calibration;
+using GradeBench.Core.Grading;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Rubrics;
@@ -307,7 +308,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
                 .ToList()
             : [];
         return new CalibrationRound(item.Id, item.Position, itemCount, revealed, content.CaseTitle, content.PresentationMd, content.QuestionMd,
-            content.ContentMd, content.HideModel ? null : content.Model,
+            content.ContentMd, Blinding.Model(content.Model, access.Role, content.HideModel, ResponseUse.Rating),
             participants.Count(p => p.Submitted), participants.Count, participants.Any(p => p.RaterId == userId && p.Submitted),
             values.Where(v => v.RaterId == userId).ToDictionary(v => v.Criterion, v => v.Value),
             access.IsCoordinator ? participants.Where(p => p.Submitted).Select(p => p.RaterName).ToList() : [],

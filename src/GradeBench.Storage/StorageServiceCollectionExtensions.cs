@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Adjudication.SafetyAlertStore>();
         services.AddSingleton<GradeBench.Storage.Adjudication.ConsensusQuery>();
         services.AddSingleton<GradeBench.Storage.Calibration.CalibrationStore>();
+        services.AddSingleton<GradeBench.Storage.Calibration.CalibrationQuery>();
         services.AddSingleton<GradeBench.Storage.Results.ResultsQuery>();
         services.AddSingleton<GradeBench.Storage.Export.CsvExport>();
         services.AddSingleton<GradeBench.Storage.Export.BundleExport>();

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Rubrics;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.EndToEnd.Tests;

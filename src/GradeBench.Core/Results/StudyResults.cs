@@ -1,5 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Results;

@@ -1,3 +1,4 @@
+using GradeBench.Core.Rubrics;
 namespace GradeBench.Core.Studies;
 
 /// <summary>A study bundle that passed validation: everything an import writes, in file order.</summary>

@@ -1,4 +1,5 @@
 using GradeBench.Core.Calibration;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Calibration;

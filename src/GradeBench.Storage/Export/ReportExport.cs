@@ -1,6 +1,7 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
 using GradeBench.Core.Results;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;

@@ -1,4 +1,6 @@
 using Dapper;
+using GradeBench.Core.Grading;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
@@ -167,7 +169,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND g.value IS NOT NULL
             """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct));
         return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
-            row.HideModel ? null : row.Model, row.Done, values.ToDictionary(v => v.Slug, v => v.Value));
+            Blinding.Model(row.Model, StudyRoles.Rater, row.HideModel, ResponseUse.Rating), row.Done, values.ToDictionary(v => v.Slug, v => v.Value));
     }
 
     sealed class StoredRating

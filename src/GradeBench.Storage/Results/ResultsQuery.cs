@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using GradeBench.Core.Results;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Results;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Studies;
 
@@ -37,7 +38,7 @@ public sealed record StudyAccess
     public bool Paused { get; init; }
     public bool HideModel { get; init; }
     public required string Role { get; init; }
-    public bool IsCoordinator => Role == "coordinator";
+    public bool IsCoordinator => Role == StudyRoles.Coordinator;
 }
 
 public sealed class StudyQuery(Database database)
@@ -53,14 +54,29 @@ public sealed class StudyQuery(Database database)
     /// <summary><see cref="AccessAsync(long, long, CancellationToken)"/> inside the caller's transaction, so that a write
     /// checks the writer's standing in the same snapshot it writes in: a removal or a disabling committed before the write
     /// began refuses it.</summary>
-    public static Task<StudyAccess?> AccessAsync(DbConnection connection, DbTransaction? transaction, long studyId, long userId, CancellationToken ct = default) =>
-        connection.QuerySingleOrDefaultAsync<StudyAccess>(new CommandDefinition("""
-            SELECT s.id AS study_id, s.title, s.state, s.paused, s.hide_model,
-                   COALESCE(m.role, CASE WHEN u.is_admin THEN 'coordinator' END) AS role
+    public static async Task<StudyAccess?> AccessAsync(DbConnection connection, DbTransaction? transaction, long studyId, long userId, CancellationToken ct = default)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<AccessRow>(new CommandDefinition("""
+            SELECT s.id AS study_id, s.title, s.state, s.paused, s.hide_model, m.role AS member_role, u.is_admin AS is_administrator
             FROM studies s JOIN users u ON u.id = @UserId
             LEFT JOIN study_members m ON m.study_id = s.id AND m.user_id = u.id
-            WHERE s.id = @StudyId AND (m.role IS NOT NULL OR u.is_admin) AND u.disabled_at IS NULL
+            WHERE s.id = @StudyId AND u.disabled_at IS NULL
             """, new { StudyId = studyId, UserId = userId }, transaction, cancellationToken: ct));
+        return row is not null && StudyRoles.Acting(row.IsAdministrator, row.MemberRole) is { } role
+            ? new StudyAccess { StudyId = row.StudyId, Title = row.Title, State = row.State, Paused = row.Paused, HideModel = row.HideModel, Role = role }
+            : null;
+    }
+
+    sealed class AccessRow
+    {
+        public long StudyId { get; init; }
+        public string Title { get; init; } = "";
+        public string State { get; init; } = "";
+        public bool Paused { get; init; }
+        public bool HideModel { get; init; }
+        public string? MemberRole { get; init; }
+        public bool IsAdministrator { get; init; }
+    }
 
     /// <summary>The user's role in the study, or null when they are not a member (or their account is disabled).</summary>
     public async Task<StudyMembership?> MembershipAsync(long studyId, long userId, CancellationToken ct = default)

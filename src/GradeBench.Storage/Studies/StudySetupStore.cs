@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Grading;

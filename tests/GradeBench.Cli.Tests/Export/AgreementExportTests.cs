@@ -1,3 +1,4 @@
+using GradeBench.Core.Rubrics;
 using Sylvan.Data.Csv;
 
 namespace GradeBench.Cli.Tests.Export;

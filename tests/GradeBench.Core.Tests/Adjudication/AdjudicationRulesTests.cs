@@ -1,4 +1,5 @@
 using GradeBench.Core.Adjudication;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Adjudication;

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Rubrics;
@@ -9,7 +10,7 @@ namespace GradeBench.Storage.Tests.Calibration;
 public sealed class CalibrationStoreTests
 {
     /// <summary>The demo study made a draft again, with a coordinator, two raters and two responses to calibrate on.</summary>
-    sealed record World(TestDatabase Db, CalibrationStore Store, long StudyId, long Coordinator, long Rater1, long Rater2, long Response1, long Response2)
+    sealed record World(TestDatabase Db, CalibrationStore Store, CalibrationQuery Query, long StudyId, long Coordinator, long Rater1, long Rater2, long Response1, long Response2)
         : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Db.DisposeAsync();
@@ -28,8 +29,9 @@ public sealed class CalibrationStoreTests
         await connection.ExecuteAsync("UPDATE studies SET state = 'draft' WHERE id = @StudyId", new { StudyId = studyId });
         var responses = (await connection.QueryAsync<long>("SELECT id FROM responses WHERE study_id = @StudyId ORDER BY id LIMIT 2", new { StudyId = studyId })).ToList();
         var studies = new StudyQuery(db.Database);
-        var store = new CalibrationStore(db.Database, studies, new RubricQuery(db.Database), db.Clock);
-        return new World(db, store, studyId, coordinator, rater1, rater2, responses[0], responses[1]);
+        var rubric = new RubricQuery(db.Database);
+        var store = new CalibrationStore(db.Database, studies, rubric, db.Clock);
+        return new World(db, store, new CalibrationQuery(db.Database, studies, rubric), studyId, coordinator, rater1, rater2, responses[0], responses[1]);
     }
 
     /// <summary>A complete rating of the demo rubric, with some values changed.</summary>
@@ -45,7 +47,7 @@ public sealed class CalibrationStoreTests
     }
 
     static async Task<long> ItemAsync(World w, long responseId) =>
-        (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Items.Single(i => i.ResponseId == responseId).Id;
+        (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Items.Single(i => i.ResponseId == responseId).Id;
 
     /// <summary>A session with both responses as items and a round open on the first, waiting for both raters.</summary>
     static async Task<long> OpenRoundAsync(World w, params long[] connected)
@@ -96,7 +98,7 @@ public sealed class CalibrationStoreTests
         Assert.Equal(CalibrationOutcome.NotFound, (await w.Store.NextRoundAsync(w.StudyId, w.Coordinator, [w.Rater1])).Outcome);
 
         Assert.Equal(CalibrationPhase.Ended, (await w.Store.EndSessionAsync(w.StudyId, w.Coordinator)).Status!.Phase);
-        var view = (await w.Store.ViewAsync(w.StudyId, w.Rater1))!;
+        var view = (await w.Query.ViewAsync(w.StudyId, w.Rater1))!;
         Assert.Equal(CalibrationPhase.Ended, view.Session!.Phase);
         Assert.Null(view.Round);
         Assert.True((await w.Store.CreateSessionAsync(w.StudyId, w.Coordinator)).Succeeded);
@@ -112,7 +114,7 @@ public sealed class CalibrationStoreTests
         var refused = await w.Store.NextRoundAsync(w.StudyId, w.Coordinator, [w.Coordinator]);
 
         Assert.Equal(CalibrationOutcome.NoRaters, refused.Outcome);
-        Assert.Equal(CalibrationPhase.Setup, (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Phase);
+        Assert.Equal(CalibrationPhase.Setup, (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Phase);
     }
 
     [Fact]
@@ -129,10 +131,10 @@ public sealed class CalibrationStoreTests
         Assert.Equal(CalibrationOutcome.NotCoordinator, (await w.Store.EndSessionAsync(w.StudyId, w.Rater2)).Outcome);
         Assert.Equal(CalibrationOutcome.NotRater, (await w.Store.SubmitAsync(w.StudyId, w.Coordinator, item, Rating())).Outcome);
         Assert.Equal(CalibrationOutcome.NotRater, (await w.Store.SubmitAsync(w.StudyId, outsider, item, Rating())).Outcome);
-        Assert.Null(await w.Store.ViewAsync(w.StudyId, outsider));
-        Assert.Null(await w.Store.ResultsAsync(w.StudyId, w.Rater1));
-        Assert.Null(await w.Store.ResponsesAsync(w.StudyId, w.Rater1));
-        Assert.Equal(CalibrationPhase.Rating, (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Phase);
+        Assert.Null(await w.Query.ViewAsync(w.StudyId, outsider));
+        Assert.Null(await w.Query.ResultsAsync(w.StudyId, w.Rater1));
+        Assert.Null(await w.Query.ResponsesAsync(w.StudyId, w.Rater1));
+        Assert.Equal(CalibrationPhase.Rating, (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Phase);
     }
 
     [Fact]
@@ -146,7 +148,7 @@ public sealed class CalibrationStoreTests
         Assert.Equal(CalibrationOutcome.NotDraft, (await w.Store.SubmitAsync(w.StudyId, w.Rater1, item, Rating())).Outcome);
         Assert.Equal(CalibrationOutcome.NotDraft, (await w.Store.RevealAsync(w.StudyId, w.Coordinator)).Outcome);
         Assert.Equal(CalibrationOutcome.NotDraft, (await w.Store.EndSessionAsync(w.StudyId, w.Coordinator)).Outcome);
-        Assert.Equal(0L, (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Round!.Submitted);
+        Assert.Equal(0L, (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Round!.Submitted);
     }
 
     [Fact]
@@ -159,7 +161,7 @@ public sealed class CalibrationStoreTests
         var submitted = await w.Store.SubmitAsync(w.StudyId, w.Rater1, item, Rating(("consensus", "2")));
 
         Assert.Equal((CalibrationPhase.Rating, 1L, 2L), (submitted.Status!.Phase, submitted.Status.Submitted, submitted.Status.Expected));
-        var mine = (await w.Store.ViewAsync(w.StudyId, w.Rater1))!.Round!;
+        var mine = (await w.Query.ViewAsync(w.StudyId, w.Rater1))!.Round!;
         Assert.Equal((false, 1, 2, true), (mine.Revealed, mine.Submitted, mine.Expected, mine.SubmittedByMe));
         Assert.Equal("2", mine.MyValues["consensus"]);
         Assert.Empty(mine.Spread);
@@ -167,10 +169,10 @@ public sealed class CalibrationStoreTests
         Assert.Empty(mine.Distances);
         Assert.Empty(mine.SubmittedBy);
         Assert.Null(mine.Model);
-        var other = (await w.Store.ViewAsync(w.StudyId, w.Rater2))!.Round!;
+        var other = (await w.Query.ViewAsync(w.StudyId, w.Rater2))!.Round!;
         Assert.Equal((1, false), (other.Submitted, other.SubmittedByMe));
         Assert.Empty(other.MyValues);
-        var coordinator = (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Round!;
+        var coordinator = (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Round!;
         Assert.Equal(["dr-one"], coordinator.SubmittedBy);
         Assert.Empty(coordinator.MyValues);
         Assert.Empty(coordinator.Spread);
@@ -188,7 +190,7 @@ public sealed class CalibrationStoreTests
         var last = await w.Store.SubmitAsync(w.StudyId, w.Rater2, item, Rating(("consensus", "5")));
 
         Assert.Equal((CalibrationPhase.Revealed, 2L, 2L), (last.Status!.Phase, last.Status.Submitted, last.Status.Expected));
-        var round = (await w.Store.ViewAsync(w.StudyId, w.Rater1))!.Round!;
+        var round = (await w.Query.ViewAsync(w.StudyId, w.Rater1))!.Round!;
         Assert.True(round.Revealed);
         var consensus = round.Spread.Single(s => s.Criterion == "consensus");
         Assert.Equal(2, consensus.Raters);
@@ -227,7 +229,7 @@ public sealed class CalibrationStoreTests
         Assert.Equal(["consensus", "harm_extent"], offScale.Problems.Keys.Order());
         Assert.Equal(CalibrationOutcome.WrongPhase, (await w.Store.SubmitAsync(w.StudyId, w.Rater1, other, Rating())).Outcome);
         Assert.True((await w.Store.SubmitAsync(w.StudyId, w.Rater1, item, Rating(("consensus", "+3"), ("comment", "  ")))).Succeeded);
-        var values = (await w.Store.ViewAsync(w.StudyId, w.Rater1))!.Round!.MyValues;
+        var values = (await w.Query.ViewAsync(w.StudyId, w.Rater1))!.Round!.MyValues;
         Assert.Equal("3", values["consensus"]);
         Assert.False(values.ContainsKey("comment"));
     }
@@ -268,7 +270,7 @@ public sealed class CalibrationStoreTests
 
         Assert.Equal(["comment", "consensus", "nope"], invalid.Problems.Keys.Order());
         Assert.True(valid.Succeeded && cleared.Succeeded);
-        var gold = (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Items.Single(i => i.Id == item).Gold;
+        var gold = (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Items.Single(i => i.Id == item).Gold;
         Assert.Equal(new Dictionary<string, string> { ["consensus"] = "4" }, gold);
     }
 
@@ -289,23 +291,23 @@ public sealed class CalibrationStoreTests
         await w.Store.SubmitAsync(w.StudyId, w.Rater1, item1, Rating(("consensus", "2"), ("hallucination", "true")));
         await w.Store.SubmitAsync(w.StudyId, w.Rater2, item1, Rating(("harm_extent", "mild-moderate")));
 
-        var round = (await w.Store.ViewAsync(w.StudyId, w.Rater1))!.Round!;
+        var round = (await w.Query.ViewAsync(w.StudyId, w.Rater1))!.Round!;
         var mine = Assert.Single(round.Distances);
         Assert.Equal(w.Rater1, mine.RaterId);
         Assert.Equal([("consensus", false, (double?)2), ("harm_extent", true, null), ("hallucination", false, null)],
             mine.Distances.Select(d => (d.Criterion, d.Match, d.Distance)));
         Assert.Equal("4", round.Gold["consensus"]);
-        var all = (await w.Store.ViewAsync(w.StudyId, w.Coordinator))!.Round!.Distances;
+        var all = (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Round!.Distances;
         Assert.Equal([w.Rater1, w.Rater2], all.Select(d => d.RaterId));
         Assert.Equal([("consensus", true, (double?)0), ("harm_extent", false, null), ("hallucination", true, null)],
             all[1].Distances.Select(d => (d.Criterion, d.Match, d.Distance)));
 
         await w.Store.NextRoundAsync(w.StudyId, w.Coordinator, [w.Rater1, w.Rater2]);
-        Assert.Equal(1, (await w.Store.ResultsAsync(w.StudyId, w.Coordinator))!.Single(r => r.RaterId == w.Rater1).Items);
+        Assert.Equal(1, (await w.Query.ResultsAsync(w.StudyId, w.Coordinator))!.Single(r => r.RaterId == w.Rater1).Items);
         await w.Store.SubmitAsync(w.StudyId, w.Rater1, item2, Rating(("consensus", "1")));
         await w.Store.SubmitAsync(w.StudyId, w.Rater2, item2, Rating());
 
-        var results = (await w.Store.ResultsAsync(w.StudyId, w.Coordinator))!;
+        var results = (await w.Query.ResultsAsync(w.StudyId, w.Coordinator))!;
         Assert.Equal([(w.Rater1, 2, 4, 2, 0.5, 2, (double?)1.0), (w.Rater2, 2, 4, 2, 0.5, 2, 1.5)],
             results.Select(r => (r.RaterId, r.Items, r.Compared, r.Exact, r.ExactShare!.Value, r.LikertCompared, r.MeanLikertDistance)));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Grading;

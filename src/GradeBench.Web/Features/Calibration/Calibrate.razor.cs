@@ -1,3 +1,4 @@
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Rubrics;
@@ -9,11 +10,11 @@ using Microsoft.AspNetCore.Components.Authorization;
 namespace GradeBench.Web.Features.Calibration;
 
 /// <summary>The live calibration page of a draft study, for coordinators (who run the session) and raters (who rate
-/// the round's item). Everything shown is read from <see cref="CalibrationStore.ViewAsync"/> for the signed-in user,
+/// the round's item). Everything shown is read from <see cref="CalibrationQuery.ViewAsync"/> for the signed-in user,
 /// which decides what they may see; events only say that something changed, and the page reads again.</summary>
 public partial class Calibrate
 {
-    [Inject] CalibrationStore Store { get; set; } = default!;
+    [Inject] CalibrationQuery Query { get; set; } = default!;
     [Inject] CalibrationControl Control { get; set; } = default!;
     [Inject] RubricQuery Rubric { get; set; } = default!;
     [Inject] StudyEvents Events { get; set; } = default!;
@@ -52,7 +53,7 @@ public partial class Calibrate
 
     async Task LoadAsync()
     {
-        view = await Store.ViewAsync(StudyId, userId);
+        view = await Query.ViewAsync(StudyId, userId);
         if (view is null)
         {
             loadError = "You are not a member of this study.";
@@ -61,7 +62,7 @@ public partial class Calibrate
         if (criteria.Count == 0) criteria = (await Rubric.LoadAsync(StudyId)).Select(c => c.Criterion).ToList();
         if (view.Access.IsCoordinator)
         {
-            responses = await Store.ResponsesAsync(StudyId, userId) ?? [];
+            responses = await Query.ResponsesAsync(StudyId, userId) ?? [];
             connectedRaters = Control.ConnectedRaters(StudyId).Count;
         }
         if (view.Round is { } round && (round.ItemId != valuesItemId || round.SubmittedByMe))

@@ -1,3 +1,4 @@
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;

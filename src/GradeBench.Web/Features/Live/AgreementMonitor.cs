@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Rubrics;
 
@@ -84,7 +85,7 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
 
     /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for
     /// the criterion's ratings at its level.</summary>
-    public static CriterionAlpha Alpha(GradeBench.Core.Studies.Criterion criterion, IReadOnlyCollection<StoredRating> stored)
+    public static CriterionAlpha Alpha(Criterion criterion, IReadOnlyCollection<StoredRating> stored)
     {
         var level = CriterionRatings.Level(criterion)!.Value;
         var levelName = level.ToString().ToLowerInvariant();

@@ -1,3 +1,4 @@
+using GradeBench.Core.Rubrics;
 namespace GradeBench.Web.Features.Live;
 
 /// <summary>Who may receive an event. Coordinators receive every event of their study, except a rater's private ones

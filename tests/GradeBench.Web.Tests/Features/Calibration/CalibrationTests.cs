@@ -56,10 +56,11 @@ public sealed class CalibrationTests : IAsyncLifetime
     async Task<long> OpenRoundAsync()
     {
         var store = Services.GetRequiredService<CalibrationStore>();
+        var query = Services.GetRequiredService<CalibrationQuery>();
         await store.CreateSessionAsync(_studyId, _coordinator.Id);
-        var response = (await store.ResponsesAsync(_studyId, _coordinator.Id))![0].Id;
+        var response = (await query.ResponsesAsync(_studyId, _coordinator.Id))![0].Id;
         await store.AddItemAsync(_studyId, _coordinator.Id, response);
-        var item = (await store.ViewAsync(_studyId, _coordinator.Id))!.Session!.Items[0].Id;
+        var item = (await query.ViewAsync(_studyId, _coordinator.Id))!.Session!.Items[0].Id;
         Assert.True((await store.StartRoundAsync(_studyId, _coordinator.Id, item, [_rater1.Id, _rater2.Id])).Succeeded);
         return item;
     }
@@ -91,7 +92,7 @@ public sealed class CalibrationTests : IAsyncLifetime
         var calibration = Services.GetRequiredService<CalibrationControl>();
 
         await Assert.ThrowsAsync<HubException>(() => HubFor(_rater1).RevealCalibration(_studyId, calibration));
-        Assert.Equal(CalibrationPhase.Rating, (await Services.GetRequiredService<CalibrationStore>().ViewAsync(_studyId, _coordinator.Id))!.Session!.Phase);
+        Assert.Equal(CalibrationPhase.Rating, (await Services.GetRequiredService<CalibrationQuery>().ViewAsync(_studyId, _coordinator.Id))!.Session!.Phase);
 
         var revealed = await HubFor(_coordinator).RevealCalibration(_studyId, calibration);
 

@@ -1,3 +1,4 @@
+using GradeBench.Core.Rubrics;
 using Dapper;
 using GradeBench.Core.Studies;
 using GradeBench.Storage;

@@ -1,7 +1,8 @@
 using System.Globalization;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 
-namespace GradeBench.Core.Tests.Studies;
+namespace GradeBench.Core.Tests.Rubrics;
 
 public sealed class CriterionTests
 {

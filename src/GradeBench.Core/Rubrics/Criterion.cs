@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GradeBench.Core.Studies;
+namespace GradeBench.Core.Rubrics;
 
 public enum CriterionType { Likert, Ordinal, Nominal, Binary, Numeric, Text }
 

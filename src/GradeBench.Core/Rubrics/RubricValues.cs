@@ -1,6 +1,5 @@
-using GradeBench.Core.Studies;
 
-namespace GradeBench.Storage.Rubrics;
+namespace GradeBench.Core.Rubrics;
 
 /// <summary>Values for some criteria of a rubric, as given and as they will be stored: keyed by criterion database id,
 /// in canonical form, null where the value was cleared. Problems are keyed by criterion id, one message each.</summary>

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace GradeBench.Core.Studies;
+
+/// <summary>What every file of a bundle shares: its name, the identifier rule, strict UTF-8 and JSON, and the way a
+/// JSON problem is placed on a line. Partial only for the generated regular expressions.</summary>
+static partial class BundleSyntax
+{
+    internal const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv";
+    internal const string IdRule = "must be an identifier of 1-64 characters from [A-Za-z0-9._-]";
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    internal static partial Regex IdPattern();
+
+    [GeneratedRegex("^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")]
+    internal static partial Regex ColorPattern();
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")]
+    internal static partial Regex LanguagePattern();
+
+    internal static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
+    internal static bool IsIdentifier(string? value) => value is not null && IdPattern().IsMatch(value);
+
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    internal static string Decode(string name, byte[] bytes, BundleReport report)
+    {
+        ReadOnlySpan<byte> data = bytes;
+        var bom = data.StartsWith("\uFEFF"u8) ? 3 : 0;
+        data = data[bom..];
+        try
+        {
+            return StrictUtf8.GetString(data);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var offset = Math.Clamp(e.Index, 0, data.Length);
+            var line = data[..offset].Count((byte)'\n') + 1;
+            report.Error(name, line, "encoding", $"invalid UTF-8 byte at offset {offset + bom}");
+            // Keep validating the rest of the file so that every error is reported.
+            return Encoding.UTF8.GetString(data);
+        }
+    }
+
+    /// <summary>The 1-based line and the message for malformed JSON. System.Text.Json gives no position for a
+    /// duplicate key, so that one is looked up.</summary>
+    internal static (int Line, string Message) JsonProblem(JsonException e, string text)
+    {
+        if (e.LineNumber is null && JsonLineMap.FindDuplicateKey(Encoding.UTF8.GetBytes(text)) is { } duplicate)
+            return (duplicate.Line, $"malformed JSON: duplicate key \"{duplicate.Key}\"");
+        var message = e.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        message = message.Replace(" Change the reader options.", "", StringComparison.Ordinal).TrimEnd().TrimEnd('.');
+        var line = (int)(e.LineNumber ?? 0);
+        var column = e.BytePositionInLine is { } position ? $" (column {CharacterColumn(text, line, position)})" : "";
+        return (line + 1, $"malformed JSON: {message}{column}");
+    }
+
+    /// <summary>The 1-based column, in characters, of a byte position on a 0-based line (System.Text.Json counts
+    /// UTF-8 bytes, which is not what a person sees in a line of Chinese text).</summary>
+    static long CharacterColumn(string text, int line, long bytePosition)
+    {
+        var lineText = text.Split('\n').ElementAtOrDefault(line) ?? "";
+        var bytes = Encoding.UTF8.GetBytes(lineText);
+        return Encoding.UTF8.GetCharCount(bytes, 0, (int)Math.Clamp(bytePosition, 0, bytes.Length)) + 1;
+    }
+
+    internal static bool Flag(JsonElement parent, string name, string path, bool fallback, Action<string, string> error)
+    {
+        if (!parent.TryGetProperty(name, out var value)) return fallback;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+        error(path, "must be true or false");
+        return fallback;
+    }
+
+    internal static string? OptionalString(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    internal static string Describe(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) ? value.GetRawText() : "nothing";
+}

@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using GradeBench.Core.Rubrics;
+using static GradeBench.Core.Studies.BundleSyntax;
+
+namespace GradeBench.Core.Studies;
+
+/// <summary>Reads study.json: the study's settings, its rubric (<see cref="RubricReader"/>) and its adjudication
+/// settings (<see cref="AdjudicationSettingsReader"/>).</summary>
+static class StudyJsonReader
+{
+    internal static StudyDefinition? Read(string text, BundleReport report, RubricIds rubricIds)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, StrictJson);
+        }
+        catch (JsonException e)
+        {
+            var (line, message) = JsonProblem(e, text);
+            report.Error(StudyFile, line, "json", message);
+            return null;
+        }
+        using (document)
+        {
+            var lines = new JsonLineMap(Encoding.UTF8.GetBytes(text));
+            void Error(string path, string message) => report.Error(StudyFile, lines.LineOf(path), path.Length == 0 ? "study" : path, message);
+            void Warn(string path, string message) => report.Warn(StudyFile, lines.LineOf(path), path, message);
+
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                Error("", "top level must be a JSON object");
+                return null;
+            }
+            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety"];
+            foreach (var property in root.EnumerateObject())
+                if (!known.Contains(property.Name))
+                    report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, "field is not part of the format; ignored");
+
+            var format = OptionalString(root, "format");
+            if (format != BundleReader.Format) Error("format", $"must be \"{BundleReader.Format}\", got {Describe(root, "format")}");
+            var id = OptionalString(root, "id");
+            if (!IsIdentifier(id)) Error("id", IdRule);
+            var title = OptionalString(root, "title");
+            if (string.IsNullOrWhiteSpace(title)) Error("title", "must be a non-empty string");
+            string Markdown(string name)
+            {
+                if (!root.TryGetProperty(name, out var value)) return "";
+                if (value.ValueKind == JsonValueKind.String) return value.GetString()!;
+                Error(name, "must be a string (Markdown)");
+                return "";
+            }
+            var description = Markdown("description_md");
+            var instructions = Markdown("instructions_md");
+            var language = "en";
+            if (root.TryGetProperty("language", out var lang))
+            {
+                if (lang.ValueKind == JsonValueKind.String && LanguagePattern().IsMatch(lang.GetString()!)) language = lang.GetString()!;
+                else Error("language", "must be a language tag such as \"en\" or \"zh\"");
+            }
+            var ratersPerResponse = 3;
+            if (root.TryGetProperty("raters_per_response", out var rpr))
+            {
+                if (rpr.ValueKind == JsonValueKind.Number && rpr.TryGetInt32(out var n) && n >= 1) ratersPerResponse = n;
+                else Error("raters_per_response", "must be a positive integer");
+            }
+            var state = StudyState.Open;
+            if (root.TryGetProperty("state", out var st))
+            {
+                if (st.ValueKind == JsonValueKind.String && st.GetString() is "open" or "draft")
+                    state = st.GetString() == "open" ? StudyState.Open : StudyState.Draft;
+                else Error("state", $"must be \"open\" or \"draft\", got {Describe(root, "state")}");
+            }
+            bool hideModel = true, shuffle = true;
+            if (root.TryGetProperty("blinding", out var blinding))
+            {
+                if (blinding.ValueKind != JsonValueKind.Object) Error("blinding", "must be an object");
+                else
+                {
+                    hideModel = Flag(blinding, "hide_model", "blinding.hide_model", true, Error);
+                    shuffle = Flag(blinding, "shuffle", "blinding.shuffle", true, Error);
+                }
+            }
+
+            var criteria = new List<Criterion>();
+            var spanLabels = new List<SpanLabel>();
+            if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
+                Error("rubric", "required object is missing or not an object");
+            else
+            {
+                rubricIds.Usable = RubricReader.ReadCriteria(rubric, criteria, rubricIds.Invalid, Error);
+                RubricReader.ReadSpanLabels(rubric, spanLabels, Error);
+            }
+
+            var adjudication = rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
+
+            // Returned even when invalid, so that ratings.csv can still be checked against the criteria that are.
+            return new StudyDefinition(id ?? "", title ?? "", description, instructions, language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)
+            {
+                Adjudication = adjudication,
+            };
+        }
+    }
+}

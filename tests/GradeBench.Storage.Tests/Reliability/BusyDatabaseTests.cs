@@ -46,7 +46,7 @@ public sealed class BusyDatabaseTests
                 Interlocked.Increment(ref reads[reader]);
             }
         }, TaskCreationOptions.LongRunning);
-        var export = new CsvExport(db.Database);
+        var export = new TextExport(db.Database);
         var readers = new[]
         {
             Reader(0, () => export.WriteRatingsAsync(studyId, TextWriter.Null)),

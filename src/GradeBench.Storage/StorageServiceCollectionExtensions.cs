@@ -36,7 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Calibration.CalibrationStore>();
         services.AddSingleton<GradeBench.Storage.Calibration.CalibrationQuery>();
         services.AddSingleton<GradeBench.Storage.Results.ResultsQuery>();
-        services.AddSingleton<GradeBench.Storage.Export.CsvExport>();
+        services.AddSingleton<GradeBench.Storage.Export.TextExport>();
         services.AddSingleton<GradeBench.Storage.Export.BundleExport>();
         return services;
     }

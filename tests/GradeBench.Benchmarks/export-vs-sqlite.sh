@@ -26,7 +26,7 @@ start=$(date +%s%N)
 gradebench import "$work/responses-100k" --db "$work/responses.db" --max-file-bytes 1000000000 >/dev/null 2>>"$work/import.log"
 echo "import, 100,000 responses: $(ms "$start") ms"
 
-# The rows of CsvExport.WriteRatingsAsync as one SELECT (the export itself selects ids and looks names up: RatingRowsReader).
+# The rows of TextExport.WriteRatingsAsync as one SELECT (the export itself selects ids and looks names up: RatingRowsReader).
 select="SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, r.model, u.username AS rater, k.slug AS criterion,
        g.value, g.comment, g.submitted_at AS first_submitted, g.updated_at AS last_changed
 FROM responses r

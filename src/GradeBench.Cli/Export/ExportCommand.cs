@@ -13,7 +13,7 @@ static class ExportCommand
 
     static IEnumerable<string> AllKinds => ExportKinds.Names;
 
-    static Task<long> WriteTextAsync(string kind, CsvExport export, long studyId, TextWriter output, CancellationToken ct) =>
+    static Task<long> WriteTextAsync(string kind, TextExport export, long studyId, TextWriter output, CancellationToken ct) =>
         ExportKinds.Text.Single(k => k.Name == kind).Write(export, studyId, output, ct);
 
     public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
@@ -49,8 +49,8 @@ static class ExportCommand
             var target = parse.GetValue(outPath)!;
             // Progress goes to standard error, and never when the export itself goes to standard output.
             var progress = target == "-" ? null : new Progress(error, kindName,
-                kindName == "ratings.csv" && Progress.IsTerminal(error) ? await new CsvExport(database).CountRatingsAsync(studyId, ct) : null);
-            var export = new CsvExport(database, progress, forExcel: parse.GetValue(excel));
+                kindName == "ratings.csv" && Progress.IsTerminal(error) ? await new TextExport(database).CountRatingsAsync(studyId, ct) : null);
+            var export = new TextExport(database, progress, forExcel: parse.GetValue(excel));
             if (target == "-")
             {
                 if (kindName == Bundle)

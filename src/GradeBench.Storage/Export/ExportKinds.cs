@@ -1,8 +1,8 @@
 namespace GradeBench.Storage.Export;
 
 /// <summary>A study export that is text (UTF-8; for Excel with a byte-order mark, and the CSV kinds written by a
-/// <see cref="CsvExport"/> made <c>forExcel</c>).</summary>
-public sealed record TextExportKind(string Name, string ContentType, string Description, Func<CsvExport, long, TextWriter, CancellationToken, Task<long>> Write);
+/// <see cref="TextExport"/> made <c>forExcel</c>).</summary>
+public sealed record TextExportKind(string Name, string ContentType, string Description, Func<TextExport, long, TextWriter, CancellationToken, Task<long>> Write);
 
 /// <summary>The study exports, one list for the command line and the web API (docs/exports.md).</summary>
 public static class ExportKinds

@@ -51,7 +51,7 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
                 "SELECT id, username FROM users", transaction: transaction, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Username);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            // The order of CsvExport.WriteRatingsAsync's documentation, which the indexes give without sorting.
+            // The order of TextExport.WriteRatingsAsync's documentation, which the indexes give without sorting.
             command.CommandText = """
                 SELECT r.id, c.slug, r.slug, r.model, g.rater_id, g.criterion_id, g.value, g.comment, g.submitted_at, g.updated_at
                 FROM responses r

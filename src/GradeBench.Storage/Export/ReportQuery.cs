@@ -1,48 +1,8 @@
 using System.Text.Json;
 using Dapper;
+using GradeBench.Core.Reports;
 
 namespace GradeBench.Storage.Export;
-
-/// <summary>What the report's methods paragraph says about a study besides its results: the design as configured
-/// (raters per response, blinding, queue order) and as it happened (assignments, dates, calibration, adjudication),
-/// and the model metadata the bundle brought in (<c>responses.meta_json</c>).</summary>
-public sealed record StudyFacts(
-    string Slug,
-    string Title,
-    string Language,
-    int RatersPerResponse,
-    bool HideModel,
-    bool Shuffle,
-    string State,
-    string CreatedAt,
-    int RaterMembers,
-    int CoordinatorMembers,
-    IReadOnlyList<(string Language, int Cases)> CaseLanguages,
-    int CasesWithReference,
-    IReadOnlyList<int> RaterLoads,
-    IReadOnlyList<int> RatersPerAssignedResponse,
-    int SubmittedRatings,
-    string? FirstSubmitted,
-    string? LastSubmitted,
-    IReadOnlyDictionary<string, int> RatingsBySource,
-    int CalibrationSessions,
-    int CalibrationRounds,
-    int AdjudicationItems,
-    int AdjudicationResolved,
-    int AdjudicationForDisagreement,
-    int AdjudicationForSafety,
-    int ConsensusValues,
-    IReadOnlyList<ModelMetadata> ModelMetadata)
-{
-    public int Cases => CaseLanguages.Sum(l => l.Cases);
-}
-
-/// <summary>One key of a model's response metadata: its first <see cref="ValuesKept"/> distinct values and how many
-/// distinct values it has in all.</summary>
-public sealed record ModelMetadata(string Model, string Key, IReadOnlyList<string> Values, int DistinctValues)
-{
-    public const int ValuesKept = 5;
-}
 
 /// <summary>Loads <see cref="StudyFacts"/> in one batch of queries.</summary>
 public sealed class ReportQuery(Database database)

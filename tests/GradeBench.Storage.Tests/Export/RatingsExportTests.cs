@@ -29,7 +29,7 @@ public sealed class RatingsExportTests
         await using var _ = db;
         var output = new StringWriter();
 
-        var rows = await new CsvExport(db.Database).WriteRatingsAsync(studyId, output);
+        var rows = await new TextExport(db.Database).WriteRatingsAsync(studyId, output);
 
         var lines = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(576, rows);
@@ -45,7 +45,7 @@ public sealed class RatingsExportTests
         var (db, studyId) = await DemoAsync();
         await using var _ = db;
 
-        var error = await Assert.ThrowsAsync<IOException>(() => new CsvExport(db.Database).WriteRatingsAsync(studyId, new FailingWriter(0)));
+        var error = await Assert.ThrowsAsync<IOException>(() => new TextExport(db.Database).WriteRatingsAsync(studyId, new FailingWriter(0)));
 
         Assert.Equal("disk full", error.Message);
     }
@@ -58,6 +58,6 @@ public sealed class RatingsExportTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new CsvExport(db.Database).WriteRatingsAsync(studyId, new StringWriter(), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TextExport(db.Database).WriteRatingsAsync(studyId, new StringWriter(), cancelled.Token));
     }
 }

@@ -47,7 +47,7 @@ public sealed class BusyDatabaseTests
                 Interlocked.Increment(ref reads[reader]);
             }
         }, TaskCreationOptions.LongRunning);
-        var export = new CsvExport(db.Database);
+        var export = new TextExport(db.Database);
         var readers = new[]
         {
             Reader(0, () => export.WriteRatingsAsync(studyId, TextWriter.Null)),

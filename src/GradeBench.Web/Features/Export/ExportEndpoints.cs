@@ -32,11 +32,11 @@ public static class ExportEndpoints
         },
     ];
 
-    static ExportKind Text(string name, string contentType, string description, Func<CsvExport, long, TextWriter, CancellationToken, Task<long>> write) =>
+    static ExportKind Text(string name, string contentType, string description, Func<TextExport, long, TextWriter, CancellationToken, Task<long>> write) =>
         new(name, contentType + "; charset=utf-8", description, async (services, id, output, excel, ct) =>
         {
             await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: excel), bufferSize: 1 << 16, leaveOpen: true);
-            var export = excel ? new CsvExport(services.GetRequiredService<Database>(), forExcel: true) : services.GetRequiredService<CsvExport>();
+            var export = excel ? new TextExport(services.GetRequiredService<Database>(), forExcel: true) : services.GetRequiredService<TextExport>();
             await write(export, id, text, ct);
             await text.FlushAsync(ct);
         });

@@ -33,7 +33,7 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
         var html = await AdministratorPageAsync();
         var export = new StringWriter();
         // The function `gradebench export --kind agreement.csv` runs.
-        await new CsvExport(factory.Services.GetRequiredService<Database>()).WriteAgreementAsync(await factory.DemoStudyIdAsync(), export);
+        await new TextExport(factory.Services.GetRequiredService<Database>()).WriteAgreementAsync(await factory.DemoStudyIdAsync(), export);
 
         var pageRows = Row().Matches(AgreementTable().Match(html).Groups[1].Value)
             .Select(r => Cell().Matches(r.Groups[1].Value).Select(c => WebUtility.HtmlDecode(c.Groups[1].Value.Trim())).ToArray())

@@ -3,83 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
-namespace GradeBench.Storage.Export;
-
-/// <summary>The study report as a list of plain-text blocks, written once and rendered twice (Markdown and HTML), so the
-/// two files cannot say different things. Every string is plain text, never markup: each renderer escapes it.</summary>
-public abstract record ReportBlock;
-
-public sealed record ReportHeading(int Level, string Text) : ReportBlock;
-
-public sealed record ReportParagraph(string Text) : ReportBlock;
-
-public sealed record ReportList(IReadOnlyList<string> Items) : ReportBlock;
-
-/// <summary>A table whose first column heads its rows.</summary>
-public sealed record ReportTable(string Caption, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock;
-
-public sealed record ReportBar(string Label, double Value, double? Lower, double? Upper);
-
-/// <summary>Horizontal bars with 95% interval whiskers on [<see cref="Min"/>, <see cref="Max"/>]: drawn in the HTML only;
-/// the table before it carries the same numbers (and is the chart's text alternative).</summary>
-public sealed record ReportChart(string Title, string Caption, double Min, double Max, IReadOnlyList<ReportBar> Bars) : ReportBlock;
-
-/// <summary>CommonMark with GitHub tables. Text is escaped with backslashes (every character that could start markup,
-/// including <c>&lt;</c>, so no raw HTML reaches a renderer that allows it); line breaks inside text become spaces.</summary>
-public static class MarkdownReport
-{
-    public static async Task<long> WriteAsync(IReadOnlyList<ReportBlock> blocks, TextWriter output, CancellationToken ct)
-    {
-        long rows = 0;
-        var text = new StringBuilder();
-        foreach (var block in blocks)
-        {
-            switch (block)
-            {
-                case ReportHeading h:
-                    text.Append('#', h.Level).Append(' ').Append(Escape(h.Text)).Append("\n\n");
-                    break;
-                case ReportParagraph p:
-                    text.Append(Escape(p.Text)).Append("\n\n");
-                    break;
-                case ReportList l:
-                    foreach (var item in l.Items) text.Append("- ").Append(Escape(item)).Append('\n');
-                    text.Append('\n');
-                    break;
-                case ReportTable t:
-                    text.Append('*').Append(Escape(t.Caption)).Append("*\n\n");
-                    text.Append("| ").AppendJoin(" | ", t.Header.Select(Escape)).Append(" |\n");
-                    text.Append('|').AppendJoin("", t.Header.Select(_ => "---|")).Append('\n');
-                    foreach (var row in t.Rows)
-                    {
-                        text.Append("| ").AppendJoin(" | ", row.Select(c => c.Length == 0 ? " " : Escape(c))).Append(" |\n");
-                        rows++;
-                    }
-                    text.Append('\n');
-                    break;
-                case ReportChart:
-                    break; // the table before it holds the numbers; charts are in report.html
-            }
-            await output.WriteAsync(text.ToString().AsMemory(), ct);
-            text.Clear();
-        }
-        return rows;
-    }
-
-    /// <summary>Backslash before every ASCII punctuation character that has a meaning somewhere in CommonMark or GFM
-    /// tables (<c>|</c>); CommonMark allows a backslash before any ASCII punctuation, so the text reads back unchanged.</summary>
-    public static string Escape(string text)
-    {
-        var escaped = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            if (c is '\r' or '\n') { escaped.Append(' '); continue; }
-            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '#' or '!' or '~' or '&' or '{' or '}') escaped.Append('\\');
-            escaped.Append(c);
-        }
-        return escaped.ToString();
-    }
-}
+namespace GradeBench.Core.Reports;
 
 /// <summary>One standalone HTML file: inline CSS, no script, no external resource. Every piece of text goes through
 /// <see cref="HtmlEncoder"/> (study titles, criterion labels, model names and metadata are untrusted input).</summary>
@@ -170,15 +94,15 @@ public static class HtmlReport
         {
             var tick = min + i * (max - min) / 4;
             html.Append($"<line x1=\"{N(Px(tick))}\" y1=\"{height - AxisHeight}\" x2=\"{N(Px(tick))}\" y2=\"{height - AxisHeight + 4}\" class=\"axis\"/>")
-                .Append($"<text x=\"{N(Px(tick))}\" y=\"{height - 4}\" text-anchor=\"middle\">{Format(tick)}</text>\n");
+                .Append($"<text x=\"{N(Px(tick))}\" y=\"{height - 4}\" text-anchor=\"middle\">{ReportNumbers.Value(tick)}</text>\n");
         }
         for (var i = 0; i < chart.Bars.Count; i++)
         {
             var bar = chart.Bars[i];
             var y = i * RowHeight;
             var mid = y + RowHeight / 2;
-            var interval = bar.Lower is { } lo && bar.Upper is { } hi ? $" (95% interval {Format(lo)} to {Format(hi)})" : "";
-            html.Append("<g><title>").Append(E($"{bar.Label}: {Format(bar.Value)}{interval}")).Append("</title>")
+            var interval = bar.Lower is { } lo && bar.Upper is { } hi ? $" (95% interval {ReportNumbers.Value(lo)} to {ReportNumbers.Value(hi)})" : "";
+            html.Append("<g><title>").Append(E($"{bar.Label}: {ReportNumbers.Value(bar.Value)}{interval}")).Append("</title>")
                 .Append($"<text x=\"{LabelWidth - 6}\" y=\"{mid + 4}\" text-anchor=\"end\">").Append(E(bar.Label)).Append("</text>")
                 .Append($"<rect x=\"{N(Px(min))}\" y=\"{y + 4}\" width=\"{N(Px(bar.Value) - Px(min))}\" height=\"{RowHeight - 8}\" class=\"bar\"/>");
             if (bar.Lower is { } lower && bar.Upper is { } upper)
@@ -189,6 +113,4 @@ public static class HtmlReport
         }
         html.Append("</svg>\n<figcaption>").Append(E(chart.Caption)).Append("</figcaption>\n</figure>\n");
     }
-
-    static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 }

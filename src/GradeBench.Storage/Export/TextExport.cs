@@ -13,13 +13,14 @@ using Sylvan.Data.Csv;
 
 namespace GradeBench.Storage.Export;
 
-/// <summary>The study's tables as CSV (and its highlighted spans as JSON Lines), streamed row by row from the database to
-/// the writer (constant memory whatever the size). Columns are named in snake_case; timestamps are UTC ISO-8601 as stored;
+/// <summary>The study's text exports (<see cref="ExportKinds.Text"/>): its tables as CSV and its highlighted spans as JSON
+/// Lines, streamed row by row from the database to the writer (constant memory whatever the size), and the reports
+/// (<see cref="Report"/>). Columns are named in snake_case; timestamps are UTC ISO-8601 as stored;
 /// empty cells are missing values. See docs/exports.md.</summary>
 /// <param name="progress">Told the number of rows written so far (a command line's progress bar); none on the web.</param>
 /// <param name="forExcel">The Excel flavour: a text cell a spreadsheet would run as a formula gets an apostrophe in front
 /// (<see cref="FormulaDefusingReader"/>). Off, the CSV holds the stored text byte for byte.</param>
-public sealed class CsvExport(Database database, IProgress<long>? progress = null, bool forExcel = false)
+public sealed class TextExport(Database database, IProgress<long>? progress = null, bool forExcel = false)
 {
     /// <summary>Every submitted rating: one row per response × rater × criterion, drafts excluded; by response id, then
     /// rater, then rubric order. That order is the one the indexes already give (responses by (study_id, slug), ratings by

@@ -1,0 +1,20 @@
+namespace GradeBench.Core.Reports;
+
+/// <summary>The study report as a list of plain-text blocks, written once and rendered twice (Markdown and HTML), so the
+/// two files cannot say different things. Every string is plain text, never markup: each renderer escapes it.</summary>
+public abstract record ReportBlock;
+
+public sealed record ReportHeading(int Level, string Text) : ReportBlock;
+
+public sealed record ReportParagraph(string Text) : ReportBlock;
+
+public sealed record ReportList(IReadOnlyList<string> Items) : ReportBlock;
+
+/// <summary>A table whose first column heads its rows.</summary>
+public sealed record ReportTable(string Caption, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock;
+
+public sealed record ReportBar(string Label, double Value, double? Lower, double? Upper);
+
+/// <summary>Horizontal bars with 95% interval whiskers on [<see cref="Min"/>, <see cref="Max"/>]: drawn in the HTML only;
+/// the table before it carries the same numbers (and is the chart's text alternative).</summary>
+public sealed record ReportChart(string Title, string Caption, double Min, double Max, IReadOnlyList<ReportBar> Bars) : ReportBlock;

@@ -1,0 +1,48 @@
+using GradeBench.Core.Reports;
+
+namespace GradeBench.Core.Tests.Reports;
+
+/// <summary>The two renderings of the report's blocks: text stays text in both.</summary>
+public sealed class ReportRenderingTests
+{
+    static readonly IReadOnlyList<ReportBlock> Blocks =
+    [
+        new ReportHeading(1, "<b>Title</b> & co"),
+        new ReportParagraph("A *paragraph*\nover two lines | with a pipe"),
+        new ReportTable("Caption", ["Name", "Value"], [["a|b", "1"], ["<i>", ""]]),
+        new ReportChart("Chart", "Caption of the chart", 0, 1, [new ReportBar("a", 0.5, 0.25, 0.75)]),
+    ];
+
+    static async Task<(string Text, long Rows)> RenderAsync(Func<IReadOnlyList<ReportBlock>, TextWriter, CancellationToken, Task<long>> write)
+    {
+        var text = new StringWriter();
+        var rows = await write(Blocks, text, CancellationToken.None);
+        return (text.ToString(), rows);
+    }
+
+    [Fact]
+    public async Task MarkdownEscapesMarkupAndKeepsTablesInTheirCells()
+    {
+        var (markdown, rows) = await RenderAsync(MarkdownReport.WriteAsync);
+
+        Assert.Equal(2, rows);
+        Assert.StartsWith("# \\<b\\>Title\\</b\\> \\& co\n\n", markdown);
+        Assert.Contains("A \\*paragraph\\* over two lines \\| with a pipe\n\n", markdown);
+        Assert.Contains("| Name | Value |\n|---|---|\n| a\\|b | 1 |\n| \\<i\\> |   |\n", markdown);
+        Assert.DoesNotContain("<svg", markdown);
+    }
+
+    [Fact]
+    public async Task HtmlEncodesTextAndDrawsTheChartWithItsNumbers()
+    {
+        var (html, rows) = await RenderAsync(HtmlReport.WriteAsync);
+
+        Assert.Equal(2, rows);
+        Assert.Contains("<title>&lt;b&gt;Title&lt;/b&gt; &amp; co</title>", html);
+        Assert.Contains("<h1>&lt;b&gt;Title&lt;/b&gt; &amp; co</h1>", html);
+        Assert.Contains("<tr><th scope=\"row\">&lt;i&gt;</th><td></td></tr>", html);
+        Assert.Contains("<g><title>a: 0.50 (95% interval 0.25 to 0.75)</title>", html);
+        Assert.DoesNotContain("<script", html);
+        Assert.EndsWith("</body>\n</html>\n", html);
+    }
+}

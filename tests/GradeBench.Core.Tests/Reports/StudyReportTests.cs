@@ -1,0 +1,103 @@
+using GradeBench.Core.Rubrics;
+using GradeBench.Core.Reports;
+using GradeBench.Core.Results;
+using GradeBench.Core.Studies;
+
+namespace GradeBench.Core.Tests.Reports;
+
+/// <summary>The report built from facts and results alone: a small study of two models, two raters and three cases.</summary>
+public sealed class StudyReportTests
+{
+    static readonly Criterion Quality = new("quality", "Quality", null, CriterionType.Likert, true, 1, 5, [], []);
+    static readonly Criterion Flag = new("flag", "Flag", null, CriterionType.Binary, true, null, null, [], []);
+
+    static ResultsInput Input()
+    {
+        ResultResponse[] responses =
+        [
+            new(1, "c1", "model-a"), new(2, "c1", "model-b"),
+            new(3, "c2", "model-a"), new(4, "c2", "model-b"),
+            new(5, "c3", "model-a"), new(6, "c3", "model-b"),
+        ];
+        string[] quality = ["4", "5", "2", "3", "5", "5", "3", "2", "3", "4", "4", "4"];
+        var ratings = new List<ResultRating>();
+        for (var i = 0; i < 6; i++)
+        {
+            ratings.Add(new(1, i + 1, 10, quality[2 * i]));
+            ratings.Add(new(1, i + 1, 11, quality[2 * i + 1]));
+            ratings.Add(new(2, i + 1, 10, i % 2 == 0 ? "true" : "false"));
+            ratings.Add(new(2, i + 1, 11, "false"));
+        }
+        return new ResultsInput([new(1, Quality), new(2, Flag)], responses, [new(10, "ann"), new(11, "bob")], ratings, [],
+            ["omission"], [new(2, "omission")], []);
+    }
+
+    static StudyFacts Facts(int calibrationSessions = 0) => new(
+        "small", "A <small> study", "en", 2, HideModel: true, Shuffle: false, "open", "2026-11-01T09:00:00Z",
+        RaterMembers: 2, CoordinatorMembers: 1, [("en", 2), ("zh", 1)], CasesWithReference: 1,
+        RaterLoads: [6, 6], RatersPerAssignedResponse: [2, 2, 2, 2, 2, 2], SubmittedRatings: 24,
+        "2026-11-02T10:00:00Z", "2026-11-03T11:00:00Z", new Dictionary<string, int> { ["web"] = 24 },
+        calibrationSessions, CalibrationRounds: calibrationSessions * 2, 0, 0, 0, 0, 0,
+        [new ModelMetadata("model-a", "temperature", ["0.2"], 1)]);
+
+    static IReadOnlyList<ReportBlock> Build(StudyFacts facts)
+    {
+        var input = Input();
+        return StudyReport.Build(facts, input, StudyResults.Compute(input, resamples: 200, seed: 7));
+    }
+
+    static ReportTable Table(IReadOnlyList<ReportBlock> blocks, string caption) =>
+        blocks.OfType<ReportTable>().Single(t => t.Caption.StartsWith(caption, StringComparison.Ordinal));
+
+    [Fact]
+    public void TheMethodsStateTheFactsInWords()
+    {
+        var methods = string.Join("\n", Build(Facts()).OfType<ReportParagraph>().Select(p => p.Text));
+
+        Assert.Contains("3 clinical cases (2 in English, 1 in Chinese) were answered by 2 models (model-a, model-b)", methods);
+        Assert.Contains("giving 6 responses (model-a 3, model-b 3)", methods);
+        Assert.Contains("Quality (likert 1–5); Flag (yes/no)", methods);
+        Assert.Contains("2 raters submitted 24 ratings, entered in GradeBench, submitted between 2026-11-02 and 2026-11-03", methods);
+        Assert.Contains("6 responses with 2 raters each, 2 raters with 6 responses each", methods);
+        Assert.Contains("Raters were blinded to the model", methods);
+        Assert.Contains("Responses were presented in case order", methods);
+        Assert.Contains("No calibration session was held in GradeBench.", methods);
+        Assert.Contains("1,000 resamples", methods);
+    }
+
+    [Fact]
+    public void CalibrationSessionsAreCountedInTheirOwnWords() =>
+        Assert.Contains("1 calibration session with 2 rated rounds were held",
+            string.Join("\n", Build(Facts(calibrationSessions: 1)).OfType<ReportParagraph>().Select(p => p.Text)));
+
+    [Fact]
+    public void TheTablesHoldTheResultsAsThePageWritesThem()
+    {
+        var blocks = Build(Facts());
+
+        var agreement = Table(blocks, "Agreement per criterion");
+        // The raters agree on two of the six responses.
+        Assert.Equal("0.333", agreement.Rows.Single(r => r[0] == "Quality" && r[2] == "Percent agreement")[3]);
+        Assert.Equal(["Rater 1", "6", "12", "not timed"], Table(blocks, "Raters").Rows[0]);
+        Assert.Equal(["model-a", "3", "3", "temperature = 0.2"], Table(blocks, "Models, their responses").Rows[0]);
+        var quality = Table(blocks, "Models on Quality").Rows[0];
+        // model-a: (4, 5), (5, 5), (3, 4).
+        Assert.Equal(["model-a", "6", "3", "4.33"], quality.Take(4));
+        Assert.Matches(@"^\d\.\d\d to \d\.\d\d$", quality[4]);
+        Assert.Matches(@"^[+−]?\d\.\d\d$", Assert.Single(Table(blocks, "Model comparisons on Quality").Rows)[2]);
+        Assert.Equal("1", Table(blocks, "Highlighted spans").Rows.Single(r => r[0] == "model-b")[2]);
+    }
+
+    [Fact]
+    public void TheSameInputGivesTheSameText()
+    {
+        string Markdown()
+        {
+            var text = new StringWriter();
+            MarkdownReport.WriteAsync(Build(Facts()), text, CancellationToken.None).GetAwaiter().GetResult();
+            return text.ToString();
+        }
+
+        Assert.Equal(Markdown(), Markdown());
+    }
+}

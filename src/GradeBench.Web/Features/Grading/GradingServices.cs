@@ -2,12 +2,8 @@ namespace GradeBench.Web.Features.Grading;
 
 public static class GradingServices
 {
-    /// <summary>The services of the grading page: one <see cref="MarkdownRenderer"/> for the whole app, so its cache
-    /// is shared by every circuit (raters of one study read the same case texts).</summary>
     public static IServiceCollection AddGrading(this IServiceCollection services)
     {
-        // A factory rather than an instance, so the container disposes the renderer's cache at shutdown.
-        services.AddSingleton(_ => new MarkdownRenderer());
         services.AddSingleton<RatingRecorder>();
         return services;
     }

@@ -2,6 +2,8 @@ using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Dashboard;
+using GradeBench.Web.Features.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -37,7 +39,7 @@ public sealed record AccessRevoked(long? StudyId, string Reason);
 /// live in partial files beside their feature and take their services as method parameters. Groups are per study and role; raters are only
 /// ever added to groups whose events are meant for them (see <see cref="EventAudience"/>).</summary>
 [Authorize(Policy = LiveServices.HubPolicy)]
-public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyControl control, PresenceTracker presence, AgreementMonitor agreement,
+public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyRecorder control, PresenceTracker presence, AgreementMonitor agreement,
     HubConnections connections) : Hub<IStudyClient>
 {
     string PresenceKey => "hub:" + Context.ConnectionId;

@@ -1,11 +1,14 @@
 using GradeBench.Storage;
 using GradeBench.Web.Components;
+using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Calibration;
+using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Export;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
@@ -21,8 +24,11 @@ if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://local
 var databasePath = builder.Configuration["GradeBench:Database"] ?? "gradebench.db";
 builder.Services.AddStorage(databasePath);
 builder.Services.AddAccounts(keysFolder: Path.GetFullPath(databasePath) + ".keys");
+builder.Services.AddMarkdown();
 builder.Services.AddGrading();
 builder.Services.AddLive();
+builder.Services.AddStudies();
+builder.Services.AddDashboard();
 builder.Services.AddAdjudication();
 builder.Services.AddCalibration();
 // The API's own description, anonymous at /openapi/v1.json: it documents routes and shapes, never data.

@@ -38,7 +38,9 @@ public static class AccountServices
         services.AddDataProtection().SetApplicationName("GradeBench").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<SignInThrottle>();
-        services.AddSingleton<AccountControl>();
+        services.AddSingleton<AccountRecorder>();
+        services.AddSingleton<RevocationFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<RevocationFeed>());
         services.AddHostedService<SignInLinkAnnouncer>();
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(TokenOrCookieScheme).AddCookie(options =>

@@ -4,7 +4,7 @@ public static class CalibrationServices
 {
     public static IServiceCollection AddCalibration(this IServiceCollection services)
     {
-        services.AddSingleton<CalibrationControl>();
+        services.AddSingleton<CalibrationRecorder>();
         return services;
     }
 }

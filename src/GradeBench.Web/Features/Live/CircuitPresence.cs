@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace GradeBench.Web.Features.Live;
 
-/// <summary>One Blazor circuit's place in the <see cref="PresenceTracker"/> (scoped: one per circuit). Pages call
-/// <see cref="Enter"/>; the circuit handler marks the circuit away while its connection is down and removes it when
+/// <summary>One Blazor circuit's place in the <see cref="PresenceTracker"/> (scoped: one per circuit). Live pages enter
+/// through <see cref="LiveComponent"/>; the circuit handler marks the circuit away while its connection is down and removes it when
 /// the circuit ends. <see cref="Reconnected"/> lets live pages re-read their state after a dropped connection.</summary>
 public sealed class CircuitPresence(PresenceTracker tracker)
 {

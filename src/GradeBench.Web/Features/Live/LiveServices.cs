@@ -12,13 +12,8 @@ public static class LiveServices
         services.AddSignalR();
         services.AddSingleton<StudyEvents>();
         services.AddSingleton<PresenceTracker>();
-        services.AddSingleton<StudyControl>();
-        services.AddSingleton<AgreementMonitor>();
-        services.AddHostedService(provider => provider.GetRequiredService<AgreementMonitor>());
         services.AddHostedService<HubRelay>();
         services.AddSingleton<HubConnections>();
-        services.AddSingleton<RevocationFeed>();
-        services.AddHostedService(provider => provider.GetRequiredService<RevocationFeed>());
         services.AddScoped<CircuitPresence>();
         services.AddScoped<CircuitHandler, PresenceCircuitHandler>();
         return services;

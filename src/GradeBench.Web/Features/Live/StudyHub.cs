@@ -1,4 +1,3 @@
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
@@ -33,12 +32,11 @@ public sealed record AccessRevoked(long? StudyId, string Reason);
 /// <summary>The live channel for clients that are not Blazor circuits (scripts, tools, tests), at <c>/hubs/study</c>.
 /// Signed in by cookie or by API token. Every method checks the caller's standing in the study against the database
 /// on every call, so a removed member loses access at their next call; <see cref="RevocationFeed"/> also takes them out of
-/// the study's groups at once. Feature methods (adjudication, calibration)
+/// the study's groups at once. Feature methods (lifecycle, agreement, adjudication, calibration)
 /// live in partial files beside their feature and take their services as method parameters. Groups are per study and role; raters are only
 /// ever added to groups whose events are meant for them (see <see cref="EventAudience"/>).</summary>
 [Authorize(Policy = LiveServices.HubPolicy)]
-public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyControl control, PresenceTracker presence, AgreementMonitor agreement,
-    HubConnections connections) : Hub<IStudyClient>
+public sealed partial class StudyHub(StudyQuery studies, UserStore users, PresenceTracker presence, HubConnections connections) : Hub<IStudyClient>
 {
     string PresenceKey => "hub:" + Context.ConnectionId;
     internal long UserId => Context.User!.Id();
@@ -79,27 +77,6 @@ public sealed partial class StudyHub(StudyQuery studies, UserStore users, StudyC
     {
         await CoordinatorAsync(studyId);
         return presence.Online(studyId);
-    }
-
-    public async Task<AgreementUpdated> GetAgreement(long studyId)
-    {
-        await CoordinatorAsync(studyId);
-        return await agreement.CurrentAsync(studyId, Context.ConnectionAborted);
-    }
-
-    public async Task<StudyStateChanged> SetStudyState(long studyId, string state)
-    {
-        await CoordinatorAsync(studyId);
-        if (!StudyLifecycle.TryParse(state, out var to)) throw new HubException($"Unknown study state \"{state}\".");
-        var result = await control.ChangeStateAsync(studyId, UserId, to);
-        return result.Changed ?? throw new HubException(result.Refusal);
-    }
-
-    public async Task<StudyStateChanged> SetPaused(long studyId, bool paused)
-    {
-        await CoordinatorAsync(studyId);
-        var result = await control.SetPausedAsync(studyId, UserId, paused);
-        return result.Changed ?? throw new HubException(result.Refusal);
     }
 
     public override async Task OnConnectedAsync()

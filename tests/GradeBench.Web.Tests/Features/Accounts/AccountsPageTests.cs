@@ -14,12 +14,12 @@ public sealed class AccountsPageTests(GradeBenchFactory factory) : LiveAdjudicat
     [Fact]
     public async Task AnAdministratorDisabledWhileTheirPageIsOpenIsRefusedAndShownNoAccounts()
     {
-        UseAppServices(typeof(UserStore), typeof(AccountControl));
+        UseAppServices(typeof(UserStore), typeof(AccountRecorder));
         var users = App.GetRequiredService<UserStore>();
         var admin = (await users.CreateAsync("second-admin", "Second Admin", isAdmin: true))!.Id;
         await users.CreateAsync("dr-target", "Dr Target", isAdmin: false);
         SignInAs(admin, "second-admin");
-        var cut = Render<GradeBench.Web.Features.Accounts.Accounts>();
+        var cut = Render<AccountsPage>();
         cut.WaitForAssertion(() => Assert.Contains("dr-target", cut.Markup));
 
         // Disabled straight in the database, as `gradebench users disable` does, before the page learns of it.

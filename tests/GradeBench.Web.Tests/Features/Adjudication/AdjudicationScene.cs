@@ -4,7 +4,7 @@ using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +28,7 @@ sealed class AdjudicationScene(GradeBenchFactory factory)
         var admin = await factory.AdministratorAsync();
         var status = await Services.GetRequiredService<StudyLifecycleStore>().StatusAsync(studyId);
         if (status!.State == StudyState.Open)
-            Assert.NotNull((await Services.GetRequiredService<StudyControl>().ChangeStateAsync(studyId, admin.Id, StudyState.Adjudication)).Changed);
+            Assert.NotNull((await Services.GetRequiredService<StudyRecorder>().ChangeStateAsync(studyId, admin.Id, StudyState.Adjudication)).Changed);
         return studyId;
     }
 

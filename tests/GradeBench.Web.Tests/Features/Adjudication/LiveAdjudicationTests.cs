@@ -4,6 +4,7 @@ using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Adjudication;
+using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
@@ -95,8 +96,8 @@ public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdju
 
 public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
 {
-    IRenderedComponent<AdjudicationItem> RenderItem(long studyId, long itemId) =>
-        Render<AdjudicationItem>(p => p.Add(c => c.StudyId, studyId).Add(c => c.ItemId, itemId));
+    IRenderedComponent<AdjudicationItemPage> RenderItem(long studyId, long itemId) =>
+        Render<AdjudicationItemPage>(p => p.Add(c => c.StudyId, studyId).Add(c => c.ItemId, itemId));
 
     async Task<string> IndependentRatingsAsync()
     {

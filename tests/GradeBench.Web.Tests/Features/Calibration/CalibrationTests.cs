@@ -89,7 +89,7 @@ public sealed class CalibrationTests : IAsyncLifetime
     public async Task OnlyACoordinatorRevealsThroughTheHub()
     {
         await OpenRoundAsync();
-        var calibration = Services.GetRequiredService<CalibrationControl>();
+        var calibration = Services.GetRequiredService<CalibrationRecorder>();
 
         await Assert.ThrowsAsync<HubException>(() => HubFor(_rater1).RevealCalibration(_studyId, calibration));
         Assert.Equal(CalibrationPhase.Rating, (await Services.GetRequiredService<CalibrationQuery>().ViewAsync(_studyId, _coordinator.Id))!.Session!.Phase);
@@ -103,7 +103,7 @@ public sealed class CalibrationTests : IAsyncLifetime
     public async Task OnlyRatersOfTheStudySubmitThroughTheHubAndTheLastSubmissionReveals()
     {
         var item = await OpenRoundAsync();
-        var calibration = Services.GetRequiredService<CalibrationControl>();
+        var calibration = Services.GetRequiredService<CalibrationRecorder>();
         var outsider = (await Services.GetRequiredService<UserStore>().CreateAsync("outsider", "Outsider", isAdmin: false))!;
 
         await Assert.ThrowsAsync<HubException>(() => HubFor(_coordinator).SubmitCalibration(_studyId, item, Rating(), calibration));
@@ -129,7 +129,7 @@ public sealed class CalibrationTests : IAsyncLifetime
             return Task.CompletedTask;
         });
 
-        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        await Services.GetRequiredService<CalibrationRecorder>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
 
         var message = JsonSerializer.SerializeToElement((CalibrationChanged)await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["Expected", "ItemId", "Phase", "SessionId", "StudyId", "Submitted"], message.EnumerateObject().Select(p => p.Name).Order());
@@ -183,7 +183,7 @@ public sealed class CalibrationTests : IAsyncLifetime
     public async Task TheCoordinatorSeesHowManyHaveSubmittedButNotWhat()
     {
         var item = await OpenRoundAsync();
-        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        await Services.GetRequiredService<CalibrationRecorder>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
         var client = await SignedInAsync(_coordinator);
 
         var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Security.Claims;
 using Bunit;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Studies;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -74,7 +74,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
     {
         var admin = await factory.AdministratorAsync();
         using var context = new UploadContext(factory.Services, admin.Id);
-        var cut = context.Render<NewStudy>();
+        var cut = context.Render<NewStudyPage>();
 
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip("bunit-upload", plantError: true), "broken.zip"));
 

@@ -1,11 +1,11 @@
 using Bunit;
 using Bunit.TestDoubles;
 using GradeBench.Storage.Accounts;
-using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Tests.Features.Adjudication;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GradeBench.Web.Tests.Features.Live;
+namespace GradeBench.Web.Tests.Features.Accounts;
 
 /// <summary>What an open page does when its user's standing in the study changes under it (bUnit over a real app's
 /// <see cref="RevocationFeed"/> and database).</summary>

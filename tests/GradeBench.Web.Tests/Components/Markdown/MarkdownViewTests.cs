@@ -1,12 +1,12 @@
 using Bunit;
-using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Components.Markdown;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GradeBench.Web.Tests.Features.Grading;
+namespace GradeBench.Web.Tests.Components.Markdown;
 
 public sealed class MarkdownViewTests : BunitContext
 {
-    public MarkdownViewTests() => Services.AddGrading();
+    public MarkdownViewTests() => Services.AddMarkdown();
 
     [Fact]
     public void RendersTheSanitizedMarkdownInsideAMarkdownDiv()

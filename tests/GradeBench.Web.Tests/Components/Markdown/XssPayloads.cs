@@ -1,4 +1,4 @@
-namespace GradeBench.Web.Tests.Features.Grading;
+namespace GradeBench.Web.Tests.Components.Markdown;
 
 /// <summary>The payload corpus in xss-payloads.txt (its header names the sources): blocks separated by lines of
 /// "=====", each opening with "-- name".</summary>
@@ -7,7 +7,7 @@ static class XssPayloads
     public const string Separator = "=====";
 
     public static string FilePath =>
-        Path.Combine(TestPaths.RepositoryRoot, "tests", "GradeBench.Web.Tests", "Features", "Grading", "xss-payloads.txt");
+        Path.Combine(TestPaths.RepositoryRoot, "tests", "GradeBench.Web.Tests", "Components", "Markdown", "xss-payloads.txt");
 
     public static IReadOnlyList<(string Name, string Markdown)> All { get; } = Load();
 

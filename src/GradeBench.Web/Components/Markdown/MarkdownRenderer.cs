@@ -11,7 +11,7 @@ using Markdig.Syntax.Inlines;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace GradeBench.Web.Features.Grading;
+namespace GradeBench.Web.Components.Markdown;
 
 /// <summary>
 /// Turns untrusted Markdown (case text, LLM responses) into HTML that carries no active content: Markdig with raw
@@ -60,7 +60,7 @@ public sealed class MarkdownRenderer(long cacheSizeLimit = MarkdownRenderer.Defa
 
     public void Dispose() => _cache.Dispose();
 
-    static string ToSafeHtml(string markdown) => Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+    static string ToSafeHtml(string markdown) => Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Pipeline));
 
     // A SHA-256 of the UTF-16 code units: the cache does not keep every source text alive, and hashing needs no
     // intermediate byte array. Collisions are not a practical concern at 256 bits.

@@ -1,11 +1,10 @@
 using GradeBench.Storage.Accounts;
-using GradeBench.Web.Features.Live;
 
 namespace GradeBench.Web.Features.Accounts;
 
 /// <summary>Disabling and enabling accounts from the web: stored (with the administrator's standing checked in the
 /// same transaction), then, for a disabling, the account's open pages and hub connections on this server are ended.</summary>
-public sealed class AccountControl(UserStore users, RevocationFeed revocations)
+public sealed class AccountRecorder(UserStore users, RevocationFeed revocations)
 {
     public async Task<AccountStatusOutcome> SetDisabledAsync(long actorId, long userId, bool disabled, CancellationToken ct = default)
     {

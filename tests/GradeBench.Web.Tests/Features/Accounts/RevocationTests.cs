@@ -6,12 +6,13 @@ using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Live;
-using GradeBench.Web.Tests.Features.Accounts;
+using GradeBench.Web.Features.Studies;
+using GradeBench.Web.Tests.Features.Live;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GradeBench.Web.Tests.Features.Live;
+namespace GradeBench.Web.Tests.Features.Accounts;
 
 /// <summary>Removing a rater from a study and disabling an account take effect at the user's very next request, and
 /// reach what they hold open (hub connections) at once: real Kestrel, real cookies, tokens and HubConnections.</summary>
@@ -25,12 +26,12 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
 
     static Func<JsonElement, bool> Paused => e => e.GetProperty("paused").GetBoolean();
 
-    StudyControl Control => server.Services.GetRequiredService<StudyControl>();
+    StudyRecorder Control => server.Services.GetRequiredService<StudyRecorder>();
 
     async Task DisableAsync(User user)
     {
         var admin = (await server.Services.GetRequiredService<UserStore>().CreateAsync($"boss-{Guid.NewGuid():N}"[..20], "Administrator", isAdmin: true))!;
-        Assert.Equal(AccountStatusOutcome.Changed, await server.Services.GetRequiredService<AccountControl>().SetDisabledAsync(admin.Id, user.Id, disabled: true));
+        Assert.Equal(AccountStatusOutcome.Changed, await server.Services.GetRequiredService<AccountRecorder>().SetDisabledAsync(admin.Id, user.Id, disabled: true));
     }
 
     async Task<Listener> JoinedAsync(User user, long studyId)

@@ -1,7 +1,7 @@
 using Bunit;
-using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Components.Markdown;
 
-namespace GradeBench.Web.Tests.Features.Grading;
+namespace GradeBench.Web.Tests.Components.Markdown;
 
 /// <summary>What Markdown is for survives the narrowing: tables, lists, emphasis, code, links. And the cache does
 /// its two jobs: one render per text, a ceiling on memory.</summary>

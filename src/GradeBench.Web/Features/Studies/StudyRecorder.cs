@@ -1,15 +1,17 @@
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Adjudication;
+using GradeBench.Web.Features.Live;
 
-namespace GradeBench.Web.Features.Live;
+namespace GradeBench.Web.Features.Studies;
 
-public sealed record StudyControlResult(StudyStateChanged? Changed, string? Refusal);
+public sealed record StudyStateResult(StudyStateChanged? Changed, string? Refusal);
 
 /// <summary>State changes of a study, from the dashboard or the hub: stored, then announced to everyone connected,
 /// so a paused study stops every rater's page at once; and removals of members, which end the removed person's open
 /// pages and hub connections of the study at once.</summary>
-public sealed class StudyControl(StudyLifecycleStore lifecycle, StudySetupStore setup, StudyEvents events, AdjudicationRecorder adjudication,
+public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore setup, StudyEvents events, AdjudicationRecorder adjudication,
     RevocationFeed revocations, TimeProvider clock)
 {
     public async Task<RemovalResult> RemoveMemberAsync(long studyId, long actorId, long userId, CancellationToken ct = default)
@@ -24,7 +26,7 @@ public sealed class StudyControl(StudyLifecycleStore lifecycle, StudySetupStore 
         return result;
     }
 
-    public async Task<StudyControlResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
+    public async Task<StudyStateResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
     {
         var result = Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct));
         // Entering adjudication queues the responses that need it (idempotent, so going back to open and returning is safe).
@@ -32,14 +34,14 @@ public sealed class StudyControl(StudyLifecycleStore lifecycle, StudySetupStore 
         return result;
     }
 
-    public async Task<StudyControlResult> SetPausedAsync(long studyId, long actorId, bool paused, CancellationToken ct = default) =>
+    public async Task<StudyStateResult> SetPausedAsync(long studyId, long actorId, bool paused, CancellationToken ct = default) =>
         Announce(studyId, await lifecycle.SetPausedAsync(studyId, actorId, paused, ct));
 
-    StudyControlResult Announce(long studyId, StudyChange change)
+    StudyStateResult Announce(long studyId, StudyChange change)
     {
-        if (change is not { Outcome: StudyChangeOutcome.Changed, Status: { } status }) return new StudyControlResult(null, change.Message);
+        if (change is not { Outcome: StudyChangeOutcome.Changed, Status: { } status }) return new StudyStateResult(null, change.Message);
         var changed = new StudyStateChanged(studyId, StudyLifecycle.Name(status.State), status.Paused, clock.GetUtcNow());
         events.Publish(changed);
-        return new StudyControlResult(changed, null);
+        return new StudyStateResult(changed, null);
     }
 }

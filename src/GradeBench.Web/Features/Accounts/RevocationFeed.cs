@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.SignalR;
 
-namespace GradeBench.Web.Features.Live;
+namespace GradeBench.Web.Features.Accounts;
 
 /// <summary>Makes a revocation (a member removed from a study, a coordinator made a rater, an account disabled) reach
 /// what the user holds open on this server at once, rather than at their next request: their hub connections leave the study's groups (or, for a

@@ -1,11 +1,13 @@
 using Bunit;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Live;
+using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Tests.Features.Adjudication;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GradeBench.Web.Tests.Features.Live;
+namespace GradeBench.Web.Tests.Features.Dashboard;
 
 /// <summary>The dashboard re-reads its data when a dropped connection comes back; it checks first that the user still
 /// coordinates the study, so an open dashboard does not outlive a change of role.</summary>
@@ -14,13 +16,13 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     [Fact]
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
-        UseAppServices(typeof(DashboardQuery), typeof(StudyControl), typeof(AgreementMonitor), typeof(TimeProvider));
+        UseAppServices(typeof(DashboardQuery), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var coordinator = (await users.CreateAsync("dr-demoted", "Dr Demoted", isAdmin: false))!.Id;
         await users.AddMembershipAsync(studyId, coordinator, "coordinator");
         SignInAs(coordinator, "dr-demoted");
-        var cut = Render<Dashboard>(p => p.Add(c => c.StudyId, studyId));
+        var cut = Render<DashboardPage>(p => p.Add(c => c.StudyId, studyId));
         cut.WaitForAssertion(() => Assert.Contains("Progress per model", cut.Markup));
         Assert.Contains(">model-a<", cut.Markup);
 

@@ -6,7 +6,7 @@ namespace GradeBench.Web.Features.Calibration;
 /// <summary>Calibration writes from the page and the hub: stored first, then announced as <see cref="CalibrationChanged"/>
 /// (counts and phase only, so safe for raters), so nobody hears of a change that is not on disk. A round waits for the
 /// raters of the study connected when it starts.</summary>
-public sealed class CalibrationControl(CalibrationStore store, PresenceTracker presence, StudyEvents events)
+public sealed class CalibrationRecorder(CalibrationStore store, PresenceTracker presence, StudyEvents events)
 {
     public Task<CalibrationChange> CreateSessionAsync(long studyId, long actorId, CancellationToken ct = default) =>
         AnnounceAsync(studyId, store.CreateSessionAsync(studyId, actorId, ct));

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
-using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Components.Markdown;
 
-namespace GradeBench.Web.Tests.Features.Grading;
+namespace GradeBench.Web.Tests.Components.Markdown;
 
 /// <summary>Case text and LLM responses are untrusted: whatever they hold, the rendered HTML must be inert. The
 /// checks parse the output as a browser would (AngleSharp) instead of searching strings, so encodings and broken

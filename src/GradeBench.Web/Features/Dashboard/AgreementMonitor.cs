@@ -4,8 +4,9 @@ using GradeBench.Core.Agreement;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Rubrics;
+using GradeBench.Web.Features.Live;
 
-namespace GradeBench.Web.Features.Live;
+namespace GradeBench.Web.Features.Dashboard;
 
 /// <summary>Keeps each study's per-criterion Krippendorff's alpha (at the criterion's level, with a seeded 1,000-resample
 /// bootstrap interval) current, off the request path: a submit only queues its study, and a burst of submits while

@@ -5,10 +5,11 @@ using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Migrations;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
 using Microsoft.Data.Sqlite;
 
-namespace GradeBench.Web.Tests.Features.Live;
+namespace GradeBench.Web.Tests.Features.Dashboard;
 
 public sealed class AgreementMonitorTests : IAsyncLifetime
 {

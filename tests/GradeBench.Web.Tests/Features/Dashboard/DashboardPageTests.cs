@@ -1,5 +1,5 @@
 
-namespace GradeBench.Web.Tests.Features.Live;
+namespace GradeBench.Web.Tests.Features.Dashboard;
 
 public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {

@@ -1,0 +1,199 @@
+using System.Globalization;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Live;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.Studies;
+
+namespace GradeBench.Web.Features.Dashboard;
+
+/// <summary>What one open dashboard shows of a study, for its coordinators: progress per rater, model and criterion,
+/// agreement, who is online and recent activity, kept current by the study's events. Counts are re-read from the
+/// database at most once per <see cref="CountsReloadDelay"/> however many submits arrive; the page is told through
+/// <see cref="CountsReloadDue"/> and reads them on its own context with <see cref="ReloadCountsAsync"/>. Not
+/// thread-safe: the page calls it from its renderer's context only.</summary>
+public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, StudyRecorder recorder, AgreementMonitor agreementMonitor,
+    PresenceTracker presenceTracker, TimeProvider clock) : IDisposable
+{
+    /// <summary>Open items and no saved change for this long: the rater is shown as stalled.</summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromDays(2);
+    public static readonly TimeSpan CountsReloadDelay = TimeSpan.FromMilliseconds(250);
+    public const int FeedLength = 20;
+    public const string RefusalMessage = "Only the coordinators of this study can see its dashboard.";
+
+    readonly Dictionary<long, string> _responseNames = [];
+    long _studyId;
+    ITimer? _countsReload;
+
+    public StudyAccess? Access { get; private set; }
+    public string? Refusal { get; private set; }
+    public string? ControlMessage { get; private set; }
+    public IReadOnlyList<RaterProgress>? Raters { get; private set; }
+    public IReadOnlyList<GroupProgress> Models { get; private set; } = [];
+    public IReadOnlyList<GroupProgress> Criteria { get; private set; } = [];
+    public IReadOnlyList<PresenceEntry> Presence { get; private set; } = [];
+    public AgreementUpdated? Agreement { get; private set; }
+    public List<ActivityEntry> Activity { get; private set; } = [];
+    public long StudyDone { get; private set; }
+    public long StudyAssigned { get; private set; }
+
+    /// <summary>Called, from a timer, when a burst of changes has settled and the counts should be read again.</summary>
+    public Func<Task>? CountsReloadDue { get; set; }
+
+    public StudyState State => StudyLifecycle.Parse(Access!.State);
+
+    /// <summary>Reads everything again, after checking that the user still coordinates the study (a reconnection can come
+    /// after a removal or a change of role); false, with everything cleared and <see cref="Refusal"/> set, when they do
+    /// not. <paramref name="live"/>: also who is online and the agreement (for a live page; a prerendered one shows
+    /// neither).</summary>
+    public async Task<bool> LoadAsync(long studyId, long userId, bool live)
+    {
+        _studyId = studyId;
+        if (await studies.AccessAsync(studyId, userId) is not { IsCoordinator: true } current)
+        {
+            Refusal = RefusalMessage;
+            (Access, Raters, Models, Criteria, Presence, Agreement) = (null, null, [], [], [], null);
+            Activity.Clear();
+            _responseNames.Clear();
+            return false;
+        }
+        (Access, Refusal) = (current, null);
+        await ReadCountsAsync(studyId);
+        Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).ToList();
+        foreach (var (id, slug) in await progress.ResponseSlugsAsync(studyId)) _responseNames[id] = slug;
+        if (live)
+        {
+            Presence = presenceTracker.Online(studyId);
+            Agreement = await agreementMonitor.CurrentAsync(studyId);
+        }
+        return true;
+    }
+
+    async Task ReadCountsAsync(long studyId)
+    {
+        Raters = await progress.RatersAsync(studyId);
+        (StudyDone, StudyAssigned) = (Raters.Sum(r => r.Done), Raters.Sum(r => r.Assigned));
+        Models = await progress.ModelsAsync(studyId);
+        Criteria = await progress.CriteriaAsync(studyId);
+    }
+
+    /// <summary>The events that change what a dashboard shows.</summary>
+    public static bool Shows(StudyEvent studyEvent) => studyEvent is RatingSubmitted or ProgressChanged or PresenceChanged or AgreementUpdated
+        or StudyStateChanged or SafetyAlertRaised or MemberRemoved;
+
+    /// <summary>Takes in one of the study's events; false when it changes nothing shown.</summary>
+    public bool Apply(StudyEvent studyEvent)
+    {
+        if (Access is null) return false; // refused since; an event already queued finds nothing to update
+        switch (studyEvent)
+        {
+            case RatingSubmitted e:
+                Log(e.At, $"{e.RaterName} submitted {e.ResponseSlug}");
+                return true;
+            case ProgressChanged e:
+                Raters = Raters?.Select(r => r.RaterId == e.RaterId ? r with { Done = e.RaterDone, Assigned = e.RaterAssigned, LastActivity = clock.GetUtcNow() } : r).ToList();
+                (StudyDone, StudyAssigned) = (Raters?.Sum(r => r.Done) ?? 0, Raters?.Sum(r => r.Assigned) ?? 0);
+                QueueCountsReload();
+                return true;
+            case PresenceChanged e:
+                Presence = e.Online;
+                // A rater who joined since the page loaded (an invite taken up) gets their row.
+                if (e.Online.Any(p => p.Role == "rater" && Raters?.All(r => r.RaterId != p.UserId) == true)) QueueCountsReload();
+                return true;
+            case AgreementUpdated e:
+                Agreement = e;
+                return true;
+            case StudyStateChanged e:
+                Access = Access with { State = e.State, Paused = e.Paused };
+                Log(e.At, $"The study is now {(e.Paused ? "paused" : e.State)}");
+                return true;
+            case SafetyAlertRaised e:
+                Log(e.At, $"Safety alert: {e.RaterName} rated {e.ResponseSlug} {e.Criterion} = {e.Value}");
+                return true;
+            case MemberRemoved e:
+                Log(e.At, $"{e.Name} was removed from the study");
+                QueueCountsReload();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // Counts per rater, model and criterion are re-read from the database once per burst of submits, not once each.
+    void QueueCountsReload()
+    {
+        if (_countsReload is not null) return;
+        _countsReload = clock.CreateTimer(_ => CountsReloadDue?.Invoke(), null, CountsReloadDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Reads the counts the last burst of events changed (see <see cref="CountsReloadDue"/>).</summary>
+    public async Task ReloadCountsAsync()
+    {
+        _countsReload?.Dispose();
+        _countsReload = null;
+        if (Access is null) return;
+        await ReadCountsAsync(_studyId);
+    }
+
+    void Log(DateTimeOffset at, string text)
+    {
+        Activity.Insert(0, new ActivityEntry { At = at, Kind = "live", Text = text });
+        if (Activity.Count > FeedLength) Activity.RemoveAt(Activity.Count - 1);
+    }
+
+    public async Task ChangeStateAsync(long userId, StudyState to) =>
+        Show(await recorder.ChangeStateAsync(_studyId, userId, to));
+
+    public async Task SetPausedAsync(long userId, bool paused) =>
+        Show(await recorder.SetPausedAsync(_studyId, userId, paused));
+
+    void Show(StudyStateResult result)
+    {
+        ControlMessage = result.Refusal;
+        if (result.Changed is { } changed) Access = Access! with { State = changed.State, Paused = changed.Paused };
+    }
+
+    public string StateText => Access!.Paused ? "Open, paused: raters cannot save or submit" : State switch
+    {
+        StudyState.Draft => "Draft: raters cannot grade yet (calibrate now)",
+        StudyState.Open => "Open: raters are grading",
+        StudyState.Adjudication => "Adjudication: independent rating has ended",
+        _ => "Closed",
+    };
+
+    public static string MoveLabel(StudyState to) => to switch
+    {
+        StudyState.Open => "Open for rating",
+        StudyState.Adjudication => "Start adjudication",
+        StudyState.Closed => "Close the study",
+        _ => to.ToString(),
+    };
+
+    public string ResponseName(long responseId) => _responseNames.GetValueOrDefault(responseId) ?? $"response {responseId}";
+
+    public string PresenceText(PresenceEntry? online) => online switch
+    {
+        null => "offline",
+        { Connected: false } => "reconnecting",
+        { ResponseId: { } r } => $"online, on {ResponseName(r)}",
+        _ => "online",
+    };
+
+    public string ActivityText(RaterProgress rater, PresenceEntry? online)
+    {
+        if (rater.LastActivity is not { } last) return rater.Done < rater.Assigned && online is null ? "not started" : "—";
+        var idle = clock.GetUtcNow() - last;
+        var stalled = rater.Done < rater.Assigned && idle > StalledAfter && online is null;
+        return stalled ? $"stalled: nothing saved for {(int)idle.TotalDays} days" : Time(last);
+    }
+
+    public string Time(DateTimeOffset at)
+    {
+        var ago = clock.GetUtcNow() - at;
+        if (ago < TimeSpan.FromMinutes(1)) return "just now";
+        if (ago < TimeSpan.FromHours(1)) return $"{(int)ago.TotalMinutes} min ago";
+        return at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose() => _countsReload?.Dispose();
+}

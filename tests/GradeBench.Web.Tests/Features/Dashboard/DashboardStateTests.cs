@@ -1,0 +1,126 @@
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Live;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.Dashboard;
+using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.Studies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GradeBench.Web.Tests.Features.Dashboard;
+
+/// <summary>The dashboard's state without rendering: its reads over a real app's database, its events and its debounce
+/// on a fake clock.</summary>
+public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    DashboardState NewState()
+    {
+        var app = factory.Services;
+        return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<StudyRecorder>(),
+            app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), _clock);
+    }
+
+    async Task<(DashboardState State, long StudyId)> LoadedAsCoordinatorAsync()
+    {
+        var state = NewState();
+        var studyId = await factory.DemoStudyIdAsync();
+        Assert.True(await state.LoadAsync(studyId, (await factory.AdministratorAsync()).Id, live: false));
+        return (state, studyId);
+    }
+
+    [Fact]
+    public async Task ARaterIsRefusedShownNothingAndIgnoresEvents()
+    {
+        var studyId = await factory.DemoStudyIdAsync();
+        var users = factory.Services.GetRequiredService<UserStore>();
+        var rater = (await users.CreateAsync("dr-state-rater", "Dr State Rater", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(studyId, rater, "rater");
+        using var state = NewState();
+
+        Assert.False(await state.LoadAsync(studyId, rater, live: true));
+
+        Assert.Equal(DashboardState.RefusalMessage, state.Refusal);
+        Assert.Null(state.Access);
+        Assert.Null(state.Raters);
+        Assert.Empty(state.Activity);
+        Assert.False(state.Apply(new StudyStateChanged(studyId, "open", true, _clock.GetUtcNow())));
+    }
+
+    [Fact]
+    public async Task ABurstOfProgressShowsAtOnceAndReadsTheCountsOnceWhenItSettles()
+    {
+        var (state, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = state;
+        var due = 0;
+        state.CountsReloadDue = () =>
+        {
+            due++;
+            return Task.CompletedTask;
+        };
+        var rater = state.Raters![0];
+        var studyDone = state.StudyDone;
+
+        for (var i = 1; i <= 3; i++) Assert.True(state.Apply(new ProgressChanged(studyId, rater.RaterId, rater.Done + i, rater.Assigned)));
+
+        var shown = state.Raters.Single(r => r.RaterId == rater.RaterId);
+        Assert.Equal((rater.Done + 3, _clock.GetUtcNow()), (shown.Done, shown.LastActivity));
+        Assert.Equal(studyDone + 3, state.StudyDone);
+        _clock.Advance(DashboardState.CountsReloadDelay - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, due);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, due);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, due);
+
+        // The database's counts replace the event's; the next burst is debounced afresh.
+        await state.ReloadCountsAsync();
+        Assert.Equal(rater.Done, state.Raters.Single(r => r.RaterId == rater.RaterId).Done);
+        Assert.Equal(studyDone, state.StudyDone);
+        state.Apply(new MemberRemoved(studyId, rater.RaterId, rater.Name, _clock.GetUtcNow()));
+        _clock.Advance(DashboardState.CountsReloadDelay);
+        Assert.Equal(2, due);
+    }
+
+    [Fact]
+    public async Task TheActivityFeedShowsTheNewestFirstAndKeepsTheLastTwenty()
+    {
+        var (state, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = state;
+
+        for (var i = 0; i < 25; i++)
+            state.Apply(new RatingSubmitted(studyId, 1, "Dr A", 1, $"response-{i}", _clock.GetUtcNow()));
+
+        Assert.Equal(DashboardState.FeedLength, state.Activity.Count);
+        Assert.Equal("Dr A submitted response-24", state.Activity[0].Text);
+        Assert.Equal("Dr A submitted response-5", state.Activity[^1].Text);
+        Assert.Equal("just now", state.Time(state.Activity[0].At));
+    }
+
+    [Fact]
+    public async Task APauseShowsAtOnceAndInTheFeed()
+    {
+        var (state, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = state;
+
+        Assert.True(state.Apply(new StudyStateChanged(studyId, "open", true, _clock.GetUtcNow())));
+
+        Assert.Equal("Open, paused: raters cannot save or submit", state.StateText);
+        Assert.Equal("The study is now paused", state.Activity[0].Text);
+    }
+
+    [Fact]
+    public void ARaterWithOpenItemsWhoSavedNothingForLongerThanTheLimitIsStalledUnlessOnline()
+    {
+        using var state = NewState();
+        var rater = new RaterProgress { RaterId = 1, Name = "Dr Slow", Assigned = 5, Done = 1, LastActivity = _clock.GetUtcNow() - TimeSpan.FromDays(3) };
+        var online = new PresenceEntry(1, "Dr Slow", "rater", null, _clock.GetUtcNow(), true);
+
+        Assert.Equal("stalled: nothing saved for 3 days", state.ActivityText(rater, null));
+        Assert.Equal("2026-02-26 12:00 UTC", state.ActivityText(rater, online));
+        Assert.Equal("not started", state.ActivityText(rater with { LastActivity = null }, null));
+        Assert.Equal("online", state.PresenceText(online));
+        Assert.Equal("offline", state.PresenceText(null));
+    }
+}

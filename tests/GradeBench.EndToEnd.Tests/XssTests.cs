@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
-using static GradeBench.Tests.Corpus.XssPayloads;
+using static GradeBench.Testing.Corpus.XssPayloads;
 using static Microsoft.Playwright.Assertions;
 
 namespace GradeBench.EndToEnd.Tests;

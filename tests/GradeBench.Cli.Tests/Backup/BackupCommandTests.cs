@@ -12,11 +12,7 @@ public sealed class BackupCommandTests : IDisposable
 {
     readonly CliWorkspace _workspace = new();
 
-    static readonly Dictionary<string, string?> CompleteRating = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
+    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
 
     async Task<(Database Database, long StudyId, long RaterId)> DemoWithRaterAsync()
     {

@@ -64,12 +64,6 @@ public sealed class CalibrationTests : IAsyncLifetime
         return item;
     }
 
-    static Dictionary<string, string?> Rating() => new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
-
     StudyHub HubFor(User user)
     {
         var hub = ActivatorUtilities.CreateInstance<StudyHub>(Services);
@@ -105,13 +99,13 @@ public sealed class CalibrationTests : IAsyncLifetime
         var calibration = Services.GetRequiredService<CalibrationControl>();
         var outsider = (await Services.GetRequiredService<UserStore>().CreateAsync("outsider", "Outsider", isAdmin: false))!;
 
-        await Assert.ThrowsAsync<HubException>(() => HubFor(_coordinator).SubmitCalibration(_studyId, item, Rating(), calibration));
-        await Assert.ThrowsAsync<HubException>(() => HubFor(outsider).SubmitCalibration(_studyId, item, Rating(), calibration));
+        await Assert.ThrowsAsync<HubException>(() => HubFor(_coordinator).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration));
+        await Assert.ThrowsAsync<HubException>(() => HubFor(outsider).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration));
         var invalid = await Assert.ThrowsAsync<HubException>(() => HubFor(_rater1).SubmitCalibration(_studyId, item, new() { ["consensus"] = "9" }, calibration));
         Assert.Contains("consensus", invalid.Message);
 
-        var first = await HubFor(_rater1).SubmitCalibration(_studyId, item, Rating(), calibration);
-        var last = await HubFor(_rater2).SubmitCalibration(_studyId, item, Rating(), calibration);
+        var first = await HubFor(_rater1).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration);
+        var last = await HubFor(_rater2).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration);
 
         Assert.Equal((CalibrationPhase.Rating, 1L, 2L), (first.Phase, first.Submitted, first.Expected));
         Assert.Equal(CalibrationPhase.Revealed, last.Phase);
@@ -128,7 +122,7 @@ public sealed class CalibrationTests : IAsyncLifetime
             return Task.CompletedTask;
         });
 
-        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, DemoRatings.Complete());
 
         var message = JsonSerializer.SerializeToElement((CalibrationChanged)await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["Expected", "ItemId", "Phase", "SessionId", "StudyId", "Submitted"], message.EnumerateObject().Select(p => p.Name).Order());
@@ -182,7 +176,7 @@ public sealed class CalibrationTests : IAsyncLifetime
     public async Task TheCoordinatorSeesHowManyHaveSubmittedButNotWhat()
     {
         var item = await OpenRoundAsync();
-        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        await Services.GetRequiredService<CalibrationControl>().SubmitAsync(_studyId, _rater1.Id, item, DemoRatings.Complete());
         var client = await SignedInAsync(_coordinator);
 
         var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");

@@ -17,13 +17,6 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
 {
     const string Password = "a long password";
 
-    /// <summary>A complete rating of the demo rubric, with values as JSON numbers, strings and booleans.</summary>
-    const string ValidRating = """
-        {"values": {"consensus": 4, "reasoning": "4", "completeness": "none", "incorrect_content": "minor",
-                    "harm_extent": "none", "harm_likelihood": "low", "hallucination": false, "overall": 4.0},
-         "comment": "Clear and correct."}
-        """;
-
     static async Task<long> StudyIdAsync(GradeBenchFactory app) =>
         (await app.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
 
@@ -104,7 +97,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         foreach (var (name, client) in callers)
         {
             var list = await client.GetAsync($"/api/studies/{studyId}/assignments");
-            var put = await PutRatingAsync(client, studyId, responseId, ValidRating);
+            var put = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
             seen.Add($"{name}: GET {(int)list.StatusCode}, PUT {(int)put.StatusCode}");
             foreach (var answer in new[] { list, put })
                 Assert.NotEqual("text/html", answer.Content.Headers.ContentType?.MediaType);
@@ -152,7 +145,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var client = await BearerClientAsync(factory, await UserAsync(factory, "lost"));
 
         var list = await client.GetAsync("/api/studies/999999/assignments");
-        var put = await PutRatingAsync(client, 999999, 1, ValidRating);
+        var put = await PutRatingAsync(client, 999999, 1, DemoRatings.Json());
 
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (list.StatusCode, put.StatusCode));
         Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
@@ -212,7 +205,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var response = await PutRatingAsync(client, studyId, responseId, ValidRating.Replace("Clear and correct.", new string('x', 10_001)));
+        var response = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json(new string('x', 10_001)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -228,9 +221,9 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var first = await PutRatingAsync(client, studyId, responseId, ValidRating);
+        var first = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
         var historyAfterFirst = await HistoryCountAsync(factory, rater, responseId);
-        var second = await PutRatingAsync(client, studyId, responseId, ValidRating);
+        var second = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         Assert.Equal(9, historyAfterFirst);
@@ -257,7 +250,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'closed' WHERE id = @StudyId", new { StudyId = studyId });
 
-        var response = await PutRatingAsync(client, studyId, responseId, ValidRating);
+        var response = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(0, await HistoryCountAsync(app, rater, responseId));

@@ -1,7 +1,7 @@
-namespace GradeBench.Tests;
+namespace GradeBench.Testing;
 
 /// <summary>The repository the tests run in, found by walking up from the test assembly to GradeBench.sln.</summary>
-static class TestPaths
+public static class TestPaths
 {
     public static string RepositoryRoot { get; } = FindRoot();
     public static string DemoBundle => Path.Combine(RepositoryRoot, "data", "demo-stroke");

@@ -54,10 +54,8 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
         return await users.FindByUsernameAsync(UserStore.AdministratorName) ?? (await users.AdministratorWithoutPasswordAsync())!;
     }
 
-    public const string DemoStudy = "stroke-llm-synthetic-demo";
-
     public async Task<long> DemoStudyIdAsync() =>
-        (await Services.GetRequiredService<StudyQuery>().FindIdAsync(DemoStudy))!.Value;
+        (await Services.GetRequiredService<StudyQuery>().FindIdAsync(TestPaths.DemoStudyId))!.Value;
 
     /// <summary>A copy of the demo study under an id of its own: open, blinded, with the pilot raters and ratings. Tests
     /// that share this app each take one, so that no count depends on what another test did.</summary>

@@ -19,7 +19,7 @@ public sealed class BackupCommandTests : IDisposable
         var path = _workspace.PathOf("live.db");
         Assert.Equal(0, (await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", path)).ExitCode);
         var database = new Database(path);
-        var studyId = (await new StudyQuery(database).FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var studyId = (await new StudyQuery(database).FindIdAsync(TestPaths.DemoStudyId))!.Value;
         var users = new UserStore(database, TimeProvider.System);
         var rater = (await users.CreateAsync("dr-backup", "Dr Backup", isAdmin: false))!;
         await users.AddMembershipAsync(studyId, rater.Id, "rater");

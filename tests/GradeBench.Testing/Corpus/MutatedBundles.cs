@@ -24,7 +24,7 @@ public static class MutatedBundles
 {
     public const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv";
     public const string ZipName = "bundle.zip";
-    const string DemoId = "stroke-llm-synthetic-demo", MutantId = "stroke-mutant";
+    const string DemoId = TestPaths.DemoStudyId, MutantId = "stroke-mutant";
     const int Seed = 20261125;
     const long HugeLineBytes = 20L * 1024 * 1024;
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -29,7 +29,7 @@ public sealed class CalibrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _studyId = (await Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        _studyId = (await Services.GetRequiredService<StudyQuery>().FindIdAsync(TestPaths.DemoStudyId))!.Value;
         _coordinator = await MemberAsync("coord", "coordinator");
         _rater1 = await MemberAsync("dr-one", "rater");
         _rater2 = await MemberAsync("dr-two", "rater");

@@ -4,13 +4,11 @@ using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Calibration;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Calibration;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +18,7 @@ namespace GradeBench.Web.Tests.Features.Calibration;
 /// the demo study is a draft again, with a coordinator and two raters.</summary>
 public sealed class CalibrationTests : IAsyncLifetime
 {
-    const string Password = "a long password";
+    const string Password = GradeBenchFactory.MemberPassword;
     readonly GradeBenchFactory _factory = new();
     long _studyId;
     User _coordinator = default!, _rater1 = default!, _rater2 = default!;
@@ -29,7 +27,7 @@ public sealed class CalibrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _studyId = (await Services.GetRequiredService<StudyQuery>().FindIdAsync(TestPaths.DemoStudyId))!.Value;
+        _studyId = await _factory.DemoStudyIdAsync();
         _coordinator = await MemberAsync("coord", "coordinator");
         _rater1 = await MemberAsync("dr-one", "rater");
         _rater2 = await MemberAsync("dr-two", "rater");
@@ -43,14 +41,7 @@ public sealed class CalibrationTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    async Task<User> MemberAsync(string name, string role)
-    {
-        var users = Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync(name, "Dr " + name, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
-        await users.AddMembershipAsync(_studyId, user.Id, role);
-        return user;
-    }
+    Task<User> MemberAsync(string name, string role) => _factory.MemberAsync(_studyId, name, role, withPassword: true);
 
     /// <summary>A session with one item whose round waits for both raters.</summary>
     async Task<long> OpenRoundAsync()

@@ -33,13 +33,7 @@ sealed class CliWorkspace : IDisposable
     }
 
     /// <summary>A copy of the demo bundle that a test may break.</summary>
-    public string CopyDemoBundle(string name)
-    {
-        var target = Directory.CreateDirectory(PathOf(name)).FullName;
-        foreach (var file in Directory.GetFiles(TestPaths.DemoBundle))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        return target;
-    }
+    public string CopyDemoBundle(string name) => TestPaths.CopyDemoBundle(PathOf(name));
 
     public void Dispose()
     {

@@ -11,7 +11,7 @@ namespace GradeBench.EndToEnd.Tests;
 /// steps as written, and the restored server serves exactly the data in the backup.</summary>
 public sealed class BackupTests
 {
-    const string Study = "stroke-llm-synthetic-demo";
+    const string Study = TestPaths.DemoStudyId;
     const int Raters = 4;
     static readonly string[] ExportKinds = ["ratings.csv", "ratings-wide.csv", "history.csv", "agreement.csv"];
 

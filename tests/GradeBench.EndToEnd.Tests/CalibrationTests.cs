@@ -26,8 +26,7 @@ public sealed class CalibrationTests
     /// <summary>A copy of the demo bundle as a draft study of its own (the demo itself is open).</summary>
     static string DraftBundle()
     {
-        var folder = Directory.CreateTempSubdirectory("gradebench-calibration-").FullName;
-        foreach (var file in Directory.GetFiles(TestPaths.DemoBundle)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var folder = TestPaths.CopyDemoBundle(Directory.CreateTempSubdirectory("gradebench-calibration-").FullName);
         var study = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "study.json")))!;
         study["id"] = "calibration-draft";
         study["title"] = DraftTitle;

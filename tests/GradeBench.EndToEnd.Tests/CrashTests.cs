@@ -8,7 +8,7 @@ namespace GradeBench.EndToEnd.Tests;
 /// submission, duplicates none, and comes back on the same database.</summary>
 public sealed class CrashTests
 {
-    const string Study = "stroke-llm-synthetic-demo";
+    const string Study = TestPaths.DemoStudyId;
     const int Raters = 8;
     const int ClientsPerRater = 2;
     const int Submissions = 1000;

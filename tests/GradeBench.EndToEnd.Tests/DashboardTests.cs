@@ -15,7 +15,7 @@ public sealed class DashboardTests
 
     static async Task RunAsync(RunningApp app)
     {
-        var invite = await app.CliAsync("invite", "--study", "stroke-llm-synthetic-demo", "--base-url", app.BaseAddress);
+        var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;

@@ -12,7 +12,7 @@ namespace GradeBench.EndToEnd.Tests;
 /// </summary>
 public sealed class DisconnectTests
 {
-    const string Study = "stroke-llm-synthetic-demo";
+    const string Study = TestPaths.DemoStudyId;
 
     /// <summary>
     /// The network drops (<see cref="LossyNetwork"/>): Blazor's WebSocket stays open but nothing passes, as with a dead

@@ -25,7 +25,7 @@ public sealed class GradingTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await Journeys.JoinAsync(app, browser, "stroke-llm-synthetic-demo", "rater", "dr-last", "Dr Last");
+        var page = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", "dr-last", "Dr Last");
         await Journeys.FollowAsync(page, "Start grading", "**/grade");
         var studyId = page.Url.Split('/')[^2];
 
@@ -49,7 +49,7 @@ public sealed class GradingTests
 
     static async Task GradeAsync(RunningApp app)
     {
-        var invite = await app.CliAsync("invite", "--study", "stroke-llm-synthetic-demo", "--base-url", app.BaseAddress);
+        var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -118,7 +118,7 @@ public sealed class GradingTests
             var (playwright, browser) = await Browser.LaunchAsync();
             using var _ = playwright;
             await using var __ = browser;
-            var page = await Journeys.JoinAsync(app, browser, "stroke-llm-synthetic-demo", "rater", "dr-quick", "Dr Quick");
+            var page = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", "dr-quick", "Dr Quick");
             await Journeys.FollowAsync(page, "Start grading", "**/grade");
             await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
             var queue = await StoredRatings.QueueAsync(app.DatabasePath, "dr-quick");

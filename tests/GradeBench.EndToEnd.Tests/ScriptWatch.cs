@@ -102,7 +102,7 @@ sealed class ScriptWatch
         await page.WaitForTimeoutAsync(250);
         var active = await page.EvaluateAsync<string[]>(ActiveMarkupScan);
         var shown = await page.EvaluateAsync<string>(ShownText);
-        var missing = fieldsShown.Where(f => !shown.Contains(GradeBench.Tests.Corpus.XssPayloads.Visible(f), StringComparison.Ordinal)).ToList();
+        var missing = fieldsShown.Where(f => !shown.Contains(GradeBench.Testing.Corpus.XssPayloads.Visible(f), StringComparison.Ordinal)).ToList();
         var events = _events.ToArray();
         var problems = events.Select(e => "ran or blocked: " + e)
             .Concat(active.Select(a => "active markup: " + a))

@@ -135,9 +135,7 @@ public sealed class StudySetupTests
 
         string Make(string name, bool plantError)
         {
-            var source = TestPaths.DemoBundle;
-            var copy = Directory.CreateDirectory(Path.Combine(Folder, Path.GetFileNameWithoutExtension(name))).FullName;
-            foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            var copy = TestPaths.CopyDemoBundle(Path.Combine(Folder, Path.GetFileNameWithoutExtension(name)));
             var study = Path.Combine(copy, "study.json");
             var json = File.ReadAllText(study)
                 .Replace("\"id\": \"stroke-llm-synthetic-demo\"", $"\"id\": \"{StudySlug}\"", StringComparison.Ordinal)

@@ -27,7 +27,7 @@ public sealed class TwoTabTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var a = await Journeys.JoinAsync(app, browser, "stroke-llm-synthetic-demo", "rater", Rater, "Dr Tabs");
+        var a = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", Rater, "Dr Tabs");
         await Journeys.FollowAsync(a, "Start grading", "**/grade");
         await Expect(a.GetByText("Keyboard:")).ToBeVisibleAsync();
         var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
-using static GradeBench.Tests.Corpus.XssPayloads;
+using static GradeBench.Testing.Corpus.XssPayloads;
 using static Microsoft.Playwright.Assertions;
 
 namespace GradeBench.EndToEnd.Tests;
@@ -62,8 +62,8 @@ public sealed class XssTests
     static async Task RunAsync(RunningApp app, string bundle)
     {
         // The pilot raters of ratings.csv exist first, so the import keeps the display names given here.
-        await app.CliAsync("users", "add", "--name", "pilot-1", "--display-name", Plain(PilotOneName, "pilot 1 display name"), "--role", "rater", "--study", "stroke-llm-synthetic-demo");
-        await app.CliAsync("users", "add", "--name", "pilot-2", "--display-name", Plain(PilotTwoName, "pilot 2 display name"), "--role", "rater", "--study", "stroke-llm-synthetic-demo");
+        await app.CliAsync("users", "add", "--name", "pilot-1", "--display-name", Plain(PilotOneName, "pilot 1 display name"), "--role", "rater", "--study", TestPaths.DemoStudyId);
+        await app.CliAsync("users", "add", "--name", "pilot-2", "--display-name", Plain(PilotTwoName, "pilot 2 display name"), "--role", "rater", "--study", TestPaths.DemoStudyId);
         await app.CliAsync("import", bundle);
         var coordinatorInvite = await app.CliAsync("invite", "--study", Study, "--role", "coordinator", "--base-url", app.BaseAddress);
         var raterInvite = await app.CliAsync("invite", "--study", Study, "--base-url", app.BaseAddress);

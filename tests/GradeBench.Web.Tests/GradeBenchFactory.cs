@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -52,10 +54,36 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
         return await users.FindByUsernameAsync(UserStore.AdministratorName) ?? (await users.AdministratorWithoutPasswordAsync())!;
     }
 
-    public const string DemoStudy = "stroke-llm-synthetic-demo";
-
     public async Task<long> DemoStudyIdAsync() =>
-        (await Services.GetRequiredService<GradeBench.Storage.Studies.StudyQuery>().FindIdAsync(DemoStudy))!.Value;
+        (await Services.GetRequiredService<StudyQuery>().FindIdAsync(TestPaths.DemoStudyId))!.Value;
+
+    /// <summary>A copy of the demo study under an id of its own: open, blinded, with the pilot raters and ratings. Tests
+    /// that share this app each take one, so that no count depends on what another test did.</summary>
+    public async Task<long> ImportDemoCopyAsync()
+    {
+        var bundle = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
+        var copy = bundle with { Study = bundle.Study with { Id = "demo-" + Guid.NewGuid().ToString("N") } };
+        return (await Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value;
+    }
+
+    /// <summary>A new account under a name no other test uses, a member of the study in the role given (of none
+    /// without a study); with <see cref="MemberPassword"/> only when asked, since hashing one takes a noticeable moment.</summary>
+    public async Task<User> MemberAsync(long? studyId, string name, string role = "rater", bool withPassword = false)
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        var user = (await users.CreateAsync($"{name}-{Guid.NewGuid():N}"[..24], "Dr " + name, isAdmin: false))!;
+        if (withPassword) await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, MemberPassword));
+        if (studyId is { } id) await users.AddMembershipAsync(id, user.Id, role);
+        return user;
+    }
+
+    /// <summary>A browser-like client signed in as a user made by <see cref="MemberAsync"/> with a password.</summary>
+    public async Task<HttpClient> SignedInClientAsync(User user)
+    {
+        var client = CreateBrowserClient();
+        await Features.Accounts.SignInTests.PostSignInAsync(client, user.Username, MemberPassword);
+        return client;
+    }
 
     /// <summary>A new member of the demo study in <paramref name="role"/>, signed in with a browser-like client.</summary>
     public async Task<HttpClient> SignedInMemberAsync(string username, string role = "rater")

@@ -1,4 +1,3 @@
-using Dapper;
 using GradeBench.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -11,7 +10,9 @@ public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
         try
         {
             await using var connection = await database.OpenAsync(ct);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM schema_version", cancellationToken: ct));
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM schema_version";
+            await command.ExecuteScalarAsync(ct);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e)

@@ -11,7 +11,7 @@ public sealed class TokenCommandTests : IDisposable
     {
         var db = _workspace.PathOf("tokens.db");
         await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
-        await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "llm-judge", "--role", "rater", "--study", "stroke-llm-synthetic-demo");
+        await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "llm-judge", "--role", "rater", "--study", TestPaths.DemoStudyId);
         return db;
     }
 

@@ -30,7 +30,7 @@ public sealed class UsersCommandTests : IDisposable
         var db = await DemoDatabaseAsync();
 
         var result = await RunWithInputAsync("a long password\n", "users", "add", "--db", db, "--name", "dr-li", "--role", "rater",
-            "--study", "stroke-llm-synthetic-demo", "--password-stdin");
+            "--study", TestPaths.DemoStudyId, "--password-stdin");
 
         Assert.Equal((0, "Created dr-li: rater of stroke-llm-synthetic-demo.\n"), (result.ExitCode, result.Output));
         var database = new Database(db);
@@ -71,7 +71,7 @@ public sealed class UsersCommandTests : IDisposable
     {
         var db = await DemoDatabaseAsync();
 
-        var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", "stroke-llm-synthetic-demo", "--base-url", "https://grade.example.org/");
+        var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", TestPaths.DemoStudyId, "--base-url", "https://grade.example.org/");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(@"^https://grade\.example\.org/invite/[A-Za-z0-9_-]{43}\n$", result.Output);
@@ -93,11 +93,11 @@ public sealed class UsersCommandTests : IDisposable
     public async Task DisableTakesAwayARatersStandingAndEnableGivesItBack()
     {
         var db = await DemoDatabaseAsync();
-        await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "dr-away", "--role", "rater", "--study", "stroke-llm-synthetic-demo");
+        await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "dr-away", "--role", "rater", "--study", TestPaths.DemoStudyId);
         var database = new Database(db);
         var users = new UserStore(database, TimeProvider.System);
         var id = (await users.FindByUsernameAsync("dr-away"))!.Id;
-        var studyId = (await new StudyQuery(database).FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var studyId = (await new StudyQuery(database).FindIdAsync(TestPaths.DemoStudyId))!.Value;
 
         var disabled = await CliWorkspace.RunAsync("users", "disable", "dr-away", "--db", db);
         var access = await new StudyQuery(database).AccessAsync(studyId, id);

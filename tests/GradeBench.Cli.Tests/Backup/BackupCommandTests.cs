@@ -12,18 +12,14 @@ public sealed class BackupCommandTests : IDisposable
 {
     readonly CliWorkspace _workspace = new();
 
-    static readonly Dictionary<string, string?> CompleteRating = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
+    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
 
     async Task<(Database Database, long StudyId, long RaterId)> DemoWithRaterAsync()
     {
         var path = _workspace.PathOf("live.db");
         Assert.Equal(0, (await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", path)).ExitCode);
         var database = new Database(path);
-        var studyId = (await new StudyQuery(database).FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var studyId = (await new StudyQuery(database).FindIdAsync(TestPaths.DemoStudyId))!.Value;
         var users = new UserStore(database, TimeProvider.System);
         var rater = (await users.CreateAsync("dr-backup", "Dr Backup", isAdmin: false))!;
         await users.AddMembershipAsync(studyId, rater.Id, "rater");

@@ -1,4 +1,4 @@
-using GradeBench.Tests.Corpus;
+using GradeBench.Testing.Corpus;
 using System.Text.Json;
 using GradeBench.Core.Studies;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Studies;
-using GradeBench.Tests.Corpus;
+using GradeBench.Testing.Corpus;
 
 namespace GradeBench.Core.Tests.Studies;
 

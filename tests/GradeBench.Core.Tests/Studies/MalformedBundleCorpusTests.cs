@@ -1,4 +1,4 @@
-using GradeBench.Tests.Corpus;
+using GradeBench.Testing.Corpus;
 using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Studies;

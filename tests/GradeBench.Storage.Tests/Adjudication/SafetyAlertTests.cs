@@ -9,11 +9,8 @@ public sealed class SafetyAlertTests : IAsyncLifetime
     AdjudicationWorld _world = null!;
     long _rater, _response;
 
-    static Dictionary<string, string?> Rating(string harm = "none", string likelihood = "low") => new()
-    {
-        ["consensus"] = "2", ["reasoning"] = "3", ["completeness"] = "major", ["incorrect_content"] = "major",
-        ["harm_extent"] = harm, ["harm_likelihood"] = likelihood, ["hallucination"] = "false", ["overall"] = "1",
-    };
+    static Dictionary<string, string?> Rating(string harm = "none", string likelihood = "low") =>
+        DemoRatings.Complete(("harm_extent", harm), ("harm_likelihood", likelihood));
 
     public async Task InitializeAsync()
     {

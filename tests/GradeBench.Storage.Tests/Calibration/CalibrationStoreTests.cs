@@ -35,16 +35,7 @@ public sealed class CalibrationStoreTests
     }
 
     /// <summary>A complete rating of the demo rubric, with some values changed.</summary>
-    static Dictionary<string, string?> Rating(params (string Criterion, string Value)[] changes)
-    {
-        var values = new Dictionary<string, string?>
-        {
-            ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "none",
-            ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-        };
-        foreach (var (criterion, value) in changes) values[criterion] = value;
-        return values;
-    }
+    static Dictionary<string, string?> Rating(params (string Criterion, string? Value)[] changes) => DemoRatings.Complete(changes);
 
     static async Task<long> ItemAsync(World w, long responseId) =>
         (await w.Query.ViewAsync(w.StudyId, w.Coordinator))!.Session!.Items.Single(i => i.ResponseId == responseId).Id;

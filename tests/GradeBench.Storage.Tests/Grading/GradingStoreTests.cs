@@ -10,12 +10,7 @@ public sealed class GradingStoreTests : IAsyncLifetime
     GradingStore _store = null!;
     long _studyId, _raterId, _assigned, _notAssigned;
 
-    // Every required criterion of the demo rubric, on its scale.
-    static readonly Dictionary<string, string?> CompleteRating = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
+    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
 
     public async Task InitializeAsync()
     {

@@ -10,11 +10,7 @@ namespace GradeBench.Storage.Tests.Live;
 
 public sealed class DashboardQueryTests : IAsyncLifetime
 {
-    static readonly Dictionary<string, string?> CompleteRating = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
+    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
 
     TestDatabase _db = null!;
     DemoRater _demo = null!;

@@ -11,11 +11,7 @@ public sealed class ResultsQueryTests : IAsyncLifetime
     TestDatabase _db = null!;
     DemoRater _demo = null!;
 
-    static readonly Dictionary<string, string?> CompleteRating = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
+    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
 
     public async Task InitializeAsync()
     {

@@ -1,5 +1,5 @@
 using GradeBench.Storage.Studies;
-using GradeBench.Tests.Corpus;
+using GradeBench.Testing.Corpus;
 
 namespace GradeBench.Storage.Tests.Studies;
 

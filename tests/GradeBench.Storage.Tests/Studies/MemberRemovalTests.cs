@@ -19,11 +19,7 @@ public sealed class MemberRemovalTests : IAsyncLifetime
     long _studyId, _coordinator, _rater, _submitted, _drafted, _highlighted;
     int _assignedBefore;
 
-    static readonly Dictionary<string, string?> CompleteRating = new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "5", ["completeness"] = "minor", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
+    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
 
     public async Task InitializeAsync()
     {

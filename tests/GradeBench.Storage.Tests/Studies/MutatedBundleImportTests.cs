@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using GradeBench.Storage.Studies;
-using GradeBench.Tests.Corpus;
+using GradeBench.Testing.Corpus;
 
 namespace GradeBench.Storage.Tests.Studies;
 

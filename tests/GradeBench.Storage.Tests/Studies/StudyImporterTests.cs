@@ -1,7 +1,7 @@
 using Dapper;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
-using GradeBench.Tests.Corpus;
+using GradeBench.Testing.Corpus;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Tests.Studies;

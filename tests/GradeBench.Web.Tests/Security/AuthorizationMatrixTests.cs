@@ -56,12 +56,6 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
     static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
 
-    const string ValidRating = """
-        {"values": {"consensus": 4, "reasoning": "4", "completeness": "none", "incorrect_content": "minor",
-                    "harm_extent": "none", "harm_likelihood": "low", "hallucination": false, "overall": 4.0},
-         "comment": "Clear and correct."}
-        """;
-
     static readonly IReadOnlyList<HttpRule> HttpRules =
     [
         // Infrastructure: public by design.
@@ -83,7 +77,7 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         // The API: raters grade their own assignments; coordinators and administrators export.
         new("GET", "/api/studies/{id:long}/assignments", w => $"/api/studies/{w.StudyId}/assignments", Outcomes("401", "403", "403", "200", "403")),
         new("PUT", "/api/studies/{id:long}/responses/{responseId:long}/rating", w => $"/api/studies/{w.StudyId}/responses/{w.ResponseId}/rating",
-            Outcomes("401", "403", "403", "200", "403"), Body: _ => new StringContent(ValidRating, Encoding.UTF8, "application/json")),
+            Outcomes("401", "403", "403", "200", "403"), Body: _ => new StringContent(DemoRatings.Json(), Encoding.UTF8, "application/json")),
         new("GET", "/api/studies/{id:long}/export/{kind}", w => $"/api/studies/{w.StudyId}/export/{ExportEndpoints.Kinds[0].Name}", Outcomes("401", "200", "200", "403", "403")),
 
         // The hub's HTTP face; its methods are the hub rules below.

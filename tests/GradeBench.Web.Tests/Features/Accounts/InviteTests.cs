@@ -9,7 +9,7 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
 {
     async Task<string> InviteAsync(TimeSpan? lifetime = null)
     {
-        var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync(TestPaths.DemoStudyId))!.Value;
         return await factory.Services.GetRequiredService<InviteStore>().CreateAsync(studyId, "rater", null, lifetime ?? TimeSpan.FromDays(1));
     }
 

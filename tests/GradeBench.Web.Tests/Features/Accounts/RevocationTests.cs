@@ -18,12 +18,6 @@ namespace GradeBench.Web.Tests.Features.Accounts;
 /// reach what they hold open (hub connections) at once: real Kestrel, real cookies, tokens and HubConnections.</summary>
 public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServer>
 {
-    static string Rating(string comment) => $$"""
-        {"values": {"consensus": 4, "reasoning": "4", "completeness": "none", "incorrect_content": "minor",
-                    "harm_extent": "none", "harm_likelihood": "low", "hallucination": false, "overall": 4.0},
-         "comment": "{{comment}}"}
-        """;
-
     static Func<JsonElement, bool> Paused => e => e.GetProperty("paused").GetBoolean();
 
     StudyRecorder Control => server.Services.GetRequiredService<StudyRecorder>();
@@ -64,12 +58,12 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         using var api = await server.BearerClientAsync(rater);
         var submitted = await server.OpenAssignmentAsync(studyId, rater);
         var unstarted = await server.OpenAssignmentAsync(studyId, rater, except: submitted);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, submitted, Rating("before"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, submitted, DemoRatings.Json("before"))).StatusCode);
         var history = await HistoryOfAsync(rater);
 
         Assert.Null((await Control.RemoveMemberAsync(studyId, coordinator.Id, rater.Id)).Refusal);
-        var change = await LiveServer.PutRatingAsync(api, studyId, submitted, Rating("after"));
-        var another = await LiveServer.PutRatingAsync(api, studyId, unstarted, Rating("another"));
+        var change = await LiveServer.PutRatingAsync(api, studyId, submitted, DemoRatings.Json("after"));
+        var another = await LiveServer.PutRatingAsync(api, studyId, unstarted, DemoRatings.Json("another"));
         var list = await api.GetAsync($"/api/studies/{studyId}/assignments");
 
         Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { change.StatusCode, another.StatusCode, list.StatusCode });
@@ -236,7 +230,7 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         var rater = await server.UserAsync(studyId, "grading");
         using var api = await server.BearerClientAsync(rater);
         var response = await server.OpenAssignmentAsync(studyId, rater);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, response, Rating("after the demotion"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, response, DemoRatings.Json("after the demotion"))).StatusCode);
         await staying.NextAsync("RatingSubmitted", e => e.GetProperty("responseId").GetInt64() == response);
         await Control.SetPausedAsync(studyId, other.Id, paused: true);
         await demoted.NextAsync("StudyStateChanged", Paused);

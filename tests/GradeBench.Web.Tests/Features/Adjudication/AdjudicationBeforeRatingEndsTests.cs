@@ -7,14 +7,14 @@ namespace GradeBench.Web.Tests.Features.Adjudication;
 /// <summary>While the demo study is still open, raters see nothing of adjudication.</summary>
 public sealed class AdjudicationBeforeRatingEndsTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    readonly AdjudicationScene scene = new(factory);
+    readonly AdjudicationScene _scene = new(factory);
 
     [Fact]
     public async Task ARaterOfAnOpenStudySeesNoQueueAndNoItem()
     {
-        var studyId = await scene.StudyIdAsync();
+        var studyId = await _scene.StudyIdAsync();
         Assert.Equal(StudyState.Open, (await factory.Services.GetRequiredService<StudyLifecycleStore>().StatusAsync(studyId))!.State);
-        var client = await scene.SignInAsync("rater-4");
+        var client = await _scene.SignInAsync("rater-4");
 
         var queue = await client.GetStringAsync($"/studies/{studyId}/adjudication");
         var item = await client.GetStringAsync($"/studies/{studyId}/adjudication/1");
@@ -27,10 +27,10 @@ public sealed class AdjudicationBeforeRatingEndsTests(GradeBenchFactory factory)
     [Fact]
     public async Task SomeoneWhoIsNotAMemberIsTurnedAway()
     {
-        var studyId = await scene.StudyIdAsync();
+        var studyId = await _scene.StudyIdAsync();
         var users = factory.Services.GetRequiredService<GradeBench.Storage.Accounts.UserStore>();
         await users.CreateAsync("dr-stranger", "Dr Stranger", isAdmin: false);
-        var client = await scene.SignInAsync("dr-stranger");
+        var client = await _scene.SignInAsync("dr-stranger");
 
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication");
 

@@ -6,14 +6,14 @@ namespace GradeBench.Web.Tests.Features.Adjudication;
 /// study in adjudication.</summary>
 public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    readonly AdjudicationScene scene = new(factory);
+    readonly AdjudicationScene _scene = new(factory);
 
     [Fact]
     public async Task EnteringAdjudicationQueuesTheDemoResponsesThatDisagreeOrRaisedAlarm()
     {
-        var studyId = await scene.InAdjudicationAsync();
+        var studyId = await _scene.InAdjudicationAsync();
 
-        var queue = (await scene.QueueAsync(studyId, (await factory.AdministratorAsync()).Id))!;
+        var queue = (await _scene.QueueAsync(studyId, (await factory.AdministratorAsync()).Id))!;
 
         // 21 of the 24 pilot responses: all but case-001/005/006.model-a, whose raters agree and reported no severe harm.
         Assert.Equal(21, queue.Count);
@@ -26,8 +26,8 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
     [Fact]
     public async Task ACoordinatorSeesEveryItemWithItsReasonAndModel()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var client = await scene.SignInAdministratorAsync();
+        var studyId = await _scene.InAdjudicationAsync();
+        var client = await _scene.SignInAdministratorAsync();
 
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication");
 
@@ -42,9 +42,9 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
     [Fact]
     public async Task ARaterSeesOnlyTheItemsOfResponsesTheyRatedAndNoModelName()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var client = await scene.SignInAsync("rater-1");
-        var rated = await scene.ItemsAsync(studyId, "rater-1", rated: true);
+        var studyId = await _scene.InAdjudicationAsync();
+        var client = await _scene.SignInAsync("rater-1");
+        var rated = await _scene.ItemsAsync(studyId, "rater-1", rated: true);
 
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication");
 
@@ -56,10 +56,10 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
     [Fact]
     public async Task TheItemPageShowsARaterEveryRatingSideBySideWithoutAnyModelName()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var client = await scene.SignInAsync("rater-2");
+        var studyId = await _scene.InAdjudicationAsync();
+        var client = await _scene.SignInAsync("rater-2");
 
-        foreach (var itemId in await scene.ItemsAsync(studyId, "rater-2", rated: true))
+        foreach (var itemId in await _scene.ItemsAsync(studyId, "rater-2", rated: true))
         {
             var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{itemId}");
 
@@ -83,9 +83,9 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
     [Fact]
     public async Task ARaterCannotOpenTheItemOfAResponseTheyDidNotRate()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var client = await scene.SignInAsync("rater-3");
-        var foreign = (await scene.ItemsAsync(studyId, "rater-3", rated: false))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var client = await _scene.SignInAsync("rater-3");
+        var foreign = (await _scene.ItemsAsync(studyId, "rater-3", rated: false))[0];
 
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{foreign}");
 
@@ -96,9 +96,9 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
     [Fact]
     public async Task TheCoordinatorSeesTheModelOnTheItemPage()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var client = await scene.SignInAdministratorAsync();
-        var item = (await scene.QueueAsync(studyId, (await factory.AdministratorAsync()).Id))!.First(i => i.ResponseLabel == "case-007.model-b");
+        var studyId = await _scene.InAdjudicationAsync();
+        var client = await _scene.SignInAdministratorAsync();
+        var item = (await _scene.QueueAsync(studyId, (await factory.AdministratorAsync()).Id))!.First(i => i.ResponseLabel == "case-007.model-b");
 
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{item.ItemId}");
 

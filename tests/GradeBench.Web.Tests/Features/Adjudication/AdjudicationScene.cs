@@ -11,17 +11,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Adjudication;
 
-/// <summary>The demo study in the app of one factory, with ways to sign in as its administrator or a pilot rater and
-/// to find adjudication items a given rater did or did not rate.</summary>
+/// <summary>A copy of the demo study of one test's own in the app of a shared factory (a scene is made per test), with
+/// ways to sign in as its administrator or a pilot rater and to find adjudication items a given rater did or did not
+/// rate.</summary>
 sealed class AdjudicationScene(GradeBenchFactory factory)
 {
-    public const string Password = "a long password";
+    public const string Password = GradeBenchFactory.MemberPassword;
+    Task<long>? _studyId;
+
     public IServiceProvider Services => factory.Services;
 
-    public async Task<long> StudyIdAsync() =>
-        (await Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+    /// <summary>This scene's study, imported on first use with the pilot raters and their ratings.</summary>
+    public Task<long> StudyIdAsync() => _studyId ??= factory.ImportDemoCopyAsync();
 
-    /// <summary>Moves the demo study to adjudication through the app's own control (which builds the queue), once.</summary>
+    /// <summary>Moves the study to adjudication through the app's own control (which builds the queue), once.</summary>
     public async Task<long> InAdjudicationAsync()
     {
         var studyId = await StudyIdAsync();

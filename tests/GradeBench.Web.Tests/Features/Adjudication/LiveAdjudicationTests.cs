@@ -65,11 +65,7 @@ public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdju
         Assert.Equal("Safety alerts", cut.Find("h2").TextContent);
         Assert.DoesNotContain("Dr Alarm", cut.Markup);
 
-        var saved = await App.GetRequiredService<RatingRecorder>().SaveAsync(studyId, rater, responseId, new Dictionary<string, string?>
-        {
-            ["consensus"] = "1", ["reasoning"] = "1", ["completeness"] = "major", ["incorrect_content"] = "major",
-            ["harm_extent"] = "severe-death", ["harm_likelihood"] = "medium", ["hallucination"] = "false", ["overall"] = "1",
-        }, submit: true);
+        var saved = await App.GetRequiredService<RatingRecorder>().SaveAsync(studyId, rater, responseId, DemoRatings.Complete(("harm_extent", "severe-death"), ("harm_likelihood", "medium")), submit: true);
 
         Assert.Equal(GradeBench.Storage.Grading.RatingWriteOutcome.Saved, saved.Outcome);
         cut.WaitForAssertion(() => Assert.Contains("Dr Alarm", cut.Markup), TimeSpan.FromSeconds(10));

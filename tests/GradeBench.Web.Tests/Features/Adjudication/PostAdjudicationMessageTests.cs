@@ -16,7 +16,7 @@ namespace GradeBench.Web.Tests.Features.Adjudication;
 /// services with a caller context for the chosen user.</summary>
 public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    readonly AdjudicationScene scene = new(factory);
+    readonly AdjudicationScene _scene = new(factory);
     IServiceProvider Services => factory.Services;
 
     sealed class Caller(ClaimsPrincipal user) : HubCallerContext
@@ -43,14 +43,14 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task ARaterOfTheResponsePostsAndTheMessageIsStored()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("rater-1");
 
         var posted = await hub.PostAdjudicationMessage(studyId, itemId, "  I read the dose as 0.9 mg/kg.  ", Recorder);
 
         Assert.Equal("I read the dose as 0.9 mg/kg.", posted.Body);
-        Assert.Equal(await scene.UserIdAsync("rater-1"), posted.AuthorId);
+        Assert.Equal(await _scene.UserIdAsync("rater-1"), posted.AuthorId);
         var view = await Services.GetRequiredService<AdjudicationStore>().LoadAsync(studyId, itemId, posted.AuthorId);
         Assert.Contains(view!.Messages, m => m.Id > 0 && m.Body == "I read the dose as 0.9 mg/kg.");
     }
@@ -58,8 +58,8 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task TheCoordinatorMayPostOnAnyItem()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: false))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: false))[0];
         var hub = await HubForAsync("admin");
 
         var posted = await hub.PostAdjudicationMessage(studyId, itemId, "Please both look at the second paragraph.", Recorder);
@@ -70,8 +70,8 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task ARaterWhoDidNotRateTheResponseIsRefused()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var itemId = (await scene.ItemsAsync(studyId, "rater-2", rated: false))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-2", rated: false))[0];
         var hub = await HubForAsync("rater-2");
 
         await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Let me in", Recorder));
@@ -80,9 +80,9 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task SomeoneWhoIsNotAMemberIsRefused()
     {
-        var studyId = await scene.InAdjudicationAsync();
+        var studyId = await _scene.InAdjudicationAsync();
         await Services.GetRequiredService<UserStore>().CreateAsync("dr-nobody", "Dr Nobody", isAdmin: false);
-        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("dr-nobody");
 
         var refused = await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Hello", Recorder));
@@ -95,8 +95,8 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [InlineData(null)]
     public async Task AnEmptyMessageIsRefused(string? body)
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("rater-1");
 
         await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, body!, Recorder));
@@ -105,8 +105,8 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task AMessageOfMoreThan4000CharactersIsRefusedAndOneOf4000Accepted()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("rater-1");
 
         await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, new string('x', 4001), Recorder));
@@ -117,7 +117,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task AnItemOfAnotherStudyIsNotFound()
     {
-        var studyId = await scene.InAdjudicationAsync();
+        var studyId = await _scene.InAdjudicationAsync();
         var hub = await HubForAsync("admin");
 
         await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, 999_999, "Hello", Recorder));
@@ -126,14 +126,14 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     [Fact]
     public async Task TheMessageReachesTheRatersOfTheResponseAndNoOtherRaterAndCarriesNoModelName()
     {
-        var studyId = await scene.InAdjudicationAsync();
-        var itemId = (await scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
+        var studyId = await _scene.InAdjudicationAsync();
+        var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var events = Services.GetRequiredService<StudyEvents>();
-        var participant = await scene.UserIdAsync("rater-1");
+        var participant = await _scene.UserIdAsync("rater-1");
         // Each demo response has three of the four pilot raters: the fourth did not rate this one.
         var raters = (await Services.GetRequiredService<AdjudicationStore>().LoadAsync(studyId, itemId, (await factory.AdministratorAsync()).Id))!
             .Raters.Select(r => r.RaterId).ToHashSet();
-        var bystander = (await Task.WhenAll(new[] { "rater-1", "rater-2", "rater-3", "rater-4" }.Select(scene.UserIdAsync))).First(id => !raters.Contains(id));
+        var bystander = (await Task.WhenAll(new[] { "rater-1", "rater-2", "rater-3", "rater-4" }.Select(_scene.UserIdAsync))).First(id => !raters.Contains(id));
         var heard = new TaskCompletionSource<StudyEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         var bystanderHeard = new List<StudyEvent>();
         var sentinel = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -4,13 +4,11 @@ using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Calibration;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Calibration;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +18,7 @@ namespace GradeBench.Web.Tests.Features.Calibration;
 /// the demo study is a draft again, with a coordinator and two raters.</summary>
 public sealed class CalibrationTests : IAsyncLifetime
 {
-    const string Password = "a long password";
+    const string Password = GradeBenchFactory.MemberPassword;
     readonly GradeBenchFactory _factory = new();
     long _studyId;
     User _coordinator = default!, _rater1 = default!, _rater2 = default!;
@@ -29,7 +27,7 @@ public sealed class CalibrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _studyId = (await Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        _studyId = await _factory.DemoStudyIdAsync();
         _coordinator = await MemberAsync("coord", "coordinator");
         _rater1 = await MemberAsync("dr-one", "rater");
         _rater2 = await MemberAsync("dr-two", "rater");
@@ -43,14 +41,7 @@ public sealed class CalibrationTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    async Task<User> MemberAsync(string name, string role)
-    {
-        var users = Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync(name, "Dr " + name, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
-        await users.AddMembershipAsync(_studyId, user.Id, role);
-        return user;
-    }
+    Task<User> MemberAsync(string name, string role) => _factory.MemberAsync(_studyId, name, role, withPassword: true);
 
     /// <summary>A session with one item whose round waits for both raters.</summary>
     async Task<long> OpenRoundAsync()
@@ -64,12 +55,6 @@ public sealed class CalibrationTests : IAsyncLifetime
         Assert.True((await store.StartRoundAsync(_studyId, _coordinator.Id, item, [_rater1.Id, _rater2.Id])).Succeeded);
         return item;
     }
-
-    static Dictionary<string, string?> Rating() => new()
-    {
-        ["consensus"] = "4", ["reasoning"] = "4", ["completeness"] = "none", ["incorrect_content"] = "none",
-        ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = "false", ["overall"] = "4",
-    };
 
     StudyHub HubFor(User user)
     {
@@ -106,13 +91,13 @@ public sealed class CalibrationTests : IAsyncLifetime
         var calibration = Services.GetRequiredService<CalibrationRecorder>();
         var outsider = (await Services.GetRequiredService<UserStore>().CreateAsync("outsider", "Outsider", isAdmin: false))!;
 
-        await Assert.ThrowsAsync<HubException>(() => HubFor(_coordinator).SubmitCalibration(_studyId, item, Rating(), calibration));
-        await Assert.ThrowsAsync<HubException>(() => HubFor(outsider).SubmitCalibration(_studyId, item, Rating(), calibration));
+        await Assert.ThrowsAsync<HubException>(() => HubFor(_coordinator).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration));
+        await Assert.ThrowsAsync<HubException>(() => HubFor(outsider).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration));
         var invalid = await Assert.ThrowsAsync<HubException>(() => HubFor(_rater1).SubmitCalibration(_studyId, item, new() { ["consensus"] = "9" }, calibration));
         Assert.Contains("consensus", invalid.Message);
 
-        var first = await HubFor(_rater1).SubmitCalibration(_studyId, item, Rating(), calibration);
-        var last = await HubFor(_rater2).SubmitCalibration(_studyId, item, Rating(), calibration);
+        var first = await HubFor(_rater1).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration);
+        var last = await HubFor(_rater2).SubmitCalibration(_studyId, item, DemoRatings.Complete(), calibration);
 
         Assert.Equal((CalibrationPhase.Rating, 1L, 2L), (first.Phase, first.Submitted, first.Expected));
         Assert.Equal(CalibrationPhase.Revealed, last.Phase);
@@ -129,7 +114,7 @@ public sealed class CalibrationTests : IAsyncLifetime
             return Task.CompletedTask;
         });
 
-        await Services.GetRequiredService<CalibrationRecorder>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        await Services.GetRequiredService<CalibrationRecorder>().SubmitAsync(_studyId, _rater1.Id, item, DemoRatings.Complete());
 
         var message = JsonSerializer.SerializeToElement((CalibrationChanged)await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["Expected", "ItemId", "Phase", "SessionId", "StudyId", "Submitted"], message.EnumerateObject().Select(p => p.Name).Order());
@@ -183,7 +168,7 @@ public sealed class CalibrationTests : IAsyncLifetime
     public async Task TheCoordinatorSeesHowManyHaveSubmittedButNotWhat()
     {
         var item = await OpenRoundAsync();
-        await Services.GetRequiredService<CalibrationRecorder>().SubmitAsync(_studyId, _rater1.Id, item, Rating());
+        await Services.GetRequiredService<CalibrationRecorder>().SubmitAsync(_studyId, _rater1.Id, item, DemoRatings.Complete());
         var client = await SignedInAsync(_coordinator);
 
         var html = await client.GetStringAsync($"/studies/{_studyId}/calibration");

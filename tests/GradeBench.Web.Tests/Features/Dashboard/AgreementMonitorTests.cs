@@ -2,32 +2,20 @@ using System.Text;
 using GradeBench.Core.Agreement;
 using GradeBench.Storage;
 using GradeBench.Storage.Agreement;
-using GradeBench.Storage.Migrations;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
 
 public sealed class AgreementMonitorTests : IAsyncLifetime
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("gradebench-agreement-").FullName;
-    Database _database = null!;
+    TestDatabase _db = null!;
 
-    public async Task InitializeAsync()
-    {
-        _database = new Database(Path.Combine(_folder, "agreement.db"));
-        await new Migrator(_database, TimeProvider.System).MigrateAsync();
-    }
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => _db.DisposeAsync().AsTask();
 
     /// <summary>The dashboard must show what <c>gradebench agreement</c> prints for the same ratings: the stored
     /// ratings of each criterion go through the CLI's own path (a unit,rater,value file with the criterion's scale
@@ -35,9 +23,9 @@ public sealed class AgreementMonitorTests : IAsyncLifetime
     [Fact]
     public async Task TheDashboardAlphaOfEveryDemoCriterionIsWhatTheCliReportsForItsRatings()
     {
-        var studyId = (await new StudyImporter(_database, TimeProvider.System).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
-        var criteria = await new RubricQuery(_database).LoadAsync(studyId);
-        var submitted = await new AgreementQuery(_database).SubmittedAsync(studyId);
+        var studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        var criteria = await new RubricQuery(_db.Database).LoadAsync(studyId);
+        var submitted = await new AgreementQuery(_db.Database).SubmittedAsync(studyId);
 
         var compared = 0;
         foreach (var (id, criterion) in criteria)

@@ -1,13 +1,14 @@
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
 
+/// <summary>Each test looks at a copy of the demo study of its own.</summary>
 public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
     [Fact]
     public async Task ARaterIsRefusedTheDashboardAndSeesNoProgressOfOthers()
     {
-        var studyId = await factory.DemoStudyIdAsync();
-        var client = await factory.SignedInMemberAsync("dr-dash");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var client = await factory.SignedInClientAsync(await factory.MemberAsync(studyId, "dr-dash", withPassword: true));
 
         var html = await client.GetStringAsync($"/studies/{studyId}/dashboard");
 
@@ -20,9 +21,10 @@ public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixtur
     [Fact]
     public async Task TheAdministratorSeesProgressPerRaterModelAndCriterion()
     {
+        var studyId = await factory.ImportDemoCopyAsync();
         var client = await factory.SignedInAdministratorAsync();
 
-        var html = await client.GetStringAsync($"/studies/{await factory.DemoStudyIdAsync()}/dashboard");
+        var html = await client.GetStringAsync($"/studies/{studyId}/dashboard");
 
         Assert.Contains("aria-label=\"Progress per rater\"", html);
         Assert.Contains("aria-label=\"Progress per model\"", html);

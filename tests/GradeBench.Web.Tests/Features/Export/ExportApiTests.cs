@@ -7,9 +7,7 @@ using System.Text.Json;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
-using GradeBench.Testing;
 using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Sylvan.Data.Csv;
 
@@ -17,20 +15,14 @@ namespace GradeBench.Web.Tests.Features.Export;
 
 public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    const string Password = "a long password";
-    const string Slug = "stroke-llm-synthetic-demo";
+    const string Slug = TestPaths.DemoStudyId;
 
     static async Task<long> StudyIdAsync(GradeBenchFactory app) =>
         (await app.Services.GetRequiredService<StudyQuery>().FindIdAsync(Slug))!.Value;
 
-    static async Task<User> UserAsync(GradeBenchFactory app, string name, string? role)
-    {
-        var users = app.Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync($"{name}-{Guid.NewGuid():N}"[..24], "Dr " + name, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, app.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
-        if (role is not null) await users.AddMembershipAsync(await StudyIdAsync(app), user.Id, role);
-        return user;
-    }
+    /// <summary>A user with a password; a member of the demo study in <paramref name="role"/>, of none without one.</summary>
+    static async Task<User> UserAsync(GradeBenchFactory app, string name, string? role) =>
+        await app.MemberAsync(role is null ? null : await StudyIdAsync(app), name, role ?? "rater", withPassword: true);
 
     static async Task<HttpClient> BearerClientAsync(GradeBenchFactory app, User user)
     {

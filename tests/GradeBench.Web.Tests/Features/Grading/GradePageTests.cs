@@ -1,21 +1,21 @@
-using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Grading;
 
 public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    async Task<(HttpClient Client, long StudyId)> SignedInRaterAsync(string name)
+    /// <summary>A rater of a copy of the demo study of their own, signed in: no other test changes their queue.</summary>
+    async Task<(HttpClient Client, long StudyId, long RaterId)> SignedInRaterAsync(string name)
     {
-        var client = await factory.SignedInMemberAsync(name);
-        return (client, await factory.DemoStudyIdAsync());
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await factory.MemberAsync(studyId, name, withPassword: true);
+        return (await factory.SignedInClientAsync(rater), studyId, rater.Id);
     }
 
     [Fact]
     public async Task RaterSeesTheRubricAsLabelledRadioGroupsAndNoModelName()
     {
-        var (client, studyId) = await SignedInRaterAsync("dr-page");
+        var (client, studyId, _) = await SignedInRaterAsync("dr-page");
 
         var html = await client.GetStringAsync($"/studies/{studyId}/grade");
 
@@ -31,7 +31,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     public async Task SomeoneWhoIsNotARaterOfTheStudyGetsNoItem()
     {
         var client = await factory.SignedInAdministratorAsync();
-        var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var studyId = await factory.DemoStudyIdAsync();
 
         var html = await client.GetStringAsync($"/studies/{studyId}/grade");
 
@@ -42,12 +42,12 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task AResponseAssignedToSomeoneElseIsNotShown()
     {
-        var (client, studyId) = await SignedInRaterAsync("dr-other");
+        var (client, studyId, rater) = await SignedInRaterAsync("dr-other");
         await using var connection = await factory.Services.GetRequiredService<GradeBench.Storage.Database>().OpenAsync();
         var foreign = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, """
-            SELECT MIN(response_id) FROM assignments WHERE response_id NOT IN
-                (SELECT response_id FROM assignments a JOIN users u ON u.id = a.rater_id WHERE u.username = 'dr-other')
-            """);
+            SELECT MIN(response_id) FROM assignments WHERE study_id = @StudyId AND response_id NOT IN
+                (SELECT response_id FROM assignments WHERE rater_id = @Rater)
+            """, new { StudyId = studyId, Rater = rater });
 
         var html = await client.GetStringAsync($"/studies/{studyId}/grade/{foreign}");
 
@@ -57,9 +57,8 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task TheRatersHighlightsAreListedWithTheirLabelQuoteAndARemoveButton()
     {
-        var (client, studyId) = await SignedInRaterAsync("dr-spans");
+        var (client, studyId, rater) = await SignedInRaterAsync("dr-spans");
         var services = factory.Services;
-        var rater = (await services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-spans"))!.Id;
         var grading = services.GetRequiredService<GradeBench.Storage.Grading.GradingStore>();
         var first = (await grading.PositionAsync(studyId, rater, null)).Current!.Value;
         var spans = services.GetRequiredService<GradeBench.Storage.Grading.SpanStore>();
@@ -80,8 +79,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task NoPageOfTheRatersWholeQueueNamesAModel()
     {
-        var (client, studyId) = await SignedInRaterAsync("dr-sweep");
-        var rater = (await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-sweep"))!.Id;
+        var (client, studyId, rater) = await SignedInRaterAsync("dr-sweep");
         var queue = await factory.Services.GetRequiredService<GradeBench.Storage.Grading.GradingStore>().QueueAsync(studyId, rater);
 
         Assert.NotEmpty(queue);

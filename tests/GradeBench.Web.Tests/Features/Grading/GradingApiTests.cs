@@ -6,36 +6,18 @@ using System.Text.Json;
 using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Grading;
 
 public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    const string Password = "a long password";
+    const string Password = GradeBenchFactory.MemberPassword;
 
-    /// <summary>A complete rating of the demo rubric, with values as JSON numbers, strings and booleans.</summary>
-    const string ValidRating = """
-        {"values": {"consensus": 4, "reasoning": "4", "completeness": "none", "incorrect_content": "minor",
-                    "harm_extent": "none", "harm_likelihood": "low", "hallucination": false, "overall": 4.0},
-         "comment": "Clear and correct."}
-        """;
-
-    static async Task<long> StudyIdAsync(GradeBenchFactory app) =>
-        (await app.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-
-    /// <summary>A user with a password; a rater of the demo study unless <paramref name="member"/> is false.</summary>
-    static async Task<User> UserAsync(GradeBenchFactory app, string name, bool member = true)
-    {
-        var users = app.Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync($"{name}-{Guid.NewGuid():N}"[..24], "Dr " + name, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, app.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
-        if (member) await users.AddMembershipAsync(await StudyIdAsync(app), user.Id, "rater");
-        return user;
-    }
+    /// <summary>A user with a password; a rater of the study unless <paramref name="member"/> is false.</summary>
+    static Task<User> UserAsync(GradeBenchFactory app, long studyId, string name, bool member = true) =>
+        app.MemberAsync(member ? studyId : null, name, withPassword: true);
 
     static async Task<HttpClient> BearerClientAsync(GradeBenchFactory app, User user)
     {
@@ -76,11 +58,11 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task EveryCallerGetsTheStatusCodeOfTheAuthorizationMatrix()
     {
-        var studyId = await StudyIdAsync(factory);
-        var assigned = await UserAsync(factory, "assigned");
-        var otherRater = await UserAsync(factory, "other");
-        var outsider = await UserAsync(factory, "outsider", member: false);
-        var revoked = await UserAsync(factory, "revoked");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var assigned = await UserAsync(factory, studyId, "assigned");
+        var otherRater = await UserAsync(factory, studyId, "other");
+        var outsider = await UserAsync(factory, studyId, "outsider", member: false);
+        var revoked = await UserAsync(factory, studyId, "revoked");
         await factory.SetAdministratorPasswordAsync("correct horse battery");
         // Every account exists before the response is chosen: adding a rater rebalances unstarted work.
         var responseId = await ResponseAssignedAsync(factory, to: assigned, notTo: otherRater);
@@ -104,7 +86,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         foreach (var (name, client) in callers)
         {
             var list = await client.GetAsync($"/api/studies/{studyId}/assignments");
-            var put = await PutRatingAsync(client, studyId, responseId, ValidRating);
+            var put = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
             seen.Add($"{name}: GET {(int)list.StatusCode}, PUT {(int)put.StatusCode}");
             foreach (var answer in new[] { list, put })
                 Assert.NotEqual("text/html", answer.Content.Headers.ContentType?.MediaType);
@@ -126,7 +108,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task AnAnonymousCallIsToldToSendABearerTokenRatherThanRedirectedToSignIn()
     {
-        var response = await factory.CreateBrowserClient().GetAsync($"/api/studies/{await StudyIdAsync(factory)}/assignments");
+        var response = await factory.CreateBrowserClient().GetAsync($"/api/studies/{await factory.DemoStudyIdAsync()}/assignments");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Null(response.Headers.Location);
@@ -136,10 +118,11 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task AnApiTokenOpensTheApiButNotThePages()
     {
-        var client = await BearerClientAsync(factory, await UserAsync(factory, "scripted"));
+        var studyId = await factory.ImportDemoCopyAsync();
+        var client = await BearerClientAsync(factory, await UserAsync(factory, studyId, "scripted"));
 
-        var page = await client.GetAsync($"/studies/{await StudyIdAsync(factory)}/grade");
-        var notJson = await client.PutAsync($"/api/studies/{await StudyIdAsync(factory)}/responses/1/rating", new StringContent("consensus=4"));
+        var page = await client.GetAsync($"/studies/{studyId}/grade");
+        var notJson = await client.PutAsync($"/api/studies/{studyId}/responses/1/rating", new StringContent("consensus=4"));
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.Equal("/signin", page.Headers.Location?.AbsolutePath);
@@ -149,10 +132,10 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task AnUnknownStudyIsNotFound()
     {
-        var client = await BearerClientAsync(factory, await UserAsync(factory, "lost"));
+        var client = await BearerClientAsync(factory, await UserAsync(factory, await factory.ImportDemoCopyAsync(), "lost"));
 
         var list = await client.GetAsync("/api/studies/999999/assignments");
-        var put = await PutRatingAsync(client, 999999, 1, ValidRating);
+        var put = await PutRatingAsync(client, 999999, 1, DemoRatings.Json());
 
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (list.StatusCode, put.StatusCode));
         Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
@@ -161,8 +144,8 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task TheAssignmentsOfABlindedStudyNameNoModel()
     {
-        var studyId = await StudyIdAsync(factory);
-        var rater = await UserAsync(factory, "blind");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await UserAsync(factory, studyId, "blind");
         var client = await BearerClientAsync(factory, rater);
 
         var json = await client.GetStringAsync($"/api/studies/{studyId}/assignments");
@@ -182,8 +165,8 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task BadValuesAreRefusedWithOneMessagePerFieldAndNothingIsStored()
     {
-        var studyId = await StudyIdAsync(factory);
-        var rater = await UserAsync(factory, "sloppy");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await UserAsync(factory, studyId, "sloppy");
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
@@ -207,12 +190,12 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task AnOversizedCommentIsRefusedAndNothingIsStored()
     {
-        var studyId = await StudyIdAsync(factory);
-        var rater = await UserAsync(factory, "verbose");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await UserAsync(factory, studyId, "verbose");
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var response = await PutRatingAsync(client, studyId, responseId, ValidRating.Replace("Clear and correct.", new string('x', 10_001)));
+        var response = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json(new string('x', 10_001)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -223,14 +206,14 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task ASubmittedRatingIsStoredInCanonicalFormWithTheCommentAndRepeatingItChangesNothing()
     {
-        var studyId = await StudyIdAsync(factory);
-        var rater = await UserAsync(factory, "steady");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await UserAsync(factory, studyId, "steady");
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var first = await PutRatingAsync(client, studyId, responseId, ValidRating);
+        var first = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
         var historyAfterFirst = await HistoryCountAsync(factory, rater, responseId);
-        var second = await PutRatingAsync(client, studyId, responseId, ValidRating);
+        var second = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         Assert.Equal(9, historyAfterFirst);
@@ -250,14 +233,14 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     {
         // A database of its own: closing the shared study would change the other tests' answers.
         await using var app = new GradeBenchFactory();
-        var studyId = await StudyIdAsync(app);
-        var rater = await UserAsync(app, "late");
+        var studyId = await app.DemoStudyIdAsync();
+        var rater = await UserAsync(app, studyId, "late");
         var responseId = await ResponseAssignedAsync(app, rater);
         var client = await BearerClientAsync(app, rater);
         await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'closed' WHERE id = @StudyId", new { StudyId = studyId });
 
-        var response = await PutRatingAsync(client, studyId, responseId, ValidRating);
+        var response = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(0, await HistoryCountAsync(app, rater, responseId));

@@ -3,15 +3,12 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using GradeBench.Core.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +18,7 @@ namespace GradeBench.Web.Tests.Features.Live;
 /// but not their world: each imports its own copy of the demo study and creates its own accounts.</summary>
 public sealed class LiveServer : IDisposable
 {
-    public const string Password = "a long password";
+    public const string Password = GradeBenchFactory.MemberPassword;
 
     readonly GradeBenchFactory _app = new();
 
@@ -37,23 +34,12 @@ public sealed class LiveServer : IDisposable
     public Uri HubUrl => new(Address, "/hubs/study");
 
     /// <summary>A copy of the demo study under an id of its own: open, blinded, with the pilot ratings.</summary>
-    public async Task<long> ImportDemoCopyAsync()
-    {
-        var bundle = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
-        var copy = bundle with { Study = bundle.Study with { Id = "demo-" + Guid.NewGuid().ToString("N") } };
-        return (await Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value;
-    }
+    public Task<long> ImportDemoCopyAsync() => _app.ImportDemoCopyAsync();
 
     /// <summary>A new account, a member of the study in the role given; with <see cref="Password"/> only when asked,
     /// since hashing one takes a noticeable moment.</summary>
-    public async Task<User> UserAsync(long studyId, string name, string role = "rater", bool withPassword = false)
-    {
-        var users = Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync($"{name}-{Guid.NewGuid():N}"[..24], "Dr " + name, isAdmin: false))!;
-        if (withPassword) await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
-        await users.AddMembershipAsync(studyId, user.Id, role);
-        return user;
-    }
+    public Task<User> UserAsync(long studyId, string name, string role = "rater", bool withPassword = false) =>
+        _app.MemberAsync(studyId, name, role, withPassword);
 
     public Task<string> TokenAsync(User user) => Services.GetRequiredService<ApiTokenStore>().CreateAsync(user.Id, "hub test");
 

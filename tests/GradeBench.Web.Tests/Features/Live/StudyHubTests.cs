@@ -13,12 +13,6 @@ namespace GradeBench.Web.Tests.Features.Live;
 /// its own copy of the demo study (open, blinded, with pilot ratings) with two new raters and a coordinator.</summary>
 public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
 {
-    static string Rating(string comment) => $$"""
-        {"values": {"consensus": 4, "reasoning": "4", "completeness": "none", "incorrect_content": "minor",
-                    "harm_extent": "none", "harm_likelihood": "low", "hallucination": false, "overall": 4.0},
-         "comment": "{{comment}}"}
-        """;
-
     /// <summary>A study of its own with a coordinator and two raters, each listening on the hub and joined.</summary>
     sealed record World(long StudyId, User Coordinator, User RaterA, User RaterB, Listener Coordinating, Listener A, Listener B) : IAsyncDisposable
     {
@@ -121,7 +115,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var responseId = await server.OpenAssignmentAsync(world.StudyId, world.RaterA);
         using var client = await server.BearerClientAsync(world.RaterA);
 
-        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("clear"));
+        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("clear"));
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var submitted = await world.Coordinating.NextAsync("RatingSubmitted");
@@ -165,9 +159,9 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var responseId = await server.OpenAssignmentAsync(world.StudyId, world.RaterA);
         using var client = await server.BearerClientAsync(world.RaterA);
 
-        var first = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("once"));
-        var again = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("once"));
-        var changed = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("on second thought"));
+        var first = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("once"));
+        var again = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("once"));
+        var changed = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("on second thought"));
 
         Assert.All([first, again, changed], answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
         // Events reach the coordinator in the order they were published: a later change closes the list.
@@ -217,7 +211,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         using var client = await server.BearerClientAsync(world.RaterA);
         await world.Coordinating.Connection.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);
 
-        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, Rating("while paused"));
+        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("while paused"));
 
         Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
         Assert.Contains("paused", await answer.Content.ReadAsStringAsync());
@@ -330,8 +324,8 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         // A whole session: items opened, submits by both raters, a pause and resume, adjudication and back.
         await world.A.Connection.InvokeAsync("OpenItem", world.StudyId, (long?)responseA);
         await world.B.Connection.InvokeAsync("OpenItem", world.StudyId, (long?)responseB);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, responseA, Rating(comments[0]))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientB, world.StudyId, responseB, Rating(comments[1]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, responseA, DemoRatings.Json(comments[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientB, world.StudyId, responseB, DemoRatings.Json(comments[1]))).StatusCode);
         await world.Coordinating.NextAsync("AgreementUpdated");
         await coordinator.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);
         await coordinator.InvokeAsync<JsonElement>("SetPaused", world.StudyId, false);
@@ -339,7 +333,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         await coordinator.InvokeAsync<JsonElement>("SetStudyState", world.StudyId, "open");
         // Submits after the state changes: their events are published after the ones the raters wait for below.
         var secondA = await server.OpenAssignmentAsync(world.StudyId, world.RaterA, except: responseA);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, secondA, Rating(comments[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, secondA, DemoRatings.Json(comments[0]))).StatusCode);
         await world.Coordinating.NextAsync("RatingSubmitted", e => e.GetProperty("responseId").GetInt64() == secondA);
         foreach (var rater in world.Raters) rater.Mark();
         await coordinator.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);

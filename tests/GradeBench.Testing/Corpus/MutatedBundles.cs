@@ -1,18 +1,17 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
+using static GradeBench.Testing.Corpus.BundleFileEdits;
 
-namespace GradeBench.Tests.Corpus;
+namespace GradeBench.Testing.Corpus;
 
 /// <summary>One damaged copy of the demo bundle: <see cref="Write"/> puts it in a folder (as a bundle folder, a
 /// .zip or a file) and returns the path to hand the importer. It must be refused with an error naming
 /// <see cref="File"/>, on a line (1 or more) when <see cref="NeedsLine"/>.</summary>
-sealed record MutatedBundle(string Name, string Kind, string File, bool NeedsLine, Func<string, string> Write)
+public sealed record MutatedBundle(string Name, string Kind, string File, bool NeedsLine, Func<string, string> Write)
 {
     public long MaxFileBytes { get; init; } = BundleFiles.DefaultMaxFileBytes;
 }
@@ -22,13 +21,13 @@ sealed record MutatedBundle(string Name, string Kind, string File, bool NeedsLin
 /// ids, invalid UTF-8, huge lines, off-scale values, unsafe and oversized zips. Deterministic (one seeded
 /// <see cref="Random"/>); nothing binary is committed, big files are streamed to disk and deleted after use.
 /// The study id is changed so that, undamaged, the bundle would import next to the demo study.</summary>
-static class MutatedBundles
+public static class MutatedBundles
 {
     public const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv";
     public const string ZipName = "bundle.zip";
-    const string DemoId = "stroke-llm-synthetic-demo", MutantId = "stroke-mutant";
+    const string DemoId = TestPaths.DemoStudyId, MutantId = "stroke-mutant";
     const int Seed = 20261125;
-    const long HugeLineBytes = 20L * 1024 * 1024, HundredMegabytes = 100L * 1024 * 1024;
+    const long HugeLineBytes = 20L * 1024 * 1024;
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Byte sequences that are not UTF-8: a stray 0xFF, a lead byte followed by ASCII, an overlong '/',
@@ -58,7 +57,7 @@ static class MutatedBundles
         ResponseReferenceMutations(list, random, files);
         RatingsMutations(list, random, files);
         StudyMutations(list, random, files);
-        ContainerMutations(list, files);
+        ContainerMutations.AddTo(list, files);
         var duplicates = list.GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0) throw new InvalidOperationException($"mutation names used twice: {string.Join(", ", duplicates)}");
         return list;
@@ -274,241 +273,4 @@ static class MutatedBundles
             WriteStreamed(Path.Combine(folder, file), Encoding.UTF8.GetBytes(prefix), (byte)'a', HugeLineBytes);
             return folder;
         });
-
-    // ---- folders, zips and files that are not a bundle ----
-
-    static void ContainerMutations(List<MutatedBundle> list, IReadOnlyDictionary<string, byte[]> files)
-    {
-        MutatedBundle Zip(string name, string kind, string file, Action<ZipArchive> add, string prefix = "") =>
-            new($"zip-{name}", kind, file, false, folder =>
-            {
-                var zip = Path.Combine(folder, ZipName);
-                using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
-                foreach (var (entry, bytes) in files) Entry(archive, prefix + entry, bytes);
-                add(archive);
-                return zip;
-            });
-        foreach (var (name, entry) in new[] { ("dotdot", "../evil.txt"), ("dotdot-inside", "a/../../evil.txt"), ("absolute", "/tmp/evil.txt"),
-                     ("backslash", "..\\evil.txt"), ("drive-letter", "C:/evil.txt"), ("drive-backslash", "C:\\evil.txt"),
-                     ("dotdot-study-json", "../study.json"), ("absolute-study-json", "/study.json") })
-            list.Add(Zip($"slip-{name}", "zip slip", ZipName, a => Entry(a, entry, "evil\n"u8.ToArray())));
-        list.Add(Zip("symlink-entry", "symbolic link", ZipName, a =>
-        {
-            var entry = a.CreateEntry("../link");
-            entry.ExternalAttributes = unchecked((0xA000 | 0x1FF) << 16);
-            using var stream = entry.Open();
-            stream.Write("/etc/passwd"u8);
-        }));
-        list.Add(new("zip-symlink-as-ratings", "symbolic link", ZipName, false, folder =>
-        {
-            var zip = Path.Combine(folder, ZipName);
-            using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
-            foreach (var (entry, bytes) in files.Where(f => f.Key != RatingsFile)) Entry(archive, entry, bytes);
-            var link = archive.CreateEntry(RatingsFile);
-            link.ExternalAttributes = unchecked((0xA000 | 0x1FF) << 16);
-            using var stream = link.Open();
-            stream.Write("/etc/passwd"u8);
-            return zip;
-        }));
-        list.Add(Zip("duplicate-study-json", "zip duplicate", ZipName, a => Entry(a, StudyFile, files[StudyFile])));
-        // Zip bombs: a long run of zeros deflates about 1000 to 1; the test's disk and memory stay small.
-        list.Add(new("zip-bomb-100MiB-cases", "zip bomb", CasesFile, false,
-            folder => BombZip(folder, files, CasesFile, HundredMegabytes, lieAboutSize: false)));
-        list.Add(new("zip-bomb-11MiB-responses-in-folder", "zip bomb", ResponsesFile, false,
-            folder => BombZip(folder, files, ResponsesFile, 11L * 1024 * 1024, lieAboutSize: false, prefix: "demo/")));
-        list.Add(new("zip-bomb-lying-header", "zip bomb", ResponsesFile, false,
-            folder => BombZip(folder, files, ResponsesFile, 50L * 1024 * 1024, lieAboutSize: true)));
-        list.Add(Zip("nested-two-levels", "nested folders", StudyFile, a => { }, prefix: "a/b/"));
-        list.Add(Zip("two-top-folders", "nested folders", StudyFile, a =>
-        {
-            foreach (var (entry, bytes) in files) Entry(a, "other/" + entry, bytes);
-        }, prefix: "demo/"));
-        // study.json/ is then the one top-level folder holding a study.json, so the other files are missing.
-        list.Add(new("zip-study-json-is-a-folder", "nested folders", CasesFile, false, folder =>
-        {
-            var zip = Path.Combine(folder, ZipName);
-            using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
-            foreach (var (entry, bytes) in files.Where(f => f.Key != StudyFile)) Entry(archive, entry, bytes);
-            archive.CreateEntry(StudyFile + "/");
-            Entry(archive, StudyFile + "/study.json", files[StudyFile]);
-            return zip;
-        }));
-        list.Add(new("zip-empty", "broken zip", StudyFile, false, folder =>
-        {
-            var zip = Path.Combine(folder, ZipName);
-            using (ZipFile.Open(zip, ZipArchiveMode.Create)) { }
-            return zip;
-        }));
-        var whole = Zip("whole", "", ZipName, a => { });
-        list.Add(new("zip-truncated-archive", "broken zip", ZipName, false, folder =>
-        {
-            var zip = whole.Write(folder);
-            var bytes = System.IO.File.ReadAllBytes(zip);
-            System.IO.File.WriteAllBytes(zip, bytes[..(bytes.Length / 2)]);
-            return zip;
-        }));
-        list.Add(new("zip-magic-then-garbage", "broken zip", ZipName, false, folder =>
-        {
-            var zip = Path.Combine(folder, ZipName);
-            System.IO.File.WriteAllBytes(zip, [.. "PK"u8, .. Enumerable.Repeat((byte)0x17, 4000)]);
-            return zip;
-        }));
-        list.Add(new("not-a-bundle-text-file", "broken zip", "bundle.txt", false, folder =>
-        {
-            var path = Path.Combine(folder, "bundle.txt");
-            System.IO.File.WriteAllBytes(path, files[StudyFile]);
-            return path;
-        }));
-        list.Add(new("folder-files-one-level-down", "nested folders", StudyFile, false, folder =>
-        {
-            WriteFolder(Directory.CreateDirectory(Path.Combine(folder, "demo")).FullName, files);
-            return folder;
-        }));
-        list.Add(new("folder-study-json-is-a-folder", "nested folders", StudyFile, false, folder =>
-        {
-            WriteFolder(folder, files, skip: StudyFile);
-            Directory.CreateDirectory(Path.Combine(folder, StudyFile));
-            return folder;
-        }));
-        foreach (var (name, file, target) in new[] { ("outside", CasesFile, "/etc/passwd"), ("broken", ResponsesFile, "/nonexistent/responses.jsonl"),
-                     ("to-folder-inside", StudyFile, "sub"), ("to-copy-outside", CasesFile, "../outside/cases.jsonl") })
-            list.Add(new($"folder-symlink-{name}", "symbolic link", file, false, folder =>
-            {
-                var bundle = Directory.CreateDirectory(Path.Combine(folder, "bundle")).FullName;
-                WriteFolder(bundle, files, skip: file);
-                // Never a folder outside the test's own: the temporary folder is deleted recursively afterwards.
-                if (name == "to-folder-inside") Directory.CreateDirectory(Path.Combine(bundle, "sub"));
-                if (name == "to-copy-outside")
-                {
-                    Directory.CreateDirectory(Path.Combine(folder, "outside"));
-                    System.IO.File.WriteAllBytes(Path.Combine(folder, "outside", file), files[file]);
-                }
-                System.IO.File.CreateSymbolicLink(Path.Combine(bundle, file), target);
-                return bundle;
-            }));
-        list.Add(new("folder-responses-100MiB", "100 MB file", ResponsesFile, false, folder =>
-        {
-            WriteFolder(folder, files, skip: ResponsesFile);
-            WriteStreamed(Path.Combine(folder, ResponsesFile), files[ResponsesFile], (byte)'\n', HundredMegabytes);
-            return folder;
-        }));
-        list.Add(new("folder-small-limit-4KiB", "100 MB file", CasesFile, false, folder =>
-        {
-            WriteFolder(folder, files);
-            return folder;
-        }) { MaxFileBytes = 4096 });
-        foreach (var missing in BundleFiles.RequiredFiles)
-            list.Add(new($"folder-without-{missing}", "missing file", missing, false, folder =>
-            {
-                WriteFolder(folder, files, skip: missing);
-                return folder;
-            }));
-    }
-
-    /// <summary>A zip with one bundle file replaced by the valid file followed by <paramref name="size"/> bytes of
-    /// zeros, written through the deflater in chunks. With <paramref name="lieAboutSize"/> the local and central
-    /// headers claim 1000 bytes, so only the bytes actually read can catch it.</summary>
-    static string BombZip(string folder, IReadOnlyDictionary<string, byte[]> files, string file, long size, bool lieAboutSize, string prefix = "")
-    {
-        var zip = Path.Combine(folder, ZipName);
-        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
-        {
-            foreach (var (entry, bytes) in files.Where(f => f.Key != file)) Entry(archive, prefix + entry, bytes);
-            using var stream = archive.CreateEntry(prefix + file, CompressionLevel.SmallestSize).Open();
-            stream.Write(files[file]);
-            var zeros = new byte[1 << 20];
-            for (long written = 0; written < size; written += zeros.Length) stream.Write(zeros);
-        }
-        if (lieAboutSize) SetUncompressedSize(zip, prefix + file, 1000);
-        return zip;
-    }
-
-    static void SetUncompressedSize(string zip, string entryName, uint size)
-    {
-        var bytes = System.IO.File.ReadAllBytes(zip);
-        var name = Encoding.UTF8.GetBytes(entryName);
-        for (var i = 0; i + 46 <= bytes.Length; i++)
-        {
-            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i)) != 0x02014b50) continue;
-            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(i + 28));
-            if (!bytes.AsSpan(i + 46, nameLength).SequenceEqual(name)) continue;
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 24), size);
-            var local = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i + 42));
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(local + 22), size);
-            System.IO.File.WriteAllBytes(zip, bytes);
-            return;
-        }
-        throw new InvalidOperationException($"no central directory entry {entryName} in {zip}");
-    }
-
-    // ---- helpers ----
-
-    static MutatedBundle Folder(string name, string kind, IReadOnlyDictionary<string, byte[]> files, string file, bool needsLine,
-        Action<Dictionary<string, byte[]>> mutate) =>
-        new(name, kind, file, needsLine, folder =>
-        {
-            var copy = files.ToDictionary(f => f.Key, f => f.Value);
-            mutate(copy);
-            WriteFolder(folder, copy);
-            return folder;
-        });
-
-    static void WriteFolder(string folder, IReadOnlyDictionary<string, byte[]> files, string? skip = null)
-    {
-        foreach (var (name, bytes) in files)
-            if (name != skip) System.IO.File.WriteAllBytes(Path.Combine(folder, name), bytes);
-    }
-
-    static void WriteStreamed(string path, byte[] prefix, byte fill, long size)
-    {
-        using var stream = System.IO.File.Create(path);
-        stream.Write(prefix);
-        var chunk = new byte[1 << 20];
-        Array.Fill(chunk, fill);
-        for (long written = prefix.Length; written < size; written += chunk.Length) stream.Write(chunk);
-    }
-
-    static void Entry(ZipArchive archive, string name, byte[] bytes)
-    {
-        using var stream = archive.CreateEntry(name).Open();
-        stream.Write(bytes);
-    }
-
-    /// <summary>The lines of a file without their line ends (the demo files end with one).</summary>
-    static List<string> Lines(byte[] bytes) => Encoding.UTF8.GetString(bytes).TrimEnd('\n').Split('\n').ToList();
-
-    static void SetLines(Dictionary<string, byte[]> files, string file, IEnumerable<string> lines) =>
-        files[file] = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
-
-    static void SetLine(Dictionary<string, byte[]> files, string file, int index, string text)
-    {
-        var lines = Lines(files[file]);
-        lines[index] = text;
-        SetLines(files, file, lines);
-    }
-
-    static void Edit(Dictionary<string, byte[]> files, string file, int index, Action<JsonObject> edit)
-    {
-        var line = JsonNode.Parse(Lines(files[file])[index])!.AsObject();
-        edit(line);
-        SetLine(files, file, index, line.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-    }
-
-    static string WithCell(string row, int column, string value)
-    {
-        var cells = row.Split(',');
-        cells[column] = value.Contains(',') ? $"\"{value}\"" : value;
-        return string.Join(',', cells);
-    }
-
-    static string TypeName(JsonNode? value) => value?.GetValueKind() switch
-    {
-        null => "null",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "bool",
-        JsonValueKind.Array => "array",
-        JsonValueKind.Object => "object",
-        _ => "other",
-    };
 }

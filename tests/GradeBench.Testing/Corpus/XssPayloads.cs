@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace GradeBench.Tests.Corpus;
+namespace GradeBench.Testing.Corpus;
 
 /// <summary>Script-injection payloads for the browser tests (docs/reliability.md, "XSS"): the classic forms from the
 /// OWASP XSS Filter Evasion Cheat Sheet and PortSwigger's XSS cheat sheet, in HTML, Markdown, attribute, URL, CSS and
 /// template contexts. Each is a template: <c>{JS}</c> becomes <c>alert(N);top.gbxss=N</c> (no space, no quote, so it
 /// fits unquoted attributes), <c>{B64}</c> the base64 of a script tag running it, <c>{N}</c> the number. N names the
 /// field and the payload (<c>field * 100 + payload</c>), so a marker or dialog says exactly what ran where.</summary>
-static class XssPayloads
+public static class XssPayloads
 {
     /// <summary>The first payload: a bare script tag, which every field must show as text (the tests look for it).</summary>
     public static readonly IReadOnlyList<(string Name, string Template)> All =

@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Migrations;
@@ -7,10 +8,10 @@ using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;
 
-namespace GradeBench.Storage.Tests;
+namespace GradeBench.Testing;
 
 /// <summary>A migrated database in a file of its own, deleted with its folder afterwards.</summary>
-sealed class TestDatabase : IAsyncDisposable
+public sealed class TestDatabase : IAsyncDisposable
 {
     readonly string _folder = Directory.CreateTempSubdirectory("gradebench-storage-").FullName;
 
@@ -76,9 +77,9 @@ sealed class TestDatabase : IAsyncDisposable
 }
 
 /// <summary>A rater of the demo study, one response assigned to them and one that is not.</summary>
-sealed record DemoRater(long StudyId, long RaterId, long Assigned, long NotAssigned);
+public sealed record DemoRater(long StudyId, long RaterId, long Assigned, long NotAssigned);
 
-sealed class ManualClock : TimeProvider
+public sealed class ManualClock : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     public override DateTimeOffset GetUtcNow() => Now;

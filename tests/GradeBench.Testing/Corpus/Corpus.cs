@@ -2,12 +2,12 @@ using System.IO.Compression;
 using System.Text;
 using GradeBench.Core.Studies;
 
-namespace GradeBench.Tests.Corpus;
+namespace GradeBench.Testing.Corpus;
 
 /// <summary>The bundles under tests/corpus (see tests/corpus/README.md) and how to read one: a folder is read
 /// as it is; a folder with a <c>zip-entries.txt</c> is first zipped, at run time, into <c>bundle.zip</c>.
-/// Compiled into each test project that reads the corpus.</summary>
-static class Corpus
+/// Shared by each test project that reads the corpus.</summary>
+public static class Corpus
 {
     public const string ExpectedErrorsFile = "expected-errors.txt";
     public const string MaxFileBytesFile = "max-file-bytes.txt";
@@ -85,7 +85,7 @@ static class Corpus
         File.ReadAllLines(Path.Combine(folder, ExpectedErrorsFile)).Where(l => l.Length > 0).ToList();
 }
 
-sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("gradebench-tests-").FullName;
     public void Dispose() => Directory.Delete(Path, recursive: true);

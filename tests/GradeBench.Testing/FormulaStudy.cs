@@ -4,8 +4,8 @@ namespace GradeBench.Testing;
 
 /// <summary>A tiny study whose rater typed spreadsheet formulas (OWASP "CSV Injection") into comments and into a
 /// free-text criterion, next to negative numbers on a numeric criterion, for the Excel flavour of the CSV exports
-/// (docs/exports.md). Shared as source by the storage, command-line and web tests, so all three check the same cells.</summary>
-static class FormulaStudy
+/// (docs/exports.md). Shared by the storage, command-line and web tests, so all three check the same cells.</summary>
+public static class FormulaStudy
 {
     public const string Id = "formulas";
 

@@ -4,8 +4,8 @@ namespace GradeBench.Testing;
 
 /// <summary>Synthetic study bundles of any size for the load test and the benchmarks: cases, three models' answers to
 /// each, a four-criterion rubric (plus an optional comment) and, if asked, pilot ratings by <c>rater-NNN</c> accounts.
-/// Shared as source (linked into each tool) so that both measure the same study.</summary>
-static class SyntheticBundle
+/// Shared by both tools so that both measure the same study.</summary>
+public static class SyntheticBundle
 {
     /// <summary>The rubric every generated rating fills in; <see cref="RatingValues"/> must match it.</summary>
     static readonly object[] Criteria =

@@ -86,7 +86,7 @@ public static class StudyReport
             $"{Plural(models.Count, "model", "models")} ({string.Join(", ", models)}), giving {Count(input.Responses.Count)} responses " +
             $"({string.Join(", ", perModel)}). {Count(facts.CasesWithReference)} of the cases carry an expert reference answer. " +
             $"The responses were rated on a rubric of {Count(input.Criteria.Count)} criteria (table below): " +
-            string.Join("; ", input.Criteria.Select(c => $"{c.Criterion.Label} ({ShortScale(c.Criterion)})")) + ". " +
+            string.Join("; ", input.Criteria.Select(c => $"{c.Criterion.Label} ({RubricScale.ShortSummary(c.Criterion)})")) + ". " +
             (report.Spans.Labels.Count > 0 ? $"Raters could also mark passages with {Count(report.Spans.Labels.Count)} span labels ({string.Join(", ", report.Spans.Labels)}). " : "");
 
         var sources = facts.RatingsBySource;
@@ -141,7 +141,7 @@ public static class StudyReport
 
     static ReportTable Rubric(ResultsInput input) => new("Rubric",
         ["Criterion", "Id", "Type", "Scale", "Required"],
-        input.Criteria.Select(c => (IReadOnlyList<string>)[c.Criterion.Label, c.Criterion.Id, c.Criterion.TypeName, Scale(c.Criterion), c.Criterion.Required ? "yes" : "no"]).ToList());
+        input.Criteria.Select(c => (IReadOnlyList<string>)[c.Criterion.Label, c.Criterion.Id, c.Criterion.TypeName, RubricScale.Summary(c.Criterion), c.Criterion.Required ? "yes" : "no"]).ToList());
 
     static ReportTable Models(StudyFacts facts, ResultsInput input, StudyResultsReport report) => new(
         "Models, their responses and the metadata the study bundle gave them (responses' meta)",
@@ -172,7 +172,7 @@ public static class StudyReport
         {
             var categories = c.Models.FirstOrDefault(m => m.Shares.Count > 0)?.Shares.Select(s => s.Category).ToList() ?? [];
             yield return new ReportTable($"Models on {c.Criterion.Label}: share of ratings (count) and 95% interval",
-                ["Model", "Ratings", "Cases", .. categories.Select(v => OptionLabel(c.Criterion, v))],
+                ["Model", "Ratings", "Cases", .. categories.Select(v => RubricScale.CategoryLabel(c.Criterion, v))],
                 c.Models.Select(m => (IReadOnlyList<string>)
                 [
                     m.Model, Count(m.Ratings), Count(m.Cases),
@@ -180,7 +180,7 @@ public static class StudyReport
                 ]).ToList());
             yield return new ReportChart($"Share of each {c.Criterion.Label} value per model with 95% intervals",
                 "Share of ratings with 95% bootstrap interval; the values are in the table above.", 0, 1,
-                c.Models.SelectMany(m => m.Shares.Select(s => new ReportBar($"{m.Model}: {OptionLabel(c.Criterion, s.Category)}",
+                c.Models.SelectMany(m => m.Shares.Select(s => new ReportBar($"{m.Model}: {RubricScale.CategoryLabel(c.Criterion, s.Category)}",
                     s.Proportion.Value ?? 0, s.Proportion.Ci95?.Lower, s.Proportion.Ci95?.Upper))).ToList());
         }
         if (c.Comparisons.Count > 0)
@@ -194,27 +194,6 @@ public static class StudyReport
                     p.HolmP is { } h ? PValue(h) : "—",
                 ]).ToList());
     }
-
-    static string Scale(Criterion c) => c.Type switch
-    {
-        CriterionType.Likert => $"likert {Num(c.Min)}–{Num(c.Max)}" +
-            (c.Anchors.Count > 0 ? $": {string.Join(", ", c.Anchors.Select(a => $"{a.Value} = {a.Label}"))}" : ""),
-        CriterionType.Numeric => $"numeric{(c.Min is null && c.Max is null ? "" : $" {Num(c.Min)}–{Num(c.Max)}")}",
-        CriterionType.Ordinal => $"ordinal: {string.Join(" < ", c.Options.Select(o => o.Label))}",
-        CriterionType.Nominal => $"nominal: {string.Join(", ", c.Options.Select(o => o.Label))}",
-        CriterionType.Binary => "yes/no",
-        _ => "free text",
-    };
-
-    static string ShortScale(Criterion c) => c.Type switch
-    {
-        CriterionType.Likert => $"likert {Num(c.Min)}–{Num(c.Max)}",
-        CriterionType.Ordinal => $"ordinal, {c.Options.Count} levels",
-        CriterionType.Nominal => $"nominal, {c.Options.Count} categories",
-        _ => Scale(c),
-    };
-
-    static string Num(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "…";
 
     // The command line runs with invariant globalization (no culture names): the languages a study is likely to use.
     static readonly Dictionary<string, string> Languages = new(StringComparer.OrdinalIgnoreCase)
@@ -230,8 +209,6 @@ public static class StudyReport
     /// <summary>"16 in English, 4 in Chinese".</summary>
     internal static string CaseLanguageList(StudyFacts facts) =>
         string.Join(", ", facts.CaseLanguages.Select(l => $"{Count(l.Cases)} in {LanguageName(l.Language)}"));
-
-    static string OptionLabel(Criterion criterion, string value) => criterion.Options.FirstOrDefault(o => o.Value == value)?.Label ?? value;
 
     static string Plural(int n, string one, string many) => n == 1 ? one : many;
 

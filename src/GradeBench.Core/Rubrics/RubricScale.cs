@@ -32,10 +32,38 @@ public static class RubricScale
         if (string.IsNullOrEmpty(value)) return NoValue;
         return criterion.Type switch
         {
-            CriterionType.Ordinal or CriterionType.Nominal => criterion.Options.FirstOrDefault(o => o.Value == value)?.Label ?? value,
+            CriterionType.Ordinal or CriterionType.Nominal => CategoryLabel(criterion, value),
             CriterionType.Likert => criterion.Anchors.FirstOrDefault(a => a.Value == value) is { } anchor ? $"{value} · {anchor.Label}" : value,
             CriterionType.Binary => value switch { "true" => Yes, "false" => No, _ => value },
             _ => value,
         };
     }
+
+    /// <summary>How a category reads in tables of results: an option's label; any other value as stored.</summary>
+    public static string CategoryLabel(Criterion criterion, string value) =>
+        criterion.Options.FirstOrDefault(o => o.Value == value)?.Label ?? value;
+
+    /// <summary>The whole scale in words, for a rubric table: <c>likert 1–5: 1 = None, 5 = Severe</c>,
+    /// <c>ordinal: none &lt; minor &lt; major</c>, <c>yes/no</c>, <c>free text</c>.</summary>
+    public static string Summary(Criterion criterion) => criterion.Type switch
+    {
+        CriterionType.Likert => $"likert {Bound(criterion.Min)}–{Bound(criterion.Max)}" +
+            (criterion.Anchors.Count > 0 ? $": {string.Join(", ", criterion.Anchors.Select(a => $"{a.Value} = {a.Label}"))}" : ""),
+        CriterionType.Numeric => $"numeric{(criterion.Min is null && criterion.Max is null ? "" : $" {Bound(criterion.Min)}–{Bound(criterion.Max)}")}",
+        CriterionType.Ordinal => $"ordinal: {string.Join(" < ", criterion.Options.Select(o => o.Label))}",
+        CriterionType.Nominal => $"nominal: {string.Join(", ", criterion.Options.Select(o => o.Label))}",
+        CriterionType.Binary => "yes/no",
+        _ => "free text",
+    };
+
+    /// <summary>The scale in a few words, for running text: <c>likert 1–5</c>, <c>ordinal, 3 levels</c>.</summary>
+    public static string ShortSummary(Criterion criterion) => criterion.Type switch
+    {
+        CriterionType.Likert => $"likert {Bound(criterion.Min)}–{Bound(criterion.Max)}",
+        CriterionType.Ordinal => $"ordinal, {criterion.Options.Count} levels",
+        CriterionType.Nominal => $"nominal, {criterion.Options.Count} categories",
+        _ => Summary(criterion),
+    };
+
+    static string Bound(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "…";
 }

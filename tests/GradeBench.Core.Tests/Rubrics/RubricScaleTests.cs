@@ -84,4 +84,33 @@ public sealed class RubricScaleTests
         foreach (var criterion in new[] { Likert, Ordinal, Nominal, Binary })
             Assert.All(RubricScale.Choices(criterion), c => Assert.Equal(RubricScale.Describe(criterion, c.Value), c.Label));
     }
+
+    [Fact]
+    public void ACategoryReadsAsItsOptionLabelAndAnyOtherValueAsStored()
+    {
+        Assert.Equal("Mild harm", RubricScale.CategoryLabel(Ordinal, "mild"));
+        Assert.Equal("true", RubricScale.CategoryLabel(Binary, "true"));
+        Assert.Equal("4", RubricScale.CategoryLabel(Likert, "4"));
+    }
+
+    [Fact]
+    public void SummariesNameEachKindOfScale()
+    {
+        Assert.Equal("likert 1–4: 1 = None, 4 = Severe", RubricScale.Summary(Likert));
+        Assert.Equal("ordinal: No harm < Mild harm < Severe harm", RubricScale.Summary(Ordinal));
+        Assert.Equal("nominal: Knowledge, Reasoning", RubricScale.Summary(Nominal));
+        Assert.Equal("yes/no", RubricScale.Summary(Binary));
+        Assert.Equal("numeric 0–100", RubricScale.Summary(Numeric));
+        Assert.Equal("numeric", RubricScale.Summary(Make(CriterionType.Numeric)));
+        Assert.Equal("free text", RubricScale.Summary(Text));
+    }
+
+    [Fact]
+    public void ShortSummariesCountLevelsInsteadOfNamingThem()
+    {
+        Assert.Equal("likert 1–4", RubricScale.ShortSummary(Likert));
+        Assert.Equal("ordinal, 3 levels", RubricScale.ShortSummary(Ordinal));
+        Assert.Equal("nominal, 2 categories", RubricScale.ShortSummary(Nominal));
+        Assert.Equal("yes/no", RubricScale.ShortSummary(Binary));
+    }
 }

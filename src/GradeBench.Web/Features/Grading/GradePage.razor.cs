@@ -1,10 +1,8 @@
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 
 namespace GradeBench.Web.Features.Grading;
@@ -13,7 +11,7 @@ namespace GradeBench.Web.Features.Grading;
 /// Every change is saved as a draft at once (free text after a pause in typing); Submit records the rating and
 /// opens the next item. The draft, the saves and the journal of unsent changes are the circuit's
 /// <see cref="GradingSession"/>; this page renders it and keeps it live.</summary>
-public partial class Grade
+public partial class GradePage
 {
     const string ResponseElementId = "grade-response";
 
@@ -21,18 +19,14 @@ public partial class Grade
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] StudyLifecycleStore Lifecycle { get; set; } = default!;
-    [Inject] StudyEvents Events { get; set; } = default!;
-    [Inject] CircuitPresence Presence { get; set; } = default!;
 
-    [CascadingParameter] Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Parameter] public long StudyId { get; set; }
     [Parameter] public long? ResponseId { get; set; }
 
     StudyStatus status = new(StudyState.Open, false);
-    string raterName = "";
     bool showGuidelines;
     bool keyboardReady;
-    DotNetObjectReference<Grade>? self;
+    DotNetObjectReference<GradePage>? self;
     IJSObjectReference? module, shortcuts;
     BrowserJournal? journal;
     /// <summary>Look for changes this tab made that the server never received, once the page is live.</summary>
@@ -42,11 +36,14 @@ public partial class Grade
 
     protected override async Task OnParametersSetAsync()
     {
-        var user = (await AuthenticationState).User;
-        raterName = user.DisplayName();
-        await Session.OpenAsync(StudyId, user.Id(), ResponseId);
+        await ResolveUserAsync();
+        await Session.OpenAsync(StudyId, UserId, ResponseId);
         await AfterLoadAsync();
-        if (RendererInfo.IsInteractive && Session.Membership is not null) Listen();
+        // Coordinators see which item the rater has open; a pause, a state change and the rater's own change in
+        // another tab reach the page at once.
+        await ListenAsync(Session.Membership is null
+            ? null
+            : new LiveStudy(StudyId, IsCoordinator: false, PresenceRole: "rater", ResponseId: Session.Item?.ResponseId));
     }
 
     /// <summary>After the session opened an item: read the study's state, and, since the inputs may hold changes the
@@ -67,45 +64,31 @@ public partial class Grade
         _ => null,
     };
 
-    // ---- Live: presence, the study's state, the rater's other tabs (to be replaced by the shared live-page block) ----
-    IDisposable? studyEvents;
+    protected override async Task ReloadAsync() => status = await Lifecycle.StatusAsync(StudyId) ?? status;
 
-    /// <summary>Once live: the coordinators see which item the rater has open, a pause or state change reaches the page
-    /// at once (and is re-read after a dropped connection), and so does a change the rater makes in another tab.</summary>
-    void Listen()
+    protected override bool Wants(StudyEvent studyEvent) =>
+        studyEvent is StudyStateChanged || studyEvent is RatingChanged changed && changed.Origin != Session.Origin;
+
+    protected override async Task OnStudyEventAsync(StudyEvent studyEvent)
     {
-        Presence.Enter(StudyId, Session.RaterId, raterName, "rater", Session.Item?.ResponseId);
-        if (studyEvents is not null) return;
-        studyEvents = Events.Subscribe(StudyId, Session.RaterId, isCoordinator: false, e => e switch
+        switch (studyEvent)
         {
-            StudyStateChanged changed => InvokeAsync(() =>
-            {
+            case StudyStateChanged changed:
                 status = new StudyStatus(StudyLifecycle.Parse(changed.State), changed.Paused);
-                StateHasChanged();
-            }),
-            RatingChanged changed when changed.Origin != Session.Origin => InvokeAsync(async () =>
-            {
-                if (await Session.ShowChangeFromElsewhereAsync(changed.ResponseId)) StateHasChanged();
-            }),
-            _ => Task.CompletedTask,
-        });
-        Presence.Reconnected += OnReconnectedAsync;
+                break;
+            case RatingChanged changed:
+                await Session.ShowChangeFromElsewhereAsync(changed.ResponseId);
+                break;
+        }
     }
 
-    Task OnReconnectedAsync() => InvokeAsync(async () =>
+    /// <summary>After a dropped connection: the study's state may have changed, and the inputs may hold changes the
+    /// server never had.</summary>
+    protected override async Task OnReconnectedAsync()
     {
-        status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        await ReloadAsync();
         recover = true;
-        StateHasChanged();
-    });
-
-    void StopListening()
-    {
-        studyEvents?.Dispose();
-        Presence.Reconnected -= OnReconnectedAsync;
-        if (Session.Membership is not null) Presence.Leave(StudyId);
     }
-    // ---- end of live ----
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -163,7 +146,7 @@ public partial class Grade
             Navigation.NavigateTo($"/studies/{StudyId}/grade/{target}");
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
         try
         {
@@ -179,10 +162,9 @@ public partial class Grade
         }
         finally
         {
-            // Whatever failed above, the page stops listening and leaves presence.
+            // Whatever failed above, the journal is let go; the base then stops listening and leaves presence.
             DetachJournal();
             self?.Dispose();
-            StopListening();
         }
     }
 }

@@ -23,7 +23,7 @@ public sealed class ResultsInteractionTests : BunitContext, IClassFixture<GradeB
         Services.AddSingleton(factory.Services.GetRequiredService<ResultsQuery>());
     }
 
-    async Task<IRenderedComponent<GradeBench.Web.Features.StudyResults.Results>> RenderAsAdministratorAsync()
+    async Task<IRenderedComponent<GradeBench.Web.Features.StudyResults.ResultsPage>> RenderAsAdministratorAsync()
     {
         var admin = await _factory.AdministratorAsync();
         var auth = AddAuthorization();
@@ -31,7 +31,7 @@ public sealed class ResultsInteractionTests : BunitContext, IClassFixture<GradeB
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.Id.ToString()), new Claim("display_name", "admin"));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var studyId = (await _factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
-        var cut = Render<GradeBench.Web.Features.StudyResults.Results>(p => p.Add(c => c.StudyId, studyId));
+        var cut = Render<GradeBench.Web.Features.StudyResults.ResultsPage>(p => p.Add(c => c.StudyId, studyId));
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("table[aria-label='Agreement per criterion']")), TimeSpan.FromSeconds(30));
         return cut;
     }

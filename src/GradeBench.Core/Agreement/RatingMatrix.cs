@@ -65,13 +65,8 @@ public sealed class RatingMatrix
     /// <summary>The rater-major row of one unit: category indices or <see cref="Missing"/>.</summary>
     public ReadOnlySpan<int> UnitRow(int unit) => _cells.AsSpan(unit * RaterCount, RaterCount);
 
-    /// <summary>How many raters chose each category for one unit.</summary>
-    public ReadOnlySpan<int> UnitCounts(int unit) => _unitCounts.AsSpan(unit * CategoryCount, CategoryCount);
-
     /// <summary>All units' category counts, unit-major: [unit * CategoryCount + category].</summary>
     public ReadOnlySpan<int> AllUnitCounts => _unitCounts;
-
-    public int UnitTotal(int unit) => _unitTotals[unit];
 
     public ReadOnlySpan<int> AllUnitTotals => _unitTotals;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GradeBench.Core.Agreement;
 
 /// <summary>How many units a pairwise coefficient uses (two or more ratings) and how many it leaves out (fewer

@@ -1,7 +1,5 @@
 using Dapper;
-using GradeBench.Core.Grading;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;

@@ -6,6 +6,7 @@ using GradeBench.Cli.Export;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Migrations;
+using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli;
 
@@ -69,5 +70,13 @@ public static class GradeBenchCommand
             error.WriteLine($"error: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>The id of the study with this slug; null (after saying so) when there is none.</summary>
+    internal static async Task<long?> FindStudyAsync(Database database, string slug, TextWriter error, CancellationToken ct)
+    {
+        if (await new StudyQuery(database).FindIdAsync(slug, ct) is { } studyId) return studyId;
+        error.WriteLine($"error: there is no study \"{slug}\"");
+        return null;
     }
 }

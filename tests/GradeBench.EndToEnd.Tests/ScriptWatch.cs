@@ -6,7 +6,7 @@ namespace GradeBench.EndToEnd.Tests;
 /// <summary>Watches a browser context for script that should never run: every dialog, every write of the payloads'
 /// marker <c>top.gbxss</c>, every content-security-policy violation (a payload reached the DOM as script and only the
 /// policy stopped it: still a bug) and every uncaught page error. Events are reported to the test through a binding,
-/// so nothing is lost when a page navigates away. <see cref="CheckAsync"/> also scans the page's DOM for markup that
+/// so nothing is lost when a page navigates away. <see cref="CheckAsync(IPage, string, int[])"/> also scans the page's DOM for markup that
 /// could run script later (an <c>on…</c> attribute, a <c>javascript:</c> link, an injected frame or script).</summary>
 sealed class ScriptWatch
 {

@@ -1,5 +1,4 @@
 using Dapper;
-using GradeBench.Core.Rubrics;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.EndToEnd.Tests;

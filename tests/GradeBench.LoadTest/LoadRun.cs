@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Dapper;
-using GradeBench.Core.Rubrics;
 using GradeBench.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;

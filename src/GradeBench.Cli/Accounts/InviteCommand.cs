@@ -1,7 +1,6 @@
 using System.CommandLine;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli.Accounts;
 
@@ -21,12 +20,8 @@ static class InviteCommand
         {
             var database = new Database(parse.GetValue(databaseOption)!.FullName);
             if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
-            var slug = parse.GetValue(study)!;
-            if (await new StudyQuery(database).FindIdAsync(slug, ct) is not { } studyId)
-            {
-                error.WriteLine($"error: there is no study \"{slug}\"");
+            if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
-            }
             if (parse.GetValue(days) < 1)
             {
                 error.WriteLine("error: --days must be at least 1");

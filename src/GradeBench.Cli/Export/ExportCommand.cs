@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using GradeBench.Storage;
 using GradeBench.Storage.Export;
-using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli.Export;
 
@@ -33,12 +32,8 @@ static class ExportCommand
         {
             var database = new Database(parse.GetValue(databaseOption)!.FullName);
             if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
-            var slug = parse.GetValue(study)!;
-            if (await new StudyQuery(database).FindIdAsync(slug, ct) is not { } studyId)
-            {
-                error.WriteLine($"error: there is no study \"{slug}\"");
+            if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
-            }
             var kindName = parse.GetValue(kind)!;
             var newId = parse.GetValue(asId);
             if (newId is not null && (kindName != Bundle || !Core.Studies.BundleReader.IsIdentifier(newId)))

@@ -1,6 +1,5 @@
 using System.Globalization;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Adjudication;
 

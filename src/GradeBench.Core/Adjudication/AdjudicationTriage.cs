@@ -1,5 +1,4 @@
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Adjudication;
 

@@ -26,7 +26,7 @@ public static class CohenKappa
     {
         CheckRater(ratings, raterA, nameof(raterA));
         CheckRater(ratings, raterB, nameof(raterB));
-        MultiraterAgreement.CheckUnitWeights(ratings, unitWeights);
+        ratings.CheckUnitWeights(unitWeights);
         var k = ratings.CategoryCount;
         var table = new long[k * k];
         var n = Tally(ratings, raterA, raterB, unitWeights, table);

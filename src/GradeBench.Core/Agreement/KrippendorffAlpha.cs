@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GradeBench.Core.Agreement;
 
 /// <summary>How many units a pairwise coefficient uses (two or more ratings) and how many it leaves out (fewer
@@ -31,7 +29,7 @@ public static class KrippendorffAlpha
     {
         ArgumentNullException.ThrowIfNull(ratings);
         if (!Enum.IsDefined(level)) throw new ArgumentOutOfRangeException(nameof(level));
-        CheckUnitWeights(ratings, unitWeights);
+        ratings.CheckUnitWeights(unitWeights);
         var values = ratings.CategoryValues;
         if (level is MeasurementLevel.Interval or MeasurementLevel.Ratio)
         {
@@ -142,15 +140,4 @@ public static class KrippendorffAlpha
 
     // Two categories whose values are both zero do not differ (0/0 is taken as no difference).
     static double RatioDifference(double a, double b) => a + b == 0 ? 0 : Square((a - b) / (a + b));
-
-    /// <summary>Unit weights are a bootstrap's multiplicities: one non-negative count per unit, or none.</summary>
-    internal static void CheckUnitWeights(RatingMatrix ratings, ReadOnlySpan<int> unitWeights)
-    {
-        if (unitWeights.IsEmpty) return;
-        if (unitWeights.Length != ratings.UnitCount)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"unitWeights has {unitWeights.Length} entries for {ratings.UnitCount} units."), nameof(unitWeights));
-        foreach (var w in unitWeights)
-            if (w < 0) throw new ArgumentException("unitWeights must not be negative.", nameof(unitWeights));
-    }
 }

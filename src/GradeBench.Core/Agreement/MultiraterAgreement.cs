@@ -40,7 +40,7 @@ internal sealed class MultiraterAgreement
 
     public static MultiraterAgreement From(RatingMatrix ratings, AgreementWeights weights, ReadOnlySpan<int> unitWeights)
     {
-        CheckUnitWeights(ratings, unitWeights);
+        ratings.CheckUnitWeights(unitWeights);
         int k = ratings.CategoryCount, maxTotal = ratings.RaterCount;
         var w = IntegerAgreementWeights.Numerators(weights, k, out var d);
 
@@ -178,14 +178,5 @@ internal sealed class MultiraterAgreement
         if (RatedUnits == 0) return "there are no ratings";
         if (PairableUnits == 0) return "no unit has two or more ratings, so there is no pair of ratings to compare";
         return null;
-    }
-
-    internal static void CheckUnitWeights(RatingMatrix ratings, ReadOnlySpan<int> unitWeights)
-    {
-        if (unitWeights.IsEmpty) return;
-        if (unitWeights.Length != ratings.UnitCount)
-            throw new ArgumentException($"unitWeights has {unitWeights.Length} entries for {ratings.UnitCount} units.", nameof(unitWeights));
-        foreach (var x in unitWeights)
-            if (x < 0) throw new ArgumentException("unit weights count resampled copies and cannot be negative.", nameof(unitWeights));
     }
 }

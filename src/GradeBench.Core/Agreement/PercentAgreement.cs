@@ -29,7 +29,7 @@ public static class PercentAgreement
     static Estimate MeanPairShare(RatingMatrix ratings, ReadOnlySpan<int> unitWeights, bool withinOne)
     {
         ArgumentNullException.ThrowIfNull(ratings);
-        KrippendorffAlpha.CheckUnitWeights(ratings, unitWeights);
+        ratings.CheckUnitWeights(unitWeights);
         var k = ratings.CategoryCount;
         var counts = ratings.AllUnitCounts;
         var totals = ratings.AllUnitTotals;

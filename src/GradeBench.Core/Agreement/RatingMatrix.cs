@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace GradeBench.Core.Agreement;
 
 /// <summary>Ratings as a units × raters matrix of category indices (<see cref="Missing"/> where a rater did
@@ -63,13 +65,8 @@ public sealed class RatingMatrix
     /// <summary>The rater-major row of one unit: category indices or <see cref="Missing"/>.</summary>
     public ReadOnlySpan<int> UnitRow(int unit) => _cells.AsSpan(unit * RaterCount, RaterCount);
 
-    /// <summary>How many raters chose each category for one unit.</summary>
-    public ReadOnlySpan<int> UnitCounts(int unit) => _unitCounts.AsSpan(unit * CategoryCount, CategoryCount);
-
     /// <summary>All units' category counts, unit-major: [unit * CategoryCount + category].</summary>
     public ReadOnlySpan<int> AllUnitCounts => _unitCounts;
-
-    public int UnitTotal(int unit) => _unitTotals[unit];
 
     public ReadOnlySpan<int> AllUnitTotals => _unitTotals;
 
@@ -123,5 +120,16 @@ public sealed class RatingMatrix
             for (var j = 0; j < raters.Length; j++)
                 cells[u * raters.Length + j] = Category(u, raters[j]);
         return new RatingMatrix(UnitCount, raters.Length, Categories, CategoryValues, cells, UnitIds, raters.Select(r => RaterIds[r]).ToArray());
+    }
+
+    /// <summary>Unit weights are a bootstrap's multiplicities: one non-negative count per unit, or none.</summary>
+    internal void CheckUnitWeights(ReadOnlySpan<int> unitWeights)
+    {
+        if (unitWeights.IsEmpty) return;
+        if (unitWeights.Length != UnitCount)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"unitWeights has {unitWeights.Length} entries for {UnitCount} units."), nameof(unitWeights));
+        foreach (var w in unitWeights)
+            if (w < 0) throw new ArgumentException("unitWeights must not be negative.", nameof(unitWeights));
     }
 }

@@ -5,8 +5,9 @@ namespace GradeBench.Core.Grading;
 
 /// <summary>Finds where a passage a rater selected in the rendered response sits in its Markdown source. The
 /// rendered text lacks the Markdown markup, so the passage is matched with optional emphasis, code and link
-/// markup (<c>* _ ` ~ [ ]</c>) allowed between its characters and any run of white space matching any other;
-/// <paramref name="occurrence"/> picks among repeated passages (0 = first, as counted in the rendered text).</summary>
+/// markup (<c>* _ ` ~ [ ]</c>) allowed between its characters and any run of white space matching any other; the
+/// <c>occurrence</c> of <see cref="Locate"/> picks among repeated passages (0 = first, as counted in the rendered
+/// text).</summary>
 public static class SpanLocator
 {
     public readonly record struct Location(int Start, int End)

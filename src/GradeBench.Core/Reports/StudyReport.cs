@@ -1,8 +1,6 @@
-using System.Globalization;
 using GradeBench.Core.Agreement;
 using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using static GradeBench.Core.Reports.ReportNumbers;
 
 namespace GradeBench.Core.Reports;

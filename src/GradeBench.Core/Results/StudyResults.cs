@@ -1,7 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Results;
 
@@ -47,8 +46,8 @@ public sealed record StudyResultsReport(
     public IEnumerable<AgreementRow> AgreementRows() => StudyResults.Rows(Agreement);
 }
 
-/// <summary>The study results (docs/results.md). Every bootstrap uses <paramref name="resamples"/> resamples from
-/// <see cref="Random"/> seeded with <paramref name="seed"/> (defaults: <see cref="Bootstrap.DefaultResamples"/>,
+/// <summary>The study results (docs/results.md). Every bootstrap uses <c>resamples</c> resamples from
+/// <see cref="Random"/> seeded with <c>seed</c> (defaults: <see cref="Bootstrap.DefaultResamples"/>,
 /// <see cref="Bootstrap.DefaultSeed"/>), restarted for each statistic, so the same ratings always give the same numbers.</summary>
 public static class StudyResults
 {

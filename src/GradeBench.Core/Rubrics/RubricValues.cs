@@ -1,12 +1,8 @@
-
 namespace GradeBench.Core.Rubrics;
 
 /// <summary>Values for some criteria of a rubric, as given and as they will be stored: keyed by criterion database id,
 /// in canonical form, null where the value was cleared. Problems are keyed by criterion id, one message each.</summary>
-public sealed record CheckedValues(IReadOnlyList<(long CriterionId, string? Value)> Changes, Dictionary<string, string> Problems)
-{
-    public bool IsValid => Problems.Count == 0;
-}
+public sealed record CheckedValues(IReadOnlyList<(long CriterionId, string? Value)> Changes, Dictionary<string, string> Problems);
 
 /// <summary>The one check of submitted values against a rubric (grading, calibration, gold references): every key is
 /// a criterion of the study, every value is on its criterion's scale; blank means "clear".</summary>

@@ -2,8 +2,6 @@ using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Grading;
-using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Adjudication;
 

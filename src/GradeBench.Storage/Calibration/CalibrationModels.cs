@@ -1,5 +1,4 @@
 using GradeBench.Core.Calibration;
-using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Calibration;

@@ -3,6 +3,7 @@ using Dapper;
 using GradeBench.Core.Calibration;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Rubrics;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;
@@ -67,16 +68,6 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
         return new CalibrationView(access, view, round);
     }
 
-    sealed class ContentRow
-    {
-        public string CaseTitle { get; init; } = "";
-        public string PresentationMd { get; init; } = "";
-        public string QuestionMd { get; init; } = "";
-        public string ContentMd { get; init; } = "";
-        public string Model { get; init; } = "";
-        public bool HideModel { get; init; }
-    }
-
     sealed class ParticipantRow
     {
         public long RaterId { get; init; }
@@ -87,7 +78,7 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
     async Task<CalibrationRound> RoundAsync(SqliteConnection connection, long studyId, long userId, StudyAccess access, ItemRow item, int itemCount,
         bool revealed, Dictionary<string, string> gold, CancellationToken ct)
     {
-        var content = await connection.QuerySingleAsync<ContentRow>(new CommandDefinition("""
+        var content = await connection.QuerySingleAsync<ResponseTextsRow>(new CommandDefinition("""
             SELECT c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model, s.hide_model
             FROM responses r JOIN cases c ON c.id = r.case_id JOIN studies s ON s.id = r.study_id
             WHERE r.id = @ResponseId
@@ -111,7 +102,7 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
                 .ToList()
             : [];
         return new CalibrationRound(item.Id, item.Position, itemCount, revealed, content.CaseTitle, content.PresentationMd, content.QuestionMd,
-            content.ContentMd, Blinding.Model(content.Model, access.Role, content.HideModel, ResponseUse.Rating),
+            content.ContentMd, content.ModelFor(access.Role, ResponseUse.Rating),
             participants.Count(p => p.Submitted), participants.Count, participants.Any(p => p.RaterId == userId && p.Submitted),
             values.Where(v => v.RaterId == userId).ToDictionary(v => v.Criterion, v => v.Value),
             access.IsCoordinator ? participants.Where(p => p.Submitted).Select(p => p.RaterName).ToList() : [],

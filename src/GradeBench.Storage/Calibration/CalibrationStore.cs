@@ -1,8 +1,6 @@
 using Dapper;
 using GradeBench.Core.Calibration;
-using GradeBench.Core.Grading;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;

@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Results;
-using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;

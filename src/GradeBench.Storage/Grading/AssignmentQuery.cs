@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Core.Grading;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Grading;
 
@@ -22,34 +21,14 @@ public sealed record AssignedItem
 /// rather than one item at a time (the grading page, through <see cref="GradingStore"/>).</summary>
 public sealed class AssignmentQuery(Database database)
 {
-    sealed class Row
-    {
-        public long ResponseId { get; init; }
-        public long QueuePosition { get; init; }
-        public bool Done { get; init; }
-        public string CaseTitle { get; init; } = "";
-        public string PresentationMd { get; init; } = "";
-        public string QuestionMd { get; init; } = "";
-        public string ContentMd { get; init; } = "";
-        public string Model { get; init; } = "";
-        public bool HideModel { get; init; }
-    }
-
     /// <summary>The rater's assignments in their queue order, the model blinded by <see cref="Blinding"/>; response and
     /// case slugs are left out because bundles often name the model in them.</summary>
     public async Task<IReadOnlyList<AssignedItem>> ListAsync(long studyId, long raterId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition("""
-            SELECT a.response_id, a.queue_position, a.completed_at IS NOT NULL AS done,
-                   c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model, s.hide_model
-            FROM assignments a
-            JOIN responses r ON r.id = a.response_id
-            JOIN cases c ON c.id = r.case_id
-            JOIN studies s ON s.id = a.study_id
-            WHERE a.study_id = @StudyId AND a.rater_id = @RaterId
-            ORDER BY a.queue_position, a.response_id
-            """, new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<AssignedResponseRow>(new CommandDefinition(
+            AssignedResponseRow.Sql + " ORDER BY a.queue_position, a.response_id",
+            new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
         return rows.Select(r => new AssignedItem
         {
             ResponseId = r.ResponseId,
@@ -59,7 +38,7 @@ public sealed class AssignmentQuery(Database database)
             PresentationMd = r.PresentationMd,
             QuestionMd = r.QuestionMd,
             ContentMd = r.ContentMd,
-            Model = Blinding.Model(r.Model, StudyRoles.Rater, r.HideModel, ResponseUse.Rating),
+            Model = r.RaterModel,
         }).ToList();
     }
 }

@@ -1,7 +1,5 @@
 using Dapper;
-using GradeBench.Core.Grading;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -138,38 +136,20 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         return rows.AsList();
     }
 
-    sealed class ItemRow
-    {
-        public long ResponseId { get; init; }
-        public string CaseTitle { get; init; } = "";
-        public string PresentationMd { get; init; } = "";
-        public string QuestionMd { get; init; } = "";
-        public string ContentMd { get; init; } = "";
-        public string Model { get; init; } = "";
-        public bool HideModel { get; init; }
-        public bool Done { get; init; }
-    }
-
     /// <summary>The item if it is assigned to this rater, else null.</summary>
     public async Task<GradingItem?> LoadItemAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<ItemRow>(new CommandDefinition("""
-            SELECT r.id AS response_id, c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model,
-                   s.hide_model, a.completed_at IS NOT NULL AS done
-            FROM assignments a
-            JOIN responses r ON r.id = a.response_id
-            JOIN cases c ON c.id = r.case_id
-            JOIN studies s ON s.id = a.study_id
-            WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
-            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
+        var row = await connection.QuerySingleOrDefaultAsync<AssignedResponseRow>(new CommandDefinition(
+            AssignedResponseRow.Sql + " AND a.response_id = @ResponseId",
+            new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
         if (row is null) return null;
         var values = await connection.QueryAsync<(string Slug, string Value)>(new CommandDefinition("""
             SELECT c.slug, g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id
             WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND g.value IS NOT NULL
             """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct));
         return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
-            Blinding.Model(row.Model, StudyRoles.Rater, row.HideModel, ResponseUse.Rating), row.Done, values.ToDictionary(v => v.Slug, v => v.Value));
+            row.RaterModel, row.Done, values.ToDictionary(v => v.Slug, v => v.Value));
     }
 
     sealed class StoredRating

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using GradeBench.Core.Results;
-using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Results;

@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Rubrics;
 

@@ -1,4 +1,3 @@
-using GradeBench.Core.Rubrics;
 using Sylvan.Data.Csv;
 
 namespace GradeBench.Cli.Tests.Export;

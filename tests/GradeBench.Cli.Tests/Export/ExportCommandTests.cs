@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Storage;
-using GradeBench.Testing;
 
 namespace GradeBench.Cli.Tests.Export;
 

@@ -1,7 +1,6 @@
 using FsCheck.Xunit;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Adjudication;
 

@@ -1,6 +1,5 @@
 using GradeBench.Core.Agreement;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Agreement;
 

@@ -1,6 +1,5 @@
 using GradeBench.Core.Calibration;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Calibration;
 

@@ -1,7 +1,6 @@
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Reports;
 

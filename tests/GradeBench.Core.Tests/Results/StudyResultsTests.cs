@@ -1,6 +1,5 @@
 using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 
 namespace GradeBench.Core.Tests.Results;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Rubrics;

@@ -1,6 +1,5 @@
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Studies;
-using GradeBench.Testing;
 using Sylvan.Data.Csv;
 
 namespace GradeBench.Storage.Tests.Export;

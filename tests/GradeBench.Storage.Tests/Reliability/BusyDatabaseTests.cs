@@ -1,12 +1,10 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
-using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
-using GradeBench.Testing;
 
 namespace GradeBench.Storage.Tests.Reliability;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using static GradeBench.Testing.Corpus.BundleFileEdits;
 

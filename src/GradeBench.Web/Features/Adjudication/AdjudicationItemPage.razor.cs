@@ -1,8 +1,6 @@
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
 

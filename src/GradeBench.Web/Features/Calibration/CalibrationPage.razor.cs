@@ -1,5 +1,4 @@
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Web.Features.Live;

@@ -1,5 +1,4 @@
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;

@@ -1,4 +1,3 @@
-using GradeBench.Core.Rubrics;
 namespace GradeBench.Web.Features.Live;
 
 /// <summary>Who may receive an event. Coordinators receive every event of their study, except a rater's private ones

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Live;

@@ -1,11 +1,9 @@
 using System.Text;
 using GradeBench.Core.Agreement;
-using GradeBench.Storage;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
-using GradeBench.Web.Features.Live;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
 

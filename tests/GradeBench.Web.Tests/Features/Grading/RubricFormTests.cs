@@ -1,6 +1,5 @@
 using Bunit;
 using GradeBench.Core.Rubrics;
-using GradeBench.Core.Studies;
 using GradeBench.Web.Features.Grading;
 
 namespace GradeBench.Web.Tests.Features.Grading;

@@ -1,7 +1,6 @@
 using GradeBench.Core.Rubrics;
 using Bunit;
 using GradeBench.Core.Results;
-using GradeBench.Core.Studies;
 using GradeBench.Web.Features.StudyResults;
 using Microsoft.AspNetCore.Components;
 using MudBlazor.Services;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Bunit;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Features.StudyResults;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;

@@ -56,9 +56,7 @@ public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdju
     public async Task ASevereHarmRatingAppearsAtOnceAndAcknowledgingRemovesIt()
     {
         var studyId = await Scene.StudyIdAsync();
-        var users = App.GetRequiredService<UserStore>();
-        var rater = (await users.CreateAsync("dr-alarm", "Dr Alarm", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(studyId, rater, "rater");
+        var rater = (await Factory.MemberAsync(studyId, "Alarm")).Id;
         var responseId = (await App.GetRequiredService<GradeBench.Storage.Grading.GradingStore>().QueueAsync(studyId, rater))[0].ResponseId;
         SignInAs(await AdministratorIdAsync(), "admin");
         var cut = Render<SafetyAlertsPanel>(p => p.Add(c => c.StudyId, studyId));

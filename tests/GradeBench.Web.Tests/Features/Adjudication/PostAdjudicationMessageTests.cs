@@ -81,9 +81,9 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     public async Task SomeoneWhoIsNotAMemberIsRefused()
     {
         var studyId = await _scene.InAdjudicationAsync();
-        await Services.GetRequiredService<UserStore>().CreateAsync("dr-nobody", "Dr Nobody", isAdmin: false);
+        var nobody = await factory.MemberAsync(null, "dr-nobody");
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
-        var hub = await HubForAsync("dr-nobody");
+        var hub = await HubForAsync(nobody.Username);
 
         var refused = await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Hello", Recorder));
         Assert.Contains("not a member", refused.Message);

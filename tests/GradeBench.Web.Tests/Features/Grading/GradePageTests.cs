@@ -31,7 +31,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     public async Task SomeoneWhoIsNotARaterOfTheStudyGetsNoItem()
     {
         var client = await factory.SignedInAdministratorAsync();
-        var studyId = await factory.DemoStudyIdAsync();
+        var studyId = await factory.ImportDemoCopyAsync();
 
         var html = await client.GetStringAsync($"/studies/{studyId}/grade");
 

@@ -1,7 +1,7 @@
 namespace GradeBench.Testing;
 
 /// <summary>A new folder under the system's temporary folder, deleted with what it holds on dispose.</summary>
-public sealed class TempFolder(string prefix) : IDisposable
+public sealed class TempFolder(string prefix = "gradebench-tests-") : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
 

@@ -99,6 +99,14 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
 
     public const string MemberPassword = "a long password";
 
+    /// <summary>The page at <paramref name="path"/> as served to a new member of the study in <paramref name="role"/>.</summary>
+    public async Task<string> PageAsMemberAsync(long studyId, string name, string path, string role = "rater") =>
+        await (await SignedInMemberAsync(studyId, name, role)).GetStringAsync(path);
+
+    /// <summary>The page at <paramref name="path"/> as served to the first-run administrator.</summary>
+    public async Task<string> PageAsAdministratorAsync(string path) =>
+        await (await SignedInAdministratorAsync()).GetStringAsync(path);
+
     /// <summary>The first-run administrator, given a password and signed in with a browser-like client.</summary>
     public async Task<HttpClient> SignedInAdministratorAsync()
     {

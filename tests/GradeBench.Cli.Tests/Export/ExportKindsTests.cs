@@ -49,15 +49,19 @@ public sealed class ExportKindsTests : IDisposable
         return await _workspace.ImportAsync(bundle, "tiny.db");
     }
 
+    /// <summary>One CSV kind of the tiny study, exported: the run, which must succeed, and the file's rows.</summary>
+    async Task<(CliOutcome Run, List<string[]> Rows)> ExportTinyCsvAsync(string kind, string name)
+    {
+        var (run, target) = await _workspace.ExportAsync(await ImportTinyStudyAsync(), "tiny", kind, name);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return (run, ExportedCsv.Read(target, header: true));
+    }
 
     [Fact]
     public async Task RatingsWideHasOneRowPerResponseAndRaterWithOneColumnPerCriterion()
     {
-        var db = await ImportTinyStudyAsync();
-        var (run, target) = await _workspace.ExportAsync(db, "tiny", "ratings-wide.csv", "wide.csv");
+        var (run, rows) = await ExportTinyCsvAsync("ratings-wide.csv", "wide.csv");
 
-        Assert.True(run.ExitCode == 0, run.Error);
-        var rows = ExportedCsv.Read(target, header: true);
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "score", "safe", "note", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [
@@ -73,11 +77,8 @@ public sealed class ExportKindsTests : IDisposable
     [Fact]
     public async Task RatingsCsvOfTheTinyStudyHoldsTheHandWrittenRatings()
     {
-        var db = await ImportTinyStudyAsync();
-        var (run, target) = await _workspace.ExportAsync(db, "tiny", "ratings.csv", "ratings.csv");
+        var (_, rows) = await ExportTinyCsvAsync("ratings.csv", "ratings.csv");
 
-        Assert.True(run.ExitCode == 0, run.Error);
-        var rows = ExportedCsv.Read(target, header: true);
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "criterion", "value", "comment", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [

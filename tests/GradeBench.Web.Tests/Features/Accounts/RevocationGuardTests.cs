@@ -18,9 +18,7 @@ public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudi
         var feed = App.GetRequiredService<RevocationFeed>();
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
-        var coordinator = await Factory.MemberAsync(studyId, "dr-chief", "coordinator");
-        var chief = coordinator.Id;
-        SignInAs(chief, coordinator.Username);
+        var chief = await SignInAsNewMemberAsync("dr-chief", "coordinator");
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         var dashboard = navigation.ToAbsoluteUri($"/studies/{studyId}/dashboard").ToString();
         navigation.NavigateTo(dashboard);

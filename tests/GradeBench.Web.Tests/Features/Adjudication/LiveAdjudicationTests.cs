@@ -48,6 +48,14 @@ public abstract class LiveAdjudicationContext : BunitContext
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()), new Claim("display_name", name));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
+
+    /// <summary>A new member of this test's study in <paramref name="role"/>, signed in (see <see cref="SignInAs"/>).</summary>
+    protected async Task<long> SignInAsNewMemberAsync(string name, string role)
+    {
+        var member = await Factory.MemberAsync(await Scene.StudyIdAsync(), name, role);
+        SignInAs(member.Id, member.Username);
+        return member.Id;
+    }
 }
 
 public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>

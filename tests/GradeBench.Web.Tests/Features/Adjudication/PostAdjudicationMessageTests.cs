@@ -19,23 +19,10 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     readonly AdjudicationScene _scene = new(factory);
     IServiceProvider Services => factory.Services;
 
-    sealed class Caller(ClaimsPrincipal user) : HubCallerContext
-    {
-        public override string ConnectionId { get; } = Guid.NewGuid().ToString("N");
-        public override string? UserIdentifier => user.FindFirstValue(ClaimTypes.NameIdentifier);
-        public override ClaimsPrincipal User => user;
-        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-        public override CancellationToken ConnectionAborted => CancellationToken.None;
-        public override void Abort() { }
-    }
-
     async Task<StudyHub> HubForAsync(string username)
     {
         var user = (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!;
-        var hub = ActivatorUtilities.CreateInstance<StudyHub>(Services);
-        hub.Context = new Caller(CurrentUser.ToPrincipal(user));
-        return hub;
+        return HubCaller.HubAs(Services, user);
     }
 
     AdjudicationRecorder Recorder => Services.GetRequiredService<AdjudicationRecorder>();

@@ -14,8 +14,7 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
     async Task<(string Html, long StudyId)> AdministratorPageAsync()
     {
         var studyId = await factory.ImportDemoCopyAsync();
-        var client = await factory.SignedInAdministratorAsync();
-        return (await client.GetStringAsync($"/studies/{studyId}/results"), studyId);
+        return (await factory.PageAsAdministratorAsync($"/studies/{studyId}/results"), studyId);
     }
 
     [GeneratedRegex("""<table[^>]*aria-label="Agreement per criterion"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>""", RegexOptions.Singleline)]
@@ -78,9 +77,8 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
     public async Task ARaterIsRefusedTheResultsAndSeesNoNumbers()
     {
         var studyId = await factory.ImportDemoCopyAsync();
-        var client = await factory.SignedInMemberAsync(studyId, "dr-results");
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/results");
+        var html = await factory.PageAsMemberAsync(studyId, "dr-results", $"/studies/{studyId}/results");
 
         Assert.Contains("Only the coordinators of this study can see its results.", html);
         Assert.DoesNotContain("Agreement per criterion", html);

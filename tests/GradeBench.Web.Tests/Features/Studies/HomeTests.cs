@@ -7,9 +7,8 @@ public sealed class HomeTests(GradeBenchFactory factory) : IClassFixture<GradeBe
     public async Task SignedInAdministratorSeesTheDemoStudyWithItsCounts()
     {
         var (_, slug) = await factory.ImportNamedDemoCopyAsync();
-        var client = await factory.SignedInAdministratorAsync();
 
-        var html = await client.GetStringAsync("/");
+        var html = await factory.PageAsAdministratorAsync("/");
 
         // The card of this test's copy: from its title to the end of its counts.
         var caption = html.IndexOf($"{slug} · ", StringComparison.Ordinal);

@@ -33,9 +33,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
     [Fact]
     public async Task TheAdministratorIsOfferedANewStudy()
     {
-        var client = await factory.SignedInAdministratorAsync();
-
-        Assert.Contains("href=\"/studies/new\"", await client.GetStringAsync("/"));
+        Assert.Contains("href=\"/studies/new\"", await factory.PageAsAdministratorAsync("/"));
     }
 
     sealed class UploadContext : BunitContext

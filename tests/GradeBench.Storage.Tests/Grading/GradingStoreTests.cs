@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Storage.Grading;
-using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Tests.Grading;
 

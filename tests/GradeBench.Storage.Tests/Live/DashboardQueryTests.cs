@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Live;
 using GradeBench.Storage.Rubrics;
@@ -25,7 +24,7 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     }
 
     Task SubmitAsync() =>
-        new GradingStore(Db.Database, new RubricQuery(Db.Database), Db.Clock).SaveAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, CompleteRating, submit: true);
+        Grading.SaveAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, CompleteRating, submit: true);
 
     [Fact]
     public async Task ASubmissionIsDescribedByItsRaterResponseAndTheRatersProgress()
@@ -94,7 +93,7 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     [Fact]
     public async Task RecentActivityListsSubmissionsAndStateChangesNewestFirst()
     {
-        var users = new UserStore(Db.Database, Db.Clock);
+        var users = Users;
         var lead = (await users.CreateAsync("dr-lead", "Dr Lead", isAdmin: false))!.Id;
         await users.AddMembershipAsync(Demo.StudyId, lead, "coordinator");
         var lifecycle = new StudyLifecycleStore(Db.Database, new StudyQuery(Db.Database), Db.Clock);

@@ -28,7 +28,7 @@ public sealed class ResultsQueryTests() : DemoRaterTest("dr-timed")
     [Fact]
     public async Task AResponseIsTimedFromItsFirstSavedValueToItsSubmitAndItsSpansCount()
     {
-        var grading = new GradingStore(Db.Database, new RubricQuery(Db.Database), Db.Clock);
+        var grading = Grading;
         await grading.SaveAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: false);
         Db.Clock.Now = Db.Clock.Now.AddSeconds(90);
         await grading.SaveAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, CompleteRating, submit: true);

@@ -67,7 +67,7 @@ public sealed class MemberRemovalTests() : DemoRaterTest("dr-leaving")
     public async Task InviteLinksMadeByARemovedOrDisabledCoordinatorStopWorking()
     {
         var invites = new InviteStore(Db.Database, Db.Clock);
-        var users = new UserStore(Db.Database, Db.Clock);
+        var users = Users;
         var second = (await users.CreateAsync("coord-2", "Dr Second", isAdmin: false))!.Id;
         await users.AddMembershipAsync(StudyId, second, "coordinator");
         var fromRemoved = await invites.CreateAsync(StudyId, "rater", _coordinator, TimeSpan.FromDays(1));
@@ -126,8 +126,7 @@ public sealed class MemberRemovalTests() : DemoRaterTest("dr-leaving")
     [Fact]
     public async Task ACoordinatorRemovedFromTheStudyCanNoLongerChangeIt()
     {
-        var second = (await new UserStore(Db.Database, Db.Clock).CreateAsync("coord-2", "Dr Second", isAdmin: false))!.Id;
-        await new UserStore(Db.Database, Db.Clock).AddMembershipAsync(StudyId, second, "coordinator");
+        var second = await CoordinatorAsync("coord-2", "Dr Second");
         Assert.Null((await _setup.RemoveMemberAsync(StudyId, second, _coordinator)).Refusal);
 
         var removal = await _setup.RemoveMemberAsync(StudyId, _coordinator, Rater);

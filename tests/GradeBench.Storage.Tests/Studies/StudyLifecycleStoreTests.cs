@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Studies;
@@ -74,7 +73,7 @@ public sealed class StudyLifecycleStoreTests() : DemoRaterTest("dr-rater")
     [Fact]
     public async Task AnAdministratorWhoIsNotAMemberMayChangeTheStudyAndANonMemberMayNot()
     {
-        var users = new UserStore(Db.Database, Db.Clock);
+        var users = Users;
         var admin = (await users.CreateAsync("root", "Root", isAdmin: true))!.Id;
         var stranger = (await users.CreateAsync("stranger", "Stranger", isAdmin: false))!.Id;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Accounts;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Bunit;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Adjudication;

@@ -1,12 +1,9 @@
-using System.Security.Claims;
 using System.Text.Json;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Live;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 

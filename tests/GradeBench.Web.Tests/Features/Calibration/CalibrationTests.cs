@@ -1,14 +1,10 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Calibration;
-using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Calibration;
 using GradeBench.Web.Features.Live;
-using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,3 @@
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Live;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;

@@ -7,7 +7,6 @@ using System.Text.Json;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 using Sylvan.Data.Csv;
 

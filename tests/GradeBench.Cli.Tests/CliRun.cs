@@ -32,8 +32,41 @@ sealed class CliWorkspace : IDisposable
         return new CliOutcome(process.ExitCode, await output, await error);
     }
 
+    /// <summary>Imports <paramref name="bundle"/> into a new database of this workspace named <paramref name="name"/>,
+    /// which must succeed; returns the database's path.</summary>
+    public async Task<string> ImportAsync(string bundle, string name)
+    {
+        var db = PathOf(name);
+        var import = await RunAsync("import", bundle, "--db", db);
+        Assert.True(import.ExitCode == 0, import.Error);
+        return db;
+    }
+
+    /// <summary>Runs <c>gradebench export</c> of one kind of a study into a file of this workspace named
+    /// <paramref name="name"/>; returns the run and the file's path.</summary>
+    public async Task<(CliOutcome Run, string Target)> ExportAsync(string db, string study, string kind, string name, params string[] options)
+    {
+        var target = PathOf(name);
+        return (await RunAsync(["export", "--db", db, "--study", study, "--kind", kind, "--out", target, .. options]), target);
+    }
+
     /// <summary>A copy of the demo bundle that a test may break.</summary>
     public string CopyDemoBundle(string name) => TestPaths.CopyDemoBundle(PathOf(name));
+
+    /// <summary>The comment <see cref="CopyDemoBundleWithAChineseComment"/> gives the first rating, as it reads once parsed.</summary>
+    public const string ChineseComment = "溶栓时间窗 \"4.5 h\", see\nnote";
+
+    /// <summary>A copy of the demo bundle whose first rating has a comment with Chinese text, a comma, a quote and a
+    /// line break.</summary>
+    public string CopyDemoBundleWithAChineseComment(string name)
+    {
+        var bundle = CopyDemoBundle(name);
+        var ratings = Path.Combine(bundle, "ratings.csv");
+        var lines = File.ReadAllLines(ratings);
+        lines[1] = lines[1].TrimEnd(',') + ",\"溶栓时间窗 \"\"4.5 h\"\", see\nnote\"";
+        File.WriteAllLines(ratings, lines);
+        return bundle;
+    }
 
     public void Dispose()
     {

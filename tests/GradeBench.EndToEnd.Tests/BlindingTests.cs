@@ -26,28 +26,18 @@ public sealed class BlindingTests
     public async Task ARaterOfABlindedStudyReceivesNoModelNameAndNoOtherRatersCommentBeforeAdjudication()
     {
         await using var app = await RunningApp.StartAsync();
-        var bundle = Directory.CreateTempSubdirectory("gradebench-blinding-").FullName;
-        try
-        {
-            WriteBundle(bundle);
-            await app.JourneyAsync(() => RunAsync(app, bundle));
-        }
-        finally
-        {
-            Directory.Delete(bundle, recursive: true);
-        }
+        using var bundle = new TempFolder("gradebench-blinding-");
+        WriteBundle(bundle.Path);
+        await app.BrowserJourneyAsync(browser => RunAsync(app, browser, bundle.Path));
     }
 
-    static async Task RunAsync(RunningApp app, string bundle)
+    static async Task RunAsync(RunningApp app, IBrowser browser, string bundle)
     {
         await app.CliAsync("import", bundle);
         var coordinatorInvite = await app.CliAsync("invite", "--study", Study, "--role", "coordinator", "--base-url", app.BaseAddress);
         var raterInvite = await app.CliAsync("invite", "--study", Study, "--base-url", app.BaseAddress);
         var secondInvite = await app.CliAsync("invite", "--study", Study, "--base-url", app.BaseAddress);
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
         var raterContext = await browser.NewContextAsync(Journeys.Laptop);
         var received = ReceivedTraffic.Record(raterContext);
         var rater = await raterContext.NewPageAsync();

@@ -12,35 +12,25 @@ public sealed class CalibrationTests
     public async Task ARoundRevealsItsSpreadToBothRatersOnlyAfterBothHaveSubmitted()
     {
         await using var app = await RunningApp.StartAsync();
-        var bundle = DraftBundle();
-        try
-        {
-            await app.JourneyAsync(() => CalibrateAsync(app, bundle));
-        }
-        finally
-        {
-            Directory.Delete(bundle, recursive: true);
-        }
+        using var bundle = new TempFolder("gradebench-calibration-");
+        WriteDraftBundle(bundle.Path);
+        await app.BrowserJourneyAsync(browser => CalibrateAsync(app, browser, bundle.Path));
     }
 
     /// <summary>A copy of the demo bundle as a draft study of its own (the demo itself is open).</summary>
-    static string DraftBundle()
+    static void WriteDraftBundle(string folder)
     {
-        var folder = TestPaths.CopyDemoBundle(Directory.CreateTempSubdirectory("gradebench-calibration-").FullName);
+        TestPaths.CopyDemoBundle(folder);
         var study = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "study.json")))!;
         study["id"] = "calibration-draft";
         study["title"] = DraftTitle;
         study["state"] = "draft";
         File.WriteAllText(Path.Combine(folder, "study.json"), study.ToJsonString());
-        return folder;
     }
 
-    static async Task CalibrateAsync(RunningApp app, string bundle)
+    static async Task CalibrateAsync(RunningApp app, IBrowser browser, string bundle)
     {
         await app.CliAsync("import", bundle);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
         var coordinator = await Journeys.JoinAsync(app, browser, "calibration-draft", "coordinator", "coord-e2e", "coord-e2e");
         var rater1 = await Journeys.JoinAsync(app, browser, "calibration-draft", "rater", "rater-one", "rater-one");
         var rater2 = await Journeys.JoinAsync(app, browser, "calibration-draft", "rater", "rater-two", "rater-two");

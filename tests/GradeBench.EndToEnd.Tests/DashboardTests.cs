@@ -10,30 +10,20 @@ public sealed class DashboardTests
     public async Task ARatersSubmitMovesTheCoordinatorsDashboardAndAPauseStopsTheRatersPageWithoutAReload()
     {
         await using var app = await RunningApp.StartAsync();
-        await app.JourneyAsync(() => RunAsync(app));
+        await app.BrowserJourneyAsync(browser => RunAsync(app, browser));
     }
 
-    static async Task RunAsync(RunningApp app)
+    static async Task RunAsync(RunningApp app, IBrowser browser)
     {
-        var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var coordinatorContext = await browser.NewContextAsync(Journeys.Laptop);
-        await using var raterContext = await browser.NewContextAsync(Journeys.Laptop);
-
         // The administrator (a coordinator of every study) opens the dashboard.
-        var coordinator = await coordinatorContext.NewPageAsync();
-        await Journeys.SignInAsAdministratorAsync(coordinator, app);
-        await Journeys.FollowAsync(coordinator, "Dashboard", "**/dashboard");
+        var coordinator = await Journeys.AdministratorOnTheDashboardAsync(app, browser);
         var lifecycle = coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" });
         await Expect(lifecycle.GetByRole(AriaRole.Button, new() { Name = "Pause the study" })).ToBeVisibleAsync();
         var agreement = coordinator.GetByRole(AriaRole.Table, new() { Name = "Agreement per criterion" });
         await Expect(agreement.GetByRole(AriaRole.Row, new() { Name = "Agreement with guideline consensus" })).ToContainTextAsync("ordinal");
 
         // A new rater joins through an invite and opens their queue.
-        var rater = await raterContext.NewPageAsync();
-        await Journeys.AcceptInviteAsync(rater, invite, "dr-live", "Dr Live");
+        var rater = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", "dr-live", "Dr Live");
         await Journeys.FollowAsync(rater, "Start grading", "**/grade");
         await Expect(rater.GetByText("Keyboard:")).ToBeVisibleAsync();
         var assigned = (await rater.GetByLabel("Progress").TextContentAsync())!.Split(" / ")[1];

@@ -54,6 +54,16 @@ static class Journeys
         return page;
     }
 
+    /// <summary>The administrator, signed in in a browser context of their own, on the dashboard of the demo study.</summary>
+    public static async Task<IPage> AdministratorOnTheDashboardAsync(RunningApp app, IBrowser browser)
+    {
+        var context = await browser.NewContextAsync(Laptop);
+        var page = await context.NewPageAsync();
+        await SignInAsAdministratorAsync(page, app);
+        await FollowAsync(page, "Dashboard", "**/dashboard");
+        return page;
+    }
+
     /// <summary>Follows a link once the page is live: a click while Blazor is still starting the circuit can be swallowed.</summary>
     public static async Task FollowAsync(IPage page, string link, string urlGlob)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -29,11 +30,7 @@ static class RatingApi
     {
         var body = new Dictionary<string, object>
         {
-            ["values"] = new Dictionary<string, object>
-            {
-                ["consensus"] = consensus, ["reasoning"] = 4, ["completeness"] = "none", ["incorrect_content"] = "minor",
-                ["harm_extent"] = "none", ["harm_likelihood"] = "low", ["hallucination"] = false, ["overall"] = 4,
-            },
+            ["values"] = DemoRatings.Complete(("consensus", consensus.ToString(CultureInfo.InvariantCulture)), ("incorrect_content", "minor")),
         };
         if (comment is not null) body["comment"] = comment;
         using var answer = await client.PutAsync($"/api/studies/{studyId}/responses/{responseId}/rating",

@@ -11,27 +11,17 @@ public sealed class RevocationTests
     public async Task ARaterRemovedWhileGradingIsStoppedAtOnceAndADisabledAccountIsSignedOutWithoutAReload()
     {
         await using var app = await RunningApp.StartAsync();
-        await app.JourneyAsync(() => RunAsync(app));
+        await app.BrowserJourneyAsync(browser => RunAsync(app, browser));
     }
 
-    static async Task RunAsync(RunningApp app)
+    static async Task RunAsync(RunningApp app, IBrowser browser)
     {
-        var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var coordinatorContext = await browser.NewContextAsync(Journeys.Laptop);
-        await using var raterContext = await browser.NewContextAsync(Journeys.Laptop);
-
         // The administrator (a coordinator of every study) opens the study's set-up page.
-        var coordinator = await coordinatorContext.NewPageAsync();
-        await Journeys.SignInAsAdministratorAsync(coordinator, app);
-        await Journeys.FollowAsync(coordinator, "Dashboard", "**/dashboard");
+        var coordinator = await Journeys.AdministratorOnTheDashboardAsync(app, browser);
         await Journeys.FollowAsync(coordinator, "Set-up", "**/setup");
 
         // A rater joins, opens their queue and saves a draft: the grading page is live.
-        var rater = await raterContext.NewPageAsync();
-        await Journeys.AcceptInviteAsync(rater, invite, "dr-gone", "Dr Gone");
+        var rater = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", "dr-gone", "Dr Gone");
         await Journeys.FollowAsync(rater, "Start grading", "**/grade");
         await Expect(rater.GetByText("Keyboard:")).ToBeVisibleAsync();
         await rater.GetByRole(AriaRole.Radiogroup, new() { Name = "Overall quality" }).GetByRole(AriaRole.Radio).First.CheckAsync();

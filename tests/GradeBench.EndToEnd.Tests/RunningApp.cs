@@ -134,6 +134,15 @@ public sealed partial class RunningApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a browser journey (as <see cref="JourneyAsync"/>) in a Chromium of its own.</summary>
+    public Task BrowserJourneyAsync(Func<Microsoft.Playwright.IBrowser, Task> journey) => JourneyAsync(async () =>
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await journey(browser);
+    });
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

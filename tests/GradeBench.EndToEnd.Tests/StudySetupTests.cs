@@ -17,13 +17,9 @@ public sealed class StudySetupTests
     {
         await using var app = await RunningApp.StartAsync();
         using var bundles = new Bundles();
-        await app.JourneyAsync(async () =>
+        await app.BrowserJourneyAsync(async browser =>
         {
-            var (playwright, browser) = await Browser.LaunchAsync();
-            using var _ = playwright;
-            await using var __ = browser;
-            var page = await SignInAsync(browser, app);
-            await UploadWithAnErrorThenFixedAsync(page, bundles);
+            var page = await UploadedAsync(app, browser, bundles);
             await AddAResponseFromAnotherModelAsync(page, bundles);
         });
     }
@@ -33,13 +29,9 @@ public sealed class StudySetupTests
     {
         await using var app = await RunningApp.StartAsync();
         using var bundles = new Bundles();
-        await app.JourneyAsync(async () =>
+        await app.BrowserJourneyAsync(async browser =>
         {
-            var (playwright, browser) = await Browser.LaunchAsync();
-            using var _ = playwright;
-            await using var __ = browser;
-            var page = await SignInAsync(browser, app);
-            await UploadWithAnErrorThenFixedAsync(page, bundles);
+            var page = await UploadedAsync(app, browser, bundles);
             var studyId = page.Url.Split('/')[^2];
 
             await page.GotoAsync($"{app.BaseAddress}/studies/{studyId}/results");
@@ -50,6 +42,14 @@ public sealed class StudySetupTests
 
             Assert.Equal(await DatabaseRatingsAsync(app.DatabasePath), DownloadedRatings(csvPath));
         });
+    }
+
+    /// <summary>The administrator, signed in, uploads the broken bundle, sees its error, then the fixed one.</summary>
+    static async Task<IPage> UploadedAsync(RunningApp app, IBrowser browser, Bundles bundles)
+    {
+        var page = await SignInAsync(browser, app);
+        await UploadWithAnErrorThenFixedAsync(page, bundles);
+        return page;
     }
 
     static async Task<IPage> SignInAsync(IBrowser browser, RunningApp app)

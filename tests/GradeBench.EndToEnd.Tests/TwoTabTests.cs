@@ -19,14 +19,11 @@ public sealed class TwoTabTests
     public async Task TheLaterWriteOfTwoTabsWinsVisiblyAndBothVersionsAreInTheHistory()
     {
         await using var app = await RunningApp.StartAsync();
-        await app.JourneyAsync(() => RunAsync(app));
+        await app.BrowserJourneyAsync(browser => RunAsync(app, browser));
     }
 
-    static async Task RunAsync(RunningApp app)
+    static async Task RunAsync(RunningApp app, IBrowser browser)
     {
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
         var a = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", Rater, "Dr Tabs");
         await Journeys.FollowAsync(a, "Start grading", "**/grade");
         await Expect(a.GetByText("Keyboard:")).ToBeVisibleAsync();

@@ -47,19 +47,12 @@ public sealed class XssTests
     public async Task NoPayloadRunsOnAnyPageOfAStudysLifeNorInItsReport()
     {
         await using var app = await RunningApp.StartAsync();
-        var bundle = Directory.CreateTempSubdirectory("gradebench-xss-").FullName;
-        try
-        {
-            WriteBundle(bundle);
-            await app.JourneyAsync(() => RunAsync(app, bundle));
-        }
-        finally
-        {
-            Directory.Delete(bundle, recursive: true);
-        }
+        using var bundle = new TempFolder("gradebench-xss-");
+        WriteBundle(bundle.Path);
+        await app.BrowserJourneyAsync(browser => RunAsync(app, browser, bundle.Path));
     }
 
-    static async Task RunAsync(RunningApp app, string bundle)
+    static async Task RunAsync(RunningApp app, IBrowser browser, string bundle)
     {
         // The pilot raters of ratings.csv exist first, so the import keeps the display names given here.
         await app.CliAsync("users", "add", "--name", "pilot-1", "--display-name", Plain(PilotOneName, "pilot 1 display name"), "--role", "rater", "--study", TestPaths.DemoStudyId);
@@ -68,9 +61,6 @@ public sealed class XssTests
         var coordinatorInvite = await app.CliAsync("invite", "--study", Study, "--role", "coordinator", "--base-url", app.BaseAddress);
         var raterInvite = await app.CliAsync("invite", "--study", Study, "--base-url", app.BaseAddress);
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
         var coordinatorContext = await browser.NewContextAsync(Journeys.Laptop);
         var raterContext = await browser.NewContextAsync(Journeys.Laptop);
         var anonymousContext = await browser.NewContextAsync(Journeys.Laptop);

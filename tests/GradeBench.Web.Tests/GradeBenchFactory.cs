@@ -59,19 +59,26 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
 
     /// <summary>A copy of the demo study under an id of its own: open, blinded, with the pilot raters and ratings. Tests
     /// that share this app each take one, so that no count depends on what another test did.</summary>
-    public async Task<long> ImportDemoCopyAsync()
+    public async Task<long> ImportDemoCopyAsync() => (await ImportNamedDemoCopyAsync()).Id;
+
+    /// <summary>As <see cref="ImportDemoCopyAsync"/>, also giving the copy's study id (the slug file names carry).</summary>
+    public async Task<(long Id, string Slug)> ImportNamedDemoCopyAsync()
     {
         var bundle = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
-        var copy = bundle with { Study = bundle.Study with { Id = "demo-" + Guid.NewGuid().ToString("N") } };
-        return (await Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value;
+        var slug = "demo-" + Guid.NewGuid().ToString("N");
+        var copy = bundle with { Study = bundle.Study with { Id = slug } };
+        return ((await Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value, slug);
     }
+
+    /// <summary><paramref name="name"/> made unique, within the 24 characters a user name may have.</summary>
+    public static string UniqueName(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 
     /// <summary>A new account under a name no other test uses, a member of the study in the role given (of none
     /// without a study); with <see cref="MemberPassword"/> only when asked, since hashing one takes a noticeable moment.</summary>
     public async Task<User> MemberAsync(long? studyId, string name, string role = "rater", bool withPassword = false)
     {
         var users = Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync($"{name}-{Guid.NewGuid():N}"[..24], "Dr " + name, isAdmin: false))!;
+        var user = (await users.CreateAsync(UniqueName(name), "Dr " + name, isAdmin: false))!;
         if (withPassword) await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, MemberPassword));
         if (studyId is { } id) await users.AddMembershipAsync(id, user.Id, role);
         return user;
@@ -85,19 +92,20 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A new member of the demo study in <paramref name="role"/>, signed in with a browser-like client.</summary>
-    public async Task<HttpClient> SignedInMemberAsync(string username, string role = "rater")
-    {
-        var users = Services.GetRequiredService<UserStore>();
-        var user = (await users.CreateAsync(username, "Dr " + username, isAdmin: false))!;
-        await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, MemberPassword));
-        await users.AddMembershipAsync(await DemoStudyIdAsync(), user.Id, role);
-        var client = CreateBrowserClient();
-        await Features.Accounts.SignInTests.PostSignInAsync(client, username, MemberPassword);
-        return client;
-    }
+    /// <summary>A new member of the study in <paramref name="role"/> (see <see cref="MemberAsync"/>), signed in with a
+    /// browser-like client.</summary>
+    public async Task<HttpClient> SignedInMemberAsync(long studyId, string name, string role = "rater") =>
+        await SignedInClientAsync(await MemberAsync(studyId, name, role, withPassword: true));
 
     public const string MemberPassword = "a long password";
+
+    /// <summary>The page at <paramref name="path"/> as served to a new member of the study in <paramref name="role"/>.</summary>
+    public async Task<string> PageAsMemberAsync(long studyId, string name, string path, string role = "rater") =>
+        await (await SignedInMemberAsync(studyId, name, role)).GetStringAsync(path);
+
+    /// <summary>The page at <paramref name="path"/> as served to the first-run administrator.</summary>
+    public async Task<string> PageAsAdministratorAsync(string path) =>
+        await (await SignedInAdministratorAsync()).GetStringAsync(path);
 
     /// <summary>The first-run administrator, given a password and signed in with a browser-like client.</summary>
     public async Task<HttpClient> SignedInAdministratorAsync()

@@ -9,8 +9,7 @@ public sealed class TokenCommandTests : IDisposable
 
     async Task<string> DatabaseWithJudgeAsync()
     {
-        var db = _workspace.PathOf("tokens.db");
-        await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
+        var db = await _workspace.ImportAsync(TestPaths.DemoBundle, "tokens.db");
         await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "llm-judge", "--role", "rater", "--study", TestPaths.DemoStudyId);
         return db;
     }

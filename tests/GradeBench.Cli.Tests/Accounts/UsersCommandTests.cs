@@ -9,12 +9,8 @@ public sealed class UsersCommandTests : IDisposable
 {
     readonly CliWorkspace _workspace = new();
 
-    async Task<string> DemoDatabaseAsync()
-    {
-        var db = _workspace.PathOf("users.db");
-        await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
-        return db;
-    }
+    Task<string> DemoDatabaseAsync() =>
+        _workspace.ImportAsync(TestPaths.DemoBundle, "users.db");
 
     static async Task<CliOutcome> RunWithInputAsync(string input, params string[] args)
     {

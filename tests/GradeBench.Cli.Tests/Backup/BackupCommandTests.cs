@@ -16,8 +16,7 @@ public sealed class BackupCommandTests : IDisposable
 
     async Task<(Database Database, long StudyId, long RaterId)> DemoWithRaterAsync()
     {
-        var path = _workspace.PathOf("live.db");
-        Assert.Equal(0, (await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", path)).ExitCode);
+        var path = await _workspace.ImportAsync(TestPaths.DemoBundle, "live.db");
         var database = new Database(path);
         var studyId = (await new StudyQuery(database).FindIdAsync(TestPaths.DemoStudyId))!.Value;
         var users = new UserStore(database, TimeProvider.System);

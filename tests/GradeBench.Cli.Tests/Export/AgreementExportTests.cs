@@ -37,12 +37,8 @@ public sealed class AgreementExportTests : IDisposable
         foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "tests", "corpus", "valid-bundles", "small")))
             File.Copy(file, Path.Combine(bundle, Path.GetFileName(file)));
         File.WriteAllText(Path.Combine(bundle, "ratings.csv"), Ratings);
-        var db = _workspace.PathOf("small.db");
-        var import = await CliWorkspace.RunAsync("import", bundle, "--db", db);
-        Assert.True(import.ExitCode == 0, import.Error);
-        var target = _workspace.PathOf("agreement.csv");
-
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "small-reader-test", "--kind", "agreement.csv", "--out", target);
+        var db = await _workspace.ImportAsync(bundle, "small.db");
+        var (run, target) = await _workspace.ExportAsync(db, "small-reader-test", "agreement.csv", "agreement.csv");
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var reader = CsvDataReader.Create(target);

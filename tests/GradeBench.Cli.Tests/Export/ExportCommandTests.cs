@@ -8,19 +8,8 @@ public sealed class ExportCommandTests : IDisposable
     const string Study = "stroke-llm-synthetic-demo";
     readonly CliWorkspace _workspace = new();
 
-    async Task<string> ImportDemoWithAChineseCommentAsync()
-    {
-        var bundle = _workspace.CopyDemoBundle("bundle");
-        var ratings = Path.Combine(bundle, "ratings.csv");
-        var lines = File.ReadAllLines(ratings);
-        // The first data row gets a comment with Chinese text, a comma, a quote and a line break.
-        lines[1] = lines[1].TrimEnd(',') + ",\"溶栓时间窗 \"\"4.5 h\"\", see\nnote\"";
-        File.WriteAllLines(ratings, lines);
-        var db = _workspace.PathOf("export.db");
-        var import = await CliWorkspace.RunAsync("import", bundle, "--db", db);
-        Assert.True(import.ExitCode == 0, import.Error);
-        return db;
-    }
+    Task<string> ImportDemoWithAChineseCommentAsync() =>
+        _workspace.ImportAsync(_workspace.CopyDemoBundleWithAChineseComment("bundle"), "export.db");
 
 
     [Fact]
@@ -41,7 +30,7 @@ public sealed class ExportCommandTests : IDisposable
             WHERE g.status = 'submitted'
             """)).OrderBy(r => r).ToList();
         Assert.Equal(stored, exported);
-        Assert.Contains(exported, r => r.Item5 == "溶栓时间窗 \"4.5 h\", see\nnote");
+        Assert.Contains(exported, r => r.Item5 == CliWorkspace.ChineseComment);
         Assert.False(File.ReadAllBytes(target).AsSpan().StartsWith("\uFEFF"u8), "no byte-order mark unless asked");
     }
 
@@ -49,9 +38,7 @@ public sealed class ExportCommandTests : IDisposable
     public async Task TheExcelOptionStartsTheFileWithAByteOrderMark()
     {
         var db = await ImportDemoWithAChineseCommentAsync();
-        var target = _workspace.PathOf("excel.csv");
-
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", Study, "--kind", "ratings.csv", "--out", target, "--excel");
+        var (run, target) = await _workspace.ExportAsync(db, Study, "ratings.csv", "excel.csv", "--excel");
 
         Assert.Equal(0, run.ExitCode);
         Assert.True(File.ReadAllBytes(target).AsSpan().StartsWith("\uFEFFstudy,case_id"u8));
@@ -60,18 +47,16 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public async Task TheExcelOptionPutsAnApostropheBeforeFormulasAndLeavesNumbersAndTextAlone()
     {
-        var db = _workspace.PathOf("formulas.db");
-        var import = await CliWorkspace.RunAsync("import", FormulaStudy.Write(_workspace.PathOf("formulas")), "--db", db);
-        Assert.True(import.ExitCode == 0, import.Error);
+        var db = await _workspace.ImportAsync(FormulaStudy.Write(_workspace.PathOf("formulas")), "formulas.db");
 
         foreach (var kind in new[] { "ratings.csv", "ratings-wide.csv", "history.csv" })
         {
-            var plain = await CliWorkspace.RunAsync("export", "--db", db, "--study", FormulaStudy.Id, "--kind", kind, "--out", _workspace.PathOf("plain-" + kind));
-            var excel = await CliWorkspace.RunAsync("export", "--db", db, "--study", FormulaStudy.Id, "--kind", kind, "--out", _workspace.PathOf("excel-" + kind), "--excel");
+            var (plain, plainFile) = await _workspace.ExportAsync(db, FormulaStudy.Id, kind, "plain-" + kind);
+            var (excel, excelFile) = await _workspace.ExportAsync(db, FormulaStudy.Id, kind, "excel-" + kind, "--excel");
 
             Assert.True(plain.ExitCode == 0 && excel.ExitCode == 0, plain.Error + excel.Error);
-            var plainCells = ExportedCsv.Read(_workspace.PathOf("plain-" + kind), header: true);
-            var excelCells = ExportedCsv.Read(_workspace.PathOf("excel-" + kind), header: true);
+            var plainCells = ExportedCsv.Read(plainFile, header: true);
+            var excelCells = ExportedCsv.Read(excelFile, header: true);
             Assert.Equal(plainCells.Select(r => string.Join(" | ", r.Select(FormulaStudy.ForExcel))), excelCells.Select(r => string.Join(" | ", r)));
             Assert.Contains(plainCells, r => r.Contains("=1+1") && r.Contains("-1"));
             Assert.Contains(excelCells, r => r.Contains("'=1+1") && r.Contains("-1"));
@@ -84,9 +69,7 @@ public sealed class ExportCommandTests : IDisposable
     public async Task HistoryCsvHasOneRowPerRecordedValue()
     {
         var db = await ImportDemoWithAChineseCommentAsync();
-        var target = _workspace.PathOf("history.csv");
-
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", Study, "--kind", "history.csv", "--out", target);
+        var (run, target) = await _workspace.ExportAsync(db, Study, "history.csv", "history.csv");
 
         Assert.Equal(0, run.ExitCode);
         var rows = ExportedCsv.Read(target);
@@ -98,9 +81,7 @@ public sealed class ExportCommandTests : IDisposable
     public async Task AnUnknownStudyIsAnErrorAndWritesNothing()
     {
         var db = await ImportDemoWithAChineseCommentAsync();
-        var target = _workspace.PathOf("none.csv");
-
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "no-such-study", "--kind", "ratings.csv", "--out", target);
+        var (run, target) = await _workspace.ExportAsync(db, "no-such-study", "ratings.csv", "none.csv");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("there is no study \"no-such-study\"", run.Error);

@@ -46,23 +46,22 @@ public sealed class ExportKindsTests : IDisposable
             c2.m1,bob,note,溶栓太晚,
 
             """);
-        var db = _workspace.PathOf("tiny.db");
-        var import = await CliWorkspace.RunAsync("import", bundle, "--db", db);
-        Assert.True(import.ExitCode == 0, import.Error);
-        return db;
+        return await _workspace.ImportAsync(bundle, "tiny.db");
     }
 
+    /// <summary>One CSV kind of the tiny study, exported: the run, which must succeed, and the file's rows.</summary>
+    async Task<(CliOutcome Run, List<string[]> Rows)> ExportTinyCsvAsync(string kind, string name)
+    {
+        var (run, target) = await _workspace.ExportAsync(await ImportTinyStudyAsync(), "tiny", kind, name);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return (run, ExportedCsv.Read(target, header: true));
+    }
 
     [Fact]
     public async Task RatingsWideHasOneRowPerResponseAndRaterWithOneColumnPerCriterion()
     {
-        var db = await ImportTinyStudyAsync();
-        var target = _workspace.PathOf("wide.csv");
+        var (run, rows) = await ExportTinyCsvAsync("ratings-wide.csv", "wide.csv");
 
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "tiny", "--kind", "ratings-wide.csv", "--out", target);
-
-        Assert.True(run.ExitCode == 0, run.Error);
-        var rows = ExportedCsv.Read(target, header: true);
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "score", "safe", "note", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [
@@ -78,13 +77,8 @@ public sealed class ExportKindsTests : IDisposable
     [Fact]
     public async Task RatingsCsvOfTheTinyStudyHoldsTheHandWrittenRatings()
     {
-        var db = await ImportTinyStudyAsync();
-        var target = _workspace.PathOf("ratings.csv");
+        var (_, rows) = await ExportTinyCsvAsync("ratings.csv", "ratings.csv");
 
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "tiny", "--kind", "ratings.csv", "--out", target);
-
-        Assert.True(run.ExitCode == 0, run.Error);
-        var rows = ExportedCsv.Read(target, header: true);
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "criterion", "value", "comment", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [
@@ -113,9 +107,7 @@ public sealed class ExportKindsTests : IDisposable
         var spans = new SpanStore(database, TimeProvider.System);
         var label = Assert.Single(await spans.LabelsAsync(studyId));
         Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(studyId, annId, responseId, label.Id, 7, 16, "溶栓 \"dose\"?"));
-        var target = _workspace.PathOf("annotations.jsonl");
-
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "tiny", "--kind", "annotations.jsonl", "--out", target);
+        var (run, target) = await _workspace.ExportAsync(db, "tiny", "annotations.jsonl", "annotations.jsonl");
 
         Assert.True(run.ExitCode == 0, run.Error);
         var line = Assert.Single(File.ReadAllLines(target));
@@ -139,9 +131,7 @@ public sealed class ExportKindsTests : IDisposable
     public async Task TheBundleOfTheTinyStudyHoldsItsFilesAsWrittenByHand()
     {
         var db = await ImportTinyStudyAsync();
-        var target = _workspace.PathOf("tiny.zip");
-
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", "tiny", "--kind", "bundle.zip", "--out", target);
+        var (run, target) = await _workspace.ExportAsync(db, "tiny", "bundle.zip", "tiny.zip");
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var zip = ZipFile.OpenRead(target);
@@ -217,13 +207,7 @@ public sealed class ExportKindsTests : IDisposable
     [Fact]
     public async Task TheDemoStudyExportedAsABundleImportsBackIntoAnIdenticalStudy()
     {
-        var bundle = _workspace.CopyDemoBundle("bundle");
-        var ratings = Path.Combine(bundle, "ratings.csv");
-        var lines = File.ReadAllLines(ratings);
-        lines[1] = lines[1].TrimEnd(',') + ",\"溶栓时间窗 \"\"4.5 h\"\", see\nnote\"";
-        File.WriteAllLines(ratings, lines);
-        var original = _workspace.PathOf("original.db");
-        Assert.Equal(0, (await CliWorkspace.RunAsync("import", bundle, "--db", original)).ExitCode);
+        var original = await _workspace.ImportAsync(_workspace.CopyDemoBundleWithAChineseComment("bundle"), "original.db");
         var zip = _workspace.PathOf("demo.zip");
         var copy = _workspace.PathOf("copy.db");
 
@@ -240,7 +224,7 @@ public sealed class ExportKindsTests : IDisposable
         var expected = await ContentAsync(original, "stroke-llm-synthetic-demo");
         Assert.Equal(expected, await ContentAsync(copy, "demo-copy"));
         Assert.Equal(expected, await ContentAsync(original, "demo-copy"));
-        Assert.Contains(expected, line => line.Contains("溶栓时间窗 \"4.5 h\", see\nnote"));
+        Assert.Contains(expected, line => line.Contains(CliWorkspace.ChineseComment));
     }
 
     [Fact]
@@ -275,8 +259,7 @@ public sealed class ExportKindsTests : IDisposable
             for (var rater = 1; rater <= 20; rater++)
                 lines.Add($"{response},many-{rater:D2},consensus,{1 + rater % 5}");
         File.WriteAllLines(Path.Combine(bundle, "ratings.csv"), lines);
-        var db = _workspace.PathOf("many.db");
-        Assert.Equal(0, (await CliWorkspace.RunAsync("import", bundle, "--db", db)).ExitCode);
+        var db = await _workspace.ImportAsync(bundle, "many.db");
 
         var run = await CliWorkspace.RunProcessAsync("export", "--db", db, "--study", "stroke-llm-synthetic-demo", "--kind", "ratings.csv", "--out", _workspace.PathOf("many.csv"));
 

@@ -13,18 +13,12 @@ public sealed partial class ReportExportTests : IDisposable
     const string Demo = "stroke-llm-synthetic-demo";
     readonly CliWorkspace _workspace = new();
 
-    async Task<string> ImportDemoAsync()
-    {
-        var db = _workspace.PathOf("demo.db");
-        var import = await CliWorkspace.RunAsync("import", _workspace.CopyDemoBundle("demo"), "--db", db);
-        Assert.True(import.ExitCode == 0, import.Error);
-        return db;
-    }
+    Task<string> ImportDemoAsync() =>
+        _workspace.ImportAsync(_workspace.CopyDemoBundle("demo"), "demo.db");
 
     async Task<string> ExportAsync(string db, string study, string kind)
     {
-        var target = _workspace.PathOf($"{study}-{kind}");
-        var run = await CliWorkspace.RunAsync("export", "--db", db, "--study", study, "--kind", kind, "--out", target);
+        var (run, target) = await _workspace.ExportAsync(db, study, kind, $"{study}-{kind}");
         Assert.True(run.ExitCode == 0, run.Error);
         return File.ReadAllText(target);
     }
@@ -143,9 +137,7 @@ public sealed partial class ReportExportTests : IDisposable
             c1.m2,bob,score,1,
 
             """);
-        var db = _workspace.PathOf("hostile.db");
-        var import = await CliWorkspace.RunAsync("import", bundle, "--db", db);
-        Assert.True(import.ExitCode == 0, import.Error);
+        var db = await _workspace.ImportAsync(bundle, "hostile.db");
 
         var html = await ExportAsync(db, "hostile", "report.html");
         var markdown = await ExportAsync(db, "hostile", "report.md");

@@ -22,14 +22,22 @@ public sealed class CohenKappaTests
         Assert.Equal(0.493, Kappa(CrossTable("agresti-1992-carcinoma.csv")), 3);
     }
 
+    /// <summary>The cross table's kappa, unweighted, linear and (when given) quadratic, each to its published digits.</summary>
+    static void AssertKappas(string file, (double Value, int Digits) unweighted, (double Value, int Digits) linear,
+        (double Value, int Digits)? quadratic = null)
+    {
+        var m = CrossTable(file);
+        Assert.Equal(unweighted.Value, Kappa(m), unweighted.Digits);
+        Assert.Equal(linear.Value, Kappa(m, AgreementWeights.Linear), linear.Digits);
+        if (quadratic is { } q) Assert.Equal(q.Value, Kappa(m, AgreementWeights.Quadratic), q.Digits);
+    }
+
     [Fact]
     public void SexualFunMatchesVcdUnweightedAndEqualSpacingKappa()
     {
         // Agresti (1990) / Friendly (2000) p. 91; R vcd Kappa(SexualFun) prints Unweighted 0.1293, Weighted 0.2374
         // (vcd's default "Equal-Spacing" weights are our linear weights 1 - |i-j|/(K-1)).
-        var m = CrossTable("agresti-1990-sexual-fun.csv");
-        Assert.Equal(0.1293, Kappa(m), 4);
-        Assert.Equal(0.2374, Kappa(m, AgreementWeights.Linear), 4);
+        AssertKappas("agresti-1990-sexual-fun.csv", (0.1293, 4), (0.2374, 4));
     }
 
     [Fact]
@@ -37,20 +45,14 @@ public sealed class CohenKappaTests
     {
         // Gwet (2014) cont3x3abstractors; R irrCAC kappa2.table: 0.7964094, quadratic 0.8921569;
         // Python irrCAC test_cohen.py: linear 0.843.
-        var m = CrossTable("gwet-2014-cont3x3abstractors.csv");
-        Assert.Equal(0.7964094, Kappa(m), 7);
-        Assert.Equal(0.843, Kappa(m, AgreementWeights.Linear), 3);
-        Assert.Equal(0.8921569, Kappa(m, AgreementWeights.Quadratic), 7);
+        AssertKappas("gwet-2014-cont3x3abstractors.csv", (0.7964094, 7), (0.843, 3), (0.8921569, 7));
     }
 
     [Fact]
     public void GwetsDiagnosisTableMatchesIrrCacKappaAndWeightedKappas()
     {
         // Gwet (2014) cont4x4diagnosis; Python irrCAC test_cohen.py: 0.432, linear 0.407, quadratic 0.383.
-        var m = CrossTable("gwet-2014-cont4x4diagnosis.csv");
-        Assert.Equal(0.432, Kappa(m), 3);
-        Assert.Equal(0.407, Kappa(m, AgreementWeights.Linear), 3);
-        Assert.Equal(0.383, Kappa(m, AgreementWeights.Quadratic), 3);
+        AssertKappas("gwet-2014-cont4x4diagnosis.csv", (0.432, 3), (0.407, 3), (0.383, 3));
     }
 
     [Fact]

@@ -1,37 +1,29 @@
 using Dapper;
 using GradeBench.Storage.Grading;
-using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Tests.Grading;
 
-public sealed class GradingStoreTests : IAsyncLifetime
+public sealed class GradingStoreTests() : DemoRaterTest("dr-new")
 {
-    TestDatabase _db = null!;
     GradingStore _store = null!;
-    long _studyId, _raterId, _assigned, _notAssigned;
 
-    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
-
-    public async Task InitializeAsync()
+    protected override Task ArrangeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        (_studyId, _raterId, _assigned, _notAssigned) = await _db.DemoWithNewRaterAsync("dr-new");
-        _store = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+        _store = Grading;
+        return Task.CompletedTask;
     }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     async Task<long> HistoryCountAsync()
     {
-        await using var connection = await _db.Database.OpenAsync();
+        await using var connection = await Db.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history WHERE source = 'web'");
     }
 
     [Fact]
     public async Task DraftComesBackWithTheItem()
     {
-        var saved = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3", ["comment"] = "Dose is wrong" }, submit: false);
-        var item = await _store.LoadItemAsync(_studyId, _raterId, _assigned);
+        var saved = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["consensus"] = "3", ["comment"] = "Dose is wrong" }, submit: false);
+        var item = await _store.LoadItemAsync(StudyId, Rater, Demo.Assigned);
 
         Assert.Equal(RatingWriteOutcome.Saved, saved.Outcome);
         Assert.Equal("3", item!.Values["consensus"]);
@@ -42,7 +34,7 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task SubmitNamesEveryMissingRequiredCriterion()
     {
-        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: true);
+        var result = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: true);
 
         Assert.Equal(RatingWriteOutcome.Invalid, result.Outcome);
         Assert.Equal(["completeness", "hallucination", "harm_extent", "harm_likelihood", "incorrect_content", "overall", "reasoning"], result.Problems.Keys.Order());
@@ -52,38 +44,38 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task SubmittingCompletesTheAssignmentAndRepeatingItChangesNothing()
     {
-        var first = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var first = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
         var history = await HistoryCountAsync();
-        var again = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var again = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
 
         Assert.Equal((RatingWriteOutcome.Saved, RatingWriteOutcome.Saved), (first.Outcome, again.Outcome));
         Assert.Equal((true, false), (first.Submitted, again.Submitted));
         Assert.Equal(8, history);
         Assert.Equal(history, await HistoryCountAsync());
-        Assert.True((await _store.LoadItemAsync(_studyId, _raterId, _assigned))!.Done);
-        Assert.True((await _store.QueueAsync(_studyId, _raterId)).Single(q => q.ResponseId == _assigned).Done);
+        Assert.True((await _store.LoadItemAsync(StudyId, Rater, Demo.Assigned))!.Done);
+        Assert.True((await _store.QueueAsync(StudyId, Rater)).Single(q => q.ResponseId == Demo.Assigned).Done);
     }
 
     [Fact]
     public async Task ChangingASubmittedRatingKeepsItSubmittedAndAddsHistory()
     {
-        await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
 
-        var changed = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["overall"] = "2" }, submit: false);
-        var cleared = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["overall"] = null }, submit: false);
+        var changed = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["overall"] = "2" }, submit: false);
+        var cleared = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["overall"] = null }, submit: false);
 
         Assert.Equal(RatingWriteOutcome.Saved, changed.Outcome);
         Assert.Equal(RatingWriteOutcome.Invalid, cleared.Outcome); // a submitted rating keeps its required values
         Assert.Equal(9, await HistoryCountAsync());
-        await using var connection = await _db.Database.OpenAsync();
+        await using var connection = await Db.Database.OpenAsync();
         Assert.Equal(["submitted"], await connection.QueryAsync<string>(
-            "SELECT DISTINCT status FROM ratings WHERE rater_id = @RaterId", new { RaterId = _raterId }));
+            "SELECT DISTINCT status FROM ratings WHERE rater_id = @RaterId", new { RaterId = Rater }));
     }
 
     [Fact]
     public async Task ValueOffTheScaleIsRefusedWithItsReason()
     {
-        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "7", ["nope"] = "1" }, submit: false);
+        var result = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["consensus"] = "7", ["nope"] = "1" }, submit: false);
 
         Assert.Equal(RatingWriteOutcome.Invalid, result.Outcome);
         Assert.Equal("7 is outside the scale 1..5", result.Problems["consensus"]);
@@ -93,23 +85,23 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task UnassignedResponseCanNeitherBeReadNorWritten()
     {
-        var before = await _db.DumpContentAsync();
+        var before = await Db.DumpContentAsync();
 
-        var write = await _store.SaveAsync(_studyId, _raterId, _notAssigned, CompleteRating, submit: true);
-        var read = await _store.LoadItemAsync(_studyId, _raterId, _notAssigned);
+        var write = await _store.SaveAsync(StudyId, Rater, Demo.NotAssigned, CompleteRating, submit: true);
+        var read = await _store.LoadItemAsync(StudyId, Rater, Demo.NotAssigned);
 
         Assert.Equal(RatingWriteOutcome.NotAssigned, write.Outcome);
         Assert.Null(read);
-        Assert.Equal(before, await _db.DumpContentAsync());
+        Assert.Equal(before, await Db.DumpContentAsync());
     }
 
     [Fact]
     public async Task ClosedStudyRefusesChanges()
     {
-        await using (var connection = await _db.Database.OpenAsync())
+        await using (var connection = await Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'closed'");
 
-        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var result = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
 
         Assert.Equal(RatingWriteOutcome.StudyNotOpen, result.Outcome);
     }
@@ -117,29 +109,29 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task PausedStudyRefusesDraftsAndSubmitsAndStoresNothing()
     {
-        await using (var connection = await _db.Database.OpenAsync())
+        await using (var connection = await Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET paused = TRUE");
-        var before = await _db.DumpContentAsync();
+        var before = await Db.DumpContentAsync();
 
-        var submit = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
-        var draft = await _store.SaveAsync(_studyId, _raterId, _assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: false);
+        var submit = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
+        var draft = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["consensus"] = "3" }, submit: false);
 
         Assert.Equal(RatingWriteOutcome.StudyPaused, submit.Outcome);
         Assert.Equal(RatingWriteOutcome.StudyPaused, draft.Outcome);
         Assert.False(submit.Submitted);
-        Assert.Equal(before, await _db.DumpContentAsync());
+        Assert.Equal(before, await Db.DumpContentAsync());
     }
 
     [Fact]
     public async Task ResumedStudyAcceptsTheSubmitItRefusedWhilePaused()
     {
-        await using (var connection = await _db.Database.OpenAsync())
+        await using (var connection = await Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET paused = TRUE");
-        await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
-        await using (var connection = await _db.Database.OpenAsync())
+        await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
+        await using (var connection = await Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET paused = FALSE");
 
-        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var result = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
 
         Assert.Equal(RatingWriteOutcome.Saved, result.Outcome);
         Assert.True(result.Submitted);
@@ -148,10 +140,10 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task StudyInAdjudicationRefusesChanges()
     {
-        await using (var connection = await _db.Database.OpenAsync())
+        await using (var connection = await Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication'");
 
-        var result = await _store.SaveAsync(_studyId, _raterId, _assigned, CompleteRating, submit: true);
+        var result = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, CompleteRating, submit: true);
 
         Assert.Equal(RatingWriteOutcome.StudyNotOpen, result.Outcome);
     }
@@ -159,10 +151,10 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task HiddenModelNeverReachesTheItem()
     {
-        var hidden = await _store.LoadItemAsync(_studyId, _raterId, _assigned);
-        await using (var connection = await _db.Database.OpenAsync())
+        var hidden = await _store.LoadItemAsync(StudyId, Rater, Demo.Assigned);
+        await using (var connection = await Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET hide_model = FALSE");
-        var shown = await _store.LoadItemAsync(_studyId, _raterId, _assigned);
+        var shown = await _store.LoadItemAsync(StudyId, Rater, Demo.Assigned);
 
         Assert.Null(hidden!.Model);
         Assert.StartsWith("model-", shown!.Model);
@@ -171,10 +163,10 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task PositionGivesProgressPlaceAndNeighboursInQueueOrder()
     {
-        var queue = await _store.QueueAsync(_studyId, _raterId);
+        var queue = await _store.QueueAsync(StudyId, Rater);
 
-        var start = await _store.PositionAsync(_studyId, _raterId, null);
-        var third = await _store.PositionAsync(_studyId, _raterId, queue[2].ResponseId);
+        var start = await _store.PositionAsync(StudyId, Rater, null);
+        var third = await _store.PositionAsync(StudyId, Rater, queue[2].ResponseId);
 
         Assert.Equal((queue.Count, 0L, queue[0].ResponseId, 0L, (long?)null, (long?)queue[1].ResponseId),
             (start.Assigned, start.Done, start.Current, start.Index, start.Previous, start.Next));
@@ -184,20 +176,20 @@ public sealed class GradingStoreTests : IAsyncLifetime
     [Fact]
     public async Task AfterSubmittingTheFirstItemTheNextUndoneFollowsItAndStartIsTheFirstUndone()
     {
-        var queue = await _store.QueueAsync(_studyId, _raterId);
-        await _store.SaveAsync(_studyId, _raterId, queue[0].ResponseId, CompleteRating, submit: true);
+        var queue = await _store.QueueAsync(StudyId, Rater);
+        await _store.SaveAsync(StudyId, Rater, queue[0].ResponseId, CompleteRating, submit: true);
 
-        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(_studyId, _raterId, queue[0].ResponseId));
-        Assert.Equal(queue[1].ResponseId, (await _store.PositionAsync(_studyId, _raterId, null)).Current);
-        Assert.Equal(1, (await _store.PositionAsync(_studyId, _raterId, null)).Done);
+        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(StudyId, Rater, queue[0].ResponseId));
+        Assert.Equal(queue[1].ResponseId, (await _store.PositionAsync(StudyId, Rater, null)).Current);
+        Assert.Equal(1, (await _store.PositionAsync(StudyId, Rater, null)).Done);
         // From the last item the search wraps around to the first undone one.
-        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(_studyId, _raterId, queue[^1].ResponseId));
+        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(StudyId, Rater, queue[^1].ResponseId));
     }
 
     [Fact]
     public async Task PositionOfAResponseNotAssignedHasNoCurrentItem()
     {
-        var position = await _store.PositionAsync(_studyId, _raterId, _notAssigned);
+        var position = await _store.PositionAsync(StudyId, Rater, Demo.NotAssigned);
 
         Assert.Null(position.Current);
     }

@@ -3,31 +3,26 @@ using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Tests.Grading;
 
-public sealed class SpanStoreTests : IAsyncLifetime
+public sealed class SpanStoreTests() : DemoRaterTest("dr-span")
 {
-    TestDatabase _db = null!;
     SpanStore _spans = null!;
-    long _studyId, _rater, _other, _response, _label;
+    long _other, _label;
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        (_studyId, _rater, _response, _) = await _db.DemoWithNewRaterAsync("dr-span");
-        _other = await _db.AddRaterAsync(_studyId, "dr-else");
-        _spans = new SpanStore(_db.Database, _db.Clock);
-        _label = (await _spans.LabelsAsync(_studyId))[0].Id;
+        _other = await Db.AddRaterAsync(StudyId, "dr-else");
+        _spans = new SpanStore(Db.Database, Db.Clock);
+        _label = (await _spans.LabelsAsync(StudyId))[0].Id;
     }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task SpanKeepsItsOffsetsAndTheQuotedSourceText()
     {
-        var outcome = await _spans.AddAsync(_studyId, _rater, _response, _label, 3, 20, "  wrong dose ");
+        var outcome = await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 3, 20, "  wrong dose ");
 
-        var span = Assert.Single(await _spans.ListAsync(_studyId, _rater, _response));
-        await using var connection = await _db.Database.OpenAsync();
-        var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Id", new { Id = _response });
+        var span = Assert.Single(await _spans.ListAsync(StudyId, Rater, Demo.Assigned));
+        await using var connection = await Db.Database.OpenAsync();
+        var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Id", new { Id = Demo.Assigned });
         Assert.Equal(SpanWriteOutcome.Saved, outcome);
         Assert.Equal((3L, 20L, content![3..20], "wrong dose"), (span.StartOffset, span.EndOffset, span.Quote, span.Note));
     }
@@ -35,26 +30,26 @@ public sealed class SpanStoreTests : IAsyncLifetime
     [Fact]
     public async Task OtherRatersNeitherSeeNorChangeASpan()
     {
-        await _spans.AddAsync(_studyId, _rater, _response, _label, 0, 5, null);
-        var span = (await _spans.ListAsync(_studyId, _rater, _response))[0];
+        await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 0, 5, null);
+        var span = (await _spans.ListAsync(StudyId, Rater, Demo.Assigned))[0];
 
-        Assert.Empty(await _spans.ListAsync(_studyId, _other, _response));
-        Assert.Equal(SpanWriteOutcome.NotFound, await _spans.DeleteAsync(_studyId, _other, span.Id));
-        Assert.Equal(SpanWriteOutcome.NotFound, await _spans.UpdateAsync(_studyId, _other, span.Id, _label, "mine now"));
-        Assert.Single(await _spans.ListAsync(_studyId, _rater, _response));
+        Assert.Empty(await _spans.ListAsync(StudyId, _other, Demo.Assigned));
+        Assert.Equal(SpanWriteOutcome.NotFound, await _spans.DeleteAsync(StudyId, _other, span.Id));
+        Assert.Equal(SpanWriteOutcome.NotFound, await _spans.UpdateAsync(StudyId, _other, span.Id, _label, "mine now"));
+        Assert.Single(await _spans.ListAsync(StudyId, Rater, Demo.Assigned));
     }
 
     [Fact]
     public async Task SpanCanBeRelabelledAndRemoved()
     {
-        await _spans.AddAsync(_studyId, _rater, _response, _label, 0, 5, null);
-        var span = (await _spans.ListAsync(_studyId, _rater, _response))[0];
-        var other = (await _spans.LabelsAsync(_studyId))[1].Id;
+        await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 0, 5, null);
+        var span = (await _spans.ListAsync(StudyId, Rater, Demo.Assigned))[0];
+        var other = (await _spans.LabelsAsync(StudyId))[1].Id;
 
-        Assert.Equal(SpanWriteOutcome.Saved, await _spans.UpdateAsync(_studyId, _rater, span.Id, other, "note"));
-        Assert.Equal(other, (await _spans.ListAsync(_studyId, _rater, _response))[0].LabelId);
-        Assert.Equal(SpanWriteOutcome.Saved, await _spans.DeleteAsync(_studyId, _rater, span.Id));
-        Assert.Empty(await _spans.ListAsync(_studyId, _rater, _response));
+        Assert.Equal(SpanWriteOutcome.Saved, await _spans.UpdateAsync(StudyId, Rater, span.Id, other, "note"));
+        Assert.Equal(other, (await _spans.ListAsync(StudyId, Rater, Demo.Assigned))[0].LabelId);
+        Assert.Equal(SpanWriteOutcome.Saved, await _spans.DeleteAsync(StudyId, Rater, span.Id));
+        Assert.Empty(await _spans.ListAsync(StudyId, Rater, Demo.Assigned));
     }
 
     [Theory]
@@ -63,18 +58,18 @@ public sealed class SpanStoreTests : IAsyncLifetime
     [InlineData(0, 1_000_000)]
     public async Task OffsetsOutsideTheResponseAreRefused(int start, int end)
     {
-        Assert.Equal(SpanWriteOutcome.Invalid, await _spans.AddAsync(_studyId, _rater, _response, _label, start, end, null));
+        Assert.Equal(SpanWriteOutcome.Invalid, await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, start, end, null));
     }
 
     [Fact]
     public async Task UnassignedResponseAndClosedStudyAreRefused()
     {
-        await using var connection = await _db.Database.OpenAsync();
+        await using var connection = await Db.Database.OpenAsync();
         var foreign = await connection.ExecuteScalarAsync<long>(
-            "SELECT MIN(id) FROM responses WHERE id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @Rater)", new { Rater = _rater });
+            "SELECT MIN(id) FROM responses WHERE id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @Rater)", new { Rater = Rater });
 
-        Assert.Equal(SpanWriteOutcome.NotFound, await _spans.AddAsync(_studyId, _rater, foreign, _label, 0, 5, null));
+        Assert.Equal(SpanWriteOutcome.NotFound, await _spans.AddAsync(StudyId, Rater, foreign, _label, 0, 5, null));
         await connection.ExecuteAsync("UPDATE studies SET state = 'closed'");
-        Assert.Equal(SpanWriteOutcome.StudyNotOpen, await _spans.AddAsync(_studyId, _rater, _response, _label, 0, 5, null));
+        Assert.Equal(SpanWriteOutcome.StudyNotOpen, await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 0, 5, null));
     }
 }

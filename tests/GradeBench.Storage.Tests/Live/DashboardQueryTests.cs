@@ -1,72 +1,62 @@
 using Dapper;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Grading;
 using GradeBench.Storage.Live;
-using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Live;
 
-public sealed class DashboardQueryTests : IAsyncLifetime
+public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
 {
-    static readonly Dictionary<string, string?> CompleteRating = DemoRatings.Complete();
-
-    TestDatabase _db = null!;
-    DemoRater _demo = null!;
     DashboardQuery _query = null!;
 
-    public async Task InitializeAsync()
+    protected override Task ArrangeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        _demo = await _db.DemoWithNewRaterAsync("dr-new");
-        _query = new DashboardQuery(_db.Database);
+        _query = new DashboardQuery(Db.Database);
+        return Task.CompletedTask;
     }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     async Task<long> CountAsync(string sql)
     {
-        await using var connection = await _db.Database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>(sql, new { _demo.StudyId, _demo.RaterId });
+        await using var connection = await Db.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, new { Demo.StudyId, Demo.RaterId });
     }
 
     Task SubmitAsync() =>
-        new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock).SaveAsync(_demo.StudyId, _demo.RaterId, _demo.Assigned, CompleteRating, submit: true);
+        Grading.SaveAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, CompleteRating, submit: true);
 
     [Fact]
     public async Task ASubmissionIsDescribedByItsRaterResponseAndTheRatersProgress()
     {
         await SubmitAsync();
 
-        var facts = await _query.SubmissionAsync(_demo.StudyId, _demo.RaterId, _demo.Assigned);
+        var facts = await _query.SubmissionAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned);
 
         Assert.Equal("dr-new", facts.RaterName);
-        Assert.Equal(await ResponseSlugAsync(_demo.Assigned), facts.ResponseSlug);
+        Assert.Equal(await ResponseSlugAsync(Demo.Assigned), facts.ResponseSlug);
         Assert.Equal(1, facts.RaterDone);
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId"), facts.RaterAssigned);
     }
 
     async Task<string> ResponseSlugAsync(long responseId)
     {
-        await using var connection = await _db.Database.OpenAsync();
+        await using var connection = await Db.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<string>("SELECT slug FROM responses WHERE id = @Id", new { Id = responseId }) ?? "";
     }
 
     [Fact]
     public async Task EveryRaterIsListedWithProgressAndLastActivity()
     {
-        var before = (await _query.RatersAsync(_demo.StudyId)).Single(r => r.RaterId == _demo.RaterId);
-        _db.Clock.Now = _db.Clock.Now.AddHours(1);
+        var before = (await _query.RatersAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId);
+        Db.Clock.Now = Db.Clock.Now.AddHours(1);
         await SubmitAsync();
 
-        var raters = await _query.RatersAsync(_demo.StudyId);
+        var raters = await _query.RatersAsync(Demo.StudyId);
 
-        var after = raters.Single(r => r.RaterId == _demo.RaterId);
+        var after = raters.Single(r => r.RaterId == Demo.RaterId);
         Assert.Null(before.LastActivity);
         Assert.Equal(0, before.Done);
         Assert.Equal(1, after.Done);
-        Assert.Equal(_db.Clock.Now, after.LastActivity);
+        Assert.Equal(Db.Clock.Now, after.LastActivity);
         // The pilot raters of the bundle hold assignments too; together they hold every assignment.
         Assert.Equal(["dr-new", "rater-1", "rater-2", "rater-3", "rater-4"], raters.Select(r => r.Name).Order());
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), raters.Sum(r => r.Assigned));
@@ -75,7 +65,7 @@ public sealed class DashboardQueryTests : IAsyncLifetime
     [Fact]
     public async Task ProgressPerModelAddsUpToTheStudysAssignments()
     {
-        var models = await _query.ModelsAsync(_demo.StudyId);
+        var models = await _query.ModelsAsync(Demo.StudyId);
 
         Assert.Equal(["model-a", "model-b", "model-c"], models.Select(m => m.Key));
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), models.Sum(m => m.Assigned));
@@ -85,10 +75,10 @@ public sealed class DashboardQueryTests : IAsyncLifetime
     [Fact]
     public async Task ProgressPerCriterionCountsSubmittedValuesInRubricOrder()
     {
-        var before = await _query.CriteriaAsync(_demo.StudyId);
+        var before = await _query.CriteriaAsync(Demo.StudyId);
         await SubmitAsync();
 
-        var after = await _query.CriteriaAsync(_demo.StudyId);
+        var after = await _query.CriteriaAsync(Demo.StudyId);
 
         Assert.Equal(["consensus", "reasoning", "completeness", "incorrect_content", "harm_extent", "harm_likelihood", "hallucination", "overall", "comment"],
             after.Select(c => c.Key));
@@ -101,22 +91,22 @@ public sealed class DashboardQueryTests : IAsyncLifetime
     [Fact]
     public async Task RecentActivityListsSubmissionsAndStateChangesNewestFirst()
     {
-        var users = new UserStore(_db.Database, _db.Clock);
+        var users = Users;
         var lead = (await users.CreateAsync("dr-lead", "Dr Lead", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(_demo.StudyId, lead, "coordinator");
-        var lifecycle = new StudyLifecycleStore(_db.Database, new StudyQuery(_db.Database), _db.Clock);
-        _db.Clock.Now = _db.Clock.Now.AddDays(1);
+        await users.AddMembershipAsync(Demo.StudyId, lead, "coordinator");
+        var lifecycle = new StudyLifecycleStore(Db.Database, new StudyQuery(Db.Database), Db.Clock);
+        Db.Clock.Now = Db.Clock.Now.AddDays(1);
         await SubmitAsync();
-        _db.Clock.Now = _db.Clock.Now.AddMinutes(1);
-        await lifecycle.SetPausedAsync(_demo.StudyId, lead, true);
-        _db.Clock.Now = _db.Clock.Now.AddMinutes(1);
-        await lifecycle.ChangeStateAsync(_demo.StudyId, lead, StudyState.Adjudication);
+        Db.Clock.Now = Db.Clock.Now.AddMinutes(1);
+        await lifecycle.SetPausedAsync(Demo.StudyId, lead, true);
+        Db.Clock.Now = Db.Clock.Now.AddMinutes(1);
+        await lifecycle.ChangeStateAsync(Demo.StudyId, lead, StudyState.Adjudication);
 
-        var activity = await _query.RecentActivityAsync(_demo.StudyId, limit: 3);
+        var activity = await _query.RecentActivityAsync(Demo.StudyId, limit: 3);
 
         Assert.Equal(
-            [("state", "Dr Lead made the study adjudication"), ("state", "Dr Lead made the study paused"), ("submitted", "dr-new submitted " + await ResponseSlugAsync(_demo.Assigned))],
+            [("state", "Dr Lead made the study adjudication"), ("state", "Dr Lead made the study paused"), ("submitted", "dr-new submitted " + await ResponseSlugAsync(Demo.Assigned))],
             activity.Select(a => (a.Kind, a.Text)));
-        Assert.Equal(_db.Clock.Now, activity[0].At);
+        Assert.Equal(Db.Clock.Now, activity[0].At);
     }
 }

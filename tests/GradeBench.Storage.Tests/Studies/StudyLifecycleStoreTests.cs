@@ -1,51 +1,42 @@
 using Dapper;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Studies;
 
-public sealed class StudyLifecycleStoreTests : IAsyncLifetime
+public sealed class StudyLifecycleStoreTests() : DemoRaterTest("dr-rater")
 {
-    TestDatabase _db = null!;
     StudyLifecycleStore _store = null!;
-    long _studyId, _coordinator, _rater;
+    long _coordinator;
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        var demo = await _db.DemoWithNewRaterAsync("dr-rater");
-        (_studyId, _rater) = (demo.StudyId, demo.RaterId);
-        var users = new UserStore(_db.Database, _db.Clock);
-        _coordinator = (await users.CreateAsync("dr-lead", "Dr Lead", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(_studyId, _coordinator, "coordinator");
-        _store = new StudyLifecycleStore(_db.Database, new StudyQuery(_db.Database), _db.Clock);
+        _coordinator = await CoordinatorAsync("dr-lead", "Dr Lead");
+        _store = new StudyLifecycleStore(Db.Database, new StudyQuery(Db.Database), Db.Clock);
     }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     async Task SetAsync(string state, bool paused = false)
     {
-        await using var connection = await _db.Database.OpenAsync();
-        await connection.ExecuteAsync("UPDATE studies SET state = @State, paused = @Paused WHERE id = @StudyId", new { State = state, Paused = paused, StudyId = _studyId });
+        await using var connection = await Db.Database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE studies SET state = @State, paused = @Paused WHERE id = @StudyId", new { State = state, Paused = paused, StudyId = StudyId });
     }
 
     async Task<List<(string State, bool Paused, string ChangedAt, long ChangedBy)>> ChangesAsync()
     {
-        await using var connection = await _db.Database.OpenAsync();
+        await using var connection = await Db.Database.OpenAsync();
         return (await connection.QueryAsync<(string, bool, string, long)>(
-            "SELECT state, paused, changed_at, changed_by FROM study_state_changes WHERE study_id = @StudyId ORDER BY id", new { StudyId = _studyId })).AsList();
+            "SELECT state, paused, changed_at, changed_by FROM study_state_changes WHERE study_id = @StudyId ORDER BY id", new { StudyId = StudyId })).AsList();
     }
 
     [Fact]
     public async Task ACoordinatorMovesTheStudyOnAndTheChangeIsRecordedWithWhoAndWhen()
     {
-        var change = await _store.ChangeStateAsync(_studyId, _coordinator, StudyState.Adjudication);
+        var change = await _store.ChangeStateAsync(StudyId, _coordinator, StudyState.Adjudication);
 
         Assert.Equal(StudyChangeOutcome.Changed, change.Outcome);
         Assert.Equal(new StudyStatus(StudyState.Adjudication, false), change.Status);
-        Assert.Equal(new StudyStatus(StudyState.Adjudication, false), await _store.StatusAsync(_studyId));
-        Assert.Equal([("adjudication", false, Database.FormatTimestamp(_db.Clock.Now), _coordinator)], await ChangesAsync());
+        Assert.Equal(new StudyStatus(StudyState.Adjudication, false), await _store.StatusAsync(StudyId));
+        Assert.Equal([("adjudication", false, Database.FormatTimestamp(Db.Clock.Now), _coordinator)], await ChangesAsync());
     }
 
     [Fact]
@@ -57,11 +48,11 @@ public sealed class StudyLifecycleStoreTests : IAsyncLifetime
                 await SetAsync(StudyLifecycle.Name(from));
                 var before = (await ChangesAsync()).Count;
 
-                var change = await _store.ChangeStateAsync(_studyId, _coordinator, to);
+                var change = await _store.ChangeStateAsync(StudyId, _coordinator, to);
 
                 var allowed = StudyLifecycle.CanMove(from, to);
                 Assert.Equal(allowed ? StudyChangeOutcome.Changed : StudyChangeOutcome.NotAllowed, change.Outcome);
-                Assert.Equal(allowed ? to : from, (await _store.StatusAsync(_studyId))!.State);
+                Assert.Equal(allowed ? to : from, (await _store.StatusAsync(StudyId))!.State);
                 Assert.Equal(before + (allowed ? 1 : 0), (await ChangesAsync()).Count);
                 if (!allowed) Assert.Contains($"cannot become {StudyLifecycle.Name(to)}", change.Message);
             }
@@ -70,24 +61,24 @@ public sealed class StudyLifecycleStoreTests : IAsyncLifetime
     [Fact]
     public async Task ARaterCanNeitherChangeNorPauseTheStudy()
     {
-        var change = await _store.ChangeStateAsync(_studyId, _rater, StudyState.Closed);
-        var pause = await _store.SetPausedAsync(_studyId, _rater, true);
+        var change = await _store.ChangeStateAsync(StudyId, Rater, StudyState.Closed);
+        var pause = await _store.SetPausedAsync(StudyId, Rater, true);
 
         Assert.Equal(StudyChangeOutcome.NotCoordinator, change.Outcome);
         Assert.Equal(StudyChangeOutcome.NotCoordinator, pause.Outcome);
-        Assert.Equal(new StudyStatus(StudyState.Open, false), await _store.StatusAsync(_studyId));
+        Assert.Equal(new StudyStatus(StudyState.Open, false), await _store.StatusAsync(StudyId));
         Assert.Empty(await ChangesAsync());
     }
 
     [Fact]
     public async Task AnAdministratorWhoIsNotAMemberMayChangeTheStudyAndANonMemberMayNot()
     {
-        var users = new UserStore(_db.Database, _db.Clock);
+        var users = Users;
         var admin = (await users.CreateAsync("root", "Root", isAdmin: true))!.Id;
         var stranger = (await users.CreateAsync("stranger", "Stranger", isAdmin: false))!.Id;
 
-        var byStranger = await _store.SetPausedAsync(_studyId, stranger, true);
-        var byAdmin = await _store.SetPausedAsync(_studyId, admin, true);
+        var byStranger = await _store.SetPausedAsync(StudyId, stranger, true);
+        var byAdmin = await _store.SetPausedAsync(StudyId, admin, true);
 
         Assert.Equal(StudyChangeOutcome.NotCoordinator, byStranger.Outcome);
         Assert.Equal(StudyChangeOutcome.Changed, byAdmin.Outcome);
@@ -97,15 +88,15 @@ public sealed class StudyLifecycleStoreTests : IAsyncLifetime
     [Fact]
     public async Task PauseAndResumeAreRecordedWhileTheStudyIsOpen()
     {
-        var paused = await _store.SetPausedAsync(_studyId, _coordinator, true);
-        var status = await _store.StatusAsync(_studyId);
-        _db.Clock.Now = _db.Clock.Now.AddMinutes(5);
-        var resumed = await _store.SetPausedAsync(_studyId, _coordinator, false);
+        var paused = await _store.SetPausedAsync(StudyId, _coordinator, true);
+        var status = await _store.StatusAsync(StudyId);
+        Db.Clock.Now = Db.Clock.Now.AddMinutes(5);
+        var resumed = await _store.SetPausedAsync(StudyId, _coordinator, false);
 
         Assert.Equal(new StudyStatus(StudyState.Open, true), paused.Status);
         Assert.False(status!.AcceptsRatings);
         Assert.Equal(new StudyStatus(StudyState.Open, false), resumed.Status);
-        Assert.True((await _store.StatusAsync(_studyId))!.AcceptsRatings);
+        Assert.True((await _store.StatusAsync(StudyId))!.AcceptsRatings);
         Assert.Equal([(true, _coordinator), (false, _coordinator)], (await ChangesAsync()).Select(c => (c.Paused, c.ChangedBy)));
     }
 
@@ -117,32 +108,32 @@ public sealed class StudyLifecycleStoreTests : IAsyncLifetime
     {
         await SetAsync(state);
 
-        var pause = await _store.SetPausedAsync(_studyId, _coordinator, true);
-        var resume = await _store.SetPausedAsync(_studyId, _coordinator, false);
+        var pause = await _store.SetPausedAsync(StudyId, _coordinator, true);
+        var resume = await _store.SetPausedAsync(StudyId, _coordinator, false);
 
         Assert.Equal(StudyChangeOutcome.NotAllowed, pause.Outcome);
         Assert.Equal(StudyChangeOutcome.NotAllowed, resume.Outcome);
-        Assert.Equal(new StudyStatus(StudyLifecycle.Parse(state), false), await _store.StatusAsync(_studyId));
+        Assert.Equal(new StudyStatus(StudyLifecycle.Parse(state), false), await _store.StatusAsync(StudyId));
         Assert.Empty(await ChangesAsync());
     }
 
     [Fact]
     public async Task LeavingOpenEndsThePauseAndReopeningDoesNotBringItBack()
     {
-        await _store.SetPausedAsync(_studyId, _coordinator, true);
+        await _store.SetPausedAsync(StudyId, _coordinator, true);
 
-        var adjudication = await _store.ChangeStateAsync(_studyId, _coordinator, StudyState.Adjudication);
-        var reopened = await _store.ChangeStateAsync(_studyId, _coordinator, StudyState.Open);
+        var adjudication = await _store.ChangeStateAsync(StudyId, _coordinator, StudyState.Adjudication);
+        var reopened = await _store.ChangeStateAsync(StudyId, _coordinator, StudyState.Open);
 
         Assert.Equal(new StudyStatus(StudyState.Adjudication, false), adjudication.Status);
         Assert.Equal(new StudyStatus(StudyState.Open, false), reopened.Status);
-        Assert.Equal(new StudyStatus(StudyState.Open, false), await _store.StatusAsync(_studyId));
+        Assert.Equal(new StudyStatus(StudyState.Open, false), await _store.StatusAsync(StudyId));
     }
 
     [Fact]
     public async Task AStudyThatDoesNotExistHasNoStatusAndCannotBeChanged()
     {
-        Assert.Null(await _store.StatusAsync(_studyId + 1000));
-        Assert.Equal(StudyChangeOutcome.NotCoordinator, (await _store.ChangeStateAsync(_studyId + 1000, _coordinator, StudyState.Closed)).Outcome);
+        Assert.Null(await _store.StatusAsync(StudyId + 1000));
+        Assert.Equal(StudyChangeOutcome.NotCoordinator, (await _store.ChangeStateAsync(StudyId + 1000, _coordinator, StudyState.Closed)).Outcome);
     }
 }

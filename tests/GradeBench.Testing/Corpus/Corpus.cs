@@ -84,9 +84,3 @@ public static class Corpus
     public static IReadOnlyList<string> ExpectedErrors(string folder) =>
         File.ReadAllLines(Path.Combine(folder, ExpectedErrorsFile)).Where(l => l.Length > 0).ToList();
 }
-
-public sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("gradebench-tests-").FullName;
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

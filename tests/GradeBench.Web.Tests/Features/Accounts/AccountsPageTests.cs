@@ -16,20 +16,21 @@ public sealed class AccountsPageTests(GradeBenchFactory factory) : LiveAdjudicat
     {
         UseAppServices(typeof(UserStore), typeof(AccountRecorder));
         var users = App.GetRequiredService<UserStore>();
-        var admin = (await users.CreateAsync("second-admin", "Second Admin", isAdmin: true))!.Id;
-        await users.CreateAsync("dr-target", "Dr Target", isAdmin: false);
-        SignInAs(admin, "second-admin");
+        var adminName = GradeBenchFactory.UniqueName("second-admin");
+        var admin = (await users.CreateAsync(adminName, "Second Admin", isAdmin: true))!.Id;
+        var target = (await Factory.MemberAsync(null, "dr-target")).Username;
+        SignInAs(admin, adminName);
         var cut = Render<AccountsPage>();
-        cut.WaitForAssertion(() => Assert.Contains("dr-target", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains(target, cut.Markup));
 
         // Disabled straight in the database, as `gradebench users disable` does, before the page learns of it.
         await using (var connection = await App.GetRequiredService<Database>().OpenAsync())
             await connection.ExecuteAsync("UPDATE users SET disabled_at = '2026-12-01T00:00:00Z' WHERE id = @Admin", new { Admin = admin });
-        cut.FindAll("tr").Single(row => row.TextContent.Contains("dr-target")).QuerySelector("button")!.Click();
-        cut.FindAll("button").Single(button => button.TextContent == "Disable dr-target").Click();
+        cut.FindAll("tr").Single(row => row.TextContent.Contains(target)).QuerySelector("button")!.Click();
+        cut.FindAll("button").Single(button => button.TextContent == $"Disable {target}").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Only administrators can manage accounts.", cut.Markup));
-        Assert.DoesNotContain("dr-target", cut.Markup);
-        Assert.Null((await users.FindByUsernameAsync("dr-target"))!.DisabledAt);
+        Assert.DoesNotContain(target, cut.Markup);
+        Assert.Null((await users.FindByUsernameAsync(target))!.DisabledAt);
     }
 }

@@ -1,15 +1,15 @@
 using System.Net;
 using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Studies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Accounts;
 
 public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
+    /// <summary>An invite to be a rater of a copy of the demo study of this test's own.</summary>
     async Task<string> InviteAsync(TimeSpan? lifetime = null)
     {
-        var studyId = (await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync(TestPaths.DemoStudyId))!.Value;
+        var studyId = await factory.ImportDemoCopyAsync();
         return await factory.Services.GetRequiredService<InviteStore>().CreateAsync(studyId, "rater", null, lifetime ?? TimeSpan.FromDays(1));
     }
 
@@ -32,7 +32,7 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
         var client = factory.CreateBrowserClient();
 
         var page = await client.GetStringAsync($"/invite/{token}");
-        var accepted = await AcceptAsync(client, token, "dr-wang", "a long password");
+        var accepted = await AcceptAsync(client, token, GradeBenchFactory.UniqueName("dr-wang"), "a long password");
         var home = await client.GetStringAsync("/");
 
         Assert.Contains("LLM answers to stroke care questions (synthetic demo)", page);
@@ -47,8 +47,9 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
         var token = await InviteAsync();
         var client = factory.CreateBrowserClient();
 
-        var refused = await AcceptAsync(client, token, "dr-zhao", "a long password", "another password");
-        var retried = await AcceptAsync(client, token, "dr-zhao", "a long password");
+        var username = GradeBenchFactory.UniqueName("dr-zhao");
+        var refused = await AcceptAsync(client, token, username, "a long password", "another password");
+        var retried = await AcceptAsync(client, token, username, "a long password");
 
         Assert.EndsWith("?error=mismatch", refused.Headers.Location?.OriginalString);
         Assert.Equal("/", retried.Headers.Location?.OriginalString);
@@ -58,7 +59,7 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
     public async Task AUsedInviteSaysSo()
     {
         var token = await InviteAsync();
-        await AcceptAsync(factory.CreateBrowserClient(), token, "dr-sun", "a long password");
+        await AcceptAsync(factory.CreateBrowserClient(), token, GradeBenchFactory.UniqueName("dr-sun"), "a long password");
 
         var page = await factory.CreateBrowserClient().GetAsync($"/invite/{token}");
 
@@ -70,24 +71,26 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
     public async Task AUsedInviteCannotCreateASecondAccount()
     {
         var token = await InviteAsync();
-        await AcceptAsync(factory.CreateBrowserClient(), token, "dr-qian", "a long password");
+        await AcceptAsync(factory.CreateBrowserClient(), token, GradeBenchFactory.UniqueName("dr-qian"), "a long password");
+        var second = GradeBenchFactory.UniqueName("dr-qian-2");
 
-        var replay = await AcceptAsync(factory.CreateBrowserClient(), token, "dr-qian-2", "a long password", replay: true);
+        var replay = await AcceptAsync(factory.CreateBrowserClient(), token, second, "a long password", replay: true);
 
         Assert.Equal($"/invite/{token}", replay.Headers.Location?.OriginalString);
-        Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-qian-2"));
+        Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync(second));
     }
 
     [Fact]
     public async Task AnExpiredInviteCreatesNoAccount()
     {
         var token = await InviteAsync(lifetime: TimeSpan.Zero);
+        var username = GradeBenchFactory.UniqueName("dr-lateness");
 
         var page = await factory.CreateBrowserClient().GetStringAsync($"/invite/{token}");
-        var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, "dr-lateness", "a long password", replay: true);
+        var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, username, "a long password", replay: true);
 
         Assert.Contains("already used or has expired", page);
         Assert.Equal($"/invite/{token}", accepted.Headers.Location?.OriginalString);
-        Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync("dr-lateness"));
+        Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync(username));
     }
 }

@@ -18,9 +18,7 @@ public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudi
         var feed = App.GetRequiredService<RevocationFeed>();
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
-        var chief = (await users.CreateAsync("dr-chief", "Dr Chief", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(studyId, chief, "coordinator");
-        SignInAs(chief, "dr-chief");
+        var chief = await SignInAsNewMemberAsync("dr-chief", "coordinator");
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         var dashboard = navigation.ToAbsoluteUri($"/studies/{studyId}/dashboard").ToString();
         navigation.NavigateTo(dashboard);

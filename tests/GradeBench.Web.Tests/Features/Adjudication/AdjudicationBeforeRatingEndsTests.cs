@@ -28,9 +28,8 @@ public sealed class AdjudicationBeforeRatingEndsTests(GradeBenchFactory factory)
     public async Task SomeoneWhoIsNotAMemberIsTurnedAway()
     {
         var studyId = await _scene.StudyIdAsync();
-        var users = factory.Services.GetRequiredService<GradeBench.Storage.Accounts.UserStore>();
-        await users.CreateAsync("dr-stranger", "Dr Stranger", isAdmin: false);
-        var client = await _scene.SignInAsync("dr-stranger");
+        var stranger = await factory.MemberAsync(null, "dr-stranger");
+        var client = await _scene.SignInAsync(stranger.Username);
 
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication");
 

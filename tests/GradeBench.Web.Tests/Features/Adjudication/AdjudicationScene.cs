@@ -48,13 +48,7 @@ sealed class AdjudicationScene(GradeBenchFactory factory)
         return client;
     }
 
-    public async Task<HttpClient> SignInAdministratorAsync()
-    {
-        await factory.SetAdministratorPasswordAsync(Password);
-        var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, "admin", Password);
-        return client;
-    }
+    public Task<HttpClient> SignInAdministratorAsync() => factory.SignedInAdministratorAsync();
 
     /// <summary>The queued items of responses the rater submitted ratings for (true) or not (false).</summary>
     public async Task<IReadOnlyList<long>> ItemsAsync(long studyId, string rater, bool rated)

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Bunit;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Adjudication;
@@ -48,6 +47,14 @@ public abstract class LiveAdjudicationContext : BunitContext
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()), new Claim("display_name", name));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
+
+    /// <summary>A new member of this test's study in <paramref name="role"/>, signed in (see <see cref="SignInAs"/>).</summary>
+    protected async Task<long> SignInAsNewMemberAsync(string name, string role)
+    {
+        var member = await Factory.MemberAsync(await Scene.StudyIdAsync(), name, role);
+        SignInAs(member.Id, member.Username);
+        return member.Id;
+    }
 }
 
 public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
@@ -56,9 +63,7 @@ public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdju
     public async Task ASevereHarmRatingAppearsAtOnceAndAcknowledgingRemovesIt()
     {
         var studyId = await Scene.StudyIdAsync();
-        var users = App.GetRequiredService<UserStore>();
-        var rater = (await users.CreateAsync("dr-alarm", "Dr Alarm", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(studyId, rater, "rater");
+        var rater = (await Factory.MemberAsync(studyId, "Alarm")).Id;
         var responseId = (await App.GetRequiredService<GradeBench.Storage.Grading.GradingStore>().QueueAsync(studyId, rater))[0].ResponseId;
         SignInAs(await AdministratorIdAsync(), "admin");
         var cut = Render<SafetyAlertsPanel>(p => p.Add(c => c.StudyId, studyId));

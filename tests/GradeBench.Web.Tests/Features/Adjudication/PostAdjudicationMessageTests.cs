@@ -1,11 +1,8 @@
-using System.Security.Claims;
 using System.Text.Json;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
-using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Live;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,23 +15,10 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     readonly AdjudicationScene _scene = new(factory);
     IServiceProvider Services => factory.Services;
 
-    sealed class Caller(ClaimsPrincipal user) : HubCallerContext
-    {
-        public override string ConnectionId { get; } = Guid.NewGuid().ToString("N");
-        public override string? UserIdentifier => user.FindFirstValue(ClaimTypes.NameIdentifier);
-        public override ClaimsPrincipal User => user;
-        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-        public override CancellationToken ConnectionAborted => CancellationToken.None;
-        public override void Abort() { }
-    }
-
     async Task<StudyHub> HubForAsync(string username)
     {
         var user = (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!;
-        var hub = ActivatorUtilities.CreateInstance<StudyHub>(Services);
-        hub.Context = new Caller(CurrentUser.ToPrincipal(user));
-        return hub;
+        return HubCaller.HubAs(Services, user);
     }
 
     AdjudicationRecorder Recorder => Services.GetRequiredService<AdjudicationRecorder>();
@@ -80,9 +64,9 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     public async Task SomeoneWhoIsNotAMemberIsRefused()
     {
         var studyId = await _scene.InAdjudicationAsync();
-        await Services.GetRequiredService<UserStore>().CreateAsync("dr-nobody", "Dr Nobody", isAdmin: false);
+        var nobody = await factory.MemberAsync(null, "dr-nobody");
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
-        var hub = await HubForAsync("dr-nobody");
+        var hub = await HubForAsync(nobody.Username);
 
         var refused = await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Hello", Recorder));
         Assert.Contains("not a member", refused.Message);

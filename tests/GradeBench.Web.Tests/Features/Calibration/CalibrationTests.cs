@@ -1,14 +1,10 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Calibration;
-using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Calibration;
 using GradeBench.Web.Features.Live;
-using GradeBench.Web.Tests.Features.Accounts;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +14,6 @@ namespace GradeBench.Web.Tests.Features.Calibration;
 /// the demo study is a draft again, with a coordinator and two raters.</summary>
 public sealed class CalibrationTests : IAsyncLifetime
 {
-    const string Password = GradeBenchFactory.MemberPassword;
     readonly GradeBenchFactory _factory = new();
     long _studyId;
     User _coordinator = default!, _rater1 = default!, _rater2 = default!;
@@ -56,19 +51,9 @@ public sealed class CalibrationTests : IAsyncLifetime
         return item;
     }
 
-    StudyHub HubFor(User user)
-    {
-        var hub = ActivatorUtilities.CreateInstance<StudyHub>(Services);
-        hub.Context = new CallerContext(CurrentUser.ToPrincipal(user));
-        return hub;
-    }
+    StudyHub HubFor(User user) => HubCaller.HubAs(Services, user);
 
-    async Task<HttpClient> SignedInAsync(User user)
-    {
-        var client = _factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, user.Username, Password);
-        return client;
-    }
+    Task<HttpClient> SignedInAsync(User user) => _factory.SignedInClientAsync(user);
 
     [Fact]
     public async Task OnlyACoordinatorRevealsThroughTheHub()
@@ -177,16 +162,5 @@ public sealed class CalibrationTests : IAsyncLifetime
         Assert.Contains("Submitted: Dr dr-one", html);
         Assert.DoesNotContain("Spread of ratings", html);
         Assert.Contains("Calibration results", html);
-    }
-
-    sealed class CallerContext(ClaimsPrincipal user) : HubCallerContext
-    {
-        public override string ConnectionId { get; } = Guid.NewGuid().ToString("N");
-        public override string? UserIdentifier => user.FindFirstValue(ClaimTypes.NameIdentifier);
-        public override ClaimsPrincipal User => user;
-        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-        public override CancellationToken ConnectionAborted => CancellationToken.None;
-        public override void Abort() { }
     }
 }

@@ -8,9 +8,8 @@ public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixtur
     public async Task ARaterIsRefusedTheDashboardAndSeesNoProgressOfOthers()
     {
         var studyId = await factory.ImportDemoCopyAsync();
-        var client = await factory.SignedInClientAsync(await factory.MemberAsync(studyId, "dr-dash", withPassword: true));
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/dashboard");
+        var html = await factory.PageAsMemberAsync(studyId, "dr-dash", $"/studies/{studyId}/dashboard");
 
         Assert.Contains("Only the coordinators of this study can see its dashboard.", html);
         Assert.DoesNotContain("Progress per rater", html);
@@ -22,9 +21,8 @@ public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixtur
     public async Task TheAdministratorSeesProgressPerRaterModelAndCriterion()
     {
         var studyId = await factory.ImportDemoCopyAsync();
-        var client = await factory.SignedInAdministratorAsync();
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/dashboard");
+        var html = await factory.PageAsAdministratorAsync($"/studies/{studyId}/dashboard");
 
         Assert.Contains("aria-label=\"Progress per rater\"", html);
         Assert.Contains("aria-label=\"Progress per model\"", html);

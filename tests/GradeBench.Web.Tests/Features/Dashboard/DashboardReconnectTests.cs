@@ -19,9 +19,7 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
         UseAppServices(typeof(DashboardQuery), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
-        var coordinator = (await users.CreateAsync("dr-demoted", "Dr Demoted", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(studyId, coordinator, "coordinator");
-        SignInAs(coordinator, "dr-demoted");
+        var coordinator = await SignInAsNewMemberAsync("dr-demoted", "coordinator");
         var cut = Render<DashboardPage>(p => p.Add(c => c.StudyId, studyId));
         cut.WaitForAssertion(() => Assert.Contains("Progress per model", cut.Markup));
         Assert.Contains(">model-a<", cut.Markup);

@@ -1,4 +1,3 @@
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Live;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
@@ -25,7 +24,7 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
     async Task<(DashboardState State, long StudyId)> LoadedAsCoordinatorAsync()
     {
         var state = NewState();
-        var studyId = await factory.DemoStudyIdAsync();
+        var studyId = await factory.ImportDemoCopyAsync();
         Assert.True(await state.LoadAsync(studyId, (await factory.AdministratorAsync()).Id, live: false));
         return (state, studyId);
     }
@@ -33,10 +32,8 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
     [Fact]
     public async Task ARaterIsRefusedShownNothingAndIgnoresEvents()
     {
-        var studyId = await factory.DemoStudyIdAsync();
-        var users = factory.Services.GetRequiredService<UserStore>();
-        var rater = (await users.CreateAsync("dr-state-rater", "Dr State Rater", isAdmin: false))!.Id;
-        await users.AddMembershipAsync(studyId, rater, "rater");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = (await factory.MemberAsync(studyId, "dr-state-rater")).Id;
         using var state = NewState();
 
         Assert.False(await state.LoadAsync(studyId, rater, live: true));

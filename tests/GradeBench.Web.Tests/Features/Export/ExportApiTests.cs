@@ -7,7 +7,6 @@ using System.Text.Json;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Tests.Features.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 using Sylvan.Data.Csv;
 
@@ -15,14 +14,16 @@ namespace GradeBench.Web.Tests.Features.Export;
 
 public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    const string Slug = TestPaths.DemoStudyId;
+    /// <summary>A user with a password; a member of the study in <paramref name="role"/>, of none without one.</summary>
+    Task<User> UserAsync(long? studyId, string name, string role = "rater") =>
+        factory.MemberAsync(studyId, name, role, withPassword: true);
 
-    static async Task<long> StudyIdAsync(GradeBenchFactory app) =>
-        (await app.Services.GetRequiredService<StudyQuery>().FindIdAsync(Slug))!.Value;
-
-    /// <summary>A user with a password; a member of the demo study in <paramref name="role"/>, of none without one.</summary>
-    static async Task<User> UserAsync(GradeBenchFactory app, string name, string? role) =>
-        await app.MemberAsync(role is null ? null : await StudyIdAsync(app), name, role ?? "rater", withPassword: true);
+    /// <summary>A bearer client of a new coordinator of a copy of the demo study of this test's own.</summary>
+    async Task<(HttpClient Client, long StudyId, string Slug)> CoordinatorOfACopyAsync()
+    {
+        var (studyId, slug) = await factory.ImportNamedDemoCopyAsync();
+        return (await BearerClientAsync(factory, await UserAsync(studyId, "coordinator", "coordinator")), studyId, slug);
+    }
 
     static async Task<HttpClient> BearerClientAsync(GradeBenchFactory app, User user)
     {
@@ -35,16 +36,14 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task OnlyCoordinatorsAndAdministratorsMayDownload()
     {
-        var studyId = await StudyIdAsync(factory);
-        await factory.SetAdministratorPasswordAsync("correct horse battery");
-        var admin = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(admin, "admin", "correct horse battery");
+        var studyId = await factory.ImportDemoCopyAsync();
+        var admin = await factory.SignedInAdministratorAsync();
         var callers = new (string Name, HttpClient Client)[]
         {
             ("anonymous", factory.CreateBrowserClient()),
-            ("bearer of a rater", await BearerClientAsync(factory, await UserAsync(factory, "rater", "rater"))),
-            ("bearer of a non-member", await BearerClientAsync(factory, await UserAsync(factory, "outsider", null))),
-            ("bearer of a coordinator", await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"))),
+            ("bearer of a rater", await BearerClientAsync(factory, await UserAsync(studyId, "rater"))),
+            ("bearer of a non-member", await BearerClientAsync(factory, await UserAsync(null, "outsider"))),
+            ("bearer of a coordinator", await BearerClientAsync(factory, await UserAsync(studyId, "coordinator", "coordinator"))),
             ("cookie of the administrator", admin),
         };
 
@@ -69,15 +68,15 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task RatingsCsvIsAnAttachmentNamedAfterTheStudyWithEverySubmittedRating()
     {
-        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+        var (client, studyId, slug) = await CoordinatorOfACopyAsync();
 
-        var answer = await client.GetAsync($"/api/studies/{await StudyIdAsync(factory)}/export/ratings.csv");
+        var answer = await client.GetAsync($"/api/studies/{studyId}/export/ratings.csv");
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal("text/csv", answer.Content.Headers.ContentType?.MediaType);
         Assert.Equal("utf-8", answer.Content.Headers.ContentType?.CharSet);
         Assert.Equal("attachment", answer.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.Equal($"{Slug}-ratings.csv", answer.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal($"{slug}-ratings.csv", answer.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var bytes = await answer.Content.ReadAsByteArrayAsync();
         Assert.True(bytes.AsSpan().StartsWith("study,case_id,response_id,model,rater,criterion"u8), "no byte-order mark unless asked");
         var lines = Encoding.UTF8.GetString(bytes).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -87,8 +86,7 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task TheExcelParameterAddsAByteOrderMarkAndEveryKindDownloads()
     {
-        var studyId = await StudyIdAsync(factory);
-        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+        var (client, studyId, slug) = await CoordinatorOfACopyAsync();
 
         var excel = await client.GetByteArrayAsync($"/api/studies/{studyId}/export/ratings-wide.csv?excel=true");
         var spans = await client.GetAsync($"/api/studies/{studyId}/export/annotations.jsonl");
@@ -100,7 +98,7 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
         Assert.Equal("application/jsonl", spans.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, history.StatusCode);
         Assert.Equal("application/zip", bundle.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"{Slug}-bundle.zip", bundle.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal($"{slug}-bundle.zip", bundle.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         using var zip = new ZipArchive(await bundle.Content.ReadAsStreamAsync());
         Assert.Equal(["study.json", "cases.jsonl", "responses.jsonl", "ratings.csv"], zip.Entries.Select(e => e.FullName));
     }
@@ -121,10 +119,7 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
             .ImportAsync(FormulaStudy.Write(Path.Combine(folder, "bundle")));
         Directory.Delete(folder, recursive: true);
         var studyId = import.StudyId!.Value;
-        var users = factory.Services.GetRequiredService<UserStore>();
-        var coordinator = (await users.CreateAsync($"formulas-{Guid.NewGuid():N}"[..24], "Dr Formulas", isAdmin: false))!;
-        await users.AddMembershipAsync(studyId, coordinator.Id, "coordinator");
-        var client = await BearerClientAsync(factory, coordinator);
+        var client = await BearerClientAsync(factory, await factory.MemberAsync(studyId, "formulas", "coordinator"));
 
         foreach (var kind in new[] { "ratings.csv", "ratings-wide.csv", "history.csv" })
         {
@@ -142,9 +137,9 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task AnUnknownKindOrStudyIsNotFoundAndTheAnswerListsTheKinds()
     {
-        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
+        var (client, studyId, _) = await CoordinatorOfACopyAsync();
 
-        var kind = await client.GetAsync($"/api/studies/{await StudyIdAsync(factory)}/export/ratings.xlsx");
+        var kind = await client.GetAsync($"/api/studies/{studyId}/export/ratings.xlsx");
         var study = await client.GetAsync("/api/studies/999999/export/ratings.csv");
 
         Assert.Equal(HttpStatusCode.NotFound, kind.StatusCode);
@@ -157,15 +152,14 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task TheReportDownloadsAsHtmlAndMarkdown()
     {
-        var client = await BearerClientAsync(factory, await UserAsync(factory, "coordinator", "coordinator"));
-        var studyId = await StudyIdAsync(factory);
+        var (client, studyId, slug) = await CoordinatorOfACopyAsync();
 
         var html = await client.GetAsync($"/api/studies/{studyId}/export/report.html");
         var markdown = await client.GetAsync($"/api/studies/{studyId}/export/report.md");
 
         Assert.Equal(HttpStatusCode.OK, html.StatusCode);
         Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"{Slug}-report.html", html.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal($"{slug}-report.html", html.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var page = await html.Content.ReadAsStringAsync();
         Assert.StartsWith("<!DOCTYPE html>", page);
         Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);

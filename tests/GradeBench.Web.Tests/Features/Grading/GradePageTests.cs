@@ -30,10 +30,9 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
     [Fact]
     public async Task SomeoneWhoIsNotARaterOfTheStudyGetsNoItem()
     {
-        var client = await factory.SignedInAdministratorAsync();
-        var studyId = await factory.DemoStudyIdAsync();
+        var studyId = await factory.ImportDemoCopyAsync();
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/grade");
+        var html = await factory.PageAsAdministratorAsync($"/studies/{studyId}/grade");
 
         Assert.Contains("You are not a rater in this study.", html);
         Assert.DoesNotContain("radiogroup", html);

@@ -108,7 +108,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
     [Fact]
     public async Task AnAnonymousCallIsToldToSendABearerTokenRatherThanRedirectedToSignIn()
     {
-        var response = await factory.CreateBrowserClient().GetAsync($"/api/studies/{await factory.DemoStudyIdAsync()}/assignments");
+        var response = await factory.CreateBrowserClient().GetAsync($"/api/studies/{await factory.ImportDemoCopyAsync()}/assignments");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Null(response.Headers.Location);

@@ -10,10 +10,11 @@ namespace GradeBench.Web.Tests.Features.Results;
 
 public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    async Task<string> AdministratorPageAsync()
+    /// <summary>A copy of the demo study of this test's own and its results page as the administrator sees it.</summary>
+    async Task<(string Html, long StudyId)> AdministratorPageAsync()
     {
-        var client = await factory.SignedInAdministratorAsync();
-        return await client.GetStringAsync($"/studies/{await factory.DemoStudyIdAsync()}/results");
+        var studyId = await factory.ImportDemoCopyAsync();
+        return (await factory.PageAsAdministratorAsync($"/studies/{studyId}/results"), studyId);
     }
 
     [GeneratedRegex("""<table[^>]*aria-label="Agreement per criterion"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>""", RegexOptions.Singleline)]
@@ -30,10 +31,10 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
     [Fact]
     public async Task TheAgreementTableShowsTheNumbersOfTheAgreementCsvExport()
     {
-        var html = await AdministratorPageAsync();
+        var (html, studyId) = await AdministratorPageAsync();
         var export = new StringWriter();
         // The function `gradebench export --kind agreement.csv` runs.
-        await new TextExport(factory.Services.GetRequiredService<Database>()).WriteAgreementAsync(await factory.DemoStudyIdAsync(), export);
+        await new TextExport(factory.Services.GetRequiredService<Database>()).WriteAgreementAsync(studyId, export);
 
         var pageRows = Row().Matches(AgreementTable().Match(html).Groups[1].Value)
             .Select(r => Cell().Matches(r.Groups[1].Value).Select(c => WebUtility.HtmlDecode(c.Groups[1].Value.Trim())).ToArray())
@@ -58,7 +59,7 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
     [Fact]
     public async Task TheAdministratorSeesRatersModelsComparisonsAndCharts()
     {
-        var html = await AdministratorPageAsync();
+        var (html, _) = await AdministratorPageAsync();
 
         Assert.Contains(">Results</h1>", html);
         Assert.Contains("aria-label=\"Raters\"", html);
@@ -75,10 +76,9 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
     [Fact]
     public async Task ARaterIsRefusedTheResultsAndSeesNoNumbers()
     {
-        var studyId = await factory.DemoStudyIdAsync();
-        var client = await factory.SignedInMemberAsync("dr-results");
+        var studyId = await factory.ImportDemoCopyAsync();
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/results");
+        var html = await factory.PageAsMemberAsync(studyId, "dr-results", $"/studies/{studyId}/results");
 
         Assert.Contains("Only the coordinators of this study can see its results.", html);
         Assert.DoesNotContain("Agreement per criterion", html);

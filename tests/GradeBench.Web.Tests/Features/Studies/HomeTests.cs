@@ -6,12 +6,17 @@ public sealed class HomeTests(GradeBenchFactory factory) : IClassFixture<GradeBe
     [Fact]
     public async Task SignedInAdministratorSeesTheDemoStudyWithItsCounts()
     {
-        var client = await factory.SignedInAdministratorAsync();
+        var (_, slug) = await factory.ImportNamedDemoCopyAsync();
 
-        var html = await client.GetStringAsync("/");
+        var html = await factory.PageAsAdministratorAsync("/");
 
-        Assert.Contains("LLM answers to stroke care questions (synthetic demo)", html);
+        // The card of this test's copy: from its title to the end of its counts.
+        var caption = html.IndexOf($"{slug} · ", StringComparison.Ordinal);
+        Assert.True(caption > 0, "the copy has a card");
+        var start = html.LastIndexOf("<h2", caption, StringComparison.Ordinal);
+        var card = html[start..html.IndexOf("</dl>", caption, StringComparison.Ordinal)];
+        Assert.Contains("LLM answers to stroke care questions (synthetic demo)", card);
         foreach (var (label, count) in new[] { ("Cases", 20), ("Responses", 60), ("Raters", 4), ("Ratings", 576) })
-            Assert.Contains($"<dt>{label}</dt><dd>{count}</dd>", html);
+            Assert.Contains($"<dt>{label}</dt><dd>{count}</dd>", card);
     }
 }

@@ -16,8 +16,8 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
     [Fact]
     public async Task ARaterIsRefusedTheSetUpPageAndCannotCreateAStudy()
     {
-        var client = await factory.SignedInMemberAsync("dr-setup-rater");
-        var studyId = await factory.DemoStudyIdAsync();
+        var studyId = await factory.ImportDemoCopyAsync();
+        var client = await factory.SignedInMemberAsync(studyId, "dr-setup-rater");
 
         var setup = await client.GetStringAsync($"/studies/{studyId}/setup");
         var create = await client.GetStringAsync("/studies/new");
@@ -33,9 +33,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
     [Fact]
     public async Task TheAdministratorIsOfferedANewStudy()
     {
-        var client = await factory.SignedInAdministratorAsync();
-
-        Assert.Contains("href=\"/studies/new\"", await client.GetStringAsync("/"));
+        Assert.Contains("href=\"/studies/new\"", await factory.PageAsAdministratorAsync("/"));
     }
 
     sealed class UploadContext : BunitContext
@@ -75,19 +73,20 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
         var admin = await factory.AdministratorAsync();
         using var context = new UploadContext(factory.Services, admin.Id);
         var cut = context.Render<NewStudyPage>();
+        var slug = "upload-" + Guid.NewGuid().ToString("N");
 
-        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip("bunit-upload", plantError: true), "broken.zip"));
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip(slug, plantError: true), "broken.zip"));
 
         cut.WaitForAssertion(() => Assert.Equal(
             ["responses.jsonl:58: case_id: unknown case \"case-404\"", "responses.jsonl:59: case_id: unknown case \"case-404\"", "responses.jsonl:60: case_id: unknown case \"case-404\""],
             cut.FindAll("[aria-label='Import errors'] li").Select(li => li.TextContent)), TimeSpan.FromSeconds(10));
-        Assert.Null(await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("bunit-upload"));
+        Assert.Null(await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync(slug));
 
-        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip("bunit-upload", plantError: false), "fixed.zip"));
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip(slug, plantError: false), "fixed.zip"));
 
         var navigation = context.Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.EndsWith("/dashboard", navigation.Uri), TimeSpan.FromSeconds(10));
-        var studyId = await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync("bunit-upload");
+        var studyId = await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync(slug);
         Assert.Equal($"http://localhost/studies/{studyId}/dashboard", navigation.Uri);
         Assert.Equal("coordinator", (await factory.Services.GetRequiredService<StudyQuery>().MembershipAsync(studyId!.Value, admin.Id))!.Role);
     }

@@ -29,7 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<FlagStore>();
         services.AddSingleton<AssignmentQuery>();
         services.AddSingleton<GradeBench.Storage.Agreement.AgreementQuery>();
-        services.AddSingleton<GradeBench.Storage.Live.DashboardQuery>();
+        services.AddSingleton<GradeBench.Storage.Dashboard.DashboardQuery>();
         services.AddSingleton<GradeBench.Storage.Adjudication.AdjudicationStore>();
         services.AddSingleton<GradeBench.Storage.Adjudication.SafetyAlertStore>();
         services.AddSingleton<GradeBench.Storage.Adjudication.ConsensusQuery>();

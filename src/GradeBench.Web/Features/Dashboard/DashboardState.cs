@@ -1,6 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Live;
+using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Features.Studies;

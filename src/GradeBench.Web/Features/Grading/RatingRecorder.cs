@@ -1,5 +1,5 @@
 using GradeBench.Storage.Grading;
-using GradeBench.Storage.Live;
+using GradeBench.Storage.Dashboard;
 using GradeBench.Web.Features.Live;
 
 namespace GradeBench.Web.Features.Grading;

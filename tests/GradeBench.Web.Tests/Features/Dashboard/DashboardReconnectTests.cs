@@ -1,6 +1,6 @@
 using Bunit;
 using GradeBench.Storage.Accounts;
-using GradeBench.Storage.Live;
+using GradeBench.Storage.Dashboard;
 using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Features.Studies;

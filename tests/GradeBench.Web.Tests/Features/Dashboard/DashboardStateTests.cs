@@ -1,4 +1,4 @@
-using GradeBench.Storage.Live;
+using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;

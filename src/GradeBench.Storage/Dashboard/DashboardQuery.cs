@@ -1,6 +1,6 @@
 using Dapper;
 
-namespace GradeBench.Storage.Live;
+namespace GradeBench.Storage.Dashboard;
 
 public sealed record SubmissionFacts
 {

@@ -1,9 +1,9 @@
 using Dapper;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Live;
+using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Studies;
 
-namespace GradeBench.Storage.Tests.Live;
+namespace GradeBench.Storage.Tests.Dashboard;
 
 public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
 {

@@ -48,7 +48,7 @@ public static class GradeBenchCommand
         command.SetAction(async (parse, ct) =>
         {
             var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            var applied = await OpenAsync(database, error, ct);
+            var applied = await MigrateAsync(database, error, ct);
             if (applied is null) return ExitCodes.Failure;
             output.WriteLine(applied.Count == 0
                 ? $"{database.FilePath}: schema is up to date (version {Migrator.LatestVersion})."
@@ -58,8 +58,15 @@ public static class GradeBenchCommand
         return command;
     }
 
+    /// <summary>The database named by <c>--db</c>, migrated; null (after saying why) when it cannot be used.</summary>
+    internal static async Task<Database?> OpenAsync(ParseResult parse, Option<FileInfo> databaseOption, TextWriter error, CancellationToken ct)
+    {
+        var database = new Database(parse.GetValue(databaseOption)!.FullName);
+        return await MigrateAsync(database, error, ct) is null ? null : database;
+    }
+
     /// <summary>Migrates the database; null (after saying why) when it cannot be used.</summary>
-    internal static async Task<IReadOnlyList<Migration>?> OpenAsync(Database database, TextWriter error, CancellationToken ct)
+    static async Task<IReadOnlyList<Migration>?> MigrateAsync(Database database, TextWriter error, CancellationToken ct)
     {
         try
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 
 namespace GradeBench.Cli.Accounts;
@@ -18,8 +17,7 @@ static class InviteCommand
         var command = new Command("invite", "Print a single-use invite link to join a study.") { databaseOption, study, role, baseUrl, days };
         command.SetAction(async (parse, ct) =>
         {
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
             if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
             if (parse.GetValue(days) < 1)

@@ -15,8 +15,7 @@ static class TokenCommand
         // Standard output carries the token alone, so a script can capture it: TOKEN=$(gradebench token create ...).
         create.SetAction(async (parse, ct) =>
         {
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
             if (await FindUserAsync(database, parse.GetValue(user)!, error, ct) is not { } found) return ExitCodes.InvalidInput;
             var chosenLabel = parse.GetValue(label)?.Trim() is { Length: > 0 } text ? text : ApiTokenStore.DefaultLabel;
             output.WriteLine(await new ApiTokenStore(database, TimeProvider.System).CreateAsync(found.Id, chosenLabel, ct));
@@ -35,8 +34,7 @@ static class TokenCommand
                 error.WriteLine("error: give either --all or --label");
                 return ExitCodes.InvalidInput;
             }
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
             if (await FindUserAsync(database, parse.GetValue(user)!, error, ct) is not { } found) return ExitCodes.InvalidInput;
             var count = await new ApiTokenStore(database, TimeProvider.System).RevokeAsync(found.Id, byLabel, ct);
             output.WriteLine($"Revoked {count} API token{(count == 1 ? "" : "s")} of {found.Username}.");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 using Microsoft.AspNetCore.Identity;
@@ -24,8 +23,7 @@ static class UsersCommand
         };
         add.SetAction(async (parse, ct) =>
         {
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
             var username = parse.GetValue(name)!.Trim();
             var chosenRole = parse.GetValue(role)!;
             if (!Core.Studies.BundleReader.IsIdentifier(username))
@@ -71,8 +69,7 @@ static class UsersCommand
         var command = new Command(name, description) { username, databaseOption };
         command.SetAction(async (parse, ct) =>
         {
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
             var users = new UserStore(database, TimeProvider.System);
             var given = parse.GetValue(username)!.Trim();
             if (await users.FindByUsernameAsync(given, ct) is not { } user) return Fail(error, $"there is no user \"{given}\"");

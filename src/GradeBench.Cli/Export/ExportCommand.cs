@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using GradeBench.Storage;
 using GradeBench.Storage.Export;
 
 namespace GradeBench.Cli.Export;
@@ -30,8 +29,7 @@ static class ExportCommand
         var command = new Command("export", "Export a study's ratings, audit trail, annotations or whole bundle.") { databaseOption, study, kind, outPath, excel, asId };
         command.SetAction(async (parse, ct) =>
         {
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
             if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
             var kindName = parse.GetValue(kind)!;

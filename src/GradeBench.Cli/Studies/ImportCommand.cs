@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GradeBench.Core.Studies;
-using GradeBench.Storage;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli.Studies;
@@ -24,8 +23,7 @@ static class ImportCommand
         command.SetAction(async (parse, ct) =>
         {
             var bundlePath = parse.GetValue(path)!;
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
-            if (await GradeBenchCommand.OpenAsync(database, error, ct) is null) return ExitCodes.Failure;
+            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
 
             var progress = new Progress(error, "import");
             progress.Phase($"reading and checking {bundlePath}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
 
 namespace GradeBench.Cli.Accounts;
@@ -10,8 +11,8 @@ static class InviteCommand
     public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
     {
         var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };
-        var role = new Option<string>("--role") { Description = "rater or coordinator", DefaultValueFactory = _ => "rater" };
-        role.AcceptOnlyFromAmong("rater", "coordinator");
+        var role = new Option<string>("--role") { Description = "rater or coordinator", DefaultValueFactory = _ => StudyRoles.Rater };
+        role.AcceptOnlyFromAmong(StudyRoles.Rater, StudyRoles.Coordinator);
         var baseUrl = new Option<string>("--base-url") { Description = "The address people open GradeBench at", DefaultValueFactory = _ => "http://localhost:5080" };
         var days = new Option<int>("--days") { Description = "Days until the link expires", DefaultValueFactory = _ => (int)InviteStore.DefaultLifetime.TotalDays };
         var command = new Command("invite", "Print a single-use invite link to join a study.") { databaseOption, study, role, baseUrl, days };

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Accounts;
@@ -71,7 +72,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         await connection.ExecuteAsync("UPDATE invites SET used_by = @UserId WHERE token_hash = @Hash",
             new { UserId = user.Id, Hash = Tokens.Hash(token) }, transaction);
         await Memberships.AddAsync(connection, transaction, invite.StudyId, user.Id, invite.Role, now);
-        if (invite.Role == "rater") await Assignments.RebalanceAsync(connection, transaction, invite.StudyId, now);
+        if (invite.Role == StudyRoles.Rater) await Assignments.RebalanceAsync(connection, transaction, invite.StudyId, now);
         await transaction.CommitAsync(ct);
         return new InviteAcceptance(InviteOutcome.Joined, user);
     }

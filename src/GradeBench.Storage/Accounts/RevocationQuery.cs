@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Accounts;
 
@@ -44,7 +45,7 @@ public sealed class RevocationQuery(Database database)
         [
             .. changes.Where(c => c.Disabled).Select(c => new Revocation(c.UserId, null)),
             .. removals.Select(r => new Revocation(r.UserId, r.StudyId)),
-            .. roleChanges.Where(c => c.OldRole == "coordinator" && c.NewRole != "coordinator")
+            .. roleChanges.Where(c => c.OldRole == StudyRoles.Coordinator && c.NewRole != StudyRoles.Coordinator)
                 .Select(c => new Revocation(c.UserId, c.StudyId, CoordinatorRoleLost: true)),
         ];
         return (found, new RevocationCursor(

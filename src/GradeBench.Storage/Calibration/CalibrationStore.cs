@@ -1,6 +1,7 @@
 using Dapper;
 using GradeBench.Core.Calibration;
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;
@@ -173,7 +174,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
     public async Task<CalibrationChange> SubmitAsync(long studyId, long raterId, long itemId, IReadOnlyDictionary<string, string?> values,
         CancellationToken ct = default)
     {
-        if (await studies.AccessAsync(studyId, raterId, ct) is not { Role: "rater" })
+        if (await studies.AccessAsync(studyId, raterId, ct) is not { Role: StudyRoles.Rater })
             return CalibrationChange.Refused(CalibrationOutcome.NotRater, NotRaterMessage);
         var criteria = await rubric.LoadAsync(studyId, ct);
         var (changes, problems) = RubricValues.Check(criteria, values);
@@ -183,7 +184,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
 
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: "rater" })
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: StudyRoles.Rater })
             return CalibrationChange.Refused(CalibrationOutcome.NotRater, NotRaterMessage);
         if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
         var session = await ActiveSessionAsync(connection, transaction, studyId);

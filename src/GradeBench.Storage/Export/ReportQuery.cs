@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Reports;
+using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Export;
 
@@ -110,7 +111,7 @@ public sealed class ReportQuery(Database database)
         var consensus = (int)await batch.ReadSingleAsync<long>();
         var meta = await batch.ReadAsync<MetaRow>();
         return new StudyFacts(study.Slug, study.Title, study.Language, (int)study.RatersPerResponse, study.HideModel, study.Shuffle,
-            study.State, study.CreatedAt, members.GetValueOrDefault("rater"), members.GetValueOrDefault("coordinator"),
+            study.State, study.CreatedAt, members.GetValueOrDefault(StudyRoles.Rater), members.GetValueOrDefault(StudyRoles.Coordinator),
             languages, withReference, loads, perResponse, (int)span.Ratings, span.FirstSubmitted, span.LastSubmitted, sources,
             sessions, rounds, (int)adjudication.Items, (int)(adjudication.Resolved ?? 0), (int)(adjudication.Disagreement ?? 0),
             (int)(adjudication.Safety ?? 0), consensus, Metadata(meta));

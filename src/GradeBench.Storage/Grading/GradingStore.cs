@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -175,7 +176,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // An assignment outlives a removal (work begun stays on record), so standing is checked, not only the assignment.
-        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: "rater" })
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: StudyRoles.Rater })
             return new RatingWriteResult(RatingWriteOutcome.NotRater, RatingWriteResult.NoProblems);
         var study = await connection.QuerySingleOrDefaultAsync<(string State, bool Paused)>(
             "SELECT state, paused FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);

@@ -52,7 +52,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
         // After the pilot raters' memberships: an uploader whose user name is also a pilot rater's stays coordinator.
         if (importedBy is { } coordinator)
-            await Memberships.AddAsync(connection, transaction, studyId, coordinator, "coordinator", now);
+            await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
         // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
         await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
@@ -199,7 +199,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
                 """, new { Rater = rater, Now = now }, transaction);
             raterIds[rater] = await connection.ExecuteScalarAsync<long>(
                 "SELECT id FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
-            await Memberships.AddAsync(connection, transaction, studyId, raterIds[rater], "rater", now);
+            await Memberships.AddAsync(connection, transaction, studyId, raterIds[rater], StudyRoles.Rater, now);
         }
 
         var assignments = ratings

@@ -1,3 +1,4 @@
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Calibration;
 using GradeBench.Web.Features.Live;
 
@@ -39,7 +40,7 @@ public sealed class CalibrationRecorder(CalibrationStore store, PresenceTracker 
 
     /// <summary>The raters connected to the study now (the store keeps only those who are its raters).</summary>
     public IReadOnlyList<long> ConnectedRaters(long studyId) =>
-        presence.Online(studyId).Where(e => e.Connected && e.Role == "rater").Select(e => e.UserId).ToList();
+        presence.Online(studyId).Where(e => e.Connected && e.Role == StudyRoles.Rater).Select(e => e.UserId).ToList();
 
     async Task<CalibrationChange> AnnounceAsync(long studyId, Task<CalibrationChange> write)
     {

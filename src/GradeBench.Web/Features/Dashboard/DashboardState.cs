@@ -98,7 +98,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
             case PresenceChanged e:
                 Presence = e.Online;
                 // A rater who joined since the page loaded (an invite taken up) gets their row.
-                if (e.Online.Any(p => p.Role == "rater" && Raters?.All(r => r.RaterId != p.UserId) == true)) QueueCountsReload();
+                if (e.Online.Any(p => p.Role == StudyRoles.Rater && Raters?.All(r => r.RaterId != p.UserId) == true)) QueueCountsReload();
                 return true;
             case AgreementUpdated e:
                 Agreement = e;

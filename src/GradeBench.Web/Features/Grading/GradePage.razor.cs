@@ -43,7 +43,7 @@ public partial class GradePage
         // another tab reach the page at once.
         await ListenAsync(Session.Membership is null
             ? null
-            : new LiveStudy(StudyId, IsCoordinator: false, PresenceRole: "rater", ResponseId: Session.Item?.ResponseId));
+            : new LiveStudy(StudyId, IsCoordinator: false, PresenceRole: StudyRoles.Rater, ResponseId: Session.Item?.ResponseId));
     }
 
     /// <summary>After the session opened an item: read the study's state, and, since the inputs may hold changes the

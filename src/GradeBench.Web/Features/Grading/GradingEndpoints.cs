@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -124,7 +125,7 @@ public static class GradingEndpoints
     static async Task<(StudyMembership? Membership, ProblemHttpResult? Refusal)> RaterAsync(long studyId, long userId, StudyQuery studies, CancellationToken ct)
     {
         var membership = await studies.MembershipAsync(studyId, userId, ct);
-        if (membership is { Role: "rater" }) return (membership, null);
+        if (membership is { Role: StudyRoles.Rater }) return (membership, null);
         if (membership is null && !await studies.ExistsAsync(studyId, ct))
             return (null, TypedResults.Problem($"There is no study {studyId}.", statusCode: StatusCodes.Status404NotFound));
         return (null, NotRater());

@@ -1,4 +1,5 @@
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -75,7 +76,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         var before = Item?.ResponseId;
         (StudyId, RaterId, _requested) = (studyId, raterId, responseId);
         Membership = await studies.MembershipAsync(studyId, raterId);
-        if (Membership is not { Role: "rater" })
+        if (Membership is not { Role: StudyRoles.Rater })
         {
             LoadError = "You are not a rater in this study.";
             Membership = null;

@@ -84,6 +84,14 @@ export function showText(values) {
   return kept;
 }
 
+/** Empties a field that still holds `used` and has no focus; returns what the field holds then. */
+export function clearField(id, used) {
+  const field = document.getElementById(id);
+  if (!field) return "";
+  if (field.value === used && field !== document.activeElement) field.value = "";
+  return field.value;
+}
+
 // ---- Changes the server has not handled yet -----------------------------------------------------------------
 // A connection can drop without Blazor noticing: Chromium offline, a sleeping laptop or a dead Wi-Fi keep the
 // WebSocket open while nothing passes, for up to Blazor's 30 s server timeout, and what the rater changes meanwhile

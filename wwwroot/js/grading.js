@@ -4,6 +4,8 @@
 export function attach(page) {
   const onKey = (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // Mid-composition the keys belong to the input method; the text is not whole yet.
+      if (event.isComposing) return;
       event.preventDefault();
       // Names the item on screen, so that a press arriving after the next item opened does not submit that one.
       const form = document.querySelector("form[data-journal]");
@@ -35,13 +37,59 @@ export function attach(page) {
     }
   };
   document.addEventListener("keydown", onKey);
+  const stopComposition = holdBackComposition();
   const stopJournal = startJournal();
   return {
     dispose: () => {
       document.removeEventListener("keydown", onKey);
+      stopComposition();
       stopJournal();
     },
   };
+}
+
+// ---- Text typed with an input method -------------------------------------------------------------------------
+// While a Chinese (or any) input method composes, the field holds provisional text: the server (Blazor's input handler,
+// which listens on the document) and the journal must not see it. Input events in mid-composition are stopped at the
+// window, before either; when the composition ends, one input event carries the whole, final value.
+const isRubricText = (target) => target instanceof HTMLTextAreaElement && target.dataset.criterion !== undefined;
+
+function holdBackComposition() {
+  const onInput = (event) => {
+    if (event.isComposing && isRubricText(event.target)) event.stopImmediatePropagation();
+  };
+  const onEnd = (event) => {
+    if (isRubricText(event.target)) event.target.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  window.addEventListener("input", onInput, true);
+  window.addEventListener("compositionend", onEnd, true);
+  return () => {
+    window.removeEventListener("input", onInput, true);
+    window.removeEventListener("compositionend", onEnd, true);
+  };
+}
+
+/** Text the server changed after the item loaded (another tab's write, a recovered change): put in each text field
+ * the rater is not in; a field with focus keeps what the rater typed, returned so that it is saved as the later write. */
+export function showText(values) {
+  const form = document.querySelector("form[data-journal]");
+  const kept = {};
+  if (!form) return kept;
+  for (const [criterion, value] of Object.entries(values)) {
+    const field = [...form.querySelectorAll("textarea[data-criterion]")].find((f) => f.dataset.criterion === criterion);
+    if (!field) continue;
+    if (field === document.activeElement) kept[criterion] = field.value;
+    else if (field.value !== (value ?? "")) field.value = value ?? "";
+  }
+  return kept;
+}
+
+/** Empties a field that still holds `used` and has no focus; returns what the field holds then. */
+export function clearField(id, used) {
+  const field = document.getElementById(id);
+  if (!field) return "";
+  if (field.value === used && field !== document.activeElement) field.value = "";
+  return field.value;
 }
 
 // ---- Changes the server has not handled yet -----------------------------------------------------------------

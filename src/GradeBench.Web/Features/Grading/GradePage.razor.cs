@@ -78,6 +78,7 @@ public partial class GradePage
                 break;
             case RatingChanged changed:
                 await Session.ShowChangeFromElsewhereAsync(changed.ResponseId);
+                await ShowTextAsync();
                 break;
         }
     }
@@ -112,11 +113,30 @@ public partial class GradePage
     {
         recover = false;
         if (await Session.RecoverUnsentAsync()) StateHasChanged();
+        await ShowTextAsync();
+    }
+
+    /// <summary>Text the server changed after the item loaded goes into the text fields the rater is not typing in;
+    /// what they are typing stays, and is saved as the later write.</summary>
+    async Task ShowTextAsync()
+    {
+        if (Session.TakeTextToShow() is not { Count: > 0 } text || module is null) return;
+        try
+        {
+            var typed = await module.InvokeAsync<Dictionary<string, string?>>("showText", text);
+            await Session.KeepTypedAsync(typed);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The page is gone: it shows the server's values when it loads again.
+        }
     }
 
     Task ChooseAsync((Criterion Criterion, string? Value) change) => Session.ChooseAsync(change.Criterion, change.Value);
 
     Task TypeAsync((Criterion Criterion, string? Value) change) => Session.TypeAsync(change.Criterion, change.Value);
+
+    Task TypingDoneAsync() => Session.SaveTypingNowAsync();
 
     async Task SubmitAsync(long responseId)
     {

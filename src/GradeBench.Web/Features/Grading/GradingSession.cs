@@ -24,6 +24,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     bool _leaving;
     CancellationTokenSource? _typing;
     (long ResponseId, string Criterion, string? Value)? _unsavedText;
+    Dictionary<string, string?>? _textToShow;
 
     /// <summary>Names this circuit in the events of its own writes, so that it does not take them for another tab's.</summary>
     public string Origin { get; } = Guid.NewGuid().ToString("N");
@@ -128,6 +129,35 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         await SaveAsync(typedOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
+    /// <summary>The rater left the text field: what waits for the typing pause is saved now.</summary>
+    public Task SaveTypingNowAsync()
+    {
+        _typing?.Cancel();
+        if (_unsavedText is not { } text) return Task.CompletedTask;
+        return SaveAsync(text.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+    }
+
+    /// <summary>Text values the server changed after the item loaded (another tab's write, a recovered change), for the
+    /// page to put in the text fields the rater is not typing in (text fields only render their value on load). Taken once.</summary>
+    public IReadOnlyDictionary<string, string?>? TakeTextToShow()
+    {
+        var text = _textToShow;
+        _textToShow = null;
+        return text;
+    }
+
+    /// <summary>The rater was typing in these fields when another tab's text arrived: theirs stays, and is saved as the later write.</summary>
+    public Task KeepTypedAsync(IReadOnlyDictionary<string, string?> typed)
+    {
+        if (Item is not { ResponseId: var typedOn }) return Task.CompletedTask;
+        var changed = typed.Where(t => Criteria.Any(c => c.Id == t.Key && c.Type == CriterionType.Text)
+                                       && (t.Value ?? "") != (_values.GetValueOrDefault(t.Key) ?? ""))
+            .ToDictionary(t => t.Key, t => t.Value);
+        if (changed.Count == 0) return Task.CompletedTask;
+        foreach (var (id, value) in changed) _values[id] = value;
+        return SaveAsync(typedOn, changed, submit: false);
+    }
+
     /// <summary>Saves text still waiting for the typing pause, on the item it was typed on (the page is closing, or
     /// another item opens).</summary>
     public async Task FlushTypingAsync()
@@ -221,6 +251,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
                 foreach (var (key, value) in latest.Values) _values[key] = value;
                 // Text being typed here is saved at the pause, and is then the later write.
                 if (_unsavedText is { } text && text.ResponseId == responseId) _values[text.Criterion] = text.Value;
+                _textToShow = Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
+                    .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id));
                 Problems = RatingWriteResult.NoProblems;
                 SaveState = latest.Done && !wasDone
                     ? "Submitted in another tab. Changes made here still update the submitted rating."
@@ -262,6 +294,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
             if (settled.Count > 0) journal.Settle(key, settled);
             if (apply.Count == 0) return false;
             foreach (var (id, value) in apply) _values[id] = value;
+            _textToShow = apply.Where(a => Criteria.Any(c => c.Id == a.Key && c.Type == CriterionType.Text)).ToDictionary();
             var (result, _) = await SaveLockedAsync(apply, submit: false);
             if (result.Outcome == RatingWriteOutcome.Saved)
                 SaveState = apply.Count == 1

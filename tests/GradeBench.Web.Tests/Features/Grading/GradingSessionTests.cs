@@ -296,6 +296,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         Assert.Equal(("3", "Typed offline"), (stored["reasoning"], stored["comment"]));
         Assert.Equal("Saved 2 changes that had not reached the server when the connection dropped.", session.SaveState);
         Assert.Equal("Typed offline", session.Values["comment"]);
+        Assert.Equal(new Dictionary<string, string?> { ["comment"] = "Typed offline" }, session.TakeTextToShow());
         Assert.Equal($"settle {session.JournalKey(item)} consensus,no-such-criterion", journal.Told[0]);
     }
 

@@ -91,6 +91,32 @@ public sealed class RubricFormTests : BunitContext
     }
 
     [Fact]
+    public void AFreeTextFieldKeepsTheValueItLoadedWithWhileTheDraftChanges()
+    {
+        var cut = RenderForm(new() { ["comment"] = "Loaded", ["harm"] = "none" });
+
+        // The draft moves on (typed here, saved, or another tab's): a re-render never writes it over the field.
+        cut.Render(p => p.Add(f => f.Values, new Dictionary<string, string?> { ["comment"] = "An older value", ["harm"] = "mild" }));
+
+        Assert.Equal("Loaded", cut.Find("textarea#criterion-comment").GetAttribute("value"));
+        Assert.True(cut.Find("#criterion-harm input[value=mild]").HasAttribute("checked"));
+    }
+
+    [Fact]
+    public void LeavingAFreeTextFieldIsReported()
+    {
+        var left = 0;
+        var cut = Render<RubricForm>(p => p
+            .Add(f => f.Criteria, Rubric)
+            .Add(f => f.Values, new Dictionary<string, string?>())
+            .Add(f => f.OnTypingDone, () => left++));
+
+        cut.Find("textarea#criterion-comment").Blur();
+
+        Assert.Equal(1, left);
+    }
+
+    [Fact]
     public void ProblemsAreNamedAtTheirCriterion()
     {
         var cut = RenderForm(problems: new() { ["consensus"] = "required", ["minutes"] = "70 is above the maximum 60" });

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace GradeBench.EndToEnd.Tests.Field;
+
+/// <summary>A rater far from the server (a 150 ms round trip through <see cref="LatencyProxy"/>) types comments at
+/// several speeds, submits right after typing, and composes Chinese with an input method: what is stored is exactly
+/// what was typed. One app, one browser, one rater; each case on its own item, and every figure is reported at once.</summary>
+public sealed class FieldTypingTests(ITestOutputHelper output)
+{
+    const string Rater = "dr-far";
+    // 99 characters, as a physician's comment.
+    const string Sentence = "The dose of alteplase is wrong: 0.9 mg/kg, max 90 mg, 10% as a bolus; check BP first, then recheck.";
+    const string Composed = "急性缺血性卒中";
+    static readonly int[] KeyDelaysMs = [0, 30, 90, 150];
+
+    [Fact]
+    public async Task TextTypedBehindARoundTripOf150MsIsStoredExactly()
+    {
+        Assert.Equal(99, Sentence.Length);
+        await using var app = await RunningApp.StartAsync();
+        await using var proxy = new LatencyProxy(new Uri(app.BaseAddress).Port);
+        await app.BrowserJourneyAsync(async browser =>
+        {
+            var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", proxy.BaseAddress);
+            var page = await (await browser.NewContextAsync(Journeys.Laptop)).NewPageAsync();
+            await Journeys.AcceptInviteAsync(page, invite, Rater, "Dr Far");
+            await Journeys.FollowAsync(page, "Start grading", "**/grade");
+            var studyId = page.Url.Split('/')[^2];
+            var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
+            Assert.True(queue.Count >= KeyDelaysMs.Length + 2, $"the demo assigns {queue.Count} items");
+            var comment = page.GetByLabel("Comment");
+            var found = new List<string>();
+
+            async Task OpenAsync(long item)
+            {
+                await page.GotoAsync($"{proxy.BaseAddress}/studies/{studyId}/grade/{item}");
+                await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+            }
+
+            // Typed at each speed, then the field is left: the stored draft is the sentence, byte for byte.
+            for (var i = 0; i < KeyDelaysMs.Length; i++)
+            {
+                await OpenAsync(queue[i]);
+                await comment.PressSequentiallyAsync(Sentence, new() { Delay = KeyDelaysMs[i] });
+                await comment.BlurAsync();
+                var stored = await StoredCommentAsync(app, queue[i], Sentence);
+                found.Add($"{KeyDelaysMs[i]} ms a key: {Kept(stored, Sentence)}");
+            }
+
+            // Ctrl+Enter at once after the last key: the submitted comment is whole.
+            var submitted = queue[KeyDelaysMs.Length];
+            await OpenAsync(submitted);
+            foreach (var name in Journeys.DemoChoiceCriteria)
+                await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
+            await comment.PressSequentiallyAsync(Sentence);
+            await page.Keyboard.PressAsync("Control+Enter");
+            await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{submitted}$"));
+            var current = (await StoredRatings.CurrentAsync(app.DatabasePath, Rater, submitted)).GetValueOrDefault("comment");
+            found.Add($"Ctrl+Enter: {current.Status ?? "not"} submitted, {Kept(current.Value, Sentence)}");
+            if (current.Status != "submitted") found[^1] += " FAILED";
+
+            // Chinese through an input method: pinyin, then candidates, then the committed text; nothing provisional is saved.
+            var composedOn = queue[KeyDelaysMs.Length + 1];
+            await OpenAsync(composedOn);
+            await comment.FocusAsync();
+            var cdp = await page.Context.NewCDPSessionAsync(page);
+            foreach (var provisional in new[] { "ji", "jixing", "急性", "急性que", "急性缺血", "急性缺血xing" })
+            {
+                await cdp.SendAsync("Input.imeSetComposition", new Dictionary<string, object>
+                {
+                    ["text"] = provisional, ["selectionStart"] = provisional.Length, ["selectionEnd"] = provisional.Length,
+                });
+                // A rater reads the candidates for longer than the typing pause.
+                await Task.Delay(800);
+            }
+            await cdp.SendAsync("Input.insertText", new Dictionary<string, object> { ["text"] = Composed });
+            await comment.BlurAsync();
+            var composed = await StoredCommentAsync(app, composedOn, Composed);
+            var versions = (await StoredRatings.HistoryAsync(app.DatabasePath, Rater, composedOn)).Of("comment").Select(v => v.Value).ToList();
+            found.Add($"IME: {Kept(composed, Composed)}, versions saved {JsonSerializer.Serialize(versions, Unescaped)}");
+            if (versions is not [Composed]) found[^1] += " FAILED";
+
+            var report = string.Join("\n", found);
+            output.WriteLine(report);
+            Assert.False(report.Contains("FAILED"), report);
+        });
+    }
+
+    static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    static string Kept(string? stored, string typed) =>
+        stored == typed ? $"kept {typed.Length}/{typed.Length}" : $"kept {stored?.Length ?? 0}/{typed.Length} \"{stored}\" FAILED";
+
+    /// <summary>The stored comment once it is <paramref name="expected"/>, or as it is after 10 s.</summary>
+    static async Task<string?> StoredCommentAsync(RunningApp app, long responseId, string expected)
+    {
+        string? stored = null;
+        for (var waited = 0; waited < 100; waited++)
+        {
+            stored = (await StoredRatings.CurrentAsync(app.DatabasePath, Rater, responseId)).GetValueOrDefault("comment").Value;
+            if (stored == expected) break;
+            await Task.Delay(100);
+        }
+        return stored;
+    }
+}

@@ -80,7 +80,7 @@ public sealed class GradingLayoutTests
             await severity.GetByRole(AriaRole.Radio).Nth(2).CheckAsync();
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
             await Expect(drawer).ToBeVisibleAsync();
-            await Expect(drawer.GetByText("Read the whole answer")).ToBeInViewportAsync();
+            await Expect(drawer.GetByText("Rule 1: Read the whole answer")).ToBeInViewportAsync();
             await Expect(severity).ToBeInViewportAsync();
             Assert.True(await page.EvaluateAsync<double>("() => document.scrollingElement.scrollWidth") <= 1280);
             await Journeys.ScreenshotAsync(page, "grading-layout-guidelines-1280x720", fullPage: false);

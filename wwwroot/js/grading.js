@@ -274,3 +274,36 @@ export function paint(containerId, spans, labels) {
   }
   for (const [label, ranges] of byLabel) CSS.highlights.set("gb-" + label, new Highlight(...ranges));
 }
+
+// ---- Reading position and focus -----------------------------------------------------------------------------
+// Blazor keeps the panes' elements from one item to the next, and with them their scroll positions: a new item would
+// open scrolled to where the last one was left, and a rater could grade an answer whose start they never saw.
+
+/** A new item: every pane back to its top, and focus on its heading (named by screen readers, as a new page's). */
+export function openAtTop(headingId) {
+  for (const pane of document.querySelectorAll(".grade-pane")) pane.scrollTop = 0;
+  document.getElementById(headingId)?.focus({ preventScroll: true });
+}
+
+/** After a refused Submit: the control of the first criterion it named (the checked value of a group, else its first). */
+export function focusFirstProblem() {
+  const criterion = document.querySelector(".criterion-problem");
+  const control = criterion?.querySelector("input:checked") ?? criterion?.querySelector("input, textarea");
+  control?.focus();
+}
+
+export function focusElement(id) {
+  document.getElementById(id)?.focus();
+}
+
+/** Escape closes the open guidelines; focus that was in them returns to their button. */
+export function closeOnEscape(page, drawerId, toggleId) {
+  const onKey = (event) => {
+    const drawer = document.getElementById(drawerId);
+    if (event.key !== "Escape" || event.isComposing || !drawer || drawer.hidden) return;
+    if (drawer.contains(document.activeElement)) document.getElementById(toggleId)?.focus();
+    page.invokeMethodAsync("CloseGuidelines").catch(() => {});
+  };
+  document.addEventListener("keydown", onKey);
+  return { dispose: () => document.removeEventListener("keydown", onKey) };
+}

@@ -15,7 +15,8 @@ public sealed record QueueEntry
 }
 
 /// <summary>One response as its rater sees it. <see cref="Model"/> is null when the study hides models, so a
-/// blinded model name never leaves the server.</summary>
+/// blinded model name never leaves the server. <see cref="Language"/> is the case's language tag (the study's when the
+/// case names none): the case and its answers are written in it.</summary>
 public sealed record GradingItem(
     long ResponseId,
     string CaseTitle,
@@ -24,7 +25,8 @@ public sealed record GradingItem(
     string ContentMd,
     string? Model,
     bool Done,
-    IReadOnlyDictionary<string, string> Values);
+    IReadOnlyDictionary<string, string> Values,
+    string Language);
 
 /// <summary><see cref="NotRater"/>: the writer is no longer a rater of the study (removed, or their account disabled).</summary>
 public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
@@ -150,7 +152,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND g.value IS NOT NULL
             """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct));
         return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
-            row.RaterModel, row.Done, values.ToDictionary(v => v.Slug, v => v.Value));
+            row.RaterModel, row.Done, values.ToDictionary(v => v.Slug, v => v.Value), row.Language);
     }
 
     sealed class StoredRating

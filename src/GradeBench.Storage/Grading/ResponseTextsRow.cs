@@ -23,7 +23,8 @@ sealed class AssignedResponseRow : ResponseTextsRow
 {
     public const string Sql = """
         SELECT a.response_id, a.queue_position, a.completed_at IS NOT NULL AS done,
-               c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model, s.hide_model
+               c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model, s.hide_model,
+               COALESCE(c.language, s.language) AS language
         FROM assignments a
         JOIN responses r ON r.id = a.response_id
         JOIN cases c ON c.id = r.case_id
@@ -34,6 +35,8 @@ sealed class AssignedResponseRow : ResponseTextsRow
     public long ResponseId { get; init; }
     public long QueuePosition { get; init; }
     public bool Done { get; init; }
+    /// <summary>The case's language tag, or the study's when the case names none.</summary>
+    public string Language { get; init; } = "";
 
     /// <summary>The texts as a rater may see them: rating blinds the model for everyone when the study hides it.</summary>
     public string? RaterModel => ModelFor(StudyRoles.Rater, ResponseUse.Rating);

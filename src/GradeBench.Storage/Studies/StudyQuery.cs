@@ -27,6 +27,8 @@ public sealed record StudyMembership
     public required string InstructionsMd { get; init; }
     public required string State { get; init; }
     public required string Role { get; init; }
+    /// <summary>The study's language tag: its rubric and guidelines are written in it.</summary>
+    public string Language { get; init; } = "en";
 }
 
 /// <summary>How a user may act in a study: as its <c>coordinator</c> (administrators always may) or as a <c>rater</c>.</summary>
@@ -83,7 +85,7 @@ public sealed class StudyQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<StudyMembership>(new CommandDefinition("""
-            SELECT s.id AS study_id, s.title, s.instructions_md, s.state, m.role
+            SELECT s.id AS study_id, s.title, s.instructions_md, s.state, m.role, s.language
             FROM studies s JOIN study_members m ON m.study_id = s.id JOIN users u ON u.id = m.user_id
             WHERE s.id = @StudyId AND m.user_id = @UserId AND u.disabled_at IS NULL
             """, new { StudyId = studyId, UserId = userId }, cancellationToken: ct));

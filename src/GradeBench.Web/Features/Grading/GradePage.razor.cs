@@ -7,13 +7,16 @@ using Microsoft.JSInterop;
 
 namespace GradeBench.Web.Features.Grading;
 
-/// <summary>The rater's grading page: one assigned response at a time, its case beside it, the rubric below.
+/// <summary>The rater's grading page: one assigned response at a time, between its case and the rubric.
 /// Every change is saved as a draft at once (free text after a pause in typing); Submit records the rating and
 /// opens the next item. The draft, the saves and the journal of unsent changes are the circuit's
 /// <see cref="GradingSession"/>; this page renders it and keeps it live.</summary>
 public partial class GradePage
 {
     const string ResponseElementId = "grade-response";
+    const string ResponseHeadingId = "response-heading";
+    const string GuidelinesId = "grade-guidelines";
+    const string GuidelinesToggleId = "guidelines-toggle";
 
     [Inject] GradingSession Session { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
@@ -26,11 +29,19 @@ public partial class GradePage
     StudyStatus status = new(StudyState.Open, false);
     bool showGuidelines;
     bool keyboardReady;
+    /// <summary>The load whose item the panes show from their top, with focus on its heading; another load opens a new item.</summary>
+    int shownVersion;
+    /// <summary>Where focus goes after the next render: the first criterion a failed Submit named, or the opened guidelines.</summary>
+    string? focusAfterRender;
     DotNetObjectReference<GradePage>? self;
-    IJSObjectReference? module, shortcuts;
+    IJSObjectReference? module, shortcuts, escape;
     BrowserJournal? journal;
     /// <summary>Look for changes this tab made that the server never received, once the page is live.</summary>
     bool recover;
+
+    string ProblemsText => Session.Problems is { Count: > 0 } problems
+        ? $"Missing or invalid: {string.Join(", ", Session.Criteria.Where(c => problems.ContainsKey(c.Id)).Select(c => c.Label))}."
+        : "";
 
     double ProgressPercent => Session.Queue is { Assigned: > 0 } queue ? 100.0 * queue.Done / queue.Assigned : 0;
 
@@ -95,12 +106,16 @@ public partial class GradePage
     {
         if (!firstRender)
         {
-            if (recover && module is not null) await RecoverUnsentAsync();
+            if (module is null) return;
+            await MoveFocusAsync();
+            if (recover) await RecoverUnsentAsync();
             return;
         }
+        shownVersion = Session.Version;
         self = DotNetObjectReference.Create(this);
         module = await JS.InvokeAsync<IJSObjectReference>("import", "/js/grading.js");
         shortcuts = await module.InvokeAsync<IJSObjectReference>("attach", self);
+        escape = await module.InvokeAsync<IJSObjectReference>("closeOnEscape", self, GuidelinesId, GuidelinesToggleId);
         journal = new BrowserJournal(module);
         Session.AttachJournal(journal);
         // The shortcuts are announced only once they work (after the page became interactive).
@@ -108,6 +123,42 @@ public partial class GradePage
         StateHasChanged();
         await RecoverUnsentAsync();
     }
+
+    /// <summary>A new item opens at the top of its panes with focus on its heading, as a new page would; a failed Submit
+    /// takes focus to the first criterion it names; opened guidelines take focus.</summary>
+    async Task MoveFocusAsync()
+    {
+        try
+        {
+            if (Session.Version != shownVersion && Session.Item is not null)
+            {
+                shownVersion = Session.Version;
+                focusAfterRender = null;
+                await module!.InvokeVoidAsync("openAtTop", ResponseHeadingId);
+            }
+            else if (focusAfterRender is { } target)
+            {
+                focusAfterRender = null;
+                await module!.InvokeVoidAsync(target == GuidelinesId ? "focusElement" : "focusFirstProblem", target);
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+            // The page is gone.
+        }
+    }
+
+    void ToggleGuidelines()
+    {
+        showGuidelines = !showGuidelines;
+        if (showGuidelines) focusAfterRender = GuidelinesId;
+    }
+
+    [JSInvokable] public Task CloseGuidelines() => InvokeAsync(() =>
+    {
+        showGuidelines = false;
+        StateHasChanged();
+    });
 
     async Task RecoverUnsentAsync()
     {
@@ -144,6 +195,7 @@ public partial class GradePage
         var next = await Session.SubmitAsync(responseId);
         // The last item of the queue's own address was submitted: the session opened the queue again.
         if (Session.Version != version) await AfterLoadAsync();
+        else if (Session.Problems.Count > 0) focusAfterRender = "criterion-problem";
         StateHasChanged();
         if (next is not null) Navigation.NavigateTo(next);
     }
@@ -174,6 +226,7 @@ public partial class GradePage
             await Session.FlushTypingAsync();
             DetachJournal();
             if (shortcuts is not null) await shortcuts.InvokeVoidAsync("dispose");
+            if (escape is not null) await escape.InvokeVoidAsync("dispose");
             if (module is not null) await module.DisposeAsync();
         }
         catch (JSDisconnectedException)

@@ -95,7 +95,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (Item?.ResponseId != before) _savedByMe.Clear();
         Version++;
         Problems = RatingWriteResult.NoProblems;
-        SaveState = Item is { Values.Count: > 0 } ? "Draft restored" : "";
+        // A submitted item says so in its heading and status; "restored" is for a draft the rater left unfinished.
+        SaveState = Item is { Done: false, Values.Count: > 0 } ? "Draft restored" : "";
     }
 
     /// <summary>A choice or a number: saved at once.</summary>

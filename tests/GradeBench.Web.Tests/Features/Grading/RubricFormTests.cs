@@ -1,5 +1,6 @@
 using Bunit;
 using GradeBench.Core.Rubrics;
+using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Grading;
 
 namespace GradeBench.Web.Tests.Features.Grading;
@@ -8,7 +9,7 @@ public sealed class RubricFormTests : BunitContext
 {
     static readonly IReadOnlyList<Criterion> Rubric =
     [
-        new("consensus", "Agreement with consensus", null, CriterionType.Likert, true, 1, 5,
+        new("consensus", "Agreement with consensus", "Judge against **current** guidelines.", CriterionType.Likert, true, 1, 5,
             [new("1", "Contradicts"), new("5", "Fully aligned")], []),
         new("harm", "Extent of harm", null, CriterionType.Ordinal, true, null, null, [],
             [new("none", "No harm"), new("mild", "Mild"), new("severe", "Severe")]),
@@ -18,6 +19,8 @@ public sealed class RubricFormTests : BunitContext
         new("minutes", "Minutes spent", null, CriterionType.Numeric, false, 0, 60, [], []),
         new("comment", "Comment", null, CriterionType.Text, false, null, null, [], []),
     ];
+
+    public RubricFormTests() => Services.AddMarkdown();
 
     IRenderedComponent<RubricForm> RenderForm(Dictionary<string, string?>? values = null, Dictionary<string, string>? problems = null,
         List<(string, string?)>? chosen = null) =>
@@ -121,9 +124,26 @@ public sealed class RubricFormTests : BunitContext
     {
         var cut = RenderForm(problems: new() { ["consensus"] = "required", ["minutes"] = "70 is above the maximum 60" });
 
-        var alerts = cut.FindAll("[role=alert]").Select(a => a.TextContent);
+        var described = cut.FindAll("[aria-invalid=true]")
+            .Select(c => (c.Id, cut.Find("#" + c.GetAttribute("aria-describedby")).TextContent));
 
-        Assert.Equal(["Required", "70 is above the maximum 60"], alerts);
+        Assert.Equal([("criterion-consensus", "Required"), ("criterion-minutes", "70 is above the maximum 60")], described);
         Assert.Equal(2, cut.FindAll(".criterion-problem").Count);
+        // The page announces problems in its one live region; a region added with the message is often not read out.
+        Assert.Empty(cut.FindAll("[role=alert]"));
+    }
+
+    [Fact]
+    public void ACriterionsHelpOpensBelowItsAnchorsInTheStudysLanguage()
+    {
+        var cut = Render<RubricForm>(p => p.Add(f => f.Criteria, Rubric).Add(f => f.Values, new Dictionary<string, string?>()).Add(f => f.Lang, "zh"));
+
+        var help = cut.Find("#criterion-consensus + details.criterion-help");
+        Assert.Equal("How to rate Agreement with consensus", help.QuerySelector("summary")!.TextContent);
+        Assert.Equal("zh", help.QuerySelector("div[lang]")!.GetAttribute("lang"));
+        help.QuerySelector(".markdown")!.MarkupMatches("""<div class="markdown"><p>Judge against <strong>current</strong> guidelines.</p></div>""");
+        Assert.Single(cut.FindAll("details.criterion-help"));
+        Assert.Equal("zh", cut.Find("#criterion-harm").GetAttribute("lang"));
+        Assert.Equal("zh", cut.Find("label[for=criterion-comment]").GetAttribute("lang"));
     }
 }

@@ -1,13 +1,16 @@
+using GradeBench.EndToEnd.Tests.Accessibility;
 using Microsoft.Playwright;
 
 namespace GradeBench.EndToEnd.Tests;
 
-/// <summary>Debian's headless Chromium driven by Playwright; no browser is ever downloaded.</summary>
+/// <summary>Debian's headless Chromium driven by Playwright; no browser is ever downloaded. Every page it shows is
+/// audited by axe-core (<see cref="AuditedBrowser"/>).</summary>
 public static class Browser
 {
     public static string ExecutablePath => Environment.GetEnvironmentVariable("GRADEBENCH_CHROMIUM") ?? "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    /// <param name="audited">False for a test that runs axe itself (<see cref="AccessibilityTests"/>).</param>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(bool audited = true)
     {
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"Chromium is not at {ExecutablePath}. Install Debian's chromium package (./test.sh does when run as root) or set GRADEBENCH_CHROMIUM.");
@@ -20,6 +23,6 @@ public static class Browser
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        return (playwright, browser);
+        return (playwright, audited ? new AuditedBrowser(browser) : browser);
     }
 }

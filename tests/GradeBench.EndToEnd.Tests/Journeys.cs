@@ -23,6 +23,12 @@ static class Journeys
     public static async Task SignInAsAdministratorAsync(IPage page, RunningApp app)
     {
         await page.GotoAsync(app.SignInLink);
+        await ChoosePasswordAsync(page);
+    }
+
+    /// <summary>On the first-run link's page: chooses a password and lands on the study list, live.</summary>
+    public static async Task ChoosePasswordAsync(IPage page)
+    {
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a password" })).ToBeVisibleAsync();
         await page.GetByLabel("New password").FillAsync(Password);
         await page.GetByLabel("Repeat the password").FillAsync(Password);

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace GradeBench.EndToEnd.Tests.Accessibility;
+
+/// <summary>Runs axe-core on every page a browser context shows: after each main-frame navigation (a full load, or
+/// Blazor's enhanced navigation changing the address), once the page has gone quiet, once per address per context.
+/// Serious and critical violations are collected; <see cref="AssertCleanAsync"/> waits for running audits and fails.</summary>
+public sealed class AxeAudit
+{
+    static readonly AxeRunOptions Options = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        ResultTypes = [ResultType.Violations],
+        // axe scrolls elements into view to measure contrast; the test driving the page must find them where it left them.
+        RestoreScroll = true,
+    };
+
+    readonly ConcurrentDictionary<(IBrowserContext, string), byte> _audited = new();
+    readonly ConcurrentQueue<Task> _running = new();
+    readonly ConcurrentQueue<string> _violations = new();
+
+    /// <summary>Audits every page that opens in the context from now on.</summary>
+    public void Watch(IBrowserContext context)
+    {
+        context.Page += (_, page) => Watch(page);
+        foreach (var page in context.Pages) Watch(page);
+    }
+
+    // axe refuses to start while it runs on the same page.
+    static readonly ConditionalWeakTable<IPage, SemaphoreSlim> OneAtATime = [];
+
+    void Watch(IPage page)
+    {
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (frame == page.MainFrame) _running.Enqueue(AuditWhenQuietAsync(page, Address(frame.Url)));
+        };
+    }
+
+    async Task AuditWhenQuietAsync(IPage page, string address)
+    {
+        if (!address.StartsWith("http", StringComparison.Ordinal)) return;
+        try
+        {
+            await QuietAsync(page);
+            // Navigated on since: that navigation audits its own address.
+            if (Address(page.Url) != address || !_audited.TryAdd((page.Context, address), 0)) return;
+            Record(await AuditAsync(page));
+        }
+        catch (PlaywrightException)
+        {
+            // The page closed or navigated away mid-audit; its next address is audited on its own.
+        }
+    }
+
+    /// <summary>Runs axe on the page as it is now; the violations of the given impacts (by default serious and critical),
+    /// one line each, starting with the impact.</summary>
+    public static async Task<IReadOnlyList<string>> AuditAsync(IPage page, params string[] impacts)
+    {
+        if (impacts.Length == 0) impacts = ["serious", "critical"];
+        var oneAtATime = OneAtATime.GetValue(page, _ => new SemaphoreSlim(1));
+        await oneAtATime.WaitAsync();
+        AxeResult result;
+        try
+        {
+            result = await page.RunAxe(Options);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+        return [.. result.Violations
+            .Where(v => impacts.Contains(v.Impact))
+            .Select(v => $"{v.Impact} {v.Id} on {page.Url}: {v.Help}; at {string.Join(", ", v.Nodes.Select(n => n.Target.ToString()))}")];
+    }
+
+    /// <summary>Waits until the document has not changed for 300 ms (Blazor has rendered), at most 5 s.</summary>
+    static Task QuietAsync(IPage page) => page.EvaluateAsync("""
+        () => new Promise(resolve => {
+          let timer;
+          const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, 300); });
+          const done = () => { observer.disconnect(); resolve(); };
+          observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+          timer = setTimeout(done, 300);
+          setTimeout(done, 5000);
+        })
+        """);
+
+    void Record(IEnumerable<string> violations)
+    {
+        foreach (var violation in violations) _violations.Enqueue(violation);
+    }
+
+    static string Address(string url) => url.Split('#')[0];
+
+    /// <summary>Waits for the audits still running and fails, naming each rule, address and element, if any found a
+    /// serious or critical violation.</summary>
+    public async Task AssertCleanAsync()
+    {
+        await Task.WhenAll(_running).WaitAsync(TimeSpan.FromSeconds(60));
+        if (!_violations.IsEmpty)
+            throw new Xunit.Sdk.XunitException($"Accessibility (axe-core) found serious or critical violations:\n{string.Join('\n', _violations.Distinct())}");
+    }
+}

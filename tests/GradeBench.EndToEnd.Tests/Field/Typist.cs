@@ -10,6 +10,8 @@ static class Typist
 {
     /// <summary>99 characters, as a physician's note.</summary>
     public const string Sentence = "The dose of alteplase is wrong: 0.9 mg/kg, max 90 mg, 10% as a bolus; check BP first, then recheck.";
+    /// <summary>Another 99 characters, so that a case never finds the text a case before it stored.</summary>
+    public const string OtherSentence = "Recheck BP first: give 10% of the dose as a bolus, max 90 mg at 0.9 mg/kg; this alteplase is wrong!";
     public const string Composed = "急性缺血性卒中";
     static readonly string[] Pinyin = ["ji", "jixing", "急性", "急性que", "急性缺血", "急性缺血xing"];
 

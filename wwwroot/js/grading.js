@@ -214,7 +214,78 @@ export function watchSelection(containerId) {
     lastSelection = { text, occurrence: countOccurrences(normalize(before.toString()), normalize(text)) };
   };
   document.addEventListener("selectionchange", onChange);
-  return { dispose: () => document.removeEventListener("selectionchange", onChange) };
+  const stopKeys = selectWithKeys(containerId);
+  return {
+    dispose: () => {
+      document.removeEventListener("selectionchange", onChange);
+      stopKeys();
+    },
+  };
+}
+
+// A passage can be selected without a mouse: the response takes focus (Tab), the arrows move a caret through it
+// (Ctrl: by word; Up/Down: by line) and Shift with an arrow selects; the label buttons come next (Tab). The caret is
+// not painted by the browser in text that cannot be edited, so the word at the caret is highlighted instead.
+const moves = { ArrowRight: ["forward", "character"], ArrowLeft: ["backward", "character"], ArrowDown: ["forward", "line"], ArrowUp: ["backward", "line"] };
+
+function makeFocusable(container) {
+  if (container.tabIndex === 0) return;
+  container.tabIndex = 0;
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", "Response text: arrows move, Shift+arrows select, then Tab to a label");
+}
+
+function selectWithKeys(containerId) {
+  const inResponse = (event) => event.target instanceof Element && event.target.id === containerId;
+  const onFocus = (event) => {
+    if (!inResponse(event)) return;
+    const selection = document.getSelection();
+    if (selection.rangeCount && event.target.contains(selection.getRangeAt(0).startContainer)) return;
+    const walker = document.createTreeWalker(event.target, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && !node.data.trim()) node = walker.nextNode();
+    if (node) selection.collapse(node, node.data.search(/\S/));
+    showCaret(event.target);
+  };
+  const onKey = (event) => {
+    if (!inResponse(event) || !(event.key in moves) || event.altKey || event.metaKey) return;
+    const [direction, unit] = moves[event.key];
+    event.preventDefault();
+    const selection = document.getSelection();
+    selection.modify(event.shiftKey ? "extend" : "move", direction, event.ctrlKey && unit === "character" ? "word" : unit);
+    selection.focusNode?.parentElement?.scrollIntoView({ block: "nearest" });
+    showCaret(event.target);
+  };
+  const onBlur = (event) => {
+    if (inResponse(event)) CSS.highlights?.delete("gb-caret");
+  };
+  const container = document.getElementById(containerId);
+  if (container) makeFocusable(container);
+  document.addEventListener("focusin", onFocus);
+  document.addEventListener("focusout", onBlur);
+  document.addEventListener("keydown", onKey);
+  return () => {
+    document.removeEventListener("focusin", onFocus);
+    document.removeEventListener("focusout", onBlur);
+    document.removeEventListener("keydown", onKey);
+  };
+}
+
+/** Marks the word at a collapsed caret (a selection shows itself). */
+function showCaret(container) {
+  if (!globalThis.CSS?.highlights) return;
+  CSS.highlights.delete("gb-caret");
+  const selection = document.getSelection();
+  if (!selection.isCollapsed || !selection.rangeCount || !container.contains(selection.focusNode)) return;
+  const node = selection.focusNode, offset = selection.focusOffset;
+  if (node.nodeType !== Node.TEXT_NODE) return;
+  const start = node.data.slice(0, offset).search(/\S*$/);
+  const end = offset + node.data.slice(offset).search(/\s|$/);
+  if (end <= start) return;
+  const word = document.createRange();
+  word.setStart(node, start);
+  word.setEnd(node, end);
+  CSS.highlights.set("gb-caret", new Highlight(word));
 }
 
 export function takeSelection() {
@@ -236,6 +307,7 @@ function countOccurrences(haystack, needle) {
 // Highlight API, one highlight per label, so the sanitized HTML itself is never changed.
 export function paint(containerId, spans, labels) {
   const container = document.getElementById(containerId);
+  if (container) makeFocusable(container);
   if (!container || !globalThis.CSS?.highlights) return;
   for (const label of labels) CSS.highlights.delete("gb-" + label.slug);
   let style = document.getElementById("gb-highlight-style");
@@ -244,7 +316,7 @@ export function paint(containerId, spans, labels) {
     style.id = "gb-highlight-style";
     document.head.append(style);
   }
-  style.textContent = labels.map((l) => `::highlight(gb-${l.slug}) { background-color: ${l.color ?? "#ffe08a"}55; text-decoration: underline ${l.color ?? "#b08800"}; }`).join("\n");
+  style.textContent = "::highlight(gb-caret) { text-decoration: underline 2px; background-color: #1a73e833; }\n" + labels.map((l) => `::highlight(gb-${l.slug}) { background-color: ${l.color ?? "#ffe08a"}55; text-decoration: underline ${l.color ?? "#b08800"}; }`).join("\n");
 
   const nodes = [];
   let all = "";

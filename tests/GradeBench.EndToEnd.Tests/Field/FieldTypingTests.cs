@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -85,10 +86,66 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
             found.Add($"IME: {Kept(composed, Composed)}, versions saved {JsonSerializer.Serialize(versions, Unescaped)}");
             if (versions is not [Composed]) found[^1] += " FAILED";
 
+            // Every typed item submitted, then exported: each comment cell is the typed text, byte for byte.
+            List<(long Item, string Text)> typed = [.. queue.Take(KeyDelaysMs.Length).Select(item => (item, Sentence)), (submitted, Sentence), (composedOn, Composed)];
+            foreach (var item in typed.Select(t => t.Item).Where(item => item != submitted))
+            {
+                await OpenAsync(item);
+                foreach (var name in Journeys.DemoChoiceCriteria)
+                    await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
+                await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+                await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{item}$"));
+            }
+            found.AddRange(await ExportedCommentsAsync(app, browser, studyId, typed));
+
             var report = string.Join("\n", found);
             output.WriteLine(report);
             Assert.False(report.Contains("FAILED"), report);
         });
+    }
+
+    /// <summary>ratings-wide.csv and history.csv as a coordinator downloads them: for each typed item, whether the comment
+    /// cell (the last version, in history.csv) holds exactly the typed text's UTF-8 bytes, and every exported version of
+    /// the composed comment is the committed text.</summary>
+    static async Task<List<string>> ExportedCommentsAsync(RunningApp app, IBrowser browser, string studyId, List<(long Item, string Text)> typed)
+    {
+        var coordinator = await (await browser.NewContextAsync(Journeys.Laptop)).NewPageAsync();
+        await Journeys.SignInAsAdministratorAsync(coordinator, app);
+        var found = new List<string>();
+        foreach (var kind in new[] { "ratings-wide.csv", "history.csv" })
+        {
+            var answer = await coordinator.Context.APIRequest.GetAsync($"{app.BaseAddress}/api/studies/{studyId}/export/{kind}");
+            Assert.Equal(200, answer.Status);
+            var bytes = await answer.BodyAsync();
+            var rows = CommentCells(bytes, kind == "history.csv");
+            var kept = 0;
+            foreach (var (item, text) in typed)
+            {
+                var slug = await Typist.ReadAsync(app.DatabasePath, "SELECT slug FROM responses WHERE id = @Item", new { Item = item });
+                var cells = rows.Where(r => r.Response == slug).Select(r => r.Comment).ToList();
+                var same = cells.Count > 0 && Encoding.UTF8.GetBytes(cells[^1]).AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(text))
+                    && (text != Composed || cells.All(c => c == Composed));
+                if (same) kept++;
+                else found.Add($"{kind}: response {slug} exports {JsonSerializer.Serialize(cells, Unescaped)} FAILED");
+            }
+            found.Add($"{kind}: {kept} of {typed.Count} typed comments exported byte for byte");
+        }
+        return found;
+    }
+
+    /// <summary>(response, comment) of the rater's rows: the comment column of ratings-wide.csv, or the value of the
+    /// comment criterion's versions in history.csv.</summary>
+    static List<(string Response, string Comment)> CommentCells(byte[] csv, bool history)
+    {
+        using var reader = Sylvan.Data.Csv.CsvDataReader.Create(new StreamReader(new MemoryStream(csv), Encoding.UTF8));
+        var rows = new List<(string, string)>();
+        while (reader.Read())
+        {
+            if (reader.GetString(reader.GetOrdinal("rater")) != Rater) continue;
+            if (history && reader.GetString(reader.GetOrdinal("criterion")) != "comment") continue;
+            rows.Add((reader.GetString(reader.GetOrdinal("response_id")), reader.GetString(reader.GetOrdinal(history ? "value" : "comment"))));
+        }
+        return rows;
     }
 
     static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

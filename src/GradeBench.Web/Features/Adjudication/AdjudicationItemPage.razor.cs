@@ -28,6 +28,8 @@ public partial class AdjudicationItemPage
     AdjudicationItemView? item;
     string? loadError;
     string? messageText, postState, decisionState;
+    /// <summary>Changes when a message is posted, so that the message field starts empty again.</summary>
+    int messageField;
     readonly Dictionary<string, Draft> drafts = [];
 
     protected override async Task OnParametersSetAsync()
@@ -89,6 +91,7 @@ public partial class AdjudicationItemPage
         if (posted.Outcome == AdjudicationOutcome.Done)
         {
             messageText = null;
+            messageField++;
             postState = "Posted.";
         }
         else postState = posted.Problem ?? "Not posted.";

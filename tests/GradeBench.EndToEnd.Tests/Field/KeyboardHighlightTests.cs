@@ -1,0 +1,52 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace GradeBench.EndToEnd.Tests.Field;
+
+/// <summary>A rater who uses no mouse makes a highlight: Tab to the response, Shift+arrows to select, Tab to a label,
+/// Enter. The stored highlight quotes what was selected.</summary>
+public sealed class KeyboardHighlightTests(ITestOutputHelper output)
+{
+    const string Rater = "dr-keys";
+
+    [Fact]
+    public async Task AHighlightIsMadeWithTheKeyboardAlone()
+    {
+        await using var app = await RunningApp.StartAsync();
+        await app.BrowserJourneyAsync(async browser =>
+        {
+            var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
+            var page = await (await browser.NewContextAsync(Typist.SmallLaptop)).NewPageAsync();
+            await Journeys.AcceptInviteAsync(page, invite, Rater, "Dr Keys");
+            await Journeys.FollowAsync(page, "Start grading", "**/grade");
+            await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+            var response = page.GetByRole(AriaRole.Region, new() { NameRegex = new("^Response text") });
+
+            // Tab until the response has focus, as a keyboard user does.
+            for (var tabs = 0; tabs < 60 && !await response.EvaluateAsync<bool>("e => e === document.activeElement"); tabs++)
+                await page.Keyboard.PressAsync("Tab");
+            await Expect(response).ToBeFocusedAsync();
+            // Two words along, then ten characters selected.
+            await page.Keyboard.PressAsync("Control+ArrowRight");
+            await page.Keyboard.PressAsync("Control+ArrowRight");
+            for (var i = 0; i < 10; i++) await page.Keyboard.PressAsync("Shift+ArrowRight");
+            // A selection may begin with the line break before a paragraph; the stored highlight drops outer spaces.
+            var selected = (await page.EvaluateAsync<string>("() => getSelection().toString()")).Trim();
+            Assert.NotEmpty(selected);
+
+            await page.Keyboard.PressAsync("Tab");
+            var label = await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()");
+            Assert.Contains("span-label-button", await page.EvaluateAsync<string>("() => document.activeElement.className"));
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Highlighted as" })).ToHaveTextAsync($"Highlighted as {label}.");
+
+            var quote = await Typist.ReadAsync(app.DatabasePath, """
+                SELECT s.quote FROM span_annotations s JOIN users u ON u.id = s.rater_id WHERE u.username = @Rater
+                """, new { Rater });
+            output.WriteLine($"keyboard highlight: selected \"{selected}\", labelled {label}, stored quote \"{quote}\"");
+            // The quote is Markdown source: the selected text with any emphasis marks kept.
+            Assert.Equal(selected, quote?.Replace("*", "").Replace("_", "").Replace("`", ""));
+        });
+    }
+}

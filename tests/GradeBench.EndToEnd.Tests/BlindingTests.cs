@@ -66,7 +66,7 @@ public sealed class BlindingTests
 
         received.Phase = "queue, coordinator pages and downloads (open)";
         await rater.GotoAsync(app.BaseAddress + "/");
-        await Expect(rater.GetByRole(AriaRole.Link, new() { Name = "Start grading" })).ToBeVisibleAsync();
+        await Expect(rater.GetByRole(AriaRole.Link, new() { Name = "Continue" })).ToBeVisibleAsync();
         await rater.GotoAsync($"{studyUrl}/adjudication");
         await Expect(rater.GetByText("Adjudication has not started")).ToBeVisibleAsync();
         foreach (var page in new[] { "dashboard", "results", "setup" })

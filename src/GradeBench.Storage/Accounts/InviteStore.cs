@@ -10,6 +10,30 @@ public enum InviteOutcome { Joined, InvalidInvite, UsernameTaken }
 
 public sealed record InviteAcceptance(InviteOutcome Outcome, User? User);
 
+/// <summary>Why an invite can or cannot be used: <see cref="Withdrawn"/> when the person who made it no longer
+/// coordinates the study (or their account is disabled).</summary>
+public enum InviteState { Usable, Used, Expired, Withdrawn }
+
+/// <summary>An invite as its page shows it, whatever its state.</summary>
+public sealed record InviteView
+{
+    public long StudyId { get; init; }
+    public required string StudyTitle { get; init; }
+    public required string Role { get; init; }
+    /// <summary>The display name of the coordinator who made it; null for a link printed by <c>gradebench invite</c>.</summary>
+    public string? InvitedBy { get; init; }
+    public InviteState State { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>The viewer's present role in the study, when a signed-in viewer was given and is a member.</summary>
+    public string? ViewerRole { get; init; }
+}
+
+/// <summary>What joining a study with an existing account did. <see cref="AlreadyMember"/> (same role) and
+/// <see cref="AlreadyCoordinator"/> (a rater invite opened by a coordinator) change nothing and leave the invite usable.</summary>
+public enum JoinOutcome { Joined, InvalidInvite, AlreadyMember, AlreadyCoordinator }
+
+public sealed record InviteJoin(JoinOutcome Outcome, long StudyId, string? Role);
+
 /// <summary>Single-use, expiring links that let a person create an account and join a study in a role.</summary>
 public sealed class InviteStore(Database database, TimeProvider clock)
 {
@@ -39,13 +63,49 @@ public sealed class InviteStore(Database database, TimeProvider clock)
 
     /// <summary>The invite behind a token while it can still be used; null when unknown, used or expired, or when the
     /// person who made it no longer coordinates the study.</summary>
-    public async Task<Invite?> FindAsync(string token, CancellationToken ct = default)
+    public async Task<Invite?> FindAsync(string token, CancellationToken ct = default) =>
+        await ViewAsync(token, null, ct) is { State: InviteState.Usable } view ? new Invite(view.StudyId, view.StudyTitle, view.Role) : null;
+
+    /// <summary>The invite behind a token in whatever state it is, with who made it and, given a signed-in
+    /// <paramref name="viewerId"/>, the viewer's present role in its study; null only for an unknown token.</summary>
+    public async Task<InviteView?> ViewAsync(string token, long? viewerId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Invite>(new CommandDefinition($"""
-            SELECT invites.study_id, s.title AS study_title, invites.role FROM invites JOIN studies s ON s.id = invites.study_id
+        return await connection.QuerySingleOrDefaultAsync<InviteView>(new CommandDefinition($"""
+            SELECT invites.study_id, s.title AS study_title, invites.role, inviter.display_name AS invited_by, invites.expires_at,
+                CASE WHEN invites.used_at IS NOT NULL THEN 'Used' WHEN invites.expires_at <= @Now THEN 'Expired'
+                     WHEN NOT {CreatorStillStands} THEN 'Withdrawn' ELSE 'Usable' END AS state,
+                (SELECT m.role FROM study_members m WHERE m.study_id = invites.study_id AND m.user_id = @ViewerId) AS viewer_role
+            FROM invites JOIN studies s ON s.id = invites.study_id LEFT JOIN users inviter ON inviter.id = invites.created_by
+            WHERE invites.token_hash = @Hash
+            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow(), ViewerId = viewerId }, cancellationToken: ct));
+    }
+
+    /// <summary>Joins the study with an existing, enabled account: uses up the invite and adds the membership in one
+    /// transaction. A member already in the invite's role, and a coordinator opening a rater invite, change nothing:
+    /// an invite never takes a role away (a coordinator checking the link they made would otherwise demote themselves).
+    /// A rater opening a coordinator invite becomes its coordinator, recorded as a role change.</summary>
+    public async Task<InviteJoin> JoinAsync(string token, long userId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var keys = new { Hash = Tokens.Hash(token), Now = now, UserId = userId };
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var invite = await connection.QuerySingleOrDefaultAsync<(long StudyId, string Role, string? Present)>($"""
+            SELECT invites.study_id, invites.role,
+                (SELECT m.role FROM study_members m WHERE m.study_id = invites.study_id AND m.user_id = @UserId) AS present
+            FROM invites
             WHERE invites.token_hash = @Hash AND invites.used_at IS NULL AND invites.expires_at > @Now AND {CreatorStillStands}
-            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow() }, cancellationToken: ct));
+              AND EXISTS (SELECT 1 FROM users u WHERE u.id = @UserId AND u.disabled_at IS NULL)
+            """, keys, transaction);
+        if (invite == default) return new InviteJoin(JoinOutcome.InvalidInvite, 0, null);
+        if (invite.Present == invite.Role) return new InviteJoin(JoinOutcome.AlreadyMember, invite.StudyId, invite.Role);
+        if (invite.Present == StudyRoles.Coordinator) return new InviteJoin(JoinOutcome.AlreadyCoordinator, invite.StudyId, invite.Present);
+        await connection.ExecuteAsync("UPDATE invites SET used_at = @Now, used_by = @UserId WHERE token_hash = @Hash", keys, transaction);
+        await Memberships.AddAsync(connection, transaction, invite.StudyId, userId, invite.Role, now);
+        await Assignments.RebalanceAsync(connection, transaction, invite.StudyId, now);
+        await transaction.CommitAsync(ct);
+        return new InviteJoin(JoinOutcome.Joined, invite.StudyId, invite.Role);
     }
 
     /// <summary>Uses up the invite, creates the account and the membership, all in one transaction: a taken user

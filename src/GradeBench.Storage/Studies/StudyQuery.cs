@@ -17,6 +17,9 @@ public sealed record StudySummary
     public long Ratings { get; init; }
     /// <summary>The viewer's role in the study, if they are a member.</summary>
     public string? Role { get; init; }
+    /// <summary>The viewer's own assignments in the study, and how many of them they have submitted.</summary>
+    public long Assigned { get; init; }
+    public long Done { get; init; }
 }
 
 /// <summary>What a member needs to know about a study they belong to.</summary>
@@ -102,7 +105,10 @@ public sealed class StudyQuery(Database database)
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,
                 (SELECT COUNT(*) FROM ratings g JOIN responses r ON r.id = g.response_id
                     WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings,
-                (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role
+                (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role,
+                -- The viewer's own progress, counted in the covering index assignments_queue alone.
+                (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id) AS assigned,
+                (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id AND a.completed_at IS NOT NULL) AS done
             FROM studies s
             WHERE (@IsAdmin OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId))
               AND NOT EXISTS (SELECT 1 FROM users d WHERE d.id = @UserId AND d.disabled_at IS NOT NULL)

@@ -71,6 +71,10 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
             Body: _ => Form(("password", "short"), ("confirmation", "short"))),
         new("POST", "/account/invite", _ => "/account/invite", All("302 /invite/bogus-invite?error=short"),
             Body: _ => Form(("token", "bogus-invite"), ("username", "newcomer"), ("displayName", "Dr New"), ("password", "short"), ("confirmation", "short"))),
+        new("POST", "/account/invite/join", _ => "/account/invite/join", Outcomes(SignIn, "302 /invite/bogus-invite", "302 /invite/bogus-invite",
+                "302 /invite/bogus-invite", "302 /invite/bogus-invite"), Body: _ => Form(("token", "bogus-invite"))),
+        new("POST", "/account/invite/signin", _ => "/account/invite/signin", All("302 /invite/bogus-invite?account=existing&error=1"),
+            Body: _ => Form(("token", "bogus-invite"), ("username", "nobody-invited"), ("password", "wrong password"))),
         new("POST", "/account/signout", _ => "/account/signout", Outcomes(SignIn, "302 /signin", "302 /signin", "302 /signin", "302 /signin"),
             Body: _ => Form()),
 

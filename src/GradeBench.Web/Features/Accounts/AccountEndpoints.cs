@@ -15,20 +15,9 @@ public static class AccountEndpoints
         account.MapPost("/signin", async ([FromForm] string username, [FromForm] string password, [FromForm] string? returnUrl,
             HttpContext http, UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle) =>
         {
-            username = username.Trim();
             var back = $"returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}";
-            if (throttle.LockedFor(username) is { } wait)
-                return Results.Redirect($"/signin?error=locked&minutes={Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))}&{back}");
-            var user = await users.FindByUsernameAsync(username);
-            var verified = user?.PasswordHash is { } hash && hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed;
-            if (!verified)
-            {
-                throttle.RecordFailure(username);
-                return Results.Redirect($"/signin?error=1&{back}");
-            }
-            throttle.RecordSuccess(username);
-            // Said only to someone who knows the password.
-            if (user!.DisabledAt is not null) return Results.Redirect($"/signin?error=disabled&{back}");
+            var checkedIn = await CheckPasswordAsync(username, password, users, hasher, throttle);
+            if (checkedIn.User is not { } user) return Results.Redirect($"/signin?{checkedIn.Error}&{back}");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Results.LocalRedirect(LocalOrHome(returnUrl));
         }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
@@ -74,11 +63,55 @@ public static class AccountEndpoints
             return Results.LocalRedirect("/");
         }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
 
-        account.MapPost("/signout", async (HttpContext http) =>
+        account.MapInviteJoinEndpoints();
+
+        // A return address lets "Not you? Sign out" on an invite page come back to the invite.
+        account.MapPost("/signout", async ([FromQuery] string? returnUrl, HttpContext http) =>
         {
             await http.SignOutAsync();
-            return Results.LocalRedirect("/signin");
+            return Results.LocalRedirect(returnUrl is null ? "/signin" : LocalOrHome(returnUrl));
         });
+    }
+
+    /// <summary>Joining a study with an account one already has: signed in (a confirmation button), or signed out
+    /// (the invite page's sign-in form signs in, then joins). Neither creates an account.</summary>
+    static void MapInviteJoinEndpoints(this RouteGroupBuilder account)
+    {
+        account.MapPost("/invite/join", async ([FromForm] string token, HttpContext http, InviteStore invites) =>
+            Joined(token, await invites.JoinAsync(token, http.User.Id())))
+            .RequireRateLimiting(AccountServices.SignInRateLimit);
+
+        account.MapPost("/invite/signin", async ([FromForm] string token, [FromForm] string username, [FromForm] string password,
+            HttpContext http, UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle, InviteStore invites) =>
+        {
+            var checkedIn = await CheckPasswordAsync(username, password, users, hasher, throttle);
+            if (checkedIn.User is not { } user) return Results.Redirect($"/invite/{Uri.EscapeDataString(token)}?account=existing&{checkedIn.Error}");
+            await http.SignInAsync(CurrentUser.ToPrincipal(user));
+            return Joined(token, await invites.JoinAsync(token, user.Id));
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
+    }
+
+    /// <summary>A new member lands on the study; any other outcome goes back to the invite page, which says why.</summary>
+    static IResult Joined(string token, InviteJoin join) => join.Outcome == JoinOutcome.Joined
+        ? Results.LocalRedirect(join.Role == StudyRoles.Rater ? $"/studies/{join.StudyId}/grade" : $"/studies/{join.StudyId}/dashboard")
+        : Results.Redirect($"/invite/{Uri.EscapeDataString(token)}");
+
+    /// <summary>The password check of every sign-in form: the per-name lockout first, then the hash; a disabled account
+    /// is told so only once the password is right. On failure, the query string that explains it.</summary>
+    static async Task<(User? User, string Error)> CheckPasswordAsync(string username, string password, UserStore users,
+        IPasswordHasher<User> hasher, SignInThrottle throttle)
+    {
+        username = username.Trim();
+        if (throttle.LockedFor(username) is { } wait)
+            return (null, $"error=locked&minutes={Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))}");
+        var user = await users.FindByUsernameAsync(username);
+        if (user?.PasswordHash is not { } hash || hasher.VerifyHashedPassword(user, hash, password) == PasswordVerificationResult.Failed)
+        {
+            throttle.RecordFailure(username);
+            return (null, "error=1");
+        }
+        throttle.RecordSuccess(username);
+        return user.DisabledAt is null ? (user, "") : (null, "error=disabled");
     }
 
     static string LocalOrHome(string? url) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using GradeBench.Storage.Accounts;
+using GradeBench.Web.Features.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Accounts;
@@ -64,7 +65,7 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
         var page = await factory.CreateBrowserClient().GetAsync($"/invite/{token}");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("already used or has expired", await page.Content.ReadAsStringAsync());
+        Assert.Contains("This invite was already used: each invite link works once.", await page.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -89,8 +90,67 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
         var page = await factory.CreateBrowserClient().GetStringAsync($"/invite/{token}");
         var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, username, "a long password", replay: true);
 
-        Assert.Contains("already used or has expired", page);
+        Assert.Contains("This invite expired on ", page);
         Assert.Equal($"/invite/{token}", accepted.Headers.Location?.OriginalString);
         Assert.Null(await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync(username));
+    }
+
+    [Fact]
+    public async Task TheRulesAreStatedBesideTheirFieldsBeforeTheyAreBroken()
+    {
+        var token = await InviteAsync();
+        var client = factory.CreateBrowserClient();
+
+        var invite = await client.GetStringAsync($"/invite/{token}");
+        var password = await (await factory.SignedInClientAsync(await factory.MemberAsync(null, "dr-rules", withPassword: true))).GetStringAsync("/account/password");
+
+        Assert.Contains("aria-describedby=\"username-rule\"", invite);
+        Assert.Contains($"<p id=\"username-rule\" class=\"field-hint\">{System.Net.WebUtility.HtmlEncode(AccountRules.Username)}</p>", invite);
+        Assert.Contains("aria-describedby=\"password-rule\"", invite);
+        Assert.Contains($"<p id=\"password-rule\" class=\"field-hint\">{AccountRules.Password}</p>", invite);
+        Assert.Contains("aria-describedby=\"password-rule\"", password);
+        Assert.Contains($"<p id=\"password-rule\" class=\"field-hint\">{AccountRules.Password}</p>", password);
+    }
+
+    /// <summary>Holds <see cref="AccountRules"/>' sentences to what the endpoint checks: 1 to 64 of A-Z, a-z, 0-9, dot,
+    /// dash and underscore; a password of at least <see cref="UserStore.MinimumPasswordLength"/> characters, spaces counted.</summary>
+    [Theory]
+    [InlineData("a", null)]
+    [InlineData("Dr.Li_Wei-2", null)]
+    [InlineData("dr wang", "name")]
+    [InlineData("dr-müller", "name")]
+    [InlineData("王医生", "name")]
+    public async Task TheUserNameRuleIsTheOneStated(string name, string? error)
+    {
+        var token = await InviteAsync();
+        var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, name, "a long password");
+
+        Assert.Equal(error is null ? "/" : $"/invite/{token}?error={error}", accepted.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData(64, null)]
+    [InlineData(65, "name")]
+    public async Task AUserNameHasAtMost64Characters(int length, string? error)
+    {
+        var token = await InviteAsync();
+        var username = (Guid.NewGuid().ToString("N") + new string('x', 64))[..length];
+
+        var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, username, "a long password");
+
+        Assert.Equal(error is null ? "/" : $"/invite/{token}?error={error}", accepted.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData(0, "short")]
+    [InlineData(1, null)]
+    public async Task APasswordHasAtLeastTheStatedLengthSpacesCounted(int extra, string? error)
+    {
+        var token = await InviteAsync();
+        var password = "a" + new string(' ', UserStore.MinimumPasswordLength - 2 + extra);
+
+        var accepted = await AcceptAsync(factory.CreateBrowserClient(), token, GradeBenchFactory.UniqueName("dr-space"), password);
+
+        Assert.Equal(error is null ? "/" : $"/invite/{token}?error={error}", accepted.Headers.Location?.OriginalString);
     }
 }

@@ -1,3 +1,5 @@
+using GradeBench.Storage.Grading;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Studies;
 
@@ -18,5 +20,27 @@ public sealed class HomeTests(GradeBenchFactory factory) : IClassFixture<GradeBe
         Assert.Contains("LLM answers to stroke care questions (synthetic demo)", card);
         foreach (var (label, count) in new[] { ("Cases", 20), ("Responses", 60), ("Raters", 4), ("Ratings", 576) })
             Assert.Contains($"<dt>{label}</dt><dd>{count}</dd>", card);
+    }
+
+    [Fact]
+    public async Task ARaterSeesTheirOwnProgressAndContinuesWhereTheyAre()
+    {
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await factory.MemberAsync(studyId, "dr-progress", withPassword: true);
+        var client = await factory.SignedInClientAsync(rater);
+        var grading = factory.Services.GetRequiredService<GradingStore>();
+        var queue = await grading.QueueAsync(studyId, rater.Id);
+
+        var fresh = await client.GetStringAsync("/");
+        foreach (var item in queue.Take(2))
+            await grading.SaveAsync(studyId, rater.Id, item.ResponseId, DemoRatings.Complete(), submit: true);
+        var begun = await client.GetStringAsync("/");
+
+        Assert.True(queue.Count > 2, "the new rater has a share of the work");
+        Assert.Contains($">0 of {queue.Count} done</p>", fresh);
+        Assert.Contains("Start grading", fresh);
+        Assert.Contains($">2 of {queue.Count} done</p>", begun);
+        Assert.Matches($"href=\"/studies/{studyId}/grade\"[^>]*>[^<]*(<[^>]+>)*Continue", begun);
+        Assert.DoesNotContain("<dt>Ratings</dt>", begun);
     }
 }

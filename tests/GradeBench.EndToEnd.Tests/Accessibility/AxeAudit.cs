@@ -46,10 +46,18 @@ public sealed class AxeAudit
         if (!address.StartsWith("http", StringComparison.Ordinal)) return;
         try
         {
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
             await QuietAsync(page);
             // Navigated on since: that navigation audits its own address.
             if (Address(page.Url) != address || !_audited.TryAdd((page.Context, address), 0)) return;
-            Record(await AuditAsync(page));
+            var violations = await AuditAsync(page);
+            // Navigated on during the run: axe may have read either document, so this result names neither.
+            if (Address(page.Url) != address)
+            {
+                _audited.TryRemove((page.Context, address), out _);
+                return;
+            }
+            Record(violations);
         }
         catch (PlaywrightException)
         {
@@ -62,6 +70,8 @@ public sealed class AxeAudit
     public static async Task<IReadOnlyList<string>> AuditAsync(IPage page, params string[] impacts)
     {
         if (impacts.Length == 0) impacts = ["serious", "critical"];
+        // A download or an API answer shown as text is not a page of the app.
+        if (await page.EvaluateAsync<string>("document.contentType") != "text/html") return [];
         var oneAtATime = OneAtATime.GetValue(page, _ => new SemaphoreSlim(1));
         await oneAtATime.WaitAsync();
         AxeResult result;

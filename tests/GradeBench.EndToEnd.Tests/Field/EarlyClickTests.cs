@@ -4,12 +4,12 @@ using static Microsoft.Playwright.Assertions;
 namespace GradeBench.EndToEnd.Tests.Field;
 
 /// <summary>A rater far from the server (150 ms round trip) clicks the home card's link while Blazor is still starting
-/// its circuit: between the circuit's WebSocket handshake and its first render, the click changes the address but the
-/// page stays (like dotnet/aspnetcore#59657 and #49142: the link is intercepted for the interactive router before the
-/// router can act). Kept as the reproduction for when a fix lands; see docs/reliability.md "Early clicks".</summary>
+/// its circuit: between the circuit's WebSocket handshake and its first render, the click changed the address but the
+/// page stayed (dotnet/aspnetcore#49142, #59657). early-clicks.js makes such a click a page load until the interactive
+/// router is ready; see docs/reliability.md "Early clicks".</summary>
 public sealed class EarlyClickTests
 {
-    [Fact(Skip = "Reproduces a lost early click (the address changes, the page stays); not fixed: docs/reliability.md, Early clicks")]
+    [Fact]
     public async Task ALinkClickedWhileTheCircuitStartsIsFollowed()
     {
         await using var app = await RunningApp.StartAsync();

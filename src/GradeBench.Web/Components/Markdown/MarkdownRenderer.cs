@@ -168,9 +168,11 @@ public sealed class MarkdownRenderer(long cacheSizeLimit = MarkdownRenderer.Defa
         // HtmlSanitizer keeps relative URLs; the Markdown stage already refuses them, and so does this stage.
         sanitizer.FilterUrl += (_, e) => { if (!IsAllowedUrl(e.OriginalUrl)) e.SanitizedUrl = null; };
         // Added after filtering, so no input can set rel; links leave without referrer and carry no endorsement.
+        // A table wider than its pane scrolls sideways inside it (app.css); tabindex lets the keyboard scroll it too.
         sanitizer.PostProcessNode += (_, e) =>
         {
             if (e.Node is IElement { LocalName: "a" } anchor) anchor.SetAttribute("rel", "noopener noreferrer nofollow");
+            if (e.Node is IElement { LocalName: "table" } table) table.SetAttribute("tabindex", "0");
         };
         return sanitizer;
     }

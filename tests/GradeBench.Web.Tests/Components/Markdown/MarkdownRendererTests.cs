@@ -21,7 +21,7 @@ public sealed class MarkdownRendererTests : IDisposable
             """;
 
         _renderer.Render(markdown).Value.MarkupMatches("""
-            <table>
+            <table tabindex="0">
               <thead><tr><th align="left">Drug</th><th align="right">Dose (mg)</th><th align="center">Route</th></tr></thead>
               <tbody>
                 <tr><td align="left">Alteplase</td><td align="right">0.9 per kg</td><td align="center">IV</td></tr>

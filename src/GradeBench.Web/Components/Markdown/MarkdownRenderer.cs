@@ -86,7 +86,8 @@ public sealed class MarkdownRenderer(long cacheSizeLimit = MarkdownRenderer.Defa
     /// Markdig is a Markdown processor, not a sanitizer: it happily renders <c>[x](javascript:...)</c> and images
     /// with any URL. So before rendering, links must be absolute http/https/mailto or they lose their link and keep
     /// their text; images are never loaded (no tracking pixels, no remote content in front of raters) and show their
-    /// alt text; table alignment moves from a style attribute to the inert align attribute, so no style survives.
+    /// alt text; table alignment moves from a style attribute to the inert align attribute, so no style survives;
+    /// headings move down to fit under the page's own.
     /// </summary>
     static void Neutralise(MarkdownDocument document)
     {
@@ -103,6 +104,18 @@ public sealed class MarkdownRenderer(long cacheSizeLimit = MarkdownRenderer.Defa
             if (!IsAllowedUrl(url)) autolink.ReplaceBy(new LiteralInline(autolink.Url));
         }
         foreach (var table in objects.OfType<Table>()) MoveAlignmentToAttributes(table);
+        FitHeadingsUnderThePage(objects.OfType<HeadingBlock>().ToList());
+    }
+
+    /// <summary>The level a text's highest heading renders at: study text sits under the page's h1 and a pane's h2.</summary>
+    public const int FirstHeadingLevel = 3;
+
+    /// <summary>A text's headings start at h3 and skip no level (its levels keep their order: "#", "###" become h3, h4),
+    /// so the page's outline stays in order for screen readers; a guideline's "# Rating guidelines" is no second h1.</summary>
+    static void FitHeadingsUnderThePage(List<HeadingBlock> headings)
+    {
+        var levels = headings.Select(h => h.Level).Distinct().Order().ToList();
+        foreach (var heading in headings) heading.Level = Math.Min(6, FirstHeadingLevel + levels.IndexOf(heading.Level));
     }
 
     /// <summary>Replaces a link or image by its children, so its text stays where it was.</summary>

@@ -82,9 +82,14 @@ public sealed class MarkdownRendererTests : IDisposable
             .MarkupMatches("<p>患者<strong>男性</strong>，65岁。主诉：突发<em>左侧肢体无力</em>2小时。</p>");
 
     [Fact]
+    public void HeadingsStartAtH3AndSkipNoLevel() =>
+        _renderer.Render("# Guidelines\n\n### Severity\n\n##### Examples\n\n### Safety").Value
+            .MarkupMatches("<h3>Guidelines</h3><h4>Severity</h4><h5>Examples</h5><h4>Safety</h4>");
+
+    [Fact]
     public void HeadingsQuotesRulesAndHardBreaksRender() =>
         _renderer.Render("## Assessment\n\n> quoted  \nline two\n\n---").Value
-            .MarkupMatches("<h2>Assessment</h2><blockquote><p>quoted<br>line two</p></blockquote><hr>");
+            .MarkupMatches("<h3>Assessment</h3><blockquote><p>quoted<br>line two</p></blockquote><hr>");
 
     [Theory]
     [InlineData(null)]

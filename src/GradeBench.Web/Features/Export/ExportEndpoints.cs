@@ -70,6 +70,10 @@ public static class ExportEndpoints
                 statusCode: StatusCodes.Status404NotFound);
         var slug = await studies.SlugAsync(id, ct);
         if (export.WritesSynchronously && http.Features.Get<IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
-        return TypedResults.Stream(output => export.WriteAsync(http.RequestServices, id, output, excel == true, ct), export.ContentType, $"{slug}-{export.Name}");
+        return TypedResults.Stream(output => export.WriteAsync(http.RequestServices, id, output, excel == true, ct), export.ContentType, DownloadName(slug, export.Name, excel == true));
     }
+
+    /// <summary>The plain and the Excel flavour of a file saved in one folder must neither overwrite nor pass for each other.</summary>
+    static string DownloadName(string? slug, string kind, bool excel) =>
+        excel ? $"{slug}-{Path.GetFileNameWithoutExtension(kind)}-excel{Path.GetExtension(kind)}" : $"{slug}-{kind}";
 }

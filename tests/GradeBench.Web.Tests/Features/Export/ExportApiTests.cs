@@ -84,6 +84,19 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
     }
 
     [Fact]
+    public async Task TheExcelFlavourDownloadsUnderItsOwnName()
+    {
+        var (client, studyId, slug) = await CoordinatorOfACopyAsync();
+
+        var plain = await client.GetAsync($"/api/studies/{studyId}/export/ratings-wide.csv");
+        var excel = await client.GetAsync($"/api/studies/{studyId}/export/ratings-wide.csv?excel=true");
+
+        // Both saved in one Downloads folder, neither overwrites nor is mistaken for the other.
+        Assert.Equal($"{slug}-ratings-wide.csv", plain.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal($"{slug}-ratings-wide-excel.csv", excel.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
     public async Task TheExcelParameterAddsAByteOrderMarkAndEveryKindDownloads()
     {
         var (client, studyId, slug) = await CoordinatorOfACopyAsync();

@@ -30,6 +30,23 @@ public sealed record RemovalResult(string Name, int Released, long Begun, long S
     public static RemovalResult Refused(string refusal) => new("", 0, 0, 0, null, refusal);
 }
 
+/// <summary>Everything the rubric editor saves at once: the instructions and the texts of the criteria it lists
+/// (criteria it does not list stay as they are).</summary>
+public sealed record RubricEdit(string InstructionsMd, IReadOnlyList<CriterionEdit> Criteria);
+
+/// <summary>One field of a rubric edit that cannot be saved, named as the editor shows it: the criterion by its stored
+/// label (never its id), then the field ("Label", "Option 2", "Anchor 5").</summary>
+public sealed record RubricEditError(string Criterion, string Field, string Message)
+{
+    public override string ToString() => $"{Criterion}, {Field}: {Message}";
+}
+
+/// <summary>What saving a rubric did: saved (no errors, no refusal), or nothing at all and why.</summary>
+public sealed record RubricSaveResult(IReadOnlyList<RubricEditError> Errors, string? Refusal = null)
+{
+    public bool Saved => Refusal is null && Errors.Count == 0;
+}
+
 /// <summary>A change to one criterion's texts in a draft study. Type and scale (bounds, option values, anchor points)
 /// are not here: they are never changed in place, since ratings and agreement statistics depend on them.</summary>
 public sealed record CriterionEdit(string Slug, string Label, string? HelpMd, bool Required,
@@ -81,50 +98,43 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
 
     // ------------------------------------------------------------------ draft editing
 
-    public async Task<string?> UpdateInstructionsAsync(long studyId, long actorId, string instructionsMd, CancellationToken ct = default)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await RefusalAsync(connection, transaction, studyId, actorId, RefuseUnlessDraft, ct) is { } refusal) return refusal;
-        await connection.ExecuteAsync(
-            "UPDATE studies SET instructions_md = @InstructionsMd WHERE id = @StudyId",
-            new { StudyId = studyId, InstructionsMd = instructionsMd.Replace("\r\n", "\n", StringComparison.Ordinal) }, transaction);
-        await transaction.CommitAsync(ct);
-        return null;
-    }
-
-    /// <summary>Changes a criterion's label, help text, required flag and the labels of its options and anchors; null
-    /// when done, else why not. Values and points that the criterion does not have are refused, never added.</summary>
-    public async Task<string?> UpdateCriterionAsync(long studyId, long actorId, CriterionEdit edit, CancellationToken ct = default)
+    /// <summary>Saves the instructions and every listed criterion's label, help text, required flag and option and
+    /// anchor labels in one transaction, or nothing when any field is invalid (every problem is listed) or the actor may
+    /// not. Values and points that a criterion does not have are refused, never added.</summary>
+    public async Task<RubricSaveResult> SaveRubricAsync(long studyId, long actorId, RubricEdit edit, CancellationToken ct = default)
     {
         // A first look before the edit is checked against the rubric; the one that counts is inside the transaction.
-        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access) return NotCoordinator;
-        if (RefuseUnlessDraft(access.State) is { } refusal) return refusal;
-        if (string.IsNullOrWhiteSpace(edit.Label)) return "A criterion needs a label.";
-        if (edit.OptionLabels.Values.Concat(edit.AnchorLabels.Values).Any(string.IsNullOrWhiteSpace)) return "Option and anchor labels cannot be empty.";
-        var criterion = (await rubric.LoadAsync(studyId, ct)).FirstOrDefault(c => c.Criterion.Id == edit.Slug);
-        if (criterion.Criterion is null) return $"The study has no criterion \"{edit.Slug}\".";
-        if (edit.OptionLabels.Keys.Except(criterion.Criterion.Options.Select(o => o.Value)).FirstOrDefault() is { } unknownOption)
-            return $"{edit.Slug} has no option \"{unknownOption}\"; options are part of the scale and cannot be added here.";
-        if (edit.AnchorLabels.Keys.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Except(criterion.Criterion.Anchors.Select(a => a.Value)).FirstOrDefault() is { } unknownAnchor)
-            return $"{edit.Slug} has no anchor at {unknownAnchor}; anchors are part of the scale and cannot be added here.";
+        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access) return new([], NotCoordinator);
+        if (RefuseUnlessDraft(access.State) is { } refusal) return new([], refusal);
+        var criteria = (await rubric.LoadAsync(studyId, ct)).ToDictionary(c => c.Criterion.Id);
+        var errors = edit.Criteria.SelectMany(e => RubricCheck.Problems(criteria.GetValueOrDefault(e.Slug).Criterion, e)).ToList();
+        if (errors.Count > 0) return new(errors);
 
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await RefusalAsync(connection, transaction, studyId, actorId, RefuseUnlessDraft, ct) is { } stillRefused) return stillRefused;
-        await connection.ExecuteAsync("""
-            UPDATE criteria SET label = @Label, help_md = @HelpMd, required = @Required WHERE id = @Id
-            """, new { criterion.Id, Label = edit.Label.Trim(), HelpMd = string.IsNullOrWhiteSpace(edit.HelpMd) ? null : edit.HelpMd, edit.Required }, transaction);
-        await connection.ExecuteAsync("""
-            UPDATE criterion_options SET label = @Label WHERE criterion_id = @Id AND value = @Value
-            """, edit.OptionLabels.Select(o => new { criterion.Id, Value = o.Key, Label = o.Value.Trim() }), transaction);
-        await connection.ExecuteAsync("""
-            UPDATE criterion_anchors SET label = @Label WHERE criterion_id = @Id AND point = @Point
-            """, edit.AnchorLabels.Select(a => new { criterion.Id, Point = a.Key, Label = a.Value.Trim() }), transaction);
+        if (await RefusalAsync(connection, transaction, studyId, actorId, RefuseUnlessDraft, ct) is { } stillRefused) return new([], stillRefused);
+        await connection.ExecuteAsync(
+            "UPDATE studies SET instructions_md = @InstructionsMd WHERE id = @StudyId",
+            new { StudyId = studyId, InstructionsMd = Lines(edit.InstructionsMd) }, transaction);
+        foreach (var criterion in edit.Criteria)
+        {
+            var id = criteria[criterion.Slug].Id;
+            await connection.ExecuteAsync("""
+                UPDATE criteria SET label = @Label, help_md = @HelpMd, required = @Required WHERE id = @Id
+                """, new { Id = id, Label = criterion.Label.Trim(), HelpMd = string.IsNullOrWhiteSpace(criterion.HelpMd) ? null : Lines(criterion.HelpMd), criterion.Required }, transaction);
+            await connection.ExecuteAsync("""
+                UPDATE criterion_options SET label = @Label WHERE criterion_id = @Id AND value = @Value
+                """, criterion.OptionLabels.Select(o => new { Id = id, Value = o.Key, Label = o.Value.Trim() }), transaction);
+            await connection.ExecuteAsync("""
+                UPDATE criterion_anchors SET label = @Label WHERE criterion_id = @Id AND point = @Point
+                """, criterion.AnchorLabels.Select(a => new { Id = id, Point = a.Key, Label = a.Value.Trim() }), transaction);
+        }
         await transaction.CommitAsync(ct);
-        return null;
+        return new([]);
     }
+
+    // A browser's textarea sends CRLF; stored Markdown keeps one line ending.
+    static string Lines(string markdown) => markdown.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     static string? RefuseUnlessDraft(string state) =>
         state == "draft" ? null : $"The rubric and instructions can be changed only while the study is a draft; it is {state}.";

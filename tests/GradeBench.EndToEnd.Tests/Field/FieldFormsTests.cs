@@ -97,8 +97,10 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
             await Journeys.SettleAsync(coordinator);
             await instructions.FillAsync("");
             await TypeAsync(coordinator, instructions, delayMs);
-            await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save the instructions" }).ClickAsync();
+            await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save the rubric" }).ClickAsync();
             var stored = await StoredAsync(app.DatabasePath, "SELECT instructions_md FROM studies WHERE slug = @DraftSlug", new { DraftSlug }, Typed(delayMs));
+            // Saved, the page no longer asks before a reload.
+            await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Rubric changes" })).ToContainTextAsync("Saved");
             await coordinator.ReloadAsync();
             var shown = await instructions.InputValueAsync();
             found.Add($"set-up instructions, {name}: {Kept(stored, Typed(delayMs))}; after a reload the field shows {Kept(shown, Typed(delayMs))}");

@@ -37,32 +37,39 @@ public sealed class StudySetupStoreTests
     static CriterionEdit ConsensusEdit(string label = "Agrees with the guidelines", IReadOnlyDictionary<int, string>? anchors = null) =>
         new("consensus", label, "New help", Required: false, new Dictionary<string, string>(), anchors ?? new Dictionary<int, string> { [1] = "Contradicts the guidelines" });
 
+    static CriterionEdit CompletenessEdit(string middle = "Yes, but it matters little") =>
+        new("completeness", "Leaves out what matters", "Think of **the specialist**.", Required: true,
+            new Dictionary<string, string> { ["none"] = "Nothing missing", ["minor"] = middle }, new Dictionary<int, string>());
+
+    static RubricEdit Rubric(string instructions, params CriterionEdit[] criteria) => new(instructions, criteria);
+
     static byte[] Jsonl(params string[] lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
 
     static string Response(string id, string caseId = "case-001", string model = "model-d") =>
         $$"""{"id": "{{id}}", "case_id": "{{caseId}}", "model": "{{model}}", "content_md": "An answer."}""";
 
     [Fact]
-    public async Task SetupEditsAreRefusedToRatersAndOutsideDraft()
+    public async Task RubricSavesAreRefusedToRatersAndOutsideDraft()
     {
         await using var world = await DemoAsync();
         var before = await world.Db.DumpContentAsync();
 
-        Assert.Equal(StudySetupStore.NotCoordinator, await world.Store.UpdateInstructionsAsync(world.StudyId, world.Rater, "# Mine"));
-        Assert.Contains("only while the study is a draft", await world.Store.UpdateInstructionsAsync(world.StudyId, world.Coordinator, "# Mine"));
-        Assert.Contains("only while the study is a draft", await world.Store.UpdateCriterionAsync(world.StudyId, world.Admin, ConsensusEdit()));
+        Assert.Equal(StudySetupStore.NotCoordinator, (await world.Store.SaveRubricAsync(world.StudyId, world.Rater, Rubric("# Mine"))).Refusal);
+        Assert.Contains("only while the study is a draft", (await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Mine"))).Refusal);
+        Assert.Contains("only while the study is a draft", (await world.Store.SaveRubricAsync(world.StudyId, world.Admin, Rubric("# Mine", ConsensusEdit()))).Refusal);
         Assert.Null(await world.Store.LoadAsync(world.StudyId, world.Rater));
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
 
     [Fact]
-    public async Task ACoordinatorEditsInstructionsAndCriterionTextsOfADraft()
+    public async Task OneSaveStoresTheInstructionsAndEveryCriterionsTextsOfADraft()
     {
         await using var world = await DemoAsync(draft: true);
 
-        Assert.Null(await world.Store.UpdateInstructionsAsync(world.StudyId, world.Coordinator, "# New rules\r\nBe kind."));
-        Assert.Null(await world.Store.UpdateCriterionAsync(world.StudyId, world.Admin, ConsensusEdit()));
+        var result = await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator,
+            Rubric("# New rules\r\nBe kind.", ConsensusEdit(), CompletenessEdit()));
 
+        Assert.True(result.Saved, string.Join("\n", result.Errors));
         var setup = (await world.Store.LoadAsync(world.StudyId, world.Coordinator))!;
         Assert.Equal("# New rules\nBe kind.", setup.InstructionsMd);
         var consensus = setup.Criteria.Single(c => c.Id == "consensus");
@@ -70,17 +77,51 @@ public sealed class StudySetupStoreTests
         Assert.Equal("Contradicts the guidelines", consensus.Anchors.Single(a => a.Value == "1").Label);
         Assert.Equal("Fully aligned", consensus.Anchors.Single(a => a.Value == "5").Label);
         Assert.Equal((1.0, 5.0), (consensus.Min, consensus.Max));
+        var completeness = setup.Criteria.Single(c => c.Id == "completeness");
+        Assert.Equal(("Leaves out what matters", "Think of **the specialist**."), (completeness.Label, completeness.HelpMd));
+        Assert.Equal(["Nothing missing", "Yes, but it matters little", "Yes, of great clinical significance"], completeness.Options.Select(o => o.Label));
+        Assert.Equal(["none", "minor", "major"], completeness.Options.Select(o => o.Value));
+        Assert.Equal("Overall quality", setup.Criteria.Single(c => c.Id == "overall").Label);
     }
 
     [Fact]
-    public async Task AnEditCannotAddToTheScaleOrEmptyALabel()
+    public async Task EveryInvalidFieldIsNamedByItsCriterionsLabelAndNothingIsSaved()
     {
         await using var world = await DemoAsync(draft: true);
         var before = await world.Db.DumpContentAsync();
 
-        Assert.Contains("no anchor at 7", await world.Store.UpdateCriterionAsync(world.StudyId, world.Coordinator,
-            ConsensusEdit(anchors: new Dictionary<int, string> { [7] = "Beyond the scale" })));
-        Assert.Equal("A criterion needs a label.", await world.Store.UpdateCriterionAsync(world.StudyId, world.Coordinator, ConsensusEdit(label: " ")));
+        var result = await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Valid instructions",
+            ConsensusEdit(label: " ", anchors: new Dictionary<int, string> { [2] = "", [7] = "Beyond the scale" }),
+            CompletenessEdit(middle: "  "),
+            new CriterionEdit("no-such", "A new one", null, false, new Dictionary<string, string>(), new Dictionary<int, string>())));
+
+        Assert.False(result.Saved);
+        Assert.Null(result.Refusal);
+        Assert.Equal(
+        [
+            "Agreement with guideline consensus, Label: cannot be empty",
+            "Agreement with guideline consensus, Anchor 2: cannot be empty",
+            "Agreement with guideline consensus, Anchor 7: is not a point of the scale; anchors cannot be added here",
+            "Missing important content, Option 2: cannot be empty",
+            "\"no-such\", Criterion: the study has no such criterion; criteria cannot be added here",
+        ], result.Errors.Select(e => e.ToString()));
+        Assert.Equal(before, await world.Db.DumpContentAsync());
+    }
+
+    [Fact]
+    public async Task AFailureWhileWritingTheLastCriterionUndoesTheWholeSave()
+    {
+        await using var world = await DemoAsync(draft: true);
+        await using (var connection = await world.Db.Database.OpenAsync())
+            await connection.ExecuteAsync("""
+                CREATE TRIGGER refuse_boom BEFORE UPDATE OF label ON criteria WHEN NEW.label = 'Boom'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """);
+        var before = await world.Db.DumpContentAsync();
+
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => world.Store.SaveRubricAsync(world.StudyId, world.Coordinator,
+            Rubric("# Saved only with the rest", ConsensusEdit(), CompletenessEdit() with { Label = "Boom" })));
+
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
 
@@ -154,15 +195,13 @@ public sealed class StudySetupStoreTests
     }
 
     [Fact]
-    public async Task ADraftEditWaitingBehindTheOpeningOfTheStudyIsRefusedAndChangesNothing()
+    public async Task ARubricSaveWaitingBehindTheOpeningOfTheStudyIsRefusedAndChangesNothing()
     {
         await using var world = await DemoAsync(draft: true);
         var before = await world.Db.DumpContentAsync();
 
         Assert.Contains("only while the study is a draft; it is open", await BehindAStateChangeAsync(world, "open",
-            () => world.Store.UpdateInstructionsAsync(world.StudyId, world.Coordinator, "# Too late")));
-        Assert.Contains("only while the study is a draft; it is open", await BehindAStateChangeAsync(world, "open",
-            () => world.Store.UpdateCriterionAsync(world.StudyId, world.Coordinator, ConsensusEdit("Too late"))));
+            async () => (await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Too late", ConsensusEdit("Too late")))).Refusal));
 
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }

@@ -39,7 +39,8 @@ public sealed partial class ResultsPageTests
             await Expect(forest).ToContainTextAsync(criterion.Split(' ')[^1]);
         await Journeys.ScreenshotAsync(page, "results-1280x720", fullPage: false);
 
-        // The full table of every coefficient is one click away.
+        // The full table of every coefficient is one click away (once the page is live: its first render is replaced).
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Independent ratings" })).ToBeVisibleAsync();
         var all = page.GetByRole(AriaRole.Table, new() { Name = "All agreement coefficients" });
         await Expect(all).Not.ToBeVisibleAsync();
         await page.GetByText("All coefficients", new() { Exact = true }).ClickAsync();

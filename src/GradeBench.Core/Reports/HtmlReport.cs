@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -20,8 +19,11 @@ public static class HtmlReport
         th, td { border: 1px solid #d9e2ec; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
         thead th { background: #f0f4f8; }
         figure { margin: 0.5rem 0 1.5rem; } figcaption { font-size: 0.85rem; color: #52606d; }
-        svg .axis { stroke: #52606d; stroke-width: 1; } svg .bar { fill: #00798c; opacity: 0.75; }
+        svg .axis { stroke: #52606d; stroke-width: 1; } svg .threshold { stroke: #7b8794; stroke-dasharray: 4 3; }
+        svg .point { fill: #0072B2; stroke: #1f2933; } svg .group { font-weight: 600; font-size: 12px; }
         svg .whisker { stroke: #1f2933; stroke-width: 1.5; } svg text { font-size: 11px; fill: #1f2933; }
+        .legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0; margin: 0.25rem 0; font-size: 0.85rem; }
+        .swatch { display: inline-block; width: 0.9rem; height: 0.9rem; margin-right: 0.35rem; vertical-align: -0.1rem; border: 1px solid #1f2933; }
         """;
 
     public static async Task<long> WriteAsync(IReadOnlyList<ReportBlock> blocks, TextWriter output, CancellationToken ct)
@@ -66,6 +68,9 @@ public static class HtmlReport
                 case ReportChart c:
                     Chart(text, c);
                     break;
+                case ReportForestPlot f:
+                    Forest(text, f);
+                    break;
             }
             await output.WriteAsync(text.ToString().AsMemory(), ct);
             text.Clear();
@@ -76,41 +81,24 @@ public static class HtmlReport
 
     static string E(string text) => Encoder.Encode(text);
 
-    const int Width = 560, LabelWidth = 210, RowHeight = 24, AxisHeight = 22;
-
-    /// <summary>The results page's ErrorBarChart, as a string: bars from <see cref="ReportChart.Min"/>, whiskers for the
-    /// 95% interval, a <c>&lt;title&gt;</c> per bar with its numbers.</summary>
     static void Chart(StringBuilder html, ReportChart chart)
     {
-        var (min, max) = (chart.Min, chart.Max > chart.Min ? chart.Max : chart.Min + 1);
-        double Px(double value) => LabelWidth + (Math.Clamp(value, min, max) - min) / (max - min) * (Width - LabelWidth - 12);
-        static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
-        var height = chart.Bars.Count * RowHeight + AxisHeight;
-        html.Append("<figure>\n")
-            .Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{E(chart.Title)}\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\">\n")
-            .Append("<title>").Append(E(chart.Title)).Append("</title>\n")
-            .Append($"<line x1=\"{N(Px(min))}\" y1=\"0\" x2=\"{N(Px(min))}\" y2=\"{height - AxisHeight}\" class=\"axis\"/>\n");
-        for (var i = 0; i <= 4; i++)
+        html.Append("<figure>\n");
+        ReportSvg.Bars(html, E, chart);
+        if (chart.Legend is { Count: > 1 } legend)
         {
-            var tick = min + i * (max - min) / 4;
-            html.Append($"<line x1=\"{N(Px(tick))}\" y1=\"{height - AxisHeight}\" x2=\"{N(Px(tick))}\" y2=\"{height - AxisHeight + 4}\" class=\"axis\"/>")
-                .Append($"<text x=\"{N(Px(tick))}\" y=\"{height - 4}\" text-anchor=\"middle\">{ReportNumbers.Value(tick)}</text>\n");
+            html.Append("<ul class=\"legend\">");
+            for (var i = 0; i < legend.Count; i++)
+                html.Append($"<li><span class=\"swatch\" style=\"background-color: {ChartText.Colour(i)}\"></span>").Append(E(legend[i])).Append("</li>");
+            html.Append("</ul>\n");
         }
-        for (var i = 0; i < chart.Bars.Count; i++)
-        {
-            var bar = chart.Bars[i];
-            var y = i * RowHeight;
-            var mid = y + RowHeight / 2;
-            var interval = bar.Lower is { } lo && bar.Upper is { } hi ? $" (95% interval {ReportNumbers.Value(lo)} to {ReportNumbers.Value(hi)})" : "";
-            html.Append("<g><title>").Append(E($"{bar.Label}: {ReportNumbers.Value(bar.Value)}{interval}")).Append("</title>")
-                .Append($"<text x=\"{LabelWidth - 6}\" y=\"{mid + 4}\" text-anchor=\"end\">").Append(E(bar.Label)).Append("</text>")
-                .Append($"<rect x=\"{N(Px(min))}\" y=\"{y + 4}\" width=\"{N(Px(bar.Value) - Px(min))}\" height=\"{RowHeight - 8}\" class=\"bar\"/>");
-            if (bar.Lower is { } lower && bar.Upper is { } upper)
-                html.Append($"<line x1=\"{N(Px(lower))}\" y1=\"{mid}\" x2=\"{N(Px(upper))}\" y2=\"{mid}\" class=\"whisker\"/>")
-                    .Append($"<line x1=\"{N(Px(lower))}\" y1=\"{mid - 5}\" x2=\"{N(Px(lower))}\" y2=\"{mid + 5}\" class=\"whisker\"/>")
-                    .Append($"<line x1=\"{N(Px(upper))}\" y1=\"{mid - 5}\" x2=\"{N(Px(upper))}\" y2=\"{mid + 5}\" class=\"whisker\"/>");
-            html.Append("</g>\n");
-        }
-        html.Append("</svg>\n<figcaption>").Append(E(chart.Caption)).Append("</figcaption>\n</figure>\n");
+        html.Append("<figcaption>").Append(E(chart.Caption)).Append("</figcaption>\n</figure>\n");
+    }
+
+    static void Forest(StringBuilder html, ReportForestPlot plot)
+    {
+        html.Append("<figure>\n");
+        ReportSvg.Forest(html, E, plot);
+        html.Append("<figcaption>").Append(E(plot.Caption)).Append("</figcaption>\n</figure>\n");
     }
 }

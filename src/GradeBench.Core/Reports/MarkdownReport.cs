@@ -35,7 +35,7 @@ public static class MarkdownReport
                     }
                     text.Append('\n');
                     break;
-                case ReportChart:
+                case ReportChart or ReportForestPlot:
                     break; // the table before it holds the numbers; charts are in report.html
             }
             await output.WriteAsync(text.ToString().AsMemory(), ct);

@@ -26,7 +26,10 @@ public static class StudyReport
         blocks.Add(Models(facts, input, report));
 
         blocks.Add(new ReportHeading(2, "Agreement"));
-        blocks.Add(new ReportTable("Agreement per criterion (independent submitted ratings)",
+        var summary = AgreementSummary.Rows(report.Agreement);
+        blocks.Add(AgreementMatrix(summary));
+        blocks.Add(ForestPlot(summary));
+        blocks.Add(new ReportTable("All agreement coefficients (independent submitted ratings)",
             ["Criterion", "Level", "Coefficient", "Value", "95% interval", "Units", "Raters", "Conventional reading"],
             report.AgreementRows().Select(r => (IReadOnlyList<string>)
             [
@@ -40,7 +43,7 @@ public static class StudyReport
 
         blocks.Add(new ReportHeading(2, "Raters"));
         blocks.Add(new ReportTable("Raters (numbered in alphabetical order of their names, which the report leaves out)",
-            ["Rater", "Responses", "Ratings", "Median time per response"],
+            ["Rater", "Ratings", "Values", "Median time per response"],
             report.Raters.Select((r, i) => (IReadOnlyList<string>)
             [
                 $"Rater {i + 1}", Count(r.Items), Count(r.Ratings),
@@ -55,7 +58,7 @@ public static class StudyReport
         foreach (var c in report.ModelResults) blocks.AddRange(ModelCriterion(c));
 
         blocks.Add(new ReportHeading(2, "Span labels"));
-        blocks.Add(new ReportTable("Highlighted spans per model and label", ["Model", "Responses", .. report.Spans.Labels],
+        blocks.Add(new ReportTable("Highlighted spans per model and label", ["Model", "Responses", .. report.Spans.Names],
             report.Spans.Rows.Select(r => (IReadOnlyList<string>)[r.Model, Count(r.Responses), .. r.Counts.Select(Count)]).ToList()));
 
         blocks.Add(new ReportHeading(2, "Reporting checklist (CHART)"));
@@ -68,6 +71,8 @@ public static class StudyReport
         [
             ChartChecklist.Citation,
             "Krippendorff K. Content Analysis: An Introduction to Its Methodology. 2nd ed. Sage; 2004.",
+            "Hayes AF, Krippendorff K. Answering the call for a standard reliability measure for coding data. Communication Methods and Measures 2007;1:77–89.",
+            "Gwet KL. Handbook of Inter-Rater Reliability. 4th ed. Advanced Analytics; 2014.",
             "Landis JR, Koch GG. The measurement of observer agreement for categorical data. Biometrics 1977;33:159–174.",
             "Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bulletin 1945;1:80–83.",
             "Holm S. A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics 1979;6:65–70.",
@@ -85,7 +90,7 @@ public static class StudyReport
             $"({string.Join(", ", perModel)}). {Count(facts.CasesWithReference)} of the cases carry an expert reference answer. " +
             $"The responses were rated on a rubric of {Count(input.Criteria.Count)} criteria (table below): " +
             string.Join("; ", input.Criteria.Select(c => $"{c.Criterion.Label} ({RubricScale.ShortSummary(c.Criterion)})")) + ". " +
-            (report.Spans.Labels.Count > 0 ? $"Raters could also mark passages with {Count(report.Spans.Labels.Count)} span labels ({string.Join(", ", report.Spans.Labels)}). " : "");
+            (report.Spans.Labels.Count > 0 ? $"Raters could also mark passages with {Count(report.Spans.Labels.Count)} span labels ({string.Join(", ", report.Spans.Names)}). " : "");
 
         var sources = facts.RatingsBySource;
         var imported = sources.GetValueOrDefault("import");
@@ -93,10 +98,12 @@ public static class StudyReport
         var origin = imported > 0 && web == 0
             ? $"all imported with the study bundle (ratings made outside GradeBench, such as pilot ratings; GradeBench recorded the import on {Date(facts.FirstSubmitted)}, not when they were made)"
             : imported > 0
-                ? $"{Count(imported)} imported with the study bundle and {Count(web)} entered in GradeBench, submitted between {Date(facts.FirstSubmitted)} and {Date(facts.LastSubmitted)} (import dates included)"
+                ? $"{Count(imported)} of their values imported with the study bundle and {Count(web)} entered in GradeBench, submitted between {Date(facts.FirstSubmitted)} and {Date(facts.LastSubmitted)} (import dates included)"
                 : $"entered in GradeBench, submitted between {Date(facts.FirstSubmitted)} and {Date(facts.LastSubmitted)}";
+        // A rating is one response × rater, a value one criterion's score in it (docs/results.md, "Words").
+        var ratings = input.Ratings.Select(r => (r.ResponseId, r.RaterId)).Distinct().Count();
         yield return $"Raters and design. {Count(input.Raters.Count)} {Plural(input.Raters.Count, "rater", "raters")} submitted " +
-            $"{Count(facts.SubmittedRatings)} ratings, {origin}; the study has {Count(facts.RaterMembers)} rater {Plural(facts.RaterMembers, "member", "members")}. " +
+            $"{Count(ratings)} {Plural(ratings, "rating", "ratings")} (one rating = one response × rater) with {Count(facts.SubmittedRatings)} criterion values, {origin}; the study has {Count(facts.RaterMembers)} rater {Plural(facts.RaterMembers, "member", "members")}. " +
             $"The design asks for {facts.RatersPerResponse} raters per response: each response is assigned to {facts.RatersPerResponse} distinct raters " +
             "(or all raters if there are fewer) and the raters' loads differ by at most one (a greedy balanced incomplete block design, GradeBench docs/assignment.md). " +
             Assigned(facts) +
@@ -122,7 +129,8 @@ public static class StudyReport
         yield return "Statistics. Inter-rater agreement was computed per criterion on the independent submitted ratings at the criterion's level of " +
             $"measurement ({string.Join(", ", levels)}): percent agreement, Krippendorff's alpha at that level and below, and the kappa-type " +
             "coefficients (Cohen's, weighted, Fleiss', Randolph's kappa; Gwet's AC1/AC2), Kendall's W and ICC where they apply; the agreement table names " +
-            $"each. 95% intervals are percentile bootstraps with {Count(Bootstrap.DefaultResamples)} resamples and seed {Bootstrap.DefaultSeed} " +
+            "each. The headline coefficient is Krippendorff's alpha at the criterion's level, which allows any number of raters and missing ratings " +
+            $"(Hayes and Krippendorff 2007). 95% intervals are percentile bootstraps with {Count(Bootstrap.DefaultResamples)} resamples and seed {Bootstrap.DefaultSeed} " +
             "(responses resampled for agreement, cases for model summaries), so the same ratings always give the same numbers. Models are summarized per " +
             "criterion by mean and median (likert, numeric) or the share of each category (ordinal, binary, nominal), and compared in pairs by the " +
             "Wilcoxon signed-rank test on per-case means with Holm's adjustment. Free-text criteria are not analyzed.";
@@ -135,6 +143,33 @@ public static class StudyReport
         var loads = facts.RaterLoads;
         return $"GradeBench holds {Count(per.Sum())} assignments: {Count(per.Count)} responses with {Range(per.Min(), per.Max())} raters each, " +
                $"{Count(loads.Count)} raters with {Range(loads.Min(), loads.Max())} responses each. ";
+    }
+
+    /// <summary>The results page's agreement matrix: the headline coefficient per criterion and the ones beside it.</summary>
+    static ReportTable AgreementMatrix(IReadOnlyList<AgreementSummaryRow> rows)
+    {
+        static string Tagged(Metric? m) => m?.Estimate.Value is { } v ? $"{MetricNames.Short(m.Name)} {Coefficient(v)}" : "—";
+        return new ReportTable("Agreement per criterion: Krippendorff's alpha at the criterion's level (headline) and the coefficients beside it",
+            ["Criterion", "Krippendorff's α at the criterion's level", "95% interval", "Conventional reading", "Percent agreement",
+                "Gwet's AC1 or AC2", "Fleiss' kappa", "Responses", "Raters"],
+            rows.Select(r => (IReadOnlyList<string>)
+            [
+                r.Criterion.Criterion.Label, Tagged(r.Headline),
+                r.Headline?.Estimate is { Ci95: { } ci } ? CoefficientInterval(ci.Lower, ci.Upper) : r.Headline?.Estimate.Reason ?? "—",
+                r.Reading ?? "—", r.Percent?.Estimate.Value is { } p ? Percent(p) : "—", Tagged(r.Gwet),
+                r.Fleiss?.Estimate.Value is { } f ? Coefficient(f) : "—", Count(r.Units), Count(r.Raters),
+            ]).ToList());
+    }
+
+    static ReportForestPlot ForestPlot(IReadOnlyList<AgreementSummaryRow> rows)
+    {
+        var points = rows.Select(r => r.Headline?.Estimate is { } e
+            ? new ReportPoint(r.Criterion.Criterion.Label, e.Value, e.Ci95?.Lower, e.Ci95?.Upper, e.Reason)
+            : new ReportPoint(r.Criterion.Criterion.Label, null, null, null, "not computed")).ToList();
+        var lowest = points.Select(p => p.Lower ?? p.Value).Where(v => v is not null).DefaultIfEmpty(0).Min()!.Value;
+        return new ReportForestPlot("Krippendorff's α per criterion with 95% intervals",
+            "Square: the value; whiskers: the 95% bootstrap interval; dashed lines: Krippendorff's thresholds (0.667 tentative, 0.800 reliable). " +
+            "The numbers are in the table above.", Math.Max(-1, Math.Min(0, Math.Floor(lowest * 4) / 4)), [0.667, 0.800], points);
     }
 
     static ReportTable Rubric(ResultsInput input) => new("Rubric",
@@ -170,16 +205,17 @@ public static class StudyReport
         {
             var categories = c.Models.FirstOrDefault(m => m.Shares.Count > 0)?.Shares.Select(s => s.Category).ToList() ?? [];
             yield return new ReportTable($"Models on {c.Criterion.Label}: share of ratings (count) and 95% interval",
-                ["Model", "Ratings", "Cases", .. categories.Select(v => RubricScale.CategoryLabel(c.Criterion, v))],
+                ["Model", "Ratings", "Cases", .. categories.Select(v => RubricScale.Describe(c.Criterion, v))],
                 c.Models.Select(m => (IReadOnlyList<string>)
                 [
                     m.Model, Count(m.Ratings), Count(m.Cases),
                     .. m.Shares.Select(s => $"{Percent(s.Proportion.Value)} ({Count(s.Count)}); {(s.Proportion.Ci95 is { } ci ? PercentInterval(ci) : "—")}"),
                 ]).ToList());
             yield return new ReportChart($"Share of each {c.Criterion.Label} value per model with 95% intervals",
-                "Share of ratings with 95% bootstrap interval; the values are in the table above.", 0, 1,
-                c.Models.SelectMany(m => m.Shares.Select(s => new ReportBar($"{m.Model}: {RubricScale.CategoryLabel(c.Criterion, s.Category)}",
-                    s.Proportion.Value ?? 0, s.Proportion.Ci95?.Lower, s.Proportion.Ci95?.Upper))).ToList());
+                "Share of ratings with 95% bootstrap interval, grouped by model; the values are in the table above.", 0, 1,
+                c.Models.SelectMany(m => m.Shares.Select(s => new ReportBar(RubricScale.Describe(c.Criterion, s.Category),
+                    s.Proportion.Value ?? 0, s.Proportion.Ci95?.Lower, s.Proportion.Ci95?.Upper, m.Model, categories.IndexOf(s.Category)))).ToList(),
+                categories.Select(v => RubricScale.Describe(c.Criterion, v)).ToList());
         }
         if (c.Comparisons.Count > 0)
             yield return new ReportTable($"Model comparisons on {c.Criterion.Label}",

@@ -21,7 +21,8 @@ public readonly record struct SpanMark(long ResponseId, string Label);
 /// <summary>The adjudicated value of one response × criterion.</summary>
 public readonly record struct ConsensusValue(long ResponseId, long CriterionId, string Value);
 
-/// <summary>Everything the results of a study are computed from, as stored.</summary>
+/// <summary>Everything the results of a study are computed from, as stored. <see cref="SpanLabelNames"/>: the label
+/// people read for each span label id (an id without one reads as itself).</summary>
 public sealed record ResultsInput(
     IReadOnlyList<ResultCriterion> Criteria,
     IReadOnlyList<ResultResponse> Responses,
@@ -30,4 +31,5 @@ public sealed record ResultsInput(
     IReadOnlyList<ItemTiming> Timings,
     IReadOnlyList<string> SpanLabels,
     IReadOnlyList<SpanMark> Spans,
-    IReadOnlyList<ConsensusValue> Consensus);
+    IReadOnlyList<ConsensusValue> Consensus,
+    IReadOnlyDictionary<string, string>? SpanLabelNames = null);

@@ -32,8 +32,9 @@ public sealed record ModelComparison(string ModelA, string ModelB, int Cases, do
 
 public sealed record CriterionModels(long Id, Criterion Criterion, IReadOnlyList<ModelSummary> Models, IReadOnlyList<ModelComparison> Comparisons);
 
-/// <summary>How many spans of each label (columns, in <see cref="Labels"/> order) each model's responses got.</summary>
-public sealed record SpanCounts(IReadOnlyList<string> Labels, IReadOnlyList<(string Model, int Responses, int[] Counts)> Rows);
+/// <summary>How many spans of each label (columns, in <see cref="Labels"/> order) each model's responses got;
+/// <see cref="Names"/> are the labels' names people read, in the same order.</summary>
+public sealed record SpanCounts(IReadOnlyList<string> Labels, IReadOnlyList<(string Model, int Responses, int[] Counts)> Rows, IReadOnlyList<string> Names);
 
 public sealed record StudyResultsReport(
     IReadOnlyList<CriterionResult> Agreement,
@@ -257,6 +258,7 @@ public static class StudyResults
         foreach (var span in input.Spans)
             if (modelOf.TryGetValue(span.ResponseId, out var model) && labelIndex.TryGetValue(span.Label, out var label))
                 rowOf[model].Counts[label]++;
-        return new SpanCounts(input.SpanLabels, rows);
+        var names = input.SpanLabels.Select(l => input.SpanLabelNames?.GetValueOrDefault(l) ?? l).ToList();
+        return new SpanCounts(input.SpanLabels, rows, names);
     }
 }

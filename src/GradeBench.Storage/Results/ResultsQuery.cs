@@ -39,6 +39,12 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         public string? Submitted { get; init; }
     }
 
+    sealed class SpanLabelRow
+    {
+        public string Id { get; init; } = "";
+        public string Label { get; init; } = "";
+    }
+
     sealed class SpanRow
     {
         public long ResponseId { get; init; }
@@ -69,7 +75,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             WHERE r.study_id = @StudyId AND h.source = 'web'
             GROUP BY g.rater_id, g.response_id;
 
-            SELECT slug FROM span_labels WHERE study_id = @StudyId ORDER BY position;
+            SELECT slug AS id, label FROM span_labels WHERE study_id = @StudyId ORDER BY position;
 
             SELECT a.response_id, l.slug AS label
             FROM span_annotations a JOIN span_labels l ON l.id = a.label_id
@@ -88,11 +94,11 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             .Where(t => t.Submitted is not null)
             .Select(t => new ItemTiming(t.RaterId, t.ResponseId, Timestamp(t.FirstSaved), Timestamp(t.Submitted!)))
             .ToList();
-        var labels = (await batch.ReadAsync<string>()).ToList();
+        var labels = (await batch.ReadAsync<SpanLabelRow>()).ToList();
         var spans = (await batch.ReadAsync<SpanRow>()).Select(s => new SpanMark(s.ResponseId, s.Label)).ToList();
         var consensus = (await batch.ReadAsync<RatingRow>()).Select(c => new ConsensusValue(c.ResponseId, c.CriterionId, c.Value)).ToList();
         return new ResultsInput(criteria.Select(c => new ResultCriterion(c.Id, c.Criterion)).ToList(), responses, raters, ratings, timings,
-            labels, spans, consensus);
+            labels.Select(l => l.Id).ToList(), spans, consensus, labels.ToDictionary(l => l.Id, l => l.Label));
     }
 
     static DateTimeOffset Timestamp(string stored) =>

@@ -13,7 +13,7 @@ public sealed record StudySummary
     public long Cases { get; init; }
     public long Responses { get; init; }
     public long Raters { get; init; }
-    /// <summary>Submitted ratings: one per response × rater × criterion.</summary>
+    /// <summary>Submitted ratings: one per response × rater (its criterion values are not counted apart).</summary>
     public long Ratings { get; init; }
     /// <summary>The viewer's role in the study, if they are a member.</summary>
     public string? Role { get; init; }
@@ -103,7 +103,7 @@ public sealed class StudyQuery(Database database)
                 (SELECT COUNT(*) FROM cases c WHERE c.study_id = s.id) AS cases,
                 (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,
-                (SELECT COUNT(*) FROM ratings g JOIN responses r ON r.id = g.response_id
+                (SELECT COUNT(DISTINCT g.response_id || ':' || g.rater_id) FROM ratings g JOIN responses r ON r.id = g.response_id
                     WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings,
                 (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role,
                 -- The viewer's own progress, counted in the covering index assignments_queue alone.

@@ -56,7 +56,8 @@ public sealed class StudyReportTests
         Assert.Contains("3 clinical cases (2 in English, 1 in Chinese) were answered by 2 models (model-a, model-b)", methods);
         Assert.Contains("giving 6 responses (model-a 3, model-b 3)", methods);
         Assert.Contains("Quality (likert 1–5); Flag (yes/no)", methods);
-        Assert.Contains("2 raters submitted 24 ratings, entered in GradeBench, submitted between 2026-11-02 and 2026-11-03", methods);
+        Assert.Contains("2 raters submitted 12 ratings (one rating = one response × rater) with 24 criterion values, entered in GradeBench, " +
+            "submitted between 2026-11-02 and 2026-11-03", methods);
         Assert.Contains("6 responses with 2 raters each, 2 raters with 6 responses each", methods);
         Assert.Contains("Raters were blinded to the model", methods);
         Assert.Contains("Responses were presented in case order", methods);
@@ -74,7 +75,7 @@ public sealed class StudyReportTests
     {
         var blocks = Build(Facts());
 
-        var agreement = Table(blocks, "Agreement per criterion");
+        var agreement = Table(blocks, "All agreement coefficients");
         // The raters agree on two of the six responses.
         Assert.Equal("0.333", agreement.Rows.Single(r => r[0] == "Quality" && r[2] == "Percent agreement")[3]);
         Assert.Equal(["Rater 1", "6", "12", "not timed"], Table(blocks, "Raters").Rows[0]);
@@ -85,6 +86,35 @@ public sealed class StudyReportTests
         Assert.Matches(@"^\d\.\d\d to \d\.\d\d$", quality[4]);
         Assert.Matches(@"^[+−]?\d\.\d\d$", Assert.Single(Table(blocks, "Model comparisons on Quality").Rows)[2]);
         Assert.Equal("1", Table(blocks, "Highlighted spans").Rows.Single(r => r[0] == "model-b")[2]);
+    }
+
+    [Fact]
+    public void TheAgreementMatrixAndForestPlotHeadlineAlphaAtEachCriterionsLevel()
+    {
+        var blocks = Build(Facts());
+
+        var matrix = Table(blocks, "Agreement per criterion").Rows;
+        var all = Table(blocks, "All agreement coefficients").Rows;
+        string Alpha(string criterion, string level) => all.Single(r => r[0] == criterion && r[2] == $"Krippendorff's α, {level}")[3];
+        Assert.Equal($"α ordinal {Alpha("Quality", "ordinal")}", matrix.Single(r => r[0] == "Quality")[1]);
+        Assert.Equal($"α nominal {Alpha("Flag", "nominal")}", matrix.Single(r => r[0] == "Flag")[1]);
+        Assert.StartsWith("AC1 ", matrix.Single(r => r[0] == "Flag")[5]);
+        Assert.StartsWith("AC2 linear ", matrix.Single(r => r[0] == "Quality")[5]);
+        var forest = Assert.Single(blocks.OfType<ReportForestPlot>());
+        Assert.Equal(["Quality", "Flag"], forest.Points.Select(p => p.Label));
+    }
+
+    [Fact]
+    public void CategoriesAndSpanLabelsReadAsTheirNames()
+    {
+        var input = Input() with { SpanLabelNames = new Dictionary<string, string> { ["omission"] = "Important omission" } };
+        var blocks = StudyReport.Build(Facts(), input, StudyResults.Compute(input, resamples: 200, seed: 7));
+
+        Assert.Equal(["Model", "Ratings", "Cases", "No", "Yes"], Table(blocks, "Models on Flag").Header);
+        Assert.Equal(["Model", "Responses", "Important omission"], Table(blocks, "Highlighted spans").Header);
+        var chart = blocks.OfType<ReportChart>().Single(c => c.Title.Contains("Flag", StringComparison.Ordinal));
+        Assert.Equal(["No", "Yes"], chart.Legend);
+        Assert.Equal([("model-a", "No", 0), ("model-a", "Yes", 1)], chart.Bars.Take(2).Select(b => (b.Group, b.Label, b.Series)));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
         return (await factory.PageAsAdministratorAsync($"/studies/{studyId}/results"), studyId);
     }
 
-    [GeneratedRegex("""<table[^>]*aria-label="Agreement per criterion"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>""", RegexOptions.Singleline)]
+    [GeneratedRegex("""<table[^>]*aria-label="All agreement coefficients"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>""", RegexOptions.Singleline)]
     private static partial Regex AgreementTable();
 
     [GeneratedRegex("<tr[^>]*>(.*?)</tr>", RegexOptions.Singleline)]
@@ -54,6 +54,66 @@ public sealed partial class ResultsPageTests(GradeBenchFactory factory) : IClass
             Assert.Equal((expected[6], expected[7]), (shown[5], shown[6]));
             Assert.Equal(expected[8] == "" ? "—" : expected[8], shown[7]);
         }
+    }
+
+    [GeneratedRegex("""<table[^>]*aria-label="Agreement per criterion"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>""", RegexOptions.Singleline)]
+    private static partial Regex AgreementMatrix();
+
+    [GeneratedRegex("""<svg[^>]*role="img"[^>]*aria-label="(Krippendorff[^"]*per criterion[^"]*)"[^>]*>(.*?)</svg>""", RegexOptions.Singleline)]
+    private static partial Regex ForestPlot();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tag();
+
+    [GeneratedRegex(@"\b(true|false|factual_error|missing_context|good_point|mild-moderate|severe-death|krippendorff_alpha_\w+|gwet_\w+|icc\d)\b")]
+    private static partial Regex RawCode();
+
+    static string Text(string html) => WebUtility.HtmlDecode(Tag().Replace(html, " "));
+
+    [Fact]
+    public async Task TheMatrixHeadlinesEachCriterionWithKrippendorffsAlphaAtItsLevel()
+    {
+        var (html, _) = await AdministratorPageAsync();
+
+        var rows = Row().Matches(AgreementMatrix().Match(html).Groups[1].Value).Select(r => Text(r.Groups[1].Value)).ToList();
+        var full = Row().Matches(AgreementTable().Match(html).Groups[1].Value)
+            .Select(r => Cell().Matches(r.Groups[1].Value).Select(c => WebUtility.HtmlDecode(c.Groups[1].Value.Trim())).ToArray()).ToList();
+
+        Assert.Equal(8, rows.Count);
+        string Alpha(string criterion, string level) => full.Single(r => r[0] == criterion && r[2] == $"Krippendorff's α, {level}")[3];
+        var hallucination = rows.Single(r => r.Contains("Contains fabricated content (hallucination)"));
+        Assert.Matches($@"α nominal\s+{Regex.Escape(Alpha("Contains fabricated content (hallucination)", "nominal"))}", hallucination);
+        Assert.Contains("AC1", hallucination);
+        var overall = rows.Single(r => r.Contains("Overall quality"));
+        Assert.Matches($@"α ordinal\s+{Regex.Escape(Alpha("Overall quality", "ordinal"))}", overall);
+        Assert.Contains("AC2 linear", overall);
+    }
+
+    [Fact]
+    public async Task TheForestPlotNamesEveryCriterionInFullWithItsAlpha()
+    {
+        var (html, _) = await AdministratorPageAsync();
+
+        var plot = ForestPlot().Match(html);
+        Assert.True(plot.Success, "a forest plot with role img and an accessible name");
+        var (name, drawn) = (WebUtility.HtmlDecode(plot.Groups[1].Value), System.Text.RegularExpressions.Regex.Replace(Text(plot.Groups[2].Value), @"\s+", " "));
+        foreach (var criterion in new[] { "Agreement with guideline consensus", "Contains fabricated content (hallucination)", "Likelihood of possible harm" })
+        {
+            Assert.Contains(criterion, drawn);
+            Assert.Matches($@"{Regex.Escape(criterion)} -?\d\.\d{{3}}", name);
+        }
+    }
+
+    [Fact]
+    public async Task ValuesReadAsTheirLabelsNeverAsStoredCodes()
+    {
+        var (html, _) = await AdministratorPageAsync();
+
+        var main = Text(html[html.IndexOf("<main", StringComparison.Ordinal)..]);
+        Assert.DoesNotMatch(RawCode(), main);
+        Assert.Contains("aria-label=\"Span labels per model\"", html);
+        Assert.Contains("Factual error", main);
+        Assert.Matches(@"<th scope=""col"">Yes</th>", html);
     }
 
     [Fact]

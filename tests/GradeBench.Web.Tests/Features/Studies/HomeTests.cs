@@ -18,7 +18,7 @@ public sealed class HomeTests(GradeBenchFactory factory) : IClassFixture<GradeBe
         var start = html.LastIndexOf("<h2", caption, StringComparison.Ordinal);
         var card = html[start..html.IndexOf("</dl>", caption, StringComparison.Ordinal)];
         Assert.Contains("LLM answers to stroke care questions (synthetic demo)", card);
-        foreach (var (label, count) in new[] { ("Cases", 20), ("Responses", 60), ("Raters", 4), ("Ratings", 576) })
+        foreach (var (label, count) in new[] { ("Cases", 20), ("Responses", 60), ("Raters", 4), ("Ratings", 72) })
             Assert.Contains($"<dt>{label}</dt><dd>{count}</dd>", card);
     }
 

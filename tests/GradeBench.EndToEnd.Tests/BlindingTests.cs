@@ -187,7 +187,8 @@ public sealed class BlindingTests
         await coordinator.GetByLabel("Message", new() { Exact = true }).FillAsync("The coordinator answers.");
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Post message" }).ClickAsync();
         await coordinator.GetByLabel("Consensus value for Agreement with consensus").SelectOptionAsync("3");
-        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Record consensus for Agreement with consensus" }).ClickAsync();
+        await coordinator.GetByLabel("Shared reason (for every value without its own reason)").FillAsync("Discussed with the raters.");
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save consensus" }).ClickAsync();
         await Expect(rater.GetByText("The coordinator answers.")).ToBeVisibleAsync();
     }
 

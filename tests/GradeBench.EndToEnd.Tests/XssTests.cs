@@ -257,11 +257,10 @@ public sealed class XssTests
         await message.FillAsync(Plain(CoordinatorMessage, "coordinator message"));
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Post message" }).ClickAsync();
         await Expect(coordinator.GetByRole(AriaRole.Status).Filter(new() { HasText = "Posted." })).ToBeVisibleAsync();
-        var consensus = coordinator.Locator("form.consensus-form").First;
-        await consensus.GetByRole(AriaRole.Combobox).SelectOptionAsync(new SelectOptionValue { Index = 1 });
-        await consensus.GetByRole(AriaRole.Textbox).FillAsync(Plain(ConsensusReason, "consensus reason"));
-        await consensus.GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(coordinator.GetByRole(AriaRole.Status).Filter(new() { HasText = "recorded" })).ToBeVisibleAsync();
+        await coordinator.GetByRole(AriaRole.Combobox).First.SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await coordinator.GetByLabel("Shared reason (for every value without its own reason)").FillAsync(Plain(ConsensusReason, "consensus reason"));
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save consensus" }).ClickAsync();
+        await Expect(coordinator.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
 
         await rater.GotoAsync(origin + itemUrl);
         var raterMessage = rater.GetByLabel("Message", new() { Exact = true });

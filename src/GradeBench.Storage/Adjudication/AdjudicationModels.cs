@@ -2,7 +2,10 @@ using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Storage.Adjudication;
 
-public enum AdjudicationOutcome { Done, NotFound, NotAllowed, StudyNotInAdjudication, Invalid }
+public enum AdjudicationOutcome { Done, NotFound, NotAllowed, StudyNotInAdjudication, Invalid, StillDisagrees }
+
+/// <summary>One criterion's consensus value and reason, as the adjudicator saves it.</summary>
+public sealed record ConsensusEntry(string CriterionId, string? Value, string? Reason);
 
 /// <summary>An item the queue gained, with the raters of its response (the audience of its live events).</summary>
 public sealed record QueuedItem(long ItemId, long ResponseId, string Status, IReadOnlyList<long> Participants);
@@ -20,6 +23,8 @@ public sealed record AdjudicationItemSummary
     public bool Safety { get; init; }
     /// <summary>Labels of the criteria whose ratings disagree, in rubric order.</summary>
     public required IReadOnlyList<string> DisagreeingCriteria { get; init; }
+    /// <summary>Ids of the same criteria, for filtering the queue by criterion.</summary>
+    public required IReadOnlyList<string> DisagreeingCriterionIds { get; init; }
     public required string Status { get; init; }
     public long Messages { get; init; }
     public long Decided { get; init; }
@@ -88,4 +93,13 @@ public sealed record AdjudicationItemView
 
 public sealed record MessagePosted(AdjudicationOutcome Outcome, AdjudicationMessage? Message, long ResponseId, IReadOnlyList<long> Participants, string? Problem = null);
 
-public sealed record ItemChanged(AdjudicationOutcome Outcome, long ResponseId, string Status, IReadOnlyList<long> Participants, string? Problem = null);
+/// <summary>What a consensus save or Mark resolved did. <see cref="CriterionProblems"/> says, by criterion id, why a save
+/// was refused (nothing of it is written then); <see cref="StillDisagreeing"/> names, by label, the criteria whose
+/// ratings differ and that have no consensus value, when Mark resolved was refused for them.</summary>
+public sealed record ItemChanged(AdjudicationOutcome Outcome, long ResponseId, string Status, IReadOnlyList<long> Participants, string? Problem = null)
+{
+    public IReadOnlyDictionary<string, string> CriterionProblems { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> StillDisagreeing { get; init; } = [];
+    /// <summary>How many consensus values the save wrote (new or changed).</summary>
+    public int Saved { get; init; }
+}

@@ -10,7 +10,7 @@ namespace GradeBench.Storage.Adjudication;
 /// <summary>The adjudication queue of a study: built from the independent ratings when the study enters adjudication,
 /// discussed by the raters of each response and the coordinators, settled by coordinators with a consensus value per
 /// criterion. Nothing here writes <c>ratings</c> or <c>rating_history</c>. Every method checks the user's standing.</summary>
-public sealed class AdjudicationStore(Database database, RubricQuery rubric, StudyQuery studies, TimeProvider clock)
+public sealed partial class AdjudicationStore(Database database, RubricQuery rubric, StudyQuery studies, TimeProvider clock)
 {
     public const int MaxMessageLength = 4000;
     public const int MaxReasonLength = 4000;
@@ -166,6 +166,7 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
             Disagreement = r.Disagreement,
             Safety = r.Safety,
             DisagreeingCriteria = Split(r.DisagreeingCriteria).Select(id => labels.GetValueOrDefault(id, id)).ToList(),
+            DisagreeingCriterionIds = Split(r.DisagreeingCriteria).ToList(),
             Status = r.Status,
             Messages = r.Messages,
             Decided = r.Decided,
@@ -314,73 +315,5 @@ public sealed class AdjudicationStore(Database database, RubricQuery rubric, Stu
             """, new { ItemId = itemId, UserId = userId, Body = text, Now = clock.GetUtcNow() }, transaction);
         await transaction.CommitAsync(ct);
         return new(AdjudicationOutcome.Done, message, target.ResponseId, participants);
-    }
-
-    /// <summary>Records (or replaces) the consensus value of one criterion with its reason: coordinators only, while the
-    /// study is in adjudication; the value must be on the criterion's scale. The item is resolved once every criterion but
-    /// free text has a consensus value.</summary>
-    public async Task<ItemChanged> RecordConsensusAsync(long studyId, long itemId, long userId, string criterionId, string? value, string? reason,
-        CancellationToken ct = default)
-    {
-        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true })
-            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study records consensus.");
-        var criteria = await rubric.LoadAsync(studyId, ct);
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
-            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study records consensus.");
-        if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
-        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
-        ItemChanged Refuse(AdjudicationOutcome outcome, string problem) => new(outcome, target.ResponseId, target.Status, participants, problem);
-        if (target.State != "adjudication") return Refuse(AdjudicationOutcome.StudyNotInAdjudication, "The study is not in adjudication.");
-        var match = criteria.FirstOrDefault(c => c.Criterion.Id == criterionId);
-        if (match.Criterion is null) return Refuse(AdjudicationOutcome.Invalid, $"unknown criterion \"{criterionId}\"");
-        var given = value?.Trim() ?? "";
-        if (given.Length == 0) return Refuse(AdjudicationOutcome.Invalid, "a value is required");
-        if (match.Criterion.CheckValue(given) is { } problem) return Refuse(AdjudicationOutcome.Invalid, problem);
-        var why = reason?.Trim() ?? "";
-        if (why.Length is 0 or > MaxReasonLength) return Refuse(AdjudicationOutcome.Invalid, $"a reason of 1 to {MaxReasonLength} characters is required");
-
-        var now = clock.GetUtcNow();
-        await connection.ExecuteAsync("""
-            INSERT INTO consensus_values (item_id, criterion_id, value, reason, decided_by, decided_at)
-            VALUES (@ItemId, @CriterionId, @Value, @Reason, @UserId, @Now)
-            ON CONFLICT (item_id, criterion_id) DO UPDATE SET
-                value = excluded.value, reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at
-            """, new { ItemId = itemId, CriterionId = match.Id, Value = match.Criterion.Canonical(given), Reason = why, UserId = userId, Now = now }, transaction);
-        var decided = (await connection.QueryAsync<string>("""
-            SELECT c.slug FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id WHERE v.item_id = @ItemId
-            """, new { ItemId = itemId }, transaction)).ToHashSet();
-        var status = target.Status;
-        if (status == "open" && AdjudicationTriage.IsSettled(criteria.Select(c => c.Criterion).ToList(), decided))
-            status = await ResolveAsync(connection, transaction, itemId, userId, now);
-        await transaction.CommitAsync(ct);
-        return new(AdjudicationOutcome.Done, target.ResponseId, status, participants);
-    }
-
-    /// <summary>Closes the item whatever consensus it has: coordinators only, while the study is in adjudication.</summary>
-    public async Task<ItemChanged> MarkResolvedAsync(long studyId, long itemId, long userId, CancellationToken ct = default)
-    {
-        if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true })
-            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
-            return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
-        if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
-        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
-        if (target.State != "adjudication")
-            return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
-        var status = target.Status == "open" ? await ResolveAsync(connection, transaction, itemId, userId, clock.GetUtcNow()) : target.Status;
-        await transaction.CommitAsync(ct);
-        return new(AdjudicationOutcome.Done, target.ResponseId, status, participants);
-    }
-
-    static async Task<string> ResolveAsync(DbConnection connection, DbTransaction transaction, long itemId, long userId, DateTimeOffset now)
-    {
-        await connection.ExecuteAsync("""
-            UPDATE adjudication_items SET status = 'resolved', resolved_at = @Now, resolved_by = @UserId WHERE id = @ItemId AND status = 'open'
-            """, new { ItemId = itemId, UserId = userId, Now = now }, transaction);
-        return "resolved";
     }
 }

@@ -123,14 +123,16 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
         await Expect(message).ToBeVisibleAsync();
         await Journeys.SettleAsync(coordinator);
 
+        // One Save records every criterion: the others take the shared reason, the criterion under test its own typed one.
+        await coordinator.GetByLabel("Shared reason (for every value without its own reason)").FillAsync("shared");
         for (var i = 0; i < Ways.Length; i++)
         {
-            var form = coordinator.Locator("form.consensus-form").Nth(i);
+            var form = coordinator.GetByRole(AriaRole.Form, new() { Name = "Record consensus" }).GetByRole(AriaRole.Group).Nth(i);
             await form.GetByRole(AriaRole.Combobox).SelectOptionAsync(new SelectOptionValue { Index = 1 });
             var reason = form.GetByRole(AriaRole.Textbox);
             var slug = (await reason.GetAttributeAsync("id"))!["reason-".Length..];
             await TypeAsync(coordinator, reason, Ways[i].DelayMs);
-            await form.GetByRole(AriaRole.Button).ClickAsync();
+            await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save consensus" }).ClickAsync();
             var stored = await StoredAsync(app.DatabasePath, """
                 SELECT v.reason FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id
                 WHERE v.item_id = @ItemId AND c.slug = @Slug

@@ -249,14 +249,14 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
         await Store.BuildQueueAsync(StudyId);
         var item = await _world.ItemOfAsync("case-004.model-c");
 
-        Assert.Equal(AdjudicationOutcome.NotAllowed, (await Store.MarkResolvedAsync(StudyId, item, rater1)).Outcome);
-        var resolved = await Store.MarkResolvedAsync(StudyId, item, _world.Coordinator);
+        Assert.Equal(AdjudicationOutcome.NotAllowed, (await Store.MarkResolvedAsync(StudyId, item, rater1, evenIfDisagreeing: true)).Outcome);
+        var resolved = await Store.MarkResolvedAsync(StudyId, item, _world.Coordinator, evenIfDisagreeing: true);
         Assert.Equal((AdjudicationOutcome.Done, "resolved"), (resolved.Outcome, resolved.Status));
         Assert.Equal(AdjudicationOutcome.NotFound, (await Store.MarkResolvedAsync(StudyId, 999_999, _world.Coordinator)).Outcome);
 
         await _world.MoveToAsync(StudyState.Closed);
         var other = await _world.ItemOfAsync("case-001.model-b");
-        Assert.Equal(AdjudicationOutcome.StudyNotInAdjudication, (await Store.MarkResolvedAsync(StudyId, other, _world.Coordinator)).Outcome);
+        Assert.Equal(AdjudicationOutcome.StudyNotInAdjudication, (await Store.MarkResolvedAsync(StudyId, other, _world.Coordinator, evenIfDisagreeing: true)).Outcome);
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
         foreach (var criterion in new[] { "consensus", "reasoning", "overall" })
             await Store.RecordConsensusAsync(StudyId, item, _world.Coordinator, criterion, "3", "middle ground");
         await Store.RecordConsensusAsync(StudyId, item, _world.Coordinator, "completeness", "none", "changed on purpose");
-        await Store.MarkResolvedAsync(StudyId, item, _world.Coordinator);
+        await Store.MarkResolvedAsync(StudyId, item, _world.Coordinator, evenIfDisagreeing: true);
         await Store.BuildQueueAsync(StudyId);
 
         Assert.Equal(before, await _world.IndependentRatingsAsync());

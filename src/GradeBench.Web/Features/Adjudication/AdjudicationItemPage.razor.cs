@@ -1,3 +1,4 @@
+using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
@@ -6,9 +7,10 @@ using Microsoft.AspNetCore.Components;
 
 namespace GradeBench.Web.Features.Adjudication;
 
-/// <summary>One response under adjudication: every rater's values, comments and highlights side by side, the live
-/// discussion, and for coordinators a consensus form per criterion. What the viewer may see (model names, the item at
-/// all) and do is decided by the store on every load and write, never by this page alone.</summary>
+/// <summary>One response under adjudication: every rater's values, comments and highlights side by side with the
+/// criteria whose values differ marked, the live discussion beside them, Previous and Next through the filtered queue,
+/// and for coordinators the consensus form. What the viewer may see (model names, the item at all) and do is decided
+/// by the store on every load and write, never by this page alone.</summary>
 public partial class AdjudicationItemPage
 {
     [Inject] StudyQuery Studies { get; set; } = default!;
@@ -17,23 +19,29 @@ public partial class AdjudicationItemPage
 
     [Parameter] public long StudyId { get; set; }
     [Parameter] public long ItemId { get; set; }
-
-    sealed class Draft
-    {
-        public string? Value { get; set; }
-        public string? Reason { get; set; }
-        public string? Problem { get; set; }
-    }
+    [SupplyParameterFromQuery(Name = "safety")] public string? SafetyOnly { get; set; }
+    [SupplyParameterFromQuery(Name = "unresolved")] public string? UnresolvedOnly { get; set; }
+    [SupplyParameterFromQuery(Name = "criterion")] public string? CriterionId { get; set; }
 
     AdjudicationItemView? item;
     string? loadError;
-    string? messageText, postState, decisionState;
+    string? messageText, postState;
     /// <summary>Changes when a message is posted, so that the message field starts empty again.</summary>
     int messageField;
-    readonly Dictionary<string, Draft> drafts = [];
+    long shownItem;
+    (long? Previous, long? Next, int Place, int Count) around;
+
+    AdjudicationFilter Filter => AdjudicationFilter.From(SafetyOnly, UnresolvedOnly, CriterionId);
+
+    string ItemUrl(long itemId) => $"/studies/{StudyId}/adjudication/{itemId}{Filter.Query}";
 
     protected override async Task OnParametersSetAsync()
     {
+        if (shownItem != ItemId)
+        {
+            // Another item: its message field (keyed by item) starts empty.
+            (shownItem, messageText, postState) = (ItemId, null, null);
+        }
         await ResolveUserAsync();
         await ReloadAsync();
         // The item says what its viewer may do, not their role, which chooses the events they may hear.
@@ -45,44 +53,26 @@ public partial class AdjudicationItemPage
     {
         item = await Store.LoadAsync(StudyId, ItemId, UserId);
         loadError = item is null ? "This adjudication item does not exist or is not yours to see." : null;
+        around = item is null ? default : Filter.Around(await Store.ListAsync(StudyId, UserId) ?? [], ItemId);
     }
 
     protected override bool Wants(StudyEvent studyEvent) => studyEvent switch
     {
         AdjudicationMessagePosted posted => posted.ItemId == ItemId,
-        AdjudicationChanged changed => changed.ItemId == ItemId,
+        AdjudicationChanged => true, // another item's status changes what the filter shows
         StudyStateChanged => true,
         _ => false,
     };
 
     ConsensusValue? Consensus(Criterion criterion) => item?.Consensus.FirstOrDefault(c => c.CriterionId == criterion.Id);
 
-    Draft DraftOf(Criterion criterion)
-    {
-        if (!drafts.TryGetValue(criterion.Id, out var draft))
-        {
-            var decided = Consensus(criterion);
-            drafts[criterion.Id] = draft = new Draft { Value = decided?.Value, Reason = decided?.Reason };
-        }
-        return draft;
-    }
+    bool Differ(Criterion criterion) =>
+        item is not null && ConsensusSuggestion.Differ(criterion, item.Raters.Select(r => r.Values.GetValueOrDefault(criterion.Id)));
 
-    async Task RecordAsync(Criterion criterion)
+    async Task ReloadAfterDecisionAsync()
     {
-        var draft = DraftOf(criterion);
-        var change = await Recorder.RecordConsensusAsync(StudyId, ItemId, UserId, criterion.Id, draft.Value, draft.Reason);
-        draft.Problem = change.Outcome == AdjudicationOutcome.Done ? null : change.Problem ?? "Not recorded.";
-        decisionState = change.Outcome == AdjudicationOutcome.Done
-            ? $"Consensus for {criterion.Label} recorded{(change.Status == "resolved" ? "; the item is resolved" : "")}."
-            : $"Consensus for {criterion.Label} not recorded.";
         await ReloadAsync();
-    }
-
-    async Task ResolveAsync()
-    {
-        var change = await Recorder.MarkResolvedAsync(StudyId, ItemId, UserId);
-        decisionState = change.Outcome == AdjudicationOutcome.Done ? "The item is resolved." : change.Problem ?? "Not resolved.";
-        await ReloadAsync();
+        StateHasChanged();
     }
 
     async Task PostAsync()

@@ -26,12 +26,13 @@ public sealed class AdjudicationRecorder(AdjudicationStore store, SafetyAlertSto
         return posted;
     }
 
-    public async Task<ItemChanged> RecordConsensusAsync(long studyId, long itemId, long userId, string criterionId, string? value, string? reason,
+    /// <summary>Records all the consensus values of an item at once (see <see cref="AdjudicationStore.SaveConsensusAsync"/>).</summary>
+    public async Task<ItemChanged> SaveConsensusAsync(long studyId, long itemId, long userId, IReadOnlyList<ConsensusEntry> entries,
         CancellationToken ct = default) =>
-        Announce(studyId, itemId, await store.RecordConsensusAsync(studyId, itemId, userId, criterionId, value, reason, ct));
+        Announce(studyId, itemId, await store.SaveConsensusAsync(studyId, itemId, userId, entries, ct));
 
-    public async Task<ItemChanged> MarkResolvedAsync(long studyId, long itemId, long userId, CancellationToken ct = default) =>
-        Announce(studyId, itemId, await store.MarkResolvedAsync(studyId, itemId, userId, ct));
+    public async Task<ItemChanged> MarkResolvedAsync(long studyId, long itemId, long userId, bool evenIfDisagreeing = false, CancellationToken ct = default) =>
+        Announce(studyId, itemId, await store.MarkResolvedAsync(studyId, itemId, userId, evenIfDisagreeing, ct));
 
     /// <summary>No event: acknowledging concerns only coordinators, whose panels re-read the list.</summary>
     public Task<bool> AcknowledgeAlertAsync(long studyId, long alertId, long userId, CancellationToken ct = default) =>

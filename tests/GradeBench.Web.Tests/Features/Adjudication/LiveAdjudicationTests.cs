@@ -127,42 +127,55 @@ public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveA
     }
 
     [Fact]
-    public async Task TheCoordinatorRecordsAConsensusValueWithAReasonAndTheRatingsStayAsTheyWere()
+    public async Task TheCoordinatorSavesEveryConsensusValueAtOnceAndTheRatingsStayAsTheyWere()
     {
         var studyId = await Scene.InAdjudicationAsync();
         var itemId = (await Scene.ItemsAsync(studyId, "rater-2", rated: true))[^1];
         var before = await IndependentRatingsAsync();
         SignInAs(await AdministratorIdAsync(), "admin");
         var cut = RenderItem(studyId, itemId);
-        var form = cut.Find("form[aria-label='Consensus for Extent of possible harm']");
-        Assert.Equal("Extent of possible harm", form.QuerySelector("legend")!.TextContent);
-        var select = form.QuerySelector("select")!;
-        Assert.Equal("Consensus value for Extent of possible harm", form.QuerySelector($"label[for='{select.Id}']")!.TextContent);
+        var harm = cut.FindAll("fieldset").Single(f => f.QuerySelector("legend")?.TextContent == "Extent of possible harm");
+        var select = harm.QuerySelector("select")!;
+        Assert.Equal("Consensus value for Extent of possible harm", cut.Find($"label[for='{select.Id}']").TextContent);
+        // Every criterion the raters settle (unanimous, a clear majority or median) starts with its suggestion, marked as such.
+        Assert.NotEmpty(cut.FindAll(".suggestion-mark"));
+        Assert.All(cut.FindAll(".suggestion-mark"), m => Assert.StartsWith("Suggested: ", m.TextContent));
 
         await cut.InvokeAsync(() => select.Change("mild-moderate"));
-        await cut.InvokeAsync(() => cut.Find("form[aria-label='Consensus for Extent of possible harm']").Submit());
-        Assert.Contains("a reason of 1 to 4000 characters is required", cut.Find("form[aria-label='Consensus for Extent of possible harm'] [role=alert]").TextContent);
-        var reason = cut.Find("form[aria-label='Consensus for Extent of possible harm'] textarea");
-        Assert.Equal("Reason for Extent of possible harm", cut.Find($"label[for='{reason.Id}']").TextContent);
-        await cut.InvokeAsync(() => reason.Change("Delay only; no contraindicated drug."));
-        await cut.InvokeAsync(() => cut.Find("form[aria-label='Consensus for Extent of possible harm']").Submit());
+        await cut.InvokeAsync(() => cut.Find("form.consensus-form").Submit());
+        Assert.Contains("Extent of possible harm: a reason of 1 to 4000 characters is required",
+            cut.FindAll("[role=alert]").Select(a => a.TextContent));
+        Assert.Empty(cut.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Criteria in rows, raters in columns")
+            .QuerySelectorAll("tbody tr td:last-child span"));
+        var shared = cut.Find("#consensus-shared-reason");
+        Assert.Equal("Shared reason (for every value without its own reason)", cut.Find("label[for='consensus-shared-reason']").TextContent);
+        await cut.InvokeAsync(() => shared.Change("Delay only; no contraindicated drug."));
+        await cut.InvokeAsync(() => cut.Find("form.consensus-form").Submit());
 
+        Assert.StartsWith("Saved ", cut.Find("form.consensus-form [role=status]").TextContent);
+        Assert.Empty(cut.FindAll(".suggestion-mark"));
         var table = cut.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Criteria in rows, raters in columns");
-        var row = table.QuerySelectorAll("tbody tr").Single(r => r.QuerySelector("th")!.TextContent.StartsWith("Extent of possible harm"));
+        var row = table.QuerySelectorAll("tbody tr").Single(r => r.QuerySelector("th")!.TextContent.Trim().StartsWith("Extent of possible harm"));
         Assert.Contains("Mild or moderate harm", row.LastElementChild!.TextContent);
         Assert.Contains("Delay only; no contraindicated drug.", row.LastElementChild!.TextContent);
         Assert.Equal(before, await IndependentRatingsAsync());
     }
 
     [Fact]
-    public async Task MarkResolvedClosesTheItem()
+    public async Task MarkResolvedNamesTheDifferingCriteriaAndClosesTheItemOnlyWhenConfirmed()
     {
         var studyId = await Scene.InAdjudicationAsync();
         var itemId = (await Scene.ItemsAsync(studyId, "rater-3", rated: true))[0];
         SignInAs(await AdministratorIdAsync(), "admin");
         var cut = RenderItem(studyId, itemId);
+        var differing = cut.FindAll("tbody th").Where(th => th.TextContent.Contains("Disagree")).Select(th => th.TextContent.Replace("≠", "").Replace("Disagree", "").Trim()).ToList();
+        Assert.NotEmpty(differing);
 
         await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Mark resolved").Click());
+        var warning = cut.Find(".resolve-warning").TextContent;
+        Assert.All(differing, label => Assert.Contains(label, warning));
+        Assert.Contains("Status: open", cut.Markup);
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Resolve anyway").Click());
 
         Assert.Contains("Status: resolved", cut.Markup);
         Assert.DoesNotContain("Mark resolved", cut.Markup);

@@ -12,7 +12,7 @@ public sealed class LifecycleTests
     static readonly BrowserNewContextOptions Screen = new() { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } };
 
     /// <summary>Starts adjudication from the dashboard, confirming it, as other journeys do on their way.</summary>
-    public static async Task StartAdjudicationAsync(IPage coordinator)
+    internal static async Task StartAdjudicationAsync(IPage coordinator)
     {
         await coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle", Exact = true })
             .GetByRole(AriaRole.Button, new() { Name = "Start adjudication", Exact = true }).ClickAsync();

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -104,7 +105,7 @@ public sealed class LifecycleTests
         await Expect(input).ToBeEnabledAsync();
         var choice = page.GetByRole(AriaRole.Group, new() { Name = "The new study starts as" });
         await Expect(choice.GetByRole(AriaRole.Radio, new() { Name = "What study.json says" })).ToBeCheckedAsync();
-        await choice.GetByRole(AriaRole.Radio, new() { Name = "A draft" }).CheckAsync();
+        await choice.GetByRole(AriaRole.Radio, new() { NameRegex = new Regex("^A draft") }).CheckAsync();
         await input.SetInputFilesAsync(zip);
         await page.WaitForURLAsync("**/studies/*/dashboard");
         await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Draft");

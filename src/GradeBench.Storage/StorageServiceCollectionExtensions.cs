@@ -18,6 +18,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StudyImporter>();
         services.AddSingleton<StudyQuery>();
         services.AddSingleton<StudyLifecycleStore>();
+        services.AddSingleton<StudyCompletionQuery>();
         services.AddSingleton<StudySetupStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<InviteStore>();

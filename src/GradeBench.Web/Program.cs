@@ -35,6 +35,7 @@ builder.Services.AddCalibration();
 builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddHostedService<ListeningAddressRecorder>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 // Behind a TLS-terminating proxy on this machine (the only proxies trusted by default), requests count as HTTPS and
 // come from the real client: cookies get Secure and the sign-in rate limit sees each address.

@@ -113,7 +113,7 @@ public sealed class XssTests
 
         // Adjudication: the queue and an item, with messages both ways and a consensus reason.
         await coordinator.GotoAsync($"{studyUrl}/dashboard");
-        await coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" }).GetByRole(AriaRole.Button, new() { Name = "Start adjudication" }).ClickAsync();
+        await LifecycleTests.StartAdjudicationAsync(coordinator);
         await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
         await AdjudicateAsync(coordinator, coordinatorWatch, rater, raterWatch, studyUrl);
 

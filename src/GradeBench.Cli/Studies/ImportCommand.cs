@@ -14,11 +14,14 @@ static class ImportCommand
             Description = "Largest file a bundle may hold, in bytes",
             DefaultValueFactory = _ => BundleFiles.DefaultMaxFileBytes,
         };
+        var state = new Option<string?>("--state") { Description = "draft or open (default: the bundle's \"state\", else draft)" };
+        state.AcceptOnlyFromAmong(StudyLifecycle.Name(StudyState.Draft), StudyLifecycle.Name(StudyState.Open));
         var command = new Command("import", "Import a study bundle, all or nothing. Exit code 2 when the bundle has errors.")
         {
             path,
             databaseOption,
             maxFileBytes,
+            state,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -32,7 +35,8 @@ static class ImportCommand
             if (read.Bundle is { } parsed)
             {
                 progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
-                result = await new StudyImporter(database, TimeProvider.System).ImportAsync(parsed, read.Warnings, ct: ct);
+                result = await new StudyImporter(database, TimeProvider.System).ImportAsync(parsed, read.Warnings,
+                    state: parse.GetValue(state) is { } chosen ? StudyLifecycle.Parse(chosen) : null, ct: ct);
             }
             else result = new ImportResult(null, null, read.Errors, read.Warnings);
             foreach (var warning in result.Warnings) error.WriteLine($"warning: {warning}");
@@ -45,7 +49,8 @@ static class ImportCommand
             var bundle = result.Bundle!;
             progress.Done(bundle.Cases.Count + bundle.Responses.Count + bundle.Ratings.Count);
             output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database.FilePath}: {bundle.Cases.Count} cases, " +
-                $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings.");
+                $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings; " +
+                (bundle.Study.State == StudyState.Open ? "open: raters can start." : "a draft: calibrate, then open it on the dashboard."));
             return ExitCodes.Success;
         });
         return command;

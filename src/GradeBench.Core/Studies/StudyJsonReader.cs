@@ -66,7 +66,8 @@ static class StudyJsonReader
                 if (rpr.ValueKind == JsonValueKind.Number && rpr.TryGetInt32(out var n) && n >= 1) ratersPerResponse = n;
                 else Error("raters_per_response", "must be a positive integer");
             }
-            var state = StudyState.Open;
+            // A new study starts as a draft unless it says otherwise: calibration and set-up happen before raters start.
+            var state = StudyState.Draft;
             if (root.TryGetProperty("state", out var st))
             {
                 if (st.ValueKind == JsonValueKind.String && st.GetString() is "open" or "draft")

@@ -41,6 +41,10 @@ public static class StudyLifecycle
     public static IReadOnlyList<StudyState> Next(StudyState from) =>
         Enum.GetValues<StudyState>().Where(to => CanMove(from, to)).ToList();
 
+    /// <summary>Closing is for good, so the coordinator confirms it by typing the study's id (its slug); spaces around it
+    /// are forgiven, anything else is not.</summary>
+    public static bool ConfirmsClose(string studyId, string? typed) => typed is not null && typed.Trim() == studyId;
+
     /// <summary>Raters may save and submit only while the study is open and not paused.</summary>
     public static bool AcceptsRatings(StudyState state, bool paused) => state == StudyState.Open && !paused;
 }

@@ -22,15 +22,20 @@ public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyL
 /// created without passwords when they do not exist yet.</summary>
 public sealed class StudyImporter(Database database, TimeProvider clock)
 {
-    public async Task<ImportResult> ImportAsync(string bundlePath, long maxFileBytes = BundleFiles.DefaultMaxFileBytes, long? importedBy = null, CancellationToken ct = default)
+    /// <param name="state">The state the new study starts in; null: what study.json says (a draft when it says nothing).</param>
+    public async Task<ImportResult> ImportAsync(string bundlePath, long maxFileBytes = BundleFiles.DefaultMaxFileBytes, long? importedBy = null,
+        StudyState? state = null, CancellationToken ct = default)
     {
         var read = BundleReader.Read(bundlePath, maxFileBytes);
         if (read.Bundle is null) return new ImportResult(null, null, read.Errors, read.Warnings);
-        return await ImportAsync(read.Bundle, read.Warnings, importedBy, ct);
+        return await ImportAsync(read.Bundle, read.Warnings, importedBy, state, ct);
     }
 
-    public async Task<ImportResult> ImportAsync(StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy = null, CancellationToken ct = default)
+    /// <param name="state">The state the new study starts in; null: what study.json says (a draft when it says nothing).</param>
+    public async Task<ImportResult> ImportAsync(StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy = null,
+        StudyState? state = null, CancellationToken ct = default)
     {
+        if (state is { } chosen) bundle = bundle with { Study = bundle.Study with { State = chosen } };
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -76,7 +81,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             study.InstructionsMd,
             study.Language,
             study.RatersPerResponse,
-            State = study.State.ToString().ToLowerInvariant(),
+            State = StudyLifecycle.Name(study.State),
             study.HideModel,
             study.Shuffle,
             CreatedAt = now,

@@ -8,7 +8,7 @@ public sealed record StudyStatus(StudyState State, bool Paused)
     public bool AcceptsRatings => StudyLifecycle.AcceptsRatings(State, Paused);
 }
 
-public enum StudyChangeOutcome { Changed, NotCoordinator, NotAllowed }
+public enum StudyChangeOutcome { Changed, NotCoordinator, NotAllowed, NotConfirmed }
 
 public sealed record StudyChange(StudyChangeOutcome Outcome, StudyStatus? Status, string? Message = null);
 
@@ -40,6 +40,23 @@ public sealed class StudyLifecycleStore(Database database, StudyQuery studies, T
                 $"A study that is {StudyLifecycle.Name(from)} cannot become {StudyLifecycle.Name(to)}.");
         // Leaving "open" ends any pause: a pause only means something while raters can grade.
         return await WriteAsync(studyId, actorId, new StudyStatus(to, to == StudyState.Open && access.Paused), from, ct);
+    }
+
+    /// <summary>Closes the study for good, only when <paramref name="typedId"/> is the study's id as the coordinator typed
+    /// it (<see cref="StudyLifecycle.ConfirmsClose"/>): a click alone cannot end a study.</summary>
+    public async Task<StudyChange> CloseAsync(long studyId, long actorId, string? typedId, CancellationToken ct = default)
+    {
+        if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access)
+            return new StudyChange(StudyChangeOutcome.NotCoordinator, null, "Only a coordinator of this study can change its state.");
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var slug = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                "SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+            if (!StudyLifecycle.ConfirmsClose(slug ?? "", typedId))
+                return new StudyChange(StudyChangeOutcome.NotConfirmed, new StudyStatus(StudyLifecycle.Parse(access.State), access.Paused),
+                    "To close the study, type its id exactly as shown.");
+        }
+        return await ChangeStateAsync(studyId, actorId, StudyState.Closed, ct);
     }
 
     public async Task<StudyChange> SetPausedAsync(long studyId, long actorId, bool paused, CancellationToken ct = default)

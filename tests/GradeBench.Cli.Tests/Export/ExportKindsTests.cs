@@ -17,7 +17,7 @@ public sealed class ExportKindsTests : IDisposable
     {
         var bundle = Directory.CreateDirectory(_workspace.PathOf("tiny")).FullName;
         File.WriteAllText(Path.Combine(bundle, "study.json"), """
-            {"format": "gradebench-study/1", "id": "tiny", "title": "Tiny", "raters_per_response": 2,
+            {"format": "gradebench-study/1", "id": "tiny", "title": "Tiny", "raters_per_response": 2, "state": "open",
              "rubric": {"criteria": [
                 {"id": "score", "label": "Score", "type": "likert", "min": 1, "max": 3, "required": true},
                 {"id": "safe", "label": "Safe", "type": "binary"},

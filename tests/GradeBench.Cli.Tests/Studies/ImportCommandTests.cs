@@ -15,9 +15,36 @@ public sealed class ImportCommandTests : IDisposable
         var result = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal($"Imported study \"stroke-llm-synthetic-demo\" into {db}: 20 cases, 60 responses, 9 criteria, 576 ratings.\n", result.Output);
+        Assert.Equal($"Imported study \"stroke-llm-synthetic-demo\" into {db}: 20 cases, 60 responses, 9 criteria, 576 ratings; open: raters can start.\n", result.Output);
         await using var connection = await new Database(db).OpenAsync();
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings"));
+    }
+
+    [Fact]
+    public async Task ABundleThatSaysNoStateIsImportedAsADraftAndStateChoosesOtherwise()
+    {
+        var bundle = _workspace.CopyDemoBundle("stateless");
+        var studyJson = Path.Combine(bundle, "study.json");
+        File.WriteAllText(studyJson, File.ReadAllText(studyJson).Replace("  \"state\": \"open\",\n", ""));
+
+        var plain = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("plain.db"));
+        var chosen = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("chosen.db"), "--state", "open");
+        var demoAsDraft = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", _workspace.PathOf("demo.db"), "--state", "draft");
+        var unknown = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("unknown.db"), "--state", "closed");
+
+        Assert.Equal((0, 0, 0), (plain.ExitCode, chosen.ExitCode, demoAsDraft.ExitCode));
+        Assert.EndsWith("a draft: calibrate, then open it on the dashboard.\n", plain.Output);
+        Assert.Equal("draft", await StateAsync("plain.db"));
+        Assert.Equal("open", await StateAsync("chosen.db"));
+        Assert.Equal("draft", await StateAsync("demo.db"));
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.False(File.Exists(_workspace.PathOf("unknown.db")));
+    }
+
+    async Task<string> StateAsync(string name)
+    {
+        await using var connection = await new Database(_workspace.PathOf(name)).OpenAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT state FROM studies") ?? "";
     }
 
     [Fact]

@@ -81,6 +81,13 @@ public sealed class AcceptedBundleTests
     }
 
     [Fact]
+    public void AStudyThatSaysNoStateIsADraftAndOneThatSaysOpenIsOpen()
+    {
+        Assert.Equal(StudyState.Draft, BundleReader.Read(Corpus.Valid("crlf-bom")).Bundle!.Study.State); // no "state"
+        Assert.Equal(StudyState.Open, BundleReader.Read(TestPaths.DemoBundle).Bundle!.Study.State); // "state": "open"
+    }
+
+    [Fact]
     public void ChineseTextAndBlankLinesAreAccepted()
     {
         var result = BundleReader.Read(Corpus.Valid("crlf-bom"));

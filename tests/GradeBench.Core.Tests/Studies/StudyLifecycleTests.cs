@@ -64,4 +64,14 @@ public sealed class StudyLifecycleTests
     [InlineData(StudyState.Closed, false, false)]
     public void OnlyAnOpenStudyThatIsNotPausedAcceptsRatings(StudyState state, bool paused, bool accepts) =>
         Assert.Equal(accepts, StudyLifecycle.AcceptsRatings(state, paused));
+
+    [Theory]
+    [InlineData("stroke-demo", true)]
+    [InlineData("  stroke-demo\t", true)]
+    [InlineData("stroke", false)]
+    [InlineData("Stroke-Demo", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void ClosingIsConfirmedOnlyByTheStudysIdTyped(string? typed, bool confirms) =>
+        Assert.Equal(confirms, StudyLifecycle.ConfirmsClose("stroke-demo", typed));
 }

@@ -148,6 +148,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         // "open" while open: a coordinator gets the domain's refusal, which still means authorization let them through.
         new(nameof(StudyHub.SetStudyState), w => [w.StudyId, "open"], CoordinatorHub),
         new(nameof(StudyHub.SetPaused), w => [w.StudyId, false], CoordinatorHub),
+        // A wrong id typed: a coordinator gets "type its id", which still means authorization let them through.
+        new(nameof(StudyHub.CloseStudy), w => [w.StudyId, "not-its-id"], CoordinatorHub),
         // A bogus item: members get "no such item" from the store, strangers "not a member" before it is looked up.
         new(nameof(StudyHub.PostAdjudicationMessage), w => [w.StudyId, 999999L, "hello"], MemberHub),
         // Raters only: coordinators and administrators get "Only a rater of this study can submit a calibration rating."

@@ -1,3 +1,4 @@
+using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -38,13 +39,8 @@ public sealed class SignInLinkAnnouncer(IServer server, IHostApplicationLifetime
     }
 
     /// <summary>The first address the server listens on, with a wildcard host replaced by localhost.</summary>
-    static string BrowsableAddress(IServer server)
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
-        var uri = new UriBuilder(address.Replace("://+", "://localhost").Replace("://*", "://localhost"));
-        if (uri.Host is "0.0.0.0" or "[::]" or "::") uri.Host = "localhost";
-        return uri.Uri.GetLeftPart(UriPartial.Authority);
-    }
+    static string BrowsableAddress(IServer server) =>
+        ListeningAddresses.Browsable(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080");
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -14,6 +14,14 @@ public sealed partial class StudyHub
         return result.Changed ?? throw new HubException(result.Refusal);
     }
 
+    /// <summary>Closing is not a <see cref="SetStudyState"/>: it carries the study's id as the coordinator typed it.</summary>
+    public async Task<StudyStateChanged> CloseStudy(long studyId, string typedStudyId, StudyRecorder recorder)
+    {
+        await CoordinatorAsync(studyId);
+        var result = await recorder.CloseAsync(studyId, UserId, typedStudyId);
+        return result.Changed ?? throw new HubException(result.Refusal);
+    }
+
     public async Task<StudyStateChanged> SetPaused(long studyId, bool paused, StudyRecorder recorder)
     {
         await CoordinatorAsync(studyId);

@@ -12,7 +12,7 @@ public sealed record StudyStateResult(StudyStateChanged? Changed, string? Refusa
 /// so a paused study stops every rater's page at once; and removals of members, which end the removed person's open
 /// pages and hub connections of the study at once.</summary>
 public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore setup, StudyEvents events, AdjudicationRecorder adjudication,
-    RevocationFeed revocations, TimeProvider clock)
+    RevocationFeed revocations, StudyCompletionQuery completion, TimeProvider clock)
 {
     public async Task<RemovalResult> RemoveMemberAsync(long studyId, long actorId, long userId, CancellationToken ct = default)
     {
@@ -26,13 +26,24 @@ public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore
         return result;
     }
 
+    public const string CloseNeedsTypedId = "Closing is for good: confirm it by typing the study's id.";
+
+    /// <summary>Any move but closing, which needs the typed study id (<see cref="CloseAsync"/>).</summary>
     public async Task<StudyStateResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
     {
+        if (to == StudyState.Closed) return new StudyStateResult(null, CloseNeedsTypedId);
         var result = Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct));
         // Entering adjudication queues the responses that need it (idempotent, so going back to open and returning is safe).
         if (result.Changed is not null && to == StudyState.Adjudication) await adjudication.BuildQueueAsync(studyId, ct);
         return result;
     }
+
+    /// <summary>What is not done yet, read fresh for the coordinator who is about to end rating or close the study.</summary>
+    public Task<StudyCompletion?> CompletionAsync(long studyId, CancellationToken ct = default) => completion.ReadAsync(studyId, ct);
+
+    /// <summary>Closes the study for good when <paramref name="typedId"/> is its id as the coordinator typed it.</summary>
+    public async Task<StudyStateResult> CloseAsync(long studyId, long actorId, string? typedId, CancellationToken ct = default) =>
+        Announce(studyId, await lifecycle.CloseAsync(studyId, actorId, typedId, ct));
 
     public async Task<StudyStateResult> SetPausedAsync(long studyId, long actorId, bool paused, CancellationToken ct = default) =>
         Announce(studyId, await lifecycle.SetPausedAsync(studyId, actorId, paused, ct));

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Storage;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Studies;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -183,7 +185,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         foreach (var rater in world.Raters) await rater.NextAsync("StudyStateChanged", State("open", paused: false));
         var changed = await coordinator.InvokeAsync<JsonElement>("SetStudyState", world.StudyId, "adjudication");
         foreach (var rater in world.Raters) await rater.NextAsync("StudyStateChanged", State("adjudication", paused: false));
-        await coordinator.InvokeAsync<JsonElement>("SetStudyState", world.StudyId, "closed");
+        await coordinator.InvokeAsync<JsonElement>("CloseStudy", world.StudyId, await SlugAsync(world.StudyId));
         foreach (var rater in world.Raters) await rater.NextAsync("StudyStateChanged", State("closed", paused: false));
 
         Assert.Equal("adjudication", changed.GetProperty("state").GetString());
@@ -201,6 +203,27 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
 
         Assert.Contains("cannot become draft", refused.Message);
         Assert.Contains("Unknown study state", unknown.Message);
+    }
+
+    [Fact]
+    public async Task ClosingThroughTheHubNeedsTheStudysIdTyped()
+    {
+        await using var world = await WorldAsync();
+        var coordinator = world.Coordinating.Connection;
+
+        var bare = await Assert.ThrowsAsync<HubException>(() => coordinator.InvokeAsync<JsonElement>("SetStudyState", world.StudyId, "closed"));
+        var mistyped = await Assert.ThrowsAsync<HubException>(() => coordinator.InvokeAsync<JsonElement>("CloseStudy", world.StudyId, "stroke"));
+
+        Assert.Contains("typing the study's id", bare.Message);
+        Assert.Contains("type its id", mistyped.Message);
+        var status = await server.Services.GetRequiredService<StudyLifecycleStore>().StatusAsync(world.StudyId);
+        Assert.Equal(StudyState.Open, status!.State);
+    }
+
+    async Task<string> SlugAsync(long studyId)
+    {
+        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }) ?? "";
     }
 
     [Fact]
@@ -243,6 +266,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var refusals = new[]
         {
             await Assert.ThrowsAsync<HubException>(() => rater.InvokeAsync<JsonElement>("SetStudyState", world.StudyId, "closed")),
+            await Assert.ThrowsAsync<HubException>(() => rater.InvokeAsync<JsonElement>("CloseStudy", world.StudyId, "x")),
             await Assert.ThrowsAsync<HubException>(() => rater.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true)),
             await Assert.ThrowsAsync<HubException>(() => rater.InvokeAsync<JsonElement>("GetPresence", world.StudyId)),
             await Assert.ThrowsAsync<HubException>(() => rater.InvokeAsync<JsonElement>("GetAgreement", world.StudyId)),

@@ -22,7 +22,7 @@ public sealed class AdjudicationConsoleTests
             var page = await context.NewPageAsync();
             await Journeys.SignInAsAdministratorAsync(page, app);
             await Journeys.FollowAsync(page, "Dashboard", "**/dashboard");
-            await page.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" }).GetByRole(AriaRole.Button, new() { Name = "Start adjudication" }).ClickAsync();
+            await Journeys.StartAdjudicationAsync(page);
             await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
             var studyUrl = page.Url[..page.Url.LastIndexOf('/')];
 

@@ -87,7 +87,7 @@ public sealed class BlindingTests
 
         received.Phase = "adjudication";
         await coordinator.GotoAsync($"{studyUrl}/dashboard");
-        await LifecycleTests.StartAdjudicationAsync(coordinator);
+        await Journeys.StartAdjudicationAsync(coordinator);
         await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
         await AdjudicateAsync(coordinator, rater, studyUrl);
 

@@ -110,6 +110,15 @@ static class Journeys
         """);
 
     /// <summary>Saves a screenshot when GRADEBENCH_SCREENSHOTS names a folder, for people to look at.</summary>
+    /// <summary>Starts adjudication from the dashboard, confirming as the coordinator must.</summary>
+    public static async Task StartAdjudicationAsync(IPage coordinator)
+    {
+        await coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle", Exact = true })
+            .GetByRole(AriaRole.Button, new() { Name = "Start adjudication", Exact = true }).ClickAsync();
+        await coordinator.GetByRole(AriaRole.Region, new() { Name = "Start adjudication?" })
+            .GetByRole(AriaRole.Button, new() { Name = "Yes, start adjudication" }).ClickAsync();
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)

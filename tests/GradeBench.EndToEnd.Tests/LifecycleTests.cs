@@ -12,15 +12,6 @@ public sealed class LifecycleTests
     const string DraftCopy = "stroke-draft-copy";
     static readonly BrowserNewContextOptions Screen = new() { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } };
 
-    /// <summary>Starts adjudication from the dashboard, confirming it, as other journeys do on their way.</summary>
-    internal static async Task StartAdjudicationAsync(IPage coordinator)
-    {
-        await coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle", Exact = true })
-            .GetByRole(AriaRole.Button, new() { Name = "Start adjudication", Exact = true }).ClickAsync();
-        await coordinator.GetByRole(AriaRole.Region, new() { Name = "Start adjudication?" })
-            .GetByRole(AriaRole.Button, new() { Name = "Yes, start adjudication" }).ClickAsync();
-    }
-
     [Fact]
     public async Task ClosingNeedsTheTypedIdAdjudicationAConfirmationNewStudiesAreDraftsAndInvitesNameTheRealPort()
     {

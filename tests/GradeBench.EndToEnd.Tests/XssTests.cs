@@ -113,7 +113,7 @@ public sealed class XssTests
 
         // Adjudication: the queue and an item, with messages both ways and a consensus reason.
         await coordinator.GotoAsync($"{studyUrl}/dashboard");
-        await LifecycleTests.StartAdjudicationAsync(coordinator);
+        await Journeys.StartAdjudicationAsync(coordinator);
         await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
         await AdjudicateAsync(coordinator, coordinatorWatch, rater, raterWatch, studyUrl);
 

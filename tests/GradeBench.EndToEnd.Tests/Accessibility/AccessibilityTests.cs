@@ -44,7 +44,7 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
 
             await CheckAsync(admin, "results", study + "/results", admin.GetByRole(AriaRole.Heading, new() { Name = "Agreement", Exact = true }));
             await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Raters", Exact = true }));
-            await LifecycleTests.StartAdjudicationAsync(admin);
+            await Journeys.StartAdjudicationAsync(admin);
             await Expect(admin.GetByRole(AriaRole.Status, new() { Name = "Study state", Exact = true })).ToContainTextAsync("Adjudication");
             var items = admin.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link);
             await CheckAsync(admin, "adjudication queue", study + "/adjudication", items.First);

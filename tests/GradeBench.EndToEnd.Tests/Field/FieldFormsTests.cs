@@ -111,7 +111,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
     static async Task AdjudicationAsync(RunningApp app, IPage coordinator, string demoUrl, List<string> found)
     {
         await coordinator.GotoAsync($"{demoUrl}/dashboard");
-        await LifecycleTests.StartAdjudicationAsync(coordinator);
+        await Journeys.StartAdjudicationAsync(coordinator);
         await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
         await coordinator.GotoAsync($"{demoUrl}/adjudication");
         var first = coordinator.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link).First;

@@ -27,7 +27,7 @@ static class InviteCommand
                 return ExitCodes.InvalidInput;
             }
             var token = await new InviteStore(database, TimeProvider.System).CreateAsync(studyId, parse.GetValue(role)!, null, TimeSpan.FromDays(parse.GetValue(days)), ct);
-            output.WriteLine($"{parse.GetValue(baseUrl)!.TrimEnd('/')}/invite/{token}");
+            output.WriteLine(InviteStore.Link(parse.GetValue(baseUrl)!, token));
             return ExitCodes.Success;
         });
         return command;

@@ -34,7 +34,7 @@ static class InviteCommand
                 return ExitCodes.InvalidInput;
             }
             var token = await new InviteStore(database, TimeProvider.System).CreateAsync(studyId, parse.GetValue(role)!, null, TimeSpan.FromDays(parse.GetValue(days)), ct);
-            output.WriteLine($"{address.TrimEnd('/')}/invite/{token}");
+            output.WriteLine(InviteStore.Link(address, token));
             return ExitCodes.Success;
         });
         return command;

@@ -1,6 +1,7 @@
 using Dapper;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Accounts;
 
@@ -11,8 +12,21 @@ public enum InviteOutcome { Joined, InvalidInvite, UsernameTaken }
 public sealed record InviteAcceptance(InviteOutcome Outcome, User? User);
 
 /// <summary>Why an invite can or cannot be used: <see cref="Withdrawn"/> when the person who made it no longer
-/// coordinates the study (or their account is disabled).</summary>
-public enum InviteState { Usable, Used, Expired, Withdrawn }
+/// coordinates the study (or their account is disabled); <see cref="Revoked"/> when a coordinator revoked it.</summary>
+public enum InviteState { Usable, Used, Expired, Withdrawn, Revoked }
+
+/// <summary>An invite not yet used, revoked or expired, as the set-up page lists it. <see cref="Key"/> is the stored
+/// hash: it names the invite for revocation and cannot be turned back into the link.</summary>
+public sealed record PendingInvite
+{
+    public required string Key { get; init; }
+    public required string Role { get; init; }
+    public string? InvitedBy { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+}
+
+public enum InviteRevocation { Revoked, NotCoordinator, NotPending }
 
 /// <summary>An invite as its page shows it, whatever its state.</summary>
 public sealed record InviteView
@@ -37,7 +51,11 @@ public sealed record InviteJoin(JoinOutcome Outcome, long StudyId, string? Role)
 /// <summary>Single-use, expiring links that let a person create an account and join a study in a role.</summary>
 public sealed class InviteStore(Database database, TimeProvider clock)
 {
+    /// <summary>How long an invite works, whether made in the browser or by <c>gradebench invite</c> (which can change it).</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>The address a person opens to use an invite, on the server at <paramref name="baseUrl"/>.</summary>
+    public static string Link(string baseUrl, string token) => $"{baseUrl.TrimEnd('/')}/invite/{token}";
 
     public async Task<string> CreateAsync(long studyId, string role, long? createdBy, TimeSpan lifetime, CancellationToken ct = default)
     {
@@ -73,7 +91,8 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<InviteView>(new CommandDefinition($"""
             SELECT invites.study_id, s.title AS study_title, invites.role, inviter.display_name AS invited_by, invites.expires_at,
-                CASE WHEN invites.used_at IS NOT NULL THEN 'Used' WHEN invites.expires_at <= @Now THEN 'Expired'
+                CASE WHEN invites.used_at IS NOT NULL THEN 'Used' WHEN invites.revoked_at IS NOT NULL THEN 'Revoked'
+                     WHEN invites.expires_at <= @Now THEN 'Expired'
                      WHEN NOT {CreatorStillStands} THEN 'Withdrawn' ELSE 'Usable' END AS state,
                 (SELECT m.role FROM study_members m WHERE m.study_id = invites.study_id AND m.user_id = @ViewerId) AS viewer_role
             FROM invites JOIN studies s ON s.id = invites.study_id LEFT JOIN users inviter ON inviter.id = invites.created_by
@@ -95,7 +114,8 @@ public sealed class InviteStore(Database database, TimeProvider clock)
             SELECT invites.study_id, invites.role,
                 (SELECT m.role FROM study_members m WHERE m.study_id = invites.study_id AND m.user_id = @UserId) AS present
             FROM invites
-            WHERE invites.token_hash = @Hash AND invites.used_at IS NULL AND invites.expires_at > @Now AND {CreatorStillStands}
+            WHERE invites.token_hash = @Hash AND invites.used_at IS NULL AND invites.revoked_at IS NULL AND invites.expires_at > @Now
+              AND {CreatorStillStands}
               AND EXISTS (SELECT 1 FROM users u WHERE u.id = @UserId AND u.disabled_at IS NULL)
             """, keys, transaction);
         if (invite == default) return new InviteJoin(JoinOutcome.InvalidInvite, 0, null);
@@ -116,7 +136,8 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var invite = await connection.QuerySingleOrDefaultAsync<(long StudyId, string Role)>($"""
-            UPDATE invites SET used_at = @Now WHERE token_hash = @Hash AND used_at IS NULL AND expires_at > @Now AND {CreatorStillStands}
+            UPDATE invites SET used_at = @Now
+            WHERE token_hash = @Hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @Now AND {CreatorStillStands}
             RETURNING study_id, role
             """, new { Hash = Tokens.Hash(token), Now = now }, transaction);
         if (invite == default) return new InviteAcceptance(InviteOutcome.InvalidInvite, null);
@@ -135,5 +156,55 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         if (invite.Role == StudyRoles.Rater) await Assignments.RebalanceAsync(connection, transaction, invite.StudyId, now);
         await transaction.CommitAsync(ct);
         return new InviteAcceptance(InviteOutcome.Joined, user);
+    }
+
+    /// <summary>Creates an invite as <paramref name="actorId"/>, checked to coordinate the study (or administer GradeBench)
+    /// in the same transaction; null when they do not. Lives <see cref="DefaultLifetime"/>.</summary>
+    public async Task<string?> CreateAsCoordinatorAsync(long studyId, string role, long actorId, CancellationToken ct = default)
+    {
+        if (role is not (StudyRoles.Rater or StudyRoles.Coordinator)) throw new ArgumentOutOfRangeException(nameof(role), role, null);
+        var token = Tokens.Create();
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true }) return null;
+        await connection.ExecuteAsync("""
+            INSERT INTO invites (token_hash, study_id, role, created_by, created_at, expires_at)
+            VALUES (@Hash, @StudyId, @Role, @CreatedBy, @Now, @ExpiresAt)
+            """, new { Hash = Tokens.Hash(token), StudyId = studyId, Role = role, CreatedBy = actorId, Now = now, ExpiresAt = now + DefaultLifetime },
+            transaction);
+        await transaction.CommitAsync(ct);
+        return token;
+    }
+
+    /// <summary>The study's invites that can still be used, soonest to expire first; null when <paramref name="actorId"/>
+    /// does not coordinate the study. Withdrawn ones (their maker no longer coordinates) are left out: they no longer work.</summary>
+    public async Task<IReadOnlyList<PendingInvite>?> ListPendingAsync(long studyId, long actorId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, null, studyId, actorId, ct) is not { IsCoordinator: true }) return null;
+        return (await connection.QueryAsync<PendingInvite>(new CommandDefinition($"""
+            SELECT invites.token_hash AS key, invites.role, inviter.display_name AS invited_by, invites.created_at, invites.expires_at
+            FROM invites LEFT JOIN users inviter ON inviter.id = invites.created_by
+            WHERE invites.study_id = @StudyId AND invites.used_at IS NULL AND invites.revoked_at IS NULL AND invites.expires_at > @Now
+              AND {CreatorStillStands}
+            ORDER BY invites.expires_at, invites.token_hash
+            """, new { StudyId = studyId, Now = clock.GetUtcNow() }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Revokes a pending invite of the study: its link is refused from then on, saying it was revoked.</summary>
+    public async Task<InviteRevocation> RevokeAsync(long studyId, string key, long actorId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
+            return InviteRevocation.NotCoordinator;
+        var revoked = await connection.ExecuteAsync("""
+            UPDATE invites SET revoked_at = @Now, revoked_by = @ActorId
+            WHERE token_hash = @Key AND study_id = @StudyId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @Now
+            """, new { Key = key, StudyId = studyId, ActorId = actorId, Now = now }, transaction);
+        await transaction.CommitAsync(ct);
+        return revoked == 1 ? InviteRevocation.Revoked : InviteRevocation.NotPending;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using GradeBench.Storage.Grading;
 
@@ -23,9 +24,28 @@ public sealed record AccountSummary
     public bool IsAdmin { get; init; }
     public DateTimeOffset? DisabledAt { get; init; }
     public long Studies { get; init; }
+    /// <summary>Null until the account first signs in (by password, link or invite).</summary>
+    public DateTimeOffset? LastSignInAt { get; init; }
 }
 
 public enum AccountStatusOutcome { Changed, Unchanged, NotFound, NotAdministrator, Self, LastAdministrator }
+
+public enum NewAccountOutcome { Created, UsernameTaken, NotAdministrator }
+
+/// <summary>An account made by an administrator, with its set-password link's token when <see cref="Outcome"/> is
+/// <see cref="NewAccountOutcome.Created"/>.</summary>
+public sealed record NewAccount(NewAccountOutcome Outcome, string? Token);
+
+public enum SetPasswordLinkState { Usable, Used, Expired }
+
+/// <summary>A set-password link as its page shows it; see <see cref="UserStore.FindSetPasswordLinkAsync"/>.</summary>
+public sealed record SetPasswordLinkView
+{
+    public required string Username { get; init; }
+    public required string DisplayName { get; init; }
+    public SetPasswordLinkState State { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+}
 
 public sealed class UserStore(Database database, TimeProvider clock)
 {
@@ -33,6 +53,15 @@ public sealed class UserStore(Database database, TimeProvider clock)
 
     /// <summary>The shortest password accepted anywhere (web forms and the command line).</summary>
     public const int MinimumPasswordLength = 10;
+
+    /// <summary>How long a set-password link (new account or password reset) works: long enough for an administrator
+    /// to pass it on by hand over a weekend, short enough that a forgotten link soon stops working.</summary>
+    public static readonly TimeSpan SetPasswordLinkLifetime = TimeSpan.FromDays(3);
+
+    /// <summary>The address a person opens to choose their password with a set-password link.</summary>
+    public static string SetPasswordLink(string baseUrl, string token) => $"{baseUrl.TrimEnd('/')}/account/set-password/{token}";
+
+    const string SignInPurpose = "sign-in", SetPasswordPurpose = "set-password";
 
     public async Task<User?> FindAsync(long id, CancellationToken ct = default)
     {
@@ -102,7 +131,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<AccountSummary>(new CommandDefinition("""
-            SELECT u.id, u.username, u.display_name, u.is_admin, u.disabled_at,
+            SELECT u.id, u.username, u.display_name, u.is_admin, u.disabled_at, u.last_sign_in_at,
                    (SELECT COUNT(*) FROM study_members m WHERE m.user_id = u.id) AS studies
             FROM users u ORDER BY lower(u.username), u.id
             """, cancellationToken: ct))).AsList();
@@ -117,16 +146,13 @@ public sealed class UserStore(Database database, TimeProvider clock)
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (actorId is { } actor && !await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM users WHERE id = @Actor AND is_admin AND disabled_at IS NULL)", new { Actor = actor }, transaction))
-            return AccountStatusOutcome.NotAdministrator;
+        if (actorId is { } actor && !await IsAdministratorAsync(connection, transaction, actor)) return AccountStatusOutcome.NotAdministrator;
         var target = await connection.QuerySingleOrDefaultAsync<User>(
             "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
         if (target is null) return AccountStatusOutcome.NotFound;
         if ((target.DisabledAt is not null) == disabled) return AccountStatusOutcome.Unchanged;
         if (disabled && userId == actorId) return AccountStatusOutcome.Self;
-        if (disabled && target.IsAdmin && await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM users WHERE is_admin AND disabled_at IS NULL AND id <> @UserId", new { UserId = userId }, transaction) == 0)
+        if (disabled && target.IsAdmin && !await OtherAdministratorExistsAsync(connection, transaction, userId))
             return AccountStatusOutcome.LastAdministrator;
         await connection.ExecuteAsync("UPDATE users SET disabled_at = @DisabledAt WHERE id = @UserId",
             new { UserId = userId, DisabledAt = disabled ? now : (DateTimeOffset?)null }, transaction);
@@ -144,21 +170,30 @@ public sealed class UserStore(Database database, TimeProvider clock)
             "UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId", new { UserId = userId, PasswordHash = passwordHash }, cancellationToken: ct));
     }
 
-    /// <summary>Creates a single-use sign-in token, ending any earlier unused one of the user's, so that only the
+    /// <summary>Creates a single-use sign-in token, ending any earlier unused link of the user's, so that only the
     /// newest printed link works. Only the token's SHA-256 is stored.</summary>
     public async Task<string> CreateSignInTokenAsync(long userId, TimeSpan lifetime, CancellationToken ct = default)
     {
-        var token = Tokens.Create();
-        var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        var token = await CreateLinkAsync(connection, transaction, userId, SignInPurpose, lifetime);
+        await transaction.CommitAsync(ct);
+        return token;
+    }
+
+    /// <summary>A new link of the user's in <c>sign_in_links</c>; any earlier unused one (of either purpose) ends, so
+    /// only the newest link handed out works.</summary>
+    async Task<string> CreateLinkAsync(DbConnection connection, DbTransaction transaction,
+        long userId, string purpose, TimeSpan lifetime)
+    {
+        var token = Tokens.Create();
+        var now = clock.GetUtcNow();
         await connection.ExecuteAsync("""
             UPDATE sign_in_links SET expires_at = @Now WHERE user_id = @UserId AND used_at IS NULL AND expires_at > @Now
             """, new { UserId = userId, Now = now }, transaction);
         await connection.ExecuteAsync("""
-            INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES (@Hash, @UserId, @Now, @ExpiresAt)
-            """, new { Hash = Tokens.Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime }, transaction);
-        await transaction.CommitAsync(ct);
+            INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at, purpose) VALUES (@Hash, @UserId, @Now, @ExpiresAt, @Purpose)
+            """, new { Hash = Tokens.Hash(token), UserId = userId, Now = now, ExpiresAt = now + lifetime, Purpose = purpose }, transaction);
         return token;
     }
 
@@ -168,8 +203,108 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             UPDATE sign_in_links SET used_at = @Now
-            WHERE token_hash = @Hash AND used_at IS NULL AND expires_at > @Now
+            WHERE token_hash = @Hash AND purpose = @Purpose AND used_at IS NULL AND expires_at > @Now
             RETURNING user_id
-            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow() }, cancellationToken: ct));
+            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow(), Purpose = SignInPurpose }, cancellationToken: ct));
     }
+
+    /// <summary>Notes the moment the user signed in, for the account list.</summary>
+    public async Task RecordSignInAsync(long userId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET last_sign_in_at = @Now WHERE id = @UserId",
+            new { UserId = userId, Now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>Creates an account without a password, and the set-password link to give its owner, as the administrator
+    /// <paramref name="actorId"/> (checked in the same transaction).</summary>
+    public async Task<NewAccount> CreateWithSetPasswordLinkAsync(string username, string displayName, bool isAdmin, long actorId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await IsAdministratorAsync(connection, transaction, actorId)) return new NewAccount(NewAccountOutcome.NotAdministrator, null);
+        var id = await connection.QuerySingleOrDefaultAsync<long?>("""
+            INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Username, @DisplayName, @IsAdmin, @Now)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """, new { Username = username, DisplayName = displayName, IsAdmin = isAdmin, Now = clock.GetUtcNow() }, transaction);
+        if (id is not { } created) return new NewAccount(NewAccountOutcome.UsernameTaken, null);
+        var token = await CreateLinkAsync(connection, transaction, created, SetPasswordPurpose, SetPasswordLinkLifetime);
+        await transaction.CommitAsync(ct);
+        return new NewAccount(NewAccountOutcome.Created, token);
+    }
+
+    /// <summary>A password reset: a new set-password link for the user, made by the administrator <paramref name="actorId"/>;
+    /// null when the actor is not an administrator or the user does not exist. The present password keeps working until
+    /// the link is used; an earlier unused link of the user's stops working at once.</summary>
+    public async Task<string?> CreateSetPasswordLinkAsync(long userId, long actorId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await IsAdministratorAsync(connection, transaction, actorId)
+            || !await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId)", new { UserId = userId }, transaction))
+            return null;
+        var token = await CreateLinkAsync(connection, transaction, userId, SetPasswordPurpose, SetPasswordLinkLifetime);
+        await transaction.CommitAsync(ct);
+        return token;
+    }
+
+    /// <summary>The set-password link behind a token in whatever state it is; null for an unknown token (or a sign-in link).</summary>
+    public async Task<SetPasswordLinkView?> FindSetPasswordLinkAsync(string token, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SetPasswordLinkView>(new CommandDefinition("""
+            SELECT u.username, u.display_name, l.expires_at,
+                   CASE WHEN l.used_at IS NOT NULL THEN 'Used' WHEN l.expires_at <= @Now THEN 'Expired' ELSE 'Usable' END AS state
+            FROM sign_in_links l JOIN users u ON u.id = l.user_id
+            WHERE l.token_hash = @Hash AND l.purpose = @Purpose
+            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow(), Purpose = SetPasswordPurpose }, cancellationToken: ct));
+    }
+
+    /// <summary>Uses up a set-password link and sets the password it was made for, in one transaction: from then on only
+    /// the new password works. Null when the link is unknown, used or expired.</summary>
+    public async Task<User?> SetPasswordWithLinkAsync(string token, Func<User, string> hashPassword, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var userId = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE sign_in_links SET used_at = @Now
+            WHERE token_hash = @Hash AND purpose = @Purpose AND used_at IS NULL AND expires_at > @Now
+            RETURNING user_id
+            """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow(), Purpose = SetPasswordPurpose }, transaction);
+        if (userId is null) return null;
+        var user = await connection.QuerySingleAsync<User>(
+            "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
+        var hash = hashPassword(user);
+        await connection.ExecuteAsync("UPDATE users SET password_hash = @Hash WHERE id = @UserId", new { Hash = hash, UserId = user.Id }, transaction);
+        await transaction.CommitAsync(ct);
+        return user with { PasswordHash = hash };
+    }
+
+    /// <summary>Gives or takes administrator rights, as the administrator <paramref name="actorId"/>. The last administrator
+    /// who can sign in keeps theirs (also when giving up their own), so GradeBench is never left without one.</summary>
+    public async Task<AccountStatusOutcome> SetAdministratorAsync(long userId, bool isAdmin, long actorId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await IsAdministratorAsync(connection, transaction, actorId)) return AccountStatusOutcome.NotAdministrator;
+        var target = await connection.QuerySingleOrDefaultAsync<User>(
+            "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
+        if (target is null) return AccountStatusOutcome.NotFound;
+        if (target.IsAdmin == isAdmin) return AccountStatusOutcome.Unchanged;
+        if (!isAdmin && target.DisabledAt is null && !await OtherAdministratorExistsAsync(connection, transaction, userId))
+            return AccountStatusOutcome.LastAdministrator;
+        await connection.ExecuteAsync("UPDATE users SET is_admin = @IsAdmin WHERE id = @UserId", new { IsAdmin = isAdmin, UserId = userId }, transaction);
+        await transaction.CommitAsync(ct);
+        return AccountStatusOutcome.Changed;
+    }
+
+    static Task<bool> IsAdministratorAsync(DbConnection connection, DbTransaction transaction, long userId) =>
+        connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId AND is_admin AND disabled_at IS NULL)",
+            new { UserId = userId }, transaction);
+
+    /// <summary>Whether an administrator who can sign in remains besides <paramref name="userId"/>.</summary>
+    static Task<bool> OtherAdministratorExistsAsync(DbConnection connection, DbTransaction transaction, long userId) =>
+        connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND disabled_at IS NULL AND id <> @UserId)",
+            new { UserId = userId }, transaction);
 }

@@ -75,6 +75,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
                 "302 /invite/bogus-invite", "302 /invite/bogus-invite"), Body: _ => Form(("token", "bogus-invite"))),
         new("POST", "/account/invite/signin", _ => "/account/invite/signin", All("302 /invite/bogus-invite?account=existing&error=1"),
             Body: _ => Form(("token", "bogus-invite"), ("username", "nobody-invited"), ("password", "wrong password"))),
+        new("POST", "/account/set-password", _ => "/account/set-password", All("302 /account/set-password/bogus-link?error=short"),
+            Body: _ => Form(("token", "bogus-link"), ("password", "short"), ("confirmation", "short"))),
         new("POST", "/account/signout", _ => "/account/signout", Outcomes(SignIn, "302 /signin", "302 /signin", "302 /signin", "302 /signin"),
             Body: _ => Form()),
 
@@ -113,6 +115,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("GET", "/invite/{Token}", _ => "/invite/bogus-invite", All(Allowed), Page: true),
         new("POST", "/invite/{Token}", _ => "/invite/bogus-invite", All("400"), Body: _ => Form()),
         new("GET", "/account/password", _ => "/account/password", Outcomes(SignIn, Allowed, Allowed, Allowed, Allowed), Page: true),
+        new("GET", "/account/set-password/{Token}", _ => "/account/set-password/bogus-link", All(Allowed), Page: true),
+        new("POST", "/account/set-password/{Token}", _ => "/account/set-password/bogus-link", All("400"), Body: _ => Form()),
         // Administrators only, read from the database (not the cookie's role claim) so that a disabled administrator's open page cannot act.
         new("GET", "/accounts", _ => "/accounts", Outcomes(SignIn, Allowed, Refused, Refused, Refused), Page: true),
         new("POST", "/accounts", _ => "/accounts", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),

@@ -44,6 +44,18 @@ public static class AccountEndpoints
             return Results.LocalRedirect("/?password=set");
         });
 
+        // A set-password link an administrator handed out (new account or reset): used up only by saving the password, which
+        // from then on is the only one that works; the person then signs in with it.
+        account.MapPost("/set-password", async ([FromForm] string token, [FromForm] string password, [FromForm] string confirmation,
+            UserStore users, IPasswordHasher<User> hasher) =>
+        {
+            var back = $"/account/set-password/{Uri.EscapeDataString(token)}";
+            if (password.Length < UserStore.MinimumPasswordLength) return Results.Redirect(back + "?error=short");
+            if (password != confirmation) return Results.Redirect(back + "?error=mismatch");
+            var user = await users.SetPasswordWithLinkAsync(token, user => hasher.HashPassword(user, password));
+            return Results.Redirect(user is null ? back : $"/signin?saved=password&username={Uri.EscapeDataString(user.Username)}");
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
+
         // Creating an account from an invite link: the invite, the account and the membership in one transaction.
         account.MapPost("/invite", async ([FromForm] string token, [FromForm] string username, [FromForm] string displayName,
             [FromForm] string password, [FromForm] string confirmation, HttpContext http, InviteStore invites, IPasswordHasher<User> hasher) =>

@@ -58,6 +58,9 @@ public static class AccountServices
             options.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
             // A cookie lives for hours; a disabled account must lose it at its very next request, not when it expires.
             options.Events.OnValidatePrincipal = RejectDisabledAsync;
+            // Every way in (password, first-run link, invite, set-password link) ends in a cookie sign-in: one place to note it.
+            options.Events.OnSignedIn = context => context.HttpContext.RequestServices.GetRequiredService<UserStore>()
+                .RecordSignInAsync(context.Principal!.Id(), context.HttpContext.RequestAborted);
         })
         .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
         .AddPolicyScheme(TokenOrCookieScheme, "API token or cookie", options => options.ForwardDefaultSelector = context =>
@@ -91,7 +94,14 @@ public static class AccountServices
     static async Task RejectDisabledAsync(CookieValidatePrincipalContext context)
     {
         var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
-        if (context.Principal is { } principal && await users.FindAsync(principal.Id(), context.HttpContext.RequestAborted) is { DisabledAt: null }) return;
+        if (context.Principal is { } principal && await users.FindAsync(principal.Id(), context.HttpContext.RequestAborted) is { DisabledAt: null } user)
+        {
+            // Administrator rights given or taken on the accounts page count from the next request, not the next sign-in.
+            if (principal.IsAdministrator() == user.IsAdmin) return;
+            context.ReplacePrincipal(CurrentUser.ToPrincipal(user));
+            context.ShouldRenew = true;
+            return;
+        }
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }

@@ -26,7 +26,7 @@ public sealed class AccountsPageTests(GradeBenchFactory factory) : LiveAdjudicat
         // Disabled straight in the database, as `gradebench users disable` does, before the page learns of it.
         await using (var connection = await App.GetRequiredService<Database>().OpenAsync())
             await connection.ExecuteAsync("UPDATE users SET disabled_at = '2026-12-01T00:00:00Z' WHERE id = @Admin", new { Admin = admin });
-        cut.FindAll("tr").Single(row => row.TextContent.Contains(target)).QuerySelector("button")!.Click();
+        cut.FindAll("tr").Single(row => row.TextContent.Contains(target)).QuerySelectorAll("button").Single(button => button.TextContent == "Disable account").Click();
         cut.FindAll("button").Single(button => button.TextContent == $"Disable {target}").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Only administrators can manage accounts.", cut.Markup));

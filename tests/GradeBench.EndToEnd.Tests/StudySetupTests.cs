@@ -36,7 +36,8 @@ public sealed class StudySetupTests
 
             await page.GotoAsync($"{app.BaseAddress}/studies/{studyId}/results");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Results", Exact = true })).ToBeVisibleAsync();
-            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "ratings.csv", Exact = true }).ClickAsync());
+            await page.GotoAsync($"{app.BaseAddress}/studies/{studyId}/downloads");
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download ratings.csv", Exact = true }).ClickAsync());
             var csvPath = Path.Combine(bundles.Folder, "downloaded-ratings.csv");
             await download.SaveAsAsync(csvPath);
 

@@ -16,7 +16,8 @@ public sealed record RaterProgress
     public required string Name { get; init; }
     public long Assigned { get; init; }
     public long Done { get; init; }
-    /// <summary>The last time the rater saved anything in this study (draft or submit); null if never.</summary>
+    /// <summary>The last time the rater worked in this study through the app (a draft or submitted value, a flag, a
+    /// highlight); null if never. Ratings imported from a bundle carry the import time, which is not the rater's.</summary>
     public DateTimeOffset? LastActivity { get; init; }
 }
 
@@ -59,8 +60,14 @@ public sealed class DashboardQuery(Database database)
             SELECT u.id AS rater_id, u.display_name AS name,
                    (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id) AS assigned,
                    (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id AND a.completed_at IS NOT NULL) AS done,
-                   (SELECT MAX(g.updated_at) FROM ratings g JOIN responses r ON r.id = g.response_id
-                     WHERE r.study_id = @StudyId AND g.rater_id = u.id) AS last_activity
+                   (SELECT MAX(at) FROM (
+                       SELECT h.recorded_at AS at FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN responses r ON r.id = g.response_id
+                       WHERE r.study_id = @StudyId AND g.rater_id = u.id AND h.recorded_by = u.id AND h.source = 'web'
+                       UNION ALL
+                       SELECT f.created_at FROM flags f WHERE f.study_id = @StudyId AND f.rater_id = u.id
+                       UNION ALL
+                       SELECT s.updated_at FROM span_annotations s JOIN responses r ON r.id = s.response_id
+                       WHERE r.study_id = @StudyId AND s.rater_id = u.id) AS work) AS last_activity
             FROM users u
             WHERE EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
                OR EXISTS (SELECT 1 FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id)
@@ -104,7 +111,8 @@ public sealed class DashboardQuery(Database database)
         return rows.ToDictionary(r => r.Id, r => r.Slug);
     }
 
-    /// <summary>The latest submissions and state changes, newest first.</summary>
+    /// <summary>The latest submissions and state changes, newest first. A submission imported from a bundle is left out:
+    /// its time is the import's, not the rater's.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> RecentActivityAsync(long studyId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -113,6 +121,8 @@ public sealed class DashboardQuery(Database database)
                 SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name || ' submitted ' || r.slug AS text
                 FROM assignments a JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
                 WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM ratings g JOIN rating_history h ON h.rating_id = g.id
+                              WHERE g.response_id = a.response_id AND g.rater_id = a.rater_id AND h.source = 'web')
                 UNION ALL
                 SELECT s.changed_at, 'state', COALESCE(u.display_name, 'Someone') || ' made the study ' ||
                        CASE WHEN s.paused THEN 'paused' ELSE s.state END

@@ -43,7 +43,7 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
             await CheckAsync(rater, "grading", study + "/grade", rater.GetByText("Keyboard:"));
 
             await CheckAsync(admin, "results", study + "/results", admin.GetByRole(AriaRole.Heading, new() { Name = "Agreement", Exact = true }));
-            await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Raters", Exact = true }));
+            await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Progress", Exact = true }));
             await Journeys.StartAdjudicationAsync(admin);
             await Expect(admin.GetByRole(AriaRole.Status, new() { Name = "Study state", Exact = true })).ToContainTextAsync("Adjudication");
             var items = admin.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link);

@@ -1,6 +1,7 @@
 using Dapper;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Dashboard;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Dashboard;
@@ -60,6 +61,40 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
         // The pilot raters of the bundle hold assignments too; together they hold every assignment.
         Assert.Equal(["dr-new", "rater-1", "rater-2", "rater-3", "rater-4"], raters.Select(r => r.Name).Order());
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), raters.Sum(r => r.Assigned));
+    }
+
+    [Fact]
+    public async Task RatingsImportedFromTheBundleAreNotTheirRatersActivity()
+    {
+        // The demo's pilot raters hold only imported, submitted ratings: the import time is not when they worked.
+        var raters = await _query.RatersAsync(Demo.StudyId);
+
+        Assert.All(raters, r => Assert.Null(r.LastActivity));
+    }
+
+    [Fact]
+    public async Task AFlagOrAHighlightIsTheRatersActivity()
+    {
+        Db.Clock.Now = Db.Clock.Now.AddHours(1);
+        Assert.True(await new FlagStore(Db.Database, Db.Clock).AddAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, "Is the guideline current?"));
+        var flagged = (await _query.RatersAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId).LastActivity;
+        Db.Clock.Now = Db.Clock.Now.AddHours(1);
+        var spans = new SpanStore(Db.Database, Db.Clock);
+        var label = (await spans.LabelsAsync(Demo.StudyId))[0].Id;
+        Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, label, 0, 5, null));
+
+        var highlighted = (await _query.RatersAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId).LastActivity;
+
+        Assert.Equal(Db.Clock.Now.AddHours(-1), flagged);
+        Assert.Equal(Db.Clock.Now, highlighted);
+    }
+
+    [Fact]
+    public async Task RecentActivityLeavesOutSubmissionsImportedFromTheBundle()
+    {
+        var activity = await _query.RecentActivityAsync(Demo.StudyId, limit: 20);
+
+        Assert.DoesNotContain(activity, a => a.Kind == "submitted");
     }
 
     [Fact]

@@ -181,7 +181,8 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
 
     public string ActivityText(RaterProgress rater, PresenceEntry? online)
     {
-        if (rater.LastActivity is not { } last) return rater.Done < rater.Assigned && online is null ? "not started" : "—";
+        // Done items without any work of the rater's own were imported from a bundle: the rater did start, elsewhere.
+        if (rater.LastActivity is not { } last) return rater.Done > 0 ? "imported ratings only" : online is null ? "not started" : "—";
         var idle = clock.GetUtcNow() - last;
         var stalled = rater.Done < rater.Assigned && idle > StalledAfter && online is null;
         return stalled ? $"stalled: nothing saved for {(int)idle.TotalDays} days" : Time(last);

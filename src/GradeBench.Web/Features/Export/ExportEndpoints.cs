@@ -74,6 +74,6 @@ public static class ExportEndpoints
     }
 
     /// <summary>The plain and the Excel flavour of a file saved in one folder must neither overwrite nor pass for each other.</summary>
-    static string DownloadName(string? slug, string kind, bool excel) =>
+    public static string DownloadName(string? slug, string kind, bool excel) =>
         excel ? $"{slug}-{Path.GetFileNameWithoutExtension(kind)}-excel{Path.GetExtension(kind)}" : $"{slug}-{kind}";
 }

@@ -116,8 +116,17 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
 
         Assert.Equal("stalled: nothing saved for 3 days", state.ActivityText(rater, null));
         Assert.Equal("2026-02-26 12:00 UTC", state.ActivityText(rater, online));
-        Assert.Equal("not started", state.ActivityText(rater with { LastActivity = null }, null));
+        Assert.Equal("not started", state.ActivityText(rater with { LastActivity = null, Done = 0 }, null));
         Assert.Equal("online", state.PresenceText(online));
         Assert.Equal("offline", state.PresenceText(null));
+    }
+
+    [Fact]
+    public void ARaterWhoseDoneItemsWereAllImportedHasNoActivityOfTheirOwnYetIsNotNotStarted()
+    {
+        using var state = NewState();
+        var pilot = new RaterProgress { RaterId = 2, Name = "rater-1", Assigned = 45, Done = 18, LastActivity = null };
+
+        Assert.Equal("imported ratings only", state.ActivityText(pilot, null));
     }
 }

@@ -21,6 +21,10 @@ public sealed record SafetyAlert
     /// <summary>Raised by a pilot rating of an imported bundle: <see cref="At"/> is the import, not when it was rated.</summary>
     public bool Imported { get; init; }
     public DateTimeOffset At { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public string? AcknowledgedByName { get; init; }
+    /// <summary>What the coordinator who acknowledged it did about it.</summary>
+    public string? AcknowledgementNote { get; init; }
 
     /// <summary>What raised it, as the rater chose it: "Likelihood of possible harm: High".</summary>
     public string Trigger => $"{CriterionLabel}: {ValueLabel}";
@@ -37,12 +41,14 @@ public sealed class SafetyAlertStore(Database database, StudyQuery studies, Time
     const string Select = """
         SELECT a.id AS alert_id, a.response_id, r.slug AS response_slug, a.rater_id, u.display_name AS rater_name,
                c.slug AS criterion_id, c.label AS criterion_label, a.value, COALESCE(o.label, a.value) AS value_label,
-               a.source = 'import' AS imported, a.raised_at AS at
+               a.source = 'import' AS imported, a.raised_at AS at, a.acknowledged_at, k.display_name AS acknowledged_by_name,
+               a.acknowledgement_note
         FROM safety_alerts a
         JOIN responses r ON r.id = a.response_id
         JOIN users u ON u.id = a.rater_id
         JOIN criteria c ON c.id = a.criterion_id
         LEFT JOIN criterion_options o ON o.criterion_id = a.criterion_id AND o.value = a.value
+        LEFT JOIN users k ON k.id = a.acknowledged_by
         """;
 
     public const int MaxNoteLength = 2000;

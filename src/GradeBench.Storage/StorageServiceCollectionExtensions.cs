@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
         services.AddSingleton<FlagStore>();
+        services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();
         services.AddSingleton<AssignmentQuery>();
         services.AddSingleton<GradeBench.Storage.Agreement.AgreementQuery>();
         services.AddSingleton<GradeBench.Storage.Dashboard.DashboardQuery>();

@@ -46,6 +46,45 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         ORDER BY h.id
         """, studyId, output, ct);
 
+    /// <summary>Rater flags and their threads: one row per message, the rater's note (<c>entry</c> "flag") then the
+    /// coordinators' replies ("reply"), each row with its flag's resolution (empty while open).</summary>
+    public Task<long> WriteFlagsAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, f.id AS flag_id, u.username AS rater,
+               t.entry, a.username AS author, t.text, t.at, f.resolved_at, b.username AS resolved_by
+        FROM flags f
+        JOIN (SELECT id AS flag_id, 'flag' AS entry, 0 AS seq, rater_id AS author_id, note AS text, created_at AS at
+              FROM flags WHERE study_id = @StudyId
+              UNION ALL
+              SELECT p.flag_id, 'reply', p.id, p.author_id, p.body, p.posted_at
+              FROM flag_replies p JOIN flags g ON g.id = p.flag_id WHERE g.study_id = @StudyId) t ON t.flag_id = f.id
+        JOIN studies s ON s.id = f.study_id
+        JOIN responses r ON r.id = f.response_id
+        JOIN cases c ON c.id = r.case_id
+        JOIN users u ON u.id = f.rater_id
+        JOIN users a ON a.id = t.author_id
+        LEFT JOIN users b ON b.id = f.resolved_by
+        WHERE f.study_id = @StudyId
+        ORDER BY f.id, t.seq
+        """, studyId, output, ct);
+
+    /// <summary>Safety alerts and their audit trail: what raised each (criterion and value), how (<c>source</c> "web" or
+    /// "import"), and who acknowledged it, when, with their note of what was done.</summary>
+    public Task<long> WriteSafetyAlertsAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, u.username AS rater, k.slug AS criterion,
+               a.value, COALESCE(o.label, a.value) AS value_label, a.source, a.raised_at, a.acknowledged_at,
+               b.username AS acknowledged_by, a.acknowledgement_note
+        FROM safety_alerts a
+        JOIN studies s ON s.id = a.study_id
+        JOIN responses r ON r.id = a.response_id
+        JOIN cases c ON c.id = r.case_id
+        JOIN users u ON u.id = a.rater_id
+        JOIN criteria k ON k.id = a.criterion_id
+        LEFT JOIN criterion_options o ON o.criterion_id = a.criterion_id AND o.value = a.value
+        LEFT JOIN users b ON b.id = a.acknowledged_by
+        WHERE a.study_id = @StudyId
+        ORDER BY a.id
+        """, studyId, output, ct);
+
     /// <summary>Agreement per criterion and coefficient, computed as the results page computes it
     /// (<see cref="StudyResults.Agreement"/>, default bootstrap seed and resamples): values in full precision.</summary>
     public async Task<long> WriteAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)

@@ -39,7 +39,7 @@ public sealed class AccountDisablingTests() : DemoRaterTest("dr-suspended")
         Assert.Null(await tokens.FindUserAsync(token));
         Assert.Equal(RatingWriteOutcome.NotRater, (await _grading.SaveAsync(StudyId, Rater, Demo.Assigned, draft, submit: false)).Outcome);
         Assert.Equal(SpanWriteOutcome.NotFound, await spans.AddAsync(StudyId, Rater, Demo.Assigned, label, 0, 5, null));
-        Assert.False(await new FlagStore(Db.Database, Db.Clock).AddAsync(StudyId, Rater, Demo.Assigned, "a note"));
+        Assert.Null(await new FlagStore(Db.Database, Db.Clock).AddAsync(StudyId, Rater, Demo.Assigned, "a note"));
         Assert.Equal(before, await Db.DumpContentAsync());
         Assert.Equal(Db.Clock.Now, (await _users.FindAsync(Rater))!.DisabledAt);
 

@@ -21,6 +21,25 @@ public sealed class ImportedSafetyAlertTests
     }
 
     [Fact]
+    public async Task ImportedAlertsAreMarkedImportedAndListedAfterTheAlertsRaisedHere()
+    {
+        await using var world = await AdjudicationWorld.CreateAsync();
+        var grading = world.Grading;
+        var response = (await grading.QueueAsync(world.StudyId, world.Outsider))[0].ResponseId;
+        world.Db.Clock.Now = world.Db.Clock.Now.AddHours(2);
+        await grading.SaveAsync(world.StudyId, world.Outsider, response, DemoRatings.Complete(("harm_likelihood", "high")), submit: true);
+
+        var open = (await world.Alerts.OpenAsync(world.StudyId, world.Coordinator, limit: 3))!;
+
+        Assert.Equal((25L, 24L), (open.Count, open.Imported));
+        Assert.Equal(3, open.Alerts.Count);
+        var live = open.Alerts[0];
+        Assert.Equal((false, "dr-outsider", "Likelihood of possible harm: High"), (live.Imported, live.RaterName, live.Trigger));
+        Assert.All(open.Alerts.Skip(1), a => Assert.True(a.Imported));
+        Assert.Contains((await world.Alerts.UnacknowledgedAsync(world.StudyId, world.Coordinator))!, a => a.Trigger == "Extent of possible harm: Death or severe harm");
+    }
+
+    [Fact]
     public async Task AStudyWithoutSafetyRulesRaisesNoAlertAtImport()
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-nosafety-").FullName;

@@ -74,12 +74,33 @@ public sealed class SafetyAlertTests : IAsyncLifetime
         var alert = (await SaveAsync(Rating("severe-death"))).SafetyAlerts.Single();
 
         Assert.Null(await _world.Alerts.UnacknowledgedAsync(_world.StudyId, _rater));
-        Assert.False(await _world.Alerts.AcknowledgeAsync(_world.StudyId, alert.AlertId, _rater));
+        Assert.Null(await _world.Alerts.AcknowledgeAsync(_world.StudyId, [alert.AlertId], _rater, "seen"));
+        Assert.Null(await _world.Alerts.ForResponseAsync(_world.StudyId, _response, _rater));
         Assert.Equal([alert.AlertId], (await _world.Alerts.UnacknowledgedAsync(_world.StudyId, _world.Coordinator))!.Where(a => a.RaterId == _rater).Select(a => a.AlertId));
 
-        Assert.True(await _world.Alerts.AcknowledgeAsync(_world.StudyId, alert.AlertId, _world.Coordinator));
-        Assert.False(await _world.Alerts.AcknowledgeAsync(_world.StudyId, alert.AlertId, _world.Coordinator));
+        Assert.Equal(1, await _world.Alerts.AcknowledgeAsync(_world.StudyId, [alert.AlertId], _world.Coordinator, "Checked with the rater"));
+        Assert.Equal(0, await _world.Alerts.AcknowledgeAsync(_world.StudyId, [alert.AlertId], _world.Coordinator, "again"));
         Assert.DoesNotContain((await _world.Alerts.UnacknowledgedAsync(_world.StudyId, _world.Coordinator))!, a => a.AlertId == alert.AlertId);
+    }
+
+    [Fact]
+    public async Task AlertsAreAcknowledgedInBulkOnlyWithANoteKeptWithWhoAndWhen()
+    {
+        var raised = (await SaveAsync(Rating("severe-death", "high"))).SafetyAlerts.Select(a => a.AlertId).ToList();
+        _world.Db.Clock.Now = _world.Db.Clock.Now.AddMinutes(30);
+
+        Assert.Null(await _world.Alerts.AcknowledgeAsync(_world.StudyId, raised, _world.Coordinator, "   "));
+        Assert.Equal(2, await _world.Alerts.AcknowledgeAsync(_world.StudyId, raised, _world.Coordinator, " Called the site; answer withdrawn from the patient leaflet. "));
+
+        await using var connection = await _world.Db.Database.OpenAsync();
+        var trail = (await connection.QueryAsync<(string Note, long By, string At)>(
+            "SELECT acknowledgement_note, acknowledged_by, acknowledged_at FROM safety_alerts WHERE id IN @Ids", new { Ids = raised })).ToList();
+        Assert.Equal(2, trail.Count);
+        Assert.All(trail, t => Assert.Equal(("Called the site; answer withdrawn from the patient leaflet.", _world.Coordinator),
+            (t.Note, t.By)));
+        Assert.All(trail, t => Assert.Equal(_world.Db.Clock.Now, DateTimeOffset.Parse(t.At, System.Globalization.CultureInfo.InvariantCulture)));
+        var onItem = (await _world.Alerts.ForResponseAsync(_world.StudyId, _response, _world.Coordinator))!;
+        Assert.Equal(["Extent of possible harm: Death or severe harm", "Likelihood of possible harm: High"], onItem.Select(a => a.Trigger));
     }
 
     [Fact]

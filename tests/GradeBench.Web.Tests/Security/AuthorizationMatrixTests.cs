@@ -135,6 +135,13 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         // A bogus item: the item-level rules (a rater sees only items of responses they rated) are AdjudicationPageTests'.
         new("GET", "/studies/{StudyId:long}/adjudication/{ItemId:long}", w => $"/studies/{w.StudyId}/adjudication/999999", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
         new("POST", "/studies/{StudyId:long}/adjudication/{ItemId:long}", w => $"/studies/{w.StudyId}/adjudication/999999", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        // The read-only item view flags and alerts open, and the full lists of both: coordinators only, in any state.
+        new("GET", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/flags", w => $"/studies/{w.StudyId}/flags", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/flags", w => $"/studies/{w.StudyId}/flags", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/alerts", w => $"/studies/{w.StudyId}/alerts", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/alerts", w => $"/studies/{w.StudyId}/alerts", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
         new("POST", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/grade/{ResponseId:long}", w => $"/studies/{w.StudyId}/grade/{w.ResponseId}", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),

@@ -34,9 +34,10 @@ public sealed class AdjudicationRecorder(AdjudicationStore store, SafetyAlertSto
     public async Task<ItemChanged> MarkResolvedAsync(long studyId, long itemId, long userId, bool evenIfDisagreeing = false, CancellationToken ct = default) =>
         Announce(studyId, itemId, await store.MarkResolvedAsync(studyId, itemId, userId, evenIfDisagreeing, ct));
 
-    /// <summary>No event: acknowledging concerns only coordinators, whose panels re-read the list.</summary>
-    public Task<bool> AcknowledgeAlertAsync(long studyId, long alertId, long userId, CancellationToken ct = default) =>
-        alerts.AcknowledgeAsync(studyId, alertId, userId, ct);
+    /// <summary>Acknowledges the alerts with a note of what was done (see <see cref="SafetyAlertStore.AcknowledgeAsync"/>).
+    /// No event: acknowledging concerns only coordinators, whose panels re-read the list.</summary>
+    public Task<int?> AcknowledgeAlertsAsync(long studyId, IReadOnlyCollection<long> alertIds, long userId, string? note, CancellationToken ct = default) =>
+        alerts.AcknowledgeAsync(studyId, alertIds, userId, note, ct);
 
     ItemChanged Announce(long studyId, long itemId, ItemChanged change)
     {

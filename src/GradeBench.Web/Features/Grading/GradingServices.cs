@@ -6,6 +6,7 @@ public static class GradingServices
     public static IServiceCollection AddGrading(this IServiceCollection services)
     {
         services.AddSingleton<RatingRecorder>();
+        services.AddSingleton<Flags.FlagRecorder>();
         services.AddScoped<GradingSession>();
         return services;
     }

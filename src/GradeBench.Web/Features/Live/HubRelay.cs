@@ -35,6 +35,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
             AdjudicationMessagePosted e => clients.AdjudicationMessagePosted(e),
             AdjudicationChanged e => clients.AdjudicationChanged(e),
             SafetyAlertRaised e => clients.SafetyAlertRaised(e),
+            FlagChanged e => clients.FlagChanged(e),
             CalibrationChanged e => clients.CalibrationChanged(e),
             MemberRemoved e => clients.MemberRemoved(e),
             _ => throw new InvalidOperationException($"No hub method for {studyEvent.GetType().Name}."),

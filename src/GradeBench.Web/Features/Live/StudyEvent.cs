@@ -88,6 +88,13 @@ public sealed record SafetyAlertRaised(long StudyId, long AlertId, long Response
     public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
+/// <summary>A rater flagged a response (<see cref="Change"/> "raised"), or a coordinator replied to or resolved the flag
+/// ("replied", "resolved"). For the coordinators and the rater who sent it; no text: pages re-read it through the store.</summary>
+public sealed record FlagChanged(long StudyId, long FlagId, long ResponseId, long RaterId, string Change, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsAnd([RaterId]);
+}
+
 /// <summary>A coordinator removed someone from the study; their submitted ratings stay in its data.</summary>
 public sealed record MemberRemoved(long StudyId, long UserId, string Name, DateTimeOffset At) : StudyEvent(StudyId)
 {

@@ -17,6 +17,7 @@ public interface IStudyClient
     Task AdjudicationMessagePosted(AdjudicationMessagePosted e);
     Task AdjudicationChanged(AdjudicationChanged e);
     Task SafetyAlertRaised(SafetyAlertRaised e);
+    Task FlagChanged(FlagChanged e);
     Task CalibrationChanged(CalibrationChanged e);
     Task MemberRemoved(MemberRemoved e);
     /// <summary>Sent to the caller's own connections when they lose access: removed from the study or no longer one of

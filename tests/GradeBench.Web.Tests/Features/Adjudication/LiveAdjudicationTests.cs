@@ -24,7 +24,7 @@ public abstract class LiveAdjudicationContext : BunitContext
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         UseAppServices(typeof(StudyQuery), typeof(AdjudicationStore), typeof(SafetyAlertStore), typeof(AdjudicationRecorder),
-            typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker));
+            typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker), typeof(GradeBench.Storage.Grading.FlagStore));
         Services.AddScoped<CircuitPresence>();
     }
 
@@ -67,19 +67,26 @@ public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdju
         var responseId = (await App.GetRequiredService<GradeBench.Storage.Grading.GradingStore>().QueueAsync(studyId, rater))[0].ResponseId;
         SignInAs(await AdministratorIdAsync(), "admin");
         var cut = Render<SafetyAlertsPanel>(p => p.Add(c => c.StudyId, studyId));
-        Assert.Equal("Safety alerts", cut.Find("h2").TextContent);
+        Assert.StartsWith("Safety alerts", cut.Find("h2").TextContent);
         Assert.DoesNotContain("Dr Alarm", cut.Markup);
 
         var saved = await App.GetRequiredService<RatingRecorder>().SaveAsync(studyId, rater, responseId, DemoRatings.Complete(("harm_extent", "severe-death"), ("harm_likelihood", "medium")), submit: true);
 
         Assert.Equal(GradeBench.Storage.Grading.RatingWriteOutcome.Saved, saved.Outcome);
+        // Named by its trigger, first in the list (the study's imported alerts come after), opening the item's review.
         cut.WaitForAssertion(() => Assert.Contains("Dr Alarm", cut.Markup), TimeSpan.FromSeconds(10));
-        var button = cut.FindAll("button").Single(b => b.GetAttribute("aria-label")?.StartsWith("Acknowledge alert: Dr Alarm") == true);
-        Assert.Equal("Acknowledge", button.TextContent.Trim());
+        Assert.Equal("Extent of possible harm: Death or severe harm", cut.Find("li strong").TextContent);
+        Assert.Contains($"/studies/{studyId}/review/{responseId}", cut.Find("li a").GetAttribute("href"));
+        var box = cut.FindAll("input[type=checkbox]").Single(b => b.GetAttribute("aria-label")?.Contains("Dr Alarm") == true);
 
-        await cut.InvokeAsync(() => button.Click());
+        await cut.InvokeAsync(() => box.Change(true));
+        await cut.InvokeAsync(() => cut.Find("form").Submit());
+        Assert.Contains("Write what was done before acknowledging.", cut.Markup);
+        await cut.InvokeAsync(() => cut.Find("textarea").Change("Asked the site to withdraw the leaflet"));
+        await cut.InvokeAsync(() => cut.Find("form").Submit());
 
         cut.WaitForAssertion(() => Assert.DoesNotContain("Dr Alarm", cut.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("1 alert acknowledged.", cut.Markup);
         Assert.DoesNotContain(await App.GetRequiredService<SafetyAlertStore>().UnacknowledgedAsync(studyId, await AdministratorIdAsync()) ?? [], a => a.RaterId == rater);
     }
 

@@ -60,7 +60,7 @@ public sealed partial class ReportExportTests : IDisposable
             expected.Add([Rounded(csv.GetString(3)),
                 csv.GetString(4).Length == 0 ? "" : $"{Rounded(csv.GetString(4))} to {Rounded(csv.GetString(5))}",
                 csv.GetString(6), csv.GetString(7), csv.GetString(8).Length == 0 ? "—" : csv.GetString(8)]);
-        var rows = Table(markdown, "Agreement per criterion");
+        var rows = Table(markdown, "All agreement coefficients");
 
         Assert.True(expected.Count > 20);
         Assert.Equal(expected.Count, rows.Count);
@@ -83,7 +83,7 @@ public sealed partial class ReportExportTests : IDisposable
         var methods = markdown[markdown.IndexOf("## Methods", StringComparison.Ordinal)..markdown.IndexOf("*Rubric*", StringComparison.Ordinal)];
         Assert.Contains("20 clinical cases (16 in English, 4 in Chinese)", methods);
         Assert.Contains("answered by 3 models (model-a, model-b, model-c)", methods);
-        Assert.Contains("4 raters submitted 576 ratings, all imported with the study bundle", methods);
+        Assert.Contains("4 raters submitted 72 ratings (one rating = one response × rater) with 576 criterion values, all imported with the study bundle", methods);
         Assert.Contains("3 raters per response", methods);
         Assert.Contains("60 responses with 3 raters each, 4 raters with 45 responses each", methods);
         Assert.Contains("Raters were blinded to the model", methods);
@@ -106,8 +106,9 @@ public sealed partial class ReportExportTests : IDisposable
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("src=", html, StringComparison.OrdinalIgnoreCase);
-        // Eight criteria that are not free text: three likert (means), five ordinal or binary (shares).
-        Assert.Equal(8, Regex.Matches(html, "<svg ").Count);
+        // The forest plot of agreement, then eight criteria that are not free text: three likert (means), five ordinal or
+        // binary (shares).
+        Assert.Equal(9, Regex.Matches(html, "<svg ").Count);
         Assert.Contains("<title>Mean Overall quality per model with 95% intervals</title>", html);
         Assert.Matches(@"<g><title>model-a: \d\.\d\d \(95% interval \d\.\d\d to \d\.\d\d\)</title>", html);
         Assert.Contains("16 in English, 4 in Chinese", html);

@@ -18,7 +18,8 @@ public sealed class StudyImporterTests
         Assert.True(result.Succeeded, string.Join('\n', result.Errors));
         var summary = Assert.Single(await new StudyQuery(db.Database).ListVisibleAsync(userId: 0, isAdmin: true));
         Assert.Equal("stroke-llm-synthetic-demo", summary.Slug);
-        Assert.Equal((20, 60, 4, 576), (summary.Cases, summary.Responses, summary.Raters, summary.Ratings));
+        // 72 ratings (response × rater) holding 576 criterion values.
+        Assert.Equal((20, 60, 4, 72), (summary.Cases, summary.Responses, summary.Raters, summary.Ratings));
 
         await using var connection = await db.Database.OpenAsync();
         Assert.Equal(9, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM criteria"));

@@ -140,6 +140,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("POST", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/flags", w => $"/studies/{w.StudyId}/flags", CoordinatorPage, Page: true),
         new("POST", "/studies/{StudyId:long}/flags", w => $"/studies/{w.StudyId}/flags", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/downloads", w => $"/studies/{w.StudyId}/downloads", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/downloads", w => $"/studies/{w.StudyId}/downloads", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/alerts", w => $"/studies/{w.StudyId}/alerts", CoordinatorPage, Page: true),
         new("POST", "/studies/{StudyId:long}/alerts", w => $"/studies/{w.StudyId}/alerts", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),

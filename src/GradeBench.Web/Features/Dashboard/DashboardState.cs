@@ -108,7 +108,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
                 Log(e.At, $"The study is now {(e.Paused ? "paused" : e.State)}");
                 return true;
             case SafetyAlertRaised e:
-                Log(e.At, $"Safety alert: {e.RaterName} rated {e.ResponseSlug} {e.Criterion} = {e.Value}");
+                Log(e.At, $"Safety alert: {e.RaterName} rated {e.ResponseSlug} “{e.Trigger}”");
                 return true;
             case MemberRemoved e:
                 Log(e.At, $"{e.Name} was removed from the study");

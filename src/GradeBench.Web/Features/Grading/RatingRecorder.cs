@@ -24,7 +24,7 @@ public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboar
             events.Publish(new ProgressChanged(studyId, raterId, facts.RaterDone, facts.RaterAssigned));
             foreach (var alert in result.SafetyAlerts)
                 events.Publish(new SafetyAlertRaised(studyId, alert.AlertId, alert.ResponseId, alert.ResponseSlug, alert.RaterId, alert.RaterName,
-                    alert.CriterionId, alert.Value, alert.At));
+                    alert.Trigger, alert.At));
         }
         return result;
     }

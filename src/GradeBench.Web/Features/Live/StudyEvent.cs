@@ -83,7 +83,7 @@ public sealed record AdjudicationChanged(long StudyId, long ItemId, long Respons
 
 /// <summary>A rating reported the most severe possible harm; the response goes to adjudication whatever the agreement.</summary>
 public sealed record SafetyAlertRaised(long StudyId, long AlertId, long ResponseId, string ResponseSlug, long RaterId, string RaterName,
-    string Criterion, string Value, DateTimeOffset At) : StudyEvent(StudyId)
+    string Trigger, DateTimeOffset At) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }

@@ -96,6 +96,17 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task ASafetyAlertInTheFeedNamesItsTrigger()
+    {
+        var (state, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = state;
+
+        state.Apply(new SafetyAlertRaised(studyId, 1, 2, "case-001.model-b", 3, "Dr A", "Likelihood of possible harm: High", _clock.GetUtcNow()));
+
+        Assert.Equal("Safety alert: Dr A rated case-001.model-b “Likelihood of possible harm: High”", state.Activity[0].Text);
+    }
+
+    [Fact]
     public async Task APauseShowsAtOnceAndInTheFeed()
     {
         var (state, studyId) = await LoadedAsCoordinatorAsync();

@@ -52,6 +52,13 @@ public sealed partial class AxeAudit
             // Navigated on since: that navigation audits its own address.
             if (Address(page.Url) != address || !_audited.TryAdd((page.Context, Route(address)), 0)) return;
             var violations = await AuditAsync(page);
+            // Blazor's HeadOutlet rewrites the <title> when the page turns interactive: on a busy machine axe can read the
+            // document in between. A title that is missing for good is still missing after the wait and is reported.
+            if (violations.Any(v => v.Contains(" document-title ", StringComparison.Ordinal)))
+            {
+                await TitledAsync(page);
+                violations = await AuditAsync(page);
+            }
             // Navigated on during the run: axe may have read either document, so this result names neither.
             if (Address(page.Url) != address)
             {
@@ -100,6 +107,19 @@ public sealed partial class AxeAudit
           setTimeout(done, 5000);
         })
         """);
+
+    /// <summary>Waits until the document has a title, at most 5 s.</summary>
+    static async Task TitledAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.title.length > 0", null, new() { Timeout = 5000 });
+        }
+        catch (TimeoutException)
+        {
+            // No title in 5 s: the audit that follows reports it.
+        }
+    }
 
     void Record(IEnumerable<string> violations)
     {

@@ -13,10 +13,6 @@ public sealed class RatingReveals(Database database)
     public const string Adjudication = "adjudication";
     public const string Calibration = "calibration";
 
-    /// <summary>What the grading page says of a frozen item, and the API's refusal.</summary>
-    public const string FrozenMessage =
-        "You have seen other raters' scores for this answer, so your independent rating is final. Discuss changes in adjudication.";
-
     /// <summary>Whether the rater's rating of the response is final (the grading page shows it read-only).</summary>
     public async Task<bool> IsFrozenAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
     {

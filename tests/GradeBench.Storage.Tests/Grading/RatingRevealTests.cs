@@ -53,6 +53,23 @@ public sealed class RatingRevealTests
     }
 
     [Fact]
+    public async Task HighlightsOfARevealedResponseAreFinalToo()
+    {
+        await using var world = await AdjudicationWorld.CreateAsync();
+        await world.MoveToAsync(StudyState.Adjudication);
+        await world.Store.BuildQueueAsync(world.StudyId);
+        var response = await world.ResponseAsync("case-001.model-b");
+        var (reader, other) = (await world.UserAsync("rater-1"), await world.UserAsync("rater-3"));
+        await world.Store.LoadAsync(world.StudyId, await world.ItemOfAsync("case-001.model-b"), reader);
+        await world.MoveToAsync(StudyState.Open);
+        var spans = new SpanStore(world.Db.Database, world.Db.Clock);
+        var label = (await spans.LabelsAsync(world.StudyId))[0].Id;
+
+        Assert.Equal(SpanWriteOutcome.Frozen, await spans.AddAsync(world.StudyId, reader, response, label, 0, 5, null));
+        Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(world.StudyId, other, response, label, 0, 5, null));
+    }
+
+    [Fact]
     public async Task ACalibrationRevealFreezesTheRoundsRatersOnThatResponseOnly()
     {
         await using var db = await TestDatabase.CreateAsync();

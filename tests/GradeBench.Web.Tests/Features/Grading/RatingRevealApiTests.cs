@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using AngleSharp.Html.Parser;
 using Dapper;
 using GradeBench.Core.Studies;
 using GradeBench.Storage;
@@ -73,6 +74,27 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
         var other = await PutAsync(await BearerClientAsync(await scene.UserIdAsync("rater-2")), studyId, responseId, """{"values":{"overall":1}}""");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal("1", await StoredAsync(studyId, "rater-2", "case-003.model-a", "overall"));
+    }
+
+    [Fact]
+    public async Task TheGradingPageShowsARevealedItemReadOnlyAndSaysWhy()
+    {
+        var scene = new AdjudicationScene(factory);
+        var studyId = await scene.InAdjudicationAsync();
+        var (itemId, responseId) = await ItemAsync(studyId, "case-003.model-a");
+        var (_, unread) = await ItemAsync(studyId, "case-001.model-b"); // also rated by rater-1, its item never opened
+        var rater = await scene.SignInAsync("rater-1");
+        await rater.GetStringAsync($"/studies/{studyId}/adjudication/{itemId}");
+        await ChangeStateAsync(studyId, StudyState.Open);
+
+        var frozen = new HtmlParser().ParseDocument(await rater.GetStringAsync($"/studies/{studyId}/grade/{responseId}"));
+        var free = new HtmlParser().ParseDocument(await rater.GetStringAsync($"/studies/{studyId}/grade/{unread}"));
+
+        const string Note = "You have seen other raters' scores for this answer, so your independent rating is final.";
+        Assert.Contains(Note, frozen.Body!.TextContent);
+        Assert.True(frozen.QuerySelector("fieldset.rubric-fields")!.HasAttribute("disabled"));
+        Assert.DoesNotContain(Note, free.Body!.TextContent);
+        Assert.False(free.QuerySelector("fieldset.rubric-fields")!.HasAttribute("disabled"));
     }
 
     [Fact]

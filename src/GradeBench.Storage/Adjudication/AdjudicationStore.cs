@@ -32,7 +32,6 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         public long RaterId { get; init; }
         public string CriterionId { get; init; } = "";
         public string Value { get; init; } = "";
-        public string? Comment { get; init; }
     }
 
     /// <summary>The study's disagreement and safety rules.</summary>
@@ -182,24 +181,6 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         public bool Disagreement { get; init; }
         public bool Safety { get; init; }
         public string DisagreeingCriteria { get; init; } = "";
-        public string CaseTitle { get; init; } = "";
-        public string PresentationMd { get; init; } = "";
-        public string QuestionMd { get; init; } = "";
-        public string ContentMd { get; init; } = "";
-        public string Slug { get; init; } = "";
-        public string Model { get; init; } = "";
-    }
-
-    sealed class SpanRow
-    {
-        public long RaterId { get; init; }
-        public string LabelSlug { get; init; } = "";
-        public string Label { get; init; } = "";
-        public string? Color { get; init; }
-        public long StartOffset { get; init; }
-        public long EndOffset { get; init; }
-        public string Quote { get; init; } = "";
-        public string? Note { get; init; }
     }
 
     /// <summary>The item side by side, or null when the user may not see it (see <see cref="ListAsync"/>).</summary>
@@ -210,31 +191,18 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ViewRow>(new CommandDefinition("""
-            SELECT i.id, i.response_id, i.status, i.disagreement, i.safety, i.disagreeing_criteria, c.title AS case_title,
-                   c.presentation_md, c.question_md, r.content_md, r.slug, r.model
-            FROM adjudication_items i JOIN responses r ON r.id = i.response_id JOIN cases c ON c.id = r.case_id
-            WHERE i.id = @ItemId AND i.study_id = @StudyId
+            SELECT id, response_id, status, disagreement, safety, disagreeing_criteria
+            FROM adjudication_items WHERE id = @ItemId AND study_id = @StudyId
             """, new { ItemId = itemId, StudyId = studyId }, cancellationToken: ct));
         if (row is null) return null;
         var participants = await ParticipantsAsync(connection, null, row.ResponseId);
         if (!access.IsCoordinator && !participants.Contains(userId)) return null;
         // Before any value leaves: from now on this rater's independent rating of the response is final.
         if (!access.IsCoordinator) await RatingReveals.RecordAsync(connection, null, studyId, userId, row.ResponseId, RatingReveals.Adjudication, clock.GetUtcNow());
+        var text = await RatedResponseLoader.LoadTextAsync(connection, studyId, row.ResponseId, ct)
+            ?? throw new InvalidOperationException($"Adjudication item {itemId} names a response outside its study.");
 
-        var keys = new { row.ResponseId, ItemId = itemId, Raters = participants };
-        var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            "SELECT id, display_name FROM users WHERE id IN @Raters", keys, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
-        var ratings = (await connection.QueryAsync<RatingRow>(new CommandDefinition("""
-            SELECT g.response_id, g.rater_id, c.slug AS criterion_id, g.value, g.comment
-            FROM ratings g JOIN criteria c ON c.id = g.criterion_id
-            WHERE g.response_id = @ResponseId AND g.status = 'submitted'
-            """, keys, cancellationToken: ct))).ToLookup(r => r.RaterId);
-        var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition("""
-            SELECT a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_offset, a.end_offset, a.quote, a.note
-            FROM span_annotations a JOIN span_labels l ON l.id = a.label_id
-            WHERE a.response_id = @ResponseId AND a.rater_id IN @Raters
-            ORDER BY a.start_offset, a.id
-            """, keys, cancellationToken: ct))).ToLookup(s => s.RaterId);
+        var keys = new { ItemId = itemId };
         var messages = await connection.QueryAsync<AdjudicationMessage>(new CommandDefinition("""
             SELECT m.id, m.author_id, u.display_name AS author_name, m.body, m.posted_at AS at
             FROM adjudication_messages m JOIN users u ON u.id = m.author_id
@@ -256,26 +224,16 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             Disagreement = row.Disagreement,
             Safety = row.Safety,
             DisagreeingCriteria = Split(row.DisagreeingCriteria).ToList(),
-            CaseTitle = row.CaseTitle,
-            PresentationMd = row.PresentationMd,
-            QuestionMd = row.QuestionMd,
-            ContentMd = row.ContentMd,
-            ResponseLabel = showModel ? row.Slug : $"Item {row.Id}",
-            Model = showModel ? row.Model : null,
+            CaseTitle = text.CaseTitle,
+            PresentationMd = text.PresentationMd,
+            QuestionMd = text.QuestionMd,
+            ContentMd = text.ContentMd,
+            ResponseLabel = showModel ? text.Slug : $"Item {row.Id}",
+            Model = showModel ? text.Model : null,
             CanDecide = access.IsCoordinator && inAdjudication,
             CanPost = inAdjudication,
             Criteria = criteria,
-            Raters = participants
-                .Select(id => new RaterColumn(id, names.GetValueOrDefault(id, ""),
-                    ratings[id].ToDictionary(r => r.CriterionId, r => r.Value),
-                    ratings[id].Where(r => !string.IsNullOrWhiteSpace(r.Comment)).ToDictionary(r => r.CriterionId, r => r.Comment!),
-                    spans[id].Select(s => new RaterSpan
-                    {
-                        LabelSlug = s.LabelSlug, Label = s.Label, Color = s.Color, StartOffset = s.StartOffset, EndOffset = s.EndOffset,
-                        Quote = s.Quote, Note = s.Note,
-                    }).ToList()))
-                .OrderBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(r => r.RaterId)
-                .ToList(),
+            Raters = await RatedResponseLoader.LoadRaterColumnsAsync(connection, row.ResponseId, participants, ct),
             Messages = messages.AsList(),
             Consensus = consensus.AsList(),
             Participants = participants,

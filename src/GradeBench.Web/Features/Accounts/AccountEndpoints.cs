@@ -20,7 +20,7 @@ public static class AccountEndpoints
             if (checkedIn.User is not { } user) return Results.Redirect($"/signin?{checkedIn.Error}&{back}");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Results.LocalRedirect(LocalOrHome(returnUrl));
-        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit).WithSignInFormLimits();
 
         // The one-time link printed on first run: it signs the administrator in, then asks for a password.
         account.MapGet("/link", async ([FromQuery] string? token, HttpContext http, UserStore users) =>
@@ -100,7 +100,7 @@ public static class AccountEndpoints
             if (checkedIn.User is not { } user) return Results.Redirect($"/invite/{Uri.EscapeDataString(token)}?account=existing&{checkedIn.Error}");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Joined(token, await invites.JoinAsync(token, user.Id));
-        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit).WithSignInFormLimits();
     }
 
     /// <summary>A new member lands on the study; any other outcome goes back to the invite page, which says why.</summary>
@@ -130,6 +130,14 @@ public static class AccountEndpoints
         throttle.RecordSuccess(username);
         return user.DisabledAt is null ? (user, "") : (null, "error=disabled");
     }
+
+    /// <summary>A sign-in form has five short fields: anything far larger is refused while the form is read (a 400 from
+    /// the antiforgery check), before a megabyte of name is decoded.</summary>
+    static RouteHandlerBuilder WithSignInFormLimits(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithFormOptions(valueCountLimit: 8, valueLengthLimit: MaxSignInFieldLength);
+
+    /// <summary>The longest value a sign-in form field may have (a password, most likely).</summary>
+    public const int MaxSignInFieldLength = 8192;
 
     /// <summary>The longest user name (<see cref="AccountRules.Username"/>); the sign-in forms say so with maxlength.</summary>
     public const int MaxUsernameLength = 64;

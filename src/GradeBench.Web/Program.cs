@@ -10,7 +10,6 @@ using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Hosting;
-using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 // Settings and assets are found next to the app wherever it is started from; the default database,
@@ -37,9 +36,9 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddHostedService<ListeningAddressRecorder>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-// Behind a TLS-terminating proxy on this machine (the only proxies trusted by default), requests count as HTTPS and
-// come from the real client: cookies get Secure and the sign-in rate limit sees each address.
-builder.Services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+// Behind a TLS-terminating proxy on this machine (or one listed in GradeBench:KnownProxies), requests count as HTTPS and
+// come from the real client: cookies get Secure and the sign-in back-off and rate limit see each address.
+builder.Services.AddKnownProxies();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();

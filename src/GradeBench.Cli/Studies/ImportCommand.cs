@@ -43,7 +43,7 @@ static class ImportCommand
             foreach (var problem in result.Errors) error.WriteLine(problem);
             if (!result.Succeeded)
             {
-                error.WriteLine($"{bundlePath}: {result.Errors.Count} error(s); nothing was imported.");
+                error.WriteLine($"{bundlePath}: {BundleError.Count(result.Errors):N0} error(s); nothing was imported.");
                 return ExitCodes.InvalidInput;
             }
             var bundle = result.Bundle!;

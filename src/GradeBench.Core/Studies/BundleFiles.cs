@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 
 namespace GradeBench.Core.Studies;
@@ -6,6 +7,10 @@ namespace GradeBench.Core.Studies;
 /// bundle (symbolic links, absolute or <c>..</c> paths) and any file over the size limit.</summary>
 public static class BundleFiles
 {
+    /// <summary>A bundle is a few files; a zip of more entries is refused before they are listed.</summary>
+    public const int MaxZipEntries = 10_000;
+    static readonly string TooManyEntries =
+        $"the zip holds more than {MaxZipEntries.ToString("N0", CultureInfo.InvariantCulture)} entries; a bundle needs only its few files";
     public const long DefaultMaxFileBytes = 10 * 1024 * 1024;
     public static readonly IReadOnlyList<string> RequiredFiles = ["study.json", "cases.jsonl", "responses.jsonl"];
     public static readonly IReadOnlyList<string> OptionalFiles = ["ratings.csv"];
@@ -86,12 +91,22 @@ public static class BundleFiles
         var files = new Dictionary<string, byte[]>();
         var zipName = Path.GetFileName(zipPath);
         ZipArchive archive;
+        var file = File.OpenRead(zipPath);
         try
         {
-            archive = ZipFile.OpenRead(zipPath);
+            // Counted before ZipArchive lists them: listing builds an object per entry, whatever the count.
+            if (ZipDirectory.CountEntries(file, MaxZipEntries) > MaxZipEntries)
+            {
+                file.Dispose();
+                errors.Add(new BundleError(zipName, 0, "zip", TooManyEntries));
+                return files;
+            }
+            file.Position = 0;
+            archive = new ZipArchive(file, ZipArchiveMode.Read);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            file.Dispose();
             errors.Add(new BundleError(zipName, 0, "zip", $"cannot open zip archive: {e.Message}"));
             return files;
         }

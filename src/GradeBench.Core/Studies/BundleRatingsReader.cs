@@ -63,7 +63,7 @@ static class BundleRatingsReader
             }
             var (responseId, rater, criterionId, value) = (row[0], row[1], row[2], row[3]);
             var comment = columns == 5 && row[4].Length > 0 ? row[4] : null;
-            var errorsBefore = report.Errors.Count;
+            var errorsBefore = report.ErrorCount;
             if (responseIds is not null && !responseIds.Contains(responseId)) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
             if (!IsIdentifier(rater)) report.Error(RatingsFile, line, "rater", IdRule);
             if (criteria is not null && !invalidCriteria.Contains(criterionId))
@@ -74,13 +74,13 @@ static class BundleRatingsReader
             if (seen.TryGetValue((responseId, rater, criterionId), out var first))
                 report.Error(RatingsFile, line, "row", $"duplicate rating of {responseId} by {rater} on {criterionId} (first on line {first})");
             else seen[(responseId, rater, criterionId)] = line;
-            if (report.Errors.Count == errorsBefore)
+            if (report.ErrorCount == errorsBefore)
             {
                 ratings.Add(new BundleRating(responseId, rater, criterionId, criteria?.GetValueOrDefault(criterionId)?.Canonical(value) ?? value, comment));
                 firstRowOf.TryAdd(responseId, line);
             }
         }
-        if (columns == 0 && report.Errors.All(e => e.File != RatingsFile)) report.Error(RatingsFile, 0, "header", "file is empty");
+        if (columns == 0 && !report.HasErrorsIn(RatingsFile)) report.Error(RatingsFile, 0, "header", "file is empty");
         if (study is not null) WarnAboutIncompleteRatings(ratings, study, firstRowOf, report);
         return ratings;
     }

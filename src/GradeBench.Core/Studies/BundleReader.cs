@@ -5,12 +5,15 @@ public sealed record BundleReadResult(StudyBundle? Bundle, IReadOnlyList<BundleE
     public bool Succeeded => Bundle is not null;
 }
 
-/// <summary>Reads and validates a study bundle (docs/bundle-format.md). Every error found is reported; a
-/// bundle is returned only when there is none. A UTF-8 byte-order mark and CRLF line ends are accepted. Each kind of
+/// <summary>Reads and validates a study bundle (docs/bundle-format.md). Every error found is counted and the first
+/// <see cref="MaxErrorsListed"/> reported; a bundle is returned only when there is none. A UTF-8 byte-order mark and CRLF line ends are accepted. Each kind of
 /// file has its reader: <see cref="BundleFiles"/> (the folder or zip), <see cref="StudyJsonReader"/>,
 /// <see cref="JsonLinesReader"/> (cases and responses) and <see cref="BundleRatingsReader"/>.</summary>
 public static class BundleReader
 {
+    /// <summary>Errors (and warnings) listed; beyond them, one line says how many more there are.</summary>
+    public const int MaxErrorsListed = 100;
+
     public const string Format = "gradebench-study/1";
 
     public static bool IsIdentifier(string? value) => BundleSyntax.IsIdentifier(value);
@@ -41,7 +44,7 @@ public static class BundleReader
             ? BundleRatingsReader.Read(csv, responseIds, study is not null && rubric.Usable ? study : null, rubric.Invalid, report)
             : [];
 
-        var bundle = report.Errors.Count == 0 && study is not null
+        var bundle = report.ErrorCount == 0 && study is not null
             ? new StudyBundle(study, cases, responses, ratings)
             : null;
         return new BundleReadResult(bundle, report.Errors, report.Warnings);
@@ -56,6 +59,6 @@ public static class BundleReader
         var report = new BundleReport([]);
         var text = BundleSyntax.Decode(BundleSyntax.ResponsesFile, bytes, report);
         var responses = JsonLinesReader.ReadResponses(text, caseIds.ToHashSet(), [], report, takenIds);
-        return (report.Errors.Count == 0 ? responses : null, report.Errors, report.Warnings);
+        return (report.ErrorCount == 0 ? responses : null, report.Errors, report.Warnings);
     }
 }

@@ -1,12 +1,45 @@
+using System.Globalization;
+
 namespace GradeBench.Core.Studies;
 
-/// <summary>The errors and warnings found so far, each placed on a file, line and field.</summary>
-sealed class BundleReport(List<BundleError> errors)
+/// <summary>The errors and warnings found so far, each placed on a file, line and field. Only the first
+/// <see cref="BundleReader.MaxErrorsListed"/> of each are kept; the rest are counted, and listed as one
+/// "… and N more" line: a bundle of 200,000 bad lines must not become 200,000 lines held and shown.</summary>
+sealed class BundleReport
 {
-    public List<BundleError> Errors { get; } = errors;
-    public List<BundleError> Warnings { get; } = [];
-    public void Error(string file, int line, string field, string message) => Errors.Add(new(file, line, field, message));
-    public void Warn(string file, int line, string field, string message) => Warnings.Add(new(file, line, field, message));
+    readonly List<BundleError> _errors = [], _warnings = [];
+    readonly HashSet<string> _filesWithErrors = [];
+    int _warningCount;
+
+    public BundleReport(IEnumerable<BundleError> found)
+    {
+        foreach (var error in found) Add(error);
+    }
+
+    /// <summary>Every error found so far, listed or not.</summary>
+    public int ErrorCount { get; private set; }
+
+    public bool HasErrorsIn(string file) => _filesWithErrors.Contains(file);
+
+    public IReadOnlyList<BundleError> Errors => Listed(_errors, ErrorCount, "errors");
+    public IReadOnlyList<BundleError> Warnings => Listed(_warnings, _warningCount, "warnings");
+
+    public void Error(string file, int line, string field, string message) => Add(new(file, line, field, message));
+
+    public void Warn(string file, int line, string field, string message)
+    {
+        if (++_warningCount <= BundleReader.MaxErrorsListed) _warnings.Add(new(file, line, field, message));
+    }
+
+    void Add(BundleError error)
+    {
+        _filesWithErrors.Add(error.File);
+        if (++ErrorCount <= BundleReader.MaxErrorsListed) _errors.Add(error);
+    }
+
+    static IReadOnlyList<BundleError> Listed(List<BundleError> listed, int count, string what) => count <= listed.Count
+        ? listed
+        : [.. listed, new BundleError("", 0, "", $"… and {(count - listed.Count).ToString("N0", CultureInfo.InvariantCulture)} more {what}") { Omitted = count - listed.Count }];
 }
 
 /// <summary>What study.json says about criterion ids beyond the valid criteria: whether the rubric could be

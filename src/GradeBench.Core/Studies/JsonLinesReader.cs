@@ -43,7 +43,7 @@ static class JsonLinesReader
         string[] known = ["id", "title", "language", "tags", "presentation_md", "question_md", "reference_md"];
         foreach (var (n, c) in JsonLines(CasesFile, text, report))
         {
-            var errorsBefore = report.Errors.Count;
+            var errorsBefore = report.ErrorCount;
             var id = OptionalString(c, "id");
             if (!IsIdentifier(id)) report.Error(CasesFile, n, "id", IdRule);
             else if (firstLine.TryGetValue(id!, out var first)) report.Error(CasesFile, n, "id", $"duplicate case id \"{id}\" (first on line {first})");
@@ -72,10 +72,10 @@ static class JsonLinesReader
             foreach (var property in c.EnumerateObject())
                 if (!known.Contains(property.Name)) report.Warn(CasesFile, n, property.Name, "field is not part of the format; ignored");
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
-            if (report.Errors.Count == errorsBefore)
+            if (report.ErrorCount == errorsBefore)
                 cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference));
         }
-        if (firstLine.Count == 0 && report.Errors.All(e => e.File != CasesFile)) report.Error(CasesFile, 0, "file", "no cases");
+        if (firstLine.Count == 0 && !report.HasErrorsIn(CasesFile)) report.Error(CasesFile, 0, "file", "no cases");
         ids.UnionWith(firstLine.Keys);
         return cases;
     }
@@ -89,7 +89,7 @@ static class JsonLinesReader
         string[] known = ["id", "case_id", "model", "content_md", "meta"];
         foreach (var (n, r) in JsonLines(ResponsesFile, text, report))
         {
-            var errorsBefore = report.Errors.Count;
+            var errorsBefore = report.ErrorCount;
             var id = OptionalString(r, "id");
             if (!IsIdentifier(id)) report.Error(ResponsesFile, n, "id", IdRule);
             else if (firstLine.TryGetValue(id!, out var first)) report.Error(ResponsesFile, n, "id", $"duplicate response id \"{id}\" (first on line {first})");
@@ -110,10 +110,10 @@ static class JsonLinesReader
             foreach (var property in r.EnumerateObject())
                 if (!known.Contains(property.Name)) report.Warn(ResponsesFile, n, property.Name, "field is not part of the format; ignored");
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
-            if (report.Errors.Count == errorsBefore)
+            if (report.ErrorCount == errorsBefore)
                 responses.Add(new ModelResponse(id!, caseId!, model!, content!, meta));
         }
-        if (firstLine.Count == 0 && report.Errors.All(e => e.File != ResponsesFile)) report.Error(ResponsesFile, 0, "file", "no responses");
+        if (firstLine.Count == 0 && !report.HasErrorsIn(ResponsesFile)) report.Error(ResponsesFile, 0, "file", "no responses");
         ids.UnionWith(firstLine.Keys);
         return responses;
     }

@@ -46,5 +46,11 @@ public sealed record BundleRating(string ResponseId, string Rater, string Criter
 /// <summary>One problem found in a bundle, printed as <c>file:line: field: message</c>.</summary>
 public sealed record BundleError(string File, int Line, string Field, string Message)
 {
-    public override string ToString() => $"{File}:{Line}: {Field}: {Message}";
+    /// <summary>Not 0 on the last line of a long list: how many more errors were found and not listed.</summary>
+    public int Omitted { get; init; }
+
+    /// <summary>Every error a list stands for, those it leaves out included.</summary>
+    public static int Count(IReadOnlyList<BundleError> errors) => errors.Sum(e => Math.Max(1, e.Omitted));
+
+    public override string ToString() => Omitted > 0 ? Message : $"{File}:{Line}: {Field}: {Message}";
 }

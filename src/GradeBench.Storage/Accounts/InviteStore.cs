@@ -19,6 +19,8 @@ public enum InviteState { Usable, Used, Expired, Withdrawn, Revoked }
 /// hash: it names the invite for revocation and cannot be turned back into the link.</summary>
 public sealed record PendingInvite
 {
+    /// <summary>The number <c>gradebench invite list</c> shows and <c>gradebench invite revoke --id</c> takes.</summary>
+    public long Number { get; init; }
     public required string Key { get; init; }
     public required string Role { get; init; }
     public string? InvitedBy { get; init; }
@@ -183,14 +185,28 @@ public sealed class InviteStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         if (await StudyQuery.AccessAsync(connection, null, studyId, actorId, ct) is not { IsCoordinator: true }) return null;
-        return (await connection.QueryAsync<PendingInvite>(new CommandDefinition($"""
-            SELECT invites.token_hash AS key, invites.role, inviter.display_name AS invited_by, invites.created_at, invites.expires_at
+        return await PendingAsync(connection, studyId, ct);
+    }
+
+    /// <summary>As <see cref="ListPendingAsync(long, long, CancellationToken)"/>, for <c>gradebench invite list</c>: whoever
+    /// may open the database file may see them.</summary>
+    public async Task<IReadOnlyList<PendingInvite>> ListPendingAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await PendingAsync(connection, studyId, ct);
+    }
+
+    async Task<IReadOnlyList<PendingInvite>> PendingAsync(System.Data.Common.DbConnection connection, long studyId, CancellationToken ct) =>
+        (await connection.QueryAsync<PendingInvite>(new CommandDefinition($"""
+            SELECT invites.rowid AS number, invites.token_hash AS key, invites.role, inviter.display_name AS invited_by,
+                   invites.created_at, invites.expires_at
             FROM invites LEFT JOIN users inviter ON inviter.id = invites.created_by
-            WHERE invites.study_id = @StudyId AND invites.used_at IS NULL AND invites.revoked_at IS NULL AND invites.expires_at > @Now
-              AND {CreatorStillStands}
+            WHERE invites.study_id = @StudyId AND {Pending} AND {CreatorStillStands}
             ORDER BY invites.expires_at, invites.token_hash
             """, new { StudyId = studyId, Now = clock.GetUtcNow() }, cancellationToken: ct))).AsList();
-    }
+
+    /// <summary>Not used, revoked or expired (at <c>@Now</c>).</summary>
+    const string Pending = "invites.used_at IS NULL AND invites.revoked_at IS NULL AND invites.expires_at > @Now";
 
     /// <summary>Revokes a pending invite of the study: its link is refused from then on, saying it was revoked.</summary>
     public async Task<InviteRevocation> RevokeAsync(long studyId, string key, long actorId, CancellationToken ct = default)
@@ -200,11 +216,25 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
             return InviteRevocation.NotCoordinator;
-        var revoked = await connection.ExecuteAsync("""
+        var revoked = await connection.ExecuteAsync($"""
             UPDATE invites SET revoked_at = @Now, revoked_by = @ActorId
-            WHERE token_hash = @Key AND study_id = @StudyId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @Now
+            WHERE token_hash = @Key AND study_id = @StudyId AND {Pending}
             """, new { Key = key, StudyId = studyId, ActorId = actorId, Now = now }, transaction);
         await transaction.CommitAsync(ct);
         return revoked == 1 ? InviteRevocation.Revoked : InviteRevocation.NotPending;
+    }
+
+    /// <summary>Revokes pending invites of the study from the command line (no actor: whoever may open the database
+    /// file): the one whose link holds <paramref name="token"/>, the one numbered <paramref name="number"/> in
+    /// <see cref="ListPendingAsync(long, CancellationToken)"/>, or, with neither, all of them. Returns how many.</summary>
+    public async Task<int> RevokePendingAsync(long studyId, string? token, long? number, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE invites SET revoked_at = @Now
+            WHERE study_id = @StudyId AND {Pending}
+              AND (@Hash IS NULL OR token_hash = @Hash) AND (@Number IS NULL OR rowid = @Number)
+            """, new { StudyId = studyId, Hash = token is null ? null : Tokens.Hash(token), Number = number, Now = clock.GetUtcNow() },
+            cancellationToken: ct));
     }
 }

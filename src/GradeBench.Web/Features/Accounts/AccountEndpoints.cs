@@ -16,11 +16,11 @@ public static class AccountEndpoints
             HttpContext http, UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle) =>
         {
             var back = $"returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}";
-            var checkedIn = await CheckPasswordAsync(username, password, users, hasher, throttle);
+            var checkedIn = await CheckPasswordAsync(username, password, http, users, hasher, throttle);
             if (checkedIn.User is not { } user) return Results.Redirect($"/signin?{checkedIn.Error}&{back}");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Results.LocalRedirect(LocalOrHome(returnUrl));
-        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit).WithSignInFormLimits();
 
         // The one-time link printed on first run: it signs the administrator in, then asks for a password.
         account.MapGet("/link", async ([FromQuery] string? token, HttpContext http, UserStore users) =>
@@ -96,11 +96,11 @@ public static class AccountEndpoints
         account.MapPost("/invite/signin", async ([FromForm] string token, [FromForm] string username, [FromForm] string password,
             HttpContext http, UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle, InviteStore invites) =>
         {
-            var checkedIn = await CheckPasswordAsync(username, password, users, hasher, throttle);
+            var checkedIn = await CheckPasswordAsync(username, password, http, users, hasher, throttle);
             if (checkedIn.User is not { } user) return Results.Redirect($"/invite/{Uri.EscapeDataString(token)}?account=existing&{checkedIn.Error}");
             await http.SignInAsync(CurrentUser.ToPrincipal(user));
             return Joined(token, await invites.JoinAsync(token, user.Id));
-        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
+        }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit).WithSignInFormLimits();
     }
 
     /// <summary>A new member lands on the study; any other outcome goes back to the invite page, which says why.</summary>
@@ -108,23 +108,42 @@ public static class AccountEndpoints
         ? Results.LocalRedirect(join.Role == StudyRoles.Rater ? $"/studies/{join.StudyId}/grade" : $"/studies/{join.StudyId}/dashboard")
         : Results.Redirect($"/invite/{Uri.EscapeDataString(token)}");
 
-    /// <summary>The password check of every sign-in form: the per-name lockout first, then the hash; a disabled account
-    /// is told so only once the password is right. On failure, the query string that explains it.</summary>
-    static async Task<(User? User, string Error)> CheckPasswordAsync(string username, string password, UserStore users,
-        IPasswordHasher<User> hasher, SignInThrottle throttle)
+    /// <summary>The password check of every sign-in form: the length of the name first, then the back-off (per name and
+    /// per client address), then the hash; a disabled account is told so only once the password is right. On failure,
+    /// the query string that explains it.</summary>
+    static async Task<(User? User, string Error)> CheckPasswordAsync(string username, string password, HttpContext http,
+        UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle)
     {
-        username = username.Trim();
-        if (throttle.LockedFor(username) is { } wait)
+        // Before anything else: no name that long exists, so it costs no lookup, no hash and no memory.
+        if (username.Length > MaxUsernameLength) return (null, "error=1");
+        var address = http.Connection.RemoteIpAddress;
+        if (throttle.WaitFor(username, address) is { } wait)
             return (null, $"error=locked&minutes={Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))}");
-        var user = await users.FindByUsernameAsync(username);
-        if (user?.PasswordHash is not { } hash || hasher.VerifyHashedPassword(user, hash, password) == PasswordVerificationResult.Failed)
+        var user = await users.FindByUsernameAsync(username.Trim());
+        // An unknown name, or an account without a password, checks a stand-in hash: a failure takes as long either way.
+        var hash = user?.PasswordHash ?? (StandInHash ??= hasher.HashPassword(StandIn, Guid.NewGuid().ToString()));
+        if (hasher.VerifyHashedPassword(user ?? StandIn, hash, password) == PasswordVerificationResult.Failed || user?.PasswordHash is null)
         {
-            throttle.RecordFailure(username);
+            throttle.RecordFailure(username, address);
             return (null, "error=1");
         }
         throttle.RecordSuccess(username);
         return user.DisabledAt is null ? (user, "") : (null, "error=disabled");
     }
+
+    /// <summary>A sign-in form has five short fields: anything far larger is refused while the form is read (a 400 from
+    /// the antiforgery check), before a megabyte of name is decoded.</summary>
+    static RouteHandlerBuilder WithSignInFormLimits(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithFormOptions(valueCountLimit: 8, valueLengthLimit: MaxSignInFieldLength);
+
+    /// <summary>The longest value a sign-in form field may have (a password, most likely).</summary>
+    public const int MaxSignInFieldLength = 8192;
+
+    /// <summary>The longest user name (<see cref="AccountRules.Username"/>); the sign-in forms say so with maxlength.</summary>
+    public const int MaxUsernameLength = 64;
+
+    static readonly User StandIn = new() { Username = "", DisplayName = "" };
+    static string? StandInHash;
 
     static string LocalOrHome(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";

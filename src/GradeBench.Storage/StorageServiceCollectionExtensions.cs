@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RubricQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
+        services.AddSingleton<RatingReveals>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();
         services.AddSingleton<AssignmentQuery>();

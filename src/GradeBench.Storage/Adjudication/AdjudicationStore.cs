@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Grading;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 
@@ -196,6 +197,8 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         if (row is null) return null;
         var participants = await ParticipantsAsync(connection, null, row.ResponseId);
         if (!access.IsCoordinator && !participants.Contains(userId)) return null;
+        // Before any value leaves: from now on this rater's independent rating of the response is final.
+        if (!access.IsCoordinator) await RatingReveals.RecordAsync(connection, null, studyId, userId, row.ResponseId, RatingReveals.Adjudication, clock.GetUtcNow());
         var text = await RatedResponseLoader.LoadTextAsync(connection, studyId, row.ResponseId, ct)
             ?? throw new InvalidOperationException($"Adjudication item {itemId} names a response outside its study.");
 

@@ -3,6 +3,7 @@ using Dapper;
 using GradeBench.Core.Calibration;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -12,7 +13,7 @@ namespace GradeBench.Storage.Calibration;
 
 /// <summary>What calibration shows each user (<see cref="CalibrationStore"/> writes it): the session and its round,
 /// revealing others' values only after the reveal, and the coordinators' summary against the gold references.</summary>
-public sealed class CalibrationQuery(Database database, StudyQuery studies, RubricQuery rubric)
+public sealed class CalibrationQuery(Database database, StudyQuery studies, RubricQuery rubric, TimeProvider clock)
 {
     sealed class ItemRow
     {
@@ -63,6 +64,9 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
         if (session.Phase == CalibrationPhase.Ended || current is null) return new CalibrationView(access, view, null);
 
         var revealed = current.RevealedAt is not null;
+        // A rater who was not waited for but opens the revealed round sees the spread too.
+        if (revealed && access.Role == StudyRoles.Rater)
+            await RatingReveals.RecordAsync(connection, null, studyId, userId, current.ResponseId, RatingReveals.Calibration, clock.GetUtcNow());
         var round = await RoundAsync(connection, studyId, userId, access, current, items.Count, revealed,
             gold[current.Id].ToDictionary(g => g.Criterion, g => g.Value), ct);
         return new CalibrationView(access, view, round);

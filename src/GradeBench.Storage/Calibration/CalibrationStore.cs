@@ -2,6 +2,7 @@ using Dapper;
 using GradeBench.Core.Calibration;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using Microsoft.Data.Sqlite;
@@ -233,11 +234,17 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
     Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
         RevealCurrentAsync(connection, transaction, sessionId, clock.GetUtcNow());
 
-    static Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId, DateTimeOffset now) =>
-        connection.ExecuteAsync("""
+    static async Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId, DateTimeOffset now)
+    {
+        await connection.ExecuteAsync("""
             UPDATE calibration_items SET revealed_at = @Now WHERE id = (SELECT current_item_id FROM calibration_sessions WHERE id = @SessionId);
             UPDATE calibration_sessions SET phase = 'revealed' WHERE id = @SessionId;
             """, new { SessionId = sessionId, Now = now }, transaction);
+        // The round's raters see the spread: their independent rating of this response is final from now on.
+        var itemId = await connection.ExecuteScalarAsync<long>("SELECT current_item_id FROM calibration_sessions WHERE id = @SessionId",
+            new { SessionId = sessionId }, transaction);
+        await RatingReveals.RecordCalibrationRoundAsync(connection, transaction, itemId, now);
+    }
 
     /// <summary>Stops the study's running round from waiting for a rater who has left the study: their place, if they
     /// had not submitted, is dropped, and the round reveals itself when nobody else is still waiting. Inside the caller's

@@ -28,8 +28,9 @@ public sealed record GradingItem(
     IReadOnlyDictionary<string, string> Values,
     string Language);
 
-/// <summary><see cref="NotRater"/>: the writer is no longer a rater of the study (removed, or their account disabled).</summary>
-public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
+/// <summary><see cref="NotRater"/>: the writer is no longer a rater of the study (removed, or their account disabled).
+/// <see cref="Frozen"/>: the rater has seen other raters' values for the response (<see cref="RatingReveals"/>).</summary>
+public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid, Frozen }
 
 /// <summary>Problems are keyed by criterion id, one message each. <see cref="Submitted"/>: the saved rating is a
 /// submitted one and this call wrote it (first submission or a change to it, not a repeat), which the live views announce.</summary>
@@ -188,6 +189,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         if (assigned == 0) return new RatingWriteResult(RatingWriteOutcome.NotAssigned, RatingWriteResult.NoProblems);
         if (study.State != "open") return new RatingWriteResult(RatingWriteOutcome.StudyNotOpen, RatingWriteResult.NoProblems);
         if (study.Paused) return new RatingWriteResult(RatingWriteOutcome.StudyPaused, RatingWriteResult.NoProblems);
+        if (await RatingReveals.IsFrozenAsync(connection, transaction, studyId, raterId, responseId)) return new RatingWriteResult(RatingWriteOutcome.Frozen, RatingWriteResult.NoProblems);
 
         var stored = (await connection.QueryAsync<StoredRating>("""
             SELECT id, criterion_id, value, status FROM ratings WHERE response_id = @ResponseId AND rater_id = @RaterId

@@ -20,7 +20,7 @@ public sealed record SpanAnnotation
     public string? Note { get; init; }
 }
 
-public enum SpanWriteOutcome { Saved, NotFound, StudyNotOpen, Invalid }
+public enum SpanWriteOutcome { Saved, NotFound, StudyNotOpen, Invalid, Frozen }
 
 /// <summary>A rater's highlighted passages of a response: character offsets into its Markdown source plus the
 /// quoted text. Every method is scoped to the rater, the response assigned to them and an open study, and writes only
@@ -102,6 +102,7 @@ public sealed class SpanStore(Database database, TimeProvider clock)
             JOIN users u ON u.id = a.rater_id AND u.disabled_at IS NULL
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
+        if (state == "open" && await RatingReveals.IsFrozenAsync(connection, transaction, studyId, raterId, responseId)) return SpanWriteOutcome.Frozen;
         return state is null ? SpanWriteOutcome.NotFound : state == "open" ? SpanWriteOutcome.Saved : SpanWriteOutcome.StudyNotOpen;
     }
 }

@@ -30,7 +30,7 @@ public sealed class CalibrationStoreTests
         var studies = new StudyQuery(db.Database);
         var rubric = new RubricQuery(db.Database);
         var store = new CalibrationStore(db.Database, studies, rubric, db.Clock);
-        return new World(db, store, new CalibrationQuery(db.Database, studies, rubric), studyId, coordinator, rater1, rater2, responses[0], responses[1]);
+        return new World(db, store, new CalibrationQuery(db.Database, studies, rubric, db.Clock), studyId, coordinator, rater1, rater2, responses[0], responses[1]);
     }
 
     /// <summary>A complete rating of the demo rubric, with some values changed.</summary>

@@ -1,5 +1,6 @@
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
@@ -22,11 +23,14 @@ public partial class GradePage
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] StudyLifecycleStore Lifecycle { get; set; } = default!;
+    [Inject] RatingReveals Reveals { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
     [Parameter] public long? ResponseId { get; set; }
 
     StudyStatus status = new(StudyState.Open, false);
+    /// <summary>The rater has seen other raters' values for this item: their rating of it is final (docs/grading.md).</summary>
+    bool frozen;
     bool showGuidelines;
     bool keyboardReady;
     /// <summary>The load whose item the panes show from their top, with focus on its heading; another load opens a new item.</summary>
@@ -64,7 +68,14 @@ public partial class GradePage
         if (Session.Membership is null) return;
         recover = true;
         status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        await CheckFrozenAsync();
     }
+
+    /// <summary>Read again on each load and state change: the rater may have opened the item's adjudication page meanwhile.</summary>
+    async Task CheckFrozenAsync() =>
+        frozen = Session.Item is { } item && await Reveals.IsFrozenAsync(StudyId, UserId, item.ResponseId);
+
+    bool Frozen => frozen || Session.Frozen;
 
     string? StudyNotice => status switch
     {
@@ -75,7 +86,11 @@ public partial class GradePage
         _ => null,
     };
 
-    protected override async Task ReloadAsync() => status = await Lifecycle.StatusAsync(StudyId) ?? status;
+    protected override async Task ReloadAsync()
+    {
+        status = await Lifecycle.StatusAsync(StudyId) ?? status;
+        await CheckFrozenAsync();
+    }
 
     protected override bool Wants(StudyEvent studyEvent) =>
         studyEvent is StudyStateChanged || studyEvent is RatingChanged changed && changed.Origin != Session.Origin;
@@ -86,6 +101,7 @@ public partial class GradePage
         {
             case StudyStateChanged changed:
                 status = new StudyStatus(StudyLifecycle.Parse(changed.State), changed.Paused);
+                await CheckFrozenAsync();
                 break;
             case RatingChanged changed:
                 await Session.ShowChangeFromElsewhereAsync(changed.ResponseId);

@@ -114,6 +114,7 @@ public static class GradingEndpoints
             case RatingWriteOutcome.NotAssigned: return NotAssigned(responseId);
             case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
             case RatingWriteOutcome.StudyPaused: return NotOpen("paused");
+            case RatingWriteOutcome.Frozen: return Frozen();
         }
         // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
         var saved = await grading.LoadItemAsync(id, raterId, responseId, ct);
@@ -196,6 +197,10 @@ public static class GradingEndpoints
 
     static ProblemHttpResult NotAssigned(long responseId) =>
         TypedResults.Problem($"Response {responseId} is not assigned to you.", statusCode: StatusCodes.Status403Forbidden);
+
+    static ProblemHttpResult Frozen() => TypedResults.Problem(
+        "You have seen other raters' scores for this response, so your independent rating of it is final and cannot be changed. Discuss changes in adjudication.",
+        statusCode: StatusCodes.Status409Conflict, title: "Your independent rating is final");
 
     static ProblemHttpResult NotOpen(string state) =>
         TypedResults.Problem($"The study is {state}; ratings can only be changed while it is open.", statusCode: StatusCodes.Status409Conflict);

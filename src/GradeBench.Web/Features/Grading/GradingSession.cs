@@ -42,6 +42,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     public string SaveState { get; private set; } = "";
     /// <summary>Counts the loads: each one must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
     public int Version { get; private set; }
+    /// <summary>A save was refused because the rater has seen other raters' values for the open item (the page then shows it read-only).</summary>
+    public bool Frozen { get; private set; }
 
     /// <summary>The tab's journal, once the page is live: nothing is told before.</summary>
     public void AttachJournal(IUnsentJournal journal) => _journal = journal;
@@ -93,6 +95,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (Item is not null)
             foreach (var (key, value) in Item.Values) _values[key] = value;
         if (Item?.ResponseId != before) _savedByMe.Clear();
+        Frozen = false;
         Version++;
         Problems = RatingWriteResult.NoProblems;
         // A submitted item says so in its heading and status; "restored" is for a draft the rater left unfinished.
@@ -214,6 +217,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
                 _values[id] = value;
             }
         Problems = result.Problems;
+        Frozen |= result.Outcome == RatingWriteOutcome.Frozen;
         SaveState = result.Outcome switch
         {
             RatingWriteOutcome.Saved => submit ? "Submitted" : Item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
@@ -221,6 +225,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
             RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
             RatingWriteOutcome.NotRater => "You are no longer a rater in this study: nothing was saved.",
             RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
+            RatingWriteOutcome.Frozen => "Not saved: you have seen other raters' scores for this answer, so your rating is final.",
             _ => "Not saved: see the marked criteria.",
         };
         string? next = null;

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Dapper;
+
+namespace GradeBench.Storage.Grading;
+
+/// <summary>Independence after reveal (docs/grading.md): once the server has shown a rater other raters' values for a
+/// response, their independent rating of it is final. Recorded before those values leave the server (an adjudication
+/// item page, a calibration round's reveal), checked inside every rating write's transaction. Refusal was chosen over
+/// keeping post-reveal revisions aside: agreement must be of independent ratings, and a refused write is visible to
+/// the rater where a silently excluded one is not.</summary>
+public sealed class RatingReveals(Database database)
+{
+    public const string Adjudication = "adjudication";
+    public const string Calibration = "calibration";
+
+    /// <summary>Whether the rater's rating of the response is final (the grading page shows it read-only).</summary>
+    public async Task<bool> IsFrozenAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await IsFrozenAsync(connection, null, studyId, raterId, responseId);
+    }
+
+    /// <summary>The guard of rating writes: call it inside the write's transaction, so a reveal committed first is seen.</summary>
+    internal static async Task<bool> IsFrozenAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long responseId) =>
+        await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM rating_reveals WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction) > 0;
+
+    /// <summary>Notes that the rater is being shown others' values of the response; the first time counts.</summary>
+    internal static Task RecordAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long responseId,
+        string source, DateTimeOffset now) =>
+        connection.ExecuteAsync("""
+            INSERT INTO rating_reveals (study_id, rater_id, response_id, source, revealed_at)
+            VALUES (@StudyId, @RaterId, @ResponseId, @Source, @Now)
+            ON CONFLICT (study_id, rater_id, response_id) DO NOTHING
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Source = source, Now = now }, transaction);
+
+    /// <summary>A calibration round is revealed: every rater it waited for sees the spread of the item's response.</summary>
+    internal static Task RecordCalibrationRoundAsync(DbConnection connection, DbTransaction transaction, long itemId, DateTimeOffset now) =>
+        connection.ExecuteAsync("""
+            INSERT INTO rating_reveals (study_id, rater_id, response_id, source, revealed_at)
+            SELECT s.study_id, p.rater_id, i.response_id, 'calibration', @Now
+            FROM calibration_participants p
+            JOIN calibration_items i ON i.id = p.item_id
+            JOIN calibration_sessions s ON s.id = i.session_id
+            WHERE p.item_id = @ItemId
+            ON CONFLICT (study_id, rater_id, response_id) DO NOTHING
+            """, new { ItemId = itemId, Now = now }, transaction);
+}

@@ -44,8 +44,8 @@ public static class AccountServices
         services.AddSingleton<RevocationFeed>();
         services.AddSingleton<HubSignIns>();
         services.AddSingleton<HubSignInFilter>();
-        // After every other configuration of the hub's options (AddSignalR copies the global ones over them).
-        services.PostConfigure<HubOptions<Live.StudyHub>>(options => options.AddFilter<HubSignInFilter>());
+        // The study hub's own options (the global ones copied, then this): the Blazor circuit's hub is checked by its cookie.
+        services.AddSignalR().AddHubOptions<Live.StudyHub>(options => options.AddFilter<HubSignInFilter>());
         services.AddHostedService(provider => provider.GetRequiredService<RevocationFeed>());
         services.AddHostedService<SignInLinkAnnouncer>();
         services.AddCascadingAuthenticationState();

@@ -35,16 +35,13 @@ public sealed class HubSignIns(UserStore users, ApiTokenStore tokens)
 
 /// <summary>Checks the caller's sign-in on every hub call and when a connection opens (a sign-out or revocation between
 /// the request's authentication and the connection being listed would otherwise go unseen); a call on an ended sign-in
-/// closes the connection and is refused.</summary>
+/// is refused.</summary>
 public sealed class HubSignInFilter(HubSignIns signIns) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (!await signIns.StillHoldsAsync(invocationContext.Context))
-        {
-            invocationContext.Context.Abort();
-            throw new HubException(HubSignIns.EndedMessage);
-        }
+        // Refused with the reason; RevocationFeed closes the connection within seconds (closing it here would lose the reason).
+        if (!await signIns.StillHoldsAsync(invocationContext.Context)) throw new HubException(HubSignIns.EndedMessage);
         return await next(invocationContext);
     }
 

@@ -44,6 +44,8 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 
 app.UseForwardedHeaders();
+// Live connections (hub, Blazor circuit) only from the app's own pages or programs without a browser.
+app.UseAllowedOrigins();
 
 if (!app.Environment.IsDevelopment())
 {

@@ -15,6 +15,9 @@ public sealed record User
     public DateTimeOffset? DisabledAt { get; init; }
 }
 
+/// <summary>An account and its session version: a sign-in cookie issued at a lower version no longer works.</summary>
+public sealed record UserSession(User User, long SessionVersion);
+
 /// <summary>One account as the administrators' account list shows it.</summary>
 public sealed record AccountSummary
 {
@@ -159,15 +162,69 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await connection.ExecuteAsync("""
             INSERT INTO account_status_changes (user_id, disabled, changed_at, changed_by) VALUES (@UserId, @Disabled, @Now, @ActorId)
             """, new { UserId = userId, Disabled = disabled, Now = now, ActorId = actorId }, transaction);
+        // Its cookies stay void if it is enabled again; the status change above already closes what it holds open.
+        if (disabled) await RaiseSessionVersionAsync(connection, transaction, userId, now, record: false);
         await transaction.CommitAsync(ct);
         return AccountStatusOutcome.Changed;
     }
 
-    public async Task SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)
+    /// <summary>Sets the password and ends every sign-in of the user's (see <see cref="EndSessionsAsync"/>); returns the
+    /// new session version, for the browser that changed it to stay signed in.</summary>
+    public async Task<long> SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId", new { UserId = userId, PasswordHash = passwordHash }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId", new { UserId = userId, PasswordHash = passwordHash }, transaction);
+        var version = await RaiseSessionVersionAsync(connection, transaction, userId, clock.GetUtcNow());
+        await transaction.CommitAsync(ct);
+        return version;
+    }
+
+    /// <summary>The account with its session version; one read by primary key, made on every request a cookie signs in.</summary>
+    public async Task<UserSession?> FindSessionAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, session_version FROM users WHERE id = @Id",
+            new { Id = id }, cancellationToken: ct));
+        return row is null ? null : new UserSession(new User
+        {
+            Id = row.Id, Username = row.Username, DisplayName = row.DisplayName, PasswordHash = row.PasswordHash, IsAdmin = row.IsAdmin, DisabledAt = row.DisabledAt,
+        }, row.SessionVersion);
+    }
+
+    sealed class SessionRow
+    {
+        public long Id { get; init; }
+        public string Username { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+        public string? PasswordHash { get; init; }
+        public bool IsAdmin { get; init; }
+        public DateTimeOffset? DisabledAt { get; init; }
+        public long SessionVersion { get; init; }
+    }
+
+    /// <summary>Ends every sign-in of the user's (sign-out, "sign out everywhere"): cookies issued before, copies
+    /// included, are refused from their next request, and a running server closes what they hold open. Returns the new
+    /// session version.</summary>
+    public async Task<long> EndSessionsAsync(long userId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var version = await RaiseSessionVersionAsync(connection, transaction, userId, clock.GetUtcNow());
+        await transaction.CommitAsync(ct);
+        return version;
+    }
+
+    static async Task<long> RaiseSessionVersionAsync(DbConnection connection, DbTransaction transaction, long userId, DateTimeOffset now, bool record = true)
+    {
+        var version = await connection.ExecuteScalarAsync<long>(
+            "UPDATE users SET session_version = session_version + 1 WHERE id = @UserId RETURNING session_version", new { UserId = userId }, transaction);
+        if (record)
+            await connection.ExecuteAsync("""
+                INSERT INTO credential_revocations (user_id, session_version, recorded_at) VALUES (@UserId, @Version, @Now)
+                """, new { UserId = userId, Version = version, Now = now }, transaction);
+        return version;
     }
 
     /// <summary>Creates a single-use sign-in token, ending any earlier unused link of the user's, so that only the
@@ -262,7 +319,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Uses up a set-password link and sets the password it was made for, in one transaction: from then on only
-    /// the new password works. Null when the link is unknown, used or expired.</summary>
+    /// the new password works, and every earlier sign-in of the account has ended. Null when the link is unknown, used or expired.</summary>
     public async Task<User?> SetPasswordWithLinkAsync(string token, Func<User, string> hashPassword, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -277,6 +334,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
             "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
         var hash = hashPassword(user);
         await connection.ExecuteAsync("UPDATE users SET password_hash = @Hash WHERE id = @UserId", new { Hash = hash, UserId = user.Id }, transaction);
+        await RaiseSessionVersionAsync(connection, transaction, user.Id, clock.GetUtcNow());
         await transaction.CommitAsync(ct);
         return user with { PasswordHash = hash };
     }

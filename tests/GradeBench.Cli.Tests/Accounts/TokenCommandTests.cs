@@ -72,5 +72,40 @@ public sealed class TokenCommandTests : IDisposable
         Assert.StartsWith("error: ", result.Error);
     }
 
+    [Fact]
+    public async Task ATokenMayExpireInDaysOrOnADateAndListShowsWhenWithoutTheToken()
+    {
+        var db = await DatabaseWithJudgeAsync();
+        var monthly = await CliWorkspace.RunAsync("token", "create", "--db", db, "--user", "llm-judge", "--label", "monthly", "--expires", "30d");
+        var dated = await CliWorkspace.RunAsync("token", "create", "--db", db, "--user", "llm-judge", "--label", "pilot", "--expires", "2099-01-31");
+        await CliWorkspace.RunAsync("token", "create", "--db", db, "--user", "llm-judge", "--label", "forever");
+
+        var list = await CliWorkspace.RunAsync("token", "list", "--db", db, "--user", "llm-judge");
+
+        Assert.Equal((0, 0, 0), (monthly.ExitCode, dated.ExitCode, list.ExitCode));
+        Assert.Contains($", until {DateTimeOffset.UtcNow.AddDays(30):yyyy-MM-dd}", monthly.Error);
+        var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("user\tlabel\tcreated\texpires\tstate", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("llm-judge\tpilot\t") && l.EndsWith("\t2099-01-31 00:00 UTC\tactive"));
+        Assert.Contains(lines, l => l.StartsWith("llm-judge\tforever\t") && l.EndsWith("\tnever\tactive"));
+        Assert.DoesNotContain(monthly.Output.Trim(), list.Output);
+        Assert.NotNull(await OwnerAsync(db, dated.Output.Trim()));
+    }
+
+    [Theory]
+    [InlineData("2001-01-01")]
+    [InlineData("soon")]
+    [InlineData("0d")]
+    public async Task AnExpiryInThePastOrUnreadableExitsWithTwoAndMakesNoToken(string expires)
+    {
+        var db = await DatabaseWithJudgeAsync();
+
+        var result = await CliWorkspace.RunAsync("token", "create", "--db", db, "--user", "llm-judge", "--expires", expires);
+
+        Assert.Equal((2, ""), (result.ExitCode, result.Output));
+        Assert.StartsWith("error: --expires", result.Error);
+        Assert.Empty(await new ApiTokenStore(new Database(db), TimeProvider.System).ListAsync(null));
+    }
+
     public void Dispose() => _workspace.Dispose();
 }

@@ -1,5 +1,6 @@
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -33,14 +34,28 @@ public static class AccountEndpoints
             return Results.LocalRedirect("/account/password");
         }).AllowAnonymous().RequireRateLimiting(AccountServices.SignInRateLimit);
 
-        account.MapPost("/password", async ([FromForm] string password, [FromForm] string confirmation,
-            HttpContext http, UserStore users, IPasswordHasher<User> hasher) =>
+        // Changing one's password asks for the present one (someone at an unlocked screen cannot lock its owner out), and
+        // a wrong one counts like a failed sign-in. Only the first-run administrator, who has none yet, is not asked.
+        // Every other sign-in of the account ends; this browser stays signed in.
+        account.MapPost("/password", async ([FromForm] string? current, [FromForm] string password, [FromForm] string confirmation,
+            HttpContext http, UserStore users, IPasswordHasher<User> hasher, SignInThrottle throttle, RevocationFeed revocations) =>
         {
-            if (password.Length < UserStore.MinimumPasswordLength) return Results.Redirect("/account/password?error=short");
-            if (password != confirmation) return Results.Redirect("/account/password?error=mismatch");
             var user = await users.FindAsync(http.User.Id());
             if (user is null) return Results.Redirect("/signin");
+            if (user.PasswordHash is { } hash)
+            {
+                if (throttle.LockedFor(user.Username) is not null) return Results.Redirect("/account/password?error=locked");
+                if (hasher.VerifyHashedPassword(user, hash, current ?? "") == PasswordVerificationResult.Failed)
+                {
+                    throttle.RecordFailure(user.Username);
+                    return Results.Redirect("/account/password?error=current");
+                }
+            }
+            if (password.Length < UserStore.MinimumPasswordLength) return Results.Redirect("/account/password?error=short");
+            if (password != confirmation) return Results.Redirect("/account/password?error=mismatch");
             await users.SetPasswordHashAsync(user.Id, hasher.HashPassword(user, password));
+            await http.SignInAsync(CurrentUser.ToPrincipal(user));
+            await revocations.CheckNowAsync(CancellationToken.None);
             return Results.LocalRedirect("/?password=set");
         });
 
@@ -77,10 +92,18 @@ public static class AccountEndpoints
 
         account.MapInviteJoinEndpoints();
 
-        // A return address lets "Not you? Sign out" on an invite page come back to the invite.
-        account.MapPost("/signout", async ([FromQuery] string? returnUrl, HttpContext http) =>
+        // Signing out ends every sign-in of the account (the session version rises), so a copy of the cookie is refused
+        // too, and the account's other open pages and hub connections close within seconds; "Sign out everywhere" on the
+        // password page is the same, named for when a session was left open elsewhere. A form post with an antiforgery
+        // token: another site cannot sign anyone out. A return address lets "Not you? Sign out" on an invite page come
+        // back to the invite.
+        account.MapPost("/signout", async ([FromQuery] string? returnUrl, HttpContext http, IAntiforgery antiforgery, UserStore users,
+            RevocationFeed revocations) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+            if (http.User.Identity?.IsAuthenticated == true) await users.EndSessionsAsync(http.User.Id());
             await http.SignOutAsync();
+            await revocations.CheckNowAsync(CancellationToken.None);
             return Results.LocalRedirect(returnUrl is null ? "/signin" : LocalOrHome(returnUrl));
         });
     }

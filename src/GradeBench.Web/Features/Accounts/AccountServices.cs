@@ -1,9 +1,12 @@
+using System.Globalization;
+using System.Security.Claims;
 using GradeBench.Storage.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using System.Threading.RateLimiting;
 
 namespace GradeBench.Web.Features.Accounts;
@@ -39,6 +42,10 @@ public static class AccountServices
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountRecorder>();
         services.AddSingleton<RevocationFeed>();
+        services.AddSingleton<HubSignIns>();
+        services.AddSingleton<HubSignInFilter>();
+        // The study hub's own options (the global ones copied, then this): the Blazor circuit's hub is checked by its cookie.
+        services.AddSignalR().AddHubOptions<Live.StudyHub>(options => options.AddFilter<HubSignInFilter>());
         services.AddHostedService(provider => provider.GetRequiredService<RevocationFeed>());
         services.AddHostedService<SignInLinkAnnouncer>();
         services.AddCascadingAuthenticationState();
@@ -56,8 +63,9 @@ public static class AccountServices
             // A program calling the API wants a status code, not a redirect to an HTML sign-in page.
             options.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
-            // A cookie lives for hours; a disabled account must lose it at its very next request, not when it expires.
-            options.Events.OnValidatePrincipal = RejectDisabledAsync;
+            // A cookie lives for hours; a disabled account or an ended sign-in must lose it at its very next request.
+            options.Events.OnValidatePrincipal = RejectEndedAsync;
+            options.Events.OnSigningIn = AddSessionVersionAsync;
             // Every way in (password, first-run link, invite, set-password link) ends in a cookie sign-in: one place to note it.
             options.Events.OnSignedIn = context => context.HttpContext.RequestServices.GetRequiredService<UserStore>()
                 .RecordSignInAsync(context.Principal!.Id(), context.HttpContext.RequestAborted);
@@ -91,19 +99,38 @@ public static class AccountServices
         return services;
     }
 
-    static async Task RejectDisabledAsync(CookieValidatePrincipalContext context)
+    static async Task RejectEndedAsync(CookieValidatePrincipalContext context)
     {
         var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
-        if (context.Principal is { } principal && await users.FindAsync(principal.Id(), context.HttpContext.RequestAborted) is { DisabledAt: null } user)
+        // A sign-out, "sign out everywhere", a password change or a disabling raised the version: every cookie issued
+        // before, a copy included, is refused from here on.
+        if (context.Principal is { } principal && await users.FindSessionAsync(principal.Id(), context.HttpContext.RequestAborted) is { User.DisabledAt: null } session
+            && session.SessionVersion == principal.SessionVersion())
         {
             // Administrator rights given or taken on the accounts page count from the next request, not the next sign-in.
-            if (principal.IsAdministrator() == user.IsAdmin) return;
-            context.ReplacePrincipal(CurrentUser.ToPrincipal(user));
+            if (principal.IsAdministrator() == session.User.IsAdmin) return;
+            context.ReplacePrincipal(WithSessionVersion(CurrentUser.ToPrincipal(session.User), session.SessionVersion));
             context.ShouldRenew = true;
             return;
         }
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Every cookie carries the account's session version as it is when the cookie is issued.</summary>
+    static async Task AddSessionVersionAsync(CookieSigningInContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+        var version = (await users.FindSessionAsync(context.Principal!.Id(), context.HttpContext.RequestAborted))?.SessionVersion ?? 0;
+        context.Principal = WithSessionVersion(context.Principal!, version);
+    }
+
+    static ClaimsPrincipal WithSessionVersion(ClaimsPrincipal principal, long version)
+    {
+        var identity = (ClaimsIdentity)principal.Identity!;
+        if (identity.FindFirst(CurrentUser.SessionVersionClaim) is { } old) identity.RemoveClaim(old);
+        identity.AddClaim(new Claim(CurrentUser.SessionVersionClaim, version.ToString(CultureInfo.InvariantCulture)));
+        return principal;
     }
 
     static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using GradeBench.Storage.Accounts;
 using Microsoft.AspNetCore.Authentication;
@@ -7,7 +9,7 @@ namespace GradeBench.Web.Features.Accounts;
 
 /// <summary>Signs in the user behind <c>Authorization: Bearer TOKEN</c>, with the same claims as the cookie, so
 /// every authorization check treats a program exactly like the person whose token it uses. The token is looked up
-/// on every request, so a revoked token stops working at once.</summary>
+/// on every request, so a revoked or expired token stops working at once.</summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenStore tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -30,10 +32,13 @@ public sealed class ApiTokenAuthenticationHandler(
     {
         if (BearerToken(Request) is not { } token) return AuthenticateResult.NoResult();
         if (token.Length == 0) return AuthenticateResult.Fail("Empty bearer token.");
-        var user = await tokens.FindUserAsync(token, Context.RequestAborted);
-        return user is null
-            ? AuthenticateResult.Fail("Unknown or revoked API token.")
-            : AuthenticateResult.Success(new AuthenticationTicket(CurrentUser.ToPrincipal(user), SchemeName));
+        if (await tokens.FindOwnerAsync(token, Context.RequestAborted) is not { } owner) return AuthenticateResult.Fail("Unknown, revoked or expired API token.");
+        var principal = CurrentUser.ToPrincipal(owner.User);
+        // Which token, so that a hub connection it opens can be closed when it is revoked or expires (HubSignIns).
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.AddClaim(new Claim(CurrentUser.ApiTokenClaim, owner.TokenHash));
+        if (owner.ExpiresAt is { } expiresAt) identity.AddClaim(new Claim(CurrentUser.ApiTokenExpiresClaim, expiresAt.ToString("O", CultureInfo.InvariantCulture)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

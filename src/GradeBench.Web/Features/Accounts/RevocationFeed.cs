@@ -13,13 +13,15 @@ namespace GradeBench.Web.Features.Accounts;
 /// open page or connection keeps receiving. This server's own writes call <see cref="CheckNowAsync"/> once committed;
 /// a timer picks up those of other processes (the command line) within <see cref="PollInterval"/>.</summary>
 public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studies, UserStore users, HubConnections connections,
-    IHubContext<StudyHub, IStudyClient> hub, PresenceTracker presence, StudyEvents events, ILogger<RevocationFeed> logger) : BackgroundService
+    IHubContext<StudyHub, IStudyClient> hub, PresenceTracker presence, StudyEvents events, HubSignIns signIns, TimeProvider clock,
+    ILogger<RevocationFeed> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     public const string RemovedMessage = "You have been removed from this study.";
     public const string DisabledMessage = "This account has been disabled.";
     public const string CoordinatorRoleLostMessage = "Your role in this study has changed: you no longer coordinate it.";
+    public const string TokenEndedMessage = "This API token has been revoked or has expired.";
 
     public delegate Task Handler(Revocation revocation);
 
@@ -52,6 +54,7 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
                 try
                 {
                     await CheckNowAsync(stoppingToken);
+                    await CloseExpiredAsync();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -94,6 +97,19 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
 
     async Task ApplyAsync(Revocation revocation, CancellationToken ct)
     {
+        if (revocation.SessionVersion is { } version)
+        {
+            // Circuits compare the version with their own cookie's: the browser that changed its password stays signed in.
+            foreach (var watcher in _watchers.Keys.Where(w => w.UserId == revocation.UserId)) watcher.Notify(revocation);
+            await CloseAsync(signIns.Where(user => user.Id() == revocation.UserId && user.ApiTokenHash() is null
+                && user.SessionVersion() < version), HubSignIns.EndedMessage);
+            return;
+        }
+        if (revocation.TokenHash is { } hash)
+        {
+            await CloseAsync(signIns.Where(user => user.ApiTokenHash() == hash), TokenEndedMessage);
+            return;
+        }
         // Read again: the user may have been added back, enabled or made coordinator again since, and an administrator
         // taken off a study's members still coordinates it.
         var revoked = revocation switch
@@ -138,6 +154,31 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
                 logger.LogWarning(e, "A hub connection of user {UserId} failed on a revocation", revocation.UserId);
                 if (revocation.StudyId is null) connection.Abort();
             }
+        }
+    }
+
+    /// <summary>Closes the hub connections opened with an API token that has expired since (an expiry is not recorded
+    /// anywhere: it is read from the connection's sign-in on every tick).</summary>
+    Task CloseExpiredAsync()
+    {
+        var now = clock.GetUtcNow();
+        return CloseAsync(signIns.Where(user => user.ApiTokenExpiresAt() <= now), TokenEndedMessage);
+    }
+
+    /// <summary>Tells each connection why, then closes it. The user's other sign-ins keep their connections.</summary>
+    async Task CloseAsync(IEnumerable<HubCallerContext> ended, string reason)
+    {
+        foreach (var connection in ended)
+        {
+            try
+            {
+                await hub.Clients.Client(connection.ConnectionId).AccessRevoked(new AccessRevoked(null, reason));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "A hub connection could not be told its sign-in ended");
+            }
+            connection.Abort();
         }
     }
 

@@ -32,4 +32,30 @@ public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudi
         Assert.Contains("The dashboard", cut.Markup);
         Assert.DoesNotContain(RevocationFeed.RemovedMessage, cut.Markup);
     }
+
+    /// <summary>Signed out in another browser (or a password changed there): the open page loads again, which the cookie
+    /// check turns into the sign-in page. The user's API token being revoked leaves the page alone.</summary>
+    [Fact]
+    public async Task AnOpenPageLoadsAgainWhenItsSignInEndsElsewhereButNotForATokenRevocation()
+    {
+        UseAppServices(typeof(RevocationFeed));
+        var feed = App.GetRequiredService<RevocationFeed>();
+        var studyId = await Scene.StudyIdAsync();
+        var rater = await SignInAsNewMemberAsync("dr-elsewhere", "rater");
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        var grading = navigation.ToAbsoluteUri($"/studies/{studyId}/grade").ToString();
+        navigation.NavigateTo(grading);
+        var cut = Render<RevocationGuard>(p => p.AddChildContent("<p>The grading page</p>"));
+        var tokens = App.GetRequiredService<ApiTokenStore>();
+        await tokens.CreateAsync(rater, "script");
+
+        await tokens.RevokeAsync(rater, label: null);
+        await feed.CheckNowAsync();
+        var reloadsForTheToken = navigation.History.Count(h => h.Options.ForceLoad);
+        await App.GetRequiredService<UserStore>().EndSessionsAsync(rater);
+        await feed.CheckNowAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains(navigation.History, h => h.Uri == grading && h.Options.ForceLoad));
+        Assert.Equal(0, reloadsForTheToken);
+    }
 }

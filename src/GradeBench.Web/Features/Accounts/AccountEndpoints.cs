@@ -44,10 +44,10 @@ public static class AccountEndpoints
             if (user is null) return Results.Redirect("/signin");
             if (user.PasswordHash is { } hash)
             {
-                if (throttle.LockedFor(user.Username) is not null) return Results.Redirect("/account/password?error=locked");
+                if (throttle.WaitFor(user.Username, http.Connection.RemoteIpAddress) is not null) return Results.Redirect("/account/password?error=locked");
                 if (hasher.VerifyHashedPassword(user, hash, current ?? "") == PasswordVerificationResult.Failed)
                 {
-                    throttle.RecordFailure(user.Username);
+                    throttle.RecordFailure(user.Username, http.Connection.RemoteIpAddress);
                     return Results.Redirect("/account/password?error=current");
                 }
             }

@@ -126,6 +126,5 @@ public static class AccountEndpoints
         return user.DisabledAt is null ? (user, "") : (null, "error=disabled");
     }
 
-    static string LocalOrHome(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+    static string LocalOrHome(string? url) => ReturnAddress.Local(url) ?? "/";
 }

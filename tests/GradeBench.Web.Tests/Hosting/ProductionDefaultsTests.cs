@@ -129,6 +129,8 @@ public sealed class ProductionDefaultsTests : IDisposable
         foreach (var path in new[] { "/signin", "/api/studies/1/assignments", "/api/studies/1/export/ratings.csv", "anonymous /api/studies/1/assignments" })
             Assert.True(answers[path].Headers.CacheControl?.NoStore, path);
         Assert.Equal(HttpStatusCode.OK, answers["/api/studies/1/export/ratings.csv"].StatusCode);
+        var refused = answers["anonymous /api/studies/1/assignments"];
+        Assert.Equal((HttpStatusCode.Unauthorized, "application/problem+json"), (refused.StatusCode, refused.Content.Headers.ContentType?.MediaType));
     }
 
     [Fact]

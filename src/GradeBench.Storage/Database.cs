@@ -6,7 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace GradeBench.Storage;
 
 /// <summary>The one SQLite database file. Every connection it opens has foreign keys on, full
-/// synchronous commits (a write reported done survives a power cut) and a busy timeout; the file is in WAL mode.</summary>
+/// synchronous commits (a write reported done survives a power cut) and a busy timeout; the file is in WAL mode and,
+/// created here, readable by its owner only.</summary>
 public sealed class Database
 {
     static Database()
@@ -37,6 +38,7 @@ public sealed class Database
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
     {
+        if (Volatile.Read(ref _walEnabled) == 0) CreateOwnerOnly(FilePath);
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
         // WAL is a property of the file, set once; the others belong to each connection.
@@ -46,6 +48,25 @@ public sealed class Database
         await connection.ExecuteAsync(pragmas);
         Volatile.Write(ref _walEnabled, 1);
         return connection;
+    }
+
+    /// <summary>Creates <paramref name="path"/> empty and readable by its owner only (Unix mode 0600) unless it exists.
+    /// SQLite takes an empty file for a new database and gives its -wal, -shm and -journal files the mode of the
+    /// database; left to itself it creates one readable by every account on the machine (0644).</summary>
+    internal static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path)) return;
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        // Created meanwhile, or a missing folder or a denied one: SQLite reports the latter two as it always has.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>Timestamps are stored as UTC ISO-8601 text, which sorts and compares correctly as text.</summary>

@@ -19,6 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.WebHost.UseStaticWebAssets();
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--db"] = "GradeBench:Database" });
 if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://localhost:5080");
+builder.AddHostingDefaults();
 
 var databasePath = builder.Configuration["GradeBench:Database"] ?? "gradebench.db";
 builder.Services.AddStorage(databasePath);
@@ -47,15 +48,7 @@ app.UseForwardedHeaders();
 // Live connections (hub, Blazor circuit) only from the app's own pages or programs without a browser.
 app.UseAllowedOrigins();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    app.UseHsts();
-}
-// Browsers get the HTML error pages; API and hub callers keep the bare status code (and its JSON problem, if any):
-// re-executing a refused hub negotiate (a POST) as the not-found page turned its 401 into antiforgery's 400.
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
-    web => web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseErrorPages();
 app.UseSecurityHeaders();
 // Our own files (the root wwwroot) are public and served before routing, so no endpoint can shadow them.
 app.UseStaticFiles();

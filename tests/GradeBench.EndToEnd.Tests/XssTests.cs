@@ -54,10 +54,11 @@ public sealed class XssTests
 
     static async Task RunAsync(RunningApp app, IBrowser browser, string bundle)
     {
-        // The pilot raters of ratings.csv exist first, so the import keeps the display names given here.
+        // The pilot raters of ratings.csv exist first and the import is told to use their accounts, which keeps the
+        // display names given here.
         await app.CliAsync("users", "add", "--name", "pilot-1", "--display-name", Plain(PilotOneName, "pilot 1 display name"), "--role", "rater", "--study", TestPaths.DemoStudyId);
         await app.CliAsync("users", "add", "--name", "pilot-2", "--display-name", Plain(PilotTwoName, "pilot 2 display name"), "--role", "rater", "--study", TestPaths.DemoStudyId);
-        await app.CliAsync("import", bundle);
+        await app.CliAsync("import", bundle, "--map-raters-to-accounts");
         var coordinatorInvite = await app.CliAsync("invite", "--study", Study, "--role", "coordinator", "--base-url", app.BaseAddress);
         var raterInvite = await app.CliAsync("invite", "--study", Study, "--base-url", app.BaseAddress);
 

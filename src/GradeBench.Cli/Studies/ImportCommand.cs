@@ -16,12 +16,18 @@ static class ImportCommand
         };
         var state = new Option<string?>("--state") { Description = "draft or open (default: the bundle's \"state\", else draft)" };
         state.AcceptOnlyFromAmong(StudyLifecycle.Name(StudyState.Draft), StudyLifecycle.Name(StudyState.Open));
+        var mapRaters = new Option<bool>("--map-raters-to-accounts")
+        {
+            Description = "Give pilot ratings to the existing accounts of the raters' user names (new ones without passwords when missing; " +
+                "administrators refused) instead of accounts of this study only",
+        };
         var command = new Command("import", "Import a study bundle, all or nothing. Exit code 2 when the bundle has errors.")
         {
             path,
             databaseOption,
             maxFileBytes,
             state,
+            mapRaters,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,7 +42,8 @@ static class ImportCommand
             {
                 progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
                 result = await new StudyImporter(database, TimeProvider.System).ImportAsync(parsed, read.Warnings,
-                    state: parse.GetValue(state) is { } chosen ? StudyLifecycle.Parse(chosen) : null, ct: ct);
+                    state: parse.GetValue(state) is { } chosen ? StudyLifecycle.Parse(chosen) : null,
+                    pilotRaters: parse.GetValue(mapRaters) ? PilotRaterAccounts.ExistingByName : PilotRaterAccounts.OfTheStudy, ct: ct);
             }
             else result = new ImportResult(null, null, read.Errors, read.Warnings);
             foreach (var warning in result.Warnings) error.WriteLine($"warning: {warning}");

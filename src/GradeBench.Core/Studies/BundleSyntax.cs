@@ -11,13 +11,13 @@ static partial class BundleSyntax
     internal const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv";
     internal const string IdRule = "must be an identifier of 1-64 characters from [A-Za-z0-9._-]";
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z")]
     internal static partial Regex IdPattern();
 
-    [GeneratedRegex("^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")]
+    [GeneratedRegex(@"\A#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})\z")]
     internal static partial Regex ColorPattern();
 
-    [GeneratedRegex("^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")]
+    [GeneratedRegex(@"\A[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\z")]
     internal static partial Regex LanguagePattern();
 
     internal static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };

@@ -9,11 +9,13 @@ public static class DatabaseBackup
 {
     /// <summary>Copies <paramref name="source"/> to <paramref name="targetPath"/> and checks the copy with
     /// <c>PRAGMA integrity_check</c>. The copy is written beside the target and moved into place only once it passed,
-    /// so a failed backup never leaves a half-written file under the target's name. Returns the copy's size in bytes.</summary>
+    /// so a failed backup never leaves a half-written file under the target's name. Like the database, the copy is
+    /// readable by its owner only. Returns the copy's size in bytes.</summary>
     public static async Task<long> CopyAsync(Database source, string targetPath, CancellationToken ct = default)
     {
         var partial = targetPath + ".partial";
         File.Delete(partial);
+        Database.CreateOwnerOnly(partial);
         await using (var from = await source.OpenAsync(ct))
         await using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ToString()))
         {

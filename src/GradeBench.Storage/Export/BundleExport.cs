@@ -144,8 +144,11 @@ public sealed class BundleExport(Database database)
         {
             // Submitted ratings only (a draft is not a rating yet), and only those with a value: the bundle format has
             // no way to say "submitted, left empty", and an empty value of a scored criterion would not import.
+            // Pilot raters by their own names (PilotRaters.BundleName), which the import turns back into study accounts.
             const string sql = """
-                SELECT r.slug AS response_id, u.username AS rater, k.slug AS criterion, g.value, g.comment
+                SELECT r.slug AS response_id,
+                       CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = lower(@Prefix) THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
+                       k.slug AS criterion, g.value, g.comment
                 FROM responses r
                 JOIN ratings g ON g.response_id = r.id
                 JOIN users u ON u.id = g.rater_id
@@ -154,7 +157,8 @@ public sealed class BundleExport(Database database)
                 ORDER BY r.position, u.username, k.position
                 """;
             await using var text = new StreamWriter(entry, Utf8, bufferSize: 1 << 16);
-            await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct));
+            await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql,
+                new { StudyId = studyId, Prefix = PilotRaters.Prefix(study.Slug), PrefixLength = PilotRaters.Prefix(study.Slug).Length }, cancellationToken: ct));
             await using var csv = CsvDataWriter.Create(text, new CsvDataWriterOptions { NewLine = "\n" });
             rows += await csv.WriteAsync(reader, ct);
             progress?.Report(rows);

@@ -17,23 +17,37 @@ public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyL
     public bool Succeeded => StudyId is not null;
 }
 
+/// <summary>Whose accounts hold a bundle's pilot ratings (ratings.csv).</summary>
+public enum PilotRaterAccounts
+{
+    /// <summary>Accounts of the imported study only (<see cref="PilotRaters.AccountName"/>), without passwords: never an
+    /// existing account. Every web upload, and the command line unless told otherwise.</summary>
+    OfTheStudy,
+
+    /// <summary>The existing account of that user name, or a new one without a password (<c>gradebench import
+    /// --map-raters-to-accounts</c>). An administrator's account, or the importing coordinator's, is refused: as a
+    /// rater of the study they would lose its dashboard.</summary>
+    ExistingByName,
+}
+
 /// <summary>Imports a study bundle all or nothing: everything is written in one transaction, and any error
-/// leaves the database as it was. Pilot ratings are stored as submitted by their raters, whose accounts are
-/// created without passwords when they do not exist yet.</summary>
+/// leaves the database as it was. Pilot ratings are stored as submitted by their raters (see
+/// <see cref="PilotRaterAccounts"/>). An import never changes anyone's role: the study is new, its importer becomes its
+/// coordinator, and pilot raters join it as raters.</summary>
 public sealed class StudyImporter(Database database, TimeProvider clock)
 {
     /// <param name="state">The state the new study starts in; null: what study.json says (a draft when it says nothing).</param>
     public async Task<ImportResult> ImportAsync(string bundlePath, long maxFileBytes = BundleFiles.DefaultMaxFileBytes, long? importedBy = null,
-        StudyState? state = null, CancellationToken ct = default)
+        StudyState? state = null, PilotRaterAccounts pilotRaters = PilotRaterAccounts.OfTheStudy, CancellationToken ct = default)
     {
         var read = BundleReader.Read(bundlePath, maxFileBytes);
         if (read.Bundle is null) return new ImportResult(null, null, read.Errors, read.Warnings);
-        return await ImportAsync(read.Bundle, read.Warnings, importedBy, state, ct);
+        return await ImportAsync(read.Bundle, read.Warnings, importedBy, state, pilotRaters, ct);
     }
 
     /// <param name="state">The state the new study starts in; null: what study.json says (a draft when it says nothing).</param>
     public async Task<ImportResult> ImportAsync(StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy = null,
-        StudyState? state = null, CancellationToken ct = default)
+        StudyState? state = null, PilotRaterAccounts pilotRaters = PilotRaterAccounts.OfTheStudy, CancellationToken ct = default)
     {
         if (state is { } chosen) bundle = bundle with { Study = bundle.Study with { State = chosen } };
         var now = clock.GetUtcNow();
@@ -48,16 +62,19 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             "SELECT COUNT(*) FROM studies WHERE slug = @Id", new { bundle.Study.Id }, transaction);
         if (taken > 0)
             return new ImportResult(null, bundle, [new BundleError("study.json", 0, "id", $"a study with id \"{bundle.Study.Id}\" already exists")], warnings);
+        if (pilotRaters == PilotRaterAccounts.ExistingByName
+            && await RefusedAccountsAsync(connection, transaction, bundle.Ratings, importedBy) is { Count: > 0 } refused)
+            return new ImportResult(null, bundle, refused, warnings);
 
         var studyId = await InsertStudyAsync(connection, transaction, bundle.Study, now, importedBy);
         var criterionIds = await InsertRubricAsync(connection, transaction, studyId, bundle.Study);
         await StoredSettings.InsertAsync(connection, transaction, studyId,
             bundle.Study.Adjudication ?? AdjudicationSettings.Defaults(bundle.Study.Criteria), bundle.Study.Criteria, criterionIds);
         var responseIds = await InsertCasesAndResponsesAsync(connection, transaction, studyId, bundle);
-        await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, now);
-        // After the pilot raters' memberships: an uploader whose user name is also a pilot rater's stays coordinator.
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
+        var raterIds = await PilotRaterIdsAsync(connection, transaction, studyId, bundle, pilotRaters, now);
+        await InsertRatingsAsync(connection, transaction, studyId, bundle.Ratings, criterionIds, responseIds, raterIds, now);
         // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
         await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
@@ -191,22 +208,49 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 
-    static async Task InsertRatingsAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlyList<BundleRating> ratings,
-        Dictionary<string, long> criterionIds, Dictionary<string, long> responseIds, DateTimeOffset now)
+    /// <summary>The refusals of <see cref="PilotRaterAccounts.ExistingByName"/>: names of administrators and of the importer.</summary>
+    static async Task<List<BundleError>> RefusedAccountsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<BundleRating> ratings, long? importedBy)
     {
-        if (ratings.Count == 0) return;
-        var raterIds = new Dictionary<string, long>();
+        var refused = new List<BundleError>();
         foreach (var rater in ratings.Select(r => r.Rater).Distinct())
         {
-            await connection.ExecuteAsync("""
-                INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Rater, @Rater, FALSE, @Now)
-                ON CONFLICT DO NOTHING
-                """, new { Rater = rater, Now = now }, transaction);
-            raterIds[rater] = await connection.ExecuteScalarAsync<long>(
-                "SELECT id FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
-            await Memberships.AddAsync(connection, transaction, studyId, raterIds[rater], StudyRoles.Rater, now);
+            var account = await connection.QuerySingleOrDefaultAsync<(long Id, bool IsAdmin)?>(
+                "SELECT id, is_admin FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
+            if (account is { IsAdmin: true })
+                refused.Add(new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is an administrator's account: pilot ratings cannot be theirs"));
+            else if (account?.Id == importedBy && importedBy is not null)
+                refused.Add(new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is importing the study as its coordinator: pilot ratings cannot be theirs"));
         }
+        return refused;
+    }
 
+    /// <summary>The account of each pilot rater, by bundle name, a rater of the study. A membership that exists is left
+    /// as it is: an import changes no one's role.</summary>
+    static async Task<Dictionary<string, long>> PilotRaterIdsAsync(DbConnection connection, DbTransaction transaction, long studyId,
+        StudyBundle bundle, PilotRaterAccounts pilotRaters, DateTimeOffset now)
+    {
+        var raterIds = new Dictionary<string, long>();
+        foreach (var rater in bundle.Ratings.Select(r => r.Rater).Distinct())
+        {
+            var username = pilotRaters == PilotRaterAccounts.OfTheStudy ? PilotRaters.AccountName(bundle.Study.Id, rater) : rater;
+            await connection.ExecuteAsync("""
+                INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Username, @Rater, FALSE, @Now)
+                ON CONFLICT DO NOTHING
+                """, new { Username = username, Rater = rater, Now = now }, transaction);
+            raterIds[rater] = await connection.ExecuteScalarAsync<long>(
+                "SELECT id FROM users WHERE lower(username) = lower(@Username)", new { Username = username }, transaction);
+            await connection.ExecuteAsync("""
+                INSERT INTO study_members (study_id, user_id, role, joined_at) VALUES (@StudyId, @UserId, @Role, @Now)
+                ON CONFLICT (study_id, user_id) DO NOTHING
+                """, new { StudyId = studyId, UserId = raterIds[rater], Role = StudyRoles.Rater, Now = now }, transaction);
+        }
+        return raterIds;
+    }
+
+    static async Task InsertRatingsAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlyList<BundleRating> ratings,
+        Dictionary<string, long> criterionIds, Dictionary<string, long> responseIds, Dictionary<string, long> raterIds, DateTimeOffset now)
+    {
+        if (ratings.Count == 0) return;
         var assignments = ratings
             .Select(r => (Response: responseIds[r.ResponseId], Rater: raterIds[r.Rater]))
             .Distinct()

@@ -65,10 +65,10 @@ public sealed class ExportKindsTests : IDisposable
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "score", "safe", "note", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [
-            "tiny,c1,c1.m1,m1,ann,3,true,",
-            "tiny,c1,c1.m1,m1,bob,1,,",
-            "tiny,c1,c1.m2,m2,ann,2,,",
-            "tiny,c2,c2.m1,m1,bob,2,false,溶栓太晚",
+            "tiny,c1,c1.m1,m1,tiny/ann,3,true,",
+            "tiny,c1,c1.m1,m1,tiny/bob,1,,",
+            "tiny,c1,c1.m2,m2,tiny/ann,2,,",
+            "tiny,c2,c2.m1,m1,tiny/bob,2,false,溶栓太晚",
         ], rows.Skip(1).Select(r => string.Join(',', r[..8])));
         Assert.All(rows.Skip(1), r => Assert.Matches(@"^\d{4}-\d\d-\d\dT.*Z$", r[8]));
         Assert.Contains("4 rows", run.Output);
@@ -82,13 +82,13 @@ public sealed class ExportKindsTests : IDisposable
         Assert.Equal(["study", "case_id", "response_id", "model", "rater", "criterion", "value", "comment", "first_submitted", "last_changed"], rows[0]);
         Assert.Equal(
         [
-            "tiny,c1,c1.m1,m1,ann,safe,true,",
-            "tiny,c1,c1.m1,m1,ann,score,3,",
-            "tiny,c1,c1.m1,m1,bob,score,1,too short, wrong",
-            "tiny,c1,c1.m2,m2,ann,score,2,",
-            "tiny,c2,c2.m1,m1,bob,note,溶栓太晚,",
-            "tiny,c2,c2.m1,m1,bob,safe,false,",
-            "tiny,c2,c2.m1,m1,bob,score,2,",
+            "tiny,c1,c1.m1,m1,tiny/ann,safe,true,",
+            "tiny,c1,c1.m1,m1,tiny/ann,score,3,",
+            "tiny,c1,c1.m1,m1,tiny/bob,score,1,too short, wrong",
+            "tiny,c1,c1.m2,m2,tiny/ann,score,2,",
+            "tiny,c2,c2.m1,m1,tiny/bob,note,溶栓太晚,",
+            "tiny,c2,c2.m1,m1,tiny/bob,safe,false,",
+            "tiny,c2,c2.m1,m1,tiny/bob,score,2,",
         ], rows.Skip(1).Select(r => string.Join(',', r[..8])).Order(StringComparer.Ordinal));
     }
 
@@ -101,7 +101,7 @@ public sealed class ExportKindsTests : IDisposable
         long annId, responseId;
         await using (var connection = await database.OpenAsync())
         {
-            annId = await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE username = 'ann'");
+            annId = await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE username = 'tiny/ann'");
             responseId = await connection.ExecuteScalarAsync<long>("SELECT id FROM responses WHERE slug = 'c1.m1'");
         }
         var spans = new SpanStore(database, TimeProvider.System);
@@ -117,7 +117,7 @@ public sealed class ExportKindsTests : IDisposable
         Assert.Equal("c1", span.GetProperty("case_id").GetString());
         Assert.Equal("c1.m1", span.GetProperty("response_id").GetString());
         Assert.Equal("m1", span.GetProperty("model").GetString());
-        Assert.Equal("ann", span.GetProperty("rater").GetString());
+        Assert.Equal("tiny/ann", span.GetProperty("rater").GetString());
         Assert.Equal("error", span.GetProperty("label").GetString());
         Assert.Equal(7, span.GetProperty("start").GetInt32());
         Assert.Equal(16, span.GetProperty("end").GetInt32());
@@ -197,9 +197,9 @@ public sealed class ExportKindsTests : IDisposable
             FROM responses r JOIN cases c ON c.id = r.case_id JOIN studies s ON s.id = r.study_id WHERE s.slug = @Slug ORDER BY r.position
             """);
         await AddAsync("rating", """
-            SELECT r.slug, u.username, k.slug, g.value, g.comment, g.status
+            SELECT r.slug, u.display_name, k.slug, g.value, g.comment, g.status
             FROM ratings g JOIN responses r ON r.id = g.response_id JOIN users u ON u.id = g.rater_id JOIN criteria k ON k.id = g.criterion_id
-            JOIN studies s ON s.id = r.study_id WHERE s.slug = @Slug ORDER BY r.position, u.username, k.position
+            JOIN studies s ON s.id = r.study_id WHERE s.slug = @Slug ORDER BY r.position, u.display_name, k.position
             """);
         return content;
     }

@@ -41,6 +41,41 @@ public sealed class ImportCommandTests : IDisposable
         Assert.False(File.Exists(_workspace.PathOf("unknown.db")));
     }
 
+    /// <summary>By default a bundle's pilot raters get accounts of the study only; --map-raters-to-accounts gives their
+    /// ratings to the existing accounts of those names, but never to an administrator's.</summary>
+    [Fact]
+    public async Task MappingRatersToAccountsIsExplicitAndNeverReachesAnAdministrator()
+    {
+        var db = await _workspace.ImportAsync(TestPaths.DemoBundle, "map.db");
+        Assert.Equal(0, (await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "rater-1", "--display-name", "Dr One", "--role", "rater", "--study", TestPaths.DemoStudyId)).ExitCode);
+        Assert.Equal(0, (await CliWorkspace.RunAsync("users", "add", "--db", db, "--name", "rater-2", "--role", "admin")).ExitCode);
+        string Copy(string id)
+        {
+            var bundle = _workspace.CopyDemoBundle(id);
+            var studyJson = Path.Combine(bundle, "study.json");
+            File.WriteAllText(studyJson, File.ReadAllText(studyJson).Replace($"\"{TestPaths.DemoStudyId}\"", $"\"{id}\""));
+            return bundle;
+        }
+        var withoutAdmin = Copy("without-admin");
+        var ratings = Path.Combine(withoutAdmin, "ratings.csv");
+        File.WriteAllLines(ratings, File.ReadAllLines(ratings).Where(line => !line.Contains(",rater-2,")));
+
+        var plain = await CliWorkspace.RunAsync("import", Copy("plain"), "--db", db);
+        var mappedToAdmin = await CliWorkspace.RunAsync("import", Copy("mapped-to-admin"), "--db", db, "--map-raters-to-accounts");
+        var mapped = await CliWorkspace.RunAsync("import", withoutAdmin, "--db", db, "--map-raters-to-accounts");
+
+        Assert.Equal((0, 2, 0), (plain.ExitCode, mappedToAdmin.ExitCode, mapped.ExitCode));
+        Assert.Contains("ratings.csv:0: rater: \"rater-2\" is an administrator's account: pilot ratings cannot be theirs", mappedToAdmin.Error);
+        await using var connection = await new Database(db).OpenAsync();
+        var raters = (await connection.QueryAsync<string>("""
+            SELECT s.slug || ' ' || u.username || ' ' || u.display_name || ' ' || m.role FROM study_members m
+            JOIN users u ON u.id = m.user_id JOIN studies s ON s.id = m.study_id
+            WHERE s.slug IN ('plain', 'without-admin') AND u.display_name IN ('rater-1', 'Dr One') ORDER BY s.slug
+            """)).AsList();
+        Assert.Equal(["plain plain/rater-1 rater-1 rater", "without-admin rater-1 Dr One rater"], raters);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM studies WHERE slug = 'mapped-to-admin'"));
+    }
+
     async Task<string> StateAsync(string name)
     {
         await using var connection = await new Database(_workspace.PathOf(name)).OpenAsync();

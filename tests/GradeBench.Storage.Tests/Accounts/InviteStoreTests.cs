@@ -37,9 +37,10 @@ public sealed class InviteStoreTests
         var (db, invites, studyId) = await ArrangeAsync();
         await using var _ = db;
         var token = await invites.CreateAsync(studyId, "rater", null, TimeSpan.FromDays(1));
+        await new UserStore(db.Database, db.Clock).CreateAsync("dr-taken", "Dr Taken", isAdmin: false);
         var before = await db.DumpContentAsync();
 
-        var accepted = await invites.AcceptAsync(token, "rater-1", "Taken", _ => "hash");
+        var accepted = await invites.AcceptAsync(token, "DR-taken", "Taken", _ => "hash");
 
         Assert.Equal(InviteOutcome.UsernameTaken, accepted.Outcome);
         Assert.Equal(before, await db.DumpContentAsync());

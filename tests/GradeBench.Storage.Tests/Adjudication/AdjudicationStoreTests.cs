@@ -46,7 +46,7 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
     async Task<IReadOnlyList<string>> NamesAsync(IEnumerable<long> ids)
     {
         await using var connection = await _world.Db.Database.OpenAsync();
-        return (await connection.QueryAsync<string>("SELECT username FROM users WHERE id IN @Ids ORDER BY username", new { Ids = ids })).AsList();
+        return (await connection.QueryAsync<string>("SELECT display_name FROM users WHERE id IN @Ids ORDER BY display_name", new { Ids = ids })).AsList();
     }
 
     [Fact]

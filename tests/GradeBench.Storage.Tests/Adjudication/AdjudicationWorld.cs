@@ -43,10 +43,13 @@ sealed class AdjudicationWorld : IAsyncDisposable
     public async Task MoveToAsync(StudyState state) =>
         Assert.Equal(StudyChangeOutcome.Changed, (await Lifecycle.ChangeStateAsync(StudyId, Coordinator, state)).Outcome);
 
+    /// <summary>An account by user name, or a pilot rater of the study by their name in the bundle.</summary>
     public async Task<long> UserAsync(string username)
     {
         await using var connection = await Db.Database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE username = @Username", new { Username = username });
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM users WHERE username IN (@Username, (SELECT slug FROM studies WHERE id = @StudyId) || '/' || @Username)",
+            new { Username = username, StudyId });
     }
 
     public async Task<long> ResponseAsync(string slug)

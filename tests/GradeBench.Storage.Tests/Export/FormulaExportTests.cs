@@ -35,9 +35,9 @@ public sealed class FormulaExportTests : IAsyncDisposable
         for (var i = 0; i < FormulaStudy.Texts.Count; i++)
         {
             var typed = Field(cell(FormulaStudy.Texts[i].Typed));
-            csv += $"formulas,c1,c1.r{i:D2},m1,ann,dose_error,{FormulaStudy.Numbers[i % 3]},{typed},{Stamp},{Stamp}\r\n";
-            csv += $"formulas,c1,c1.r{i:D2},m1,ann,note,{typed},,{Stamp},{Stamp}\r\n";
-            if (i == 0) csv += $"formulas,c1,c1.r00,m1,ann,{cell("-A1")},true,,{Stamp},{Stamp}\r\n";
+            csv += $"formulas,c1,c1.r{i:D2},m1,formulas/ann,dose_error,{FormulaStudy.Numbers[i % 3]},{typed},{Stamp},{Stamp}\r\n";
+            csv += $"formulas,c1,c1.r{i:D2},m1,formulas/ann,note,{typed},,{Stamp},{Stamp}\r\n";
+            if (i == 0) csv += $"formulas,c1,c1.r00,m1,formulas/ann,{cell("-A1")},true,,{Stamp},{Stamp}\r\n";
         }
         return csv;
     }

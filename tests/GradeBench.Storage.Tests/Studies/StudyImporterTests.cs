@@ -77,18 +77,18 @@ public sealed class StudyImporterTests
     }
 
     [Fact]
-    public async Task PilotRatersBecomeRaterAccountsWithoutPasswords()
+    public async Task PilotRatersBecomeRaterAccountsOfTheStudyWithoutPasswords()
     {
         await using var db = await TestDatabase.CreateAsync();
 
         await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
 
         await using var connection = await db.Database.OpenAsync();
-        var raters = (await connection.QueryAsync<(string Username, string? PasswordHash, long IsAdmin, string Role)>("""
-            SELECT u.username, u.password_hash, u.is_admin, m.role FROM users u JOIN study_members m ON m.user_id = u.id ORDER BY u.username
+        var raters = (await connection.QueryAsync<(string Username, string DisplayName, string? PasswordHash, long IsAdmin, string Role)>("""
+            SELECT u.username, u.display_name, u.password_hash, u.is_admin, m.role FROM users u JOIN study_members m ON m.user_id = u.id ORDER BY u.username
             """)).ToList();
-        Assert.Equal(["rater-1", "rater-2", "rater-3", "rater-4"], raters.Select(r => r.Username));
-        Assert.All(raters, r => Assert.Equal((null, 0L, "rater"), (r.PasswordHash, r.IsAdmin, r.Role)));
+        Assert.Equal(["rater-1", "rater-2", "rater-3", "rater-4"], raters.Select(r => r.DisplayName));
+        Assert.All(raters, r => Assert.Equal(("stroke-llm-synthetic-demo/" + r.DisplayName, null, 0L, "rater"), (r.Username, r.PasswordHash, r.IsAdmin, r.Role)));
     }
 
     [Fact]

@@ -168,6 +168,5 @@ public static class AccountEndpoints
     static readonly User StandIn = new() { Username = "", DisplayName = "" };
     static string? StandInHash;
 
-    static string LocalOrHome(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+    static string LocalOrHome(string? url) => ReturnAddress.Local(url) ?? "/";
 }

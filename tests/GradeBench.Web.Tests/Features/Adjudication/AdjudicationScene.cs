@@ -17,12 +17,20 @@ namespace GradeBench.Web.Tests.Features.Adjudication;
 sealed class AdjudicationScene(GradeBenchFactory factory)
 {
     public const string Password = GradeBenchFactory.MemberPassword;
-    Task<long>? _studyId;
+    Task<(long Id, string Slug)>? _study;
 
     public IServiceProvider Services => factory.Services;
 
     /// <summary>This scene's study, imported on first use with the pilot raters and their ratings.</summary>
-    public Task<long> StudyIdAsync() => _studyId ??= factory.ImportDemoCopyAsync();
+    public async Task<long> StudyIdAsync() => (await (_study ??= factory.ImportNamedDemoCopyAsync())).Id;
+
+    /// <summary>The scene study's pilot rater by their name in the bundle (rater-1 …), else the account of that user name.</summary>
+    public async Task<User> UserAsync(string name)
+    {
+        var users = Services.GetRequiredService<UserStore>();
+        var pilot = PilotRaters.AccountName((await (_study ??= factory.ImportNamedDemoCopyAsync())).Slug, name);
+        return (await users.FindByUsernameAsync(pilot) ?? await users.FindByUsernameAsync(name))!;
+    }
 
     /// <summary>Moves the study to adjudication through the app's own control (which builds the queue), once.</summary>
     public async Task<long> InAdjudicationAsync()
@@ -35,16 +43,15 @@ sealed class AdjudicationScene(GradeBenchFactory factory)
         return studyId;
     }
 
-    public async Task<long> UserIdAsync(string username) =>
-        (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!.Id;
+    public async Task<long> UserIdAsync(string username) => (await UserAsync(username)).Id;
 
     public async Task<HttpClient> SignInAsync(string username)
     {
         var users = Services.GetRequiredService<UserStore>();
-        var user = (await users.FindByUsernameAsync(username))!;
+        var user = await UserAsync(username);
         await users.SetPasswordHashAsync(user.Id, Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, Password));
         var client = factory.CreateBrowserClient();
-        await SignInTests.PostSignInAsync(client, username, Password);
+        await SignInTests.PostSignInAsync(client, user.Username, Password);
         return client;
     }
 
@@ -53,14 +60,15 @@ sealed class AdjudicationScene(GradeBenchFactory factory)
     /// <summary>The queued items of responses the rater submitted ratings for (true) or not (false).</summary>
     public async Task<IReadOnlyList<long>> ItemsAsync(long studyId, string rater, bool rated)
     {
+        var raterId = (await UserAsync(rater)).Id;
         await using var connection = await Services.GetRequiredService<Database>().OpenAsync();
         return (await connection.QueryAsync<long>("""
             SELECT i.id FROM adjudication_items i
             WHERE i.study_id = @StudyId AND EXISTS (
-                SELECT 1 FROM ratings g JOIN users u ON u.id = g.rater_id
-                WHERE g.response_id = i.response_id AND u.username = @Rater AND g.status = 'submitted') = @Rated
+                SELECT 1 FROM ratings g
+                WHERE g.response_id = i.response_id AND g.rater_id = @RaterId AND g.status = 'submitted') = @Rated
             ORDER BY i.id
-            """, new { StudyId = studyId, Rater = rater, Rated = rated })).AsList();
+            """, new { StudyId = studyId, RaterId = raterId, Rated = rated })).AsList();
     }
 
     public Task<IReadOnlyList<AdjudicationItemSummary>?> QueueAsync(long studyId, long userId) =>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Live;
@@ -15,11 +14,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
     readonly AdjudicationScene _scene = new(factory);
     IServiceProvider Services => factory.Services;
 
-    async Task<StudyHub> HubForAsync(string username)
-    {
-        var user = (await Services.GetRequiredService<UserStore>().FindByUsernameAsync(username))!;
-        return HubCaller.HubAs(Services, user);
-    }
+    async Task<StudyHub> HubForAsync(string username) => HubCaller.HubAs(Services, await _scene.UserAsync(username));
 
     AdjudicationRecorder Recorder => Services.GetRequiredService<AdjudicationRecorder>();
 

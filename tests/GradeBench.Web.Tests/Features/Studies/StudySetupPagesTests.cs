@@ -1,6 +1,8 @@
 using System.IO.Compression;
+using System.Net;
 using System.Security.Claims;
 using Bunit;
+using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Studies;
@@ -38,7 +40,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
 
     sealed class UploadContext : BunitContext
     {
-        public UploadContext(IServiceProvider app, long userId)
+        public UploadContext(IServiceProvider app, long userId, bool administrator = true)
         {
             Services.AddMudServices();
             JSInterop.Mode = JSRuntimeMode.Loose;
@@ -46,13 +48,13 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
                 Services.AddSingleton(type, app.GetRequiredService(type));
             var auth = AddAuthorization();
             auth.SetAuthorized("admin");
-            auth.SetRoles(GradeBench.Web.Features.Accounts.CurrentUser.AdministratorRole);
+            if (administrator) auth.SetRoles(GradeBench.Web.Features.Accounts.CurrentUser.AdministratorRole);
             auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()));
             SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         }
     }
 
-    static byte[] DemoZip(string slug, bool plantError)
+    static byte[] DemoZip(string slug, bool plantError, string firstPilotRater = "rater-1")
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -61,6 +63,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
                 var text = File.ReadAllText(file).Replace("\"id\": \"stroke-llm-synthetic-demo\"", $"\"id\": \"{slug}\"", StringComparison.Ordinal);
                 if (plantError && file.EndsWith("responses.jsonl", StringComparison.Ordinal))
                     text = text.Replace("\"case_id\": \"case-020\"", "\"case_id\": \"case-404\"", StringComparison.Ordinal);
+                if (file.EndsWith("ratings.csv", StringComparison.Ordinal)) text = text.Replace(",rater-1,", $",{firstPilotRater},", StringComparison.Ordinal);
                 using var writer = new StreamWriter(zip.CreateEntry(Path.GetFileName(file)).Open());
                 writer.Write(text);
             }
@@ -89,5 +92,30 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
         var studyId = await factory.Services.GetRequiredService<StudyQuery>().FindIdAsync(slug);
         Assert.Equal($"http://localhost/studies/{studyId}/dashboard", navigation.Uri);
         Assert.Equal("coordinator", (await factory.Services.GetRequiredService<StudyQuery>().MembershipAsync(studyId!.Value, admin.Id))!.Role);
+    }
+
+    /// <summary>A bundle's pilot ratings once went to any account of the rater's user name: naming the administrator made
+    /// them a rater of the new study, without its dashboard or exports.</summary>
+    [Fact]
+    public async Task ACoordinatorsUploadWhosePilotRatingsNameTheAdministratorLeavesThemTheDashboardAndExports()
+    {
+        var uploader = await factory.MemberAsync(await factory.DemoStudyIdAsync(), "uploader", "coordinator");
+        var admin = await factory.SignedInAdministratorAsync();
+        using var context = new UploadContext(factory.Services, uploader.Id, administrator: false);
+        var cut = context.Render<NewStudyPage>();
+        var slug = "named-" + Guid.NewGuid().ToString("N");
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DemoZip(slug, plantError: false, firstPilotRater: "admin"), "named.zip"));
+
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        cut.WaitForAssertion(() => Assert.EndsWith("/dashboard", navigation.Uri), TimeSpan.FromSeconds(10));
+        var studies = factory.Services.GetRequiredService<StudyQuery>();
+        var studyId = (await studies.FindIdAsync(slug))!.Value;
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/studies/{studyId}/dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/studies/{studyId}/export/ratings.csv")).StatusCode);
+        Assert.Null(await studies.MembershipAsync(studyId, (await factory.AdministratorAsync()).Id));
+        var pilot = (await factory.Services.GetRequiredService<UserStore>().FindByUsernameAsync($"{slug}/admin"))!;
+        Assert.Equal(("admin", null, false), (pilot.DisplayName, pilot.PasswordHash, pilot.IsAdmin));
+        Assert.Equal("rater", (await studies.MembershipAsync(studyId, pilot.Id))!.Role);
     }
 }

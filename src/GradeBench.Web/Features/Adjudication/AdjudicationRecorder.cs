@@ -19,6 +19,9 @@ public sealed class AdjudicationRecorder(AdjudicationStore store, SafetyAlertSto
         return added;
     }
 
+    /// <summary>The item of the response a handle names (see <see cref="AdjudicationStore.ItemIdAsync"/>).</summary>
+    public Task<long?> ItemIdAsync(long studyId, string? handle, CancellationToken ct = default) => store.ItemIdAsync(studyId, handle, ct);
+
     public async Task<MessagePosted> PostMessageAsync(long studyId, long itemId, long userId, string? body, CancellationToken ct = default)
     {
         var posted = await store.PostMessageAsync(studyId, itemId, userId, body, ct);

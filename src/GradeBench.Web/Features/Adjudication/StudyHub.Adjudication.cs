@@ -9,11 +9,10 @@ public sealed partial class StudyHub
     /// <summary>Posts to the discussion of the adjudication item of the response <paramref name="response"/> (its
     /// handle) names: a coordinator, or a rater of that response while the study is in adjudication. Every check is the
     /// store's, against the database, on every call.</summary>
-    public async Task<AdjudicationMessagePosted> PostAdjudicationMessage(long studyId, string response, string body, AdjudicationStore store,
-        AdjudicationRecorder adjudication)
+    public async Task<AdjudicationMessagePosted> PostAdjudicationMessage(long studyId, string response, string body, AdjudicationRecorder adjudication)
     {
         await AccessAsync(studyId);
-        var itemId = await store.ItemIdAsync(studyId, response, Context.ConnectionAborted);
+        var itemId = await adjudication.ItemIdAsync(studyId, response, Context.ConnectionAborted);
         var posted = itemId is { } id
             ? await adjudication.PostMessageAsync(studyId, id, UserId, body, Context.ConnectionAborted)
             : new MessagePosted(AdjudicationOutcome.NotFound, null, 0, []);

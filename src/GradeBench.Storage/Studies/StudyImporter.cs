@@ -237,6 +237,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             SELECT g.id, g.value, g.comment, g.status, 'import', @Now, NULL
             FROM ratings g JOIN responses r ON r.id = g.response_id
             WHERE r.study_id = @StudyId
+            ORDER BY g.id
             """, new { StudyId = studyId, Now = now }, transaction);
     }
 }

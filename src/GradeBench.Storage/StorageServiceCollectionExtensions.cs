@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<FlagStore>();
         services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();
         services.AddSingleton<AssignmentQuery>();
+        services.AddSingleton<ResponseHandleQuery>();
         services.AddSingleton<GradeBench.Storage.Agreement.AgreementQuery>();
         services.AddSingleton<GradeBench.Storage.Dashboard.DashboardQuery>();
         services.AddSingleton<GradeBench.Storage.Adjudication.AdjudicationStore>();

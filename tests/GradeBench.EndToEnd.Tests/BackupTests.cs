@@ -15,7 +15,7 @@ public sealed class BackupTests
     const int Raters = 4;
     static readonly string[] ExportKinds = ["ratings.csv", "ratings-wide.csv", "history.csv", "agreement.csv"];
 
-    sealed record Submission(string Rater, long ResponseId, int Sequence)
+    sealed record Submission(string Rater, string ResponseId, int Sequence)
     {
         public string Comment => $"backup {Rater} response {ResponseId} #{Sequence}";
 

@@ -152,14 +152,14 @@ public sealed class BlindingTests
     }
 
     /// <summary>A second rater joins and submits, through the API with their sign-in cookie, their first assignment
-    /// with a comment; returns that response's id.</summary>
-    static async Task<long> SecondRaterSubmitsAsync(IBrowser browser, string invite, string studyUrl)
+    /// with a comment; returns that response's handle.</summary>
+    static async Task<string> SecondRaterSubmitsAsync(IBrowser browser, string invite, string studyUrl)
     {
         var context = await browser.NewContextAsync(Journeys.Laptop);
         await Journeys.AcceptInviteAsync(await context.NewPageAsync(), invite, "second-rater", "Second Rater");
         var api = studyUrl.Replace("/studies/", "/api/studies/");
         using var list = JsonDocument.Parse(await (await context.APIRequest.GetAsync($"{api}/assignments")).TextAsync());
-        var responseId = list.RootElement.GetProperty("assignments")[0].GetProperty("responseId").GetInt64();
+        var responseId = list.RootElement.GetProperty("assignments")[0].GetProperty("response").GetString()!;
         var saved = await context.APIRequest.PutAsync($"{api}/responses/{responseId}/rating", new()
         {
             DataObject = new

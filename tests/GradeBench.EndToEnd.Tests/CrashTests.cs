@@ -17,7 +17,7 @@ public sealed class CrashTests
     enum Outcome { NotSent, Acknowledged, InFlightAtKill }
 
     /// <summary>One PUT: its comment is unique in the whole run, so its history row can be found and counted.</summary>
-    sealed record Submission(string Rater, long ResponseId, int Sequence)
+    sealed record Submission(string Rater, string ResponseId, int Sequence)
     {
         public string Comment => $"crash {Rater} response {ResponseId} #{Sequence}";
 
@@ -158,20 +158,20 @@ public sealed class CrashTests
     }
 
     sealed record Stored(
-        Dictionary<(string Rater, long ResponseId), List<string>> History,
-        Dictionary<(string Rater, long ResponseId), (string Comment, string Consensus, string Status)> Current);
+        Dictionary<(string Rater, string ResponseId), List<string>> History,
+        Dictionary<(string Rater, string ResponseId), (string Comment, string Consensus, string Status)> Current);
 
     /// <summary>Our raters' comment history in row order, and their current comment, consensus and status.</summary>
     static async Task<Stored> StoredAsync(Database database, long studyId, IReadOnlyList<string> names)
     {
         await using var connection = await database.OpenAsync();
-        var history = new Dictionary<(string, long), List<string>>();
-        var current = new Dictionary<(string, long), (string, string, string)>();
+        var history = new Dictionary<(string, string), List<string>>();
+        var current = new Dictionary<(string, string), (string, string, string)>();
         var ours = string.Join(", ", names.Select(n => $"'{n}'"));
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"""
-                SELECT u.username, g.response_id, h.value
+                SELECT u.username, (SELECT handle FROM responses WHERE id = g.response_id), h.value
                 FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN users u ON u.id = g.rater_id
                 JOIN criteria c ON c.id = g.criterion_id
                 WHERE c.study_id = $study AND c.slug = 'comment' AND u.username IN ({ours})
@@ -181,7 +181,7 @@ public sealed class CrashTests
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                var key = (reader.GetString(0), reader.GetInt64(1));
+                var key = (reader.GetString(0), reader.GetString(1));
                 if (!history.TryGetValue(key, out var list)) history[key] = list = [];
                 list.Add(reader.GetString(2));
             }
@@ -189,7 +189,7 @@ public sealed class CrashTests
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"""
-                SELECT u.username, g.response_id, g.value, k.value, g.status
+                SELECT u.username, (SELECT handle FROM responses WHERE id = g.response_id), g.value, k.value, g.status
                 FROM ratings g JOIN users u ON u.id = g.rater_id JOIN criteria c ON c.id = g.criterion_id
                 JOIN ratings k ON k.response_id = g.response_id AND k.rater_id = g.rater_id
                 JOIN criteria kc ON kc.id = k.criterion_id AND kc.slug = 'consensus'
@@ -198,7 +198,7 @@ public sealed class CrashTests
             command.Parameters.AddWithValue("$study", studyId);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
-                current[(reader.GetString(0), reader.GetInt64(1))] = (reader.GetString(2), reader.GetString(3), reader.GetString(4));
+                current[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.GetString(3), reader.GetString(4));
         }
         return new Stored(history, current);
     }

@@ -133,7 +133,7 @@ public sealed class GradingTests
                   next.click();
                 }
                 """, new object[] { await comment.ElementHandleAsync(), await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ElementHandleAsync(), Text });
-            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/grade/{queue[1]}$"));
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/grade/{await StoredRatings.HandleAsync(app.DatabasePath, queue[1])}$"));
             await Expect(comment).ToHaveValueAsync("");
             await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
             await Expect(comment).ToHaveValueAsync(Text);

@@ -16,17 +16,17 @@ static class RatingApi
         return client;
     }
 
-    /// <summary>The response ids assigned to the caller, in their queue order.</summary>
-    public static async Task<List<long>> AssignedAsync(HttpClient client, long studyId)
+    /// <summary>The handles of the responses assigned to the caller, in their queue order.</summary>
+    public static async Task<List<string>> AssignedAsync(HttpClient client, long studyId)
     {
         using var list = JsonDocument.Parse(await client.GetStringAsync($"/api/studies/{studyId}/assignments"));
-        return [.. list.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("responseId").GetInt64())];
+        return [.. list.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("response").GetString()!)];
     }
 
     /// <summary>Submits a complete rating of the demo rubric; any answer but 200 fails the test (there is no reason for
     /// one). The consensus value and the comment (none by default) are the caller's, so that a stored rating can show
     /// which submission it is.</summary>
-    public static async Task SubmitDemoRatingAsync(HttpClient client, long studyId, long responseId, int consensus, string? comment = null)
+    public static async Task SubmitDemoRatingAsync(HttpClient client, long studyId, string responseId, int consensus, string? comment = null)
     {
         var body = new Dictionary<string, object>
         {

@@ -17,6 +17,13 @@ static class StoredRatings
     }
 
     /// <summary>The rater's assigned responses in queue order.</summary>
+    /// <summary>The handle a rater's addresses carry for the response.</summary>
+    public static async Task<string> HandleAsync(string databasePath, long responseId)
+    {
+        await using var connection = await OpenAsync(databasePath);
+        return await connection.ExecuteScalarAsync<string>("SELECT handle FROM responses WHERE id = @Id", new { Id = responseId }) ?? "";
+    }
+
     public static async Task<List<long>> QueueAsync(string databasePath, string username)
     {
         await using var connection = await OpenAsync(databasePath);

@@ -11,7 +11,7 @@ export function attach(page) {
       const form = document.querySelector("form[data-journal]");
       if (!form) return;
       noteSubmit(form);
-      page.invokeMethodAsync("SubmitFromKeyboard", Number(form.dataset.response)).catch(() => {});
+      page.invokeMethodAsync("SubmitFromKeyboard", form.dataset.response).catch(() => {});
       return;
     }
     const target = event.target;

@@ -1,13 +1,15 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace GradeBench.Core.Studies;
 
-/// <summary>The order in which a bundle's responses are stored. Database ids appear in raters' URLs; stored in file
-/// order (case-001.model-a, case-001.model-b, …) an id would give away its model in a blinded study. Sorting by
-/// SHA-256 of <c>"{studyId}/{responseId}"</c> makes ids carry nothing about the model, and is the same on every import.</summary>
+/// <summary>The order in which responses are stored: by their random <see cref="ResponseHandle"/>, so that database ids
+/// (which coordinators' addresses show) follow no bundle order either: not the file's (case-001.model-a,
+/// case-001.model-b, …), not a hash of the bundle ids (which anyone guessing model names could recompute).</summary>
 public static class InsertionOrder
 {
-    public static IReadOnlyList<ModelResponse> Responses(string studyId, IEnumerable<ModelResponse> responses) =>
-        responses.OrderBy(r => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{studyId}/{r.Id}"))), StringComparer.Ordinal).ToList();
+    /// <summary>Each response with its handle (<paramref name="handles"/>, one per response in the same order), sorted by
+    /// handle.</summary>
+    public static IReadOnlyList<(ModelResponse Response, string Handle)> Responses(IReadOnlyList<ModelResponse> responses, IReadOnlyList<string> handles)
+    {
+        if (responses.Count != handles.Count) throw new ArgumentException("One handle per response.", nameof(handles));
+        return responses.Zip(handles).OrderBy(p => p.Second, StringComparer.Ordinal).ToList();
+    }
 }

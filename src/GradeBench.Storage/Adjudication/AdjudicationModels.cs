@@ -10,12 +10,14 @@ public sealed record ConsensusEntry(string CriterionId, string? Value, string? R
 /// <summary>An item the queue gained, with the raters of its response (the audience of its live events).</summary>
 public sealed record QueuedItem(long ItemId, long ResponseId, string Status, IReadOnlyList<long> Participants);
 
-/// <summary>One line of the queue. <see cref="ResponseLabel"/> is the response's bundle id, or "Item N" when the viewer
-/// may not see the model (the id names it); <see cref="Model"/> is null then.</summary>
+/// <summary>One line of the queue. <see cref="ResponseLabel"/> is the response's bundle id, or "Response" and its handle
+/// when the viewer may not see the model (the id names it); <see cref="Model"/> is null then.</summary>
 public sealed record AdjudicationItemSummary
 {
     public long ItemId { get; init; }
     public long ResponseId { get; init; }
+    /// <summary>The response's handle: item pages are addressed by it (<see cref="Core.Studies.ResponseHandle"/>).</summary>
+    public string Handle { get; init; } = "";
     public required string CaseTitle { get; init; }
     public required string ResponseLabel { get; init; }
     public string? Model { get; init; }
@@ -69,6 +71,7 @@ public sealed record AdjudicationItemView
 {
     public long ItemId { get; init; }
     public long ResponseId { get; init; }
+    public string Handle { get; init; } = "";
     public required string Status { get; init; }
     public bool Disagreement { get; init; }
     public bool Safety { get; init; }

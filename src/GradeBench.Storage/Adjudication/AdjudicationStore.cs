@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -71,9 +72,11 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             SELECT id, response_id, disagreement, safety, disagreeing_criteria, status FROM adjudication_items WHERE study_id = @StudyId
             """, keys, transaction)).ToDictionary(i => i.ResponseId);
 
+        var handles = (await connection.QueryAsync<(long Id, string Handle)>(
+            "SELECT id, handle FROM responses WHERE study_id = @StudyId", keys, transaction)).ToDictionary(r => r.Id, r => r.Handle);
         var added = new List<QueuedItem>();
-        // New items are numbered in a shuffled order, so that item numbers do not follow the bundle (and so the model).
-        foreach (var responseId in needs.Keys.Union(alerted).OrderBy(id => QueueOrder.Position(studyId, 0, id)).ThenBy(id => id))
+        // New items are numbered in the order of the responses' random handles, so item numbers follow no bundle order.
+        foreach (var responseId in needs.Keys.Union(alerted).OrderBy(id => handles[id], StringComparer.Ordinal))
         {
             var need = needs.GetValueOrDefault(responseId);
             var known = existing.GetValueOrDefault(responseId);
@@ -115,6 +118,21 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             SELECT DISTINCT rater_id FROM ratings WHERE response_id = @ResponseId AND status = 'submitted' ORDER BY rater_id
             """, new { ResponseId = responseId }, transaction)).AsList();
 
+    /// <summary>What a viewer who may not see the model reads for a response: its handle, never an item or response id
+    /// (both follow orders a rater could reconstruct).</summary>
+    static string BlindLabel(string handle) => $"Response {handle}";
+
+    /// <summary>The item of the response <paramref name="handle"/> names (the addresses of item pages carry the handle), or null.</summary>
+    public async Task<long?> ItemIdAsync(long studyId, string? handle, CancellationToken ct = default)
+    {
+        if (!ResponseHandle.TryParse(handle, out _)) return null;
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT i.id FROM adjudication_items i JOIN responses r ON r.id = i.response_id
+            WHERE i.study_id = @StudyId AND r.handle = @Handle
+            """, new { StudyId = studyId, Handle = handle }, cancellationToken: ct));
+    }
+
     /// <summary>Raters see the queue only once independent rating has ended.</summary>
     static bool RatersMaySee(string state) => state is "adjudication" or "closed";
 
@@ -122,6 +140,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     {
         public long ItemId { get; init; }
         public long ResponseId { get; init; }
+        public string Handle { get; init; } = "";
         public string CaseTitle { get; init; } = "";
         public string Slug { get; init; } = "";
         public string Model { get; init; } = "";
@@ -141,7 +160,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         if (!access.IsCoordinator && !RatersMaySee(access.State)) return [];
         var labels = (await rubric.LoadAsync(studyId, ct)).ToDictionary(c => c.Criterion.Id, c => c.Criterion.Label);
         const string sql = """
-            SELECT i.id AS item_id, i.response_id, c.title AS case_title, r.slug, r.model, i.disagreement, i.safety,
+            SELECT i.id AS item_id, i.response_id, r.handle, c.title AS case_title, r.slug, r.model, i.disagreement, i.safety,
                    i.disagreeing_criteria, i.status,
                    (SELECT COUNT(*) FROM adjudication_messages m WHERE m.item_id = i.id) AS messages,
                    (SELECT COUNT(*) FROM consensus_values v WHERE v.item_id = i.id) AS decided
@@ -150,7 +169,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             JOIN cases c ON c.id = r.case_id
             WHERE i.study_id = @StudyId
               AND (@All OR EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = i.response_id AND g.rater_id = @UserId AND g.status = 'submitted'))
-            ORDER BY i.status, i.safety DESC, i.id
+            ORDER BY i.status, i.safety DESC, r.handle
             """;
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql,
@@ -160,8 +179,9 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         {
             ItemId = r.ItemId,
             ResponseId = r.ResponseId,
+            Handle = r.Handle,
             CaseTitle = r.CaseTitle,
-            ResponseLabel = showModel ? r.Slug : $"Item {r.ItemId}",
+            ResponseLabel = showModel ? r.Slug : BlindLabel(r.Handle),
             Model = showModel ? r.Model : null,
             Disagreement = r.Disagreement,
             Safety = r.Safety,
@@ -177,6 +197,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     {
         public long Id { get; init; }
         public long ResponseId { get; init; }
+        public string Handle { get; init; } = "";
         public string Status { get; init; } = "";
         public bool Disagreement { get; init; }
         public bool Safety { get; init; }
@@ -191,8 +212,9 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ViewRow>(new CommandDefinition("""
-            SELECT id, response_id, status, disagreement, safety, disagreeing_criteria
-            FROM adjudication_items WHERE id = @ItemId AND study_id = @StudyId
+            SELECT i.id, i.response_id, r.handle, i.status, i.disagreement, i.safety, i.disagreeing_criteria
+            FROM adjudication_items i JOIN responses r ON r.id = i.response_id
+            WHERE i.id = @ItemId AND i.study_id = @StudyId
             """, new { ItemId = itemId, StudyId = studyId }, cancellationToken: ct));
         if (row is null) return null;
         var participants = await ParticipantsAsync(connection, null, row.ResponseId);
@@ -220,6 +242,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         {
             ItemId = row.Id,
             ResponseId = row.ResponseId,
+            Handle = row.Handle,
             Status = row.Status,
             Disagreement = row.Disagreement,
             Safety = row.Safety,
@@ -228,7 +251,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             PresentationMd = text.PresentationMd,
             QuestionMd = text.QuestionMd,
             ContentMd = text.ContentMd,
-            ResponseLabel = showModel ? text.Slug : $"Item {row.Id}",
+            ResponseLabel = showModel ? text.Slug : BlindLabel(row.Handle),
             Model = showModel ? text.Model : null,
             CanDecide = access.IsCoordinator && inAdjudication,
             CanPost = inAdjudication,

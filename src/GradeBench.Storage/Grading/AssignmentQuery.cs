@@ -8,6 +8,8 @@ namespace GradeBench.Storage.Grading;
 public sealed record AssignedItem
 {
     public long ResponseId { get; init; }
+    /// <summary>The name the rater sees (<see cref="Core.Studies.ResponseHandle"/>).</summary>
+    public string Handle { get; init; } = "";
     public long QueuePosition { get; init; }
     public bool Done { get; init; }
     public string CaseTitle { get; init; } = "";
@@ -32,6 +34,7 @@ public sealed class AssignmentQuery(Database database)
         return rows.Select(r => new AssignedItem
         {
             ResponseId = r.ResponseId,
+            Handle = r.Handle,
             QueuePosition = r.QueuePosition,
             Done = r.Done,
             CaseTitle = r.CaseTitle,

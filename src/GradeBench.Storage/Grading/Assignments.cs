@@ -22,8 +22,10 @@ public static class Assignments
               AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = assignments.response_id AND g.rater_id = assignments.rater_id)
               AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = assignments.response_id AND s.rater_id = assignments.rater_id)
             """, new { StudyId = studyId }, transaction);
-        var responses = (await connection.QueryAsync<long>(
-            "SELECT id FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
+        var handles = (await connection.QueryAsync<(long Id, string Handle)>(
+            "SELECT id, handle FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
+        var responses = handles.Select(r => r.Id).ToList();
+        var handleOf = handles.ToDictionary(r => r.Id, r => r.Handle);
         var raters = (await connection.QueryAsync<long>($"""
             SELECT m.user_id FROM study_members m WHERE m.study_id = @StudyId AND {ActiveRater} ORDER BY m.user_id
             """, new { StudyId = studyId }, transaction)).AsList();
@@ -45,7 +47,7 @@ public static class Assignments
                 StudyId = studyId,
                 a.ResponseId,
                 a.RaterId,
-                QueuePosition = QueueOrder.Position(studyId, a.RaterId, a.ResponseId),
+                QueuePosition = QueueOrder.Position(studyId, a.RaterId, handleOf[a.ResponseId]),
                 Now = now,
             }), transaction);
         return added.Count;

@@ -10,6 +10,8 @@ namespace GradeBench.Storage.Grading;
 public sealed record QueueEntry
 {
     public long ResponseId { get; init; }
+    /// <summary>The name the rater sees (<see cref="ResponseHandle"/>).</summary>
+    public string Handle { get; init; } = "";
     public long QueuePosition { get; init; }
     public bool Done { get; init; }
 }
@@ -26,7 +28,11 @@ public sealed record GradingItem(
     string? Model,
     bool Done,
     IReadOnlyDictionary<string, string> Values,
-    string Language);
+    string Language)
+{
+    /// <summary>The only name of the response the rater's browser receives (<see cref="ResponseHandle"/>).</summary>
+    public string Handle { get; init; } = "";
+}
 
 /// <summary><see cref="NotRater"/>: the writer is no longer a rater of the study (removed, or their account disabled).
 /// <see cref="Frozen"/>: the rater has seen other raters' values for the response (<see cref="RatingReveals"/>).</summary>
@@ -56,17 +62,19 @@ public sealed record QueuePosition
     public long? Current { get; init; }
     /// <summary>0-based place of <see cref="Current"/> in the queue.</summary>
     public long Index { get; init; }
-    public long? Previous { get; init; }
-    public long? Next { get; init; }
+    /// <summary>Handles (the addresses the rater follows) of the items before and after <see cref="Current"/>.</summary>
+    public string? Previous { get; init; }
+    public string? Next { get; init; }
 }
 
 public sealed class GradingStore(Database database, RubricQuery rubric, TimeProvider clock)
 {
-    /// <summary>Progress and neighbours of <paramref name="responseId"/> in the rater's queue (default: the first
-    /// item not done, else the first). Index lookups only, so it costs the same for ten responses or a million.</summary>
-    public async Task<QueuePosition> PositionAsync(long studyId, long raterId, long? responseId, CancellationToken ct = default)
+    /// <summary>Progress and neighbours of the response <paramref name="handle"/> names in the rater's queue (default:
+    /// the first item not done, else the first). Index lookups only, so it costs the same for ten responses or a million.</summary>
+    public async Task<QueuePosition> PositionAsync(long studyId, long raterId, string? handle, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
+        long? responseId = handle is null ? null : await ResponseHandles.ResponseIdAsync(connection, studyId, handle, ct) ?? 0;
         var keys = new { StudyId = studyId, RaterId = raterId, ResponseId = responseId };
         // Both counts come from the covering index assignments_queue alone.
         var counts = await connection.QuerySingleAsync<(long Assigned, long Open)>(new CommandDefinition("""
@@ -93,13 +101,13 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
               AND (queue_position, response_id) < (@QueuePosition, @ResponseId)
             """, around, cancellationToken: ct));
-        var previous = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            SELECT response_id FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+        var previous = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            SELECT (SELECT handle FROM responses WHERE id = a.response_id) FROM assignments a WHERE rater_id = @RaterId AND study_id = @StudyId
               AND (queue_position, response_id) < (@QueuePosition, @ResponseId)
             ORDER BY queue_position DESC, response_id DESC LIMIT 1
             """, around, cancellationToken: ct));
-        var next = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            SELECT response_id FROM assignments WHERE rater_id = @RaterId AND study_id = @StudyId
+        var next = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            SELECT (SELECT handle FROM responses WHERE id = a.response_id) FROM assignments a WHERE rater_id = @RaterId AND study_id = @StudyId
               AND (queue_position, response_id) > (@QueuePosition, @ResponseId)
             ORDER BY queue_position, response_id LIMIT 1
             """, around, cancellationToken: ct));
@@ -115,12 +123,13 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         public long QueuePosition { get; init; }
     }
 
-    /// <summary>The first item not done after <paramref name="responseId"/> in queue order, wrapping around; null when all are done.</summary>
-    public async Task<long?> NextUndoneAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
+    /// <summary>The handle of the first item not done after <paramref name="responseId"/> in queue order, wrapping
+    /// around; null when all are done.</summary>
+    public async Task<string?> NextUndoneAsync(long studyId, long raterId, long responseId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            SELECT a.response_id FROM assignments a, assignments here
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            SELECT (SELECT handle FROM responses WHERE id = a.response_id) FROM assignments a, assignments here
             WHERE here.rater_id = @RaterId AND here.study_id = @StudyId AND here.response_id = @ResponseId
               AND a.rater_id = @RaterId AND a.study_id = @StudyId AND a.completed_at IS NULL
             ORDER BY (a.queue_position < here.queue_position OR (a.queue_position = here.queue_position AND a.response_id <= here.response_id)),
@@ -133,11 +142,31 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<QueueEntry>(new CommandDefinition("""
-            SELECT response_id, queue_position, completed_at IS NOT NULL AS done
-            FROM assignments WHERE study_id = @StudyId AND rater_id = @RaterId
-            ORDER BY queue_position, response_id
+            SELECT a.response_id, r.handle, a.queue_position, a.completed_at IS NOT NULL AS done
+            FROM assignments a JOIN responses r ON r.id = a.response_id WHERE a.study_id = @StudyId AND a.rater_id = @RaterId
+            ORDER BY a.queue_position, a.response_id
             """, new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    /// <summary>The response <paramref name="handle"/> names if it is assigned to this rater, else null.</summary>
+    public async Task<long?> AssignedResponseIdAsync(long studyId, long raterId, string? handle, CancellationToken ct = default)
+    {
+        if (!ResponseHandle.TryParse(handle, out _)) return null;
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT a.response_id FROM assignments a JOIN responses r ON r.id = a.response_id
+            WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND r.handle = @Handle
+            """, new { StudyId = studyId, RaterId = raterId, Handle = handle }, cancellationToken: ct));
+    }
+
+    /// <summary>The item the response <paramref name="handle"/> names if it is assigned to this rater, else null.</summary>
+    public async Task<GradingItem?> LoadItemAsync(long studyId, long raterId, string handle, CancellationToken ct = default)
+    {
+        long? responseId;
+        await using (var connection = await database.OpenAsync(ct))
+            responseId = await ResponseHandles.ResponseIdAsync(connection, studyId, handle, ct);
+        return responseId is { } id ? await LoadItemAsync(studyId, raterId, id, ct) : null;
     }
 
     /// <summary>The item if it is assigned to this rater, else null.</summary>
@@ -153,7 +182,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND g.value IS NOT NULL
             """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct));
         return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
-            row.RaterModel, row.Done, values.ToDictionary(v => v.Slug, v => v.Value), row.Language);
+            row.RaterModel, row.Done, values.ToDictionary(v => v.Slug, v => v.Value), row.Language) { Handle = row.Handle };
     }
 
     sealed class StoredRating

@@ -148,7 +148,9 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return ids;
     }
 
-    static async Task<Dictionary<string, long>> InsertCasesAndResponsesAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyBundle bundle)
+    sealed record StoredResponse(long Id, string Handle);
+
+    static async Task<Dictionary<string, StoredResponse>> InsertCasesAndResponsesAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyBundle bundle)
     {
         const string insertCase = """
             INSERT INTO cases (study_id, slug, position, title, language, tags_json, presentation_md, question_md, reference_md)
@@ -156,8 +158,8 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             RETURNING id
             """;
         const string insertResponse = """
-            INSERT INTO responses (study_id, case_id, slug, position, model, content_md, meta_json)
-            VALUES (@StudyId, @CaseId, @Slug, @Position, @Model, @ContentMd, @MetaJson)
+            INSERT INTO responses (study_id, case_id, slug, position, model, content_md, meta_json, handle)
+            VALUES (@StudyId, @CaseId, @Slug, @Position, @Model, @ContentMd, @MetaJson, @Handle)
             RETURNING id
             """;
         // One prepared command per table, its parameters re-bound for each row: a Dapper call per row prepares the
@@ -174,15 +176,16 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
                 caseIds[item.Id] = (long)(await command.ExecuteScalarAsync())!;
             }
         }
-        var responseIds = new Dictionary<string, long>();
+        var responseIds = new Dictionary<string, StoredResponse>();
         var positions = bundle.Responses.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        var handles = ResponseHandles.Draw(bundle.Responses.Count, new HashSet<string>());
         await using (var command = Prepared(connection, transaction, insertResponse,
-            "StudyId", "CaseId", "Slug", "Position", "Model", "ContentMd", "MetaJson"))
+            "StudyId", "CaseId", "Slug", "Position", "Model", "ContentMd", "MetaJson", "Handle"))
         {
-            foreach (var response in InsertionOrder.Responses(bundle.Study.Id, bundle.Responses))
+            foreach (var (response, handle) in InsertionOrder.Responses(bundle.Responses, handles))
             {
-                Bind(command, studyId, caseIds[response.CaseId], response.Id, positions[response.Id], response.Model, response.ContentMd, response.MetaJson);
-                responseIds[response.Id] = (long)(await command.ExecuteScalarAsync())!;
+                Bind(command, studyId, caseIds[response.CaseId], response.Id, positions[response.Id], response.Model, response.ContentMd, response.MetaJson, handle);
+                responseIds[response.Id] = new StoredResponse((long)(await command.ExecuteScalarAsync())!, handle);
             }
         }
         return responseIds;
@@ -248,13 +251,13 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     }
 
     static async Task InsertRatingsAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlyList<BundleRating> ratings,
-        Dictionary<string, long> criterionIds, Dictionary<string, long> responseIds, Dictionary<string, long> raterIds, DateTimeOffset now)
+        Dictionary<string, long> criterionIds, Dictionary<string, StoredResponse> responseIds, Dictionary<string, long> raterIds, DateTimeOffset now)
     {
         if (ratings.Count == 0) return;
         var assignments = ratings
             .Select(r => (Response: responseIds[r.ResponseId], Rater: raterIds[r.Rater]))
             .Distinct()
-            .Select(a => new { StudyId = studyId, ResponseId = a.Response, RaterId = a.Rater, QueuePosition = QueueOrder.Position(studyId, a.Rater, a.Response), Now = now });
+            .Select(a => new { StudyId = studyId, ResponseId = a.Response.Id, RaterId = a.Rater, QueuePosition = QueueOrder.Position(studyId, a.Rater, a.Response.Handle), Now = now });
         await connection.ExecuteAsync("""
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at)
             VALUES (@StudyId, @ResponseId, @RaterId, @QueuePosition, @Now, @Now)
@@ -265,7 +268,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Comment, 'submitted', @Now, @Now)
             """, ratings.Select(r => new
             {
-                ResponseId = responseIds[r.ResponseId],
+                ResponseId = responseIds[r.ResponseId].Id,
                 RaterId = raterIds[r.Rater],
                 CriterionId = criterionIds[r.CriterionId],
                 r.Value,
@@ -278,6 +281,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             SELECT g.id, g.value, g.comment, g.status, 'import', @Now, NULL
             FROM ratings g JOIN responses r ON r.id = g.response_id
             WHERE r.study_id = @StudyId
+            ORDER BY g.id
             """, new { StudyId = studyId, Now = now }, transaction);
     }
 }

@@ -151,7 +151,6 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         if (await RefusalAsync(connection, transaction, studyId, actorId,
                 state => state is "draft" or "open" ? null : $"Responses can be added only while the study is a draft or open; it is {state}.", ct) is { } refusal)
             return new AddResponsesResult(0, 0, [], [], refusal);
-        var slug = await connection.ExecuteScalarAsync<string>("SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var cases = (await connection.QueryAsync<(string Slug, long Id)>(
             "SELECT slug, id FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction)).ToDictionary(c => c.Slug, c => c.Id);
         var taken = (await connection.QueryAsync<string>(
@@ -162,19 +161,21 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         var start = await connection.ExecuteScalarAsync<long>(
             "SELECT COALESCE(MAX(position) + 1, 0) FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, transaction);
         var positions = responses.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => start + p.i);
-        // Stored in the hashed order an import uses, so that new ids give away no model either.
+        // Each gets a random handle, the only name raters see, so the batch is interleaved with the rest of every queue.
+        var handles = ResponseHandles.Draw(responses.Count, await ResponseHandles.TakenAsync(connection, transaction, studyId));
         await connection.ExecuteAsync("""
-            INSERT INTO responses (study_id, case_id, slug, position, model, content_md, meta_json)
-            VALUES (@StudyId, @CaseId, @Slug, @Position, @Model, @ContentMd, @MetaJson)
-            """, InsertionOrder.Responses(slug!, responses).Select(r => new
+            INSERT INTO responses (study_id, case_id, slug, position, model, content_md, meta_json, handle)
+            VALUES (@StudyId, @CaseId, @Slug, @Position, @Model, @ContentMd, @MetaJson, @Handle)
+            """, InsertionOrder.Responses(responses, handles).Select(p => new
             {
                 StudyId = studyId,
-                CaseId = cases[r.CaseId],
-                Slug = r.Id,
-                Position = positions[r.Id],
-                r.Model,
-                r.ContentMd,
-                r.MetaJson,
+                CaseId = cases[p.Response.CaseId],
+                Slug = p.Response.Id,
+                Position = positions[p.Response.Id],
+                p.Response.Model,
+                p.Response.ContentMd,
+                p.Response.MetaJson,
+                p.Handle,
             }), transaction);
         var assigned = await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         await transaction.CommitAsync(ct);
@@ -198,8 +199,9 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
             """, new { StudyId = studyId, From = fromRater, To = toRater }, transaction);
         if (members != 2) return new ReassignResult(0, 0, "Both must be raters of this study.");
 
-        var unstarted = (await connection.QueryAsync<(long Id, long ResponseId)>($"""
-            SELECT a.id, a.response_id FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = @From AND {Unstarted}
+        var unstarted = (await connection.QueryAsync<(long Id, long ResponseId, string Handle)>($"""
+            SELECT a.id, a.response_id, r.handle FROM assignments a JOIN responses r ON r.id = a.response_id
+            WHERE a.study_id = @StudyId AND a.rater_id = @From AND {Unstarted}
             """, new { StudyId = studyId, From = fromRater }, transaction)).ToList();
         var targetHas = (await connection.QueryAsync<long>(
             "SELECT response_id FROM assignments WHERE study_id = @StudyId AND rater_id = @To", new { StudyId = studyId, To = toRater }, transaction)).ToHashSet();
@@ -207,7 +209,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         var now = clock.GetUtcNow();
         await connection.ExecuteAsync("""
             UPDATE assignments SET rater_id = @To, queue_position = @QueuePosition, assigned_at = @Now WHERE id = @Id AND rater_id = @From
-            """, movable.Select(a => new { a.Id, From = fromRater, To = toRater, QueuePosition = QueueOrder.Position(studyId, toRater, a.ResponseId), Now = now }), transaction);
+            """, movable.Select(a => new { a.Id, From = fromRater, To = toRater, QueuePosition = QueueOrder.Position(studyId, toRater, a.Handle), Now = now }), transaction);
         await transaction.CommitAsync(ct);
         return new ReassignResult(movable.Count, unstarted.Count - movable.Count);
     }

@@ -133,7 +133,8 @@ public sealed partial class AxeAudit
     // second or two of the two cores the app and the test share.
     static string Route(string address) => Ids().Replace(address, "/#");
 
-    [GeneratedRegex(@"/\d+(?=/|$)")]
+    // Database ids in coordinators' addresses, response handles (16 hex digits) in raters'.
+    [GeneratedRegex(@"/(\d+|[0-9a-f]{16})(?=/|$)")]
     private static partial Regex Ids();
 
     /// <summary>Waits for the audits still running and fails, naming each rule, address and element, if any found a

@@ -61,7 +61,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
         var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
         for (var i = 0; i < Ways.Length; i++)
         {
-            await rater.GotoAsync($"{demoUrl}/grade/{queue[i]}");
+            await rater.GotoAsync($"{demoUrl}/grade/{await StoredRatings.HandleAsync(app.DatabasePath, queue[i])}");
             await Expect(rater.GetByText("Keyboard:")).ToBeVisibleAsync();
             await rater.GetByRole(AriaRole.Button, new() { Name = "Flag for coordinator" }).ClickAsync();
             await TypeAsync(rater, rater.GetByLabel("What should the coordinator know about this item?"), Ways[i].DelayMs);

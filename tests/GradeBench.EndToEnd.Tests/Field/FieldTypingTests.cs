@@ -38,7 +38,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
 
             async Task OpenAsync(long item)
             {
-                await page.GotoAsync($"{proxy.BaseAddress}/studies/{studyId}/grade/{item}");
+                await page.GotoAsync($"{proxy.BaseAddress}/studies/{studyId}/grade/{await StoredRatings.HandleAsync(app.DatabasePath, item)}");
                 await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
             }
 
@@ -60,7 +60,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
             await comment.PressSequentiallyAsync(Sentence);
             await page.Keyboard.PressAsync("Control+Enter");
-            await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{submitted}$"));
+            await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{await StoredRatings.HandleAsync(app.DatabasePath, submitted)}$"));
             var current = (await StoredRatings.CurrentAsync(app.DatabasePath, Rater, submitted)).GetValueOrDefault("comment");
             found.Add($"Ctrl+Enter: {current.Status ?? "not"} submitted, {Kept(current.Value, Sentence)}");
             if (current.Status != "submitted") found[^1] += " FAILED";
@@ -94,7 +94,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
                 foreach (var name in Journeys.DemoChoiceCriteria)
                     await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
                 await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
-                await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{item}$"));
+                await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{await StoredRatings.HandleAsync(app.DatabasePath, item)}$"));
             }
             found.AddRange(await ExportedCommentsAsync(app, browser, studyId, typed));
 

@@ -70,12 +70,13 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ItemNumbersDoNotFollowTheBundleOrder()
+    public async Task ItemNumbersFollowTheRandomHandlesOfTheResponses()
     {
         await _world.MoveToAsync(StudyState.Adjudication);
         var added = await Store.BuildQueueAsync(StudyId);
+        var listed = (await Store.ListAsync(StudyId, _world.Coordinator))!;
 
-        Assert.NotEqual(added.OrderBy(a => a.ResponseId).Select(a => a.ItemId), added.OrderBy(a => a.ItemId).Select(a => a.ItemId));
+        Assert.Equal(listed.OrderBy(i => i.Handle, StringComparer.Ordinal).Select(i => i.ItemId), added.Select(a => a.ItemId).Order());
     }
 
     [Fact]
@@ -125,7 +126,8 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
         var listed = (await Store.ListAsync(StudyId, rater1))!;
 
         Assert.Null(asRater.Model);
-        Assert.Equal($"Item {item}", asRater.ResponseLabel);
+        Assert.Equal($"Response {asRater.Handle}", asRater.ResponseLabel);
+        Assert.Matches("^[0-9a-f]{16}$", asRater.Handle);
         Assert.All(listed, i => Assert.DoesNotContain("model-", i.ResponseLabel + i.Model + i.CaseTitle));
         Assert.Equal(("model-b", "case-001.model-b"), (asCoordinator.Model, asCoordinator.ResponseLabel));
     }

@@ -166,11 +166,11 @@ public sealed class GradingStoreTests() : DemoRaterTest("dr-new")
         var queue = await _store.QueueAsync(StudyId, Rater);
 
         var start = await _store.PositionAsync(StudyId, Rater, null);
-        var third = await _store.PositionAsync(StudyId, Rater, queue[2].ResponseId);
+        var third = await _store.PositionAsync(StudyId, Rater, queue[2].Handle);
 
-        Assert.Equal((queue.Count, 0L, queue[0].ResponseId, 0L, (long?)null, (long?)queue[1].ResponseId),
+        Assert.Equal((queue.Count, 0L, queue[0].ResponseId, 0L, (string?)null, queue[1].Handle),
             (start.Assigned, start.Done, start.Current, start.Index, start.Previous, start.Next));
-        Assert.Equal((2L, (long?)queue[1].ResponseId, (long?)queue[3].ResponseId), (third.Index, third.Previous, third.Next));
+        Assert.Equal((2L, queue[1].Handle, queue[3].Handle), (third.Index, third.Previous, third.Next));
     }
 
     [Fact]
@@ -179,18 +179,24 @@ public sealed class GradingStoreTests() : DemoRaterTest("dr-new")
         var queue = await _store.QueueAsync(StudyId, Rater);
         await _store.SaveAsync(StudyId, Rater, queue[0].ResponseId, CompleteRating, submit: true);
 
-        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(StudyId, Rater, queue[0].ResponseId));
+        Assert.Equal(queue[1].Handle, await _store.NextUndoneAsync(StudyId, Rater, queue[0].ResponseId));
         Assert.Equal(queue[1].ResponseId, (await _store.PositionAsync(StudyId, Rater, null)).Current);
         Assert.Equal(1, (await _store.PositionAsync(StudyId, Rater, null)).Done);
         // From the last item the search wraps around to the first undone one.
-        Assert.Equal(queue[1].ResponseId, await _store.NextUndoneAsync(StudyId, Rater, queue[^1].ResponseId));
+        Assert.Equal(queue[1].Handle, await _store.NextUndoneAsync(StudyId, Rater, queue[^1].ResponseId));
     }
 
     [Fact]
     public async Task PositionOfAResponseNotAssignedHasNoCurrentItem()
     {
-        var position = await _store.PositionAsync(StudyId, Rater, Demo.NotAssigned);
+        var position = await _store.PositionAsync(StudyId, Rater, await HandleAsync(Demo.NotAssigned));
 
         Assert.Null(position.Current);
+    }
+
+    async Task<string> HandleAsync(long responseId)
+    {
+        await using var connection = await Db.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT handle FROM responses WHERE id = @Id", new { Id = responseId }) ?? "";
     }
 }

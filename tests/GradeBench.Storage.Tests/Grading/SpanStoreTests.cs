@@ -6,23 +6,25 @@ namespace GradeBench.Storage.Tests.Grading;
 public sealed class SpanStoreTests() : DemoRaterTest("dr-span")
 {
     SpanStore _spans = null!;
-    long _other, _label;
+    long _other, _label, _assigned;
 
     protected override async Task ArrangeAsync()
     {
         _other = await Db.AddRaterAsync(StudyId, "dr-else");
         _spans = new SpanStore(Db.Database, Db.Clock);
         _label = (await _spans.LabelsAsync(StudyId))[0].Id;
+        // The other rater's arrival plans unstarted work again: the item is taken from the queue as it is now.
+        _assigned = (await Grading.QueueAsync(StudyId, Rater))[0].ResponseId;
     }
 
     [Fact]
     public async Task SpanKeepsItsOffsetsAndTheQuotedSourceText()
     {
-        var outcome = await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 3, 20, "  wrong dose ");
+        var outcome = await _spans.AddAsync(StudyId, Rater, _assigned, _label, 3, 20, "  wrong dose ");
 
-        var span = Assert.Single(await _spans.ListAsync(StudyId, Rater, Demo.Assigned));
+        var span = Assert.Single(await _spans.ListAsync(StudyId, Rater, _assigned));
         await using var connection = await Db.Database.OpenAsync();
-        var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Id", new { Id = Demo.Assigned });
+        var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Id", new { Id = _assigned });
         Assert.Equal(SpanWriteOutcome.Saved, outcome);
         Assert.Equal((3L, 20L, content![3..20], "wrong dose"), (span.StartOffset, span.EndOffset, span.Quote, span.Note));
     }
@@ -30,26 +32,26 @@ public sealed class SpanStoreTests() : DemoRaterTest("dr-span")
     [Fact]
     public async Task OtherRatersNeitherSeeNorChangeASpan()
     {
-        await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 0, 5, null);
-        var span = (await _spans.ListAsync(StudyId, Rater, Demo.Assigned))[0];
+        await _spans.AddAsync(StudyId, Rater, _assigned, _label, 0, 5, null);
+        var span = (await _spans.ListAsync(StudyId, Rater, _assigned))[0];
 
-        Assert.Empty(await _spans.ListAsync(StudyId, _other, Demo.Assigned));
+        Assert.Empty(await _spans.ListAsync(StudyId, _other, _assigned));
         Assert.Equal(SpanWriteOutcome.NotFound, await _spans.DeleteAsync(StudyId, _other, span.Id));
         Assert.Equal(SpanWriteOutcome.NotFound, await _spans.UpdateAsync(StudyId, _other, span.Id, _label, "mine now"));
-        Assert.Single(await _spans.ListAsync(StudyId, Rater, Demo.Assigned));
+        Assert.Single(await _spans.ListAsync(StudyId, Rater, _assigned));
     }
 
     [Fact]
     public async Task SpanCanBeRelabelledAndRemoved()
     {
-        await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 0, 5, null);
-        var span = (await _spans.ListAsync(StudyId, Rater, Demo.Assigned))[0];
+        await _spans.AddAsync(StudyId, Rater, _assigned, _label, 0, 5, null);
+        var span = (await _spans.ListAsync(StudyId, Rater, _assigned))[0];
         var other = (await _spans.LabelsAsync(StudyId))[1].Id;
 
         Assert.Equal(SpanWriteOutcome.Saved, await _spans.UpdateAsync(StudyId, Rater, span.Id, other, "note"));
-        Assert.Equal(other, (await _spans.ListAsync(StudyId, Rater, Demo.Assigned))[0].LabelId);
+        Assert.Equal(other, (await _spans.ListAsync(StudyId, Rater, _assigned))[0].LabelId);
         Assert.Equal(SpanWriteOutcome.Saved, await _spans.DeleteAsync(StudyId, Rater, span.Id));
-        Assert.Empty(await _spans.ListAsync(StudyId, Rater, Demo.Assigned));
+        Assert.Empty(await _spans.ListAsync(StudyId, Rater, _assigned));
     }
 
     [Theory]
@@ -58,7 +60,7 @@ public sealed class SpanStoreTests() : DemoRaterTest("dr-span")
     [InlineData(0, 1_000_000)]
     public async Task OffsetsOutsideTheResponseAreRefused(int start, int end)
     {
-        Assert.Equal(SpanWriteOutcome.Invalid, await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, start, end, null));
+        Assert.Equal(SpanWriteOutcome.Invalid, await _spans.AddAsync(StudyId, Rater, _assigned, _label, start, end, null));
     }
 
     [Fact]
@@ -70,6 +72,6 @@ public sealed class SpanStoreTests() : DemoRaterTest("dr-span")
 
         Assert.Equal(SpanWriteOutcome.NotFound, await _spans.AddAsync(StudyId, Rater, foreign, _label, 0, 5, null));
         await connection.ExecuteAsync("UPDATE studies SET state = 'closed'");
-        Assert.Equal(SpanWriteOutcome.StudyNotOpen, await _spans.AddAsync(StudyId, Rater, Demo.Assigned, _label, 0, 5, null));
+        Assert.Equal(SpanWriteOutcome.StudyNotOpen, await _spans.AddAsync(StudyId, Rater, _assigned, _label, 0, 5, null));
     }
 }

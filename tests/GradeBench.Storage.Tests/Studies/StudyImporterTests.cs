@@ -57,7 +57,7 @@ public sealed class StudyImporterTests
     }
 
     [Fact]
-    public async Task ResponseIdsTellNothingOfTheModelAndAreTheSameOnEveryImport()
+    public async Task ResponseIdsFollowNoBundleOrderAndDifferOnEveryImport()
     {
         async Task<List<string>> SlugsInIdOrderAsync()
         {
@@ -73,7 +73,33 @@ public sealed class StudyImporterTests
         var models = first.Select(slug => slug[^1]).ToList();
         Assert.NotEqual(Enumerable.Range(0, 60).Select(i => "abc"[i % 3]), models);
         Assert.Contains(Enumerable.Range(0, 58), i => models[i] == models[i + 1]);
-        Assert.Equal(first, await SlugsInIdOrderAsync());
+        // Ordered by random handles: a second import (of the same study id) stores them in another order.
+        Assert.NotEqual(first, await SlugsInIdOrderAsync());
+    }
+
+    [Fact]
+    public async Task ImportingOneBundleTwiceGivesOtherHandlesAndOtherQueueOrders()
+    {
+        async Task<(List<string> Handles, List<string> Queue)> ImportAsync()
+        {
+            await using var db = await TestDatabase.CreateAsync();
+            await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+            await using var connection = await db.Database.OpenAsync();
+            var handles = (await connection.QueryAsync<string>("SELECT handle FROM responses ORDER BY slug")).AsList();
+            // The same rater (same ids in both databases) meets the same responses in another order.
+            var queue = (await connection.QueryAsync<string>("""
+                SELECT r.slug FROM assignments a JOIN responses r ON r.id = a.response_id
+                WHERE a.rater_id = (SELECT MIN(rater_id) FROM assignments) ORDER BY a.queue_position
+                """)).AsList();
+            return (handles, queue);
+        }
+
+        var first = await ImportAsync();
+        var second = await ImportAsync();
+
+        Assert.Empty(first.Handles.Intersect(second.Handles));
+        Assert.Equal(first.Queue.Order(), second.Queue.Order());
+        Assert.NotEqual(first.Queue, second.Queue);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
     sealed record HubRule(string Method, Func<World, object?[]> Arguments, string[] Expected);
 
     /// <summary>The study the callers belong to (or not), and ids that exist in it.</summary>
-    sealed record World(long StudyId, long ResponseId, IReadOnlyDictionary<Caller, User?> Users);
+    /// <summary><see cref="Response"/>: the handle of a response assigned to the rater (raters' addresses carry handles).</summary>
+    sealed record World(long StudyId, long ResponseId, string Response, IReadOnlyDictionary<Caller, User?> Users);
 
     static string[] Outcomes(string anonymous, string administrator, string coordinator, string rater, string outsider) =>
         [anonymous, administrator, coordinator, rater, outsider];
@@ -83,7 +84,7 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
 
         // The API: raters grade their own assignments; coordinators and administrators export.
         new("GET", "/api/studies/{id:long}/assignments", w => $"/api/studies/{w.StudyId}/assignments", Outcomes("401", "403", "403", "200", "403")),
-        new("PUT", "/api/studies/{id:long}/responses/{responseId:long}/rating", w => $"/api/studies/{w.StudyId}/responses/{w.ResponseId}/rating",
+        new("PUT", "/api/studies/{id:long}/responses/{response}/rating", w => $"/api/studies/{w.StudyId}/responses/{w.Response}/rating",
             Outcomes("401", "403", "403", "200", "403"), Body: _ => new StringContent(DemoRatings.Json(), Encoding.UTF8, "application/json")),
         new("GET", "/api/studies/{id:long}/export/{kind}", w => $"/api/studies/{w.StudyId}/export/{ExportEndpoints.Kinds[0].Name}", Outcomes("401", "200", "200", "403", "403")),
 
@@ -134,8 +135,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("GET", "/studies/{StudyId:long}/adjudication", w => $"/studies/{w.StudyId}/adjudication", MemberPage, Page: true),
         new("POST", "/studies/{StudyId:long}/adjudication", w => $"/studies/{w.StudyId}/adjudication", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         // A bogus item: the item-level rules (a rater sees only items of responses they rated) are AdjudicationPageTests'.
-        new("GET", "/studies/{StudyId:long}/adjudication/{ItemId:long}", w => $"/studies/{w.StudyId}/adjudication/999999", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
-        new("POST", "/studies/{StudyId:long}/adjudication/{ItemId:long}", w => $"/studies/{w.StudyId}/adjudication/999999", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/adjudication/{Response}", w => $"/studies/{w.StudyId}/adjudication/{w.Response}", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/adjudication/{Response}", w => $"/studies/{w.StudyId}/adjudication/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         // The read-only item view flags and alerts open, and the full lists of both: coordinators only, in any state.
         new("GET", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", CoordinatorPage, Page: true),
         new("POST", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
@@ -147,8 +148,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("POST", "/studies/{StudyId:long}/alerts", w => $"/studies/{w.StudyId}/alerts", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
         new("POST", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
-        new("GET", "/studies/{StudyId:long}/grade/{ResponseId:long}", w => $"/studies/{w.StudyId}/grade/{w.ResponseId}", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
-        new("POST", "/studies/{StudyId:long}/grade/{ResponseId:long}", w => $"/studies/{w.StudyId}/grade/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/grade/{Response}", w => $"/studies/{w.StudyId}/grade/{w.Response}", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/grade/{Response}", w => $"/studies/{w.StudyId}/grade/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
     ];
 
     static readonly IReadOnlyList<HubRule> HubRules =
@@ -165,7 +166,7 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         // A wrong id typed: a coordinator gets "type its id", which still means authorization let them through.
         new(nameof(StudyHub.CloseStudy), w => [w.StudyId, "not-its-id"], CoordinatorHub),
         // A bogus item: members get "no such item" from the store, strangers "not a member" before it is looked up.
-        new(nameof(StudyHub.PostAdjudicationMessage), w => [w.StudyId, 999999L, "hello"], MemberHub),
+        new(nameof(StudyHub.PostAdjudicationMessage), w => [w.StudyId, w.Response, "hello"], MemberHub),
         // Raters only: coordinators and administrators get "Only a rater of this study can submit a calibration rating."
         new(nameof(StudyHub.SubmitCalibration), w => [w.StudyId, 999999L, new Dictionary<string, string?>()], Outcomes(Refused, Refused, Refused, Allowed, Refused)),
         new(nameof(StudyHub.RevealCalibration), w => [w.StudyId], CoordinatorHub),
@@ -223,7 +224,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         };
         var cookies = new Dictionary<Caller, CookieContainer?>();
         foreach (var (caller, user) in people) cookies[caller] = user is null ? null : await server.SignInAsync(user);
-        return (new World(studyId, await server.OpenAssignmentAsync(studyId, rater), people), cookies);
+        var responseId = await server.OpenAssignmentAsync(studyId, rater);
+        return (new World(studyId, responseId, await server.Services.HandleOfAsync(responseId), people), cookies);
     }
 
     [Fact]

@@ -30,21 +30,22 @@ public sealed record AdjudicationFilter(bool SafetyOnly, bool UnresolvedOnly, st
         (!SafetyOnly || item.Safety) && (!UnresolvedOnly || item.Status != "resolved") &&
         (CriterionId is null || item.DisagreeingCriterionIds.Contains(CriterionId));
 
-    /// <summary>The queue in the order it is worked through: safety alerts first, then by item number. The order does not
-    /// depend on the status, so resolving an item does not move it and Next goes on from where the coordinator is.</summary>
+    /// <summary>The queue in the order it is worked through: safety alerts first, then by the responses' random handles
+    /// (item numbers follow the order items were made, which raters must not learn). The order does not depend on the
+    /// status, so resolving an item does not move it and Next goes on from where the coordinator is.</summary>
     public static IReadOnlyList<AdjudicationItemSummary> InWorkOrder(IEnumerable<AdjudicationItemSummary> items) =>
-        items.OrderByDescending(i => i.Safety).ThenBy(i => i.ItemId).ToList();
+        items.OrderByDescending(i => i.Safety).ThenBy(i => i.Handle, StringComparer.Ordinal).ToList();
 
-    /// <summary>The items before and after <paramref name="itemId"/> that this filter shows (the current item need not
-    /// match: it may just have been resolved), and its place among the shown ones when it is one of them.</summary>
-    public (long? Previous, long? Next, int Place, int Count) Around(IReadOnlyList<AdjudicationItemSummary> items, long itemId)
+    /// <summary>The handles of the items before and after <paramref name="itemId"/> that this filter shows (the current
+    /// item need not match: it may just have been resolved), and its place among the shown ones when it is one of them.</summary>
+    public (string? Previous, string? Next, int Place, int Count) Around(IReadOnlyList<AdjudicationItemSummary> items, long itemId)
     {
         var ordered = InWorkOrder(items);
         var index = ordered.ToList().FindIndex(i => i.ItemId == itemId);
         var shown = ordered.Where(Matches).ToList();
         if (index < 0) return (null, null, 0, shown.Count);
-        var previous = ordered.Take(index).LastOrDefault(Matches)?.ItemId;
-        var next = ordered.Skip(index + 1).FirstOrDefault(Matches)?.ItemId;
+        var previous = ordered.Take(index).LastOrDefault(Matches)?.Handle;
+        var next = ordered.Skip(index + 1).FirstOrDefault(Matches)?.Handle;
         return (previous, next, shown.FindIndex(i => i.ItemId == itemId) + 1, shown.Count);
     }
 }

@@ -18,7 +18,8 @@ public partial class AdjudicationItemPage
     [Inject] AdjudicationRecorder Recorder { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
-    [Parameter] public long ItemId { get; set; }
+    /// <summary>The handle of the item's response: the address never carries an item or response id.</summary>
+    [Parameter] public string Response { get; set; } = "";
     [SupplyParameterFromQuery(Name = "safety")] public string? SafetyOnly { get; set; }
     [SupplyParameterFromQuery(Name = "unresolved")] public string? UnresolvedOnly { get; set; }
     [SupplyParameterFromQuery(Name = "criterion")] public string? CriterionId { get; set; }
@@ -28,19 +29,21 @@ public partial class AdjudicationItemPage
     string? messageText, postState;
     /// <summary>Changes when a message is posted, so that the message field starts empty again.</summary>
     int messageField;
-    long shownItem;
-    (long? Previous, long? Next, int Place, int Count) around;
+    /// <summary>The item <see cref="Response"/> names (0: none); used only inside the server.</summary>
+    long itemId;
+    string? shownItem;
+    (string? Previous, string? Next, int Place, int Count) around;
 
     AdjudicationFilter Filter => AdjudicationFilter.From(SafetyOnly, UnresolvedOnly, CriterionId);
 
-    string ItemUrl(long itemId) => $"/studies/{StudyId}/adjudication/{itemId}{Filter.Query}";
+    string ItemUrl(string handle) => $"/studies/{StudyId}/adjudication/{handle}{Filter.Query}";
 
     protected override async Task OnParametersSetAsync()
     {
-        if (shownItem != ItemId)
+        if (shownItem != Response)
         {
             // Another item: its message field (keyed by item) starts empty.
-            (shownItem, messageText, postState) = (ItemId, null, null);
+            (shownItem, messageText, postState) = (Response, null, null);
         }
         await ResolveUserAsync();
         await ReloadAsync();
@@ -51,14 +54,15 @@ public partial class AdjudicationItemPage
 
     protected override async Task ReloadAsync()
     {
-        item = await Store.LoadAsync(StudyId, ItemId, UserId);
+        itemId = await Store.ItemIdAsync(StudyId, Response) ?? 0;
+        item = itemId == 0 ? null : await Store.LoadAsync(StudyId, itemId, UserId);
         loadError = item is null ? "This adjudication item does not exist or is not yours to see." : null;
-        around = item is null ? default : Filter.Around(await Store.ListAsync(StudyId, UserId) ?? [], ItemId);
+        around = item is null ? default : Filter.Around(await Store.ListAsync(StudyId, UserId) ?? [], itemId);
     }
 
     protected override bool Wants(StudyEvent studyEvent) => studyEvent switch
     {
-        AdjudicationMessagePosted posted => posted.ItemId == ItemId,
+        AdjudicationMessagePosted posted => posted.ItemId == itemId,
         AdjudicationChanged => true, // another item's status changes what the filter shows
         StudyStateChanged => true,
         _ => false,
@@ -77,7 +81,7 @@ public partial class AdjudicationItemPage
 
     async Task PostAsync()
     {
-        var posted = await Recorder.PostMessageAsync(StudyId, ItemId, UserId, messageText);
+        var posted = await Recorder.PostMessageAsync(StudyId, itemId, UserId, messageText);
         if (posted.Outcome == AdjudicationOutcome.Done)
         {
             messageText = null;

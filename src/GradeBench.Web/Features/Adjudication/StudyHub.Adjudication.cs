@@ -6,14 +6,19 @@ namespace GradeBench.Web.Features.Live;
 
 public sealed partial class StudyHub
 {
-    /// <summary>Posts to the discussion of an adjudication item: a coordinator, or a rater of that response while the
-    /// study is in adjudication. Every check is the store's, against the database, on every call.</summary>
-    public async Task<AdjudicationMessagePosted> PostAdjudicationMessage(long studyId, long itemId, string body, AdjudicationRecorder adjudication)
+    /// <summary>Posts to the discussion of the adjudication item of the response <paramref name="response"/> (its
+    /// handle) names: a coordinator, or a rater of that response while the study is in adjudication. Every check is the
+    /// store's, against the database, on every call.</summary>
+    public async Task<AdjudicationMessagePosted> PostAdjudicationMessage(long studyId, string response, string body, AdjudicationRecorder adjudication)
     {
         await AccessAsync(studyId);
-        var posted = await adjudication.PostMessageAsync(studyId, itemId, UserId, body, Context.ConnectionAborted);
+        var itemId = await adjudication.ItemIdAsync(studyId, response, Context.ConnectionAborted);
+        var posted = itemId is { } id
+            ? await adjudication.PostMessageAsync(studyId, id, UserId, body, Context.ConnectionAborted)
+            : new MessagePosted(AdjudicationOutcome.NotFound, null, 0, []);
         if (posted is not { Outcome: AdjudicationOutcome.Done, Message: { } message })
-            throw new HubException(posted.Outcome == AdjudicationOutcome.NotFound ? $"No adjudication item {itemId} in study {studyId}." : posted.Problem);
-        return new AdjudicationMessagePosted(studyId, itemId, posted.ResponseId, message.AuthorId, message.AuthorName, message.Body, message.At, posted.Participants);
+            throw new HubException(posted.Outcome == AdjudicationOutcome.NotFound ? $"No adjudication item for response {response} in study {studyId}." : posted.Problem);
+        return new AdjudicationMessagePosted(studyId, itemId!.Value, posted.ResponseId, response, message.AuthorId, message.AuthorName, message.Body,
+            message.At, posted.Participants);
     }
 }

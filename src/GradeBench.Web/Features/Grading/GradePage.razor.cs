@@ -26,7 +26,8 @@ public partial class GradePage
     [Inject] RatingReveals Reveals { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
-    [Parameter] public long? ResponseId { get; set; }
+    /// <summary>The handle of the response in the address (the only name of it the browser gets); null: the queue.</summary>
+    [Parameter] public string? Response { get; set; }
 
     StudyStatus status = new(StudyState.Open, false);
     /// <summary>The rater has seen other raters' values for this item: their rating of it is final (docs/grading.md).</summary>
@@ -52,7 +53,7 @@ public partial class GradePage
     protected override async Task OnParametersSetAsync()
     {
         await ResolveUserAsync();
-        await Session.OpenAsync(StudyId, UserId, ResponseId);
+        await Session.OpenAsync(StudyId, UserId, Response);
         await AfterLoadAsync();
         // Coordinators see which item the rater has open; a pause, a state change and the rater's own change in
         // another tab reach the page at once.
@@ -205,10 +206,10 @@ public partial class GradePage
 
     Task TypingDoneAsync() => Session.SaveTypingNowAsync();
 
-    async Task SubmitAsync(long responseId)
+    async Task SubmitAsync(string handle)
     {
         var version = Session.Version;
-        var next = await Session.SubmitAsync(responseId);
+        var next = await Session.SubmitAsync(handle);
         // The last item of the queue's own address was submitted: the session opened the queue again.
         if (Session.Version != version) await AfterLoadAsync();
         else if (Session.Problems.Count > 0) focusAfterRender = "criterion-problem";
@@ -222,7 +223,7 @@ public partial class GradePage
         if (journal is not null) Session.DetachJournal(journal);
     }
 
-    [JSInvokable] public Task SubmitFromKeyboard(long responseId) => InvokeAsync(() => SubmitAsync(responseId));
+    [JSInvokable] public Task SubmitFromKeyboard(string handle) => InvokeAsync(() => SubmitAsync(handle));
 
     [JSInvokable] public Task NextItem() => InvokeAsync(() => Move(+1));
 

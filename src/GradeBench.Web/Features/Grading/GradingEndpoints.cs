@@ -19,9 +19,10 @@ public sealed record ApiCriterion(string Id, string Label, string Type, bool Req
 
 public sealed record ApiCase(string Title, string PresentationMd, string QuestionMd);
 
-/// <summary>One assigned response; <see cref="Position"/> counts from 1 in the rater's own queue order.
-/// <see cref="Model"/> is left out of the JSON when the study hides models.</summary>
-public sealed record ApiAssignment(long ResponseId, long Position, bool Done, ApiCase Case, string ContentMd,
+/// <summary>One assigned response, named by its handle (<see cref="Response"/>, the only name a rater gets for it);
+/// <see cref="Position"/> counts from 1 in the rater's own queue order. <see cref="Model"/> is left out of the JSON
+/// when the study hides models.</summary>
+public sealed record ApiAssignment(string Response, long Position, bool Done, ApiCase Case, string ContentMd,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model);
 
 public sealed record ApiAssignments(long StudyId, string State, IReadOnlyList<ApiCriterion> Criteria, IReadOnlyList<ApiAssignment> Assignments);
@@ -30,7 +31,7 @@ public sealed record ApiAssignments(long StudyId, string State, IReadOnlyList<Ap
 /// goes to the rubric's free-text criterion <c>comment</c> when there is one, and is ignored otherwise.</summary>
 public sealed record ApiRatingRequest(Dictionary<string, JsonElement>? Values, string? Comment);
 
-public sealed record ApiRatingSaved(long ResponseId, bool Done, IReadOnlyDictionary<string, string> Values);
+public sealed record ApiRatingSaved(string Response, bool Done, IReadOnlyDictionary<string, string> Values);
 
 /// <summary>The JSON API for programs that grade (an LLM judge, a site's own form): the same rules as the grading
 /// page, with a bearer API token or the sign-in cookie. See docs/api.md.</summary>
@@ -71,7 +72,7 @@ public static class GradingEndpoints
         api.MapGet("/assignments", ListAssignmentsAsync)
             .WithSummary("The caller's assigned responses with their case, blinded as the study says, and whether each is done.")
             .ProducesRefusals();
-        api.MapPut("/responses/{responseId:long}/rating", SubmitRatingAsync)
+        api.MapPut("/responses/{response}/rating", SubmitRatingAsync)
             .WithSummary("Submits the caller's rating of an assigned response; 200 once it is durably stored. Idempotent.")
             .ProducesRefusals()
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -86,19 +87,19 @@ public static class GradingEndpoints
         var items = await assignments.ListAsync(id, user.Id(), ct);
         return TypedResults.Ok(new ApiAssignments(id, membership.State,
             criteria.Select(c => ToApi(c.Criterion)).ToList(),
-            items.Select((i, index) => new ApiAssignment(i.ResponseId, index + 1, i.Done,
+            items.Select((i, index) => new ApiAssignment(i.Handle, index + 1, i.Done,
                 new ApiCase(i.CaseTitle, i.PresentationMd, i.QuestionMd), i.ContentMd, i.Model)).ToList()));
     }
 
-    static async Task<Results<Ok<ApiRatingSaved>, ValidationProblem, ProblemHttpResult>> SubmitRatingAsync(long id, long responseId,
+    static async Task<Results<Ok<ApiRatingSaved>, ValidationProblem, ProblemHttpResult>> SubmitRatingAsync(long id, string response,
         ApiRatingRequest request, ClaimsPrincipal user, StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, CancellationToken ct)
     {
         var raterId = user.Id();
         var (membership, refusal) = await RaterAsync(id, raterId, studies, ct);
         if (membership is null) return refusal!;
         // Who may write is settled before what is written: a stranger learns nothing from validation messages.
-        var item = await grading.LoadItemAsync(id, raterId, responseId, ct);
-        if (item is null) return NotAssigned(responseId);
+        var item = await grading.LoadItemAsync(id, raterId, response, ct);
+        if (item is null) return NotAssigned(response);
         if (membership.State != "open") return NotOpen(membership.State);
         if (request.Values is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["values"] = ["required"] });
 
@@ -106,19 +107,19 @@ public static class GradingEndpoints
         var (values, problems) = ToStoredText(request, criteria, item.Values);
         if (problems.Count > 0) return Invalid(problems);
 
-        var result = await recorder.SaveAsync(id, raterId, responseId, values, submit: true, ct);
+        var result = await recorder.SaveAsync(id, raterId, item.ResponseId, values, submit: true, ct);
         switch (result.Outcome)
         {
             case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
             case RatingWriteOutcome.NotRater: return NotRater();
-            case RatingWriteOutcome.NotAssigned: return NotAssigned(responseId);
+            case RatingWriteOutcome.NotAssigned: return NotAssigned(response);
             case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
             case RatingWriteOutcome.StudyPaused: return NotOpen("paused");
             case RatingWriteOutcome.Frozen: return Frozen();
         }
         // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
-        var saved = await grading.LoadItemAsync(id, raterId, responseId, ct);
-        return TypedResults.Ok(new ApiRatingSaved(responseId, saved?.Done ?? true, saved?.Values ?? item.Values));
+        var saved = await grading.LoadItemAsync(id, raterId, item.ResponseId, ct);
+        return TypedResults.Ok(new ApiRatingSaved(response, saved?.Done ?? true, saved?.Values ?? item.Values));
     }
 
     /// <summary>The caller's membership when they are a rater of the study; else the answer to give: 404 when the
@@ -195,8 +196,10 @@ public static class GradingEndpoints
     static ProblemHttpResult NotRater() =>
         TypedResults.Problem("You are not a rater in this study.", statusCode: StatusCodes.Status403Forbidden);
 
-    static ProblemHttpResult NotAssigned(long responseId) =>
-        TypedResults.Problem($"Response {responseId} is not assigned to you.", statusCode: StatusCodes.Status403Forbidden);
+    // The handle is echoed only when well formed: the answer never repeats arbitrary text from the address.
+    static ProblemHttpResult NotAssigned(string response) =>
+        TypedResults.Problem(ResponseHandle.TryParse(response, out _) ? $"Response {response} is not assigned to you." : "No such response is assigned to you.",
+            statusCode: StatusCodes.Status403Forbidden);
 
     static ProblemHttpResult Frozen() => TypedResults.Problem(
         "You have seen other raters' scores for this response, so your independent rating of it is final and cannot be changed. Discuss changes in adjudication.",

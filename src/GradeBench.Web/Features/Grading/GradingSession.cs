@@ -19,11 +19,12 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>The values saved here on the open item, as sent: the tab's journal never sends them again.</summary>
     readonly Dictionary<string, string?> _savedByMe = [];
     IUnsentJournal? _journal;
-    long? _requested;
+    /// <summary>The handle in the page's address; null at the queue's own address.</summary>
+    string? _requested;
     /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
     bool _leaving;
     CancellationTokenSource? _typing;
-    (long ResponseId, string Criterion, string? Value)? _unsavedText;
+    (GradingItem Item, string Criterion, string? Value)? _unsavedText;
     Dictionary<string, string?>? _textToShow;
 
     /// <summary>Names this circuit in the events of its own writes, so that it does not take them for another tab's.</summary>
@@ -54,16 +55,16 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (_journal == journal) _journal = null;
     }
 
-    /// <summary>The key of this tab's journal for one item (see grading.js).</summary>
-    public string JournalKey(long responseId) => $"gradebench:unsent:{RaterId}:{StudyId}:{responseId}";
+    /// <summary>The key of this tab's journal for one item (see grading.js); in the page, so it names the item by its handle.</summary>
+    public string JournalKey(string handle) => $"gradebench:unsent:{RaterId}:{StudyId}:{handle}";
 
-    /// <summary>Opens the rater's item <paramref name="responseId"/>, or the first not done in their queue when null.</summary>
-    public async Task OpenAsync(long studyId, long raterId, long? responseId)
+    /// <summary>Opens the rater's item <paramref name="handle"/> names, or the first not done in their queue when null.</summary>
+    public async Task OpenAsync(long studyId, long raterId, string? handle)
     {
         await _writing.WaitAsync();
         try
         {
-            await LoadLockedAsync(studyId, raterId, responseId);
+            await LoadLockedAsync(studyId, raterId, handle);
         }
         finally
         {
@@ -71,13 +72,13 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         }
     }
 
-    async Task LoadLockedAsync(long studyId, long raterId, long? responseId)
+    async Task LoadLockedAsync(long studyId, long raterId, string? handle)
     {
         // Text typed within the pause belongs to the item (and study) it was typed on, whichever item opens now.
         await FlushTypingAsync();
         _leaving = false;
         var before = Item?.ResponseId;
-        (StudyId, RaterId, _requested) = (studyId, raterId, responseId);
+        (StudyId, RaterId, _requested) = (studyId, raterId, handle);
         Membership = await studies.MembershipAsync(studyId, raterId);
         if (Membership is not { Role: StudyRoles.Rater })
         {
@@ -87,10 +88,10 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         }
         LoadError = null;
         Criteria = (await rubric.LoadAsync(studyId)).Select(c => c.Criterion).ToList();
-        Queue = await grading.PositionAsync(studyId, raterId, responseId);
-        var allDone = responseId is null && Queue.Done == Queue.Assigned;
+        Queue = await grading.PositionAsync(studyId, raterId, handle);
+        var allDone = handle is null && Queue.Done == Queue.Assigned;
         Item = Queue.Current is { } id && !allDone ? await grading.LoadItemAsync(studyId, raterId, id) : null;
-        if (responseId is not null && Item is null) LoadError = "That response is not assigned to you.";
+        if (handle is not null && Item is null) LoadError = "That response is not assigned to you.";
         _values.Clear();
         if (Item is not null)
             foreach (var (key, value) in Item.Values) _values[key] = value;
@@ -105,15 +106,15 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>A choice or a number: saved at once.</summary>
     public Task ChooseAsync(Criterion criterion, string? value)
     {
-        if (Item is not { ResponseId: var chosenOn }) return Task.CompletedTask;
+        if (Item is not { } chosenOn) return Task.CompletedTask;
         _values[criterion.Id] = value;
-        return SaveAsync(chosenOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+        return SaveAsync(chosenOn, chosenOn.Handle, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
     /// <summary>Free text: saved once typing pauses for <see cref="TypingPause"/>, on the item it was typed on.</summary>
     public async Task TypeAsync(Criterion criterion, string? value)
     {
-        if (Item is not { ResponseId: var typedOn }) return;
+        if (Item is not { } typedOn) return;
         _values[criterion.Id] = value;
         _unsavedText = (typedOn, criterion.Id, value);
         _typing?.Cancel();
@@ -129,8 +130,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
             return;
         }
         // Another item opened meanwhile: the text was saved on its own item then.
-        if (pause.IsCancellationRequested || Item?.ResponseId != typedOn) return;
-        await SaveAsync(typedOn, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
+        if (pause.IsCancellationRequested || Item?.ResponseId != typedOn.ResponseId) return;
+        await SaveAsync(typedOn, typedOn.Handle, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
     /// <summary>The rater left the text field: what waits for the typing pause is saved now.</summary>
@@ -138,7 +139,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     {
         _typing?.Cancel();
         if (_unsavedText is not { } text) return Task.CompletedTask;
-        return SaveAsync(text.ResponseId, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
+        return SaveAsync(text.Item, text.Item.Handle, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
     }
 
     /// <summary>Text values the server changed after the item loaded (another tab's write, a recovered change), for the
@@ -153,13 +154,13 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>The rater was typing in these fields when another tab's text arrived: theirs stays, and is saved as the later write.</summary>
     public Task KeepTypedAsync(IReadOnlyDictionary<string, string?> typed)
     {
-        if (Item is not { ResponseId: var typedOn }) return Task.CompletedTask;
+        if (Item is not { } typedOn) return Task.CompletedTask;
         var changed = typed.Where(t => Criteria.Any(c => c.Id == t.Key && c.Type == CriterionType.Text)
                                        && (t.Value ?? "") != (_values.GetValueOrDefault(t.Key) ?? ""))
             .ToDictionary(t => t.Key, t => t.Value);
         if (changed.Count == 0) return Task.CompletedTask;
         foreach (var (id, value) in changed) _values[id] = value;
-        return SaveAsync(typedOn, changed, submit: false);
+        return SaveAsync(typedOn, typedOn.Handle, changed, submit: false);
     }
 
     /// <summary>Saves text still waiting for the typing pause, on the item it was typed on (the page is closing, or
@@ -170,25 +171,25 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (_unsavedText is not { } text) return;
         _unsavedText = null;
         var changed = new Dictionary<string, string?> { [text.Criterion] = text.Value };
-        await recorder.SaveAsync(StudyId, RaterId, text.ResponseId, changed, submit: false, origin: Origin);
-        _journal?.Forget(JournalKey(text.ResponseId), changed);
+        await recorder.SaveAsync(StudyId, RaterId, text.Item.ResponseId, changed, submit: false, origin: Origin);
+        _journal?.Forget(JournalKey(text.Item.Handle), changed);
     }
 
     /// <summary>Submits every criterion of the item as shown. Returns the address to go to next, if any.</summary>
-    /// <param name="responseId">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>
-    public Task<string?> SubmitAsync(long responseId) =>
-        SaveAsync(responseId, Criteria.ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id)), submit: true);
+    /// <param name="handle">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>
+    public Task<string?> SubmitAsync(string handle) =>
+        SaveAsync(Item?.Handle == handle ? Item : null, handle, Criteria.ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id)), submit: true);
 
-    /// <param name="responseId">The item the change was made on, as the rater saw it.</param>
-    async Task<string?> SaveAsync(long responseId, IReadOnlyDictionary<string, string?> changed, bool submit)
+    /// <param name="on">The item the change was made on, as the rater saw it (null: not the open one).</param>
+    async Task<string?> SaveAsync(GradingItem? on, string handle, IReadOnlyDictionary<string, string?> changed, bool submit)
     {
         await _writing.WaitAsync();
         try
         {
-            if (Item?.ResponseId != responseId || _leaving)
+            if (on is null || Item?.ResponseId != on.ResponseId || _leaving)
             {
                 // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
-                if (submit) _journal?.SubmitHandled(JournalKey(responseId));
+                if (submit) _journal?.SubmitHandled(JournalKey(handle));
                 return null;
             }
             return (await SaveLockedAsync(changed, submit)).Next;
@@ -202,13 +203,13 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>Saves on the open item; the caller holds the lock. Returns where a submit goes next.</summary>
     async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
     {
-        var responseId = Item!.ResponseId;
+        var (responseId, handle) = (Item!.ResponseId, Item.Handle);
         SaveState = submit ? "Submitting…" : "Saving…";
         if (_unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) _unsavedText = null;
         var result = await recorder.SaveAsync(StudyId, RaterId, responseId, changed, submit, origin: Origin);
         // Handled either way: saved, or refused with a reason shown here.
-        _journal?.Forget(JournalKey(responseId), changed);
-        if (submit) _journal?.SubmitHandled(JournalKey(responseId));
+        _journal?.Forget(JournalKey(handle), changed);
+        if (submit) _journal?.SubmitHandled(JournalKey(handle));
         if (result.Outcome == RatingWriteOutcome.Saved)
             foreach (var (id, value) in changed)
             {
@@ -248,7 +249,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         try
         {
             if (Item is null || _leaving) return false;
-            Queue = await grading.PositionAsync(StudyId, RaterId, Item.ResponseId);
+            Queue = await grading.PositionAsync(StudyId, RaterId, Item.Handle);
             if (responseId == Item.ResponseId && await grading.LoadItemAsync(StudyId, RaterId, responseId) is { } latest)
             {
                 var wasDone = Item.Done;
@@ -256,7 +257,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
                 _values.Clear();
                 foreach (var (key, value) in latest.Values) _values[key] = value;
                 // Text being typed here is saved at the pause, and is then the later write.
-                if (_unsavedText is { } text && text.ResponseId == responseId) _values[text.Criterion] = text.Value;
+                if (_unsavedText is { } text && text.Item.ResponseId == responseId) _values[text.Criterion] = text.Value;
                 _textToShow = Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
                     .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id));
                 Problems = RatingWriteResult.NoProblems;
@@ -282,7 +283,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         try
         {
             if (Item is null || _leaving) return false;
-            var key = JournalKey(Item.ResponseId);
+            var key = JournalKey(Item.Handle);
             if (await journal.UnsentAsync(key) is not { } unsent) return false;
             if (await grading.LoadItemAsync(StudyId, RaterId, Item.ResponseId) is not { } latest) return false;
             // A Submit sent before the connection dropped may have been recorded without the page hearing back.

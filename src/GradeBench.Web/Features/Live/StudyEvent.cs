@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace GradeBench.Web.Features.Live;
 
 /// <summary>Who may receive an event. Coordinators receive every event of their study, except a rater's private ones
 /// (<see cref="OnlyRater"/>); raters only those meant for everyone or naming them. An event's payload must hold nothing
-/// its audience may not see: events for raters never carry others' scores or, in a blinded study, model names.</summary>
+/// its audience may not see: events for raters never carry others' scores or, in a blinded study, model names, and name
+/// a response only by its handle (<c>Response</c>): database ids (response, item) are <see cref="JsonIgnoreAttribute"/>,
+/// kept for routing inside the server.</summary>
 public sealed record EventAudience(bool AllRaters, IReadOnlyCollection<long> Raters, bool Coordinators = true)
 {
     public static readonly EventAudience CoordinatorsOnly = new(false, []);
@@ -30,7 +34,7 @@ public sealed record RatingSubmitted(long StudyId, long RaterId, string RaterNam
 
 /// <summary>A rater's rating of one response changed (a draft value or a submission), from a grading page or the API.
 /// It tells the rater's other open tabs to show the newer version; <see cref="Origin"/> is the page that wrote it, which
-/// ignores its own write. No values: the tabs read them from the database.</summary>
+/// ignores its own write. No values: the tabs read them from the database. Never leaves the server (see <see cref="HubRelay"/>).</summary>
 public sealed record RatingChanged(long StudyId, long RaterId, long ResponseId, string? Origin) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.OnlyRater(RaterId);
@@ -68,15 +72,15 @@ public sealed record StudyStateChanged(long StudyId, string State, bool Paused, 
 }
 
 /// <summary>A message in the discussion of one response under adjudication, for its raters and the coordinators.</summary>
-public sealed record AdjudicationMessagePosted(long StudyId, long ItemId, long ResponseId, long AuthorId, string AuthorName, string Body,
-    DateTimeOffset At, [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyCollection<long> Participants) : StudyEvent(StudyId)
+public sealed record AdjudicationMessagePosted(long StudyId, [property: JsonIgnore] long ItemId, [property: JsonIgnore] long ResponseId, string Response,
+    long AuthorId, string AuthorName, string Body, DateTimeOffset At, [property: JsonIgnore] IReadOnlyCollection<long> Participants) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.CoordinatorsAnd(Participants);
 }
 
 /// <summary>Something changed in an adjudication item (a consensus value recorded, the item resolved or added).</summary>
-public sealed record AdjudicationChanged(long StudyId, long ItemId, long ResponseId, string Status, [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyCollection<long> Participants)
-    : StudyEvent(StudyId)
+public sealed record AdjudicationChanged(long StudyId, [property: JsonIgnore] long ItemId, [property: JsonIgnore] long ResponseId, string Response,
+    string Status, [property: JsonIgnore] IReadOnlyCollection<long> Participants) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.CoordinatorsAnd(Participants);
 }
@@ -90,7 +94,8 @@ public sealed record SafetyAlertRaised(long StudyId, long AlertId, long Response
 
 /// <summary>A rater flagged a response (<see cref="Change"/> "raised"), or a coordinator replied to or resolved the flag
 /// ("replied", "resolved"). For the coordinators and the rater who sent it; no text: pages re-read it through the store.</summary>
-public sealed record FlagChanged(long StudyId, long FlagId, long ResponseId, long RaterId, string Change, DateTimeOffset At) : StudyEvent(StudyId)
+public sealed record FlagChanged(long StudyId, long FlagId, [property: JsonIgnore] long ResponseId, string Response, long RaterId, string Change,
+    DateTimeOffset At) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.CoordinatorsAnd([RaterId]);
 }

@@ -1,4 +1,5 @@
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.AspNetCore.Authorization;
@@ -67,10 +68,17 @@ public sealed partial class StudyHub(StudyQuery studies, UserStore users, Presen
         presence.Leave(PresenceKey, studyId);
     }
 
-    /// <summary>Tells the coordinators which response the caller has open (null: none).</summary>
-    public async Task OpenItem(long studyId, long? responseId)
+    /// <summary>Tells the coordinators which response the caller has open (<paramref name="response"/>, its handle; null:
+    /// none). A rater may name only a response assigned to them, a coordinator any of the study's.</summary>
+    public async Task OpenItem(long studyId, string? response, GradingStore grading, ResponseHandleQuery handles)
     {
         var access = await AccessAsync(studyId);
+        long? responseId = null;
+        if (response is not null)
+            responseId = (access.IsCoordinator
+                    ? await handles.ResponseIdAsync(studyId, response, Context.ConnectionAborted)
+                    : await grading.AssignedResponseIdAsync(studyId, UserId, response, Context.ConnectionAborted))
+                ?? throw new HubException($"Response {response} is not assigned to you.");
         presence.Enter(PresenceKey, studyId, UserId, Context.User!.DisplayName(), access.Role, responseId);
     }
 

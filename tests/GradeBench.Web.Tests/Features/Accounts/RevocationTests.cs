@@ -58,12 +58,12 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         using var api = await server.BearerClientAsync(rater);
         var submitted = await server.OpenAssignmentAsync(studyId, rater);
         var unstarted = await server.OpenAssignmentAsync(studyId, rater, except: submitted);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, submitted, DemoRatings.Json("before"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, await server.Services.HandleOfAsync(submitted), DemoRatings.Json("before"))).StatusCode);
         var history = await HistoryOfAsync(rater);
 
         Assert.Null((await Control.RemoveMemberAsync(studyId, coordinator.Id, rater.Id)).Refusal);
-        var change = await LiveServer.PutRatingAsync(api, studyId, submitted, DemoRatings.Json("after"));
-        var another = await LiveServer.PutRatingAsync(api, studyId, unstarted, DemoRatings.Json("another"));
+        var change = await LiveServer.PutRatingAsync(api, studyId, await server.Services.HandleOfAsync(submitted), DemoRatings.Json("after"));
+        var another = await LiveServer.PutRatingAsync(api, studyId, await server.Services.HandleOfAsync(unstarted), DemoRatings.Json("another"));
         var list = await api.GetAsync($"/api/studies/{studyId}/assignments");
 
         Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { change.StatusCode, another.StatusCode, list.StatusCode });
@@ -145,7 +145,7 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
 
         Assert.Equal((studyId, RevocationFeed.RemovedMessage), (notice.GetProperty("studyId").GetInt64(), notice.GetProperty("reason").GetString()));
         Assert.DoesNotContain(left.Received, m => m.Method == "StudyStateChanged");
-        var refused = await Assert.ThrowsAsync<HubException>(() => left.Connection.InvokeAsync("OpenItem", studyId, (long?)null));
+        var refused = await Assert.ThrowsAsync<HubException>(() => left.Connection.InvokeAsync("OpenItem", studyId, (string?)null));
         Assert.Contains("not a member", refused.Message);
         await Assert.ThrowsAsync<HubException>(() => left.Connection.InvokeAsync<JsonElement>("JoinStudy", studyId));
         var online = await coordinating.Connection.InvokeAsync<JsonElement>("GetPresence", studyId);
@@ -230,7 +230,7 @@ public sealed class RevocationTests(LiveServer server) : IClassFixture<LiveServe
         var rater = await server.UserAsync(studyId, "grading");
         using var api = await server.BearerClientAsync(rater);
         var response = await server.OpenAssignmentAsync(studyId, rater);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, response, DemoRatings.Json("after the demotion"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(api, studyId, await server.Services.HandleOfAsync(response), DemoRatings.Json("after the demotion"))).StatusCode);
         await staying.NextAsync("RatingSubmitted", e => e.GetProperty("responseId").GetInt64() == response);
         await Control.SetPausedAsync(studyId, other.Id, paused: true);
         await demoted.NextAsync("StudyStateChanged", Paused);

@@ -49,7 +49,8 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
         var html = await client.GetStringAsync($"/studies/{studyId}/adjudication");
 
         var links = new HtmlParser().ParseDocument(html).QuerySelectorAll("table tbody a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(rated.Select(id => $"/studies/{studyId}/adjudication/{id}").Order(), links.Order());
+        var handles = await Task.WhenAll(rated.Select(_scene.HandleAsync));
+        Assert.Equal(handles.Select(h => $"/studies/{studyId}/adjudication/{h}").Order(), links.Order());
         Assert.DoesNotContain("model-", html);
     }
 
@@ -61,7 +62,7 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
 
         foreach (var itemId in await _scene.ItemsAsync(studyId, "rater-2", rated: true))
         {
-            var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{itemId}");
+            var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{await _scene.HandleAsync(itemId)}");
 
             Assert.DoesNotContain("model-", html);
             var page = new HtmlParser().ParseDocument(html);
@@ -87,7 +88,7 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
         var client = await _scene.SignInAsync("rater-3");
         var foreign = (await _scene.ItemsAsync(studyId, "rater-3", rated: false))[0];
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{foreign}");
+        var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{await _scene.HandleAsync(foreign)}");
 
         Assert.Contains("This adjudication item does not exist or is not yours to see.", html);
         Assert.DoesNotContain("Criteria in rows, raters in columns", html);
@@ -100,7 +101,7 @@ public sealed class AdjudicationPageTests(GradeBenchFactory factory) : IClassFix
         var client = await _scene.SignInAdministratorAsync();
         var item = (await _scene.QueueAsync(studyId, (await factory.AdministratorAsync()).Id))!.First(i => i.ResponseLabel == "case-007.model-b");
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{item.ItemId}");
+        var html = await client.GetStringAsync($"/studies/{studyId}/adjudication/{item.Handle}");
 
         Assert.Contains("Model: model-b", html);
         Assert.Contains("Safety alert", html);

@@ -71,6 +71,14 @@ sealed class AdjudicationScene(GradeBenchFactory factory)
             """, new { StudyId = studyId, RaterId = raterId, Rated = rated })).AsList();
     }
 
+    /// <summary>The handle of the item's response: item pages and the hub name items by it.</summary>
+    public async Task<string> HandleAsync(long itemId)
+    {
+        await using var connection = await Services.GetRequiredService<GradeBench.Storage.Database>().OpenAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection,
+            "SELECT r.handle FROM adjudication_items i JOIN responses r ON r.id = i.response_id WHERE i.id = @ItemId", new { ItemId = itemId }) ?? "";
+    }
+
     public Task<IReadOnlyList<AdjudicationItemSummary>?> QueueAsync(long studyId, long userId) =>
         Services.GetRequiredService<AdjudicationStore>().ListAsync(studyId, userId);
 }

@@ -104,8 +104,11 @@ public sealed class SafetyAlertsPanelTests(GradeBenchFactory factory) : LiveAdju
 
 public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveAdjudicationContext(factory), IClassFixture<GradeBenchFactory>
 {
-    IRenderedComponent<AdjudicationItemPage> RenderItem(long studyId, long itemId) =>
-        Render<AdjudicationItemPage>(p => p.Add(c => c.StudyId, studyId).Add(c => c.ItemId, itemId));
+    async Task<IRenderedComponent<AdjudicationItemPage>> RenderItemAsync(long studyId, long itemId)
+    {
+        var handle = await Scene.HandleAsync(itemId);
+        return Render<AdjudicationItemPage>(p => p.Add(c => c.StudyId, studyId).Add(c => c.Response, handle));
+    }
 
     async Task<string> IndependentRatingsAsync()
     {
@@ -123,7 +126,7 @@ public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveA
         var studyId = await Scene.InAdjudicationAsync();
         var itemId = (await Scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         SignInAs(await Scene.UserIdAsync("rater-1"), "rater-1");
-        var cut = RenderItem(studyId, itemId);
+        var cut = await RenderItemAsync(studyId, itemId);
         Assert.Contains("Post message", cut.Markup);
         Assert.Empty(cut.FindAll("form[aria-label^='Consensus for']"));
         Assert.DoesNotContain("Mark resolved", cut.Markup);
@@ -140,7 +143,7 @@ public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveA
         var itemId = (await Scene.ItemsAsync(studyId, "rater-2", rated: true))[^1];
         var before = await IndependentRatingsAsync();
         SignInAs(await AdministratorIdAsync(), "admin");
-        var cut = RenderItem(studyId, itemId);
+        var cut = await RenderItemAsync(studyId, itemId);
         var harm = cut.FindAll("fieldset").Single(f => f.QuerySelector("legend")?.TextContent == "Extent of possible harm");
         var select = harm.QuerySelector("select")!;
         Assert.Equal("Consensus value for Extent of possible harm", cut.Find($"label[for='{select.Id}']").TextContent);
@@ -174,7 +177,7 @@ public sealed class AdjudicationItemLiveTests(GradeBenchFactory factory) : LiveA
         var studyId = await Scene.InAdjudicationAsync();
         var itemId = (await Scene.ItemsAsync(studyId, "rater-3", rated: true))[0];
         SignInAs(await AdministratorIdAsync(), "admin");
-        var cut = RenderItem(studyId, itemId);
+        var cut = await RenderItemAsync(studyId, itemId);
         var differing = cut.FindAll("tbody th").Where(th => th.TextContent.Contains("Disagree")).Select(th => th.TextContent.Replace("≠", "").Replace("Disagree", "").Trim()).ToList();
         Assert.NotEmpty(differing);
 

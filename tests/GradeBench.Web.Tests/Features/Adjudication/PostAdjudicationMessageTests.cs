@@ -25,7 +25,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("rater-1");
 
-        var posted = await hub.PostAdjudicationMessage(studyId, itemId, "  I read the dose as 0.9 mg/kg.  ", Recorder);
+        var posted = await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), "  I read the dose as 0.9 mg/kg.  ", Recorder);
 
         Assert.Equal("I read the dose as 0.9 mg/kg.", posted.Body);
         Assert.Equal(await _scene.UserIdAsync("rater-1"), posted.AuthorId);
@@ -40,7 +40,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: false))[0];
         var hub = await HubForAsync("admin");
 
-        var posted = await hub.PostAdjudicationMessage(studyId, itemId, "Please both look at the second paragraph.", Recorder);
+        var posted = await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), "Please both look at the second paragraph.", Recorder);
 
         Assert.Equal(itemId, posted.ItemId);
     }
@@ -52,7 +52,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var itemId = (await _scene.ItemsAsync(studyId, "rater-2", rated: false))[0];
         var hub = await HubForAsync("rater-2");
 
-        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Let me in", Recorder));
+        await Assert.ThrowsAsync<HubException>(async () => await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), "Let me in", Recorder));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync(nobody.Username);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, "Hello", Recorder));
+        var refused = await Assert.ThrowsAsync<HubException>(async () => await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), "Hello", Recorder));
         Assert.Contains("not a member", refused.Message);
     }
 
@@ -77,7 +77,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("rater-1");
 
-        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, body!, Recorder));
+        await Assert.ThrowsAsync<HubException>(async () => await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), body!, Recorder));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var itemId = (await _scene.ItemsAsync(studyId, "rater-1", rated: true))[0];
         var hub = await HubForAsync("rater-1");
 
-        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, itemId, new string('x', 4001), Recorder));
-        var posted = await hub.PostAdjudicationMessage(studyId, itemId, new string('y', 4000), Recorder);
+        await Assert.ThrowsAsync<HubException>(async () => await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), new string('x', 4001), Recorder));
+        var posted = await hub.PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), new string('y', 4000), Recorder);
         Assert.Equal(4000, posted.Body.Length);
     }
 
@@ -98,7 +98,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
         var studyId = await _scene.InAdjudicationAsync();
         var hub = await HubForAsync("admin");
 
-        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, 999_999, "Hello", Recorder));
+        await Assert.ThrowsAsync<HubException>(() => hub.PostAdjudicationMessage(studyId, "0000000000000000", "Hello", Recorder));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class PostAdjudicationMessageTests(GradeBenchFactory factory) : IC
             return Task.CompletedTask;
         });
 
-        await (await HubForAsync("rater-1")).PostAdjudicationMessage(studyId, itemId, "Seen from here", Recorder);
+        await (await HubForAsync("rater-1")).PostAdjudicationMessage(studyId, await _scene.HandleAsync(itemId), "Seen from here", Recorder);
         // An event for everyone after the message: once the bystander has it, they would have had the message too.
         events.Publish(new StudyStateChanged(studyId, "sentinel", false, DateTimeOffset.UtcNow));
 

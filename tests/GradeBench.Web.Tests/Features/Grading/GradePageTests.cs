@@ -48,7 +48,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
                 (SELECT response_id FROM assignments WHERE rater_id = @Rater)
             """, new { StudyId = studyId, Rater = rater });
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/grade/{foreign}");
+        var html = await client.GetStringAsync($"/studies/{studyId}/grade/{await factory.Services.HandleOfAsync(foreign)}");
 
         Assert.Contains("That response is not assigned to you.", html);
     }
@@ -65,7 +65,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
         await spans.AddAsync(studyId, rater, first, label.Id, 0, 12, "too strong");
         var quote = (await spans.ListAsync(studyId, rater, first))[0].Quote;
 
-        var html = await client.GetStringAsync($"/studies/{studyId}/grade/{first}");
+        var html = await client.GetStringAsync($"/studies/{studyId}/grade/{await services.HandleOfAsync(first)}");
 
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
         var item = Assert.Single(page.QuerySelectorAll("ul[aria-label='Your highlights'] li"));
@@ -84,7 +84,7 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
         Assert.NotEmpty(queue);
         foreach (var entry in queue)
         {
-            var html = await client.GetStringAsync($"/studies/{studyId}/grade/{entry.ResponseId}");
+            var html = await client.GetStringAsync($"/studies/{studyId}/grade/{entry.Handle}");
             Assert.DoesNotContain("model-", html);
             Assert.Contains("role=\"radiogroup\"", html);
         }

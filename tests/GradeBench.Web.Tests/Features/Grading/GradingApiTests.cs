@@ -52,8 +52,8 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
             """, new { RaterId = rater.Id, ResponseId = responseId });
     }
 
-    static Task<HttpResponseMessage> PutRatingAsync(HttpClient client, long studyId, long responseId, string json) =>
-        client.PutAsync($"/api/studies/{studyId}/responses/{responseId}/rating", new StringContent(json, Encoding.UTF8, "application/json"));
+    static Task<HttpResponseMessage> PutRatingAsync(HttpClient client, long studyId, string handle, string json) =>
+        client.PutAsync($"/api/studies/{studyId}/responses/{handle}/rating", new StringContent(json, Encoding.UTF8, "application/json"));
 
     [Fact]
     public async Task EveryCallerGetsTheStatusCodeOfTheAuthorizationMatrix()
@@ -86,7 +86,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         foreach (var (name, client) in callers)
         {
             var list = await client.GetAsync($"/api/studies/{studyId}/assignments");
-            var put = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
+            var put = await PutRatingAsync(client, studyId, await factory.Services.HandleOfAsync(responseId), DemoRatings.Json());
             seen.Add($"{name}: GET {(int)list.StatusCode}, PUT {(int)put.StatusCode}");
             foreach (var answer in new[] { list, put })
                 Assert.NotEqual("text/html", answer.Content.Headers.ContentType?.MediaType);
@@ -135,7 +135,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var client = await BearerClientAsync(factory, await UserAsync(factory, await factory.ImportDemoCopyAsync(), "lost"));
 
         var list = await client.GetAsync("/api/studies/999999/assignments");
-        var put = await PutRatingAsync(client, 999999, 1, DemoRatings.Json());
+        var put = await PutRatingAsync(client, 999999, "0000000000000001", DemoRatings.Json());
 
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (list.StatusCode, put.StatusCode));
         Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
@@ -170,7 +170,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var response = await PutRatingAsync(client, studyId, responseId, """
+        var response = await PutRatingAsync(client, studyId, await factory.Services.HandleOfAsync(responseId), """
             {"values": {"consensus": 9, "reasoning": 3.5, "completeness": "maybe", "hallucination": "yes", "overall": [4], "nope": 1}}
             """);
 
@@ -195,7 +195,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var response = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json(new string('x', 10_001)));
+        var response = await PutRatingAsync(client, studyId, await factory.Services.HandleOfAsync(responseId), DemoRatings.Json(new string('x', 10_001)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -211,9 +211,9 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         var responseId = await ResponseAssignedAsync(factory, rater);
         var client = await BearerClientAsync(factory, rater);
 
-        var first = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
+        var first = await PutRatingAsync(client, studyId, await factory.Services.HandleOfAsync(responseId), DemoRatings.Json());
         var historyAfterFirst = await HistoryCountAsync(factory, rater, responseId);
-        var second = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
+        var second = await PutRatingAsync(client, studyId, await factory.Services.HandleOfAsync(responseId), DemoRatings.Json());
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         Assert.Equal(9, historyAfterFirst);
@@ -224,8 +224,9 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         Assert.Equal(("4", "4", "false", "Clear and correct."), (values.GetProperty("consensus").GetString(), values.GetProperty("overall").GetString(),
             values.GetProperty("hallucination").GetString(), values.GetProperty("comment").GetString()));
         var list = await client.GetFromJsonAsync<JsonElement>($"/api/studies/{studyId}/assignments");
+        var handle = await factory.Services.HandleOfAsync(responseId);
         Assert.Contains(list.GetProperty("assignments").EnumerateArray(),
-            a => a.GetProperty("responseId").GetInt64() == responseId && a.GetProperty("done").GetBoolean());
+            a => a.GetProperty("response").GetString() == handle && a.GetProperty("done").GetBoolean());
     }
 
     [Fact]
@@ -240,7 +241,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'closed' WHERE id = @StudyId", new { StudyId = studyId });
 
-        var response = await PutRatingAsync(client, studyId, responseId, DemoRatings.Json());
+        var response = await PutRatingAsync(client, studyId, await app.Services.HandleOfAsync(responseId), DemoRatings.Json());
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(0, await HistoryCountAsync(app, rater, responseId));
@@ -255,7 +256,7 @@ public sealed class GradingApiTests(GradeBenchFactory factory) : IClassFixture<G
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = JsonDocument.Parse(json).RootElement;
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["/api/studies/{id}/assignments", "/api/studies/{id}/export/{kind}", "/api/studies/{id}/responses/{responseId}/rating"], paths.Order(StringComparer.Ordinal));
+        Assert.Equal(["/api/studies/{id}/assignments", "/api/studies/{id}/export/{kind}", "/api/studies/{id}/responses/{response}/rating"], paths.Order(StringComparer.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
     }
 }

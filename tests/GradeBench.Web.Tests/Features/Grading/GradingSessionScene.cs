@@ -41,12 +41,12 @@ sealed class GradingSessionScene(GradeBenchFactory factory)
         App.GetRequiredService<GradingStore>(), App.GetRequiredService<RatingRecorder>(), Clock);
 
     /// <summary>A session with a recording journal, opened on the rater's item (default: the first not done).</summary>
-    public async Task<(GradingSession Session, RecordingJournal Journal)> OpenAsync(World world, long? responseId = null)
+    public async Task<(GradingSession Session, RecordingJournal Journal)> OpenAsync(World world, string? handle = null)
     {
         var session = NewSession();
         var journal = new RecordingJournal();
         session.AttachJournal(journal);
-        await session.OpenAsync(world.StudyId, world.RaterId, responseId);
+        await session.OpenAsync(world.StudyId, world.RaterId, handle);
         return (session, journal);
     }
 
@@ -57,20 +57,21 @@ sealed class GradingSessionScene(GradeBenchFactory factory)
         foreach (var (id, value) in Complete) await session.ChooseAsync(Criterion(session, id), value);
     }
 
-    public Task<RatingWriteResult> SubmitCompleteAsync(World world, long responseId) =>
-        App.GetRequiredService<RatingRecorder>().SaveAsync(world.StudyId, world.RaterId, responseId,
+    public async Task<RatingWriteResult> SubmitCompleteAsync(World world, string handle) =>
+        await App.GetRequiredService<RatingRecorder>().SaveAsync(world.StudyId, world.RaterId, (await StoredAsync(world, handle))!.ResponseId,
             Complete.ToDictionary(p => p.Key, p => (string?)p.Value), submit: true);
 
-    public Task<GradingItem?> StoredAsync(World world, long responseId) =>
-        App.GetRequiredService<GradingStore>().LoadItemAsync(world.StudyId, world.RaterId, responseId);
+    /// <summary>The rater's item as stored, by the handle the page names it with.</summary>
+    public Task<GradingItem?> StoredAsync(World world, string handle) =>
+        App.GetRequiredService<GradingStore>().LoadItemAsync(world.StudyId, world.RaterId, handle);
 
-    public async Task<long> HistoryCountAsync(World world, long responseId)
+    public async Task<long> HistoryCountAsync(World world, string handle)
     {
         await using var connection = await App.GetRequiredService<Database>().OpenAsync();
         return await connection.ExecuteScalarAsync<long>("""
-            SELECT COUNT(*) FROM rating_history h JOIN ratings r ON r.id = h.rating_id
-            WHERE r.rater_id = @RaterId AND r.response_id = @ResponseId
-            """, new { RaterId = world.RaterId, ResponseId = responseId });
+            SELECT COUNT(*) FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN responses r ON r.id = g.response_id
+            WHERE g.rater_id = @RaterId AND r.study_id = @StudyId AND r.handle = @Handle
+            """, new { RaterId = world.RaterId, world.StudyId, Handle = handle });
     }
 }
 

@@ -31,7 +31,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         Assert.Empty(session.Values);
         Assert.Equal("", session.SaveState);
         Assert.Equal(1, session.Version);
-        Assert.Equal($"gradebench:unsent:{world.RaterId}:{world.StudyId}:{session.Item.ResponseId}", session.JournalKey(session.Item.ResponseId));
+        Assert.Equal($"gradebench:unsent:{world.RaterId}:{world.StudyId}:{session.Item.Handle}", session.JournalKey(session.Item.Handle));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
 
-        var (session, _) = await _scene.OpenAsync(world, responseId: -1);
+        var (session, _) = await _scene.OpenAsync(world, handle: "0000000000000000");
 
         Assert.Equal("That response is not assigned to you.", session.LoadError);
         Assert.Null(session.Item);
@@ -63,7 +63,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
 
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
 
@@ -77,7 +77,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
 
         var typing = session.TypeAsync(Criterion(session, "comment"), "Dose is wrong");
         Assert.Equal("Typing…", session.SaveState);
@@ -101,7 +101,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, _) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
         var comment = Criterion(session, "comment");
 
         var first = session.TypeAsync(comment, "Dose");
@@ -125,14 +125,14 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var first = session.Item!.ResponseId;
-        var next = session.Queue!.Next!.Value;
+        var first = session.Item!.Handle;
+        var next = session.Queue!.Next!;
 
         var typing = session.TypeAsync(Criterion(session, "comment"), "On the first item");
         await session.OpenAsync(world.StudyId, world.RaterId, next);
         await typing;
 
-        Assert.Equal(next, session.Item!.ResponseId);
+        Assert.Equal(next, session.Item!.Handle);
         Assert.Equal("On the first item", (await _scene.StoredAsync(world, first))!.Values["comment"]);
         Assert.Contains($"forget {session.JournalKey(first)} comment=On the first item", journal.Told);
         Assert.Empty(session.Values);
@@ -148,7 +148,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, _) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
 
         var typing = session.TypeAsync(Criterion(session, "comment"), "Typed as the page closed");
         await session.FlushTypingAsync();
@@ -164,7 +164,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
 
         var next = await session.SubmitAsync(item);
@@ -182,12 +182,12 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
         await ChooseAllAsync(session);
 
         var next = await session.SubmitAsync(item);
 
-        var following = await App.GetRequiredService<GradingStore>().NextUndoneAsync(world.StudyId, world.RaterId, item);
+        var following = await App.GetRequiredService<GradingStore>().NextUndoneAsync(world.StudyId, world.RaterId, (await _scene.StoredAsync(world, item))!.ResponseId);
         Assert.Equal($"/studies/{world.StudyId}/grade/{following}", next);
         Assert.Equal("Submitted", session.SaveState);
         Assert.True((await _scene.StoredAsync(world, item))!.Done);
@@ -207,10 +207,10 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         var assigned = session.Queue!.Assigned;
         for (var done = 1; done < assigned; done++)
         {
-            await _scene.SubmitCompleteAsync(world, session.Queue!.Current!.Value);
+            await _scene.SubmitCompleteAsync(world, session.Item!.Handle);
             await session.OpenAsync(world.StudyId, world.RaterId, null);
         }
-        var last = session.Item!.ResponseId;
+        var last = session.Item!.Handle;
         var version = session.Version;
         await ChooseAllAsync(session);
 
@@ -228,11 +228,11 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         var world = await _scene.WorldAsync();
         var (here, _) = await _scene.OpenAsync(world);
         var (there, _) = await _scene.OpenAsync(world);
-        var item = here.Item!.ResponseId;
+        var item = here.Item!.Handle;
         await here.ChooseAsync(Criterion(here, "consensus"), "2");
 
         await there.ChooseAsync(Criterion(there, "consensus"), "5");
-        Assert.True(await here.ShowChangeFromElsewhereAsync(item));
+        Assert.True(await here.ShowChangeFromElsewhereAsync(here.Item!.ResponseId));
 
         Assert.Equal("5", here.Values["consensus"]);
         Assert.Equal("Changed in another tab: this form now shows the version saved there.", here.SaveState);
@@ -246,11 +246,11 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         var world = await _scene.WorldAsync();
         var (here, _) = await _scene.OpenAsync(world);
         var (there, _) = await _scene.OpenAsync(world);
-        var item = here.Item!.ResponseId;
+        var item = here.Item!.Handle;
 
         var typing = here.TypeAsync(Criterion(here, "comment"), "Typed here");
         await there.ChooseAsync(Criterion(there, "comment"), "Saved there");
-        await here.ShowChangeFromElsewhereAsync(item);
+        await here.ShowChangeFromElsewhereAsync(here.Item!.ResponseId);
 
         Assert.Equal("Typed here", here.Values["comment"]);
         _scene.Clock.Advance(Pause);
@@ -264,11 +264,11 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         var world = await _scene.WorldAsync();
         var (here, _) = await _scene.OpenAsync(world);
         var (there, _) = await _scene.OpenAsync(world);
-        var item = here.Item!.ResponseId;
+        var item = here.Item!.Handle;
         await ChooseAllAsync(there);
 
         await there.SubmitAsync(item);
-        await here.ShowChangeFromElsewhereAsync(item);
+        await here.ShowChangeFromElsewhereAsync(here.Item!.ResponseId);
 
         Assert.Equal("Submitted in another tab. Changes made here still update the submitted rating.", here.SaveState);
         Assert.True(here.Item!.Done);
@@ -282,7 +282,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
         await session.ChooseAsync(Criterion(session, "consensus"), "4");
         journal.Told.Clear();
         journal.Unsent[session.JournalKey(item)] = new Dictionary<string, string?>
@@ -306,7 +306,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
         var world = await _scene.WorldAsync();
         var (here, journal) = await _scene.OpenAsync(world);
         var (there, _) = await _scene.OpenAsync(world);
-        var item = here.Item!.ResponseId;
+        var item = here.Item!.Handle;
         await here.ChooseAsync(Criterion(here, "consensus"), "2");
         await there.ChooseAsync(Criterion(there, "consensus"), "5");
         // The journal never heard that the server had the 2 (the connection dropped).
@@ -323,7 +323,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
         await _scene.SubmitCompleteAsync(world, item);
 
         Assert.False(await session.RecoverUnsentAsync());
@@ -349,7 +349,7 @@ public sealed class GradingSessionTests(GradeBenchFactory factory) : IClassFixtu
     {
         var world = await _scene.WorldAsync();
         var (session, journal) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
         foreach (var (id, value) in Complete.Where(p => p.Key != "overall")) await session.ChooseAsync(Criterion(session, id), value);
         var gate = new TaskCompletionSource();
         journal.Gate = gate.Task;

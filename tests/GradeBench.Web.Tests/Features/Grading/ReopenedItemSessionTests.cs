@@ -13,9 +13,9 @@ public sealed class ReopenedItemSessionTests(GradeBenchFactory factory) : IClass
     {
         var world = await _scene.WorldAsync();
         var (session, _) = await _scene.OpenAsync(world);
-        var draft = session.Item!.ResponseId;
+        var draft = session.Item!.Handle;
         await session.ChooseAsync(Criterion(session, "consensus"), "3");
-        var submitted = session.Queue!.Next!.Value;
+        var submitted = session.Queue!.Next!;
         await _scene.SubmitCompleteAsync(world, submitted);
 
         var (reopenedDraft, _) = await _scene.OpenAsync(world, draft);
@@ -33,7 +33,7 @@ public sealed class ReopenedItemSessionTests(GradeBenchFactory factory) : IClass
         var languages = new Dictionary<string, int>();
 
         // The demo is an English study with four cases in Chinese.
-        for (var item = session.Queue!.Current; item is not null; item = session.Queue.Next)
+        for (var item = session.Item!.Handle; item is not null; item = session.Queue!.Next)
         {
             await session.OpenAsync(world.StudyId, world.RaterId, item);
             languages[session.Item!.Language] = languages.GetValueOrDefault(session.Item.Language) + 1;

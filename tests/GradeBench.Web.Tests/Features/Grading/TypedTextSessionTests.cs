@@ -16,7 +16,7 @@ public sealed class TypedTextSessionTests(GradeBenchFactory factory) : IClassFix
     {
         var world = await _scene.WorldAsync();
         var (session, _) = await _scene.OpenAsync(world);
-        var item = session.Item!.ResponseId;
+        var item = session.Item!.Handle;
 
         var typing = session.TypeAsync(Criterion(session, "comment"), "Left the field");
         await session.SaveTypingNowAsync();
@@ -33,10 +33,10 @@ public sealed class TypedTextSessionTests(GradeBenchFactory factory) : IClassFix
         var world = await _scene.WorldAsync();
         var (here, _) = await _scene.OpenAsync(world);
         var (there, _) = await _scene.OpenAsync(world);
-        var item = here.Item!.ResponseId;
+        var item = here.Item!.Handle;
 
         await there.ChooseAsync(Criterion(there, "comment"), "Saved there");
-        await here.ShowChangeFromElsewhereAsync(item);
+        await here.ShowChangeFromElsewhereAsync(here.Item!.ResponseId);
 
         Assert.Equal(new Dictionary<string, string?> { ["comment"] = "Saved there" }, here.TakeTextToShow());
         Assert.Null(here.TakeTextToShow());

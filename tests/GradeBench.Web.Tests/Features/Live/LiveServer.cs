@@ -79,8 +79,8 @@ public sealed class LiveServer : IDisposable
             """, new { StudyId = studyId, RaterId = rater.Id, Except = except });
     }
 
-    public static Task<HttpResponseMessage> PutRatingAsync(HttpClient client, long studyId, long responseId, string json) =>
-        client.PutAsync($"/api/studies/{studyId}/responses/{responseId}/rating", new StringContent(json, Encoding.UTF8, "application/json"));
+    public static Task<HttpResponseMessage> PutRatingAsync(HttpClient client, long studyId, string handle, string json) =>
+        client.PutAsync($"/api/studies/{studyId}/responses/{handle}/rating", new StringContent(json, Encoding.UTF8, "application/json"));
 
     public void Dispose() => _app.Dispose();
 }

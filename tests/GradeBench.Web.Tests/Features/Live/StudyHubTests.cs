@@ -117,7 +117,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var responseId = await server.OpenAssignmentAsync(world.StudyId, world.RaterA);
         using var client = await server.BearerClientAsync(world.RaterA);
 
-        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("clear"));
+        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, await server.Services.HandleOfAsync(responseId), DemoRatings.Json("clear"));
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var submitted = await world.Coordinating.NextAsync("RatingSubmitted");
@@ -161,9 +161,9 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var responseId = await server.OpenAssignmentAsync(world.StudyId, world.RaterA);
         using var client = await server.BearerClientAsync(world.RaterA);
 
-        var first = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("once"));
-        var again = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("once"));
-        var changed = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("on second thought"));
+        var first = await LiveServer.PutRatingAsync(client, world.StudyId, await server.Services.HandleOfAsync(responseId), DemoRatings.Json("once"));
+        var again = await LiveServer.PutRatingAsync(client, world.StudyId, await server.Services.HandleOfAsync(responseId), DemoRatings.Json("once"));
+        var changed = await LiveServer.PutRatingAsync(client, world.StudyId, await server.Services.HandleOfAsync(responseId), DemoRatings.Json("on second thought"));
 
         Assert.All([first, again, changed], answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
         // Events reach the coordinator in the order they were published: a later change closes the list.
@@ -234,7 +234,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         using var client = await server.BearerClientAsync(world.RaterA);
         await world.Coordinating.Connection.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);
 
-        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, responseId, DemoRatings.Json("while paused"));
+        var answer = await LiveServer.PutRatingAsync(client, world.StudyId, await server.Services.HandleOfAsync(responseId), DemoRatings.Json("while paused"));
 
         Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
         Assert.Contains("paused", await answer.Content.ReadAsStringAsync());
@@ -252,7 +252,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var otherStudy = await server.ImportDemoCopyAsync();
 
         var refused = await Assert.ThrowsAsync<HubException>(() => world.A.Connection.InvokeAsync<JsonElement>("JoinStudy", otherStudy));
-        await Assert.ThrowsAsync<HubException>(() => world.A.Connection.InvokeAsync("OpenItem", otherStudy, (long?)null));
+        await Assert.ThrowsAsync<HubException>(() => world.A.Connection.InvokeAsync("OpenItem", otherStudy, (string?)null));
 
         Assert.Contains("not a member", refused.Message);
     }
@@ -286,7 +286,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
             await connection.ExecuteAsync("DELETE FROM study_members WHERE study_id = @StudyId AND user_id = @UserId",
                 new { world.StudyId, UserId = world.RaterA.Id });
 
-        await Assert.ThrowsAsync<HubException>(() => world.A.Connection.InvokeAsync("OpenItem", world.StudyId, (long?)null));
+        await Assert.ThrowsAsync<HubException>(() => world.A.Connection.InvokeAsync("OpenItem", world.StudyId, (string?)null));
         await Assert.ThrowsAsync<HubException>(() => world.A.Connection.InvokeAsync<JsonElement>("JoinStudy", world.StudyId));
     }
 
@@ -297,7 +297,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         var responseId = await server.OpenAssignmentAsync(world.StudyId, world.RaterA);
 
         await world.Coordinating.NextAsync("PresenceChanged", p => Names(p, world.RaterA.Id) && Names(p, world.RaterB.Id));
-        await world.A.Connection.InvokeAsync("OpenItem", world.StudyId, (long?)responseId);
+        await world.A.Connection.InvokeAsync("OpenItem", world.StudyId, await server.Services.HandleOfAsync(responseId));
         var opened = await world.Coordinating.NextAsync("PresenceChanged",
             p => Names(p, world.RaterA.Id) && Entry(p, world.RaterA.Id).GetProperty("responseId").ValueKind == JsonValueKind.Number);
         var asked = await world.Coordinating.Connection.InvokeAsync<JsonElement>("GetPresence", world.StudyId);
@@ -346,10 +346,10 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         string[] comments = ["Ada's secret remark 7261", "Bo's secret remark 9153"];
 
         // A whole session: items opened, submits by both raters, a pause and resume, adjudication and back.
-        await world.A.Connection.InvokeAsync("OpenItem", world.StudyId, (long?)responseA);
-        await world.B.Connection.InvokeAsync("OpenItem", world.StudyId, (long?)responseB);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, responseA, DemoRatings.Json(comments[0]))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientB, world.StudyId, responseB, DemoRatings.Json(comments[1]))).StatusCode);
+        await world.A.Connection.InvokeAsync("OpenItem", world.StudyId, await server.Services.HandleOfAsync(responseA));
+        await world.B.Connection.InvokeAsync("OpenItem", world.StudyId, await server.Services.HandleOfAsync(responseB));
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, await server.Services.HandleOfAsync(responseA), DemoRatings.Json(comments[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientB, world.StudyId, await server.Services.HandleOfAsync(responseB), DemoRatings.Json(comments[1]))).StatusCode);
         await world.Coordinating.NextAsync("AgreementUpdated");
         await coordinator.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);
         await coordinator.InvokeAsync<JsonElement>("SetPaused", world.StudyId, false);
@@ -357,7 +357,7 @@ public sealed class StudyHubTests(LiveServer server) : IClassFixture<LiveServer>
         await coordinator.InvokeAsync<JsonElement>("SetStudyState", world.StudyId, "open");
         // Submits after the state changes: their events are published after the ones the raters wait for below.
         var secondA = await server.OpenAssignmentAsync(world.StudyId, world.RaterA, except: responseA);
-        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, secondA, DemoRatings.Json(comments[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LiveServer.PutRatingAsync(clientA, world.StudyId, await server.Services.HandleOfAsync(secondA), DemoRatings.Json(comments[0]))).StatusCode);
         await world.Coordinating.NextAsync("RatingSubmitted", e => e.GetProperty("responseId").GetInt64() == secondA);
         foreach (var rater in world.Raters) rater.Mark();
         await coordinator.InvokeAsync<JsonElement>("SetPaused", world.StudyId, true);

@@ -1,6 +1,7 @@
 using Dapper;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Tests.Grading;
 
@@ -53,8 +54,10 @@ public sealed class FlagStoreTests
     public async Task OnlyCoordinatorsOfTheStudyListReplyOrResolveAndARaterSeesOnlyTheirOwnFlags()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var (studyId, rater, mine, _) = await db.DemoWithNewRaterAsync("dr-flag");
+        var (studyId, rater, _, _) = await db.DemoWithNewRaterAsync("dr-flag");
         var other = await db.AddRaterAsync(studyId, "dr-other");
+        // A newcomer takes over unstarted work, so which response is still the rater's is read after they joined.
+        var mine = (await new GradingStore(db.Database, new RubricQuery(db.Database), db.Clock).QueueAsync(studyId, rater))[0].ResponseId;
         var flags = new FlagStore(db.Database, db.Clock);
         var flagId = (await flags.AddAsync(studyId, rater, mine, "Outside my expertise."))!.Value;
 

@@ -29,25 +29,33 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
         return client;
     }
 
-    static Task<HttpResponseMessage> PutAsync(HttpClient client, long studyId, long responseId, string json) =>
-        client.PutAsync($"/api/studies/{studyId}/responses/{responseId}/rating", new StringContent(json, Encoding.UTF8, "application/json"));
+    static Task<HttpResponseMessage> PutAsync(HttpClient client, long studyId, string response, string json) =>
+        client.PutAsync($"/api/studies/{studyId}/responses/{response}/rating", new StringContent(json, Encoding.UTF8, "application/json"));
 
     async Task<string?> StoredAsync(long studyId, string rater, string response, string criterion)
     {
         await using var connection = await Services.GetRequiredService<Database>().OpenAsync();
         return await connection.ExecuteScalarAsync<string?>("""
-            SELECT g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id JOIN users u ON u.id = g.rater_id
+            SELECT g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id JOIN study_members m ON m.user_id = g.rater_id AND m.study_id = @StudyId JOIN users u ON u.id = g.rater_id
             JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = @StudyId AND c.study_id = @StudyId AND u.username = @Rater AND r.slug = @Response AND c.slug = @Criterion
+            WHERE r.study_id = @StudyId AND c.study_id = @StudyId AND u.display_name = @Rater AND r.slug = @Response AND c.slug = @Criterion
             """, new { StudyId = studyId, Rater = rater, Response = response, Criterion = criterion });
     }
 
-    async Task<(long ItemId, long ResponseId)> ItemAsync(long studyId, string slug)
+    /// <summary>The handle of the response, which names it in rater-facing addresses (its adjudication item included).</summary>
+    async Task<string> HandleAsync(long studyId, string slug)
     {
         await using var connection = await Services.GetRequiredService<Database>().OpenAsync();
-        return await connection.QuerySingleAsync<(long, long)>("""
-            SELECT i.id, r.id FROM adjudication_items i JOIN responses r ON r.id = i.response_id WHERE r.study_id = @StudyId AND r.slug = @Slug
+        return await connection.QuerySingleAsync<string>("""
+            SELECT r.handle FROM adjudication_items i JOIN responses r ON r.id = i.response_id WHERE r.study_id = @StudyId AND r.slug = @Slug
             """, new { StudyId = studyId, Slug = slug });
+    }
+
+    async Task<long> ResponseIdAsync(long studyId, string handle)
+    {
+        await using var connection = await Services.GetRequiredService<Database>().OpenAsync();
+        return await connection.QuerySingleAsync<long>(
+            "SELECT id FROM responses WHERE study_id = @StudyId AND handle = @Handle", new { StudyId = studyId, Handle = handle });
     }
 
     async Task ChangeStateAsync(long studyId, StudyState to) =>
@@ -59,19 +67,19 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
         var scene = new AdjudicationScene(factory);
         var studyId = await scene.InAdjudicationAsync();
         // case-003.model-a: overall 5 from rater-1 and rater-2, 4 from rater-4 (ratings.csv).
-        var (itemId, responseId) = await ItemAsync(studyId, "case-003.model-a");
+        var response = await HandleAsync(studyId, "case-003.model-a");
         var reader = await scene.SignInAsync("rater-1");
-        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/studies/{studyId}/adjudication/{itemId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/studies/{studyId}/adjudication/{response}")).StatusCode);
         await ChangeStateAsync(studyId, StudyState.Open);
 
-        var refused = await PutAsync(await BearerClientAsync(await scene.UserIdAsync("rater-1")), studyId, responseId, """{"values":{"overall":1}}""");
+        var refused = await PutAsync(await BearerClientAsync(await scene.UserIdAsync("rater-1")), studyId, response, """{"values":{"overall":1}}""");
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var problem = (await refused.Content.ReadFromJsonAsync<ProblemDetails>())!;
         Assert.Contains("seen other raters' scores", problem.Detail);
         Assert.Equal("5", await StoredAsync(studyId, "rater-1", "case-003.model-a", "overall"));
         // rater-2 never opened the item: their rating is still theirs to change.
-        var other = await PutAsync(await BearerClientAsync(await scene.UserIdAsync("rater-2")), studyId, responseId, """{"values":{"overall":1}}""");
+        var other = await PutAsync(await BearerClientAsync(await scene.UserIdAsync("rater-2")), studyId, response, """{"values":{"overall":1}}""");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal("1", await StoredAsync(studyId, "rater-2", "case-003.model-a", "overall"));
     }
@@ -81,13 +89,13 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
     {
         var scene = new AdjudicationScene(factory);
         var studyId = await scene.InAdjudicationAsync();
-        var (itemId, responseId) = await ItemAsync(studyId, "case-003.model-a");
-        var (_, unread) = await ItemAsync(studyId, "case-001.model-b"); // also rated by rater-1, its item never opened
+        var response = await HandleAsync(studyId, "case-003.model-a");
+        var unread = await HandleAsync(studyId, "case-001.model-b"); // also rated by rater-1, its item never opened
         var rater = await scene.SignInAsync("rater-1");
-        await rater.GetStringAsync($"/studies/{studyId}/adjudication/{itemId}");
+        await rater.GetStringAsync($"/studies/{studyId}/adjudication/{response}");
         await ChangeStateAsync(studyId, StudyState.Open);
 
-        var frozen = new HtmlParser().ParseDocument(await rater.GetStringAsync($"/studies/{studyId}/grade/{responseId}"));
+        var frozen = new HtmlParser().ParseDocument(await rater.GetStringAsync($"/studies/{studyId}/grade/{response}"));
         var free = new HtmlParser().ParseDocument(await rater.GetStringAsync($"/studies/{studyId}/grade/{unread}"));
 
         const string Note = "You have seen other raters' scores for this answer, so your independent rating is final.";
@@ -108,9 +116,9 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
         var store = Services.GetRequiredService<CalibrationStore>();
         var client = await BearerClientAsync(rater.Id);
         var queue = (await client.GetFromJsonAsync<AssignmentList>($"/api/studies/{studyId}/assignments"))!.Assignments;
-        var (calibrated, other) = (queue[0].ResponseId, queue[1].ResponseId);
+        var (calibrated, other) = (queue[0].Response, queue[1].Response);
         await store.CreateSessionAsync(studyId, coordinator.Id);
-        await store.AddItemAsync(studyId, coordinator.Id, calibrated);
+        await store.AddItemAsync(studyId, coordinator.Id, await ResponseIdAsync(studyId, calibrated));
         var item = (await Services.GetRequiredService<CalibrationQuery>().ViewAsync(studyId, coordinator.Id))!.Session!.Items[0].Id;
         Assert.True((await store.StartRoundAsync(studyId, coordinator.Id, item, [rater.Id])).Succeeded);
         Assert.True((await store.SubmitAsync(studyId, rater.Id, item, DemoRatings.Complete())).Succeeded); // the last submission reveals
@@ -126,5 +134,5 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
 
     sealed record AssignmentList(IReadOnlyList<AssignmentRow> Assignments);
 
-    sealed record AssignmentRow(long ResponseId);
+    sealed record AssignmentRow(string Response);
 }

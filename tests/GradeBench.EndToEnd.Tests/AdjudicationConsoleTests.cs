@@ -98,9 +98,11 @@ public sealed class AdjudicationConsoleTests
             await Expect(form.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved 8 consensus values; the item is resolved.");
             await Expect(form.GetByText("Suggested:")).ToHaveCountAsync(0);
             await Expect(ratings.GetByRole(AriaRole.Row, new() { Name = Agreement })).ToContainTextAsync("Discussed with the three raters.");
-            var itemId = page.Url.Split('/')[^1].Split('?')[0];
-            Assert.Equal("8|1", await Typist.ReadAsync(app.DatabasePath,
-                "SELECT COUNT(*) || '|' || COUNT(DISTINCT decided_at) FROM consensus_values WHERE item_id = @ItemId", new { ItemId = long.Parse(itemId) }));
+            var handle = page.Url.Split('/')[^1].Split('?')[0];
+            Assert.Equal("8|1", await Typist.ReadAsync(app.DatabasePath, """
+                SELECT COUNT(*) || '|' || COUNT(DISTINCT v.decided_at) FROM consensus_values v
+                JOIN adjudication_items i ON i.id = v.item_id JOIN responses r ON r.id = i.response_id WHERE r.handle = @Handle
+                """, new { Handle = handle }));
         });
     }
 }

@@ -30,7 +30,7 @@ public sealed class TwoTabTests
         var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
         var item = queue[0];
         var b = await a.Context.NewPageAsync();
-        await b.GotoAsync(a.Url + "/" + item);
+        await b.GotoAsync(a.Url + "/" + await StoredRatings.HandleAsync(app.DatabasePath, item));
         await Expect(b.GetByText("Keyboard:")).ToBeVisibleAsync();
 
         // Tab A chooses 4; tab B shows it, and A does not hear its own write as another tab's.

@@ -52,6 +52,7 @@ public static partial class LoadRun
                 Timeout = TimeSpan.FromSeconds(30),
             };
             var submits = new SubmitLog();
+            var responseIds = await ResponseIdsAsync(database, study.StudyId, ct);
             var coordinator = new SimulatedUser(study.Coordinator, server.Address, http);
             var raters = study.Raters.Select(account => new SimulatedUser(account, server.Address, http)).ToList();
             CircuitBrowser? browser = null;
@@ -68,7 +69,7 @@ public static partial class LoadRun
                 await Parallel.ForEachAsync(raters, new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = ct }, async (rater, token) =>
                 {
                     await rater.SignInAsync(study.Password, token);
-                    await rater.LoadAssignmentsAsync(study.StudyId, token);
+                    await rater.LoadAssignmentsAsync(study.StudyId, responseIds, token);
                     await rater.ConnectAsync(study.StudyId, null, token);
                 });
                 progress.WriteLine($"Signed in {raters.Count} raters and the coordinator, all joined to the hub, in {clock.Elapsed.TotalSeconds:0.0} s.");
@@ -229,14 +230,21 @@ public static partial class LoadRun
             (Browser() - browser0).TotalSeconds / seconds, load0, MachineStats.LoadAverage());
     }
 
-    static async Task SubmitAsync(long studyId, SimulatedUser rater, long responseId, Dictionary<string, object> values, bool measured,
+    static async Task<IReadOnlyDictionary<string, long>> ResponseIdsAsync(Database database, long studyId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<(string Handle, long Id)>(new CommandDefinition(
+            "SELECT handle, id FROM responses WHERE study_id = @studyId", new { studyId }, cancellationToken: ct))).ToDictionary(r => r.Handle, r => r.Id);
+    }
+
+    static async Task SubmitAsync(long studyId, SimulatedUser rater, AssignedItem item, Dictionary<string, object> values, bool measured,
         SubmitLog submits, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/studies/{studyId}/responses/{responseId}/rating")
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/studies/{studyId}/responses/{item.Handle}/rating")
         {
             Content = JsonContent.Create(new { values }),
         };
-        var submit = submits.Start(rater.Account.Id, responseId, measured);
+        var submit = submits.Start(rater.Account.Id, item.Id, measured);
         try
         {
             using var answer = await rater.SendAsync(request, ct);

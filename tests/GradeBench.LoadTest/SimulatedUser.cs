@@ -9,6 +9,9 @@ namespace GradeBench.LoadTest;
 public sealed record RatingSubmittedMessage(long StudyId, long RaterId, string RaterName, long ResponseId, string ResponseSlug, DateTimeOffset At);
 
 /// <summary>The part of <c>AgreementUpdated</c> the tool needs: the moment the server read the ratings.</summary>
+/// <summary>An assigned response: its handle, as the rater's API names it, and its id, as the coordinator's events do.</summary>
+public sealed record AssignedItem(string Handle, long Id);
+
 public sealed record AgreementUpdatedMessage(long StudyId, DateTimeOffset AsOf);
 
 /// <summary>One entry of the hub's <c>GetPresence</c>: a rater's entry names the response their grading page has open,
@@ -21,7 +24,7 @@ sealed partial class SimulatedUser(Account account, Uri server, HttpClient http)
 {
     readonly CookieContainer _cookies = new();
     HubConnection? _hub;
-    IReadOnlyList<long> _items = [];
+    IReadOnlyList<AssignedItem> _items = [];
     int _next;
 
     public Account Account => account;
@@ -65,18 +68,21 @@ sealed partial class SimulatedUser(Account account, Uri server, HttpClient http)
     public Task<List<PresenceEntryMessage>> GetPresenceAsync(long studyId, CancellationToken ct) =>
         (_hub ?? throw new InvalidOperationException("Not connected.")).InvokeAsync<List<PresenceEntryMessage>>("GetPresence", studyId, ct);
 
-    /// <summary>Reads the caller's assigned responses from the API; submits then go through them in queue order.</summary>
-    public async Task LoadAssignmentsAsync(long studyId, CancellationToken ct)
+    /// <summary>Reads the caller's assigned responses from the API; submits then go through them in queue order. The API
+    /// names responses by handle; <paramref name="responseIds"/> (read from the database) gives the id the coordinator's
+    /// events carry.</summary>
+    public async Task LoadAssignmentsAsync(long studyId, IReadOnlyDictionary<string, long> responseIds, CancellationToken ct)
     {
         using var answer = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/studies/{studyId}/assignments"), ct);
         answer.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await answer.Content.ReadAsStreamAsync(ct));
-        _items = json.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("responseId").GetInt64()).ToList();
+        _items = json.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("response").GetString()!)
+            .Select(handle => new AssignedItem(handle, responseIds[handle])).ToList();
         if (_items.Count == 0) throw new InvalidOperationException($"{account.Username} has no assignments.");
     }
 
     /// <summary>The next assigned response to rate; after the last, the first again (a changed rating is announced as well).</summary>
-    public long NextItem() => _items[(Interlocked.Increment(ref _next) - 1) % _items.Count];
+    public AssignedItem NextItem() => _items[(Interlocked.Increment(ref _next) - 1) % _items.Count];
 
     /// <summary>Sends a request with this user's cookies and keeps the cookies the answer sets.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)

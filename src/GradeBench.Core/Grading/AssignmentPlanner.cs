@@ -37,12 +37,15 @@ public static class AssignmentPlanner
     /// <paramref name="raterIds"/> still cover their response (remove those that should be redone before
     /// planning) but count towards no load or pair.</param>
     /// <param name="seed">Seeds the tie-breaking; the same inputs and seed give the same plan.</param>
+    /// <param name="barred">Rater and response pairs never to plan (a rater who has seen others' values for the
+    /// response); a response with too few other raters stays short of its target.</param>
     public static IReadOnlyList<Assignment> Plan(
         IReadOnlyList<long> responseIds,
         IReadOnlyList<long> raterIds,
         int ratersPerResponse,
         IReadOnlyCollection<Assignment> existing,
-        ulong seed)
+        ulong seed,
+        IReadOnlyCollection<Assignment>? barred = null)
     {
         ArgumentNullException.ThrowIfNull(responseIds);
         ArgumentNullException.ThrowIfNull(raterIds);
@@ -63,6 +66,10 @@ public static class AssignmentPlanner
 
         var state = new State(n, r);
         state.Load(existing, responseIndex, raterIndex);
+        var barredRaters = new Dictionary<int, List<int>>();
+        foreach (var pair in barred ?? [])
+            if (responseIndex.TryGetValue(pair.ResponseId, out var u) && raterIndex.TryGetValue(pair.RaterId, out var j))
+                (barredRaters.TryGetValue(u, out var list) ? list : barredRaters[u] = []).Add(j);
 
         var target = Math.Min(ratersPerResponse, r);
         var added = new List<Assignment>((int)Math.Clamp((long)n * target - existing.Count, 0, Array.MaxLength));
@@ -81,8 +88,8 @@ public static class AssignmentPlanner
                 random.Shuffle(order.AsSpan());
                 for (var i = 0; i < r; i++) rank[order[i]] = i;
                 var slots = chosen.AsSpan(0, target - covered);
-                state.Fill(u, rank, slots);
-                foreach (var j in slots) added.Add(new Assignment(responseIds[u], raters[j]));
+                var filled = state.Fill(u, rank, slots, barredRaters.GetValueOrDefault(u));
+                foreach (var j in slots[..filled]) added.Add(new Assignment(responseIds[u], raters[j]));
             }
         return added;
     }
@@ -94,6 +101,7 @@ public static class AssignmentPlanner
         readonly int[] _pairs = new int[raters * raters];
         readonly int[] _score = new int[raters];
         readonly int[] _onResponse = new int[raters];   // the response index + 1 that last stamped each rater
+        readonly int[] _barred = new int[raters];       // the response index + 1 that last barred each rater
         readonly int[] _start = new int[responses + 1]; // CSR: in-pool existing raters of response u are
         int[] _members = [];                            //   _members[_start[u] .. _start[u] + _count[u])
         readonly int[] _count = new int[responses];
@@ -138,22 +146,25 @@ public static class AssignmentPlanner
             Array.Clear(_onResponse);
         }
 
-        /// <summary>Chooses as many more raters for response <paramref name="u"/> as <paramref name="chosen"/> holds.</summary>
-        public void Fill(int u, int[] rank, Span<int> chosen)
+        /// <summary>Chooses as many more raters for response <paramref name="u"/> as <paramref name="chosen"/> holds, none
+        /// of <paramref name="barred"/>; returns how many it found.</summary>
+        public int Fill(int u, int[] rank, Span<int> chosen, List<int>? barred)
         {
             Array.Clear(_score);
             var stamp = u + 1;
             for (var i = _start[u]; i < _start[u] + _count[u]; i++) Join(_members[i], stamp);
+            foreach (var j in barred ?? []) _barred[j] = stamp;
             for (var s = 0; s < chosen.Length; s++)
             {
                 var best = -1;
                 for (var c = 0; c < raters; c++)
                 {
-                    if (_onResponse[c] == stamp) continue;
+                    if (_onResponse[c] == stamp || _barred[c] == stamp) continue;
                     if (best < 0 || _load[c] < _load[best]
                         || (_load[c] == _load[best] && (_score[c] < _score[best] || (_score[c] == _score[best] && rank[c] < rank[best]))))
                         best = c;
                 }
+                if (best < 0) return s;
                 // Pairs with the raters already on the response, before best joins them.
                 for (var c = 0; c < raters; c++)
                     if (_onResponse[c] == stamp) AddPair(best, c);
@@ -161,6 +172,7 @@ public static class AssignmentPlanner
                 Join(best, stamp);
                 chosen[s] = best;
             }
+            return chosen.Length;
         }
 
         void Join(int rater, int stamp)

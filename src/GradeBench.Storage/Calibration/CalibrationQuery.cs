@@ -66,7 +66,12 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
         var revealed = current.RevealedAt is not null;
         // A rater who was not waited for but opens the revealed round sees the spread too.
         if (revealed && access.Role == StudyRoles.Rater)
-            await RatingReveals.RecordAsync(connection, null, studyId, userId, current.ResponseId, RatingReveals.Calibration, clock.GetUtcNow());
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if (await RatingReveals.RecordAsync(connection, transaction, studyId, userId, current.ResponseId, RatingReveals.Calibration, clock.GetUtcNow()))
+                await RatingReveals.ReleaseAsync(connection, transaction, studyId, clock.GetUtcNow());
+            await transaction.CommitAsync(ct);
+        }
         var round = await RoundAsync(connection, studyId, userId, access, current, items.Count, revealed,
             gold[current.Id].ToDictionary(g => g.Criterion, g => g.Value), ct);
         return new CalibrationView(access, view, round);

@@ -244,6 +244,9 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         var itemId = await connection.ExecuteScalarAsync<long>("SELECT current_item_id FROM calibration_sessions WHERE id = @SessionId",
             new { SessionId = sessionId }, transaction);
         await RatingReveals.RecordCalibrationRoundAsync(connection, transaction, itemId, now);
+        var studyId = await connection.ExecuteScalarAsync<long>("SELECT study_id FROM calibration_sessions WHERE id = @SessionId",
+            new { SessionId = sessionId }, transaction);
+        await RatingReveals.ReleaseAsync(connection, transaction, studyId, now);
     }
 
     /// <summary>Stops the study's running round from waiting for a rater who has left the study: their place, if they

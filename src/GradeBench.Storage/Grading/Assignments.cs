@@ -11,7 +11,8 @@ public static class Assignments
     /// plans the open slots again over the study's current raters whose accounts are enabled, so that a newcomer gets a
     /// fair share at once while work begun or done never moves. Work begun but not finished by someone who is no longer
     /// such a rater (removed, disabled) stays theirs but no longer covers its response, so another rater gets it too.
-    /// Runs inside the caller's transaction; returns how many assignments were added.</summary>
+    /// Nobody is given a response whose other ratings they have been shown. Runs inside the caller's transaction;
+    /// returns how many assignments were added.</summary>
     public static async Task<int> RebalanceAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
     {
         var ratersPerResponse = await connection.ExecuteScalarAsync<int>(
@@ -37,8 +38,12 @@ public static class Assignments
             """, new { StudyId = studyId }, transaction))
             .Select(a => new Assignment(a.ResponseId, a.RaterId)).ToList();
         if (raters.Count == 0) return 0;
+        // Who has seen others' values for a response (docs/grading.md) cannot give it an independent rating any more.
+        var barred = (await connection.QueryAsync<(long ResponseId, long RaterId)>(
+            "SELECT response_id, rater_id FROM rating_reveals WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
+            .Select(r => new Assignment(r.ResponseId, r.RaterId)).ToList();
 
-        var added = AssignmentPlanner.Plan(responses, raters, ratersPerResponse, existing, seed: unchecked((ulong)studyId));
+        var added = AssignmentPlanner.Plan(responses, raters, ratersPerResponse, existing, seed: unchecked((ulong)studyId), barred);
         await connection.ExecuteAsync("""
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
             VALUES (@StudyId, @ResponseId, @RaterId, @QueuePosition, @Now)

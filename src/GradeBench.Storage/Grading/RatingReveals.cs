@@ -26,14 +26,23 @@ public sealed class RatingReveals(Database database)
             SELECT COUNT(*) FROM rating_reveals WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction) > 0;
 
-    /// <summary>Notes that the rater is being shown others' values of the response; the first time counts.</summary>
-    internal static Task RecordAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long responseId,
+    /// <summary>Notes that the rater is being shown others' values of the response; the first time counts. Returns
+    /// whether this was the first time.</summary>
+    internal static async Task<bool> RecordAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long responseId,
         string source, DateTimeOffset now) =>
-        connection.ExecuteAsync("""
+        await connection.ExecuteAsync("""
             INSERT INTO rating_reveals (study_id, rater_id, response_id, source, revealed_at)
             VALUES (@StudyId, @RaterId, @ResponseId, @Source, @Now)
             ON CONFLICT (study_id, rater_id, response_id) DO NOTHING
-            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Source = source, Now = now }, transaction);
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Source = source, Now = now }, transaction) > 0;
+
+    /// <summary>Before or while raters rate (draft, open), a rater's unstarted assignment of a response revealed to them
+    /// goes to someone who has not seen it: a calibration item would otherwise stay in their queue, never to be done.</summary>
+    internal static async Task ReleaseAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
+    {
+        var state = await connection.ExecuteScalarAsync<string>("SELECT state FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        if (state is "draft" or "open") await Assignments.RebalanceAsync(connection, transaction, studyId, now);
+    }
 
     /// <summary>A calibration round is revealed: every rater it waited for sees the spread of the item's response.</summary>
     internal static Task RecordCalibrationRoundAsync(DbConnection connection, DbTransaction transaction, long itemId, DateTimeOffset now) =>

@@ -130,6 +130,21 @@ public sealed class AssignmentPlannerTests
     }
 
     [Fact]
+    public void BarredPairsAreNeverPlannedAndAResponseWithTooFewOtherRatersStaysShort()
+    {
+        var raters = Ids.Raters(3);
+        var responses = Ids.Responses(4);
+        Assignment[] barred = [new(responses[0], raters[0]), new(responses[1], raters[0]), new(responses[1], raters[1])];
+
+        var added = AssignmentPlanner.Plan(responses, raters, 2, [], 0, barred);
+
+        Assert.DoesNotContain(added, barred.Contains);
+        Assert.Equal([raters[1], raters[2]], added.Where(a => a.ResponseId == responses[0]).Select(a => a.RaterId).Order());
+        Assert.Equal([raters[2]], added.Where(a => a.ResponseId == responses[1]).Select(a => a.RaterId));
+        Assert.All(responses[2..], r => Assert.Equal(2, added.Count(a => a.ResponseId == r)));
+    }
+
+    [Fact]
     public void ExistingAssignmentsOfResponsesNotListedAreIgnored()
     {
         var raters = Ids.Raters(2);

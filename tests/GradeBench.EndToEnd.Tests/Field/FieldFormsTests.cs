@@ -117,7 +117,9 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
         var first = coordinator.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link).First;
         await Expect(first).ToBeVisibleAsync();
         var itemUrl = new Uri(new Uri(demoUrl), await first.GetAttributeAsync("href")).AbsoluteUri;
-        var itemId = long.Parse(itemUrl.Split('/')[^1]);
+        var itemId = long.Parse((await Typist.ReadAsync(app.DatabasePath, """
+            SELECT i.id FROM adjudication_items i JOIN responses r ON r.id = i.response_id WHERE r.handle = @Handle
+            """, new { Handle = itemUrl.Split('/')[^1].Split('?')[0] }))!);
         await coordinator.GotoAsync(itemUrl);
         var message = coordinator.GetByLabel("Message", new() { Exact = true });
         await Expect(message).ToBeVisibleAsync();

@@ -168,11 +168,11 @@ public sealed class GradingLayoutTests
     }
 
     /// <summary>A response in the rater's queue whose case the demo declares Chinese, with the case's title.</summary>
-    static async Task<(long ResponseId, string Title)> FirstChineseItemAsync(string databasePath, string username)
+    static async Task<(string Handle, string Title)> FirstChineseItemAsync(string databasePath, string username)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
-        var items = (await connection.QueryAsync<(long, string)>("""
-            SELECT a.response_id, c.title FROM assignments a JOIN users u ON u.id = a.rater_id
+        var items = (await connection.QueryAsync<(string, string)>("""
+            SELECT r.handle, c.title FROM assignments a JOIN users u ON u.id = a.rater_id
             JOIN responses r ON r.id = a.response_id JOIN cases c ON c.id = r.case_id
             WHERE u.username = @Username AND c.language = 'zh' ORDER BY a.queue_position
             """, new { Username = username })).AsList();

@@ -229,6 +229,7 @@ public sealed class CalibrationStoreTests
     {
         await using var w = await DraftStudyAsync();
         var before = await StudyDataAsync(w.Db);
+        var assignedBefore = await AssignmentsAsync(w.Db);
 
         var item = await OpenRoundAsync(w);
         await w.Store.SetGoldAsync(w.StudyId, w.Coordinator, item, new Dictionary<string, string?> { ["consensus"] = "3" });
@@ -239,12 +240,27 @@ public sealed class CalibrationStoreTests
         Assert.Equal(before, await StudyDataAsync(w.Db));
         await using var connection = await w.Db.Database.OpenAsync();
         Assert.Equal(17, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM calibration_ratings"));
+        // Unstarted assignments are planned again (the reveal's raters must not keep the calibrated response), so who has
+        // which may change; every response keeps as many raters, and the round's raters lose the calibrated one.
+        var calibrated = await connection.ExecuteScalarAsync<long>("SELECT response_id FROM calibration_items WHERE id = @Item", new { Item = item });
+        var assignedAfter = await AssignmentsAsync(w.Db);
+        Assert.Equal(Coverage(assignedBefore), Coverage(assignedAfter));
+        Assert.DoesNotContain(assignedAfter, a => a.ResponseId == calibrated && (a.RaterId == w.Rater1 || a.RaterId == w.Rater2));
     }
+
+    static Dictionary<long, int> Coverage(List<(long ResponseId, long RaterId)> assignments) =>
+        assignments.GroupBy(a => a.ResponseId).ToDictionary(g => g.Key, g => g.Count());
 
     static async Task<string> StudyDataAsync(TestDatabase db)
     {
         var dump = await db.DumpContentAsync();
-        return string.Join("\n## ", dump.Split("## ").Where(t => t.StartsWith("ratings") || t.StartsWith("rating_history") || t.StartsWith("assignments")));
+        return string.Join("\n## ", dump.Split("## ").Where(t => t.StartsWith("ratings") || t.StartsWith("rating_history")));
+    }
+
+    static async Task<List<(long ResponseId, long RaterId)>> AssignmentsAsync(TestDatabase db)
+    {
+        await using var connection = await db.Database.OpenAsync();
+        return (await connection.QueryAsync<(long, long)>("SELECT response_id, rater_id FROM assignments ORDER BY response_id, rater_id")).AsList();
     }
 
     [Fact]

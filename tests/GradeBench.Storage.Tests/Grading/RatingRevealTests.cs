@@ -86,6 +86,7 @@ public sealed class RatingRevealTests
         var queue = await grading.QueueAsync(studyId, rater);
         var (calibrated, untouched) = (queue[0].ResponseId, queue[1].ResponseId);
         var absentsCalibrated = (await grading.QueueAsync(studyId, absent)).Select(q => q.ResponseId).Contains(calibrated);
+        var coverage = await AssignedAsync(db, calibrated);
 
         Assert.True((await calibration.CreateSessionAsync(studyId, coordinator)).Succeeded);
         Assert.True((await calibration.AddItemAsync(studyId, coordinator, calibrated)).Succeeded);
@@ -95,12 +96,22 @@ public sealed class RatingRevealTests
         await calibration.EndSessionAsync(studyId, coordinator);
         Assert.Equal(StudyChangeOutcome.Changed, (await new StudyLifecycleStore(db.Database, studies, db.Clock).ChangeStateAsync(studyId, coordinator, StudyState.Open)).Outcome);
 
-        Assert.Equal(RatingWriteOutcome.Frozen, (await grading.SaveAsync(studyId, rater, calibrated, DemoRatings.Complete(), submit: true)).Outcome);
+        // The calibrated response left the rater's queue (it would stay there forever, never to be done) for someone
+        // who has not seen the spread, and writing it is refused.
+        Assert.DoesNotContain(calibrated, (await grading.QueueAsync(studyId, rater)).Select(q => q.ResponseId));
+        Assert.Equal(coverage, await AssignedAsync(db, calibrated));
+        Assert.NotEqual(RatingWriteOutcome.Saved, (await grading.SaveAsync(studyId, rater, calibrated, DemoRatings.Complete(), submit: true)).Outcome);
         Assert.Null(await StoredAsync(db, rater, calibrated, "overall"));
         Assert.Equal(RatingWriteOutcome.Saved, (await grading.SaveAsync(studyId, rater, untouched, DemoRatings.Complete(), submit: true)).Outcome);
         // A rater of the study the round did not wait for (not connected) saw nothing, and rates as usual.
         if (absentsCalibrated)
             Assert.Equal(RatingWriteOutcome.Saved, (await grading.SaveAsync(studyId, absent, calibrated, DemoRatings.Complete(), submit: true)).Outcome);
+    }
+
+    static async Task<long> AssignedAsync(TestDatabase db, long responseId)
+    {
+        await using var connection = await db.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE response_id = @ResponseId", new { ResponseId = responseId });
     }
 
     [Fact]
@@ -130,5 +141,6 @@ public sealed class RatingRevealTests
 
         Assert.NotEmpty(view!.Round!.Spread);
         Assert.True(await reveals.IsFrozenAsync(studyId, late, response));
+        Assert.DoesNotContain(response, (await new GradingStore(db.Database, rubric, db.Clock).QueueAsync(studyId, late)).Select(q => q.ResponseId));
     }
 }

@@ -129,7 +129,10 @@ public sealed class RatingRevealApiTests(GradeBenchFactory factory) : IClassFixt
         var refused = await PutAsync(client, studyId, calibrated, rating);
         var allowed = await PutAsync(client, studyId, other, rating);
 
-        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.OK), (refused.StatusCode, allowed.StatusCode));
+        // The calibrated response went to a rater who has not seen the spread: no longer this rater's to rate.
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.OK), (refused.StatusCode, allowed.StatusCode));
+        var after = (await client.GetFromJsonAsync<AssignmentList>($"/api/studies/{studyId}/assignments"))!.Assignments;
+        Assert.DoesNotContain(after, a => a.Response == calibrated);
     }
 
     sealed record AssignmentList(IReadOnlyList<AssignmentRow> Assignments);

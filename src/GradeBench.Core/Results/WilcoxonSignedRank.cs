@@ -75,13 +75,16 @@ public static class WilcoxonSignedRank
     /// <summary>Ranks 1..n with ties given their mean rank; the sizes of the tie groups (of two or more) are returned.</summary>
     static double[] MidRanks<T>(T[] values, out List<int> tieGroups) where T : IComparable<T>
     {
-        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
+        // Sorting a copy with the indices beside it; the order within a tie does not matter, all get the same rank.
+        var sorted = (T[])values.Clone();
+        var order = Enumerable.Range(0, values.Length).ToArray();
+        Array.Sort(sorted, order);
         var ranks = new double[values.Length];
         tieGroups = [];
         for (var start = 0; start < order.Length;)
         {
             var end = start;
-            while (end + 1 < order.Length && values[order[end + 1]].CompareTo(values[order[start]]) == 0) end++;
+            while (end + 1 < order.Length && sorted[end + 1].CompareTo(sorted[start]) == 0) end++;
             var mean = (start + end) / 2.0 + 1;
             for (var k = start; k <= end; k++) ranks[order[k]] = mean;
             if (end > start) tieGroups.Add(end - start + 1);

@@ -2,7 +2,7 @@ using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Results;
 
-/// <summary>Each pair of models on one criterion (docs/results.md, "Comparing models"): the Wilcoxon signed-rank test
+/// <summary>Each pair of models on one criterion (docs/results.md, "Pairwise differences between models"): the Wilcoxon signed-rank test
 /// of the per-case means over the cases both have, with Holm's adjustment over the criterion's pairs. Per-case means
 /// and their differences are exact <see cref="Fraction"/>s, so zeros and ties are found as R would find them on the
 /// exact values (8/3 and 8/3 tie; in doubles they may not).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Adjudication;
@@ -33,8 +34,22 @@ public sealed record DisagreementRule(DisagreementKind Kind, double MinRange = 0
         if (Kind == DisagreementKind.Never || criterion.Type == CriterionType.Text || values.Count < 2) return false;
         if (Kind == DisagreementKind.Any) return values.Distinct(StringComparer.Ordinal).Skip(1).Any();
         var points = values.Select(v => Position(criterion, v)).OfType<double>().ToList();
-        return points.Count >= 2 && points.Max() - points.Min() >= MinRange;
+        if (points.Count < 2) return false;
+        // On exact values where they have one: 0.3 − 0.1 is 0.2, which meets a threshold of 0.2 (in doubles it does not).
+        var exact = values.Select(v => ExactPosition(criterion, v)).OfType<Fraction>().ToList();
+        if (exact.Count == points.Count && Fraction.TryParse(MinRange.ToString("R", CultureInfo.InvariantCulture), out var threshold))
+        {
+            try { return exact.Max() - exact.Min() >= threshold; }
+            catch (OverflowException) { }
+        }
+        return points.Max() - points.Min() >= MinRange;
     }
+
+    static Fraction? ExactPosition(Criterion criterion, string value) => criterion.Type switch
+    {
+        CriterionType.Likert or CriterionType.Numeric => Fraction.TryParse(value, out var number) ? number : null,
+        _ => Position(criterion, value) is { } index ? new Fraction((long)index) : null,
+    };
 
     static double? Position(Criterion criterion, string value) => criterion.Type switch
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Adjudication;
@@ -26,7 +27,7 @@ public static class ConsensusSuggestion
             CriterionType.Nominal or CriterionType.Binary => Mode(given),
             CriterionType.Ordinal => Median(given, v => IndexOf(criterion, v)),
             CriterionType.Likert => Median(given, v => long.Parse(v, CultureInfo.InvariantCulture)),
-            CriterionType.Numeric => NumericMedian(given),
+            CriterionType.Numeric => NumericMedian(criterion, given),
             _ => null,
         };
     }
@@ -52,11 +53,28 @@ public static class ConsensusSuggestion
         return position(lower) == position(upper) ? new Suggestion(lower, SuggestionKind.Median) : null;
     }
 
-    static Suggestion NumericMedian(List<string> given)
+    static Suggestion NumericMedian(Criterion criterion, List<string> given)
     {
-        var sorted = given.Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Order().ToList();
-        var median = (sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2;
-        return new Suggestion(median.ToString("R", CultureInfo.InvariantCulture), SuggestionKind.Median);
+        var sorted = given.OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
+        var (lower, upper) = (sorted[(sorted.Count - 1) / 2], sorted[sorted.Count / 2]);
+        return new Suggestion(lower == upper ? lower : Midpoint(criterion, lower, upper), SuggestionKind.Median);
+    }
+
+    // Exactly, where the values have an exact fraction: (0.1 + 0.2)/2 is 0.15, not the 0.15000000000000002 of doubles.
+    // The midpoint of two decimals is a decimal, so the division below is exact.
+    static string Midpoint(Criterion criterion, string lower, string upper)
+    {
+        if (Fraction.TryParse(lower, out var a) && Fraction.TryParse(upper, out var b))
+        {
+            try
+            {
+                var mid = (a + b) / 2;
+                return criterion.Canonical(((decimal)mid.Numerator / mid.Denominator).ToString(CultureInfo.InvariantCulture));
+            }
+            catch (OverflowException) { }
+        }
+        var rounded = (double.Parse(lower, CultureInfo.InvariantCulture) + double.Parse(upper, CultureInfo.InvariantCulture)) / 2;
+        return rounded.ToString("R", CultureInfo.InvariantCulture);
     }
 
     static long IndexOf(Criterion criterion, string value) => criterion.Options.Select(o => o.Value).ToList().IndexOf(value);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Calibration;
@@ -25,7 +26,7 @@ public static class GoldComparison
     public static GoldDistance Compare(Criterion criterion, string value, string reference)
     {
         double? distance = criterion.Type is CriterionType.Likert or CriterionType.Numeric
-            ? Math.Abs(Number(value) - Number(reference))
+            ? Distance(value, reference)
             : null;
         return new GoldDistance(criterion.Id, value, reference, value == reference, distance);
     }
@@ -47,6 +48,17 @@ public static class GoldComparison
             }
         }
         return new GoldResult(raterId, raterName, items, compared, exact, likert, likert == 0 ? null : likertSum / likert);
+    }
+
+    // Exact where both have a Fraction: |0.3 − 0.1| is 0.2, where subtracting doubles gives 0.19999999999999998.
+    static double Distance(string value, string reference)
+    {
+        if (Fraction.TryParse(value, out var a) && Fraction.TryParse(reference, out var b))
+        {
+            try { return (a - b).Abs().ToDouble(); }
+            catch (OverflowException) { }
+        }
+        return Math.Abs(Number(value) - Number(reference));
     }
 
     static double Number(string value) => double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -153,7 +153,7 @@ public static class StudyResults
                     : CategorySummary(model, groups, categories, resamples, seed));
             }
             var comparisons = criterion.Type is CriterionType.Likert or CriterionType.Numeric or CriterionType.Ordinal
-                ? Compare(criterion, models, perCase)
+                ? ModelPairs.Compare(criterion, models, perCase)
                 : [];
             results.Add(new CriterionModels(id, criterion, summaries, comparisons));
         }
@@ -229,24 +229,6 @@ public static class StudyResults
             }
             throw new ArgumentOutOfRangeException(nameof(index));
         }
-    }
-
-    static IReadOnlyList<ModelComparison> Compare(Criterion criterion, IReadOnlyList<string> models, Dictionary<string, Dictionary<string, List<string>>> perCase)
-    {
-        double CaseMean(List<string> values) => values.Average(v => Score(criterion, v)!.Value);
-        var pairs = new List<ModelComparison>();
-        for (var a = 0; a < models.Count; a++)
-            for (var b = a + 1; b < models.Count; b++)
-            {
-                var shared = perCase[models[a]].Keys.Where(perCase[models[b]].ContainsKey).Order(StringComparer.Ordinal).ToList();
-                var x = shared.Select(c => CaseMean(perCase[models[a]][c])).ToList();
-                var y = shared.Select(c => CaseMean(perCase[models[b]][c])).ToList();
-                pairs.Add(new ModelComparison(models[a], models[b], shared.Count,
-                    shared.Count == 0 ? null : x.Zip(y, (p, q) => p - q).Average(), WilcoxonSignedRank.Test(x, y), null));
-            }
-        var tested = pairs.Where(p => p.Test is not null).ToList();
-        var adjusted = Holm.Adjust(tested.Select(p => p.Test!.PValue).ToList());
-        return pairs.Select(p => tested.IndexOf(p) is var i and >= 0 ? p with { HolmP = adjusted[i] } : p).ToList();
     }
 
     static SpanCounts Spans(ResultsInput input, IReadOnlyList<string> models)

@@ -13,21 +13,33 @@ public static class WilcoxonSignedRank
 {
     const int ExactBelow = 50;
 
-    /// <summary>Null when no pair differs (the test is undefined).</summary>
+    /// <summary>Null when no pair differs (the test is undefined). The differences are taken in floating point, so
+    /// differences equal in exact arithmetic may differ in the last bit and be ranked apart: for derived values such as
+    /// means, pass exact differences to <see cref="Test(IReadOnlyList{Fraction})"/>.</summary>
     public static SignedRankTest? Test(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         if (x.Count != y.Count) throw new ArgumentException("Paired samples must have the same length.");
-        var differences = new List<double>(x.Count);
+        var signed = new List<(bool Positive, double Magnitude)>(x.Count);
         for (var i = 0; i < x.Count; i++)
-            if (x[i] - y[i] is var d and not 0) differences.Add(d);
-        var hadZeros = differences.Count < x.Count;
-        var n = differences.Count;
+            if (x[i] - y[i] is var d and not 0) signed.Add((d > 0, Math.Abs(d)));
+        return Ranked(signed, x.Count);
+    }
+
+    /// <summary>The test on exact paired differences: zeros and ties are found by exact comparison, so R's rule (exact
+    /// only without ties or zeros) applies to the values as they are, not to their rounding. Null when all are 0.</summary>
+    public static SignedRankTest? Test(IReadOnlyList<Fraction> differences) =>
+        Ranked(differences.Where(d => d.Sign != 0).Select(d => (d.Sign > 0, d.Abs())).ToList(), differences.Count);
+
+    static SignedRankTest? Ranked<T>(List<(bool Positive, T Magnitude)> nonZero, int pairs) where T : IComparable<T>
+    {
+        var hadZeros = nonZero.Count < pairs;
+        var n = nonZero.Count;
         if (n == 0) return null;
 
-        var ranks = MidRanks(differences.Select(Math.Abs).ToArray(), out var tieGroups);
+        var ranks = MidRanks(nonZero.Select(d => d.Magnitude).ToArray(), out var tieGroups);
         var v = 0.0;
         for (var i = 0; i < n; i++)
-            if (differences[i] > 0) v += ranks[i];
+            if (nonZero[i].Positive) v += ranks[i];
 
         if (n < ExactBelow && tieGroups.Count == 0 && !hadZeros)
         {
@@ -61,15 +73,18 @@ public static class WilcoxonSignedRank
     }
 
     /// <summary>Ranks 1..n with ties given their mean rank; the sizes of the tie groups (of two or more) are returned.</summary>
-    static double[] MidRanks(double[] values, out List<int> tieGroups)
+    static double[] MidRanks<T>(T[] values, out List<int> tieGroups) where T : IComparable<T>
     {
-        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
+        // Sorting a copy with the indices beside it; the order within a tie does not matter, all get the same rank.
+        var sorted = (T[])values.Clone();
+        var order = Enumerable.Range(0, values.Length).ToArray();
+        Array.Sort(sorted, order);
         var ranks = new double[values.Length];
         tieGroups = [];
         for (var start = 0; start < order.Length;)
         {
             var end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]]) end++;
+            while (end + 1 < order.Length && sorted[end + 1].CompareTo(sorted[start]) == 0) end++;
             var mean = (start + end) / 2.0 + 1;
             for (var k = start; k <= end; k++) ranks[order[k]] = mean;
             if (end > start) tieGroups.Add(end - start + 1);

@@ -67,6 +67,15 @@ public sealed class AdjudicationRulesTests
         Assert.True(DisagreementRule.Range(25).Disagree(Confidence, ["50", "75.5"]));
 
     [Fact]
+    public void ARangeEqualToTheThresholdDisagreesAsWritten()
+    {
+        // 0.3 − 0.1 is 0.2 exactly; in doubles 0.19999999999999998, under the threshold 0.2.
+        Assert.True(DisagreementRule.Range(0.2).Disagree(Confidence, ["0.1", "0.3"]));
+        Assert.False(DisagreementRule.Range(0.2).Disagree(Confidence, ["0.1", "0.29"]));
+        Assert.True(DisagreementRule.Range(0.2).Disagree(Confidence, ["0.1", "1E+30"]));
+    }
+
+    [Fact]
     public void TheDefaultSafetyRuleIsTheLastOptionOfOrdinalCriteriaAboutHarm()
     {
         var aboutHarmByLabel = Kind with { Id = "danger", Label = "Potential HARM", Type = CriterionType.Ordinal };

@@ -52,6 +52,14 @@ public sealed class ConsensusSuggestionTests
     }
 
     [Fact]
+    public void TheNumericMedianIsTheExactMidpointAsWritten()
+    {
+        // (0.1 + 0.2)/2 is 0.15; in doubles 0.15000000000000002, which an adjudicator would have to retype.
+        Assert.Equal(new Suggestion("0.15", SuggestionKind.Median), ConsensusSuggestion.Suggest(Confidence, ["0.2", "0.1"]));
+        Assert.Equal(new Suggestion("0.35", SuggestionKind.Median), ConsensusSuggestion.Suggest(Confidence, ["0.3", "0.4", "0", "1"]));
+    }
+
+    [Fact]
     public void OneRaterSuggestsTheirValue()
     {
         Assert.Equal(new Suggestion("reasoning", SuggestionKind.Majority), ConsensusSuggestion.Suggest(Kind, ["reasoning"]));

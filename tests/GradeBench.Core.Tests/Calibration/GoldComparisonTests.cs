@@ -19,6 +19,14 @@ public sealed class GoldComparisonTests
     }
 
     [Fact]
+    public void ANumericDistanceIsTheExactDifferenceRoundedOnce()
+    {
+        // |0.3 − 0.1| is 0.2; subtracting the doubles gives 0.19999999999999998.
+        Assert.Equal(0.2, GoldComparison.Compare(Numeric, "0.3", "0.1").Distance);
+        Assert.Equal(1e30, GoldComparison.Compare(Numeric, "1E+30", "0").Distance);
+    }
+
+    [Fact]
     public void CategoricalValuesOnlyMatchOrNot()
     {
         Assert.Equal(new GoldDistance("harm", "severe", "none", false, null), GoldComparison.Compare(Ordinal, "severe", "none"));

@@ -48,6 +48,18 @@ public sealed class WilcoxonSignedRankTests
     }
 
     [Fact]
+    public void ExactDifferencesFindTiesAndZerosThatFloatingPointSplits()
+    {
+        // 8/3 twice (as 11/3 − 1 and 8/3 − 0 they differ in doubles), 1/3 − 1/3 = 0: the same test as on 1, 1, 2 and 0.
+        Fraction[] differences = [new Fraction(11, 3) - new Fraction(1), new Fraction(8, 3), new Fraction(1, 3), new Fraction(1, 3) - new Fraction(1, 3)];
+
+        var test = WilcoxonSignedRank.Test(differences)!;
+
+        Assert.Equal(WilcoxonSignedRank.Test([1, 1, 0.125, 0], [0, 0, 0, 0]), test);
+        Assert.Equal((6, 3, false), (test.V, test.N, test.Exact));
+    }
+
+    [Fact]
     public void NoDifferenceAtAllHasNoTest() =>
         Assert.Null(WilcoxonSignedRank.Test([1, 2, 3], [1, 2, 3]));
 

@@ -79,7 +79,8 @@ public static class AgreementAnalysis
             Estimate[] forms = [icc.Icc1, icc.Icc2, icc.Icc3, icc.Icc1k, icc.Icc2k, icc.Icc3k];
             for (var i = 0; i < forms.Length; i++) metrics.Add(new Metric(IccNames[i], forms[i]));
         }
-        if (Ordered(level) && CompleteNumeric(ratings))
+        // W ranks by category position, so ordinal labels that are not numbers (none < mild < severe) rank too.
+        if (Ordered(level) && ratings.IsComplete)
             metrics.Add(new Metric("kendall_w", KendallW.Compute(ratings)));
 
         var usage = KrippendorffAlpha.PairableUnits(ratings);

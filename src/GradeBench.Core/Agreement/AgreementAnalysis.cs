@@ -60,15 +60,22 @@ public static class AgreementAnalysis
     public static AgreementReport Run(RatingMatrix ratings, MeasurementLevel level,
         int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
-        var metrics = new List<Metric>();
-        var resampled = new List<string>();
-        foreach (var candidate in Candidates(level))
+        // The point estimates are independent of each other: computed on both cores, reported in a fixed order.
+        var applicable = Candidates(level).Where(c => c.Applies(ratings)).ToArray();
+        var estimates = new Estimate[applicable.Length];
+        IntraclassCorrelationResult? icc = null;
+        Estimate? kendall = null;
+        var withIcc = level >= MeasurementLevel.Interval && CompleteNumeric(ratings);
+        // W ranks by category position, so ordinal labels that are not numbers (none < mild < severe) rank too.
+        var withKendall = Ordered(level) && ratings.IsComplete;
+        Parallel.For(0, applicable.Length + 2, i =>
         {
-            if (!candidate.Applies(ratings)) continue;
-            var estimate = candidate.Compute(ratings);
-            if (estimate.HasValue && candidate.Bootstrapped) resampled.Add(candidate.Name);
-            metrics.Add(new Metric(candidate.Name, estimate));
-        }
+            if (i < applicable.Length) estimates[i] = applicable[i].Compute(ratings);
+            else if (i == applicable.Length && withIcc) icc = IntraclassCorrelation.Compute(ratings);
+            else if (i == applicable.Length + 1 && withKendall) kendall = KendallW.Compute(ratings);
+        });
+        var metrics = applicable.Select((c, i) => new Metric(c.Name, estimates[i])).ToList();
+        var resampled = applicable.Where((c, i) => c.Bootstrapped && estimates[i].HasValue).Select(c => c.Name).ToList();
         if (bootstrapResamples > 0 && resampled.Count > 0)
         {
             // One engine for all of them: the same resamples, each reduced once (AgreementBootstrap).
@@ -77,15 +84,12 @@ public static class AgreementAnalysis
                 if (intervals.TryGetValue(metrics[i].Name, out var ci))
                     metrics[i] = metrics[i] with { Estimate = metrics[i].Estimate with { Ci95 = ci } };
         }
-        if (level >= MeasurementLevel.Interval && CompleteNumeric(ratings))
+        if (icc is not null)
         {
-            var icc = IntraclassCorrelation.Compute(ratings);
             Estimate[] forms = [icc.Icc1, icc.Icc2, icc.Icc3, icc.Icc1k, icc.Icc2k, icc.Icc3k];
             for (var i = 0; i < forms.Length; i++) metrics.Add(new Metric(IccNames[i], forms[i]));
         }
-        // W ranks by category position, so ordinal labels that are not numbers (none < mild < severe) rank too.
-        if (Ordered(level) && ratings.IsComplete)
-            metrics.Add(new Metric("kendall_w", KendallW.Compute(ratings)));
+        if (kendall is not null) metrics.Add(new Metric("kendall_w", kendall));
 
         var usage = KrippendorffAlpha.PairableUnits(ratings);
         return new AgreementReport(ratings.UnitCount, usage.LeftOut, ratings.RaterCount, ratings.RatingCount, level, ratings.Categories, metrics);

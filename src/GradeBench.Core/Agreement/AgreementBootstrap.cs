@@ -86,10 +86,10 @@ public static class AgreementBootstrap
         public void Draw(int seed, int resample)
         {
             Array.Clear(_weights);
-            var random = new ResampleRandom(seed, resample);
+            var random = Bootstrap.Generator(seed, resample);
             var patternOfUnit = patterns.PatternOfUnit;
             var n = patternOfUnit.Length;
-            for (var i = 0; i < n; i++) _weights[patternOfUnit[random.NextIndex(n)]]++;
+            for (var i = 0; i < n; i++) _weights[patternOfUnit[random.NextBelow(n)]]++;
             (_none, _linear, _quadratic, _coincidences, _tableUnits) = (null, null, null, null, null);
         }
 

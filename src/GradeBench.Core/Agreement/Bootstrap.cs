@@ -1,9 +1,11 @@
+using GradeBench.Core.Grading;
+
 namespace GradeBench.Core.Agreement;
 
 /// <summary>Percentile bootstrap over units (Efron &amp; Tibshirani 1993, ch. 13): each resample draws as many
 /// units as there are, uniformly with replacement (multinomial unit weights), and the statistic is computed with
 /// each unit weighted by how often it was drawn. Reproducible: resample b draws from its own generator seeded by
-/// (seed, b) (<see cref="ResampleRandom"/>), so a resample's draws do not depend on which other resamples ran,
+/// (seed, b) (<see cref="Generator"/>), so a resample's draws do not depend on which other resamples ran,
 /// in which order or on how many threads (docs/agreement.md, "Bootstrap confidence intervals").</summary>
 public static class Bootstrap
 {
@@ -33,10 +35,16 @@ public static class Bootstrap
     public static void DrawUnitWeights(int seed, int resample, Span<int> weights)
     {
         weights.Clear();
-        var random = new ResampleRandom(seed, resample);
+        var random = Generator(seed, resample);
         var n = weights.Length;
-        for (var i = 0; i < n; i++) weights[random.NextIndex(n)]++;
+        for (var i = 0; i < n; i++) weights[random.NextBelow(n)]++;
     }
+
+    /// <summary>Resample b's own generator: SplitMix64 (<see cref="SplitMix64"/>, Steele, Lea &amp; Flood 2014) started
+    /// at the SplitMix64 mix of seed · 2³² + b; its draws are unbiased unit indices (Lemire 2019). Each resample's
+    /// stream is fixed by (seed, b) alone, so resamples can run on any thread in any order.</summary>
+    internal static SplitMix64 Generator(int seed, int resample) =>
+        new(SplitMix64.Mix(((ulong)(uint)seed << 32) | (uint)resample));
 
     /// <summary>The type 7 percentile interval of one statistic's resampled values, NaN (or infinity) where it was
     /// undefined; null when fewer than half are defined. Sorts the values in place.</summary>
@@ -58,37 +66,5 @@ public static class Bootstrap
         var below = (int)Math.Floor(h);
         var above = Math.Min(below + 1, sorted.Length - 1);
         return sorted[below] + (h - below) * (sorted[above] - sorted[below]);
-    }
-}
-
-/// <summary>The draws of one bootstrap resample: SplitMix64 (Steele, Lea &amp; Flood 2014, "Fast splittable
-/// pseudorandom number generators", OOPSLA; the generator Java's SplittableRandom uses) started at the SplitMix64
-/// mix of (seed · 2³² + resample), and unbiased indices in [0, n) by Lemire's multiply-and-reject method (Lemire 2019,
-/// "Fast random integer generation in an interval", ACM TOMACS 29(1)). A few nanoseconds a draw, and each
-/// resample's stream is fixed by (seed, resample) alone, so resamples can run on any thread in any order.</summary>
-internal struct ResampleRandom(int seed, int resample)
-{
-    const ulong Golden = 0x9E3779B97F4A7C15;
-    ulong _state = Mix(((ulong)(uint)seed << 32) | (uint)resample);
-
-    public int NextIndex(int n)
-    {
-        var range = (ulong)n;
-        var high = Math.BigMul(Next(), range, out var low);
-        if (low < range)
-        {
-            var threshold = (0 - range) % range;
-            while (low < threshold) high = Math.BigMul(Next(), range, out low);
-        }
-        return (int)high;
-    }
-
-    ulong Next() => Mix(_state += Golden);
-
-    static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-        return z ^ (z >> 31);
     }
 }

@@ -93,17 +93,26 @@ def main():
     if args.bootstrap > 0:
         rng = np.random.default_rng(args.seed)
         units = counts.shape[0]
-        # Per-unit statistics: each unit's coincidence contribution, flattened (units x K*K).
-        per_unit = (scaled[:, :, None] * counts[:, None, :]).reshape(units, k * k)
-        per_unit -= (scaled[:, :, None] * np.eye(k)[None, :, :]).reshape(units, k * k)
-        chunk = max(1, min(args.bootstrap, 50_000_000 // (units * 8)))
+        # Per-unit statistics (units x (K(K-1)/2 + K)): each unit's contributions to the upper triangle of the
+        # coincidence matrix, and its value counts (the marginals n_c, from which the diagonal follows).
+        upper_i, upper_j = np.triu_indices(k, 1)
+        per_unit = np.hstack([scaled[:, upper_i] * counts[:, upper_j], counts])
+        chunk = max(1, min(args.bootstrap, 20_000_000 // (units * 8)))
         resampled = []
         for start in range(0, args.bootstrap, chunk):
             size = min(chunk, args.bootstrap - start)
+            # Multinomial unit weights: each resample draws `units` units with replacement; a bincount per row keeps
+            # the counting in cache (one bincount over the whole chunk is four times slower).
             draws = rng.integers(0, units, size=(size, units))
-            offsets = (np.arange(size) * units)[:, None]
-            weights = np.bincount((draws + offsets).ravel(), minlength=size * units).reshape(size, units)
-            o = (weights.astype(np.float64) @ per_unit).reshape(size, k, k)
+            weights = np.empty((size, units))
+            for row in range(size):
+                weights[row] = np.bincount(draws[row], minlength=units)
+            sums = weights @ per_unit
+            o = np.zeros((size, k, k))
+            o[:, upper_i, upper_j] = sums[:, : upper_i.size]
+            o[:, upper_j, upper_i] = sums[:, : upper_i.size]
+            diagonal = sums[:, upper_i.size :] - o.sum(axis=2)
+            o[:, np.arange(k), np.arange(k)] = diagonal
             resampled.append(alphas(o, values))
         for level in LEVELS:
             a = np.concatenate([r[level] for r in resampled])

@@ -19,7 +19,7 @@ public sealed record AgreementReport(
 /// "Which coefficients are reported"), with bootstrap intervals for alpha, the kappas and AC1/AC2.</summary>
 public static class AgreementAnalysis
 {
-    sealed record Candidate(string Name, Func<RatingMatrix, bool> Applies, Func<RatingMatrix, ReadOnlySpan<int>, Estimate> Compute, bool Bootstrapped);
+    sealed record Candidate(string Name, Func<RatingMatrix, bool> Applies, Func<RatingMatrix, Estimate> Compute, bool Bootstrapped);
 
     static bool Ordered(MeasurementLevel level) => level >= MeasurementLevel.Ordinal;
     static bool TwoRaters(RatingMatrix m) => m.RaterCount == 2;
@@ -28,29 +28,29 @@ public static class AgreementAnalysis
 
     static IEnumerable<Candidate> Candidates(MeasurementLevel level)
     {
-        yield return new("percent_agreement", _ => true, (m, w) => PercentAgreement.Compute(m, w), false);
+        yield return new("percent_agreement", _ => true, m => PercentAgreement.Compute(m), false);
         if (Ordered(level))
-            yield return new("percent_agreement_within_1", _ => true, (m, w) => PercentAgreement.WithinOne(m, w), false);
-        yield return new("cohen_kappa", TwoRaters, (m, w) => CohenKappa.Compute(m, AgreementWeights.None, w), true);
+            yield return new("percent_agreement_within_1", _ => true, m => PercentAgreement.WithinOne(m), false);
+        yield return new("cohen_kappa", TwoRaters, m => CohenKappa.Compute(m, AgreementWeights.None), true);
         if (Ordered(level))
         {
-            yield return new("weighted_kappa_linear", TwoRaters, (m, w) => CohenKappa.Compute(m, AgreementWeights.Linear, w), true);
-            yield return new("weighted_kappa_quadratic", TwoRaters, (m, w) => CohenKappa.Compute(m, AgreementWeights.Quadratic, w), true);
+            yield return new("weighted_kappa_linear", TwoRaters, m => CohenKappa.Compute(m, AgreementWeights.Linear), true);
+            yield return new("weighted_kappa_quadratic", TwoRaters, m => CohenKappa.Compute(m, AgreementWeights.Quadratic), true);
         }
-        yield return new("fleiss_kappa", _ => true, (m, w) => FleissKappa.Compute(m, w), true);
-        yield return new("randolph_kappa", _ => true, (m, w) => FleissKappa.Randolph(m, w), true);
-        yield return new("krippendorff_alpha_nominal", _ => true, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Nominal, w), true);
+        yield return new("fleiss_kappa", _ => true, m => FleissKappa.Compute(m), true);
+        yield return new("randolph_kappa", _ => true, m => FleissKappa.Randolph(m), true);
+        yield return new("krippendorff_alpha_nominal", _ => true, m => KrippendorffAlpha.Compute(m, MeasurementLevel.Nominal), true);
         if (Ordered(level))
-            yield return new("krippendorff_alpha_ordinal", _ => true, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Ordinal, w), true);
+            yield return new("krippendorff_alpha_ordinal", _ => true, m => KrippendorffAlpha.Compute(m, MeasurementLevel.Ordinal), true);
         if (level >= MeasurementLevel.Interval)
-            yield return new("krippendorff_alpha_interval", m => m.IsNumeric, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Interval, w), true);
+            yield return new("krippendorff_alpha_interval", m => m.IsNumeric, m => KrippendorffAlpha.Compute(m, MeasurementLevel.Interval), true);
         if (level == MeasurementLevel.Ratio)
-            yield return new("krippendorff_alpha_ratio", NonNegative, (m, w) => KrippendorffAlpha.Compute(m, MeasurementLevel.Ratio, w), true);
-        yield return new("gwet_ac1", _ => true, (m, w) => GwetAc.Compute(m, AgreementWeights.None, w), true);
+            yield return new("krippendorff_alpha_ratio", NonNegative, m => KrippendorffAlpha.Compute(m, MeasurementLevel.Ratio), true);
+        yield return new("gwet_ac1", _ => true, m => GwetAc.Compute(m, AgreementWeights.None), true);
         if (Ordered(level))
         {
-            yield return new("gwet_ac2_linear", _ => true, (m, w) => GwetAc.Compute(m, AgreementWeights.Linear, w), true);
-            yield return new("gwet_ac2_quadratic", _ => true, (m, w) => GwetAc.Compute(m, AgreementWeights.Quadratic, w), true);
+            yield return new("gwet_ac2_linear", _ => true, m => GwetAc.Compute(m, AgreementWeights.Linear), true);
+            yield return new("gwet_ac2_quadratic", _ => true, m => GwetAc.Compute(m, AgreementWeights.Quadratic), true);
         }
     }
 
@@ -60,27 +60,36 @@ public static class AgreementAnalysis
     public static AgreementReport Run(RatingMatrix ratings, MeasurementLevel level,
         int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
-        var metrics = new List<Metric>();
-        foreach (var candidate in Candidates(level))
+        // The point estimates are independent of each other: computed on both cores, reported in a fixed order.
+        var applicable = Candidates(level).Where(c => c.Applies(ratings)).ToArray();
+        var estimates = new Estimate[applicable.Length];
+        IntraclassCorrelationResult? icc = null;
+        Estimate? kendall = null;
+        var withIcc = level >= MeasurementLevel.Interval && CompleteNumeric(ratings);
+        // W ranks by category position, so ordinal labels that are not numbers (none < mild < severe) rank too.
+        var withKendall = Ordered(level) && ratings.IsComplete;
+        Parallel.For(0, applicable.Length + 2, i =>
         {
-            if (!candidate.Applies(ratings)) continue;
-            var estimate = candidate.Compute(ratings, default);
-            if (estimate.HasValue && candidate.Bootstrapped && bootstrapResamples > 0)
-            {
-                var compute = candidate.Compute;
-                var ci = Bootstrap.PercentileInterval(ratings.UnitCount, w => compute(ratings, w).Value, bootstrapResamples, seed);
-                estimate = estimate with { Ci95 = ci };
-            }
-            metrics.Add(new Metric(candidate.Name, estimate));
+            if (i < applicable.Length) estimates[i] = applicable[i].Compute(ratings);
+            else if (i == applicable.Length && withIcc) icc = IntraclassCorrelation.Compute(ratings);
+            else if (i == applicable.Length + 1 && withKendall) kendall = KendallW.Compute(ratings);
+        });
+        var metrics = applicable.Select((c, i) => new Metric(c.Name, estimates[i])).ToList();
+        var resampled = applicable.Where((c, i) => c.Bootstrapped && estimates[i].HasValue).Select(c => c.Name).ToList();
+        if (bootstrapResamples > 0 && resampled.Count > 0)
+        {
+            // One engine for all of them: the same resamples, each reduced once (AgreementBootstrap).
+            var intervals = AgreementBootstrap.Intervals(ratings, resampled, bootstrapResamples, seed);
+            for (var i = 0; i < metrics.Count; i++)
+                if (intervals.TryGetValue(metrics[i].Name, out var ci))
+                    metrics[i] = metrics[i] with { Estimate = metrics[i].Estimate with { Ci95 = ci } };
         }
-        if (level >= MeasurementLevel.Interval && CompleteNumeric(ratings))
+        if (icc is not null)
         {
-            var icc = IntraclassCorrelation.Compute(ratings);
             Estimate[] forms = [icc.Icc1, icc.Icc2, icc.Icc3, icc.Icc1k, icc.Icc2k, icc.Icc3k];
             for (var i = 0; i < forms.Length; i++) metrics.Add(new Metric(IccNames[i], forms[i]));
         }
-        if (Ordered(level) && CompleteNumeric(ratings))
-            metrics.Add(new Metric("kendall_w", KendallW.Compute(ratings)));
+        if (kendall is not null) metrics.Add(new Metric("kendall_w", kendall));
 
         var usage = KrippendorffAlpha.PairableUnits(ratings);
         return new AgreementReport(ratings.UnitCount, usage.LeftOut, ratings.RaterCount, ratings.RatingCount, level, ratings.Categories, metrics);

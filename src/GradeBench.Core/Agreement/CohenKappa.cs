@@ -29,7 +29,13 @@ public static class CohenKappa
         ratings.CheckUnitWeights(unitWeights);
         var k = ratings.CategoryCount;
         var table = new long[k * k];
-        var n = Tally(ratings, raterA, raterB, unitWeights, table);
+        var n = Tally(k, ratings.AllCells, ratings.RaterCount, raterA, raterB, unitWeights, table);
+        return FromTable(k, table, n, weights);
+    }
+
+    /// <summary>Kappa from the K×K cross table (row-major, rater A's categories in rows) of n weighted units.</summary>
+    internal static Estimate FromTable(int k, ReadOnlySpan<long> table, long n, AgreementWeights weights)
+    {
         if (n == 0) return Estimate.Absent("no unit was rated by both raters");
 
         var w = IntegerAgreementWeights.Numerators(weights, k, out var d);
@@ -80,14 +86,14 @@ public static class CohenKappa
 
     // Optimised at first call, as for the multi-rater sums: the command line runs it once on every unit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static long Tally(RatingMatrix ratings, int raterA, int raterB, ReadOnlySpan<int> unitWeights, long[] table)
+    internal static long Tally(int k, ReadOnlySpan<int> cells, int rowLength, int raterA, int raterB, ReadOnlySpan<int> unitWeights, Span<long> table)
     {
-        var k = ratings.CategoryCount;
         var weighted = !unitWeights.IsEmpty;
         long n = 0;
-        for (var u = 0; u < ratings.UnitCount; u++)
+        var units = cells.Length / rowLength;
+        for (var u = 0; u < units; u++)
         {
-            var row = ratings.UnitRow(u);
+            var row = cells.Slice(u * rowLength, rowLength);
             int a = row[raterA], b = row[raterB];
             if (a == RatingMatrix.Missing || b == RatingMatrix.Missing) continue;
             long times = weighted ? unitWeights[u] : 1;

@@ -11,9 +11,11 @@ public static class FleissKappa
     /// Σ_k c_uk (c_uk − 1) / (r_u (r_u − 1)); π_k = (1/n) Σ_u c_uk / r_u over the n units with at least one rating.
     /// With the same number of ratings on every unit this is exactly Fleiss (1971).</summary>
     /// <param name="unitWeights">Empty: every unit once. Else how many times each unit counts (a bootstrap resample).</param>
-    public static Estimate Compute(RatingMatrix ratings, ReadOnlySpan<int> unitWeights = default)
+    public static Estimate Compute(RatingMatrix ratings, ReadOnlySpan<int> unitWeights = default) =>
+        FromSums(ratings, MultiraterAgreement.From(ratings, AgreementWeights.None, unitWeights));
+
+    internal static Estimate FromSums(RatingMatrix ratings, MultiraterAgreement sums)
     {
-        var sums = MultiraterAgreement.From(ratings, AgreementWeights.None, unitWeights);
         if (sums.MissingDataReason(ratings) is { } reason) return Estimate.Absent(reason);
         double chance = 0;
         foreach (var p in sums.Prevalence) chance += p * p;
@@ -29,10 +31,12 @@ public static class FleissKappa
     /// included) and pₐ as in <see cref="Compute"/>. It is the multi-rater Brennan–Prediger coefficient of Gwet (2014)
     /// and irrCAC <c>bp.coeff.raw</c>; Randolph defined it for a fixed number of raters per unit, and units with
     /// different numbers of ratings are averaged per unit as for Fleiss' kappa.</summary>
-    public static Estimate Randolph(RatingMatrix ratings, ReadOnlySpan<int> unitWeights = default)
+    public static Estimate Randolph(RatingMatrix ratings, ReadOnlySpan<int> unitWeights = default) =>
+        RandolphFromSums(ratings, MultiraterAgreement.From(ratings, AgreementWeights.None, unitWeights));
+
+    internal static Estimate RandolphFromSums(RatingMatrix ratings, MultiraterAgreement sums)
     {
         var k = ratings.CategoryCount;
-        var sums = MultiraterAgreement.From(ratings, AgreementWeights.None, unitWeights);
         if (sums.MissingDataReason(ratings) is { } reason) return Estimate.Absent(reason);
         if (k < 2) return Estimate.Absent("the scale has a single category, so chance agreement 1/K is 1 and Randolph's kappa is undefined");
         var chance = 1.0 / k;

@@ -13,10 +13,13 @@ public static class GwetAc
     /// with c*_uk = Σ_l w_kl c_ul over the units with at least two ratings; π_k = (1/n) Σ_u c_uk / r_u over the units
     /// with at least one rating. Weights are on category positions: linear 1 − |i−j|/(K−1), quadratic 1 − (i−j)²/(K−1)².</summary>
     /// <param name="unitWeights">Empty: every unit once. Else how many times each unit counts (a bootstrap resample).</param>
-    public static Estimate Compute(RatingMatrix ratings, AgreementWeights weights = AgreementWeights.None, ReadOnlySpan<int> unitWeights = default)
+    public static Estimate Compute(RatingMatrix ratings, AgreementWeights weights = AgreementWeights.None, ReadOnlySpan<int> unitWeights = default) =>
+        FromSums(ratings, MultiraterAgreement.From(ratings, weights, unitWeights));
+
+    /// <param name="sums">pₐ and π of the weighting wanted.</param>
+    internal static Estimate FromSums(RatingMatrix ratings, MultiraterAgreement sums)
     {
         var k = ratings.CategoryCount;
-        var sums = MultiraterAgreement.From(ratings, weights, unitWeights);
         if (sums.MissingDataReason(ratings) is { } reason) return Estimate.Absent(reason);
         if (k < 2) return Estimate.Absent("the scale has a single category, so Gwet's chance agreement is undefined");
         double spread = 0;

@@ -12,10 +12,6 @@ public readonly record struct UnitUsage(int Used, int LeftOut, int PairableValue
 /// University of Pennsylvania, https://repository.upenn.edu/asc_papers/43.</summary>
 public static class KrippendorffAlpha
 {
-    // Work arrays of up to this many entries live on the stack (the K × K coincidences up to K = 32, at most
-    // 28 KB in all), so that bootstrap calls allocate nothing but their result; larger ones go to the heap.
-    const int StackCells = 1024;
-
     /// <summary>Krippendorff's alpha at the given level of measurement, with difference functions
     /// (Krippendorff 2011): nominal δ² = [c ≠ k]; ordinal δ² = (Σ_{g=c..k} n_g − (n_c + n_k)/2)², over the
     /// category positions of the declared scale and the coincidence marginals n_g; interval δ² = (v_c − v_k)²;
@@ -30,30 +26,39 @@ public static class KrippendorffAlpha
         ArgumentNullException.ThrowIfNull(ratings);
         if (!Enum.IsDefined(level)) throw new ArgumentOutOfRangeException(nameof(level));
         ratings.CheckUnitWeights(unitWeights);
-        var values = ratings.CategoryValues;
-        if (level is MeasurementLevel.Interval or MeasurementLevel.Ratio)
-        {
-            var name = level == MeasurementLevel.Interval ? "interval" : "ratio";
-            if (values is null)
-                return Estimate.Absent($"Krippendorff's {name} alpha needs numeric categories, and these categories are not all numbers.");
-            if (level == MeasurementLevel.Ratio)
-                for (var c = 0; c < values.Length; c++)
-                    if (values[c] < 0)
-                        return Estimate.Absent($"Krippendorff's ratio alpha needs non-negative values (a ratio scale has a true zero), but category \"{ratings.Categories[c]}\" is negative.");
-        }
+        if (LevelProblem(ratings, level) is { } problem) return problem;
+        var coincidences = Coincidences.From(ratings.CategoryCount, ratings.RaterCount, ratings.AllUnitCounts, ratings.AllUnitTotals, unitWeights);
+        return FromCoincidences(ratings, level, coincidences);
+    }
 
+    /// <summary>Why alpha at this level cannot be computed for these categories, or null.</summary>
+    static Estimate? LevelProblem(RatingMatrix ratings, MeasurementLevel level)
+    {
+        if (level is not (MeasurementLevel.Interval or MeasurementLevel.Ratio)) return null;
+        var name = level == MeasurementLevel.Interval ? "interval" : "ratio";
+        if (ratings.CategoryValues is not { } values)
+            return Estimate.Absent($"Krippendorff's {name} alpha needs numeric categories, and these categories are not all numbers.");
+        if (level == MeasurementLevel.Ratio)
+            for (var c = 0; c < values.Length; c++)
+                if (values[c] < 0)
+                    return Estimate.Absent($"Krippendorff's ratio alpha needs non-negative values (a ratio scale has a true zero), but category \"{ratings.Categories[c]}\" is negative.");
+        return null;
+    }
+
+    /// <summary>Alpha at a level from the coincidences of the data (or of a bootstrap resample).</summary>
+    internal static Estimate FromCoincidences(RatingMatrix ratings, MeasurementLevel level, Coincidences coincidences)
+    {
+        if (LevelProblem(ratings, level) is { } problem) return problem;
+        var values = ratings.CategoryValues;
         var k = ratings.CategoryCount;
-        // Upper triangle (c < k) of the coincidence matrix: the diagonal is never needed, since δ²_cc = 0 for
-        // every level, and the matrix is symmetric.
-        Span<double> coincidences = k * k <= StackCells ? stackalloc double[k * k] : new double[k * k];
-        Span<long> marginals = k <= StackCells ? stackalloc long[k] : new long[k];
-        Span<int> present = k <= StackCells ? stackalloc int[k] : new int[k];
-        var n = Coincidences(ratings, unitWeights, coincidences, marginals, present);
+        var n = coincidences.PairableValues;
+        var marginals = coincidences.Marginals;
+        var pairs = coincidences.UpperTriangle;
         if (n == 0)
             return Estimate.Absent("No unit has ratings from two or more raters, so there is no pair of ratings to compare (units with fewer than two ratings are left out).");
 
         // α = 1 − (n − 1) Σ_{c<k} o_ck δ²_ck / Σ_{c<k} n_c n_k δ²_ck: the factor 2 of the symmetric halves cancels.
-        Span<double> cumulative = k <= StackCells ? stackalloc double[k] : new double[k];
+        Span<double> cumulative = k <= 1024 ? stackalloc double[k] : new double[k];
         if (level == MeasurementLevel.Ordinal)
         {
             double running = 0;
@@ -63,7 +68,7 @@ public static class KrippendorffAlpha
         for (var c = 0; c < k; c++)
         {
             var nc = (double)marginals[c];
-            var row = coincidences.Slice(c * k, k);
+            var row = pairs.Slice(c * k, k);
             for (var j = c + 1; j < k; j++)
             {
                 var d = level switch
@@ -91,49 +96,6 @@ public static class KrippendorffAlpha
         foreach (var m in ratings.AllUnitTotals)
             if (m >= 2) { used++; values += m; }
         return new UnitUsage(used, ratings.UnitCount - used, values);
-    }
-
-    /// <summary>Fills the upper triangle of the coincidence matrix and its marginals n_c from the per-unit counts,
-    /// and returns n. Each unit costs O(K + p²) for its p distinct categories, never a loop over rater pairs.</summary>
-    static long Coincidences(RatingMatrix ratings, ReadOnlySpan<int> unitWeights, Span<double> coincidences,
-        Span<long> marginals, Span<int> present)
-    {
-        var k = ratings.CategoryCount;
-        var counts = ratings.AllUnitCounts;
-        var totals = ratings.AllUnitTotals;
-        var weighted = !unitWeights.IsEmpty;
-        long n = 0;
-        for (var u = 0; u < totals.Length; u++)
-        {
-            var m = totals[u];
-            if (m < 2) continue;
-            var w = weighted ? unitWeights[u] : 1;
-            if (w == 0) continue;
-            var row = counts.Slice(u * k, k);
-            var distinct = 0;
-            for (var c = 0; c < k; c++)
-            {
-                var x = row[c];
-                if (x == 0) continue;
-                present[distinct++] = c;
-                marginals[c] += (long)w * x;
-            }
-            n += (long)w * m;
-            if (distinct < 2) continue; // all ratings agree: only the diagonal, which alpha never needs
-            var scale = (double)w / (m - 1);
-            for (var i = 0; i < distinct - 1; i++)
-            {
-                var a = present[i];
-                var pairs = coincidences.Slice(a * k, k);
-                var weight = scale * row[a];
-                for (var j = i + 1; j < distinct; j++)
-                {
-                    var b = present[j];
-                    pairs[b] += weight * row[b];
-                }
-            }
-        }
-        return n;
     }
 
     static double Square(double x) => x * x;

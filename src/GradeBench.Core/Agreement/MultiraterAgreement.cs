@@ -41,6 +41,15 @@ internal sealed class MultiraterAgreement
     public static MultiraterAgreement From(RatingMatrix ratings, AgreementWeights weights, ReadOnlySpan<int> unitWeights)
     {
         ratings.CheckUnitWeights(unitWeights);
+        return From(ratings, weights, ratings.AllUnitCounts, ratings.AllUnitTotals, unitWeights);
+    }
+
+    /// <summary>The same sums over rows of category counts other than the units' own: the bootstrap passes each
+    /// distinct count pattern once (<see cref="UnitPatterns"/>) with its weight, the sum of its units' weights.
+    /// The sums are integers, so the result is bit for bit that of the units.</summary>
+    public static MultiraterAgreement From(RatingMatrix ratings, AgreementWeights weights, ReadOnlySpan<int> counts,
+        ReadOnlySpan<int> totals, ReadOnlySpan<int> rowWeights)
+    {
         int k = ratings.CategoryCount, maxTotal = ratings.RaterCount;
         var w = IntegerAgreementWeights.Numerators(weights, k, out var d);
 
@@ -53,13 +62,13 @@ internal sealed class MultiraterAgreement
         switch (k < 2 ? AgreementWeights.None : weights)
         {
             case AgreementWeights.Linear:
-                Accumulate<LinearPairs>(ratings, d, unitWeights, agreeByTotal, unitsByTotal, categoryByTotal);
+                Accumulate<LinearPairs>(k, counts, totals, d, rowWeights, agreeByTotal, unitsByTotal, categoryByTotal);
                 break;
             case AgreementWeights.Quadratic:
-                Accumulate<QuadraticPairs>(ratings, d, unitWeights, agreeByTotal, unitsByTotal, categoryByTotal);
+                Accumulate<QuadraticPairs>(k, counts, totals, d, rowWeights, agreeByTotal, unitsByTotal, categoryByTotal);
                 break;
             default:
-                Accumulate<IdentityPairs>(ratings, d, unitWeights, agreeByTotal, unitsByTotal, categoryByTotal);
+                Accumulate<IdentityPairs>(k, counts, totals, d, rowWeights, agreeByTotal, unitsByTotal, categoryByTotal);
                 break;
         }
 
@@ -94,12 +103,9 @@ internal sealed class MultiraterAgreement
     // few integer operations per category with no call or switch inside the loop. Optimised at first call: the command
     // line computes each coefficient once, on up to a million ratings, with no time to warm up tiered compilation.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Accumulate<TPairs>(RatingMatrix ratings, long d, ReadOnlySpan<int> unitWeights,
+    static void Accumulate<TPairs>(int k, ReadOnlySpan<int> counts, ReadOnlySpan<int> totals, long d, ReadOnlySpan<int> unitWeights,
         long[] agreeByTotal, long[] unitsByTotal, long[] categoryByTotal) where TPairs : struct, IPairSums
     {
-        var k = ratings.CategoryCount;
-        var counts = ratings.AllUnitCounts;
-        var totals = ratings.AllUnitTotals;
         var weighted = !unitWeights.IsEmpty;
         for (var u = 0; u < totals.Length; u++)
         {

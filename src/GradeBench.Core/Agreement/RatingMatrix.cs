@@ -65,6 +65,9 @@ public sealed class RatingMatrix
     /// <summary>The rater-major row of one unit: category indices or <see cref="Missing"/>.</summary>
     public ReadOnlySpan<int> UnitRow(int unit) => _cells.AsSpan(unit * RaterCount, RaterCount);
 
+    /// <summary>All cells, unit-major: [unit * RaterCount + rater].</summary>
+    internal ReadOnlySpan<int> AllCells => _cells;
+
     /// <summary>All units' category counts, unit-major: [unit * CategoryCount + category].</summary>
     public ReadOnlySpan<int> AllUnitCounts => _unitCounts;
 

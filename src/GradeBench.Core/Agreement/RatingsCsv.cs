@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sylvan.Data.Csv;
 
 namespace GradeBench.Core.Agreement;
@@ -15,6 +16,9 @@ public static class RatingsCsv
 {
     /// <param name="categories">The scale in order, including categories nobody used; null: the observed
     /// values, in numeric order when all are numbers.</param>
+    // Optimised at first call: the command line reads a million rows once, and the row loop would otherwise run
+    // as unoptimised tier-0 code until on-stack replacement catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RatingMatrix Read(TextReader text, MeasurementLevel level, IReadOnlyList<string>? categories = null)
     {
         var options = new CsvDataReaderOptions
@@ -40,6 +44,10 @@ public static class RatingsCsv
 
         var table = new GrowingTable();
         int unitColumn = -1, raterColumn = -1, valueColumn = -1, columns = 0;
+        // Long files usually hold a unit's ratings on consecutive rows: the previous row's unit is checked before
+        // the dictionary (a span comparison instead of a hash lookup).
+        var previousUnitId = new char[64];
+        int previousUnitLength = 0, previousUnit = -1;
         var line = 1;
         while (true)
         {
@@ -76,7 +84,16 @@ public static class RatingsCsv
             if (unitId.IsEmpty) throw new RatingsCsvException(start, "unit: empty");
             if (raterId.IsEmpty) throw new RatingsCsvException(start, "rater: empty");
             if (value.IsEmpty) throw new RatingsCsvException(start, "value: empty (leave the row out for a missing rating)");
-            var unit = IndexOf(unitLookup, unitId, units.Count);
+            int unit;
+            if (previousUnit >= 0 && unitId.SequenceEqual(previousUnitId.AsSpan(0, previousUnitLength)))
+                unit = previousUnit;
+            else
+            {
+                unit = IndexOf(unitLookup, unitId, units.Count);
+                if (unitId.Length > previousUnitId.Length) previousUnitId = new char[unitId.Length * 2];
+                unitId.CopyTo(previousUnitId);
+                (previousUnitLength, previousUnit) = (unitId.Length, unit);
+            }
             var rater = IndexOf(raterLookup, raterId, raters.Count);
             if (!valueLookup.TryGetValue(value, out var category))
             {
@@ -121,6 +138,7 @@ public static class RatingsCsv
         public int Count { get; private set; }
 
         /// <summary>Stores a rating; returns the line of the earlier rating when the cell was taken.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int? Set(int unit, int rater, int value, int line)
         {
             if (unit >= _units || rater >= _raters) Grow(Math.Max(_units, unit + 1), Math.Max(_raters, rater + 1));

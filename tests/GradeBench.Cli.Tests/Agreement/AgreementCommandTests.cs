@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace GradeBench.Cli.Tests.Agreement;
@@ -73,6 +74,25 @@ public sealed class AgreementCommandTests : IDisposable
         Assert.Contains("3 units (0 with fewer than two ratings), 2 raters, 6 ratings, 2 categories, level ordinal", result.Output);
         Assert.Contains("cohen_kappa", result.Output);
         Assert.Contains("kendall_w", result.Output);
+    }
+
+    [Fact]
+    public async Task KendallWRanksOrdinalLabelsByTheirDeclaredOrder()
+    {
+        // The same three raters × four units, once as words none < mild < severe and once as the numbers 1 < 2 < 3:
+        // W ranks by category position, so both give the same W (ties included).
+        const string rows = "u1,a,{0}\nu1,b,{0}\nu1,c,{1}\nu2,a,{1}\nu2,b,{1}\nu2,c,{1}\nu3,a,{2}\nu3,b,{1}\nu3,c,{2}\nu4,a,{2}\nu4,b,{2}\nu4,c,{2}\n";
+        var words = WriteCsv("words.csv", "unit,rater,value\n" + string.Format(CultureInfo.InvariantCulture, rows, "none", "mild", "severe"));
+        var numbers = WriteCsv("numbers.csv", "unit,rater,value\n" + string.Format(CultureInfo.InvariantCulture, rows, "1", "2", "3"));
+
+        var fromWords = await CliWorkspace.RunAsync("agreement", words, "--level", "ordinal", "--categories", "none,mild,severe", "--bootstrap", "0", "--format", "json");
+        var fromNumbers = await CliWorkspace.RunAsync("agreement", numbers, "--level", "ordinal", "--bootstrap", "0", "--format", "json");
+
+        using var wordsJson = JsonDocument.Parse(fromWords.Output);
+        using var numbersJson = JsonDocument.Parse(fromNumbers.Output);
+        var expected = numbersJson.RootElement.GetProperty("metrics").GetProperty("kendall_w").GetProperty("value").GetDouble();
+        Assert.True(wordsJson.RootElement.GetProperty("metrics").TryGetProperty("kendall_w", out var w), fromWords.Output);
+        Assert.Equal(expected, w.GetProperty("value").GetDouble());
     }
 
     [Fact]

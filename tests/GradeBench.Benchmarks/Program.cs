@@ -10,9 +10,11 @@ if (args is ["write-csv", var path, var units, var raters, var missing])
 }
 // `write-bundle PATH RESPONSES RATERS` writes a study bundle (id "bench") whose RATERS raters each rated every response
 // on four criteria, for timing `gradebench import` and `gradebench export` (export-vs-sqlite.sh).
-if (args is ["write-bundle", var bundleFolder, var responseCount, var raterCount])
+// An optional fourth argument: the number of models answering each case (default 3).
+if (args is ["write-bundle", var bundleFolder, var responseCount, var raterCount, ..] && args.Length <= 5)
 {
-    GradeBench.Testing.SyntheticBundle.Write(bundleFolder, "bench", "Export benchmark (synthetic)", int.Parse(responseCount), ratersPerResponse: Math.Max(1, int.Parse(raterCount)), ratingRaters: int.Parse(raterCount));
+    GradeBench.Testing.SyntheticBundle.Write(bundleFolder, "bench", "Export benchmark (synthetic)", int.Parse(responseCount), ratersPerResponse: Math.Max(1, int.Parse(raterCount)),
+        ratingRaters: int.Parse(raterCount), models: args.Length == 5 ? int.Parse(args[4]) : 3);
     return;
 }
 if (args is ["profile-open"])

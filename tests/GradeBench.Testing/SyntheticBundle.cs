@@ -21,7 +21,8 @@ public static class SyntheticBundle
         new { id = "comment", label = "Comment", type = "text", required = false },
     ];
 
-    static readonly string[] Models = ["model-a", "model-b", "model-c"];
+    /// <summary>Model names: model-a, model-b, … (up to 26).</summary>
+    static string[] ModelNames(int count) => [.. Enumerable.Range(0, count).Select(m => $"model-{(char)('a' + m)}")];
     static readonly string[] Completeness = ["none", "minor", "major"];
 
     /// <summary>A valid rating for the rubric above, varied so that agreement has something to compute.</summary>
@@ -33,10 +34,13 @@ public static class SyntheticBundle
         ["overall"] = random.Next(1, 6),
     };
 
-    /// <summary>Writes a bundle folder of <paramref name="responses"/> responses; with <paramref name="ratingRaters"/> &gt; 0,
-    /// ratings.csv holds every one of those raters' ratings of every response on the four scored criteria.</summary>
-    public static string Write(string folder, string id, string title, int responses, int ratersPerResponse, int ratingRaters = 0, int seed = 1)
+    /// <summary>Writes a bundle folder of <paramref name="responses"/> responses, <paramref name="models"/> answers to each case;
+    /// with <paramref name="ratingRaters"/> &gt; 0, ratings.csv holds every one of those raters' ratings of every response on
+    /// the four scored criteria.</summary>
+    public static string Write(string folder, string id, string title, int responses, int ratersPerResponse, int ratingRaters = 0, int seed = 1, int models = 3)
     {
+        if (models is < 1 or > 26) throw new ArgumentOutOfRangeException(nameof(models));
+        var modelNames = ModelNames(models);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "study.json"), JsonSerializer.Serialize(new
         {
@@ -47,7 +51,7 @@ public static class SyntheticBundle
             state = "open",
             rubric = new { criteria = Criteria },
         }));
-        var cases = (responses + Models.Length - 1) / Models.Length;
+        var cases = (responses + modelNames.Length - 1) / modelNames.Length;
         File.WriteAllLines(Path.Combine(folder, "cases.jsonl"), Enumerable.Range(1, cases).Select(c => JsonSerializer.Serialize(new
         {
             id = $"case-{c:D5}",
@@ -55,12 +59,12 @@ public static class SyntheticBundle
             presentation_md = $"_Synthetic case {c}._ A 70-year-old with sudden right arm weakness, onset two hours ago.",
             question_md = "What is the next step?",
         })));
-        string ResponseId(int r) => $"case-{r / Models.Length + 1:D5}.{Models[r % Models.Length]}";
+        string ResponseId(int r) => $"case-{r / modelNames.Length + 1:D5}.{modelNames[r % modelNames.Length]}";
         File.WriteAllLines(Path.Combine(folder, "responses.jsonl"), Enumerable.Range(0, responses).Select(r => JsonSerializer.Serialize(new
         {
             id = ResponseId(r),
-            case_id = $"case-{r / Models.Length + 1:D5}",
-            model = Models[r % Models.Length],
+            case_id = $"case-{r / modelNames.Length + 1:D5}",
+            model = modelNames[r % modelNames.Length],
             content_md = "## Assessment\nA candidate for **IV thrombolysis** once blood pressure is below 185/110 mmHg.\n\n- Check glucose.\n- CT angiography for a large-vessel occlusion.",
         })));
         if (ratingRaters > 0)

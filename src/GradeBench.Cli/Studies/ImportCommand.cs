@@ -50,6 +50,7 @@ static class ImportCommand
             foreach (var problem in result.Errors) error.WriteLine(problem);
             if (!result.Succeeded)
             {
+                if (SizeLimitHint(result.Errors, parse.GetValue(maxFileBytes)) is { } hint) error.WriteLine(hint);
                 error.WriteLine($"{bundlePath}: {BundleError.Count(result.Errors):N0} error(s); nothing was imported.");
                 return ExitCodes.InvalidInput;
             }
@@ -61,5 +62,14 @@ static class ImportCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The default limit is the web upload's (docs/bundle-format.md): say how to lift it when a file is over it.</summary>
+    static string? SizeLimitHint(IReadOnlyList<BundleError> errors, long limit)
+    {
+        var over = errors.Select(e => BundleFiles.IsOverSizeLimit(e, out var bytes) ? (Over: true, Bytes: bytes) : (false, null)).Where(e => e.Over).ToList();
+        if (over.Count == 0) return null;
+        var needed = over.Max(e => e.Bytes) is { } largest && largest > limit ? largest : limit * 2;
+        return $"hint: a bundle's files may be at most {limit:N0} bytes each unless you raise the limit, e.g. --max-file-bytes {needed}";
     }
 }

@@ -149,7 +149,7 @@ public static class BundleFiles
                     while ((read = stream.Read(chunk)) > 0 && buffer.Length <= maxFileBytes) buffer.Write(chunk, 0, read);
                     if (buffer.Length > maxFileBytes)
                     {
-                        errors.Add(new BundleError(name, 0, "file", $"file is over the size limit of {maxFileBytes} bytes"));
+                        errors.Add(new BundleError(name, 0, "file", $"file is {OverTheLimit} of {maxFileBytes} bytes"));
                         continue;
                     }
                     files[name] = buffer.ToArray();
@@ -188,5 +188,18 @@ public static class BundleFiles
     }
 
     static BundleError TooLarge(string name, long size, long limit) =>
-        new(name, 0, "file", $"file is {size} bytes, over the size limit of {limit} bytes");
+        new(name, 0, "file", $"file is {size} bytes, {OverTheLimit} of {limit} bytes");
+
+    const string OverTheLimit = "over the size limit";
+
+    /// <summary>Whether <paramref name="error"/> refused a file for its size; <paramref name="bytes"/> is the file's size
+    /// when known (a zip entry whose header understated it is known only to be larger).</summary>
+    public static bool IsOverSizeLimit(BundleError error, out long? bytes)
+    {
+        bytes = null;
+        if (error.Field != "file" || !error.Message.Contains(OverTheLimit, StringComparison.Ordinal)) return false;
+        var words = error.Message.Split(' ');
+        if (words is ["file", "is", var size, "bytes,", ..] && long.TryParse(size, CultureInfo.InvariantCulture, out var known)) bytes = known;
+        return true;
+    }
 }

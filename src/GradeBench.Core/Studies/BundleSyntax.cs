@@ -20,6 +20,10 @@ static partial class BundleSyntax
     [GeneratedRegex(@"\A[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\z")]
     internal static partial Regex LanguagePattern();
 
+    /// <summary>An ISO-8601 instant with its time zone (ratings.csv's timestamps), e.g. 2026-03-01T14:05:00.1234567Z.</summary>
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,7})?(?:Z|[+-][0-9]{2}:[0-9]{2})\z")]
+    internal static partial Regex TimestampPattern();
+
     internal static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     internal static bool IsIdentifier(string? value) => value is not null && IdPattern().IsMatch(value);

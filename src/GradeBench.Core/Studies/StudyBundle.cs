@@ -41,7 +41,14 @@ public sealed record StudyCase(
 public sealed record ModelResponse(string Id, string CaseId, string Model, string ContentMd, string? MetaJson);
 
 /// <summary>A rating row of ratings.csv: already collected, imported as submitted.</summary>
-public sealed record BundleRating(string ResponseId, string Rater, string CriterionId, string Value, string? Comment);
+public sealed record BundleRating(string ResponseId, string Rater, string CriterionId, string Value, string? Comment)
+{
+    /// <summary>When the rating was first submitted, and last changed (ratings.csv's optional columns); null: the import's time.</summary>
+    public DateTimeOffset? FirstSubmitted { get; init; }
+
+    /// <inheritdoc cref="FirstSubmitted"/>
+    public DateTimeOffset? LastChanged { get; init; }
+}
 
 /// <summary>One problem found in a bundle, printed as <c>file:line: field: message</c>.</summary>
 public sealed record BundleError(string File, int Line, string Field, string Message)

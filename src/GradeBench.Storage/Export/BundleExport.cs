@@ -18,7 +18,7 @@ namespace GradeBench.Storage.Export;
 /// responses.jsonl in their bundle order; ratings.csv with every submitted rating under the rater's username. Written
 /// entry by entry into a <see cref="ZipArchive"/> straight to the output stream (which need not be seekable), with
 /// rows streamed from the database. What a bundle cannot carry stays behind: drafts, the audit trail, spans, flags,
-/// adjudication decisions, members without ratings, and timestamps (an import stamps its own).</summary>
+/// adjudication decisions, members without ratings, and every timestamp but a rating's first submission and last change.</summary>
 public sealed class BundleExport(Database database)
 {
     static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -148,7 +148,7 @@ public sealed class BundleExport(Database database)
             const string sql = """
                 SELECT r.slug AS response_id,
                        CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = lower(@Prefix) THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
-                       k.slug AS criterion, g.value, g.comment
+                       k.slug AS criterion, g.value, g.comment, COALESCE(g.submitted_at, g.updated_at) AS first_submitted, g.updated_at AS last_changed
                 FROM responses r
                 JOIN ratings g ON g.response_id = r.id
                 JOIN users u ON u.id = g.rater_id

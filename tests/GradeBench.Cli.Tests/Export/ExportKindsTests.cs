@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Grading;
@@ -137,17 +138,18 @@ public sealed class ExportKindsTests : IDisposable
         using var zip = ZipFile.OpenRead(target);
         Assert.Equal(["study.json", "cases.jsonl", "responses.jsonl", "ratings.csv"], zip.Entries.Select(e => e.FullName));
         string Read(string name) { using var reader = new StreamReader(zip.GetEntry(name)!.Open()); return reader.ReadToEnd(); }
+        // Each rating's timestamps (here the import's own time) come along, so a round trip keeps them.
         Assert.Equal("""
-            response_id,rater,criterion,value,comment
-            c1.m1,ann,score,3,
-            c1.m1,ann,safe,true,
-            c1.m1,bob,score,1,"too short, wrong"
-            c1.m2,ann,score,2,
-            c2.m1,bob,score,2,
-            c2.m1,bob,safe,false,
-            c2.m1,bob,note,溶栓太晚,
+            response_id,rater,criterion,value,comment,first_submitted,last_changed
+            c1.m1,ann,score,3,,<t>,<t>
+            c1.m1,ann,safe,true,,<t>,<t>
+            c1.m1,bob,score,1,"too short, wrong",<t>,<t>
+            c1.m2,ann,score,2,,<t>,<t>
+            c2.m1,bob,score,2,,<t>,<t>
+            c2.m1,bob,safe,false,,<t>,<t>
+            c2.m1,bob,note,溶栓太晚,,<t>,<t>
 
-            """.ReplaceLineEndings("\n"), Read("ratings.csv"));
+            """.ReplaceLineEndings("\n"), Regex.Replace(Read("ratings.csv"), "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z", "<t>"));
         Assert.Equal("""{"id":"c2","title":"病例 2","language":"zh","tags":[],"presentation_md":"P2","question_md":"Q2"}""",
             Read("cases.jsonl").Split('\n')[1]);
         using var study = JsonDocument.Parse(Read("study.json"));

@@ -1,0 +1,59 @@
+using Dapper;
+using GradeBench.Storage.Export;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Storage.Tests.Export;
+
+/// <summary>bundle.zip, imported again, gives back each rating with its own timestamps; a bundle without them still imports.</summary>
+public sealed class BundleRoundTripTests
+{
+    const string Ratings = """
+        SELECT r.slug, u.display_name, k.slug, g.value, g.submitted_at, g.updated_at
+        FROM ratings g JOIN responses r ON r.id = g.response_id JOIN users u ON u.id = g.rater_id JOIN criteria k ON k.id = g.criterion_id
+        WHERE r.study_id = @StudyId ORDER BY 1, 2, 3
+        """;
+
+    [Fact]
+    public async Task ARoundTripKeepsEachRatingsFirstSubmittedAndLastChangedTimes()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var importer = new StudyImporter(db.Database, db.Clock);
+        var original = (await importer.ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        await using var connection = await db.Database.OpenAsync();
+        // Ratings collected over days, some changed after they were submitted, as on the web.
+        await connection.ExecuteAsync("""
+            UPDATE ratings SET submitted_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || id || ' minutes'),
+                               updated_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || (id + id % 3 * 600) || ' minutes')
+            """);
+        using var temp = new TempFolder();
+        var zip = Path.Combine(temp.Path, "bundle.zip");
+        await using (var file = File.Create(zip)) await new BundleExport(db.Database).WriteAsync(original, file, asId: "copy");
+        db.Clock.Now = db.Clock.Now.AddDays(30);
+
+        var copy = await importer.ImportAsync(zip);
+
+        Assert.Empty(copy.Errors);
+        var before = await connection.QueryAsync<(string, string, string, string, string, string)>(Ratings, new { StudyId = original });
+        var after = await connection.QueryAsync<(string, string, string, string, string, string)>(Ratings, new { StudyId = copy.StudyId });
+        Assert.Equal(576, after.Count());
+        Assert.Equal(before, after);
+        Assert.Equal(576, before.Select(r => r.Item5).Distinct().Count());
+        Assert.Contains(before, r => r.Item5 != r.Item6);
+    }
+
+    [Fact]
+    public async Task ABundleWithoutTimestampsStampsItsRatingsWithTheImportTime()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        var result = await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+
+        Assert.DoesNotContain("first_submitted", File.ReadAllText(Path.Combine(TestPaths.DemoBundle, "ratings.csv")));
+        await using var connection = await db.Database.OpenAsync();
+        var stamps = await connection.QueryAsync<(string, string)>(
+            "SELECT DISTINCT g.submitted_at, g.updated_at FROM ratings g JOIN responses r ON r.id = g.response_id WHERE r.study_id = @StudyId",
+            new { result.StudyId });
+        var now = Database.FormatTimestamp(db.Clock.GetUtcNow());
+        Assert.Equal([(now, now)], stamps);
+    }
+}

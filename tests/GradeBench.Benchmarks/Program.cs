@@ -17,6 +17,18 @@ if (args is ["write-bundle", var bundleFolder, var responseCount, var raterCount
         ratingRaters: int.Parse(raterCount), models: args.Length == 5 ? int.Parse(args[4]) : 3);
     return;
 }
+// `pages WEB_DLL DB LARGE_SLUG DEMO_SLUG` times the coordinator pages in headless Chromium (large-study-pages.sh).
+if (args is ["pages", var webApp, var database, var largeSlug, var demoSlug])
+{
+    await PageBenchmark.RunAsync(webApp, database, largeSlug, demoSlug);
+    return;
+}
+// `profile-pages DB STUDY_ID`: a stopwatch around each query and computation of the coordinator pages.
+if (args is ["profile-pages", var profiled, var studyId])
+{
+    await PageProfile.RunAsync(profiled, long.Parse(studyId, CultureInfo.InvariantCulture));
+    return;
+}
 if (args is ["profile-open"])
 {
     var bench = new GradingBenchmarks();

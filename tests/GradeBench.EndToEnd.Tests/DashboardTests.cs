@@ -19,6 +19,8 @@ public sealed class DashboardTests
         var coordinator = await Journeys.AdministratorOnTheDashboardAsync(app, browser);
         var lifecycle = coordinator.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" });
         await Expect(lifecycle.GetByRole(AriaRole.Button, new() { Name = "Pause the study" })).ToBeVisibleAsync();
+        // The agreement is computed off the request path: its region is busy until it shows.
+        await Expect(coordinator.Locator("[aria-busy='true']")).ToHaveCountAsync(0);
         var agreement = coordinator.GetByRole(AriaRole.Table, new() { Name = "Agreement per criterion" });
         await Expect(agreement.GetByRole(AriaRole.Row, new() { Name = "Agreement with guideline consensus" })).ToContainTextAsync("ordinal");
 

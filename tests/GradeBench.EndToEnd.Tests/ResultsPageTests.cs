@@ -25,6 +25,8 @@ public sealed partial class ResultsPageTests
         await Journeys.FollowAsync(page, "Dashboard", "**/dashboard");
         // The demo study comes with imported ratings: its results have numbers at once.
         await page.GotoAsync(page.Url.Replace("/dashboard", "/results", StringComparison.Ordinal));
+        // Computed off the request path: the page is complete when no region is busy any more.
+        await Expect(page.Locator("[aria-busy='true']")).ToHaveCountAsync(0);
 
         // The matrix: one row per rated criterion, each with its headline coefficient.
         var matrix = page.GetByRole(AriaRole.Table, new() { Name = "Agreement per criterion" });

@@ -76,6 +76,7 @@ public sealed partial class AdjudicationStore
             ON CONFLICT (item_id, criterion_id) DO UPDATE SET
                 value = excluded.value, reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at
             """, rows, transaction);
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         var decided = stored.Keys.Concat(entries.Select(e => e.CriterionId)).ToHashSet();
         var status = target.Status;
         if (status == "open" && AdjudicationTriage.IsSettled(criteria.Select(c => c.Criterion).ToList(), decided))

@@ -15,14 +15,15 @@ public sealed class AgreementQuery(Database database)
         public string Value { get; init; } = "";
     }
 
-    /// <summary>The study's submitted ratings, grouped by criterion database id.</summary>
+    /// <summary>The study's submitted ratings, grouped by criterion database id. Reached through the study's responses
+    /// (ratings are indexed by response), not its criteria: that scanned every study's ratings.</summary>
     public async Task<ILookup<long, StoredRating>> SubmittedAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition("""
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
-            FROM ratings g JOIN criteria c ON c.id = g.criterion_id
-            WHERE c.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
+            FROM responses r JOIN ratings g ON g.response_id = r.id
+            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
             """, new { StudyId = studyId }, cancellationToken: ct));
         return rows.ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
     }

@@ -66,8 +66,8 @@ public sealed class DashboardQuery(Database database)
                        UNION ALL
                        SELECT f.created_at FROM flags f WHERE f.study_id = @StudyId AND f.rater_id = u.id
                        UNION ALL
-                       SELECT s.updated_at FROM span_annotations s JOIN responses r ON r.id = s.response_id
-                       WHERE r.study_id = @StudyId AND s.rater_id = u.id) AS work) AS last_activity
+                       SELECT s.updated_at FROM span_annotations s
+                       WHERE s.rater_id = u.id AND (SELECT r.study_id FROM responses r WHERE r.id = s.response_id) = @StudyId) AS work) AS last_activity
             FROM users u
             WHERE EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
                OR EXISTS (SELECT 1 FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = u.id)
@@ -89,40 +89,51 @@ public sealed class DashboardQuery(Database database)
         return rows.AsList();
     }
 
-    /// <summary>Per criterion, submitted values against the number expected (one per assignment).</summary>
+    /// <summary>Per criterion, submitted values against the number expected (one per assignment). Counted in one pass
+    /// over this study's ratings, reached through its responses: ratings have no index by criterion, and counting by
+    /// criterion scanned every study's ratings once per criterion (the demo's dashboard paid for a large study's).</summary>
     public async Task<IReadOnlyList<GroupProgress>> CriteriaAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<GroupProgress>(new CommandDefinition("""
             SELECT c.slug AS key, c.label || CASE WHEN c.required THEN '' ELSE ' (optional)' END AS label,
                    (SELECT COUNT(*) FROM assignments a WHERE a.study_id = @StudyId) AS assigned,
-                   (SELECT COUNT(*) FROM ratings g WHERE g.criterion_id = c.id AND g.status = 'submitted' AND g.value IS NOT NULL) AS done
-            FROM criteria c WHERE c.study_id = @StudyId ORDER BY c.position
+                   COALESCE(d.done, 0) AS done
+            FROM criteria c
+            LEFT JOIN (SELECT g.criterion_id, COUNT(*) AS done
+                       FROM responses r JOIN ratings g ON g.response_id = r.id
+                       WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
+                       GROUP BY g.criterion_id) AS d ON d.criterion_id = c.id
+            WHERE c.study_id = @StudyId ORDER BY c.position
             """, new { StudyId = studyId }, cancellationToken: ct));
         return rows.AsList();
     }
 
-    /// <summary>Response ids and their bundle ids, to name the item each rater has open.</summary>
-    public async Task<IReadOnlyDictionary<long, string>> ResponseSlugsAsync(long studyId, CancellationToken ct = default)
+    /// <summary>The bundle ids of the given responses of the study, to name the items raters have open (a large study
+    /// has 100,000 responses: never load them all for a handful of names).</summary>
+    public async Task<IReadOnlyDictionary<long, string>> ResponseSlugsAsync(long studyId, IReadOnlyCollection<long> responseIds, CancellationToken ct = default)
     {
+        if (responseIds.Count == 0) return new Dictionary<long, string>();
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(
-            "SELECT id, slug FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+            "SELECT id, slug FROM responses WHERE study_id = @StudyId AND id IN @Ids", new { StudyId = studyId, Ids = responseIds }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Id, r => r.Slug);
     }
 
     /// <summary>The latest submissions and state changes, newest first. A submission imported from a bundle is left out:
-    /// its time is the import's, not the rater's.</summary>
+    /// its time is the import's, not the rater's. Driven by the browser's history rows (index rating_history_web), not by
+    /// the study's assignments: an imported study has millions of those and none of these.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> RecentActivityAsync(long studyId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition("""
             SELECT at, kind, text FROM (
                 SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name || ' submitted ' || r.slug AS text
-                FROM assignments a JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
+                FROM (SELECT DISTINCT g.response_id, g.rater_id FROM rating_history h JOIN ratings g ON g.id = h.rating_id
+                      WHERE h.source = 'web') AS w
+                JOIN assignments a ON a.response_id = w.response_id AND a.rater_id = w.rater_id
+                JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
                 WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM ratings g JOIN rating_history h ON h.rating_id = g.id
-                              WHERE g.response_id = a.response_id AND g.rater_id = a.rater_id AND h.source = 'web')
                 UNION ALL
                 SELECT s.changed_at, 'state', COALESCE(u.display_name, 'Someone') || ' made the study ' ||
                        CASE WHEN s.paused THEN 'paused' ELSE s.state END

@@ -266,6 +266,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction);
             alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
+            if (wrote) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         }
         await transaction.CommitAsync(ct);
         return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote) { SafetyAlerts = alerts, Wrote = wrote };

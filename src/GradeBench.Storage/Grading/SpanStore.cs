@@ -62,6 +62,7 @@ public sealed class SpanStore(Database database, TimeProvider clock)
             VALUES (@ResponseId, @RaterId, @LabelId, @Start, @End, @Quote, @Note, @Now, @Now)
             """, new { ResponseId = responseId, RaterId = raterId, LabelId = labelId, Start = start, End = end,
                 Quote = content[start..end], Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), Now = now }, transaction);
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return SpanWriteOutcome.Saved;
     }
@@ -89,6 +90,7 @@ public sealed class SpanStore(Database database, TimeProvider clock)
         var parameters = new DynamicParameters(extra);
         parameters.AddDynamicParams(new { SpanId = spanId, RaterId = raterId, StudyId = studyId, Now = clock.GetUtcNow() });
         var changed = await connection.ExecuteAsync(sql, parameters, transaction);
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return changed == 1 ? SpanWriteOutcome.Saved : SpanWriteOutcome.Invalid;
     }

@@ -98,7 +98,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
         await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
-
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new ImportResult(studyId, bundle, [], warnings);
     }

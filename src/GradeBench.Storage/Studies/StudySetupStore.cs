@@ -129,6 +129,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
                 UPDATE criterion_anchors SET label = @Label WHERE criterion_id = @Id AND point = @Point
                 """, criterion.AnchorLabels.Select(a => new { Id = id, Point = a.Key, Label = a.Value.Trim() }), transaction);
         }
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new([]);
     }
@@ -178,6 +179,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
                 p.Handle,
             }), transaction);
         var assigned = await Assignments.RebalanceAsync(connection, transaction, studyId, now);
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new AddResponsesResult(responses.Count, assigned, [], warnings);
     }
@@ -248,6 +250,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
             INSERT INTO study_member_removals (study_id, user_id, role, removed_at, removed_by, released_assignments)
             VALUES (@StudyId, @UserId, @Role, @Now, @ActorId, @Released)
             """, new { keys.StudyId, keys.UserId, member.Role, keys.Now, keys.ActorId, Released = released }, transaction);
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new RemovalResult(member.Name, released, begun, submitted, calibration);
     }

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using GradeBench.Core.Agreement;
 using GradeBench.Core.Rubrics;
+using GradeBench.Storage;
 using GradeBench.Storage.Agreement;
+using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Web.Features.Live;
 
@@ -13,13 +15,15 @@ namespace GradeBench.Web.Features.Dashboard;
 /// one computation runs costs one more computation, not one each. Computations of a study start at least
 /// <see cref="MinimumGap"/> apart, so that on a busy study the bootstrap takes a bounded share of the processor and the
 /// requests keep theirs; a submit still shows within that gap plus one computation. Results are published as
-/// <see cref="AgreementUpdated"/>.</summary>
-public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric, StudyEvents events, TimeProvider clock, ILogger<AgreementMonitor> logger)
+/// <see cref="AgreementUpdated"/> and kept per study with the data version they were computed from
+/// (<see cref="StudyDataVersion"/>): a page is only ever shown the agreement of the data as it is now.</summary>
+public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric, Database database, StudyEvents events, TimeProvider clock,
+    ILogger<AgreementMonitor> logger)
     : BackgroundService
 {
     readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     readonly ConcurrentDictionary<long, byte> _queued = new();
-    readonly ConcurrentDictionary<long, AgreementUpdated> _latest = new();
+    readonly ConcurrentDictionary<long, (long Version, AgreementUpdated Agreement)> _latest = new();
     readonly Dictionary<long, DateTimeOffset> _lastStart = [];
 
     public static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(500);
@@ -30,14 +34,29 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         if (_queued.TryAdd(studyId, 0)) _requests.Writer.TryWrite(studyId);
     }
 
-    /// <summary>The last computed agreement of the study, computing it now if there is none yet.</summary>
+    /// <summary>The agreement of the study's data as it is now if it is known; otherwise null, and a computation is
+    /// queued whose result arrives as <see cref="AgreementUpdated"/>. Never computes on the caller's path.</summary>
+    public async Task<AgreementUpdated?> KnownAsync(long studyId, CancellationToken ct = default)
+    {
+        var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
+        if (_latest.TryGetValue(studyId, out var known) && known.Version == version) return known.Agreement;
+        Request(studyId);
+        return null;
+    }
+
+    /// <summary>The agreement of the study's data as it is now, computing it if it is not known yet (for the hub).</summary>
     public async Task<AgreementUpdated> CurrentAsync(long studyId, CancellationToken ct = default)
     {
-        if (_latest.TryGetValue(studyId, out var known)) return known;
+        var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
+        if (_latest.TryGetValue(studyId, out var known) && known.Version >= version) return known.Agreement;
         var computed = await ComputeAsync(studyId, ct);
-        // A background result that landed meanwhile is newer: keep it.
-        return _latest.GetOrAdd(studyId, computed);
+        Keep(studyId, computed);
+        return computed.Agreement;
     }
+
+    // A result computed from newer data than the one kept replaces it; an older one never does.
+    void Keep(long studyId, (long Version, AgreementUpdated Agreement) computed) =>
+        _latest.AddOrUpdate(studyId, computed, (_, kept) => kept.Version > computed.Version ? kept : computed);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,8 +77,8 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
                 try
                 {
                     var result = await ComputeAsync(studyId, stoppingToken);
-                    _latest[studyId] = result;
-                    events.Publish(result);
+                    Keep(studyId, result);
+                    events.Publish(result.Agreement);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -72,16 +91,18 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         }
     }
 
-    async Task<AgreementUpdated> ComputeAsync(long studyId, CancellationToken ct)
+    // The version is read first: data written while the ratings load is newer than the label, so it is never served stale.
+    async Task<(long Version, AgreementUpdated Agreement)> ComputeAsync(long studyId, CancellationToken ct)
     {
+        var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
         var asOf = clock.GetUtcNow();
         var criteria = await rubric.LoadAsync(studyId, ct);
         var submitted = await ratings.SubmittedAsync(studyId, ct);
         // CPU-bound: keep it off the thread that read the database.
-        return await Task.Run(() => new AgreementUpdated(studyId, criteria
+        return (version, await Task.Run(() => new AgreementUpdated(studyId, criteria
             .Where(c => CriterionRatings.Level(c.Criterion) is not null)
             .Select(c => Alpha(c.Criterion, submitted[c.Id].ToList()))
-            .ToList(), asOf), ct);
+            .ToList(), asOf), ct));
     }
 
     /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for

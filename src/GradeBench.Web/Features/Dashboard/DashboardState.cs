@@ -33,6 +33,8 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     public IReadOnlyList<GroupProgress> Criteria { get; private set; } = [];
     public IReadOnlyList<PresenceEntry> Presence { get; private set; } = [];
     public AgreementUpdated? Agreement { get; private set; }
+    /// <summary>The agreement shown (if any) is not yet that of the data as it is now: its region is aria-busy.</summary>
+    public bool AgreementComputing { get; private set; }
     public List<ActivityEntry> Activity { get; private set; } = [];
     public long StudyDone { get; private set; }
     public long StudyAssigned { get; private set; }
@@ -52,7 +54,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         if (await studies.AccessAsync(studyId, userId) is not { IsCoordinator: true } current)
         {
             Refusal = RefusalMessage;
-            (Access, Raters, Models, Criteria, Presence, Agreement) = (null, null, [], [], [], null);
+            (Access, Raters, Models, Criteria, Presence, Agreement, AgreementComputing) = (null, null, [], [], [], null, false);
             Activity.Clear();
             _responseNames.Clear();
             return false;
@@ -60,13 +62,22 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         (Access, Refusal) = (current, null);
         await ReadCountsAsync(studyId);
         Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).ToList();
-        foreach (var (id, slug) in await progress.ResponseSlugsAsync(studyId)) _responseNames[id] = slug;
         if (live)
         {
             Presence = presenceTracker.Online(studyId);
-            Agreement = await agreementMonitor.CurrentAsync(studyId);
+            await ReadResponseNamesAsync(studyId);
+            // Known for the data as it is now, or computed off this path and delivered as AgreementUpdated.
+            var known = await agreementMonitor.KnownAsync(studyId);
+            (Agreement, AgreementComputing) = (known ?? Agreement, known is null);
         }
         return true;
+    }
+
+    // Only the items someone has open are named: a large study has 100,000 responses.
+    async Task ReadResponseNamesAsync(long studyId)
+    {
+        var missing = Presence.Where(p => p.ResponseId is { } r && !_responseNames.ContainsKey(r)).Select(p => p.ResponseId!.Value).Distinct().ToList();
+        foreach (var (id, slug) in await progress.ResponseSlugsAsync(studyId, missing)) _responseNames[id] = slug;
     }
 
     async Task ReadCountsAsync(long studyId)
@@ -99,9 +110,11 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
                 Presence = e.Online;
                 // A rater who joined since the page loaded (an invite taken up) gets their row.
                 if (e.Online.Any(p => p.Role == StudyRoles.Rater && Raters?.All(r => r.RaterId != p.UserId) == true)) QueueCountsReload();
+                // An item nobody had open before is named with the next reload.
+                if (e.Online.Any(p => p.ResponseId is { } r && !_responseNames.ContainsKey(r))) QueueCountsReload();
                 return true;
             case AgreementUpdated e:
-                Agreement = e;
+                (Agreement, AgreementComputing) = (e, false);
                 return true;
             case StudyStateChanged e:
                 Access = Access with { State = e.State, Paused = e.Paused };
@@ -133,6 +146,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         _countsReload = null;
         if (Access is null) return;
         await ReadCountsAsync(_studyId);
+        await ReadResponseNamesAsync(_studyId);
     }
 
     void Log(DateTimeOffset at, string text)

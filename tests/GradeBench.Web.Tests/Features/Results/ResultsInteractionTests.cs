@@ -20,6 +20,7 @@ public sealed class ResultsInteractionTests : BunitContext, IClassFixture<GradeB
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(factory.Services.GetRequiredService<StudyQuery>());
         Services.AddSingleton(factory.Services.GetRequiredService<ResultsQuery>());
+        Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Web.Features.StudyResults.ResultsCache>());
     }
 
     async Task<IRenderedComponent<GradeBench.Web.Features.StudyResults.ResultsPage>> RenderAsAdministratorAsync()

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using GradeBench.Core.Agreement;
+using GradeBench.Core.Results;
+using GradeBench.Storage;
+using GradeBench.Storage.Agreement;
+using GradeBench.Storage.Dashboard;
+using GradeBench.Storage.Results;
+using GradeBench.Storage.Rubrics;
+
+namespace GradeBench.Benchmarks;
+
+/// <summary>Where a coordinator page's time goes: a stopwatch around each query and computation the dashboard and the
+/// results page run for one study (`profile-pages DB STUDY_ID`).</summary>
+public static class PageProfile
+{
+    public static async Task RunAsync(string databasePath, long studyId)
+    {
+        var database = new Database(databasePath);
+        var dashboard = new DashboardQuery(database);
+        var rubric = new RubricQuery(database);
+        await TimeAsync("dashboard: raters", () => dashboard.RatersAsync(studyId));
+        await TimeAsync("dashboard: models", () => dashboard.ModelsAsync(studyId));
+        await TimeAsync("dashboard: criteria", () => dashboard.CriteriaAsync(studyId));
+        await TimeAsync("dashboard: recent activity", () => dashboard.RecentActivityAsync(studyId, 20));
+        var criteria = await rubric.LoadAsync(studyId);
+        var submitted = await TimeAsync("agreement: submitted ratings", () => new AgreementQuery(database).SubmittedAsync(studyId));
+        foreach (var c in criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null))
+        {
+            var level = CriterionRatings.Level(c.Criterion)!.Value;
+            var stored = submitted[c.Id].ToList();
+            var matrix = Time($"agreement {c.Criterion.Id}: unit matrix", () => CriterionRatings.UnitMatrix(c.Criterion, stored));
+            Time($"agreement {c.Criterion.Id}: alpha", () => KrippendorffAlpha.Compute(matrix, level));
+            Time($"agreement {c.Criterion.Id}: 1,000-resample bootstrap", () => Bootstrap.PercentileInterval(matrix.UnitCount, w => KrippendorffAlpha.Compute(matrix, level, w).Value));
+        }
+        var input = await TimeAsync("results: load input", () => new ResultsQuery(database, rubric).LoadAsync(studyId));
+        Time("results: agreement (all coefficients, bootstraps)", () => StudyResults.Agreement(input.Criteria, input.Ratings));
+        Time("results: everything (StudyResults.Compute)", () => StudyResults.Compute(input));
+    }
+
+    static T Time<T>(string what, Func<T> run)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = run();
+        Console.WriteLine($"{clock.ElapsedMilliseconds,8} ms  {what}");
+        return result;
+    }
+
+    static async Task<T> TimeAsync<T>(string what, Func<Task<T>> run)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await run();
+        Console.WriteLine($"{clock.ElapsedMilliseconds,8} ms  {what}");
+        return result;
+    }
+}

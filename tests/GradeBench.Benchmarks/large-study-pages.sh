@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Issue 17's page figures, measured in one run: the coordinator dashboard and results page of a large study (100,000
+# responses x 4 raters x 4 criteria = 1,600,000 ratings) against the demo study's, on one server holding both, timed in
+# Debian's headless Chromium until nothing is aria-busy (first and second visit), and the server's VmRSS after.
+# Usage: tests/GradeBench.Benchmarks/large-study-pages.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ ! -x /usr/bin/chromium ] && [ -z "${GRADEBENCH_CHROMIUM:-}" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for project in src/GradeBench.Cli src/GradeBench.Web tests/GradeBench.Benchmarks; do
+  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+done
+gradebench() { dotnet src/GradeBench.Cli/bin/Release/net10.0/gradebench.dll "$@"; }
+bench() { dotnet tests/GradeBench.Benchmarks/bin/Release/net10.0/GradeBench.Benchmarks.dll "$@"; }
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench write-bundle "$work/large" 100000 4
+gradebench import data/demo-stroke --db "$work/pages.db" >/dev/null
+gradebench import "$work/large" --db "$work/pages.db" --max-file-bytes 2000000000 >/dev/null 2>&1
+bench pages src/GradeBench.Web/bin/Release/net10.0/GradeBench.Web.dll "$work/pages.db" bench stroke-llm-synthetic-demo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

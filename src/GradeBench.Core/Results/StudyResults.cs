@@ -47,9 +47,9 @@ public sealed record StudyResultsReport(
     public IEnumerable<AgreementRow> AgreementRows() => StudyResults.Rows(Agreement);
 }
 
-/// <summary>The study results (docs/results.md). Every bootstrap uses <c>resamples</c> resamples from
-/// <see cref="Random"/> seeded with <c>seed</c> (defaults: <see cref="Bootstrap.DefaultResamples"/>,
-/// <see cref="Bootstrap.DefaultSeed"/>), restarted for each statistic, so the same ratings always give the same numbers.</summary>
+/// <summary>The study results (docs/results.md). Every bootstrap uses <c>resamples</c> resamples, resample b drawn from
+/// its own generator seeded from (<c>seed</c>, b) (defaults: <see cref="Bootstrap.DefaultResamples"/>,
+/// <see cref="Bootstrap.DefaultSeed"/>; docs/agreement.md), so the same ratings always give the same numbers.</summary>
 public static class StudyResults
 {
     /// <param name="onConsensus">Model tables on the consensus value where a response × criterion has one (one rating

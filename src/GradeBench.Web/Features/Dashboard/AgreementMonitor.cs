@@ -116,7 +116,9 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         var matrix = CriterionRatings.UnitMatrix(criterion, stored);
         var units = KrippendorffAlpha.PairableUnits(matrix).Used;
         var alpha = KrippendorffAlpha.Compute(matrix, level);
-        var interval = alpha.HasValue ? Bootstrap.PercentileInterval(matrix.UnitCount, w => KrippendorffAlpha.Compute(matrix, level, w).Value) : null;
+        // The engine resamples the units' count patterns on every core: the same interval as the unit-weighted bootstrap.
+        var coefficient = $"krippendorff_alpha_{levelName}";
+        var interval = alpha.HasValue ? AgreementBootstrap.Intervals(matrix, [coefficient])[coefficient] : null;
         var raters = stored.Select(r => r.RaterId).Distinct().Count();
         return new CriterionAlpha(criterion.Id, criterion.Label, levelName, alpha.Value, interval?.Lower, interval?.Upper, units, raters, alpha.Reason);
     }

@@ -15,7 +15,7 @@ gradebench() { dotnet src/GradeBench.Cli/bin/Release/net10.0/gradebench.dll "$@"
 bench() { dotnet tests/GradeBench.Benchmarks/bin/Release/net10.0/GradeBench.Benchmarks.dll "$@"; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-bench write-bundle "$work/large" 100000 4
+bench write-bundle "$work/large" 100000 4 10
 gradebench import data/demo-stroke --db "$work/pages.db" >/dev/null
 gradebench import "$work/large" --db "$work/pages.db" --max-file-bytes 2000000000 >/dev/null 2>&1
 bench pages src/GradeBench.Web/bin/Release/net10.0/GradeBench.Web.dll "$work/pages.db" bench stroke-llm-synthetic-demo

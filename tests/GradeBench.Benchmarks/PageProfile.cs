@@ -30,7 +30,9 @@ public static class PageProfile
             var stored = submitted[c.Id].ToList();
             var matrix = Time($"agreement {c.Criterion.Id}: unit matrix", () => CriterionRatings.UnitMatrix(c.Criterion, stored));
             Time($"agreement {c.Criterion.Id}: alpha", () => KrippendorffAlpha.Compute(matrix, level));
-            Time($"agreement {c.Criterion.Id}: 1,000-resample bootstrap", () => Bootstrap.PercentileInterval(matrix.UnitCount, w => KrippendorffAlpha.Compute(matrix, level, w).Value));
+            // As the dashboard's AgreementMonitor computes it.
+            var coefficient = $"krippendorff_alpha_{level.ToString().ToLowerInvariant()}";
+            Time($"agreement {c.Criterion.Id}: 1,000-resample bootstrap", () => AgreementBootstrap.Intervals(matrix, [coefficient])[coefficient]);
         }
         var input = await TimeAsync("results: load input", () => new ResultsQuery(database, rubric).LoadAsync(studyId));
         Time("results: agreement (all coefficients, bootstraps)", () => StudyResults.Agreement(input.Criteria, input.Ratings));

@@ -107,6 +107,7 @@ public sealed class XssTests
         await coordinatorWatch.CheckAsync(coordinator, "dashboard (open, live)", [Title, PilotOneName, PilotTwoName, RaterName, .. Labels]);
         await coordinator.GotoAsync($"{studyUrl}/results");
         await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Name = "Results", Exact = true })).ToBeVisibleAsync();
+        await Expect(coordinator.Locator("[aria-busy='true']")).ToHaveCountAsync(0); // computed off the request path
         // The results name span labels by id and likert points by number, and leave the free-text criterion out.
         await coordinatorWatch.CheckAsync(coordinator, "results", [Title, PilotOneName, PilotTwoName, RaterName, .. Labels[..5], .. HarmOptions, .. KindOptions]);
         await rater.GotoAsync($"{studyUrl}/adjudication");

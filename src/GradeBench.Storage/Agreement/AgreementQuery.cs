@@ -1,5 +1,7 @@
 using Dapper;
 using GradeBench.Core.Agreement;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
 
@@ -26,5 +28,74 @@ public sealed class AgreementQuery(Database database)
             WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
             """, new { StudyId = studyId }, cancellationToken: ct));
         return rows.ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
+    }
+
+    /// <summary>The same ratings as <see cref="SubmittedAsync"/>, by criterion database id, as flat columns: stepped
+    /// through SQLitePCLRaw (under Microsoft.Data.Sqlite), each distinct value decoded once per criterion, no object per
+    /// rating. Loading 1.6M ratings as objects took 3.2 s of the dashboard's agreement. Only the criteria named in
+    /// <paramref name="criterionIds"/> are kept (free-text ones have no agreement, and every value of theirs differs).</summary>
+    public async Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
+        CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var db = connection.Handle!;
+        Check(db, raw.sqlite3_prepare_v2(db, """
+            SELECT g.criterion_id, g.response_id, g.rater_id, g.value
+            FROM responses r JOIN ratings g ON g.response_id = r.id
+            WHERE r.study_id = ?1 AND g.status = 'submitted' AND g.value IS NOT NULL
+            """, out var statement));
+        using var _ = statement;
+        Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+        var byCriterion = new Dictionary<long, CriterionSubmissions>();
+        var interners = new Dictionary<long, Interner>();
+        (long Id, CriterionSubmissions? Ratings, Interner? Values) last = (-1, null, null);
+        int step;
+        while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            var criterionId = raw.sqlite3_column_int64(statement, 0);
+            if (criterionId != last.Id)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!criterionIds.Contains(criterionId)) last = (criterionId, null, null);
+                else if (byCriterion.TryGetValue(criterionId, out var known)) last = (criterionId, known, interners[criterionId]);
+                else
+                {
+                    var ratings = byCriterion[criterionId] = new CriterionSubmissions();
+                    last = (criterionId, ratings, interners[criterionId] = new Interner(ratings.ValueTable));
+                }
+            }
+            if (last.Ratings is null) continue;
+            var value = last.Values!.Index(raw.sqlite3_column_blob(statement, 3));
+            last.Ratings.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), value);
+        }
+        Check(db, step);
+        return byCriterion;
+    }
+
+    /// <summary>Numbers a criterion's distinct values. A scale has a handful: comparing bytes with each beats decoding and
+    /// hashing every row's; past <see cref="Linear"/> values (numeric criteria) a dictionary takes over.</summary>
+    sealed class Interner(List<string> values)
+    {
+        const int Linear = 32;
+        readonly List<byte[]> _encoded = [];
+        readonly Dictionary<string, int> _index = [];
+
+        public int Index(ReadOnlySpan<byte> utf8)
+        {
+            if (_encoded.Count <= Linear)
+                for (var i = 0; i < _encoded.Count; i++)
+                    if (utf8.SequenceEqual(_encoded[i])) return i;
+            var text = System.Text.Encoding.UTF8.GetString(utf8);
+            if (_encoded.Count > Linear && _index.TryGetValue(text, out var known)) return known;
+            _encoded.Add(utf8.ToArray());
+            values.Add(text);
+            _index[text] = values.Count - 1;
+            return values.Count - 1;
+        }
+    }
+
+    static void Check(sqlite3 db, int code)
+    {
+        if (code is not (raw.SQLITE_OK or raw.SQLITE_DONE)) throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
     }
 }

@@ -1,6 +1,6 @@
 using Dapper;
 using GradeBench.Core.Agreement;
-using Microsoft.Data.Sqlite;
+using GradeBench.Storage.Dashboard;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
@@ -38,11 +38,14 @@ public sealed class AgreementQuery(Database database)
         CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
+        await using var mapped = await MappedReads.MapAsync(connection, ct);
         var db = connection.Handle!;
+        // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
+        // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
         Check(db, raw.sqlite3_prepare_v2(db, """
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
-            FROM responses r JOIN ratings g ON g.response_id = r.id
-            WHERE r.study_id = ?1 AND g.status = 'submitted' AND g.value IS NOT NULL
+            FROM ratings g
+            WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
             """, out var statement));
         using var _ = statement;
         Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
@@ -94,8 +97,5 @@ public sealed class AgreementQuery(Database database)
         }
     }
 
-    static void Check(sqlite3 db, int code)
-    {
-        if (code is not (raw.SQLITE_OK or raw.SQLITE_DONE)) throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
-    }
+    static void Check(sqlite3 db, int code) => MappedReads.Check(db, code);
 }

@@ -14,7 +14,7 @@ public sealed class CriterionSubmissions
 {
     readonly List<PackedRating> _ratings = [];
     readonly List<string> _values = [];
-    bool _sorted;
+    bool _sorted = true;
 
     public int Count => _ratings.Count;
 
@@ -25,9 +25,13 @@ public sealed class CriterionSubmissions
 
     internal void Add(long responseId, long raterId, int value)
     {
-        _ratings.Add(new PackedRating(responseId, raterId, value));
-        _sorted = false;
+        var rating = new PackedRating(responseId, raterId, value);
+        // Rows read in index order need no sort.
+        if (_ratings.Count > 0 && Before(rating, _ratings[^1])) _sorted = false;
+        _ratings.Add(rating);
     }
+
+    static bool Before(PackedRating a, PackedRating b) => a.ResponseId < b.ResponseId || (a.ResponseId == b.ResponseId && a.RaterId < b.RaterId);
 
     /// <summary>The ratings by response id, then rater id.</summary>
     public ReadOnlySpan<PackedRating> Ratings

@@ -1,4 +1,5 @@
 using Dapper;
+using SQLitePCL;
 
 namespace GradeBench.Storage.Dashboard;
 
@@ -99,29 +100,71 @@ public sealed class DashboardQuery(Database database)
     public async Task<ProgressCounts> CountsAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        // One snapshot for both passes: the criteria's expected count is the assignments'.
+        await using var mapped = await MappedReads.MapAsync(connection, ct);
+        // One snapshot for the three passes: the criteria's expected count is the assignments'.
         await using var transaction = connection.BeginTransaction(deferred: true);
-        var groups = (await connection.QueryAsync<(long RaterId, string Model, long Assigned, long Done)>(new CommandDefinition("""
-            SELECT a.rater_id, r.model, COUNT(*), COUNT(a.completed_at)
-            FROM assignments a JOIN responses r ON r.id = a.response_id
-            WHERE a.study_id = @StudyId
-            GROUP BY a.rater_id, r.model
+        var criteria = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition("""
+            SELECT id, slug, label || CASE WHEN required THEN '' ELSE ' (optional)' END FROM criteria WHERE study_id = @StudyId ORDER BY position
             """, new { StudyId = studyId }, transaction, cancellationToken: ct))).AsList();
-        var raters = groups.GroupBy(g => g.RaterId).ToDictionary(g => g.Key, g => new RaterCounts(g.Sum(x => x.Assigned), g.Sum(x => x.Done)));
-        var models = groups.GroupBy(g => g.Model).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new GroupProgress { Key = g.Key, Label = g.Key, Assigned = g.Sum(x => x.Assigned), Done = g.Sum(x => x.Done) }).ToList();
-        var assigned = groups.Sum(g => g.Assigned);
-        var criteria = await connection.QueryAsync<GroupProgress>(new CommandDefinition("""
-            SELECT c.slug AS key, c.label || CASE WHEN c.required THEN '' ELSE ' (optional)' END AS label,
-                   @Assigned AS assigned, COALESCE(d.done, 0) AS done
-            FROM criteria c
-            LEFT JOIN (SELECT g.criterion_id, COUNT(*) AS done
-                       FROM responses r JOIN ratings g ON g.response_id = r.id
-                       WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
-                       GROUP BY g.criterion_id) AS d ON d.criterion_id = c.id
-            WHERE c.study_id = @StudyId ORDER BY c.position
-            """, new { StudyId = studyId, Assigned = assigned }, transaction, cancellationToken: ct));
-        return new ProgressCounts(raters, models, criteria.AsList());
+        var db = connection.Handle!;
+
+        // Each response's model, numbered: the assignments are then counted without a lookup of a response per row.
+        var models = new List<string>();
+        var modelOf = new Dictionary<long, int>();
+        Step(db, "SELECT id, model FROM responses WHERE study_id = ?1", studyId, ct, statement =>
+        {
+            var model = raw.sqlite3_column_text(statement, 1).utf8_to_string();
+            var index = models.IndexOf(model);
+            if (index < 0)
+            {
+                index = models.Count;
+                models.Add(model);
+            }
+            modelOf[raw.sqlite3_column_int64(statement, 0)] = index;
+        });
+        var perModel = new (long Assigned, long Done)[models.Count];
+        var perRater = new Dictionary<long, RaterCounts>();
+        // Through the covering index assignments_queue, rater by rater: only this study's entries are read.
+        Step(db, "SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1",
+            studyId, ct, statement =>
+            {
+                var done = raw.sqlite3_column_int(statement, 2);
+                var rater = raw.sqlite3_column_int64(statement, 0);
+                var (assigned, raterDone) = perRater.GetValueOrDefault(rater);
+                perRater[rater] = new RaterCounts(assigned + 1, raterDone + done);
+                ref var model = ref perModel[modelOf[raw.sqlite3_column_int64(statement, 1)]];
+                model = (model.Assigned + 1, model.Done + done);
+            });
+        var submitted = new Dictionary<long, long>();
+        // Counted here rather than by GROUP BY, which sorted 1.6M rows to group them.
+        Step(db, """
+            SELECT criterion_id FROM ratings
+            WHERE response_id IN (SELECT id FROM responses WHERE study_id = ?1) AND status = 'submitted' AND value IS NOT NULL
+            """, studyId, ct, statement =>
+            {
+                var criterion = raw.sqlite3_column_int64(statement, 0);
+                submitted[criterion] = submitted.GetValueOrDefault(criterion) + 1;
+            });
+
+        var total = perRater.Values.Sum(r => r.Assigned);
+        return new ProgressCounts(perRater,
+            models.Select((m, i) => new GroupProgress { Key = m, Label = m, Assigned = perModel[i].Assigned, Done = perModel[i].Done })
+                .Where(m => m.Assigned > 0).OrderBy(m => m.Key, StringComparer.Ordinal).ToList(),
+            criteria.Select(c => new GroupProgress { Key = c.Slug, Label = c.Label, Assigned = total, Done = submitted.GetValueOrDefault(c.Id) }).ToList());
+    }
+
+    static void Step(sqlite3 db, string sql, long studyId, CancellationToken ct, Action<sqlite3_stmt> row)
+    {
+        MappedReads.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        using var _ = statement;
+        MappedReads.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+        int step;
+        for (var n = 0; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
+        {
+            if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
+            row(statement);
+        }
+        MappedReads.Check(db, step);
     }
 
     /// <summary>The bundle ids of the given responses of the study, to name the items raters have open (a large study

@@ -50,26 +50,23 @@ public sealed class AgreementQuery(Database database)
         using var _ = statement;
         Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
         var byCriterion = new Dictionary<long, CriterionSubmissions>();
-        var interners = new Dictionary<long, Interner>();
-        (long Id, CriterionSubmissions? Ratings, Interner? Values) last = (-1, null, null);
+        // Rows alternate between the study's few criteria: a short array beats a dictionary lookup per row.
+        var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
         int step;
-        while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        for (var n = 0; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
         {
+            if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
             var criterionId = raw.sqlite3_column_int64(statement, 0);
-            if (criterionId != last.Id)
+            var at = 0;
+            while (at < seen.Count && seen[at].Id != criterionId) at++;
+            if (at == seen.Count)
             {
-                ct.ThrowIfCancellationRequested();
-                if (!criterionIds.Contains(criterionId)) last = (criterionId, null, null);
-                else if (byCriterion.TryGetValue(criterionId, out var known)) last = (criterionId, known, interners[criterionId]);
-                else
-                {
-                    var ratings = byCriterion[criterionId] = new CriterionSubmissions();
-                    last = (criterionId, ratings, interners[criterionId] = new Interner(ratings.ValueTable));
-                }
+                var ratings = criterionIds.Contains(criterionId) ? byCriterion[criterionId] = new CriterionSubmissions() : null;
+                seen.Add((criterionId, ratings, ratings is null ? null : new Interner(ratings.ValueTable)));
             }
-            if (last.Ratings is null) continue;
-            var value = last.Values!.Index(raw.sqlite3_column_blob(statement, 3));
-            last.Ratings.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), value);
+            var (_, kept, values) = seen[at];
+            if (kept is null) continue;
+            kept.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), values!.Index(raw.sqlite3_column_blob(statement, 3)));
         }
         Check(db, step);
         return byCriterion;

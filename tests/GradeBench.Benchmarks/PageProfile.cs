@@ -18,22 +18,25 @@ public static class PageProfile
         var database = new Database(databasePath);
         var dashboard = new DashboardQuery(database);
         var rubric = new RubricQuery(database);
-        await TimeAsync("dashboard: raters", () => dashboard.RatersAsync(studyId));
-        await TimeAsync("dashboard: models", () => dashboard.ModelsAsync(studyId));
-        await TimeAsync("dashboard: criteria", () => dashboard.CriteriaAsync(studyId));
-        await TimeAsync("dashboard: recent activity", () => dashboard.RecentActivityAsync(studyId, 20));
-        var criteria = await rubric.LoadAsync(studyId);
-        var submitted = await TimeAsync("agreement: submitted ratings", () => new AgreementQuery(database).SubmittedAsync(studyId));
-        foreach (var c in criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null))
+        await TimeAsync("dashboard: raters' activity (request path)", () => dashboard.RaterActivityAsync(studyId));
+        await TimeAsync("dashboard: recent activity (request path)", () => dashboard.RecentActivityAsync(studyId, 20));
+        await TimeAsync("dashboard: counts per rater, model, criterion (off the request path)", () => dashboard.CountsAsync(studyId));
+        var criteria = (await rubric.LoadAsync(studyId)).Where(c => CriterionRatings.Level(c.Criterion) is not null).ToList();
+        // As the dashboard's AgreementMonitor reads and computes it, off the request path.
+        var submitted = await TimeAsync("agreement: submitted ratings (flat columns)",
+            () => new AgreementQuery(database).SubmittedColumnsAsync(studyId, criteria.Select(c => c.Id).ToHashSet()));
+        // The reader it replaced, for the same run's comparison.
+        await TimeAsync("agreement: submitted ratings as objects (before)", () => new AgreementQuery(database).SubmittedAsync(studyId));
+        foreach (var c in criteria)
         {
             var level = CriterionRatings.Level(c.Criterion)!.Value;
-            var stored = submitted[c.Id].ToList();
-            var matrix = Time($"agreement {c.Criterion.Id}: unit matrix", () => CriterionRatings.UnitMatrix(c.Criterion, stored));
+            var ratings = submitted.GetValueOrDefault(c.Id) ?? new CriterionSubmissions();
+            var matrix = Time($"agreement {c.Criterion.Id}: unit matrix", () => ratings.UnitMatrix(c.Criterion));
             Time($"agreement {c.Criterion.Id}: alpha", () => KrippendorffAlpha.Compute(matrix, level));
-            // As the dashboard's AgreementMonitor computes it.
             var coefficient = $"krippendorff_alpha_{level.ToString().ToLowerInvariant()}";
             Time($"agreement {c.Criterion.Id}: 1,000-resample bootstrap", () => AgreementBootstrap.Intervals(matrix, [coefficient])[coefficient]);
         }
+        if (Environment.GetEnvironmentVariable("GRADEBENCH_PROFILE_DASHBOARD_ONLY") == "1") return;
         var input = await TimeAsync("results: load input", () => new ResultsQuery(database, rubric).LoadAsync(studyId));
         Time("results: agreement (all coefficients, bootstraps)", () => StudyResults.Agreement(input.Criteria, input.Ratings));
         Time("results: everything (StudyResults.Compute)", () => StudyResults.Compute(input));

@@ -1,5 +1,7 @@
 using Dapper;
 using GradeBench.Core.Agreement;
+using GradeBench.Storage.Dashboard;
+using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
 
@@ -27,4 +29,70 @@ public sealed class AgreementQuery(Database database)
             """, new { StudyId = studyId }, cancellationToken: ct));
         return rows.ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
     }
+
+    /// <summary>The same ratings as <see cref="SubmittedAsync"/>, by criterion database id, as flat columns: stepped
+    /// through SQLitePCLRaw (under Microsoft.Data.Sqlite), each distinct value decoded once per criterion, no object per
+    /// rating. Loading 1.6M ratings as objects took 3.2 s of the dashboard's agreement. Only the criteria named in
+    /// <paramref name="criterionIds"/> are kept (free-text ones have no agreement, and every value of theirs differs).</summary>
+    public async Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
+        CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var mapped = await MappedReads.MapAsync(connection, ct);
+        var db = connection.Handle!;
+        // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
+        // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
+        Check(db, raw.sqlite3_prepare_v2(db, """
+            SELECT g.criterion_id, g.response_id, g.rater_id, g.value
+            FROM ratings g
+            WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
+            """, out var statement));
+        using var _ = statement;
+        Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+        var byCriterion = new Dictionary<long, CriterionSubmissions>();
+        // Rows alternate between the study's few criteria: a short array beats a dictionary lookup per row.
+        var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
+        int step;
+        for (var n = 0; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
+        {
+            if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
+            var criterionId = raw.sqlite3_column_int64(statement, 0);
+            var at = 0;
+            while (at < seen.Count && seen[at].Id != criterionId) at++;
+            if (at == seen.Count)
+            {
+                var ratings = criterionIds.Contains(criterionId) ? byCriterion[criterionId] = new CriterionSubmissions() : null;
+                seen.Add((criterionId, ratings, ratings is null ? null : new Interner(ratings.ValueTable)));
+            }
+            var (_, kept, values) = seen[at];
+            if (kept is null) continue;
+            kept.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), values!.Index(raw.sqlite3_column_blob(statement, 3)));
+        }
+        Check(db, step);
+        return byCriterion;
+    }
+
+    /// <summary>Numbers a criterion's distinct values. A scale has a handful: comparing bytes with each beats decoding and
+    /// hashing every row's; past <see cref="Linear"/> values (numeric criteria) a dictionary takes over.</summary>
+    sealed class Interner(List<string> values)
+    {
+        const int Linear = 32;
+        readonly List<byte[]> _encoded = [];
+        readonly Dictionary<string, int> _index = [];
+
+        public int Index(ReadOnlySpan<byte> utf8)
+        {
+            if (_encoded.Count <= Linear)
+                for (var i = 0; i < _encoded.Count; i++)
+                    if (utf8.SequenceEqual(_encoded[i])) return i;
+            var text = System.Text.Encoding.UTF8.GetString(utf8);
+            if (_encoded.Count > Linear && _index.TryGetValue(text, out var known)) return known;
+            _encoded.Add(utf8.ToArray());
+            values.Add(text);
+            _index[text] = values.Count - 1;
+            return values.Count - 1;
+        }
+    }
+
+    static void Check(sqlite3 db, int code) => MappedReads.Check(db, code);
 }

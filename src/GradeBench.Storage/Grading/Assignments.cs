@@ -17,7 +17,7 @@ public static class Assignments
     {
         var ratersPerResponse = await connection.ExecuteScalarAsync<int>(
             "SELECT raters_per_response FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
-        await connection.ExecuteAsync("""
+        var released = await connection.ExecuteAsync("""
             DELETE FROM assignments
             WHERE study_id = @StudyId AND completed_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = assignments.response_id AND g.rater_id = assignments.rater_id)
@@ -37,7 +37,11 @@ public static class Assignments
                    OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = a.study_id AND m.user_id = a.rater_id AND {ActiveRater}))
             """, new { StudyId = studyId }, transaction))
             .Select(a => new Assignment(a.ResponseId, a.RaterId)).ToList();
-        if (raters.Count == 0) return 0;
+        if (raters.Count == 0)
+        {
+            if (released > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+            return 0;
+        }
         // Who has seen others' values for a response (docs/grading.md) cannot give it an independent rating any more.
         var barred = (await connection.QueryAsync<(long ResponseId, long RaterId)>(
             "SELECT response_id, rater_id FROM rating_reveals WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
@@ -55,6 +59,8 @@ public static class Assignments
                 QueuePosition = QueueOrder.Position(studyId, a.RaterId, handleOf[a.ResponseId]),
                 Now = now,
             }), transaction);
+        // The dashboard's counts are kept by data version (a member added moves assignments without a rating written).
+        if (released + added.Count > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         return added.Count;
     }
 

@@ -47,27 +47,30 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     [Fact]
     public async Task EveryRaterIsListedWithProgressAndLastActivity()
     {
-        var before = (await _query.RatersAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId);
+        var before = (await _query.RaterActivityAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId);
+        var doneBefore = (await _query.CountsAsync(Demo.StudyId)).Raters[Demo.RaterId].Done;
         Db.Clock.Now = Db.Clock.Now.AddHours(1);
         await SubmitAsync();
 
-        var raters = await _query.RatersAsync(Demo.StudyId);
+        var raters = await _query.RaterActivityAsync(Demo.StudyId);
+        var counts = (await _query.CountsAsync(Demo.StudyId)).Raters;
 
         var after = raters.Single(r => r.RaterId == Demo.RaterId);
         Assert.Null(before.LastActivity);
-        Assert.Equal(0, before.Done);
-        Assert.Equal(1, after.Done);
+        Assert.Equal(0, doneBefore);
+        Assert.Equal(1, counts[Demo.RaterId].Done);
         Assert.Equal(Db.Clock.Now, after.LastActivity);
         // The pilot raters of the bundle hold assignments too; together they hold every assignment.
         Assert.Equal(["dr-new", "rater-1", "rater-2", "rater-3", "rater-4"], raters.Select(r => r.Name).Order());
-        Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), raters.Sum(r => r.Assigned));
+        Assert.Equal(raters.Select(r => r.RaterId).Order(), counts.Keys.Order());
+        Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), counts.Values.Sum(r => r.Assigned));
     }
 
     [Fact]
     public async Task RatingsImportedFromTheBundleAreNotTheirRatersActivity()
     {
         // The demo's pilot raters hold only imported, submitted ratings: the import time is not when they worked.
-        var raters = await _query.RatersAsync(Demo.StudyId);
+        var raters = await _query.RaterActivityAsync(Demo.StudyId);
 
         Assert.All(raters, r => Assert.Null(r.LastActivity));
     }
@@ -77,13 +80,13 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     {
         Db.Clock.Now = Db.Clock.Now.AddHours(1);
         Assert.NotNull(await new FlagStore(Db.Database, Db.Clock).AddAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, "Is the guideline current?"));
-        var flagged = (await _query.RatersAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId).LastActivity;
+        var flagged = (await _query.RaterActivityAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId).LastActivity;
         Db.Clock.Now = Db.Clock.Now.AddHours(1);
         var spans = new SpanStore(Db.Database, Db.Clock);
         var label = (await spans.LabelsAsync(Demo.StudyId))[0].Id;
         Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(Demo.StudyId, Demo.RaterId, Demo.Assigned, label, 0, 5, null));
 
-        var highlighted = (await _query.RatersAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId).LastActivity;
+        var highlighted = (await _query.RaterActivityAsync(Demo.StudyId)).Single(r => r.RaterId == Demo.RaterId).LastActivity;
 
         Assert.Equal(Db.Clock.Now.AddHours(-1), flagged);
         Assert.Equal(Db.Clock.Now, highlighted);
@@ -100,7 +103,7 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     [Fact]
     public async Task ProgressPerModelAddsUpToTheStudysAssignments()
     {
-        var models = await _query.ModelsAsync(Demo.StudyId);
+        var models = (await _query.CountsAsync(Demo.StudyId)).Models;
 
         Assert.Equal(["model-a", "model-b", "model-c"], models.Select(m => m.Key));
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments"), models.Sum(m => m.Assigned));
@@ -110,10 +113,10 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     [Fact]
     public async Task ProgressPerCriterionCountsSubmittedValuesInRubricOrder()
     {
-        var before = await _query.CriteriaAsync(Demo.StudyId);
+        var before = (await _query.CountsAsync(Demo.StudyId)).Criteria;
         await SubmitAsync();
 
-        var after = await _query.CriteriaAsync(Demo.StudyId);
+        var after = (await _query.CountsAsync(Demo.StudyId)).Criteria;
 
         Assert.Equal(["consensus", "reasoning", "completeness", "incorrect_content", "harm_extent", "harm_likelihood", "hallucination", "overall", "comment"],
             after.Select(c => c.Key));

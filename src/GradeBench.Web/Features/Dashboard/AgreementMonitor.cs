@@ -96,30 +96,41 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     {
         var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
         var asOf = clock.GetUtcNow();
-        var criteria = await rubric.LoadAsync(studyId, ct);
-        var submitted = await ratings.SubmittedAsync(studyId, ct);
-        // CPU-bound: keep it off the thread that read the database.
-        return (version, await Task.Run(() => new AgreementUpdated(studyId, criteria
-            .Where(c => CriterionRatings.Level(c.Criterion) is not null)
-            .Select(c => Alpha(c.Criterion, submitted[c.Id].ToList()))
-            .ToList(), asOf), ct));
+        var criteria = (await rubric.LoadAsync(studyId, ct)).Where(c => CriterionRatings.Level(c.Criterion) is not null).ToList();
+        // Read and computed off the caller's thread: the reading steps SQLite synchronously.
+        return (version, await Task.Run(async () =>
+        {
+            var submitted = await ratings.SubmittedColumnsAsync(studyId, criteria.Select(c => c.Id).ToHashSet(), ct);
+            return new AgreementUpdated(studyId, criteria
+                .Select(c => Alpha(c.Criterion, submitted.GetValueOrDefault(c.Id) ?? new CriterionSubmissions()))
+                .ToList(), asOf);
+        }, ct));
     }
 
     /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for
     /// the criterion's ratings at its level.</summary>
-    public static CriterionAlpha Alpha(Criterion criterion, IReadOnlyCollection<StoredRating> stored)
+    public static CriterionAlpha Alpha(Criterion criterion, IReadOnlyCollection<StoredRating> stored) =>
+        stored.Count == 0
+            ? NoRatings(criterion)
+            : Alpha(criterion, CriterionRatings.UnitMatrix(criterion, stored), stored.Select(r => r.RaterId).Distinct().Count());
+
+    /// <summary>The same figure from the ratings as flat columns (<see cref="AgreementQuery.SubmittedColumnsAsync"/>).</summary>
+    public static CriterionAlpha Alpha(Criterion criterion, CriterionSubmissions submitted) =>
+        submitted.Count == 0 ? NoRatings(criterion) : Alpha(criterion, submitted.UnitMatrix(criterion), submitted.RaterCount());
+
+    static CriterionAlpha NoRatings(Criterion criterion) => new(criterion.Id, criterion.Label,
+        CriterionRatings.Level(criterion)!.Value.ToString().ToLowerInvariant(), null, null, null, 0, 0, "no submitted ratings yet");
+
+    // Alpha needs only each unit's ratings, not a column per rater: see CriterionRatings.UnitMatrix.
+    static CriterionAlpha Alpha(Criterion criterion, RatingMatrix matrix, int raters)
     {
         var level = CriterionRatings.Level(criterion)!.Value;
         var levelName = level.ToString().ToLowerInvariant();
-        if (stored.Count == 0) return new CriterionAlpha(criterion.Id, criterion.Label, levelName, null, null, null, 0, 0, "no submitted ratings yet");
-        // Alpha needs only each unit's ratings, not a column per rater: see UnitMatrix.
-        var matrix = CriterionRatings.UnitMatrix(criterion, stored);
         var units = KrippendorffAlpha.PairableUnits(matrix).Used;
         var alpha = KrippendorffAlpha.Compute(matrix, level);
         // The engine resamples the units' count patterns on every core: the same interval as the unit-weighted bootstrap.
         var coefficient = $"krippendorff_alpha_{levelName}";
         var interval = alpha.HasValue ? AgreementBootstrap.Intervals(matrix, [coefficient])[coefficient] : null;
-        var raters = stored.Select(r => r.RaterId).Distinct().Count();
         return new CriterionAlpha(criterion.Id, criterion.Label, levelName, alpha.Value, interval?.Lower, interval?.Upper, units, raters, alpha.Reason);
     }
 }

@@ -8,12 +8,14 @@ using GradeBench.Web.Features.Studies;
 namespace GradeBench.Web.Features.Dashboard;
 
 /// <summary>What one open dashboard shows of a study, for its coordinators: progress per rater, model and criterion,
-/// agreement, who is online and recent activity, kept current by the study's events. Counts are re-read from the
-/// database at most once per <see cref="CountsReloadDelay"/> however many submits arrive; the page is told through
-/// <see cref="CountsReloadDue"/> and reads them on its own context with <see cref="ReloadCountsAsync"/>. Not
-/// thread-safe: the page calls it from its renderer's context only.</summary>
-public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, StudyRecorder recorder, AgreementMonitor agreementMonitor,
-    PresenceTracker presenceTracker, TimeProvider clock) : IDisposable
+/// agreement, who is online and recent activity, kept current by the study's events. Counts are asked for again at most
+/// once per <see cref="CountsReloadDelay"/> however many submits arrive; the page is told through
+/// <see cref="CountsReloadDue"/> and asks on its own context with <see cref="ReloadCountsAsync"/>. The counts over
+/// all assignments and ratings are never read on this path: they come from <see cref="DashboardCounts"/>, at once when
+/// known for the data as it is now, else when read off the request path (<see cref="CountsComputing"/> until then, the
+/// page told through <see cref="CountsReadDue"/>). Not thread-safe: the page calls it from its renderer's context only.</summary>
+public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, DashboardCounts counts, StudyRecorder recorder,
+    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, TimeProvider clock) : IDisposable
 {
     /// <summary>Open items and no saved change for this long: the rater is shown as stalled.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromDays(2);
@@ -24,11 +26,18 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     readonly Dictionary<long, string> _responseNames = [];
     long _studyId;
     ITimer? _countsReload;
+    IReadOnlyList<RaterActivity> _raterActivity = [];
+    Task<ProgressCounts>? _countsRead;
 
     public StudyAccess? Access { get; private set; }
     public string? Refusal { get; private set; }
     public string? ControlMessage { get; private set; }
+    /// <summary>The study's raters; their counts are those of <see cref="CountsKnown"/>.</summary>
     public IReadOnlyList<RaterProgress>? Raters { get; private set; }
+    /// <summary>Counts have been read for this study (maybe of older data, while <see cref="CountsComputing"/>).</summary>
+    public bool CountsKnown { get; private set; }
+    /// <summary>The counts shown are not yet those of the data as it is now: their regions are aria-busy.</summary>
+    public bool CountsComputing { get; private set; }
     public IReadOnlyList<GroupProgress> Models { get; private set; } = [];
     public IReadOnlyList<GroupProgress> Criteria { get; private set; } = [];
     public IReadOnlyList<PresenceEntry> Presence { get; private set; } = [];
@@ -42,12 +51,16 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     /// <summary>Called, from a timer, when a burst of changes has settled and the counts should be read again.</summary>
     public Func<Task>? CountsReloadDue { get; set; }
 
+    /// <summary>Called, off the renderer's context, when counts read off the request path are ready: the page shows them
+    /// with <see cref="ShowReadCountsAsync"/>. Unset (prerendering): nobody waits for them.</summary>
+    public Func<Task>? CountsReadDue { get; set; }
+
     public StudyState State => StudyLifecycle.Parse(Access!.State);
 
     /// <summary>Reads everything again, after checking that the user still coordinates the study (a reconnection can come
     /// after a removal or a change of role); false, with everything cleared and <see cref="Refusal"/> set, when they do
-    /// not. <paramref name="live"/>: also who is online and the agreement (for a live page; a prerendered one shows
-    /// neither).</summary>
+    /// not. <paramref name="live"/>: also who is online (for a live page; a prerendered one shows nobody). The counts and
+    /// the agreement are shown when known for the data as it is now, else asked for off the request path.</summary>
     public async Task<bool> LoadAsync(long studyId, long userId, bool live)
     {
         _studyId = studyId;
@@ -55,6 +68,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         {
             Refusal = RefusalMessage;
             (Access, Raters, Models, Criteria, Presence, Agreement, AgreementComputing) = (null, null, [], [], [], null, false);
+            (_raterActivity, _countsRead, CountsKnown, CountsComputing) = ([], null, false, false);
             Activity.Clear();
             _responseNames.Clear();
             return false;
@@ -66,10 +80,10 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         {
             Presence = presenceTracker.Online(studyId);
             await ReadResponseNamesAsync(studyId);
-            // Known for the data as it is now, or computed off this path and delivered as AgreementUpdated.
-            var known = await agreementMonitor.KnownAsync(studyId);
-            (Agreement, AgreementComputing) = (known ?? Agreement, known is null);
         }
+        // Known for the data as it is now, or computed off this path and delivered as AgreementUpdated.
+        var known = await agreementMonitor.KnownAsync(studyId);
+        (Agreement, AgreementComputing) = (known ?? Agreement, known is null);
         return true;
     }
 
@@ -80,12 +94,45 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         foreach (var (id, slug) in await progress.ResponseSlugsAsync(studyId, missing)) _responseNames[id] = slug;
     }
 
+    // Who rates and when they last worked is read here (cheap); the counts are shown if known, else asked for.
     async Task ReadCountsAsync(long studyId)
     {
-        Raters = await progress.RatersAsync(studyId);
+        _raterActivity = await progress.RaterActivityAsync(studyId);
+        var read = _countsRead = await counts.CurrentAsync(studyId);
+        if (read.IsCompletedSuccessfully)
+        {
+            Show(read.Result, computing: false);
+            return;
+        }
+        // Older counts, if any, stay in view (busy) until the new ones arrive.
+        if (counts.Last(studyId) is { } last) Show(last, computing: true);
+        else ShowWithoutCounts();
+        if (CountsReadDue is { } due) _ = read.ContinueWith(_ => due(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>Shows the counts read off the request path, unless newer ones were asked for since (they will follow).</summary>
+    public async Task ShowReadCountsAsync()
+    {
+        if (Access is null || _countsRead is not { } read) return;
+        var shown = await read;
+        if (read == _countsRead) Show(shown, computing: false);
+    }
+
+    void Show(ProgressCounts shown, bool computing)
+    {
+        Raters = _raterActivity.Select(r =>
+        {
+            var (assigned, done) = shown.Raters.GetValueOrDefault(r.RaterId);
+            return new RaterProgress { RaterId = r.RaterId, Name = r.Name, LastActivity = r.LastActivity, Assigned = assigned, Done = done };
+        }).ToList();
         (StudyDone, StudyAssigned) = (Raters.Sum(r => r.Done), Raters.Sum(r => r.Assigned));
-        Models = await progress.ModelsAsync(studyId);
-        Criteria = await progress.CriteriaAsync(studyId);
+        (Models, Criteria, CountsKnown, CountsComputing) = (shown.Models, shown.Criteria, true, computing);
+    }
+
+    void ShowWithoutCounts()
+    {
+        Raters = _raterActivity.Select(r => new RaterProgress { RaterId = r.RaterId, Name = r.Name, LastActivity = r.LastActivity }).ToList();
+        (StudyDone, StudyAssigned, Models, Criteria, CountsKnown, CountsComputing) = (0, 0, [], [], false, true);
     }
 
     /// <summary>The events that change what a dashboard shows.</summary>

@@ -24,6 +24,8 @@ public sealed class AgreementMonitorTests : IAsyncLifetime
         var studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         var criteria = await new RubricQuery(_db.Database).LoadAsync(studyId);
         var submitted = await new AgreementQuery(_db.Database).SubmittedAsync(studyId);
+        // What the monitor reads: the same ratings as flat columns.
+        var columns = await new AgreementQuery(_db.Database).SubmittedColumnsAsync(studyId, criteria.Select(c => c.Id).ToHashSet());
 
         var compared = 0;
         foreach (var (id, criterion) in criteria)
@@ -31,6 +33,7 @@ public sealed class AgreementMonitorTests : IAsyncLifetime
             if (CriterionRatings.Level(criterion) is not { } level) continue;
             var stored = submitted[id].ToList();
             var dashboard = AgreementMonitor.Alpha(criterion, stored);
+            Assert.Equal(dashboard, AgreementMonitor.Alpha(criterion, columns[id]));
 
             var csv = new StringBuilder("unit,rater,value\n");
             foreach (var rating in stored.OrderBy(r => r.ResponseId).ThenBy(r => r.RaterId))

@@ -1,3 +1,5 @@
+using GradeBench.Web.Features.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
 
@@ -21,9 +23,13 @@ public sealed class DashboardPageTests(GradeBenchFactory factory) : IClassFixtur
     public async Task TheAdministratorSeesProgressPerRaterModelAndCriterion()
     {
         var studyId = await factory.ImportDemoCopyAsync();
+        var first = await factory.PageAsAdministratorAsync($"/studies/{studyId}/dashboard");
+        // The counts are read off the request path once per data version; the next visit shows them at once.
+        await await factory.Services.GetRequiredService<DashboardCounts>().CurrentAsync(studyId);
 
         var html = await factory.PageAsAdministratorAsync($"/studies/{studyId}/dashboard");
 
+        Assert.Contains(">rater-1<", first);
         Assert.Contains("aria-label=\"Progress per rater\"", html);
         Assert.Contains("aria-label=\"Progress per model\"", html);
         Assert.Contains("aria-label=\"Progress per criterion\"", html);

@@ -16,7 +16,7 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     [Fact]
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
-        UseAppServices(typeof(DashboardQuery), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider));
+        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var coordinator = await SignInAsNewMemberAsync("dr-demoted", "coordinator");

@@ -17,7 +17,8 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
     DashboardState NewState()
     {
         var app = factory.Services;
-        return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<StudyRecorder>(),
+        return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<DashboardCounts>(),
+            app.GetRequiredService<StudyRecorder>(),
             app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), _clock);
     }
 
@@ -26,7 +27,24 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
         var state = NewState();
         var studyId = await factory.ImportDemoCopyAsync();
         Assert.True(await state.LoadAsync(studyId, (await factory.AdministratorAsync()).Id, live: false));
+        await state.ShowReadCountsAsync();
         return (state, studyId);
+    }
+
+    [Fact]
+    public async Task CountsReadOnceAreShownAtOnceOnTheNextLoadNotBusy()
+    {
+        var (first, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = first;
+        using var next = NewState();
+
+        Assert.True(await next.LoadAsync(studyId, (await factory.AdministratorAsync()).Id, live: false));
+
+        Assert.True(next.CountsKnown);
+        Assert.False(next.CountsComputing);
+        Assert.Equal((first.StudyDone, first.StudyAssigned), (next.StudyDone, next.StudyAssigned));
+        Assert.True(next.StudyDone > 0);
+        Assert.Equal(first.Models, next.Models);
     }
 
     [Fact]

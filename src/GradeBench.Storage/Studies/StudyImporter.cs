@@ -54,16 +54,20 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         // SQLite's default 2 MB page cache spills a large import's index pages to the WAL and reads them back: with
-        // 64 MiB the 1.6M-rating import took a third less CPU (docs/benchmarks.md). Set back for the pooled connection.
+        // 64 MiB the 1.6M-rating import took a third less CPU. Foreign keys are off for the import's transaction (a
+        // parent lookup per column per row): every id written comes from this import's own dictionaries or a row read in
+        // it (docs/benchmarks.md). Both set back for the pooled connection, also after a failure; foreign_keys can only
+        // change outside a transaction.
         var cacheSize = await connection.ExecuteScalarAsync<long>("PRAGMA cache_size");
-        await connection.ExecuteAsync($"PRAGMA cache_size = -{ImportCacheKiB}");
+        var foreignKeys = await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys");
+        await connection.ExecuteAsync($"PRAGMA cache_size = -{ImportCacheKiB}; PRAGMA foreign_keys = OFF");
         try
         {
             return await ImportAsync(connection, bundle, warnings, importedBy, now, pilotRaters, ct);
         }
         finally
         {
-            await connection.ExecuteAsync($"PRAGMA cache_size = {cacheSize}");
+            await connection.ExecuteAsync($"PRAGMA cache_size = {cacheSize}; PRAGMA foreign_keys = {foreignKeys}");
         }
     }
 
@@ -237,8 +241,11 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return raterIds;
     }
 
-    /// <summary>Each rating as submitted, its assignment (completed) and its first line of history, in file order. A
-    /// rating keeps the bundle's first_submitted and last_changed; without them it is stamped with the import's time.</summary>
+    /// <summary>Each rating as submitted and its assignment (completed), in file order. A rating keeps the bundle's
+    /// first_submitted and last_changed; without them it is stamped with the import's time. No history line is written:
+    /// an imported rating's first line (source "import", at the import's time, studies.created_at) is written by the
+    /// first change of the rating, before the change's own (<see cref="RatingHistory"/>), and the exports show it for
+    /// ratings never changed (docs/grading.md, "Rating history").</summary>
     static void InsertRatings(SqliteConnection connection, long studyId, IReadOnlyList<BundleRating> ratings,
         Dictionary<string, long> criterionIds, Dictionary<string, StoredResponse> responseIds, Dictionary<string, long> raterIds, DateTimeOffset now)
     {
@@ -255,10 +262,6 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
             VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
             """);
-        using var insertHistory = new RawInsert(connection, """
-            INSERT INTO rating_history (rating_id, value, comment, status, source, recorded_at, recorded_by)
-            VALUES (?1, ?2, ?3, 'submitted', 'import', ?4, NULL)
-            """);
         foreach (var rating in ratings)
         {
             var response = responseIds[rating.ResponseId];
@@ -266,9 +269,8 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             if (assigned.Add((response.Id, rater)))
                 insertAssignment.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater)
                     .Bind(4, QueueOrder.Position(seeds[rater], ResponseHandle.Value(response.Handle))).BindShared(5, importedAt).Run();
-            var id = insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterionIds[rating.CriterionId]).BindShared(4, rating.Value)
+            insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterionIds[rating.CriterionId]).BindShared(4, rating.Value)
                 .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
-            insertHistory.Bind(1, id).BindShared(2, rating.Value).Bind(3, rating.Comment).BindShared(4, importedAt).Run();
         }
     }
 }

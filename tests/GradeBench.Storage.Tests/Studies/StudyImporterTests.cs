@@ -29,7 +29,8 @@ public sealed class StudyImporterTests
             """));
         Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM span_labels"));
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings WHERE status = 'submitted' AND submitted_at IS NOT NULL"));
-        Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history WHERE source = 'import'"));
+        // Imported ratings have no history lines until changed (RatingHistory): history.csv implies them.
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history"));
         Assert.Equal(72, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE completed_at IS NOT NULL"));
     }
 
@@ -149,6 +150,9 @@ public sealed class StudyImporterTests
         await using var db = await TestDatabase.CreateAsync();
         await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
         await using var connection = await db.Database.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO rating_history (rating_id, value, status, source, recorded_at) SELECT id, value, status, 'web', updated_at FROM ratings
+            """);
 
         var update = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("UPDATE rating_history SET value = '1'"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("DELETE FROM rating_history"));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Grading;
@@ -174,6 +175,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
     sealed record StoredResponse(long Id, string Handle);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
     static Dictionary<string, StoredResponse> InsertCasesAndResponses(SqliteConnection connection, long studyId, StudyBundle bundle)
     {
         var caseIds = new Dictionary<string, long>();
@@ -246,12 +248,15 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     /// an imported rating's first line (source "import", at the import's time, studies.created_at) is written by the
     /// first change of the rating, before the change's own (<see cref="RatingHistory"/>), and the exports show it for
     /// ratings never changed (docs/grading.md, "Rating history").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
     static void InsertRatings(SqliteConnection connection, long studyId, IReadOnlyList<BundleRating> ratings,
         Dictionary<string, long> criterionIds, Dictionary<string, StoredResponse> responseIds, Dictionary<string, long> raterIds, DateTimeOffset now)
     {
         var importedAt = Database.FormatTimestamp(now);
         var seeds = raterIds.Values.Distinct().ToDictionary(id => id, id => QueueOrder.Seed(studyId, id));
+        // A file lists a rater's values of a response together: the last pair is looked at before the set.
         var assigned = new HashSet<(long Response, long Rater)>();
+        var lastPair = (Response: -1L, Rater: -1L);
         var stamps = new Dictionary<DateTimeOffset, string>();
         string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
             : stamps.TryGetValue(value, out var text) ? text : stamps[value] = Database.FormatTimestamp(value);
@@ -266,7 +271,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         {
             var response = responseIds[rating.ResponseId];
             var rater = raterIds[rating.Rater];
-            if (assigned.Add((response.Id, rater)))
+            if (lastPair != (response.Id, rater) && assigned.Add(lastPair = (response.Id, rater)))
                 insertAssignment.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater)
                     .Bind(4, QueueOrder.Position(seeds[rater], ResponseHandle.Value(response.Handle))).BindShared(5, importedAt).Run();
             insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterionIds[rating.CriterionId]).BindShared(4, rating.Value)

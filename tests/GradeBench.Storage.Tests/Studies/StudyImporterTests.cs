@@ -179,4 +179,30 @@ public sealed class StudyImporterTests
         Assert.Equal(before, await db.DumpContentAsync());
         Assert.Empty(await new StudyQuery(db.Database).ListVisibleAsync(0, isAdmin: true));
     }
+
+    /// <summary>The import turns foreign keys off for its transaction; the pooled connection gets them back, whether the
+    /// import succeeded or failed (set back by the importer, and again by the connection string on every open).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ForeignKeysAreEnforcedAgainAfterAnImport(bool fails)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        if (fails)
+            await using (var setup = await db.Database.OpenAsync())
+                await setup.ExecuteAsync("CREATE TRIGGER fail_on_ratings BEFORE INSERT ON ratings BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+        try
+        {
+            await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+        }
+        catch (SqliteException) when (fails)
+        {
+        }
+
+        await using var connection = await db.Database.OpenAsync();
+        var orphan = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("""
+            INSERT INTO cases (study_id, slug, position, title, tags_json, presentation_md, question_md) VALUES (999999, 'x', 0, 'x', '[]', 'x', 'x')
+            """));
+        Assert.Contains("FOREIGN KEY", orphan.Message);
+    }
 }

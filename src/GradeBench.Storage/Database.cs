@@ -45,6 +45,9 @@ public sealed class Database
     /// renamed into place, and WAL is set once it is there.</summary>
     internal static Database Building(string path) => new(path, building: true);
 
+    /// <summary>A database file being built (<see cref="Building"/>): read by no one else until it is complete.</summary>
+    internal bool IsBuilding => _building;
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
     {
         if (Volatile.Read(ref _walEnabled) == 0) CreateOwnerOnly(FilePath);

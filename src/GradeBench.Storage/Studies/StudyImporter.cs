@@ -64,7 +64,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await connection.ExecuteAsync($"PRAGMA cache_size = -{ImportCacheKiB}; PRAGMA foreign_keys = OFF");
         try
         {
-            return await ImportAsync(connection, bundle, warnings, importedBy, now, pilotRaters, ct);
+            return await ImportAsync(connection, bundle, warnings, importedBy, now, pilotRaters, database.IsBuilding, ct);
         }
         finally
         {
@@ -75,7 +75,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     const int ImportCacheKiB = 64 * 1024;
 
     static async Task<ImportResult> ImportAsync(SqliteConnection connection, StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy,
-        DateTimeOffset now, PilotRaterAccounts pilotRaters, CancellationToken ct)
+        DateTimeOffset now, PilotRaterAccounts pilotRaters, bool deferIndexes, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Checked in the transaction that creates the study: reading a large bundle takes a while, and the importer
@@ -95,11 +95,13 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var criterionIds = await InsertRubricAsync(connection, transaction, studyId, bundle.Study);
         await StoredSettings.InsertAsync(connection, transaction, studyId,
             bundle.Study.Adjudication ?? AdjudicationSettings.Defaults(bundle.Study.Criteria), bundle.Study.Criteria, criterionIds);
+        var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
         var responseIds = InsertCasesAndResponses(connection, studyId, bundle);
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
         var raterIds = await PilotRaterIdsAsync(connection, transaction, studyId, bundle, pilotRaters, now);
         InsertRatings(connection, studyId, bundle.Ratings, criterionIds, responseIds, raterIds, now);
+        foreach (var index in deferred) await connection.ExecuteAsync(index, transaction: transaction);
         // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
         await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
@@ -171,6 +173,19 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await connection.ExecuteAsync(insertSpanLabel,
             study.SpanLabels.Select((s, i) => new { StudyId = studyId, Slug = s.Id, Position = i, s.Label, s.Color }), transaction);
         return ids;
+    }
+
+    /// <summary>In a new database (<see cref="NewDatabaseFile"/>) the plain indexes of the tables an import fills are
+    /// dropped before the rows and created again after from their own definitions: SQLite then builds each from sorted
+    /// rows instead of inserting half a million entries at random places. Unique indexes stay: they check the rows.</summary>
+    static async Task<List<string>> DropPlainIndexesAsync(DbConnection connection, DbTransaction transaction)
+    {
+        var indexes = (await connection.QueryAsync<(string Name, string Sql)>("""
+            SELECT name, sql FROM sqlite_master
+            WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %' AND tbl_name IN ('responses', 'assignments', 'ratings')
+            """, transaction: transaction)).AsList();
+        foreach (var (name, _) in indexes) await connection.ExecuteAsync($"DROP INDEX \"{name}\"", transaction: transaction);
+        return [.. indexes.Select(i => i.Sql)];
     }
 
     sealed record StoredResponse(long Id, string Handle);

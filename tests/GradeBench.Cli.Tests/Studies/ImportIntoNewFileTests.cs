@@ -35,6 +35,15 @@ public sealed class ImportIntoNewFileTests : IDisposable
         await using var connection = await new Database(_workspace.PathOf("new.db")).OpenAsync();
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"));
+        // The indexes dropped while the rows went in are back, as the migrations define them.
+        Assert.Equal(0, (await CliWorkspace.RunAsync("migrate", "--db", _workspace.PathOf("migrated.db"))).ExitCode);
+        Assert.Equal(await IndexesAsync("migrated.db"), await IndexesAsync("new.db"));
+    }
+
+    async Task<List<string>> IndexesAsync(string name)
+    {
+        await using var connection = await new Database(_workspace.PathOf(name)).OpenAsync();
+        return (await connection.QueryAsync<string>("SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name")).AsList();
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -19,8 +19,11 @@ public sealed class Database
         SqlMapper.AddTypeHandler(new UtcTimestampHandler());
     }
 
-    public Database(string path)
+    public Database(string path) : this(path, building: false) { }
+
+    Database(string path, bool building)
     {
+        _building = building;
         FilePath = Path.GetFullPath(path);
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -35,6 +38,15 @@ public sealed class Database
     public string ConnectionString { get; }
 
     int _walEnabled;
+    readonly bool _building;
+
+    /// <summary>A database file that only this process knows of yet (<see cref="NewDatabaseFile"/>): its rollback journal
+    /// kept in memory and nothing synced, so each page is written once; durability comes from the sync before the file is
+    /// renamed into place, and WAL is set once it is there.</summary>
+    internal static Database Building(string path) => new(path, building: true);
+
+    /// <summary>A database file being built (<see cref="Building"/>): read by no one else until it is complete.</summary>
+    internal bool IsBuilding => _building;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
     {
@@ -42,7 +54,8 @@ public sealed class Database
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
         // WAL is a property of the file, set once; the others belong to each connection.
-        var pragmas = Volatile.Read(ref _walEnabled) == 0
+        var pragmas = _building ? "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA busy_timeout = 10000;"
+            : Volatile.Read(ref _walEnabled) == 0
             ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;"
             : "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
         await connection.ExecuteAsync(pragmas);

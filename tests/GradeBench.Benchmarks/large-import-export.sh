@@ -2,7 +2,7 @@
 # Issue 17's import and export figures for the large study, in one run: 10,000 cases x 10 models = 100,000 responses,
 # 4 raters x 4 criteria each = 1,600,000 ratings (tests/GradeBench.Testing/SyntheticBundle.cs).
 # - `gradebench import` of the bundle into a new database, against the sqlite3 shell's plain `.import` of the same
-#   ratings.csv into an empty table; the import's peak memory (/usr/bin/time -v).
+#   ratings.csv into an empty table; the import's CPU time and peak memory (/usr/bin/time).
 # - `gradebench export --kind ratings.csv` of the study, against `sqlite3 -csv -header DB "SELECT * FROM ratings"`.
 # Medians of RUNS runs each (default 3), whole processes, and their ratios. Needs Debian's sqlite3 and time packages.
 # Usage: tests/GradeBench.Benchmarks/large-import-export.sh [runs]
@@ -30,20 +30,21 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench write-bundle "$work/large" 100000 4 10
 echo "bundle: $(du -sh "$work/large" | cut -f1), ratings.csv $(($(wc -l < "$work/large/ratings.csv") - 1)) rows"
 
-ours=(); theirs=(); peaks=()
+ours=(); theirs=(); peaks=(); cpus=()
 for _ in $(seq "$runs"); do
   rm -f "$work"/import.db*
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/peak" \
+  /usr/bin/time -f "%M %U %S" -o "$work/peak" \
     dotnet src/GradeBench.Cli/bin/Release/net10.0/gradebench.dll import "$work/large" --db "$work/import.db" --max-file-bytes 1000000000 >/dev/null 2>"$work/import.log"
-  ours+=($(ms "$start")); peaks+=($(($(tail -1 "$work/peak") / 1024)))
+  ours+=($(ms "$start")); read -r kib user sys < <(tail -1 "$work/peak")
+  peaks+=($((kib / 1024))); cpus+=($(awk "BEGIN {printf \"%.1f\", $user + $sys}"))
   rm -f "$work/plain.db"
   start=$(date +%s%N)
   sqlite3 "$work/plain.db" "CREATE TABLE ratings (response_id TEXT, rater TEXT, criterion TEXT, value TEXT);" ".mode csv" ".import --skip 1 $work/large/ratings.csv ratings"
   theirs+=($(ms "$start"))
 done
 m1=$(median "${ours[@]}"); m2=$(median "${theirs[@]}")
-echo "import, gradebench (ms): ${ours[*]}; peak memory (MB): ${peaks[*]}"
+echo "import, gradebench (ms): ${ours[*]}; CPU user+system (s): ${cpus[*]}; peak memory (MB): ${peaks[*]}"
 echo "import, sqlite3 .import of ratings.csv (ms): ${theirs[*]}"
 echo "import median: gradebench $m1 ms, sqlite3 $m2 ms, ratio $(ratio "$m1" "$m2") (goal <= 5)"
 

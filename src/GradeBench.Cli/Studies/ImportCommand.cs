@@ -1,5 +1,7 @@
 using System.CommandLine;
 using GradeBench.Core.Studies;
+using GradeBench.Storage;
+using GradeBench.Storage.Migrations;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli.Studies;
@@ -32,7 +34,12 @@ static class ImportCommand
         command.SetAction(async (parse, ct) =>
         {
             var bundlePath = parse.GetValue(path)!;
-            if (await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct) is not { } database) return ExitCodes.Failure;
+            var target = parse.GetValue(databaseOption)!.FullName;
+            // A new database is built beside its path and appears only when complete (docs/bundle-format.md); an existing
+            // one takes the study in one transaction.
+            using var newFile = File.Exists(target) ? null : NewDatabaseFile.Begin(target);
+            Database? database = null;
+            if (newFile is null && (database = await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct)) is null) return ExitCodes.Failure;
 
             var progress = new Progress(error, "import");
             progress.Phase($"reading and checking {bundlePath}");
@@ -40,10 +47,12 @@ static class ImportCommand
             ImportResult result;
             if (read.Bundle is { } parsed)
             {
+                if (newFile is not null) await new Migrator(database = newFile.Building, TimeProvider.System).MigrateAsync(ct);
                 progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
-                result = await new StudyImporter(database, TimeProvider.System).ImportAsync(parsed, read.Warnings,
+                result = await new StudyImporter(database!, TimeProvider.System).ImportAsync(parsed, read.Warnings,
                     state: parse.GetValue(state) is { } chosen ? StudyLifecycle.Parse(chosen) : null,
                     pilotRaters: parse.GetValue(mapRaters) ? PilotRaterAccounts.ExistingByName : PilotRaterAccounts.OfTheStudy, ct: ct);
+                if (result.Succeeded && newFile is not null) database = await newFile.CompleteAsync(ct);
             }
             else result = new ImportResult(null, null, read.Errors, read.Warnings);
             foreach (var warning in result.Warnings) error.WriteLine($"warning: {warning}");
@@ -56,7 +65,7 @@ static class ImportCommand
             }
             var bundle = result.Bundle!;
             progress.Done(bundle.Cases.Count + bundle.Responses.Count + bundle.Ratings.Count);
-            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database.FilePath}: {bundle.Cases.Count} cases, " +
+            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database!.FilePath}: {bundle.Cases.Count} cases, " +
                 $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings; " +
                 (bundle.Study.State == StudyState.Open ? "open: raters can start." : "a draft: calibrate, then open it on the dashboard."));
             return ExitCodes.Success;

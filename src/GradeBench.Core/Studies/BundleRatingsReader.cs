@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using GradeBench.Core.Rubrics;
 using Sylvan.Data.Csv;
 using static GradeBench.Core.Studies.BundleSyntax;
@@ -18,6 +19,7 @@ static class BundleRatingsReader
     /// <summary>The valid rating rows. <paramref name="responseIds"/> is null when responses.jsonl could not be read,
     /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
     /// id are not checked further (the criterion's own error is in study.json).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call with a loop of 1.6M rows: no tiering through OSR
     internal static List<BundleRating> Read(string text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report)
     {
         var ratings = new List<BundleRating>();
@@ -32,12 +34,19 @@ static class BundleRatingsReader
             MaxBufferSize = Math.Max(text.Length + 1, 0x10000),
         };
         using var csv = CsvDataReader.Create(new StringReader(text), options);
-        // Every distinct rater, criterion and response text seen gets one string and a small number (for the duplicate check).
+        // Every distinct rater, criterion and response text seen gets one string and a small number (for the duplicate
+        // check), and is checked once: what a row's fields are found to be is kept by that number (facts), and a
+        // criterion's values by value, so the 1.6M rows of a large study cost lookups, not checks (docs/benchmarks.md).
         var names = new Dictionary<string, int>();
         var nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
-        var values = new Dictionary<(string Criterion, string Value), string>();
-        var firstRowOf = new Dictionary<string, int>();
-        var seen = new Dictionary<(int Response, int Rater, int Criterion), int>();
+        var facts = new List<NameFacts>();
+        var valueFacts = new Dictionary<int, Dictionary<string, ValueFacts>>();
+        // The criteria seen of each (response, rater), with their lines; a file lists a rater's values of a response
+        // together, so the last pair's list is looked at before the dictionary.
+        var seen = new Dictionary<(int Response, int Rater), List<(int Criterion, int Line)>>();
+        var lastPair = (Response: -1, Rater: -1);
+        List<(int Criterion, int Line)> lastSeen = [];
+        var tally = study is null ? null : new CompletenessTally(study);
         var nextLine = 1;
         var columns = 0;
         while (true)
@@ -73,53 +82,92 @@ static class BundleRatingsReader
                 continue;
             }
             var errorsBefore = report.ErrorCount;
-            var (responseId, responseNumber) = Shared(nameLookup, names, csv.GetFieldSpan(0));
-            if (responseIds is not null && !responseIds.Contains(responseId)) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
-            var (rater, raterNumber) = Shared(nameLookup, names, csv.GetFieldSpan(1));
-            if (!IsIdentifier(rater)) report.Error(RatingsFile, line, "rater", IdRule);
-            var (criterionId, criterionNumber) = Shared(nameLookup, names, csv.GetFieldSpan(2));
-            var value = csv.GetString(3);
-            Criterion? criterion = null;
-            if (criteria is not null && !invalidCriteria.Contains(criterionId))
+            var (responseId, responseNumber) = Shared(nameLookup, names, facts, csv.GetFieldSpan(0));
+            var responseFacts = facts[responseNumber];
+            responseFacts.KnownResponse ??= responseIds is null || responseIds.Contains(responseId);
+            if (responseFacts.KnownResponse == false) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
+            var (rater, raterNumber) = Shared(nameLookup, names, facts, csv.GetFieldSpan(1));
+            var raterFacts = facts[raterNumber];
+            raterFacts.Identifier ??= IsIdentifier(rater);
+            if (raterFacts.Identifier == false) report.Error(RatingsFile, line, "rater", IdRule);
+            var (criterionId, criterionNumber) = Shared(nameLookup, names, facts, csv.GetFieldSpan(2));
+            var criterionFacts = facts[criterionNumber];
+            if (!criterionFacts.CriterionLookedUp && criteria is not null && !invalidCriteria.Contains(criterionId))
             {
-                if (!criteria.TryGetValue(criterionId, out criterion)) report.Error(RatingsFile, line, "criterion", $"unknown criterion \"{criterionId}\"");
-                else if (criterion.CheckValue(value) is { } problem) report.Error(RatingsFile, line, "value", $"{criterionId}: {problem}");
+                criterionFacts.CriterionChecked = true;
+                criterionFacts.Criterion = criteria.GetValueOrDefault(criterionId);
             }
+            criterionFacts.CriterionLookedUp = true;
+            var (value, problem) = Value(valueFacts, criterionNumber, criterionFacts, csv.GetFieldSpan(3));
+            if (criterionFacts is { CriterionChecked: true, Criterion: null }) report.Error(RatingsFile, line, "criterion", $"unknown criterion \"{criterionId}\"");
+            else if (problem is not null) report.Error(RatingsFile, line, "value", $"{criterionId}: {problem}");
             var comment = columns >= 5 && csv.GetFieldSpan(4).Length > 0 ? csv.GetString(4) : null;
             var (firstSubmitted, lastChanged) = columns == 7 ? Timestamps(csv, line, report) : (null, null);
-            var key = (responseNumber, raterNumber, criterionNumber);
-            if (seen.TryGetValue(key, out var first))
+            if (lastPair != (responseNumber, raterNumber))
+            {
+                lastPair = (responseNumber, raterNumber);
+                if (!seen.TryGetValue(lastPair, out var pairSeen)) seen[lastPair] = pairSeen = new List<(int, int)>(4);
+                lastSeen = pairSeen;
+            }
+            if (FirstLine(lastSeen, criterionNumber) is { } first)
                 report.Error(RatingsFile, line, "row", $"duplicate rating of {responseId} by {rater} on {criterionId} (first on line {first})");
-            else seen[key] = line;
+            else lastSeen.Add((criterionNumber, line));
             if (report.ErrorCount == errorsBefore)
             {
-                ratings.Add(new BundleRating(responseId, rater, criterionId, CanonicalShared(values, criterion, criterionId, value), comment)
+                ratings.Add(new BundleRating(responseId, rater, criterionId, value, comment)
                 {
                     FirstSubmitted = firstSubmitted,
                     LastChanged = lastChanged,
                 });
-                firstRowOf.TryAdd(responseId, line);
+                tally?.Add(responseNumber, raterNumber, criterionFacts, criterionId, line);
             }
         }
         if (columns == 0 && !report.HasErrorsIn(RatingsFile)) report.Error(RatingsFile, 0, "header", "file is empty");
-        if (study is not null) WarnAboutIncompleteRatings(ratings, study, firstRowOf, report);
+        tally?.Warn(names, report);
         return ratings;
     }
 
+    /// <summary>What is known of one distinct text of ratings.csv, by where it appeared: as a response id (is it one of
+    /// responses.jsonl), a rater (an identifier), a criterion (of the rubric: null when unknown or not checked).</summary>
+    sealed class NameFacts
+    {
+        public bool? KnownResponse;
+        public bool? Identifier;
+        public bool CriterionLookedUp;
+        public bool CriterionChecked;
+        public Criterion? Criterion;
+        public int RequiredIndex = -1;
+    }
+
+    static int? FirstLine(List<(int Criterion, int Line)> seen, int criterion)
+    {
+        foreach (var (c, line) in seen)
+            if (c == criterion) return line;
+        return null;
+    }
+
+    /// <summary>A criterion's value: its stored form (one string per criterion and value), or why it is refused.</summary>
+    readonly record struct ValueFacts(string Stored, string? Problem);
+
     /// <summary>The one string kept for this text, and its number.</summary>
-    static (string Text, int Number) Shared(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, Dictionary<string, int> names, ReadOnlySpan<char> span)
+    static (string Text, int Number) Shared(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, Dictionary<string, int> names,
+        List<NameFacts> facts, ReadOnlySpan<char> span)
     {
         if (lookup.TryGetValue(span, out var text, out var number)) return (text, number);
         text = span.ToString();
         names[text] = names.Count;
+        facts.Add(new NameFacts());
         return (text, names.Count - 1);
     }
 
-    /// <summary>The stored form of a value, one string per criterion and value.</summary>
-    static string CanonicalShared(Dictionary<(string, string), string> values, Criterion? criterion, string criterionId, string value)
+    /// <summary>A value of a criterion checked once per distinct text: its stored form and its problem, if any.</summary>
+    static ValueFacts Value(Dictionary<int, Dictionary<string, ValueFacts>> byCriterion, int criterionNumber, NameFacts criterion, ReadOnlySpan<char> span)
     {
-        if (values.TryGetValue((criterionId, value), out var shared)) return shared;
-        return values[(criterionId, value)] = criterion?.Canonical(value) ?? value;
+        if (!byCriterion.TryGetValue(criterionNumber, out var known)) byCriterion[criterionNumber] = known = [];
+        if (known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(span, out var found)) return found;
+        var value = span.ToString();
+        var problem = criterion.Criterion?.CheckValue(value);
+        return known[value] = new ValueFacts(problem is null ? criterion.Criterion?.Canonical(value) ?? value : value, problem);
     }
 
     /// <summary>first_submitted and last_changed: both empty (the import's own time), or both ISO-8601 instants with a
@@ -144,20 +192,47 @@ static class BundleRatingsReader
         return null;
     }
 
-    /// <summary>Checks beyond the format (warnings only), each on the first row of the response concerned.</summary>
-    static void WarnAboutIncompleteRatings(List<BundleRating> ratings, StudyDefinition study, Dictionary<string, int> firstRowOf, BundleReport report)
+    /// <summary>Checks beyond the format (warnings only), each on the first row of the response concerned: more raters
+    /// than raters_per_response, a rater without every required criterion. Tallied row by row as numbers (a flag per
+    /// required criterion of each response's rater), in the order responses and their raters first appear.</summary>
+    sealed class CompletenessTally(StudyDefinition study)
     {
-        var required = study.Criteria.Where(c => c.Required).Select(c => c.Id).ToHashSet();
-        foreach (var byResponse in ratings.GroupBy(r => r.ResponseId))
+        readonly string[] _required = study.Criteria.Where(c => c.Required).Select(c => c.Id).ToArray();
+        readonly Dictionary<int, (int FirstRow, List<(int Rater, bool[] Seen)> Raters)> _responses = [];
+        readonly List<int> _order = [];
+
+        public void Add(int response, int rater, NameFacts criterion, string criterionId, int line)
         {
-            var raters = byResponse.GroupBy(r => r.Rater).ToList();
-            if (raters.Count > study.RatersPerResponse)
-                report.Warn(RatingsFile, firstRowOf[byResponse.Key], "rater", $"{byResponse.Key} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
-            foreach (var rater in raters)
+            if (!_responses.TryGetValue(response, out var entry))
             {
-                var missing = required.Except(rater.Select(r => r.CriterionId)).Order().ToList();
-                if (missing.Count > 0)
-                    report.Warn(RatingsFile, firstRowOf[byResponse.Key], "criterion", $"{rater.Key} rated {byResponse.Key} without required criteria {string.Join(", ", missing)}");
+                _responses[response] = entry = (line, []);
+                _order.Add(response);
+            }
+            var at = entry.Raters.FindIndex(r => r.Rater == rater);
+            if (at < 0)
+            {
+                entry.Raters.Add((rater, new bool[_required.Length]));
+                at = entry.Raters.Count - 1;
+            }
+            if (criterion.RequiredIndex == -1) criterion.RequiredIndex = Array.IndexOf(_required, criterionId) is var i and >= 0 ? i : -2;
+            if (criterion.RequiredIndex >= 0) entry.Raters[at].Seen[criterion.RequiredIndex] = true;
+        }
+
+        public void Warn(Dictionary<string, int> names, BundleReport report)
+        {
+            var text = new string[names.Count];
+            foreach (var (name, number) in names) text[number] = name;
+            foreach (var response in _order)
+            {
+                var (firstRow, raters) = _responses[response];
+                if (raters.Count > study.RatersPerResponse)
+                    report.Warn(RatingsFile, firstRow, "rater", $"{text[response]} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
+                foreach (var (rater, seen) in raters)
+                {
+                    var missing = _required.Where((_, i) => !seen[i]).Order().ToList();
+                    if (missing.Count > 0)
+                        report.Warn(RatingsFile, firstRow, "criterion", $"{text[rater]} rated {text[response]} without required criteria {string.Join(", ", missing)}");
+                }
             }
         }
     }

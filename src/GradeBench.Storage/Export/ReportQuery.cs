@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Export;
 
@@ -50,7 +51,7 @@ public sealed class ReportQuery(Database database)
     /// <summary>The facts of a study, or null when there is no such study.</summary>
     public async Task<StudyFacts?> LoadAsync(long studyId, CancellationToken ct = default)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT slug, title, language, raters_per_response, hide_model, shuffle, state, created_at
             FROM studies WHERE id = @StudyId;
 
@@ -73,8 +74,8 @@ public sealed class ReportQuery(Database database)
             WHERE r.study_id = @StudyId AND g.status = 'submitted';
 
             SELECT h.source AS key, COUNT(DISTINCT h.rating_id) AS count
-            FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = @StudyId AND h.status = 'submitted' AND g.status = 'submitted'
+            FROM {RatingHistory.WithImportedLines} h JOIN ratings g ON g.id = h.rating_id
+            WHERE h.status = 'submitted' AND g.status = 'submitted'
             GROUP BY h.source;
 
             SELECT COUNT(*) FROM calibration_sessions WHERE study_id = @StudyId;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Results;
+using GradeBench.Storage.Grading;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
@@ -31,19 +32,19 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         return await WriteCsvAsync(reader, output, ct);
     }
 
-    /// <summary>The audit trail: every value a rating has had, who recorded it and how (import, web, adjudication).</summary>
-    public Task<long> WriteHistoryAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+    /// <summary>The audit trail: every value a rating has had, who recorded it and how (import, web, adjudication);
+    /// the import lines an import implies without writing them included (<see cref="RatingHistory"/>).</summary>
+    public Task<long> WriteHistoryAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync($"""
         SELECT s.slug AS study, r.slug AS response_id, u.username AS rater, k.slug AS criterion,
                h.value, h.comment, h.status, h.source, h.recorded_at, b.username AS recorded_by
-        FROM responses r
+        FROM {RatingHistory.WithImportedLines} h
+        JOIN ratings g ON g.id = h.rating_id
+        JOIN responses r ON r.id = g.response_id
         JOIN studies s ON s.id = r.study_id
-        JOIN ratings g ON g.response_id = r.id
-        JOIN rating_history h ON h.rating_id = g.id
         JOIN users u ON u.id = g.rater_id
         JOIN criteria k ON k.id = g.criterion_id
         LEFT JOIN users b ON b.id = h.recorded_by
-        WHERE r.study_id = @StudyId
-        ORDER BY h.id
+        ORDER BY h.seq_part, h.seq_id
         """, studyId, output, ct);
 
     /// <summary>Rater flags and their threads: one row per message, the rater's note (<c>entry</c> "flag") then the

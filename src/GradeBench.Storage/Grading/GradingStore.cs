@@ -245,6 +245,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         {
             if (stored.TryGetValue(criterionId, out var before) && before.Value == value && before.Status == status) continue;
             wrote = true;
+            if (before is not null) await RatingHistory.RecordImportedAsync(connection, transaction, before.Id);
             var ratingId = await connection.ExecuteScalarAsync<long>("""
                 INSERT INTO ratings (response_id, rater_id, criterion_id, value, status, updated_at, submitted_at)
                 VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Status, @Now, CASE WHEN @Status = 'submitted' THEN @Now END)

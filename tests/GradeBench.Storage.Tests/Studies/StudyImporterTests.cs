@@ -29,7 +29,8 @@ public sealed class StudyImporterTests
             """));
         Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM span_labels"));
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings WHERE status = 'submitted' AND submitted_at IS NOT NULL"));
-        Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history WHERE source = 'import'"));
+        // Imported ratings have no history lines until changed (RatingHistory): history.csv implies them.
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rating_history"));
         Assert.Equal(72, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE completed_at IS NOT NULL"));
     }
 
@@ -149,6 +150,9 @@ public sealed class StudyImporterTests
         await using var db = await TestDatabase.CreateAsync();
         await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
         await using var connection = await db.Database.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO rating_history (rating_id, value, status, source, recorded_at) SELECT id, value, status, 'web', updated_at FROM ratings
+            """);
 
         var update = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("UPDATE rating_history SET value = '1'"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("DELETE FROM rating_history"));
@@ -174,5 +178,31 @@ public sealed class StudyImporterTests
         Assert.Contains("disk on fire", error.Message);
         Assert.Equal(before, await db.DumpContentAsync());
         Assert.Empty(await new StudyQuery(db.Database).ListVisibleAsync(0, isAdmin: true));
+    }
+
+    /// <summary>The import turns foreign keys off for its transaction; the pooled connection gets them back, whether the
+    /// import succeeded or failed (set back by the importer, and again by the connection string on every open).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ForeignKeysAreEnforcedAgainAfterAnImport(bool fails)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        if (fails)
+            await using (var setup = await db.Database.OpenAsync())
+                await setup.ExecuteAsync("CREATE TRIGGER fail_on_ratings BEFORE INSERT ON ratings BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+        try
+        {
+            await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+        }
+        catch (SqliteException) when (fails)
+        {
+        }
+
+        await using var connection = await db.Database.OpenAsync();
+        var orphan = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("""
+            INSERT INTO cases (study_id, slug, position, title, tags_json, presentation_md, question_md) VALUES (999999, 'x', 0, 'x', '[]', 'x', 'x')
+            """));
+        Assert.Contains("FOREIGN KEY", orphan.Message);
     }
 }

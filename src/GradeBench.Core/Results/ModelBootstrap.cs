@@ -4,13 +4,6 @@ using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Results;
 
-/// <summary>One model's ratings of one criterion: its cases in the order the bootstrap numbers them, each with its values.</summary>
-public sealed record ModelCases(string Model, IReadOnlyList<List<string>> Cases);
-
-/// <summary>One criterion's model tables to compute: <see cref="Categories"/> are the shares' categories (ignored for
-/// likert and numeric criteria, which get a mean and a median).</summary>
-public sealed record CriterionCases(Criterion Criterion, IReadOnlyList<string> Categories, IReadOnlyList<ModelCases> Models);
-
 /// <summary>The model tables' percentile bootstraps over cases (docs/results.md, "Summaries per model and criterion"),
 /// every statistic of every model and criterion from the same resamples. Each case is reduced once to a histogram of
 /// its values over the criterion's distinct values, and cases with the same histogram to one pattern. Resample b
@@ -33,7 +26,7 @@ public static class ModelBootstrap
         foreach (var criterion in criteria)
         {
             var keys = ValueKeys.Of(criterion);
-            foreach (var model in criterion.Models.Where(m => m.Cases.Count > 0))
+            foreach (var model in criterion.Models.Where(m => m.CaseCount > 0))
             {
                 var table = new Table(model, keys, slots);
                 slots += table.StatisticCount;
@@ -62,7 +55,7 @@ public static class ModelBootstrap
         var summaries = new List<IReadOnlyList<ModelSummary>>();
         var next = 0;
         foreach (var criterion in criteria)
-            summaries.Add(criterion.Models.Select(model => model.Cases.Count == 0
+            summaries.Add(criterion.Models.Select(model => model.CaseCount == 0
                 ? new ModelSummary(model.Model, 0, 0, null, null, [])
                 : tables[next++].Summary(values, resamples)).ToList());
         return summaries;
@@ -88,12 +81,14 @@ public static class ModelBootstrap
         public long[]? Numerators { get; init; }
         public long Denominator { get; init; } = 1;
         public int[] Categories { get; init; } = [];
+        /// <summary>The key of each of the criterion's values (<see cref="CriterionCases.Values"/>).</summary>
+        public int[] KeyOfValue { get; init; } = [];
         public IReadOnlyList<string> CategoryNames { get; init; } = [];
         public int Count => Values.Length;
 
         public static ValueKeys Of(CriterionCases criterion)
         {
-            var seen = criterion.Models.SelectMany(m => m.Cases).SelectMany(c => c).Distinct(StringComparer.Ordinal).ToList();
+            var seen = criterion.Values;
             if (criterion.Criterion.Type is CriterionType.Likert or CriterionType.Numeric)
             {
                 // Parsing throws on a value that is not a number, as summing it always did.
@@ -104,7 +99,7 @@ public static class ModelBootstrap
                 return new ValueKeys
                 {
                     Numeric = true, Values = values, Index = IndexOf(values), Numbers = numbered.Select(v => v.Number).ToArray(),
-                    Numerators = numerators, Denominator = denominator,
+                    Numerators = numerators, Denominator = denominator, KeyOfValue = KeysOf(seen, values),
                 };
             }
             var keys = criterion.Categories.Concat(seen.Except(criterion.Categories, StringComparer.Ordinal)).ToArray();
@@ -112,8 +107,14 @@ public static class ModelBootstrap
             return new ValueKeys
             {
                 Numeric = false, Values = keys, Index = index, Categories = criterion.Categories.Select(c => index[c]).ToArray(),
-                CategoryNames = criterion.Categories,
+                CategoryNames = criterion.Categories, KeyOfValue = KeysOf(seen, keys),
             };
+        }
+
+        static int[] KeysOf(string[] seen, string[] keys)
+        {
+            var index = IndexOf(keys);
+            return seen.Select(v => index[v]).ToArray();
         }
 
         static Dictionary<string, int> IndexOf(string[] values)
@@ -163,21 +164,34 @@ public static class ModelBootstrap
         public Table(ModelCases model, ValueKeys keys, int firstSlot)
         {
             (_model, Keys, _firstSlot) = (model.Model, keys, firstSlot);
-            CaseCount = model.Cases.Count;
+            CaseCount = model.CaseCount;
+            Ratings = model.Values.Length;
             _patternOfCase = new int[CaseCount];
+            // A pattern is its sorted keys, one char each (two past 65,535 keys), looked up without a string per case.
             var patterns = new Dictionary<string, int>(StringComparer.Ordinal);
+            var lookup = patterns.GetAlternateLookup<ReadOnlySpan<char>>();
             var (starts, entryKeys, entryCounts, patternCases) = (new List<int> { 0 }, new List<int>(), new List<int>(), new List<int>());
-            var histogram = new SortedDictionary<int, int>();
+            var width = keys.Count > char.MaxValue ? 2 : 1;
+            var longest = CaseCount == 0 ? 0 : Enumerable.Range(0, CaseCount).Max(c => model.Starts[c + 1] - model.Starts[c]);
+            var (sorted, chars) = (new int[longest], new char[longest * width]);
             for (var c = 0; c < CaseCount; c++)
             {
-                histogram.Clear();
-                foreach (var value in model.Cases[c]) histogram[keys.Index[value]] = histogram.GetValueOrDefault(keys.Index[value]) + 1;
-                Ratings += model.Cases[c].Count;
-                var signature = string.Join(',', histogram.Select(h => $"{h.Key}:{h.Value}"));
-                if (!patterns.TryGetValue(signature, out var pattern))
+                var length = model.Starts[c + 1] - model.Starts[c];
+                var caseKeys = sorted.AsSpan(0, length);
+                for (var v = 0; v < length; v++) caseKeys[v] = keys.KeyOfValue[model.Values[model.Starts[c] + v]];
+                caseKeys.Sort();
+                var signature = chars.AsSpan(0, length * width);
+                for (var v = 0; v < length; v++)
+                    if (width == 1) signature[v] = (char)caseKeys[v];
+                    else (signature[2 * v], signature[2 * v + 1]) = ((char)(caseKeys[v] >> 16), (char)caseKeys[v]);
+                if (!lookup.TryGetValue(signature, out var pattern))
                 {
-                    patterns[signature] = pattern = patterns.Count;
-                    foreach (var (key, count) in histogram) { entryKeys.Add(key); entryCounts.Add(count); }
+                    patterns[signature.ToString()] = pattern = patterns.Count;
+                    for (var v = 0; v < length; v++)
+                    {
+                        if (v == 0 || caseKeys[v] != caseKeys[v - 1]) { entryKeys.Add(caseKeys[v]); entryCounts.Add(0); }
+                        entryCounts[^1]++;
+                    }
                     starts.Add(entryKeys.Count);
                     patternCases.Add(0);
                 }

@@ -71,16 +71,18 @@ public static class StudyResults
     public static IReadOnlyList<CriterionResult> Agreement(IReadOnlyList<ResultCriterion> criteria, IReadOnlyList<ResultRating> ratings,
         int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
-        var byCriterion = ratings.ToLookup(r => r.CriterionId);
         var rated = criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null).ToList();
+        var index = rated.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var byCriterion = rated.Select(_ => new List<StoredRating>()).ToArray();
+        foreach (var r in ratings)
+            if (index.TryGetValue(r.CriterionId, out var i)) byCriterion[i].Add(new StoredRating(r.ResponseId, r.RaterId, r.Value));
         var results = new CriterionResult[rated.Count];
         // Criteria in parallel, each in its own slot: the same results in rubric order on any number of threads.
         Parallel.For(0, rated.Count, i =>
         {
             var (id, criterion) = rated[i];
             var level = CriterionRatings.Level(criterion)!.Value;
-            var stored = byCriterion[id].Select(r => new StoredRating(r.ResponseId, r.RaterId, r.Value)).ToList();
-            var matrix = CriterionRatings.Matrix(criterion, stored);
+            var matrix = CriterionRatings.Matrix(criterion, byCriterion[i]);
             results[i] = new CriterionResult(id, criterion, level, matrix, CriterionAgreement.Run(matrix, level, resamples, seed));
         });
         return results;
@@ -142,38 +144,14 @@ public static class StudyResults
         int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
         var criteria = input.Criteria.Where(c => c.Criterion.Type != CriterionType.Text).ToList();
-        var perCase = PerCase(input, criteria, models, onConsensus);
-        var cases = criteria.Select((c, i) => new CriterionCases(c.Criterion,
-            CriterionRatings.Categories(c.Criterion, perCase[i].Values.SelectMany(m => m.Values).SelectMany(v => v).Distinct()),
-            models.Select(m => new ModelCases(m, perCase[i][m].Values.ToList())).ToList())).ToList();
+        var cases = CaseValues.Of(input, criteria, models, onConsensus, CriterionRatings.Categories);
         var summaries = ModelBootstrap.Summaries(cases, resamples, seed);
-        return criteria.Select((c, i) => new CriterionModels(c.Id, c.Criterion, summaries[i],
-            c.Criterion.Type is CriterionType.Likert or CriterionType.Numeric or CriterionType.Ordinal
-                ? ModelPairs.Compare(c.Criterion, models, perCase[i])
-                : [])).ToList();
-    }
-
-    /// <summary>Per criterion, per model, per case (in the order of the case's first value): the values of the model's
-    /// responses to that case; the raters' values in input order, then consensus values, which (on consensus) replace
-    /// the raters' values of their response × criterion.</summary>
-    static Dictionary<string, Dictionary<string, List<string>>>[] PerCase(ResultsInput input, IReadOnlyList<ResultCriterion> criteria,
-        IReadOnlyList<string> models, bool onConsensus)
-    {
-        var responses = input.Responses.ToDictionary(r => r.Id);
-        var consensus = onConsensus ? input.Consensus.ToDictionary(c => (c.ResponseId, c.CriterionId), c => c.Value) : [];
-        var criterionIndex = criteria.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        var perCase = criteria.Select(_ => models.ToDictionary(m => m, _ => new Dictionary<string, List<string>>())).ToArray();
-        void Add(long criterionId, long responseId, string value)
-        {
-            if (!criterionIndex.TryGetValue(criterionId, out var i) || !responses.TryGetValue(responseId, out var response)) return;
-            var cases = perCase[i][response.Model];
-            if (!cases.TryGetValue(response.CaseId, out var values)) cases[response.CaseId] = values = [];
-            values.Add(value);
-        }
-        foreach (var r in input.Ratings)
-            if (consensus.Count == 0 || !consensus.ContainsKey((r.ResponseId, r.CriterionId))) Add(r.CriterionId, r.ResponseId, r.Value);
-        foreach (var ((responseId, criterionId), value) in consensus) Add(criterionId, responseId, value);
-        return perCase;
+        // Criteria's pairs in parallel, each in its own slot.
+        var pairs = new IReadOnlyList<ModelComparison>[criteria.Count];
+        Parallel.For(0, criteria.Count, i => pairs[i] = criteria[i].Criterion.Type is CriterionType.Likert or CriterionType.Numeric or CriterionType.Ordinal
+            ? ModelPairs.Compare(cases[i])
+            : []);
+        return criteria.Select((c, i) => new CriterionModels(c.Id, c.Criterion, summaries[i], pairs[i])).ToList();
     }
 
     static SpanCounts Spans(ResultsInput input, IReadOnlyList<string> models)

@@ -17,10 +17,23 @@ public sealed class ModelBootstrapTests
     static CriterionCases Cases(Criterion criterion, IReadOnlyList<string> categories, Func<Random, string> value, int seed)
     {
         var random = new Random(seed);
-        var models = new[] { ("a", 40), ("b", 40), ("c", 23), ("d", 0) }.Select(m => new ModelCases(m.Item1,
-            Enumerable.Range(0, m.Item2).Select(_ => Enumerable.Range(0, random.Next(1, 5)).Select(_ => value(random)).ToList()).ToList())).ToList();
-        return new CriterionCases(criterion, categories, models);
+        return Of(criterion, categories, new[] { ("a", 40), ("b", 40), ("c", 23), ("d", 0) }.Select(m => (m.Item1,
+            Enumerable.Range(0, m.Item2).Select(_ => Enumerable.Range(0, random.Next(1, 5)).Select(_ => value(random)).ToList()).ToList())).ToArray());
     }
+
+    /// <summary>The cases of each model as lists of values: case i of a model is case number i.</summary>
+    static CriterionCases Of(Criterion criterion, IReadOnlyList<string> categories, params (string Model, List<List<string>> Cases)[] models)
+    {
+        var values = models.SelectMany(m => m.Cases).SelectMany(c => c).Distinct().ToArray();
+        var caseIds = Enumerable.Range(0, models.Max(m => m.Cases.Count)).Select(i => $"case-{i:D3}").ToArray();
+        return new CriterionCases(criterion, categories, values, caseIds, models.Select(m => new ModelCases(m.Model,
+            Enumerable.Range(0, m.Cases.Count).ToArray(),
+            [0, .. m.Cases.Select((_, i) => m.Cases.Take(i + 1).Sum(c => c.Count))],
+            m.Cases.SelectMany(c => c).Select(v => Array.IndexOf(values, v)).ToArray())).ToList());
+    }
+
+    static List<string>[] ListsOf(CriterionCases criterion, ModelCases model) => Enumerable.Range(0, model.CaseCount)
+        .Select(i => model.Values[model.Starts[i]..model.Starts[i + 1]].Select(v => criterion.Values[v]).ToList()).ToArray();
 
     static readonly CriterionCases[] Study =
     [
@@ -68,7 +81,7 @@ public sealed class ModelBootstrapTests
         for (var c = 0; c < Study.Length; c++)
             for (var m = 0; m < Study[c].Models.Count; m++)
             {
-                var cases = Study[c].Models[m].Cases.ToArray();
+                var cases = ListsOf(Study[c], Study[c].Models[m]);
                 var summary = summaries[c][m];
                 Assert.Equal((cases.Length, cases.Sum(v => v.Count)), (summary.Cases, summary.Ratings));
                 if (cases.Length == 0)
@@ -104,7 +117,7 @@ public sealed class ModelBootstrapTests
     public void MeansOfDecimalsAreTheExactMeanRoundedOnce()
     {
         // 0.1 + 0.2 + 0.3 summed in doubles is 0.6000000000000001; the exact mean is 6/30 = 0.2.
-        var cases = new CriterionCases(Dose, [], [new ModelCases("a", [["0.1", "0.2"], ["0.3"]])]);
+        var cases = Of(Dose, [], ("a", [["0.1", "0.2"], ["0.3"]]));
 
         var mean = ModelBootstrap.Summaries([cases], resamples: 0)[0][0].Mean!;
 

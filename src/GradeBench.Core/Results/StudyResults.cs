@@ -76,16 +76,13 @@ public static class StudyResults
         var byCriterion = rated.Select(_ => new List<StoredRating>()).ToArray();
         foreach (var r in ratings)
             if (index.TryGetValue(r.CriterionId, out var i)) byCriterion[i].Add(new StoredRating(r.ResponseId, r.RaterId, r.Value));
-        var results = new CriterionResult[rated.Count];
+        var sets = new (RatingMatrix Ratings, MeasurementLevel Level)[rated.Count];
         // Criteria in parallel, each in its own slot: the same results in rubric order on any number of threads.
-        Parallel.For(0, rated.Count, i =>
-        {
-            var (id, criterion) = rated[i];
-            var level = CriterionRatings.Level(criterion)!.Value;
-            var matrix = CriterionRatings.Matrix(criterion, byCriterion[i]);
-            results[i] = new CriterionResult(id, criterion, level, matrix, CriterionAgreement.Run(matrix, level, resamples, seed));
-        });
-        return results;
+        Parallel.For(0, rated.Count, i => sets[i] = (CriterionRatings.Matrix(rated[i].Criterion, byCriterion[i]),
+            CriterionRatings.Level(rated[i].Criterion)!.Value));
+        // Together, so criteria with as many responses share each resample's draws.
+        var reports = CriterionAgreement.RunAll(sets, resamples, seed);
+        return rated.Select((c, i) => new CriterionResult(c.Id, c.Criterion, sets[i].Level, sets[i].Ratings, reports[i])).ToList();
     }
 
     /// <summary>The agreement table: one row per criterion × coefficient, with its conventional reading.</summary>

@@ -17,7 +17,7 @@ public static class ModelPairs
         // Per model, per case number: the position of the model's case (-1: none) and its exact mean.
         var slots = new int[models.Count][];
         var means = new Fraction?[models.Count][];
-        for (var m = 0; m < models.Count; m++)
+        Parallel.For(0, models.Count, m =>
         {
             (slots[m], means[m]) = (new int[cases.CaseIds.Length], new Fraction?[cases.CaseIds.Length]);
             Array.Fill(slots[m], -1);
@@ -27,16 +27,18 @@ public static class ModelPairs
                 slots[m][model.CaseNumbers[i]] = i;
                 means[m][model.CaseNumbers[i]] = Mean(model.Values.AsSpan(model.Starts[i], model.Starts[i + 1] - model.Starts[i]), scores);
             }
-        }
-        var pairs = new List<ModelComparison>();
-        for (var a = 0; a < models.Count; a++)
-            for (var b = a + 1; b < models.Count; b++)
-            {
-                var shared = Enumerable.Range(0, cases.CaseIds.Length).Where(c => slots[a][c] >= 0 && slots[b][c] >= 0).ToList();
-                pairs.Add(Exact(means[a], means[b], shared) is { } differences
-                    ? new ModelComparison(models[a].Model, models[b].Model, shared.Count, MeanOf(differences), WilcoxonSignedRank.Test(differences), null)
-                    : Rounded(cases, models[a], slots[a], models[b], slots[b], shared));
-            }
+        });
+        var pairOf = Enumerable.Range(0, models.Count).SelectMany(a => Enumerable.Range(a + 1, models.Count - a - 1).Select(b => (a, b))).ToArray();
+        var pairs = new ModelComparison[pairOf.Length];
+        // The pairs on both cores, each in its own slot: the same list in the same order on any number of threads.
+        Parallel.For(0, pairOf.Length, p =>
+        {
+            var (a, b) = pairOf[p];
+            var shared = Enumerable.Range(0, cases.CaseIds.Length).Where(c => slots[a][c] >= 0 && slots[b][c] >= 0).ToList();
+            pairs[p] = Exact(means[a], means[b], shared) is { } differences
+                ? new ModelComparison(models[a].Model, models[b].Model, shared.Count, MeanOf(differences), WilcoxonSignedRank.Test(differences), null)
+                : Rounded(cases, models[a], slots[a], models[b], slots[b], shared);
+        });
         var tested = pairs.Where(p => p.Test is not null).ToList();
         var adjusted = Holm.Adjust(tested.Select(p => p.Test!.PValue).ToList());
         return pairs.Select(p => tested.IndexOf(p) is var i and >= 0 ? p with { HolmP = adjusted[i] } : p).ToList();

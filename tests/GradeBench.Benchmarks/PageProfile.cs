@@ -38,7 +38,10 @@ public static class PageProfile
         }
         if (Environment.GetEnvironmentVariable("GRADEBENCH_PROFILE_DASHBOARD_ONLY") == "1") return;
         var input = await TimeAsync("results: load input", () => new ResultsQuery(database, rubric).LoadAsync(studyId));
+        Console.WriteLine($"          ({input.Ratings.Count:N0} ratings, {input.Responses.Count:N0} responses, {input.Timings.Count:N0} timings)");
         Time("results: agreement (all coefficients, bootstraps)", () => StudyResults.Agreement(input.Criteria, input.Ratings));
+        var models = input.Responses.Select(r => r.Model).Distinct().Order(StringComparer.Ordinal).ToList();
+        Time("results: model tables (summaries with bootstraps, pairs)", () => StudyResults.ModelResults(input, models, onConsensus: false));
         Time("results: everything (StudyResults.Compute)", () => StudyResults.Compute(input));
     }
 

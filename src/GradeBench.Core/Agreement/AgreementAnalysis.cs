@@ -58,7 +58,33 @@ public static class AgreementAnalysis
 
     /// <param name="bootstrapResamples">0 for no bootstrap intervals.</param>
     public static AgreementReport Run(RatingMatrix ratings, MeasurementLevel level,
+        int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed) =>
+        RunAll([(ratings, level)], bootstrapResamples, seed)[0];
+
+    /// <summary><see cref="Run"/> of each set, the same reports; the bootstraps of sets with as many units share
+    /// their draws (<see cref="AgreementBootstrap.Intervals(IReadOnlyList{ValueTuple{RatingMatrix, IReadOnlyList{string}}}, int, int)"/>).</summary>
+    public static IReadOnlyList<AgreementReport> RunAll(IReadOnlyList<(RatingMatrix Ratings, MeasurementLevel Level)> sets,
         int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var reports = new AgreementReport[sets.Count];
+        var resampled = new IReadOnlyList<string>[sets.Count];
+        Parallel.For(0, sets.Count, s => (reports[s], resampled[s]) = Estimates(sets[s].Ratings, sets[s].Level));
+        if (bootstrapResamples <= 0 || resampled.All(names => names.Count == 0)) return reports;
+        // One engine for all of them: the same resamples, each reduced once (AgreementBootstrap).
+        var intervals = AgreementBootstrap.Intervals(sets.Select((set, s) => (set.Ratings, resampled[s])).ToList(), bootstrapResamples, seed);
+        for (var s = 0; s < reports.Length; s++)
+        {
+            var withIntervals = reports[s].Metrics.Select(m => intervals[s].TryGetValue(m.Name, out var ci)
+                ? m with { Estimate = m.Estimate with { Ci95 = ci } }
+                : m).ToList();
+            reports[s] = reports[s] with { Metrics = withIntervals };
+        }
+        return reports;
+    }
+
+    /// <summary>The report without intervals, and the coefficients to resample.</summary>
+    static (AgreementReport Report, IReadOnlyList<string> Resampled) Estimates(RatingMatrix ratings, MeasurementLevel level)
     {
         // The point estimates are independent of each other: computed on both cores, reported in a fixed order.
         var applicable = Candidates(level).Where(c => c.Applies(ratings)).ToArray();
@@ -76,14 +102,6 @@ public static class AgreementAnalysis
         });
         var metrics = applicable.Select((c, i) => new Metric(c.Name, estimates[i])).ToList();
         var resampled = applicable.Where((c, i) => c.Bootstrapped && estimates[i].HasValue).Select(c => c.Name).ToList();
-        if (bootstrapResamples > 0 && resampled.Count > 0)
-        {
-            // One engine for all of them: the same resamples, each reduced once (AgreementBootstrap).
-            var intervals = AgreementBootstrap.Intervals(ratings, resampled, bootstrapResamples, seed);
-            for (var i = 0; i < metrics.Count; i++)
-                if (intervals.TryGetValue(metrics[i].Name, out var ci))
-                    metrics[i] = metrics[i] with { Estimate = metrics[i].Estimate with { Ci95 = ci } };
-        }
         if (icc is not null)
         {
             Estimate[] forms = [icc.Icc1, icc.Icc2, icc.Icc3, icc.Icc1k, icc.Icc2k, icc.Icc3k];
@@ -92,6 +110,7 @@ public static class AgreementAnalysis
         if (kendall is not null) metrics.Add(new Metric("kendall_w", kendall));
 
         var usage = KrippendorffAlpha.PairableUnits(ratings);
-        return new AgreementReport(ratings.UnitCount, usage.LeftOut, ratings.RaterCount, ratings.RatingCount, level, ratings.Categories, metrics);
+        return (new AgreementReport(ratings.UnitCount, usage.LeftOut, ratings.RaterCount, ratings.RatingCount, level, ratings.Categories, metrics),
+            resampled);
     }
 }

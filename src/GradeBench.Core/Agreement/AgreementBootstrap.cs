@@ -41,12 +41,7 @@ public static class AgreementBootstrap
     internal static IReadOnlyDictionary<string, ConfidenceInterval?> Intervals(RatingMatrix ratings, IReadOnlyList<string> coefficients,
         int resamples, int seed, int maxThreads)
     {
-        ArgumentNullException.ThrowIfNull(ratings);
-        var computes = coefficients.Select(name => Coefficients.TryGetValue(name, out var compute)
-            ? compute
-            : throw new ArgumentException($"\"{name}\" is not a bootstrapped coefficient.", nameof(coefficients))).ToArray();
-        if (ratings.RaterCount != 2 && coefficients.Any(TwoRaterCoefficients.Contains))
-            throw new ArgumentException("Cohen's kappas need exactly two raters.", nameof(coefficients));
+        var computes = Computes(ratings, coefficients);
         var result = new Dictionary<string, ConfidenceInterval?>();
         if (ratings.UnitCount == 0 || resamples <= 0 || computes.Length == 0)
         {
@@ -71,6 +66,71 @@ public static class AgreementBootstrap
         return result;
     }
 
+    /// <summary>The intervals of several rating sets (each with its coefficients) at once, each equal to
+    /// <see cref="Intervals(RatingMatrix, IReadOnlyList{string}, int, int)"/> of that set alone. Resample b's unit
+    /// weights depend only on the seed, b and the number of units, so sets with as many units share them: drawn
+    /// once per resample and added into each set's pattern weights (the criteria of a study all have one unit
+    /// per response).</summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, ConfidenceInterval?>> Intervals(
+        IReadOnlyList<(RatingMatrix Ratings, IReadOnlyList<string> Coefficients)> sets,
+        int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var computes = sets.Select(set => Computes(set.Ratings, set.Coefficients)).ToArray();
+        var results = new Dictionary<string, ConfidenceInterval?>[sets.Count];
+        var active = new List<int>();
+        for (var s = 0; s < sets.Count; s++)
+        {
+            results[s] = [];
+            if (sets[s].Ratings.UnitCount == 0 || resamples <= 0 || computes[s].Length == 0)
+                foreach (var name in sets[s].Coefficients) results[s][name] = null;
+            else active.Add(s);
+        }
+        if (active.Count == 0) return results;
+
+        var patterns = new UnitPatterns[sets.Count];
+        Parallel.ForEach(active, s => patterns[s] = UnitPatterns.Of(sets[s].Ratings));
+        // Sets sharing a unit count share the draws; a set alone adds its draws straight into its patterns.
+        var groups = active.GroupBy(s => sets[s].Ratings.UnitCount).Select(g => g.ToArray()).ToArray();
+        var values = active.ToDictionary(s => s, s => new double[computes[s].Length * resamples]);
+        Parallel.For(0, resamples,
+            () => (Resamples: active.ToDictionary(s => s, s => new Resample(sets[s].Ratings, patterns[s])),
+                Draws: groups.Select(g => g.Length > 1 ? new int[sets[g[0]].Ratings.UnitCount] : null).ToArray()),
+            (b, _, state) =>
+            {
+                for (var g = 0; g < groups.Length; g++)
+                {
+                    var draws = state.Draws[g];
+                    if (draws is not null) Bootstrap.DrawUnitWeights(seed, b, draws);
+                    foreach (var s in groups[g])
+                    {
+                        var resample = state.Resamples[s];
+                        if (draws is null) resample.Draw(seed, b);
+                        else resample.Add(draws);
+                        for (var i = 0; i < computes[s].Length; i++)
+                            values[s][i * resamples + b] = computes[s][i](resample).Value ?? double.NaN;
+                    }
+                }
+                return state;
+            },
+            _ => { });
+        foreach (var s in active)
+            for (var i = 0; i < computes[s].Length; i++)
+                results[s][sets[s].Coefficients[i]] = Bootstrap.Interval(values[s].AsSpan(i * resamples, resamples));
+        return results;
+    }
+
+    static Func<Resample, Estimate>[] Computes(RatingMatrix ratings, IReadOnlyList<string> coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        var computes = coefficients.Select(name => Coefficients.TryGetValue(name, out var compute)
+            ? compute
+            : throw new ArgumentException($"\"{name}\" is not a bootstrapped coefficient.", nameof(coefficients))).ToArray();
+        if (ratings.RaterCount != 2 && coefficients.Any(TwoRaterCoefficients.Contains))
+            throw new ArgumentException("Cohen's kappas need exactly two raters.", nameof(coefficients));
+        return computes;
+    }
+
     /// <summary>One thread's resample: the pattern weights of its draws and the sums the coefficients share,
     /// each computed at most once per resample.</summary>
     sealed class Resample(RatingMatrix ratings, UnitPatterns patterns)
@@ -90,6 +150,15 @@ public static class AgreementBootstrap
             var patternOfUnit = patterns.PatternOfUnit;
             var n = patternOfUnit.Length;
             for (var i = 0; i < n; i++) _weights[patternOfUnit[random.NextBelow(n)]]++;
+            (_none, _linear, _quadratic, _coincidences, _tableUnits) = (null, null, null, null, null);
+        }
+
+        /// <summary>The same pattern weights from unit weights drawn already (<see cref="Bootstrap.DrawUnitWeights"/>).</summary>
+        public void Add(ReadOnlySpan<int> unitWeights)
+        {
+            Array.Clear(_weights);
+            var patternOfUnit = patterns.PatternOfUnit;
+            for (var u = 0; u < unitWeights.Length; u++) _weights[patternOfUnit[u]] += unitWeights[u];
             (_none, _linear, _quadratic, _coincidences, _tableUnits) = (null, null, null, null, null);
         }
 

@@ -18,6 +18,22 @@ public static class CriterionAgreement
         int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed) =>
         new(AgreementAnalysis.Run(ratings, level, bootstrapResamples, seed), ratings.RaterIds, PairwiseAgreement(ratings), Bias(ratings, level));
 
+    /// <summary><see cref="Run"/> of each criterion's ratings, the same reports; bootstraps share their draws
+    /// (<see cref="AgreementAnalysis.RunAll"/>).</summary>
+    public static IReadOnlyList<CriterionAgreementReport> RunAll(IReadOnlyList<(RatingMatrix Ratings, MeasurementLevel Level)> criteria,
+        int bootstrapResamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        var coefficients = AgreementAnalysis.RunAll(criteria, bootstrapResamples, seed);
+        var reports = new CriterionAgreementReport[criteria.Count];
+        Parallel.For(0, criteria.Count, i =>
+        {
+            var (ratings, level) = criteria[i];
+            reports[i] = new(coefficients[i], ratings.RaterIds, PairwiseAgreement(ratings), Bias(ratings, level));
+        });
+        return reports;
+    }
+
     /// <summary>The K × K table of two raters' categories on the units both rated (rows: <paramref name="raterA"/>).</summary>
     public static int[,] Confusion(RatingMatrix ratings, int raterA, int raterB) => CohenKappa.Confusion(ratings, raterA, raterB);
 

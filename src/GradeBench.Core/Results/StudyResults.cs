@@ -57,10 +57,13 @@ public static class StudyResults
     public static StudyResultsReport Compute(ResultsInput input, bool onConsensus = false,
         int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
-        var agreement = Agreement(input.Criteria, input.Ratings, resamples, seed);
+        // The agreement and the model tables are independent: computed side by side, each also parallel inside.
+        var agreementTask = Task.Run(() => Agreement(input.Criteria, input.Ratings, resamples, seed));
         var models = input.Responses.Select(r => r.Model).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new StudyResultsReport(agreement, Raters(input, agreement), models,
-            ModelResults(input, models, onConsensus, resamples, seed), Spans(input, models), onConsensus);
+        var modelResults = ModelResults(input, models, onConsensus, resamples, seed);
+        var spans = Spans(input, models);
+        var agreement = agreementTask.GetAwaiter().GetResult();
+        return new StudyResultsReport(agreement, Raters(input, agreement), models, modelResults, spans, onConsensus);
     }
 
     /// <summary>Agreement per criterion that has a measurement level, in rubric order: <see cref="AgreementAnalysis.Run"/>
@@ -68,16 +71,18 @@ public static class StudyResults
     public static IReadOnlyList<CriterionResult> Agreement(IReadOnlyList<ResultCriterion> criteria, IReadOnlyList<ResultRating> ratings,
         int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
-        var byCriterion = ratings.ToLookup(r => r.CriterionId);
-        var results = new List<CriterionResult>();
-        foreach (var (id, criterion) in criteria)
-        {
-            if (CriterionRatings.Level(criterion) is not { } level) continue;
-            var stored = byCriterion[id].Select(r => new StoredRating(r.ResponseId, r.RaterId, r.Value)).ToList();
-            var matrix = CriterionRatings.Matrix(criterion, stored);
-            results.Add(new CriterionResult(id, criterion, level, matrix, CriterionAgreement.Run(matrix, level, resamples, seed)));
-        }
-        return results;
+        var rated = criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null).ToList();
+        var index = rated.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var byCriterion = rated.Select(_ => new List<StoredRating>()).ToArray();
+        foreach (var r in ratings)
+            if (index.TryGetValue(r.CriterionId, out var i)) byCriterion[i].Add(new StoredRating(r.ResponseId, r.RaterId, r.Value));
+        var sets = new (RatingMatrix Ratings, MeasurementLevel Level)[rated.Count];
+        // Criteria in parallel, each in its own slot: the same results in rubric order on any number of threads.
+        Parallel.For(0, rated.Count, i => sets[i] = (CriterionRatings.Matrix(rated[i].Criterion, byCriterion[i]),
+            CriterionRatings.Level(rated[i].Criterion)!.Value));
+        // Together, so criteria with as many responses share each resample's draws.
+        var reports = CriterionAgreement.RunAll(sets, resamples, seed);
+        return rated.Select((c, i) => new CriterionResult(c.Id, c.Criterion, sets[i].Level, sets[i].Ratings, reports[i])).ToList();
     }
 
     /// <summary>The agreement table: one row per criterion × coefficient, with its conventional reading.</summary>
@@ -98,7 +103,14 @@ public static class StudyResults
 
     static IReadOnlyList<RaterSummary> Raters(ResultsInput input, IReadOnlyList<CriterionResult> agreement)
     {
-        var ratings = input.Ratings.ToLookup(r => r.RaterId);
+        // One pass over the ratings: per rater, the values and the distinct responses.
+        var counts = input.Raters.Select(r => r.Id).Distinct().ToDictionary(id => id, _ => (Ratings: 0, Responses: new HashSet<long>()));
+        foreach (var rating in input.Ratings)
+            if (counts.TryGetValue(rating.RaterId, out var count))
+            {
+                counts[rating.RaterId] = count with { Ratings = count.Ratings + 1 };
+                count.Responses.Add(rating.ResponseId);
+            }
         var timings = input.Timings.ToLookup(t => t.RaterId);
         return input.Raters.Select(rater =>
         {
@@ -108,7 +120,7 @@ public static class StudyResults
                 .Select(c => (c.Id, Bias: c.Agreement.Bias.FirstOrDefault(b => b.Rater == key)))
                 .Where(x => x.Bias is not null)
                 .ToDictionary(x => x.Id, x => x.Bias!);
-            return new RaterSummary(rater.Id, rater.Name, ratings[rater.Id].Select(r => r.ResponseId).Distinct().Count(), ratings[rater.Id].Count(),
+            return new RaterSummary(rater.Id, rater.Name, counts[rater.Id].Responses.Count, counts[rater.Id].Ratings,
                 seconds.Length == 0 ? null : Bootstrap.Quantile(seconds, 0.5), seconds.Length, leniency);
         }).ToList();
     }
@@ -122,113 +134,21 @@ public static class StudyResults
         _ => null,
     };
 
-    static IReadOnlyList<CriterionModels> ModelResults(ResultsInput input, IReadOnlyList<string> models, bool onConsensus, int resamples, int seed)
+    /// <summary>The model tables of every criterion but text ones, in rubric order: per model the summaries of
+    /// <see cref="ModelBootstrap"/> (cases numbered in the order of their first value), and the pairs of
+    /// <see cref="ModelPairs"/>.</summary>
+    public static IReadOnlyList<CriterionModels> ModelResults(ResultsInput input, IReadOnlyList<string> models, bool onConsensus,
+        int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
-        var responses = input.Responses.ToDictionary(r => r.Id);
-        var consensus = onConsensus ? input.Consensus.ToDictionary(c => (c.ResponseId, c.CriterionId), c => c.Value) : [];
-        var byCriterion = input.Ratings.ToLookup(r => r.CriterionId);
-        var results = new List<CriterionModels>();
-        foreach (var (id, criterion) in input.Criteria)
-        {
-            if (criterion.Type == CriterionType.Text) continue;
-            // (response, value) pairs: the raters' values, or the single consensus value where there is one.
-            var values = byCriterion[id].Where(r => !consensus.ContainsKey((r.ResponseId, id))).Select(r => (r.ResponseId, r.Value))
-                .Concat(consensus.Where(c => c.Key.CriterionId == id).Select(c => (c.Key.ResponseId, c.Value)))
-                .Where(v => responses.ContainsKey(v.ResponseId))
-                .ToList();
-            var categories = CriterionRatings.Categories(criterion, values.Select(v => v.Value).Distinct());
-            var numeric = criterion.Type is CriterionType.Likert or CriterionType.Numeric;
-            var summaries = new List<ModelSummary>();
-            // Per model, per case (in case order): the values of the model's responses to that case.
-            var perCase = new Dictionary<string, Dictionary<string, List<string>>>();
-            foreach (var model in models)
-            {
-                var cases = values.Where(v => responses[v.ResponseId].Model == model)
-                    .GroupBy(v => responses[v.ResponseId].CaseId)
-                    .ToDictionary(g => g.Key, g => g.Select(v => v.Value).ToList());
-                perCase[model] = cases;
-                var groups = cases.Values.ToArray();
-                summaries.Add(numeric
-                    ? NumericSummary(model, groups.Select(g => g.Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray(), resamples, seed)
-                    : CategorySummary(model, groups, categories, resamples, seed));
-            }
-            var comparisons = criterion.Type is CriterionType.Likert or CriterionType.Numeric or CriterionType.Ordinal
-                ? ModelPairs.Compare(criterion, models, perCase)
-                : [];
-            results.Add(new CriterionModels(id, criterion, summaries, comparisons));
-        }
-        return results;
-    }
-
-    static ModelSummary NumericSummary(string model, double[][] cases, int resamples, int seed)
-    {
-        var ratings = cases.Sum(c => c.Length);
-        if (ratings == 0) return new ModelSummary(model, 0, 0, null, null, []);
-        var ones = Enumerable.Repeat(1, cases.Length).ToArray();
-        var mean = WeightedMean(cases, ones)!.Value;
-        var median = WeightedMedian(cases, ones)!.Value;
-        return new ModelSummary(model, ratings, cases.Length,
-            Estimate.Of(mean, Bootstrap.PercentileInterval(cases.Length, w => WeightedMean(cases, w), resamples, seed)),
-            Estimate.Of(median, Bootstrap.PercentileInterval(cases.Length, w => WeightedMedian(cases, w), resamples, seed)),
-            []);
-    }
-
-    static ModelSummary CategorySummary(string model, List<string>[] cases, IReadOnlyList<string> categories, int resamples, int seed)
-    {
-        var ratings = cases.Sum(c => c.Count);
-        if (ratings == 0) return new ModelSummary(model, 0, 0, null, null, []);
-        var ones = Enumerable.Repeat(1, cases.Length).ToArray();
-        var shares = categories.Select(category =>
-        {
-            var counts = cases.Select(c => c.Count(v => v == category)).ToArray();
-            var sizes = cases.Select(c => c.Count).ToArray();
-            double? Share(ReadOnlySpan<int> w)
-            {
-                double hit = 0, all = 0;
-                for (var i = 0; i < counts.Length; i++) { hit += w[i] * counts[i]; all += w[i] * sizes[i]; }
-                return all == 0 ? null : hit / all;
-            }
-            return new CategoryShare(category, counts.Sum(),
-                Estimate.Of(Share(ones)!.Value, Bootstrap.PercentileInterval(cases.Length, w => Share(w), resamples, seed)));
-        }).ToList();
-        return new ModelSummary(model, ratings, cases.Length, null, null, shares);
-    }
-
-    static double? WeightedMean(double[][] cases, ReadOnlySpan<int> weights)
-    {
-        double sum = 0, count = 0;
-        for (var i = 0; i < cases.Length; i++)
-        {
-            foreach (var v in cases[i]) sum += weights[i] * v;
-            count += weights[i] * cases[i].Length;
-        }
-        return count == 0 ? null : sum / count;
-    }
-
-    /// <summary>The median of all ratings with each case's ratings repeated as often as the case was drawn.</summary>
-    static double? WeightedMedian(double[][] cases, ReadOnlySpan<int> weights)
-    {
-        var pooled = new List<(double Value, int Count)>();
-        long total = 0;
-        for (var i = 0; i < cases.Length; i++)
-        {
-            if (weights[i] == 0) continue;
-            foreach (var v in cases[i]) pooled.Add((v, weights[i]));
-            total += (long)weights[i] * cases[i].Length;
-        }
-        if (total == 0) return null;
-        pooled.Sort((a, b) => a.Value.CompareTo(b.Value));
-        return (At(pooled, (total - 1) / 2) + At(pooled, total / 2)) / 2;
-
-        static double At(List<(double Value, int Count)> sorted, long index)
-        {
-            foreach (var (value, count) in sorted)
-            {
-                if (index < count) return value;
-                index -= count;
-            }
-            throw new ArgumentOutOfRangeException(nameof(index));
-        }
+        var criteria = input.Criteria.Where(c => c.Criterion.Type != CriterionType.Text).ToList();
+        var cases = CaseValues.Of(input, criteria, models, onConsensus, CriterionRatings.Categories);
+        var summaries = ModelBootstrap.Summaries(cases, resamples, seed);
+        // Criteria's pairs in parallel, each in its own slot.
+        var pairs = new IReadOnlyList<ModelComparison>[criteria.Count];
+        Parallel.For(0, criteria.Count, i => pairs[i] = criteria[i].Criterion.Type is CriterionType.Likert or CriterionType.Numeric or CriterionType.Ordinal
+            ? ModelPairs.Compare(cases[i])
+            : []);
+        return criteria.Select((c, i) => new CriterionModels(c.Id, c.Criterion, summaries[i], pairs[i])).ToList();
     }
 
     static SpanCounts Spans(ResultsInput input, IReadOnlyList<string> models)

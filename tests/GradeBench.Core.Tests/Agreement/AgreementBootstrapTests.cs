@@ -61,6 +61,29 @@ public sealed class AgreementBootstrapTests
     }
 
     [Fact]
+    public void SetsBootstrappedTogetherGetTheIntervalsEachGetsAlone()
+    {
+        // Three sets with 150 units share their draws; the one with 120 draws its own; the last resamples nothing.
+        (RatingMatrix Ratings, IReadOnlyList<string> Coefficients)[] sets =
+        [
+            (Ratings(units: 150, raters: 2, seed: 1), TwoRater),
+            (Ratings(units: 150, raters: 6, seed: 2), MultiRater),
+            (Ratings(units: 120, raters: 4, seed: 3), MultiRater),
+            (Ratings(units: 150, raters: 3, seed: 4), ["gwet_ac1", "krippendorff_alpha_ordinal"]),
+            (Ratings(units: 150, raters: 3, seed: 5), []),
+        ];
+
+        var together = AgreementBootstrap.Intervals(sets, resamples: 200, seed: 7);
+
+        Assert.Equal(sets.Length, together.Count);
+        for (var s = 0; s < sets.Length; s++)
+        {
+            var alone = AgreementBootstrap.Intervals(sets[s].Ratings, sets[s].Coefficients, resamples: 200, seed: 7);
+            Assert.Equal(alone.OrderBy(p => p.Key), together[s].OrderBy(p => p.Key));
+        }
+    }
+
+    [Fact]
     public void IntervalsForASeedAreTheSameOnOneThreadAndOnMany()
     {
         var ratings = Ratings(units: 400, raters: 5, seed: 3);

@@ -101,36 +101,52 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         return (version, await Task.Run(async () =>
         {
             var submitted = await ratings.SubmittedColumnsAsync(studyId, criteria.Select(c => c.Id).ToHashSet(), ct);
-            return new AgreementUpdated(studyId, criteria
-                .Select(c => Alpha(c.Criterion, submitted.GetValueOrDefault(c.Id) ?? new CriterionSubmissions()))
-                .ToList(), asOf);
+            return new AgreementUpdated(studyId, Alphas(criteria
+                .Select(c => (c.Criterion, submitted.GetValueOrDefault(c.Id) ?? new CriterionSubmissions()))
+                .ToList()), asOf);
         }, ct));
     }
 
     /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for
     /// the criterion's ratings at its level.</summary>
     public static CriterionAlpha Alpha(Criterion criterion, IReadOnlyCollection<StoredRating> stored) =>
-        stored.Count == 0
-            ? NoRatings(criterion)
-            : Alpha(criterion, CriterionRatings.UnitMatrix(criterion, stored), stored.Select(r => r.RaterId).Distinct().Count());
+        Finish([criterion], [stored.Count == 0 ? null
+            : Figure.Of(criterion, CriterionRatings.UnitMatrix(criterion, stored), stored.Select(r => r.RaterId).Distinct().Count())])[0];
 
     /// <summary>The same figure from the ratings as flat columns (<see cref="AgreementQuery.SubmittedColumnsAsync"/>).</summary>
-    public static CriterionAlpha Alpha(Criterion criterion, CriterionSubmissions submitted) =>
-        submitted.Count == 0 ? NoRatings(criterion) : Alpha(criterion, submitted.UnitMatrix(criterion), submitted.RaterCount());
+    public static CriterionAlpha Alpha(Criterion criterion, CriterionSubmissions submitted) => Alphas([(criterion, submitted)])[0];
+
+    /// <summary>Every criterion's figure at once, each the same as <see cref="Alpha(Criterion, CriterionSubmissions)"/>
+    /// alone: criteria with as many units (one per response rated) share each resample's draws.</summary>
+    public static IReadOnlyList<CriterionAlpha> Alphas(IReadOnlyList<(Criterion Criterion, CriterionSubmissions Submitted)> criteria) =>
+        Finish(criteria.Select(c => c.Criterion).ToList(),
+            criteria.Select(c => c.Submitted.Count == 0 ? null : Figure.Of(c.Criterion, c.Submitted.UnitMatrix(c.Criterion), c.Submitted.RaterCount())).ToList());
+
+    static List<CriterionAlpha> Finish(IReadOnlyList<Criterion> criteria, IReadOnlyList<Figure?> figures)
+    {
+        // The engine resamples the units' count patterns on every core: the same interval as the unit-weighted bootstrap.
+        var resampled = Enumerable.Range(0, figures.Count).Where(i => figures[i]?.Alpha.Value is not null).ToList();
+        var intervals = AgreementBootstrap.Intervals(resampled.Select(i => (figures[i]!.Matrix, (IReadOnlyList<string>)[figures[i]!.Coefficient])).ToList());
+        var intervalOf = resampled.Select((i, k) => (i, Interval: intervals[k][figures[i]!.Coefficient])).ToDictionary(x => x.i, x => x.Interval);
+        return criteria.Select((c, i) => figures[i] is { } f
+            ? new CriterionAlpha(c.Id, c.Label, f.LevelName, f.Alpha.Value, intervalOf.GetValueOrDefault(i)?.Lower,
+                intervalOf.GetValueOrDefault(i)?.Upper, f.Units, f.Raters, f.Alpha.Reason)
+            : NoRatings(c)).ToList();
+    }
 
     static CriterionAlpha NoRatings(Criterion criterion) => new(criterion.Id, criterion.Label,
         CriterionRatings.Level(criterion)!.Value.ToString().ToLowerInvariant(), null, null, null, 0, 0, "no submitted ratings yet");
 
     // Alpha needs only each unit's ratings, not a column per rater: see CriterionRatings.UnitMatrix.
-    static CriterionAlpha Alpha(Criterion criterion, RatingMatrix matrix, int raters)
+    sealed record Figure(RatingMatrix Matrix, string LevelName, Estimate Alpha, int Units, int Raters)
     {
-        var level = CriterionRatings.Level(criterion)!.Value;
-        var levelName = level.ToString().ToLowerInvariant();
-        var units = KrippendorffAlpha.PairableUnits(matrix).Used;
-        var alpha = KrippendorffAlpha.Compute(matrix, level);
-        // The engine resamples the units' count patterns on every core: the same interval as the unit-weighted bootstrap.
-        var coefficient = $"krippendorff_alpha_{levelName}";
-        var interval = alpha.HasValue ? AgreementBootstrap.Intervals(matrix, [coefficient])[coefficient] : null;
-        return new CriterionAlpha(criterion.Id, criterion.Label, levelName, alpha.Value, interval?.Lower, interval?.Upper, units, raters, alpha.Reason);
+        public string Coefficient => $"krippendorff_alpha_{LevelName}";
+
+        public static Figure Of(Criterion criterion, RatingMatrix matrix, int raters)
+        {
+            var level = CriterionRatings.Level(criterion)!.Value;
+            return new Figure(matrix, level.ToString().ToLowerInvariant(), KrippendorffAlpha.Compute(matrix, level),
+                KrippendorffAlpha.PairableUnits(matrix).Used, raters);
+        }
     }
 }

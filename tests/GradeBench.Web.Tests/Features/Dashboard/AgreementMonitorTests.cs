@@ -52,6 +52,11 @@ public sealed class AgreementMonitorTests : IAsyncLifetime
             compared++;
         }
         Assert.Equal(8, compared);
+
+        // What the monitor computes: every criterion at once, with shared draws, each as it is alone.
+        var rated = criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null)
+            .Select(c => (c.Criterion, columns.GetValueOrDefault(c.Id) ?? new CriterionSubmissions())).ToList();
+        Assert.Equal(rated.Select(c => AgreementMonitor.Alpha(c.Criterion, c.Item2)), AgreementMonitor.Alphas(rated));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Dapper;
 using GradeBench.Core.Agreement;
-using GradeBench.Storage.Dashboard;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
@@ -38,17 +37,17 @@ public sealed class AgreementQuery(Database database)
         CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var mapped = await MappedReads.MapAsync(connection, ct);
+        await using var mapped = await RawSqlite.MapAsync(connection, ct);
         var db = connection.Handle!;
         // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
         // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
-        Check(db, raw.sqlite3_prepare_v2(db, """
+        RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, """
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
             FROM ratings g
             WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
             """, out var statement));
         using var _ = statement;
-        Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+        RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
         var byCriterion = new Dictionary<long, CriterionSubmissions>();
         // Rows alternate between the study's few criteria: a short array beats a dictionary lookup per row.
         var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
@@ -68,7 +67,7 @@ public sealed class AgreementQuery(Database database)
             if (kept is null) continue;
             kept.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), values!.Index(raw.sqlite3_column_blob(statement, 3)));
         }
-        Check(db, step);
+        RawSqlite.Check(db, step);
         return byCriterion;
     }
 
@@ -93,6 +92,4 @@ public sealed class AgreementQuery(Database database)
             return values.Count - 1;
         }
     }
-
-    static void Check(sqlite3 db, int code) => MappedReads.Check(db, code);
 }

@@ -100,7 +100,7 @@ public sealed class DashboardQuery(Database database)
     public async Task<ProgressCounts> CountsAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var mapped = await MappedReads.MapAsync(connection, ct);
+        await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the three passes: the criteria's expected count is the assignments'.
         await using var transaction = connection.BeginTransaction(deferred: true);
         var criteria = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition("""
@@ -158,16 +158,16 @@ public sealed class DashboardQuery(Database database)
 
     static void Step(sqlite3 db, string sql, long studyId, CancellationToken ct, Action<sqlite3_stmt> row)
     {
-        MappedReads.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
         using var _ = statement;
-        MappedReads.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+        RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
         int step;
         for (var n = 0; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
         {
             if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
             row(statement);
         }
-        MappedReads.Check(db, step);
+        RawSqlite.Check(db, step);
     }
 
     /// <summary>The bundle ids of the given responses of the study, to name the items raters have open (a large study

@@ -4,7 +4,6 @@ using System.Data.Common;
 using System.Threading.Channels;
 using System.Text;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Export;
@@ -56,7 +55,7 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
             // thread's time, and the texts that repeat (values, timestamps) are decoded once (docs/benchmarks.md).
             var db = connection.Handle!;
             // The order of TextExport.WriteRatingsAsync's documentation, which the indexes give without sorting.
-            Check(db, raw.sqlite3_prepare_v2(db, """
+            RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, """
                 SELECT r.id, c.slug, r.slug, r.model, g.rater_id, g.criterion_id, g.value, g.comment, g.submitted_at, g.updated_at
                 FROM responses r
                 JOIN cases c ON c.id = r.case_id
@@ -65,7 +64,7 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
                 ORDER BY r.slug, g.rater_id, g.criterion_id
                 """, out var statement));
             using var _ = statement;
-            Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+            RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
             var texts = new Utf8Texts();
             long response = -1;
             string caseSlug = "", responseSlug = "", model = "";
@@ -96,7 +95,7 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
                 batch = await _empty.Reader.ReadAsync(ct);
                 rows = 0;
             }
-            Check(db, step);
+            RawSqlite.Check(db, step);
             if (rows > 0) _full.Writer.TryWrite((batch, rows));
         }
         finally
@@ -104,11 +103,6 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
             // Failures surface from this task when the writer's side finds no more batches.
             _full.Writer.TryComplete();
         }
-    }
-
-    static void Check(sqlite3 db, int code)
-    {
-        if (code is not (raw.SQLITE_OK or raw.SQLITE_DONE)) throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
     }
 
     public override async Task<bool> ReadAsync(CancellationToken cancellationToken)

@@ -116,21 +116,16 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
     static void Step(SqliteConnection connection, string sql, long studyId, Action<sqlite3_stmt> row, CancellationToken ct)
     {
         var db = connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
         using var _ = statement;
-        Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+        RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
         int step;
         for (var n = 1; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
         {
             if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
             row(statement);
         }
-        Check(db, step);
-    }
-
-    static void Check(sqlite3 db, int code)
-    {
-        if (code is not (raw.SQLITE_OK or raw.SQLITE_DONE)) throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
+        RawSqlite.Check(db, step);
     }
 
     static DateTimeOffset Timestamp(string stored) =>

@@ -18,18 +18,18 @@ sealed class RawInsert : IDisposable
     public RawInsert(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
-        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        RawSqlite.Check(_db, raw.sqlite3_prepare_v2(_db, sql, out _statement));
     }
 
     public RawInsert Bind(int index, long value)
     {
-        Check(raw.sqlite3_bind_int64(_statement, index, value));
+        RawSqlite.Check(_db, raw.sqlite3_bind_int64(_statement, index, value));
         return this;
     }
 
     public RawInsert Bind(int index, string? value)
     {
-        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+        RawSqlite.Check(_db, value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
         return this;
     }
 
@@ -38,7 +38,7 @@ sealed class RawInsert : IDisposable
     {
         if (value is null) return Bind(index, value);
         if (!_utf8.TryGetValue(value, out var bytes)) _utf8[value] = bytes = Encoding.UTF8.GetBytes(value);
-        Check(raw.sqlite3_bind_text(_statement, index, bytes.AsSpan()));
+        RawSqlite.Check(_db, raw.sqlite3_bind_text(_statement, index, bytes.AsSpan()));
         return this;
     }
 
@@ -54,11 +54,6 @@ sealed class RawInsert : IDisposable
         }
         raw.sqlite3_reset(_statement);
         return raw.sqlite3_last_insert_rowid(_db);
-    }
-
-    void Check(int code)
-    {
-        if (code is not (raw.SQLITE_OK or raw.SQLITE_DONE)) throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), code);
     }
 
     public void Dispose() => _statement.Dispose();

@@ -2,12 +2,19 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace GradeBench.Storage.Dashboard;
+namespace GradeBench.Storage;
 
-/// <summary>Helpers for the dashboard's passes over a large study's rows (400,000 assignments, 1.6M ratings), stepped
-/// through SQLitePCLRaw (under Microsoft.Data.Sqlite) rather than mapped to objects row by row.</summary>
-public static class MappedReads
+/// <summary>Shared pieces of the passes over a large study's rows (1.6M ratings) that step SQLitePCLRaw (under
+/// Microsoft.Data.Sqlite) directly rather than mapping rows to objects: the import's inserts, the export, the
+/// dashboard's counts and agreement, the results page's input.</summary>
+static class RawSqlite
 {
+    /// <summary>Throws SQLite's error for a failed call, as Microsoft.Data.Sqlite would.</summary>
+    public static void Check(sqlite3 db, int code)
+    {
+        if (code is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE)) throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
+    }
+
     /// <summary>Reads the database file through memory-mapped I/O for the length of one pass: a pass over 1.6M ratings
     /// spent a third of its time copying pages in <c>pread</c> (sqlite3 shell: 1.1 s, 0.6 s mapped). The map is
     /// dropped afterwards, so that pooled connections do not keep the file's pages resident.</summary>
@@ -20,11 +27,5 @@ public static class MappedReads
     sealed class Unmap(SqliteConnection connection) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await connection.ExecuteAsync("PRAGMA mmap_size = 0");
-    }
-
-    /// <summary>Throws SQLite's error for a failed call.</summary>
-    public static void Check(sqlite3 db, int code)
-    {
-        if (code is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW)) throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
     }
 }

@@ -39,35 +39,28 @@ public sealed class AgreementQuery(Database database)
         await using var connection = await database.OpenAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         var db = connection.Handle!;
-        // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
-        // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
-        RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, """
-            SELECT g.criterion_id, g.response_id, g.rater_id, g.value
-            FROM ratings g
-            WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
-            """, out var statement));
-        using var _ = statement;
-        RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
         var byCriterion = new Dictionary<long, CriterionSubmissions>();
         // Rows alternate between the study's few criteria: a short array beats a dictionary lookup per row.
         var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
-        int step;
-        for (var n = 0; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
-        {
-            if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
-            var criterionId = raw.sqlite3_column_int64(statement, 0);
-            var at = 0;
-            while (at < seen.Count && seen[at].Id != criterionId) at++;
-            if (at == seen.Count)
+        // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
+        // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
+        RawSqlite.Step(db, """
+            SELECT g.criterion_id, g.response_id, g.rater_id, g.value
+            FROM ratings g
+            WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
+            """, studyId, statement =>
             {
-                var ratings = criterionIds.Contains(criterionId) ? byCriterion[criterionId] = new CriterionSubmissions() : null;
-                seen.Add((criterionId, ratings, ratings is null ? null : new Interner(ratings.ValueTable)));
-            }
-            var (_, kept, values) = seen[at];
-            if (kept is null) continue;
-            kept.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), values!.Index(raw.sqlite3_column_blob(statement, 3)));
-        }
-        RawSqlite.Check(db, step);
+                var criterionId = raw.sqlite3_column_int64(statement, 0);
+                var at = 0;
+                while (at < seen.Count && seen[at].Id != criterionId) at++;
+                if (at == seen.Count)
+                {
+                    var ratings = criterionIds.Contains(criterionId) ? byCriterion[criterionId] = new CriterionSubmissions() : null;
+                    seen.Add((criterionId, ratings, ratings is null ? null : new Interner(ratings.ValueTable)));
+                }
+                var (_, kept, values) = seen[at];
+                kept?.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), values!.Index(raw.sqlite3_column_blob(statement, 3)));
+            }, ct);
         return byCriterion;
     }
 

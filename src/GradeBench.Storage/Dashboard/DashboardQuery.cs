@@ -111,7 +111,7 @@ public sealed class DashboardQuery(Database database)
         // Each response's model, numbered: the assignments are then counted without a lookup of a response per row.
         var models = new List<string>();
         var modelOf = new Dictionary<long, int>();
-        Step(db, "SELECT id, model FROM responses WHERE study_id = ?1", studyId, ct, statement =>
+        RawSqlite.Step(db, "SELECT id, model FROM responses WHERE study_id = ?1", studyId, statement =>
         {
             var model = raw.sqlite3_column_text(statement, 1).utf8_to_string();
             var index = models.IndexOf(model);
@@ -121,12 +121,12 @@ public sealed class DashboardQuery(Database database)
                 models.Add(model);
             }
             modelOf[raw.sqlite3_column_int64(statement, 0)] = index;
-        });
+        }, ct);
         var perModel = new (long Assigned, long Done)[models.Count];
         var perRater = new Dictionary<long, RaterCounts>();
         // Through the covering index assignments_queue, rater by rater: only this study's entries are read.
-        Step(db, "SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1",
-            studyId, ct, statement =>
+        RawSqlite.Step(db, "SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1",
+            studyId, statement =>
             {
                 var done = raw.sqlite3_column_int(statement, 2);
                 var rater = raw.sqlite3_column_int64(statement, 0);
@@ -134,40 +134,26 @@ public sealed class DashboardQuery(Database database)
                 perRater[rater] = new RaterCounts(assigned + 1, raterDone + done);
                 ref var model = ref perModel[modelOf[raw.sqlite3_column_int64(statement, 1)]];
                 model = (model.Assigned + 1, model.Done + done);
-            });
+            }, ct);
         // Counted here rather than by GROUP BY, which sorted 1.6M rows to group them; rows alternate between the few
         // criteria, so a short array is searched rather than a dictionary.
         var ids = criteria.Select(c => c.Id).ToArray();
         var submitted = new long[ids.Length];
-        Step(db, """
+        RawSqlite.Step(db, """
             SELECT criterion_id FROM ratings
             WHERE response_id IN (SELECT id FROM responses WHERE study_id = ?1) AND status = 'submitted' AND value IS NOT NULL
-            """, studyId, ct, statement =>
+            """, studyId, statement =>
             {
                 var criterion = raw.sqlite3_column_int64(statement, 0);
                 var at = Array.IndexOf(ids, criterion);
                 if (at >= 0) submitted[at]++;
-            });
+            }, ct);
 
         var total = perRater.Values.Sum(r => r.Assigned);
         return new ProgressCounts(perRater,
             models.Select((m, i) => new GroupProgress { Key = m, Label = m, Assigned = perModel[i].Assigned, Done = perModel[i].Done })
                 .Where(m => m.Assigned > 0).OrderBy(m => m.Key, StringComparer.Ordinal).ToList(),
             criteria.Select((c, i) => new GroupProgress { Key = c.Slug, Label = c.Label, Assigned = total, Done = submitted[i] }).ToList());
-    }
-
-    static void Step(sqlite3 db, string sql, long studyId, CancellationToken ct, Action<sqlite3_stmt> row)
-    {
-        RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        using var _ = statement;
-        RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
-        int step;
-        for (var n = 0; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
-        {
-            if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
-            row(statement);
-        }
-        RawSqlite.Check(db, step);
     }
 
     /// <summary>The bundle ids of the given responses of the study, to name the items raters have open (a large study

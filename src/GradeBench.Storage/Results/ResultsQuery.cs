@@ -3,7 +3,6 @@ using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Rubrics;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Results;
@@ -54,7 +53,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         await using var transaction = connection.BeginTransaction(deferred: true);
         var texts = new Utf8Texts();
         var responses = new List<ResultResponse>();
-        Step(connection, """
+        RawSqlite.Step(connection.Handle!, """
             SELECT r.id, c.slug, r.model FROM responses r JOIN cases c ON c.id = r.case_id
             WHERE r.study_id = ?1 ORDER BY r.position
             """, studyId, s => responses.Add(new ResultResponse(raw.sqlite3_column_int64(s, 0), texts.Get(raw.sqlite3_column_blob(s, 1)),
@@ -63,7 +62,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         // with any, a value or not.
         var ratings = new List<ResultRating>();
         var raterIds = new HashSet<long>();
-        Step(connection, """
+        RawSqlite.Step(connection.Handle!, """
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
             FROM ratings g JOIN responses r ON r.id = g.response_id
             WHERE r.study_id = ?1 AND g.status = 'submitted'
@@ -108,24 +107,6 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         var consensus = (await batch.ReadAsync<RatingRow>()).Select(c => new ConsensusValue(c.ResponseId, c.CriterionId, c.Value)).ToList();
         return new ResultsInput(criteria.Select(c => new ResultCriterion(c.Id, c.Criterion)).ToList(), responses, raters, ratings, timings,
             labels.Select(l => l.Id).ToList(), spans, consensus, labels.ToDictionary(l => l.Id, l => l.Label));
-    }
-
-    /// <summary>Runs a query of one study (<c>?1</c>) straight through SQLitePCLRaw, calling <paramref name="row"/> for
-    /// each row: for the 1.6M ratings of a large study, Dapper's mapping and a string per value were most of the load
-    /// (docs/benchmarks.md); repeated texts are decoded once (<see cref="Utf8Texts"/>).</summary>
-    static void Step(SqliteConnection connection, string sql, long studyId, Action<sqlite3_stmt> row, CancellationToken ct)
-    {
-        var db = connection.Handle!;
-        RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        using var _ = statement;
-        RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
-        int step;
-        for (var n = 1; (step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
-        {
-            if (n % 65536 == 0) ct.ThrowIfCancellationRequested();
-            row(statement);
-        }
-        RawSqlite.Check(db, step);
     }
 
     static DateTimeOffset Timestamp(string stored) =>

@@ -16,11 +16,13 @@ static class BundleRatingsReader
     /// <summary>The headers accepted: the four required columns, with comment, or with comment and both timestamps.</summary>
     static readonly int[] HeaderLengths = [4, 5, 7];
 
-    /// <summary>The valid rating rows. <paramref name="responseIds"/> is null when responses.jsonl could not be read,
+    /// <summary>The valid rating rows. <paramref name="responseIds"/> is null when responses.jsonl could not be read (or
+    /// is not read yet: then <paramref name="responsesSeen"/> collects the response ids named, to be checked after),
     /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
     /// id are not checked further (the criterion's own error is in study.json).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call with a loop of 1.6M rows: no tiering through OSR
-    internal static List<BundleRating> Read(string text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report)
+    internal static List<BundleRating> Read(string text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
+        HashSet<string>? responsesSeen = null)
     {
         var ratings = new List<BundleRating>();
         var criteria = study?.Criteria.ToDictionary(c => c.Id);
@@ -84,7 +86,11 @@ static class BundleRatingsReader
             var errorsBefore = report.ErrorCount;
             var (responseId, responseNumber) = Shared(nameLookup, names, facts, csv.GetFieldSpan(0));
             var responseFacts = facts[responseNumber];
-            responseFacts.KnownResponse ??= responseIds is null || responseIds.Contains(responseId);
+            if (responseFacts.KnownResponse is null)
+            {
+                responseFacts.KnownResponse = responseIds is null || responseIds.Contains(responseId);
+                responsesSeen?.Add(responseId);
+            }
             if (responseFacts.KnownResponse == false) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
             var (rater, raterNumber) = Shared(nameLookup, names, facts, csv.GetFieldSpan(1));
             var raterFacts = facts[raterNumber];

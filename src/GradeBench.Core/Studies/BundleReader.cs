@@ -26,7 +26,8 @@ public static class BundleReader
     }
 
     /// <summary>Validates bundle files already in memory (name to bytes); <paramref name="errors"/> may hold
-    /// errors found while reading them.</summary>
+    /// errors found while reading them. ratings.csv, most of a large bundle, is read on another thread beside cases and
+    /// responses; its errors and warnings are listed after theirs, as if read in turn.</summary>
     public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null)
     {
         var report = new BundleReport(errors ?? []);
@@ -36,13 +37,26 @@ public static class BundleReader
         // one bad line is reported once; when a file could not be read at all, references to it are not checked.
         var rubric = new RubricIds();
         var study = text.TryGetValue(BundleSyntax.StudyFile, out var s) ? StudyJsonReader.Read(s, report, rubric) : null;
+        var ratingsStudy = study is not null && rubric.Usable ? study : null;
+        // Its response ids are checked once responses.jsonl is read; when one is unknown, the file is read again with
+        // them, so that its errors are exactly those of a reading in turn.
+        var ratingsReport = report.Branch();
+        var responsesSeen = new HashSet<string>();
+        var ratingsRead = text.TryGetValue(BundleSyntax.RatingsFile, out var csv)
+            ? Task.Run(() => BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsReport, responsesSeen))
+            : null;
         var caseIds = text.ContainsKey(BundleSyntax.CasesFile) ? new HashSet<string>() : null;
         var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, report) : [];
         var responseIds = text.ContainsKey(BundleSyntax.ResponsesFile) ? new HashSet<string>() : null;
         var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, report) : [];
-        var ratings = text.TryGetValue(BundleSyntax.RatingsFile, out var csv)
-            ? BundleRatingsReader.Read(csv, responseIds, study is not null && rubric.Usable ? study : null, rubric.Invalid, report)
-            : [];
+        List<BundleRating> ratings = [];
+        if (ratingsRead is not null)
+        {
+            ratings = ratingsRead.GetAwaiter().GetResult();
+            if (responseIds is not null && !responsesSeen.IsSubsetOf(responseIds))
+                ratings = BundleRatingsReader.Read(csv!, responseIds, ratingsStudy, rubric.Invalid, ratingsReport = report.Branch());
+            report.Append(ratingsReport);
+        }
 
         var bundle = report.ErrorCount == 0 && study is not null
             ? new StudyBundle(study, cases, responses, ratings)

@@ -31,6 +31,25 @@ sealed class BundleReport
         if (++_warningCount <= BundleReader.MaxErrorsListed) _warnings.Add(new(file, line, field, message));
     }
 
+    /// <summary>A report for one file read on another thread: it starts knowing which files have errors, and is
+    /// <see cref="Append"/>ed to this one when done.</summary>
+    public BundleReport Branch()
+    {
+        var branch = new BundleReport([]);
+        branch._filesWithErrors.UnionWith(_filesWithErrors);
+        return branch;
+    }
+
+    /// <summary>Adds a <see cref="Branch"/>'s errors and warnings after this report's own, listed as if found here.</summary>
+    public void Append(BundleReport branch)
+    {
+        foreach (var error in branch._errors) Add(error);
+        ErrorCount += branch.ErrorCount - branch._errors.Count;
+        _filesWithErrors.UnionWith(branch._filesWithErrors);
+        foreach (var warning in branch._warnings) Warn(warning.File, warning.Line, warning.Field, warning.Message);
+        _warningCount += branch._warningCount - branch._warnings.Count;
+    }
+
     void Add(BundleError error)
     {
         _filesWithErrors.Add(error.File);

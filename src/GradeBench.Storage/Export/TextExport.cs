@@ -33,8 +33,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     }
 
     /// <summary>The audit trail: every value a rating has had, who recorded it and how (import, web, adjudication);
-    /// the import lines an import implies without writing them included (<see cref="RatingHistory"/>). Import lines come
-    /// first, in the order of ratings.csv (response, rater, rubric order); every later line follows in the order written.</summary>
+    /// the import lines an import implies without writing them included (<see cref="RatingHistory"/>).</summary>
     public Task<long> WriteHistoryAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync($"""
         SELECT s.slug AS study, r.slug AS response_id, u.username AS rater, k.slug AS criterion,
                h.value, h.comment, h.status, h.source, h.recorded_at, b.username AS recorded_by
@@ -45,7 +44,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         JOIN users u ON u.id = g.rater_id
         JOIN criteria k ON k.id = g.criterion_id
         LEFT JOIN users b ON b.id = h.recorded_by
-        ORDER BY h.seq_part, CASE WHEN h.seq_part THEN h.seq_id END, r.slug, g.rater_id, g.criterion_id
+        ORDER BY h.seq_part, h.seq_id
         """, studyId, output, ct);
 
     /// <summary>Rater flags and their threads: one row per message, the rater's note (<c>entry</c> "flag") then the

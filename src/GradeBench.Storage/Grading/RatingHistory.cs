@@ -23,8 +23,9 @@ static class RatingHistory
 
     /// <summary>A table expression (for a FROM clause) of the history of the study <c>@StudyId</c>: the lines of
     /// <c>rating_history</c> plus the implied import line of every rating without lines, with its columns, the
-    /// rating's id (<c>rating_id</c>) and <c>seq_part</c>, <c>seq_id</c>: import lines first (part 0), then every later
-    /// line in the order written (part 1, by id).</summary>
+    /// rating's id (<c>rating_id</c>) and <c>seq</c>. Ordered by <c>seq</c> it is the order the lines would have had
+    /// if the import had written them: import lines first in rating order (the import wrote them with the ratings),
+    /// then every later line by id.</summary>
     public const string WithImportedLines = """
         (SELECT h.rating_id, h.value, h.comment, h.status, h.source, h.recorded_at, h.recorded_by,
                 CASE WHEN h.source = 'import' THEN h.rating_id ELSE h.id END AS seq_id, h.source <> 'import' AS seq_part

@@ -188,8 +188,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return [.. indexes.Select(i => i.Sql)];
     }
 
-    /// <param name="Rank">The response's place in insertion order (ids follow it).</param>
-    sealed record StoredResponse(long Id, string Handle, int Rank);
+    sealed record StoredResponse(long Id, string Handle);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
     static Dictionary<string, StoredResponse> InsertCasesAndResponses(SqliteConnection connection, long studyId, StudyBundle bundle)
@@ -215,7 +214,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         {
             var id = insertResponse.Bind(1, studyId).Bind(2, caseIds[response.CaseId]).Bind(3, response.Id).Bind(4, positions[response.Id])
                 .BindShared(5, response.Model).Bind(6, response.ContentMd).Bind(7, response.MetaJson).Bind(8, handle).Run();
-            responseIds[response.Id] = new StoredResponse(id, handle, responseIds.Count);
+            responseIds[response.Id] = new StoredResponse(id, handle);
         }
         return responseIds;
     }
@@ -259,7 +258,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return raterIds;
     }
 
-    /// <summary>Each rating as submitted and its assignment (completed), in <see cref="IndexOrder"/>. A rating keeps the bundle's
+    /// <summary>Each rating as submitted and its assignment (completed), in file order. A rating keeps the bundle's
     /// first_submitted and last_changed; without them it is stamped with the import's time. No history line is written:
     /// an imported rating's first line (source "import", at the import's time, studies.created_at) is written by the
     /// first change of the rating, before the change's own (<see cref="RatingHistory"/>), and the exports show it for
@@ -270,7 +269,8 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     {
         var importedAt = Database.FormatTimestamp(now);
         var seeds = raterIds.Values.Distinct().ToDictionary(id => id, id => QueueOrder.Seed(studyId, id));
-        // In index order a rater's values of a response are neighbours: a new pair is a new assignment.
+        // A file lists a rater's values of a response together: the last pair is looked at before the set.
+        var assigned = new HashSet<(long Response, long Rater)>();
         var lastPair = (Response: -1L, Rater: -1L);
         var stamps = new Dictionary<DateTimeOffset, string>();
         string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
@@ -282,44 +282,15 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
             VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
             """);
-        var responses = new StoredResponse[ratings.Count];
-        var raters = new long[ratings.Count];
-        var criteria = new long[ratings.Count];
-        for (var i = 0; i < ratings.Count; i++)
+        foreach (var rating in ratings)
         {
-            responses[i] = responseIds[ratings[i].ResponseId];
-            raters[i] = raterIds[ratings[i].Rater];
-            criteria[i] = criterionIds[ratings[i].CriterionId];
-        }
-        foreach (var i in IndexOrder(responses, raters, criteria, responseIds.Count))
-        {
-            var (rating, response, rater) = (ratings[i], responses[i], raters[i]);
-            if (lastPair != (response.Id, rater))
-            {
-                lastPair = (response.Id, rater);
+            var response = responseIds[rating.ResponseId];
+            var rater = raterIds[rating.Rater];
+            if (lastPair != (response.Id, rater) && assigned.Add(lastPair = (response.Id, rater)))
                 insertAssignment.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater)
                     .Bind(4, QueueOrder.Position(seeds[rater], ResponseHandle.Value(response.Handle))).BindShared(5, importedAt).Run();
-            }
-            insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criteria[i]).BindShared(4, rating.Value)
+            insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterionIds[rating.CriterionId]).BindShared(4, rating.Value)
                 .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
         }
-    }
-
-    /// <summary>The ratings' positions sorted by (response, rater, criterion), the key of the unique indexes of ratings and
-    /// assignments: each new index entry then goes at the end of its b-tree rather than on a random page (response ids
-    /// follow random handles, not the file): 0.7 s less of a 12 s import of 1.6M ratings (docs/benchmarks.md). A counting
-    /// sort by the response's insertion rank, then each response's few ratings by rater and criterion.</summary>
-    static int[] IndexOrder(StoredResponse[] responses, long[] raters, long[] criteria, int responseCount)
-    {
-        var starts = new int[responseCount + 1];
-        foreach (var response in responses) starts[response.Rank + 1]++;
-        for (var rank = 0; rank < responseCount; rank++) starts[rank + 1] += starts[rank];
-        var order = new int[responses.Length];
-        var next = starts[..^1];
-        for (var i = 0; i < responses.Length; i++) order[next[responses[i].Rank]++] = i;
-        var byRaterAndCriterion = Comparer<int>.Create((a, b) => raters[a] != raters[b] ? raters[a].CompareTo(raters[b]) : criteria[a].CompareTo(criteria[b]));
-        for (var rank = 0; rank < responseCount; rank++)
-            Array.Sort(order, starts[rank], starts[rank + 1] - starts[rank], byRaterAndCriterion);
-        return order;
     }
 }

@@ -26,37 +26,49 @@ public static class BundleReader
     }
 
     /// <summary>Validates bundle files already in memory (name to bytes); <paramref name="errors"/> may hold
-    /// errors found while reading them. ratings.csv, most of a large bundle, is read on another thread beside cases and
-    /// responses; its errors and warnings are listed after theirs, as if read in turn.</summary>
+    /// errors found while reading them. ratings.csv, most of a large bundle, is decoded and read on another thread beside
+    /// the other files; each part reports to its own branch, and the branches are put together in the order of a reading
+    /// in turn: every file's encoding (ratings.csv, the last file, last), then every file's content.</summary>
     public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null)
     {
         var report = new BundleReport(errors ?? []);
-        var text = files.ToDictionary(f => f.Key, f => BundleSyntax.Decode(f.Key, f.Value, report));
+        var ratingsEncoding = report.Branch();
+        var ratingsDecoded = files.TryGetValue(BundleSyntax.RatingsFile, out var ratingsBytes)
+            ? Task.Run(() => BundleSyntax.Decode(BundleSyntax.RatingsFile, ratingsBytes, ratingsEncoding))
+            : null;
+        var text = files.Where(f => f.Key != BundleSyntax.RatingsFile).ToDictionary(f => f.Key, f => BundleSyntax.Decode(f.Key, f.Value, report));
+        var content = report.Branch();
 
         // References are checked against every id a file defines, even on a line with other errors, so that
         // one bad line is reported once; when a file could not be read at all, references to it are not checked.
         var rubric = new RubricIds();
-        var study = text.TryGetValue(BundleSyntax.StudyFile, out var s) ? StudyJsonReader.Read(s, report, rubric) : null;
+        var study = text.TryGetValue(BundleSyntax.StudyFile, out var s) ? StudyJsonReader.Read(s, content, rubric) : null;
         var ratingsStudy = study is not null && rubric.Usable ? study : null;
         // Its response ids are checked once responses.jsonl is read; when one is unknown, the file is read again with
         // them, so that its errors are exactly those of a reading in turn.
-        var ratingsReport = report.Branch();
         var responsesSeen = new HashSet<string>();
-        var ratingsRead = text.TryGetValue(BundleSyntax.RatingsFile, out var csv)
-            ? Task.Run(() => BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsReport, responsesSeen))
-            : null;
+        var ratingsRead = ratingsDecoded is null ? null : Task.Run(async () =>
+        {
+            var csv = await ratingsDecoded;
+            var ratingsContent = ratingsEncoding.Branch();
+            return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen));
+        });
         var caseIds = text.ContainsKey(BundleSyntax.CasesFile) ? new HashSet<string>() : null;
-        var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, report) : [];
+        var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, content) : [];
         var responseIds = text.ContainsKey(BundleSyntax.ResponsesFile) ? new HashSet<string>() : null;
-        var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, report) : [];
+        var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content) : [];
         List<BundleRating> ratings = [];
         if (ratingsRead is not null)
         {
-            ratings = ratingsRead.GetAwaiter().GetResult();
+            var (ratingsContent, read) = ratingsRead.GetAwaiter().GetResult();
+            ratings = read;
             if (responseIds is not null && !responsesSeen.IsSubsetOf(responseIds))
-                ratings = BundleRatingsReader.Read(csv!, responseIds, ratingsStudy, rubric.Invalid, ratingsReport = report.Branch());
-            report.Append(ratingsReport);
+                ratings = BundleRatingsReader.Read(ratingsDecoded!.Result, responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch());
+            report.Append(ratingsEncoding);
+            report.Append(content);
+            report.Append(ratingsContent);
         }
+        else report.Append(content);
 
         var bundle = report.ErrorCount == 0 && study is not null
             ? new StudyBundle(study, cases, responses, ratings)

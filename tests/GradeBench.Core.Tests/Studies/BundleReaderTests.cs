@@ -196,6 +196,29 @@ public sealed class BundleReaderTests
     }
 
     [Fact]
+    public void ErrorsAreListedInTheOrderOfAReadingInTurnThoughRatingsAreReadAside()
+    {
+        // ratings.csv is decoded and checked on another thread: every file's encoding first (ratings.csv last), then
+        // every file's content, ratings.csv's last, including a response id that responses.jsonl does not define.
+        var files = SmallFiles();
+        Edit(files, "cases.jsonl", "\"language\":\"en\",\"tags\":[\"thrombectomy\"]", "\"language\":\"english\",\"tags\":[\"thrombectomy\"]");
+        Edit(files, "ratings.csv", "Ignores imaging-based selection", "Ignores imaging\u00e9based selection");
+        Edit(files, "ratings.csv", "case-001.model-b,rater-2,harm,mild,", "case-001.model-z,rater-2,harm,mild,");
+        Edit(files, "responses.jsonl", "IV alteplase", "IV alt\u00e9plase");
+        foreach (var name in new[] { "ratings.csv", "responses.jsonl" })
+        {
+            var data = files[name];
+            data[Array.IndexOf(data, (byte)0xC3)] = 0xFF; // the first byte of "é": not UTF-8
+        }
+
+        var errors = Errors(BundleReader.Parse(files));
+
+        Assert.Equal(["responses.jsonl", "ratings.csv", "cases.jsonl", "ratings.csv"], errors.Select(e => e[..e.IndexOf(':')]));
+        Assert.Equal(["encoding", "encoding", "language", "response_id"], errors.Select(e => e.Split(": ")[1]));
+        Assert.Contains("unknown response \"case-001.model-z\"", errors[3]);
+    }
+
+    [Fact]
     public void DuplicateKeyOnAJsonLineIsNamed()
     {
         var files = SmallFiles();

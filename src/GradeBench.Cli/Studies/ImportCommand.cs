@@ -43,18 +43,32 @@ static class ImportCommand
 
             var progress = new Progress(error, "import");
             progress.Phase($"reading and checking {bundlePath}");
-            var read = BundleReader.Read(bundlePath, parse.GetValue(maxFileBytes));
+            var startState = parse.GetValue(state) is { } chosen ? StudyLifecycle.Parse(chosen) : (StudyState?)null;
+            var pilotRaters = parse.GetValue(mapRaters) ? PilotRaterAccounts.ExistingByName : PilotRaterAccounts.OfTheStudy;
             ImportResult result;
-            if (read.Bundle is { } parsed)
+            if (newFile is not null)
             {
-                if (newFile is not null) await new Migrator(database = newFile.Building, TimeProvider.System).MigrateAsync(ct);
-                progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
-                result = await new StudyImporter(database!, TimeProvider.System).ImportAsync(parsed, read.Warnings,
-                    state: parse.GetValue(state) is { } chosen ? StudyLifecycle.Parse(chosen) : null,
-                    pilotRaters: parse.GetValue(mapRaters) ? PilotRaterAccounts.ExistingByName : PilotRaterAccounts.OfTheStudy, ct: ct);
-                if (result.Succeeded && newFile is not null) database = await newFile.CompleteAsync(ct);
+                // A new file, which nobody else writes: cases and responses are written while ratings.csv is checked.
+                var staged = BundleReader.ReadStaged(bundlePath, parse.GetValue(maxFileBytes));
+                if (staged.Head is { } head)
+                {
+                    await new Migrator(newFile.Building, TimeProvider.System).MigrateAsync(ct);
+                    progress.Phase($"writing {head.Cases.Count:N0} cases and {head.Responses.Count:N0} responses, then the ratings");
+                }
+                result = await new StudyImporter(newFile.Building, TimeProvider.System).ImportAsync(staged, state: startState, pilotRaters: pilotRaters, ct: ct);
+                if (result.Succeeded) database = await newFile.CompleteAsync(ct);
             }
-            else result = new ImportResult(null, null, read.Errors, read.Warnings);
+            else
+            {
+                // An existing database: the bundle is read whole before the transaction, which keeps the write lock short.
+                var read = BundleReader.Read(bundlePath, parse.GetValue(maxFileBytes));
+                if (read.Bundle is { } parsed)
+                {
+                    progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
+                    result = await new StudyImporter(database!, TimeProvider.System).ImportAsync(parsed, read.Warnings, state: startState, pilotRaters: pilotRaters, ct: ct);
+                }
+                else result = new ImportResult(null, null, read.Errors, read.Warnings);
+            }
             foreach (var warning in result.Warnings) error.WriteLine($"warning: {warning}");
             foreach (var problem in result.Errors) error.WriteLine(problem);
             if (!result.Succeeded)

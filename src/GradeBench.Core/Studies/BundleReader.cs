@@ -5,6 +5,12 @@ public sealed record BundleReadResult(StudyBundle? Bundle, IReadOnlyList<BundleE
     public bool Succeeded => Bundle is not null;
 }
 
+/// <summary>A bundle read in two stages (<see cref="BundleReader.ReadStaged"/>): study.json, cases and responses first,
+/// while ratings.csv is still being checked on another thread.</summary>
+/// <param name="Head">The study, cases and responses, without ratings, when those files have no error; else null.</param>
+/// <param name="Complete">The whole reading, ratings.csv's included: what <see cref="BundleReader.Read"/> returns.</param>
+public sealed record StagedBundleRead(StudyBundle? Head, Task<BundleReadResult> Complete);
+
 /// <summary>Reads and validates a study bundle (docs/bundle-format.md). Every error found is counted and the first
 /// <see cref="MaxErrorsListed"/> reported; a bundle is returned only when there is none. A UTF-8 byte-order mark and CRLF line ends are accepted. Each kind of
 /// file has its reader: <see cref="BundleFiles"/> (the folder or zip), <see cref="StudyJsonReader"/>,
@@ -18,18 +24,26 @@ public static class BundleReader
 
     public static bool IsIdentifier(string? value) => BundleSyntax.IsIdentifier(value);
 
-    public static BundleReadResult Read(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes)
+    public static BundleReadResult Read(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes) =>
+        ReadStaged(path, maxFileBytes).Complete.GetAwaiter().GetResult();
+
+    /// <summary>Reads a bundle, returning once study.json, cases and responses are checked: an import can write them
+    /// while ratings.csv is checked.</summary>
+    public static StagedBundleRead ReadStaged(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes)
     {
         var errors = new List<BundleError>();
         var files = BundleFiles.Read(path, maxFileBytes, errors);
-        return Parse(files, errors);
+        return Stage(files, errors);
     }
 
     /// <summary>Validates bundle files already in memory (name to bytes); <paramref name="errors"/> may hold
     /// errors found while reading them. ratings.csv, most of a large bundle, is decoded and read on another thread beside
     /// the other files; each part reports to its own branch, and the branches are put together in the order of a reading
     /// in turn: every file's encoding (ratings.csv, the last file, last), then every file's content.</summary>
-    public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null)
+    public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null) =>
+        Stage(files, errors).Complete.GetAwaiter().GetResult();
+
+    static StagedBundleRead Stage(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors)
     {
         var report = new BundleReport(errors ?? []);
         var ratingsEncoding = report.Branch();
@@ -49,7 +63,7 @@ public static class BundleReader
         var responsesSeen = new HashSet<string>();
         var ratingsRead = ratingsDecoded is null ? null : Task.Run(async () =>
         {
-            var csv = await ratingsDecoded;
+            var csv = await ratingsDecoded.ConfigureAwait(false);
             var ratingsContent = ratingsEncoding.Branch();
             return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen));
         });
@@ -57,23 +71,30 @@ public static class BundleReader
         var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, content) : [];
         var responseIds = text.ContainsKey(BundleSyntax.ResponsesFile) ? new HashSet<string>() : null;
         var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content) : [];
-        List<BundleRating> ratings = [];
-        if (ratingsRead is not null)
-        {
-            var (ratingsContent, read) = ratingsRead.GetAwaiter().GetResult();
-            ratings = read;
-            if (responseIds is not null && !responsesSeen.IsSubsetOf(responseIds))
-                ratings = BundleRatingsReader.Read(ratingsDecoded!.Result, responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch());
-            report.Append(ratingsEncoding);
-            report.Append(content);
-            report.Append(ratingsContent);
-        }
-        else report.Append(content);
+        var head = report.ErrorCount == 0 && content.ErrorCount == 0 && study is not null ? new StudyBundle(study, cases, responses, []) : null;
+        return new StagedBundleRead(head, CompleteAsync());
 
-        var bundle = report.ErrorCount == 0 && study is not null
-            ? new StudyBundle(study, cases, responses, ratings)
-            : null;
-        return new BundleReadResult(bundle, report.Errors, report.Warnings);
+        // Awaited without the caller's context: Read and Parse block on it, also from a Blazor event handler.
+        async Task<BundleReadResult> CompleteAsync()
+        {
+            List<BundleRating> ratings = [];
+            if (ratingsRead is not null)
+            {
+                var (ratingsContent, read) = await ratingsRead.ConfigureAwait(false);
+                ratings = read;
+                if (responseIds is not null && !responsesSeen.IsSubsetOf(responseIds))
+                    ratings = BundleRatingsReader.Read(await ratingsDecoded!.ConfigureAwait(false), responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch());
+                report.Append(ratingsEncoding);
+                report.Append(content);
+                report.Append(ratingsContent);
+            }
+            else report.Append(content);
+
+            var bundle = report.ErrorCount == 0 && study is not null
+                ? new StudyBundle(study!, cases, responses, ratings)
+                : null;
+            return new BundleReadResult(bundle, report.Errors, report.Warnings);
+        }
     }
 
     /// <summary>Validates a responses.jsonl added to an existing study, exactly as in a bundle: every case it names must

@@ -48,10 +48,24 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     }
 
     /// <param name="state">The state the new study starts in; null: what study.json says (a draft when it says nothing).</param>
-    public async Task<ImportResult> ImportAsync(StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy = null,
+    public Task<ImportResult> ImportAsync(StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy = null,
+        StudyState? state = null, PilotRaterAccounts pilotRaters = PilotRaterAccounts.OfTheStudy, CancellationToken ct = default) =>
+        ImportAsync(new StagedBundleRead(bundle, Task.FromResult(new BundleReadResult(bundle, [], warnings))), importedBy, state, pilotRaters, ct);
+
+    /// <summary>Imports a bundle whose ratings.csv may still be being checked (<see cref="BundleReader.ReadStaged"/>): the
+    /// study, cases and responses are written meanwhile, in the import's transaction, which commits only once the whole
+    /// bundle is found valid. The transaction holds the database's write lock while ratings.csv is checked: meant for a
+    /// new database file (<see cref="NewDatabaseFile"/>), which nobody else writes.</summary>
+    /// <param name="state">The state the new study starts in; null: what study.json says (a draft when it says nothing).</param>
+    public async Task<ImportResult> ImportAsync(StagedBundleRead staged, long? importedBy = null,
         StudyState? state = null, PilotRaterAccounts pilotRaters = PilotRaterAccounts.OfTheStudy, CancellationToken ct = default)
     {
-        if (state is { } chosen) bundle = bundle with { Study = bundle.Study with { State = chosen } };
+        if (staged.Head is not { } head)
+        {
+            var read = await staged.Complete;
+            return new ImportResult(null, null, read.Errors, read.Warnings);
+        }
+        if (state is { } chosen) head = head with { Study = head.Study with { State = chosen } };
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         // SQLite's default 2 MB page cache spills a large import's index pages to the WAL and reads them back: with
@@ -64,7 +78,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await connection.ExecuteAsync($"PRAGMA cache_size = -{ImportCacheKiB}; PRAGMA foreign_keys = OFF");
         try
         {
-            return await ImportAsync(connection, bundle, warnings, importedBy, now, pilotRaters, database.IsBuilding, ct);
+            return await ImportAsync(connection, head, staged.Complete, importedBy, now, pilotRaters, database.IsBuilding, ct);
         }
         finally
         {
@@ -74,29 +88,43 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
     const int ImportCacheKiB = 64 * 1024;
 
-    static async Task<ImportResult> ImportAsync(SqliteConnection connection, StudyBundle bundle, IReadOnlyList<BundleError> warnings, long? importedBy,
+    /// <summary>Writes <paramref name="head"/> (study, cases, responses), then, once <paramref name="complete"/> says the
+    /// whole bundle is valid, its ratings; any error or refusal rolls everything back.</summary>
+    static async Task<ImportResult> ImportAsync(SqliteConnection connection, StudyBundle head, Task<BundleReadResult> complete, long? importedBy,
         DateTimeOffset now, PilotRaterAccounts pilotRaters, bool deferIndexes, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Checked in the transaction that creates the study: reading a large bundle takes a while, and the importer
         // may have been disabled or lost their last coordinator role meanwhile.
         if (importedBy is { } creator && !await StudyQuery.MayCreateStudiesAsync(connection, transaction, creator, ct))
-            return new ImportResult(null, bundle, [], warnings, StudyQuery.MayNotCreateStudies);
+        {
+            var read = await complete;
+            return new ImportResult(null, read.Bundle, read.Errors, read.Warnings, StudyQuery.MayNotCreateStudies);
+        }
 
         var taken = await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM studies WHERE slug = @Id", new { bundle.Study.Id }, transaction);
+            "SELECT COUNT(*) FROM studies WHERE slug = @Id", new { head.Study.Id }, transaction);
         if (taken > 0)
-            return new ImportResult(null, bundle, [new BundleError("study.json", 0, "id", $"a study with id \"{bundle.Study.Id}\" already exists")], warnings);
+        {
+            var read = await complete;
+            return new ImportResult(null, read.Bundle,
+                [new BundleError("study.json", 0, "id", $"a study with id \"{head.Study.Id}\" already exists"), .. read.Errors], read.Warnings);
+        }
+
+        var studyId = await InsertStudyAsync(connection, transaction, head.Study, now, importedBy);
+        var criterionIds = await InsertRubricAsync(connection, transaction, studyId, head.Study);
+        await StoredSettings.InsertAsync(connection, transaction, studyId,
+            head.Study.Adjudication ?? AdjudicationSettings.Defaults(head.Study.Criteria), head.Study.Criteria, criterionIds);
+        var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
+        var responseIds = InsertCasesAndResponses(connection, studyId, head);
+
+        var (whole, errors, warnings) = await complete;
+        if (whole is null) return new ImportResult(null, null, errors, warnings);
+        var bundle = whole with { Study = head.Study };
         if (pilotRaters == PilotRaterAccounts.ExistingByName
             && await RefusedAccountsAsync(connection, transaction, bundle.Ratings, importedBy) is { Count: > 0 } refused)
             return new ImportResult(null, bundle, refused, warnings);
 
-        var studyId = await InsertStudyAsync(connection, transaction, bundle.Study, now, importedBy);
-        var criterionIds = await InsertRubricAsync(connection, transaction, studyId, bundle.Study);
-        await StoredSettings.InsertAsync(connection, transaction, studyId,
-            bundle.Study.Adjudication ?? AdjudicationSettings.Defaults(bundle.Study.Criteria), bundle.Study.Criteria, criterionIds);
-        var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
-        var responseIds = InsertCasesAndResponses(connection, studyId, bundle);
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
         var raterIds = await PilotRaterIdsAsync(connection, transaction, studyId, bundle, pilotRaters, now);

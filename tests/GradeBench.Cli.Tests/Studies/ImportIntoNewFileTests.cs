@@ -25,6 +25,11 @@ public sealed class ImportIntoNewFileTests : IDisposable
         Assert.Empty(Directory.GetFiles(_workspace.Folder, "failed.db*"));
         Assert.Equal(0, succeeded.ExitCode);
         Assert.Equal(["new.db"], Directory.GetFiles(_workspace.Folder, "new.db*").Select(Path.GetFileName));
+        // Into a new file, cases and responses are written while ratings.csv is checked: its errors are the same.
+        var intoExisting = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("new.db"));
+        Assert.Equal(2, intoExisting.ExitCode);
+        Assert.Equal(ErrorLines(intoExisting.Error), ErrorLines(failed.Error));
+        Assert.NotEmpty(ErrorLines(failed.Error));
         // A plain connection, not Database's (which would set WAL itself): the file says it is in WAL mode.
         await using (var plain = new SqliteConnection($"Data Source={_workspace.PathOf("new.db")};Pooling=False"))
         {
@@ -39,6 +44,8 @@ public sealed class ImportIntoNewFileTests : IDisposable
         Assert.Equal(0, (await CliWorkspace.RunAsync("migrate", "--db", _workspace.PathOf("migrated.db"))).ExitCode);
         Assert.Equal(await IndexesAsync("migrated.db"), await IndexesAsync("new.db"));
     }
+
+    static List<string> ErrorLines(string error) => [.. error.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("ratings.csv:"))];
 
     async Task<List<string>> IndexesAsync(string name)
     {

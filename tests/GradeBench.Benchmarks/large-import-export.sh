@@ -3,6 +3,8 @@
 # 4 raters x 4 criteria each = 1,600,000 ratings (tests/GradeBench.Testing/SyntheticBundle.cs).
 # - `gradebench import` of the bundle into a new database, against the sqlite3 shell's plain `.import` of the same
 #   ratings.csv into an empty table; the import's CPU time and peak memory (/usr/bin/time).
+# - The floor under any importer with this schema: the sqlite3 shell inserting the imported study's 1.6M ratings and
+#   400,000 assignments again (INSERT … SELECT from copies, in file order, plain indexes built after, as the import does).
 # - `gradebench export --kind ratings.csv` of the study, against `sqlite3 -csv -header DB "SELECT * FROM ratings"`.
 # Medians of RUNS runs each (default 3), whole processes, and their ratios. Needs Debian's sqlite3 and time packages.
 # Usage: tests/GradeBench.Benchmarks/large-import-export.sh [runs]
@@ -47,6 +49,27 @@ m1=$(median "${ours[@]}"); m2=$(median "${theirs[@]}")
 echo "import, gradebench (ms): ${ours[*]}; CPU user+system (s): ${cpus[*]}; peak memory (MB): ${peaks[*]}"
 echo "import, sqlite3 .import of ratings.csv (ms): ${theirs[*]}"
 echo "import median: gradebench $m1 ms, sqlite3 $m2 ms, ratio $(ratio "$m1" "$m2") (goal <= 5)"
+
+# The rows to insert again, in copies; the plain indexes dropped, to be built after the rows as the import does.
+sqlite3 "$work/import.db" ".backup '$work/floor-source.db'"
+indexes=$(sqlite3 "$work/floor-source.db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+  AND sql NOT LIKE 'CREATE UNIQUE %' AND tbl_name IN ('ratings', 'assignments')")
+drops=$(sqlite3 "$work/floor-source.db" "SELECT 'DROP INDEX \"' || name || '\";' FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+  AND sql NOT LIKE 'CREATE UNIQUE %' AND tbl_name IN ('ratings', 'assignments')")
+sqlite3 "$work/floor-source.db" "PRAGMA journal_mode = DELETE; CREATE TABLE copied_ratings AS SELECT * FROM ratings;
+  CREATE TABLE copied_assignments AS SELECT * FROM assignments; $drops DELETE FROM ratings; DELETE FROM assignments; VACUUM;" >/dev/null
+floors=()
+for _ in $(seq "$runs"); do
+  cp "$work/floor-source.db" "$work/floor.db"
+  start=$(date +%s%N)
+  sqlite3 "$work/floor.db" "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536; BEGIN;
+    INSERT INTO assignments SELECT * FROM copied_assignments ORDER BY id; INSERT INTO ratings SELECT * FROM copied_ratings ORDER BY id;
+    $indexes COMMIT;"
+  floors+=($(ms "$start"))
+done
+m3=$(median "${floors[@]}")
+echo "floor, sqlite3 inserting the same ratings and assignments into this schema (ms): ${floors[*]}"
+echo "floor median: $m3 ms, $(ratio "$m3" "$m2") x the plain .import"
 
 ours=(); theirs=()
 for _ in $(seq "$runs"); do

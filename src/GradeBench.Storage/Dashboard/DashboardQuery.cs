@@ -34,8 +34,29 @@ public sealed record GroupProgress
 public readonly record struct RaterCounts(long Assigned, long Done);
 
 /// <summary>The dashboard's counts over a study's assignments and ratings, read in two passes (<see cref="DashboardQuery.CountsAsync"/>).</summary>
+/// <param name="Version">The study's data version the counts are exactly of (<see cref="Results.StudyDataVersion"/>).</param>
 public sealed record ProgressCounts(IReadOnlyDictionary<long, RaterCounts> Raters, IReadOnlyList<GroupProgress> Models,
-    IReadOnlyList<GroupProgress> Criteria);
+    IReadOnlyList<GroupProgress> Criteria, long Version)
+{
+    /// <summary>The counts after one submit, when these are of the version just before it; otherwise null (another
+    /// write came between, or these are newer): only a read gives them then.</summary>
+    public ProgressCounts? After(ProgressDelta delta)
+    {
+        if (delta.Version != Version + 1) return null;
+        var done = delta.Completed ? 1 : 0;
+        var raters = new Dictionary<long, RaterCounts>(Raters);
+        if (raters.TryGetValue(delta.RaterId, out var rater)) raters[delta.RaterId] = rater with { Done = rater.Done + done };
+        return new ProgressCounts(raters,
+            [.. Models.Select(m => m.Key == delta.Model ? m with { Done = m.Done + done } : m)],
+            [.. Criteria.Select(c => delta.SubmittedValues.TryGetValue(c.Key, out var change) ? c with { Done = c.Done + change } : c)],
+            delta.Version);
+    }
+}
+
+/// <summary>What one submitted save changed in a study's <see cref="ProgressCounts"/>, and the data version it made.</summary>
+/// <param name="Completed">The rater's assignment of the response was completed by this save (not before).</param>
+/// <param name="SubmittedValues">By criterion id (slug), +1 or -1 where a submitted value appeared or was cleared.</param>
+public sealed record ProgressDelta(long Version, long RaterId, string Model, bool Completed, IReadOnlyDictionary<string, int> SubmittedValues);
 
 /// <summary>A rater of the study and when they last worked in it, without counts.</summary>
 public sealed record RaterActivity
@@ -106,6 +127,8 @@ public sealed class DashboardQuery(Database database)
         var criteria = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition("""
             SELECT id, slug, label || CASE WHEN required THEN '' ELSE ' (optional)' END FROM criteria WHERE study_id = @StudyId ORDER BY position
             """, new { StudyId = studyId }, transaction, cancellationToken: ct))).AsList();
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT data_version FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));
         var db = connection.Handle!;
 
         // Each response's model, numbered: the assignments are then counted without a lookup of a response per row.
@@ -153,7 +176,7 @@ public sealed class DashboardQuery(Database database)
         return new ProgressCounts(perRater,
             models.Select((m, i) => new GroupProgress { Key = m, Label = m, Assigned = perModel[i].Assigned, Done = perModel[i].Done })
                 .Where(m => m.Assigned > 0).OrderBy(m => m.Key, StringComparer.Ordinal).ToList(),
-            criteria.Select((c, i) => new GroupProgress { Key = c.Slug, Label = c.Label, Assigned = total, Done = submitted[i] }).ToList());
+            criteria.Select((c, i) => new GroupProgress { Key = c.Slug, Label = c.Label, Assigned = total, Done = submitted[i] }).ToList(), version);
     }
 
     /// <summary>The bundle ids of the given responses of the study, to name the items raters have open (a large study

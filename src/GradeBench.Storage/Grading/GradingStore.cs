@@ -5,6 +5,8 @@ using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 
+using GradeBench.Storage.Dashboard;
+
 namespace GradeBench.Storage.Grading;
 
 public sealed record QueueEntry
@@ -50,6 +52,9 @@ public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDict
     /// <summary>The safety alerts this save raised (a submitted value matching the study's safety rule, once per rater ×
     /// response × criterion), committed with the rating.</summary>
     public IReadOnlyList<SafetyAlert> SafetyAlerts { get; init; } = [];
+
+    /// <summary>What a submitted save that wrote changed in the dashboard's counts; null otherwise.</summary>
+    public ProgressDelta? Progress { get; init; }
 }
 
 /// <summary>A rater's own work: their queue, the items assigned to them, and their ratings. Every method takes the
@@ -260,17 +265,41 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 """, new { RatingId = ratingId, Value = value, Status = status, Now = now, RaterId = raterId }, transaction);
         }
         IReadOnlyList<SafetyAlert> alerts = [];
+        ProgressDelta? progress = null;
         if (status == "submitted")
         {
-            await connection.ExecuteAsync("""
-                UPDATE assignments SET completed_at = COALESCE(completed_at, @Now)
-                WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId
-                """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction);
+            var completed = await connection.ExecuteAsync("""
+                UPDATE assignments SET completed_at = @Now
+                WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId AND completed_at IS NULL
+                """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction) > 0;
             alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
-            if (wrote) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+            if (wrote)
+            {
+                var version = await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+                var model = await connection.ExecuteScalarAsync<string>("SELECT model FROM responses WHERE id = @ResponseId", new { ResponseId = responseId }, transaction);
+                progress = new ProgressDelta(version, raterId, model!, completed, SubmittedValueChanges(criteria, stored, touched));
+            }
         }
         await transaction.CommitAsync(ct);
-        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote) { SafetyAlerts = alerts, Wrote = wrote };
+        return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote)
+        {
+            SafetyAlerts = alerts, Wrote = wrote, Progress = progress,
+        };
+    }
+
+    /// <summary>By criterion slug, +1 where a submitted save gave a value a criterion had not had submitted, -1 where it
+    /// cleared one: the dashboard's count of submitted values (<see cref="ProgressCounts.After"/>).</summary>
+    static Dictionary<string, int> SubmittedValueChanges(IReadOnlyList<(long Id, Criterion Criterion)> criteria,
+        Dictionary<long, StoredRating> before, Dictionary<long, string?> after)
+    {
+        var changes = new Dictionary<string, int>();
+        foreach (var (id, criterion) in criteria)
+        {
+            var had = before.TryGetValue(id, out var stored) && stored is { Status: "submitted", Value: not null };
+            var has = after.GetValueOrDefault(id) is not null;
+            if (had != has) changes[criterion.Id] = has ? 1 : -1;
+        }
+        return changes;
     }
 
     /// <summary>Records an alert for each submitted value that matches the safety rule and has none yet.</summary>

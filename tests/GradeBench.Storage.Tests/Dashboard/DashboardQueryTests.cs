@@ -38,6 +38,38 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
         Assert.Equal(await CountAsync("SELECT COUNT(*) FROM assignments WHERE rater_id = @RaterId"), facts.RaterAssigned);
     }
 
+    [Fact]
+    public async Task ASubmitsChangeAddedToTheCountsBeforeItGivesTheCountsReadAfterIt()
+    {
+        // The dashboard keeps its counts by adding each submit's change rather than reading the study again.
+        var queue = await Grading.QueueAsync(Demo.StudyId, Demo.RaterId);
+        var (first, second) = (queue[0].ResponseId, queue[1].ResponseId);
+        var steps = new (long Response, Dictionary<string, string?> Values, bool Submit)[]
+        {
+            (first, CompleteRating, true),                                          // completes the assignment
+            (first, DemoRatings.Complete(("comment", "Checked twice.")), true),     // an optional value added after
+            (first, DemoRatings.Complete(("comment", null), ("overall", "2")), true), // and cleared, another changed
+            (second, new() { ["consensus"] = "3" }, false),                          // a draft: nothing counted
+            (second, CompleteRating, true),                                         // the draft's value now submitted
+            (second, CompleteRating, true),                                         // the same again: nothing written
+        };
+        foreach (var (response, values, submit) in steps)
+        {
+            var before = await _query.CountsAsync(Demo.StudyId);
+            var result = await Grading.SaveAsync(Demo.StudyId, Demo.RaterId, response, values, submit);
+            var after = await _query.CountsAsync(Demo.StudyId);
+
+            Assert.Equal(RatingWriteOutcome.Saved, result.Outcome);
+            if (result.Progress is { } delta) Assert.Equal(Describe(after), Describe(before.After(delta)!));
+            else Assert.Equal(Describe(before), Describe(after));
+            Assert.Null(after.After(result.Progress ?? new ProgressDelta(after.Version, Demo.RaterId, "", false, new Dictionary<string, int>())));
+        }
+    }
+
+    static string Describe(ProgressCounts counts) => string.Join("; ",
+        [$"v{counts.Version}", .. counts.Raters.OrderBy(r => r.Key).Select(r => $"{r.Key}:{r.Value.Assigned}/{r.Value.Done}"),
+         .. counts.Models.Select(m => $"{m.Key}:{m.Assigned}/{m.Done}"), .. counts.Criteria.Select(c => $"{c.Key}:{c.Assigned}/{c.Done}")]);
+
     async Task<string> ResponseSlugAsync(long responseId)
     {
         await using var connection = await Db.Database.OpenAsync();

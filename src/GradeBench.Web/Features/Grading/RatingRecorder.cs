@@ -1,5 +1,6 @@
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Dashboard;
+using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
 
 namespace GradeBench.Web.Features.Grading;
@@ -7,7 +8,7 @@ namespace GradeBench.Web.Features.Grading;
 /// <summary>Saves a rater's rating (the grading page and the API both come here) and, once a submitted rating is on
 /// disk, tells the live views: the event goes out after the commit, so nobody hears of a rating that is not stored.
 /// Any change also tells the rater's other open tabs (<see cref="RatingChanged"/>).</summary>
-public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboard, StudyEvents events, TimeProvider clock)
+public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboard, DashboardCounts counts, StudyEvents events, TimeProvider clock)
 {
     /// <param name="origin">The grading page that writes, which ignores its own <see cref="RatingChanged"/>; null for the API.</param>
     public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
@@ -18,6 +19,7 @@ public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboar
             events.Publish(new RatingChanged(studyId, raterId, responseId, origin));
         if (result is { Outcome: RatingWriteOutcome.Saved, Submitted: true })
         {
+            if (result.Progress is { } progress) counts.Apply(studyId, progress);
             // The rating is stored: announcing it must not turn a saved rating into a reported failure.
             var facts = await dashboard.SubmissionAsync(studyId, raterId, responseId, CancellationToken.None);
             events.Publish(new RatingSubmitted(studyId, raterId, facts.RaterName, responseId, facts.ResponseSlug, clock.GetUtcNow()));

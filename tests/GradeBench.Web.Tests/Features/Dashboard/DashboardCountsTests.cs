@@ -1,6 +1,7 @@
 using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Grading;
 using GradeBench.Web.Features.Dashboard;
+using GradeBench.Web.Features.Grading;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
@@ -32,6 +33,28 @@ public sealed class DashboardCountsTests(GradeBenchFactory factory) : IClassFixt
         Assert.Equal(first.Models.Sum(m => m.Done) + 1, after.Models.Sum(m => m.Done));
         Assert.Equal(first.Criteria.Single(c => c.Key == "overall").Done + 1, after.Criteria.Single(c => c.Key == "overall").Done);
         Assert.Same(after, Counts.Last(studyId));
+    }
+
+    [Fact]
+    public async Task ASubmitOnTheGradingPageOrTheApiIsAddedToTheCountsWithoutAnotherRead()
+    {
+        var studyId = await factory.ImportDemoCopyAsync();
+        var rater = await factory.MemberAsync(studyId, "dr-delta");
+        var first = await (await Counts.CurrentAsync(studyId));
+        var item = (await factory.Services.GetRequiredService<GradingStore>().QueueAsync(studyId, rater.Id))[0];
+
+        await factory.Services.GetRequiredService<RatingRecorder>().SaveAsync(studyId, rater.Id, item.ResponseId, DemoRatings.Complete(), submit: true);
+        var served = await Counts.CurrentAsync(studyId);
+        var read = await factory.Services.GetRequiredService<DashboardQuery>().CountsAsync(studyId);
+
+        Assert.True(served.IsCompletedSuccessfully, "no read was started");
+        Assert.Same(await served, Counts.Last(studyId));
+        Assert.Equal(first.Version + 1, read.Version);
+        Assert.Equal(read.Version, (await served).Version);
+        Assert.Equal(first.Raters[rater.Id].Done + 1, (await served).Raters[rater.Id].Done);
+        Assert.Equal(read.Raters.OrderBy(r => r.Key), (await served).Raters.OrderBy(r => r.Key));
+        Assert.Equal(read.Models, (await served).Models);
+        Assert.Equal(read.Criteria, (await served).Criteria);
     }
 
     [Fact]

@@ -56,21 +56,6 @@ public sealed class SafetyAlertStore(Database database, StudyQuery studies, Time
     internal static async Task<IReadOnlyList<SafetyAlert>> LoadAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> ids) =>
         (await connection.QueryAsync<SafetyAlert>(Select + " WHERE a.id IN @Ids ORDER BY a.id", new { Ids = ids }, transaction)).AsList();
 
-    /// <summary>Raises the alerts of every submitted rating of the study that matches its safety rule and has none yet
-    /// (at import, for the pilot ratings of ratings.csv), in the caller's transaction, marked imported: they are listed
-    /// as such and never announced live. Returns how many were raised.</summary>
-    internal static Task<int> RaiseForStudyAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now) =>
-        connection.ExecuteAsync("""
-            INSERT INTO safety_alerts (study_id, response_id, rater_id, criterion_id, value, raised_at, source)
-            SELECT r.study_id, g.response_id, g.rater_id, g.criterion_id, g.value, @Now, 'import'
-            FROM ratings g
-            JOIN responses r ON r.id = g.response_id
-            JOIN safety_rules s ON s.criterion_id = g.criterion_id AND s.value = g.value
-            WHERE r.study_id = @StudyId AND g.status = 'submitted'
-            ORDER BY g.id
-            ON CONFLICT (response_id, rater_id, criterion_id) DO NOTHING
-            """, new { StudyId = studyId, Now = now }, transaction);
-
     /// <summary>The study's alerts no coordinator has acknowledged yet, all of them (see <see cref="OpenAsync"/>); null
     /// unless the user coordinates the study.</summary>
     public async Task<IReadOnlyList<SafetyAlert>?> UnacknowledgedAsync(long studyId, long userId, CancellationToken ct = default) =>

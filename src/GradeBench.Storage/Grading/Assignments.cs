@@ -15,8 +15,6 @@ public static class Assignments
     /// returns how many assignments were added.</summary>
     public static async Task<int> RebalanceAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
     {
-        var ratersPerResponse = await connection.ExecuteScalarAsync<int>(
-            "SELECT raters_per_response FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var released = await connection.ExecuteAsync("""
             DELETE FROM assignments
             WHERE study_id = @StudyId AND completed_at IS NULL
@@ -25,11 +23,6 @@ public static class Assignments
             """, new { StudyId = studyId }, transaction);
         var handles = (await connection.QueryAsync<(long Id, string Handle)>(
             "SELECT id, handle FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
-        var responses = handles.Select(r => r.Id).ToList();
-        var handleOf = handles.ToDictionary(r => r.Id, r => r.Handle);
-        var raters = (await connection.QueryAsync<long>($"""
-            SELECT m.user_id FROM study_members m WHERE m.study_id = @StudyId AND {ActiveRater} ORDER BY m.user_id
-            """, new { StudyId = studyId }, transaction)).AsList();
         var existing = (await connection.QueryAsync<(long ResponseId, long RaterId)>($"""
             SELECT a.response_id, a.rater_id FROM assignments a
             WHERE a.study_id = @StudyId
@@ -37,17 +30,32 @@ public static class Assignments
                    OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = a.study_id AND m.user_id = a.rater_id AND {ActiveRater}))
             """, new { StudyId = studyId }, transaction))
             .Select(a => new Assignment(a.ResponseId, a.RaterId)).ToList();
-        if (raters.Count == 0)
-        {
-            if (released > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
-            return 0;
-        }
         // Who has seen others' values for a response (docs/grading.md) cannot give it an independent rating any more.
         var barred = (await connection.QueryAsync<(long ResponseId, long RaterId)>(
             "SELECT response_id, rater_id FROM rating_reveals WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
             .Select(r => new Assignment(r.ResponseId, r.RaterId)).ToList();
+        var added = await TopUpAsync(connection, transaction, studyId, handles, existing, barred, now);
+        if (released > 0 && added == 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+        return added;
+    }
 
-        var added = AssignmentPlanner.Plan(responses, raters, ratersPerResponse, existing, seed: unchecked((ulong)studyId), barred);
+    /// <summary>The part of <see cref="RebalanceAsync"/> after the release, for a study whose responses (with their
+    /// handles, in position order), assignments that count and barred pairs are known: a study just imported has them in
+    /// memory. Raises the data version when it adds any; returns how many it added.</summary>
+    internal static async Task<int> TopUpAsync(DbConnection connection, DbTransaction transaction, long studyId,
+        IReadOnlyList<(long Id, string Handle)> responses, IReadOnlyCollection<Assignment> existing, IReadOnlyCollection<Assignment> barred,
+        DateTimeOffset now)
+    {
+        var ratersPerResponse = await connection.ExecuteScalarAsync<int>(
+            "SELECT raters_per_response FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        var raters = (await connection.QueryAsync<long>($"""
+            SELECT m.user_id FROM study_members m WHERE m.study_id = @StudyId AND {ActiveRater} ORDER BY m.user_id
+            """, new { StudyId = studyId }, transaction)).AsList();
+        if (raters.Count == 0) return 0;
+        var added = AssignmentPlanner.Plan(responses.Select(r => r.Id).ToList(), raters, ratersPerResponse, existing,
+            seed: unchecked((ulong)studyId), barred);
+        if (added.Count == 0) return 0;
+        var handleOf = responses.ToDictionary(r => r.Id, r => r.Handle);
         await connection.ExecuteAsync("""
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
             VALUES (@StudyId, @ResponseId, @RaterId, @QueuePosition, @Now)
@@ -60,7 +68,7 @@ public static class Assignments
                 Now = now,
             }), transaction);
         // The dashboard's counts are kept by data version (a member added moves assignments without a rating written).
-        if (released + added.Count > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+        await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         return added.Count;
     }
 

@@ -8,51 +8,78 @@ namespace GradeBench.Storage.Studies;
 /// built on), on the caller's connection and so inside its transaction. A prepared SqliteCommand re-binds every
 /// parameter through several layers per row; for the 3.6M rows of a large import that was most of the writing
 /// (docs/benchmarks.md, "Large imports and exports"). Parameters are numbered <c>?1</c>, <c>?2</c>, … in the SQL.</summary>
+/// <remarks>SQLite keeps a statement's bindings from one run to the next (a reset does not clear them), so a number,
+/// a null or a shared text equal to the one bound before is not bound again: most of a rating's columns repeat from the
+/// row before (its response, rater and timestamps).</remarks>
 sealed class RawInsert : IDisposable
 {
     readonly sqlite3 _db;
     readonly sqlite3_stmt _statement;
     // The UTF-8 of texts that repeat (values, timestamps, rater names), kept so each is encoded once.
     readonly Dictionary<string, byte[]> _utf8 = new(ReferenceEqualityComparer.Instance);
+    // What each parameter holds now: the kind, and the number or the shared string instance.
+    readonly Held[] _held;
+    readonly long[] _numbers;
+    readonly string?[] _shared;
+
+    enum Held : byte { Unknown, Number, Null, Shared }
 
     public RawInsert(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         RawSqlite.Check(_db, raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        var count = raw.sqlite3_bind_parameter_count(_statement) + 1;
+        (_held, _numbers, _shared) = (new Held[count], new long[count], new string?[count]);
     }
 
     public RawInsert Bind(int index, long value)
     {
+        if (_held[index] == Held.Number && _numbers[index] == value) return this;
         RawSqlite.Check(_db, raw.sqlite3_bind_int64(_statement, index, value));
+        (_held[index], _numbers[index]) = (Held.Number, value);
         return this;
     }
 
     public RawInsert Bind(int index, string? value)
     {
-        RawSqlite.Check(_db, value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+        if (value is null) return BindNull(index);
+        RawSqlite.Check(_db, raw.sqlite3_bind_text(_statement, index, value));
+        _held[index] = Held.Unknown;
         return this;
     }
 
     /// <summary>Binds a text that many rows share (the same string instance), encoding it once.</summary>
     public RawInsert BindShared(int index, string? value)
     {
-        if (value is null) return Bind(index, value);
+        if (value is null) return BindNull(index);
+        if (_held[index] == Held.Shared && ReferenceEquals(_shared[index], value)) return this;
         if (!_utf8.TryGetValue(value, out var bytes)) _utf8[value] = bytes = Encoding.UTF8.GetBytes(value);
         RawSqlite.Check(_db, raw.sqlite3_bind_text(_statement, index, bytes.AsSpan()));
+        (_held[index], _shared[index]) = (Held.Shared, value);
         return this;
     }
 
-    /// <summary>Runs the statement with the values bound, then clears them for the next row; returns the new row's id.</summary>
-    public long Run()
+    RawInsert BindNull(int index)
+    {
+        if (_held[index] == Held.Null) return this;
+        RawSqlite.Check(_db, raw.sqlite3_bind_null(_statement, index));
+        _held[index] = Held.Null;
+        return this;
+    }
+
+    /// <summary>Runs the statement with the values bound, then resets it for the next row.</summary>
+    public void Run()
     {
         var done = raw.sqlite3_step(_statement);
-        if (done != raw.SQLITE_DONE)
-        {
-            var message = raw.sqlite3_errmsg(_db).utf8_to_string();
-            raw.sqlite3_reset(_statement);
-            throw new SqliteException(message, done);
-        }
+        var message = done == raw.SQLITE_DONE ? null : raw.sqlite3_errmsg(_db).utf8_to_string();
         raw.sqlite3_reset(_statement);
+        if (message is not null) throw new SqliteException(message, done);
+    }
+
+    /// <summary><see cref="Run"/>, returning the new row's id.</summary>
+    public long RunReturningId()
+    {
+        Run();
         return raw.sqlite3_last_insert_rowid(_db);
     }
 

@@ -128,11 +128,16 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
         var raterIds = await PilotRaterIdsAsync(connection, transaction, studyId, bundle, pilotRaters, now);
-        InsertRatings(connection, studyId, bundle.Ratings, criterionIds, responseIds, raterIds, now);
+        var importedAt = Database.FormatTimestamp(now);
+        var assigned = InsertRatings(connection, studyId, bundle.Ratings, criterionIds, responseIds, raterIds,
+            SafetyValues(head.Study, criterionIds), importedAt);
+        InsertAssignments(connection, studyId, assigned, importedAt);
         foreach (var index in deferred) await connection.ExecuteAsync(index, transaction: transaction);
-        // Pilot ratings that report severe possible harm alert the coordinator like ratings submitted on the web.
-        await SafetyAlertStore.RaiseForStudyAsync(connection, transaction, studyId, now);
-        await Assignments.RebalanceAsync(connection, transaction, studyId, now);
+        // The pilot raters' assignments are their ratings'; a study that asks for more raters per response than the
+        // bundle brings gets the rest planned now, from what this import wrote.
+        await Assignments.TopUpAsync(connection, transaction, studyId,
+            [.. bundle.Responses.Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
+            [.. assigned.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new ImportResult(studyId, bundle, [], warnings);
@@ -229,7 +234,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         {
             foreach (var (item, position) in bundle.Cases.Select((c, i) => (c, i)))
                 caseIds[item.Id] = insertCase.Bind(1, studyId).Bind(2, item.Id).Bind(3, position).Bind(4, item.Title).Bind(5, item.Language)
-                    .Bind(6, JsonSerializer.Serialize(item.Tags)).Bind(7, item.PresentationMd).Bind(8, item.QuestionMd).Bind(9, item.ReferenceMd).Run();
+                    .Bind(6, JsonSerializer.Serialize(item.Tags)).Bind(7, item.PresentationMd).Bind(8, item.QuestionMd).Bind(9, item.ReferenceMd).RunReturningId();
         }
         var responseIds = new Dictionary<string, StoredResponse>();
         var positions = bundle.Responses.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
@@ -241,7 +246,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         foreach (var (response, handle) in InsertionOrder.Responses(bundle.Responses, handles))
         {
             var id = insertResponse.Bind(1, studyId).Bind(2, caseIds[response.CaseId]).Bind(3, response.Id).Bind(4, positions[response.Id])
-                .BindShared(5, response.Model).Bind(6, response.ContentMd).Bind(7, response.MetaJson).Bind(8, handle).Run();
+                .BindShared(5, response.Model).Bind(6, response.ContentMd).Bind(7, response.MetaJson).Bind(8, handle).RunReturningId();
             responseIds[response.Id] = new StoredResponse(id, handle);
         }
         return responseIds;
@@ -286,39 +291,66 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return raterIds;
     }
 
-    /// <summary>Each rating as submitted and its assignment (completed), in file order. A rating keeps the bundle's
-    /// first_submitted and last_changed; without them it is stamped with the import's time. No history line is written:
-    /// an imported rating's first line (source "import", at the import's time, studies.created_at) is written by the
-    /// first change of the rating, before the change's own (<see cref="RatingHistory"/>), and the exports show it for
-    /// ratings never changed (docs/grading.md, "Rating history").</summary>
+    /// <summary>The (criterion, value) pairs that report severe possible harm (<see cref="AdjudicationSettings.Safety"/>).</summary>
+    static HashSet<(long CriterionId, string Value)> SafetyValues(StudyDefinition study, Dictionary<string, long> criterionIds) =>
+        [.. (study.Adjudication ?? AdjudicationSettings.Defaults(study.Criteria)).Safety
+            .SelectMany(t => t.Values.Select(v => (criterionIds[t.CriterionId], v)))];
+
+    /// <summary>An imported rater's assignment of a response, completed by the import.</summary>
+    readonly record struct ImportedAssignment(long ResponseId, long RaterId, long QueuePosition);
+
+    /// <summary>Each rating as submitted, in file order; returns the assignments the ratings imply, in the order of their
+    /// first rating. A rating keeps the bundle's first_submitted and last_changed; without them it is stamped with the
+    /// import's time. No history line is written: an imported rating's first line (source "import", at the import's time,
+    /// studies.created_at) is written by the first change of the rating, before the change's own
+    /// (<see cref="RatingHistory"/>), and the exports show it for ratings never changed (docs/grading.md, "Rating
+    /// history"). Pilot ratings that report severe possible harm (<paramref name="safetyValues"/>) alert the coordinator
+    /// like ratings submitted on the web, marked imported (listed as such, never announced live).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
-    static void InsertRatings(SqliteConnection connection, long studyId, IReadOnlyList<BundleRating> ratings,
-        Dictionary<string, long> criterionIds, Dictionary<string, StoredResponse> responseIds, Dictionary<string, long> raterIds, DateTimeOffset now)
+    static List<ImportedAssignment> InsertRatings(SqliteConnection connection, long studyId, IReadOnlyList<BundleRating> ratings,
+        Dictionary<string, long> criterionIds, Dictionary<string, StoredResponse> responseIds, Dictionary<string, long> raterIds,
+        HashSet<(long CriterionId, string Value)> safetyValues, string importedAt)
     {
-        var importedAt = Database.FormatTimestamp(now);
         var seeds = raterIds.Values.Distinct().ToDictionary(id => id, id => QueueOrder.Seed(studyId, id));
+        var assignments = new List<ImportedAssignment>();
         // A file lists a rater's values of a response together: the last pair is looked at before the set.
         var assigned = new HashSet<(long Response, long Rater)>();
         var lastPair = (Response: -1L, Rater: -1L);
         var stamps = new Dictionary<DateTimeOffset, string>();
         string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
             : stamps.TryGetValue(value, out var text) ? text : stamps[value] = Database.FormatTimestamp(value);
-        using var insertAssignment = new RawInsert(connection, """
-            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-            """);
         using var insertRating = new RawInsert(connection, """
             INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
             VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
+            """);
+        using var raiseAlert = safetyValues.Count == 0 ? null : new RawInsert(connection, """
+            INSERT INTO safety_alerts (study_id, response_id, rater_id, criterion_id, value, raised_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import')
             """);
         foreach (var rating in ratings)
         {
             var response = responseIds[rating.ResponseId];
             var rater = raterIds[rating.Rater];
             if (lastPair != (response.Id, rater) && assigned.Add(lastPair = (response.Id, rater)))
-                insertAssignment.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater)
-                    .Bind(4, QueueOrder.Position(seeds[rater], ResponseHandle.Value(response.Handle))).BindShared(5, importedAt).Run();
-            insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterionIds[rating.CriterionId]).BindShared(4, rating.Value)
+                assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(seeds[rater], ResponseHandle.Value(response.Handle))));
+            var criterion = criterionIds[rating.CriterionId];
+            insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
                 .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
+            if (raiseAlert is not null && safetyValues.Contains((criterion, rating.Value)))
+                raiseAlert.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater).Bind(4, criterion).BindShared(5, rating.Value).BindShared(6, importedAt).Run();
         }
+        return assignments;
+    }
+
+    /// <summary>The imported assignments, completed at the import's time, in queue order (rater, then queue position):
+    /// the order of the index that raters' queues are read by, which is then built from rows already in order.</summary>
+    static void InsertAssignments(SqliteConnection connection, long studyId, List<ImportedAssignment> assignments, string importedAt)
+    {
+        assignments.Sort((a, b) => (a.RaterId, a.QueuePosition).CompareTo((b.RaterId, b.QueuePosition)));
+        using var insertAssignment = new RawInsert(connection, """
+            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+            """);
+        foreach (var assignment in assignments)
+            insertAssignment.Bind(1, studyId).Bind(2, assignment.ResponseId).Bind(3, assignment.RaterId).Bind(4, assignment.QueuePosition)
+                .BindShared(5, importedAt).Run();
     }
 }

@@ -14,12 +14,15 @@ public static class ResponseHandles
     {
         var drawn = new HashSet<string>(count);
         var handles = new List<string>(count);
-        Span<byte> random = stackalloc byte[8];
         while (handles.Count < count)
         {
-            RandomNumberGenerator.Fill(random);
-            var handle = ResponseHandle.From(random);
-            if (!taken.Contains(handle) && drawn.Add(handle)) handles.Add(handle);
+            // One call for the whole batch: 100,000 calls of 8 bytes took a tenth of a large import's response writing.
+            var random = RandomNumberGenerator.GetBytes((count - handles.Count) * 8);
+            for (var at = 0; at < random.Length; at += 8)
+            {
+                var handle = ResponseHandle.From(random.AsSpan(at, 8));
+                if (!taken.Contains(handle) && drawn.Add(handle)) handles.Add(handle);
+            }
         }
         return handles;
     }

@@ -117,27 +117,44 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             head.Study.Adjudication ?? AdjudicationSettings.Defaults(head.Study.Criteria), head.Study.Criteria, criterionIds);
         var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
         var responseIds = InsertCasesAndResponses(connection, studyId, head);
+        if (importedBy is { } coordinator)
+            await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
 
+        // The ratings as ratings.csv is read: each rater's account when their first rating comes; nothing more is
+        // written once one is refused or a rating names a response not written (the bundle has an error then).
+        var importedAt = Database.FormatTimestamp(now);
+        using var ratings = new ImportedRatingWriter(connection, studyId, criterionIds, responseIds, SafetyValues(head.Study, criterionIds), importedAt);
+        var raterIds = new Dictionary<string, long>();
+        var refused = new List<BundleError>();
+        var refusedRaters = new HashSet<string>();
+        var writing = true;
+        await foreach (var batch in RatingsAsRead(complete))
+        {
+            foreach (var rater in NewRaters(batch, raterIds, refusedRaters))
+            {
+                if (pilotRaters == PilotRaterAccounts.ExistingByName && await RefusalAsync(connection, transaction, rater, importedBy) is { } refusal)
+                {
+                    refused.Add(refusal);
+                    refusedRaters.Add(rater);
+                }
+                else raterIds[rater] = await PilotRaterIdAsync(connection, transaction, studyId, head.Study.Id, rater, pilotRaters, now);
+            }
+            writing = writing && refused.Count == 0 && ratings.Write(batch, raterIds);
+        }
         var (whole, errors, warnings) = await complete;
         if (whole is null) return new ImportResult(null, null, errors, warnings);
         var bundle = whole with { Study = head.Study };
-        if (pilotRaters == PilotRaterAccounts.ExistingByName
-            && await RefusedAccountsAsync(connection, transaction, bundle.Ratings, importedBy) is { Count: > 0 } refused)
-            return new ImportResult(null, bundle, refused, warnings);
+        if (refused.Count > 0) return new ImportResult(null, bundle, refused, warnings);
+        if (!writing || ratings.Written != bundle.Ratings.Count)
+            throw new InvalidOperationException($"{ratings.Written} ratings were written of the bundle's {bundle.Ratings.Count}");
 
-        if (importedBy is { } coordinator)
-            await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
-        var raterIds = await PilotRaterIdsAsync(connection, transaction, studyId, bundle, pilotRaters, now);
-        var importedAt = Database.FormatTimestamp(now);
-        var assigned = InsertRatings(connection, studyId, bundle.Ratings, criterionIds, responseIds, raterIds,
-            SafetyValues(head.Study, criterionIds), importedAt);
-        InsertAssignments(connection, studyId, assigned, importedAt);
+        ratings.InsertAssignments();
         foreach (var index in deferred) await connection.ExecuteAsync(index, transaction: transaction);
         // The pilot raters' assignments are their ratings'; a study that asks for more raters per response than the
         // bundle brings gets the rest planned now, from what this import wrote.
         await Assignments.TopUpAsync(connection, transaction, studyId,
             [.. bundle.Responses.Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
-            [.. assigned.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
+            [.. ratings.Assignments.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new ImportResult(studyId, bundle, [], warnings);
@@ -221,8 +238,6 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return [.. indexes.Select(i => i.Sql)];
     }
 
-    sealed record StoredResponse(long Id, string Handle);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
     static Dictionary<string, StoredResponse> InsertCasesAndResponses(SqliteConnection connection, long studyId, StudyBundle bundle)
     {
@@ -252,105 +267,61 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return responseIds;
     }
 
-    /// <summary>The refusals of <see cref="PilotRaterAccounts.ExistingByName"/>: names of administrators and of the importer.</summary>
-    static async Task<List<BundleError>> RefusedAccountsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<BundleRating> ratings, long? importedBy)
+    /// <summary>The ratings as ratings.csv is read: all of them at once when the bundle has been read whole.</summary>
+    static async IAsyncEnumerable<IReadOnlyList<BundleRating>> RatingsAsRead(Task<BundleReadResult> complete)
     {
-        var refused = new List<BundleError>();
-        foreach (var rater in ratings.Select(r => r.Rater).Distinct())
-        {
-            var account = await connection.QuerySingleOrDefaultAsync<(long Id, bool IsAdmin)?>(
-                "SELECT id, is_admin FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
-            if (account is { IsAdmin: true })
-                refused.Add(new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is an administrator's account: pilot ratings cannot be theirs"));
-            else if (account?.Id == importedBy && importedBy is not null)
-                refused.Add(new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is importing the study as its coordinator: pilot ratings cannot be theirs"));
-        }
-        return refused;
+        if ((await complete).Bundle is { } whole) yield return whole.Ratings;
     }
 
-    /// <summary>The account of each pilot rater, by bundle name, a rater of the study. A membership that exists is left
-    /// as it is: an import changes no one's role.</summary>
-    static async Task<Dictionary<string, long>> PilotRaterIdsAsync(DbConnection connection, DbTransaction transaction, long studyId,
-        StudyBundle bundle, PilotRaterAccounts pilotRaters, DateTimeOffset now)
+    /// <summary>The raters of a batch met for the first time (neither given an id nor refused), in order.</summary>
+    static List<string> NewRaters(IReadOnlyList<BundleRating> batch, Dictionary<string, long> raterIds, HashSet<string> refused)
     {
-        var raterIds = new Dictionary<string, long>();
-        foreach (var rater in bundle.Ratings.Select(r => r.Rater).Distinct())
+        var found = new List<string>();
+        string? last = null;
+        foreach (var rating in batch)
         {
-            var username = pilotRaters == PilotRaterAccounts.OfTheStudy ? PilotRaters.AccountName(bundle.Study.Id, rater) : rater;
-            await connection.ExecuteAsync("""
-                INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Username, @Rater, FALSE, @Now)
-                ON CONFLICT DO NOTHING
-                """, new { Username = username, Rater = rater, Now = now }, transaction);
-            raterIds[rater] = await connection.ExecuteScalarAsync<long>(
-                "SELECT id FROM users WHERE lower(username) = lower(@Username)", new { Username = username }, transaction);
-            await connection.ExecuteAsync("""
-                INSERT INTO study_members (study_id, user_id, role, joined_at) VALUES (@StudyId, @UserId, @Role, @Now)
-                ON CONFLICT (study_id, user_id) DO NOTHING
-                """, new { StudyId = studyId, UserId = raterIds[rater], Role = StudyRoles.Rater, Now = now }, transaction);
+            if (ReferenceEquals(rating.Rater, last)) continue;
+            last = rating.Rater;
+            if (!raterIds.ContainsKey(last) && !refused.Contains(last) && !found.Contains(last))
+                found.Add(last);
         }
-        return raterIds;
+        return found;
+    }
+
+    /// <summary>Why <paramref name="rater"/>'s existing account may not hold pilot ratings
+    /// (<see cref="PilotRaterAccounts.ExistingByName"/>): an administrator's, or the importer's; null when it may.</summary>
+    static async Task<BundleError?> RefusalAsync(DbConnection connection, DbTransaction transaction, string rater, long? importedBy)
+    {
+        var account = await connection.QuerySingleOrDefaultAsync<(long Id, bool IsAdmin)?>(
+            "SELECT id, is_admin FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
+        if (account is { IsAdmin: true })
+            return new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is an administrator's account: pilot ratings cannot be theirs");
+        if (account?.Id == importedBy && importedBy is not null)
+            return new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is importing the study as its coordinator: pilot ratings cannot be theirs");
+        return null;
+    }
+
+    /// <summary>The account of a pilot rater, by bundle name, made a rater of the study. A membership that exists is
+    /// left as it is: an import changes no one's role.</summary>
+    static async Task<long> PilotRaterIdAsync(DbConnection connection, DbTransaction transaction, long studyId, string studySlug,
+        string rater, PilotRaterAccounts pilotRaters, DateTimeOffset now)
+    {
+        var username = pilotRaters == PilotRaterAccounts.OfTheStudy ? PilotRaters.AccountName(studySlug, rater) : rater;
+        await connection.ExecuteAsync("""
+            INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Username, @Rater, FALSE, @Now)
+            ON CONFLICT DO NOTHING
+            """, new { Username = username, Rater = rater, Now = now }, transaction);
+        var id = await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM users WHERE lower(username) = lower(@Username)", new { Username = username }, transaction);
+        await connection.ExecuteAsync("""
+            INSERT INTO study_members (study_id, user_id, role, joined_at) VALUES (@StudyId, @UserId, @Role, @Now)
+            ON CONFLICT (study_id, user_id) DO NOTHING
+            """, new { StudyId = studyId, UserId = id, Role = StudyRoles.Rater, Now = now }, transaction);
+        return id;
     }
 
     /// <summary>The (criterion, value) pairs that report severe possible harm (<see cref="AdjudicationSettings.Safety"/>).</summary>
     static HashSet<(long CriterionId, string Value)> SafetyValues(StudyDefinition study, Dictionary<string, long> criterionIds) =>
         [.. (study.Adjudication ?? AdjudicationSettings.Defaults(study.Criteria)).Safety
             .SelectMany(t => t.Values.Select(v => (criterionIds[t.CriterionId], v)))];
-
-    /// <summary>An imported rater's assignment of a response, completed by the import.</summary>
-    readonly record struct ImportedAssignment(long ResponseId, long RaterId, long QueuePosition);
-
-    /// <summary>Each rating as submitted, in file order; returns the assignments the ratings imply, in the order of their
-    /// first rating. A rating keeps the bundle's first_submitted and last_changed; without them it is stamped with the
-    /// import's time. No history line is written: an imported rating's first line (source "import", at the import's time,
-    /// studies.created_at) is written by the first change of the rating, before the change's own
-    /// (<see cref="RatingHistory"/>), and the exports show it for ratings never changed (docs/grading.md, "Rating
-    /// history"). Pilot ratings that report severe possible harm (<paramref name="safetyValues"/>) alert the coordinator
-    /// like ratings submitted on the web, marked imported (listed as such, never announced live).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
-    static List<ImportedAssignment> InsertRatings(SqliteConnection connection, long studyId, IReadOnlyList<BundleRating> ratings,
-        Dictionary<string, long> criterionIds, Dictionary<string, StoredResponse> responseIds, Dictionary<string, long> raterIds,
-        HashSet<(long CriterionId, string Value)> safetyValues, string importedAt)
-    {
-        var seeds = raterIds.Values.Distinct().ToDictionary(id => id, id => QueueOrder.Seed(studyId, id));
-        var assignments = new List<ImportedAssignment>();
-        // A file lists a rater's values of a response together: the last pair is looked at before the set.
-        var assigned = new HashSet<(long Response, long Rater)>();
-        var lastPair = (Response: -1L, Rater: -1L);
-        var stamps = new Dictionary<DateTimeOffset, string>();
-        string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
-            : stamps.TryGetValue(value, out var text) ? text : stamps[value] = Database.FormatTimestamp(value);
-        using var insertRating = new RawInsert(connection, """
-            INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
-            """);
-        using var raiseAlert = safetyValues.Count == 0 ? null : new RawInsert(connection, """
-            INSERT INTO safety_alerts (study_id, response_id, rater_id, criterion_id, value, raised_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import')
-            """);
-        foreach (var rating in ratings)
-        {
-            var response = responseIds[rating.ResponseId];
-            var rater = raterIds[rating.Rater];
-            if (lastPair != (response.Id, rater) && assigned.Add(lastPair = (response.Id, rater)))
-                assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(seeds[rater], ResponseHandle.Value(response.Handle))));
-            var criterion = criterionIds[rating.CriterionId];
-            insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
-                .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
-            if (raiseAlert is not null && safetyValues.Contains((criterion, rating.Value)))
-                raiseAlert.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater).Bind(4, criterion).BindShared(5, rating.Value).BindShared(6, importedAt).Run();
-        }
-        return assignments;
-    }
-
-    /// <summary>The imported assignments, completed at the import's time, in queue order (rater, then queue position):
-    /// the order of the index that raters' queues are read by, which is then built from rows already in order.</summary>
-    static void InsertAssignments(SqliteConnection connection, long studyId, List<ImportedAssignment> assignments, string importedAt)
-    {
-        assignments.Sort((a, b) => (a.RaterId, a.QueuePosition).CompareTo((b.RaterId, b.QueuePosition)));
-        using var insertAssignment = new RawInsert(connection, """
-            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-            """);
-        foreach (var assignment in assignments)
-            insertAssignment.Bind(1, studyId).Bind(2, assignment.ResponseId).Bind(3, assignment.RaterId).Bind(4, assignment.QueuePosition)
-                .BindShared(5, importedAt).Run();
-    }
 }

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using GradeBench.Core.Grading;
+using GradeBench.Core.Studies;
+using Microsoft.Data.Sqlite;
+
+namespace GradeBench.Storage.Studies;
+
+/// <summary>A response the import wrote: its database id and handle.</summary>
+sealed record StoredResponse(long Id, string Handle);
+
+/// <summary>An imported rater's assignment of a response, completed by the import.</summary>
+readonly record struct ImportedAssignment(long ResponseId, long RaterId, long QueuePosition);
+
+/// <summary>Writes an import's ratings as submitted, batch by batch in file order (while ratings.csv is still being
+/// read, for a new database file), and collects the assignments they imply. A rating keeps the bundle's first_submitted
+/// and last_changed; without them it is stamped with the import's time. No history line is written: an imported
+/// rating's first line (source "import", at the import's time, studies.created_at) is written by the first change of
+/// the rating, before the change's own (<see cref="Grading.RatingHistory"/>), and the exports show it for ratings never
+/// changed (docs/grading.md, "Rating history"). Ratings that report severe possible harm (<c>safetyValues</c>) alert
+/// the coordinator like ratings submitted on the web, marked imported (listed as such, never announced live).</summary>
+sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dictionary<string, long> criterionIds,
+    Dictionary<string, StoredResponse> responses, HashSet<(long CriterionId, string Value)> safetyValues, string importedAt) : IDisposable
+{
+    readonly Dictionary<long, ulong> _seeds = [];
+    // A file lists a rater's values of a response together: the last pair is looked at before the set.
+    readonly HashSet<(long Response, long Rater)> _assigned = [];
+    (long Response, long Rater) _lastPair = (-1, -1);
+    readonly Dictionary<DateTimeOffset, string> _stamps = [];
+    readonly RawInsert _insertRating = new(connection, """
+        INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
+        """);
+    readonly RawInsert? _raiseAlert = safetyValues.Count == 0 ? null : new RawInsert(connection, """
+        INSERT INTO safety_alerts (study_id, response_id, rater_id, criterion_id, value, raised_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import')
+        """);
+
+    /// <summary>The assignments of the ratings written, in the order of their first rating.</summary>
+    public List<ImportedAssignment> Assignments { get; } = [];
+
+    public long Written { get; private set; }
+
+    /// <summary>Writes a batch of ratings whose raters all have an id in <paramref name="raterIds"/>; false, writing
+    /// nothing more, at a rating of a response that was not written (the bundle then has an error).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop of many rows: no tiering through OSR
+    public bool Write(IReadOnlyList<BundleRating> ratings, Dictionary<string, long> raterIds)
+    {
+        foreach (var rating in ratings)
+        {
+            if (!responses.TryGetValue(rating.ResponseId, out var response)) return false;
+            var rater = raterIds[rating.Rater];
+            if (_lastPair != (response.Id, rater) && _assigned.Add(_lastPair = (response.Id, rater)))
+                Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), ResponseHandle.Value(response.Handle))));
+            var criterion = criterionIds[rating.CriterionId];
+            _insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
+                .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
+            if (_raiseAlert is not null && safetyValues.Contains((criterion, rating.Value)))
+                _raiseAlert.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater).Bind(4, criterion).BindShared(5, rating.Value).BindShared(6, importedAt).Run();
+            Written++;
+        }
+        return true;
+    }
+
+    ulong Seed(long rater) => _seeds.TryGetValue(rater, out var seed) ? seed : _seeds[rater] = QueueOrder.Seed(studyId, rater);
+
+    string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
+        : _stamps.TryGetValue(value, out var text) ? text : _stamps[value] = Database.FormatTimestamp(value);
+
+    /// <summary>The assignments, completed at the import's time, in queue order (rater, then queue position): the order
+    /// of the index that raters' queues are read by.</summary>
+    public void InsertAssignments()
+    {
+        Assignments.Sort((a, b) => (a.RaterId, a.QueuePosition).CompareTo((b.RaterId, b.QueuePosition)));
+        using var insertAssignment = new RawInsert(connection, """
+            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+            """);
+        foreach (var assignment in Assignments)
+            insertAssignment.Bind(1, studyId).Bind(2, assignment.ResponseId).Bind(3, assignment.RaterId).Bind(4, assignment.QueuePosition)
+                .BindShared(5, importedAt).Run();
+    }
+
+    public void Dispose()
+    {
+        _insertRating.Dispose();
+        _raiseAlert?.Dispose();
+    }
+}

@@ -21,21 +21,20 @@ static class BundleRatingsReader
     /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
     /// id are not checked further (the criterion's own error is in study.json).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call with a loop of 1.6M rows: no tiering through OSR
-    internal static List<BundleRating> Read(string text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
+    internal static List<BundleRating> Read(ReadOnlyMemory<byte> text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
         HashSet<string>? responsesSeen = null)
     {
         var ratings = new List<BundleRating>();
         var criteria = study?.Criteria.ToDictionary(c => c.Id);
-        // A newline inside a quoted field is part of the value: make it \n whatever the file's line ends,
-        // so that a CRLF copy of a bundle reads exactly like the LF one.
-        if (text.Contains('\r')) text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
         var options = new CsvDataReaderOptions
         {
             HasHeaders = false, Delimiter = ',', Comment = '\0', ResultSetMode = ResultSetMode.SingleResult,
             // The whole file is in memory already (under the size limit): let a record be as long as the file.
             MaxBufferSize = Math.Max(text.Length + 1, 0x10000),
         };
-        using var csv = CsvDataReader.Create(new StringReader(text), options);
+        // Decoded a chunk at a time, not as one string. A newline inside a quoted field is part of the value: it reads
+        // as \n whatever the file's line ends, so that a CRLF copy of a bundle reads exactly like the LF one.
+        using var csv = CsvDataReader.Create(new LfTextReader(text), options);
         // Every distinct rater, criterion and response text seen gets one string and a small number (for the duplicate
         // check), and is checked once: what a row's fields are found to be is kept by that number (facts), and a
         // criterion's values by value, so the 1.6M rows of a large study cost lookups, not checks (docs/benchmarks.md).

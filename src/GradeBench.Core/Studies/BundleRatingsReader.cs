@@ -213,7 +213,7 @@ static class BundleRatingsReader
                 _responses[response] = entry = (line, []);
                 _order.Add(response);
             }
-            var at = entry.Raters.FindIndex(r => r.Rater == rater);
+            var at = IndexOf(entry.Raters, rater); // not FindIndex: its lambda would be a closure per row
             if (at < 0)
             {
                 entry.Raters.Add((rater, new bool[_required.Length]));
@@ -221,6 +221,13 @@ static class BundleRatingsReader
             }
             if (criterion.RequiredIndex == -1) criterion.RequiredIndex = Array.IndexOf(_required, criterionId) is var i and >= 0 ? i : -2;
             if (criterion.RequiredIndex >= 0) entry.Raters[at].Seen[criterion.RequiredIndex] = true;
+        }
+
+        static int IndexOf(List<(int Rater, bool[] Seen)> raters, int rater)
+        {
+            for (var i = 0; i < raters.Count; i++)
+                if (raters[i].Rater == rater) return i;
+            return -1;
         }
 
         public void Warn(Dictionary<string, int> names, BundleReport report)
@@ -234,9 +241,9 @@ static class BundleRatingsReader
                     report.Warn(RatingsFile, firstRow, "rater", $"{text[response]} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
                 foreach (var (rater, seen) in raters)
                 {
+                    if (Array.TrueForAll(seen, s => s)) continue; // the usual case, 400,000 times in a large study: no list
                     var missing = _required.Where((_, i) => !seen[i]).Order().ToList();
-                    if (missing.Count > 0)
-                        report.Warn(RatingsFile, firstRow, "criterion", $"{text[rater]} rated {text[response]} without required criteria {string.Join(", ", missing)}");
+                    report.Warn(RatingsFile, firstRow, "criterion", $"{text[rater]} rated {text[response]} without required criteria {string.Join(", ", missing)}");
                 }
             }
         }

@@ -58,6 +58,14 @@ static class JsonLinesReader
         return true;
     }
 
+    /// <summary>Whether a field is one of the format's, compared as UTF-8 (its name becomes a string only for a warning).</summary>
+    static bool IsKnown(JsonProperty property, string[] known)
+    {
+        foreach (var name in known)
+            if (property.NameEquals(name)) return true;
+        return false;
+    }
+
     /// <summary>The valid cases; <paramref name="ids"/> receives every case id defined, valid or not.</summary>
     internal static List<StudyCase> ReadCases(ReadOnlyMemory<byte> text, HashSet<string> ids, BundleReport report)
     {
@@ -93,7 +101,7 @@ static class JsonLinesReader
                 else report.Error(CasesFile, n, "tags", "must be an array of non-empty strings");
             }
             foreach (var property in c.EnumerateObject())
-                if (!known.Contains(property.Name)) report.Warn(CasesFile, n, property.Name, "field is not part of the format; ignored");
+                if (!IsKnown(property, known)) report.Warn(CasesFile, n, property.Name, "field is not part of the format; ignored");
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
                 cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference));
@@ -131,7 +139,7 @@ static class JsonLinesReader
                 else report.Error(ResponsesFile, n, "meta", "must be an object");
             }
             foreach (var property in r.EnumerateObject())
-                if (!known.Contains(property.Name)) report.Warn(ResponsesFile, n, property.Name, "field is not part of the format; ignored");
+                if (!IsKnown(property, known)) report.Warn(ResponsesFile, n, property.Name, "field is not part of the format; ignored");
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
                 responses.Add(new ModelResponse(id!, caseId!, model!, content!, meta));

@@ -20,18 +20,23 @@ sealed class LfTextReader(ReadOnlyMemory<byte> utf8) : TextReader
         return Read(one) == 1 ? one[0] : -1;
     }
 
-    /// <summary>At least one character unless the text is at its end (0 would tell the caller it is).</summary>
+    /// <summary>Fills the buffer unless the text ends first, as a StringReader does: Sylvan then gets the same chunks
+    /// as from the old whole string (its newline detection looks at the first one).</summary>
     public override int Read(Span<char> buffer)
     {
-        if (buffer.IsEmpty) return 0;
-        if (_pendingLowSurrogate != '\0')
-        {
-            buffer[0] = _pendingLowSurrogate;
-            _pendingLowSurrogate = '\0';
-            return 1;
-        }
         var written = 0;
-        while (written == 0 && !_rest.IsEmpty) written = FoldCrLf(buffer[..Decode(buffer)]);
+        while (written < buffer.Length)
+        {
+            if (_pendingLowSurrogate != '\0')
+            {
+                buffer[written++] = _pendingLowSurrogate;
+                _pendingLowSurrogate = '\0';
+                continue;
+            }
+            if (_rest.IsEmpty) break;
+            var free = buffer[written..];
+            written += FoldCrLf(free[..Decode(free)]);
+        }
         return written;
     }
 

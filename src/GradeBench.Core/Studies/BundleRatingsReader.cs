@@ -21,21 +21,20 @@ static class BundleRatingsReader
     /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
     /// id are not checked further (the criterion's own error is in study.json).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call with a loop of 1.6M rows: no tiering through OSR
-    internal static List<BundleRating> Read(string text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
+    internal static List<BundleRating> Read(ReadOnlyMemory<byte> text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
         HashSet<string>? responsesSeen = null)
     {
         var ratings = new List<BundleRating>();
         var criteria = study?.Criteria.ToDictionary(c => c.Id);
-        // A newline inside a quoted field is part of the value: make it \n whatever the file's line ends,
-        // so that a CRLF copy of a bundle reads exactly like the LF one.
-        if (text.Contains('\r')) text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
         var options = new CsvDataReaderOptions
         {
             HasHeaders = false, Delimiter = ',', Comment = '\0', ResultSetMode = ResultSetMode.SingleResult,
             // The whole file is in memory already (under the size limit): let a record be as long as the file.
             MaxBufferSize = Math.Max(text.Length + 1, 0x10000),
         };
-        using var csv = CsvDataReader.Create(new StringReader(text), options);
+        // Decoded a chunk at a time, not as one string. A newline inside a quoted field is part of the value: it reads
+        // as \n whatever the file's line ends, so that a CRLF copy of a bundle reads exactly like the LF one.
+        using var csv = CsvDataReader.Create(new LfTextReader(text), options);
         // Every distinct rater, criterion and response text seen gets one string and a small number (for the duplicate
         // check), and is checked once: what a row's fields are found to be is kept by that number (facts), and a
         // criterion's values by value, so the 1.6M rows of a large study cost lookups, not checks (docs/benchmarks.md).
@@ -214,7 +213,7 @@ static class BundleRatingsReader
                 _responses[response] = entry = (line, []);
                 _order.Add(response);
             }
-            var at = entry.Raters.FindIndex(r => r.Rater == rater);
+            var at = IndexOf(entry.Raters, rater); // not FindIndex: its lambda would be a closure per row
             if (at < 0)
             {
                 entry.Raters.Add((rater, new bool[_required.Length]));
@@ -222,6 +221,13 @@ static class BundleRatingsReader
             }
             if (criterion.RequiredIndex == -1) criterion.RequiredIndex = Array.IndexOf(_required, criterionId) is var i and >= 0 ? i : -2;
             if (criterion.RequiredIndex >= 0) entry.Raters[at].Seen[criterion.RequiredIndex] = true;
+        }
+
+        static int IndexOf(List<(int Rater, bool[] Seen)> raters, int rater)
+        {
+            for (var i = 0; i < raters.Count; i++)
+                if (raters[i].Rater == rater) return i;
+            return -1;
         }
 
         public void Warn(Dictionary<string, int> names, BundleReport report)
@@ -235,9 +241,9 @@ static class BundleRatingsReader
                     report.Warn(RatingsFile, firstRow, "rater", $"{text[response]} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
                 foreach (var (rater, seen) in raters)
                 {
+                    if (!seen.AsSpan().Contains(false)) continue; // the usual case, 400,000 times in a large study: no list
                     var missing = _required.Where((_, i) => !seen[i]).Order().ToList();
-                    if (missing.Count > 0)
-                        report.Warn(RatingsFile, firstRow, "criterion", $"{text[rater]} rated {text[response]} without required criteria {string.Join(", ", missing)}");
+                    report.Warn(RatingsFile, firstRow, "criterion", $"{text[rater]} rated {text[response]} without required criteria {string.Join(", ", missing)}");
                 }
             }
         }

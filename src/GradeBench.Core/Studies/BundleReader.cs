@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace GradeBench.Core.Studies;
 
 public sealed record BundleReadResult(StudyBundle? Bundle, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings)
@@ -37,7 +39,7 @@ public static class BundleReader
     }
 
     /// <summary>Validates bundle files already in memory (name to bytes); <paramref name="errors"/> may hold
-    /// errors found while reading them. ratings.csv, most of a large bundle, is decoded and read on another thread beside
+    /// errors found while reading them. ratings.csv, most of a large bundle, is checked and read on another thread beside
     /// the other files; each part reports to its own branch, and the branches are put together in the order of a reading
     /// in turn: every file's encoding (ratings.csv, the last file, last), then every file's content.</summary>
     public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null) =>
@@ -47,23 +49,23 @@ public static class BundleReader
     {
         var report = new BundleReport(errors ?? []);
         var ratingsEncoding = report.Branch();
-        var ratingsDecoded = files.TryGetValue(BundleSyntax.RatingsFile, out var ratingsBytes)
-            ? Task.Run(() => BundleSyntax.Decode(BundleSyntax.RatingsFile, ratingsBytes, ratingsEncoding))
+        var ratingsText = files.TryGetValue(BundleSyntax.RatingsFile, out var ratingsBytes)
+            ? Task.Run(() => BundleSyntax.Utf8Text(BundleSyntax.RatingsFile, ratingsBytes, ratingsEncoding))
             : null;
-        var text = files.Where(f => f.Key != BundleSyntax.RatingsFile).ToDictionary(f => f.Key, f => BundleSyntax.Decode(f.Key, f.Value, report));
+        var text = files.Where(f => f.Key != BundleSyntax.RatingsFile).ToDictionary(f => f.Key, f => BundleSyntax.Utf8Text(f.Key, f.Value, report));
         var content = report.Branch();
 
         // References are checked against every id a file defines, even on a line with other errors, so that
         // one bad line is reported once; when a file could not be read at all, references to it are not checked.
         var rubric = new RubricIds();
-        var study = text.TryGetValue(BundleSyntax.StudyFile, out var s) ? StudyJsonReader.Read(s, content, rubric) : null;
+        var study = text.TryGetValue(BundleSyntax.StudyFile, out var s) ? StudyJsonReader.Read(Encoding.UTF8.GetString(s.Span), content, rubric) : null;
         var ratingsStudy = study is not null && rubric.Usable ? study : null;
         // Its response ids are checked once responses.jsonl is read; when one is unknown, the file is read again with
         // them, so that its errors are exactly those of a reading in turn.
         var responsesSeen = new HashSet<string>();
-        var ratingsRead = ratingsDecoded is null ? null : Task.Run(async () =>
+        var ratingsRead = ratingsText is null ? null : Task.Run(async () =>
         {
-            var csv = await ratingsDecoded.ConfigureAwait(false);
+            var csv = await ratingsText.ConfigureAwait(false);
             var ratingsContent = ratingsEncoding.Branch();
             return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen));
         });
@@ -83,7 +85,7 @@ public static class BundleReader
                 var (ratingsContent, read) = await ratingsRead.ConfigureAwait(false);
                 ratings = read;
                 if (responseIds is not null && !responsesSeen.IsSubsetOf(responseIds))
-                    ratings = BundleRatingsReader.Read(await ratingsDecoded!.ConfigureAwait(false), responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch());
+                    ratings = BundleRatingsReader.Read(await ratingsText!.ConfigureAwait(false), responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch());
                 report.Append(ratingsEncoding);
                 report.Append(content);
                 report.Append(ratingsContent);
@@ -104,7 +106,7 @@ public static class BundleReader
         byte[] bytes, IReadOnlySet<string> caseIds, IReadOnlySet<string> takenIds)
     {
         var report = new BundleReport([]);
-        var text = BundleSyntax.Decode(BundleSyntax.ResponsesFile, bytes, report);
+        var text = BundleSyntax.Utf8Text(BundleSyntax.ResponsesFile, bytes, report);
         var responses = JsonLinesReader.ReadResponses(text, caseIds.ToHashSet(), [], report, takenIds);
         return (report.ErrorCount == 0 ? responses : null, report.Errors, report.Warnings);
     }

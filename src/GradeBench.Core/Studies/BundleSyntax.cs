@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -30,23 +31,25 @@ static partial class BundleSyntax
 
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    internal static string Decode(string name, byte[] bytes, BundleReport report)
+    /// <summary>A file's UTF-8 text without its byte-order mark, checked without decoding it. Invalid bytes are reported
+    /// (the first, with its line and offset) and read as U+FFFD, so that the rest of the file is still checked.</summary>
+    internal static ReadOnlyMemory<byte> Utf8Text(string name, byte[] bytes, BundleReport report)
     {
-        ReadOnlySpan<byte> data = bytes;
-        var bom = data.StartsWith("\uFEFF"u8) ? 3 : 0;
-        data = data[bom..];
+        var bom = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        var data = bytes.AsMemory(bom);
+        if (Utf8.IsValid(data.Span)) return data;
+        var offset = 0;
         try
         {
-            return StrictUtf8.GetString(data);
+            StrictUtf8.GetString(data.Span); // throws, with the first invalid byte's index
         }
         catch (DecoderFallbackException e)
         {
-            var offset = Math.Clamp(e.Index, 0, data.Length);
-            var line = data[..offset].Count((byte)'\n') + 1;
-            report.Error(name, line, "encoding", $"invalid UTF-8 byte at offset {offset + bom}");
-            // Keep validating the rest of the file so that every error is reported.
-            return Encoding.UTF8.GetString(data);
+            offset = Math.Clamp(e.Index, 0, data.Length);
         }
+        var line = data.Span[..offset].Count((byte)'\n') + 1;
+        report.Error(name, line, "encoding", $"invalid UTF-8 byte at offset {offset + bom}");
+        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data.Span));
     }
 
     /// <summary>The 1-based line and the message for malformed JSON. System.Text.Json gives no position for a

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using static GradeBench.Core.Studies.BundleSyntax;
 
@@ -6,37 +7,67 @@ namespace GradeBench.Core.Studies;
 /// <summary>Reads the JSON Lines files of a bundle: cases.jsonl and responses.jsonl.</summary>
 static class JsonLinesReader
 {
-    /// <summary>Each non-blank line as a JSON object with its 1-based line number. Blank lines carry no data
-    /// and are skipped; a CR before the LF is JSON whitespace.</summary>
-    static IEnumerable<(int Line, JsonElement Item)> JsonLines(string file, string text, BundleReport report)
+    /// <summary>Each non-blank line as a JSON object with its 1-based line number, parsed from its UTF-8 bytes. An object
+    /// lives until the next line is read (its document is then disposed): take what is needed from it in the loop. Blank
+    /// lines carry no data and are skipped; a CR before the LF is JSON whitespace.</summary>
+    static IEnumerable<(int Line, JsonElement Item)> JsonLines(string file, ReadOnlyMemory<byte> text, BundleReport report)
     {
         var lineNumber = 0;
-        foreach (var line in text.Split('\n'))
+        var rest = text;
+        var more = true;
+        while (more)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonElement item;
+            var end = rest.Span.IndexOf((byte)'\n');
+            more = end >= 0;
+            var line = more ? rest[..end] : rest;
+            rest = more ? rest[(end + 1)..] : default;
+            if (IsBlank(line.Span)) continue;
+            JsonDocument document;
             try
             {
-                using var document = JsonDocument.Parse(line, StrictJson);
-                item = document.RootElement.Clone();
+                document = JsonDocument.Parse(line, StrictJson);
             }
             catch (JsonException e)
             {
-                report.Error(file, lineNumber, "json", JsonProblem(e, line).Message);
+                // Placed on the line's own text, as the message gives its column in characters.
+                report.Error(file, lineNumber, "json", JsonProblem(e, Encoding.UTF8.GetString(line.Span)).Message);
                 continue;
             }
-            if (item.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                report.Error(file, lineNumber, "json", "each line must be a JSON object");
-                continue;
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    report.Error(file, lineNumber, "json", "each line must be a JSON object");
+                    continue;
+                }
+                yield return (lineNumber, document.RootElement);
             }
-            yield return (lineNumber, item);
         }
     }
 
+    /// <summary>string.IsNullOrWhiteSpace of the line's text, decoding it only when it has nothing but whitespace and
+    /// non-ASCII characters (which may be spaces such as U+3000).</summary>
+    static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b >= 0x80) return string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(line));
+            if (!char.IsWhiteSpace((char)b)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether a field is one of the format's, compared as UTF-8 (its name becomes a string only for a warning).</summary>
+    static bool IsKnown(JsonProperty property, string[] known)
+    {
+        foreach (var name in known)
+            if (property.NameEquals(name)) return true;
+        return false;
+    }
+
     /// <summary>The valid cases; <paramref name="ids"/> receives every case id defined, valid or not.</summary>
-    internal static List<StudyCase> ReadCases(string text, HashSet<string> ids, BundleReport report)
+    internal static List<StudyCase> ReadCases(ReadOnlyMemory<byte> text, HashSet<string> ids, BundleReport report)
     {
         var cases = new List<StudyCase>();
         var firstLine = new Dictionary<string, int>();
@@ -70,7 +101,7 @@ static class JsonLinesReader
                 else report.Error(CasesFile, n, "tags", "must be an array of non-empty strings");
             }
             foreach (var property in c.EnumerateObject())
-                if (!known.Contains(property.Name)) report.Warn(CasesFile, n, property.Name, "field is not part of the format; ignored");
+                if (!IsKnown(property, known)) report.Warn(CasesFile, n, property.Name, "field is not part of the format; ignored");
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
                 cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference));
@@ -82,7 +113,7 @@ static class JsonLinesReader
 
     /// <summary>The valid responses; <paramref name="ids"/> receives every response id defined, valid or not.
     /// <paramref name="caseIds"/> is null when cases.jsonl could not be read.</summary>
-    internal static List<ModelResponse> ReadResponses(string text, HashSet<string>? caseIds, HashSet<string> ids, BundleReport report, IReadOnlySet<string>? takenIds = null)
+    internal static List<ModelResponse> ReadResponses(ReadOnlyMemory<byte> text, HashSet<string>? caseIds, HashSet<string> ids, BundleReport report, IReadOnlySet<string>? takenIds = null)
     {
         var responses = new List<ModelResponse>();
         var firstLine = new Dictionary<string, int>();
@@ -108,7 +139,7 @@ static class JsonLinesReader
                 else report.Error(ResponsesFile, n, "meta", "must be an object");
             }
             foreach (var property in r.EnumerateObject())
-                if (!known.Contains(property.Name)) report.Warn(ResponsesFile, n, property.Name, "field is not part of the format; ignored");
+                if (!IsKnown(property, known)) report.Warn(ResponsesFile, n, property.Name, "field is not part of the format; ignored");
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
                 responses.Add(new ModelResponse(id!, caseId!, model!, content!, meta));

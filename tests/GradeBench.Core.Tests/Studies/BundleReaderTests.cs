@@ -219,6 +219,31 @@ public sealed class BundleReaderTests
     }
 
     [Fact]
+    public void JsonLineOfOnlyIdeographicSpacesIsBlankAndTheLinesAfterKeepTheirNumbers()
+    {
+        var files = SmallFiles();
+        files["responses.jsonl"] = Encoding.UTF8.GetBytes("\u3000\u3000\r\n" + Text(files, "responses.jsonl"));
+        Edit(files, "responses.jsonl", "\"case_id\":\"case-002\"", "\"case_id\":\"case-009\"");
+
+        var result = BundleReader.Parse(files);
+
+        Assert.Equal(["responses.jsonl:4: case_id: unknown case \"case-009\""], Errors(result));
+    }
+
+    [Fact]
+    public void JsonFieldNameWrittenWithAnEscapeIsTheFormatsField()
+    {
+        var files = SmallFiles();
+        Edit(files, "responses.jsonl", "\"model\":", "\"mod\\u0065l\":");
+
+        var result = BundleReader.Parse(files);
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Warnings);
+        Assert.Equal("model-b", result.Bundle!.Responses[1].Model);
+    }
+
+    [Fact]
     public void DuplicateKeyOnAJsonLineIsNamed()
     {
         var files = SmallFiles();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using GradeBench.Core.Rubrics;
 using Sylvan.Data.Csv;
 using static GradeBench.Core.Studies.BundleSyntax;
@@ -13,18 +15,23 @@ static class BundleRatingsReader
 {
     static readonly string[] RatingsHeader = ["response_id", "rater", "criterion", "value", "comment", "first_submitted", "last_changed"];
 
+    /// <summary>Rows passed on at a time to a reader of the ratings as they are read.</summary>
+    const int PassOnBatch = 4096;
+
     /// <summary>The headers accepted: the four required columns, with comment, or with comment and both timestamps.</summary>
     static readonly int[] HeaderLengths = [4, 5, 7];
 
     /// <summary>The valid rating rows. <paramref name="responseIds"/> is null when responses.jsonl could not be read (or
     /// is not read yet: then <paramref name="responsesSeen"/> collects the response ids named, to be checked after),
     /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
-    /// id are not checked further (the criterion's own error is in study.json).</summary>
+    /// id are not checked further (the criterion's own error is in study.json). Until the first error, each valid row is
+    /// also passed on to <paramref name="asRead"/> in batches (<see cref="StagedBundleRead.RatingsAsRead"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call with a loop of 1.6M rows: no tiering through OSR
     internal static List<BundleRating> Read(ReadOnlyMemory<byte> text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
-        HashSet<string>? responsesSeen = null)
+        HashSet<string>? responsesSeen = null, ChannelWriter<BundleRating[]>? asRead = null)
     {
         var ratings = new List<BundleRating>();
+        var passedOn = 0;
         var criteria = study?.Criteria.ToDictionary(c => c.Id);
         var options = new CsvDataReaderOptions
         {
@@ -125,11 +132,21 @@ static class BundleRatingsReader
                     LastChanged = lastChanged,
                 });
                 tally?.Add(responseNumber, raterNumber, criterionFacts, criterionId, line);
+                if (ratings.Count - passedOn == PassOnBatch) passedOn = PassOn(ratings, passedOn, asRead, report);
             }
         }
+        PassOn(ratings, passedOn, asRead, report);
         if (columns == 0 && !report.HasErrorsIn(RatingsFile)) report.Error(RatingsFile, 0, "header", "file is empty");
         tally?.Warn(names, report);
         return ratings;
+    }
+
+    /// <summary>Passes the rows from <paramref name="from"/> on, unless an error was found; returns how many were passed on.</summary>
+    static int PassOn(List<BundleRating> ratings, int from, ChannelWriter<BundleRating[]>? asRead, BundleReport report)
+    {
+        if (asRead is null || report.ErrorCount > 0 || ratings.Count == from) return from;
+        asRead.TryWrite(CollectionsMarshal.AsSpan(ratings)[from..].ToArray());
+        return ratings.Count;
     }
 
     /// <summary>What is known of one distinct text of ratings.csv, by where it appeared: as a response id (is it one of

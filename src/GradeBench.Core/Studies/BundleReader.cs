@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 
 namespace GradeBench.Core.Studies;
 
@@ -11,7 +12,10 @@ public sealed record BundleReadResult(StudyBundle? Bundle, IReadOnlyList<BundleE
 /// while ratings.csv is still being checked on another thread.</summary>
 /// <param name="Head">The study, cases and responses, without ratings, when those files have no error; else null.</param>
 /// <param name="Complete">The whole reading, ratings.csv's included: what <see cref="BundleReader.Read"/> returns.</param>
-public sealed record StagedBundleRead(StudyBundle? Head, Task<BundleReadResult> Complete);
+/// <param name="RatingsAsRead">ratings.csv's rows in file order, in batches as they are read, until the first error found
+/// in the file; the channel completes when the file is read. Whether the bundle is valid is known only from
+/// <paramref name="Complete"/>: a reader of the batches writes them provisionally (in a transaction that commits only then).</param>
+public sealed record StagedBundleRead(StudyBundle? Head, Task<BundleReadResult> Complete, ChannelReader<BundleRating[]>? RatingsAsRead = null);
 
 /// <summary>Reads and validates a study bundle (docs/bundle-format.md). Every error found is counted and the first
 /// <see cref="MaxErrorsListed"/> reported; a bundle is returned only when there is none. A UTF-8 byte-order mark and CRLF line ends are accepted. Each kind of
@@ -26,16 +30,19 @@ public static class BundleReader
 
     public static bool IsIdentifier(string? value) => BundleSyntax.IsIdentifier(value);
 
-    public static BundleReadResult Read(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes) =>
-        ReadStaged(path, maxFileBytes).Complete.GetAwaiter().GetResult();
+    public static BundleReadResult Read(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes)
+    {
+        var errors = new List<BundleError>();
+        return Stage(BundleFiles.Read(path, maxFileBytes, errors), errors, passRatingsOn: false).Complete.GetAwaiter().GetResult();
+    }
 
-    /// <summary>Reads a bundle, returning once study.json, cases and responses are checked: an import can write them
-    /// while ratings.csv is checked.</summary>
+    /// <summary>Reads a bundle, returning once study.json, cases and responses are checked: an import can write them,
+    /// then the ratings as they come (<see cref="StagedBundleRead.RatingsAsRead"/>), while ratings.csv is checked.</summary>
     public static StagedBundleRead ReadStaged(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes)
     {
         var errors = new List<BundleError>();
         var files = BundleFiles.Read(path, maxFileBytes, errors);
-        return Stage(files, errors);
+        return Stage(files, errors, passRatingsOn: true);
     }
 
     /// <summary>Validates bundle files already in memory (name to bytes); <paramref name="errors"/> may hold
@@ -43,9 +50,9 @@ public static class BundleReader
     /// the other files; each part reports to its own branch, and the branches are put together in the order of a reading
     /// in turn: every file's encoding (ratings.csv, the last file, last), then every file's content.</summary>
     public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null) =>
-        Stage(files, errors).Complete.GetAwaiter().GetResult();
+        Stage(files, errors, passRatingsOn: false).Complete.GetAwaiter().GetResult();
 
-    static StagedBundleRead Stage(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors)
+    static StagedBundleRead Stage(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors, bool passRatingsOn)
     {
         var report = new BundleReport(errors ?? []);
         var ratingsEncoding = report.Branch();
@@ -63,18 +70,27 @@ public static class BundleReader
         // Its response ids are checked once responses.jsonl is read; when one is unknown, the file is read again with
         // them, so that its errors are exactly those of a reading in turn.
         var responsesSeen = new HashSet<string>();
+        var asRead = passRatingsOn ? Channel.CreateUnbounded<BundleRating[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }) : null;
         var ratingsRead = ratingsText is null ? null : Task.Run(async () =>
         {
-            var csv = await ratingsText.ConfigureAwait(false);
-            var ratingsContent = ratingsEncoding.Branch();
-            return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen));
+            try
+            {
+                var csv = await ratingsText.ConfigureAwait(false);
+                var ratingsContent = ratingsEncoding.Branch();
+                return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen, asRead?.Writer));
+            }
+            finally
+            {
+                asRead?.Writer.TryComplete();
+            }
         });
+        if (ratingsRead is null) asRead?.Writer.TryComplete();
         var caseIds = text.ContainsKey(BundleSyntax.CasesFile) ? new HashSet<string>() : null;
         var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, content) : [];
         var responseIds = text.ContainsKey(BundleSyntax.ResponsesFile) ? new HashSet<string>() : null;
         var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content) : [];
         var head = report.ErrorCount == 0 && content.ErrorCount == 0 && study is not null ? new StudyBundle(study, cases, responses, []) : null;
-        return new StagedBundleRead(head, CompleteAsync());
+        return new StagedBundleRead(head, CompleteAsync(), asRead?.Reader);
 
         // Awaited without the caller's context: Read and Parse block on it, also from a Blazor event handler.
         async Task<BundleReadResult> CompleteAsync()

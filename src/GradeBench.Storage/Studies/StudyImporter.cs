@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Dapper;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
@@ -78,7 +79,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await connection.ExecuteAsync($"PRAGMA cache_size = -{ImportCacheKiB}; PRAGMA foreign_keys = OFF");
         try
         {
-            return await ImportAsync(connection, head, staged.Complete, importedBy, now, pilotRaters, database.IsBuilding, ct);
+            return await ImportAsync(connection, head, staged.Complete, staged.RatingsAsRead, importedBy, now, pilotRaters, database.IsBuilding, ct);
         }
         finally
         {
@@ -88,9 +89,11 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
     const int ImportCacheKiB = 64 * 1024;
 
-    /// <summary>Writes <paramref name="head"/> (study, cases, responses), then, once <paramref name="complete"/> says the
-    /// whole bundle is valid, its ratings; any error or refusal rolls everything back.</summary>
-    static async Task<ImportResult> ImportAsync(SqliteConnection connection, StudyBundle head, Task<BundleReadResult> complete, long? importedBy,
+    /// <summary>Writes <paramref name="head"/> (study, cases, responses), then its ratings as they are read
+    /// (<paramref name="ratingsAsRead"/>; else once <paramref name="complete"/>), and commits once <paramref name="complete"/>
+    /// says the whole bundle is valid; any error or refusal rolls everything back.</summary>
+    static async Task<ImportResult> ImportAsync(SqliteConnection connection, StudyBundle head, Task<BundleReadResult> complete,
+        ChannelReader<BundleRating[]>? ratingsAsRead, long? importedBy,
         DateTimeOffset now, PilotRaterAccounts pilotRaters, bool deferIndexes, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -128,7 +131,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var refused = new List<BundleError>();
         var refusedRaters = new HashSet<string>();
         var writing = true;
-        await foreach (var batch in RatingsAsRead(complete))
+        await foreach (var batch in RatingsAsRead(complete, ratingsAsRead, ct))
         {
             foreach (var rater in NewRaters(batch, raterIds, refusedRaters))
             {
@@ -267,10 +270,15 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         return responseIds;
     }
 
-    /// <summary>The ratings as ratings.csv is read: all of them at once when the bundle has been read whole.</summary>
-    static async IAsyncEnumerable<IReadOnlyList<BundleRating>> RatingsAsRead(Task<BundleReadResult> complete)
+    /// <summary>The ratings as ratings.csv is read; all of them at once when the bundle has been read whole.</summary>
+    static async IAsyncEnumerable<IReadOnlyList<BundleRating>> RatingsAsRead(Task<BundleReadResult> complete, ChannelReader<BundleRating[]>? asRead,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        if ((await complete).Bundle is { } whole) yield return whole.Ratings;
+        if (asRead is not null)
+        {
+            await foreach (var batch in asRead.ReadAllAsync(ct)) yield return batch;
+        }
+        else if ((await complete).Bundle is { } whole) yield return whole.Ratings;
     }
 
     /// <summary>The raters of a batch met for the first time (neither given an id nor refused), in order.</summary>

@@ -18,10 +18,19 @@ public static class BundleFiles
 
     public static Dictionary<string, byte[]> Read(string path, long maxFileBytes, List<BundleError> errors)
     {
-        if (Directory.Exists(path)) return ReadFolder(path, maxFileBytes, errors);
-        if (File.Exists(path) && LooksLikeZip(path)) return ReadZip(path, maxFileBytes, errors);
+        var (files, ratings) = ReadRatingsAside(path, maxFileBytes, errors, aside: false);
+        if (ratings is not null) files[BundleSyntax.RatingsFile] = ratings.GetAwaiter().GetResult();
+        return files;
+    }
+
+    /// <summary>The bundle's files; from a folder, ratings.csv (most of a large bundle) is read on another thread while
+    /// the others are read here, and returned apart.</summary>
+    internal static (Dictionary<string, byte[]> Files, Task<byte[]>? Ratings) ReadRatingsAside(string path, long maxFileBytes, List<BundleError> errors, bool aside = true)
+    {
+        if (Directory.Exists(path)) return ReadFolder(path, maxFileBytes, errors, aside);
+        if (File.Exists(path) && LooksLikeZip(path)) return (ReadZip(path, maxFileBytes, errors), null);
         errors.Add(new BundleError(Path.GetFileName(path), 0, "bundle", "not a bundle folder or .zip file"));
-        return [];
+        return ([], null);
     }
 
     static bool LooksLikeZip(string path)
@@ -31,9 +40,9 @@ public static class BundleFiles
         return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 'P' && magic[1] == 'K';
     }
 
-    static Dictionary<string, byte[]> ReadFolder(string folder, long maxFileBytes, List<BundleError> errors)
+    static (Dictionary<string, byte[]>, Task<byte[]>?) ReadFolder(string folder, long maxFileBytes, List<BundleError> errors, bool ratingsAside)
     {
-        var files = new Dictionary<string, byte[]>();
+        var toRead = new List<(string Name, string Path)>();
         var root = Path.GetFullPath(folder);
         foreach (var name in KnownFiles)
         {
@@ -75,9 +84,13 @@ public static class BundleFiles
                 errors.Add(TooLarge(name, info.Length, maxFileBytes));
                 continue;
             }
-            files[name] = File.ReadAllBytes(info.FullName);
+            toRead.Add((name, info.FullName));
         }
-        return files;
+        var ratings = toRead.Where(f => f.Name == BundleSyntax.RatingsFile).Select(f => Task.Run(() => File.ReadAllBytes(f.Path))).FirstOrDefault();
+        var files = toRead.Where(f => f.Name != BundleSyntax.RatingsFile).ToDictionary(f => f.Name, f => File.ReadAllBytes(f.Path));
+        if (ratingsAside || ratings is null) return (files, ratings);
+        files[BundleSyntax.RatingsFile] = ratings.GetAwaiter().GetResult();
+        return (files, null);
     }
 
     static bool IsInside(string root, string path)

@@ -41,8 +41,8 @@ public static class BundleReader
     public static StagedBundleRead ReadStaged(string path, long maxFileBytes = BundleFiles.DefaultMaxFileBytes)
     {
         var errors = new List<BundleError>();
-        var files = BundleFiles.Read(path, maxFileBytes, errors);
-        return Stage(files, errors, passRatingsOn: true);
+        var (files, ratings) = BundleFiles.ReadRatingsAside(path, maxFileBytes, errors);
+        return Stage(files, errors, passRatingsOn: true, ratings);
     }
 
     /// <summary>Validates bundle files already in memory (name to bytes); <paramref name="errors"/> may hold
@@ -52,13 +52,14 @@ public static class BundleReader
     public static BundleReadResult Parse(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors = null) =>
         Stage(files, errors, passRatingsOn: false).Complete.GetAwaiter().GetResult();
 
-    static StagedBundleRead Stage(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors, bool passRatingsOn)
+    /// <param name="ratingsAside">ratings.csv, when it is still being read and so not in <paramref name="files"/>.</param>
+    static StagedBundleRead Stage(IReadOnlyDictionary<string, byte[]> files, List<BundleError>? errors, bool passRatingsOn, Task<byte[]>? ratingsAside = null)
     {
         var report = new BundleReport(errors ?? []);
         var ratingsEncoding = report.Branch();
-        var ratingsText = files.TryGetValue(BundleSyntax.RatingsFile, out var ratingsBytes)
-            ? Task.Run(() => BundleSyntax.Utf8Text(BundleSyntax.RatingsFile, ratingsBytes, ratingsEncoding))
-            : null;
+        var ratingsBytes = ratingsAside ?? (files.TryGetValue(BundleSyntax.RatingsFile, out var bytes) ? Task.FromResult(bytes) : null);
+        var ratingsText = ratingsBytes is null ? null
+            : Task.Run(async () => BundleSyntax.Utf8Text(BundleSyntax.RatingsFile, await ratingsBytes.ConfigureAwait(false), ratingsEncoding));
         var text = files.Where(f => f.Key != BundleSyntax.RatingsFile).ToDictionary(f => f.Key, f => BundleSyntax.Utf8Text(f.Key, f.Value, report));
         var content = report.Branch();
 

@@ -25,6 +25,9 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
     // A file lists a rater's values of a response together: the last pair is looked at before the set.
     readonly HashSet<(long Response, long Rater)> _assigned = [];
     (long Response, long Rater) _lastPair = (-1, -1);
+    string? _lastResponseId, _lastRaterName;
+    StoredResponse? _lastResponse;
+    long _lastRater;
     readonly Dictionary<DateTimeOffset, string> _stamps = [];
     readonly RawInsert _insertRating = new(connection, """
         INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
@@ -42,12 +45,19 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
     /// <summary>Writes a batch of ratings whose raters all have an id in <paramref name="raterIds"/>; false, writing
     /// nothing more, at a rating of a response that was not written (the bundle then has an error).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop of many rows: no tiering through OSR
-    public bool Write(IReadOnlyList<BundleRating> ratings, Dictionary<string, long> raterIds)
+    public bool Write(BundleRating[] ratings, Dictionary<string, long> raterIds)
     {
         foreach (var rating in ratings)
         {
-            if (!responses.TryGetValue(rating.ResponseId, out var response)) return false;
-            var rater = raterIds[rating.Rater];
+            // The reader keeps one string per distinct text, and a file lists a response's ratings together: a text the
+            // same as the row before's is looked up once.
+            if (!ReferenceEquals(rating.ResponseId, _lastResponseId))
+            {
+                if (!responses.TryGetValue(rating.ResponseId, out _lastResponse)) return false;
+                _lastResponseId = rating.ResponseId;
+            }
+            if (!ReferenceEquals(rating.Rater, _lastRaterName)) (_lastRaterName, _lastRater) = (rating.Rater, raterIds[rating.Rater]);
+            var (response, rater) = (_lastResponse!, _lastRater);
             if (_lastPair != (response.Id, rater) && _assigned.Add(_lastPair = (response.Id, rater)))
                 Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), ResponseHandle.Value(response.Handle))));
             var criterion = criterionIds[rating.CriterionId];
@@ -69,7 +79,7 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
     /// of the index that raters' queues are read by.</summary>
     public void InsertAssignments()
     {
-        Assignments.Sort((a, b) => (a.RaterId, a.QueuePosition).CompareTo((b.RaterId, b.QueuePosition)));
+        Assignments.Sort(static (a, b) => a.RaterId != b.RaterId ? a.RaterId.CompareTo(b.RaterId) : a.QueuePosition.CompareTo(b.QueuePosition));
         using var insertAssignment = new RawInsert(connection, """
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
             """);

@@ -271,18 +271,18 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     }
 
     /// <summary>The ratings as ratings.csv is read; all of them at once when the bundle has been read whole.</summary>
-    static async IAsyncEnumerable<IReadOnlyList<BundleRating>> RatingsAsRead(Task<BundleReadResult> complete, ChannelReader<BundleRating[]>? asRead,
+    static async IAsyncEnumerable<BundleRating[]> RatingsAsRead(Task<BundleReadResult> complete, ChannelReader<BundleRating[]>? asRead,
         [EnumeratorCancellation] CancellationToken ct)
     {
         if (asRead is not null)
         {
             await foreach (var batch in asRead.ReadAllAsync(ct)) yield return batch;
         }
-        else if ((await complete).Bundle is { } whole) yield return whole.Ratings;
+        else if ((await complete).Bundle is { } whole) yield return [.. whole.Ratings];
     }
 
     /// <summary>The raters of a batch met for the first time (neither given an id nor refused), in order.</summary>
-    static List<string> NewRaters(IReadOnlyList<BundleRating> batch, Dictionary<string, long> raterIds, HashSet<string> refused)
+    static List<string> NewRaters(BundleRating[] batch, Dictionary<string, long> raterIds, HashSet<string> refused)
     {
         var found = new List<string>();
         string? last = null;

@@ -75,6 +75,16 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
     string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
         : _stamps.TryGetValue(value, out var text) ? text : _stamps[value] = Database.FormatTimestamp(value);
 
+    /// <summary>Whether each of the <paramref name="responses"/> written has at least <paramref name="raters"/> raters'
+    /// assignments. When that is every pilot rater, or raters_per_response of them, planning could add none: a new study's
+    /// raters are its pilot raters.</summary>
+    public bool CoverEveryResponse(int responses, int raters)
+    {
+        var counts = new Dictionary<long, int>(responses);
+        foreach (var assignment in Assignments) counts[assignment.ResponseId] = counts.GetValueOrDefault(assignment.ResponseId) + 1;
+        return counts.Count == responses && counts.Values.All(n => n >= raters);
+    }
+
     /// <summary>The assignments, completed at the import's time, in queue order (rater, then queue position): the order
     /// of the index that raters' queues are read by.</summary>
     public void InsertAssignments()

@@ -155,9 +155,10 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         foreach (var index in deferred) await connection.ExecuteAsync(index, transaction: transaction);
         // The pilot raters' assignments are their ratings'; a study that asks for more raters per response than the
         // bundle brings gets the rest planned now, from what this import wrote.
-        await Assignments.TopUpAsync(connection, transaction, studyId,
-            [.. bundle.Responses.Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
-            [.. ratings.Assignments.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
+        if (!ratings.CoverEveryResponse(responseIds.Count, Math.Min(head.Study.RatersPerResponse, raterIds.Count)))
+            await Assignments.TopUpAsync(connection, transaction, studyId,
+                [.. bundle.Responses.Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
+                [.. ratings.Assignments.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new ImportResult(studyId, bundle, [], warnings);

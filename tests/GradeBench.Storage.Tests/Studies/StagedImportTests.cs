@@ -22,10 +22,10 @@ public sealed class StagedImportTests : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    string Bundle(Func<string[], string[]>? changeRatings = null)
+    string Bundle(Func<string[], string[]>? changeRatings = null, int ratersPerResponse = 3)
     {
         var folder = SyntheticBundle.Write(Path.Combine(_folder, Guid.NewGuid().ToString("N")), "staged", "Staged", responses: 1500,
-            ratersPerResponse: 3, ratingRaters: 2);
+            ratersPerResponse, ratingRaters: 2);
         var ratings = Path.Combine(folder, "ratings.csv");
         if (changeRatings is not null) File.WriteAllLines(ratings, changeRatings(File.ReadAllLines(ratings)));
         return folder;
@@ -63,6 +63,23 @@ public sealed class StagedImportTests : IAsyncDisposable
         Assert.Equal(await StoredAsync(_whole.Database), stored);
         // raters_per_response 3 with two pilot raters: no third rater to plan for, and each pilot rating is assigned.
         Assert.Equal(3_000, stored.Assignments.Count);
+    }
+
+    [Fact]
+    public async Task APilotRaterWhoRatedPartOfTheResponsesIsAssignedTheRest()
+    {
+        // rater-002's ratings of the second half of the responses left out (8 rows per response: 4 by each rater).
+        var bundle = Bundle(lines => [.. lines.Where((text, i) => i <= 750 * 8 || !text.Contains(",rater-002,"))], ratersPerResponse: 2);
+        var (staged, database) = await ImportStagedAsync(bundle);
+
+        Assert.True(staged.Succeeded);
+        await using var connection = await database.OpenAsync();
+        var (assigned, open, openToRater2) = await connection.QuerySingleAsync<(long, long, long)>("""
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE completed_at IS NULL),
+                   COUNT(*) FILTER (WHERE completed_at IS NULL AND rater_id = (SELECT id FROM users WHERE display_name = 'rater-002'))
+            FROM assignments
+            """);
+        Assert.Equal((3_000L, 750L, 750L), (assigned, open, openToRater2));
     }
 
     [Theory]

@@ -36,6 +36,7 @@ public sealed class ImportIntoNewFileTests : IDisposable
             await plain.OpenAsync();
             Assert.Equal("wal", await plain.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
             Assert.Equal("ok", await plain.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+            Assert.Equal(8192, await plain.ExecuteScalarAsync<long>("PRAGMA page_size"));
         }
         await using var connection = await new Database(_workspace.PathOf("new.db")).OpenAsync();
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings"));

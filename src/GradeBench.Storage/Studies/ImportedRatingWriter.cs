@@ -6,7 +6,11 @@ using Microsoft.Data.Sqlite;
 namespace GradeBench.Storage.Studies;
 
 /// <summary>A response the import wrote: its database id and handle.</summary>
-sealed record StoredResponse(long Id, string Handle);
+sealed record StoredResponse(long Id, string Handle)
+{
+    /// <summary>The handle's value, which orders the response in each rater's queue (<see cref="QueueOrder"/>).</summary>
+    public ulong HandleValue { get; } = ResponseHandle.Value(Handle);
+}
 
 /// <summary>An imported rater's assignment of a response, completed by the import.</summary>
 readonly record struct ImportedAssignment(long ResponseId, long RaterId, long QueuePosition);
@@ -59,7 +63,7 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
             if (!ReferenceEquals(rating.Rater, _lastRaterName)) (_lastRaterName, _lastRater) = (rating.Rater, raterIds[rating.Rater]);
             var (response, rater) = (_lastResponse!, _lastRater);
             if (_lastPair != (response.Id, rater) && _assigned.Add(_lastPair = (response.Id, rater)))
-                Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), ResponseHandle.Value(response.Handle))));
+                Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), response.HandleValue)));
             var criterion = criterionIds[rating.CriterionId];
             _insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
                 .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();

@@ -5,8 +5,8 @@ using SQLitePCL;
 
 namespace GradeBench.Storage.Studies;
 
-/// <summary>One INSERT prepared once and run for many rows straight through SQLitePCLRaw (which Microsoft.Data.Sqlite is
-/// built on), on the caller's connection and so inside its transaction. A prepared SqliteCommand re-binds every
+/// <summary>One INSERT prepared once and run for many rows straight on SQLite (through SQLitePCLRaw, which
+/// Microsoft.Data.Sqlite is built on, and its e_sqlite3 library), on the caller's connection and so inside its transaction. A prepared SqliteCommand re-binds every
 /// parameter through several layers per row; for the 3.6M rows of a large import that was most of the writing
 /// (docs/benchmarks.md, "Large imports and exports"). Parameters are numbered <c>?1</c>, <c>?2</c>, … in the SQL.</summary>
 /// <remarks>SQLite keeps a statement's bindings from one run to the next (a reset does not clear them), so a number,
@@ -18,6 +18,7 @@ sealed class RawInsert : IDisposable
     readonly sqlite3_stmt _statement;
     // The statement's own pointer, for the calls made per row (see Native); valid until Dispose.
     readonly nint _handle;
+    // Reused for the UTF-8 of texts bound once (a response's content), which SQLite copies.
     byte[] _text = new byte[1024];
     // The UTF-8 of texts that repeat (values, timestamps, rater names), kept so each is encoded once.
     readonly Dictionary<string, byte[]> _utf8 = new(ReferenceEqualityComparer.Instance);

@@ -35,6 +35,7 @@ builder.Services.AddCalibration();
 builder.Services.AddOpenApi(GradingEndpoints.DescribeApi);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddLanguages(builder.Configuration);
 builder.Services.AddHostedService<ListeningAddressRecorder>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 // Behind a TLS-terminating proxy on this machine (or one listed in GradeBench:KnownProxies), requests count as HTTPS and
@@ -55,12 +56,15 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
+// After authentication: a signed-in user's saved language comes first.
+app.UseLanguages();
 app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapLanguageSwitch();
 app.MapGradingEndpoints();
 app.MapExportEndpoints();
 app.MapLive();

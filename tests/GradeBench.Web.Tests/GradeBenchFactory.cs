@@ -29,9 +29,14 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
     /// <summary>Sign-in attempts per minute; tests of other things sign in far more often than a person would.</summary>
     public int SignInAttemptsPerMinute { get; init; } = 10_000;
 
+    /// <summary>The interface languages offered (<c>GradeBench:Languages</c>); null: the app's default.</summary>
+    public IReadOnlyList<string>? Languages { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("GradeBench:Database", DatabasePath);
+        const string languages = global::GradeBench.Web.Hosting.Languages.Setting;
+        for (var i = 0; i < (Languages?.Count ?? 0); i++) builder.UseSetting($"{languages}:{i}", Languages![i]);
         builder.UseSetting(global::GradeBench.Web.Features.Accounts.AccountServices.SignInAttemptsPerMinuteSetting, SignInAttemptsPerMinute.ToString());
     }
 

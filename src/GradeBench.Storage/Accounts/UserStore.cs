@@ -15,8 +15,9 @@ public sealed record User
     public DateTimeOffset? DisabledAt { get; init; }
 }
 
-/// <summary>An account and its session version: a sign-in cookie issued at a lower version no longer works.</summary>
-public sealed record UserSession(User User, long SessionVersion);
+/// <summary>An account and its session version: a sign-in cookie issued at a lower version no longer works.
+/// <see cref="Language"/> is the interface language the user chose, null if none.</summary>
+public sealed record UserSession(User User, long SessionVersion, string? Language = null);
 
 /// <summary>One account as the administrators' account list shows it.</summary>
 public sealed record AccountSummary
@@ -185,12 +186,20 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
-            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, session_version FROM users WHERE id = @Id",
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, session_version, language FROM users WHERE id = @Id",
             new { Id = id }, cancellationToken: ct));
         return row is null ? null : new UserSession(new User
         {
             Id = row.Id, Username = row.Username, DisplayName = row.DisplayName, PasswordHash = row.PasswordHash, IsAdmin = row.IsAdmin, DisabledAt = row.DisabledAt,
-        }, row.SessionVersion);
+        }, row.SessionVersion, row.Language);
+    }
+
+    /// <summary>Saves the interface language the user chose; it follows them to every browser they sign in on.</summary>
+    public async Task SetLanguageAsync(long userId, string language, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET language = @Language WHERE id = @Id",
+            new { Id = userId, Language = language }, cancellationToken: ct));
     }
 
     sealed class SessionRow
@@ -202,6 +211,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
         public bool IsAdmin { get; init; }
         public DateTimeOffset? DisabledAt { get; init; }
         public long SessionVersion { get; init; }
+        public string? Language { get; init; }
     }
 
     /// <summary>Ends every sign-in of the user's (sign-out, "sign out everywhere"): cookies issued before, copies

@@ -79,6 +79,8 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
             Body: _ => Form(("token", "bogus-invite"), ("username", "nobody-invited"), ("password", "wrong password"))),
         new("POST", "/account/set-password", _ => "/account/set-password", All("302 /account/set-password/bogus-link?error=short"),
             Body: _ => Form(("token", "bogus-link"), ("password", "short"), ("confirmation", "short"))),
+        // The language switch: anyone, on every page including sign-in (issue 18).
+        new("POST", "/language", _ => "/language", All("302 /signin"), Body: _ => Form(("culture", "en"), ("returnUrl", "/signin"))),
         new("POST", "/account/signout", _ => "/account/signout", Outcomes(SignIn, "302 /signin", "302 /signin", "302 /signin", "302 /signin"),
             Body: _ => Form()),
 

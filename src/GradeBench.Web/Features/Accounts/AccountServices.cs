@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using GradeBench.Storage.Accounts;
+using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -107,6 +108,7 @@ public static class AccountServices
         if (context.Principal is { } principal && await users.FindSessionAsync(principal.Id(), context.HttpContext.RequestAborted) is { User.DisabledAt: null } session
             && session.SessionVersion == principal.SessionVersion())
         {
+            Languages.NoteSavedLanguage(context.HttpContext, session.Language);
             // Administrator rights given or taken on the accounts page count from the next request, not the next sign-in.
             if (principal.IsAdministrator() == session.User.IsAdmin) return;
             context.ReplacePrincipal(WithSessionVersion(CurrentUser.ToPrincipal(session.User), session.SessionVersion));

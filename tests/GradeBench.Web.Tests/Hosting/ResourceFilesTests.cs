@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace GradeBench.Web.Tests.Hosting;
+
+/// <summary>Every interface string exists in both languages (issue 18): each English <c>.resx</c> of the web project has
+/// a <c>.zh-CN.resx</c> beside it with the same keys, no value is empty, and both use the same placeholders.</summary>
+public sealed partial class ResourceFilesTests
+{
+    static readonly string WebProject = Path.Combine(TestPaths.RepositoryRoot, "src", "GradeBench.Web");
+
+    public static TheoryData<string> EnglishFiles() => [.. English()];
+
+    static IEnumerable<string> English() =>
+        Directory.EnumerateFiles(WebProject, "*.resx", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .Where(f => Path.GetFileNameWithoutExtension(f).Split('.').Length == 1)
+            .Select(f => Path.GetRelativePath(WebProject, f));
+
+    static Dictionary<string, string> Read(string path) =>
+        XDocument.Load(path).Root!.Elements("data").ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")?.Value ?? "");
+
+    [Theory]
+    [MemberData(nameof(EnglishFiles))]
+    public void EveryKeyIsInBothLanguagesWithTheSamePlaceholders(string englishFile)
+    {
+        var english = Read(Path.Combine(WebProject, englishFile));
+        var chineseFile = Path.Combine(WebProject, Path.ChangeExtension(englishFile, ".zh-CN.resx"));
+        Assert.True(File.Exists(chineseFile), $"{englishFile} has no zh-CN file beside it");
+        var chinese = Read(chineseFile);
+
+        Assert.Equal(english.Keys.Order(), chinese.Keys.Order());
+        foreach (var (key, value) in english)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(value), $"{englishFile}: {key} is empty in English");
+            Assert.False(string.IsNullOrWhiteSpace(chinese[key]), $"{englishFile}: {key} is empty in Chinese");
+            Assert.True(Placeholders(value).SequenceEqual(Placeholders(chinese[key])), $"{englishFile}: {key} has other placeholders in Chinese");
+        }
+    }
+
+    [Fact]
+    public void NoChineseFileIsWithoutItsEnglishOne()
+    {
+        var english = English().ToHashSet();
+        Assert.NotEmpty(english);
+        foreach (var chinese in Directory.EnumerateFiles(WebProject, "*.zh-CN.resx", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")))
+            Assert.Contains(Path.GetRelativePath(WebProject, chinese).Replace(".zh-CN.resx", ".resx"), english);
+    }
+
+    static IEnumerable<string> Placeholders(string text) => Placeholder().Matches(text).Select(m => m.Value).Order();
+
+    [GeneratedRegex(@"\{\d+(?:[,:][^}]*)?\}")]
+    private static partial Regex Placeholder();
+}

@@ -45,7 +45,8 @@ public sealed partial class RunningApp : IAsyncDisposable
     /// <param name="databasePath">An existing database to serve (e.g. one a killed app left behind); by default a
     /// fresh one in this app's own temp folder, which is deleted on dispose.</param>
     /// <param name="port">A port to listen on (e.g. a killed app's, so that its open pages find the new one); by default a free one.</param>
-    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null, int port = 0)
+    /// <param name="languages">The interface languages offered (GradeBench:Languages); by default the app's own.</param>
+    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null, int port = 0, IReadOnlyList<string>? languages = null)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
         databasePath ??= Path.Combine(folder, "e2e.db");
@@ -58,6 +59,7 @@ public sealed partial class RunningApp : IAsyncDisposable
         foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", $"http://127.0.0.1:{port}", "--db", databasePath })
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        for (var i = 0; i < (languages?.Count ?? 0); i++) start.Environment[$"GradeBench__Languages__{i}"] = languages![i];
         var process = Process.Start(start)!;
 
         var log = new System.Text.StringBuilder();

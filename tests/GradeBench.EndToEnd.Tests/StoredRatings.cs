@@ -16,7 +16,13 @@ static class StoredRatings
         return connection;
     }
 
-    /// <summary>The rater's assigned responses in queue order.</summary>
+    /// <summary>The response a handle names (the demo study is the only one with it).</summary>
+    public static async Task<long> ResponseIdAsync(string databasePath, string handle)
+    {
+        await using var connection = await OpenAsync(databasePath);
+        return await connection.ExecuteScalarAsync<long>("SELECT id FROM responses WHERE handle = @Handle", new { Handle = handle });
+    }
+
     /// <summary>The handle a rater's addresses carry for the response.</summary>
     public static async Task<string> HandleAsync(string databasePath, long responseId)
     {
@@ -24,6 +30,7 @@ static class StoredRatings
         return await connection.ExecuteScalarAsync<string>("SELECT handle FROM responses WHERE id = @Id", new { Id = responseId }) ?? "";
     }
 
+    /// <summary>The rater's assigned responses in queue order.</summary>
     public static async Task<List<long>> QueueAsync(string databasePath, string username)
     {
         await using var connection = await OpenAsync(databasePath);

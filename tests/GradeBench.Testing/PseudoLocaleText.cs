@@ -7,7 +7,7 @@ namespace GradeBench.Testing;
 /// <summary>Interface text that did not come through a localizer, read off a page served in the pseudo-locale
 /// (docs/localization.md), where every localized string is wrapped in ⟦…⟧. What is not interface text is left out:
 /// study content (an element with its own <c>lang</c>), names and identifiers (an element with <c>translate="no"</c>),
-/// hidden elements (<c>hidden</c>, <c>aria-hidden</c>, <c>display:none</c> inline), scripts and styles, and text of
+/// moments in time (<c>time</c>, written by the browser in the page's language), hidden elements (<c>hidden</c>, <c>aria-hidden</c>, <c>display:none</c> inline), scripts and styles, and text of
 /// digits, punctuation and symbols only. Read are text nodes and the attributes a user reads or hears:
 /// <c>aria-label</c>, <c>title</c>, <c>placeholder</c>, <c>alt</c>, and the value of buttons.</summary>
 public static partial class PseudoLocaleText
@@ -42,7 +42,7 @@ public static partial class PseudoLocaleText
     }
 
     static bool Skipped(IElement element) =>
-        element.LocalName is "script" or "style" or "template" or "noscript" or "svg"
+        element.LocalName is "script" or "style" or "template" or "noscript" or "time"
         || element.HasAttribute("lang") || element.GetAttribute("translate") == "no"
         || element.HasAttribute("hidden") || element.GetAttribute("aria-hidden") == "true"
         || (element.GetAttribute("style") ?? "").Replace(" ", "").Contains("display:none", StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Bunit;
 using GradeBench.Core.Results;
 using GradeBench.Web.Features.StudyResults;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace GradeBench.Web.Tests.Features.Results;
@@ -16,6 +17,7 @@ public sealed class RaterPairsTests : BunitContext
     public RaterPairsTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -17,6 +17,7 @@ public sealed class ResultsInteractionTests : BunitContext, IClassFixture<GradeB
     {
         _factory = factory;
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(factory.Services.GetRequiredService<StudyQuery>());
         Services.AddSingleton(factory.Services.GetRequiredService<ResultsQuery>());

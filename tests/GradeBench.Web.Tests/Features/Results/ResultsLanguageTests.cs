@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Security.Claims;
+using AngleSharp.Html.Parser;
+using Bunit;
+using GradeBench.Core.Agreement;
+using GradeBench.Core.Results;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Results;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Features.StudyResults;
+using GradeBench.Web.Hosting;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using MudBlazor.Services;
+
+namespace GradeBench.Web.Tests.Features.Results;
+
+/// <summary>The results page speaks the interface's language (issue 18): served to a coordinator in the pseudo-locale,
+/// every interface string on it came through the localizer; in zh-CN its headings are Chinese.</summary>
+public sealed class ResultsLanguageTests : IDisposable
+{
+    readonly GradeBenchFactory _pseudo = new() { Languages = [Languages.English, Languages.Pseudo] };
+
+    public void Dispose() => _pseudo.Dispose();
+
+    static async Task<StudyResultsReport> ComputedAsync(GradeBenchFactory factory, long studyId, bool onConsensus = false) =>
+        await await factory.Services.GetRequiredService<ResultsCache>().GetAsync(studyId, onConsensus);
+
+    /// <summary>A new coordinator of the study whose browser asks for <paramref name="language"/>. Made before the results
+    /// are computed: a new member changes the study's data version, and with it the results to compute.</summary>
+    static async Task<HttpClient> CoordinatorAsync(GradeBenchFactory factory, long studyId, string language)
+    {
+        var client = await factory.SignedInMemberAsync(studyId, "coord", StudyRoles.Coordinator);
+        client.DefaultRequestHeaders.Add("Accept-Language", language);
+        return client;
+    }
+
+    // Core's English, still English in every language: coefficient names (MetricNames.Of, .Short), readings
+    // (AgreementReading.Of) and the reasons an estimate has no value (Estimate.Reason). They will be localized in Core;
+    // only these exact texts are let through, each as a whole text, so nothing of this page's own can hide behind them.
+    static HashSet<string> CoreTexts(StudyResultsReport report) =>
+    [
+        .. report.AgreementRows().SelectMany(r => new[] { MetricNames.Of(r.Metric), MetricNames.Short(r.Metric), r.Reading, r.Reason })
+            .OfType<string>(),
+        .. report.Agreement.SelectMany(c => c.Agreement.PairwiseAgreement.Cast<Estimate>()).Select(e => e.Reason).OfType<string>(),
+    ];
+
+    /// <summary>The unmarked texts of the results page's own part of <paramref name="html"/>: its <c>main</c> without the
+    /// study navigation (the Studies feature's) and the page's title, less Core's texts.</summary>
+    static List<string> Unmarked(string html, StudyResultsReport report)
+    {
+        var document = new HtmlParser().ParseDocument(html);
+        var main = document.QuerySelector("main") ?? document.Body!;
+        foreach (var nav in main.QuerySelectorAll("nav.study-nav").ToList()) nav.Remove();
+        var title = document.QuerySelector("title")?.OuterHtml ?? "";
+        var core = CoreTexts(report);
+        return PseudoLocaleText.Unmarked($"<html><head>{title}</head><body>{main.OuterHtml}</body></html>")
+            .Where(found => !core.Contains(found[(found.IndexOf(": ", StringComparison.Ordinal) + 2)..])).ToList();
+    }
+
+    [Fact]
+    public async Task TheComputedPageServedToACoordinatorInThePseudoLocaleHasNoUnmarkedText()
+    {
+        var studyId = await _pseudo.ImportDemoCopyAsync();
+        var coordinator = await CoordinatorAsync(_pseudo, studyId, Languages.Pseudo);
+        var report = await ComputedAsync(_pseudo, studyId);
+
+        var html = await coordinator.GetStringAsync($"/studies/{studyId}/results");
+
+        Assert.NotNull(new HtmlParser().ParseDocument(html).QuerySelector("table[aria-label='⟦Agreement per criterion⟧']"));
+        Assert.Empty(Unmarked(html, report));
+    }
+
+    [Fact]
+    public async Task TheBusyPageAndTheRefusalInThePseudoLocaleHaveNoUnmarkedText()
+    {
+        var studyId = await _pseudo.ImportDemoCopyAsync();
+        var rater = await _pseudo.SignedInMemberAsync(studyId, "rater");
+        rater.DefaultRequestHeaders.Add("Accept-Language", Languages.Pseudo);
+        var coordinator = await CoordinatorAsync(_pseudo, studyId, Languages.Pseudo);
+        // Before the results are known: the page renders busy (or, on a fast machine, already with them).
+        var first = await coordinator.GetStringAsync($"/studies/{studyId}/results");
+        Assert.NotNull(new HtmlParser().ParseDocument(first).QuerySelector("main section[aria-busy=true], #agreement-heading"));
+        var report = await ComputedAsync(_pseudo, studyId);
+        var refusal = await rater.GetStringAsync($"/studies/{studyId}/results");
+
+        Assert.Empty(Unmarked(first, report));
+        Assert.Contains("⟦Only the coordinators of this study can see its results.⟧", new HtmlParser().ParseDocument(refusal).QuerySelector("main")!.TextContent);
+        Assert.Empty(Unmarked(refusal, report));
+    }
+
+    [Fact]
+    public async Task TheLivePageWithItsChoicesAndOnConsensusInThePseudoLocaleHasNoUnmarkedText()
+    {
+        using var context = new BunitContext();
+        context.Services.AddMudServices();
+        context.Services.AddLocalization();
+        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<IStringLocalizerFactory>());
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<StudyQuery>());
+        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<ResultsQuery>());
+        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<ResultsCache>());
+        var admin = await _pseudo.AdministratorAsync();
+        var auth = context.AddAuthorization();
+        auth.SetAuthorized("admin");
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.Id.ToString(CultureInfo.InvariantCulture)), new Claim("display_name", "admin"));
+        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var studyId = (await _pseudo.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
+        var culture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);
+        try
+        {
+            var cut = context.Render<ResultsPage>(p => p.Add(c => c.StudyId, studyId));
+            cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("table[aria-label='⟦Agreement per criterion⟧']")), TimeSpan.FromSeconds(60));
+            Assert.Empty(Unmarked(cut.Markup, await ComputedAsync(_pseudo, studyId)));
+
+            cut.FindAll("input[type=radio]").Single(r => r.ParentElement!.TextContent.Contains("⟦Consensus where present⟧")).Change(true);
+
+            cut.WaitForAssertion(() => Assert.Contains("⟦On consensus values where a response has one", cut.Markup), TimeSpan.FromSeconds(60));
+            Assert.Empty(Unmarked(cut.Markup, await ComputedAsync(_pseudo, studyId, onConsensus: true)));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = culture;
+        }
+    }
+
+    [Fact]
+    public async Task InChineseTheResultsAreHeadedInChinese()
+    {
+        using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };
+        var studyId = await bilingual.ImportDemoCopyAsync();
+        var coordinator = await CoordinatorAsync(bilingual, studyId, Languages.Chinese);
+        await ComputedAsync(bilingual, studyId);
+
+        var page = new HtmlParser().ParseDocument(await coordinator.GetStringAsync($"/studies/{studyId}/results"));
+
+        Assert.Equal("结果", page.QuerySelector("main h1")!.TextContent.Trim());
+        Assert.Equal("评分者间一致性", page.QuerySelector("#agreement-heading")!.TextContent.Trim());
+        Assert.NotNull(page.QuerySelector("table[aria-label='各评分条目的一致性'] th[scope=col]"));
+    }
+}

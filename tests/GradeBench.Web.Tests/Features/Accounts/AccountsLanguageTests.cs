@@ -112,6 +112,7 @@ public sealed class AccountsPageLanguageTests(GradeBenchFactory factory) : LiveA
         using var pseudo = new GradeBenchFactory { Languages = [Languages.English, Languages.Pseudo] };
         Services.AddSingleton(pseudo.Services.GetRequiredService<IStringLocalizerFactory>());
         UseAppServices(typeof(UserStore), typeof(AccountRecorder));
+        Services.AddLocalization();
         var target = await Factory.MemberAsync(null, "dr-pseudo");
         var before = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);

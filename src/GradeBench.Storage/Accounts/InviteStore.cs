@@ -35,6 +35,8 @@ public sealed record InviteView
 {
     public long StudyId { get; init; }
     public required string StudyTitle { get; init; }
+    /// <summary>The study's language tag, which its title is written in.</summary>
+    public string StudyLanguage { get; init; } = "en";
     public required string Role { get; init; }
     /// <summary>The display name of the coordinator who made it; null for a link printed by <c>gradebench invite</c>.</summary>
     public string? InvitedBy { get; init; }
@@ -92,7 +94,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<InviteView>(new CommandDefinition($"""
-            SELECT invites.study_id, s.title AS study_title, invites.role, inviter.display_name AS invited_by, invites.expires_at,
+            SELECT invites.study_id, s.title AS study_title, s.language AS study_language, invites.role, inviter.display_name AS invited_by, invites.expires_at,
                 CASE WHEN invites.used_at IS NOT NULL THEN 'Used' WHEN invites.revoked_at IS NOT NULL THEN 'Revoked'
                      WHEN invites.expires_at <= @Now THEN 'Expired'
                      WHEN NOT {CreatorStillStands} THEN 'Withdrawn' ELSE 'Usable' END AS state,

@@ -2,7 +2,8 @@ namespace GradeBench.Web.Hosting;
 
 /// <summary>What a failure shows. Outside Development, never the exception: browsers get the plain error page
 /// (Components/Error.razor), API and hub callers an RFC 7807 problem (<c>application/problem+json</c>), which is also
-/// what an empty refusal under <c>/api</c> carries. Kestrel names no server.</summary>
+/// what an empty refusal under <c>/api</c> carries. Kestrel names no server. The error page speaks the request's language;
+/// problem details stay English: programs read their status and type, not their words.</summary>
 public static class ErrorPages
 {
     public static WebApplicationBuilder AddHostingDefaults(this WebApplicationBuilder builder)

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.SignalR;
 using System.Threading.RateLimiting;
 
@@ -86,7 +88,8 @@ public static class AccountServices
             options.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address. Wait a minute, then try again.", ct);
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await context.HttpContext.Response.WriteAsync(await TooManyAttemptsAsync(context.HttpContext), ct);
             };
             options.AddPolicy(SignInRateLimit, context =>
             {
@@ -98,6 +101,32 @@ public static class AccountServices
             });
         });
         return services;
+    }
+
+    /// <summary>The rate limiter's refusal in the language of the request: the limiter answers before the request
+    /// localization middleware has run (and before authentication, so a saved choice is not known), so the cookie and
+    /// Accept-Language are asked here, as that middleware would.</summary>
+    static async Task<string> TooManyAttemptsAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value;
+        var language = options.DefaultRequestCulture.UICulture;
+        foreach (var provider in options.RequestCultureProviders)
+            if ((await provider.DetermineProviderCultureResult(http))?.UICultures.FirstOrDefault().Value is { } asked
+                && options.SupportedUICultures?.FirstOrDefault(c => c.Name.Equals(asked, StringComparison.OrdinalIgnoreCase)) is { } offered)
+            {
+                language = offered;
+                break;
+            }
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = language;
+        try
+        {
+            return http.RequestServices.GetRequiredService<IStringLocalizer<AccountsText>>()["TooManyFromAddress"];
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
     }
 
     static async Task RejectEndedAsync(CookieValidatePrincipalContext context)

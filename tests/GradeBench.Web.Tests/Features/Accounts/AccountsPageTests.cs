@@ -15,6 +15,7 @@ public sealed class AccountsPageTests(GradeBenchFactory factory) : LiveAdjudicat
     public async Task AnAdministratorDisabledWhileTheirPageIsOpenIsRefusedAndShownNoAccounts()
     {
         UseAppServices(typeof(UserStore), typeof(AccountRecorder));
+        Services.AddLocalization();
         var users = App.GetRequiredService<UserStore>();
         var adminName = GradeBenchFactory.UniqueName("second-admin");
         var admin = (await users.CreateAsync(adminName, "Second Admin", isAdmin: true))!.Id;

@@ -54,7 +54,7 @@ public sealed class InviteJoinTests(GradeBenchFactory factory) : IClassFixture<G
         var page = await client.GetStringAsync($"/invite/{token}");
         var joined = await JoinAsync(client, token);
 
-        Assert.Contains($"<h1>Join {Title} as a rater</h1>", page);
+        Assert.Contains($"<h1>Join <span lang=\"en\">{Title}</span> as a rater</h1>", page);
         Assert.Contains("no new account is made", page);
         Assert.DoesNotContain("Create account", page);
         Assert.Equal($"/studies/{studyId}/grade", joined.Headers.Location?.OriginalString);
@@ -177,7 +177,7 @@ public sealed class InviteJoinTests(GradeBenchFactory factory) : IClassFixture<G
         await factory.Services.GetRequiredService<UserStore>().SetDisabledAsync(coordinator.Id, disabled: true, actorId: null);
         var withdrawn = await client.GetStringAsync($"/invite/{token}");
 
-        Assert.Contains($"<p>Dr lead invited you to take part in <strong>{Title}</strong> as a rater.</p>", page);
+        Assert.Contains($"<p><span translate=\"no\">Dr lead</span> invited you to take part in <strong lang=\"en\">{Title}</strong> as a rater.</p>", page);
         Assert.Contains("This invite was withdrawn: the person who sent it no longer coordinates the study.", withdrawn);
     }
 

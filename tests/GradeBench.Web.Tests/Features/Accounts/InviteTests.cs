@@ -2,6 +2,7 @@ using System.Net;
 using GradeBench.Storage.Accounts;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Tests.Features.Accounts;
 
@@ -103,13 +104,14 @@ public sealed class InviteTests(GradeBenchFactory factory) : IClassFixture<Grade
 
         var invite = await client.GetStringAsync($"/invite/{token}");
         var password = await (await factory.SignedInClientAsync(await factory.MemberAsync(null, "dr-rules", withPassword: true))).GetStringAsync("/account/password");
+        var text = factory.Services.GetRequiredService<IStringLocalizer<AccountsText>>();
 
         Assert.Contains("aria-describedby=\"username-rule\"", invite);
-        Assert.Contains($"<p id=\"username-rule\" class=\"field-hint\">{System.Net.WebUtility.HtmlEncode(AccountRules.Username)}</p>", invite);
+        Assert.Contains($"<p id=\"username-rule\" class=\"field-hint\">{System.Net.WebUtility.HtmlEncode(AccountRules.Username(text))}</p>", invite);
         Assert.Contains("aria-describedby=\"password-rule\"", invite);
-        Assert.Contains($"<p id=\"password-rule\" class=\"field-hint\">{AccountRules.Password}</p>", invite);
+        Assert.Contains($"<p id=\"password-rule\" class=\"field-hint\">{AccountRules.Password(text)}</p>", invite);
         Assert.Contains("aria-describedby=\"password-rule\"", password);
-        Assert.Contains($"<p id=\"password-rule\" class=\"field-hint\">{AccountRules.Password}</p>", password);
+        Assert.Contains($"<p id=\"password-rule\" class=\"field-hint\">{AccountRules.Password(text)}</p>", password);
     }
 
     /// <summary>Holds <see cref="AccountRules"/>' sentences to what the endpoint checks: 1 to 64 of A-Z, a-z, 0-9, dot,

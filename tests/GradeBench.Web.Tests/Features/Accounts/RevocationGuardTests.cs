@@ -15,6 +15,7 @@ public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudi
     public async Task AStudyPageOfACoordinatorMadeARaterLoadsAgainForTheNewRole()
     {
         UseAppServices(typeof(RevocationFeed));
+        Services.AddLocalization();
         var feed = App.GetRequiredService<RevocationFeed>();
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
@@ -39,6 +40,7 @@ public sealed class RevocationGuardTests(GradeBenchFactory factory) : LiveAdjudi
     public async Task AnOpenPageLoadsAgainWhenItsSignInEndsElsewhereButNotForATokenRevocation()
     {
         UseAppServices(typeof(RevocationFeed));
+        Services.AddLocalization();
         var feed = App.GetRequiredService<RevocationFeed>();
         var studyId = await Scene.StudyIdAsync();
         var rater = await SignInAsNewMemberAsync("dr-elsewhere", "rater");

@@ -14,6 +14,8 @@ public sealed record ReviewItem
     public required string Model { get; init; }
     public required string StudyTitle { get; init; }
     public required string StudyState { get; init; }
+    /// <summary>The study's language tag: its case, answer and rubric texts are written in it.</summary>
+    public string Language { get; init; } = "en";
     public required string CaseTitle { get; init; }
     public required string PresentationMd { get; init; }
     public required string QuestionMd { get; init; }
@@ -40,6 +42,7 @@ public sealed class ReviewQuery(Database database, RubricQuery rubric, StudyQuer
             Model = text.Model,
             StudyTitle = access.Title,
             StudyState = access.State,
+            Language = access.Language,
             CaseTitle = text.CaseTitle,
             PresentationMd = text.PresentationMd,
             QuestionMd = text.QuestionMd,

@@ -20,6 +20,8 @@ public sealed record StudySummary
     /// <summary>The viewer's own assignments in the study, and how many of them they have submitted.</summary>
     public long Assigned { get; init; }
     public long Done { get; init; }
+    /// <summary>The study's language tag: its title and texts are written in it.</summary>
+    public string Language { get; init; } = "en";
 }
 
 /// <summary>What a member needs to know about a study they belong to.</summary>
@@ -43,7 +45,7 @@ public sealed record StudyAccess
     public bool Paused { get; init; }
     public bool HideModel { get; init; }
     public required string Role { get; init; }
-    /// <summary>The study's language tag: its rubric is written in it.</summary>
+    /// <summary>The study's language tag: its title, texts and rubric are written in it.</summary>
     public string Language { get; init; } = "en";
     public bool IsCoordinator => Role == StudyRoles.Coordinator;
 }
@@ -102,7 +104,7 @@ public sealed class StudyQuery(Database database)
     public async Task<IReadOnlyList<StudySummary>> ListVisibleAsync(long userId, bool isAdmin, CancellationToken ct = default)
     {
         const string sql = """
-            SELECT s.id, s.slug, s.title, s.state,
+            SELECT s.id, s.slug, s.title, s.state, s.language,
                 (SELECT COUNT(*) FROM cases c WHERE c.study_id = s.id) AS cases,
                 (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,

@@ -53,7 +53,11 @@ public sealed record CriterionEdit(string Slug, string Label, string? HelpMd, bo
     IReadOnlyDictionary<string, string> OptionLabels, IReadOnlyDictionary<int, string> AnchorLabels);
 
 /// <summary>What the set-up page shows: the study's instructions, its rubric and its raters.</summary>
-public sealed record StudySetup(long StudyId, string Title, StudyState State, string InstructionsMd, IReadOnlyList<Criterion> Criteria, IReadOnlyList<SetupRater> Raters);
+public sealed record StudySetup(long StudyId, string Title, StudyState State, string InstructionsMd, IReadOnlyList<Criterion> Criteria, IReadOnlyList<SetupRater> Raters)
+{
+    /// <summary>The study's language tag: its title, instructions and rubric are written in it.</summary>
+    public string Language { get; init; } = "en";
+}
 
 public sealed record SetupRater
 {
@@ -86,7 +90,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
             WHERE m.study_id = @StudyId AND m.role = 'rater'
             ORDER BY lower(u.display_name), u.id
             """, new { StudyId = studyId }, cancellationToken: ct));
-        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList());
+        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList()) { Language = access.Language };
     }
 
     /// <summary>An assignment (alias <c>a</c>) nobody has begun: not completed, and no rating or marked span by its rater.</summary>

@@ -5,16 +5,16 @@ using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Studies;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
 
 namespace GradeBench.Web.Features.Studies;
 
 public sealed partial class RubricEditor
 {
-    const string LeaveQuestion = "The rubric has changes that are not saved. Leave this page and lose them?";
-
     [Inject] StudySetupStore Store { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
+    [Inject] IStringLocalizer<StudiesText> T { get; set; } = default!;
 
     /// <summary>The study as the set-up page loaded it. Its texts are read once: a later reload of the page's data (after
     /// adding responses, say) never replaces what is being edited.</summary>
@@ -33,7 +33,7 @@ public sealed partial class RubricEditor
         public string Slug { get; } = criterion.Id;
         /// <summary>The label as stored: it names the controls, and changes only when a save succeeds.</summary>
         public string SavedLabel { get; set; } = criterion.Label;
-        public string Kind { get; } = KindOf(criterion);
+        public Criterion Criterion { get; } = criterion;
         public string Label { get; set; } = criterion.Label;
         public string? HelpMd { get; set; } = criterion.HelpMd;
         public bool Required { get; set; } = criterion.Required;
@@ -65,15 +65,30 @@ public sealed partial class RubricEditor
         Criteria = Setup.Criteria.Select(c => new CriterionDraft(c)).ToList(),
     };
 
-    static string KindOf(Criterion criterion) => criterion.Type switch
+    string KindOf(Criterion criterion) => criterion.Type switch
     {
-        CriterionType.Likert => string.Create(CultureInfo.InvariantCulture, $"a scale from {criterion.Min} to {criterion.Max}"),
-        CriterionType.Ordinal => "options in order",
-        CriterionType.Nominal => "options",
-        CriterionType.Binary => "yes or no",
-        CriterionType.Numeric => string.Create(CultureInfo.InvariantCulture, $"a number from {criterion.Min} to {criterion.Max}"),
-        _ => "free text",
+        CriterionType.Likert => T["KindLikert", Number(criterion.Min), Number(criterion.Max)],
+        CriterionType.Ordinal => T["KindOrdinal"],
+        CriterionType.Nominal => T["KindNominal"],
+        CriterionType.Binary => T["KindBinary"],
+        CriterionType.Numeric => T["KindNumeric", Number(criterion.Min), Number(criterion.Max)],
+        _ => T["KindFreeText"],
     };
+
+    static string Number(double? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>The store names a field as the editor did in English ("Label", "Option 2", "Anchor 5"); anything else
+    /// (a field the editor never sends) stays as the store wrote it.</summary>
+    string FieldName(string field) => field.Split(' ') switch
+    {
+        ["Label"] => T["Label"],
+        ["Option", var position] when int.TryParse(position, out _) => T["Option", position],
+        ["Anchor", var point] when int.TryParse(point, out _) => T["Anchor", point],
+        _ => field,
+    };
+
+    /// <summary>The one problem the editor's own fields can have; the store's others (fields it never sends) stay English.</summary>
+    string ProblemText(string message) => message == "cannot be empty" ? T["CannotBeEmpty"] : message;
 
     void Edited(Action change)
     {
@@ -92,11 +107,11 @@ public sealed partial class RubricEditor
         {
             var result = await Store.SaveRubricAsync(Setup.StudyId, UserId, sent);
             errors = result.Errors;
-            if (result.Refusal is { } refusal) message = $"Nothing was saved: {refusal}";
-            else if (!result.Saved) message = $"Nothing was saved. Fix {(errors.Count == 1 ? "this field" : $"these {errors.Count} fields")} and save again:";
+            if (result.Refusal is { } refusal) message = T["NothingSavedBecause", refusal == StudySetupStore.NotCoordinator ? T["NotCoordinator"] : refusal];
+            else if (!result.Saved) message = errors.Count == 1 ? T["FixThisField"] : T["FixTheseFields", errors.Count];
             else
             {
-                message = "Saved: the instructions and every criterion.";
+                message = T["RubricSaved"];
                 foreach (var criterion in draft.Criteria) criterion.SavedLabel = criterion.Label.Trim();
                 // A text changed while the save was on its way is still unsaved.
                 unsaved = JsonSerializer.Serialize(Edit()) != sentText;
@@ -104,7 +119,7 @@ public sealed partial class RubricEditor
         }
         catch (DbException)
         {
-            (message, errors) = ("Nothing was saved: the database could not write the changes. Try again.", []);
+            (message, errors) = (T["RubricDatabaseFailed"], []);
         }
         finally
         {
@@ -114,6 +129,6 @@ public sealed partial class RubricEditor
 
     async Task ConfirmLeavingAsync(LocationChangingContext context)
     {
-        if (unsaved && !await JS.InvokeAsync<bool>("confirm", LeaveQuestion)) context.PreventNavigation();
+        if (unsaved && !await JS.InvokeAsync<bool>("confirm", T["LeaveUnsaved"].Value)) context.PreventNavigation();
     }
 }

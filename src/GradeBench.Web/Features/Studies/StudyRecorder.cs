@@ -3,6 +3,7 @@ using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Adjudication;
 using GradeBench.Web.Features.Live;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Studies;
 
@@ -12,7 +13,7 @@ public sealed record StudyStateResult(StudyStateChanged? Changed, string? Refusa
 /// so a paused study stops every rater's page at once; and removals of members, which end the removed person's open
 /// pages and hub connections of the study at once.</summary>
 public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore setup, StudyEvents events, AdjudicationRecorder adjudication,
-    RevocationFeed revocations, StudyCompletionQuery completion, TimeProvider clock)
+    RevocationFeed revocations, StudyCompletionQuery completion, TimeProvider clock, IStringLocalizer<StudiesText> text)
 {
     public async Task<RemovalResult> RemoveMemberAsync(long studyId, long actorId, long userId, CancellationToken ct = default)
     {
@@ -31,8 +32,8 @@ public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore
     /// <summary>Any move but closing, which needs the typed study id (<see cref="CloseAsync"/>).</summary>
     public async Task<StudyStateResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
     {
-        if (to == StudyState.Closed) return new StudyStateResult(null, CloseNeedsTypedId);
-        var result = Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct));
+        if (to == StudyState.Closed) return new StudyStateResult(null, text["CloseNeedsTypedId"]);
+        var result = Announce(studyId, await lifecycle.ChangeStateAsync(studyId, actorId, to, ct), to);
         // Entering adjudication queues the responses that need it (idempotent, so going back to open and returning is safe).
         if (result.Changed is not null && to == StudyState.Adjudication) await adjudication.BuildQueueAsync(studyId, ct);
         return result;
@@ -43,16 +44,31 @@ public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore
 
     /// <summary>Closes the study for good when <paramref name="typedId"/> is its id as the coordinator typed it.</summary>
     public async Task<StudyStateResult> CloseAsync(long studyId, long actorId, string? typedId, CancellationToken ct = default) =>
-        Announce(studyId, await lifecycle.CloseAsync(studyId, actorId, typedId, ct));
+        Announce(studyId, await lifecycle.CloseAsync(studyId, actorId, typedId, ct), StudyState.Closed);
 
     public async Task<StudyStateResult> SetPausedAsync(long studyId, long actorId, bool paused, CancellationToken ct = default) =>
-        Announce(studyId, await lifecycle.SetPausedAsync(studyId, actorId, paused, ct));
+        Announce(studyId, await lifecycle.SetPausedAsync(studyId, actorId, paused, ct), to: null);
 
-    StudyStateResult Announce(long studyId, StudyChange change)
+    /// <param name="to">The state asked for; null for a pause or a resumption.</param>
+    StudyStateResult Announce(long studyId, StudyChange change, StudyState? to)
     {
-        if (change is not { Outcome: StudyChangeOutcome.Changed, Status: { } status }) return new StudyStateResult(null, change.Message);
+        if (change is not { Outcome: StudyChangeOutcome.Changed, Status: { } status }) return new StudyStateResult(null, Refusal(change, to));
         var changed = new StudyStateChanged(studyId, StudyLifecycle.Name(status.State), status.Paused, clock.GetUtcNow());
         events.Publish(changed);
         return new StudyStateResult(changed, null);
     }
+
+    /// <summary>The store's refusal in the interface's language (the store's English words follow its outcome and the
+    /// change asked for).</summary>
+    string? Refusal(StudyChange change, StudyState? to) => (change.Outcome, change.Status, to) switch
+    {
+        (StudyChangeOutcome.NotCoordinator, _, null) => text["NotCoordinatorPause"],
+        (StudyChangeOutcome.NotCoordinator, _, _) => text["NotCoordinatorState"],
+        (StudyChangeOutcome.NotConfirmed, _, _) => text["CloseTypeId"],
+        (StudyChangeOutcome.NotAllowed, null, _) => text["ChangedMeanwhile"],
+        (StudyChangeOutcome.NotAllowed, _, null) => text["OnlyOpenPaused"],
+        (StudyChangeOutcome.NotAllowed, { } status, { } target) =>
+            text["CannotBecome", text[$"State_{StudyLifecycle.Name(status.State)}"], text[$"State_{StudyLifecycle.Name(target)}"]],
+        _ => change.Message,
+    };
 }

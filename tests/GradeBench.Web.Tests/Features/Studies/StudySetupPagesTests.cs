@@ -43,6 +43,7 @@ public sealed class StudySetupPagesTests(GradeBenchFactory factory) : IClassFixt
         public UploadContext(IServiceProvider app, long userId, bool administrator = true)
         {
             Services.AddMudServices();
+            Services.AddLocalization();
             JSInterop.Mode = JSRuntimeMode.Loose;
             foreach (var type in new[] { typeof(StudyQuery), typeof(StudyImporter), typeof(MarkdownRenderer) })
                 Services.AddSingleton(type, app.GetRequiredService(type));

@@ -1,0 +1,90 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace GradeBench.EndToEnd.Tests;
+
+/// <summary>A physician whose browser asks for another language never meets interface text that did not come through
+/// a localizer (issue 18). The app offers the pseudo-locale, in which every localized string is wrapped in ⟦…⟧; the
+/// browser asks for it; every page is walked as each role that sees it, in its live states, and any visible text or
+/// accessible name outside the markers is a hard-coded string (see docs/localization.md).</summary>
+public sealed class LanguageWalkTests(ITestOutputHelper output)
+{
+    const string Pseudo = "qps-Ploc";
+    static BrowserNewContextOptions Screen => new() { ViewportSize = new ViewportSize { Width = 1280, Height = 720 }, Locale = Pseudo };
+    /// <summary>The brand, not a string of the interface.</summary>
+    static readonly string[] Allowed = ["GradeBench"];
+
+    readonly List<string> _problems = [];
+
+    [Fact]
+    public async Task EveryPageAsEveryRoleShowsOnlyLocalizedInterfaceText()
+    {
+        await using var app = await RunningApp.StartAsync(languages: ["en", Pseudo]);
+        await app.JourneyAsync(async () =>
+        {
+            var (playwright, browser) = await Browser.LaunchAsync(audited: false);
+            using var _ = playwright;
+            await using var __ = browser;
+            var anonymous = await (await browser.NewContextAsync(Screen)).NewPageAsync();
+            await CheckAsync(anonymous, "sign-in", app.BaseAddress + "/signin", anonymous.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            Assert.Equal(Pseudo, await anonymous.GetAttributeAsync("html", "lang"));
+            await anonymous.GetByLabel("User name").FillAsync("nobody");
+            await anonymous.GetByLabel("Password").FillAsync("wrong password!");
+            await anonymous.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await CheckAsync(anonymous, "sign-in refused", null, anonymous.GetByRole(AriaRole.Alert).First);
+            await CheckAsync(anonymous, "not found", app.BaseAddress + "/no-such-page", anonymous.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+
+            var admin = await (await browser.NewContextAsync(Screen)).NewPageAsync();
+            await CheckAsync(admin, "set password", app.SignInLink, admin.GetByRole(AriaRole.Heading, new() { Name = "Choose a password" }));
+            await Journeys.ChoosePasswordAsync(admin);
+            await CheckAsync(admin, "home", app.BaseAddress + "/", admin.GetByRole(AriaRole.Button, new() { Name = "Invite a rater" }).First);
+            var dashboardLink = await admin.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).First.GetAttributeAsync("href") ?? "";
+            var study = app.BaseAddress + dashboardLink[..dashboardLink.LastIndexOf('/')];
+            await CheckAsync(admin, "account", app.BaseAddress + "/account/password", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await CheckAsync(admin, "new study", app.BaseAddress + "/studies/new", admin.GetByRole(AriaRole.Heading, new() { Name = "New study" }));
+            await CheckAsync(admin, "set-up", study + "/setup", admin.GetByRole(AriaRole.Heading, new() { Name = "Raters" }));
+            await CheckAsync(admin, "calibration", study + "/calibration", admin.GetByRole(AriaRole.Heading, new() { Name = "Calibration" }).First);
+            await CheckAsync(admin, "accounts", app.BaseAddress + "/accounts", admin.GetByRole(AriaRole.Heading, new() { Name = "Accounts" }));
+            await CheckAsync(admin, "downloads", study + "/downloads", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+
+            var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
+            var rater = await (await browser.NewContextAsync(Screen)).NewPageAsync();
+            await CheckAsync(rater, "invite", invite, rater.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await Journeys.AcceptInviteAsync(rater, invite, "walk-rater", "Dr Walker");
+            await CheckAsync(rater, "rater home", app.BaseAddress + "/", rater.GetByRole(AriaRole.Heading, new() { Name = "Studies" }));
+            await CheckAsync(rater, "grading", study + "/grade", rater.GetByText("Keyboard:"));
+            await rater.GetByRole(AriaRole.Radiogroup).First.GetByRole(AriaRole.Radio).First.CheckAsync();
+            await CheckAsync(rater, "grading, a choice saved", null, rater.GetByRole(AriaRole.Radiogroup).First);
+
+            await CheckAsync(admin, "results", study + "/results", admin.GetByRole(AriaRole.Heading, new() { Name = "Agreement" }).First);
+            await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }));
+            await CheckAsync(admin, "flags and alerts", study + "/alerts", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await admin.GotoAsync(study + "/dashboard");
+            await Journeys.StartAdjudicationAsync(admin);
+            await Expect(admin.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
+            await CheckAsync(admin, "dashboard in adjudication", null, admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }));
+            var items = admin.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link);
+            await CheckAsync(admin, "adjudication queue", study + "/adjudication", items.First);
+            var item = await items.First.GetAttributeAsync("href");
+            await CheckAsync(admin, "adjudication item", app.BaseAddress + item, admin.GetByRole(AriaRole.Heading, new() { Name = "Discussion" }));
+            await CheckAsync(rater, "adjudication queue, rater", study + "/adjudication", rater.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+        });
+        Assert.True(_problems.Count == 0, $"{_problems.Count} strings outside a localizer:\n{string.Join('\n', _problems)}");
+    }
+
+    async Task CheckAsync(IPage page, string name, string? url, ILocator ready)
+    {
+        if (url is not null) await page.GotoAsync(url);
+        await Expect(ready).ToBeVisibleAsync();
+        await Journeys.SettleAsync(page);
+        // Nothing may still be computing: a page that is busy shows its waiting text, which is checked too, but its
+        // finished state must be checked as well.
+        await page.WaitForFunctionAsync("() => !document.querySelector('[aria-busy=true]')", null, new() { Timeout = 30_000 });
+        foreach (var text in GradeBench.Testing.PseudoLocaleText.Unmarked(await page.ContentAsync(), Allowed))
+        {
+            output.WriteLine($"{name}: {text}");
+            _problems.Add($"{name}: {text}");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Security.Claims;
+using AngleSharp.Html.Parser;
+using Bunit;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Studies;
+using GradeBench.Web.Components.Markdown;
+using GradeBench.Web.Features.Studies;
+using GradeBench.Web.Hosting;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using MudBlazor.Services;
+
+namespace GradeBench.Web.Tests.Features.Studies;
+
+/// <summary>The studies pages and the review page in the pseudo-locale (docs/localization.md): no interface text that
+/// did not come through a localizer; study content carries its own lang, names translate="no". And one page in Chinese.</summary>
+public sealed class StudiesLanguageTests : IDisposable
+{
+    readonly GradeBenchFactory _app = new() { Languages = [Languages.English, Languages.Pseudo] };
+
+    public void Dispose() => _app.Dispose();
+
+    HttpClient Pseudo(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Add("Accept-Language", Languages.Pseudo);
+        return client;
+    }
+
+    /// <summary>The shared MarkdownEditor's own words, which its owner translates (issue 18): not this feature's text.</summary>
+    static readonly string[] MarkdownEditorWords = ["Write", "Preview", "(Markdown)"];
+
+    static void AssertAllMarked(string html, string page)
+    {
+        // A served page: its title and its main part (the layout around it is the shared components' to check).
+        var document = new HtmlParser().ParseDocument(html);
+        if (document.QuerySelector("main") is { } main)
+            html = $"<html><head>{document.QuerySelector("title")?.OuterHtml}</head><body>{main.OuterHtml}</body></html>";
+        Assert.True(new HtmlParser().ParseDocument(html).Body!.TextContent.Contains(Languages.PseudoStart, StringComparison.Ordinal), $"{page}: nothing localized");
+        var unmarked = PseudoLocaleText.Unmarked(html, MarkdownEditorWords);
+        Assert.True(unmarked.Count == 0, $"{page}: {string.Join(Environment.NewLine, unmarked)}");
+    }
+
+    [Fact]
+    public async Task TheHomeNewStudySetUpAndReviewPagesAsServedHaveNoUnmarkedText()
+    {
+        var studyId = await _app.ImportDemoCopyAsync();
+        var admin = Pseudo(await _app.SignedInAdministratorAsync());
+        var coordinator = Pseudo(await _app.SignedInMemberAsync(studyId, "dr-lang-lead", "coordinator"));
+        var raterUser = await _app.MemberAsync(studyId, "dr-lang-rater", withPassword: true);
+        var rater = Pseudo(await _app.SignedInClientAsync(raterUser));
+        var responseId = (await _app.Services.GetRequiredService<GradingStore>().QueueAsync(studyId, raterUser.Id))[0].ResponseId;
+
+        AssertAllMarked(await admin.GetStringAsync("/"), "home, administrator");
+        AssertAllMarked(await coordinator.GetStringAsync("/"), "home, coordinator");
+        AssertAllMarked(await rater.GetStringAsync("/"), "home, rater");
+        AssertAllMarked(await rater.GetStringAsync($"/studies/{studyId}/setup"), "set-up, refused rater");
+        AssertAllMarked(await rater.GetStringAsync("/studies/new"), "new study, refused rater");
+        AssertAllMarked(await admin.GetStringAsync("/studies/new"), "new study, administrator");
+        AssertAllMarked(await coordinator.GetStringAsync($"/studies/{studyId}/setup"), "set-up, coordinator");
+        AssertAllMarked(await coordinator.GetStringAsync($"/studies/{studyId}/review/{responseId}"), "review, coordinator");
+        AssertAllMarked(await rater.GetStringAsync($"/studies/{studyId}/review/{responseId}"), "review, refused rater");
+    }
+
+    /// <summary>Served pages show only their first state (the new-study and set-up pages wait for the circuit): these
+    /// render interactive, as a coordinator of a draft study, so that the upload form and the rubric editor show.</summary>
+    [Fact]
+    public async Task TheInteractiveNewStudyAndSetUpPagesOfADraftHaveNoUnmarkedText()
+    {
+        var bundle = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
+        var copy = bundle with { Study = bundle.Study with { Id = "draft-" + Guid.NewGuid().ToString("N") } };
+        var studyId = (await _app.Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [], state: StudyState.Draft)).StudyId!.Value;
+        var coordinator = await _app.MemberAsync(studyId, "dr-lang-draft", "coordinator");
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);
+        try
+        {
+            using var context = new InteractiveContext(_app.Services, coordinator.Id);
+            var create = context.Render<NewStudyPage>();
+            create.WaitForAssertion(() => Assert.Contains("bundle-file", create.Markup));
+            AssertAllMarked(create.Markup, "new study, interactive");
+
+            var setup = context.Render<StudySetupPage>(parameters => parameters.Add(p => p.StudyId, studyId));
+            setup.WaitForAssertion(() => Assert.Contains("criterion-1-label", setup.Markup), TimeSpan.FromSeconds(10));
+            setup.WaitForAssertion(() => Assert.Contains("invites-heading", setup.Markup), TimeSpan.FromSeconds(10));
+            AssertAllMarked(setup.Markup, "set-up of a draft, interactive");
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
+
+    [Fact]
+    public async Task TheHomePageInChineseNamesItsStudies()
+    {
+        using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };
+        var studyId = await bilingual.ImportDemoCopyAsync();
+        var client = await bilingual.SignedInMemberAsync(studyId, "dr-zh", "coordinator");
+        client.DefaultRequestHeaders.Add("Accept-Language", Languages.Chinese);
+
+        var home = new HtmlParser().ParseDocument(await client.GetStringAsync("/"));
+
+        Assert.Equal("研究", home.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Contains("病例", home.QuerySelectorAll("dt").Select(dt => dt.TextContent));
+        Assert.Contains("仪表盘", home.QuerySelectorAll("a").Select(a => a.TextContent.Trim()));
+    }
+
+    sealed class InteractiveContext : BunitContext
+    {
+        public InteractiveContext(IServiceProvider app, long userId)
+        {
+            Services.AddMudServices();
+            Services.AddLocalization();
+            Services.AddSingleton(app.GetRequiredService<IStringLocalizerFactory>());
+            JSInterop.Mode = JSRuntimeMode.Loose;
+            foreach (var type in new[] { typeof(StudyQuery), typeof(StudyImporter), typeof(MarkdownRenderer), typeof(StudySetupStore),
+                typeof(StudyRecorder), typeof(InviteStore) })
+                Services.AddSingleton(type, app.GetRequiredService(type));
+            var auth = AddAuthorization();
+            auth.SetAuthorized("coordinator");
+            auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)));
+            SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        }
+    }
+}

@@ -37,7 +37,7 @@ public static class HtmlReport
     {
         var title = blocks.OfType<ReportHeading>().FirstOrDefault()?.Text ?? ReportText.Get("DefaultTitle", language);
         var text = new StringBuilder();
-        text.Append("<!DOCTYPE html>\n<html lang=\"").Append(new ReportText(language).Language.Name).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
+        text.Append("<!DOCTYPE html>\n<html lang=\"").Append(new ReportText(language).Tag).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             // No script may run even if something slipped through: the file forbids it itself.
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")

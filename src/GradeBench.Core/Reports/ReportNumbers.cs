@@ -62,7 +62,7 @@ public static class ReportNumbers
 
     // The glossary's range in a table: "0.55–0.70" in Chinese; English keeps its words.
     static string Between(string lower, string upper, CultureInfo? language) =>
-        language?.Name.StartsWith("zh", StringComparison.Ordinal) == true ? $"{lower}–{upper}" : $"{lower} to {upper}";
+        language is not null && new ReportText(language).IsChinese ? $"{lower}–{upper}" : $"{lower} to {upper}";
 
     static string Percentage(double percent) => percent.ToString("0", Invariant) + "%";
 }

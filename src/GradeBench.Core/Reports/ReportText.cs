@@ -10,11 +10,14 @@ public sealed class ReportText(CultureInfo language)
 {
     static readonly ResourceManager Resources = new("GradeBench.Core.Reports.ReportText", typeof(ReportText).Assembly);
 
-    /// <summary>English: the neutral resources.</summary>
-    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+    /// <summary>English: the neutral resources (the invariant culture, which exists even in a process with invariant
+    /// globalization and only predefined cultures).</summary>
+    public static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
-    /// <summary>Simplified Chinese.</summary>
-    public static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
+    static readonly Lazy<CultureInfo> ChineseCulture = new(() => CultureInfo.GetCultureInfo("zh-CN"));
+
+    /// <summary>Simplified Chinese; created on first use, so an English report never needs culture names.</summary>
+    public static CultureInfo Chinese => ChineseCulture.Value;
 
     /// <summary>The report's language for a study's language tag: <c>zh</c>, <c>zh-CN</c>, <c>zh-SG</c> and
     /// <c>zh-Hans…</c> give Simplified Chinese; anything else (Traditional Chinese included) gives English.</summary>
@@ -29,7 +32,10 @@ public sealed class ReportText(CultureInfo language)
     /// <summary>English or Simplified Chinese: <see cref="LanguageOf"/> the culture given.</summary>
     public CultureInfo Language { get; } = LanguageOf(language.Name);
 
-    public bool IsChinese => Language == Chinese;
+    public bool IsChinese => Language.Name == "zh-CN";
+
+    /// <summary>The report's language tag, for <c>&lt;html lang&gt;</c>: <c>en</c> or <c>zh-CN</c>.</summary>
+    public string Tag => IsChinese ? "zh-CN" : "en";
 
     /// <summary>The text of <paramref name="key"/> in <paramref name="language"/>; a missing key is a bug, so it throws.</summary>
     public static string Get(string key, CultureInfo language) =>

@@ -124,7 +124,7 @@ public sealed partial class ChineseReportTests
     [InlineData("", false)]
     [InlineData(null, false)]
     public void SimplifiedChineseStudiesGetAChineseReportAndAllOthersEnglish(string? language, bool chinese) =>
-        Assert.Equal(chinese ? "zh-CN" : "en", ReportText.LanguageOf(language).Name);
+        Assert.Equal(chinese ? "zh-CN" : "en", new ReportText(ReportText.LanguageOf(language)).Tag);
 
     static Dictionary<string, string> Resources(CultureInfo culture)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -26,11 +27,17 @@ public static class HtmlReport
         .swatch { display: inline-block; width: 0.9rem; height: 0.9rem; margin-right: 0.35rem; vertical-align: -0.1rem; border: 1px solid #1f2933; }
         """;
 
-    public static async Task<long> WriteAsync(IReadOnlyList<ReportBlock> blocks, TextWriter output, CancellationToken ct)
+    /// <summary>Writes the report in English; returns the number of table rows.</summary>
+    public static Task<long> WriteAsync(IReadOnlyList<ReportBlock> blocks, TextWriter output, CancellationToken ct) =>
+        WriteAsync(blocks, output, ReportText.English, ct);
+
+    /// <summary>Writes the report whose blocks are in <paramref name="language"/> (its <c>lang</c>, chart texts and the
+    /// fallback title); returns the number of table rows.</summary>
+    public static async Task<long> WriteAsync(IReadOnlyList<ReportBlock> blocks, TextWriter output, CultureInfo language, CancellationToken ct)
     {
-        var title = blocks.OfType<ReportHeading>().FirstOrDefault()?.Text ?? "Study report";
+        var title = blocks.OfType<ReportHeading>().FirstOrDefault()?.Text ?? ReportText.Get("DefaultTitle", language);
         var text = new StringBuilder();
-        text.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        text.Append("<!DOCTYPE html>\n<html lang=\"").Append(new ReportText(language).Tag).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             // No script may run even if something slipped through: the file forbids it itself.
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
@@ -66,10 +73,10 @@ public static class HtmlReport
                     text.Append("</tbody>\n</table>\n");
                     break;
                 case ReportChart c:
-                    Chart(text, c);
+                    Chart(text, c, language);
                     break;
                 case ReportForestPlot f:
-                    Forest(text, f);
+                    Forest(text, f, language);
                     break;
             }
             await output.WriteAsync(text.ToString().AsMemory(), ct);
@@ -81,10 +88,10 @@ public static class HtmlReport
 
     static string E(string text) => Encoder.Encode(text);
 
-    static void Chart(StringBuilder html, ReportChart chart)
+    static void Chart(StringBuilder html, ReportChart chart, CultureInfo language)
     {
         html.Append("<figure>\n");
-        ReportSvg.Bars(html, E, chart);
+        ReportSvg.Bars(html, E, chart, language);
         if (chart.Legend is { Count: > 1 } legend)
         {
             html.Append("<ul class=\"legend\">");
@@ -95,10 +102,10 @@ public static class HtmlReport
         html.Append("<figcaption>").Append(E(chart.Caption)).Append("</figcaption>\n</figure>\n");
     }
 
-    static void Forest(StringBuilder html, ReportForestPlot plot)
+    static void Forest(StringBuilder html, ReportForestPlot plot, CultureInfo language)
     {
         html.Append("<figure>\n");
-        ReportSvg.Forest(html, E, plot);
+        ReportSvg.Forest(html, E, plot, language);
         html.Append("<figcaption>").Append(E(plot.Caption)).Append("</figcaption>\n</figure>\n");
     }
 }

@@ -16,8 +16,9 @@ public static class ReportNumbers
     /// <summary>An agreement coefficient or a proportion of agreement, to three decimals: <c>0.712</c>.</summary>
     public static string Coefficient(double value) => value.ToString("0.000", Invariant);
 
-    /// <summary>A coefficient's 95% interval: <c>0.612 to 0.801</c>.</summary>
-    public static string CoefficientInterval(double lower, double upper) => $"{Coefficient(lower)} to {Coefficient(upper)}";
+    /// <summary>A coefficient's 95% interval: <c>0.612 to 0.801</c> (in Chinese <c>0.612–0.801</c>, as Chinese tables write a range).</summary>
+    public static string CoefficientInterval(double lower, double upper, CultureInfo? language = null) =>
+        Between(Coefficient(lower), Coefficient(upper), language);
 
     /// <summary>A mean, a median or a charted value, to two decimals: <c>3.25</c>.</summary>
     public static string Value(double value) => value.ToString("0.00", Invariant);
@@ -26,8 +27,8 @@ public static class ReportNumbers
     public static string Value(Estimate? estimate) => estimate?.Value is { } v ? Value(v) : None;
 
     /// <summary>An estimate's 95% interval to two decimals (<c>3.10 to 3.40</c>), or <see cref="None"/>.</summary>
-    public static string Interval(Estimate? estimate) =>
-        estimate?.Ci95 is { } ci ? $"{Value(ci.Lower)} to {Value(ci.Upper)}" : None;
+    public static string Interval(Estimate? estimate, CultureInfo? language = null) =>
+        estimate?.Ci95 is { } ci ? Between(Value(ci.Lower), Value(ci.Upper), language) : None;
 
     /// <summary>A difference with its sign, to two decimals, with a true minus sign: <c>+0.25</c>, <c>−0.25</c>, <c>0.00</c>.</summary>
     public static string Signed(double value) => value.ToString("+0.00;−0.00;0.00", Invariant);
@@ -39,7 +40,8 @@ public static class ReportNumbers
     public static string Percent(long part, long whole) => whole == 0 ? "0%" : Percentage(100.0 * part / whole);
 
     /// <summary>A share's 95% interval as percentages: <c>30% to 55%</c>.</summary>
-    public static string PercentInterval(ConfidenceInterval ci) => $"{Percent(ci.Lower)} to {Percent(ci.Upper)}";
+    public static string PercentInterval(ConfidenceInterval ci, CultureInfo? language = null) =>
+        Between(Percent(ci.Lower), Percent(ci.Upper), language);
 
     /// <summary>A p-value to three decimals, below 0.001 as <c>&lt; 0.001</c>.</summary>
     public static string PValue(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.000", Invariant);
@@ -57,6 +59,10 @@ public static class ReportNumbers
     public static string Duration(double seconds) => seconds < 120
         ? Seconds(seconds)
         : $"{(seconds / 60).ToString("0.0", Invariant)} min";
+
+    // The glossary's range in a table: "0.55–0.70" in Chinese; English keeps its words.
+    static string Between(string lower, string upper, CultureInfo? language) =>
+        language is not null && new ReportText(language).IsChinese ? $"{lower}–{upper}" : $"{lower} to {upper}";
 
     static string Percentage(double percent) => percent.ToString("0", Invariant) + "%";
 }

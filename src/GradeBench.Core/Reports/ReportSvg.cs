@@ -32,7 +32,7 @@ static class ReportSvg
             .Append("<title>").Append(encode(title)).Append("</title>\n");
 
     /// <summary>Horizontal bars from <see cref="ReportChart.Min"/> with 95% whiskers; a group's name heads its bars.</summary>
-    public static void Bars(StringBuilder svg, Func<string, string> encode, ReportChart chart)
+    public static void Bars(StringBuilder svg, Func<string, string> encode, ReportChart chart, CultureInfo language)
     {
         const int width = 620, labelWidth = 250, labelChars = 40;
         var (min, max) = (chart.Min, chart.Max > chart.Min ? chart.Max : chart.Min + 1);
@@ -64,8 +64,9 @@ static class ReportSvg
                 continue;
             }
             var mid = top + h / 2;
-            var interval = bar.Lower is { } lo && bar.Upper is { } hi ? $" (95% interval {ReportNumbers.Value(lo)} to {ReportNumbers.Value(hi)})" : "";
-            svg.Append("<g><title>").Append(encode($"{(bar.Group is { } g ? $"{g}: " : "")}{bar.Label}: {ReportNumbers.Value(bar.Value)}{interval}")).Append("</title>");
+            var title = ChartText.Bar(bar.Group, bar.Label, ReportNumbers.Value(bar.Value),
+                bar.Lower is { } lo ? ReportNumbers.Value(lo) : null, bar.Upper is { } hi ? ReportNumbers.Value(hi) : null, language);
+            svg.Append("<g><title>").Append(encode(title)).Append("</title>");
             Label(svg, encode, labelWidth - 6, mid, lines);
             svg.Append($"<rect x=\"{N(Px(min))}\" y=\"{N(mid - 7)}\" width=\"{N(Px(bar.Value) - Px(min))}\" height=\"14\" fill=\"{ChartText.Colour(bar.Series)}\" fill-opacity=\"0.8\"/>");
             if (bar.Lower is { } lower && bar.Upper is { } upper) Whisker(svg, Px(lower), Px(upper), mid);
@@ -75,14 +76,12 @@ static class ReportSvg
     }
 
     /// <summary>A forest plot: a square at each value, whiskers for its interval, dashed threshold lines, the numbers at the right.</summary>
-    public static void Forest(StringBuilder svg, Func<string, string> encode, ReportForestPlot plot)
+    public static void Forest(StringBuilder svg, Func<string, string> encode, ReportForestPlot plot, CultureInfo language)
     {
         const int width = 760, labelWidth = 300, plotRight = 590, labelChars = 48, top = 16;
         var min = plot.Min;
         double Px(double value) => labelWidth + (Math.Clamp(value, min, 1) - min) / (1 - min) * (plotRight - labelWidth);
-        static string Numbers(ReportPoint p) => p.Value is { } v
-            ? ReportNumbers.Coefficient(v) + (p.Lower is { } lo && p.Upper is { } hi ? $" ({ReportNumbers.CoefficientInterval(lo, hi)})" : "")
-            : $"no value: {p.Missing}";
+        string Numbers(ReportPoint p) => ChartText.Point(p.Value, p.Lower, p.Upper, p.Missing ?? "", language);
         var layout = new List<(double Y, double H, IReadOnlyList<string> Lines, ReportPoint Point)>();
         double y = top;
         foreach (var point in plot.Points)
@@ -91,7 +90,8 @@ static class ReportSvg
             layout.Add((y, Height(lines) + 2, lines, point));
             y += Height(lines) + 2;
         }
-        var name = $"{plot.Title}: " + string.Join("; ", plot.Points.Select(p => $"{p.Label} {Numbers(p)}"));
+        var name = ReportText.Get("ChartNamed", language, plot.Title,
+            string.Join(ReportText.Get("ItemSeparator", language), plot.Points.Select(p => $"{p.Label} {Numbers(p)}")));
         Open(svg, encode, name, plot.Title, width, y + AxisHeight);
         foreach (var t in plot.Thresholds)
             svg.Append($"<line x1=\"{N(Px(t))}\" y1=\"{top}\" x2=\"{N(Px(t))}\" y2=\"{N(y)}\" class=\"threshold\"/>")

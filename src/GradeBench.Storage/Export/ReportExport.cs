@@ -1,3 +1,4 @@
+using System.Globalization;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Results;
@@ -6,23 +7,28 @@ using GradeBench.Storage.Rubrics;
 namespace GradeBench.Storage.Export;
 
 /// <summary><c>report.md</c> and <c>report.html</c>: loads a study's facts (<see cref="ReportQuery"/>) and results, and
-/// streams the report <see cref="StudyReport"/> builds from them. See docs/exports.md.</summary>
+/// streams the report <see cref="StudyReport"/> builds from them, in the study's language (English or Simplified Chinese,
+/// <see cref="ReportText.LanguageOf"/>). See docs/exports.md.</summary>
 public sealed class ReportExport(Database database)
 {
     /// <summary>Writes report.md; returns the number of table rows.</summary>
     public async Task<long> WriteMarkdownAsync(long studyId, TextWriter output, CancellationToken ct = default) =>
-        await MarkdownReport.WriteAsync(await BuildAsync(studyId, ct), output, ct);
+        await MarkdownReport.WriteAsync((await BuildAsync(studyId, ct)).Blocks, output, ct);
 
     /// <summary>Writes report.html; returns the number of table rows.</summary>
-    public async Task<long> WriteHtmlAsync(long studyId, TextWriter output, CancellationToken ct = default) =>
-        await HtmlReport.WriteAsync(await BuildAsync(studyId, ct), output, ct);
+    public async Task<long> WriteHtmlAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        var (blocks, language) = await BuildAsync(studyId, ct);
+        return await HtmlReport.WriteAsync(blocks, output, language, ct);
+    }
 
-    async Task<IReadOnlyList<ReportBlock>> BuildAsync(long studyId, CancellationToken ct)
+    async Task<(IReadOnlyList<ReportBlock> Blocks, CultureInfo Language)> BuildAsync(long studyId, CancellationToken ct)
     {
         var facts = await new ReportQuery(database).LoadAsync(studyId, ct) ?? throw new InvalidOperationException($"There is no study {studyId}.");
         var input = await new ResultsQuery(database, new RubricQuery(database)).LoadAsync(studyId, ct);
         // CPU-bound (the bootstraps), as on the results page: off the caller's thread.
         var report = await Task.Run(() => StudyResults.Compute(input), ct);
-        return StudyReport.Build(facts, input, report);
+        var language = ReportText.LanguageOf(facts.Language);
+        return (StudyReport.Build(facts, input, report, language), language);
     }
 }

@@ -28,6 +28,9 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
 
     public static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The reason a criterion nobody has rated yet has no alpha (in English: events carry data; the page translates it).</summary>
+    public const string NoRatingsReason = "no submitted ratings yet";
+
     /// <summary>Asks for a fresh computation of the study's agreement; returns at once.</summary>
     public void Request(long studyId)
     {
@@ -135,7 +138,7 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     }
 
     static CriterionAlpha NoRatings(Criterion criterion) => new(criterion.Id, criterion.Label,
-        CriterionRatings.Level(criterion)!.Value.ToString().ToLowerInvariant(), null, null, null, 0, 0, "no submitted ratings yet");
+        CriterionRatings.Level(criterion)!.Value.ToString().ToLowerInvariant(), null, null, null, 0, 0, NoRatingsReason);
 
     // Alpha needs only each unit's ratings, not a column per rater: see CriterionRatings.UnitMatrix.
     sealed record Figure(RatingMatrix Matrix, string LevelName, Estimate Alpha, int Units, int Raters)

@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Features.Studies;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Dashboard;
 
@@ -13,15 +15,19 @@ namespace GradeBench.Web.Features.Dashboard;
 /// <see cref="CountsReloadDue"/> and asks on its own context with <see cref="ReloadCountsAsync"/>. The counts over
 /// all assignments and ratings are never read on this path: they come from <see cref="DashboardCounts"/>, at once when
 /// known for the data as it is now, else when read off the request path (<see cref="CountsComputing"/> until then, the
-/// page told through <see cref="CountsReadDue"/>). Not thread-safe: the page calls it from its renderer's context only.</summary>
-public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, DashboardCounts counts, StudyRecorder recorder,
-    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, TimeProvider clock) : IDisposable
+/// page told through <see cref="CountsReadDue"/>). Its texts are in the page's language (<paramref name="text"/>, read in the
+/// current UI culture: <see cref="LiveComponent"/> runs live work in the circuit's). Not thread-safe: the page calls it
+/// from its renderer's context only.</summary>
+public sealed partial class DashboardState(StudyQuery studies, DashboardQuery progress, DashboardCounts counts, StudyRecorder recorder,
+    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, TimeProvider clock, IStringLocalizer<DashboardText> text)
+    : IDisposable
 {
     /// <summary>Open items and no saved change for this long: the rater is shown as stalled.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromDays(2);
     public static readonly TimeSpan CountsReloadDelay = TimeSpan.FromMilliseconds(250);
     public const int FeedLength = 20;
-    public const string RefusalMessage = "Only the coordinators of this study can see its dashboard.";
+    /// <summary>The <see cref="ActivityEntry.Kind"/> of entries this page wrote from events (the others were read).</summary>
+    public const string LiveEntry = "live";
 
     readonly Dictionary<long, string> _responseNames = [];
     long _studyId;
@@ -66,7 +72,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         _studyId = studyId;
         if (await studies.AccessAsync(studyId, userId) is not { IsCoordinator: true } current)
         {
-            Refusal = RefusalMessage;
+            Refusal = text["Refusal"];
             (Access, Raters, Models, Criteria, Presence, Agreement, AgreementComputing) = (null, null, [], [], [], null, false);
             (_raterActivity, _countsRead, CountsKnown, CountsComputing) = ([], null, false, false);
             Activity.Clear();
@@ -146,7 +152,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         switch (studyEvent)
         {
             case RatingSubmitted e:
-                Log(e.At, $"{e.RaterName} submitted {e.ResponseSlug}");
+                Log(e.At, text["LogSubmitted", e.RaterName, e.ResponseSlug]);
                 return true;
             case ProgressChanged e:
                 Raters = Raters?.Select(r => r.RaterId == e.RaterId ? r with { Done = e.RaterDone, Assigned = e.RaterAssigned, LastActivity = clock.GetUtcNow() } : r).ToList();
@@ -165,13 +171,19 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
                 return true;
             case StudyStateChanged e:
                 Access = Access with { State = e.State, Paused = e.Paused };
-                Log(e.At, $"The study is now {(e.Paused ? "paused" : e.State)}");
+                Log(e.At, e.Paused ? text["LogNowPaused"] : StudyLifecycle.Parse(e.State) switch
+                {
+                    StudyState.Draft => text["LogNowDraft"],
+                    StudyState.Open => text["LogNowOpen"],
+                    StudyState.Adjudication => text["LogNowAdjudication"],
+                    _ => text["LogNowClosed"],
+                });
                 return true;
             case SafetyAlertRaised e:
-                Log(e.At, $"Safety alert: {e.RaterName} rated {e.ResponseSlug} “{e.Trigger}”");
+                Log(e.At, text["LogSafetyAlert", e.RaterName, e.ResponseSlug, e.Trigger]);
                 return true;
             case MemberRemoved e:
-                Log(e.At, $"{e.Name} was removed from the study");
+                Log(e.At, text["LogRemoved", e.Name]);
                 QueueCountsReload();
                 return true;
             default:
@@ -196,9 +208,9 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         await ReadResponseNamesAsync(_studyId);
     }
 
-    void Log(DateTimeOffset at, string text)
+    void Log(DateTimeOffset at, string entry)
     {
-        Activity.Insert(0, new ActivityEntry { At = at, Kind = "live", Text = text });
+        Activity.Insert(0, new ActivityEntry { At = at, Kind = LiveEntry, Text = entry });
         if (Activity.Count > FeedLength) Activity.RemoveAt(Activity.Count - 1);
     }
 
@@ -214,47 +226,75 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         if (result.Changed is { } changed) Access = Access! with { State = changed.State, Paused = changed.Paused };
     }
 
-    public string StateText => Access!.Paused ? "Open, paused: raters cannot save or submit" : State switch
+    public string StateText => Access!.Paused ? text["StatePaused"] : State switch
     {
-        StudyState.Draft => "Draft: raters cannot grade yet (calibrate now)",
-        StudyState.Open => "Open: raters are grading",
-        StudyState.Adjudication => "Adjudication: independent rating has ended",
-        _ => "Closed",
+        StudyState.Draft => text["StateDraft"],
+        StudyState.Open => text["StateOpen"],
+        StudyState.Adjudication => text["StateAdjudication"],
+        _ => text["StateClosed"],
     };
 
-    public static string MoveLabel(StudyState to) => to switch
+    public string MoveLabel(StudyState to) => to switch
     {
-        StudyState.Open => "Open for rating",
-        StudyState.Adjudication => "Start adjudication",
-        StudyState.Closed => "Close the study",
+        StudyState.Open => text["MoveOpen"],
+        StudyState.Adjudication => text["MoveAdjudication"],
+        StudyState.Closed => text["MoveClose"],
         _ => to.ToString(),
     };
 
-    public string ResponseName(long responseId) => _responseNames.GetValueOrDefault(responseId) ?? $"response {responseId}";
+    public string ResponseName(long responseId) => _responseNames.GetValueOrDefault(responseId) ?? text["ResponseNumber", responseId];
 
     public string PresenceText(PresenceEntry? online) => online switch
     {
-        null => "offline",
-        { Connected: false } => "reconnecting",
-        { ResponseId: { } r } => $"online, on {ResponseName(r)}",
-        _ => "online",
+        null => text["Offline"],
+        { Connected: false } => text["Reconnecting"],
+        { ResponseId: { } r } => text["OnlineOn", ResponseName(r)],
+        _ => text["Online"],
     };
+
+    /// <summary>A role as shown beside a name online; a role this page does not know is shown as stored.</summary>
+    public string RoleName(string role) => text["Role_" + role] is { ResourceNotFound: false } name ? name : role;
+
+    /// <summary>A level of measurement as the agreement table shows it.</summary>
+    public string LevelName(string level) => text["Level_" + level] is { ResourceNotFound: false } name ? name : level;
+
+    /// <summary>Why a criterion has no alpha or interval, in the page's language. The reasons come as English text (from
+    /// <see cref="AgreementMonitor"/> and Core's KrippendorffAlpha); a reason not known here is shown as it came.</summary>
+    public string Reason(string reason) => reason switch
+    {
+        AgreementMonitor.NoRatingsReason => text["Reason_NoRatings"],
+        _ when reason.StartsWith("No unit has ratings from two or more raters", StringComparison.Ordinal) => text["Reason_NoPairs"],
+        _ when reason.StartsWith("No variation:", StringComparison.Ordinal) => text["Reason_NoVariation"],
+        _ when NotNumeric().Match(reason) is { Success: true } m => text["Reason_NotNumeric", LevelName(m.Groups[1].Value)],
+        _ when Negative().Match(reason) is { Success: true } m => text["Reason_Negative", m.Groups[1].Value],
+        _ when reason.StartsWith("the value is not a finite number", StringComparison.Ordinal) => text["Reason_NotFinite"],
+        _ => reason,
+    };
+
+    /// <summary>True when <see cref="Reason"/> has this reason in the page's language (else it is English text).</summary>
+    public bool KnowsReason(string reason) => !ReferenceEquals(Reason(reason), reason);
+
+    [GeneratedRegex("^Krippendorff's (\\w+) alpha needs numeric categories")]
+    private static partial Regex NotNumeric();
+
+    [GeneratedRegex("^Krippendorff's ratio alpha needs non-negative values .* but category \"(.*)\" is negative\\.$")]
+    private static partial Regex Negative();
 
     public string ActivityText(RaterProgress rater, PresenceEntry? online)
     {
         // Done items without any work of the rater's own were imported from a bundle: the rater did start, elsewhere.
-        if (rater.LastActivity is not { } last) return rater.Done > 0 ? "imported ratings only" : online is null ? "not started" : "—";
+        if (rater.LastActivity is not { } last) return rater.Done > 0 ? text["ImportedOnly"] : online is null ? text["NotStarted"] : "—";
         var idle = clock.GetUtcNow() - last;
         var stalled = rater.Done < rater.Assigned && idle > StalledAfter && online is null;
-        return stalled ? $"stalled: nothing saved for {(int)idle.TotalDays} days" : Time(last);
+        return stalled ? text["Stalled", (int)idle.TotalDays] : Time(last);
     }
 
     public string Time(DateTimeOffset at)
     {
         var ago = clock.GetUtcNow() - at;
-        if (ago < TimeSpan.FromMinutes(1)) return "just now";
-        if (ago < TimeSpan.FromHours(1)) return $"{(int)ago.TotalMinutes} min ago";
-        return at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        if (ago < TimeSpan.FromMinutes(1)) return text["JustNow"];
+        if (ago < TimeSpan.FromHours(1)) return text["MinutesAgo", (int)ago.TotalMinutes];
+        return text["TimeUtc", at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.CurrentCulture)];
     }
 
     public void Dispose() => _countsReload?.Dispose();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.AspNetCore.Components;
@@ -28,6 +29,9 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
     // Events already queued for an ended subscription still arrive; they belong to a study this page no longer shows.
     int _generation;
     bool _disposed;
+    // The circuit's language, as the component is made in it: work started elsewhere (another user's event, a timer)
+    // carries that thread's culture into InvokeAsync (dotnet/aspnetcore#28521), so live texts would change language.
+    readonly CultureInfo _culture = CultureInfo.CurrentCulture, _uiCulture = CultureInfo.CurrentUICulture;
 
     protected long UserId { get; private set; }
     protected string UserName { get; private set; } = "";
@@ -101,6 +105,7 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
     protected Task RunLiveAsync(Func<Task> work) => InvokeAsync(async () =>
     {
         if (_disposed) return;
+        (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (_culture, _uiCulture);
         try
         {
             await work();

@@ -6,6 +6,7 @@ using GradeBench.Web.Features.Live;
 using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Tests.Features.Adjudication;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
 
@@ -16,7 +17,8 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     [Fact]
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
-        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider));
+        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider),
+            typeof(IStringLocalizer<DashboardText>));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var coordinator = await SignInAsNewMemberAsync("dr-demoted", "coordinator");

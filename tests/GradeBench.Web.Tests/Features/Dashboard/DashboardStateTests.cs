@@ -4,6 +4,7 @@ using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Features.Studies;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
@@ -19,7 +20,8 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
         var app = factory.Services;
         return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<DashboardCounts>(),
             app.GetRequiredService<StudyRecorder>(),
-            app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), _clock);
+            app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), _clock,
+            app.GetRequiredService<IStringLocalizer<DashboardText>>());
     }
 
     async Task<(DashboardState State, long StudyId)> LoadedAsCoordinatorAsync()
@@ -56,7 +58,7 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
 
         Assert.False(await state.LoadAsync(studyId, rater, live: true));
 
-        Assert.Equal(DashboardState.RefusalMessage, state.Refusal);
+        Assert.Equal("Only the coordinators of this study can see its dashboard.", state.Refusal);
         Assert.Null(state.Access);
         Assert.Null(state.Raters);
         Assert.Empty(state.Activity);

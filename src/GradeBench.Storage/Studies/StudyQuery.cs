@@ -43,6 +43,8 @@ public sealed record StudyAccess
     public bool Paused { get; init; }
     public bool HideModel { get; init; }
     public required string Role { get; init; }
+    /// <summary>The study's language tag: its content is written in it.</summary>
+    public string Language { get; init; } = "en";
     public bool IsCoordinator => Role == StudyRoles.Coordinator;
 }
 
@@ -62,13 +64,13 @@ public sealed class StudyQuery(Database database)
     public static async Task<StudyAccess?> AccessAsync(DbConnection connection, DbTransaction? transaction, long studyId, long userId, CancellationToken ct = default)
     {
         var row = await connection.QuerySingleOrDefaultAsync<AccessRow>(new CommandDefinition("""
-            SELECT s.id AS study_id, s.title, s.state, s.paused, s.hide_model, m.role AS member_role, u.is_admin AS is_administrator
+            SELECT s.id AS study_id, s.title, s.state, s.paused, s.hide_model, s.language, m.role AS member_role, u.is_admin AS is_administrator
             FROM studies s JOIN users u ON u.id = @UserId
             LEFT JOIN study_members m ON m.study_id = s.id AND m.user_id = u.id
             WHERE s.id = @StudyId AND u.disabled_at IS NULL
             """, new { StudyId = studyId, UserId = userId }, transaction, cancellationToken: ct));
         return row is not null && StudyRoles.Acting(row.IsAdministrator, row.MemberRole) is { } role
-            ? new StudyAccess { StudyId = row.StudyId, Title = row.Title, State = row.State, Paused = row.Paused, HideModel = row.HideModel, Role = role }
+            ? new StudyAccess { StudyId = row.StudyId, Title = row.Title, State = row.State, Paused = row.Paused, HideModel = row.HideModel, Role = role, Language = row.Language }
             : null;
     }
 
@@ -79,6 +81,7 @@ public sealed class StudyQuery(Database database)
         public string State { get; init; } = "";
         public bool Paused { get; init; }
         public bool HideModel { get; init; }
+        public string Language { get; init; } = "en";
         public string? MemberRole { get; init; }
         public bool IsAdministrator { get; init; }
     }

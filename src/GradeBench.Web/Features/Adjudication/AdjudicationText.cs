@@ -1,5 +1,9 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
 using GradeBench.Core.Rubrics;
+using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 
@@ -7,13 +11,25 @@ namespace GradeBench.Web.Features.Adjudication;
 
 /// <summary>Text of the adjudication pages (AdjudicationText.resx, AdjudicationText.zh-CN.resx), and the few ways they
 /// put study content and names into a localized sentence with their own markup.</summary>
-public sealed class AdjudicationText
+public sealed partial class AdjudicationText
 {
     /// <summary>A localized sentence whose placeholders are HTML already made (<see cref="Content"/>, <see cref="Name"/>):
     /// the sentence is encoded, the pieces are not, so a name keeps its <c>translate="no"</c> inside either language's
-    /// word order.</summary>
-    public static MarkupString Compose(LocalizedString sentence, params string[] pieces) =>
-        new(string.Format(System.Globalization.CultureInfo.InvariantCulture, WebUtility.HtmlEncode(sentence.Value), pieces));
+    /// word order. In the pseudo-locale each run of the sentence's own words is marked, as a string of its own would be.</summary>
+    public static MarkupString Compose(LocalizedString sentence, params string[] pieces)
+    {
+        var text = sentence.Value;
+        var pseudo = text.Length > 1 && text.StartsWith(Languages.PseudoStart, StringComparison.Ordinal) && text.EndsWith(Languages.PseudoEnd, StringComparison.Ordinal);
+        if (pseudo) text = text[Languages.PseudoStart.Length..^Languages.PseudoEnd.Length];
+        var html = new StringBuilder();
+        foreach (var part in Placeholder().Split(text))
+        {
+            if (Placeholder().IsMatch(part)) html.Append(pieces[int.Parse(part[1..^1], CultureInfo.InvariantCulture)]);
+            else if (pseudo && !string.IsNullOrWhiteSpace(part)) html.Append(WebUtility.HtmlEncode(Languages.PseudoStart + part + Languages.PseudoEnd));
+            else html.Append(WebUtility.HtmlEncode(part));
+        }
+        return new(html.ToString());
+    }
 
     /// <summary>Study content (criterion and option labels, case titles) in the study's language.</summary>
     public static string Content(string text, string language) =>
@@ -45,4 +61,7 @@ public sealed class AdjudicationText
         criterion.Type == CriterionType.Binary && value is "true" or "false"
             ? new(WebUtility.HtmlEncode(t[value == "true" ? "Yes" : "No"]))
             : new(Content(RubricScale.Describe(criterion, value), language));
+
+    [GeneratedRegex(@"(\{\d+\})")]
+    private static partial Regex Placeholder();
 }

@@ -22,6 +22,7 @@ public abstract class LiveAdjudicationContext : BunitContext
         App = factory.Services;
         Scene = new AdjudicationScene(factory);
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         UseAppServices(typeof(StudyQuery), typeof(AdjudicationStore), typeof(SafetyAlertStore), typeof(AdjudicationRecorder),
             typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker), typeof(GradeBench.Storage.Grading.FlagStore));

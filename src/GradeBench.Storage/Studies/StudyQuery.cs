@@ -48,8 +48,6 @@ public sealed record StudyAccess
     /// <summary>The study's language tag: its title, texts and rubric are written in it.</summary>
     public string Language { get; init; } = "en";
     public bool IsCoordinator => Role == StudyRoles.Coordinator;
-    /// <summary>The study's language tag (its title and rubric are written in it).</summary>
-    public string Language { get; init; } = "en";
 }
 
 public sealed class StudyQuery(Database database)

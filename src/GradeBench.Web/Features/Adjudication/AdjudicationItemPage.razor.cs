@@ -1,9 +1,12 @@
+using System.Globalization;
+using System.Net;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Adjudication;
 
@@ -16,6 +19,7 @@ public partial class AdjudicationItemPage
     [Inject] StudyQuery Studies { get; set; } = default!;
     [Inject] AdjudicationStore Store { get; set; } = default!;
     [Inject] AdjudicationRecorder Recorder { get; set; } = default!;
+    [Inject] IStringLocalizer<AdjudicationText> T { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
     /// <summary>The handle of the item's response: the address never carries an item or response id.</summary>
@@ -25,6 +29,8 @@ public partial class AdjudicationItemPage
     [SupplyParameterFromQuery(Name = "criterion")] public string? CriterionId { get; set; }
 
     AdjudicationItemView? item;
+    /// <summary>The study's language: its content (case, response, rubric labels) is marked with it.</summary>
+    string language = "en";
     string? loadError;
     string? messageText, postState;
     /// <summary>Changes when a message is posted, so that the message field starts empty again.</summary>
@@ -48,15 +54,16 @@ public partial class AdjudicationItemPage
         await ResolveUserAsync();
         await ReloadAsync();
         // The item says what its viewer may do, not their role, which chooses the events they may hear.
-        var access = item is null || !RendererInfo.IsInteractive ? null : await Studies.AccessAsync(StudyId, UserId);
-        await ListenAsync(access is null ? null : new LiveStudy(StudyId, access.IsCoordinator));
+        var access = item is null ? null : await Studies.AccessAsync(StudyId, UserId);
+        language = access?.Language ?? language;
+        await ListenAsync(access is null || !RendererInfo.IsInteractive ? null : new LiveStudy(StudyId, access.IsCoordinator));
     }
 
     protected override async Task ReloadAsync()
     {
         itemId = await Store.ItemIdAsync(StudyId, Response) ?? 0;
         item = itemId == 0 ? null : await Store.LoadAsync(StudyId, itemId, UserId);
-        loadError = item is null ? "This adjudication item does not exist or is not yours to see." : null;
+        loadError = item is null ? T["ItemMissing"].Value : null;
         around = item is null ? default : Filter.Around(await Store.ListAsync(StudyId, UserId) ?? [], itemId);
     }
 
@@ -67,6 +74,12 @@ public partial class AdjudicationItemPage
         StudyStateChanged => true,
         _ => false,
     };
+
+    MarkupString Value(Criterion criterion, string? value) => AdjudicationText.Value(T, criterion, value, language);
+
+    static string UserText(string? text) => AdjudicationText.UserText(text);
+
+    static string Time(DateTimeOffset at) => WebUtility.HtmlEncode(at.ToString("yyyy-MM-dd HH:mm", CultureInfo.CurrentCulture));
 
     ConsensusValue? Consensus(Criterion criterion) => item?.Consensus.FirstOrDefault(c => c.CriterionId == criterion.Id);
 
@@ -86,9 +99,15 @@ public partial class AdjudicationItemPage
         {
             messageText = null;
             messageField++;
-            postState = "Posted.";
+            postState = T["Posted"];
         }
-        else postState = posted.Problem ?? "Not posted.";
+        else postState = posted.Outcome switch
+        {
+            AdjudicationOutcome.NotAllowed => T["OnlyParticipantsPost"],
+            AdjudicationOutcome.StudyNotInAdjudication => T["NotInAdjudication"],
+            AdjudicationOutcome.Invalid => T["MessageLength", AdjudicationStore.MaxMessageLength],
+            _ => T["NotPosted"],
+        };
         await ReloadAsync();
     }
 }

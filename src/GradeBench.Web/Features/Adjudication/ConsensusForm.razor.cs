@@ -2,6 +2,7 @@ using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Adjudication;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Adjudication;
 
@@ -12,10 +13,13 @@ namespace GradeBench.Web.Features.Adjudication;
 public partial class ConsensusForm
 {
     [Inject] AdjudicationRecorder Recorder { get; set; } = default!;
+    [Inject] IStringLocalizer<AdjudicationText> T { get; set; } = default!;
 
     [Parameter, EditorRequired] public long StudyId { get; set; }
     [Parameter, EditorRequired] public long UserId { get; set; }
     [Parameter, EditorRequired] public AdjudicationItemView Item { get; set; } = default!;
+    /// <summary>The study's language, which its rubric's labels are in.</summary>
+    [Parameter] public string Language { get; set; } = "en";
     /// <summary>Called after a save or a resolve, so that the page reads the item again.</summary>
     [Parameter] public EventCallback Saved { get; set; }
 
@@ -43,9 +47,18 @@ public partial class ConsensusForm
     }
 
     /// <summary>"Suggested: majority" or "Suggested: median" while the value shown is an unsaved suggestion.</summary>
-    static string? SuggestionShown(Criterion criterion, Draft draft) => draft.Suggestion is { } s && s.Value == draft.Value
-        ? (s.Kind == SuggestionKind.Majority ? "Suggested: majority" : "Suggested: median")
+    string? SuggestionShown(Criterion criterion, Draft draft) => draft.Suggestion is { } s && s.Value == draft.Value
+        ? (s.Kind == SuggestionKind.Majority ? T["SuggestedMajority"].Value : T["SuggestedMedian"].Value)
         : null;
+
+    /// <summary>The store's reasons for refusing a value, localized where the store's text is known; any other (the
+    /// rubric's own check of a value) is shown as the store gave it.</summary>
+    string Problem(string? problem) => problem switch
+    {
+        "a value is required" => T["ValueRequired"],
+        _ when problem == $"a reason of 1 to {AdjudicationStore.MaxReasonLength} characters is required" => T["ReasonRequired", AdjudicationStore.MaxReasonLength],
+        _ => problem ?? "",
+    };
 
     static void Choose(Draft draft, string? value)
     {
@@ -64,7 +77,7 @@ public partial class ConsensusForm
             .ToList();
         if (entries.Count == 0)
         {
-            decisionState = "Nothing to save: choose a consensus value first.";
+            decisionState = T["NothingToSave"];
             return;
         }
         var change = await Recorder.SaveConsensusAsync(StudyId, Item.ItemId, UserId, entries);
@@ -73,10 +86,22 @@ public partial class ConsensusForm
         if (change.Outcome == AdjudicationOutcome.Done)
         {
             foreach (var draft in drafts.Values) draft.Suggestion = null;
-            decisionState = change.Saved == 0 ? "Nothing changed since the last save."
-                : $"Saved {change.Saved} consensus value{(change.Saved == 1 ? "" : "s")}{(change.Status == "resolved" ? "; the item is resolved" : "")}.";
+            decisionState = (change.Saved, change.Status) switch
+            {
+                (0, _) => T["NothingChanged"],
+                (1, "resolved") => T["SavedOneResolved"],
+                (1, _) => T["SavedOne"],
+                (var n, "resolved") => T["SavedManyResolved", n],
+                (var n, _) => T["SavedMany", n],
+            };
         }
-        else decisionState = change.Problem ?? "Not saved.";
+        else decisionState = change.Outcome switch
+        {
+            AdjudicationOutcome.NotAllowed => T["OnlyCoordinatorDecides"],
+            AdjudicationOutcome.StudyNotInAdjudication => T["NotInAdjudication"],
+            AdjudicationOutcome.Invalid => T["NothingSavedAttention"],
+            _ => T["NotSaved"],
+        };
         await Saved.InvokeAsync();
     }
 
@@ -86,9 +111,11 @@ public partial class ConsensusForm
         stillDisagreeing = change.Outcome == AdjudicationOutcome.StillDisagrees ? change.StillDisagreeing : null;
         decisionState = change.Outcome switch
         {
-            AdjudicationOutcome.Done => "The item is resolved.",
-            AdjudicationOutcome.StillDisagrees => "Not resolved yet.",
-            _ => change.Problem ?? "Not resolved.",
+            AdjudicationOutcome.Done => T["ItemResolved"],
+            AdjudicationOutcome.StillDisagrees => T["NotResolvedYet"],
+            AdjudicationOutcome.NotAllowed => T["OnlyCoordinatorResolves"],
+            AdjudicationOutcome.StudyNotInAdjudication => T["NotInAdjudication"],
+            _ => T["NotResolved"],
         };
         await Saved.InvokeAsync();
     }

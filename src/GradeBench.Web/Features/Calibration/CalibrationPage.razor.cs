@@ -3,6 +3,7 @@ using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Calibration;
 
@@ -14,6 +15,7 @@ public partial class CalibrationPage
     [Inject] CalibrationQuery Query { get; set; } = default!;
     [Inject] CalibrationRecorder Recorder { get; set; } = default!;
     [Inject] RubricQuery Rubric { get; set; } = default!;
+    [Inject] IStringLocalizer<CalibrationText> T { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
 
@@ -29,6 +31,18 @@ public partial class CalibrationPage
 
     CalibrationRound? Round => view?.Round;
 
+    /// <summary>The study's language: its content (case, response, rubric labels) is marked with it.</summary>
+    string Language => view?.Access.Language ?? "en";
+
+    /// <summary>A study's state as the sentence about it reads ("this study is open", "… in adjudication").</summary>
+    string StateName(string state) => state switch
+    {
+        "open" => T["StateOpen"],
+        "adjudication" => T["StateAdjudication"],
+        "closed" => T["StateClosed"],
+        _ => state,
+    };
+
     protected override async Task OnParametersSetAsync()
     {
         await ResolveUserAsync();
@@ -42,7 +56,7 @@ public partial class CalibrationPage
         view = await Query.ViewAsync(StudyId, UserId);
         if (view is null)
         {
-            loadError = "You are not a member of this study.";
+            loadError = T["NotMember"];
             return;
         }
         loadError = null;
@@ -70,7 +84,7 @@ public partial class CalibrationPage
         if (Round is not { } round) return;
         var change = await Recorder.SubmitAsync(StudyId, UserId, round.ItemId, criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)));
         problems = change.Problems;
-        message = change.Succeeded || change.Outcome == CalibrationOutcome.Invalid ? null : change.Message;
+        message = change.Succeeded || change.Outcome == CalibrationOutcome.Invalid ? null : CalibrationText.Describe(T, change);
         await ReloadAsync();
     }
 
@@ -78,7 +92,7 @@ public partial class CalibrationPage
     async Task ActAsync(Func<CalibrationRecorder, long, Task<CalibrationChange>> action)
     {
         var change = await action(Recorder, UserId);
-        message = change.Succeeded ? null : CalibrationRecorder.Describe(change);
+        message = change.Succeeded ? null : CalibrationText.Describe(T, change);
         await ReloadAsync();
         // Called from the controls' click, which renders only them.
         StateHasChanged();

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using GradeBench.Core.Rubrics;
+using GradeBench.Web.Hosting;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+
+namespace GradeBench.Web.Features.Adjudication;
+
+/// <summary>Text of the adjudication pages (AdjudicationText.resx, AdjudicationText.zh-CN.resx), and the few ways they
+/// put study content and names into a localized sentence with their own markup.</summary>
+public sealed partial class AdjudicationText
+{
+    /// <summary>A localized sentence whose placeholders are HTML already made (<see cref="Content"/>, <see cref="Name"/>):
+    /// the sentence is encoded, the pieces are not, so a name keeps its <c>translate="no"</c> inside either language's
+    /// word order. In the pseudo-locale each run of the sentence's own words is marked, as a string of its own would be.</summary>
+    public static MarkupString Compose(LocalizedString sentence, params string[] pieces)
+    {
+        var text = sentence.Value;
+        var pseudo = text.Length > 1 && text.StartsWith(Languages.PseudoStart, StringComparison.Ordinal) && text.EndsWith(Languages.PseudoEnd, StringComparison.Ordinal);
+        if (pseudo) text = text[Languages.PseudoStart.Length..^Languages.PseudoEnd.Length];
+        var html = new StringBuilder();
+        foreach (var part in Placeholder().Split(text))
+        {
+            if (Placeholder().IsMatch(part)) html.Append(pieces[int.Parse(part[1..^1], CultureInfo.InvariantCulture)]);
+            else if (pseudo && !string.IsNullOrWhiteSpace(part)) html.Append(WebUtility.HtmlEncode(Languages.PseudoStart + part + Languages.PseudoEnd));
+            else html.Append(WebUtility.HtmlEncode(part));
+        }
+        return new(html.ToString());
+    }
+
+    /// <summary>Study content (criterion and option labels, case titles) in the study's language.</summary>
+    public static string Content(string text, string language) =>
+        $"<span lang=\"{WebUtility.HtmlEncode(language)}\">{WebUtility.HtmlEncode(text)}</span>";
+
+    /// <summary>A name or identifier that is never translated.</summary>
+    public static string Name(string text) => $"<span translate=\"no\">{WebUtility.HtmlEncode(text)}</span>";
+
+    /// <summary>The localized word for an item's status (stored as "open" or "resolved").</summary>
+    public static string Status(IStringLocalizer<AdjudicationText> t, string status) => status switch
+    {
+        "open" => t["StatusOpen"],
+        "resolved" => t["StatusResolved"],
+        _ => status,
+    };
+
+    /// <summary>How the store names a response: its bundle id for those who may see models, else "Response" and its
+    /// handle (the store's BlindLabel), whose word is localized here.</summary>
+    public static MarkupString ResponseLabel(IStringLocalizer<AdjudicationText> t, string label, string handle) =>
+        label == $"Response {handle}" ? Compose(t["ResponseHandle"], Name(handle)) : new(Name(label));
+
+    /// <summary>Text a user wrote (a comment, a reason, a note), in whatever language they chose: marked as of unknown
+    /// language (<c>lang=""</c>), so that it is read as written and never taken for interface text.</summary>
+    public static string UserText(string? text) => $"<span lang=\"\">{WebUtility.HtmlEncode(text)}</span>";
+
+    /// <summary>A rated value: yes and no are words of the interface; any other value reads as the rubric's label for it,
+    /// study content in the study's language.</summary>
+    public static MarkupString Value(IStringLocalizer<AdjudicationText> t, Criterion criterion, string? value, string language) =>
+        criterion.Type == CriterionType.Binary && value is "true" or "false"
+            ? new(WebUtility.HtmlEncode(t[value == "true" ? "Yes" : "No"]))
+            : new(Content(RubricScale.Describe(criterion, value), language));
+
+    [GeneratedRegex(@"(\{\d+\})")]
+    private static partial Regex Placeholder();
+}

@@ -44,6 +44,9 @@ public sealed class GradingLanguageTests : IDisposable
         return PseudoLocaleText.Unmarked($"<html><head><title>{page.Title}</title></head><body>{main.OuterHtml}</body></html>");
     }
 
+    /// <summary>The page's text as read (the served HTML encodes the markers as character references).</summary>
+    static string Text(string html) => new HtmlParser().ParseDocument(html).Body!.TextContent;
+
     static bool IsMarked(string? text) => text is not null && text.StartsWith(Languages.PseudoStart, StringComparison.Ordinal)
                                           && text.EndsWith(Languages.PseudoEnd, StringComparison.Ordinal);
 
@@ -96,7 +99,7 @@ public sealed class GradingLanguageTests : IDisposable
         var notAssigned = await asRater.GetStringAsync($"/studies/{studyId}/grade/0000000000000000");
 
         Assert.Empty(Unmarked(finished));
-        Assert.Contains("⟦All your assigned responses are done. Thank you!⟧", finished);
+        Assert.Contains("⟦All your assigned responses are done. Thank you!⟧", Text(finished));
         Assert.Empty(Unmarked(notAssigned));
     }
 
@@ -114,7 +117,7 @@ public sealed class GradingLanguageTests : IDisposable
 
         // The safety alerts beside the flags are the adjudication feature's.
         Assert.Empty(Unmarked(flags, "section.safety-alerts"));
-        Assert.Contains("⟦1 reply⟧", flags);
+        Assert.Contains("⟦1 reply⟧", Text(flags));
         var thread = Assert.Single(review.QuerySelectorAll("article.flag-thread"));
         Assert.Empty(PseudoLocaleText.Unmarked($"<body>{thread.OuterHtml}</body>"));
     }

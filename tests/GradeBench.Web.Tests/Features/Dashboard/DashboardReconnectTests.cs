@@ -17,6 +17,8 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
         UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider));
+        // The flags panel on the dashboard speaks through a localizer.
+        Services.AddLocalization();
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var coordinator = await SignInAsNewMemberAsync("dr-demoted", "coordinator");

@@ -149,7 +149,7 @@ function startJournal() {
 }
 
 // The notice is an element the page renders empty and hidden and never changes, so Blazor's diffing and this
-// code do not write over each other.
+// code do not write over each other. Its texts come with it, in the page's language (data-unsent-*).
 function showUnsent() {
   const form = document.querySelector("form[data-journal]");
   const notice = document.getElementById("unsent-state");
@@ -157,11 +157,7 @@ function showUnsent() {
   const now = Date.now();
   const changes = Object.values(readJournal(form.dataset.journal)).some((e) => now - e.at > unsentAfterMs);
   const submit = pendingSubmit?.key === form.dataset.journal && now - pendingSubmit.at > unsentAfterMs;
-  const text = submit
-    ? "Not submitted yet: the server has not received your Submit. This tab keeps your changes; press Submit again once the connection is back."
-    : changes
-      ? "Not saved yet: your latest changes have not reached the server. This tab keeps them and saves them once the connection is back."
-      : "";
+  const text = (submit ? notice.dataset.unsentSubmit : changes ? notice.dataset.unsentChanges : "") ?? "";
   if (notice.textContent !== text) notice.textContent = text;
   notice.hidden = !text;
 }
@@ -232,7 +228,8 @@ function makeFocusable(container) {
   if (container.tabIndex === 0) return;
   container.tabIndex = 0;
   container.setAttribute("role", "region");
-  container.setAttribute("aria-label", "Response text: arrows move, Shift+arrows select, then Tab to a label");
+  // The name comes from the page, in its language.
+  if (container.dataset.regionLabel) container.setAttribute("aria-label", container.dataset.regionLabel);
 }
 
 function selectWithKeys(containerId) {

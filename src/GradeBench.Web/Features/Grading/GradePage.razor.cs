@@ -4,6 +4,7 @@ using GradeBench.Storage.Grading;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
 
 namespace GradeBench.Web.Features.Grading;
@@ -24,6 +25,7 @@ public partial class GradePage
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] StudyLifecycleStore Lifecycle { get; set; } = default!;
     [Inject] RatingReveals Reveals { get; set; } = default!;
+    [Inject] IStringLocalizer<GradingText> T { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
     /// <summary>The handle of the response in the address (the only name of it the browser gets); null: the queue.</summary>
@@ -45,7 +47,7 @@ public partial class GradePage
     bool recover;
 
     string ProblemsText => Session.Problems is { Count: > 0 } problems
-        ? $"Missing or invalid: {string.Join(", ", Session.Criteria.Where(c => problems.ContainsKey(c.Id)).Select(c => c.Label))}."
+        ? T["MissingOrInvalid", string.Join(T["ListSeparator"], Session.Criteria.Where(c => problems.ContainsKey(c.Id)).Select(c => c.Label))]
         : "";
 
     double ProgressPercent => Session.Queue is { Assigned: > 0 } queue ? 100.0 * queue.Done / queue.Assigned : 0;
@@ -80,10 +82,10 @@ public partial class GradePage
 
     string? StudyNotice => status switch
     {
-        { State: StudyState.Open, Paused: true } => "The coordinator has paused the study. Your drafts are kept; saving and submitting resume when the study does.",
-        { State: StudyState.Draft } => "This study has not opened for rating yet.",
-        { State: StudyState.Adjudication } => "Independent rating has ended: the study is in adjudication, and ratings can no longer be changed here.",
-        { State: StudyState.Closed } => "The study is closed: ratings can no longer be changed.",
+        { State: StudyState.Open, Paused: true } => T["StudyPaused"].Value,
+        { State: StudyState.Draft } => T["StudyDraft"].Value,
+        { State: StudyState.Adjudication } => T["StudyInAdjudication"].Value,
+        { State: StudyState.Closed } => T["StudyClosed"].Value,
         _ => null,
     };
 

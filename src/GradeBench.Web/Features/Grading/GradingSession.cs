@@ -3,14 +3,17 @@ using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
+using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Grading;
 
 /// <summary>What the grading page holds for one circuit, without rendering: the open item and the rater's draft of it,
 /// the pause in typing before free text is saved, what the tab's journal of unsent changes is told, and the lock that
 /// lets one save or reload run at a time (a save, another tab's change and a new item would otherwise interleave at
-/// their awaits). Every check (membership, assignment, study state, scale) is made by the store.</summary>
-public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, TimeProvider clock)
+/// their awaits). Every check (membership, assignment, study state, scale) is made by the store. Its messages are in the
+/// circuit's language, which is the page's.</summary>
+public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, TimeProvider clock,
+    IStringLocalizer<GradingText> strings)
 {
     public static readonly TimeSpan TypingPause = TimeSpan.FromMilliseconds(600);
 
@@ -82,7 +85,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         Membership = await studies.MembershipAsync(studyId, raterId);
         if (Membership is not { Role: StudyRoles.Rater })
         {
-            LoadError = "You are not a rater in this study.";
+            LoadError = strings["NotRater"];
             Membership = null;
             return;
         }
@@ -91,7 +94,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         Queue = await grading.PositionAsync(studyId, raterId, handle);
         var allDone = handle is null && Queue.Done == Queue.Assigned;
         Item = Queue.Current is { } id && !allDone ? await grading.LoadItemAsync(studyId, raterId, id) : null;
-        if (handle is not null && Item is null) LoadError = "That response is not assigned to you.";
+        if (handle is not null && Item is null) LoadError = strings["NotAssigned"];
         _values.Clear();
         if (Item is not null)
             foreach (var (key, value) in Item.Values) _values[key] = value;
@@ -100,7 +103,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         Version++;
         Problems = RatingWriteResult.NoProblems;
         // A submitted item says so in its heading and status; "restored" is for a draft the rater left unfinished.
-        SaveState = Item is { Done: false, Values.Count: > 0 } ? "Draft restored" : "";
+        SaveState = Item is { Done: false, Values.Count: > 0 } ? strings["DraftRestored"] : "";
     }
 
     /// <summary>A choice or a number: saved at once.</summary>
@@ -120,7 +123,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         _typing?.Cancel();
         _typing = new CancellationTokenSource();
         var pause = _typing.Token;
-        SaveState = "Typing…";
+        SaveState = strings["Typing"];
         try
         {
             await Task.Delay(TypingPause, clock, pause);
@@ -204,7 +207,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
     {
         var (responseId, handle) = (Item!.ResponseId, Item.Handle);
-        SaveState = submit ? "Submitting…" : "Saving…";
+        SaveState = strings[submit ? "Submitting" : "Saving"];
         if (_unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) _unsavedText = null;
         var result = await recorder.SaveAsync(StudyId, RaterId, responseId, changed, submit, origin: Origin);
         // Handled either way: saved, or refused with a reason shown here.
@@ -221,13 +224,13 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         Frozen |= result.Outcome == RatingWriteOutcome.Frozen;
         SaveState = result.Outcome switch
         {
-            RatingWriteOutcome.Saved => submit ? "Submitted" : Item.Done ? "Change saved (the rating stays submitted)" : "Draft saved",
-            RatingWriteOutcome.StudyNotOpen => "The study is not open: changes are not saved.",
-            RatingWriteOutcome.StudyPaused => "The study is paused: changes are not saved.",
-            RatingWriteOutcome.NotRater => "You are no longer a rater in this study: nothing was saved.",
-            RatingWriteOutcome.NotAssigned => "This response is no longer assigned to you.",
-            RatingWriteOutcome.Frozen => "Not saved: you have seen other raters' scores for this answer, so your rating is final.",
-            _ => "Not saved: see the marked criteria.",
+            RatingWriteOutcome.Saved => strings[submit ? "Submitted" : Item.Done ? "ChangeSavedStillSubmitted" : "DraftSaved"],
+            RatingWriteOutcome.StudyNotOpen => strings["StudyNotOpenNotSaved"],
+            RatingWriteOutcome.StudyPaused => strings["StudyPausedNotSaved"],
+            RatingWriteOutcome.NotRater => strings["NoLongerRater"],
+            RatingWriteOutcome.NotAssigned => strings["NoLongerAssigned"],
+            RatingWriteOutcome.Frozen => strings["FrozenNotSaved"],
+            _ => strings["SeeMarkedCriteria"],
         };
         string? next = null;
         if (submit && result.Outcome == RatingWriteOutcome.Saved)
@@ -261,9 +264,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
                 _textToShow = Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
                     .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id));
                 Problems = RatingWriteResult.NoProblems;
-                SaveState = latest.Done && !wasDone
-                    ? "Submitted in another tab. Changes made here still update the submitted rating."
-                    : "Changed in another tab: this form now shows the version saved there.";
+                SaveState = strings[latest.Done && !wasDone ? "SubmittedElsewhere" : "ChangedElsewhere"];
             }
             return true;
         }
@@ -304,9 +305,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
             _textToShow = apply.Where(a => Criteria.Any(c => c.Id == a.Key && c.Type == CriterionType.Text)).ToDictionary();
             var (result, _) = await SaveLockedAsync(apply, submit: false);
             if (result.Outcome == RatingWriteOutcome.Saved)
-                SaveState = apply.Count == 1
-                    ? "Saved a change that had not reached the server when the connection dropped."
-                    : $"Saved {apply.Count} changes that had not reached the server when the connection dropped.";
+                SaveState = apply.Count == 1 ? strings["RecoveredOne"] : strings["RecoveredMany", apply.Count];
             return true;
         }
         finally

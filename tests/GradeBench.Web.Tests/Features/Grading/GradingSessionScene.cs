@@ -8,6 +8,7 @@ using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Grading;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GradeBench.Web.Tests.Features.Grading;
@@ -38,7 +39,8 @@ sealed class GradingSessionScene(GradeBenchFactory factory)
     }
 
     public GradingSession NewSession() => new(App.GetRequiredService<StudyQuery>(), App.GetRequiredService<RubricQuery>(),
-        App.GetRequiredService<GradingStore>(), App.GetRequiredService<RatingRecorder>(), Clock);
+        App.GetRequiredService<GradingStore>(), App.GetRequiredService<RatingRecorder>(), Clock,
+        App.GetRequiredService<IStringLocalizer<GradingText>>());
 
     /// <summary>A session with a recording journal, opened on the rater's item (default: the first not done).</summary>
     public async Task<(GradingSession Session, RecordingJournal Journal)> OpenAsync(World world, string? handle = null)

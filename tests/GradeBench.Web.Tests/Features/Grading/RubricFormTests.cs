@@ -2,6 +2,7 @@ using Bunit;
 using GradeBench.Core.Rubrics;
 using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Grading;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GradeBench.Web.Tests.Features.Grading;
 
@@ -20,7 +21,11 @@ public sealed class RubricFormTests : BunitContext
         new("comment", "Comment", null, CriterionType.Text, false, null, null, [], []),
     ];
 
-    public RubricFormTests() => Services.AddMarkdown();
+    public RubricFormTests()
+    {
+        Services.AddMarkdown();
+        Services.AddLocalization();
+    }
 
     IRenderedComponent<RubricForm> RenderForm(Dictionary<string, string?>? values = null, Dictionary<string, string>? problems = null,
         List<(string, string?)>? chosen = null) =>

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Dapper;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
@@ -85,9 +86,14 @@ public sealed class BundleRoundTripTests
             Assert.Equal("总体质量", exported["rubric"]!["criteria"]![7]!["label"]!["zh-CN"]!.GetValue<string>());
         }
         var rubric = new RubricQuery(db.Database);
-        var before = (await rubric.LoadAsync(original)).Select(c => c.Criterion);
-        var after = (await rubric.LoadAsync(copy.StudyId!.Value)).Select(c => c.Criterion);
+        var before = (await rubric.LoadAsync(original)).Select(c => Texts(c.Criterion)).ToList();
+        var after = (await rubric.LoadAsync(copy.StudyId!.Value)).Select(c => Texts(c.Criterion)).ToList();
         Assert.Equal(before, after);
-        Assert.Equal("无危害", after.Single(c => c.Id == "harm_extent").Options[0].LabelTranslations.ByLanguage["zh-CN"]);
+        Assert.Contains("none: No harm {\"zh-CN\":\"无危害\"}", after.Single(t => t.StartsWith("harm_extent", StringComparison.Ordinal)));
     }
+
+    /// <summary>A criterion's texts and their translations, option by option.</summary>
+    static string Texts(Criterion c) => string.Join(" | ",
+        new[] { $"{c.Id}: {c.Label} {c.LabelTranslations.ToJson()}", $"{c.HelpMd} {c.HelpTranslations.ToJson()}" }
+            .Concat(c.Anchors.Concat(c.Options).Select(o => $"{o.Value}: {o.Label} {o.LabelTranslations.ToJson()}")));
 }

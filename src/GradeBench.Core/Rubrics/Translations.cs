@@ -4,16 +4,17 @@ using System.Text.Json;
 
 namespace GradeBench.Core.Rubrics;
 
-/// <summary>A study text as shown to a reader: its words and the language they are written in (for <c>lang</c>).</summary>
-public readonly record struct ShownText(string Text, string Language);
+/// <summary>A study text as shown to a reader: its words and the language they are written in (for <c>lang</c>; null
+/// when the study's language is not known to the page, so that no wrong one is claimed).</summary>
+public readonly record struct ShownText(string Text, string? Language);
 
 /// <summary>Which language a study text is shown in: the reader's (<see cref="Wanted"/>) where the study gives the text
 /// in it, else the study's own (<see cref="Study"/>).</summary>
-public readonly record struct TextLanguages(string Wanted, string Study)
+public readonly record struct TextLanguages(string Wanted, string? Study)
 {
     /// <summary>The languages for a reader whose interface speaks <paramref name="uiCulture"/>: Simplified Chinese
     /// (<c>zh</c>, <c>zh-CN</c>, <c>zh-SG</c>, <c>zh-Hans…</c>) wants <c>zh-CN</c>, every other culture <c>en</c>.</summary>
-    public static TextLanguages ForInterface(CultureInfo uiCulture, string studyLanguage)
+    public static TextLanguages ForInterface(CultureInfo uiCulture, string? studyLanguage)
     {
         var name = uiCulture.Name;
         var chinese = name.Equals("zh", StringComparison.OrdinalIgnoreCase) || name.StartsWith("zh-CN", StringComparison.OrdinalIgnoreCase)

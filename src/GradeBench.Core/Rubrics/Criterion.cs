@@ -4,10 +4,19 @@ namespace GradeBench.Core.Rubrics;
 
 public enum CriterionType { Likert, Ordinal, Nominal, Binary, Numeric, Text }
 
-public sealed record CriterionOption(string Value, string Label);
+/// <summary>An option or anchor: its value and its label in the study's language, with the label's translations.</summary>
+public sealed record CriterionOption(string Value, string Label)
+{
+    public Translations LabelTranslations { get; init; } = Translations.None;
+
+    /// <summary>The label in the reader's language where the study gives one, else the study's.</summary>
+    public ShownText LabelIn(TextLanguages languages) => LabelTranslations.Show(Label, languages);
+}
 
 /// <summary>A rubric criterion. <see cref="Min"/>/<see cref="Max"/> bound likert and numeric scales;
-/// <see cref="Anchors"/> label likert points; <see cref="Options"/> list ordinal (in order) and nominal values.</summary>
+/// <see cref="Anchors"/> label likert points; <see cref="Options"/> list ordinal (in order) and nominal values.
+/// <see cref="Label"/>, <see cref="HelpMd"/> and the option labels are the study language's texts; their translations
+/// (study.json's map form) are beside them.</summary>
 public sealed record Criterion(
     string Id,
     string Label,
@@ -22,6 +31,16 @@ public sealed record Criterion(
     /// <summary>The longest free-text value (a comment) a rater may store: a few pages, far above any real comment, so
     /// that nobody can fill the database through a comment box.</summary>
     public const int MaxTextLength = 10_000;
+
+    public Translations LabelTranslations { get; init; } = Translations.None;
+
+    public Translations HelpTranslations { get; init; } = Translations.None;
+
+    /// <summary>The label in the reader's language where the study gives one, else the study's.</summary>
+    public ShownText LabelIn(TextLanguages languages) => LabelTranslations.Show(Label, languages);
+
+    /// <summary>The help text in the reader's language where the study gives one, else the study's; null without help.</summary>
+    public ShownText? HelpIn(TextLanguages languages) => HelpMd is null ? null : HelpTranslations.Show(HelpMd, languages);
 
     public static readonly IReadOnlyList<string> TypeNames = ["likert", "ordinal", "nominal", "binary", "numeric", "text"];
 

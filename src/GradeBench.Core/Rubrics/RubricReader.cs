@@ -6,12 +6,13 @@ using static GradeBench.Core.Studies.BundleSyntax;
 namespace GradeBench.Core.Rubrics;
 
 /// <summary>Reads the <c>rubric</c> object of study.json: its criteria and span labels. Errors go to the caller's
-/// <c>error(path, message)</c>, which places them on the line of the path.</summary>
+/// <c>error(path, message)</c>, which places them on the line of the path. Labels, help and option labels may be given
+/// in several languages (<see cref="StudyTextReader"/>); <c>language</c> is the study's.</summary>
 static class RubricReader
 {
     /// <summary>Adds the valid criteria to <paramref name="criteria"/> and the ids of invalid ones to
     /// <paramref name="invalid"/>; false when there is no usable list of criteria at all.</summary>
-    internal static bool ReadCriteria(JsonElement rubric, List<Criterion> criteria, HashSet<string> invalid, Action<string, string> error)
+    internal static bool ReadCriteria(JsonElement rubric, string language, List<Criterion> criteria, HashSet<string> invalid, Action<string, string> error)
     {
         if (!rubric.TryGetProperty("criteria", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
@@ -32,7 +33,7 @@ static class RubricReader
             var usableId = true;
             if (!IsIdentifier(id)) { error($"{p}.id", IdRule); usableId = false; }
             else if (!seen.Add(id!)) { error($"{p}.id", $"duplicate criterion id \"{id}\""); usableId = false; }
-            var criterion = ReadCriterion(c, p, id ?? "", error);
+            var criterion = ReadCriterion(c, p, id ?? "", language, error);
             if (!usableId) continue;
             if (criterion is not null) criteria.Add(criterion);
             else invalid.Add(id!);
@@ -41,16 +42,16 @@ static class RubricReader
     }
 
     /// <summary>The criterion at <paramref name="p"/>, or null (with its errors reported) when it is invalid.</summary>
-    static Criterion? ReadCriterion(JsonElement c, string p, string id, Action<string, string> error)
+    static Criterion? ReadCriterion(JsonElement c, string p, string id, string language, Action<string, string> error)
     {
-        var valid = true;
-        var label = OptionalString(c, "label");
-        if (string.IsNullOrWhiteSpace(label)) { error($"{p}.label", "must be a non-empty string"); valid = false; }
+        var (label, labels) = StudyTextReader.Read(c, "label", $"{p}.label", language, "must be a non-empty string", allowEmpty: false, error);
+        var valid = label is not null;
         string? help = null;
-        if (c.TryGetProperty("help_md", out var h))
+        var helps = Translations.None;
+        if (c.TryGetProperty("help_md", out _))
         {
-            if (h.ValueKind == JsonValueKind.String) help = h.GetString();
-            else { error($"{p}.help_md", "must be a string (Markdown)"); valid = false; }
+            (help, helps) = StudyTextReader.Read(c, "help_md", $"{p}.help_md", language, "must be a string (Markdown)", allowEmpty: true, error);
+            valid &= help is not null;
         }
         var required = Flag(c, "required", $"{p}.required", false, error);
         var typeName = OptionalString(c, "type");
@@ -78,8 +79,8 @@ static class RubricReader
                     {
                         var q = $"{p}.anchors.{anchor.Name}";
                         if (!int.TryParse(anchor.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var point) || point < lo || point > hi) { error(q, $"anchor key must be an integer from {lo} to {hi}"); valid = false; }
-                        else if (anchor.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(anchor.Value.GetString())) { error(q, "anchor label must be a non-empty string"); valid = false; }
-                        else anchors.Add(new CriterionOption(point.ToString(CultureInfo.InvariantCulture), anchor.Value.GetString()!));
+                        else if (StudyTextReader.Read(a, anchor.Name, q, language, "anchor label must be a non-empty string", allowEmpty: false, error) is not ({ } text, var texts)) valid = false;
+                        else anchors.Add(new CriterionOption(point.ToString(CultureInfo.InvariantCulture), text) { LabelTranslations = texts });
                     }
                 }
                 break;
@@ -98,11 +99,11 @@ static class RubricReader
                     var q = $"{p}.options[{m++}]";
                     if (o.ValueKind != JsonValueKind.Object) { error(q, "option must be an object with value and label"); valid = false; continue; }
                     var value = OptionalString(o, "value");
-                    var optionLabel = OptionalString(o, "label");
                     if (!IsIdentifier(value)) { error($"{q}.value", IdRule); valid = false; }
                     else if (!values.Add(value!)) { error($"{q}.value", $"duplicate option value \"{value}\""); valid = false; }
-                    if (string.IsNullOrWhiteSpace(optionLabel)) { error($"{q}.label", "must be a non-empty string"); valid = false; }
-                    if (valid) options.Add(new CriterionOption(value!, optionLabel!));
+                    var (optionLabel, optionLabels) = StudyTextReader.Read(o, "label", $"{q}.label", language, "must be a non-empty string", allowEmpty: false, error);
+                    if (optionLabel is null) valid = false;
+                    if (valid) options.Add(new CriterionOption(value!, optionLabel!) { LabelTranslations = optionLabels });
                 }
                 break;
             case CriterionType.Numeric:
@@ -111,7 +112,7 @@ static class RubricReader
                 if (min > max) { error($"{p}.min", "min must not be greater than max"); valid = false; }
                 break;
         }
-        return valid ? new Criterion(id, label!, help, type, required, min, max, anchors, options) : null;
+        return valid ? new Criterion(id, label!, help, type, required, min, max, anchors, options) { LabelTranslations = labels, HelpTranslations = helps } : null;
     }
 
     static bool TryInt(JsonElement parent, string name, out int value)
@@ -129,7 +130,7 @@ static class RubricReader
         return null;
     }
 
-    internal static void ReadSpanLabels(JsonElement rubric, List<SpanLabel> labels, Action<string, string> error)
+    internal static void ReadSpanLabels(JsonElement rubric, string language, List<SpanLabel> labels, Action<string, string> error)
     {
         if (!rubric.TryGetProperty("span_labels", out var list)) return;
         if (list.ValueKind != JsonValueKind.Array)
@@ -144,18 +145,18 @@ static class RubricReader
             var p = $"rubric.span_labels[{n++}]";
             if (s.ValueKind != JsonValueKind.Object) { error(p, "span label must be an object"); continue; }
             var id = OptionalString(s, "id");
-            var label = OptionalString(s, "label");
             var valid = true;
             if (!IsIdentifier(id)) { error($"{p}.id", IdRule); valid = false; }
             else if (!seen.Add(id!)) { error($"{p}.id", $"duplicate span label id \"{id}\""); valid = false; }
-            if (string.IsNullOrWhiteSpace(label)) { error($"{p}.label", "must be a non-empty string"); valid = false; }
+            var (label, texts) = StudyTextReader.Read(s, "label", $"{p}.label", language, "must be a non-empty string", allowEmpty: false, error);
+            if (label is null) valid = false;
             string? color = null;
             if (s.TryGetProperty("color", out var c))
             {
                 if (c.ValueKind == JsonValueKind.String && ColorPattern().IsMatch(c.GetString()!)) color = c.GetString();
                 else { error($"{p}.color", "must be a hex color such as #d1495b"); valid = false; }
             }
-            if (valid) labels.Add(new SpanLabel(id!, label!, color));
+            if (valid) labels.Add(new SpanLabel(id!, label!, color) { LabelTranslations = texts });
         }
     }
 }

@@ -25,6 +25,22 @@ public static class RubricScale
         _ => [],
     };
 
+    /// <summary>A criterion's texts as a reader sees them (<see cref="Translations"/>): its label, its help and its
+    /// choices (as <see cref="Choices"/>), each in the reader's language where the study gives it, else the study's.</summary>
+    public static ShownCriterion Show(Criterion criterion, TextLanguages languages)
+    {
+        ShownText Choice(CriterionOption choice) => criterion.Type switch
+        {
+            CriterionType.Likert => criterion.Anchors.FirstOrDefault(a => a.Value == choice.Value)?.LabelIn(languages) is { } label
+                ? label with { Text = $"{choice.Value} · {label.Text}" }
+                : new ShownText(choice.Value, languages.Study),
+            CriterionType.Binary => new ShownText(choice.Label, "en"), // Yes and No are English words, not study text
+            _ => choice.LabelIn(languages),
+        };
+        return new ShownCriterion(criterion.LabelIn(languages), criterion.HelpIn(languages),
+            [.. Choices(criterion).Select(choice => (choice.Value, Choice(choice)))]);
+    }
+
     /// <summary>How a stored value reads: an option's label, a likert point with its anchor (<c>4 · Severe</c>), yes or
     /// no; a number, a free text or a value off the scale reads as itself, and an empty value as <see cref="NoValue"/>.</summary>
     public static string Describe(Criterion criterion, string? value)
@@ -67,3 +83,6 @@ public static class RubricScale
 
     static string Bound(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "…";
 }
+
+/// <summary>A criterion's texts as shown to one reader (<see cref="RubricScale.Show"/>).</summary>
+public sealed record ShownCriterion(ShownText Label, ShownText? Help, IReadOnlyList<(string Value, ShownText Label)> Choices);

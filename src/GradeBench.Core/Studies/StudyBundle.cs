@@ -24,9 +24,15 @@ public sealed record StudyDefinition(
 {
     /// <summary>The study's adjudication and safety rules, defaults filled in; null means the defaults.</summary>
     public GradeBench.Core.Adjudication.AdjudicationSettings? Adjudication { get; init; }
+
+    /// <summary>The instructions in languages other than the study's (study.json's map form).</summary>
+    public Translations InstructionsTranslations { get; init; } = Translations.None;
 }
 
-public sealed record SpanLabel(string Id, string Label, string? Color);
+public sealed record SpanLabel(string Id, string Label, string? Color)
+{
+    public Translations LabelTranslations { get; init; } = Translations.None;
+}
 
 public sealed record StudyCase(
     string Id,

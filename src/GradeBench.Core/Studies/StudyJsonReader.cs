@@ -53,13 +53,16 @@ static class StudyJsonReader
                 return "";
             }
             var description = Markdown("description_md");
-            var instructions = Markdown("instructions_md");
             var language = "en";
             if (root.TryGetProperty("language", out var lang))
             {
                 if (lang.ValueKind == JsonValueKind.String && LanguagePattern().IsMatch(lang.GetString()!)) language = lang.GetString()!;
                 else Error("language", "must be a language tag such as \"en\" or \"zh\"");
             }
+            // The instructions, like the rubric's texts, may be given in several languages (StudyTextReader).
+            var (instructions, instructionTexts) = root.TryGetProperty("instructions_md", out _)
+                ? StudyTextReader.Read(root, "instructions_md", "instructions_md", language, "must be a string (Markdown)", allowEmpty: true, Error)
+                : ("", Translations.None);
             var ratersPerResponse = 3;
             if (root.TryGetProperty("raters_per_response", out var rpr))
             {
@@ -91,16 +94,17 @@ static class StudyJsonReader
                 Error("rubric", "required object is missing or not an object");
             else
             {
-                rubricIds.Usable = RubricReader.ReadCriteria(rubric, criteria, rubricIds.Invalid, Error);
-                RubricReader.ReadSpanLabels(rubric, spanLabels, Error);
+                rubricIds.Usable = RubricReader.ReadCriteria(rubric, language, criteria, rubricIds.Invalid, Error);
+                RubricReader.ReadSpanLabels(rubric, language, spanLabels, Error);
             }
 
             var adjudication = rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
 
             // Returned even when invalid, so that ratings.csv can still be checked against the criteria that are.
-            return new StudyDefinition(id ?? "", title ?? "", description, instructions, language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)
+            return new StudyDefinition(id ?? "", title ?? "", description, instructions ?? "", language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)
             {
                 Adjudication = adjudication,
+                InstructionsTranslations = instructionTexts,
             };
         }
     }

@@ -31,6 +31,7 @@ public sealed class BundleExport(Database database)
         public string Title { get; init; } = "";
         public string DescriptionMd { get; init; } = "";
         public string InstructionsMd { get; init; } = "";
+        public string? InstructionsTranslationsJson { get; init; }
         public string Language { get; init; } = "";
         public long RatersPerResponse { get; init; }
         public string State { get; init; } = "";
@@ -62,6 +63,7 @@ public sealed class BundleExport(Database database)
     {
         public string Slug { get; init; } = "";
         public string Label { get; init; } = "";
+        public string? LabelTranslationsJson { get; init; }
         public string? Color { get; init; }
     }
 
@@ -75,11 +77,11 @@ public sealed class BundleExport(Database database)
         await using var connection = await database.OpenAsync(ct);
         var settings = await StoredSettings.LoadAsync(connection, null, studyId, criteria);
         var study = await connection.QuerySingleAsync<StudyRow>(new CommandDefinition("""
-            SELECT slug, title, description_md, instructions_md, language, raters_per_response, state, hide_model, shuffle
+            SELECT slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle
             FROM studies WHERE id = @StudyId
             """, new { StudyId = studyId }, cancellationToken: ct));
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
-            "SELECT slug, label, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
+            "SELECT slug, label, label_translations_json, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
 
         long rows = 0;
         await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, ct);
@@ -182,7 +184,20 @@ public sealed class BundleExport(Database database)
         json.WriteString("id", id);
         json.WriteString("title", study.Title);
         json.WriteString("description_md", study.DescriptionMd);
-        json.WriteString("instructions_md", study.InstructionsMd);
+        var language = study.Language;
+        // A text with translations is written in study.json's map form, the study's language first.
+        void WriteText(string name, string text, Translations translations)
+        {
+            if (translations.Count == 0)
+            {
+                json.WriteString(name, text);
+                return;
+            }
+            json.WriteStartObject(name);
+            foreach (var (tag, words) in translations.WithStudyText(text, language)) json.WriteString(tag, words);
+            json.WriteEndObject();
+        }
+        WriteText("instructions_md", study.InstructionsMd, Translations.FromJson(study.InstructionsTranslationsJson));
         json.WriteString("language", study.Language);
         json.WriteNumber("raters_per_response", study.RatersPerResponse);
         // A bundle knows two states; a study in adjudication or closed comes back open (its ratings are all there).
@@ -198,15 +213,15 @@ public sealed class BundleExport(Database database)
         {
             json.WriteStartObject();
             json.WriteString("id", c.Id);
-            json.WriteString("label", c.Label);
-            if (c.HelpMd is not null) json.WriteString("help_md", c.HelpMd);
+            WriteText("label", c.Label, c.LabelTranslations);
+            if (c.HelpMd is not null) WriteText("help_md", c.HelpMd, c.HelpTranslations);
             json.WriteString("type", c.TypeName);
             if (c.Min is { } min) json.WriteNumber("min", min);
             if (c.Max is { } max) json.WriteNumber("max", max);
             if (c.Anchors.Count > 0)
             {
                 json.WriteStartObject("anchors");
-                foreach (var anchor in c.Anchors) json.WriteString(anchor.Value, anchor.Label);
+                foreach (var anchor in c.Anchors) WriteText(anchor.Value, anchor.Label, anchor.LabelTranslations);
                 json.WriteEndObject();
             }
             if (c.Options.Count > 0)
@@ -216,7 +231,7 @@ public sealed class BundleExport(Database database)
                 {
                     json.WriteStartObject();
                     json.WriteString("value", option.Value);
-                    json.WriteString("label", option.Label);
+                    WriteText("label", option.Label, option.LabelTranslations);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -230,7 +245,7 @@ public sealed class BundleExport(Database database)
         {
             json.WriteStartObject();
             json.WriteString("id", label.Slug);
-            json.WriteString("label", label.Label);
+            WriteText("label", label.Label, Translations.FromJson(label.LabelTranslationsJson));
             if (label.Color is not null) json.WriteString("color", label.Color);
             json.WriteEndObject();
         }

@@ -167,8 +167,8 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     static Task<long> InsertStudyAsync(DbConnection connection, DbTransaction transaction, StudyDefinition study, DateTimeOffset now, long? importedBy)
     {
         const string sql = """
-            INSERT INTO studies (slug, title, description_md, instructions_md, language, raters_per_response, state, hide_model, shuffle, created_at, created_by)
-            VALUES (@Slug, @Title, @DescriptionMd, @InstructionsMd, @Language, @RatersPerResponse, @State, @HideModel, @Shuffle, @CreatedAt, @CreatedBy)
+            INSERT INTO studies (slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle, created_at, created_by)
+            VALUES (@Slug, @Title, @DescriptionMd, @InstructionsMd, @InstructionsTranslations, @Language, @RatersPerResponse, @State, @HideModel, @Shuffle, @CreatedAt, @CreatedBy)
             RETURNING id
             """;
         return connection.ExecuteScalarAsync<long>(sql, new
@@ -177,6 +177,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             study.Title,
             study.DescriptionMd,
             study.InstructionsMd,
+            InstructionsTranslations = study.InstructionsTranslations.ToJson(),
             study.Language,
             study.RatersPerResponse,
             State = StudyLifecycle.Name(study.State),
@@ -190,15 +191,16 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     static async Task<Dictionary<string, long>> InsertRubricAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyDefinition study)
     {
         const string insertCriterion = """
-            INSERT INTO criteria (study_id, slug, position, label, help_md, type, required, min_value, max_value)
-            VALUES (@StudyId, @Slug, @Position, @Label, @HelpMd, @Type, @Required, @Min, @Max)
+            INSERT INTO criteria (study_id, slug, position, label, label_translations_json, help_md, help_translations_json, type, required, min_value, max_value)
+            VALUES (@StudyId, @Slug, @Position, @Label, @LabelTranslations, @HelpMd, @HelpTranslations, @Type, @Required, @Min, @Max)
             RETURNING id
             """;
         const string insertOption = """
-            INSERT INTO criterion_options (criterion_id, position, value, label) VALUES (@CriterionId, @Position, @Value, @Label)
+            INSERT INTO criterion_options (criterion_id, position, value, label, label_translations_json)
+            VALUES (@CriterionId, @Position, @Value, @Label, @LabelTranslations)
             """;
         const string insertAnchor = """
-            INSERT INTO criterion_anchors (criterion_id, point, label) VALUES (@CriterionId, @Point, @Label)
+            INSERT INTO criterion_anchors (criterion_id, point, label, label_translations_json) VALUES (@CriterionId, @Point, @Label, @LabelTranslations)
             """;
         var ids = new Dictionary<string, long>();
         foreach (var (criterion, position) in study.Criteria.Select((c, i) => (c, i)))
@@ -209,7 +211,9 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
                 Slug = criterion.Id,
                 Position = position,
                 criterion.Label,
+                LabelTranslations = criterion.LabelTranslations.ToJson(),
                 criterion.HelpMd,
+                HelpTranslations = criterion.HelpTranslations.ToJson(),
                 Type = criterion.TypeName,
                 criterion.Required,
                 criterion.Min,
@@ -217,15 +221,16 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             }, transaction);
             ids[criterion.Id] = id;
             await connection.ExecuteAsync(insertOption,
-                criterion.Options.Select((o, i) => new { CriterionId = id, Position = i, o.Value, o.Label }), transaction);
+                criterion.Options.Select((o, i) => new { CriterionId = id, Position = i, o.Value, o.Label, LabelTranslations = o.LabelTranslations.ToJson() }), transaction);
             await connection.ExecuteAsync(insertAnchor,
-                criterion.Anchors.Select(a => new { CriterionId = id, Point = int.Parse(a.Value), a.Label }), transaction);
+                criterion.Anchors.Select(a => new { CriterionId = id, Point = int.Parse(a.Value), a.Label, LabelTranslations = a.LabelTranslations.ToJson() }), transaction);
         }
         const string insertSpanLabel = """
-            INSERT INTO span_labels (study_id, slug, position, label, color) VALUES (@StudyId, @Slug, @Position, @Label, @Color)
+            INSERT INTO span_labels (study_id, slug, position, label, label_translations_json, color)
+            VALUES (@StudyId, @Slug, @Position, @Label, @LabelTranslations, @Color)
             """;
         await connection.ExecuteAsync(insertSpanLabel,
-            study.SpanLabels.Select((s, i) => new { StudyId = studyId, Slug = s.Id, Position = i, s.Label, s.Color }), transaction);
+            study.SpanLabels.Select((s, i) => new { StudyId = studyId, Slug = s.Id, Position = i, s.Label, LabelTranslations = s.LabelTranslations.ToJson(), s.Color }), transaction);
         return ids;
     }
 

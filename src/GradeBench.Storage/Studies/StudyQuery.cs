@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Studies;
@@ -34,6 +35,11 @@ public sealed record StudyMembership
     public required string Role { get; init; }
     /// <summary>The study's language tag: its rubric and guidelines are written in it.</summary>
     public string Language { get; init; } = "en";
+    /// <summary>The instructions in other languages (<see cref="Translations.ToJson"/>'s form).</summary>
+    public string? InstructionsTranslationsJson { get; init; }
+
+    /// <summary>The instructions in the reader's language where the study gives them, else the study's.</summary>
+    public ShownText InstructionsIn(TextLanguages languages) => Translations.FromJson(InstructionsTranslationsJson).Show(InstructionsMd, languages);
 }
 
 /// <summary>How a user may act in a study: as its <c>coordinator</c> (administrators always may) or as a <c>rater</c>.</summary>
@@ -93,7 +99,7 @@ public sealed class StudyQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<StudyMembership>(new CommandDefinition("""
-            SELECT s.id AS study_id, s.title, s.instructions_md, s.state, m.role, s.language
+            SELECT s.id AS study_id, s.title, s.instructions_md, s.state, m.role, s.language, s.instructions_translations_json
             FROM studies s JOIN study_members m ON m.study_id = s.id JOIN users u ON u.id = m.user_id
             WHERE s.id = @StudyId AND m.user_id = @UserId AND u.disabled_at IS NULL
             """, new { StudyId = studyId, UserId = userId }, cancellationToken: ct));

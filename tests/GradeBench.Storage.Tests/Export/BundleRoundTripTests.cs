@@ -1,10 +1,15 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
 using Dapper;
+using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Export;
+using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Export;
 
-/// <summary>bundle.zip, imported again, gives back each rating with its own timestamps; a bundle without them still imports.</summary>
+/// <summary>bundle.zip, imported again, gives back each rating with its own timestamps and the rubric's texts in every
+/// language; a bundle without timestamps still imports.</summary>
 public sealed class BundleRoundTripTests
 {
     const string Ratings = """
@@ -56,4 +61,39 @@ public sealed class BundleRoundTripTests
         var now = Database.FormatTimestamp(db.Clock.GetUtcNow());
         Assert.Equal([(now, now)], stamps);
     }
+
+    [Fact]
+    public async Task ARoundTripKeepsTheRubricAndInstructionsInEveryLanguage()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var importer = new StudyImporter(db.Database, db.Clock);
+        var original = (await importer.ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        using var temp = new TempFolder();
+        var zip = Path.Combine(temp.Path, "bundle.zip");
+        await using (var file = File.Create(zip)) await new BundleExport(db.Database).WriteAsync(original, file, asId: "copy");
+
+        var copy = await importer.ImportAsync(zip);
+
+        Assert.Empty(copy.Errors);
+        // study.json comes back with the same maps by language, field for field.
+        var demo = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.DemoBundle, "study.json")))!;
+        using (var archive = ZipFile.OpenRead(zip))
+        using (var reader = new StreamReader(archive.GetEntry("study.json")!.Open()))
+        {
+            var exported = JsonNode.Parse(await reader.ReadToEndAsync())!;
+            Assert.True(JsonNode.DeepEquals(demo["rubric"], exported["rubric"]), exported["rubric"]!.ToJsonString());
+            Assert.True(JsonNode.DeepEquals(demo["instructions_md"], exported["instructions_md"]));
+            Assert.Equal("总体质量", exported["rubric"]!["criteria"]![7]!["label"]!["zh-CN"]!.GetValue<string>());
+        }
+        var rubric = new RubricQuery(db.Database);
+        var before = (await rubric.LoadAsync(original)).Select(c => Texts(c.Criterion)).ToList();
+        var after = (await rubric.LoadAsync(copy.StudyId!.Value)).Select(c => Texts(c.Criterion)).ToList();
+        Assert.Equal(before, after);
+        Assert.Contains("none: No harm {\"zh-CN\":\"无危害\"}", after.Single(t => t.StartsWith("harm_extent", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A criterion's texts and their translations, option by option.</summary>
+    static string Texts(Criterion c) => string.Join(" | ",
+        new[] { $"{c.Id}: {c.Label} {c.LabelTranslations.ToJson()}", $"{c.HelpMd} {c.HelpTranslations.ToJson()}" }
+            .Concat(c.Anchors.Concat(c.Options).Select(o => $"{o.Value}: {o.Label} {o.LabelTranslations.ToJson()}")));
 }

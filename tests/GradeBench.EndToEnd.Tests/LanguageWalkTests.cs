@@ -51,7 +51,12 @@ public sealed class LanguageWalkTests(ITestOutputHelper output)
             var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
             var rater = await (await browser.NewContextAsync(Screen)).NewPageAsync();
             await CheckAsync(rater, "invite", invite, rater.GetByRole(AriaRole.Heading, new() { Level = 1 }));
-            await Journeys.AcceptInviteAsync(rater, invite, "walk-rater", "Dr Walker");
+            // By the fields' ids: their labels are the pseudo-locale's.
+            await rater.Locator("#username").FillAsync("walk-rater");
+            await rater.Locator("#displayName").FillAsync("Dr Walker");
+            await rater.Locator("#password").FillAsync(Journeys.Password);
+            await rater.Locator("#confirmation").FillAsync(Journeys.Password);
+            await rater.Locator("#confirmation").PressAsync("Enter");
             await CheckAsync(rater, "rater home", app.BaseAddress + "/", rater.GetByRole(AriaRole.Heading, new() { Name = "Studies" }));
             await CheckAsync(rater, "grading", study + "/grade", rater.GetByText("Keyboard:"));
             await rater.GetByRole(AriaRole.Radiogroup).First.GetByRole(AriaRole.Radio).First.CheckAsync();
@@ -61,7 +66,10 @@ public sealed class LanguageWalkTests(ITestOutputHelper output)
             await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }));
             await CheckAsync(admin, "flags and alerts", study + "/alerts", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
             await admin.GotoAsync(study + "/dashboard");
-            await Journeys.StartAdjudicationAsync(admin);
+            await admin.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" }).GetByRole(AriaRole.Button, new() { Name = "Start adjudication" }).ClickAsync();
+            var confirm = admin.GetByRole(AriaRole.Region, new() { Name = "Start adjudication?" });
+            await CheckAsync(admin, "start adjudication, confirming", null, confirm);
+            await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, start adjudication" }).ClickAsync();
             await Expect(admin.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
             await CheckAsync(admin, "dashboard in adjudication", null, admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }));
             var items = admin.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link);
@@ -76,11 +84,11 @@ public sealed class LanguageWalkTests(ITestOutputHelper output)
     async Task CheckAsync(IPage page, string name, string? url, ILocator ready)
     {
         if (url is not null) await page.GotoAsync(url);
-        await Expect(ready).ToBeVisibleAsync();
+        await Expect(ready).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Journeys.SettleAsync(page);
         // Nothing may still be computing: a page that is busy shows its waiting text, which is checked too, but its
         // finished state must be checked as well.
-        await page.WaitForFunctionAsync("() => !document.querySelector('[aria-busy=true]')", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => !document.querySelector('section[aria-busy=true]')", null, new() { Timeout = 30_000 });
         foreach (var text in GradeBench.Testing.PseudoLocaleText.Unmarked(await page.ContentAsync(), Allowed))
         {
             output.WriteLine($"{name}: {text}");

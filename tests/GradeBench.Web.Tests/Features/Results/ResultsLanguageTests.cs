@@ -36,23 +36,21 @@ public sealed class ResultsLanguageTests : IDisposable
         return client;
     }
 
-    // Core's English, still English in every language: coefficient names (MetricNames.Of, .Short), readings
-    // (AgreementReading.Of) and the reasons an estimate has no value (Estimate.Reason). They will be localized in Core;
-    // only these exact texts are let through, each as a whole text, so nothing of this page's own can hide behind them.
+    // Core's English, still English in every language: the reasons an estimate has no value (Estimate.Reason), free
+    // text from the coefficients. Only these exact texts are let through, each as a whole text, so nothing of this
+    // page's own can hide behind them.
     static HashSet<string> CoreTexts(StudyResultsReport report) =>
     [
-        .. report.AgreementRows().SelectMany(r => new[] { MetricNames.Of(r.Metric), MetricNames.Short(r.Metric), r.Reading, r.Reason })
-            .OfType<string>(),
+        .. report.AgreementRows().Select(r => r.Reason).OfType<string>(),
         .. report.Agreement.SelectMany(c => c.Agreement.PairwiseAgreement.Cast<Estimate>()).Select(e => e.Reason).OfType<string>(),
     ];
 
-    /// <summary>The unmarked texts of the results page's own part of <paramref name="html"/>: its <c>main</c> without the
-    /// study navigation (the Studies feature's) and the page's title, less Core's texts.</summary>
+    /// <summary>The unmarked texts of the results page's own part of <paramref name="html"/>: its <c>main</c> and the
+    /// page's title, less Core's texts.</summary>
     static List<string> Unmarked(string html, StudyResultsReport report)
     {
         var document = new HtmlParser().ParseDocument(html);
         var main = document.QuerySelector("main") ?? document.Body!;
-        foreach (var nav in main.QuerySelectorAll("nav.study-nav").ToList()) nav.Remove();
         var title = document.QuerySelector("title")?.OuterHtml ?? "";
         var core = CoreTexts(report);
         return PseudoLocaleText.Unmarked($"<html><head>{title}</head><body>{main.OuterHtml}</body></html>")

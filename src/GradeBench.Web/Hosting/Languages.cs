@@ -49,11 +49,10 @@ public static class Languages
         return services;
     }
 
-    /// <summary>The languages configured (English first). English only by default until every page is translated
-    /// (issue 18): a Chinese page with English text in it would be read aloud in the wrong voice.</summary>
+    /// <summary>The languages configured (English first); English and Chinese by default.</summary>
     public static IReadOnlyList<string> Offered(IConfiguration configuration)
     {
-        var configured = configuration.GetSection(Setting).Get<string[]>() ?? [English];
+        var configured = configuration.GetSection(Setting).Get<string[]>() ?? [English, Chinese];
         return [English, .. configured.Where(l => l != English).Distinct()];
     }
 

@@ -41,6 +41,17 @@ public sealed class LanguageTests : IDisposable
     }
 
     [Fact]
+    public async Task EnglishAndChineseAreOfferedByDefault()
+    {
+        using var app = new GradeBenchFactory();
+        var client = app.CreateBrowserClient();
+
+        Assert.Equal(("zh-CN", "跳到主要内容"), await SignInPageAsync(client, "zh-CN"));
+        var options = new HtmlParser().ParseDocument(await client.GetStringAsync("/signin")).QuerySelectorAll("#language-choice option");
+        Assert.Equal(["English", "简体中文"], options.Select(o => o.TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task ALanguageNotOfferedIsNeverUsed()
     {
         using var englishOnly = new GradeBenchFactory { Languages = [Languages.English] };

@@ -132,7 +132,7 @@ public sealed class GradingLanguageTests : IDisposable
         Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
         Assert.Contains(page.QuerySelectorAll("button"), b => b.TextContent.Trim() == "提交");
         Assert.Equal("评分量表", page.QuerySelector(".rubric-heading h2")!.TextContent.Trim());
-        Assert.StartsWith("第 1 个回答", page.QuerySelector("#response-heading")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("第 1 条回答", page.QuerySelector("#response-heading")!.TextContent.Trim(), StringComparison.Ordinal);
     }
 
     Task SubmitAsync(long studyId, long raterId, long responseId) =>

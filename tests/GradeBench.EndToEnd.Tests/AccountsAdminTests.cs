@@ -48,7 +48,9 @@ public sealed class AccountsAdminTests
         // Pending, with its expiry (7 days on); then revoked after confirming.
         var pending = coordinator.GetByRole(AriaRole.Table, new() { Name = "Pending invites" });
         var row = pending.GetByRole(AriaRole.Row, new() { Name = "rater Dr Lead" });
-        await Expect(row).ToContainTextAsync(DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        // Times are written by the browser in the reader's zone; the moment itself is the element's datetime.
+        await Expect(row.Locator("time").Last).ToHaveAttributeAsync("datetime",
+            new System.Text.RegularExpressions.Regex("^" + DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         await Journeys.ScreenshotAsync(coordinator, "setup-invites", fullPage: false);
         await row.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         var confirm = coordinator.GetByRole(AriaRole.Alertdialog);
@@ -107,7 +109,8 @@ public sealed class AccountsAdminTests
         // The account list shows the sign-in.
         await admin.ReloadAsync();
         await Expect(row).Not.ToContainTextAsync("never");
-        await Expect(row).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(row.Locator("time").First).ToHaveAttributeAsync("datetime",
+            new System.Text.RegularExpressions.Regex("^" + DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         await Journeys.ScreenshotAsync(admin, "accounts", fullPage: false);
     }
 }

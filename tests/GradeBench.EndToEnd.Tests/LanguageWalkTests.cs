@@ -27,56 +27,57 @@ public sealed class LanguageWalkTests(ITestOutputHelper output)
             using var _ = playwright;
             await using var __ = browser;
             var anonymous = await (await browser.NewContextAsync(Screen)).NewPageAsync();
-            await CheckAsync(anonymous, "sign-in", app.BaseAddress + "/signin", anonymous.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await CheckAsync(anonymous, "sign-in", app.BaseAddress + "/signin", anonymous.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
             Assert.Equal(Pseudo, await anonymous.GetAttributeAsync("html", "lang"));
             await anonymous.GetByLabel("User name").FillAsync("nobody");
             await anonymous.GetByLabel("Password").FillAsync("wrong password!");
             await anonymous.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await CheckAsync(anonymous, "sign-in refused", null, anonymous.GetByRole(AriaRole.Alert).First);
-            await CheckAsync(anonymous, "not found", app.BaseAddress + "/no-such-page", anonymous.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await CheckAsync(anonymous, "not found", app.BaseAddress + "/no-such-page", anonymous.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
 
             var admin = await (await browser.NewContextAsync(Screen)).NewPageAsync();
-            await CheckAsync(admin, "set password", app.SignInLink, admin.GetByRole(AriaRole.Heading, new() { Name = "Choose a password" }));
+            await CheckAsync(admin, "set password", app.SignInLink, admin.GetByRole(AriaRole.Heading, new() { Name = "Choose a password" }).First);
             await Journeys.ChoosePasswordAsync(admin);
             await CheckAsync(admin, "home", app.BaseAddress + "/", admin.GetByRole(AriaRole.Button, new() { Name = "Invite a rater" }).First);
             var dashboardLink = await admin.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).First.GetAttributeAsync("href") ?? "";
             var study = app.BaseAddress + dashboardLink[..dashboardLink.LastIndexOf('/')];
-            await CheckAsync(admin, "account", app.BaseAddress + "/account/password", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
-            await CheckAsync(admin, "new study", app.BaseAddress + "/studies/new", admin.GetByRole(AriaRole.Heading, new() { Name = "New study" }));
-            await CheckAsync(admin, "set-up", study + "/setup", admin.GetByRole(AriaRole.Heading, new() { Name = "Raters" }));
+            await CheckAsync(admin, "account", app.BaseAddress + "/account/password", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
+            await CheckAsync(admin, "new study", app.BaseAddress + "/studies/new", admin.GetByRole(AriaRole.Heading, new() { Name = "New study" }).First);
+            await CheckAsync(admin, "set-up", study + "/setup", admin.GetByRole(AriaRole.Heading, new() { Name = "Raters" }).First);
             await CheckAsync(admin, "calibration", study + "/calibration", admin.GetByRole(AriaRole.Heading, new() { Name = "Calibration" }).First);
-            await CheckAsync(admin, "accounts", app.BaseAddress + "/accounts", admin.GetByRole(AriaRole.Heading, new() { Name = "Accounts" }));
-            await CheckAsync(admin, "downloads", study + "/downloads", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await CheckAsync(admin, "accounts", app.BaseAddress + "/accounts", admin.GetByRole(AriaRole.Heading, new() { Name = "Accounts" }).First);
+            await CheckAsync(admin, "downloads", study + "/downloads", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
 
             var invite = await app.CliAsync("invite", "--study", TestPaths.DemoStudyId, "--base-url", app.BaseAddress);
             var rater = await (await browser.NewContextAsync(Screen)).NewPageAsync();
-            await CheckAsync(rater, "invite", invite, rater.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await CheckAsync(rater, "invite", invite, rater.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
             // By the fields' ids: their labels are the pseudo-locale's.
             await rater.Locator("#username").FillAsync("walk-rater");
             await rater.Locator("#displayName").FillAsync("Dr Walker");
             await rater.Locator("#password").FillAsync(Journeys.Password);
             await rater.Locator("#confirmation").FillAsync(Journeys.Password);
             await rater.Locator("#confirmation").PressAsync("Enter");
-            await CheckAsync(rater, "rater home", app.BaseAddress + "/", rater.GetByRole(AriaRole.Heading, new() { Name = "Studies" }));
+            await CheckAsync(rater, "rater home", app.BaseAddress + "/", rater.GetByRole(AriaRole.Heading, new() { Name = "Studies" }).First);
             await CheckAsync(rater, "grading", study + "/grade", rater.GetByText("Keyboard:"));
             await rater.GetByRole(AriaRole.Radiogroup).First.GetByRole(AriaRole.Radio).First.CheckAsync();
             await CheckAsync(rater, "grading, a choice saved", null, rater.GetByRole(AriaRole.Radiogroup).First);
 
             await CheckAsync(admin, "results", study + "/results", admin.GetByRole(AriaRole.Heading, new() { Name = "Agreement" }).First);
-            await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }));
-            await CheckAsync(admin, "flags and alerts", study + "/alerts", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            await CheckAsync(admin, "dashboard", study + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }).First);
+            await CheckAsync(admin, "flags and alerts", study + "/alerts", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
             await admin.GotoAsync(study + "/dashboard");
             await admin.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" }).GetByRole(AriaRole.Button, new() { Name = "Start adjudication" }).ClickAsync();
             var confirm = admin.GetByRole(AriaRole.Region, new() { Name = "Start adjudication?" });
             await CheckAsync(admin, "start adjudication, confirming", null, confirm);
             await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, start adjudication" }).ClickAsync();
             await Expect(admin.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
-            await CheckAsync(admin, "dashboard in adjudication", null, admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }));
+            await CheckAsync(admin, "dashboard in adjudication", null, admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }).First);
             var items = admin.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link);
             await CheckAsync(admin, "adjudication queue", study + "/adjudication", items.First);
             var item = await items.First.GetAttributeAsync("href");
-            await CheckAsync(admin, "adjudication item", app.BaseAddress + item, admin.GetByRole(AriaRole.Heading, new() { Name = "Discussion" }));
-            await CheckAsync(rater, "adjudication queue, rater", study + "/adjudication", rater.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+            // The message box appears once the page is live: the page's interactive state is the one checked.
+            await CheckAsync(admin, "adjudication item", app.BaseAddress + item, admin.Locator("#adjudication-message"));
+            await CheckAsync(rater, "adjudication queue, rater", study + "/adjudication", rater.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
         });
         Assert.True(_problems.Count == 0, $"{_problems.Count} strings outside a localizer:\n{string.Join('\n', _problems)}");
     }

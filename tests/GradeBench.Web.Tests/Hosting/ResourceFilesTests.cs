@@ -47,6 +47,28 @@ public sealed partial class ResourceFilesTests
             Assert.Contains(Path.GetRelativePath(WebProject, chinese).Replace(".zh-CN.resx", ".resx"), english);
     }
 
+    /// <summary>A key a component asks for by name (<c>T["Key"]</c>) that its folder's resource lacks shows the key
+    /// itself, in English, in every language: each such key must exist.</summary>
+    [Fact]
+    public void EveryKeyAComponentAsksForByNameExists()
+    {
+        var missing = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories(WebProject, "*", SearchOption.AllDirectories).Prepend(WebProject)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj") && !f.Contains($"{Path.DirectorySeparatorChar}bin")))
+        {
+            // The folder's own resource, and the shared one any component may also inject.
+            var resources = Directory.EnumerateFiles(folder, "*Text.resx").Append(Path.Combine(WebProject, "Components", "SharedText.resx"));
+            var keys = resources.SelectMany(r => Read(r).Keys).ToHashSet();
+            foreach (var file in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".razor") || f.EndsWith(".cs")))
+                foreach (Match use in KeyUse().Matches(File.ReadAllText(file)))
+                    if (!keys.Contains(use.Groups[1].Value)) missing.Add($"{Path.GetRelativePath(WebProject, file)}: {use.Groups[1].Value}");
+        }
+        Assert.Empty(missing);
+    }
+
+    [GeneratedRegex(@"\bT\[""([A-Za-z0-9_]+)""[\],]")]
+    private static partial Regex KeyUse();
+
     static IEnumerable<string> Placeholders(string text) => Placeholder().Matches(text).Select(m => m.Value).Order();
 
     [GeneratedRegex(@"\{\d+(?:[,:][^}]*)?\}")]

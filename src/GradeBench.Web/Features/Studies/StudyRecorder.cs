@@ -27,8 +27,6 @@ public sealed class StudyRecorder(StudyLifecycleStore lifecycle, StudySetupStore
         return result;
     }
 
-    public const string CloseNeedsTypedId = "Closing is for good: confirm it by typing the study's id.";
-
     /// <summary>Any move but closing, which needs the typed study id (<see cref="CloseAsync"/>).</summary>
     public async Task<StudyStateResult> ChangeStateAsync(long studyId, long actorId, StudyState to, CancellationToken ct = default)
     {

@@ -67,11 +67,17 @@ public sealed record RaterActivity
     public DateTimeOffset? LastActivity { get; init; }
 }
 
+/// <summary>Something that happened in a study, as facts for the reader's language to put into words: <c>submitted</c>
+/// (<see cref="Who"/> submitted the response whose handle is <see cref="Subject"/>) or <c>state</c> (<see cref="Who"/>, or
+/// someone no longer known, made the study <see cref="Subject"/>: a state, or <c>paused</c>).</summary>
 public sealed record ActivityEntry
 {
+    public const string Submitted = "submitted", StateChange = "state", Paused = "paused";
+
     public DateTimeOffset At { get; init; }
     public required string Kind { get; init; }
-    public required string Text { get; init; }
+    public string? Who { get; init; }
+    public required string Subject { get; init; }
 }
 
 /// <summary>What the coordinator's dashboard shows about a study's progress. Coordinators may see model names, so
@@ -197,16 +203,15 @@ public sealed class DashboardQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition("""
-            SELECT at, kind, text FROM (
-                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name || ' submitted ' || r.slug AS text
+            SELECT at, kind, who, subject FROM (
+                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject
                 FROM (SELECT DISTINCT g.response_id, g.rater_id FROM rating_history h JOIN ratings g ON g.id = h.rating_id
                       WHERE h.source = 'web') AS w
                 JOIN assignments a ON a.response_id = w.response_id AND a.rater_id = w.rater_id
                 JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
                 WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL
                 UNION ALL
-                SELECT s.changed_at, 'state', COALESCE(u.display_name, 'Someone') || ' made the study ' ||
-                       CASE WHEN s.paused THEN 'paused' ELSE s.state END
+                SELECT s.changed_at, 'state', u.display_name, CASE WHEN s.paused THEN 'paused' ELSE s.state END
                 FROM study_state_changes s LEFT JOIN users u ON u.id = s.changed_by
                 WHERE s.study_id = @StudyId
             ) ORDER BY at DESC LIMIT @Limit

@@ -175,8 +175,8 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
         var activity = await _query.RecentActivityAsync(Demo.StudyId, limit: 3);
 
         Assert.Equal(
-            [("state", "Dr Lead made the study adjudication"), ("state", "Dr Lead made the study paused"), ("submitted", "dr-new submitted " + await ResponseSlugAsync(Demo.Assigned))],
-            activity.Select(a => (a.Kind, a.Text)));
+            [("state", "Dr Lead", "adjudication"), ("state", "Dr Lead", "paused"), ("submitted", "dr-new", await ResponseSlugAsync(Demo.Assigned))],
+            activity.Select(a => (a.Kind, a.Who, a.Subject)));
         Assert.Equal(Db.Clock.Now, activity[0].At);
     }
 }

@@ -26,8 +26,6 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
     public static readonly TimeSpan StalledAfter = TimeSpan.FromDays(2);
     public static readonly TimeSpan CountsReloadDelay = TimeSpan.FromMilliseconds(250);
     public const int FeedLength = 20;
-    /// <summary>The <see cref="ActivityEntry.Kind"/> of entries this page wrote from events (the others were read).</summary>
-    public const string LiveEntry = "live";
 
     readonly Dictionary<long, string> _responseNames = [];
     long _studyId;
@@ -50,7 +48,9 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
     public AgreementUpdated? Agreement { get; private set; }
     /// <summary>The agreement shown (if any) is not yet that of the data as it is now: its region is aria-busy.</summary>
     public bool AgreementComputing { get; private set; }
-    public List<ActivityEntry> Activity { get; private set; } = [];
+    /// <summary>What happened, newest first, in the reader's language: read from the database as the page loads, then
+    /// written from events.</summary>
+    public List<ActivityLine> Activity { get; private set; } = [];
     public long StudyDone { get; private set; }
     public long StudyAssigned { get; private set; }
 
@@ -81,7 +81,7 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
         }
         (Access, Refusal) = (current, null);
         await ReadCountsAsync(studyId);
-        Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).ToList();
+        Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).Select(e => new ActivityLine(e.At, Say(e))).ToList();
         if (live)
         {
             Presence = presenceTracker.Online(studyId);
@@ -171,13 +171,7 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
                 return true;
             case StudyStateChanged e:
                 Access = Access with { State = e.State, Paused = e.Paused };
-                Log(e.At, e.Paused ? text["LogNowPaused"] : StudyLifecycle.Parse(e.State) switch
-                {
-                    StudyState.Draft => text["LogNowDraft"],
-                    StudyState.Open => text["LogNowOpen"],
-                    StudyState.Adjudication => text["LogNowAdjudication"],
-                    _ => text["LogNowClosed"],
-                });
+                Log(e.At, text["LogNow" + StateWord(e.Paused ? ActivityEntry.Paused : e.State)]);
                 return true;
             case SafetyAlertRaised e:
                 Log(e.At, text["LogSafetyAlert", e.RaterName, e.ResponseSlug, e.Trigger]);
@@ -208,9 +202,17 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
         await ReadResponseNamesAsync(_studyId);
     }
 
+    /// <summary>A read entry in words; who made a change is named when still known.</summary>
+    string Say(ActivityEntry entry) => entry.Kind == ActivityEntry.Submitted
+        ? text["LogSubmitted", entry.Who ?? "", entry.Subject]
+        : entry.Who is { } who ? text["LogBy" + StateWord(entry.Subject), who] : text["LogNow" + StateWord(entry.Subject)];
+
+    /// <summary>The key suffix of a state or <c>paused</c>: <c>Paused</c>, <c>Draft</c>, <c>Open</c>, <c>Adjudication</c>, <c>Closed</c>.</summary>
+    static string StateWord(string state) => state == ActivityEntry.Paused ? "Paused" : StudyLifecycle.Parse(state).ToString();
+
     void Log(DateTimeOffset at, string entry)
     {
-        Activity.Insert(0, new ActivityEntry { At = at, Kind = LiveEntry, Text = entry });
+        Activity.Insert(0, new ActivityLine(at, entry));
         if (Activity.Count > FeedLength) Activity.RemoveAt(Activity.Count - 1);
     }
 
@@ -299,3 +301,6 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
 
     public void Dispose() => _countsReload?.Dispose();
 }
+
+/// <summary>One line of the dashboard's activity feed.</summary>
+public sealed record ActivityLine(DateTimeOffset At, string Text);

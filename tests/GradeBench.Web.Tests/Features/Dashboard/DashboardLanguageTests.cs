@@ -94,4 +94,19 @@ public sealed class DashboardLanguageTests : IDisposable
         Assert.Contains(">各评分条目的一致性<", dashboard);
         Assert.Contains("下载 ratings.csv（适用于 Excel）", downloads);
     }
+
+    /// <summary>Activity read back from the database (a change made before the page loaded) is put into words by the
+    /// page, in its language, like the entries it writes from events.</summary>
+    [Fact]
+    public async Task EarlierActivityReadsInChinese()
+    {
+        using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };
+        var (client, studyId, coordinator) = await CoordinatorAsync(bilingual, Languages.Chinese);
+        Assert.Null((await bilingual.Services.GetRequiredService<StudyRecorder>().SetPausedAsync(studyId, coordinator, true)).Refusal);
+
+        var feed = new HtmlParser().ParseDocument(await client.GetStringAsync($"/studies/{studyId}/dashboard")).QuerySelector(".activity-feed")!;
+
+        Assert.Contains("Dr dr-lang-coord 暂停了研究", feed.TextContent);
+        Assert.Null(feed.QuerySelector("[lang]"));
+    }
 }

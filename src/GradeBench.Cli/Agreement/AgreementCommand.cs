@@ -98,7 +98,7 @@ static class AgreementCommand
                 else
                 {
                     json.WriteNull("value");
-                    json.WriteString("reason", estimate.Reason);
+                    json.WriteString("reason", estimate.Reason?.ToString());
                 }
                 json.WriteEndObject();
             }
@@ -121,7 +121,7 @@ static class AgreementCommand
             var value = estimate.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "—";
             var detail = estimate.Ci95 is { } ci
                 ? string.Create(CultureInfo.InvariantCulture, $"[{ci.Lower:0.0000}, {ci.Upper:0.0000}]")
-                : estimate.Reason ?? "";
+                : estimate.Reason?.ToString() ?? "";
             text.AppendLine($"{name.PadRight(width)}  {value,8}  {detail}");
         }
         return text.ToString();

@@ -15,7 +15,7 @@ public static class CohenKappa
     public static Estimate Compute(RatingMatrix ratings, AgreementWeights weights = AgreementWeights.None, ReadOnlySpan<int> unitWeights = default)
     {
         if (ratings.RaterCount != 2)
-            return Estimate.Absent($"Cohen's kappa compares exactly two raters; these data have {ratings.RaterCount}");
+            return Estimate.Absent(AbsentReason.CohenNeedsTwoRaters(ratings.RaterCount));
         return Pair(ratings, 0, 1, weights, unitWeights);
     }
 
@@ -36,7 +36,7 @@ public static class CohenKappa
     /// <summary>Kappa from the K×K cross table (row-major, rater A's categories in rows) of n weighted units.</summary>
     internal static Estimate FromTable(int k, ReadOnlySpan<long> table, long n, AgreementWeights weights)
     {
-        if (n == 0) return Estimate.Absent("no unit was rated by both raters");
+        if (n == 0) return Estimate.Absent(AbsentReason.CohenNoSharedUnit);
 
         var w = IntegerAgreementWeights.Numerators(weights, k, out var d);
         var rows = new long[k];
@@ -63,7 +63,7 @@ public static class CohenKappa
         var numerator = observed * n - chance;
         var denominator = (Int128)d * n * n - chance;
         if (denominator == 0)
-            return Estimate.Absent("there is no variation: both raters gave every unit they both rated the same single category, so chance agreement is 1 and kappa is undefined");
+            return Estimate.Absent(AbsentReason.CohenNoVariation);
         return Estimate.Of((double)numerator / (double)denominator);
     }
 

@@ -55,7 +55,7 @@ public static class CriterionAgreement
                     if (row[a] == row[b]) same++;
                 }
                 result[a, b] = result[b, a] = shared == 0
-                    ? Estimate.Absent("the two raters share no unit")
+                    ? Estimate.Absent(AbsentReason.PairNoSharedUnit)
                     : Estimate.Of((double)same / shared);
             }
         return result;
@@ -73,7 +73,7 @@ public static class CriterionAgreement
         {
             if (scores is null || level == MeasurementLevel.Nominal)
             {
-                result.Add(new RaterBias(ratings.RaterIds[r], Estimate.Absent("nominal categories have no order, so no direction of bias"), 0));
+                result.Add(new RaterBias(ratings.RaterIds[r], Estimate.Absent(AbsentReason.NominalNoBias), 0));
                 continue;
             }
             double sum = 0;
@@ -91,7 +91,7 @@ public static class CriterionAgreement
                 units++;
             }
             result.Add(new RaterBias(ratings.RaterIds[r],
-                units == 0 ? Estimate.Absent("the rater shares no unit with another rater") : Estimate.Of(sum / units), units));
+                units == 0 ? Estimate.Absent(AbsentReason.RaterNoSharedUnit) : Estimate.Of(sum / units), units));
         }
         return result;
     }

@@ -1,3 +1,5 @@
+using GradeBench.Core.Messages;
+
 namespace GradeBench.Core.Agreement;
 
 public enum MeasurementLevel { Nominal, Ordinal, Interval, Ratio }
@@ -5,13 +7,13 @@ public enum MeasurementLevel { Nominal, Ordinal, Interval, Ratio }
 public readonly record struct ConfidenceInterval(double Lower, double Upper);
 
 /// <summary>A coefficient's value, or why it has none for these data (never NaN or infinity), with an optional
-/// 95% confidence interval.</summary>
-public sealed record Estimate(double? Value, string? Reason, ConfidenceInterval? Ci95 = null)
+/// 95% confidence interval. The reason is a message, said in its reader's language; its <c>ToString()</c> is English.</summary>
+public sealed record Estimate(double? Value, Message? Reason, ConfidenceInterval? Ci95 = null)
 {
     public static Estimate Of(double value, ConfidenceInterval? ci95 = null) =>
-        double.IsFinite(value) ? new(value, null, ci95) : Absent("the value is not a finite number for these data");
+        double.IsFinite(value) ? new(value, null, ci95) : Absent(AbsentReason.NotFinite);
 
-    public static Estimate Absent(string reason) => new(null, reason);
+    public static Estimate Absent(Message reason) => new(null, reason);
 
     public bool HasValue => Value is not null;
 }

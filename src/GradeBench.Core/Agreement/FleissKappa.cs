@@ -21,7 +21,7 @@ public static class FleissKappa
         foreach (var p in sums.Prevalence) chance += p * p;
         // pₑ = 1 exactly when every rating is the same category: kappa is 0/0 there.
         if (chance >= 1)
-            return Estimate.Absent("there is no variation: every rating is the same category, so chance agreement is 1 and Fleiss' kappa is undefined");
+            return Estimate.Absent(AbsentReason.FleissNoVariation);
         return Estimate.Of((sums.Observed - chance) / (1 - chance));
     }
 
@@ -38,7 +38,7 @@ public static class FleissKappa
     {
         var k = ratings.CategoryCount;
         if (sums.MissingDataReason(ratings) is { } reason) return Estimate.Absent(reason);
-        if (k < 2) return Estimate.Absent("the scale has a single category, so chance agreement 1/K is 1 and Randolph's kappa is undefined");
+        if (k < 2) return Estimate.Absent(AbsentReason.RandolphSingleCategory);
         var chance = 1.0 / k;
         return Estimate.Of((sums.Observed - chance) / (1 - chance));
     }

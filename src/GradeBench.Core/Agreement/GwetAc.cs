@@ -21,12 +21,12 @@ public static class GwetAc
     {
         var k = ratings.CategoryCount;
         if (sums.MissingDataReason(ratings) is { } reason) return Estimate.Absent(reason);
-        if (k < 2) return Estimate.Absent("the scale has a single category, so Gwet's chance agreement is undefined");
+        if (k < 2) return Estimate.Absent(AbsentReason.GwetSingleCategory);
         double spread = 0;
         foreach (var p in sums.Prevalence) spread += p * (1 - p);
         var chance = sums.WeightSum / (k * (k - 1.0)) * spread;
         // pₑ < 1 for every weighting offered here (T_w < K² once K ≥ 2), but a guard costs nothing.
-        if (chance >= 1) return Estimate.Absent("chance agreement is 1 for these data, so Gwet's coefficient is undefined");
+        if (chance >= 1) return Estimate.Absent(AbsentReason.GwetChanceIsOne);
         return Estimate.Of((sums.Observed - chance) / (1 - chance));
     }
 }

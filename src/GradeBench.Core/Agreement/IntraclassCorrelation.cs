@@ -1,3 +1,4 @@
+using GradeBench.Core.Messages;
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.RootFinding;
@@ -44,26 +45,24 @@ public static class IntraclassCorrelation
         if (Precondition(ratings) is { } reason) return AllAbsent(reason, null);
         var ms = MeanSquares(ratings);
         if (ms.Msr == 0 && ms.Msw == 0)
-            return AllAbsent("every rating has the same value: with no variation at all, the ICC is undefined", ms);
+            return AllAbsent(AbsentReason.IccNoVariation, ms);
         return new IntraclassCorrelationResult(Icc1(ms), Icc2(ms), Icc3(ms), Icc1k(ms), Icc2k(ms), Icc3k(ms), ms);
     }
 
-    static string? Precondition(RatingMatrix ratings)
+    static Message? Precondition(RatingMatrix ratings)
     {
-        if (ratings.CategoryValues is null)
-            return "the ICC needs numeric ratings, and not every category is a number";
-        if (ratings.UnitCount < 2) return "the ICC needs at least two units";
-        if (ratings.RaterCount < 2) return "the ICC needs at least two raters";
+        if (ratings.CategoryValues is null) return AbsentReason.IccNeedsNumbers;
+        if (ratings.UnitCount < 2) return AbsentReason.IccNeedsTwoUnits;
+        if (ratings.RaterCount < 2) return AbsentReason.IccNeedsTwoRaters;
         if (!ratings.IsComplete)
         {
-            var missing = ratings.UnitCount * ratings.RaterCount - ratings.RatingCount;
-            return $"the ICC needs complete data (every rater rates every unit); {missing} of " +
-                   $"{ratings.UnitCount * ratings.RaterCount} unit × rater ratings are missing";
+            var cells = ratings.UnitCount * ratings.RaterCount;
+            return AbsentReason.IccNeedsCompleteData(cells - ratings.RatingCount, cells);
         }
         return null;
     }
 
-    static IntraclassCorrelationResult AllAbsent(string reason, IntraclassMeanSquares? ms)
+    static IntraclassCorrelationResult AllAbsent(Message reason, IntraclassMeanSquares? ms)
     {
         var absent = Estimate.Absent(reason);
         return new(absent, absent, absent, absent, absent, absent, ms);
@@ -157,8 +156,7 @@ public static class IntraclassCorrelation
         var k = m.Raters;
         var denominator = m.Msr + (k - 1) * m.Mse;
         if (denominator == 0)
-            return Estimate.Absent("the units do not differ and the raters differ only by constant offsets " +
-                                   "(MSR = MSE = 0), so ICC(3,1) is undefined");
+            return Estimate.Absent(AbsentReason.Icc31Undefined);
         var value = (m.Msr - m.Mse) / denominator;
         var ci = ExactInterval(m.Msr, m.Mse, m.Units - 1, (double)(m.Units - 1) * (k - 1), f => SingleFromF(f, k));
         return Estimate.Of(value, ci);
@@ -176,8 +174,7 @@ public static class IntraclassCorrelation
     static Estimate Icc2(IntraclassMeanSquares m)
     {
         if (Icc2Single(m) is not { } rho)
-            return Estimate.Absent("with two units and two raters, neither the units nor the raters differ " +
-                                   "(MSR = MSC = 0) while the residual does, so ICC(2,1) is undefined");
+            return Estimate.Absent(AbsentReason.Icc21Undefined);
         return Estimate.Of(rho, Icc2Interval(m, rho, average: false));
     }
 
@@ -185,8 +182,7 @@ public static class IntraclassCorrelation
     {
         var denominator = m.Msr + (m.Msc - m.Mse) / m.Units;
         if (!ClearlyPositive(denominator, m.Msr + (m.Msc + m.Mse) / m.Units))
-            return Estimate.Absent("the estimated variance of the mean rating is not positive " +
-                                   "(MSR + (MSC − MSE)/n ≤ 0), so ICC(2,k) is undefined");
+            return Estimate.Absent(AbsentReason.Icc2kUndefined);
         var value = (m.Msr - m.Mse) / denominator;
         var ci = Icc2Single(m) is { } rho ? Icc2Interval(m, rho, average: true) : null;
         return Estimate.Of(value, ci);
@@ -257,9 +253,7 @@ public static class IntraclassCorrelation
     static ConfidenceInterval? Finite(double lower, double upper) =>
         double.IsFinite(lower) && double.IsFinite(upper) ? new ConfidenceInterval(lower, upper) : null;
 
-    static Estimate UnitsDoNotDiffer(string name) =>
-        Estimate.Absent($"the units' mean ratings are all equal (MSR = 0), so {name}, the reliability of the " +
-                        "mean of the k ratings, is undefined");
+    static Estimate UnitsDoNotDiffer(string name) => Estimate.Absent(AbsentReason.UnitsDoNotDiffer(name));
 
     /// <summary>The p-quantile of the F(d1, d2) distribution, through X ~ F(d1, d2) ⇔ B = d1·X/(d1·X + d2) ~
     /// Beta(d1/2, d2/2), so X = d2·B/(d1·(1 − B)). MathNet's FisherSnedecor.InvCDF searches only [0, 1000] and throws

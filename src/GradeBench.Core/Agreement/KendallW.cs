@@ -17,13 +17,11 @@ public static class KendallW
     public static Estimate Compute(RatingMatrix ratings)
     {
         int n = ratings.UnitCount, m = ratings.RaterCount, k = ratings.CategoryCount;
-        if (n < 2) return Estimate.Absent("Kendall's W needs at least two units to rank");
-        if (m < 2) return Estimate.Absent("Kendall's W needs at least two raters");
+        if (n < 2) return Estimate.Absent(AbsentReason.KendallNeedsTwoUnits);
+        if (m < 2) return Estimate.Absent(AbsentReason.KendallNeedsTwoRaters);
         if (!ratings.IsComplete)
         {
-            var missing = n * m - ratings.RatingCount;
-            return Estimate.Absent($"Kendall's W needs complete data (every rater ranks every unit); {missing} of " +
-                                   $"{n * m} unit × rater ratings are missing");
+            return Estimate.Absent(AbsentReason.KendallNeedsCompleteData(n * m - ratings.RatingCount, n * m));
         }
 
         // How many units each rater put in each category, rater-major: [rater * k + category].
@@ -52,7 +50,7 @@ public static class KendallW
 
         var denominator = (double)m * m * (nn * nn * nn - nn) - m * ties;
         if (denominator == 0)
-            return Estimate.Absent("every rater gave all units the same rating, so there are no rankings to compare");
+            return Estimate.Absent(AbsentReason.KendallNoRankings);
 
         // Midranks are multiples of 1/2, so the rank sums and their deviations are exact in floating point.
         var meanSum = m * (nn + 1) / 2;

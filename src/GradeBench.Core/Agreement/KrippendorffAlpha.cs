@@ -35,13 +35,12 @@ public static class KrippendorffAlpha
     static Estimate? LevelProblem(RatingMatrix ratings, MeasurementLevel level)
     {
         if (level is not (MeasurementLevel.Interval or MeasurementLevel.Ratio)) return null;
-        var name = level == MeasurementLevel.Interval ? "interval" : "ratio";
         if (ratings.CategoryValues is not { } values)
-            return Estimate.Absent($"Krippendorff's {name} alpha needs numeric categories, and these categories are not all numbers.");
+            return Estimate.Absent(level == MeasurementLevel.Interval ? AbsentReason.IntervalAlphaNeedsNumbers : AbsentReason.RatioAlphaNeedsNumbers);
         if (level == MeasurementLevel.Ratio)
             for (var c = 0; c < values.Length; c++)
                 if (values[c] < 0)
-                    return Estimate.Absent($"Krippendorff's ratio alpha needs non-negative values (a ratio scale has a true zero), but category \"{ratings.Categories[c]}\" is negative.");
+                    return Estimate.Absent(AbsentReason.RatioAlphaNegativeCategory(ratings.Categories[c]));
         return null;
     }
 
@@ -55,7 +54,7 @@ public static class KrippendorffAlpha
         var marginals = coincidences.Marginals;
         var pairs = coincidences.UpperTriangle;
         if (n == 0)
-            return Estimate.Absent("No unit has ratings from two or more raters, so there is no pair of ratings to compare (units with fewer than two ratings are left out).");
+            return Estimate.Absent(AbsentReason.NoPairableUnit);
 
         // α = 1 − (n − 1) Σ_{c<k} o_ck δ²_ck / Σ_{c<k} n_c n_k δ²_ck: the factor 2 of the symmetric halves cancels.
         Span<double> cumulative = k <= 1024 ? stackalloc double[k] : new double[k];
@@ -83,7 +82,7 @@ public static class KrippendorffAlpha
             }
         }
         if (expected == 0)
-            return Estimate.Absent("No variation: every pairable rating has the same value, so the expected disagreement D_e is zero and alpha is undefined.");
+            return Estimate.Absent(AbsentReason.AlphaNoVariation);
         return Estimate.Of(1 - (n - 1) * observed / expected);
     }
 

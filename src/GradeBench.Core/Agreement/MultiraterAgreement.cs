@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Core.Agreement;
 
@@ -178,11 +179,11 @@ internal sealed class MultiraterAgreement
     }
 
     /// <summary>The reason a multi-rater coefficient has no value for lack of data, or null when pₐ and π exist.</summary>
-    public string? MissingDataReason(RatingMatrix ratings)
+    public Message? MissingDataReason(RatingMatrix ratings)
     {
-        if (ratings.RaterCount < 2) return $"agreement needs at least two raters; these data have {ratings.RaterCount}";
-        if (RatedUnits == 0) return "there are no ratings";
-        if (PairableUnits == 0) return "no unit has two or more ratings, so there is no pair of ratings to compare";
+        if (ratings.RaterCount < 2) return AbsentReason.NeedsTwoRaters(ratings.RaterCount);
+        if (RatedUnits == 0) return AbsentReason.NoRatings;
+        if (PairableUnits == 0) return AbsentReason.NoRatedPair;
         return null;
     }
 }

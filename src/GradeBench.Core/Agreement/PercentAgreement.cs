@@ -61,7 +61,7 @@ public static class PercentAgreement
             units += w;
         }
         if (units == 0)
-            return Estimate.Absent("No unit has ratings from two or more raters, so there is no pair of ratings to compare (units with fewer than two ratings are left out).");
+            return Estimate.Absent(AbsentReason.NoPairableUnit);
         return Estimate.Of(sum / units);
     }
 }

@@ -39,7 +39,7 @@ public static class StudyReport
             report.AgreementRows().Select(r => (IReadOnlyList<string>)
             [
                 r.Label, t.Level(r.Level), t.Metric(r.Metric), r.Value is { } v ? Coefficient(v) : "—",
-                r.CiLower is { } lo && r.CiUpper is { } hi ? CoefficientInterval(lo, hi, l) : r.Value is null ? r.Reason ?? "—" : "—",
+                r.CiLower is { } lo && r.CiUpper is { } hi ? CoefficientInterval(lo, hi, l) : r.Value is null ? r.Reason?.ToString(l) ?? "—" : "—",
                 Count(r.Units), Count(r.Raters), t.Reading(r.Reading) ?? "—",
             ]).ToList()));
         blocks.Add(new ReportParagraph(t["AgreementNote", Count(Bootstrap.DefaultResamples), Bootstrap.DefaultSeed]));
@@ -90,7 +90,7 @@ public static class StudyReport
             rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Criterion.Criterion.Label, Tagged(r.Headline),
-                r.Headline?.Estimate is { Ci95: { } ci } ? CoefficientInterval(ci.Lower, ci.Upper, t.Language) : r.Headline?.Estimate.Reason ?? "—",
+                r.Headline?.Estimate is { Ci95: { } ci } ? CoefficientInterval(ci.Lower, ci.Upper, t.Language) : r.Headline?.Estimate.Reason?.ToString(t.Language) ?? "—",
                 t.Reading(r.Reading) ?? "—", r.Percent?.Estimate.Value is { } p ? Percent(p) : "—", Tagged(r.Gwet),
                 r.Fleiss?.Estimate.Value is { } f ? Coefficient(f) : "—", Count(r.Units), Count(r.Raters),
             ]).ToList());
@@ -99,7 +99,7 @@ public static class StudyReport
     static ReportForestPlot ForestPlot(ReportText t, IReadOnlyList<AgreementSummaryRow> rows)
     {
         var points = rows.Select(r => r.Headline?.Estimate is { } e
-            ? new ReportPoint(r.Criterion.Criterion.Label, e.Value, e.Ci95?.Lower, e.Ci95?.Upper, e.Reason)
+            ? new ReportPoint(r.Criterion.Criterion.Label, e.Value, e.Ci95?.Lower, e.Ci95?.Upper, e.Reason?.ToString(t.Language))
             : new ReportPoint(r.Criterion.Criterion.Label, null, null, null, t["NotComputed"])).ToList();
         var lowest = points.Select(p => p.Lower ?? p.Value).Where(v => v is not null).DefaultIfEmpty(0).Min()!.Value;
         return new ReportForestPlot(ChartText.ForestTitle(t.Language), ChartText.ForestCaption(t.Language),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Results;
@@ -11,7 +12,7 @@ public sealed record CriterionResult(long Id, Criterion Criterion, MeasurementLe
 /// <summary>One line of the agreement table (the page's and <c>agreement.csv</c>'s): <see cref="Units"/> are the units
 /// with at least two ratings, the ones the coefficients use.</summary>
 public sealed record AgreementRow(string Criterion, string Label, string Level, string Metric, double? Value, double? CiLower,
-    double? CiUpper, int Units, int Raters, string? Reading, string? Reason);
+    double? CiUpper, int Units, int Raters, string? Reading, Message? Reason);
 
 /// <summary><see cref="MedianSecondsPerItem"/> is the median over the rater's timed responses (<see cref="TimedItems"/>)
 /// of the seconds from the first value saved in the browser to the submit; imported ratings have no timing.

@@ -129,7 +129,7 @@ public sealed class AlphaAndPercentAgreementProperties
         Prop.ForAll(RatingsGen().ToArbitrary(), ratings =>
         {
             var matrix = ratings.Matrix();
-            return Coefficients().All(f => f(matrix) is { Value: { } v } ? double.IsFinite(v) : !string.IsNullOrWhiteSpace(f(matrix).Reason));
+            return Coefficients().All(f => f(matrix) is { Value: { } v } ? double.IsFinite(v) : !string.IsNullOrWhiteSpace(f(matrix).Reason?.ToString()));
         });
 
     [Property(MaxTest = 300)]

@@ -6,7 +6,7 @@ namespace GradeBench.Core.Tests.Agreement;
 public sealed class CohenKappaTests
 {
     static double Kappa(RatingMatrix m, AgreementWeights w = AgreementWeights.None) =>
-        CohenKappa.Compute(m, w).Value ?? throw new Xunit.Sdk.XunitException(CohenKappa.Compute(m, w).Reason);
+        CohenKappa.Compute(m, w).Value ?? throw new Xunit.Sdk.XunitException(CohenKappa.Compute(m, w).Reason?.ToString());
 
     [Fact]
     public void CohensOwnExampleGivesKappaPoint492()
@@ -87,14 +87,14 @@ public sealed class CohenKappaTests
     {
         var result = CohenKappa.Compute(Long("gwet-2014-raw4raters.csv", Scale(5)).SelectRaters(0, 1, 2));
         Assert.Null(result.Value);
-        Assert.Equal("Cohen's kappa compares exactly two raters; these data have 3", result.Reason);
+        Assert.Equal("Cohen's kappa compares exactly two raters; these data have 3", result.Reason?.ToString());
     }
 
     [Fact]
     public void KappaIsAbsentWhenNoUnitWasRatedByBoth()
     {
         var m = RatingMatrix.FromTable(new string?[,] { { "a", null }, { null, "b" } }, ["a", "b"]);
-        Assert.Equal("no unit was rated by both raters", CohenKappa.Compute(m).Reason);
+        Assert.Equal("no unit was rated by both raters", CohenKappa.Compute(m).Reason?.ToString());
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public sealed class CohenKappaTests
         var m = RatingMatrix.FromTable(new string?[,] { { "a", "a" }, { "a", "a" } }, ["a", "b", "c"]);
         var result = CohenKappa.Compute(m, weights);
         Assert.Null(result.Value);
-        Assert.StartsWith("there is no variation", result.Reason);
+        Assert.StartsWith("there is no variation", result.Reason?.ToString());
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace GradeBench.Core.Tests.Agreement;
 
 public sealed class GwetAcTests
 {
-    static double Value(Estimate e) => e.Value ?? throw new Xunit.Sdk.XunitException(e.Reason);
+    static double Value(Estimate e) => e.Value ?? throw new Xunit.Sdk.XunitException(e.Reason?.ToString());
 
     [Fact]
     public void GwetsFourRatersWithMissingRatingsMatchTheHandbookAndIrrCac()
@@ -102,20 +102,20 @@ public sealed class GwetAcTests
     public void Ac1IsAbsentOnASingleCategoryScale()
     {
         var m = RatingMatrix.FromTable(new string?[,] { { "a", "a" } }, ["a"]);
-        Assert.StartsWith("the scale has a single category", GwetAc.Compute(m).Reason);
+        Assert.StartsWith("the scale has a single category", GwetAc.Compute(m).Reason?.ToString());
     }
 
     [Fact]
     public void Ac1IsAbsentWhenNoUnitHasTwoRatings()
     {
         var m = RatingMatrix.FromTable(new string?[,] { { "a", null, null }, { null, "b", null } });
-        Assert.Equal("no unit has two or more ratings, so there is no pair of ratings to compare", GwetAc.Compute(m, AgreementWeights.Linear).Reason);
+        Assert.Equal("no unit has two or more ratings, so there is no pair of ratings to compare", GwetAc.Compute(m, AgreementWeights.Linear).Reason?.ToString());
     }
 
     [Fact]
     public void Ac1IsAbsentWithOneRater()
     {
         var m = RatingMatrix.FromTable(new string?[,] { { "a" }, { "b" } });
-        Assert.Equal("agreement needs at least two raters; these data have 1", GwetAc.Compute(m).Reason);
+        Assert.Equal("agreement needs at least two raters; these data have 1", GwetAc.Compute(m).Reason?.ToString());
     }
 }

@@ -35,7 +35,7 @@ public sealed class KappaPropertyTests
         foreach (var (name, e) in All(Random(seed, r, k, missing: 0.3)))
         {
             if (e.Value is { } v) Assert.True(double.IsFinite(v) && v <= 1 + 1e-12, $"{name} = {v}");
-            else Assert.False(string.IsNullOrWhiteSpace(e.Reason), name);
+            else Assert.False(string.IsNullOrWhiteSpace(e.Reason?.ToString()), name);
         }
     }
 

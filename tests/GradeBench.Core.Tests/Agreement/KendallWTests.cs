@@ -83,7 +83,7 @@ public sealed class KendallWTests
         var w = KendallW.Compute(Matrix(new[,] { { "1", "2" }, { "1", "2" }, { "1", "2" } }));
 
         Assert.Null(w.Value);
-        Assert.Contains("no rankings", w.Reason);
+        Assert.Contains("no rankings", w.Reason?.ToString());
     }
 
     [Fact]
@@ -92,15 +92,15 @@ public sealed class KendallWTests
         var w = KendallW.Compute(Matrix(new[,] { { "1", "2" }, { null, "1" }, { "3", "3" } }));
 
         Assert.Null(w.Value);
-        Assert.Contains("complete data", w.Reason);
-        Assert.Contains("1 of 6", w.Reason);
+        Assert.Contains("complete data", w.Reason?.ToString());
+        Assert.Contains("1 of 6", w.Reason?.ToString());
     }
 
     [Fact]
     public void WIsAbsentWithOneUnitOrOneRater()
     {
-        Assert.Contains("two units", KendallW.Compute(Matrix(new[,] { { "1", "2", "3" } })).Reason);
-        Assert.Contains("two raters", KendallW.Compute(Matrix(new[,] { { "1" }, { "2" } })).Reason);
+        Assert.Contains("two units", KendallW.Compute(Matrix(new[,] { { "1", "2", "3" } })).Reason?.ToString());
+        Assert.Contains("two raters", KendallW.Compute(Matrix(new[,] { { "1" }, { "2" } })).Reason?.ToString());
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class KrippendorffAlphaTests
         var alpha = KrippendorffAlpha.Compute(ratings, level);
 
         Assert.Null(alpha.Value);
-        Assert.Contains("No variation", alpha.Reason);
+        Assert.Contains("No variation", alpha.Reason?.ToString());
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class KrippendorffAlphaTests
         var alpha = KrippendorffAlpha.Compute(ratings, level);
 
         Assert.Null(alpha.Value);
-        Assert.Contains("two or more raters", alpha.Reason);
+        Assert.Contains("two or more raters", alpha.Reason?.ToString());
         Assert.Equal(new UnitUsage(0, 3, 0), KrippendorffAlpha.PairableUnits(ratings));
     }
 
@@ -110,8 +110,8 @@ public sealed class KrippendorffAlphaTests
     {
         var ratings = RatingMatrix.FromTable(new string?[,] { { "low", "high" }, { "high", "high" } }, ["low", "high"]);
 
-        Assert.Contains("numeric categories", KrippendorffAlpha.Compute(ratings, MeasurementLevel.Interval).Reason);
-        Assert.Contains("numeric categories", KrippendorffAlpha.Compute(ratings, MeasurementLevel.Ratio).Reason);
+        Assert.Contains("numeric categories", KrippendorffAlpha.Compute(ratings, MeasurementLevel.Interval).Reason?.ToString());
+        Assert.Contains("numeric categories", KrippendorffAlpha.Compute(ratings, MeasurementLevel.Ratio).Reason?.ToString());
         Assert.NotNull(KrippendorffAlpha.Compute(ratings, MeasurementLevel.Ordinal).Value);
     }
 
@@ -123,7 +123,7 @@ public sealed class KrippendorffAlphaTests
         var ratio = KrippendorffAlpha.Compute(ratings, MeasurementLevel.Ratio);
 
         Assert.Null(ratio.Value);
-        Assert.Contains("\"-1\" is negative", ratio.Reason);
+        Assert.Contains("\"-1\" is negative", ratio.Reason?.ToString());
         Assert.NotNull(KrippendorffAlpha.Compute(ratings, MeasurementLevel.Interval).Value);
     }
 

@@ -60,8 +60,8 @@ public sealed class PercentAgreementTests
     {
         var ratings = RatingMatrix.FromTable(new string?[,] { { "1" }, { "2" } });
 
-        Assert.Contains("two or more raters", PercentAgreement.Compute(ratings).Reason);
-        Assert.Contains("two or more raters", PercentAgreement.WithinOne(ratings).Reason);
+        Assert.Contains("two or more raters", PercentAgreement.Compute(ratings).Reason?.ToString());
+        Assert.Contains("two or more raters", PercentAgreement.WithinOne(ratings).Reason?.ToString());
     }
 
     [Fact]

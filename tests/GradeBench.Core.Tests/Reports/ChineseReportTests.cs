@@ -34,6 +34,13 @@ public sealed partial class ChineseReportTests
             ["omission"], [new(2, "omission")], []);
     }
 
+    /// <summary>Every rating of every criterion the same: no coefficient has a value.</summary>
+    static ResultsInput Unanimous()
+    {
+        var input = Input();
+        return input with { Ratings = [.. input.Ratings.Select(r => r with { Value = r.CriterionId == 1 ? "4" : "false" })] };
+    }
+
     static StudyFacts Facts(string language) => new(
         "stroke", "急性缺血性脑卒中病例的大语言模型回答评估", language, 2, HideModel: true, Shuffle: true, "open", "2026-11-01T09:00:00Z",
         RaterMembers: 2, CoordinatorMembers: 1, [("zh", 2)], CasesWithReference: 1,
@@ -98,6 +105,23 @@ public sealed partial class ChineseReportTests
         Assert.Contains("重抽样 1,000 次", methods);
         Assert.Contains("总体质量（Likert 1–5 分）；含编造内容（幻觉）（是/否）", methods);
         Assert.DoesNotContain("Materials.", methods);
+    }
+
+    [Fact]
+    public async Task AChineseReportSaysWhyACoefficientHasNoValueInChinese()
+    {
+        var input = Unanimous();
+        var blocks = StudyReport.Build(Facts("zh-CN"), input, StudyResults.Compute(input, resamples: 200, seed: 7), ReportText.Chinese);
+        var markdown = new StringWriter();
+        await MarkdownReport.WriteAsync(blocks, markdown, CancellationToken.None);
+        var html = new StringWriter();
+        await HtmlReport.WriteAsync(blocks, html, ReportText.Chinese, CancellationToken.None);
+
+        const string NoVariation = "无变异：所有可配对的评分取值相同，期望不一致度 D_e 为零，α 无定义。";
+        Assert.Contains($"| {MarkdownReport.Escape(NoVariation)} |", markdown.ToString());
+        Assert.Contains($"无数值：{NoVariation}", html.ToString());
+        Assert.DoesNotContain("No variation", markdown.ToString());
+        Assert.DoesNotContain("No variation", html.ToString());
     }
 
     [Fact]

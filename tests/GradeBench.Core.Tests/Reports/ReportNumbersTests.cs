@@ -27,7 +27,7 @@ public sealed class ReportNumbersTests
     public void AnEstimateWithoutValueOrIntervalIsADash()
     {
         Assert.Equal("—", ReportNumbers.Value((Estimate?)null));
-        Assert.Equal("—", ReportNumbers.Value(Estimate.Absent("no ratings")));
+        Assert.Equal("—", ReportNumbers.Value(Estimate.Absent(AbsentReason.NoRatings)));
         Assert.Equal("—", ReportNumbers.Interval(Estimate.Of(3.2)));
         Assert.Equal("—", ReportNumbers.Interval(null));
     }

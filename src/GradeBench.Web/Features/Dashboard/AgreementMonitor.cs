@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage;
 using GradeBench.Storage.Agreement;
@@ -28,8 +29,8 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
 
     public static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The reason a criterion nobody has rated yet has no alpha (in English: events carry data; the page translates it).</summary>
-    public const string NoRatingsReason = "no submitted ratings yet";
+    /// <summary>The reason a criterion nobody has rated yet has no alpha.</summary>
+    public static readonly Message NoRatingsReason = new("Estimate_NoSubmittedRatings");
 
     /// <summary>Asks for a fresh computation of the study's agreement; returns at once.</summary>
     public void Request(long studyId)

@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
+using GradeBench.Web.Features.StudyResults;
 using GradeBench.Web.Features.Studies;
 using Microsoft.Extensions.Localization;
 
@@ -15,11 +16,12 @@ namespace GradeBench.Web.Features.Dashboard;
 /// <see cref="CountsReloadDue"/> and asks on its own context with <see cref="ReloadCountsAsync"/>. The counts over
 /// all assignments and ratings are never read on this path: they come from <see cref="DashboardCounts"/>, at once when
 /// known for the data as it is now, else when read off the request path (<see cref="CountsComputing"/> until then, the
-/// page told through <see cref="CountsReadDue"/>). Its texts are in the page's language (<paramref name="text"/>, read in the
-/// current UI culture: <see cref="LiveComponent"/> runs live work in the circuit's). Not thread-safe: the page calls it
-/// from its renderer's context only.</summary>
-public sealed partial class DashboardState(StudyQuery studies, DashboardQuery progress, DashboardCounts counts, StudyRecorder recorder,
-    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, TimeProvider clock, IStringLocalizer<DashboardText> text)
+/// page told through <see cref="CountsReadDue"/>). Its texts are in the page's language (<paramref name="text"/>, and
+/// <paramref name="messages"/> for Core's, read in the current UI culture: <see cref="LiveComponent"/> runs live work in
+/// the circuit's). Not thread-safe: the page calls it from its renderer's context only.</summary>
+public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, DashboardCounts counts, StudyRecorder recorder,
+    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, TimeProvider clock, IStringLocalizer<DashboardText> text,
+    IStringLocalizer<MessageText> messages)
     : IDisposable
 {
     /// <summary>Open items and no saved change for this long: the rater is shown as stalled.</summary>
@@ -260,27 +262,8 @@ public sealed partial class DashboardState(StudyQuery studies, DashboardQuery pr
     /// <summary>A level of measurement as the agreement table shows it.</summary>
     public string LevelName(string level) => text["Level_" + level] is { ResourceNotFound: false } name ? name : level;
 
-    /// <summary>Why a criterion has no alpha or interval, in the page's language. The reasons come as English text (from
-    /// <see cref="AgreementMonitor"/> and Core's KrippendorffAlpha); a reason not known here is shown as it came.</summary>
-    public string Reason(string reason) => reason switch
-    {
-        AgreementMonitor.NoRatingsReason => text["Reason_NoRatings"],
-        _ when reason.StartsWith("No unit has ratings from two or more raters", StringComparison.Ordinal) => text["Reason_NoPairs"],
-        _ when reason.StartsWith("No variation:", StringComparison.Ordinal) => text["Reason_NoVariation"],
-        _ when NotNumeric().Match(reason) is { Success: true } m => text["Reason_NotNumeric", LevelName(m.Groups[1].Value)],
-        _ when Negative().Match(reason) is { Success: true } m => text["Reason_Negative", m.Groups[1].Value],
-        _ when reason.StartsWith("the value is not a finite number", StringComparison.Ordinal) => text["Reason_NotFinite"],
-        _ => reason,
-    };
-
-    /// <summary>True when <see cref="Reason"/> has this reason in the page's language (else it is English text).</summary>
-    public bool KnowsReason(string reason) => !ReferenceEquals(Reason(reason), reason);
-
-    [GeneratedRegex("^Krippendorff's (\\w+) alpha needs numeric categories")]
-    private static partial Regex NotNumeric();
-
-    [GeneratedRegex("^Krippendorff's ratio alpha needs non-negative values .* but category \"(.*)\" is negative\\.$")]
-    private static partial Regex Negative();
+    /// <summary>Why a criterion has no alpha or interval (<see cref="CriterionAlpha.Reason"/>), in the page's language.</summary>
+    public string Reason(Message reason) => messages.Say(reason);
 
     public string ActivityText(RaterProgress rater, PresenceEntry? online)
     {

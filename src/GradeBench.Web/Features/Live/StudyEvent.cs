@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Web.Features.Live;
 
@@ -63,7 +64,14 @@ public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha
     public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 
-public sealed record CriterionAlpha(string Criterion, string Label, string Level, double? Alpha, double? Lower, double? Upper, int Units, int Raters, string? Reason);
+/// <summary><see cref="Reason"/>: why there is no alpha or interval, said by each page in its reader's language; the hub's
+/// clients (programs) get it in English as <c>reason</c>.</summary>
+public sealed record CriterionAlpha(string Criterion, string Label, string Level, double? Alpha, double? Lower, double? Upper, int Units, int Raters,
+    [property: JsonIgnore] Message? Reason)
+{
+    [JsonPropertyName("reason")]
+    public string? ReasonInEnglish => Reason?.ToString();
+}
 
 /// <summary>The study moved between draft, open, adjudication and closed, or was paused or resumed.</summary>
 public sealed record StudyStateChanged(long StudyId, string State, bool Paused, DateTimeOffset At) : StudyEvent(StudyId)

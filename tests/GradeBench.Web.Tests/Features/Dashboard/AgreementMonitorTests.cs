@@ -1,9 +1,13 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using GradeBench.Core.Agreement;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
+using GradeBench.Web.Features.Live;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace GradeBench.Web.Tests.Features.Dashboard;
 
@@ -70,5 +74,21 @@ public sealed class AgreementMonitorTests : IAsyncLifetime
         Assert.Equal(0, alpha.Units);
         Assert.Equal("ordinal", alpha.Level);
         Assert.NotNull(alpha.Reason);
+    }
+
+    /// <summary>The hub's clients are programs: they get the reason as English text, as before it was a message.</summary>
+    [Fact]
+    public void TheHubSendsTheReasonAsEnglishText()
+    {
+        var criterion = Core.Studies.BundleReader.Read(TestPaths.DemoBundle).Bundle!.Study.Criteria.First(c => c.Id == "harm_extent");
+        var update = new AgreementUpdated(1, [AgreementMonitor.Alpha(criterion, [])], DateTimeOffset.UnixEpoch);
+        var sent = new ArrayBufferWriter<byte>();
+
+        new JsonHubProtocol().WriteMessage(new InvocationMessage(nameof(IStudyClient.AgreementUpdated), [update]), sent);
+
+        using var json = JsonDocument.Parse(sent.WrittenMemory[..^1]); // less the record separator
+        var alpha = json.RootElement.GetProperty("arguments")[0].GetProperty("criteria")[0];
+        Assert.Equal("no submitted ratings yet", alpha.GetProperty("reason").GetString());
+        Assert.False(alpha.TryGetProperty("reasonInEnglish", out _));
     }
 }

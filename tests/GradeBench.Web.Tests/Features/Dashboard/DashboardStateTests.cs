@@ -21,7 +21,7 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
         return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<DashboardCounts>(),
             app.GetRequiredService<StudyRecorder>(),
             app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), _clock,
-            app.GetRequiredService<IStringLocalizer<DashboardText>>());
+            app.GetRequiredService<IStringLocalizer<DashboardText>>(), app.GetRequiredService<IStringLocalizer<Core.Messages.MessageText>>());
     }
 
     async Task<(DashboardState State, long StudyId)> LoadedAsCoordinatorAsync()

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Security.Claims;
 using AngleSharp.Html.Parser;
 using Bunit;
-using GradeBench.Core.Agreement;
+using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Core.Studies;
+using GradeBench.Storage;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.StudyResults;
@@ -36,25 +37,25 @@ public sealed class ResultsLanguageTests : IDisposable
         return client;
     }
 
-    // Core's English, still English in every language: the reasons an estimate has no value (Estimate.Reason), free
-    // text from the coefficients. Only these exact texts are let through, each as a whole text, so nothing of this
-    // page's own can hide behind them.
-    static HashSet<string> CoreTexts(StudyResultsReport report) =>
-    [
-        .. report.AgreementRows().Select(r => r.Reason).OfType<string>(),
-        .. report.Agreement.SelectMany(c => c.Agreement.PairwiseAgreement.Cast<Estimate>()).Select(e => e.Reason).OfType<string>(),
-    ];
+    /// <summary>Every submitted rating of the demo's "hallucination" criterion made "false": no variation, so its alpha
+    /// (and its kappas) have no value and say why.</summary>
+    static async Task MakeHallucinationUnanimousAsync(GradeBenchFactory factory, long studyId)
+    {
+        await using var connection = await factory.Services.GetRequiredService<Database>().OpenAsync();
+        await connection.ExecuteAsync("""
+            UPDATE ratings SET value = 'false'
+            WHERE criterion_id = (SELECT id FROM criteria WHERE study_id = @StudyId AND slug = 'hallucination')
+            """, new { StudyId = studyId });
+    }
 
     /// <summary>The unmarked texts of the results page's own part of <paramref name="html"/>: its <c>main</c> and the
-    /// page's title, less Core's texts.</summary>
-    static List<string> Unmarked(string html, StudyResultsReport report)
+    /// page's title.</summary>
+    static IReadOnlyList<string> Unmarked(string html)
     {
         var document = new HtmlParser().ParseDocument(html);
         var main = document.QuerySelector("main") ?? document.Body!;
         var title = document.QuerySelector("title")?.OuterHtml ?? "";
-        var core = CoreTexts(report);
-        return PseudoLocaleText.Unmarked($"<html><head>{title}</head><body>{main.OuterHtml}</body></html>")
-            .Where(found => !core.Contains(found[(found.IndexOf(": ", StringComparison.Ordinal) + 2)..])).ToList();
+        return PseudoLocaleText.Unmarked($"<html><head>{title}</head><body>{main.OuterHtml}</body></html>");
     }
 
     [Fact]
@@ -62,12 +63,15 @@ public sealed class ResultsLanguageTests : IDisposable
     {
         var studyId = await _pseudo.ImportDemoCopyAsync();
         var coordinator = await CoordinatorAsync(_pseudo, studyId, Languages.Pseudo);
-        var report = await ComputedAsync(_pseudo, studyId);
+        await MakeHallucinationUnanimousAsync(_pseudo, studyId);
+        await ComputedAsync(_pseudo, studyId);
 
         var html = await coordinator.GetStringAsync($"/studies/{studyId}/results");
 
-        Assert.NotNull(new HtmlParser().ParseDocument(html).QuerySelector("table[aria-label='⟦Agreement per criterion⟧']"));
-        Assert.Empty(Unmarked(html, report));
+        var page = new HtmlParser().ParseDocument(html);
+        Assert.NotNull(page.QuerySelector("table[aria-label='⟦Agreement per criterion⟧']"));
+        Assert.Contains("⟦No variation: every pairable rating has the same value", page.QuerySelector("main")!.TextContent);
+        Assert.Empty(Unmarked(html));
     }
 
     [Fact]
@@ -80,12 +84,12 @@ public sealed class ResultsLanguageTests : IDisposable
         // Before the results are known: the page renders busy (or, on a fast machine, already with them).
         var first = await coordinator.GetStringAsync($"/studies/{studyId}/results");
         Assert.NotNull(new HtmlParser().ParseDocument(first).QuerySelector("main section[aria-busy=true], #agreement-heading"));
-        var report = await ComputedAsync(_pseudo, studyId);
+        await ComputedAsync(_pseudo, studyId);
         var refusal = await rater.GetStringAsync($"/studies/{studyId}/results");
 
-        Assert.Empty(Unmarked(first, report));
+        Assert.Empty(Unmarked(first));
         Assert.Contains("⟦Only the coordinators of this study can see its results.⟧", new HtmlParser().ParseDocument(refusal).QuerySelector("main")!.TextContent);
-        Assert.Empty(Unmarked(refusal, report));
+        Assert.Empty(Unmarked(refusal));
     }
 
     [Fact]
@@ -111,12 +115,12 @@ public sealed class ResultsLanguageTests : IDisposable
         {
             var cut = context.Render<ResultsPage>(p => p.Add(c => c.StudyId, studyId));
             cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("table[aria-label='⟦Agreement per criterion⟧']")), TimeSpan.FromSeconds(60));
-            Assert.Empty(Unmarked(cut.Markup, await ComputedAsync(_pseudo, studyId)));
+            Assert.Empty(Unmarked(cut.Markup));
 
             cut.FindAll("input[type=radio]").Single(r => r.ParentElement!.TextContent.Contains("⟦Consensus where present⟧")).Change(true);
 
             cut.WaitForAssertion(() => Assert.Contains("⟦On consensus values where a response has one", cut.Markup), TimeSpan.FromSeconds(60));
-            Assert.Empty(Unmarked(cut.Markup, await ComputedAsync(_pseudo, studyId, onConsensus: true)));
+            Assert.Empty(Unmarked(cut.Markup));
         }
         finally
         {
@@ -137,5 +141,22 @@ public sealed class ResultsLanguageTests : IDisposable
         Assert.Equal("结果", page.QuerySelector("main h1")!.TextContent.Trim());
         Assert.Equal("评分者间一致性", page.QuerySelector("#agreement-heading")!.TextContent.Trim());
         Assert.NotNull(page.QuerySelector("table[aria-label='各评分条目的一致性'] th[scope=col]"));
+    }
+
+    [Fact]
+    public async Task InChineseACoefficientWithoutAValueSaysWhyInChinese()
+    {
+        using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };
+        var studyId = await bilingual.ImportDemoCopyAsync();
+        var coordinator = await CoordinatorAsync(bilingual, studyId, Languages.Chinese);
+        await MakeHallucinationUnanimousAsync(bilingual, studyId);
+        await ComputedAsync(bilingual, studyId);
+
+        var main = new HtmlParser().ParseDocument(await coordinator.GetStringAsync($"/studies/{studyId}/results")).QuerySelector("main")!;
+
+        Assert.Contains("无变异：所有可配对的评分取值相同，期望不一致度 D_e 为零，α 无定义。", main.TextContent);
+        Assert.Contains("无变异：所有评分均为同一类别，机遇一致率为 1，Fleiss κ 系数无定义", main.TextContent);
+        Assert.DoesNotContain("No variation", main.TextContent);
+        Assert.DoesNotContain("there is no variation", main.TextContent);
     }
 }

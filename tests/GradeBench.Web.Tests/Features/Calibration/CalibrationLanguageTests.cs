@@ -104,4 +104,30 @@ public sealed class CalibrationLanguageTests : IAsyncLifetime
         Assert.Equal("正在等待研究协调员开始一个校准轮次。", page.QuerySelector("p.calibration-waiting")!.TextContent.Trim());
         Assert.Equal("校准", page.QuerySelector("main h1")!.TextContent.Trim());
     }
+
+    /// <summary>In a revealed round a Chinese rater reads the rubric's Chinese (the demo gives it), as on their form, and
+    /// a yes/no criterion's values are words of the interface, not the rubric's English.</summary>
+    [Fact]
+    public async Task YesAndNoInARevealedRoundAreChinese()
+    {
+        var store = Services.GetRequiredService<CalibrationStore>();
+        var query = Services.GetRequiredService<CalibrationQuery>();
+        await store.CreateSessionAsync(_studyId, _coordinator.Id);
+        await store.AddItemAsync(_studyId, _coordinator.Id, (await query.ResponsesAsync(_studyId, _coordinator.Id))![0].Id);
+        var item = (await query.ViewAsync(_studyId, _coordinator.Id))!.Session!.Items[0].Id;
+        await store.SetGoldAsync(_studyId, _coordinator.Id, item, new Dictionary<string, string?> { ["hallucination"] = "true" });
+        Assert.True((await store.StartRoundAsync(_studyId, _coordinator.Id, item, [_rater1.Id, _rater2.Id])).Succeeded);
+        var recorder = Services.GetRequiredService<CalibrationRecorder>();
+        await recorder.SubmitAsync(_studyId, _rater1.Id, item, DemoRatings.Complete());
+        await recorder.SubmitAsync(_studyId, _rater2.Id, item, DemoRatings.Complete());
+
+        var page = new HtmlParser().ParseDocument(await (await ClientAsync(_rater1, Languages.Chinese)).GetStringAsync($"/studies/{_studyId}/calibration"));
+
+        var spread = page.QuerySelectorAll("table.calibration-table").Single(t => t.QuerySelector("caption")?.TextContent.Contains("幻觉") == true);
+        Assert.Equal(["是", "否"], spread.QuerySelectorAll("tbody tr td:first-child").Select(td => td.TextContent.Trim()[..1]));
+        Assert.Null(spread.QuerySelector("tbody [lang]"));
+        Assert.Equal("zh-CN", spread.QuerySelector("caption span")!.GetAttribute("lang"));
+        var distance = page.QuerySelectorAll("table.calibration-table").Last().QuerySelectorAll("tbody tr").Single(r => r.TextContent.Contains("幻觉"));
+        Assert.Equal(["否", "是"], distance.QuerySelectorAll("td").Take(2).Select(td => td.TextContent.Trim()));
+    }
 }

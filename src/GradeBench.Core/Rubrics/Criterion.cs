@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Core.Rubrics;
 
@@ -53,34 +54,32 @@ public sealed record Criterion(
         return index >= 0;
     }
 
-    // Messages name scale bounds the same way whatever the server's culture (0.5, never 0,5).
-    static string Invariant(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Why <paramref name="value"/> is not on this criterion's scale, or null when it is.
-    /// Stored values are canonical text: likert integers, option values, <c>true</c>/<c>false</c>, numbers.</summary>
-    public string? CheckValue(string value)
+    /// Stored values are canonical text: likert integers, option values, <c>true</c>/<c>false</c>, numbers. Values and
+    /// bounds are said as written, whatever the reader's culture (0.5, never 0,5).</summary>
+    public Message? CheckValue(string value)
     {
         if (Type == CriterionType.Text)
-            return value.Length > MaxTextLength ? Invariant($"longer than {MaxTextLength} characters") : null;
-        if (value.Length == 0) return "empty value";
+            return value.Length > MaxTextLength ? new Message("Value_TooLong", MaxTextLength) : null;
+        if (value.Length == 0) return new Message("Value_Empty");
         switch (Type)
         {
             case CriterionType.Likert:
                 if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var point))
-                    return $"\"{value}\" is not an integer";
-                return point < Min || point > Max ? Invariant($"{value} is outside the scale {Min}..{Max}") : null;
+                    return new Message("Value_NotInteger", value);
+                return point < Min || point > Max ? new Message("Value_OutsideScale", value, Min, Max) : null;
             case CriterionType.Ordinal:
             case CriterionType.Nominal:
                 return Options.Any(o => o.Value == value)
                     ? null
-                    : $"\"{value}\" is not one of {string.Join(", ", Options.Select(o => o.Value))}";
+                    : new Message("Value_NotAnOption", value, string.Join(", ", Options.Select(o => o.Value)));
             case CriterionType.Binary:
-                return value is "true" or "false" ? null : $"\"{value}\" must be true or false";
+                return value is "true" or "false" ? null : new Message("Value_NotTrueOrFalse", value);
             case CriterionType.Numeric:
                 if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
-                    return $"\"{value}\" is not a finite number";
-                if (number < Min) return Invariant($"{value} is below the minimum {Min}");
-                if (number > Max) return Invariant($"{value} is above the maximum {Max}");
+                    return new Message("Value_NotFinite", value);
+                if (number < Min) return new Message("Value_BelowMinimum", value, Min);
+                if (number > Max) return new Message("Value_AboveMaximum", value, Max);
                 return null;
             default:
                 return null;

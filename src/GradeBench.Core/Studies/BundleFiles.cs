@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Core.Studies;
 
@@ -9,8 +10,6 @@ public static class BundleFiles
 {
     /// <summary>A bundle is a few files; a zip of more entries is refused before they are listed.</summary>
     public const int MaxZipEntries = 10_000;
-    static readonly string TooManyEntries =
-        $"the zip holds more than {MaxZipEntries.ToString("N0", CultureInfo.InvariantCulture)} entries; a bundle needs only its few files";
     public const long DefaultMaxFileBytes = 10 * 1024 * 1024;
     public static readonly IReadOnlyList<string> RequiredFiles = ["study.json", "cases.jsonl", "responses.jsonl"];
     public static readonly IReadOnlyList<string> OptionalFiles = ["ratings.csv"];
@@ -29,7 +28,7 @@ public static class BundleFiles
     {
         if (Directory.Exists(path)) return ReadFolder(path, maxFileBytes, errors, aside);
         if (File.Exists(path) && LooksLikeZip(path)) return (ReadZip(path, maxFileBytes, errors), null);
-        errors.Add(new BundleError(Path.GetFileName(path), 0, "bundle", "not a bundle folder or .zip file"));
+        errors.Add(new BundleError(Path.GetFileName(path), 0, "bundle", new Message("Bundle_NotABundle")));
         return ([], null);
     }
 
@@ -49,13 +48,13 @@ public static class BundleFiles
             var full = Path.Combine(root, name);
             if (Directory.Exists(full) && new DirectoryInfo(full).LinkTarget is null)
             {
-                errors.Add(new BundleError(name, 0, "file", "not a regular file"));
+                errors.Add(new BundleError(name, 0, "file", new Message("Bundle_NotARegularFile")));
                 continue;
             }
             var info = new FileInfo(full);
             if (!info.Exists && info.LinkTarget is null)
             {
-                if (RequiredFiles.Contains(name)) errors.Add(new BundleError(name, 0, "file", "required file is missing"));
+                if (RequiredFiles.Contains(name)) errors.Add(new BundleError(name, 0, "file", new Message("Bundle_RequiredFileMissing")));
                 continue;
             }
             if (info.LinkTarget is not null)
@@ -63,19 +62,19 @@ public static class BundleFiles
                 var target = info.ResolveLinkTarget(returnFinalTarget: true);
                 if (target is null || !IsInside(root, target.FullName))
                 {
-                    errors.Add(new BundleError(name, 0, "file", "path escapes the bundle folder (symbolic link)"));
+                    errors.Add(new BundleError(name, 0, "file", new Message("Bundle_LinkEscapes")));
                     continue;
                 }
                 // FileInfo.Exists is true for a symbolic link itself, even a broken one: check the target.
                 if (Directory.Exists(target.FullName))
                 {
-                    errors.Add(new BundleError(name, 0, "file", "not a regular file"));
+                    errors.Add(new BundleError(name, 0, "file", new Message("Bundle_NotARegularFile")));
                     continue;
                 }
                 info = new FileInfo(target.FullName);
                 if (!info.Exists)
                 {
-                    errors.Add(new BundleError(name, 0, "file", "symbolic link to a file that does not exist"));
+                    errors.Add(new BundleError(name, 0, "file", new Message("Bundle_BrokenLink")));
                     continue;
                 }
             }
@@ -111,7 +110,7 @@ public static class BundleFiles
             if (ZipDirectory.CountEntries(file, MaxZipEntries) > MaxZipEntries)
             {
                 file.Dispose();
-                errors.Add(new BundleError(zipName, 0, "zip", TooManyEntries));
+                errors.Add(new BundleError(zipName, 0, "zip", new Message("Bundle_TooManyZipEntries", MaxZipEntries.ToString("N0", CultureInfo.InvariantCulture))));
                 return files;
             }
             file.Position = 0;
@@ -120,7 +119,7 @@ public static class BundleFiles
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             file.Dispose();
-            errors.Add(new BundleError(zipName, 0, "zip", $"cannot open zip archive: {e.Message}"));
+            errors.Add(new BundleError(zipName, 0, "zip", new Message("Bundle_ZipUnreadable", e.Message)));
             return files;
         }
         using (archive)
@@ -134,7 +133,7 @@ public static class BundleFiles
                 else if (entry.FullName.EndsWith('/')) continue;
                 // Two entries with one name: tools disagree on which one counts, so neither does.
                 else if (!safe.TryAdd(entry.FullName, entry) && duplicated.Add(entry.FullName))
-                    errors.Add(new BundleError(zipName, 0, entry.FullName, "the zip holds more than one entry with this name"));
+                    errors.Add(new BundleError(zipName, 0, entry.FullName, new Message("Bundle_DuplicateZipEntry")));
             }
             var prefix = BundleRootPrefix(safe.Keys);
             foreach (var name in KnownFiles)
@@ -144,7 +143,7 @@ public static class BundleFiles
                 {
                     var listedButUnsafe = archive.Entries.Any(e => e.FullName == prefix + name);
                     if (RequiredFiles.Contains(name) && !listedButUnsafe)
-                        errors.Add(new BundleError(name, 0, "file", "required file is missing from the zip"));
+                        errors.Add(new BundleError(name, 0, "file", new Message("Bundle_RequiredFileMissingFromZip")));
                     continue;
                 }
                 if (entry.Length > maxFileBytes)
@@ -162,14 +161,14 @@ public static class BundleFiles
                     while ((read = stream.Read(chunk)) > 0 && buffer.Length <= maxFileBytes) buffer.Write(chunk, 0, read);
                     if (buffer.Length > maxFileBytes)
                     {
-                        errors.Add(new BundleError(name, 0, "file", $"file is {OverTheLimit} of {maxFileBytes} bytes"));
+                        errors.Add(new BundleError(name, 0, "file", new Message(OverSizeLimit, maxFileBytes)));
                         continue;
                     }
                     files[name] = buffer.ToArray();
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
                 {
-                    errors.Add(new BundleError(name, 0, "file", $"cannot read the file from the zip: {e.Message}"));
+                    errors.Add(new BundleError(name, 0, "file", new Message("Bundle_ZipEntryUnreadable", e.Message)));
                 }
             }
         }
@@ -185,34 +184,31 @@ public static class BundleFiles
         return candidates.Count == 1 ? candidates[0][..^"study.json".Length] : "";
     }
 
-    static string? UnsafeEntryReason(ZipArchiveEntry entry)
+    static Message? UnsafeEntryReason(ZipArchiveEntry entry)
     {
         var name = entry.FullName;
         const int unixFileTypeMask = 0xF000, unixSymlink = 0xA000;
         if (((entry.ExternalAttributes >> 16) & unixFileTypeMask) == unixSymlink)
-            return "symbolic links are not allowed in a bundle";
+            return new Message("Bundle_ZipLink");
         if (name.StartsWith('/') || name.Contains('\\'))
-            return "path escapes the bundle folder (absolute path or backslash in path)";
+            return new Message("Bundle_ZipPathAbsolute");
         if (name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':')
-            return "path escapes the bundle folder (drive letter in path)";
+            return new Message("Bundle_ZipPathDriveLetter");
         if (name.Split('/').Any(part => part == ".."))
-            return "path escapes the bundle folder ('..' in path)";
+            return new Message("Bundle_ZipPathParent");
         return null;
     }
 
-    static BundleError TooLarge(string name, long size, long limit) =>
-        new(name, 0, "file", $"file is {size} bytes, {OverTheLimit} of {limit} bytes");
+    static BundleError TooLarge(string name, long size, long limit) => new(name, 0, "file", new Message(TooLargeBy, size, limit));
 
-    const string OverTheLimit = "over the size limit";
+    /// <summary>The keys of a file refused for its size: of known size, and of a zip entry whose header understated it.</summary>
+    const string TooLargeBy = "Bundle_FileTooLarge", OverSizeLimit = "Bundle_FileOverSizeLimit";
 
     /// <summary>Whether <paramref name="error"/> refused a file for its size; <paramref name="bytes"/> is the file's size
     /// when known (a zip entry whose header understated it is known only to be larger).</summary>
     public static bool IsOverSizeLimit(BundleError error, out long? bytes)
     {
-        bytes = null;
-        if (error.Field != "file" || !error.Message.Contains(OverTheLimit, StringComparison.Ordinal)) return false;
-        var words = error.Message.Split(' ');
-        if (words is ["file", "is", var size, "bytes,", ..] && long.TryParse(size, CultureInfo.InvariantCulture, out var known)) bytes = known;
-        return true;
+        bytes = error.Text.Key == TooLargeBy ? (long)error.Text.Args[0]! : null;
+        return error.Text.Key is TooLargeBy or OverSizeLimit;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using Sylvan.Data.Csv;
 using static GradeBench.Core.Studies.BundleSyntax;
@@ -66,7 +67,7 @@ static class BundleRatingsReader
             }
             catch (CsvFormatException e)
             {
-                report.Error(RatingsFile, line, "csv", $"malformed CSV in the record starting on this line: {e.Message}");
+                report.Error(RatingsFile, line, "csv", new Message("Bundle_MalformedCsv", e.Message));
                 break;
             }
             var raw = csv.GetRawRecordSpan();
@@ -78,7 +79,7 @@ static class BundleRatingsReader
                 if (!HeaderLengths.Any(n => header.SequenceEqual(RatingsHeader[..n])))
                 {
                     // The optional timestamps are left out of the message: most bundles are written by hand or by a script.
-                    report.Error(RatingsFile, line, "header", $"must be {string.Join(',', RatingsHeader[..5])}, got {string.Join(',', header)}");
+                    report.Error(RatingsFile, line, "header", new Message("Bundle_RatingsHeaderGot", string.Join(',', RatingsHeader[..5]), string.Join(',', header)));
                     return ratings;
                 }
                 columns = header.Length;
@@ -86,7 +87,7 @@ static class BundleRatingsReader
             }
             if (csv.RowFieldCount != columns)
             {
-                report.Error(RatingsFile, line, "csv", $"expected {columns} columns, found {csv.RowFieldCount}");
+                report.Error(RatingsFile, line, "csv", new Message("Bundle_ColumnCount", columns, csv.RowFieldCount));
                 continue;
             }
             var errorsBefore = report.ErrorCount;
@@ -97,7 +98,7 @@ static class BundleRatingsReader
                 responseFacts.KnownResponse = responseIds is null || responseIds.Contains(responseId);
                 responsesSeen?.Add(responseId);
             }
-            if (responseFacts.KnownResponse == false) report.Error(RatingsFile, line, "response_id", $"unknown response \"{responseId}\"");
+            if (responseFacts.KnownResponse == false) report.Error(RatingsFile, line, "response_id", new Message("Bundle_UnknownResponse", responseId));
             var (rater, raterNumber) = Shared(nameLookup, names, facts, csv.GetFieldSpan(1));
             var raterFacts = facts[raterNumber];
             raterFacts.Identifier ??= IsIdentifier(rater);
@@ -111,8 +112,8 @@ static class BundleRatingsReader
             }
             criterionFacts.CriterionLookedUp = true;
             var (value, problem) = Value(valueFacts, criterionNumber, criterionFacts, csv.GetFieldSpan(3));
-            if (criterionFacts is { CriterionChecked: true, Criterion: null }) report.Error(RatingsFile, line, "criterion", $"unknown criterion \"{criterionId}\"");
-            else if (problem is not null) report.Error(RatingsFile, line, "value", $"{criterionId}: {problem}");
+            if (criterionFacts is { CriterionChecked: true, Criterion: null }) report.Error(RatingsFile, line, "criterion", new Message("Value_UnknownCriterion", criterionId));
+            else if (problem is not null) report.Error(RatingsFile, line, "value", new Message("Bundle_CriterionValue", criterionId, problem));
             var comment = columns >= 5 && csv.GetFieldSpan(4).Length > 0 ? csv.GetString(4) : null;
             var (firstSubmitted, lastChanged) = columns == 7 ? Timestamps(csv, line, report) : (null, null);
             if (lastPair != (responseNumber, raterNumber))
@@ -122,7 +123,7 @@ static class BundleRatingsReader
                 lastSeen = pairSeen;
             }
             if (FirstLine(lastSeen, criterionNumber) is { } first)
-                report.Error(RatingsFile, line, "row", $"duplicate rating of {responseId} by {rater} on {criterionId} (first on line {first})");
+                report.Error(RatingsFile, line, "row", new Message("Bundle_DuplicateRating", responseId, rater, criterionId, first));
             else lastSeen.Add((criterionNumber, line));
             if (report.ErrorCount == errorsBefore)
             {
@@ -136,7 +137,7 @@ static class BundleRatingsReader
             }
         }
         PassOn(ratings, passedOn, asRead, report);
-        if (columns == 0 && !report.HasErrorsIn(RatingsFile)) report.Error(RatingsFile, 0, "header", "file is empty");
+        if (columns == 0 && !report.HasErrorsIn(RatingsFile)) report.Error(RatingsFile, 0, "header", new Message("Bundle_EmptyFile"));
         tally?.Warn(names, report);
         return ratings;
     }
@@ -169,7 +170,7 @@ static class BundleRatingsReader
     }
 
     /// <summary>A criterion's value: its stored form (one string per criterion and value), or why it is refused.</summary>
-    readonly record struct ValueFacts(string Stored, string? Problem);
+    readonly record struct ValueFacts(string Stored, Message? Problem);
 
     /// <summary>The one string kept for this text, and its number.</summary>
     static (string Text, int Number) Shared(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, Dictionary<string, int> names,
@@ -199,7 +200,7 @@ static class BundleRatingsReader
         if (csv.GetFieldSpan(5).IsEmpty && csv.GetFieldSpan(6).IsEmpty) return (null, null);
         var first = Timestamp(csv, 5, line, report);
         var last = Timestamp(csv, 6, line, report);
-        if (first > last) report.Error(RatingsFile, line, RatingsHeader[6], $"{csv.GetString(6)} is before first_submitted {csv.GetString(5)}");
+        if (first > last) report.Error(RatingsFile, line, RatingsHeader[6], new Message("Bundle_ChangedBeforeSubmitted", csv.GetString(6), csv.GetString(5)));
         return (first, last);
     }
 
@@ -207,10 +208,10 @@ static class BundleRatingsReader
     {
         var text = csv.GetFieldSpan(column);
         if (text.IsEmpty)
-            report.Error(RatingsFile, line, RatingsHeader[column], $"required when {RatingsHeader[column == 5 ? 6 : 5]} is given");
+            report.Error(RatingsFile, line, RatingsHeader[column], new Message("Bundle_RequiredWith", RatingsHeader[column == 5 ? 6 : 5]));
         else if (TimestampPattern().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at)) return at;
-        else report.Error(RatingsFile, line, RatingsHeader[column], $"\"{text}\" must be an ISO-8601 time with a time zone, such as 2026-03-01T14:05:00Z");
+        else report.Error(RatingsFile, line, RatingsHeader[column], new Message("Bundle_Timestamp", text.ToString()));
         return null;
     }
 
@@ -255,12 +256,12 @@ static class BundleRatingsReader
             {
                 var (firstRow, raters) = _responses[response];
                 if (raters.Count > study.RatersPerResponse)
-                    report.Warn(RatingsFile, firstRow, "rater", $"{text[response]} has {raters.Count} raters, more than raters_per_response = {study.RatersPerResponse}");
+                    report.Warn(RatingsFile, firstRow, "rater", new Message("Bundle_TooManyRaters", text[response], raters.Count, study.RatersPerResponse));
                 foreach (var (rater, seen) in raters)
                 {
                     if (!seen.AsSpan().Contains(false)) continue; // the usual case, 400,000 times in a large study: no list
                     var missing = _required.Where((_, i) => !seen[i]).Order().ToList();
-                    report.Warn(RatingsFile, firstRow, "criterion", $"{text[rater]} rated {text[response]} without required criteria {string.Join(", ", missing)}");
+                    report.Warn(RatingsFile, firstRow, "criterion", new Message("Bundle_MissingRequired", text[rater], text[response], string.Join(", ", missing)));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Core.Studies;
 
@@ -21,12 +22,12 @@ sealed class BundleReport
 
     public bool HasErrorsIn(string file) => _filesWithErrors.Contains(file);
 
-    public IReadOnlyList<BundleError> Errors => Listed(_errors, ErrorCount, "errors");
-    public IReadOnlyList<BundleError> Warnings => Listed(_warnings, _warningCount, "warnings");
+    public IReadOnlyList<BundleError> Errors => Listed(_errors, ErrorCount, more => new Message("Bundle_MoreErrors", more));
+    public IReadOnlyList<BundleError> Warnings => Listed(_warnings, _warningCount, more => new Message("Bundle_MoreWarnings", more));
 
-    public void Error(string file, int line, string field, string message) => Add(new(file, line, field, message));
+    public void Error(string file, int line, string field, Message message) => Add(new(file, line, field, message));
 
-    public void Warn(string file, int line, string field, string message)
+    public void Warn(string file, int line, string field, Message message)
     {
         if (++_warningCount <= BundleReader.MaxErrorsListed) _warnings.Add(new(file, line, field, message));
     }
@@ -46,7 +47,7 @@ sealed class BundleReport
         foreach (var error in branch._errors) Add(error);
         ErrorCount += branch.ErrorCount - branch._errors.Count;
         _filesWithErrors.UnionWith(branch._filesWithErrors);
-        foreach (var warning in branch._warnings) Warn(warning.File, warning.Line, warning.Field, warning.Message);
+        foreach (var warning in branch._warnings) Warn(warning.File, warning.Line, warning.Field, warning.Text);
         _warningCount += branch._warningCount - branch._warnings.Count;
     }
 
@@ -56,9 +57,10 @@ sealed class BundleReport
         if (++ErrorCount <= BundleReader.MaxErrorsListed) _errors.Add(error);
     }
 
-    static IReadOnlyList<BundleError> Listed(List<BundleError> listed, int count, string what) => count <= listed.Count
+    /// <param name="more">"… and N more errors" (or warnings), given N.</param>
+    static IReadOnlyList<BundleError> Listed(List<BundleError> listed, int count, Func<string, Message> more) => count <= listed.Count
         ? listed
-        : [.. listed, new BundleError("", 0, "", $"… and {(count - listed.Count).ToString("N0", CultureInfo.InvariantCulture)} more {what}") { Omitted = count - listed.Count }];
+        : [.. listed, new BundleError("", 0, "", more((count - listed.Count).ToString("N0", CultureInfo.InvariantCulture))) { Omitted = count - listed.Count }];
 }
 
 /// <summary>What study.json says about criterion ids beyond the valid criteria: whether the rubric could be

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Core.Studies;
 
@@ -10,7 +11,7 @@ namespace GradeBench.Core.Studies;
 static partial class BundleSyntax
 {
     internal const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv";
-    internal const string IdRule = "must be an identifier of 1-64 characters from [A-Za-z0-9._-]";
+    internal static readonly Message IdRule = new("Bundle_IdRule");
 
     [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z")]
     internal static partial Regex IdPattern();
@@ -48,23 +49,24 @@ static partial class BundleSyntax
             offset = Math.Clamp(e.Index, 0, data.Length);
         }
         var line = data.Span[..offset].Count((byte)'\n') + 1;
-        report.Error(name, line, "encoding", $"invalid UTF-8 byte at offset {offset + bom}");
+        report.Error(name, line, "encoding", new Message("Bundle_InvalidUtf8", offset + bom));
         return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data.Span));
     }
 
-    /// <summary>The 1-based line and the message for malformed JSON. System.Text.Json gives no position for a
-    /// duplicate key, so that one is looked up.</summary>
-    internal static (int Line, string Message) JsonProblem(JsonException e, string text)
+    /// <summary>The 1-based line and the message for malformed JSON, which quotes System.Text.Json's own (English) text.
+    /// System.Text.Json gives no position for a duplicate key, so that one is looked up.</summary>
+    internal static (int Line, Message Message) JsonProblem(JsonException e, string text)
     {
         if (e.LineNumber is null && JsonLineMap.FindDuplicateKey(Encoding.UTF8.GetBytes(text)) is { } duplicate)
-            return (duplicate.Line, $"malformed JSON: duplicate key \"{duplicate.Key}\"");
+            return (duplicate.Line, new Message("Bundle_JsonDuplicateKey", duplicate.Key));
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
         message = message.Replace(" Change the reader options.", "", StringComparison.Ordinal).TrimEnd().TrimEnd('.');
         var line = (int)(e.LineNumber ?? 0);
-        var column = e.BytePositionInLine is { } position ? $" (column {CharacterColumn(text, line, position)})" : "";
-        return (line + 1, $"malformed JSON: {message}{column}");
+        return (line + 1, e.BytePositionInLine is { } position
+            ? new Message("Bundle_MalformedJsonAt", message, CharacterColumn(text, line, position))
+            : new Message("Bundle_MalformedJson", message));
     }
 
     /// <summary>The 1-based column, in characters, of a byte position on a 0-based line (System.Text.Json counts
@@ -76,17 +78,18 @@ static partial class BundleSyntax
         return Encoding.UTF8.GetCharCount(bytes, 0, (int)Math.Clamp(bytePosition, 0, bytes.Length)) + 1;
     }
 
-    internal static bool Flag(JsonElement parent, string name, string path, bool fallback, Action<string, string> error)
+    internal static bool Flag(JsonElement parent, string name, string path, bool fallback, Action<string, Message> error)
     {
         if (!parent.TryGetProperty(name, out var value)) return fallback;
         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
-        error(path, "must be true or false");
+        error(path, new Message("Bundle_TrueOrFalse"));
         return fallback;
     }
 
     internal static string? OptionalString(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    internal static string Describe(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) ? value.GetRawText() : "nothing";
+    /// <summary>The value given, as JSON (a string with its quotes), or "nothing".</summary>
+    internal static Message Describe(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) ? Message.Verbatim(value.GetRawText()) : new Message("Bundle_Nothing");
 }

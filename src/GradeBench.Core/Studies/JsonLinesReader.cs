@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GradeBench.Core.Messages;
 using static GradeBench.Core.Studies.BundleSyntax;
 
 namespace GradeBench.Core.Studies;
@@ -38,7 +39,7 @@ static class JsonLinesReader
             {
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    report.Error(file, lineNumber, "json", "each line must be a JSON object");
+                    report.Error(file, lineNumber, "json", new Message("Bundle_LineNotObject"));
                     continue;
                 }
                 yield return (lineNumber, document.RootElement);
@@ -77,36 +78,36 @@ static class JsonLinesReader
             var errorsBefore = report.ErrorCount;
             var id = OptionalString(c, "id");
             if (!IsIdentifier(id)) report.Error(CasesFile, n, "id", IdRule);
-            else if (firstLine.TryGetValue(id!, out var first)) report.Error(CasesFile, n, "id", $"duplicate case id \"{id}\" (first on line {first})");
+            else if (firstLine.TryGetValue(id!, out var first)) report.Error(CasesFile, n, "id", new Message("Bundle_DuplicateCaseId", id, first));
             foreach (var field in new[] { "title", "presentation_md", "question_md" })
                 if (string.IsNullOrWhiteSpace(OptionalString(c, field)))
-                    report.Error(CasesFile, n, field, "required non-empty string");
+                    report.Error(CasesFile, n, field, new Message("Bundle_RequiredNonEmptyString"));
             string? language = null;
             if (c.TryGetProperty("language", out var lang))
             {
                 if (lang.ValueKind == JsonValueKind.String && LanguagePattern().IsMatch(lang.GetString()!)) language = lang.GetString();
-                else report.Error(CasesFile, n, "language", "must be a language tag such as \"en\" or \"zh\"");
+                else report.Error(CasesFile, n, "language", new Message("Bundle_LanguageTag"));
             }
             string? reference = null;
             if (c.TryGetProperty("reference_md", out var r))
             {
                 if (r.ValueKind == JsonValueKind.String) reference = r.GetString();
-                else report.Error(CasesFile, n, "reference_md", "must be a string (Markdown)");
+                else report.Error(CasesFile, n, "reference_md", new Message("Bundle_MarkdownString"));
             }
             var tags = new List<string>();
             if (c.TryGetProperty("tags", out var t))
             {
                 if (t.ValueKind == JsonValueKind.Array && t.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(x.GetString())))
                     tags.AddRange(t.EnumerateArray().Select(x => x.GetString()!));
-                else report.Error(CasesFile, n, "tags", "must be an array of non-empty strings");
+                else report.Error(CasesFile, n, "tags", new Message("Bundle_NonEmptyStrings"));
             }
             foreach (var property in c.EnumerateObject())
-                if (!IsKnown(property, known)) report.Warn(CasesFile, n, property.Name, "field is not part of the format; ignored");
+                if (!IsKnown(property, known)) report.Warn(CasesFile, n, property.Name, new Message("Bundle_UnknownField"));
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
                 cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference));
         }
-        if (firstLine.Count == 0 && !report.HasErrorsIn(CasesFile)) report.Error(CasesFile, 0, "file", "no cases");
+        if (firstLine.Count == 0 && !report.HasErrorsIn(CasesFile)) report.Error(CasesFile, 0, "file", new Message("Bundle_NoCases"));
         ids.UnionWith(firstLine.Keys);
         return cases;
     }
@@ -123,28 +124,28 @@ static class JsonLinesReader
             var errorsBefore = report.ErrorCount;
             var id = OptionalString(r, "id");
             if (!IsIdentifier(id)) report.Error(ResponsesFile, n, "id", IdRule);
-            else if (firstLine.TryGetValue(id!, out var first)) report.Error(ResponsesFile, n, "id", $"duplicate response id \"{id}\" (first on line {first})");
-            else if (takenIds?.Contains(id!) == true) report.Error(ResponsesFile, n, "id", $"the study already has a response \"{id}\"");
+            else if (firstLine.TryGetValue(id!, out var first)) report.Error(ResponsesFile, n, "id", new Message("Bundle_DuplicateResponseId", id, first));
+            else if (takenIds?.Contains(id!) == true) report.Error(ResponsesFile, n, "id", new Message("Bundle_ResponseTaken", id));
             var caseId = OptionalString(r, "case_id");
-            if (caseId is null) report.Error(ResponsesFile, n, "case_id", "required string");
-            else if (caseIds is not null && !caseIds.Contains(caseId)) report.Error(ResponsesFile, n, "case_id", $"unknown case \"{caseId}\"");
+            if (caseId is null) report.Error(ResponsesFile, n, "case_id", new Message("Bundle_RequiredString"));
+            else if (caseIds is not null && !caseIds.Contains(caseId)) report.Error(ResponsesFile, n, "case_id", new Message("Bundle_UnknownCase", caseId));
             var model = OptionalString(r, "model");
             if (!IsIdentifier(model)) report.Error(ResponsesFile, n, "model", IdRule);
             var content = OptionalString(r, "content_md");
-            if (string.IsNullOrWhiteSpace(content)) report.Error(ResponsesFile, n, "content_md", "required non-empty string");
+            if (string.IsNullOrWhiteSpace(content)) report.Error(ResponsesFile, n, "content_md", new Message("Bundle_RequiredNonEmptyString"));
             string? meta = null;
             if (r.TryGetProperty("meta", out var m))
             {
                 if (m.ValueKind == JsonValueKind.Object) meta = m.GetRawText();
-                else report.Error(ResponsesFile, n, "meta", "must be an object");
+                else report.Error(ResponsesFile, n, "meta", new Message("Bundle_MustBeObject"));
             }
             foreach (var property in r.EnumerateObject())
-                if (!IsKnown(property, known)) report.Warn(ResponsesFile, n, property.Name, "field is not part of the format; ignored");
+                if (!IsKnown(property, known)) report.Warn(ResponsesFile, n, property.Name, new Message("Bundle_UnknownField"));
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
                 responses.Add(new ModelResponse(id!, caseId!, model!, content!, meta));
         }
-        if (firstLine.Count == 0 && !report.HasErrorsIn(ResponsesFile)) report.Error(ResponsesFile, 0, "file", "no responses");
+        if (firstLine.Count == 0 && !report.HasErrorsIn(ResponsesFile)) report.Error(ResponsesFile, 0, "file", new Message("Bundle_NoResponses"));
         ids.UnionWith(firstLine.Keys);
         return responses;
     }

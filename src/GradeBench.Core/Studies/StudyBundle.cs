@@ -1,3 +1,4 @@
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 namespace GradeBench.Core.Studies;
 
@@ -56,11 +57,15 @@ public sealed record BundleRating(string ResponseId, string Rater, string Criter
     public DateTimeOffset? LastChanged { get; init; }
 }
 
-/// <summary>One problem found in a bundle, printed as <c>file:line: field: message</c>.</summary>
-public sealed record BundleError(string File, int Line, string Field, string Message)
+/// <summary>One problem found in a bundle, printed as <c>file:line: field: message</c>. <see cref="Text"/> is said in each
+/// reader's language; the place (file, line, field) is the bundle's own and never translated.</summary>
+public sealed record BundleError(string File, int Line, string Field, Message Text)
 {
     /// <summary>Not 0 on the last line of a long list: how many more errors were found and not listed.</summary>
     public int Omitted { get; init; }
+
+    /// <summary>The message in English, as the command line and logs print it.</summary>
+    public string Message => Text.ToString();
 
     /// <summary>Every error a list stands for, those it leaves out included.</summary>
     public static int Count(IReadOnlyList<BundleError> errors) => errors.Sum(e => Math.Max(1, e.Omitted));

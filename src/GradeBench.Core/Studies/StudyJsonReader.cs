@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Studies.BundleSyntax;
 
@@ -25,31 +26,31 @@ static class StudyJsonReader
         using (document)
         {
             var lines = new JsonLineMap(Encoding.UTF8.GetBytes(text));
-            void Error(string path, string message) => report.Error(StudyFile, lines.LineOf(path), path.Length == 0 ? "study" : path, message);
-            void Warn(string path, string message) => report.Warn(StudyFile, lines.LineOf(path), path, message);
+            void Error(string path, Message message) => report.Error(StudyFile, lines.LineOf(path), path.Length == 0 ? "study" : path, message);
+            void Warn(string path, Message message) => report.Warn(StudyFile, lines.LineOf(path), path, message);
 
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                Error("", "top level must be a JSON object");
+                Error("", new Message("Bundle_TopLevelNotObject"));
                 return null;
             }
             string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety"];
             foreach (var property in root.EnumerateObject())
                 if (!known.Contains(property.Name))
-                    report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, "field is not part of the format; ignored");
+                    report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, new Message("Bundle_UnknownField"));
 
             var format = OptionalString(root, "format");
-            if (format != BundleReader.Format) Error("format", $"must be \"{BundleReader.Format}\", got {Describe(root, "format")}");
+            if (format != BundleReader.Format) Error("format", new Message("Bundle_FormatGot", BundleReader.Format, Describe(root, "format")));
             var id = OptionalString(root, "id");
             if (!IsIdentifier(id)) Error("id", IdRule);
             var title = OptionalString(root, "title");
-            if (string.IsNullOrWhiteSpace(title)) Error("title", "must be a non-empty string");
+            if (string.IsNullOrWhiteSpace(title)) Error("title", new Message("Bundle_NonEmptyString"));
             string Markdown(string name)
             {
                 if (!root.TryGetProperty(name, out var value)) return "";
                 if (value.ValueKind == JsonValueKind.String) return value.GetString()!;
-                Error(name, "must be a string (Markdown)");
+                Error(name, new Message("Bundle_MarkdownString"));
                 return "";
             }
             var description = Markdown("description_md");
@@ -57,17 +58,17 @@ static class StudyJsonReader
             if (root.TryGetProperty("language", out var lang))
             {
                 if (lang.ValueKind == JsonValueKind.String && LanguagePattern().IsMatch(lang.GetString()!)) language = lang.GetString()!;
-                else Error("language", "must be a language tag such as \"en\" or \"zh\"");
+                else Error("language", new Message("Bundle_LanguageTag"));
             }
             // The instructions, like the rubric's texts, may be given in several languages (StudyTextReader).
             var (instructions, instructionTexts) = root.TryGetProperty("instructions_md", out _)
-                ? StudyTextReader.Read(root, "instructions_md", "instructions_md", language, "must be a string (Markdown)", allowEmpty: true, Error)
+                ? StudyTextReader.Read(root, "instructions_md", "instructions_md", language, new Message("Bundle_MarkdownString"), allowEmpty: true, Error)
                 : ("", Translations.None);
             var ratersPerResponse = 3;
             if (root.TryGetProperty("raters_per_response", out var rpr))
             {
                 if (rpr.ValueKind == JsonValueKind.Number && rpr.TryGetInt32(out var n) && n >= 1) ratersPerResponse = n;
-                else Error("raters_per_response", "must be a positive integer");
+                else Error("raters_per_response", new Message("Bundle_PositiveInteger"));
             }
             // A new study starts as a draft unless it says otherwise: calibration and set-up happen before raters start.
             var state = StudyState.Draft;
@@ -75,12 +76,12 @@ static class StudyJsonReader
             {
                 if (st.ValueKind == JsonValueKind.String && st.GetString() is "open" or "draft")
                     state = st.GetString() == "open" ? StudyState.Open : StudyState.Draft;
-                else Error("state", $"must be \"open\" or \"draft\", got {Describe(root, "state")}");
+                else Error("state", new Message("Bundle_StateGot", Describe(root, "state")));
             }
             bool hideModel = true, shuffle = true;
             if (root.TryGetProperty("blinding", out var blinding))
             {
-                if (blinding.ValueKind != JsonValueKind.Object) Error("blinding", "must be an object");
+                if (blinding.ValueKind != JsonValueKind.Object) Error("blinding", new Message("Bundle_MustBeObject"));
                 else
                 {
                     hideModel = Flag(blinding, "hide_model", "blinding.hide_model", true, Error);
@@ -91,7 +92,7 @@ static class StudyJsonReader
             var criteria = new List<Criterion>();
             var spanLabels = new List<SpanLabel>();
             if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
-                Error("rubric", "required object is missing or not an object");
+                Error("rubric", new Message("Bundle_RubricMissing"));
             else
             {
                 rubricIds.Usable = RubricReader.ReadCriteria(rubric, language, criteria, rubricIds.Invalid, Error);

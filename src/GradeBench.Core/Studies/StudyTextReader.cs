@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Studies.BundleSyntax;
 
@@ -9,13 +10,11 @@ namespace GradeBench.Core.Studies;
 /// Errors go to <c>error(path, message)</c>, a map's on its entries.</summary>
 static class StudyTextReader
 {
-    internal const string TagRule = "must be a language tag such as \"en\" or \"zh-CN\"";
-
     /// <summary>The text in the study's language and its translations; a null text when it is missing or invalid (its
     /// errors reported: <paramref name="rule"/> for anything but a map, which is checked entry by entry).</summary>
     /// <param name="allowEmpty">Whether an empty string is a text (help may be empty, a label may not).</param>
     internal static (string? Text, Translations Translations) Read(JsonElement parent, string name, string path, string studyLanguage,
-        string rule, bool allowEmpty, Action<string, string> error)
+        Message rule, bool allowEmpty, Action<string, Message> error)
     {
         parent.TryGetProperty(name, out var value);
         if (value.ValueKind == JsonValueKind.String && (allowEmpty || !string.IsNullOrWhiteSpace(value.GetString())))
@@ -33,15 +32,15 @@ static class StudyTextReader
         {
             var at = $"{path}.{entry.Name}";
             var entryValid = true;
-            if (!LanguagePattern().IsMatch(entry.Name)) { error(at, TagRule); entryValid = false; }
-            else if (!seen.Add(entry.Name)) { error(at, $"language \"{entry.Name}\" is given twice"); entryValid = false; }
-            else if (entry.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(entry.Value.GetString())) { error(at, "must be a non-empty string"); entryValid = false; }
+            if (!LanguagePattern().IsMatch(entry.Name)) { error(at, new Message("Bundle_LanguageTagWithRegion")); entryValid = false; }
+            else if (!seen.Add(entry.Name)) { error(at, new Message("Bundle_LanguageTwice", entry.Name)); entryValid = false; }
+            else if (entry.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(entry.Value.GetString())) { error(at, new Message("Bundle_NonEmptyString")); entryValid = false; }
             valid &= entryValid;
             if (!entryValid) continue;
             if (entry.Name.Equals(studyLanguage, StringComparison.OrdinalIgnoreCase)) text = entry.Value.GetString();
             else translations[entry.Name] = entry.Value.GetString()!;
         }
-        if (!seen.Contains(studyLanguage)) { error(path, $"must give the text in the study's language \"{studyLanguage}\""); valid = false; }
+        if (!seen.Contains(studyLanguage)) { error(path, new Message("Bundle_StudyLanguageMissing", studyLanguage)); valid = false; }
         return valid ? (text, new Translations(translations)) : (null, Translations.None);
     }
 }

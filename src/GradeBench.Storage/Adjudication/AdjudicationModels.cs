@@ -1,3 +1,4 @@
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Storage.Adjudication;
@@ -101,7 +102,7 @@ public sealed record MessagePosted(AdjudicationOutcome Outcome, AdjudicationMess
 /// ratings differ and that have no consensus value, when Mark resolved was refused for them.</summary>
 public sealed record ItemChanged(AdjudicationOutcome Outcome, long ResponseId, string Status, IReadOnlyList<long> Participants, string? Problem = null)
 {
-    public IReadOnlyDictionary<string, string> CriterionProblems { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, Message> CriterionProblems { get; init; } = new Dictionary<string, Message>();
     public IReadOnlyList<string> StillDisagreeing { get; init; } = [];
     /// <summary>How many consensus values the save wrote (new or changed).</summary>
     public int Saved { get; init; }

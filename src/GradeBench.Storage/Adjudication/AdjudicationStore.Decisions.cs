@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Adjudication;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Studies;
 
@@ -15,7 +16,7 @@ public sealed partial class AdjudicationStore
         CancellationToken ct = default)
     {
         var change = await SaveConsensusAsync(studyId, itemId, userId, [new ConsensusEntry(criterionId, value, reason)], ct);
-        return change.CriterionProblems.Count == 0 ? change : change with { Problem = change.CriterionProblems.Values.First() };
+        return change.CriterionProblems.Count == 0 ? change : change with { Problem = change.CriterionProblems.Values.First().ToString() };
     }
 
     /// <summary>Records the consensus values of an item in one transaction, all or none: coordinators only, while the study
@@ -37,7 +38,7 @@ public sealed partial class AdjudicationStore
         if (target.State != "adjudication")
             return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
 
-        var problems = new Dictionary<string, string>();
+        var problems = new Dictionary<string, Message>();
         var rows = new List<object>();
         var stored = (await connection.QueryAsync<(string Slug, string Value, string Reason)>("""
             SELECT c.slug, v.value, v.reason FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id WHERE v.item_id = @ItemId
@@ -48,13 +49,13 @@ public sealed partial class AdjudicationStore
             var match = criteria.FirstOrDefault(c => c.Criterion.Id == entry.CriterionId);
             if (match.Criterion is null or { Type: CriterionType.Text })
             {
-                problems[entry.CriterionId] = $"unknown criterion \"{entry.CriterionId}\"";
+                problems[entry.CriterionId] = new Message("Value_UnknownCriterion", entry.CriterionId);
                 continue;
             }
             var given = entry.Value?.Trim() ?? "";
             var why = entry.Reason?.Trim() ?? "";
-            var problem = given.Length == 0 ? "a value is required"
-                : match.Criterion.CheckValue(given) ?? (why.Length is 0 or > MaxReasonLength ? $"a reason of 1 to {MaxReasonLength} characters is required" : null);
+            var problem = given.Length == 0 ? new Message("Value_ValueRequired")
+                : match.Criterion.CheckValue(given) ?? (why.Length is 0 or > MaxReasonLength ? new Message("Value_ReasonRequired", MaxReasonLength) : null);
             if (problem is not null)
             {
                 problems[entry.CriterionId] = problem;

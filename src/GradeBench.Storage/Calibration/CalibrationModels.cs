@@ -1,4 +1,5 @@
 using GradeBench.Core.Calibration;
+using GradeBench.Core.Messages;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Calibration;
@@ -38,8 +39,9 @@ public sealed record CalibrationChange(CalibrationOutcome Outcome, string? Messa
 
     public static CalibrationChange Refused(CalibrationOutcome outcome, string message) => new(outcome, message, null, NoProblems);
 
-    public static CalibrationChange Invalid(IReadOnlyDictionary<string, string> problems) =>
-        new(CalibrationOutcome.Invalid, "Some values are missing or invalid.", null, problems);
+    /// <summary>The values' problems, in English as calibration's other messages are.</summary>
+    public static CalibrationChange Invalid(IReadOnlyDictionary<string, Message> problems) =>
+        new(CalibrationOutcome.Invalid, "Some values are missing or invalid.", null, problems.ToDictionary(p => p.Key, p => p.Value.ToString()));
 }
 
 /// <summary>An item of the session as its coordinator manages it (the response slug may name the model).</summary>

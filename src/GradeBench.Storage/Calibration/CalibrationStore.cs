@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Core.Calibration;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
@@ -79,7 +80,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
         var (changes, problems) = RubricValues.Check(criteria, values,
-            criterion => GoldComparison.HasScale(criterion) ? null : "free text has no reference value");
+            criterion => GoldComparison.HasScale(criterion) ? null : new Message("Value_FreeTextHasNoReference"));
         if (problems.Count > 0) return CalibrationChange.Invalid(problems);
 
         return await CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
@@ -42,12 +43,12 @@ public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, Stu
 
 /// <summary>Problems are keyed by criterion id, one message each. <see cref="Submitted"/>: the saved rating is a
 /// submitted one and this call wrote it (first submission or a change to it, not a repeat), which the live views announce.</summary>
-public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, string> Problems, bool Submitted = false)
+public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDictionary<string, Message> Problems, bool Submitted = false)
 {
     /// <summary>This call changed something (a value or the status), so the rater's other tabs have a newer version to show.</summary>
     public bool Wrote { get; init; }
 
-    public static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
+    public static readonly IReadOnlyDictionary<string, Message> NoProblems = new Dictionary<string, Message>();
 
     /// <summary>The safety alerts this save raised (a submitted value matching the study's safety rule, once per rater ×
     /// response × criterion), committed with the rating.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Storage.Studies;
@@ -11,22 +12,23 @@ static class RubricCheck
     {
         if (criterion is null)
         {
-            yield return new($"\"{edit.Slug}\"", "Criterion", "the study has no such criterion; criteria cannot be added here");
+            yield return new($"\"{edit.Slug}\"", new Message("Rubric_FieldCriterion"), new Message("Rubric_NoSuchCriterion"));
             yield break;
         }
-        if (string.IsNullOrWhiteSpace(edit.Label)) yield return new(criterion.Label, "Label", "cannot be empty");
+        var empty = new Message("Rubric_CannotBeEmpty");
+        if (string.IsNullOrWhiteSpace(edit.Label)) yield return new(criterion.Label, new Message("Rubric_FieldLabel"), empty);
         foreach (var (point, label) in edit.AnchorLabels.OrderBy(a => a.Key))
         {
-            var field = $"Anchor {point.ToString(CultureInfo.InvariantCulture)}";
+            var field = new Message("Rubric_FieldAnchor", point.ToString(CultureInfo.InvariantCulture));
             if (!criterion.Anchors.Any(a => a.Value == point.ToString(CultureInfo.InvariantCulture)))
-                yield return new(criterion.Label, field, "is not a point of the scale; anchors cannot be added here");
-            else if (string.IsNullOrWhiteSpace(label)) yield return new(criterion.Label, field, "cannot be empty");
+                yield return new(criterion.Label, field, new Message("Rubric_NotAPoint"));
+            else if (string.IsNullOrWhiteSpace(label)) yield return new(criterion.Label, field, empty);
         }
         foreach (var (value, label) in edit.OptionLabels)
         {
             var position = criterion.Options.Select(o => o.Value).ToList().IndexOf(value);
-            if (position < 0) yield return new(criterion.Label, $"Option \"{value}\"", "is not on the scale; options cannot be added here");
-            else if (string.IsNullOrWhiteSpace(label)) yield return new(criterion.Label, $"Option {position + 1}", "cannot be empty");
+            if (position < 0) yield return new(criterion.Label, new Message("Rubric_FieldOptionValue", value), new Message("Rubric_NotAnOption"));
+            else if (string.IsNullOrWhiteSpace(label)) yield return new(criterion.Label, new Message("Rubric_FieldOption", position + 1), empty);
         }
     }
 }

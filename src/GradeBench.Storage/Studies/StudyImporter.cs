@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Studies;
 using GradeBench.Core.Adjudication;
 using GradeBench.Storage.Accounts;
@@ -15,7 +16,7 @@ namespace GradeBench.Storage.Studies;
 
 /// <summary>What an import did: the new study, or the bundle's errors, or (<see cref="Refusal"/>) why the person
 /// importing it may not create studies.</summary>
-public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings, string? Refusal = null)
+public sealed record ImportResult(long? StudyId, StudyBundle? Bundle, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings, Message? Refusal = null)
 {
     public bool Succeeded => StudyId is not null;
 }
@@ -111,7 +112,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         {
             var read = await complete;
             return new ImportResult(null, read.Bundle,
-                [new BundleError("study.json", 0, "id", $"a study with id \"{head.Study.Id}\" already exists"), .. read.Errors], read.Warnings);
+                [new BundleError("study.json", 0, "id", new Message("Setup_StudyExists", head.Study.Id)), .. read.Errors], read.Warnings);
         }
 
         var studyId = await InsertStudyAsync(connection, transaction, head.Study, now, importedBy);
@@ -309,9 +310,9 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var account = await connection.QuerySingleOrDefaultAsync<(long Id, bool IsAdmin)?>(
             "SELECT id, is_admin FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
         if (account is { IsAdmin: true })
-            return new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is an administrator's account: pilot ratings cannot be theirs");
+            return new BundleError("ratings.csv", 0, "rater", new Message("Setup_PilotRaterIsAdministrator", rater));
         if (account?.Id == importedBy && importedBy is not null)
-            return new BundleError("ratings.csv", 0, "rater", $"\"{rater}\" is importing the study as its coordinator: pilot ratings cannot be theirs");
+            return new BundleError("ratings.csv", 0, "rater", new Message("Setup_PilotRaterIsImporter", rater));
         return null;
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 
@@ -145,7 +146,7 @@ public sealed class StudyQuery(Database database)
                 AND (u.is_admin OR EXISTS (SELECT 1 FROM study_members m WHERE m.user_id = u.id AND m.role = 'coordinator')))
             """, new { UserId = userId }, transaction, cancellationToken: ct));
 
-    public const string MayNotCreateStudies = "Only administrators and study coordinators can create studies.";
+    public static readonly Message MayNotCreateStudies = new("Setup_MayNotCreateStudies");
 
     /// <summary>The database id of the study with this bundle id, or null.</summary>
     public async Task<long?> FindIdAsync(string slug, CancellationToken ct = default)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Calibration;
@@ -11,23 +12,23 @@ using Microsoft.Data.Sqlite;
 namespace GradeBench.Storage.Studies;
 
 /// <summary>The outcome of adding responses: how many were added and how many assignments that made, or why not.</summary>
-public sealed record AddResponsesResult(int Added, int AssignmentsAdded, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings, string? Refusal = null)
+public sealed record AddResponsesResult(int Added, int AssignmentsAdded, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings, Message? Refusal = null)
 {
     public bool Succeeded => Refusal is null && Errors.Count == 0;
 }
 
 /// <summary>How many of a rater's unstarted assignments moved to another rater, and how many could not (the target
 /// already had that response), or why nothing was done.</summary>
-public sealed record ReassignResult(int Moved, int NotMoved, string? Refusal = null);
+public sealed record ReassignResult(int Moved, int NotMoved, Message? Refusal = null);
 
 /// <summary>What removing someone from a study did: <see cref="Released"/> of their items nobody had started went back
 /// into the plan for the remaining raters; <see cref="Begun"/> items they had started but not submitted stay on record as
 /// theirs and are planned for another rater too; the <see cref="Submitted"/> responses they had submitted stay in the
 /// study's data. <see cref="Calibration"/> is the running calibration round when it stopped waiting for them. Or why
 /// nothing was done.</summary>
-public sealed record RemovalResult(string Name, int Released, long Begun, long Submitted, CalibrationStatus? Calibration, string? Refusal = null)
+public sealed record RemovalResult(string Name, int Released, long Begun, long Submitted, CalibrationStatus? Calibration, Message? Refusal = null)
 {
-    public static RemovalResult Refused(string refusal) => new("", 0, 0, 0, null, refusal);
+    public static RemovalResult Refused(Message refusal) => new("", 0, 0, 0, null, refusal);
 }
 
 /// <summary>Everything the rubric editor saves at once: the instructions and the texts of the criteria it lists
@@ -35,14 +36,17 @@ public sealed record RemovalResult(string Name, int Released, long Begun, long S
 public sealed record RubricEdit(string InstructionsMd, IReadOnlyList<CriterionEdit> Criteria);
 
 /// <summary>One field of a rubric edit that cannot be saved, named as the editor shows it: the criterion by its stored
-/// label (never its id), then the field ("Label", "Option 2", "Anchor 5").</summary>
-public sealed record RubricEditError(string Criterion, string Field, string Message)
+/// label (never its id), then the field ("Label", "Option 2", "Anchor 5") and what is wrong with it.</summary>
+public sealed record RubricEditError(string Criterion, Message Field, Message Text)
 {
+    /// <summary>What is wrong, in English.</summary>
+    public string Message => Text.ToString();
+
     public override string ToString() => $"{Criterion}, {Field}: {Message}";
 }
 
 /// <summary>What saving a rubric did: saved (no errors, no refusal), or nothing at all and why.</summary>
-public sealed record RubricSaveResult(IReadOnlyList<RubricEditError> Errors, string? Refusal = null)
+public sealed record RubricSaveResult(IReadOnlyList<RubricEditError> Errors, Message? Refusal = null)
 {
     public bool Saved => Refusal is null && Errors.Count == 0;
 }
@@ -72,7 +76,7 @@ public sealed record SetupRater
 /// on the server, whatever the page showed.</summary>
 public sealed class StudySetupStore(Database database, StudyQuery studies, RubricQuery rubric, TimeProvider clock)
 {
-    public const string NotCoordinator = "Only a coordinator of this study can change its set-up.";
+    public static readonly Message NotCoordinator = new("Setup_NotCoordinator");
 
     /// <summary>The study as the set-up page shows it, or null when the user is not one of its coordinators.</summary>
     public async Task<StudySetup?> LoadAsync(long studyId, long actorId, CancellationToken ct = default)
@@ -141,8 +145,18 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     // A browser's textarea sends CRLF; stored Markdown keeps one line ending.
     static string Lines(string markdown) => markdown.Replace("\r\n", "\n", StringComparison.Ordinal);
 
-    static string? RefuseUnlessDraft(string state) =>
-        state == "draft" ? null : $"The rubric and instructions can be changed only while the study is a draft; it is {state}.";
+    static Message? RefuseUnlessDraft(string state) =>
+        state == "draft" ? null : new Message("Setup_RubricOnlyInDraft", StateName(state));
+
+    /// <summary>A study's state as a refusal names it.</summary>
+    static Message StateName(string state) => state switch
+    {
+        "draft" => new Message("Setup_StateDraft"),
+        "open" => new Message("Setup_StateOpen"),
+        "adjudication" => new Message("Setup_StateAdjudication"),
+        "closed" => new Message("Setup_StateClosed"),
+        _ => Message.Verbatim(state),
+    };
 
     // ------------------------------------------------------------------ more responses
 
@@ -154,7 +168,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await RefusalAsync(connection, transaction, studyId, actorId,
-                state => state is "draft" or "open" ? null : $"Responses can be added only while the study is a draft or open; it is {state}.", ct) is { } refusal)
+                state => state is "draft" or "open" ? null : new Message("Setup_ResponsesOnlyDraftOrOpen", StateName(state)), ct) is { } refusal)
             return new AddResponsesResult(0, 0, [], [], refusal);
         var cases = (await connection.QueryAsync<(string Slug, long Id)>(
             "SELECT slug, id FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction)).ToDictionary(c => c.Slug, c => c.Id);
@@ -194,16 +208,16 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     /// responses the target already holds (a response keeps distinct raters). One transaction; work begun never moves.</summary>
     public async Task<ReassignResult> ReassignAsync(long studyId, long actorId, long fromRater, long toRater, CancellationToken ct = default)
     {
-        if (fromRater == toRater) return new ReassignResult(0, 0, "Choose two different raters.");
+        if (fromRater == toRater) return new ReassignResult(0, 0, new Message("Setup_ChooseTwoRaters"));
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await RefusalAsync(connection, transaction, studyId, actorId,
-                state => state is "draft" or "open" ? null : $"Work can be reassigned only while the study is a draft or open; it is {state}.", ct) is { } refusal)
+                state => state is "draft" or "open" ? null : new Message("Setup_ReassignOnlyDraftOrOpen", StateName(state)), ct) is { } refusal)
             return new ReassignResult(0, 0, refusal);
         var members = await connection.ExecuteScalarAsync<long>("""
             SELECT COUNT(*) FROM study_members WHERE study_id = @StudyId AND role = 'rater' AND user_id IN (@From, @To)
             """, new { StudyId = studyId, From = fromRater, To = toRater }, transaction);
-        if (members != 2) return new ReassignResult(0, 0, "Both must be raters of this study.");
+        if (members != 2) return new ReassignResult(0, 0, new Message("Setup_BothRaters"));
 
         var unstarted = (await connection.QueryAsync<(long Id, long ResponseId, string Handle)>($"""
             SELECT a.id, a.response_id, r.handle FROM assignments a JOIN responses r ON r.id = a.response_id
@@ -235,11 +249,11 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true } access)
             return RemovalResult.Refused(NotCoordinator);
-        if (userId == actorId) return RemovalResult.Refused("You cannot remove yourself from a study.");
+        if (userId == actorId) return RemovalResult.Refused(new Message("Setup_CannotRemoveYourself"));
         var member = await connection.QuerySingleOrDefaultAsync<(string Role, string Name)>("""
             SELECT m.role, u.display_name FROM study_members m JOIN users u ON u.id = m.user_id WHERE m.study_id = @StudyId AND m.user_id = @UserId
             """, keys, transaction);
-        if (member.Role is null) return RemovalResult.Refused("That person is not a member of this study.");
+        if (member.Role is null) return RemovalResult.Refused(new Message("Setup_NotAMember"));
 
         await connection.ExecuteAsync("DELETE FROM study_members WHERE study_id = @StudyId AND user_id = @UserId", keys, transaction);
         var released = await connection.ExecuteAsync($"""
@@ -261,8 +275,8 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
 
     /// <summary>Why the actor may not make a change, or null: checked inside the change's (immediate) transaction, so
     /// that a removal, a disabling or a change of the study's state committed since the page loaded refuses it.</summary>
-    static async Task<string?> RefusalAsync(DbConnection connection, DbTransaction transaction, long studyId, long actorId,
-        Func<string, string?> refuseState, CancellationToken ct) =>
+    static async Task<Message?> RefusalAsync(DbConnection connection, DbTransaction transaction, long studyId, long actorId,
+        Func<string, Message?> refuseState, CancellationToken ct) =>
         await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is { IsCoordinator: true } access
             ? refuseState(access.State)
             : NotCoordinator;

@@ -35,18 +35,18 @@ public sealed class CriterionTests
     [InlineData("99999999999999999999", "\"99999999999999999999\" is not an integer")]
     [InlineData("", "empty value")]
     public void LikertValueOffTheScaleIsRejectedWithItsReason(string value, string message) =>
-        Assert.Equal(message, Likert.CheckValue(value));
+        Assert.Equal(message, Likert.CheckValue(value)?.ToString());
 
     [Fact]
     public void OrdinalAndNominalAcceptExactlyTheirOptionValues()
     {
         Assert.Null(Ordinal.CheckValue("mild"));
         Assert.Null(Nominal.CheckValue("reasoning"));
-        Assert.Equal("\"moderate\" is not one of none, mild, severe", Ordinal.CheckValue("moderate"));
-        Assert.Equal("\"Mild\" is not one of none, mild, severe", Ordinal.CheckValue("Mild"));
-        Assert.Equal("\"MILD\" is not one of none, mild, severe", Ordinal.CheckValue("MILD"));
-        Assert.Equal("\"KNOWLEDGE\" is not one of knowledge, reasoning", Nominal.CheckValue("KNOWLEDGE"));
-        Assert.Equal("empty value", Nominal.CheckValue(""));
+        Assert.Equal("\"moderate\" is not one of none, mild, severe", Ordinal.CheckValue("moderate")?.ToString());
+        Assert.Equal("\"Mild\" is not one of none, mild, severe", Ordinal.CheckValue("Mild")?.ToString());
+        Assert.Equal("\"MILD\" is not one of none, mild, severe", Ordinal.CheckValue("MILD")?.ToString());
+        Assert.Equal("\"KNOWLEDGE\" is not one of knowledge, reasoning", Nominal.CheckValue("KNOWLEDGE")?.ToString());
+        Assert.Equal("empty value", Nominal.CheckValue("")?.ToString());
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class CriterionTests
     [InlineData("yes", "\"yes\" must be true or false")]
     [InlineData("", "empty value")]
     public void BinaryAcceptsOnlyLowercaseTrueAndFalse(string value, string? message) =>
-        Assert.Equal(message, Binary.CheckValue(value));
+        Assert.Equal(message, Binary.CheckValue(value)?.ToString());
 
     [Theory]
     [InlineData("0", null)]
@@ -73,14 +73,14 @@ public sealed class CriterionTests
     [InlineData("fifty", "\"fifty\" is not a finite number")]
     [InlineData("", "empty value")]
     public void NumericValueIsCheckedAgainstItsBounds(string value, string? message) =>
-        Assert.Equal(message, Numeric.CheckValue(value));
+        Assert.Equal(message, Numeric.CheckValue(value)?.ToString());
 
     [Fact]
     public void NumericWithoutBoundsAcceptsAnyFiniteNumber()
     {
         Assert.Null(Unbounded.CheckValue("-1e300"));
         Assert.Null(Unbounded.CheckValue("123456.789"));
-        Assert.Equal("\"1e999\" is not a finite number", Unbounded.CheckValue("1e999"));
+        Assert.Equal("\"1e999\" is not a finite number", Unbounded.CheckValue("1e999")?.ToString());
     }
 
     [Fact]
@@ -94,9 +94,9 @@ public sealed class CriterionTests
             comma.NumberFormat.NumberGroupSeparator = ".";
             CultureInfo.CurrentCulture = comma;
 
-            Assert.Equal("0.25 is below the minimum 0.5", Fraction.CheckValue("0.25"));
-            Assert.Equal("3 is above the maximum 2.5", Fraction.CheckValue("3"));
-            Assert.Equal("\"1,5\" is not a finite number", Fraction.CheckValue("1,5"));
+            Assert.Equal("0.25 is below the minimum 0.5", Fraction.CheckValue("0.25")?.ToString());
+            Assert.Equal("3 is above the maximum 2.5", Fraction.CheckValue("3")?.ToString());
+            Assert.Equal("\"1,5\" is not a finite number", Fraction.CheckValue("1,5")?.ToString());
         }
         finally
         {
@@ -139,6 +139,6 @@ public sealed class CriterionTests
     public void FreeTextUpToTheLimitIsAcceptedAndLongerIsRefused()
     {
         Assert.Null(Text.CheckValue(new string('x', Criterion.MaxTextLength)));
-        Assert.Equal("longer than 10000 characters", Text.CheckValue(new string('x', Criterion.MaxTextLength + 1)));
+        Assert.Equal("longer than 10000 characters", Text.CheckValue(new string('x', Criterion.MaxTextLength + 1))?.ToString());
     }
 }

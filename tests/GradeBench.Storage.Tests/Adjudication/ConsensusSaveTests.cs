@@ -62,7 +62,7 @@ public sealed class ConsensusSaveTests : IAsyncLifetime
 
         Assert.Equal((AdjudicationOutcome.Invalid, "open"), (saved.Outcome, saved.Status));
         Assert.Equal(["completeness", "incorrect_content"], saved.CriterionProblems.Keys.Order());
-        Assert.Equal("\"grave\" is not one of none, minor, major", saved.CriterionProblems["completeness"]);
+        Assert.Equal("\"grave\" is not one of none, minor, major", saved.CriterionProblems["completeness"].ToString());
         Assert.Empty(await StoredAsync(item));
     }
 

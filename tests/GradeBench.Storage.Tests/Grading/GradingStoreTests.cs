@@ -78,8 +78,8 @@ public sealed class GradingStoreTests() : DemoRaterTest("dr-new")
         var result = await _store.SaveAsync(StudyId, Rater, Demo.Assigned, new Dictionary<string, string?> { ["consensus"] = "7", ["nope"] = "1" }, submit: false);
 
         Assert.Equal(RatingWriteOutcome.Invalid, result.Outcome);
-        Assert.Equal("7 is outside the scale 1..5", result.Problems["consensus"]);
-        Assert.Equal("unknown criterion", result.Problems["nope"]);
+        Assert.Equal("7 is outside the scale 1..5", result.Problems["consensus"].ToString());
+        Assert.Equal("unknown criterion", result.Problems["nope"].ToString());
     }
 
     [Fact]

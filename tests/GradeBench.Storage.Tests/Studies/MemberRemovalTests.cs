@@ -118,8 +118,8 @@ public sealed class MemberRemovalTests() : DemoRaterTest("dr-leaving")
         var stranger = await _setup.RemoveMemberAsync(StudyId, _coordinator, 999_999);
 
         Assert.Equal(StudySetupStore.NotCoordinator, byRater.Refusal);
-        Assert.Equal("You cannot remove yourself from a study.", self.Refusal);
-        Assert.Equal("That person is not a member of this study.", stranger.Refusal);
+        Assert.Equal("You cannot remove yourself from a study.", self.Refusal?.ToString());
+        Assert.Equal("That person is not a member of this study.", stranger.Refusal?.ToString());
         Assert.Equal(before, await Db.DumpContentAsync());
     }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Migrations;
@@ -110,7 +111,7 @@ public sealed class StagedImportTests : IAsyncDisposable
         var whole = await new StudyImporter(_whole.Database, _whole.Clock).ImportAsync(bundle, pilotRaters: PilotRaterAccounts.ExistingByName);
 
         Assert.False(staged.Succeeded);
-        Assert.Equal([new BundleError("ratings.csv", 0, "rater", "\"rater-002\" is an administrator's account: pilot ratings cannot be theirs")], staged.Errors);
+        Assert.Equal([new BundleError("ratings.csv", 0, "rater", new Message("Setup_PilotRaterIsAdministrator", "rater-002"))], staged.Errors);
         Assert.Equal(whole.Errors, staged.Errors);
     }
 

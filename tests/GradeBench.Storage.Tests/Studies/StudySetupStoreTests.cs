@@ -55,8 +55,8 @@ public sealed class StudySetupStoreTests
         var before = await world.Db.DumpContentAsync();
 
         Assert.Equal(StudySetupStore.NotCoordinator, (await world.Store.SaveRubricAsync(world.StudyId, world.Rater, Rubric("# Mine"))).Refusal);
-        Assert.Contains("only while the study is a draft", (await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Mine"))).Refusal);
-        Assert.Contains("only while the study is a draft", (await world.Store.SaveRubricAsync(world.StudyId, world.Admin, Rubric("# Mine", ConsensusEdit()))).Refusal);
+        Assert.Contains("only while the study is a draft", (await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Mine"))).Refusal?.ToString());
+        Assert.Contains("only while the study is a draft", (await world.Store.SaveRubricAsync(world.StudyId, world.Admin, Rubric("# Mine", ConsensusEdit()))).Refusal?.ToString());
         Assert.Null(await world.Store.LoadAsync(world.StudyId, world.Rater));
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
@@ -155,7 +155,7 @@ public sealed class StudySetupStoreTests
         Assert.Equal(StudySetupStore.NotCoordinator, (await world.Store.AddResponsesAsync(world.StudyId, world.Rater, Jsonl(Response("x")))).Refusal);
         await using (var connection = await world.Db.Database.OpenAsync())
             await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication' WHERE id = @StudyId", new { world.StudyId });
-        Assert.Contains("draft or open", (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("x")))).Refusal);
+        Assert.Contains("draft or open", (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("x")))).Refusal?.ToString());
     }
 
     /// <summary>Runs a change while another connection holds the write lock with the study moved to
@@ -187,9 +187,9 @@ public sealed class StudySetupStoreTests
         var before = await world.Db.DumpContentAsync();
 
         Assert.Contains("draft or open; it is adjudication", await BehindAStateChangeAsync(world, "adjudication",
-            async () => (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("late")))).Refusal));
+            async () => (await world.Store.AddResponsesAsync(world.StudyId, world.Coordinator, Jsonl(Response("late")))).Refusal?.ToString()));
         Assert.Contains("draft or open; it is adjudication", await BehindAStateChangeAsync(world, "adjudication",
-            async () => (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, target)).Refusal));
+            async () => (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, target)).Refusal?.ToString()));
 
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
@@ -201,7 +201,7 @@ public sealed class StudySetupStoreTests
         var before = await world.Db.DumpContentAsync();
 
         Assert.Contains("only while the study is a draft; it is open", await BehindAStateChangeAsync(world, "open",
-            async () => (await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Too late", ConsensusEdit("Too late")))).Refusal));
+            async () => (await world.Store.SaveRubricAsync(world.StudyId, world.Coordinator, Rubric("# Too late", ConsensusEdit("Too late")))).Refusal?.ToString()));
 
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
@@ -266,7 +266,7 @@ public sealed class StudySetupStoreTests
         var before = await world.Db.DumpContentAsync();
 
         Assert.Equal(StudySetupStore.NotCoordinator, (await world.Store.ReassignAsync(world.StudyId, world.Rater, world.Rater, world.Coordinator)).Refusal);
-        Assert.Equal("Both must be raters of this study.", (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, world.Coordinator)).Refusal);
+        Assert.Equal("Both must be raters of this study.", (await world.Store.ReassignAsync(world.StudyId, world.Coordinator, world.Rater, world.Coordinator)).Refusal?.ToString());
         Assert.Equal(before, await world.Db.DumpContentAsync());
     }
 }

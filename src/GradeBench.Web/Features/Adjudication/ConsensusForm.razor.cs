@@ -1,4 +1,5 @@
 using GradeBench.Core.Adjudication;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Adjudication;
 using Microsoft.AspNetCore.Components;
@@ -14,6 +15,7 @@ public partial class ConsensusForm
 {
     [Inject] AdjudicationRecorder Recorder { get; set; } = default!;
     [Inject] IStringLocalizer<AdjudicationText> T { get; set; } = default!;
+    [Inject] IStringLocalizer<MessageText> Messages { get; set; } = default!;
 
     [Parameter, EditorRequired] public long StudyId { get; set; }
     [Parameter, EditorRequired] public long UserId { get; set; }
@@ -29,7 +31,7 @@ public partial class ConsensusForm
         public string? Reason { get; set; }
         /// <summary>The suggestion the value was pre-filled with, until the coordinator changes or saves it.</summary>
         public Suggestion? Suggestion { get; set; }
-        public string? Problem { get; set; }
+        public Message? Problem { get; set; }
     }
 
     readonly Dictionary<string, Draft> drafts = [];
@@ -50,15 +52,6 @@ public partial class ConsensusForm
     string? SuggestionShown(Criterion criterion, Draft draft) => draft.Suggestion is { } s && s.Value == draft.Value
         ? (s.Kind == SuggestionKind.Majority ? T["SuggestedMajority"].Value : T["SuggestedMedian"].Value)
         : null;
-
-    /// <summary>The store's reasons for refusing a value, localized where the store's text is known; any other (the
-    /// rubric's own check of a value) is shown as the store gave it.</summary>
-    string Problem(string? problem) => problem switch
-    {
-        "a value is required" => T["ValueRequired"],
-        _ when problem == $"a reason of 1 to {AdjudicationStore.MaxReasonLength} characters is required" => T["ReasonRequired", AdjudicationStore.MaxReasonLength],
-        _ => problem ?? "",
-    };
 
     static void Choose(Draft draft, string? value)
     {

@@ -1,7 +1,9 @@
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Components;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -26,6 +28,7 @@ public partial class GradePage
     [Inject] StudyLifecycleStore Lifecycle { get; set; } = default!;
     [Inject] RatingReveals Reveals { get; set; } = default!;
     [Inject] IStringLocalizer<GradingText> T { get; set; } = default!;
+    [Inject] IStringLocalizer<MessageText> Messages { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
     /// <summary>The handle of the response in the address (the only name of it the browser gets); null: the queue.</summary>
@@ -45,6 +48,9 @@ public partial class GradePage
     BrowserJournal? journal;
     /// <summary>Look for changes this tab made that the server never received, once the page is live.</summary>
     bool recover;
+
+    /// <summary>Why the store refused each criterion's value, in the rater's language.</summary>
+    IReadOnlyDictionary<string, string> ProblemTexts => Session.Problems.ToDictionary(p => p.Key, p => Messages.Say(p.Value));
 
     string ProblemsText => Session.Problems is { Count: > 0 } problems
         ? T["MissingOrInvalid", string.Join(T["ListSeparator"], Session.Criteria.Where(c => problems.ContainsKey(c.Id)).Select(c => c.Label))]

@@ -147,7 +147,7 @@ public static class GradingEndpoints
             if (criterion is null) { problems[key] = "unknown criterion"; continue; }
             if (!TryText(json, out var text)) { problems[key] = "must be a string, number, boolean or null"; continue; }
             var trimmed = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-            if (trimmed is not null && criterion.CheckValue(trimmed) is { } problem) { problems[key] = problem; continue; }
+            if (trimmed is not null && criterion.CheckValue(trimmed) is { } problem) { problems[key] = problem.ToString(); continue; }
             values[key] = text;
         }
         if (request.Comment is not null && !request.Values!.ContainsKey(CommentCriterion)
@@ -190,8 +190,9 @@ public static class GradingEndpoints
     static ApiCriterion ToApi(Criterion c) =>
         new(c.Id, c.Label, c.TypeName, c.Required, c.Min, c.Max, c.Type == CriterionType.Likert ? c.Anchors : c.Options);
 
-    static ValidationProblem Invalid(IReadOnlyDictionary<string, string> problems) =>
-        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
+    /// <summary>Programs read these: each problem in English (a message's ToString).</summary>
+    static ValidationProblem Invalid<TProblem>(IReadOnlyDictionary<string, TProblem> problems) where TProblem : notnull =>
+        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value.ToString()! }));
 
     static ProblemHttpResult NotRater() =>
         TypedResults.Problem("You are not a rater in this study.", statusCode: StatusCodes.Status403Forbidden);

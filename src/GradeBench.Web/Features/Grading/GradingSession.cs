@@ -1,3 +1,4 @@
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
@@ -42,7 +43,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     public GradingItem? Item { get; private set; }
     /// <summary>The draft on screen: what the server holds, with what was changed here since.</summary>
     public IReadOnlyDictionary<string, string?> Values => _values;
-    public IReadOnlyDictionary<string, string> Problems { get; private set; } = RatingWriteResult.NoProblems;
+    public IReadOnlyDictionary<string, Message> Problems { get; private set; } = RatingWriteResult.NoProblems;
     public string SaveState { get; private set; } = "";
     /// <summary>Counts the loads: each one must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
     public int Version { get; private set; }

@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Components;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.Extensions.Localization;
@@ -15,6 +17,7 @@ public sealed partial class RubricEditor
     [Inject] StudySetupStore Store { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] IStringLocalizer<StudiesText> T { get; set; } = default!;
+    [Inject] IStringLocalizer<MessageText> Messages { get; set; } = default!;
 
     /// <summary>The study as the set-up page loaded it. Its texts are read once: a later reload of the page's data (after
     /// adding responses, say) never replaces what is being edited.</summary>
@@ -77,19 +80,6 @@ public sealed partial class RubricEditor
 
     static string Number(double? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>The store names a field as the editor did in English ("Label", "Option 2", "Anchor 5"); anything else
-    /// (a field the editor never sends) stays as the store wrote it.</summary>
-    string FieldName(string field) => field.Split(' ') switch
-    {
-        ["Label"] => T["Label"],
-        ["Option", var position] when int.TryParse(position, out _) => T["Option", position],
-        ["Anchor", var point] when int.TryParse(point, out _) => T["Anchor", point],
-        _ => field,
-    };
-
-    /// <summary>The one problem the editor's own fields can have; the store's others (fields it never sends) stay English.</summary>
-    string ProblemText(string message) => message == "cannot be empty" ? T["CannotBeEmpty"] : message;
-
     void Edited(Action change)
     {
         change();
@@ -107,7 +97,7 @@ public sealed partial class RubricEditor
         {
             var result = await Store.SaveRubricAsync(Setup.StudyId, UserId, sent);
             errors = result.Errors;
-            if (result.Refusal is { } refusal) message = T["NothingSavedBecause", refusal == StudySetupStore.NotCoordinator ? T["NotCoordinator"] : refusal];
+            if (result.Refusal is { } refusal) message = T["NothingSavedBecause", Messages.Say(refusal)];
             else if (!result.Saved) message = errors.Count == 1 ? T["FixThisField"] : T["FixTheseFields", errors.Count];
             else
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Security.Claims;
 using AngleSharp.Html.Parser;
 using Bunit;
@@ -10,6 +11,7 @@ using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MudBlazor.Services;
@@ -107,6 +109,66 @@ public sealed class StudiesLanguageTests : IDisposable
         Assert.Equal("研究", home.QuerySelector("h1")!.TextContent.Trim());
         Assert.Contains("病例", home.QuerySelectorAll("dt").Select(dt => dt.TextContent));
         Assert.Contains("仪表盘", home.QuerySelectorAll("a").Select(a => a.TextContent.Trim()));
+    }
+
+    /// <summary>A bundle's errors are in the reader's language; their place (file:line: field:) stays as the bundle
+    /// names it, marked as not to be translated.</summary>
+    [Fact]
+    public async Task ABundlesErrorsAreInTheReadersLanguageAndKeepTheirPlace()
+    {
+        using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };
+        var chinese = await UploadedBundleErrorsAsync(bilingual, Languages.Chinese);
+        Assert.Equal(["cases.jsonl:2: id: 必须是 1～64 个字符的标识符，只能使用 [A-Za-z0-9._-] 中的字符"], chinese.Lines);
+
+        var pseudo = await UploadedBundleErrorsAsync(_app, Languages.Pseudo);
+        Assert.Equal([$"cases.jsonl:2: id: {Languages.PseudoStart}must be an identifier of 1-64 characters from [A-Za-z0-9._-]{Languages.PseudoEnd}"], pseudo.Lines);
+        AssertAllMarked(pseudo.Markup, "new study, bundle errors");
+    }
+
+    /// <summary>The new-study page's error list, as items' text, after an upload whose cases.jsonl has a bad id on line 2.</summary>
+    static async Task<(IReadOnlyList<string> Lines, string Markup)> UploadedBundleErrorsAsync(GradeBenchFactory app, string language)
+    {
+        var studyId = await app.ImportDemoCopyAsync();
+        var coordinator = await app.MemberAsync(studyId, "dr-errors-" + Guid.NewGuid().ToString("N")[..8], "coordinator");
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = new CultureInfo(language);
+        try
+        {
+            using var context = new InteractiveContext(app.Services, coordinator.Id);
+            var page = context.Render<NewStudyPage>();
+            page.WaitForAssertion(() => Assert.Contains("bundle-file", page.Markup));
+            page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(BundleWithABadCaseId(), "errors.zip"));
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".import-errors li")), TimeSpan.FromSeconds(10));
+            return ([.. page.FindAll(".import-errors li").Select(li => li.TextContent)], page.Markup);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
+
+    static byte[] BundleWithABadCaseId()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["study.json"] = $$$"""
+                {"format": "gradebench-study/1", "id": "errors-{{{Guid.NewGuid():N}}}", "title": "Errors",
+                 "rubric": {"criteria": [{"id": "overall", "label": "Overall", "type": "likert", "min": 1, "max": 5}]}}
+                """,
+            ["cases.jsonl"] = """
+                {"id": "case-1", "title": "One", "presentation_md": "A case.", "question_md": "What next?"}
+                {"id": "case two", "title": "Two", "presentation_md": "A case.", "question_md": "What next?"}
+                """,
+            ["responses.jsonl"] = """{"id": "r-1", "case_id": "case-1", "model": "model-a", "content_md": "An answer."}""",
+        };
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, text) in files)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+                writer.Write(text);
+            }
+        return buffer.ToArray();
     }
 
     sealed class InteractiveContext : BunitContext

@@ -29,9 +29,9 @@ public sealed record CalibrationStatus
 
 /// <summary>The answer to a calibration write: <see cref="Status"/> after it when it was done, else why not
 /// (<see cref="Problems"/> keyed by criterion id for invalid values).</summary>
-public sealed record CalibrationChange(CalibrationOutcome Outcome, string? Message, CalibrationStatus? Status, IReadOnlyDictionary<string, string> Problems)
+public sealed record CalibrationChange(CalibrationOutcome Outcome, string? Message, CalibrationStatus? Status, IReadOnlyDictionary<string, Message> Problems)
 {
-    static readonly IReadOnlyDictionary<string, string> NoProblems = new Dictionary<string, string>();
+    static readonly IReadOnlyDictionary<string, Message> NoProblems = new Dictionary<string, Message>();
 
     public bool Succeeded => Outcome == CalibrationOutcome.Done;
 
@@ -39,9 +39,8 @@ public sealed record CalibrationChange(CalibrationOutcome Outcome, string? Messa
 
     public static CalibrationChange Refused(CalibrationOutcome outcome, string message) => new(outcome, message, null, NoProblems);
 
-    /// <summary>The values' problems, in English as calibration's other messages are.</summary>
     public static CalibrationChange Invalid(IReadOnlyDictionary<string, Message> problems) =>
-        new(CalibrationOutcome.Invalid, "Some values are missing or invalid.", null, problems.ToDictionary(p => p.Key, p => p.Value.ToString()));
+        new(CalibrationOutcome.Invalid, "Some values are missing or invalid.", null, problems);
 }
 
 /// <summary>An item of the session as its coordinator manages it (the response slug may name the model).</summary>

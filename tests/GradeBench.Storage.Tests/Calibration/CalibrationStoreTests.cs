@@ -214,7 +214,7 @@ public sealed class CalibrationStoreTests
         var offScale = await w.Store.SubmitAsync(w.StudyId, w.Rater1, item, Rating(("consensus", "9"), ("harm_extent", "fatal")));
 
         Assert.Equal(CalibrationOutcome.Invalid, missing.Outcome);
-        Assert.Equal("required", missing.Problems["overall"]);
+        Assert.Equal("required", missing.Problems["overall"].ToString());
         Assert.False(missing.Problems.ContainsKey("comment"));
         Assert.Equal(["consensus", "harm_extent"], offScale.Problems.Keys.Order());
         Assert.Equal(CalibrationOutcome.WrongPhase, (await w.Store.SubmitAsync(w.StudyId, w.Rater1, other, Rating())).Outcome);

@@ -1,3 +1,5 @@
+using GradeBench.Core.Messages;
+using GradeBench.Web.Components;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Rubrics;
@@ -16,6 +18,9 @@ public partial class CalibrationPage
     [Inject] CalibrationRecorder Recorder { get; set; } = default!;
     [Inject] RubricQuery Rubric { get; set; } = default!;
     [Inject] IStringLocalizer<CalibrationText> T { get; set; } = default!;
+    [Inject] IStringLocalizer<MessageText> Messages { get; set; } = default!;
+
+    IReadOnlyDictionary<string, string> ProblemTexts => problems.ToDictionary(p => p.Key, p => Messages.Say(p.Value));
 
     [Parameter] public long StudyId { get; set; }
 
@@ -27,7 +32,7 @@ public partial class CalibrationPage
     // The rater's choices for the round's item, kept while the page re-reads on others' submissions.
     readonly Dictionary<string, string?> values = [];
     long? valuesItemId;
-    IReadOnlyDictionary<string, string> problems = new Dictionary<string, string>();
+    IReadOnlyDictionary<string, Message> problems = new Dictionary<string, Message>();
 
     CalibrationRound? Round => view?.Round;
 
@@ -71,7 +76,7 @@ public partial class CalibrationPage
             values.Clear();
             foreach (var (key, value) in round.MyValues) values[key] = value;
             valuesItemId = round.ItemId;
-            problems = new Dictionary<string, string>();
+            problems = new Dictionary<string, Message>();
         }
     }
 
@@ -84,7 +89,7 @@ public partial class CalibrationPage
         if (Round is not { } round) return;
         var change = await Recorder.SubmitAsync(StudyId, UserId, round.ItemId, criteria.ToDictionary(c => c.Id, c => values.GetValueOrDefault(c.Id)));
         problems = change.Problems;
-        message = change.Succeeded || change.Outcome == CalibrationOutcome.Invalid ? null : CalibrationText.Describe(T, change);
+        message = change.Succeeded || change.Outcome == CalibrationOutcome.Invalid ? null : CalibrationText.Describe(T, Messages, change);
         await ReloadAsync();
     }
 
@@ -92,7 +97,7 @@ public partial class CalibrationPage
     async Task ActAsync(Func<CalibrationRecorder, long, Task<CalibrationChange>> action)
     {
         var change = await action(Recorder, UserId);
-        message = change.Succeeded ? null : CalibrationText.Describe(T, change);
+        message = change.Succeeded ? null : CalibrationText.Describe(T, Messages, change);
         await ReloadAsync();
         // Called from the controls' click, which renders only them.
         StateHasChanged();

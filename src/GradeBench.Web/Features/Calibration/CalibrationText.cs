@@ -1,3 +1,5 @@
+using GradeBench.Core.Messages;
+using GradeBench.Web.Components;
 using GradeBench.Storage.Calibration;
 using Microsoft.Extensions.Localization;
 
@@ -26,7 +28,7 @@ public sealed class CalibrationText
     /// <see cref="CalibrationRecorder.Describe"/>): the outcome decides, and where one outcome has several reasons the
     /// store's text tells them apart; a reason not known here is shown as the store gave it. What is wrong with each
     /// value is the rubric's own check, in English.</summary>
-    public static string Describe(IStringLocalizer<CalibrationText> t, CalibrationChange change)
+    public static string Describe(IStringLocalizer<CalibrationText> t, IStringLocalizer<MessageText> messages, CalibrationChange change)
     {
         string message = change.Outcome switch
         {
@@ -41,6 +43,6 @@ public sealed class CalibrationText
         };
         return change.Problems.Count == 0
             ? message
-            : t["RefusalWithProblems", message, string.Join("; ", change.Problems.Select(p => $"{p.Key}: {p.Value}"))];
+            : t["RefusalWithProblems", message, string.Join("; ", change.Problems.Select(p => $"{p.Key}: {messages.Say(p.Value)}"))];
     }
 }

@@ -4,7 +4,7 @@ using GradeBench.Core.Studies;
 using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
-using GradeBench.Web.Features.StudyResults;
+using GradeBench.Web.Components;
 using GradeBench.Web.Features.Studies;
 using Microsoft.Extensions.Localization;
 

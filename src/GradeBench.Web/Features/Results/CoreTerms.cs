@@ -1,4 +1,3 @@
-using GradeBench.Core.Messages;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
 using Microsoft.Extensions.Localization;
@@ -24,11 +23,6 @@ public static class CoreTerms
         var word = reading[(colon + 2)..];
         return text["ConventionReading", reading[..colon], Or(terms, "Reading_" + word.Replace(' ', '_'), word)];
     }
-
-    /// <summary>A Core message (why a coefficient has no value) in the reader's language, its nested messages too;
-    /// through the localizer, so that the pseudo-locale sees it came through one.</summary>
-    public static string Say(this IStringLocalizer<MessageText> text, Message message) =>
-        text[message.Key, [.. message.Args.Select(a => a is Message nested ? text.Say(nested) : a ?? "")]];
 
     static string Or(IStringLocalizer<ReportText> terms, string key, string fallback) =>
         terms[key] is { ResourceNotFound: false } found ? found : fallback;

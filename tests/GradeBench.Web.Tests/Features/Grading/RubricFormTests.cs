@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using GradeBench.Core.Rubrics;
 using GradeBench.Web.Components.Markdown;
@@ -46,6 +47,25 @@ public sealed class RubricFormTests : BunitContext
         Assert.Equal(["Agreement with consensus", "Extent of harm", "Main error type", "Contains fabricated facts"], groups);
         Assert.Equal(5, cut.FindAll("#criterion-consensus input[type=radio]").Count);
         Assert.Equal(["Yes", "No"], cut.FindAll("#criterion-hallucination label span").Select(s => s.TextContent));
+    }
+
+    /// <summary>Yes and no are the interface's words, in its language, even inside a criterion in the study's.</summary>
+    [Fact]
+    public void YesAndNoAreTheInterfacesWords()
+    {
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
+        try
+        {
+            var choices = RenderForm().FindAll("#criterion-hallucination label span");
+
+            Assert.Equal(["是", "否"], choices.Select(s => s.TextContent));
+            Assert.All(choices, s => Assert.Equal("zh-CN", s.GetAttribute("lang")));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
     }
 
     [Fact]
@@ -132,7 +152,7 @@ public sealed class RubricFormTests : BunitContext
         var described = cut.FindAll("[aria-invalid=true]")
             .Select(c => (c.Id, cut.Find("#" + c.GetAttribute("aria-describedby")).TextContent));
 
-        Assert.Equal([("criterion-consensus", "Required"), ("criterion-minutes", "70 is above the maximum 60")], described);
+        Assert.Equal([("criterion-consensus", "required"), ("criterion-minutes", "70 is above the maximum 60")], described);
         Assert.Equal(2, cut.FindAll(".criterion-problem").Count);
         // The page announces problems in its one live region; a region added with the message is often not read out.
         Assert.Empty(cut.FindAll("[role=alert]"));

@@ -55,12 +55,23 @@ public sealed partial class AdjudicationText
     /// language (<c>lang=""</c>), so that it is read as written and never taken for interface text.</summary>
     public static string UserText(string? text) => $"<span lang=\"\">{WebUtility.HtmlEncode(text)}</span>";
 
+    /// <summary>The languages a reader of the interface sees the rubric in: theirs where the study gives it, else the
+    /// study's (<paramref name="language"/>), as on the rater's form.</summary>
+    static TextLanguages Reader(string language) => TextLanguages.ForInterface(CultureInfo.CurrentUICulture, language);
+
+    static string Shown(ShownText text, string language) => Content(text.Text, text.Language ?? language);
+
+    /// <summary>A criterion's label, study content in the reader's language where the study gives it.</summary>
+    public static string Label(Criterion criterion, string language) => Shown(criterion.LabelIn(Reader(language)), language);
+
     /// <summary>A rated value: yes and no are words of the interface; any other value reads as the rubric's label for it,
-    /// study content in the study's language.</summary>
-    public static MarkupString Value(IStringLocalizer<AdjudicationText> t, Criterion criterion, string? value, string language) =>
-        criterion.Type == CriterionType.Binary && value is "true" or "false"
-            ? new(WebUtility.HtmlEncode(t[value == "true" ? "Yes" : "No"]))
-            : new(Content(RubricScale.Describe(criterion, value), language));
+    /// study content in the reader's language where the study gives it.</summary>
+    public static MarkupString Value(IStringLocalizer<AdjudicationText> t, Criterion criterion, string? value, string language)
+    {
+        if (criterion.Type == CriterionType.Binary && value is "true" or "false") return new(WebUtility.HtmlEncode(t[value == "true" ? "Yes" : "No"]));
+        var choice = RubricScale.Show(criterion, Reader(language)).Choices.FirstOrDefault(c => c.Value == value);
+        return new(choice.Label is { } label ? Shown(label, language) : Content(RubricScale.Describe(criterion, value), language));
+    }
 
     [GeneratedRegex(@"(\{\d+\})")]
     private static partial Regex Placeholder();

@@ -73,4 +73,20 @@ public sealed class AdjudicationLanguageTests : IDisposable
         Assert.Equal("待裁定的回答", page.QuerySelector("table caption")!.TextContent);
         Assert.Equal("裁定 · GradeBench", page.Title);
     }
+
+    /// <summary>A Chinese rater reads the demo rubric's Chinese on an item's page, as on their grading form.</summary>
+    [Fact]
+    public async Task ARaterReadsTheRubricInChineseOnAnItem()
+    {
+        using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };
+        var scene = new AdjudicationScene(bilingual);
+        var studyId = await scene.InAdjudicationAsync();
+        var rater = In(await scene.SignInAsync("rater-2"), Languages.Chinese);
+        var handle = await scene.HandleAsync((await scene.ItemsAsync(studyId, "rater-2", rated: true))[0]);
+
+        var page = new HtmlParser().ParseDocument(await rater.GetStringAsync($"/studies/{studyId}/adjudication/{handle}"));
+
+        var labels = page.QuerySelectorAll("tbody th[scope=row] > span[lang]").Select(s => (s.GetAttribute("lang"), s.TextContent)).ToList();
+        Assert.Contains(("zh-CN", "含编造内容（幻觉）"), labels);
+    }
 }

@@ -1,9 +1,8 @@
-using System.Globalization;
-using System.Net;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Studies;
+using GradeBench.Web.Components;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -79,7 +78,7 @@ public partial class AdjudicationItemPage
 
     static string UserText(string? text) => AdjudicationText.UserText(text);
 
-    static string Time(DateTimeOffset at) => WebUtility.HtmlEncode(at.ToString("yyyy-MM-dd HH:mm", CultureInfo.CurrentCulture));
+    static string Time(DateTimeOffset at) => LocalTime.Html(at);
 
     ConsensusValue? Consensus(Criterion criterion) => item?.Consensus.FirstOrDefault(c => c.CriterionId == criterion.Id);
 

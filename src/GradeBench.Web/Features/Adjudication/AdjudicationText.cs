@@ -69,8 +69,9 @@ public sealed partial class AdjudicationText
     public static MarkupString Value(IStringLocalizer<AdjudicationText> t, Criterion criterion, string? value, string language)
     {
         if (criterion.Type == CriterionType.Binary && value is "true" or "false") return new(WebUtility.HtmlEncode(t[value == "true" ? "Yes" : "No"]));
-        var choice = RubricScale.Show(criterion, Reader(language)).Choices.FirstOrDefault(c => c.Value == value);
-        return new(choice.Label is { } label ? Shown(label, language) : Content(RubricScale.Describe(criterion, value), language));
+        foreach (var (choice, label) in RubricScale.Show(criterion, Reader(language)).Choices)
+            if (choice == value) return new(Shown(label, language));
+        return new(Content(RubricScale.Describe(criterion, value), language));
     }
 
     [GeneratedRegex(@"(\{\d+\})")]

@@ -274,12 +274,15 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         return stalled ? text["Stalled", (int)idle.TotalDays] : Time(last);
     }
 
-    public string Time(DateTimeOffset at)
+    public string Time(DateTimeOffset at) =>
+        RecentTime(at) ?? text["TimeUtc", at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.CurrentCulture)];
+
+    /// <summary>"just now" or "5 min ago" within the hour, else null (an older moment is shown as a time).</summary>
+    public string? RecentTime(DateTimeOffset at)
     {
         var ago = clock.GetUtcNow() - at;
         if (ago < TimeSpan.FromMinutes(1)) return text["JustNow"];
-        if (ago < TimeSpan.FromHours(1)) return text["MinutesAgo", (int)ago.TotalMinutes];
-        return text["TimeUtc", at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.CurrentCulture)];
+        return ago < TimeSpan.FromHours(1) ? text["MinutesAgo", (int)ago.TotalMinutes].Value : null;
     }
 
     public void Dispose() => _countsReload?.Dispose();

@@ -115,6 +115,20 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
         Assert.Equal("just now", state.Time(state.Activity[0].At));
     }
 
+    /// <summary>Within the hour an entry reads "5 min ago"; later it is a moment the page shows in the reader's zone.</summary>
+    [Fact]
+    public async Task AnEntryOlderThanAnHourIsAMomentNotTimeAgo()
+    {
+        var (state, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = state;
+        state.Apply(new RatingSubmitted(studyId, 1, "Dr A", 1, "response-1", _clock.GetUtcNow()));
+
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal("59 min ago", state.RecentTime(state.Activity[0].At));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(state.RecentTime(state.Activity[0].At));
+    }
+
     [Fact]
     public async Task ASafetyAlertInTheFeedNamesItsTrigger()
     {

@@ -72,7 +72,8 @@ public sealed record JudgeReport(
     MajorityConfusion Confusion,
     IReadOnlyList<ModelEstimate> Models);
 
-/// <summary>The judges of one set of ratings (one criterion) beside its physicians.</summary>
+/// <summary>The judges of one set of ratings (one criterion) beside its physicians. <see cref="Positive"/>: the positive
+/// category where one is used (two categories, nominal scales, or named).</summary>
 public sealed record JudgeAgreementReport(
     int Units,
     MeasurementLevel Level,
@@ -145,7 +146,7 @@ public static class JudgeAgreement
                 options.UnitModels is null ? [] : ModelEstimates(ratings, judge, physicians, scores, options.UnitModels)));
         }
         return new JudgeAgreementReport(ratings.UnitCount, options.Level, ratings.Categories,
-            twoCategories || options.Positive is not null ? ratings.Categories[positive] : null, scoring,
+            twoCategories || options.Level == MeasurementLevel.Nominal || options.Positive is not null ? ratings.Categories[positive] : null, scoring,
             physicians.Select(p => ratings.RaterIds[p]).ToList(), physicianRows, Spread(coefficientNames, physicianRows), reports);
     }
 

@@ -41,8 +41,9 @@ public sealed class JudgeAgreementCommandTests : IDisposable
         Assert.Equal(53 / 59.0, p1.GetProperty("judge_advantage").GetDouble(), 12);
         var p5 = alt.GetProperty("per_human").GetProperty("p5");
         Assert.Equal((20, JsonValueKind.Null, false), (p5.GetProperty("instances").GetInt32(), p5.GetProperty("p_value").ValueKind, p5.GetProperty("rejected").GetBoolean()));
-        // Three categories: no balanced F1.
+        // Three categories: no balanced F1, but the positive category of the nominal scale's shares (leniency) is said.
         Assert.False(root.GetProperty("judges").GetProperty("judge").TryGetProperty("balanced_f1", out _));
+        Assert.Equal("yes", root.GetProperty("positive").GetString());
     }
 
     /// <summary>OpenAI simple-evals' <c>healthbench_meta_eval_test.py</c> example as ratings: a grader's True, False,

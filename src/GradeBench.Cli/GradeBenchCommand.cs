@@ -32,6 +32,7 @@ public static class GradeBenchCommand
             ImportCommand.Create(database, output, error),
             MigrateCommand(database, output, error),
             AgreementCommand.Create(output, error),
+            JudgeAgreementCommand.Create(output, error),
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),

@@ -81,27 +81,7 @@ static class AgreementCommand
             foreach (var category in report.Categories) json.WriteStringValue(category);
             json.WriteEndArray();
             json.WriteStartObject("metrics");
-            foreach (var (name, estimate) in report.Metrics)
-            {
-                json.WriteStartObject(name);
-                if (estimate.Value is { } value)
-                {
-                    json.WriteNumber("value", value);
-                    if (estimate.Ci95 is { } ci)
-                    {
-                        json.WriteStartArray("ci95");
-                        json.WriteNumberValue(ci.Lower);
-                        json.WriteNumberValue(ci.Upper);
-                        json.WriteEndArray();
-                    }
-                }
-                else
-                {
-                    json.WriteNull("value");
-                    json.WriteString("reason", estimate.Reason?.ToString());
-                }
-                json.WriteEndObject();
-            }
+            foreach (var (name, estimate) in report.Metrics) EstimateJson.Write(json, name, estimate);
             json.WriteEndObject();
             json.WriteEndObject();
         }

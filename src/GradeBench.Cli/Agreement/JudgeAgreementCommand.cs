@@ -176,12 +176,12 @@ static class JudgeAgreementCommand
                 {
                     json.WriteStartObject(pair.RaterB);
                     json.WriteNumber("units", pair.Units);
-                    foreach (var metric in pair.Metrics) WriteEstimate(json, metric.Name, metric.Estimate);
+                    foreach (var metric in pair.Metrics) EstimateJson.Write(json, metric.Name, metric.Estimate);
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();
                 WriteSpread(json, "agreement_spread", judge.Spread);
-                WriteEstimate(json, "leniency", judge.Leniency);
+                EstimateJson.Write(json, "leniency", judge.Leniency);
                 WriteConfusion(json, judge.Confusion);
                 if (judge.Models.Count > 0) WriteModels(json, judge.Models);
                 json.WriteEndObject();
@@ -279,34 +279,11 @@ static class JudgeAgreementCommand
             json.WriteNumber("physician_rated", model.PhysicianRated);
             json.WriteNumber("labeled", model.Labeled);
             json.WriteNumber("unlabeled", model.Unlabeled);
-            WriteEstimate(json, "physician_mean", model.PhysicianMean);
-            WriteEstimate(json, "ppi_mean", model.PredictionPoweredMean);
-            WriteEstimate(json, "effective_sample_size", model.EffectiveSampleSize);
-            WriteEstimate(json, "gain", model.Gain);
+            EstimateJson.Write(json, "physician_mean", model.PhysicianMean);
+            EstimateJson.Write(json, "ppi_mean", model.PredictionPoweredMean);
+            EstimateJson.Write(json, "effective_sample_size", model.EffectiveSampleSize);
+            EstimateJson.Write(json, "gain", model.Gain);
             json.WriteEndObject();
-        }
-        json.WriteEndObject();
-    }
-
-    /// <summary>An estimate as <c>{"value", "ci95"}</c>, or <c>{"value": null, "reason"}</c>, as <c>gradebench agreement</c> writes them.</summary>
-    static void WriteEstimate(Utf8JsonWriter json, string name, Estimate estimate)
-    {
-        json.WriteStartObject(name);
-        if (estimate.Value is { } value)
-        {
-            json.WriteNumber("value", value);
-            if (estimate.Ci95 is { } ci)
-            {
-                json.WriteStartArray("ci95");
-                json.WriteNumberValue(ci.Lower);
-                json.WriteNumberValue(ci.Upper);
-                json.WriteEndArray();
-            }
-        }
-        else
-        {
-            json.WriteNull("value");
-            json.WriteString("reason", estimate.Reason?.ToString());
         }
         json.WriteEndObject();
     }

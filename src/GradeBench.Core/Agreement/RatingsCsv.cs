@@ -48,30 +48,13 @@ public static class RatingsCsv
         // the dictionary (a span comparison instead of a hash lookup).
         var previousUnitId = new char[64];
         int previousUnitLength = 0, previousUnit = -1;
-        var line = 1;
-        while (true)
+        foreach (var start in CsvRecords.Lines(csv))
         {
-            var start = line;
-            try
-            {
-                if (!csv.Read()) break;
-            }
-            catch (CsvFormatException e)
-            {
-                throw new RatingsCsvException(start, $"malformed CSV in the record starting on this line: {e.Message}");
-            }
-            line += csv.GetRawRecordSpan().Count('\n');
-            if (csv.RowFieldCount == 1 && csv.GetFieldSpan(0).IsWhiteSpace()) continue;
             if (columns == 0)
             {
                 columns = csv.RowFieldCount;
-                for (var i = 0; i < columns; i++)
-                {
-                    var name = csv.GetString(i).Trim().TrimStart('\uFEFF');
-                    if (name == "unit") unitColumn = i;
-                    else if (name == "rater") raterColumn = i;
-                    else if (name == "value") valueColumn = i;
-                }
+                var named = CsvRecords.Columns(csv, "unit", "rater", "value");
+                (unitColumn, raterColumn, valueColumn) = (named[0], named[1], named[2]);
                 if (unitColumn < 0 || raterColumn < 0 || valueColumn < 0)
                     throw new RatingsCsvException(start, $"header must name the columns unit,rater,value; it is {string.Join(',', Enumerable.Range(0, columns).Select(csv.GetString))}");
                 continue;

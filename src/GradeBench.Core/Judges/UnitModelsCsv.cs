@@ -13,29 +13,14 @@ public static class UnitModelsCsv
         using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, Delimiter = ',', Comment = '\0' });
         var models = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        int unitColumn = -1, modelColumn = -1, columns = 0, line = 1;
-        while (true)
+        int unitColumn = -1, modelColumn = -1, columns = 0;
+        foreach (var start in CsvRecords.Lines(csv))
         {
-            var start = line;
-            try
-            {
-                if (!csv.Read()) break;
-            }
-            catch (CsvFormatException e)
-            {
-                throw new RatingsCsvException(start, $"malformed CSV in the record starting on this line: {e.Message}");
-            }
-            line += csv.GetRawRecordSpan().Count('\n');
-            if (csv.RowFieldCount == 1 && csv.GetFieldSpan(0).IsWhiteSpace()) continue;
             if (columns == 0)
             {
                 columns = csv.RowFieldCount;
-                for (var i = 0; i < columns; i++)
-                {
-                    var name = csv.GetString(i).Trim().TrimStart('\uFEFF');
-                    if (name == "unit") unitColumn = i;
-                    else if (name == "model") modelColumn = i;
-                }
+                var named = CsvRecords.Columns(csv, "unit", "model");
+                (unitColumn, modelColumn) = (named[0], named[1]);
                 if (unitColumn < 0 || modelColumn < 0)
                     throw new RatingsCsvException(start, "header must name the columns unit,model");
                 continue;

@@ -18,21 +18,7 @@ public sealed partial class ChineseReportTests
     static readonly string[] ChineseHeadings = ["方法", "评分者间一致性", "评分者", "模型结果", "片段标注", "CHART 报告清单", "参考文献"];
     static readonly string[] EnglishHeadings = ["Methods", "Agreement", "Raters", "Model results", "Span labels", "Reporting checklist (CHART)", "References"];
 
-    static ResultsInput Input()
-    {
-        ResultResponse[] responses = [new(1, "c1", "model-a"), new(2, "c1", "model-b"), new(3, "c2", "model-a"), new(4, "c2", "model-b")];
-        string[] quality = ["4", "5", "2", "3", "5", "5", "3", "2"];
-        var ratings = new List<ResultRating>();
-        for (var i = 0; i < 4; i++)
-        {
-            ratings.Add(new(1, i + 1, 10, quality[2 * i]));
-            ratings.Add(new(1, i + 1, 11, quality[2 * i + 1]));
-            ratings.Add(new(2, i + 1, 10, i % 2 == 0 ? "true" : "false"));
-            ratings.Add(new(2, i + 1, 11, "false"));
-        }
-        return new ResultsInput([new(1, Quality), new(2, Flag)], responses, [new(10, "ann"), new(11, "bob")], ratings, [],
-            ["omission"], [new(2, "omission")], []);
-    }
+    static ResultsInput Input() => SmallStudy.Input(Quality, Flag, cases: 2);
 
     /// <summary>Every rating of every criterion the same: no coefficient has a value.</summary>
     static ResultsInput Unanimous()

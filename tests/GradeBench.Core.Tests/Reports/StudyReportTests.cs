@@ -10,26 +10,7 @@ public sealed class StudyReportTests
     static readonly Criterion Quality = new("quality", "Quality", null, CriterionType.Likert, true, 1, 5, [], []);
     static readonly Criterion Flag = new("flag", "Flag", null, CriterionType.Binary, true, null, null, [], []);
 
-    static ResultsInput Input()
-    {
-        ResultResponse[] responses =
-        [
-            new(1, "c1", "model-a"), new(2, "c1", "model-b"),
-            new(3, "c2", "model-a"), new(4, "c2", "model-b"),
-            new(5, "c3", "model-a"), new(6, "c3", "model-b"),
-        ];
-        string[] quality = ["4", "5", "2", "3", "5", "5", "3", "2", "3", "4", "4", "4"];
-        var ratings = new List<ResultRating>();
-        for (var i = 0; i < 6; i++)
-        {
-            ratings.Add(new(1, i + 1, 10, quality[2 * i]));
-            ratings.Add(new(1, i + 1, 11, quality[2 * i + 1]));
-            ratings.Add(new(2, i + 1, 10, i % 2 == 0 ? "true" : "false"));
-            ratings.Add(new(2, i + 1, 11, "false"));
-        }
-        return new ResultsInput([new(1, Quality), new(2, Flag)], responses, [new(10, "ann"), new(11, "bob")], ratings, [],
-            ["omission"], [new(2, "omission")], []);
-    }
+    static ResultsInput Input() => SmallStudy.Input(Quality, Flag, cases: 3);
 
     static StudyFacts Facts(int calibrationSessions = 0) => new(
         "small", "A <small> study", "en", 2, HideModel: true, Shuffle: false, "open", "2026-11-01T09:00:00Z",

@@ -3,10 +3,12 @@ using Dapper;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Judges;
 
 namespace GradeBench.Storage.Export;
 
-/// <summary>Loads <see cref="StudyFacts"/> in one batch of queries.</summary>
+/// <summary>Loads <see cref="StudyFacts"/> in one batch of queries: the physicians' design and work (judges are the
+/// study's too, but rate outside its plan).</summary>
 public sealed class ReportQuery(Database database)
 {
     sealed class StudyRow
@@ -65,17 +67,17 @@ public sealed class ReportQuery(Database database)
 
             SELECT COUNT(*) FROM cases WHERE study_id = @StudyId AND reference_md IS NOT NULL AND reference_md <> '';
 
-            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId GROUP BY rater_id;
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND rater_id NOT IN {JudgeRaters.OfStudy} GROUP BY rater_id;
 
-            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId GROUP BY response_id;
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND rater_id NOT IN {JudgeRaters.OfStudy} GROUP BY response_id;
 
             SELECT COUNT(*) AS ratings, MIN(g.submitted_at) AS first_submitted, MAX(g.submitted_at) AS last_submitted
             FROM ratings g JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = @StudyId AND g.status = 'submitted';
+            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy};
 
             SELECT h.source AS key, COUNT(DISTINCT h.rating_id) AS count
             FROM {RatingHistory.WithImportedLines} h JOIN ratings g ON g.id = h.rating_id
-            WHERE h.status = 'submitted' AND g.status = 'submitted'
+            WHERE h.status = 'submitted' AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
             GROUP BY h.source;
 
             SELECT COUNT(*) FROM calibration_sessions WHERE study_id = @StudyId;

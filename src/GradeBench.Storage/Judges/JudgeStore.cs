@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
@@ -44,6 +45,16 @@ public enum JudgeAddOutcome { Added, NameTaken, UnknownResponses, NoSuchStudy }
 public sealed record JudgeAdded(JudgeAddOutcome Outcome, Judge? Judge = null, string? Token = null)
 {
     public IReadOnlyList<int> UnknownResponses { get; init; } = [];
+}
+
+public enum JudgeImportOutcome { Imported, NoSuchJudge, StudyClosed, Invalid }
+
+/// <summary>What importing a judge's ratings did: how many responses the file rated and how many values (with their
+/// explanations) changed, the rest being as stored already; or the file's errors, or why nothing could be imported.</summary>
+public sealed record JudgeImport(JudgeImportOutcome Outcome, int Responses = 0, int Changed = 0)
+{
+    public IReadOnlyList<BundleError> Errors { get; init; } = [];
+    public Message? Refusal { get; init; }
 }
 
 /// <summary>A study's LLM judges: accounts of kind <c>judge</c> that belong to one study in the role <c>judge</c>, rate
@@ -112,6 +123,102 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new JudgeAdded(JudgeAddOutcome.Added, stored, token);
+    }
+
+    /// <summary>Imports a judge's ratings from a CSV (<see cref="JudgeRatingsReader"/>) in one transaction, all or nothing,
+    /// as submitted: each row replaces the judge's value of that criterion of that response and its explanation (none
+    /// when the row gives none); every earlier value stays in the rating's history, and a row that changes nothing
+    /// writes nothing. Every response named must be one the judge rates, and after the import have a value of each
+    /// required criterion. Refused for a closed study.</summary>
+    /// <param name="file">The file's name as errors name it (<c>file:line: field: message</c>).</param>
+    public async Task<JudgeImport> ImportAsync(long studyId, string judgeName, string file, byte[] csv, CancellationToken ct = default)
+    {
+        var criteria = await rubric.LoadAsync(studyId, ct);
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var keys = new { StudyId = studyId, Name = judgeName };
+        var judgeId = await connection.ExecuteScalarAsync<long?>(
+            "SELECT user_id FROM judges WHERE study_id = @StudyId AND name = @Name", keys, transaction);
+        if (judgeId is not { } judge) return new JudgeImport(JudgeImportOutcome.NoSuchJudge);
+        if (await connection.ExecuteScalarAsync<string>("SELECT state FROM studies WHERE id = @StudyId", keys, transaction) == "closed")
+            return new JudgeImport(JudgeImportOutcome.StudyClosed) { Refusal = new Message("Judge_StudyClosed") };
+        var responses = (await connection.QueryAsync<(string Slug, long Id)>(
+            "SELECT slug, id FROM responses WHERE study_id = @StudyId", keys, transaction)).ToDictionary(r => r.Slug, r => r.Id, StringComparer.Ordinal);
+        var (ratings, errors) = JudgeRatingsReader.Read(file, csv, [.. criteria.Select(c => c.Criterion)], responses.Keys.ToHashSet());
+        if (errors.Count > 0) return new JudgeImport(JudgeImportOutcome.Invalid) { Errors = errors };
+
+        var judgeKeys = new { StudyId = studyId, JudgeId = judge };
+        var assigned = (await connection.QueryAsync<long>(
+            "SELECT response_id FROM assignments WHERE study_id = @StudyId AND rater_id = @JudgeId", judgeKeys, transaction)).ToHashSet();
+        var stored = (await connection.QueryAsync<StoredValue>("""
+            SELECT g.id, g.response_id, g.criterion_id, g.value, g.comment, g.status FROM ratings g JOIN responses r ON r.id = g.response_id
+            WHERE r.study_id = @StudyId AND g.rater_id = @JudgeId
+            """, judgeKeys, transaction)).ToDictionary(g => (g.ResponseId, g.CriterionId));
+        var criterionIds = criteria.ToDictionary(c => c.Criterion.Id, c => c.Id, StringComparer.Ordinal);
+        var problems = new List<BundleError>();
+        foreach (var response in ratings.GroupBy(r => r.ResponseId))
+        {
+            var id = responses[response.Key];
+            var line = response.First().Line;
+            if (!assigned.Contains(id))
+            {
+                problems.Add(new BundleError(file, line, "response_id", new Message("Judge_NotAssigned", response.Key)));
+                continue;
+            }
+            var given = response.Select(r => r.CriterionId).ToHashSet(StringComparer.Ordinal);
+            var missing = criteria.Where(c => c.Criterion.Required && !given.Contains(c.Criterion.Id)
+                && stored.GetValueOrDefault((id, c.Id))?.Value is null).Select(c => c.Criterion.Id).ToList();
+            if (missing.Count > 0)
+                problems.Add(new BundleError(file, line, "criterion", new Message("Judge_MissingRequired", response.Key, string.Join(", ", missing))));
+        }
+        if (problems.Count > 0) return new JudgeImport(JudgeImportOutcome.Invalid) { Errors = Listed(problems) };
+
+        var changed = 0;
+        foreach (var rating in ratings)
+        {
+            var (responseId, criterionId) = (responses[rating.ResponseId], criterionIds[rating.CriterionId]);
+            var before = stored.GetValueOrDefault((responseId, criterionId));
+            if (before is { Status: "submitted" } && before.Value == rating.Value && before.Comment == rating.Explanation) continue;
+            changed++;
+            var ratingId = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
+                VALUES (@ResponseId, @JudgeId, @CriterionId, @Value, @Explanation, 'submitted', @Now, @Now)
+                ON CONFLICT (response_id, rater_id, criterion_id) DO UPDATE SET
+                    value = excluded.value, comment = excluded.comment, status = excluded.status, updated_at = excluded.updated_at,
+                    submitted_at = COALESCE(ratings.submitted_at, excluded.submitted_at)
+                RETURNING id
+                """, new { ResponseId = responseId, JudgeId = judge, CriterionId = criterionId, rating.Value, rating.Explanation, Now = now }, transaction);
+            // Every writer but a bundle's import records its lines (Grading.RatingHistory): the history keeps each value.
+            await connection.ExecuteAsync("""
+                INSERT INTO rating_history (rating_id, value, comment, status, source, recorded_at, recorded_by)
+                VALUES (@RatingId, @Value, @Explanation, 'submitted', 'import', @Now, NULL)
+                """, new { RatingId = ratingId, rating.Value, rating.Explanation, Now = now }, transaction);
+        }
+        var rated = ratings.Select(r => responses[r.ResponseId]).Distinct().ToList();
+        await connection.ExecuteAsync("""
+            UPDATE assignments SET completed_at = @Now
+            WHERE study_id = @StudyId AND rater_id = @JudgeId AND response_id = @ResponseId AND completed_at IS NULL
+            """, rated.Select(r => new { StudyId = studyId, JudgeId = judge, ResponseId = r, Now = now }), transaction);
+        if (changed > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+        await transaction.CommitAsync(ct);
+        return new JudgeImport(JudgeImportOutcome.Imported, rated.Count, changed);
+    }
+
+    /// <summary>The first <see cref="BundleReader.MaxErrorsListed"/> errors, then one line of how many more.</summary>
+    static IReadOnlyList<BundleError> Listed(List<BundleError> errors) => errors.Count <= BundleReader.MaxErrorsListed ? errors
+        : [.. errors.Take(BundleReader.MaxErrorsListed), new BundleError("", 0, "", new Message("Bundle_MoreErrors",
+            (errors.Count - BundleReader.MaxErrorsListed).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))
+            { Omitted = errors.Count - BundleReader.MaxErrorsListed }];
+
+    sealed class StoredValue
+    {
+        public long Id { get; init; }
+        public long ResponseId { get; init; }
+        public long CriterionId { get; init; }
+        public string? Value { get; init; }
+        public string? Comment { get; init; }
+        public string Status { get; init; } = "";
     }
 
     /// <summary>Gives every judge of the study that rates all responses the responses it has no assignment of yet (those

@@ -38,6 +38,7 @@ public sealed class BundleExport(Database database)
         public string State { get; init; } = "";
         public bool HideModel { get; init; }
         public bool Shuffle { get; init; }
+        public string? HumanSubset { get; init; }
     }
 
     sealed class CaseRow
@@ -78,7 +79,8 @@ public sealed class BundleExport(Database database)
         await using var connection = await database.OpenAsync(ct);
         var settings = await StoredSettings.LoadAsync(connection, null, studyId, criteria);
         var study = await connection.QuerySingleAsync<StudyRow>(new CommandDefinition("""
-            SELECT slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle
+            SELECT slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle,
+                   human_subset
             FROM studies WHERE id = @StudyId
             """, new { StudyId = studyId }, cancellationToken: ct));
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
@@ -208,6 +210,13 @@ public sealed class BundleExport(Database database)
         json.WriteBoolean("hide_model", study.HideModel);
         json.WriteBoolean("shuffle", study.Shuffle);
         json.WriteEndObject();
+        // Stored as study.json gave it (HumanSubset.ToString), so a fraction keeps its decimal point. Under the same id
+        // the copy draws the same responses.
+        if (study.HumanSubset is { } subset)
+        {
+            json.WritePropertyName("human_subset");
+            json.WriteRawValue(subset);
+        }
 
         json.WriteStartObject("rubric");
         json.WriteStartArray("criteria");

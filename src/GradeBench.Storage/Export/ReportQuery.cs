@@ -21,6 +21,8 @@ public sealed class ReportQuery(Database database)
         public bool Shuffle { get; init; }
         public string State { get; init; } = "";
         public string CreatedAt { get; init; } = "";
+        public string? HumanSubset { get; init; }
+        public long PhysicianResponses { get; init; }
     }
 
     sealed class CountRow
@@ -54,8 +56,9 @@ public sealed class ReportQuery(Database database)
     public async Task<StudyFacts?> LoadAsync(long studyId, CancellationToken ct = default)
     {
         const string sql = $"""
-            SELECT slug, title, language, raters_per_response, hide_model, shuffle, state, created_at
-            FROM studies WHERE id = @StudyId;
+            SELECT slug, title, language, raters_per_response, hide_model, shuffle, state, created_at, human_subset,
+                   (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id AND r.for_physicians) AS physician_responses
+            FROM studies s WHERE id = @StudyId;
 
             SELECT role AS key, COUNT(*) AS count FROM study_members WHERE study_id = @StudyId GROUP BY role;
 
@@ -117,7 +120,10 @@ public sealed class ReportQuery(Database database)
             study.State, study.CreatedAt, members.GetValueOrDefault(StudyRoles.Rater), members.GetValueOrDefault(StudyRoles.Coordinator),
             languages, withReference, loads, perResponse, (int)span.Ratings, span.FirstSubmitted, span.LastSubmitted, sources,
             sessions, rounds, (int)adjudication.Items, (int)(adjudication.Resolved ?? 0), (int)(adjudication.Disagreement ?? 0),
-            (int)(adjudication.Safety ?? 0), consensus, Metadata(meta));
+            (int)(adjudication.Safety ?? 0), consensus, Metadata(meta))
+        {
+            HumanSubset = study.HumanSubset, PhysicianResponses = (int)study.PhysicianResponses,
+        };
     }
 
     /// <summary>Per model, each top-level key of its responses' metadata with its distinct values (JSON text, strings

@@ -196,10 +196,27 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
                 p.Response.MetaJson,
                 p.Handle,
             }), transaction);
+        await DrawHumanSubsetAsync(connection, transaction, studyId, responses.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
         var assigned = await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new AddResponsesResult(responses.Count, assigned, [], warnings);
+    }
+
+    /// <summary>In a study whose physicians rate a subset (<see cref="HumanSubset"/>), decides which of the responses just
+    /// added (<paramref name="added"/>, bundle ids) join it, keeping each model at its target; the others are the judges' alone.</summary>
+    static async Task DrawHumanSubsetAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlySet<string> added)
+    {
+        var study = await connection.QuerySingleAsync<(string Slug, string? HumanSubset)>(
+            "SELECT slug, human_subset FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        if (study.HumanSubset is null) return;
+        var rule = HumanSubset.Parse(study.HumanSubset) ?? throw new InvalidOperationException($"Study {studyId} stores human_subset \"{study.HumanSubset}\".");
+        var responses = (await connection.QueryAsync<(string Slug, string Model, bool ForPhysicians)>(
+            "SELECT slug, model, for_physicians FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
+            .Select(r => (r.Slug, r.Model, Chosen: r.ForPhysicians && !added.Contains(r.Slug))).ToList();
+        var chosen = rule.Choose(study.Slug, responses, added);
+        await connection.ExecuteAsync("UPDATE responses SET for_physicians = FALSE WHERE study_id = @StudyId AND slug = @Slug",
+            added.Where(slug => !chosen.Contains(slug)).Select(slug => new { StudyId = studyId, Slug = slug }), transaction);
     }
 
     // ------------------------------------------------------------------ reassignment

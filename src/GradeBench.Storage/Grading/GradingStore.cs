@@ -63,6 +63,9 @@ public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDict
 
     /// <summary>The writer is one of the study's LLM judges: its submissions are summarised, not announced one by one.</summary>
     public bool ByJudge { get; init; }
+
+    /// <summary>For a judge's submission that wrote, the burst it counts in (the activity feed's line).</summary>
+    public Judges.JudgeBatch? JudgeBatch { get; init; }
 }
 
 /// <summary>A rater's own work: their queue, the items assigned to them, and their ratings. Every method takes the
@@ -296,6 +299,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         }
         IReadOnlyList<SafetyAlert> alerts = [];
         ProgressDelta? progress = null;
+        Judges.JudgeBatch? judgeBatch = null;
         if (status == "submitted")
         {
             var completed = await connection.ExecuteAsync("""
@@ -304,7 +308,11 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction) > 0;
             // Safety escalation and adjudication are the physicians' (docs/setup.md, "Judges").
             if (!byJudge) alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
-            if (wrote && byJudge) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+            if (wrote && byJudge)
+            {
+                await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+                judgeBatch = await Judges.JudgeBatches.RecordSubmissionAsync(connection, transaction, studyId, raterId, now);
+            }
             else if (wrote)
             {
                 var version = await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
@@ -315,7 +323,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         await transaction.CommitAsync(ct);
         return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote)
         {
-            SafetyAlerts = alerts, Wrote = wrote, Progress = progress, ByJudge = byJudge,
+            SafetyAlerts = alerts, Wrote = wrote, Progress = progress, ByJudge = byJudge, JudgeBatch = judgeBatch,
         };
     }
 

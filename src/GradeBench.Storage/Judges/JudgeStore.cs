@@ -175,12 +175,14 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
         if (problems.Count > 0) return new JudgeImport(JudgeImportOutcome.Invalid) { Errors = Listed(problems) };
 
         var changed = 0;
+        var changedResponses = new HashSet<long>();
         foreach (var rating in ratings)
         {
             var (responseId, criterionId) = (responses[rating.ResponseId], criterionIds[rating.CriterionId]);
             var before = stored.GetValueOrDefault((responseId, criterionId));
             if (before is { Status: "submitted" } && before.Value == rating.Value && before.Comment == rating.Explanation) continue;
             changed++;
+            changedResponses.Add(responseId);
             var ratingId = await connection.ExecuteScalarAsync<long>("""
                 INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
                 VALUES (@ResponseId, @JudgeId, @CriterionId, @Value, @Explanation, 'submitted', @Now, @Now)
@@ -200,7 +202,11 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
             UPDATE assignments SET completed_at = @Now
             WHERE study_id = @StudyId AND rater_id = @JudgeId AND response_id = @ResponseId AND completed_at IS NULL
             """, rated.Select(r => new { StudyId = studyId, JudgeId = judge, ResponseId = r, Now = now }), transaction);
-        if (changed > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+        if (changed > 0)
+        {
+            await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+            await JudgeBatches.RecordImportAsync(connection, transaction, studyId, judge, changedResponses.Count, now);
+        }
         await transaction.CommitAsync(ct);
         return new JudgeImport(JudgeImportOutcome.Imported, rated.Count, changed);
     }
@@ -258,9 +264,12 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
     public async Task<IReadOnlyList<Judge>> ListAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<Judge>(new CommandDefinition(Select + " ORDER BY j.name",
-            new { StudyId = studyId }, cancellationToken: ct))).AsList();
+        return await ListAsync(connection, studyId, ct);
     }
+
+    /// <inheritdoc cref="ListAsync(long, CancellationToken)"/>
+    internal static async Task<IReadOnlyList<Judge>> ListAsync(DbConnection connection, long studyId, CancellationToken ct) =>
+        (await connection.QueryAsync<Judge>(new CommandDefinition(Select + " ORDER BY j.name", new { StudyId = studyId }, cancellationToken: ct))).AsList();
 
     /// <summary>The judge of the study with this name, or null.</summary>
     public async Task<Judge?> FindAsync(long studyId, string name, CancellationToken ct = default)

@@ -56,11 +56,17 @@ public sealed record RubricSaveResult(IReadOnlyList<RubricEditError> Errors, Mes
 public sealed record CriterionEdit(string Slug, string Label, string? HelpMd, bool Required,
     IReadOnlyDictionary<string, string> OptionLabels, IReadOnlyDictionary<int, string> AnchorLabels);
 
-/// <summary>What the set-up page shows: the study's instructions, its rubric and its raters.</summary>
+/// <summary>What the set-up page shows: the study's instructions, its rubric, its raters and its judges.</summary>
 public sealed record StudySetup(long StudyId, string Title, StudyState State, string InstructionsMd, IReadOnlyList<Criterion> Criteria, IReadOnlyList<SetupRater> Raters)
 {
     /// <summary>The study's language tag: its title, instructions and rubric are written in it.</summary>
     public string Language { get; init; } = "en";
+
+    /// <summary>The study's LLM judges with their provenance.</summary>
+    public IReadOnlyList<Judges.Judge> Judges { get; init; } = [];
+
+    /// <summary>The rubric's version as it stands (<see cref="RubricVersion"/>), to tell whether a judge was added with it.</summary>
+    public string RubricVersion { get; init; } = "";
 }
 
 public sealed record SetupRater
@@ -94,7 +100,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
             WHERE m.study_id = @StudyId AND m.role = 'rater'
             ORDER BY lower(u.display_name), u.id
             """, new { StudyId = studyId }, cancellationToken: ct));
-        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList()) { Language = access.Language };
+        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList())
+        {
+            Language = access.Language,
+            Judges = await Judges.JudgeStore.ListAsync(connection, studyId, ct),
+            RubricVersion = Core.Rubrics.RubricVersion.Of(criteria),
+        };
     }
 
     /// <summary>An assignment (alias <c>a</c>) nobody has begun: not completed, and no rating or marked span by its rater.</summary>

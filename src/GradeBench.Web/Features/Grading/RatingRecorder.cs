@@ -18,7 +18,9 @@ public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboar
         var result = await grading.SaveAsync(studyId, raterId, responseId, values, submit, ct, explanations);
         if (result is { Outcome: RatingWriteOutcome.Saved, Wrote: true })
             events.Publish(new RatingChanged(studyId, raterId, responseId, origin));
-        // A judge's submissions are not the physicians' progress, nor listed one by one.
+        // A judge's submissions are not the physicians' progress, nor listed one by one: the feed's line of its burst grows.
+        if (result is { Outcome: RatingWriteOutcome.Saved, JudgeBatch: { } batch })
+            events.Publish(new JudgeRated(studyId, batch.Id, batch.JudgeName, batch.Responses, batch.At));
         if (result is { Outcome: RatingWriteOutcome.Saved, Submitted: true, ByJudge: false })
         {
             if (result.Progress is { } progress) counts.Apply(studyId, progress);

@@ -90,7 +90,7 @@ static class JudgesCommand
             var rubric = await store.RubricVersionAsync(studyId, ct);
             output.WriteLine("name\tuser\tmodel\tversion\ttemperature\tprompt_sha256\trubric\tresponses\tdone\tadded");
             foreach (var judge in await store.ListAsync(studyId, ct))
-                output.WriteLine(string.Join('\t', judge.Name, judge.Username, judge.Model, judge.ModelVersion ?? "", 
+                output.WriteLine(string.Join('\t', judge.Name, judge.Username, judge.Model, judge.ModelVersion ?? "",
                     judge.Temperature?.ToString("R", CultureInfo.InvariantCulture) ?? "", judge.PromptSha256 ?? "",
                     judge.RubricSha256 == rubric ? "current" : $"changed since ({judge.RubricSha256[..12]})",
                     judge.AllResponses ? "all" : judge.Assigned.ToString(CultureInfo.InvariantCulture), judge.Done.ToString(CultureInfo.InvariantCulture),

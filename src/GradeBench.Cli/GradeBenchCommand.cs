@@ -3,6 +3,7 @@ using GradeBench.Cli.Accounts;
 using GradeBench.Cli.Agreement;
 using GradeBench.Cli.Backup;
 using GradeBench.Cli.Export;
+using GradeBench.Cli.Judges;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Migrations;
@@ -36,6 +37,7 @@ public static class GradeBenchCommand
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),
+            JudgesCommand.Create(database, output, error),
             ExportCommand.Create(database, output, error),
             BackupCommand.Create(database, output, error),
         };

@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Results.ResultsQuery>();
         services.AddSingleton<GradeBench.Storage.Export.TextExport>();
         services.AddSingleton<GradeBench.Storage.Export.BundleExport>();
+        services.AddSingleton<GradeBench.Storage.Judges.JudgeStore>();
         return services;
     }
 }

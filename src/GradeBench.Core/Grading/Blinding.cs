@@ -11,7 +11,9 @@ public enum ResponseUse { Rating, Adjudication }
 /// leaves the server.</summary>
 public static class Blinding
 {
-    /// <param name="role">The role the viewer acts in (<see cref="StudyRoles.Acting"/>); null for no standing.</param>
+    /// <param name="role">The role the viewer acts in (<see cref="StudyRoles.Acting"/>); null for no standing. A
+    /// <see cref="StudyRoles.Judge"/> never sees a model name, whatever the study's setting: an LLM judge may favour its
+    /// own family's answers.</param>
     /// <param name="studyHidesModels">The study's <c>blinding.hide_model</c>.</param>
     public static bool MaySeeModel(string? role, bool studyHidesModels, ResponseUse use) =>
         role is StudyRoles.Coordinator or StudyRoles.Rater

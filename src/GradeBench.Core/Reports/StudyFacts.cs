@@ -32,6 +32,14 @@ public sealed record StudyFacts(
     IReadOnlyList<ModelMetadata> ModelMetadata)
 {
     public int Cases => CaseLanguages.Sum(l => l.Cases);
+
+    /// <summary>study.json's <c>human_subset</c> as given (a fraction such as <c>0.25</c>, or a count of responses per
+    /// model), when physicians rated a seeded random subset of each model's responses (<see cref="Grading.HumanSubset"/>);
+    /// null when they were assigned every response.</summary>
+    public string? HumanSubset { get; init; }
+
+    /// <summary>How many responses physicians were assigned from: all of the study's unless <see cref="HumanSubset"/> chose fewer.</summary>
+    public int PhysicianResponses { get; init; }
 }
 
 /// <summary>One key of a model's response metadata: its first <see cref="ValuesKept"/> distinct values and how many

@@ -1,3 +1,4 @@
+using GradeBench.Core.Grading;
 using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 namespace GradeBench.Core.Studies;
@@ -28,6 +29,9 @@ public sealed record StudyDefinition(
 
     /// <summary>The instructions in languages other than the study's (study.json's map form).</summary>
     public Translations InstructionsTranslations { get; init; } = Translations.None;
+
+    /// <summary>Which responses physicians rate (study.json's <c>human_subset</c>); null: every response.</summary>
+    public HumanSubset? HumanSubset { get; init; }
 }
 
 public sealed record SpanLabel(string Id, string Label, string? Color)

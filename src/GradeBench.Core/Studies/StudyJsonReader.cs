@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GradeBench.Core.Grading;
 using GradeBench.Core.Messages;
 using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Studies.BundleSyntax;
@@ -35,7 +36,7 @@ static class StudyJsonReader
                 Error("", new Message("Bundle_TopLevelNotObject"));
                 return null;
             }
-            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety"];
+            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset"];
             foreach (var property in root.EnumerateObject())
                 if (!known.Contains(property.Name))
                     report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, new Message("Bundle_UnknownField"));
@@ -89,6 +90,14 @@ static class StudyJsonReader
                 }
             }
 
+            // Physicians rate a subset when judges rate everything (docs/assignment.md, "Physicians on a subset").
+            HumanSubset? humanSubset = null;
+            if (root.TryGetProperty("human_subset", out var subset))
+            {
+                if (subset.ValueKind == JsonValueKind.Number && HumanSubset.Parse(subset.GetRawText()) is { } rule) humanSubset = rule;
+                else Error("human_subset", new Message("Bundle_HumanSubset", Describe(root, "human_subset")));
+            }
+
             var criteria = new List<Criterion>();
             var spanLabels = new List<SpanLabel>();
             if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
@@ -106,6 +115,7 @@ static class StudyJsonReader
             {
                 Adjudication = adjudication,
                 InstructionsTranslations = instructionTexts,
+                HumanSubset = humanSubset,
             };
         }
     }

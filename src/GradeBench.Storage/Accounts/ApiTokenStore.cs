@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 
 namespace GradeBench.Storage.Accounts;
@@ -26,11 +27,19 @@ public sealed class ApiTokenStore(Database database, TimeProvider clock)
     /// it stops working at that moment.</summary>
     public async Task<string> CreateAsync(long userId, string label, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
     {
-        var token = Tokens.Create();
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
+        return await CreateAsync(connection, null, userId, label, clock.GetUtcNow(), expiresAt);
+    }
+
+    /// <summary><see cref="CreateAsync(long, string, DateTimeOffset?, CancellationToken)"/> inside the caller's transaction
+    /// (an account made with its first token, as a judge is).</summary>
+    internal static async Task<string> CreateAsync(DbConnection connection, DbTransaction? transaction, long userId, string label,
+        DateTimeOffset now, DateTimeOffset? expiresAt = null)
+    {
+        var token = Tokens.Create();
+        await connection.ExecuteAsync("""
             INSERT INTO api_tokens (token_hash, user_id, label, created_at, expires_at) VALUES (@Hash, @UserId, @Label, @Now, @ExpiresAt)
-            """, new { Hash = Tokens.Hash(token), UserId = userId, Label = label, Now = clock.GetUtcNow(), ExpiresAt = expiresAt }, cancellationToken: ct));
+            """, new { Hash = Tokens.Hash(token), UserId = userId, Label = label, Now = now, ExpiresAt = expiresAt }, transaction);
         return token;
     }
 

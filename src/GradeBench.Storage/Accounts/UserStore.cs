@@ -13,6 +13,8 @@ public sealed record User
     public bool IsAdmin { get; init; }
     /// <summary>When the account was disabled; null while it may sign in and act.</summary>
     public DateTimeOffset? DisabledAt { get; init; }
+    /// <summary>An LLM judge's account (<c>users.kind</c>): it acts through API tokens only and never signs in.</summary>
+    public bool IsJudge { get; init; }
 }
 
 /// <summary>An account and its session version: a sign-in cookie issued at a lower version no longer works.
@@ -78,7 +80,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT id, username, display_name, password_hash, is_admin, disabled_at FROM users WHERE lower(username) = lower(@Username)",
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, kind = 'judge' AS is_judge FROM users WHERE lower(username) = lower(@Username)",
             new { Username = username }, cancellationToken: ct));
     }
 
@@ -116,7 +118,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task MakeAdministratorAsync(long userId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET is_admin = TRUE WHERE id = @UserId", new { UserId = userId }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET is_admin = TRUE WHERE id = @UserId AND kind = 'person'", new { UserId = userId }, cancellationToken: ct));
     }
 
     /// <summary>Gives the user a role in the study; a new rater gets a fair share of the open work at once.</summary>
@@ -130,14 +132,15 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Every account, by user name, with how many studies it belongs to.</summary>
+    /// <summary>Every person's account, by user name, with how many studies it belongs to. Judges' accounts are listed
+    /// with their study (<see cref="Judges.JudgeStore"/>): there is nothing to sign in or administer about them.</summary>
     public async Task<IReadOnlyList<AccountSummary>> ListAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<AccountSummary>(new CommandDefinition("""
             SELECT u.id, u.username, u.display_name, u.is_admin, u.disabled_at, u.last_sign_in_at,
                    (SELECT COUNT(*) FROM study_members m WHERE m.user_id = u.id) AS studies
-            FROM users u ORDER BY lower(u.username), u.id
+            FROM users u WHERE u.kind = 'person' ORDER BY lower(u.username), u.id
             """, cancellationToken: ct))).AsList();
     }
 
@@ -170,23 +173,24 @@ public sealed class UserStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Sets the password and ends every sign-in of the user's (see <see cref="EndSessionsAsync"/>); returns the
-    /// new session version, for the browser that changed it to stay signed in.</summary>
+    /// new session version, for the browser that changed it to stay signed in. A judge's account takes no password.</summary>
     public async Task<long> SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId", new { UserId = userId, PasswordHash = passwordHash }, transaction);
+        await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId AND kind = 'person'", new { UserId = userId, PasswordHash = passwordHash }, transaction);
         var version = await RaiseSessionVersionAsync(connection, transaction, userId, clock.GetUtcNow());
         await transaction.CommitAsync(ct);
         return version;
     }
 
-    /// <summary>The account with its session version; one read by primary key, made on every request a cookie signs in.</summary>
+    /// <summary>The account with its session version; one read by primary key, made on every request a cookie signs in.
+    /// Null for a judge's account: whatever cookie names one is refused, so a judge never holds a web session.</summary>
     public async Task<UserSession?> FindSessionAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
-            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, session_version, language FROM users WHERE id = @Id",
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, session_version, language FROM users WHERE id = @Id AND kind = 'person'",
             new { Id = id }, cancellationToken: ct));
         return row is null ? null : new UserSession(new User
         {
@@ -249,10 +253,12 @@ public sealed class UserStore(Database database, TimeProvider clock)
     }
 
     /// <summary>A new link of the user's in <c>sign_in_links</c>; any earlier unused one (of either purpose) ends, so
-    /// only the newest link handed out works.</summary>
+    /// only the newest link handed out works. Never for a judge's account, which does not sign in.</summary>
     async Task<string> CreateLinkAsync(DbConnection connection, DbTransaction transaction,
         long userId, string purpose, TimeSpan lifetime)
     {
+        if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId AND kind = 'judge')", new { UserId = userId }, transaction))
+            throw new InvalidOperationException($"User {userId} is a judge, which never signs in.");
         var token = Tokens.Create();
         var now = clock.GetUtcNow();
         await connection.ExecuteAsync("""
@@ -271,6 +277,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             UPDATE sign_in_links SET used_at = @Now
             WHERE token_hash = @Hash AND purpose = @Purpose AND used_at IS NULL AND expires_at > @Now
+              AND user_id IN (SELECT id FROM users WHERE kind = 'person')
             RETURNING user_id
             """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow(), Purpose = SignInPurpose }, cancellationToken: ct));
     }
@@ -302,14 +309,14 @@ public sealed class UserStore(Database database, TimeProvider clock)
     }
 
     /// <summary>A password reset: a new set-password link for the user, made by the administrator <paramref name="actorId"/>;
-    /// null when the actor is not an administrator or the user does not exist. The present password keeps working until
+    /// null when the actor is not an administrator or the user is not a person's account that exists. The present password keeps working until
     /// the link is used; an earlier unused link of the user's stops working at once.</summary>
     public async Task<string?> CreateSetPasswordLinkAsync(long userId, long actorId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await IsAdministratorAsync(connection, transaction, actorId)
-            || !await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId)", new { UserId = userId }, transaction))
+            || !await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId AND kind = 'person')", new { UserId = userId }, transaction))
             return null;
         var token = await CreateLinkAsync(connection, transaction, userId, SetPasswordPurpose, SetPasswordLinkLifetime);
         await transaction.CommitAsync(ct);
@@ -337,6 +344,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
         var userId = await connection.QuerySingleOrDefaultAsync<long?>("""
             UPDATE sign_in_links SET used_at = @Now
             WHERE token_hash = @Hash AND purpose = @Purpose AND used_at IS NULL AND expires_at > @Now
+              AND user_id IN (SELECT id FROM users WHERE kind = 'person')
             RETURNING user_id
             """, new { Hash = Tokens.Hash(token), Now = clock.GetUtcNow(), Purpose = SetPasswordPurpose }, transaction);
         if (userId is null) return null;
@@ -357,7 +365,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await IsAdministratorAsync(connection, transaction, actorId)) return AccountStatusOutcome.NotAdministrator;
         var target = await connection.QuerySingleOrDefaultAsync<User>(
-            "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
+            "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId AND kind = 'person'", new { UserId = userId }, transaction);
         if (target is null) return AccountStatusOutcome.NotFound;
         if (target.IsAdmin == isAdmin) return AccountStatusOutcome.Unchanged;
         if (!isAdmin && target.DisabledAt is null && !await OtherAdministratorExistsAsync(connection, transaction, userId))

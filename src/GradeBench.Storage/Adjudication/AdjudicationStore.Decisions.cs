@@ -110,13 +110,14 @@ public sealed partial class AdjudicationStore
         return new(AdjudicationOutcome.Done, target.ResponseId, status, participants);
     }
 
-    /// <summary>Labels, in rubric order, of the criteria whose submitted ratings differ and that have no consensus value.</summary>
+    /// <summary>Labels, in rubric order, of the criteria whose physicians' submitted ratings differ and that have no consensus value.</summary>
     static async Task<IReadOnlyList<string>> StillDisagreeingAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Criterion> criteria,
         long itemId, long responseId)
     {
         var values = (await connection.QueryAsync<(string Slug, string Value)>("""
             SELECT c.slug, g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id
             WHERE g.response_id = @ResponseId AND g.status = 'submitted' AND g.value IS NOT NULL
+              AND g.rater_id NOT IN (SELECT user_id FROM judges)
             """, new { ResponseId = responseId }, transaction)).ToLookup(v => v.Slug, v => v.Value);
         var decided = (await connection.QueryAsync<string>("""
             SELECT c.slug FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id WHERE v.item_id = @ItemId

@@ -4,6 +4,7 @@ using GradeBench.Core.Adjudication;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 
@@ -43,7 +44,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         return await StoredSettings.LoadAsync(connection, null, studyId, criteria);
     }
 
-    /// <summary>Adds every response that needs adjudication and is not queued yet: its submitted ratings disagree under
+    /// <summary>Adds every response that needs adjudication and is not queued yet: its physicians' submitted ratings disagree under
     /// the study's rules, or one of them (now or when it was submitted) matched the safety rule. Items already queued
     /// keep their discussion and consensus and gain any new reason. Does nothing unless the study is in adjudication;
     /// running it again adds nothing new. Returns the items added.</summary>
@@ -59,10 +60,10 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         if (state != "adjudication") return [];
 
         var settings = await StoredSettings.LoadAsync(connection, transaction, studyId, criteria);
-        var ratings = await connection.QueryAsync<RatingRow>("""
+        var ratings = await connection.QueryAsync<RatingRow>($"""
             SELECT g.response_id, g.rater_id, c.slug AS criterion_id, g.value
             FROM ratings g JOIN criteria c ON c.id = g.criterion_id
-            WHERE c.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
+            WHERE c.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL AND g.rater_id NOT IN {JudgeRaters.OfStudy}
             """, keys, transaction);
         var needs = AdjudicationTriage.Decide(plain, settings, ratings.Select(r => new SubmittedValue(r.ResponseId, r.RaterId, r.CriterionId, r.Value)))
             .ToDictionary(n => n.ResponseId);
@@ -112,10 +113,12 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
 
     static IEnumerable<string> Split(string? criteria) => string.IsNullOrEmpty(criteria) ? [] : criteria.Split(',');
 
-    /// <summary>The raters of a response: everyone who submitted a rating of it.</summary>
+    /// <summary>The raters of a response: every physician who submitted a rating of it (judges take no part in adjudication).</summary>
     static async Task<IReadOnlyList<long>> ParticipantsAsync(DbConnection connection, DbTransaction? transaction, long responseId) =>
         (await connection.QueryAsync<long>("""
-            SELECT DISTINCT rater_id FROM ratings WHERE response_id = @ResponseId AND status = 'submitted' ORDER BY rater_id
+            SELECT DISTINCT rater_id FROM ratings WHERE response_id = @ResponseId AND status = 'submitted'
+              AND rater_id NOT IN (SELECT user_id FROM judges)
+            ORDER BY rater_id
             """, new { ResponseId = responseId }, transaction)).AsList();
 
     /// <summary>What a viewer who may not see the model reads for a response: its handle, never an item or response id

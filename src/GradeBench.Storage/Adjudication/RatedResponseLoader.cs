@@ -47,8 +47,8 @@ public static class RatedResponseLoader
             WHERE r.id = @ResponseId AND r.study_id = @StudyId
             """, new { StudyId = studyId, ResponseId = responseId }, cancellationToken: ct));
 
-    /// <summary>One column per rater, ordered by name: the given <paramref name="raters"/>, or, when null, everyone with a
-    /// submitted rating or a highlight on the response.</summary>
+    /// <summary>One column per rater, ordered by name: the given <paramref name="raters"/>, or, when null, every physician
+    /// with a submitted rating or a highlight on the response (judges' ratings are not shown beside theirs).</summary>
     public static async Task<IReadOnlyList<RaterColumn>> LoadRaterColumnsAsync(DbConnection connection, long responseId,
         IReadOnlyCollection<long>? raters, CancellationToken ct)
     {
@@ -56,7 +56,7 @@ public static class RatedResponseLoader
         var ratings = (await connection.QueryAsync<RatingRow>(new CommandDefinition("""
             SELECT g.rater_id, c.slug AS criterion_id, g.value, g.comment
             FROM ratings g JOIN criteria c ON c.id = g.criterion_id
-            WHERE g.response_id = @ResponseId AND g.status = 'submitted'
+            WHERE g.response_id = @ResponseId AND g.status = 'submitted' AND g.rater_id NOT IN (SELECT user_id FROM judges)
             """, keys, cancellationToken: ct))).ToLookup(r => r.RaterId);
         var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition("""
             SELECT a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_offset, a.end_offset, a.quote, a.note

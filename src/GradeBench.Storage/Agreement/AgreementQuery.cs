@@ -1,11 +1,13 @@
 using Dapper;
 using GradeBench.Core.Agreement;
+using GradeBench.Storage.Judges;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
 
 /// <summary>The submitted ratings that agreement is computed on: independent ratings only (adjudicated consensus
-/// values live elsewhere and never enter here), drafts excluded.</summary>
+/// values live elsewhere and never enter here), drafts excluded; the physicians' alone unless the caller includes the
+/// study's judges (<see cref="RaterScope"/>).</summary>
 public sealed class AgreementQuery(Database database)
 {
     sealed class Row
@@ -18,23 +20,32 @@ public sealed class AgreementQuery(Database database)
 
     /// <summary>The study's submitted ratings, grouped by criterion database id. Reached through the study's responses
     /// (ratings are indexed by response), not its criteria: that scanned every study's ratings.</summary>
-    public async Task<ILookup<long, StoredRating>> SubmittedAsync(long studyId, CancellationToken ct = default)
+    public Task<ILookup<long, StoredRating>> SubmittedAsync(long studyId, CancellationToken ct = default) =>
+        SubmittedAsync(studyId, RaterScope.Physicians, ct);
+
+    /// <inheritdoc cref="SubmittedAsync(long, CancellationToken)"/>
+    public async Task<ILookup<long, StoredRating>> SubmittedAsync(long studyId, RaterScope raters, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition($"""
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
             FROM responses r JOIN ratings g ON g.response_id = r.id
             WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
-            """, new { StudyId = studyId }, cancellationToken: ct));
+              AND (@WithJudges OR g.rater_id NOT IN {JudgeRaters.OfStudy})
+            """, new { StudyId = studyId, WithJudges = raters == RaterScope.PhysiciansAndJudges }, cancellationToken: ct));
         return rows.ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
     }
 
-    /// <summary>The same ratings as <see cref="SubmittedAsync"/>, by criterion database id, as flat columns: stepped
+    /// <summary>The same ratings as <see cref="SubmittedAsync(long, CancellationToken)"/>, by criterion database id, as flat columns: stepped
     /// through SQLitePCLRaw (under Microsoft.Data.Sqlite), each distinct value decoded once per criterion, no object per
     /// rating. Loading 1.6M ratings as objects took 3.2 s of the dashboard's agreement. Only the criteria named in
     /// <paramref name="criterionIds"/> are kept (free-text ones have no agreement, and every value of theirs differs).</summary>
+    public Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
+        CancellationToken ct = default) => SubmittedColumnsAsync(studyId, criterionIds, RaterScope.Physicians, ct);
+
+    /// <inheritdoc cref="SubmittedColumnsAsync(long, IReadOnlySet{long}, CancellationToken)"/>
     public async Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
-        CancellationToken ct = default)
+        RaterScope raters, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
@@ -44,11 +55,7 @@ public sealed class AgreementQuery(Database database)
         var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
         // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
         // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
-        RawSqlite.Step(db, """
-            SELECT g.criterion_id, g.response_id, g.rater_id, g.value
-            FROM ratings g
-            WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
-            """, studyId, statement =>
+        RawSqlite.Step(db, raters == RaterScope.PhysiciansAndJudges ? WithJudges : PhysiciansOnly, studyId, statement =>
             {
                 var criterionId = raw.sqlite3_column_int64(statement, 0);
                 var at = 0;
@@ -63,6 +70,14 @@ public sealed class AgreementQuery(Database database)
             }, ct);
         return byCriterion;
     }
+
+    const string WithJudges = """
+        SELECT g.criterion_id, g.response_id, g.rater_id, g.value
+        FROM ratings g
+        WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
+        """;
+
+    const string PhysiciansOnly = WithJudges + $" AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}";
 
     /// <summary>Numbers a criterion's distinct values. A scale has a handful: comparing bytes with each beats decoding and
     /// hashing every row's; past <see cref="Linear"/> values (numeric criteria) a dictionary takes over.</summary>

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Storage.Judges;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Dashboard;
@@ -68,16 +69,20 @@ public sealed record RaterActivity
 }
 
 /// <summary>Something that happened in a study, as facts for the reader's language to put into words: <c>submitted</c>
-/// (<see cref="Who"/> submitted the response whose handle is <see cref="Subject"/>) or <c>state</c> (<see cref="Who"/>, or
-/// someone no longer known, made the study <see cref="Subject"/>: a state, or <c>paused</c>).</summary>
+/// (<see cref="Who"/> submitted the response whose handle is <see cref="Subject"/>), <c>state</c> (<see cref="Who"/>, or
+/// someone no longer known, made the study <see cref="Subject"/>: a state, or <c>paused</c>) or <c>judge</c> (the judge
+/// <see cref="Who"/> rated <see cref="Count"/> responses in one batch <see cref="Batch"/>, its <see cref="Subject"/>
+/// <c>api</c> or <c>import</c>; <see cref="At"/> is its last submission).</summary>
 public sealed record ActivityEntry
 {
-    public const string Submitted = "submitted", StateChange = "state", Paused = "paused";
+    public const string Submitted = "submitted", StateChange = "state", Paused = "paused", Judge = "judge";
 
     public DateTimeOffset At { get; init; }
     public required string Kind { get; init; }
     public string? Who { get; init; }
     public required string Subject { get; init; }
+    public long Count { get; init; }
+    public long? Batch { get; init; }
 }
 
 /// <summary>What the coordinator's dashboard shows about a study's progress. Coordinators may see model names, so
@@ -96,13 +101,13 @@ public sealed class DashboardQuery(Database database)
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
     }
 
-    /// <summary>Every rater of the study (members and anyone holding assignments) and their last activity, without
+    /// <summary>Every physician rater of the study (members and anyone holding assignments, judges aside) and their last activity, without
     /// counts: those take a pass over the study's assignments (a large study has 400,000) and come from
     /// <see cref="CountsAsync"/>, off the request path.</summary>
     public async Task<IReadOnlyList<RaterActivity>> RaterActivityAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<RaterActivity>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<RaterActivity>(new CommandDefinition($"""
             SELECT u.id AS rater_id, u.display_name AS name,
                    (SELECT MAX(at) FROM (
                        SELECT h.recorded_at AS at FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN responses r ON r.id = g.response_id
@@ -113,15 +118,16 @@ public sealed class DashboardQuery(Database database)
                        SELECT s.updated_at FROM span_annotations s
                        WHERE s.rater_id = u.id AND (SELECT r.study_id FROM responses r WHERE r.id = s.response_id) = @StudyId) AS work) AS last_activity
             FROM users u
-            WHERE EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
-               OR EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = u.id AND a.study_id = @StudyId)
+            WHERE (EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
+                   OR EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = u.id AND a.study_id = @StudyId))
+              AND u.id NOT IN {JudgeRaters.OfStudy}
             ORDER BY u.display_name, u.id
             """, new { StudyId = studyId }, cancellationToken: ct));
         return rows.AsList();
     }
 
     /// <summary>Assigned and done items per rater and per model, and submitted values per criterion against the number
-    /// expected (one per assignment): one pass over the study's assignments, one over its ratings (reached through its
+    /// expected (one per assignment), of the physicians (judges' work is theirs alone): one pass over the study's assignments, one over its ratings (reached through its
     /// responses: ratings have no index by criterion, and counting by criterion scanned every study's ratings once per
     /// criterion). Criteria without ratings count zero.</summary>
     public async Task<ProgressCounts> CountsAsync(long studyId, CancellationToken ct = default)
@@ -154,7 +160,10 @@ public sealed class DashboardQuery(Database database)
         var perModel = new (long Assigned, long Done)[models.Count];
         var perRater = new Dictionary<long, RaterCounts>();
         // Through the covering index assignments_queue, rater by rater: only this study's entries are read.
-        RawSqlite.Step(db, "SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1",
+        RawSqlite.Step(db, $"""
+            SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments
+            WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1 AND rater_id NOT IN {JudgeRaters.OfStudyRaw}
+            """,
             studyId, statement =>
             {
                 var done = raw.sqlite3_column_int(statement, 2);
@@ -168,9 +177,10 @@ public sealed class DashboardQuery(Database database)
         // criteria, so a short array is searched rather than a dictionary.
         var ids = criteria.Select(c => c.Id).ToArray();
         var submitted = new long[ids.Length];
-        RawSqlite.Step(db, """
+        RawSqlite.Step(db, $"""
             SELECT criterion_id FROM ratings
             WHERE response_id IN (SELECT id FROM responses WHERE study_id = ?1) AND status = 'submitted' AND value IS NOT NULL
+              AND rater_id NOT IN {JudgeRaters.OfStudyRaw}
             """, studyId, statement =>
             {
                 var criterion = raw.sqlite3_column_int64(statement, 0);
@@ -196,24 +206,29 @@ public sealed class DashboardQuery(Database database)
         return rows.ToDictionary(r => r.Id, r => r.Slug);
     }
 
-    /// <summary>The latest submissions and state changes, newest first. A submission imported from a bundle is left out:
-    /// its time is the import's, not the rater's. Driven by the browser's history rows (index rating_history_web), not by
+    /// <summary>The latest submissions, judges' batches and state changes, newest first. A submission imported from a bundle
+    /// is left out: its time is the import's, not the rater's. A judge's work is one entry per import or burst of API
+    /// submissions (<see cref="Judges.JudgeBatch"/>), never one per response. Driven by the browser's history rows (index rating_history_web), not by
     /// the study's assignments: an imported study has millions of those and none of these.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> RecentActivityAsync(long studyId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition("""
-            SELECT at, kind, who, subject FROM (
-                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject
+        var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition($"""
+            SELECT at, kind, who, subject, count, batch FROM (
+                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject, 0 AS count, NULL AS batch
                 FROM (SELECT DISTINCT g.response_id, g.rater_id FROM rating_history h JOIN ratings g ON g.id = h.rating_id
                       WHERE h.source = 'web') AS w
                 JOIN assignments a ON a.response_id = w.response_id AND a.rater_id = w.rater_id
                 JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
-                WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL
+                WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL AND a.rater_id NOT IN {JudgeRaters.OfStudy}
                 UNION ALL
-                SELECT s.changed_at, 'state', u.display_name, CASE WHEN s.paused THEN 'paused' ELSE s.state END
+                SELECT s.changed_at, 'state', u.display_name, CASE WHEN s.paused THEN 'paused' ELSE s.state END, 0, NULL
                 FROM study_state_changes s LEFT JOIN users u ON u.id = s.changed_by
                 WHERE s.study_id = @StudyId
+                UNION ALL
+                SELECT b.ended_at, 'judge', j.name, b.source, b.responses, b.id
+                FROM judge_batches b JOIN judges j ON j.user_id = b.judge_id
+                WHERE b.study_id = @StudyId
             ) ORDER BY at DESC LIMIT @Limit
             """, new { StudyId = studyId, Limit = limit }, cancellationToken: ct));
         return rows.AsList();

@@ -8,6 +8,7 @@ using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
 
@@ -37,6 +38,7 @@ public sealed class BundleExport(Database database)
         public string State { get; init; } = "";
         public bool HideModel { get; init; }
         public bool Shuffle { get; init; }
+        public string? HumanSubset { get; init; }
     }
 
     sealed class CaseRow
@@ -77,7 +79,8 @@ public sealed class BundleExport(Database database)
         await using var connection = await database.OpenAsync(ct);
         var settings = await StoredSettings.LoadAsync(connection, null, studyId, criteria);
         var study = await connection.QuerySingleAsync<StudyRow>(new CommandDefinition("""
-            SELECT slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle
+            SELECT slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle,
+                   human_subset
             FROM studies WHERE id = @StudyId
             """, new { StudyId = studyId }, cancellationToken: ct));
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
@@ -147,7 +150,7 @@ public sealed class BundleExport(Database database)
             // Submitted ratings only (a draft is not a rating yet), and only those with a value: the bundle format has
             // no way to say "submitted, left empty", and an empty value of a scored criterion would not import.
             // Pilot raters by their own names (PilotRaters.BundleName), which the import turns back into study accounts.
-            const string sql = """
+            const string sql = $"""
                 SELECT r.slug AS response_id,
                        CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = lower(@Prefix) THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
                        k.slug AS criterion, g.value, g.comment, COALESCE(g.submitted_at, g.updated_at) AS first_submitted, g.updated_at AS last_changed
@@ -156,6 +159,7 @@ public sealed class BundleExport(Database database)
                 JOIN users u ON u.id = g.rater_id
                 JOIN criteria k ON k.id = g.criterion_id
                 WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL AND g.value <> ''
+                  AND g.rater_id NOT IN {JudgeRaters.OfStudy}
                 ORDER BY r.position, u.username, k.position
                 """;
             await using var text = new StreamWriter(entry, Utf8, bufferSize: 1 << 16);
@@ -206,6 +210,13 @@ public sealed class BundleExport(Database database)
         json.WriteBoolean("hide_model", study.HideModel);
         json.WriteBoolean("shuffle", study.Shuffle);
         json.WriteEndObject();
+        // Stored as study.json gave it (HumanSubset.ToString), so a fraction keeps its decimal point. Under the same id
+        // the copy draws the same responses.
+        if (study.HumanSubset is { } subset)
+        {
+            json.WritePropertyName("human_subset");
+            json.WriteRawValue(subset);
+        }
 
         json.WriteStartObject("rubric");
         json.WriteStartArray("criteria");

@@ -4,6 +4,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using System.Text;
 using Dapper;
+using GradeBench.Storage.Judges;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Export;
@@ -55,12 +56,12 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
             // thread's time, and the texts that repeat (values, timestamps) are decoded once (docs/benchmarks.md).
             var db = connection.Handle!;
             // The order of TextExport.WriteRatingsAsync's documentation, which the indexes give without sorting.
-            RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, """
+            RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, $"""
                 SELECT r.id, c.slug, r.slug, r.model, g.rater_id, g.criterion_id, g.value, g.comment, g.submitted_at, g.updated_at
                 FROM responses r
                 JOIN cases c ON c.id = r.case_id
                 JOIN ratings g ON g.response_id = r.id
-                WHERE r.study_id = ?1 AND g.status = 'submitted'
+                WHERE r.study_id = ?1 AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}
                 ORDER BY r.slug, g.rater_id, g.criterion_id
                 """, out var statement));
             using var _ = statement;

@@ -3,10 +3,12 @@ using Dapper;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Judges;
 
 namespace GradeBench.Storage.Export;
 
-/// <summary>Loads <see cref="StudyFacts"/> in one batch of queries.</summary>
+/// <summary>Loads <see cref="StudyFacts"/> in one batch of queries: the physicians' design and work (judges are the
+/// study's too, but rate outside its plan).</summary>
 public sealed class ReportQuery(Database database)
 {
     sealed class StudyRow
@@ -19,6 +21,8 @@ public sealed class ReportQuery(Database database)
         public bool Shuffle { get; init; }
         public string State { get; init; } = "";
         public string CreatedAt { get; init; } = "";
+        public string? HumanSubset { get; init; }
+        public long PhysicianResponses { get; init; }
     }
 
     sealed class CountRow
@@ -52,8 +56,9 @@ public sealed class ReportQuery(Database database)
     public async Task<StudyFacts?> LoadAsync(long studyId, CancellationToken ct = default)
     {
         const string sql = $"""
-            SELECT slug, title, language, raters_per_response, hide_model, shuffle, state, created_at
-            FROM studies WHERE id = @StudyId;
+            SELECT slug, title, language, raters_per_response, hide_model, shuffle, state, created_at, human_subset,
+                   (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id AND r.for_physicians) AS physician_responses
+            FROM studies s WHERE id = @StudyId;
 
             SELECT role AS key, COUNT(*) AS count FROM study_members WHERE study_id = @StudyId GROUP BY role;
 
@@ -65,17 +70,17 @@ public sealed class ReportQuery(Database database)
 
             SELECT COUNT(*) FROM cases WHERE study_id = @StudyId AND reference_md IS NOT NULL AND reference_md <> '';
 
-            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId GROUP BY rater_id;
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND rater_id NOT IN {JudgeRaters.OfStudy} GROUP BY rater_id;
 
-            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId GROUP BY response_id;
+            SELECT COUNT(*) FROM assignments WHERE study_id = @StudyId AND rater_id NOT IN {JudgeRaters.OfStudy} GROUP BY response_id;
 
             SELECT COUNT(*) AS ratings, MIN(g.submitted_at) AS first_submitted, MAX(g.submitted_at) AS last_submitted
             FROM ratings g JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = @StudyId AND g.status = 'submitted';
+            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy};
 
             SELECT h.source AS key, COUNT(DISTINCT h.rating_id) AS count
             FROM {RatingHistory.WithImportedLines} h JOIN ratings g ON g.id = h.rating_id
-            WHERE h.status = 'submitted' AND g.status = 'submitted'
+            WHERE h.status = 'submitted' AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
             GROUP BY h.source;
 
             SELECT COUNT(*) FROM calibration_sessions WHERE study_id = @StudyId;
@@ -115,7 +120,10 @@ public sealed class ReportQuery(Database database)
             study.State, study.CreatedAt, members.GetValueOrDefault(StudyRoles.Rater), members.GetValueOrDefault(StudyRoles.Coordinator),
             languages, withReference, loads, perResponse, (int)span.Ratings, span.FirstSubmitted, span.LastSubmitted, sources,
             sessions, rounds, (int)adjudication.Items, (int)(adjudication.Resolved ?? 0), (int)(adjudication.Disagreement ?? 0),
-            (int)(adjudication.Safety ?? 0), consensus, Metadata(meta));
+            (int)(adjudication.Safety ?? 0), consensus, Metadata(meta))
+        {
+            HumanSubset = study.HumanSubset, PhysicianResponses = (int)study.PhysicianResponses,
+        };
     }
 
     /// <summary>Per model, each top-level key of its responses' metadata with its distinct values (JSON text, strings

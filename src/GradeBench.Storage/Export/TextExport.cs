@@ -7,6 +7,7 @@ using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
@@ -22,7 +23,7 @@ namespace GradeBench.Storage.Export;
 /// (<see cref="FormulaDefusingReader"/>). Off, the CSV holds the stored text byte for byte.</param>
 public sealed class TextExport(Database database, IProgress<long>? progress = null, bool forExcel = false)
 {
-    /// <summary>Every submitted rating: one row per response × rater × criterion, drafts excluded; by response id, then
+    /// <summary>Every submitted rating of the physicians (judges' ratings are not exported here): one row per response × rater × criterion, drafts excluded; by response id, then
     /// rater, then rubric order. That order is the one the indexes already give (responses by (study_id, slug), ratings by
     /// (response_id, rater_id, criterion_id); criteria are inserted in rubric order), so SQLite sorts nothing: sorting by
     /// r.id took 0.9 s of a 1,000,000-row export (docs/benchmarks.md).</summary>
@@ -44,6 +45,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         JOIN users u ON u.id = g.rater_id
         JOIN criteria k ON k.id = g.criterion_id
         LEFT JOIN users b ON b.id = h.recorded_by
+        WHERE g.rater_id NOT IN {JudgeRaters.OfStudy}
         ORDER BY h.seq_part, h.seq_id
         """, studyId, output, ct);
 
@@ -130,7 +132,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
             JOIN cases c ON c.id = r.case_id
             JOIN ratings g ON g.response_id = r.id
             JOIN users u ON u.id = g.rater_id
-            WHERE r.study_id = @StudyId AND g.status = 'submitted'
+            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
             GROUP BY r.id, g.rater_id
             ORDER BY c.position, r.position, u.username
             """;
@@ -222,9 +224,9 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     public async Task<long> CountRatingsAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
             SELECT COUNT(*) FROM ratings g JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = @StudyId AND g.status = 'submitted'
+            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
             """, new { StudyId = studyId }, cancellationToken: ct));
     }
 

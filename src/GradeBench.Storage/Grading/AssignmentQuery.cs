@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Grading;
 
@@ -23,9 +24,9 @@ public sealed record AssignedItem
 /// rather than one item at a time (the grading page, through <see cref="GradingStore"/>).</summary>
 public sealed class AssignmentQuery(Database database)
 {
-    /// <summary>The rater's assignments in their queue order, the model blinded by <see cref="Blinding"/>; response and
-    /// case slugs are left out because bundles often name the model in them.</summary>
-    public async Task<IReadOnlyList<AssignedItem>> ListAsync(long studyId, long raterId, CancellationToken ct = default)
+    /// <summary>The rater's assignments in their queue order, the model blinded by <see cref="Blinding"/> for the role
+    /// they rate in (a judge never sees it); response and case slugs are left out because bundles often name the model in them.</summary>
+    public async Task<IReadOnlyList<AssignedItem>> ListAsync(long studyId, long raterId, string role = StudyRoles.Rater, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<AssignedResponseRow>(new CommandDefinition(
@@ -41,7 +42,7 @@ public sealed class AssignmentQuery(Database database)
             PresentationMd = r.PresentationMd,
             QuestionMd = r.QuestionMd,
             ContentMd = r.ContentMd,
-            Model = r.RaterModel,
+            Model = r.ModelFor(role, ResponseUse.Rating),
         }).ToList();
     }
 }

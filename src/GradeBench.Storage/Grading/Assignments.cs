@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Storage.Judges;
 
 namespace GradeBench.Storage.Grading;
 
@@ -11,21 +12,23 @@ public static class Assignments
     /// plans the open slots again over the study's current raters whose accounts are enabled, so that a newcomer gets a
     /// fair share at once while work begun or done never moves. Work begun but not finished by someone who is no longer
     /// such a rater (removed, disabled) stays theirs but no longer covers its response, so another rater gets it too.
-    /// Nobody is given a response whose other ratings they have been shown. Runs inside the caller's transaction;
-    /// returns how many assignments were added.</summary>
+    /// Nobody is given a response whose other ratings they have been shown. The study's judges keep their own
+    /// assignments, which cover no physician's slot; those that rate every response get the ones added since. Runs
+    /// inside the caller's transaction; returns how many physicians' assignments were added.</summary>
     public static async Task<int> RebalanceAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
     {
-        var released = await connection.ExecuteAsync("""
+        var released = await connection.ExecuteAsync($"""
             DELETE FROM assignments
-            WHERE study_id = @StudyId AND completed_at IS NULL
+            WHERE study_id = @StudyId AND completed_at IS NULL AND rater_id NOT IN {JudgeRaters.OfStudy}
               AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = assignments.response_id AND g.rater_id = assignments.rater_id)
               AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = assignments.response_id AND s.rater_id = assignments.rater_id)
             """, new { StudyId = studyId }, transaction);
+        await JudgeStore.TopUpAsync(connection, transaction, studyId, now);
         var handles = (await connection.QueryAsync<(long Id, string Handle)>(
-            "SELECT id, handle FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
+            "SELECT id, handle FROM responses WHERE study_id = @StudyId AND for_physicians ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
         var existing = (await connection.QueryAsync<(long ResponseId, long RaterId)>($"""
             SELECT a.response_id, a.rater_id FROM assignments a
-            WHERE a.study_id = @StudyId
+            WHERE a.study_id = @StudyId AND a.rater_id NOT IN {JudgeRaters.OfStudy}
               AND (a.completed_at IS NOT NULL
                    OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = a.study_id AND m.user_id = a.rater_id AND {ActiveRater}))
             """, new { StudyId = studyId }, transaction))
@@ -39,9 +42,9 @@ public static class Assignments
         return added;
     }
 
-    /// <summary>The part of <see cref="RebalanceAsync"/> after the release, for a study whose responses (with their
-    /// handles, in position order), assignments that count and barred pairs are known: a study just imported has them in
-    /// memory. Raises the data version when it adds any; returns how many it added.</summary>
+    /// <summary>The part of <see cref="RebalanceAsync"/> after the release, for a study whose responses for physicians
+    /// (with their handles, in position order), physicians' assignments that count and barred pairs are known: a study
+    /// just imported has them in memory. Raises the data version when it adds any; returns how many it added.</summary>
     internal static async Task<int> TopUpAsync(DbConnection connection, DbTransaction transaction, long studyId,
         IReadOnlyList<(long Id, string Handle)> responses, IReadOnlyCollection<Assignment> existing, IReadOnlyCollection<Assignment> barred,
         DateTimeOffset now)

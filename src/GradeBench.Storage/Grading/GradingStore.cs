@@ -35,9 +35,12 @@ public sealed record GradingItem(
 {
     /// <summary>The only name of the response the rater's browser receives (<see cref="ResponseHandle"/>).</summary>
     public string Handle { get; init; } = "";
+
+    /// <summary>By criterion id, the comment stored beside a value: a judge's explanation (or a pilot rating's comment).</summary>
+    public IReadOnlyDictionary<string, string> Explanations { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary><see cref="NotRater"/>: the writer is no longer a rater of the study (removed, or their account disabled).
+/// <summary><see cref="NotRater"/>: the writer is no longer a rater (or judge) of the study (removed, or their account disabled).
 /// <see cref="Frozen"/>: the rater has seen other raters' values for the response (<see cref="RatingReveals"/>).</summary>
 public enum RatingWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid, Frozen }
 
@@ -54,8 +57,15 @@ public sealed record RatingWriteResult(RatingWriteOutcome Outcome, IReadOnlyDict
     /// response × criterion), committed with the rating.</summary>
     public IReadOnlyList<SafetyAlert> SafetyAlerts { get; init; } = [];
 
-    /// <summary>What a submitted save that wrote changed in the dashboard's counts; null otherwise.</summary>
+    /// <summary>What a submitted save that wrote changed in the dashboard's counts; null otherwise (and for a judge,
+    /// whose work the dashboard does not count).</summary>
     public ProgressDelta? Progress { get; init; }
+
+    /// <summary>The writer is one of the study's LLM judges: its submissions are summarised, not announced one by one.</summary>
+    public bool ByJudge { get; init; }
+
+    /// <summary>For a judge's submission that wrote, the burst it counts in (the activity feed's line).</summary>
+    public Judges.JudgeBatch? JudgeBatch { get; init; }
 }
 
 /// <summary>A rater's own work: their queue, the items assigned to them, and their ratings. Every method takes the
@@ -183,12 +193,16 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             AssignedResponseRow.Sql + " AND a.response_id = @ResponseId",
             new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
         if (row is null) return null;
-        var values = await connection.QueryAsync<(string Slug, string Value)>(new CommandDefinition("""
-            SELECT c.slug, g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id
-            WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND g.value IS NOT NULL
-            """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct));
+        var values = (await connection.QueryAsync<(string Slug, string? Value, string? Comment)>(new CommandDefinition("""
+            SELECT c.slug, g.value, g.comment FROM ratings g JOIN criteria c ON c.id = g.criterion_id
+            WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND (g.value IS NOT NULL OR g.comment IS NOT NULL)
+            """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct))).AsList();
         return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
-            row.RaterModel, row.Done, values.ToDictionary(v => v.Slug, v => v.Value), row.Language) { Handle = row.Handle };
+            row.RaterModel, row.Done, values.Where(v => v.Value is not null).ToDictionary(v => v.Slug, v => v.Value!), row.Language)
+        {
+            Handle = row.Handle,
+            Explanations = values.Where(v => v.Comment is not null).ToDictionary(v => v.Slug, v => v.Comment!),
+        };
     }
 
     sealed class StoredRating
@@ -196,26 +210,39 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         public long Id { get; init; }
         public long CriterionId { get; init; }
         public string? Value { get; init; }
+        public string? Comment { get; init; }
         public string Status { get; init; } = "";
     }
 
     /// <summary>Saves some criteria of a rater's rating of one response (null or empty clears a value); with
     /// <paramref name="submit"/> the whole rating is checked for required criteria and recorded as submitted.
     /// One transaction, durable on return; every change, and only a change, is appended to the history, so
-    /// repeating a request is harmless. A submitted rating stays submitted when changed (until the study closes).</summary>
+    /// repeating a request is harmless. A submitted rating stays submitted when changed (until the study closes).
+    /// A judge writes the same way; its values raise no safety alert and change none of the dashboard's counts.</summary>
+    /// <param name="explanations">By criterion id, the writer's explanation of its value, stored beside it
+    /// (<c>ratings.comment</c>; empty clears one); criteria not named keep theirs. The API's judges send them.</param>
     public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
-        bool submit, CancellationToken ct = default)
+        bool submit, CancellationToken ct = default, IReadOnlyDictionary<string, string?>? explanations = null)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
         var (changes, problems) = RubricValues.Check(criteria, values);
+        var explained = new Dictionary<long, string?>();
+        foreach (var (slug, explanation) in explanations ?? new Dictionary<string, string?>())
+        {
+            var match = criteria.FirstOrDefault(c => c.Criterion.Id == slug);
+            if (match.Criterion is null) problems.TryAdd(slug, new Message("Value_NoSuchCriterion"));
+            else if (explanation?.Length > Criterion.MaxTextLength) problems.TryAdd(slug, new Message("Value_TooLong", Criterion.MaxTextLength));
+            else explained[match.Id] = string.IsNullOrWhiteSpace(explanation) ? null : explanation;
+        }
         if (problems.Count > 0) return new RatingWriteResult(RatingWriteOutcome.Invalid, problems);
 
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // An assignment outlives a removal (work begun stays on record), so standing is checked, not only the assignment.
-        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: StudyRoles.Rater })
+        if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { } access || !StudyRoles.Rates(access.Role))
             return new RatingWriteResult(RatingWriteOutcome.NotRater, RatingWriteResult.NoProblems);
+        var byJudge = access.Role == StudyRoles.Judge;
         var study = await connection.QuerySingleOrDefaultAsync<(string State, bool Paused)>(
             "SELECT state, paused FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         var assigned = await connection.ExecuteScalarAsync<long>("""
@@ -227,7 +254,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         if (await RatingReveals.IsFrozenAsync(connection, transaction, studyId, raterId, responseId)) return new RatingWriteResult(RatingWriteOutcome.Frozen, RatingWriteResult.NoProblems);
 
         var stored = (await connection.QueryAsync<StoredRating>("""
-            SELECT id, criterion_id, value, status FROM ratings WHERE response_id = @ResponseId AND rater_id = @RaterId
+            SELECT id, criterion_id, value, comment, status FROM ratings WHERE response_id = @ResponseId AND rater_id = @RaterId
             """, new { ResponseId = responseId, RaterId = raterId }, transaction)).ToDictionary(r => r.CriterionId);
         var wasSubmitted = stored.Values.Any(r => r.Status == "submitted");
 
@@ -242,6 +269,8 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
 
         var status = submit || wasSubmitted ? "submitted" : "draft";
         var touched = changes.ToDictionary(c => c.CriterionId, c => c.Value);
+        foreach (var criterionId in explained.Keys)
+            if (!touched.ContainsKey(criterionId)) touched[criterionId] = stored.GetValueOrDefault(criterionId)?.Value;
         if (status == "submitted")
             foreach (var (criterionId, rating) in stored)
                 touched.TryAdd(criterionId, rating.Value);
@@ -249,32 +278,42 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         var wrote = false;
         foreach (var (criterionId, value) in touched)
         {
-            if (stored.TryGetValue(criterionId, out var before) && before.Value == value && before.Status == status) continue;
+            var before = stored.GetValueOrDefault(criterionId);
+            var comment = explained.TryGetValue(criterionId, out var explanation) ? explanation : before?.Comment;
+            if (before is not null && before.Value == value && before.Status == status && before.Comment == comment) continue;
             wrote = true;
             if (before is not null) await RatingHistory.RecordImportedAsync(connection, transaction, before.Id);
             var ratingId = await connection.ExecuteScalarAsync<long>("""
-                INSERT INTO ratings (response_id, rater_id, criterion_id, value, status, updated_at, submitted_at)
-                VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Status, @Now, CASE WHEN @Status = 'submitted' THEN @Now END)
+                INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
+                VALUES (@ResponseId, @RaterId, @CriterionId, @Value, @Comment, @Status, @Now, CASE WHEN @Status = 'submitted' THEN @Now END)
                 ON CONFLICT (response_id, rater_id, criterion_id) DO UPDATE SET
-                    value = excluded.value, status = excluded.status, updated_at = excluded.updated_at,
+                    value = excluded.value, comment = excluded.comment, status = excluded.status, updated_at = excluded.updated_at,
                     submitted_at = COALESCE(ratings.submitted_at, excluded.submitted_at)
                 RETURNING id
-                """, new { ResponseId = responseId, RaterId = raterId, CriterionId = criterionId, Value = value, Status = status, Now = now }, transaction);
+                """, new { ResponseId = responseId, RaterId = raterId, CriterionId = criterionId, Value = value, Comment = comment, Status = status, Now = now }, transaction);
+            // The line carries the comment the rating now has (a pilot rating's, or a judge's explanation), as history.csv shows it.
             await connection.ExecuteAsync("""
                 INSERT INTO rating_history (rating_id, value, comment, status, source, recorded_at, recorded_by)
-                VALUES (@RatingId, @Value, NULL, @Status, 'web', @Now, @RaterId)
-                """, new { RatingId = ratingId, Value = value, Status = status, Now = now, RaterId = raterId }, transaction);
+                VALUES (@RatingId, @Value, @Comment, @Status, 'web', @Now, @RaterId)
+                """, new { RatingId = ratingId, Value = value, Comment = comment, Status = status, Now = now, RaterId = raterId }, transaction);
         }
         IReadOnlyList<SafetyAlert> alerts = [];
         ProgressDelta? progress = null;
+        Judges.JudgeBatch? judgeBatch = null;
         if (status == "submitted")
         {
             var completed = await connection.ExecuteAsync("""
                 UPDATE assignments SET completed_at = @Now
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId AND completed_at IS NULL
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction) > 0;
-            alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
-            if (wrote)
+            // Safety escalation and adjudication are the physicians' (docs/setup.md, "Judges").
+            if (!byJudge) alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
+            if (wrote && byJudge)
+            {
+                await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+                judgeBatch = await Judges.JudgeBatches.RecordSubmissionAsync(connection, transaction, studyId, raterId, now);
+            }
+            else if (wrote)
             {
                 var version = await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
                 var model = await connection.ExecuteScalarAsync<string>("SELECT model FROM responses WHERE id = @ResponseId", new { ResponseId = responseId }, transaction);
@@ -284,7 +323,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         await transaction.CommitAsync(ct);
         return new RatingWriteResult(RatingWriteOutcome.Saved, RatingWriteResult.NoProblems, status == "submitted" && wrote)
         {
-            SafetyAlerts = alerts, Wrote = wrote, Progress = progress,
+            SafetyAlerts = alerts, Wrote = wrote, Progress = progress, ByJudge = byJudge, JudgeBatch = judgeBatch,
         };
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Export;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
 using SQLitePCL;
 
@@ -9,7 +10,8 @@ namespace GradeBench.Storage.Results;
 
 /// <summary>What the study results are computed from (<see cref="StudyResults"/>): the rubric, then, in one read
 /// transaction, responses, submitted ratings, raters, timings, spans and consensus values. Unblinded (models by
-/// response): for coordinators and exports only.</summary>
+/// response): for coordinators and exports only. The physicians' ratings alone unless the caller includes the study's
+/// judges (<see cref="RaterScope"/>).</summary>
 public sealed class ResultsQuery(Database database, RubricQuery rubric)
 {
     sealed class RaterRow
@@ -45,7 +47,10 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         public string Label { get; init; } = "";
     }
 
-    public async Task<ResultsInput> LoadAsync(long studyId, CancellationToken ct = default)
+    public Task<ResultsInput> LoadAsync(long studyId, CancellationToken ct = default) => LoadAsync(studyId, RaterScope.Physicians, ct);
+
+    /// <inheritdoc cref="LoadAsync(long, CancellationToken)"/>
+    public async Task<ResultsInput> LoadAsync(long studyId, RaterScope scope, CancellationToken ct = default)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
         await using var connection = await database.OpenAsync(ct);
@@ -62,11 +67,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         // with any, a value or not.
         var ratings = new List<ResultRating>();
         var raterIds = new HashSet<long>();
-        RawSqlite.Step(connection.Handle!, """
-            SELECT g.criterion_id, g.response_id, g.rater_id, g.value
-            FROM ratings g JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = ?1 AND g.status = 'submitted'
-            """, studyId, s =>
+        RawSqlite.Step(connection.Handle!, scope == RaterScope.PhysiciansAndJudges ? RatingsWithJudges : PhysicianRatings, studyId, s =>
             {
                 var rater = raw.sqlite3_column_int64(s, 2);
                 raterIds.Add(rater);
@@ -75,7 +76,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             }, ct);
         // Timing of a response by a rater: its first value saved in the browser to its first submit, both from the
         // append-only history, driven by the browser's rows (index rating_history_web): imported ratings have none.
-        const string sql = """
+        const string sql = $"""
             SELECT u.id, u.display_name AS name FROM users u WHERE u.id IN @Raters
             ORDER BY u.display_name, u.id;
 
@@ -83,6 +84,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
                    MIN(CASE WHEN h.status = 'submitted' THEN h.recorded_at END) AS submitted
             FROM rating_history h CROSS JOIN ratings g CROSS JOIN responses r
             WHERE h.source = 'web' AND g.id = h.rating_id AND r.id = g.response_id AND r.study_id = @StudyId
+              AND (@WithJudges OR g.rater_id NOT IN {JudgeRaters.OfStudy})
             GROUP BY g.rater_id, g.response_id;
 
             SELECT slug AS id, label FROM span_labels WHERE study_id = @StudyId ORDER BY position;
@@ -96,7 +98,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             WHERE i.study_id = @StudyId;
             """;
         await using var batch = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { StudyId = studyId, Raters = raterIds.Order().ToArray() }, transaction, cancellationToken: ct));
+            new { StudyId = studyId, Raters = raterIds.Order().ToArray(), WithJudges = scope == RaterScope.PhysiciansAndJudges }, transaction, cancellationToken: ct));
         var raters = (await batch.ReadAsync<RaterRow>()).Select(r => new ResultRater(r.Id, r.Name)).ToList();
         var timings = (await batch.ReadAsync<TimingRow>())
             .Where(t => t.Submitted is not null)
@@ -108,6 +110,14 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         return new ResultsInput(criteria.Select(c => new ResultCriterion(c.Id, c.Criterion)).ToList(), responses, raters, ratings, timings,
             labels.Select(l => l.Id).ToList(), spans, consensus, labels.ToDictionary(l => l.Id, l => l.Label));
     }
+
+    const string RatingsWithJudges = """
+        SELECT g.criterion_id, g.response_id, g.rater_id, g.value
+        FROM ratings g JOIN responses r ON r.id = g.response_id
+        WHERE r.study_id = ?1 AND g.status = 'submitted'
+        """;
+
+    const string PhysicianRatings = RatingsWithJudges + $" AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}";
 
     static DateTimeOffset Timestamp(string stored) =>
         DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

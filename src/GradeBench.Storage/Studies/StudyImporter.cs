@@ -121,6 +121,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             head.Study.Adjudication ?? AdjudicationSettings.Defaults(head.Study.Criteria), head.Study.Criteria, criterionIds);
         var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
         var responseIds = InsertCasesAndResponses(connection, studyId, head);
+        var forPhysicians = await SetHumanSubsetAsync(connection, transaction, head, responseIds);
         if (importedBy is { } coordinator)
             await Memberships.AddAsync(connection, transaction, studyId, coordinator, StudyRoles.Coordinator, now);
 
@@ -158,18 +159,31 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         // bundle brings gets the rest planned now, from what this import wrote.
         if (!ratings.CoverEveryResponse(responseIds.Count, Math.Min(head.Study.RatersPerResponse, raterIds.Count)))
             await Assignments.TopUpAsync(connection, transaction, studyId,
-                [.. bundle.Responses.Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
+                [.. bundle.Responses.Where(r => forPhysicians.Contains(r.Id)).Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
                 [.. ratings.Assignments.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new ImportResult(studyId, bundle, [], warnings);
     }
 
+    /// <summary>Marks the responses physicians do not rate when study.json's <c>human_subset</c> chose fewer (the judges
+    /// rate them all); returns the bundle ids of those they rate.</summary>
+    static async Task<IReadOnlySet<string>> SetHumanSubsetAsync(DbConnection connection, DbTransaction transaction, StudyBundle head,
+        Dictionary<string, StoredResponse> responseIds)
+    {
+        var all = head.Responses.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        if (head.Study.HumanSubset is not { } rule) return all;
+        var chosen = rule.Choose(head.Study.Id, [.. head.Responses.Select(r => (r.Id, r.Model, false))], all);
+        await connection.ExecuteAsync("UPDATE responses SET for_physicians = FALSE WHERE id = @Id",
+            all.Where(id => !chosen.Contains(id)).Select(id => new { responseIds[id].Id }), transaction);
+        return chosen;
+    }
+
     static Task<long> InsertStudyAsync(DbConnection connection, DbTransaction transaction, StudyDefinition study, DateTimeOffset now, long? importedBy)
     {
         const string sql = """
-            INSERT INTO studies (slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle, created_at, created_by)
-            VALUES (@Slug, @Title, @DescriptionMd, @InstructionsMd, @InstructionsTranslations, @Language, @RatersPerResponse, @State, @HideModel, @Shuffle, @CreatedAt, @CreatedBy)
+            INSERT INTO studies (slug, title, description_md, instructions_md, instructions_translations_json, language, raters_per_response, state, hide_model, shuffle, created_at, created_by, human_subset)
+            VALUES (@Slug, @Title, @DescriptionMd, @InstructionsMd, @InstructionsTranslations, @Language, @RatersPerResponse, @State, @HideModel, @Shuffle, @CreatedAt, @CreatedBy, @HumanSubset)
             RETURNING id
             """;
         return connection.ExecuteScalarAsync<long>(sql, new
@@ -186,6 +200,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             study.Shuffle,
             CreatedAt = now,
             CreatedBy = importedBy,
+            HumanSubset = study.HumanSubset?.ToString(),
         }, transaction);
     }
 

@@ -15,7 +15,7 @@ public sealed record StudySummary
     public long Cases { get; init; }
     public long Responses { get; init; }
     public long Raters { get; init; }
-    /// <summary>Submitted ratings: one per response × rater (its criterion values are not counted apart).</summary>
+    /// <summary>Submitted ratings of physicians: one per response × rater (its criterion values are not counted apart).</summary>
     public long Ratings { get; init; }
     /// <summary>The viewer's role in the study, if they are a member.</summary>
     public string? Role { get; init; }
@@ -116,7 +116,8 @@ public sealed class StudyQuery(Database database)
                 (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,
                 (SELECT COUNT(DISTINCT g.response_id || ':' || g.rater_id) FROM ratings g JOIN responses r ON r.id = g.response_id
-                    WHERE r.study_id = s.id AND g.status = 'submitted') AS ratings,
+                    WHERE r.study_id = s.id AND g.status = 'submitted'
+                      AND g.rater_id NOT IN (SELECT j.user_id FROM judges j WHERE j.study_id = s.id)) AS ratings,
                 (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role,
                 -- The viewer's own progress, counted in the covering index assignments_queue alone.
                 (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id) AS assigned,

@@ -56,11 +56,17 @@ public sealed record RubricSaveResult(IReadOnlyList<RubricEditError> Errors, Mes
 public sealed record CriterionEdit(string Slug, string Label, string? HelpMd, bool Required,
     IReadOnlyDictionary<string, string> OptionLabels, IReadOnlyDictionary<int, string> AnchorLabels);
 
-/// <summary>What the set-up page shows: the study's instructions, its rubric and its raters.</summary>
+/// <summary>What the set-up page shows: the study's instructions, its rubric, its raters and its judges.</summary>
 public sealed record StudySetup(long StudyId, string Title, StudyState State, string InstructionsMd, IReadOnlyList<Criterion> Criteria, IReadOnlyList<SetupRater> Raters)
 {
     /// <summary>The study's language tag: its title, instructions and rubric are written in it.</summary>
     public string Language { get; init; } = "en";
+
+    /// <summary>The study's LLM judges with their provenance.</summary>
+    public IReadOnlyList<Judges.Judge> Judges { get; init; } = [];
+
+    /// <summary>The rubric's version as it stands (<see cref="RubricVersion"/>), to tell whether a judge was added with it.</summary>
+    public string RubricVersion { get; init; } = "";
 }
 
 public sealed record SetupRater
@@ -94,7 +100,12 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
             WHERE m.study_id = @StudyId AND m.role = 'rater'
             ORDER BY lower(u.display_name), u.id
             """, new { StudyId = studyId }, cancellationToken: ct));
-        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList()) { Language = access.Language };
+        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList())
+        {
+            Language = access.Language,
+            Judges = await Judges.JudgeStore.ListAsync(connection, studyId, ct),
+            RubricVersion = Core.Rubrics.RubricVersion.Of(criteria),
+        };
     }
 
     /// <summary>An assignment (alias <c>a</c>) nobody has begun: not completed, and no rating or marked span by its rater.</summary>
@@ -196,10 +207,27 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
                 p.Response.MetaJson,
                 p.Handle,
             }), transaction);
+        await DrawHumanSubsetAsync(connection, transaction, studyId, responses.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
         var assigned = await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return new AddResponsesResult(responses.Count, assigned, [], warnings);
+    }
+
+    /// <summary>In a study whose physicians rate a subset (<see cref="HumanSubset"/>), decides which of the responses just
+    /// added (<paramref name="added"/>, bundle ids) join it, keeping each model at its target; the others are the judges' alone.</summary>
+    static async Task DrawHumanSubsetAsync(DbConnection connection, DbTransaction transaction, long studyId, IReadOnlySet<string> added)
+    {
+        var study = await connection.QuerySingleAsync<(string Slug, string? HumanSubset)>(
+            "SELECT slug, human_subset FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        if (study.HumanSubset is null) return;
+        var rule = HumanSubset.Parse(study.HumanSubset) ?? throw new InvalidOperationException($"Study {studyId} stores human_subset \"{study.HumanSubset}\".");
+        var responses = (await connection.QueryAsync<(string Slug, string Model, bool ForPhysicians)>(
+            "SELECT slug, model, for_physicians FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
+            .Select(r => (r.Slug, r.Model, Chosen: r.ForPhysicians && !added.Contains(r.Slug))).ToList();
+        var chosen = rule.Choose(study.Slug, responses, added);
+        await connection.ExecuteAsync("UPDATE responses SET for_physicians = FALSE WHERE study_id = @StudyId AND slug = @Slug",
+            added.Where(slug => !chosen.Contains(slug)).Select(slug => new { StudyId = studyId, Slug = slug }), transaction);
     }
 
     // ------------------------------------------------------------------ reassignment

@@ -380,4 +380,21 @@ public sealed class BundleReaderTests
              "responses.jsonl:0: file: required file is missing from the zip"],
             Errors(result));
     }
+
+    [Theory]
+    [InlineData("0.25", null)]
+    [InlineData("12", null)]
+    [InlineData("1.5", "1.5")]
+    [InlineData("\"all\"", "\"all\"")]
+    [InlineData("0", "0")]
+    public void HumanSubsetIsAFractionOrACountAndAnythingElseIsPlacedOnItsLine(string given, string? refused)
+    {
+        var files = SmallFiles();
+        Edit(files, "study.json", "\"raters_per_response\": 2,", $"\"raters_per_response\": 2,\n  \"human_subset\": {given},");
+
+        var result = BundleReader.Parse(files);
+
+        if (refused is null) Assert.Equal(given, result.Bundle!.Study.HumanSubset!.ToString());
+        else Assert.Equal([$"study.json:9: human_subset: must be a fraction of each model's responses in (0, 1] with a decimal point, such as 0.25, or a whole number of responses per model, such as 40; got {refused}"], Errors(result));
+    }
 }

@@ -117,7 +117,7 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
         Finish([criterion], [stored.Count == 0 ? null
             : Figure.Of(criterion, CriterionRatings.UnitMatrix(criterion, stored), stored.Select(r => r.RaterId).Distinct().Count())])[0];
 
-    /// <summary>The same figure from the ratings as flat columns (<see cref="AgreementQuery.SubmittedColumnsAsync"/>).</summary>
+    /// <summary>The same figure from the ratings as flat columns (<see cref="AgreementQuery.SubmittedColumnsAsync(long, IReadOnlySet{long}, CancellationToken)"/>).</summary>
     public static CriterionAlpha Alpha(Criterion criterion, CriterionSubmissions submitted) => Alphas([(criterion, submitted)])[0];
 
     /// <summary>Every criterion's figure at once, each the same as <see cref="Alpha(Criterion, CriterionSubmissions)"/>

@@ -2,6 +2,7 @@ using System.Globalization;
 using GradeBench.Core.Messages;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Dashboard;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Components;
@@ -83,7 +84,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         }
         (Access, Refusal) = (current, null);
         await ReadCountsAsync(studyId);
-        Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).Select(e => new ActivityLine(e.At, Say(e))).ToList();
+        Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).Select(e => new ActivityLine(e.At, Say(e), e.Batch)).ToList();
         if (live)
         {
             Presence = presenceTracker.Online(studyId);
@@ -145,7 +146,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
 
     /// <summary>The events that change what a dashboard shows.</summary>
     public static bool Shows(StudyEvent studyEvent) => studyEvent is RatingSubmitted or ProgressChanged or PresenceChanged or AgreementUpdated
-        or StudyStateChanged or SafetyAlertRaised or MemberRemoved;
+        or StudyStateChanged or SafetyAlertRaised or MemberRemoved or JudgeRated;
 
     /// <summary>Takes in one of the study's events; false when it changes nothing shown.</summary>
     public bool Apply(StudyEvent studyEvent)
@@ -182,6 +183,11 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
                 Log(e.At, text["LogRemoved", e.Name]);
                 QueueCountsReload();
                 return true;
+            case JudgeRated e:
+                // The burst's line moves to the top with its new count rather than a line per response.
+                Activity.RemoveAll(line => line.Batch == e.Batch);
+                Log(e.At, JudgeText(JudgeBatch.Api, e.JudgeName, e.Responses), e.Batch);
+                return true;
             default:
                 return false;
         }
@@ -205,16 +211,24 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     }
 
     /// <summary>A read entry in words; who made a change is named when still known.</summary>
-    string Say(ActivityEntry entry) => entry.Kind == ActivityEntry.Submitted
-        ? text["LogSubmitted", entry.Who ?? "", entry.Subject]
-        : entry.Who is { } who ? text["LogBy" + StateWord(entry.Subject), who] : text["LogNow" + StateWord(entry.Subject)];
+    string Say(ActivityEntry entry) => entry.Kind switch
+    {
+        ActivityEntry.Submitted => text["LogSubmitted", entry.Who ?? "", entry.Subject],
+        ActivityEntry.Judge => JudgeText(entry.Subject, entry.Who ?? "", entry.Count),
+        _ => entry.Who is { } who ? text["LogBy" + StateWord(entry.Subject), who] : text["LogNow" + StateWord(entry.Subject)],
+    };
+
+    /// <summary>A judge's batch in words: a burst through the API or an import, of one response or several.</summary>
+    string JudgeText(string source, string judge, long responses) => source == JudgeBatch.Import
+        ? responses == 1 ? text["LogJudgeImportedOne", judge] : text["LogJudgeImported", judge, responses]
+        : responses == 1 ? text["LogJudgeRatedOne", judge] : text["LogJudgeRated", judge, responses];
 
     /// <summary>The key suffix of a state or <c>paused</c>: <c>Paused</c>, <c>Draft</c>, <c>Open</c>, <c>Adjudication</c>, <c>Closed</c>.</summary>
     static string StateWord(string state) => state == ActivityEntry.Paused ? "Paused" : StudyLifecycle.Parse(state).ToString();
 
-    void Log(DateTimeOffset at, string entry)
+    void Log(DateTimeOffset at, string entry, long? batch = null)
     {
-        Activity.Insert(0, new ActivityLine(at, entry));
+        Activity.Insert(0, new ActivityLine(at, entry, batch));
         if (Activity.Count > FeedLength) Activity.RemoveAt(Activity.Count - 1);
     }
 
@@ -288,5 +302,5 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     public void Dispose() => _countsReload?.Dispose();
 }
 
-/// <summary>One line of the dashboard's activity feed.</summary>
-public sealed record ActivityLine(DateTimeOffset At, string Text);
+/// <summary>One line of the dashboard's activity feed; <see cref="Batch"/> names a judge's batch, whose line is replaced as it grows.</summary>
+public sealed record ActivityLine(DateTimeOffset At, string Text, long? Batch = null);

@@ -28,13 +28,19 @@ public sealed record ApiAssignment(string Response, long Position, bool Done, Ap
 public sealed record ApiAssignments(long StudyId, string State, IReadOnlyList<ApiCriterion> Criteria, IReadOnlyList<ApiAssignment> Assignments);
 
 /// <summary>Values by criterion id: JSON strings, numbers or booleans; null clears a value. <see cref="Comment"/>
-/// goes to the rubric's free-text criterion <c>comment</c> when there is one, and is ignored otherwise.</summary>
-public sealed record ApiRatingRequest(Dictionary<string, JsonElement>? Values, string? Comment);
+/// goes to the rubric's free-text criterion <c>comment</c> when there is one, and is ignored otherwise.
+/// <see cref="Explanations"/>: by criterion id, why the caller gave its value (an LLM judge's reasoning), stored beside
+/// the value; null or empty clears one, and a criterion not named keeps its own.</summary>
+public sealed record ApiRatingRequest(Dictionary<string, JsonElement>? Values, string? Comment,
+    Dictionary<string, string?>? Explanations = null);
 
-public sealed record ApiRatingSaved(string Response, bool Done, IReadOnlyDictionary<string, string> Values);
+/// <summary>The rating as stored; <see cref="Explanations"/> is left out of the JSON when there is none.</summary>
+public sealed record ApiRatingSaved(string Response, bool Done, IReadOnlyDictionary<string, string> Values,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Explanations = null);
 
 /// <summary>The JSON API for programs that grade (an LLM judge, a site's own form): the same rules as the grading
-/// page, with a bearer API token or the sign-in cookie. See docs/api.md.</summary>
+/// page, with a bearer API token or the sign-in cookie. A study's judges (<see cref="StudyRoles.Judge"/>) use it as its
+/// raters do, blinded alike. See docs/api.md.</summary>
 public static class GradingEndpoints
 {
     const string CommentCriterion = "comment";
@@ -84,7 +90,7 @@ public static class GradingEndpoints
         var (membership, refusal) = await RaterAsync(id, user.Id(), studies, ct);
         if (membership is null) return refusal!;
         var criteria = await rubric.LoadAsync(id, ct);
-        var items = await assignments.ListAsync(id, user.Id(), ct);
+        var items = await assignments.ListAsync(id, user.Id(), membership.Role, ct);
         return TypedResults.Ok(new ApiAssignments(id, membership.State,
             criteria.Select(c => ToApi(c.Criterion)).ToList(),
             items.Select((i, index) => new ApiAssignment(i.Handle, index + 1, i.Done,
@@ -107,7 +113,7 @@ public static class GradingEndpoints
         var (values, problems) = ToStoredText(request, criteria, item.Values);
         if (problems.Count > 0) return Invalid(problems);
 
-        var result = await recorder.SaveAsync(id, raterId, item.ResponseId, values, submit: true, ct);
+        var result = await recorder.SaveAsync(id, raterId, item.ResponseId, values, submit: true, ct, explanations: request.Explanations);
         switch (result.Outcome)
         {
             case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
@@ -119,15 +125,16 @@ public static class GradingEndpoints
         }
         // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
         var saved = await grading.LoadItemAsync(id, raterId, item.ResponseId, ct);
-        return TypedResults.Ok(new ApiRatingSaved(response, saved?.Done ?? true, saved?.Values ?? item.Values));
+        return TypedResults.Ok(new ApiRatingSaved(response, saved?.Done ?? true, saved?.Values ?? item.Values,
+            saved?.Explanations is { Count: > 0 } explained ? explained : null));
     }
 
-    /// <summary>The caller's membership when they are a rater of the study; else the answer to give: 404 when the
+    /// <summary>The caller's membership when they are a rater or a judge of the study; else the answer to give: 404 when the
     /// study does not exist, 403 when the caller is not one of its raters (administrators and coordinators included).</summary>
     static async Task<(StudyMembership? Membership, ProblemHttpResult? Refusal)> RaterAsync(long studyId, long userId, StudyQuery studies, CancellationToken ct)
     {
         var membership = await studies.MembershipAsync(studyId, userId, ct);
-        if (membership is { Role: StudyRoles.Rater }) return (membership, null);
+        if (membership is not null && StudyRoles.Rates(membership.Role)) return (membership, null);
         if (membership is null && !await studies.ExistsAsync(studyId, ct))
             return (null, TypedResults.Problem($"There is no study {studyId}.", statusCode: StatusCodes.Status404NotFound));
         return (null, NotRater());
@@ -149,6 +156,11 @@ public static class GradingEndpoints
             var trimmed = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
             if (trimmed is not null && criterion.CheckValue(trimmed) is { } problem) { problems[key] = problem.ToString(); continue; }
             values[key] = text;
+        }
+        foreach (var (key, explanation) in request.Explanations ?? [])
+        {
+            if (criteria.All(c => c.Id != key)) problems.TryAdd($"explanations.{key}", "unknown criterion");
+            else if (explanation?.Length > Criterion.MaxTextLength) problems.TryAdd($"explanations.{key}", $"longer than {Criterion.MaxTextLength} characters");
         }
         if (request.Comment is not null && !request.Values!.ContainsKey(CommentCriterion)
             && criteria.Any(c => c.Id == CommentCriterion && c.Type == CriterionType.Text))

@@ -11,13 +11,17 @@ namespace GradeBench.Web.Features.Grading;
 public sealed class RatingRecorder(GradingStore grading, DashboardQuery dashboard, DashboardCounts counts, StudyEvents events, TimeProvider clock)
 {
     /// <param name="origin">The grading page that writes, which ignores its own <see cref="RatingChanged"/>; null for the API.</param>
+    /// <param name="explanations">By criterion id, the writer's explanations (<see cref="GradingStore.SaveAsync"/>).</param>
     public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
-        bool submit, CancellationToken ct = default, string? origin = null)
+        bool submit, CancellationToken ct = default, string? origin = null, IReadOnlyDictionary<string, string?>? explanations = null)
     {
-        var result = await grading.SaveAsync(studyId, raterId, responseId, values, submit, ct);
+        var result = await grading.SaveAsync(studyId, raterId, responseId, values, submit, ct, explanations);
         if (result is { Outcome: RatingWriteOutcome.Saved, Wrote: true })
             events.Publish(new RatingChanged(studyId, raterId, responseId, origin));
-        if (result is { Outcome: RatingWriteOutcome.Saved, Submitted: true })
+        // A judge's submissions are not the physicians' progress, nor listed one by one: the feed's line of its burst grows.
+        if (result is { Outcome: RatingWriteOutcome.Saved, JudgeBatch: { } batch })
+            events.Publish(new JudgeRated(studyId, batch.Id, batch.JudgeName, batch.Responses, batch.At));
+        if (result is { Outcome: RatingWriteOutcome.Saved, Submitted: true, ByJudge: false })
         {
             if (result.Progress is { } progress) counts.Apply(studyId, progress);
             // The rating is stored: announcing it must not turn a saved rating into a reported failure.

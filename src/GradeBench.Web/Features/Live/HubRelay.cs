@@ -28,6 +28,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
         return studyEvent switch
         {
             RatingSubmitted e => clients.RatingSubmitted(e),
+            JudgeRated e => clients.JudgeRated(e),
             ProgressChanged e => clients.ProgressChanged(e),
             PresenceChanged e => clients.PresenceChanged(e),
             AgreementUpdated e => clients.AgreementUpdated(e),

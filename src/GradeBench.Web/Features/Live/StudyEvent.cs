@@ -41,6 +41,13 @@ public sealed record RatingChanged(long StudyId, long RaterId, long ResponseId, 
     public override EventAudience Audience() => EventAudience.OnlyRater(RaterId);
 }
 
+/// <summary>An LLM judge rated more responses in one batch (<see cref="Batch"/>: a burst of API submissions, one line of the
+/// activity feed however many it holds); <see cref="Responses"/> is the batch's count so far. Never its values.</summary>
+public sealed record JudgeRated(long StudyId, long Batch, string JudgeName, long Responses, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
+}
+
 /// <summary>The rater's completed and assigned items. Study totals are the sum over raters: counting them here would
 /// scan the study's assignments on every submit.</summary>
 public sealed record ProgressChanged(long StudyId, long RaterId, long RaterDone, long RaterAssigned)

@@ -76,6 +76,10 @@ public sealed class StudiesLanguageTests : IDisposable
         var copy = bundle with { Study = bundle.Study with { Id = "draft-" + Guid.NewGuid().ToString("N") } };
         var studyId = (await _app.Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [], state: StudyState.Draft)).StudyId!.Value;
         var coordinator = await _app.MemberAsync(studyId, "dr-lang-draft", "coordinator");
+        await _app.Services.GetRequiredService<GradeBench.Storage.Judges.JudgeStore>().AddAsync(studyId,
+            new GradeBench.Storage.Judges.NewJudge("gpt-judge", "gpt-4o", "2024-08-06", "Rate as a neurologist.", 0.2));
+        await _app.Services.GetRequiredService<GradeBench.Storage.Judges.JudgeStore>().AddAsync(studyId,
+            new GradeBench.Storage.Judges.NewJudge("bare", "claude-3-5-sonnet"), ["case-001.model-a"]);
         var before = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);
         try
@@ -88,6 +92,7 @@ public sealed class StudiesLanguageTests : IDisposable
             var setup = context.Render<StudySetupPage>(parameters => parameters.Add(p => p.StudyId, studyId));
             setup.WaitForAssertion(() => Assert.Contains("criterion-1-label", setup.Markup), TimeSpan.FromSeconds(10));
             setup.WaitForAssertion(() => Assert.Contains("invites-heading", setup.Markup), TimeSpan.FromSeconds(10));
+            Assert.Contains("gpt-judge", setup.Markup);
             AssertAllMarked(setup.Markup, "set-up of a draft, interactive");
         }
         finally

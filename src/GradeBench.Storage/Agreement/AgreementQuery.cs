@@ -55,7 +55,8 @@ public sealed class AgreementQuery(Database database)
         var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
         // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
         // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
-        RawSqlite.Step(db, raters == RaterScope.PhysiciansAndJudges ? WithJudges : PhysiciansOnly, studyId, statement =>
+        var sql = raters == RaterScope.PhysiciansAndJudges ? Submitted : Submitted + JudgeRaters.Exclusion(db, studyId, "g.rater_id");
+        RawSqlite.Step(db, sql, studyId, statement =>
             {
                 var criterionId = raw.sqlite3_column_int64(statement, 0);
                 var at = 0;
@@ -71,13 +72,11 @@ public sealed class AgreementQuery(Database database)
         return byCriterion;
     }
 
-    const string WithJudges = """
+    const string Submitted = """
         SELECT g.criterion_id, g.response_id, g.rater_id, g.value
         FROM ratings g
         WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
         """;
-
-    const string PhysiciansOnly = WithJudges + $" AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}";
 
     /// <summary>Numbers a criterion's distinct values. A scale has a handful: comparing bytes with each beats decoding and
     /// hashing every row's; past <see cref="Linear"/> values (numeric criteria) a dictionary takes over.</summary>

@@ -160,9 +160,10 @@ public sealed class DashboardQuery(Database database)
         var perModel = new (long Assigned, long Done)[models.Count];
         var perRater = new Dictionary<long, RaterCounts>();
         // Through the covering index assignments_queue, rater by rater: only this study's entries are read.
+        var physiciansOnly = JudgeRaters.Exclusion(db, studyId, "rater_id");
         RawSqlite.Step(db, $"""
             SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments
-            WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1 AND rater_id NOT IN {JudgeRaters.OfStudyRaw}
+            WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1{physiciansOnly}
             """,
             studyId, statement =>
             {
@@ -179,8 +180,7 @@ public sealed class DashboardQuery(Database database)
         var submitted = new long[ids.Length];
         RawSqlite.Step(db, $"""
             SELECT criterion_id FROM ratings
-            WHERE response_id IN (SELECT id FROM responses WHERE study_id = ?1) AND status = 'submitted' AND value IS NOT NULL
-              AND rater_id NOT IN {JudgeRaters.OfStudyRaw}
+            WHERE response_id IN (SELECT id FROM responses WHERE study_id = ?1) AND status = 'submitted' AND value IS NOT NULL{physiciansOnly}
             """, studyId, statement =>
             {
                 var criterion = raw.sqlite3_column_int64(statement, 0);

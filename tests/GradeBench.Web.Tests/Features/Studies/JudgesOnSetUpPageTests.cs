@@ -1,37 +1,13 @@
 using System.Globalization;
-using System.Security.Claims;
 using Bunit;
 using GradeBench.Storage.Judges;
-using GradeBench.Storage.Studies;
-using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Studies;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
-using MudBlazor.Services;
 
 namespace GradeBench.Web.Tests.Features.Studies;
 
 public sealed class JudgesOnSetUpPageTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
 {
-    sealed class SetUpContext : BunitContext
-    {
-        public SetUpContext(IServiceProvider app, long userId)
-        {
-            Services.AddMudServices();
-            Services.AddLocalization();
-            Services.AddSingleton(app.GetRequiredService<IStringLocalizerFactory>());
-            JSInterop.Mode = JSRuntimeMode.Loose;
-            foreach (var type in new[] { typeof(StudyQuery), typeof(MarkdownRenderer), typeof(StudySetupStore), typeof(StudyRecorder),
-                typeof(GradeBench.Storage.Accounts.InviteStore) })
-                Services.AddSingleton(type, app.GetRequiredService(type));
-            var auth = AddAuthorization();
-            auth.SetAuthorized("coordinator");
-            auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)));
-            SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        }
-    }
-
     [Fact]
     public async Task TheSetUpPageListsEachJudgeWithItsProvenanceAndProgress()
     {
@@ -45,7 +21,7 @@ public sealed class JudgesOnSetUpPageTests(GradeBenchFactory factory) : IClassFi
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         try
         {
-            using var context = new SetUpContext(factory.Services, coordinator.Id);
+            using var context = new CoordinatorPageContext(factory.Services, coordinator.Id);
             var page = context.Render<StudySetupPage>(parameters => parameters.Add(p => p.StudyId, studyId));
             page.WaitForAssertion(() => Assert.Contains("judges-heading", page.Markup), TimeSpan.FromSeconds(10));
 

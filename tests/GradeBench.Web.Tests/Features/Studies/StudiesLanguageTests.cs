@@ -1,20 +1,14 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Security.Claims;
 using AngleSharp.Html.Parser;
 using Bunit;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Studies;
-using GradeBench.Web.Components.Markdown;
 using GradeBench.Web.Features.Studies;
 using GradeBench.Web.Hosting;
-using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
-using MudBlazor.Services;
 
 namespace GradeBench.Web.Tests.Features.Studies;
 
@@ -84,7 +78,7 @@ public sealed class StudiesLanguageTests : IDisposable
         CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);
         try
         {
-            using var context = new InteractiveContext(_app.Services, coordinator.Id);
+            using var context = new CoordinatorPageContext(_app.Services, coordinator.Id);
             var create = context.Render<NewStudyPage>();
             create.WaitForAssertion(() => Assert.Contains("bundle-file", create.Markup));
             AssertAllMarked(create.Markup, "new study, interactive");
@@ -139,7 +133,7 @@ public sealed class StudiesLanguageTests : IDisposable
         CultureInfo.CurrentUICulture = new CultureInfo(language);
         try
         {
-            using var context = new InteractiveContext(app.Services, coordinator.Id);
+            using var context = new CoordinatorPageContext(app.Services, coordinator.Id);
             var page = context.Render<NewStudyPage>();
             page.WaitForAssertion(() => Assert.Contains("bundle-file", page.Markup));
             page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(BundleWithABadCaseId(), "errors.zip"));
@@ -176,21 +170,4 @@ public sealed class StudiesLanguageTests : IDisposable
         return buffer.ToArray();
     }
 
-    sealed class InteractiveContext : BunitContext
-    {
-        public InteractiveContext(IServiceProvider app, long userId)
-        {
-            Services.AddMudServices();
-            Services.AddLocalization();
-            Services.AddSingleton(app.GetRequiredService<IStringLocalizerFactory>());
-            JSInterop.Mode = JSRuntimeMode.Loose;
-            foreach (var type in new[] { typeof(StudyQuery), typeof(StudyImporter), typeof(MarkdownRenderer), typeof(StudySetupStore),
-                typeof(StudyRecorder), typeof(InviteStore) })
-                Services.AddSingleton(type, app.GetRequiredService(type));
-            var auth = AddAuthorization();
-            auth.SetAuthorized("coordinator");
-            auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)));
-            SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        }
-    }
 }

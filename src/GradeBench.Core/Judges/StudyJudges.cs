@@ -8,6 +8,23 @@ namespace GradeBench.Core.Judges;
 /// <summary>A criterion's judges beside its physicians; raters are named by their ids (<see cref="ResultRater.Id"/>).</summary>
 public sealed record CriterionJudges(long Id, Criterion Criterion, JudgeAgreementReport Report);
 
+/// <summary>A judge as the study recorded it (<c>gradebench judges add</c>): its name in the study, the model and how it
+/// was run, the rubric version it was set up for, and when it was added.</summary>
+public sealed record JudgeProvenance(long Id, string Name, string Model, string? Version, string? PromptSha256, double? Temperature,
+    string RubricSha256, DateTimeOffset Added);
+
+/// <summary>A study's judges and their statistics per criterion (<see cref="StudyJudges.Compute(ResultsInput, IReadOnlyList{JudgeProvenance}, int, int)"/>);
+/// <see cref="RaterNames"/> names the raters (judges and physicians) that <see cref="Criteria"/> name by id. Empty for a
+/// study without judges.</summary>
+public sealed record StudyJudgeResults(IReadOnlyList<JudgeProvenance> Judges, IReadOnlyDictionary<string, string> RaterNames,
+    IReadOnlyList<CriterionJudges> Criteria)
+{
+    public static readonly StudyJudgeResults None = new([], new Dictionary<string, string>(), []);
+
+    /// <summary>The name of a rater named by id in <see cref="Criteria"/>.</summary>
+    public string Name(string raterId) => RaterNames.TryGetValue(raterId, out var name) ? name : raterId;
+}
+
 /// <summary>A study's judge statistics, computed once for the results page, <c>judges.csv</c> and the report, so that
 /// they show the same numbers (as <see cref="StudyResults"/> is for agreement).</summary>
 public static class StudyJudges
@@ -34,6 +51,19 @@ public static class StudyJudges
             results.Add(new CriterionJudges(criterion.Id, criterion.Criterion, JudgeAgreement.Analyse(matrix, rating, options)));
         }
         return results;
+    }
+
+    /// <summary>The study's judges with their statistics: <see cref="Compute(ResultsInput, IReadOnlySet{long}, int, int)"/>
+    /// on <paramref name="input"/>, which holds the judges' ratings beside the physicians'.</summary>
+    public static StudyJudgeResults Compute(ResultsInput input, IReadOnlyList<JudgeProvenance> judges,
+        int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(judges);
+        if (judges.Count == 0) return StudyJudgeResults.None;
+        var names = input.Raters.ToDictionary(r => Id(r.Id), r => r.Name);
+        foreach (var judge in judges) names[Id(judge.Id)] = judge.Name;
+        return new StudyJudgeResults(judges, names, Compute(input, judges.Select(j => j.Id).ToHashSet(), resamples, seed));
     }
 
     static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

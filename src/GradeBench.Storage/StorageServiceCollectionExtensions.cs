@@ -43,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Export.TextExport>();
         services.AddSingleton<GradeBench.Storage.Export.BundleExport>();
         services.AddSingleton<GradeBench.Storage.Judges.JudgeStore>();
+        services.AddSingleton<GradeBench.Storage.Judges.JudgeResultsQuery>();
         return services;
     }
 }

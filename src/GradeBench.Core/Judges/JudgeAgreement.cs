@@ -83,7 +83,12 @@ public sealed record JudgeAgreementReport(
     IReadOnlyList<string> Physicians,
     IReadOnlyList<PairAgreement> PhysicianPairs,
     IReadOnlyList<CoefficientSpread> PhysicianSpread,
-    IReadOnlyList<JudgeReport> Judges);
+    IReadOnlyList<JudgeReport> Judges)
+{
+    /// <summary>The coefficient a summary shows of a judge's agreement with the physicians: Cohen's κ on nominal scales,
+    /// quadratic weighted κ on ordered ones (docs/judges.md, "Agreement with each physician").</summary>
+    public string HeadlineCoefficient => Level >= MeasurementLevel.Ordinal ? "weighted_kappa_quadratic" : "cohen_kappa";
+}
 
 /// <summary>Whether an LLM judge can stand in for the physicians, criterion by criterion (docs/judges.md): the one entry
 /// point for the command line, the results page, <c>judges.csv</c> and the report, so they show the same numbers.</summary>

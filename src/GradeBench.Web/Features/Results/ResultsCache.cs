@@ -1,31 +1,43 @@
+using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Storage;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Results;
 
 // Not GradeBench.Web.Features.Results: that namespace would hide ASP.NET's Results.Redirect (see _Imports.razor).
 namespace GradeBench.Web.Features.StudyResults;
 
-/// <summary>Study results computed off the request path, once per study, data version (<see cref="StudyDataVersion"/>)
-/// and choice of model values, shared by every page that asks meanwhile. Only the latest version's report is kept (a
-/// summary: the ratings it was computed from are dropped), so a second visit is instant and a change is never served
-/// stale.</summary>
-public sealed class ResultsCache(ResultsQuery query, Database database, ILogger<ResultsCache> logger)
+/// <summary>Study results and judge statistics computed off the request path, once per study, data version
+/// (<see cref="StudyDataVersion"/>) and choice (model values on consensus, judges counted as raters), shared by every
+/// page that asks meanwhile. Only the latest version's report is kept (a summary: the ratings it was computed from are
+/// dropped), so a second visit is instant and a change is never served stale.</summary>
+public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, Database database, ILogger<ResultsCache> logger)
 {
     readonly Lock _lock = new();
-    readonly Dictionary<(long StudyId, bool OnConsensus), (long Version, Task<StudyResultsReport> Report)> _entries = [];
+    readonly Dictionary<(long StudyId, bool OnConsensus, RaterScope Raters), (long Version, Task<StudyResultsReport> Report)> _results = [];
+    readonly Dictionary<long, (long Version, Task<StudyJudgeResults> Report)> _judges = [];
 
     /// <summary>The results of the study's data as it is now: a finished task when they are known, otherwise the running
     /// computation (started here if none is).</summary>
-    public async Task<Task<StudyResultsReport>> GetAsync(long studyId, bool onConsensus, CancellationToken ct = default)
+    public Task<Task<StudyResultsReport>> GetAsync(long studyId, bool onConsensus, RaterScope raters = RaterScope.Physicians,
+        CancellationToken ct = default) =>
+        GetAsync(_results, (studyId, onConsensus, raters), studyId,
+            async () => Core.Results.StudyResults.Compute(await query.LoadAsync(studyId, raters), onConsensus), ct);
+
+    /// <summary>The study's judges beside its physicians (<see cref="JudgeResultsQuery"/>), as <see cref="GetAsync"/>.</summary>
+    public Task<Task<StudyJudgeResults>> GetJudgesAsync(long studyId, CancellationToken ct = default) =>
+        GetAsync(_judges, studyId, studyId, () => judges.LoadAsync(studyId), ct);
+
+    async Task<Task<T>> GetAsync<TKey, T>(Dictionary<TKey, (long Version, Task<T> Report)> entries, TKey key, long studyId,
+        Func<Task<T>> compute, CancellationToken ct) where TKey : notnull
     {
         var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
-        var key = (studyId, onConsensus);
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var entry) && entry.Version >= version && !entry.Report.IsFaulted) return entry.Report;
+            if (entries.TryGetValue(key, out var entry) && entry.Version >= version && !entry.Report.IsFaulted) return entry.Report;
             // Read after the version: data written meanwhile is newer than the label, never older.
-            var report = Task.Run(async () => Core.Results.StudyResults.Compute(await query.LoadAsync(studyId), onConsensus));
-            _entries[key] = (version, report);
+            var report = Task.Run(compute);
+            entries[key] = (version, report);
             _ = report.ContinueWith(t => logger.LogError(t.Exception, "Results of study {StudyId} could not be computed", studyId),
                 TaskContinuationOptions.OnlyOnFaulted);
             return report;

@@ -22,6 +22,7 @@ public sealed class ResultsInteractionTests : BunitContext, IClassFixture<GradeB
         Services.AddSingleton(factory.Services.GetRequiredService<StudyQuery>());
         Services.AddSingleton(factory.Services.GetRequiredService<ResultsQuery>());
         Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Web.Features.StudyResults.ResultsCache>());
+        Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Storage.Judges.JudgeStore>());
     }
 
     async Task<IRenderedComponent<GradeBench.Web.Features.StudyResults.ResultsPage>> RenderAsAdministratorAsync()

@@ -103,6 +103,7 @@ public sealed class ResultsLanguageTests : IDisposable
         context.Services.AddSingleton(_pseudo.Services.GetRequiredService<StudyQuery>());
         context.Services.AddSingleton(_pseudo.Services.GetRequiredService<ResultsQuery>());
         context.Services.AddSingleton(_pseudo.Services.GetRequiredService<ResultsCache>());
+        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<GradeBench.Storage.Judges.JudgeStore>());
         var admin = await _pseudo.AdministratorAsync();
         var auth = context.AddAuthorization();
         auth.SetAuthorized("admin");

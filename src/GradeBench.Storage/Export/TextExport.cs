@@ -5,6 +5,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Judges;
@@ -101,6 +102,35 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
                 row.Units.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture), (object?)row.Reading ?? DBNull.Value);
         await using var reader = table.CreateDataReader();
         return await WriteCsvAsync(reader, output, ct);
+    }
+
+    /// <summary>The judges' statistics, one row per number (<see cref="JudgeRows"/>), from the computation of the results
+    /// page and the report (<see cref="JudgeResultsQuery"/>): values in full precision, physicians named by username as in
+    /// ratings.csv, judges by their name in the study. A study without judges gives the header alone.</summary>
+    public async Task<long> WriteJudgesAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        var results = await new JudgeResultsQuery(database).LoadAsync(studyId, ct);
+        var usernames = await UsernamesAsync(results.RaterNames.Keys, ct);
+        var table = new DataTable();
+        foreach (var column in new[] { "criterion", "judge", "statistic", "physician", "model", "judge_value", "majority_value", "value", "ci_lower", "ci_upper", "n", "reason" })
+            table.Columns.Add(column, typeof(string));
+        foreach (var row in JudgeRows.Of(results, id => usernames[id]))
+            table.Rows.Add(row.Criterion, row.Judge, row.Statistic, row.Physician, row.Model, row.JudgeValue, row.MajorityValue,
+                (object?)row.Text ?? Number(row.Value), Number(row.CiLower), Number(row.CiUpper),
+                row.N is { } n ? n.ToString(CultureInfo.InvariantCulture) : DBNull.Value, (object?)row.Reason?.ToString() ?? DBNull.Value);
+        await using var reader = table.CreateDataReader();
+        return await WriteCsvAsync(reader, output, ct);
+    }
+
+    /// <summary>Usernames by rater id (as <see cref="StudyJudgeResults"/> names raters).</summary>
+    async Task<Dictionary<string, string>> UsernamesAsync(IEnumerable<string> raterIds, CancellationToken ct)
+    {
+        var ids = raterIds.Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToArray();
+        if (ids.Length == 0) return [];
+        await using var connection = await database.OpenAsync(ct);
+        var users = await connection.QueryAsync<(long Id, string Username)>(new CommandDefinition(
+            "SELECT id, username FROM users WHERE id IN @Ids", new { Ids = ids }, cancellationToken: ct));
+        return users.ToDictionary(u => u.Id.ToString(CultureInfo.InvariantCulture), u => u.Username);
     }
 
     // Round-trip precision, so a reader gets the very number the page rounds.

@@ -8,14 +8,14 @@ namespace GradeBench.Core.Tests.Judges;
 /// with the responses' models; the same report as <see cref="JudgeAgreement.Analyse"/> gives.</summary>
 public sealed class StudyJudgesTests
 {
-    const long Judge = 99;
+    internal const long Judge = 99;
     static readonly Criterion Quality = new("quality", "Quality", null, CriterionType.Likert, true, 1, 5, [], []);
     static readonly Criterion Flag = new("flag", "Flag", null, CriterionType.Binary, true, null, null, [], []);
     static readonly Criterion Note = new("note", "Note", null, CriterionType.Text, false, null, null, [], []);
     static readonly Criterion Unjudged = new("unjudged", "Unjudged", null, CriterionType.Binary, true, null, null, [], []);
 
     /// <summary>40 responses of two models: three physicians rate the first 32, the judge all 40; quality never 3.</summary>
-    static ResultsInput Study()
+    internal static ResultsInput Study()
     {
         var random = new Random(7);
         var responses = Enumerable.Range(1, 40).Select(i => new ResultResponse(i, $"case-{i}", i % 2 == 0 ? "model-a" : "model-b")).ToList();

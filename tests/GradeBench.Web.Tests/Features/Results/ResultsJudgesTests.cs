@@ -53,6 +53,7 @@ public sealed class ResultsJudgesTests(GradeBenchFactory factory) : IClassFixtur
 
         var section = page.QuerySelector("section[aria-labelledby='judges-heading']")!;
         Assert.Equal("LLM judges", section.QuerySelector("h2")!.TextContent);
+        Assert.Contains("ε = 0.2, Benjamini–Yekutieli at q = 0.05, physicians with at least 30 shared responses", section.QuerySelector("p.results-note")!.TextContent);
         Assert.Equal(8, judges.Criteria.Count);
         Assert.Equal(8, section.QuerySelectorAll("section.judges-criterion").Length);
 

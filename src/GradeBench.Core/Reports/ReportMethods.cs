@@ -1,4 +1,5 @@
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Grading;
 using GradeBench.Core.Results;
 using static GradeBench.Core.Reports.ReportNumbers;
 
@@ -29,6 +30,7 @@ static class ReportMethods
         yield return t["RatersAndDesign", t.Counted("Raters", input.Raters.Count), t.Counted("Ratings", ratings), Count(facts.SubmittedRatings),
                 origin, t.Counted("RaterMembers", facts.RaterMembers)] +
             t["Design", facts.RatersPerResponse] +
+            Subset(t, facts, input) +
             Assigned(t, facts) +
             t[facts.HideModel ? "Blinded" : "NotBlinded"] +
             t[facts.Shuffle ? "Shuffled" : "CaseOrder"] +
@@ -44,6 +46,15 @@ static class ReportMethods
 
         var levels = report.Agreement.Select(a => t.Level(a.Level.ToString().ToLowerInvariant())).Distinct();
         yield return t["Statistics", t.List(levels), Count(Bootstrap.DefaultResamples), Bootstrap.DefaultSeed];
+    }
+
+    /// <summary>Physicians on a seeded random subset of each model's responses (study.json's <c>human_subset</c>), said
+    /// once, where the design is; nothing when they were planned on every response.</summary>
+    static string Subset(ReportText t, StudyFacts facts, ResultsInput input)
+    {
+        if (facts.HumanSubset is not { } given || HumanSubset.Parse(given) is not { } rule) return "";
+        var share = rule.Count is { } count ? t["SubsetCount", Count(count)] : t["SubsetFraction", Percent((double)rule.Fraction!.Value)];
+        return t["HumanSubset", given, share, Count(facts.PhysicianResponses), Count(input.Responses.Count)];
     }
 
     static string Assigned(ReportText t, StudyFacts facts)

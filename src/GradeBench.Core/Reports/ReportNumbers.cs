@@ -33,6 +33,10 @@ public static class ReportNumbers
     /// <summary>A difference with its sign, to two decimals, with a true minus sign: <c>+0.25</c>, <c>−0.25</c>, <c>0.00</c>.</summary>
     public static string Signed(double value) => value.ToString("+0.00;−0.00;0.00", Invariant);
 
+    /// <summary>The 95% interval of a difference, each end with its sign: <c>−0.10 to +0.25</c> (in Chinese <c>−0.10–+0.25</c>).</summary>
+    public static string SignedInterval(ConfidenceInterval ci, CultureInfo? language = null) =>
+        Between(Signed(ci.Lower), Signed(ci.Upper), language);
+
     /// <summary>A share in [0, 1] as a whole percentage (<c>42%</c>), or <see cref="None"/>.</summary>
     public static string Percent(double? share) => share is { } s ? Percentage(100 * s) : None;
 

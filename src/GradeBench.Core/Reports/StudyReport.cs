@@ -1,5 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Reports.ReportNumbers;
@@ -9,17 +10,26 @@ namespace GradeBench.Core.Reports;
 /// <summary><c>report.md</c> and <c>report.html</c> as blocks: the study's methods paragraph, rubric, agreement, model and
 /// span tables (with charts in the HTML), and a checklist against the CHART reporting guideline for chatbot health advice
 /// studies (<see cref="ChartChecklist"/>). The numbers are <see cref="StudyResults.Compute"/>'s on the independent ratings
-/// with the default bootstrap, the very computation of the results page and <c>agreement.csv</c>. The words are in the
+/// with the default bootstrap, the very computation of the results page and <c>agreement.csv</c>. A study with LLM judges
+/// also gets their methods, a results section and the alt-test authors' checklist (<see cref="ReportJudges"/>,
+/// <see cref="AltTestChecklist"/>) from <see cref="StudyJudgeResults"/>, the numbers of the results page and
+/// <c>judges.csv</c>; every other section stays the physicians'. The words are in the
 /// language given (<see cref="ReportText.LanguageOf"/> of the study's language: English or Simplified Chinese); study
 /// content, model names and references stay as written. See docs/exports.md.</summary>
 public static class StudyReport
 {
     /// <summary>The report of a study from its facts and results in <paramref name="language"/> (English when null; pure:
     /// the same input gives the same text).</summary>
-    public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, ResultsInput input, StudyResultsReport report, CultureInfo? language = null)
+    /// <param name="input">The physicians' ratings (judges left out).</param>
+    /// <param name="judges">The study's judges and their statistics (<see cref="StudyJudges.Compute(ResultsInput, IReadOnlyList{JudgeProvenance}, int, int)"/>);
+    /// null or without judges: the report of a study without judges.</param>
+    public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, ResultsInput input, StudyResultsReport report, CultureInfo? language = null,
+        StudyJudgeResults? judges = null)
     {
         var t = new ReportText(language ?? ReportText.English);
         var l = t.Language;
+        judges ??= StudyJudgeResults.None;
+        var withJudges = judges.Judges.Count > 0;
         var blocks = new List<ReportBlock>
         {
             new ReportHeading(1, facts.Title),
@@ -27,8 +37,10 @@ public static class StudyReport
             new ReportHeading(2, t["HeadingMethods"]),
         };
         blocks.AddRange(ReportMethods.Paragraphs(t, facts, input, report).Select(p => new ReportParagraph(p)));
+        if (withJudges) blocks.AddRange(ReportJudges.Methods(t, input, judges).Select(p => new ReportParagraph(p)));
         blocks.Add(Rubric(t, input));
         blocks.Add(Models(t, facts, input, report));
+        if (withJudges) blocks.Add(ReportJudges.ProvenanceTable(t, input, judges));
 
         blocks.Add(new ReportHeading(2, t["HeadingAgreement"]));
         var summary = AgreementSummary.Rows(report.Agreement);
@@ -61,9 +73,17 @@ public static class StudyReport
         blocks.Add(new ReportTable(t["SpansCaption"], [t["ColModel"], t["ColResponses"], .. report.Spans.Names],
             report.Spans.Rows.Select(r => (IReadOnlyList<string>)[r.Model, Count(r.Responses), .. r.Counts.Select(Count)]).ToList()));
 
+        if (withJudges) blocks.AddRange(ReportJudges.Section(t, judges));
+
         blocks.Add(new ReportHeading(2, t["HeadingChart"]));
         blocks.Add(new ReportParagraph(t["ChartIntro"]));
         blocks.Add(ChartChecklist.Table(t, facts, input, report));
+        if (withJudges)
+        {
+            blocks.Add(new ReportHeading(2, t["HeadingAltTestChecklist"]));
+            blocks.Add(new ReportParagraph(t["AltTestChecklistIntro"]));
+            blocks.Add(AltTestChecklist.Table(t, facts, input, judges));
+        }
         // References keep their published (English) form, as Chinese journals print them.
         blocks.Add(new ReportHeading(2, t["HeadingReferences"]));
         blocks.Add(new ReportList(
@@ -76,9 +96,18 @@ public static class StudyReport
             "Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bulletin 1945;1:80–83.",
             "Holm S. A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics 1979;6:65–70.",
             "Efron B, Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall; 1993.",
+            .. withJudges ? JudgeReferences : [],
         ]));
         return blocks;
     }
+
+    static readonly string[] JudgeReferences =
+    [
+        AltTestChecklist.Citation,
+        "Benjamini Y, Yekutieli D. The control of the false discovery rate in multiple testing under dependency. Annals of Statistics 2001;29:1165–1188.",
+        "Arora RK, et al. HealthBench: Evaluating Large Language Models Towards Improved Human Health. arXiv:2505.08775; 2025.",
+        "Angelopoulos AN, Bates S, Fannjiang C, Jordan MI, Zrnic T. Prediction-powered inference. Science 2023;382:669–674.",
+    ];
 
     /// <summary>The results page's agreement matrix: the headline coefficient per criterion and the ones beside it.</summary>
     static ReportTable AgreementMatrix(ReportText t, IReadOnlyList<AgreementSummaryRow> rows)

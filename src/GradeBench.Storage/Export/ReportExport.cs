@@ -1,13 +1,15 @@
 using System.Globalization;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Export;
 
-/// <summary><c>report.md</c> and <c>report.html</c>: loads a study's facts (<see cref="ReportQuery"/>) and results, and
-/// streams the report <see cref="StudyReport"/> builds from them, in the study's language (English or Simplified Chinese,
+/// <summary><c>report.md</c> and <c>report.html</c>: loads a study's facts (<see cref="ReportQuery"/>), results and judges
+/// (<see cref="JudgeResultsQuery"/>, the numbers of the results page and <c>judges.csv</c>), and streams the report
+/// <see cref="StudyReport"/> builds from them, in the study's language (English or Simplified Chinese,
 /// <see cref="ReportText.LanguageOf"/>). See docs/exports.md.</summary>
 public sealed class ReportExport(Database database)
 {
@@ -28,7 +30,8 @@ public sealed class ReportExport(Database database)
         var input = await new ResultsQuery(database, new RubricQuery(database)).LoadAsync(studyId, ct);
         // CPU-bound (the bootstraps), as on the results page: off the caller's thread.
         var report = await Task.Run(() => StudyResults.Compute(input), ct);
+        var judges = await new JudgeResultsQuery(database).LoadAsync(studyId, ct);
         var language = ReportText.LanguageOf(facts.Language);
-        return (StudyReport.Build(facts, input, report, language), language);
+        return (StudyReport.Build(facts, input, report, language, judges), language);
     }
 }

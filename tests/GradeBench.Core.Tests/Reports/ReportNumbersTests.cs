@@ -49,6 +49,15 @@ public sealed class ReportNumbersTests
     [InlineData(-0.001, "0.00")]
     public void SignedDifferencesUseATrueMinusSignAndNoneForWhatRoundsToZero(double value, string text) => Assert.Equal(text, ReportNumbers.Signed(value));
 
+    [Fact]
+    public void ADifferencesIntervalKeepsTheSignOfEachEnd()
+    {
+        var ci = new ConfidenceInterval(-0.1, 0.254);
+
+        Assert.Equal("−0.10 to +0.25", ReportNumbers.SignedInterval(ci));
+        Assert.Equal("−0.10–+0.25", ReportNumbers.SignedInterval(ci, ReportText.Chinese));
+    }
+
     [Theory]
     [InlineData(0.424, "42%")]
     [InlineData(0.426, "43%")]

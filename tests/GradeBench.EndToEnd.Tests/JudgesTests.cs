@@ -75,6 +75,12 @@ public sealed partial class JudgesTests
                 && f[Array.IndexOf(header, "physician")] == "");
             var value = double.Parse(f1Row[Array.IndexOf(header, "value")], CultureInfo.InvariantCulture);
             Assert.StartsWith(value.ToString("0.000", CultureInfo.InvariantCulture) + " (", f1);
+
+            // The report's judge table says the same, beside the alt-test authors' checklist.
+            var report = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download report.md", Exact = true }).ClickAsync());
+            var markdown = await File.ReadAllTextAsync(await report.PathAsync());
+            Assert.Contains(markdown.Split('\n'), line => line.StartsWith("| gpt-judge | 60 |", StringComparison.Ordinal) && line.Contains(f1, StringComparison.Ordinal));
+            Assert.Contains("Reporting checklist (alt-test)", markdown, StringComparison.Ordinal);
             await context.CloseAsync();
         });
     }

@@ -85,9 +85,15 @@ public sealed record JudgeAgreementReport(
     IReadOnlyList<CoefficientSpread> PhysicianSpread,
     IReadOnlyList<JudgeReport> Judges)
 {
-    /// <summary>The coefficient a summary shows of a judge's agreement with the physicians: Cohen's κ on nominal scales,
-    /// quadratic weighted κ on ordered ones (docs/judges.md, "Agreement with each physician").</summary>
-    public string HeadlineCoefficient => Level >= MeasurementLevel.Ordinal ? "weighted_kappa_quadratic" : "cohen_kappa";
+    /// <summary>The coefficient the results page and the report show of a judge's agreement with the physicians: Cohen's
+    /// κ on nominal scales, weighted κ with linear weights on ordinal ones and quadratic above, as the results pair
+    /// Gwet's AC2 with the levels (Gwet 2014, ch. 3; docs/judges.md, "In a study").</summary>
+    public string HeadlineCoefficient => Level switch
+    {
+        MeasurementLevel.Nominal => "cohen_kappa",
+        MeasurementLevel.Ordinal => "weighted_kappa_linear",
+        _ => "weighted_kappa_quadratic",
+    };
 }
 
 /// <summary>Whether an LLM judge can stand in for the physicians, criterion by criterion (docs/judges.md): the one entry

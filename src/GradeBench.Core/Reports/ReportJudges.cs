@@ -66,16 +66,6 @@ static class ReportJudges
         return criterion.Report.Judges.OrderBy(j => order.GetValueOrDefault(j.Judge, int.MaxValue));
     }
 
-    /// <summary>The coefficient of a judge's agreement with each physician that the tables show: Cohen's kappa for nominal
-    /// criteria, weighted kappa with linear weights for ordinal ones and quadratic above, as the report pairs Gwet's AC2
-    /// with the levels (<see cref="AgreementSummary.GwetMetric"/>; Gwet 2014, ch. 3).</summary>
-    internal static string PairCoefficient(MeasurementLevel level) => level switch
-    {
-        MeasurementLevel.Nominal => "cohen_kappa",
-        MeasurementLevel.Ordinal => "weighted_kappa_linear",
-        _ => "weighted_kappa_quadratic",
-    };
-
     /// <summary>ε, q and the minimum instances as the alt-tests ran (the defaults when no judge has rated yet).</summary>
     internal static (string Epsilon, string Q, string MinInstances) AltTestSettings(ReportText t, StudyJudgeResults judges)
     {
@@ -108,7 +98,7 @@ static class ReportJudges
     {
         var l = t.Language;
         var report = criterion.Report;
-        var coefficient = PairCoefficient(report.Level);
+        var coefficient = report.HeadlineCoefficient;
         var twoCategories = report.Judges.Any(j => j.BalancedF1 is not null);
         var physicianPairs = report.PhysicianSpread.FirstOrDefault(s => s.Coefficient == coefficient);
         var metric = t.Metric(coefficient);

@@ -56,6 +56,21 @@ public sealed class StudyJudgesTests
         Assert.NotNull(Assert.Single(results[1].Report.Judges).BalancedF1);
     }
 
+    /// <summary>The judges' ratings reach the database in an order of their own (an import follows the blinded handles):
+    /// the same ratings in another order give the same numbers, intervals included, to the last bit.</summary>
+    [Fact]
+    public void TheOrderTheRatingsAreReadInChangesNoNumber()
+    {
+        var input = Study();
+        var shuffled = input with { Ratings = [.. input.Ratings.OrderBy(r => (r.ResponseId * 7919) % 41).ThenByDescending(r => r.RaterId)] };
+        JudgeProvenance[] judges = [new(Judge, "judge", "gpt-4o", null, null, null, "rubric", DateTimeOffset.UnixEpoch)];
+
+        var rows = JudgeRows.Of(StudyJudges.Compute(input, judges, resamples: 200), id => id).Select(r => r.ToString()).ToList();
+        var again = JudgeRows.Of(StudyJudges.Compute(shuffled, judges, resamples: 200), id => id).Select(r => r.ToString()).ToList();
+
+        Assert.Equal(rows, again);
+    }
+
     [Fact]
     public void NoJudgeNoStatistics() => Assert.Empty(StudyJudges.Compute(Study(), new HashSet<long>(), resamples: 0));
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Storage;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Dashboard;
+using GradeBench.Storage.Judges;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 
@@ -43,6 +45,23 @@ public static class PageProfile
         var models = input.Responses.Select(r => r.Model).Distinct().Order(StringComparer.Ordinal).ToList();
         Time("results: model tables (summaries with bootstraps, pairs)", () => StudyResults.ModelResults(input, models, onConsensus: false));
         Time("results: everything (StudyResults.Compute)", () => StudyResults.Compute(input));
+    }
+
+    /// <summary>Where the results page's judge section's time goes (`profile-judges DB STUDY`): the ratings of judges
+    /// and physicians, then <see cref="StudyJudges.Compute(ResultsInput, IReadOnlySet{long}, int, int)"/> per criterion,
+    /// then the whole <see cref="JudgeResultsQuery"/> as the page runs it.</summary>
+    public static async Task JudgesAsync(string databasePath, string study)
+    {
+        var database = new Database(databasePath);
+        var studyId = await new GradeBench.Storage.Studies.StudyQuery(database).FindIdAsync(study) ?? throw new ArgumentException($"There is no study {study}.");
+        var rubric = new RubricQuery(database);
+        var judges = (await new JudgeStore(database, rubric, TimeProvider.System).ListAsync(studyId)).Select(j => j.UserId).ToHashSet();
+        var input = await TimeAsync("judges: load physicians' and judges' ratings", () => new ResultsQuery(database, rubric).LoadAsync(studyId, RaterScope.PhysiciansAndJudges));
+        Console.WriteLine($"          ({input.Ratings.Count:N0} ratings, {input.Responses.Count:N0} responses, {judges.Count} judges)");
+        foreach (var criterion in input.Criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null))
+            Time($"judges {criterion.Criterion.Id}: every statistic, bootstraps included",
+                () => StudyJudges.Compute(input with { Criteria = [criterion] }, judges));
+        await TimeAsync("judges: everything (JudgeResultsQuery)", () => new JudgeResultsQuery(database).LoadAsync(studyId));
     }
 
     static T Time<T>(string what, Func<T> run)

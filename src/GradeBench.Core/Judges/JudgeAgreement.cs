@@ -124,7 +124,9 @@ public static class JudgeAgreement
                 if (SharedUnits(ratings, physicians[a], physicians[b]).Length > 0) physicianPairs.Add((physicians[a], physicians[b]));
         var judgePairs = judgeColumns.Select(j => physicians.Where(p => SharedUnits(ratings, j, p).Length > 0).Select(p => (A: j, B: p)).ToList()).ToArray();
         var allPairs = physicianPairs.Concat(judgePairs.SelectMany(p => p)).ToList();
-        var pairAgreement = PairCoefficients(ratings, options.Level, allPairs, options.BootstrapResamples, options.Seed);
+        // The physician pairs' values feed only their spread: their intervals would be most of the bootstrap's work (20
+        // physicians make 190 pairs beside a judge's 20) and nothing shows them.
+        var pairAgreement = PairCoefficients(ratings, options.Level, allPairs, options.BootstrapResamples, options.Seed, firstResampled: physicianPairs.Count);
         var physicianRows = pairAgreement.Take(physicianPairs.Count).ToList();
         var coefficientNames = Coefficients(options.Level).Select(c => c.Name).ToList();
 
@@ -199,8 +201,10 @@ public static class JudgeAgreement
     }
 
     /// <summary>Each pair's coefficients on the units both rated (a two-column matrix of those units, so Gwet's
-    /// prevalence and the bootstrap see only them), with intervals from one bootstrap of all pairs.</summary>
-    static List<PairAgreement> PairCoefficients(RatingMatrix ratings, MeasurementLevel level, List<(int A, int B)> pairs, int resamples, int seed)
+    /// prevalence and the bootstrap see only them), with intervals from one bootstrap of the pairs from
+    /// <paramref name="firstResampled"/> on (a pair's draws depend only on its number of units, not on the others).</summary>
+    static List<PairAgreement> PairCoefficients(RatingMatrix ratings, MeasurementLevel level, List<(int A, int B)> pairs, int resamples, int seed,
+        int firstResampled)
     {
         var coefficients = Coefficients(level).ToList();
         var matrices = pairs.Select(p =>
@@ -215,7 +219,7 @@ public static class JudgeAgreement
         var estimates = matrices.Select(m => coefficients.Select(c => new Metric(c.Name, c.Compute(m))).ToList()).ToList();
         if (resamples > 0 && matrices.Count > 0)
         {
-            var resampled = estimates.Select(e => (IReadOnlyList<string>)e.Where(m => m.Estimate.HasValue).Select(m => m.Name).ToList()).ToList();
+            var resampled = estimates.Select((e, i) => (IReadOnlyList<string>)(i < firstResampled ? [] : e.Where(m => m.Estimate.HasValue).Select(m => m.Name).ToList())).ToList();
             var intervals = AgreementBootstrap.Intervals(matrices.Select((m, i) => (m, resampled[i])).ToList(), resamples, seed);
             for (var i = 0; i < estimates.Count; i++)
                 estimates[i] = estimates[i].Select(m => intervals[i].TryGetValue(m.Name, out var ci) ? m with { Estimate = m.Estimate with { Ci95 = ci } } : m).ToList();

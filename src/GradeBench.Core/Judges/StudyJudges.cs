@@ -40,16 +40,20 @@ public static class StudyJudges
         var models = input.Responses.ToDictionary(r => Id(r.Id), r => r.Model);
         var byCriterion = input.Ratings.GroupBy(r => r.CriterionId)
             .ToDictionary(g => g.Key, g => g.Select(r => new StoredRating(r.ResponseId, r.RaterId, r.Value)).ToList());
-        var results = new List<CriterionJudges>();
-        foreach (var criterion in input.Criteria)
+        var judged = input.Criteria
+            .Select(c => (Criterion: c, Level: CriterionRatings.Level(c.Criterion), Ratings: byCriterion.GetValueOrDefault(c.Id)))
+            .Where(c => c.Level is not null && c.Ratings is not null && c.Ratings.Any(r => judges.Contains(r.RaterId)))
+            .ToList();
+        // Criteria in parallel, each in its own slot: the same results in rubric order on any number of threads.
+        var results = new CriterionJudges[judged.Count];
+        Parallel.For(0, judged.Count, i =>
         {
-            if (CriterionRatings.Level(criterion.Criterion) is not { } level || !byCriterion.TryGetValue(criterion.Id, out var ratings)) continue;
-            var rating = ratings.Select(r => r.RaterId).Where(judges.Contains).Distinct().Order().Select(Id).ToList();
-            if (rating.Count == 0) continue;
-            var matrix = CriterionRatings.Matrix(criterion.Criterion, ratings);
-            var options = new JudgeAgreementOptions { Level = level, BootstrapResamples = resamples, Seed = seed, UnitModels = models };
-            results.Add(new CriterionJudges(criterion.Id, criterion.Criterion, JudgeAgreement.Analyse(matrix, rating, options)));
-        }
+            var (criterion, level, ratings) = judged[i];
+            var rating = ratings!.Select(r => r.RaterId).Where(judges.Contains).Distinct().Order().Select(Id).ToList();
+            var options = new JudgeAgreementOptions { Level = level!.Value, BootstrapResamples = resamples, Seed = seed, UnitModels = models };
+            results[i] = new CriterionJudges(criterion.Id, criterion.Criterion,
+                JudgeAgreement.Analyse(CriterionRatings.Matrix(criterion.Criterion, ratings!), rating, options));
+        });
         return results;
     }
 

@@ -41,6 +41,22 @@ public sealed class JudgeAgreementTests
         Assert.Equal(["cohen_kappa", "weighted_kappa_linear", "weighted_kappa_quadratic", "gwet_ac1"], withC.Metrics.Select(m => m.Name));
     }
 
+    /// <summary>Only the judge's pairs are resampled: the physicians' pairs feed their spread, which has no interval,
+    /// and a judge pair's interval is the same as if the judge and that physician were rated alone.</summary>
+    [Fact]
+    public void OnlyTheJudgesPairsHaveIntervalsAndTheOtherPhysiciansChangeNone()
+    {
+        var ratings = Ordinal();
+
+        var report = Analyse(ratings, MeasurementLevel.Ordinal, resamples: 200);
+        var alone = Analyse(ratings.SelectRaters(0, 3), MeasurementLevel.Ordinal, resamples: 200);
+
+        Assert.All(report.PhysicianPairs.SelectMany(p => p.Metrics), m => Assert.Null(m.Estimate.Ci95));
+        var withC = report.Judges.Single().WithPhysicians.Single(p => p.RaterB == "C");
+        Assert.Equal(alone.Judges.Single().WithPhysicians.Single().Metrics, withC.Metrics);
+        Assert.Contains(withC.Metrics, m => m.Estimate.Ci95 is not null);
+    }
+
     [Fact]
     public void NominalPairsGetNoWeightedKappa()
     {

@@ -29,7 +29,7 @@ if (args is ["profile-pages", var profiled, var studyId])
     await PageProfile.RunAsync(profiled, long.Parse(studyId, CultureInfo.InvariantCulture));
     return;
 }
-// `profile-judges DB STUDY`: a stopwatch around the judge statistics of the results page (large-study-judges.sh).
+// `profile-judges DB STUDY`: a stopwatch around the judge statistics of the results page (large-study-pages.sh --with-judge).
 if (args is ["profile-judges", var judged, var judgedStudy])
 {
     await PageProfile.JudgesAsync(judged, judgedStudy);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -7,14 +6,9 @@ using Bunit;
 using GradeBench.Core.Agreement;
 using GradeBench.Core.Judges;
 using GradeBench.Storage.Judges;
-using GradeBench.Storage.Results;
-using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.StudyResults;
 using GradeBench.Web.Hosting;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
-using MudBlazor.Services;
 
 namespace GradeBench.Web.Tests.Features.Results;
 
@@ -100,27 +94,11 @@ public sealed class ResultsJudgesTests(GradeBenchFactory factory) : IClassFixtur
         Assert.DoesNotContain("name=\"raters\"", html);
     }
 
-    static BunitContext LiveContext(GradeBenchFactory app, long userId)
-    {
-        var context = new BunitContext();
-        context.Services.AddMudServices();
-        context.Services.AddLocalization();
-        context.Services.AddSingleton(app.Services.GetRequiredService<IStringLocalizerFactory>());
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        foreach (var type in new[] { typeof(StudyQuery), typeof(ResultsQuery), typeof(ResultsCache), typeof(JudgeStore) })
-            context.Services.AddSingleton(type, app.Services.GetRequiredService(type));
-        var auth = context.AddAuthorization();
-        auth.SetAuthorized("admin");
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)), new Claim("display_name", "admin"));
-        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        return context;
-    }
-
     [Fact]
     public async Task CountingTheJudgesAsRatersPutsThemInTheRatersTableAndBackOut()
     {
         var studyId = await StudyWithJudgeAsync(factory);
-        using var context = LiveContext(factory, (await factory.AdministratorAsync()).Id);
+        using var context = ResultsPageContext.Create(factory, (await factory.AdministratorAsync()).Id);
         var cut = context.Render<ResultsPage>(p => p.Add(c => c.StudyId, studyId));
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("section.judges-criterion")), TimeSpan.FromSeconds(60));
         string Raters() => Words(cut.Find("table[aria-label='Raters'] tbody"));
@@ -141,7 +119,7 @@ public sealed class ResultsJudgesTests(GradeBenchFactory factory) : IClassFixtur
     {
         using var pseudo = new GradeBenchFactory { Languages = [Languages.English, Languages.Pseudo] };
         var studyId = await StudyWithJudgeAsync(pseudo);
-        using var context = LiveContext(pseudo, (await pseudo.AdministratorAsync()).Id);
+        using var context = ResultsPageContext.Create(pseudo, (await pseudo.AdministratorAsync()).Id);
         var culture = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);
         try

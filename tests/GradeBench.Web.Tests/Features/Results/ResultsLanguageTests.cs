@@ -1,19 +1,14 @@
 using System.Globalization;
-using System.Security.Claims;
 using AngleSharp.Html.Parser;
 using Bunit;
 using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Core.Studies;
 using GradeBench.Storage;
-using GradeBench.Storage.Results;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.StudyResults;
 using GradeBench.Web.Hosting;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
-using MudBlazor.Services;
 
 namespace GradeBench.Web.Tests.Features.Results;
 
@@ -95,20 +90,7 @@ public sealed class ResultsLanguageTests : IDisposable
     [Fact]
     public async Task TheLivePageWithItsChoicesAndOnConsensusInThePseudoLocaleHasNoUnmarkedText()
     {
-        using var context = new BunitContext();
-        context.Services.AddMudServices();
-        context.Services.AddLocalization();
-        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<IStringLocalizerFactory>());
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<StudyQuery>());
-        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<ResultsQuery>());
-        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<ResultsCache>());
-        context.Services.AddSingleton(_pseudo.Services.GetRequiredService<GradeBench.Storage.Judges.JudgeStore>());
-        var admin = await _pseudo.AdministratorAsync();
-        var auth = context.AddAuthorization();
-        auth.SetAuthorized("admin");
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.Id.ToString(CultureInfo.InvariantCulture)), new Claim("display_name", "admin"));
-        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        using var context = ResultsPageContext.Create(_pseudo, (await _pseudo.AdministratorAsync()).Id);
         var studyId = (await _pseudo.Services.GetRequiredService<StudyQuery>().FindIdAsync("stroke-llm-synthetic-demo"))!.Value;
         var culture = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = new CultureInfo(Languages.Pseudo);

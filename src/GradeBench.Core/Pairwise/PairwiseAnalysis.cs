@@ -45,7 +45,7 @@ public sealed record PairwiseReport(
     int? UndefinedResamples);
 
 /// <summary>The statistics of side-by-side (pairwise) votes (docs/designs.md, "Side-by-side (pairwise) studies:
-/// statistics"): the one entry point for the command line and, later, the study's pages and report. The bootstrap
+/// statistics"): the one entry point for these numbers, wherever they are shown (the command line first). The bootstrap
 /// resamples cases, with <see cref="Bootstrap"/>'s seeded draws and percentile intervals; every statistic of resample b
 /// uses the same case weights, and resamples run in parallel, each in its own slot, so the numbers for a seed do not
 /// depend on the number of threads.</summary>

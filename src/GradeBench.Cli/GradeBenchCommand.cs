@@ -4,6 +4,7 @@ using GradeBench.Cli.Agreement;
 using GradeBench.Cli.Backup;
 using GradeBench.Cli.Export;
 using GradeBench.Cli.Judges;
+using GradeBench.Cli.Pairwise;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Migrations;
@@ -34,6 +35,7 @@ public static class GradeBenchCommand
             MigrateCommand(database, output, error),
             AgreementCommand.Create(output, error),
             JudgeAgreementCommand.Create(output, error),
+            PairwiseCommand.Create(output, error),
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),

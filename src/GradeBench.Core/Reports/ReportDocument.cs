@@ -17,9 +17,10 @@ public sealed record ReportTable(string Caption, IReadOnlyList<string> Header, I
 public sealed record ReportBar(string Label, double Value, double? Lower, double? Upper, string? Group = null, int Series = 0);
 
 /// <summary>Horizontal bars with 95% interval whiskers on [<see cref="Min"/>, <see cref="Max"/>]: drawn in the HTML only;
-/// the table before it carries the same numbers (and is the chart's text alternative).</summary>
+/// the table before it carries the same numbers (and is the chart's text alternative), written to
+/// <see cref="Decimals"/> decimals in the chart too.</summary>
 public sealed record ReportChart(string Title, string Caption, double Min, double Max, IReadOnlyList<ReportBar> Bars,
-    IReadOnlyList<string>? Legend = null) : ReportBlock;
+    IReadOnlyList<string>? Legend = null, int Decimals = 2) : ReportBlock;
 
 /// <summary>One point of a forest plot: a value with its 95% interval, or <see cref="Missing"/> saying why there is none.</summary>
 public sealed record ReportPoint(string Label, double? Value, double? Lower, double? Upper, string? Missing);

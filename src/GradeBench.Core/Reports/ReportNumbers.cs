@@ -21,7 +21,20 @@ public static class ReportNumbers
         Between(Coefficient(lower), Coefficient(upper), language);
 
     /// <summary>A mean, a median or a charted value, to two decimals: <c>3.25</c>.</summary>
-    public static string Value(double value) => value.ToString("0.00", Invariant);
+    public static string Value(double value) => Fixed(value, 2);
+
+    /// <summary>A value to <paramref name="decimals"/> decimals (<c>0.00</c> for two), as a chart writes its ticks.</summary>
+    public static string Fixed(double value, int decimals) =>
+        value.ToString(decimals > 0 ? "0." + new string('0', decimals) : "0", Invariant);
+
+    /// <summary>A Bradley–Terry rating on the Arena scale, to one decimal as <c>gradebench pairwise</c> prints it: <c>1044.1</c>.</summary>
+    public static string Rating(double rating) => Fixed(rating, RatingDecimals);
+
+    public const int RatingDecimals = 1;
+
+    /// <summary>A rating's 95% interval: <c>1002.4 to 1085.7</c> (in Chinese <c>1002.4–1085.7</c>).</summary>
+    public static string RatingInterval(ConfidenceInterval ci, CultureInfo? language = null) =>
+        Between(Rating(ci.Lower), Rating(ci.Upper), language);
 
     /// <summary>An estimate's value to two decimals, or <see cref="None"/>.</summary>
     public static string Value(Estimate? estimate) => estimate?.Value is { } v ? Value(v) : None;

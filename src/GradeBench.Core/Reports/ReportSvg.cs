@@ -54,7 +54,7 @@ static class ReportSvg
         {
             var tick = min + i * (max - min) / 4;
             svg.Append($"<line x1=\"{N(Px(tick))}\" y1=\"{N(y)}\" x2=\"{N(Px(tick))}\" y2=\"{N(y + 4)}\" class=\"axis\"/>")
-                .Append($"<text x=\"{N(Px(tick))}\" y=\"{N(height - 4)}\" text-anchor=\"middle\">{ReportNumbers.Value(tick)}</text>\n");
+                .Append($"<text x=\"{N(Px(tick))}\" y=\"{N(height - 4)}\" text-anchor=\"middle\">{ReportNumbers.Fixed(tick, chart.Decimals)}</text>\n");
         }
         foreach (var (top, h, lines, bar) in rows)
         {
@@ -64,8 +64,8 @@ static class ReportSvg
                 continue;
             }
             var mid = top + h / 2;
-            var title = ChartText.Bar(bar.Group, bar.Label, ReportNumbers.Value(bar.Value),
-                bar.Lower is { } lo ? ReportNumbers.Value(lo) : null, bar.Upper is { } hi ? ReportNumbers.Value(hi) : null, language);
+            var title = ChartText.Bar(bar.Group, bar.Label, ReportNumbers.Fixed(bar.Value, chart.Decimals),
+                bar.Lower is { } lo ? ReportNumbers.Fixed(lo, chart.Decimals) : null, bar.Upper is { } hi ? ReportNumbers.Fixed(hi, chart.Decimals) : null, language);
             svg.Append("<g><title>").Append(encode(title)).Append("</title>");
             Label(svg, encode, labelWidth - 6, mid, lines);
             svg.Append($"<rect x=\"{N(Px(min))}\" y=\"{N(mid - 7)}\" width=\"{N(Px(bar.Value) - Px(min))}\" height=\"14\" fill=\"{ChartText.Colour(bar.Series)}\" fill-opacity=\"0.8\"/>");

@@ -23,6 +23,22 @@ public sealed class ReportNumbersTests
     [InlineData(1234.5, "1234.50")]
     public void ValuesHaveTwoDecimalsAndNoThousandsSeparator(double value, string text) => Assert.Equal(text, ReportNumbers.Value(value));
 
+    [Theory]
+    [InlineData(1044.12, "1044.1")]
+    [InlineData(1044.16, "1044.2")]
+    [InlineData(1000, "1000.0")]
+    [InlineData(922.3, "922.3")]
+    public void RatingsHaveOneDecimalAndNoThousandsSeparator(double rating, string text) => Assert.Equal(text, ReportNumbers.Rating(rating));
+
+    [Fact]
+    public void ARatingIntervalJoinsItsBoundsAsTheLanguageWritesARange()
+    {
+        var ci = new ConfidenceInterval(1002.40, 1085.74);
+
+        Assert.Equal("1002.4 to 1085.7", ReportNumbers.RatingInterval(ci));
+        Assert.Equal("1002.4–1085.7", ReportNumbers.RatingInterval(ci, ReportText.Chinese));
+    }
+
     [Fact]
     public void AnEstimateWithoutValueOrIntervalIsADash()
     {

@@ -34,9 +34,13 @@ public sealed record PairwiseStudy(long StudyId, IReadOnlyList<long> Raters, IRe
 /// </list></summary>
 public static class PairwiseFixture
 {
-    public static async Task<PairwiseStudy> CreateAsync(Database database, TimeProvider clock, params string[] raters)
+    /// <summary>Imports the demo study and turns it into the side-by-side study, with new raters named <paramref name="raters"/>.</summary>
+    public static async Task<PairwiseStudy> CreateAsync(Database database, TimeProvider clock, params string[] raters) =>
+        await TurnIntoPairwiseAsync(database, clock, (await new StudyImporter(database, clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value, raters);
+
+    /// <summary>Turns <paramref name="studyId"/>, an imported copy of the demo study, into the side-by-side study.</summary>
+    public static async Task<PairwiseStudy> TurnIntoPairwiseAsync(Database database, TimeProvider clock, long studyId, params string[] raters)
     {
-        var studyId = (await new StudyImporter(database, clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         var users = new UserStore(database, clock);
         var raterIds = new List<long>();
         foreach (var username in raters)

@@ -44,6 +44,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Export.BundleExport>();
         services.AddSingleton<GradeBench.Storage.Judges.JudgeStore>();
         services.AddSingleton<GradeBench.Storage.Judges.JudgeResultsQuery>();
+        services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseStore>();
+        services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseVotesQuery>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using GradeBench.Storage.Export;
+using GradeBench.Storage.Pairwise;
 
 namespace GradeBench.Cli.Export;
 
@@ -33,6 +34,11 @@ static class ExportCommand
             if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
             var kindName = parse.GetValue(kind)!;
+            if (!ExportKinds.Offers(kindName, await new PairwiseStore(database, TimeProvider.System).IsPairwiseAsync(studyId, ct)))
+            {
+                error.WriteLine($"error: {kindName} is for side-by-side (pairwise) studies; {parse.GetValue(study)} is not one");
+                return ExitCodes.InvalidInput;
+            }
             var newId = parse.GetValue(asId);
             if (newId is not null && (kindName != Bundle || !Core.Studies.BundleReader.IsIdentifier(newId)))
             {

@@ -2,7 +2,11 @@ namespace GradeBench.Storage.Export;
 
 /// <summary>A study export that is text (UTF-8; for Excel with a byte-order mark, and the CSV kinds written by a
 /// <see cref="TextExport"/> made <c>forExcel</c>).</summary>
-public sealed record TextExportKind(string Name, string ContentType, string Description, Func<TextExport, long, TextWriter, CancellationToken, Task<long>> Write);
+public sealed record TextExportKind(string Name, string ContentType, string Description, Func<TextExport, long, TextWriter, CancellationToken, Task<long>> Write)
+{
+    /// <summary>Only side-by-side (pairwise) studies offer it.</summary>
+    public bool PairwiseOnly { get; init; }
+}
 
 /// <summary>The study exports, one list for the command line and the web API (docs/exports.md).</summary>
 public static class ExportKinds
@@ -14,6 +18,8 @@ public static class ExportKinds
     [
         new("ratings.csv", "text/csv", "Every submitted rating, one row per response × rater × criterion",
             (export, id, output, ct) => export.WriteRatingsAsync(id, output, ct)),
+        new("pairwise.csv", "text/csv", "Side-by-side studies: every submitted vote, one row per pair × rater × axis, with the sides the rater saw",
+            (export, id, output, ct) => export.WritePairwiseAsync(id, output, ct)) { PairwiseOnly = true },
         new("ratings-wide.csv", "text/csv", "One row per response × rater, one column per criterion",
             (export, id, output, ct) => export.WriteRatingsWideAsync(id, output, ct)),
         new("annotations.jsonl", "application/jsonl", "Highlighted spans, one JSON object per line",
@@ -35,4 +41,8 @@ public static class ExportKinds
     ];
 
     public static IEnumerable<string> Names => Text.Select(k => k.Name).Append(Bundle);
+
+    /// <summary>Whether a study offers the export <paramref name="name"/> (one of <see cref="Names"/>): pairwise.csv only
+    /// a side-by-side study, every other kind every study.</summary>
+    public static bool Offers(string name, bool pairwiseStudy) => pairwiseStudy || Text.All(k => k.Name != name || !k.PairwiseOnly);
 }

@@ -9,6 +9,7 @@ using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
@@ -31,6 +32,24 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     public async Task<long> WriteRatingsAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
         await using var reader = new RatingRowsReader(database, studyId, progress);
+        return await WriteCsvAsync(reader, output, ct);
+    }
+
+    /// <summary>pairwise.csv: every submitted vote of the physicians in a side-by-side study, one row per pair × rater ×
+    /// axis with the sides its rater saw (docs/exports.md), by pair, rater and axis order, as
+    /// <see cref="PairwiseVotesQuery"/> hands them to the statistics. A study of single answers gives the header alone.</summary>
+    public async Task<long> WritePairwiseAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        SubmittedPairVotes.AddShownChoiceFunction(connection);
+        // COALESCE: a column without a declared type that is NULL in its first row crashed the CSV writer (see WriteRatingsWideAsync).
+        await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition($"""
+            SELECT c.slug AS "case", u.username AS rater, x.slug AS axis, l.slug AS left_response, r.slug AS right_response,
+                   l.model AS left_model, r.model AS right_model, pair_shown_choice(v.choice, a.left_response_id = p.response_a_id) AS choice,
+                   COALESCE((SELECT group_concat(j.value, ';' ORDER BY j.key) FROM json_each(a.reasons_json) j), '') AS reasons,
+                   a.comment, v.submitted_at AS first_submitted, v.updated_at AS last_changed
+            {SubmittedPairVotes.From}
+            """, new { StudyId = studyId }, cancellationToken: ct)));
         return await WriteCsvAsync(reader, output, ct);
     }
 

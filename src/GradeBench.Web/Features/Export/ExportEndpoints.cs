@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using GradeBench.Storage;
 using GradeBench.Storage.Export;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.AspNetCore.Http.Features;
@@ -56,7 +57,7 @@ public static class ExportEndpoints
     }
 
     static async Task<IResult> ExportAsync(long id, string kind, bool? excel, ClaimsPrincipal user, StudyQuery studies,
-        HttpContext http, CancellationToken ct)
+        PairwiseStore pairwise, HttpContext http, CancellationToken ct)
     {
         // Who may download is settled first: a rater or a stranger learns nothing, not even which kinds exist.
         var access = await studies.AccessAsync(id, user.Id(), ct);
@@ -64,14 +65,19 @@ public static class ExportEndpoints
             return TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
         if (access is not { IsCoordinator: true })
             return TypedResults.Problem("Only the study's coordinators can download its exports.", statusCode: StatusCodes.Status403Forbidden);
-        var export = Kinds.FirstOrDefault(k => k.Name == kind);
+        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct));
+        var export = offered.FirstOrDefault(k => k.Name == kind);
         if (export is null)
-            return TypedResults.Problem($"There is no export \"{kind}\". Exports: {string.Join(", ", Kinds.Select(k => k.Name))}.",
-                statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem(
+                (Kinds.Any(k => k.Name == kind) ? $"There is no export \"{kind}\" of this study: it is for side-by-side (pairwise) studies." : $"There is no export \"{kind}\".")
+                + $" Exports: {string.Join(", ", offered.Select(k => k.Name))}.", statusCode: StatusCodes.Status404NotFound);
         var slug = await studies.SlugAsync(id, ct);
         if (export.WritesSynchronously && http.Features.Get<IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
         return TypedResults.Stream(output => export.WriteAsync(http.RequestServices, id, output, excel == true, ct), export.ContentType, DownloadName(slug, export.Name, excel == true));
     }
+
+    /// <summary>The kinds a study offers (<see cref="ExportKinds.Offers"/>).</summary>
+    public static IReadOnlyList<ExportKind> Offered(bool pairwiseStudy) => [.. Kinds.Where(k => ExportKinds.Offers(k.Name, pairwiseStudy))];
 
     /// <summary>The plain and the Excel flavour of a file saved in one folder must neither overwrite nor pass for each other.</summary>
     public static string DownloadName(string? slug, string kind, bool excel) =>

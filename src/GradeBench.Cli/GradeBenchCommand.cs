@@ -2,6 +2,7 @@ using System.CommandLine;
 using GradeBench.Cli.Accounts;
 using GradeBench.Cli.Agreement;
 using GradeBench.Cli.Backup;
+using GradeBench.Cli.Checklists;
 using GradeBench.Cli.Export;
 using GradeBench.Cli.Judges;
 using GradeBench.Cli.Pairwise;
@@ -36,6 +37,7 @@ public static class GradeBenchCommand
             AgreementCommand.Create(output, error),
             JudgeAgreementCommand.Create(output, error),
             PairwiseCommand.Create(output, error),
+            ChecklistCommand.Create(output, error),
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),

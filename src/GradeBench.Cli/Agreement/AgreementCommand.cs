@@ -37,28 +37,10 @@ static class AgreementCommand
                 error.WriteLine("error: --bootstrap must be 0 or more");
                 return ExitCodes.InvalidInput;
             }
-            RatingMatrix ratings;
-            try
-            {
-                var scale = parse.GetValue(categories) is { } record ? RatingsCsv.ParseCategories(record) : null;
-                using var reader = new StreamReader(path.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-                ratings = RatingsCsv.Read(reader, chosenLevel, scale);
-            }
-            catch (RatingsCsvException e)
-            {
-                error.WriteLine($"{path.Name}:{e.Line}: {e.Message}");
+            var record = parse.GetValue(categories);
+            // --categories is parsed inside the read, so that its problems are said as this command always said them: name:0: message.
+            if (CsvFile.Read(path, reader => RatingsCsv.Read(reader, chosenLevel, record is null ? null : RatingsCsv.ParseCategories(record)), error) is not { } ratings)
                 return ExitCodes.InvalidInput;
-            }
-            catch (DecoderFallbackException)
-            {
-                error.WriteLine($"{path.Name}:0: the file is not valid UTF-8");
-                return ExitCodes.InvalidInput;
-            }
-            catch (IOException e)
-            {
-                error.WriteLine($"error: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
             var report = AgreementAnalysis.Run(ratings, chosenLevel, parse.GetValue(bootstrap), parse.GetValue(seed));
             output.Write(parse.GetValue(format) == "json" ? Json(report) : Table(report));
             return ExitCodes.Success;

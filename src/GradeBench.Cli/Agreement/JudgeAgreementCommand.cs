@@ -66,24 +66,20 @@ static class JudgeAgreementCommand
                 error.WriteLine($"error: {problem}");
                 return ExitCodes.InvalidInput;
             }
-            RatingMatrix ratings;
-            IReadOnlyDictionary<string, string>? unitModels = null;
+            IReadOnlyList<string>? scale;
             try
             {
-                var scale = parse.GetValue(categories) is { } record ? RatingsCsv.ParseCategories(record) : null;
-                ratings = Read(path, reader => RatingsCsv.Read(reader, chosenLevel, scale));
-                if (parse.GetValue(models) is { } modelsFile) unitModels = Read(modelsFile, UnitModelsCsv.Read);
-            }
-            catch (FileProblem e)
-            {
-                error.WriteLine(e.Message);
-                return ExitCodes.InvalidInput;
+                scale = parse.GetValue(categories) is { } record ? RatingsCsv.ParseCategories(record) : null;
             }
             catch (RatingsCsvException e)
             {
-                error.WriteLine($"{(e.Line == 0 ? "error" : path.Name + ":" + e.Line)}: {e.Message}");
+                error.WriteLine($"error: {e.Message}");
                 return ExitCodes.InvalidInput;
             }
+            if (CsvFile.Read(path, reader => RatingsCsv.Read(reader, chosenLevel, scale), error) is not { } ratings) return ExitCodes.InvalidInput;
+            IReadOnlyDictionary<string, string>? unitModels = null;
+            if (parse.GetValue(models) is { } modelsFile && (unitModels = CsvFile.Read(modelsFile, UnitModelsCsv.Read, error)) is null)
+                return ExitCodes.InvalidInput;
             if (RatingsProblem(ratings, judgeNames, parse.GetValue(positive), path.Name) is { } ratingsProblem)
             {
                 error.WriteLine($"error: {ratingsProblem}");
@@ -105,30 +101,6 @@ static class JudgeAgreementCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>A file that could not be read, said as <c>name:line: message</c>.</summary>
-    sealed class FileProblem(string message) : Exception(message);
-
-    static T Read<T>(FileInfo file, Func<TextReader, T> read)
-    {
-        try
-        {
-            using var reader = new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            return read(reader);
-        }
-        catch (RatingsCsvException e)
-        {
-            throw new FileProblem($"{file.Name}:{e.Line}: {e.Message}");
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new FileProblem($"{file.Name}:0: the file is not valid UTF-8");
-        }
-        catch (IOException e)
-        {
-            throw new FileProblem($"error: {e.Message}");
-        }
     }
 
     static string? OptionProblem(List<string> judges, MeasurementLevel level, AltTestScoring? scoring, double epsilon, double q, int minInstances, int bootstrap)

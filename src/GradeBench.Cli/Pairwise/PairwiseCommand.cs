@@ -37,27 +37,7 @@ static class PairwiseCommand
                 error.WriteLine("error: --bootstrap must be 0 or more");
                 return ExitCodes.InvalidInput;
             }
-            IReadOnlyList<PairwiseVote> votes;
-            try
-            {
-                using var reader = new StreamReader(path.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-                votes = PairwiseVotesCsv.Read(reader);
-            }
-            catch (RatingsCsvException e)
-            {
-                error.WriteLine($"{path.Name}:{e.Line}: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
-            catch (DecoderFallbackException)
-            {
-                error.WriteLine($"{path.Name}:0: the file is not valid UTF-8");
-                return ExitCodes.InvalidInput;
-            }
-            catch (IOException e)
-            {
-                error.WriteLine($"error: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
+            if (CsvFile.Read(path, PairwiseVotesCsv.Read, error) is not { } votes) return ExitCodes.InvalidInput;
             var report = PairwiseAnalysis.Run(votes, new PairwiseOptions { BootstrapResamples = parse.GetValue(bootstrap), Seed = parse.GetValue(seed) });
             output.Write(parse.GetValue(format) == "json" ? Json(report) : Table(report));
             return ExitCodes.Success;

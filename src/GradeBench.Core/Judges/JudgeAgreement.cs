@@ -236,7 +236,7 @@ public static class JudgeAgreement
     }).ToList();
 
     /// <summary>Pairs (the rater's value, each physician's value but the rater's own) on the responses they share.</summary>
-    static ClassPairs Pairs(RatingMatrix ratings, int rater, int[] physicians, int positive)
+    internal static ClassPairs Pairs(RatingMatrix ratings, int rater, int[] physicians, int positive)
     {
         var pairs = new ClassPairs();
         for (var u = 0; u < ratings.UnitCount; u++)

@@ -130,13 +130,14 @@ static class PairwiseSettingsReader
             if (!known.Contains(property.Name)) warn($"{path}.{property.Name}", new Message("Bundle_UnknownField"));
     }
 
-    /// <summary>The fields of a study of single answers, refused where they are; an empty list of rules or alerts names
-    /// nothing and is accepted.</summary>
+    /// <summary>The fields of a study of single answers, refused where they are; an empty list of criteria, rules or
+    /// alerts names nothing and is accepted (bundle.zip writes them so).</summary>
     static void Refuse(JsonElement root, Action<string, Message> error, Action<string, Message> warn)
     {
         if (root.TryGetProperty("raters_per_response", out _)) error("raters_per_response", new Message("Bundle_PairwiseRatersPerPair"));
         if (root.TryGetProperty("human_subset", out _)) error("human_subset", new Message("Bundle_NotInPairwise"));
-        if (root.TryGetProperty("rubric", out var rubric) && rubric.ValueKind == JsonValueKind.Object && rubric.TryGetProperty("criteria", out _))
+        if (root.TryGetProperty("rubric", out var rubric) && rubric.ValueKind == JsonValueKind.Object && rubric.TryGetProperty("criteria", out var criteria)
+            && (criteria.ValueKind != JsonValueKind.Array || criteria.GetArrayLength() > 0))
             error("rubric.criteria", new Message("Bundle_PairwiseNoCriteria"));
         if (root.TryGetProperty("safety", out var safety))
         {

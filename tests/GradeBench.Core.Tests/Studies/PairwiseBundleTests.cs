@@ -119,6 +119,18 @@ public sealed class PairwiseBundleTests
     }
 
     [Fact]
+    public void EmptyCriteriaRulesAndAlertsNameNothingAndAreAccepted()
+    {
+        using var temp = new TempFolder();
+
+        var bundle = ReadValid(Copy(temp, s => s.Replace("\"rubric\": {", "\"rubric\": { \"criteria\": [],")
+            .Replace("\"adjudication\": {", "\"safety\": [], \"adjudication\": { \"rules\": {},")));
+
+        Assert.Empty(bundle.Study.Criteria);
+        Assert.False(bundle.Study.Pairwise!.Adjudicate);
+    }
+
+    [Fact]
     public void ACaseAnsweredByFewerThanTwoModelsHasNoPairsAndAWarning()
     {
         using var temp = new TempFolder();

@@ -34,6 +34,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal($"Imported study \"{DemoPairwise.StudyId}\" into {fresh}: 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoNew.Output);
         Assert.EndsWith(": 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoExisting.Output);
         Assert.Contains("60 pairs with 36 votes", intoExisting.Error);
+        Assert.DoesNotContain("warning", intoNew.Error);
         await using var connection = await new Database(existing).OpenAsync();
         Assert.Equal(36, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pair_votes"));
     }

@@ -53,7 +53,7 @@ static class ImportCommand
                 if (staged.Head is { } head)
                 {
                     await new Migrator(newFile.Building, TimeProvider.System).MigrateAsync(ct);
-                    progress.Phase($"writing {head.Cases.Count:N0} cases and {head.Responses.Count:N0} responses, then the ratings");
+                    progress.Phase($"writing {head.Cases.Count:N0} cases and {head.Responses.Count:N0} responses, then the {(head.Study.Pairwise is null ? "ratings" : "pairs and votes")}");
                 }
                 result = await new StudyImporter(newFile.Building, TimeProvider.System).ImportAsync(staged, state: startState, pilotRaters: pilotRaters, ct: ct);
                 if (result.Succeeded) database = await newFile.CompleteAsync(ct);

@@ -13,7 +13,8 @@ namespace GradeBench.Storage.Pairwise;
 /// transaction: the design (axes, reason tags, the adjudication rule), the pairs with random handles, votes.csv's votes
 /// as submitted by pilot raters (named as ratings.csv's are, <see cref="PilotRaterAccounts"/>) on completed pair
 /// assignments with the sides the file gives, and the pairs planned for the raters (<see cref="PairAssignments"/>).
-/// Each imported vote's history starts with one line of source <c>import</c> at the import's time.</summary>
+/// As for ratings, no history line is written: a vote without one is an imported vote never changed since, whose
+/// <c>import</c> line its first change writes (docs/grading.md).</summary>
 static class PairwiseImport
 {
     /// <summary>Writes the study's side-by-side part; returns the pilot raters refused (as errors naming votes.csv), in
@@ -100,16 +101,14 @@ static class PairwiseImport
             assigned.Add(new Assignment(pair.Id, rater));
             foreach (var vote in judgement)
             {
-                var choice = PairSides.Text(PairSides.Stored(vote.Choice, aOnLeft));
-                var voteId = await connection.ExecuteScalarAsync<long>("""
+                await connection.ExecuteAsync("""
                     INSERT INTO pair_votes (pair_id, rater_id, axis_id, choice, status, updated_at, submitted_at)
                     VALUES (@PairId, @RaterId, @AxisId, @Choice, 'submitted', @UpdatedAt, @SubmittedAt)
-                    RETURNING id
-                    """, new { PairId = pair.Id, RaterId = rater, AxisId = axisIds[vote.AxisId], Choice = choice, UpdatedAt = Stamp(vote.LastChanged), SubmittedAt = Stamp(vote.FirstSubmitted) },
-                    transaction);
-                await connection.ExecuteAsync("""
-                    INSERT INTO pair_vote_history (vote_id, choice, status, source, recorded_at) VALUES (@VoteId, @Choice, 'submitted', 'import', @ImportedAt)
-                    """, new { VoteId = voteId, Choice = choice, ImportedAt = importedAt }, transaction);
+                    """, new
+                    {
+                        PairId = pair.Id, RaterId = rater, AxisId = axisIds[vote.AxisId], Choice = PairSides.Text(PairSides.Stored(vote.Choice, aOnLeft)),
+                        UpdatedAt = Stamp(vote.LastChanged), SubmittedAt = Stamp(vote.FirstSubmitted),
+                    }, transaction);
             }
         }
         return assigned;

@@ -53,7 +53,7 @@ static class ImportCommand
                 if (staged.Head is { } head)
                 {
                     await new Migrator(newFile.Building, TimeProvider.System).MigrateAsync(ct);
-                    progress.Phase($"writing {head.Cases.Count:N0} cases and {head.Responses.Count:N0} responses, then the ratings");
+                    progress.Phase($"writing {head.Cases.Count:N0} cases and {head.Responses.Count:N0} responses, then the {(head.Study.Pairwise is null ? "ratings" : "pairs and votes")}");
                 }
                 result = await new StudyImporter(newFile.Building, TimeProvider.System).ImportAsync(staged, state: startState, pilotRaters: pilotRaters, ct: ct);
                 if (result.Succeeded) database = await newFile.CompleteAsync(ct);
@@ -64,7 +64,7 @@ static class ImportCommand
                 var read = BundleReader.Read(bundlePath, parse.GetValue(maxFileBytes));
                 if (read.Bundle is { } parsed)
                 {
-                    progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {parsed.Ratings.Count:N0} ratings");
+                    progress.Phase($"writing {parsed.Cases.Count:N0} cases, {parsed.Responses.Count:N0} responses and {Collected(parsed)}");
                     result = await new StudyImporter(database!, TimeProvider.System).ImportAsync(parsed, read.Warnings, state: startState, pilotRaters: pilotRaters, ct: ct);
                 }
                 else result = new ImportResult(null, null, read.Errors, read.Warnings);
@@ -78,14 +78,22 @@ static class ImportCommand
                 return ExitCodes.InvalidInput;
             }
             var bundle = result.Bundle!;
-            progress.Done(bundle.Cases.Count + bundle.Responses.Count + bundle.Ratings.Count);
+            progress.Done(bundle.Cases.Count + bundle.Responses.Count + bundle.Ratings.Count + bundle.Pairs.Count + bundle.Votes.Count);
+            var design = bundle.Study.Pairwise is { } pairwise
+                ? $"{pairwise.Axes.Count} axes, {bundle.Pairs.Count} pairs, {bundle.Votes.Count} votes"
+                : $"{bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings";
             output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database!.FilePath}: {bundle.Cases.Count} cases, " +
-                $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings; " +
+                $"{bundle.Responses.Count} responses, {design}; " +
                 (bundle.Study.State == StudyState.Open ? "open: raters can start." : "a draft: calibrate, then open it on the dashboard."));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>What the bundle brings that raters gave: ratings, or a side-by-side study's pairs and votes.</summary>
+    static string Collected(StudyBundle bundle) => bundle.Study.Pairwise is null
+        ? $"{bundle.Ratings.Count:N0} ratings"
+        : $"{bundle.Pairs.Count:N0} pairs with {bundle.Votes.Count:N0} votes";
 
     /// <summary>The default limit is the web upload's (docs/bundle-format.md): say how to lift it when a file is over it.</summary>
     static string? SizeLimitHint(IReadOnlyList<BundleError> errors, long limit)

@@ -30,6 +30,21 @@ public sealed record PairwiseReasonTag(string Id, string Label)
 public sealed record PairwiseDesign(IReadOnlyList<PairwiseAxis> Axes, IReadOnlyList<PairwiseReasonTag> Reasons, int? PairsPerCase, int RatersPerPair)
 {
     public const int DefaultRatersPerPair = 3;
+
+    /// <summary>Whether a pair whose raters disagree on an axis goes to adjudication (study.json's
+    /// <c>adjudication.pairwise</c>: <c>"any"</c>, the default, or <c>"never"</c>).</summary>
+    public bool Adjudicate { get; init; } = true;
+
+    /// <summary>The pairs the bundle names one by one (<c>pairs</c> as a list, what bundle.zip writes for a study that
+    /// does not compare every pair); null when they are formed (<see cref="PairFormation"/>).</summary>
+    public IReadOnlyList<ListedPair>? ListedPairs { get; init; }
+}
+
+/// <summary>A pair study.json names: two response ids, in either order.</summary>
+public sealed record ListedPair(string First, string Second)
+{
+    /// <summary>The line of study.json it is on, for its errors.</summary>
+    internal int Line { get; init; }
 }
 
 /// <summary>A stored vote: for the pair's answer A (the one whose model comes first in ordinal order), for B, a tie, or

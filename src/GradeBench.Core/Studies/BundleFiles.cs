@@ -12,7 +12,7 @@ public static class BundleFiles
     public const int MaxZipEntries = 10_000;
     public const long DefaultMaxFileBytes = 10 * 1024 * 1024;
     public static readonly IReadOnlyList<string> RequiredFiles = ["study.json", "cases.jsonl", "responses.jsonl"];
-    public static readonly IReadOnlyList<string> OptionalFiles = ["ratings.csv"];
+    public static readonly IReadOnlyList<string> OptionalFiles = ["ratings.csv", "votes.csv"];
     static IEnumerable<string> KnownFiles => RequiredFiles.Concat(OptionalFiles);
 
     public static Dictionary<string, byte[]> Read(string path, long maxFileBytes, List<BundleError> errors)

@@ -115,7 +115,7 @@ static class BundleRatingsReader
             if (criterionFacts is { CriterionChecked: true, Criterion: null }) report.Error(RatingsFile, line, "criterion", new Message("Value_UnknownCriterion", criterionId));
             else if (problem is not null) report.Error(RatingsFile, line, "value", new Message("Bundle_CriterionValue", criterionId, problem));
             var comment = columns >= 5 && csv.GetFieldSpan(4).Length > 0 ? csv.GetString(4) : null;
-            var (firstSubmitted, lastChanged) = columns == 7 ? Timestamps(csv, line, report) : (null, null);
+            var (firstSubmitted, lastChanged) = columns == 7 ? Timestamps(csv, RatingsFile, 5, line, report) : (null, null);
             if (lastPair != (responseNumber, raterNumber))
             {
                 lastPair = (responseNumber, raterNumber);
@@ -193,25 +193,28 @@ static class BundleRatingsReader
         return known[value] = new ValueFacts(problem is null ? criterion.Criterion?.Canonical(value) ?? value : value, problem);
     }
 
-    /// <summary>first_submitted and last_changed: both empty (the import's own time), or both ISO-8601 instants with a
-    /// time zone, the first not after the last.</summary>
-    static (DateTimeOffset?, DateTimeOffset?) Timestamps(CsvDataReader csv, int line, BundleReport report)
+    /// <summary>first_submitted and last_changed, in columns <paramref name="first"/> and the next of a row of
+    /// <paramref name="file"/> (ratings.csv, votes.csv): both empty (the import's own time), or both ISO-8601 instants
+    /// with a time zone, the first not after the last.</summary>
+    internal static (DateTimeOffset?, DateTimeOffset?) Timestamps(CsvDataReader csv, string file, int first, int line, BundleReport report)
     {
-        if (csv.GetFieldSpan(5).IsEmpty && csv.GetFieldSpan(6).IsEmpty) return (null, null);
-        var first = Timestamp(csv, 5, line, report);
-        var last = Timestamp(csv, 6, line, report);
-        if (first > last) report.Error(RatingsFile, line, RatingsHeader[6], new Message("Bundle_ChangedBeforeSubmitted", csv.GetString(6), csv.GetString(5)));
-        return (first, last);
+        if (csv.GetFieldSpan(first).IsEmpty && csv.GetFieldSpan(first + 1).IsEmpty) return (null, null);
+        var submitted = Timestamp(csv, file, first, FirstSubmitted, LastChanged, line, report);
+        var changed = Timestamp(csv, file, first + 1, LastChanged, FirstSubmitted, line, report);
+        if (submitted > changed) report.Error(file, line, LastChanged, new Message("Bundle_ChangedBeforeSubmitted", csv.GetString(first + 1), csv.GetString(first)));
+        return (submitted, changed);
     }
 
-    static DateTimeOffset? Timestamp(CsvDataReader csv, int column, int line, BundleReport report)
+    const string FirstSubmitted = "first_submitted", LastChanged = "last_changed";
+
+    static DateTimeOffset? Timestamp(CsvDataReader csv, string file, int column, string name, string other, int line, BundleReport report)
     {
         var text = csv.GetFieldSpan(column);
         if (text.IsEmpty)
-            report.Error(RatingsFile, line, RatingsHeader[column], new Message("Bundle_RequiredWith", RatingsHeader[column == 5 ? 6 : 5]));
+            report.Error(file, line, name, new Message("Bundle_RequiredWith", other));
         else if (TimestampPattern().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at)) return at;
-        else report.Error(RatingsFile, line, RatingsHeader[column], new Message("Bundle_Timestamp", text.ToString()));
+        else report.Error(file, line, name, new Message("Bundle_Timestamp", text.ToString()));
         return null;
     }
 

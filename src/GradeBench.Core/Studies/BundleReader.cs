@@ -72,7 +72,9 @@ public static class BundleReader
         // them, so that its errors are exactly those of a reading in turn.
         var responsesSeen = new HashSet<string>();
         var asRead = passRatingsOn ? Channel.CreateUnbounded<BundleRating[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }) : null;
-        var ratingsRead = ratingsText is null ? null : Task.Run(async () =>
+        // A side-by-side study has votes, not ratings: its ratings.csv is refused unread.
+        var pairwise = study?.Pairwise is not null;
+        var ratingsRead = ratingsText is null || pairwise ? null : Task.Run(async () =>
         {
             try
             {
@@ -87,10 +89,13 @@ public static class BundleReader
         });
         if (ratingsRead is null) asRead?.Writer.TryComplete();
         var caseIds = text.ContainsKey(BundleSyntax.CasesFile) ? new HashSet<string>() : null;
-        var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, content) : [];
+        var caseLines = caseIds is null ? null : new Dictionary<string, int>();
+        var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, content, caseLines) : [];
         var responseIds = text.ContainsKey(BundleSyntax.ResponsesFile) ? new HashSet<string>() : null;
-        var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content) : [];
-        var head = report.ErrorCount == 0 && content.ErrorCount == 0 && study is not null ? new StudyBundle(study, cases, responses, []) : null;
+        var responseLines = responseIds is null ? null : new Dictionary<string, int>();
+        var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content, lines: responseLines) : [];
+        var (pairs, votes) = Pairwise();
+        var head = report.ErrorCount == 0 && content.ErrorCount == 0 && study is not null ? new StudyBundle(study, cases, responses, []) { Pairs = pairs, Votes = votes } : null;
         return new StagedBundleRead(head, CompleteAsync(), asRead?.Reader);
 
         // Awaited without the caller's context: Read and Parse block on it, also from a Blazor event handler.
@@ -110,9 +115,23 @@ public static class BundleReader
             else report.Append(content);
 
             var bundle = report.ErrorCount == 0 && study is not null
-                ? new StudyBundle(study!, cases, responses, ratings)
+                ? new StudyBundle(study!, cases, responses, ratings) { Pairs = pairs, Votes = votes }
                 : null;
             return new BundleReadResult(bundle, report.Errors, report.Warnings);
+        }
+
+        // The pairs and votes of a side-by-side study (PairwiseBundleReader); votes.csv elsewhere is an error.
+        (IReadOnlyList<Pairwise.BundlePair>, IReadOnlyList<Pairwise.BundleVote>) Pairwise()
+        {
+            var votesText = text.TryGetValue(BundleSyntax.VotesFile, out var v) ? v : (ReadOnlyMemory<byte>?)null;
+            if (study is null) return ([], []);
+            if (!pairwise)
+            {
+                if (votesText is not null) content.Error(BundleSyntax.VotesFile, 0, "file", new Messages.Message("Bundle_VotesOnlyPairwise"));
+                return ([], []);
+            }
+            if (ratingsBytes is not null) content.Error(BundleSyntax.RatingsFile, 0, "file", new Messages.Message("Bundle_PairwiseNoRatings"));
+            return PairwiseBundleReader.Read(study, rubric.PairwiseUsable, cases, caseLines, responses, responseLines, votesText, content);
         }
     }
 

@@ -69,4 +69,8 @@ sealed class RubricIds
 {
     public bool Usable { get; set; }
     public HashSet<string> Invalid { get; } = [];
+
+    /// <summary>Whether a side-by-side study's <c>pairwise</c> object read without errors: only then are its pairs formed
+    /// and votes.csv checked against its axes and reasons.</summary>
+    public bool PairwiseUsable { get; set; }
 }

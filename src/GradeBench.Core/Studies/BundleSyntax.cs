@@ -10,7 +10,8 @@ namespace GradeBench.Core.Studies;
 /// JSON problem is placed on a line. Partial only for the generated regular expressions.</summary>
 static partial class BundleSyntax
 {
-    internal const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv";
+    internal const string StudyFile = "study.json", CasesFile = "cases.jsonl", ResponsesFile = "responses.jsonl", RatingsFile = "ratings.csv",
+        VotesFile = "votes.csv";
     internal static readonly Message IdRule = new("Bundle_IdRule");
 
     [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z")]

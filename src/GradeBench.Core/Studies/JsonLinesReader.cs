@@ -67,8 +67,9 @@ static class JsonLinesReader
         return false;
     }
 
-    /// <summary>The valid cases; <paramref name="ids"/> receives every case id defined, valid or not.</summary>
-    internal static List<StudyCase> ReadCases(ReadOnlyMemory<byte> text, HashSet<string> ids, BundleReport report)
+    /// <summary>The valid cases; <paramref name="ids"/> receives every case id defined, valid or not, and
+    /// <paramref name="lines"/> the line each is first defined on.</summary>
+    internal static List<StudyCase> ReadCases(ReadOnlyMemory<byte> text, HashSet<string> ids, BundleReport report, Dictionary<string, int>? lines = null)
     {
         var cases = new List<StudyCase>();
         var firstLine = new Dictionary<string, int>();
@@ -109,12 +110,15 @@ static class JsonLinesReader
         }
         if (firstLine.Count == 0 && !report.HasErrorsIn(CasesFile)) report.Error(CasesFile, 0, "file", new Message("Bundle_NoCases"));
         ids.UnionWith(firstLine.Keys);
+        if (lines is not null) foreach (var (id, line) in firstLine) lines[id] = line;
         return cases;
     }
 
-    /// <summary>The valid responses; <paramref name="ids"/> receives every response id defined, valid or not.
-    /// <paramref name="caseIds"/> is null when cases.jsonl could not be read.</summary>
-    internal static List<ModelResponse> ReadResponses(ReadOnlyMemory<byte> text, HashSet<string>? caseIds, HashSet<string> ids, BundleReport report, IReadOnlySet<string>? takenIds = null)
+    /// <summary>The valid responses; <paramref name="ids"/> receives every response id defined, valid or not, and
+    /// <paramref name="lines"/> the line each is first defined on. <paramref name="caseIds"/> is null when cases.jsonl
+    /// could not be read.</summary>
+    internal static List<ModelResponse> ReadResponses(ReadOnlyMemory<byte> text, HashSet<string>? caseIds, HashSet<string> ids, BundleReport report,
+        IReadOnlySet<string>? takenIds = null, Dictionary<string, int>? lines = null)
     {
         var responses = new List<ModelResponse>();
         var firstLine = new Dictionary<string, int>();
@@ -147,6 +151,7 @@ static class JsonLinesReader
         }
         if (firstLine.Count == 0 && !report.HasErrorsIn(ResponsesFile)) report.Error(ResponsesFile, 0, "file", new Message("Bundle_NoResponses"));
         ids.UnionWith(firstLine.Keys);
+        if (lines is not null) foreach (var (id, line) in firstLine) lines[id] = line;
         return responses;
     }
 }

@@ -1,5 +1,6 @@
 using GradeBench.Core.Grading;
 using GradeBench.Core.Messages;
+using GradeBench.Core.Pairwise;
 using GradeBench.Core.Rubrics;
 namespace GradeBench.Core.Studies;
 
@@ -8,7 +9,14 @@ public sealed record StudyBundle(
     StudyDefinition Study,
     IReadOnlyList<StudyCase> Cases,
     IReadOnlyList<ModelResponse> Responses,
-    IReadOnlyList<BundleRating> Ratings);
+    IReadOnlyList<BundleRating> Ratings)
+{
+    /// <summary>A side-by-side study's pairs of answers, in their order (none in a study of single answers).</summary>
+    public IReadOnlyList<BundlePair> Pairs { get; init; } = [];
+
+    /// <summary>votes.csv's votes, in file order.</summary>
+    public IReadOnlyList<BundleVote> Votes { get; init; } = [];
+}
 
 
 public sealed record StudyDefinition(
@@ -32,6 +40,10 @@ public sealed record StudyDefinition(
 
     /// <summary>Which responses physicians rate (study.json's <c>human_subset</c>); null: every response.</summary>
     public HumanSubset? HumanSubset { get; init; }
+
+    /// <summary>The design of a side-by-side study (<c>"design": "pairwise"</c>), whose raters compare pairs of answers
+    /// and whose <see cref="RatersPerResponse"/> is the raters per pair; null in a study of single answers.</summary>
+    public PairwiseDesign? Pairwise { get; init; }
 }
 
 public sealed record SpanLabel(string Id, string Label, string? Color)

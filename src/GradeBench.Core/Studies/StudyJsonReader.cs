@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Messages;
+using GradeBench.Core.Pairwise;
 using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Studies.BundleSyntax;
 
@@ -36,7 +37,7 @@ static class StudyJsonReader
                 Error("", new Message("Bundle_TopLevelNotObject"));
                 return null;
             }
-            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset"];
+            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset", "design", "pairwise"];
             foreach (var property in root.EnumerateObject())
                 if (!known.Contains(property.Name))
                     report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, new Message("Bundle_UnknownField"));
@@ -100,7 +101,16 @@ static class StudyJsonReader
 
             var criteria = new List<Criterion>();
             var spanLabels = new List<SpanLabel>();
-            if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
+            // A side-by-side study asks its axes instead of rubric criteria (PairwiseSettingsReader); its rubric, if any,
+            // holds span labels only.
+            var pairwise = ReadDesign(root, language, lines, rubricIds, Error, Warn);
+            if (pairwise is not null)
+            {
+                (ratersPerResponse, humanSubset) = (pairwise.RatersPerPair, null);
+                if (root.TryGetProperty("rubric", out var labelsOnly) && labelsOnly.ValueKind == JsonValueKind.Object)
+                    RubricReader.ReadSpanLabels(labelsOnly, language, spanLabels, Error);
+            }
+            else if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
                 Error("rubric", new Message("Bundle_RubricMissing"));
             else
             {
@@ -108,7 +118,7 @@ static class StudyJsonReader
                 RubricReader.ReadSpanLabels(rubric, language, spanLabels, Error);
             }
 
-            var adjudication = rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
+            var adjudication = pairwise is null && rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
 
             // Returned even when invalid, so that ratings.csv can still be checked against the criteria that are.
             return new StudyDefinition(id ?? "", title ?? "", description, instructions ?? "", language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)
@@ -116,7 +126,24 @@ static class StudyJsonReader
                 Adjudication = adjudication,
                 InstructionsTranslations = instructionTexts,
                 HumanSubset = humanSubset,
+                Pairwise = pairwise,
             };
         }
+    }
+
+    /// <summary>The side-by-side design when <c>design</c> is <c>"pairwise"</c>; null for a study of single answers, where
+    /// a <c>pairwise</c> object is an error.</summary>
+    static PairwiseDesign? ReadDesign(JsonElement root, string language, JsonLineMap lines, RubricIds rubricIds,
+        Action<string, Message> error, Action<string, Message> warn)
+    {
+        var design = OptionalString(root, "design") ?? (root.TryGetProperty("design", out _) ? "" : "single");
+        if (design == "pairwise")
+        {
+            (var pairwise, rubricIds.PairwiseUsable) = PairwiseSettingsReader.Read(root, language, lines.LineOf, error, warn);
+            return pairwise;
+        }
+        if (design != "single") error("design", new Message("Bundle_DesignGot", Describe(root, "design")));
+        if (root.TryGetProperty("pairwise", out _)) error("pairwise", new Message("Bundle_PairwiseOnly"));
+        return null;
     }
 }

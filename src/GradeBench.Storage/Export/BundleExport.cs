@@ -9,6 +9,7 @@ using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
 
@@ -16,7 +17,8 @@ namespace GradeBench.Storage.Export;
 
 /// <summary>bundle.zip: a whole study as a study bundle (docs/bundle-format.md) that <c>gradebench import</c> turns back
 /// into the same study: study.json with the rubric, blinding, adjudication and safety rules; cases.jsonl and
-/// responses.jsonl in their bundle order; ratings.csv with every submitted rating under the rater's username. Written
+/// responses.jsonl in their bundle order; ratings.csv with every submitted rating under the rater's username (a
+/// side-by-side study: its design and votes.csv, <see cref="PairwiseBundleExport"/>). Written
 /// entry by entry into a <see cref="ZipArchive"/> straight to the output stream (which need not be seekable), with
 /// rows streamed from the database. What a bundle cannot carry stays behind: drafts, the audit trail, spans, flags,
 /// adjudication decisions, members without ratings, and every timestamp but a rating's first submission and last change.</summary>
@@ -85,13 +87,14 @@ public sealed class BundleExport(Database database)
             """, new { StudyId = studyId }, cancellationToken: ct));
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
             "SELECT slug, label, label_translations_json, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
+        var pairwise = await PairwiseBundleExport.LoadAsync(connection, studyId, ct);
 
         long rows = 0;
         await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, ct);
         await using (var entry = await zip.CreateEntry("study.json", CompressionLevel.Fastest).OpenAsync(ct))
         {
             await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
-            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings);
+            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings, pairwise);
             await json.FlushAsync(ct);
         }
 
@@ -145,6 +148,8 @@ public sealed class BundleExport(Database database)
             }
         }
 
+        // A side-by-side study has votes instead of ratings.
+        if (pairwise is not null) return rows + await pairwise.WriteVotesAsync(zip, connection, study.Slug, ct);
         await using (var entry = await zip.CreateEntry("ratings.csv", CompressionLevel.Fastest).OpenAsync(ct))
         {
             // Submitted ratings only (a draft is not a rating yet), and only those with a value: the bundle format has
@@ -181,7 +186,7 @@ public sealed class BundleExport(Database database)
     }
 
     static void WriteStudy(Utf8JsonWriter json, StudyRow study, string id, IReadOnlyList<Criterion> criteria,
-        IReadOnlyList<SpanLabelRow> spanLabels, AdjudicationSettings settings)
+        IReadOnlyList<SpanLabelRow> spanLabels, AdjudicationSettings settings, PairwiseBundleExport? pairwise)
     {
         json.WriteStartObject();
         json.WriteString("format", BundleReader.Format);
@@ -203,7 +208,8 @@ public sealed class BundleExport(Database database)
         }
         WriteText("instructions_md", study.InstructionsMd, Translations.FromJson(study.InstructionsTranslationsJson));
         json.WriteString("language", study.Language);
-        json.WriteNumber("raters_per_response", study.RatersPerResponse);
+        // A side-by-side study keeps its raters per pair there (pairwise.raters_per_pair).
+        if (pairwise is null) json.WriteNumber("raters_per_response", study.RatersPerResponse);
         // A bundle knows two states; a study in adjudication or closed comes back open (its ratings are all there).
         json.WriteString("state", study.State == "draft" ? "draft" : "open");
         json.WriteStartObject("blinding");
@@ -284,6 +290,7 @@ public sealed class BundleExport(Database database)
             }
         }
         json.WriteEndObject();
+        if (pairwise is not null) json.WriteString("pairwise", pairwise.AdjudicationRule);
         json.WriteEndObject();
         json.WriteStartArray("safety");
         foreach (var trigger in settings.Safety)
@@ -296,6 +303,7 @@ public sealed class BundleExport(Database database)
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        pairwise?.WriteStudy(json);
         json.WriteEndObject();
     }
 }

@@ -14,9 +14,12 @@ public static class Assignments
     /// such a rater (removed, disabled) stays theirs but no longer covers its response, so another rater gets it too.
     /// Nobody is given a response whose other ratings they have been shown. The study's judges keep their own
     /// assignments, which cover no physician's slot; those that rate every response get the ones added since. Runs
-    /// inside the caller's transaction; returns how many physicians' assignments were added.</summary>
+    /// inside the caller's transaction; returns how many physicians' assignments were added. A side-by-side study's raters
+    /// are given pairs instead (<see cref="Pairwise.PairAssignments"/>).</summary>
     public static async Task<int> RebalanceAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
     {
+        if (await connection.ExecuteScalarAsync<string>("SELECT design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction) == "pairwise")
+            return await Pairwise.PairAssignments.RebalanceAsync(connection, transaction, studyId, now);
         var released = await connection.ExecuteAsync($"""
             DELETE FROM assignments
             WHERE study_id = @StudyId AND completed_at IS NULL AND rater_id NOT IN {JudgeRaters.OfStudy}
@@ -76,5 +79,5 @@ public static class Assignments
     }
 
     /// <summary>A membership (alias <c>m</c>) that takes new work: a rater whose account is not disabled.</summary>
-    const string ActiveRater = "m.role = 'rater' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.disabled_at IS NOT NULL)";
+    internal const string ActiveRater = "m.role = 'rater' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.disabled_at IS NOT NULL)";
 }

@@ -38,7 +38,7 @@ public sealed record Judge
     public bool Disabled { get; init; }
 }
 
-public enum JudgeAddOutcome { Added, NameTaken, UnknownResponses, NoSuchStudy }
+public enum JudgeAddOutcome { Added, NameTaken, UnknownResponses, NoSuchStudy, PairwiseStudy }
 
 /// <summary>What adding a judge did: the judge and its first API token (shown once), or why not.
 /// <see cref="UnknownResponses"/>: the places, in the list given, of response ids the study does not have.</summary>
@@ -84,8 +84,12 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var slug = await connection.ExecuteScalarAsync<string?>("SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
-        if (slug is null) return new JudgeAdded(JudgeAddOutcome.NoSuchStudy);
+        var study = await connection.QuerySingleOrDefaultAsync<(string Slug, string Design)?>(
+            "SELECT slug, design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
+        if (study is not { } found) return new JudgeAdded(JudgeAddOutcome.NoSuchStudy);
+        // A judge rates single answers on the rubric; a side-by-side study has neither.
+        if (found.Design == "pairwise") return new JudgeAdded(JudgeAddOutcome.PairwiseStudy);
+        var slug = found.Slug;
         var studyResponses = (await connection.QueryAsync<(long Id, string Slug, string Handle)>(
             "SELECT id, slug, handle FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();
         var chosen = studyResponses;

@@ -10,6 +10,7 @@ using GradeBench.Core.Adjudication;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Pairwise;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
@@ -155,9 +156,15 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
         ratings.InsertAssignments();
         foreach (var index in deferred) await connection.ExecuteAsync(index, transaction: transaction);
+        // A side-by-side study's raters compare pairs: its design, pairs, votes and pair assignments are written apart.
+        if (bundle.Study.Pairwise is not null)
+        {
+            if (await PairwiseImport.WriteAsync(connection, transaction, studyId, bundle, responseIds, importedBy, pilotRaters, now) is { Count: > 0 } refusedVoters)
+                return new ImportResult(null, bundle, refusedVoters, warnings);
+        }
         // The pilot raters' assignments are their ratings'; a study that asks for more raters per response than the
         // bundle brings gets the rest planned now, from what this import wrote.
-        if (!ratings.CoverEveryResponse(responseIds.Count, Math.Min(head.Study.RatersPerResponse, raterIds.Count)))
+        else if (!ratings.CoverEveryResponse(responseIds.Count, Math.Min(head.Study.RatersPerResponse, raterIds.Count)))
             await Assignments.TopUpAsync(connection, transaction, studyId,
                 [.. bundle.Responses.Where(r => forPhysicians.Contains(r.Id)).Select(r => (responseIds[r.Id].Id, responseIds[r.Id].Handle))],
                 [.. ratings.Assignments.Select(a => new Assignment(a.ResponseId, a.RaterId))], [], now);
@@ -320,20 +327,21 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
     /// <summary>Why <paramref name="rater"/>'s existing account may not hold pilot ratings
     /// (<see cref="PilotRaterAccounts.ExistingByName"/>): an administrator's, or the importer's; null when it may.</summary>
-    static async Task<BundleError?> RefusalAsync(DbConnection connection, DbTransaction transaction, string rater, long? importedBy)
+    internal static async Task<BundleError?> RefusalAsync(DbConnection connection, DbTransaction transaction, string rater, long? importedBy,
+        string file = "ratings.csv")
     {
         var account = await connection.QuerySingleOrDefaultAsync<(long Id, bool IsAdmin)?>(
             "SELECT id, is_admin FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
         if (account is { IsAdmin: true })
-            return new BundleError("ratings.csv", 0, "rater", new Message("Setup_PilotRaterIsAdministrator", rater));
+            return new BundleError(file, 0, "rater", new Message("Setup_PilotRaterIsAdministrator", rater));
         if (account?.Id == importedBy && importedBy is not null)
-            return new BundleError("ratings.csv", 0, "rater", new Message("Setup_PilotRaterIsImporter", rater));
+            return new BundleError(file, 0, "rater", new Message("Setup_PilotRaterIsImporter", rater));
         return null;
     }
 
     /// <summary>The account of a pilot rater, by bundle name, made a rater of the study. A membership that exists is
     /// left as it is: an import changes no one's role.</summary>
-    static async Task<long> PilotRaterIdAsync(DbConnection connection, DbTransaction transaction, long studyId, string studySlug,
+    internal static async Task<long> PilotRaterIdAsync(DbConnection connection, DbTransaction transaction, long studyId, string studySlug,
         string rater, PilotRaterAccounts pilotRaters, DateTimeOffset now)
     {
         var username = pilotRaters == PilotRaterAccounts.OfTheStudy ? PilotRaters.AccountName(studySlug, rater) : rater;

@@ -97,6 +97,18 @@ public sealed class JudgesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AddRefusesASideBySideStudy()
+    {
+        var db = await _workspace.ImportAsync(DemoPairwise.Write(_workspace.PathOf("side-by-side")), "pairwise.db");
+
+        var added = await CliWorkspace.RunAsync("judges", "add", "--db", db, "--study", DemoPairwise.StudyId, "--name", "gpt", "--model", "gpt-4o");
+
+        Assert.Equal(2, added.ExitCode);
+        Assert.Equal("", added.Output);
+        Assert.Equal($"error: the study {DemoPairwise.StudyId} compares answers side by side; LLM judges rate single answers on a rubric and cannot join it\n", added.Error);
+    }
+
+    [Fact]
     public async Task ImportSubmitsEveryValueWithItsExplanationAndAReimportReplacesItKeepingTheHistory()
     {
         var db = await DemoAsync();

@@ -21,6 +21,25 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportingASideBySideStudyReportsItsAxesPairsAndVotes()
+    {
+        var bundle = DemoPairwise.Write(_workspace.PathOf("side-by-side"), votes: true);
+        var existing = await _workspace.ImportAsync(TestPaths.DemoBundle, "existing.db");
+        var fresh = _workspace.PathOf("fresh.db");
+
+        var intoNew = await CliWorkspace.RunAsync("import", bundle, "--db", fresh);
+        var intoExisting = await CliWorkspace.RunAsync("import", bundle, "--db", existing);
+
+        Assert.Equal((0, 0), (intoNew.ExitCode, intoExisting.ExitCode));
+        Assert.Equal($"Imported study \"{DemoPairwise.StudyId}\" into {fresh}: 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoNew.Output);
+        Assert.EndsWith(": 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoExisting.Output);
+        Assert.Contains("60 pairs with 36 votes", intoExisting.Error);
+        Assert.DoesNotContain("warning", intoNew.Error);
+        await using var connection = await new Database(existing).OpenAsync();
+        Assert.Equal(36, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pair_votes"));
+    }
+
+    [Fact]
     public async Task ABundleThatSaysNoStateIsImportedAsADraftAndStateChoosesOtherwise()
     {
         var bundle = _workspace.CopyDemoBundle("stateless");

@@ -69,4 +69,7 @@ sealed class RubricIds
 {
     public bool Usable { get; set; }
     public HashSet<string> Invalid { get; } = [];
+
+    /// <summary>Where study.json gives <c>rubric.criteria</c> (else the nearest field that holds it).</summary>
+    public int CriteriaLine { get; set; }
 }

@@ -100,8 +100,10 @@ static class StudyJsonReader
 
             var criteria = new List<Criterion>();
             var spanLabels = new List<SpanLabel>();
-            if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
-                Error("rubric", new Message("Bundle_RubricMissing"));
+            // Without a rubric the cases' checklists are the criteria (BundleReader checks that there are some).
+            rubricIds.CriteriaLine = lines.LineOf("rubric.criteria");
+            if (!root.TryGetProperty("rubric", out var rubric)) rubricIds.Usable = true;
+            else if (rubric.ValueKind != JsonValueKind.Object) Error("rubric", new Message("Bundle_RubricMissing"));
             else
             {
                 rubricIds.Usable = RubricReader.ReadCriteria(rubric, language, criteria, rubricIds.Invalid, Error);

@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<RevocationQuery>();
         services.AddSingleton<RubricQuery>();
+        services.AddSingleton<ChecklistQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
         services.AddSingleton<RatingReveals>();

@@ -73,6 +73,10 @@ public sealed record SafetyTrigger(string CriterionId, IReadOnlyList<string> Val
 /// <summary>A study's adjudication rules: one disagreement rule per criterion and the values that raise a safety alert.</summary>
 public sealed record AdjudicationSettings(IReadOnlyDictionary<string, DisagreementRule> Rules, IReadOnlyList<SafetyTrigger> Safety)
 {
+    /// <summary>The rule of every case criterion (study.json's <c>adjudication.checklist</c>): <see cref="DisagreementRule.Any"/>,
+    /// the default of a binary criterion, or <see cref="DisagreementRule.Never"/>.</summary>
+    public DisagreementRule Checklist { get; init; } = DisagreementRule.Any;
+
     /// <summary>The defaults: <see cref="DisagreementRule.Default"/> for every criterion, and <see cref="DefaultSafety"/>.</summary>
     public static AdjudicationSettings Defaults(IReadOnlyList<Criterion> criteria) =>
         new(criteria.ToDictionary(c => c.Id, DisagreementRule.Default), DefaultSafety(criteria));

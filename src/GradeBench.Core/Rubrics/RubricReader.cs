@@ -12,10 +12,12 @@ namespace GradeBench.Core.Rubrics;
 static class RubricReader
 {
     /// <summary>Adds the valid criteria to <paramref name="criteria"/> and the ids of invalid ones to
-    /// <paramref name="invalid"/>; false when there is no usable list of criteria at all.</summary>
+    /// <paramref name="invalid"/>; false when there is no usable list of criteria at all. No list, or an empty one, is a
+    /// rubric without criteria: the cases may carry checklists instead (the bundle reader checks that some criterion exists).</summary>
     internal static bool ReadCriteria(JsonElement rubric, string language, List<Criterion> criteria, HashSet<string> invalid, Action<string, Message> error)
     {
-        if (!rubric.TryGetProperty("criteria", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        if (!rubric.TryGetProperty("criteria", out var list)) return true;
+        if (list.ValueKind != JsonValueKind.Array)
         {
             error("rubric.criteria", new Message("Rubric_CriteriaArray"));
             return false;

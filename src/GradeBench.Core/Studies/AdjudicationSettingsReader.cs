@@ -16,13 +16,15 @@ static class AdjudicationSettingsReader
     {
         var byId = criteria.ToDictionary(c => c.Id);
         var rules = criteria.ToDictionary(c => c.Id, DisagreementRule.Default);
+        var checklist = DisagreementRule.Any;
         if (root.TryGetProperty("adjudication", out var adjudication))
         {
             if (adjudication.ValueKind != JsonValueKind.Object) error("adjudication", new Message("Bundle_MustBeObject"));
             else
             {
                 foreach (var property in adjudication.EnumerateObject())
-                    if (property.Name != "rules") warn($"adjudication.{property.Name}", new Message("Bundle_UnknownField"));
+                    if (property.Name is not ("rules" or "checklist")) warn($"adjudication.{property.Name}", new Message("Bundle_UnknownField"));
+                if (adjudication.TryGetProperty("checklist", out var given)) checklist = ReadChecklistRule(given, error);
                 if (adjudication.TryGetProperty("rules", out var list))
                 {
                     if (list.ValueKind != JsonValueKind.Object) error("adjudication.rules", new Message("Bundle_RulesNotObject"));
@@ -37,7 +39,16 @@ static class AdjudicationSettingsReader
             }
         }
         var safety = root.TryGetProperty("safety", out var s) ? ReadSafety(s, byId, invalid, error, warn) : AdjudicationSettings.DefaultSafety(criteria);
-        return new AdjudicationSettings(rules, safety);
+        return new AdjudicationSettings(rules, safety) { Checklist = checklist };
+    }
+
+    /// <summary><c>adjudication.checklist</c>: the rule of every case criterion, <c>"any"</c> or <c>"never"</c>.</summary>
+    static DisagreementRule ReadChecklistRule(JsonElement rule, Action<string, Message> error)
+    {
+        if (rule.ValueKind == JsonValueKind.String && rule.GetString() is "any" or "never")
+            return rule.GetString() == "never" ? DisagreementRule.Never : DisagreementRule.Any;
+        error("adjudication.checklist", new Message("Bundle_ChecklistRule"));
+        return DisagreementRule.Any;
     }
 
     static DisagreementRule? ReadRule(JsonElement rule, Criterion criterion, string path, Action<string, Message> error, Action<string, Message> warn)

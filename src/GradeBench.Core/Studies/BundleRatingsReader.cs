@@ -25,11 +25,13 @@ static class BundleRatingsReader
     /// <summary>The valid rating rows. <paramref name="responseIds"/> is null when responses.jsonl could not be read (or
     /// is not read yet: then <paramref name="responsesSeen"/> collects the response ids named, to be checked after),
     /// <paramref name="study"/> when there is no usable rubric; rows naming an <paramref name="invalidCriteria"/>
-    /// id are not checked further (the criterion's own error is in study.json). Until the first error, each valid row is
+    /// id are not checked further (the criterion's own error is in study.json). A criterion the rubric lacks is looked up
+    /// on the checklist of the response's case (<paramref name="checklists"/>; in a valid bundle the two never share an
+    /// id, so the rubric, which every row of most bundles names, is looked at first). Until the first error, each valid row is
     /// also passed on to <paramref name="asRead"/> in batches (<see cref="StagedBundleRead.RatingsAsRead"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call with a loop of 1.6M rows: no tiering through OSR
     internal static List<BundleRating> Read(ReadOnlyMemory<byte> text, HashSet<string>? responseIds, StudyDefinition? study, HashSet<string> invalidCriteria, BundleReport report,
-        HashSet<string>? responsesSeen = null, ChannelWriter<BundleRating[]>? asRead = null)
+        HashSet<string>? responsesSeen = null, ChannelWriter<BundleRating[]>? asRead = null, CaseChecklists? checklists = null)
     {
         var ratings = new List<BundleRating>();
         var passedOn = 0;
@@ -55,7 +57,7 @@ static class BundleRatingsReader
         var seen = new Dictionary<(int Response, int Rater), List<(int Criterion, int Line)>>();
         var lastPair = (Response: -1, Rater: -1);
         List<(int Criterion, int Line)> lastSeen = [];
-        var tally = study is null ? null : new CompletenessTally(study);
+        var tally = study is null ? null : new CompletenessTally(study, checklists);
         var nextLine = 1;
         var columns = 0;
         while (true)
@@ -112,7 +114,25 @@ static class BundleRatingsReader
             }
             criterionFacts.CriterionLookedUp = true;
             var (value, problem) = Value(valueFacts, criterionNumber, criterionFacts, csv.GetFieldSpan(3));
-            if (criterionFacts is { CriterionChecked: true, Criterion: null }) report.Error(RatingsFile, line, "criterion", new Message("Value_UnknownCriterion", criterionId));
+            var onChecklist = false;
+            if (criterionFacts is { CriterionChecked: true, Criterion: null })
+            {
+                var (lookup, caseCriterion, caseId) = checklists?.Find(responseId, criterionId) ?? (CaseCriterionLookup.Unknown, null, null);
+                switch (lookup)
+                {
+                    case CaseCriterionLookup.Found:
+                        onChecklist = true;
+                        if (caseCriterion!.CheckValue(value) is { } mark) report.Error(RatingsFile, line, "value", new Message("Bundle_CriterionValue", criterionId, mark));
+                        break;
+                    case CaseCriterionLookup.OtherCase:
+                        report.Error(RatingsFile, line, "criterion", new Message("Bundle_OtherCaseCriterion", criterionId, caseId));
+                        break;
+                    // A study without any criterion has that one error (study.json's), not one per row.
+                    case CaseCriterionLookup.Unknown when criteria!.Count > 0 || checklists?.Any == true:
+                        report.Error(RatingsFile, line, "criterion", new Message("Value_UnknownCriterion", criterionId));
+                        break;
+                }
+            }
             else if (problem is not null) report.Error(RatingsFile, line, "value", new Message("Bundle_CriterionValue", criterionId, problem));
             var comment = columns >= 5 && csv.GetFieldSpan(4).Length > 0 ? csv.GetString(4) : null;
             var (firstSubmitted, lastChanged) = columns == 7 ? Timestamps(csv, RatingsFile, 5, line, report) : (null, null);
@@ -132,7 +152,7 @@ static class BundleRatingsReader
                     FirstSubmitted = firstSubmitted,
                     LastChanged = lastChanged,
                 });
-                tally?.Add(responseNumber, raterNumber, criterionFacts, criterionId, line);
+                tally?.Add(responseNumber, raterNumber, criterionFacts, criterionId, line, onChecklist);
                 if (ratings.Count - passedOn == PassOnBatch) passedOn = PassOn(ratings, passedOn, asRead, report);
             }
         }
@@ -219,15 +239,17 @@ static class BundleRatingsReader
     }
 
     /// <summary>Checks beyond the format (warnings only), each on the first row of the response concerned: more raters
-    /// than raters_per_response, a rater without every required criterion. Tallied row by row as numbers (a flag per
-    /// required criterion of each response's rater), in the order responses and their raters first appear.</summary>
-    sealed class CompletenessTally(StudyDefinition study)
+    /// than raters_per_response, a rater without every required criterion (every criterion of the response's checklist is
+    /// required). Tallied row by row as numbers (a flag per required criterion of each response's rater; marks of a
+    /// checklist by id, apart), in the order responses and their raters first appear.</summary>
+    sealed class CompletenessTally(StudyDefinition study, CaseChecklists? checklists)
     {
         readonly string[] _required = study.Criteria.Where(c => c.Required).Select(c => c.Id).ToArray();
         readonly Dictionary<int, (int FirstRow, List<(int Rater, bool[] Seen)> Raters)> _responses = [];
         readonly List<int> _order = [];
+        readonly Dictionary<(int Response, int Rater), HashSet<string>> _marked = [];
 
-        public void Add(int response, int rater, NameFacts criterion, string criterionId, int line)
+        public void Add(int response, int rater, NameFacts criterion, string criterionId, int line, bool onChecklist)
         {
             if (!_responses.TryGetValue(response, out var entry))
             {
@@ -240,8 +262,25 @@ static class BundleRatingsReader
                 entry.Raters.Add((rater, new bool[_required.Length]));
                 at = entry.Raters.Count - 1;
             }
+            if (onChecklist)
+            {
+                if (!_marked.TryGetValue((response, rater), out var marks)) _marked[(response, rater)] = marks = [];
+                marks.Add(criterionId);
+                return;
+            }
             if (criterion.RequiredIndex == -1) criterion.RequiredIndex = Array.IndexOf(_required, criterionId) is var i and >= 0 ? i : -2;
             if (criterion.RequiredIndex >= 0) entry.Raters[at].Seen[criterion.RequiredIndex] = true;
+        }
+
+        /// <summary>The required criteria a rater left out, in order, as the warning lists them.</summary>
+        string Missing(bool[] seen, List<string> checklist, HashSet<string>? marked) =>
+            string.Join(", ", _required.Where((_, i) => !seen[i]).Concat(checklist.Where(c => marked?.Contains(c) != true)).Order());
+
+        static bool AllMarked(List<string> checklist, HashSet<string>? marked)
+        {
+            foreach (var criterion in checklist)
+                if (marked?.Contains(criterion) != true) return false;
+            return true;
         }
 
         static int IndexOf(List<(int Rater, bool[] Seen)> raters, int rater)
@@ -255,16 +294,19 @@ static class BundleRatingsReader
         {
             var text = new string[names.Count];
             foreach (var (name, number) in names) text[number] = name;
+            var anyChecklist = checklists?.Any == true;
             foreach (var response in _order)
             {
                 var (firstRow, raters) = _responses[response];
                 if (raters.Count > study.RatersPerResponse)
                     report.Warn(RatingsFile, firstRow, "rater", new Message("Bundle_TooManyRaters", text[response], raters.Count, study.RatersPerResponse));
+                List<string> checklist = anyChecklist ? [.. checklists!.CriteriaOf(text[response])] : [];
                 foreach (var (rater, seen) in raters)
                 {
-                    if (!seen.AsSpan().Contains(false)) continue; // the usual case, 400,000 times in a large study: no list
-                    var missing = _required.Where((_, i) => !seen[i]).Order().ToList();
-                    report.Warn(RatingsFile, firstRow, "criterion", new Message("Bundle_MissingRequired", text[rater], text[response], string.Join(", ", missing)));
+                    var marked = checklist.Count == 0 ? null : _marked.GetValueOrDefault((response, rater));
+                    // The usual case, 400,000 times in a large study: no list.
+                    if (!seen.AsSpan().Contains(false) && AllMarked(checklist, marked)) continue;
+                    report.Warn(RatingsFile, firstRow, "criterion", new Message("Bundle_MissingRequired", text[rater], text[response], Missing(seen, checklist, marked)));
                 }
             }
         }

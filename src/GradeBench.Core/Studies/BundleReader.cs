@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using GradeBench.Core.Messages;
 
 namespace GradeBench.Core.Studies;
 
@@ -71,6 +72,8 @@ public static class BundleReader
         // Its response ids are checked once responses.jsonl is read; when one is unknown, the file is read again with
         // them, so that its errors are exactly those of a reading in turn.
         var responsesSeen = new HashSet<string>();
+        // A row naming a case criterion is checked against its response's case once cases and responses are read.
+        var checklists = new CaseChecklists();
         var asRead = passRatingsOn ? Channel.CreateUnbounded<BundleRating[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }) : null;
         // A side-by-side study has votes, not ratings: its ratings.csv is refused unread.
         var pairwise = study?.Pairwise is not null;
@@ -80,7 +83,7 @@ public static class BundleReader
             {
                 var csv = await ratingsText.ConfigureAwait(false);
                 var ratingsContent = ratingsEncoding.Branch();
-                return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen, asRead?.Writer));
+                return (Report: ratingsContent, Ratings: BundleRatingsReader.Read(csv, null, ratingsStudy, rubric.Invalid, ratingsContent, responsesSeen, asRead?.Writer, checklists));
             }
             finally
             {
@@ -90,10 +93,28 @@ public static class BundleReader
         if (ratingsRead is null) asRead?.Writer.TryComplete();
         var caseIds = text.ContainsKey(BundleSyntax.CasesFile) ? new HashSet<string>() : null;
         var caseLines = caseIds is null ? null : new Dictionary<string, int>();
-        var cases = text.TryGetValue(BundleSyntax.CasesFile, out var c) ? JsonLinesReader.ReadCases(c, caseIds!, content, caseLines) : [];
         var responseIds = text.ContainsKey(BundleSyntax.ResponsesFile) ? new HashSet<string>() : null;
         var responseLines = responseIds is null ? null : new Dictionary<string, int>();
-        var responses = text.TryGetValue(BundleSyntax.ResponsesFile, out var r) ? JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content, lines: responseLines) : [];
+        var caseOf = responseIds is null ? null : new Dictionary<string, string>();
+        List<StudyCase> cases = [];
+        List<ModelResponse> responses = [];
+        try
+        {
+            if (text.TryGetValue(BundleSyntax.CasesFile, out var c))
+            {
+                HashSet<string>? rubricIds = study is null ? null : [.. study.Criteria.Select(k => k.Id), .. rubric.Invalid];
+                cases = JsonLinesReader.ReadCases(c, caseIds!, content, checklists, study?.Language, rubricIds, caseLines);
+                // A study needs criteria: the rubric's, or its cases' (study.json may leave the rubric out for them).
+                if (study is not null && rubric.Usable && study.Criteria.Count == 0 && rubric.Invalid.Count == 0 && !checklists.Any)
+                    content.Error(BundleSyntax.StudyFile, rubric.CriteriaLine, "rubric.criteria", new Message("Bundle_NoCriteria"));
+            }
+            if (text.TryGetValue(BundleSyntax.ResponsesFile, out var r))
+                responses = JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content, lines: responseLines, caseOf: caseOf);
+        }
+        finally
+        {
+            checklists.Complete(casesRead: caseIds is not null, caseOf);
+        }
         var (pairs, votes) = Pairwise();
         var head = report.ErrorCount == 0 && content.ErrorCount == 0 && study is not null ? new StudyBundle(study, cases, responses, []) { Pairs = pairs, Votes = votes } : null;
         return new StagedBundleRead(head, CompleteAsync(), asRead?.Reader);
@@ -107,7 +128,8 @@ public static class BundleReader
                 var (ratingsContent, read) = await ratingsRead.ConfigureAwait(false);
                 ratings = read;
                 if (responseIds is not null && !responsesSeen.IsSubsetOf(responseIds))
-                    ratings = BundleRatingsReader.Read(await ratingsText!.ConfigureAwait(false), responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch());
+                    ratings = BundleRatingsReader.Read(await ratingsText!.ConfigureAwait(false), responseIds, ratingsStudy, rubric.Invalid, ratingsContent = ratingsEncoding.Branch(),
+                        checklists: checklists);
                 report.Append(ratingsEncoding);
                 report.Append(content);
                 report.Append(ratingsContent);
@@ -131,6 +153,8 @@ public static class BundleReader
                 return ([], []);
             }
             if (ratingsBytes is not null) content.Error(BundleSyntax.RatingsFile, 0, "file", new Messages.Message("Bundle_PairwiseNoRatings"));
+            foreach (var withChecklist in cases.Where(k => k.Criteria.Count > 0))
+                content.Error(BundleSyntax.CasesFile, caseLines![withChecklist.Id], "criteria", new Messages.Message("Bundle_PairwiseNoChecklist"));
             return PairwiseBundleReader.Read(study, rubric.PairwiseUsable, cases, caseLines, responses, responseLines, votesText, content);
         }
     }

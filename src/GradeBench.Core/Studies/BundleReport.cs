@@ -73,4 +73,7 @@ sealed class RubricIds
     /// <summary>Whether a side-by-side study's <c>pairwise</c> object read without errors: only then are its pairs formed
     /// and votes.csv checked against its axes and reasons.</summary>
     public bool PairwiseUsable { get; set; }
+
+    /// <summary>Where study.json gives <c>rubric.criteria</c> (else the nearest field that holds it).</summary>
+    public int CriteriaLine { get; set; }
 }

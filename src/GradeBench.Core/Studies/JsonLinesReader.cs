@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GradeBench.Core.Messages;
+using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Studies.BundleSyntax;
 
 namespace GradeBench.Core.Studies;
@@ -68,12 +69,14 @@ static class JsonLinesReader
     }
 
     /// <summary>The valid cases; <paramref name="ids"/> receives every case id defined, valid or not, and
-    /// <paramref name="lines"/> the line each is first defined on.</summary>
-    internal static List<StudyCase> ReadCases(ReadOnlyMemory<byte> text, HashSet<string> ids, BundleReport report, Dictionary<string, int>? lines = null)
+    /// <paramref name="checklists"/> every checklist (<see cref="ChecklistReader"/>, whose parameters the next two are),
+    /// and <paramref name="lines"/> the line each is first defined on.</summary>
+    internal static List<StudyCase> ReadCases(ReadOnlyMemory<byte> text, HashSet<string> ids, BundleReport report,
+        CaseChecklists checklists, string? studyLanguage, IReadOnlySet<string>? rubricIds, Dictionary<string, int>? lines = null)
     {
         var cases = new List<StudyCase>();
         var firstLine = new Dictionary<string, int>();
-        string[] known = ["id", "title", "language", "tags", "presentation_md", "question_md", "reference_md"];
+        string[] known = ["id", "title", "language", "tags", "presentation_md", "question_md", "reference_md", "criteria"];
         foreach (var (n, c) in JsonLines(CasesFile, text, report))
         {
             var errorsBefore = report.ErrorCount;
@@ -102,11 +105,21 @@ static class JsonLinesReader
                     tags.AddRange(t.EnumerateArray().Select(x => x.GetString()!));
                 else report.Error(CasesFile, n, "tags", new Message("Bundle_NonEmptyStrings"));
             }
+            List<CaseCriterion> criteria = [];
+            if (c.TryGetProperty("criteria", out var list))
+            {
+                var invalid = new HashSet<string>();
+                criteria = ChecklistReader.Read(list, n, studyLanguage, rubricIds, invalid, report);
+                if (IsIdentifier(id)) checklists.Add(id!, criteria, invalid);
+            }
             foreach (var property in c.EnumerateObject())
                 if (!IsKnown(property, known)) report.Warn(CasesFile, n, property.Name, new Message("Bundle_UnknownField"));
             if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
             if (report.ErrorCount == errorsBefore)
-                cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference));
+                cases.Add(new StudyCase(id!, OptionalString(c, "title")!, language, tags, OptionalString(c, "presentation_md")!, OptionalString(c, "question_md")!, reference)
+                {
+                    Criteria = criteria,
+                });
         }
         if (firstLine.Count == 0 && !report.HasErrorsIn(CasesFile)) report.Error(CasesFile, 0, "file", new Message("Bundle_NoCases"));
         ids.UnionWith(firstLine.Keys);
@@ -115,10 +128,10 @@ static class JsonLinesReader
     }
 
     /// <summary>The valid responses; <paramref name="ids"/> receives every response id defined, valid or not, and
-    /// <paramref name="lines"/> the line each is first defined on. <paramref name="caseIds"/> is null when cases.jsonl
-    /// could not be read.</summary>
+    /// <paramref name="lines"/> the line each is first defined on, and <paramref name="caseOf"/> the case id each of them
+    /// names (the first line's, for an id given twice). <paramref name="caseIds"/> is null when cases.jsonl could not be read.</summary>
     internal static List<ModelResponse> ReadResponses(ReadOnlyMemory<byte> text, HashSet<string>? caseIds, HashSet<string> ids, BundleReport report,
-        IReadOnlySet<string>? takenIds = null, Dictionary<string, int>? lines = null)
+        IReadOnlySet<string>? takenIds = null, Dictionary<string, int>? lines = null, Dictionary<string, string>? caseOf = null)
     {
         var responses = new List<ModelResponse>();
         var firstLine = new Dictionary<string, int>();
@@ -145,7 +158,7 @@ static class JsonLinesReader
             }
             foreach (var property in r.EnumerateObject())
                 if (!IsKnown(property, known)) report.Warn(ResponsesFile, n, property.Name, new Message("Bundle_UnknownField"));
-            if (IsIdentifier(id)) firstLine.TryAdd(id!, n);
+            if (IsIdentifier(id) && firstLine.TryAdd(id!, n) && caseId is not null) caseOf?.TryAdd(id!, caseId);
             if (report.ErrorCount == errorsBefore)
                 responses.Add(new ModelResponse(id!, caseId!, model!, content!, meta));
         }

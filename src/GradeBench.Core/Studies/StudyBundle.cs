@@ -58,7 +58,11 @@ public sealed record StudyCase(
     IReadOnlyList<string> Tags,
     string PresentationMd,
     string QuestionMd,
-    string? ReferenceMd);
+    string? ReferenceMd)
+{
+    /// <summary>The case's own checklist (cases.jsonl's <c>criteria</c>), in the order given; empty: none.</summary>
+    public IReadOnlyList<CaseCriterion> Criteria { get; init; } = [];
+}
 
 /// <summary>One LLM output to be graded. <see cref="MetaJson"/> is kept verbatim for exports.</summary>
 public sealed record ModelResponse(string Id, string CaseId, string Model, string ContentMd, string? MetaJson);

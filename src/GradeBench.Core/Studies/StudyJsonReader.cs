@@ -102,16 +102,18 @@ static class StudyJsonReader
             var criteria = new List<Criterion>();
             var spanLabels = new List<SpanLabel>();
             // A side-by-side study asks its axes instead of rubric criteria (PairwiseSettingsReader); its rubric, if any,
-            // holds span labels only.
+            // holds span labels only. Without a rubric a single study's criteria are its cases' checklists (BundleReader
+            // checks that there are some).
             var pairwise = ReadDesign(root, language, lines, rubricIds, Error, Warn);
+            rubricIds.CriteriaLine = lines.LineOf("rubric.criteria");
             if (pairwise is not null)
             {
                 (ratersPerResponse, humanSubset) = (pairwise.RatersPerPair, null);
                 if (root.TryGetProperty("rubric", out var labelsOnly) && labelsOnly.ValueKind == JsonValueKind.Object)
                     RubricReader.ReadSpanLabels(labelsOnly, language, spanLabels, Error);
             }
-            else if (!root.TryGetProperty("rubric", out var rubric) || rubric.ValueKind != JsonValueKind.Object)
-                Error("rubric", new Message("Bundle_RubricMissing"));
+            else if (!root.TryGetProperty("rubric", out var rubric)) rubricIds.Usable = true;
+            else if (rubric.ValueKind != JsonValueKind.Object) Error("rubric", new Message("Bundle_RubricMissing"));
             else
             {
                 rubricIds.Usable = RubricReader.ReadCriteria(rubric, language, criteria, rubricIds.Invalid, Error);

@@ -37,6 +37,7 @@ public sealed partial class AdjudicationStore
         var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
         if (target.State != "adjudication")
             return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
+        criteria = await WithChecklistAsync(connection, transaction, criteria, target.ResponseId, ct);
 
         var problems = new Dictionary<string, Message>();
         var rows = new List<object>();
@@ -93,7 +94,7 @@ public sealed partial class AdjudicationStore
     {
         if (await studies.AccessAsync(studyId, userId, ct) is not { IsCoordinator: true })
             return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
-        var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
+        var rubricCriteria = await rubric.LoadAsync(studyId, ct);
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
@@ -102,6 +103,7 @@ public sealed partial class AdjudicationStore
         var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
         if (target.State != "adjudication")
             return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
+        var criteria = (await WithChecklistAsync(connection, transaction, rubricCriteria, target.ResponseId, ct)).Select(c => c.Criterion).ToList();
         if (target.Status == "open" && !evenIfDisagreeing && await StillDisagreeingAsync(connection, transaction, criteria, itemId, target.ResponseId) is { Count: > 0 } left)
             return new(AdjudicationOutcome.StillDisagrees, target.ResponseId, target.Status, participants,
                 $"Still disagreeing without a consensus value: {string.Join(", ", left)}.") { StillDisagreeing = left };
@@ -110,7 +112,8 @@ public sealed partial class AdjudicationStore
         return new(AdjudicationOutcome.Done, target.ResponseId, status, participants);
     }
 
-    /// <summary>Labels, in rubric order, of the criteria whose physicians' submitted ratings differ and that have no consensus value.</summary>
+    /// <summary>Labels, in rubric order then the checklist's, of the criteria whose physicians' submitted ratings differ and
+    /// that have no consensus value.</summary>
     static async Task<IReadOnlyList<string>> StillDisagreeingAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Criterion> criteria,
         long itemId, long responseId)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Judges;
@@ -65,7 +66,9 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             FROM ratings g JOIN criteria c ON c.id = g.criterion_id
             WHERE c.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL AND g.rater_id NOT IN {JudgeRaters.OfStudy}
             """, keys, transaction);
-        var needs = AdjudicationTriage.Decide(plain, settings, ratings.Select(r => new SubmittedValue(r.ResponseId, r.RaterId, r.CriterionId, r.Value)))
+        var checklists = await ChecklistsByResponseAsync(connection, transaction, studyId);
+        IReadOnlyList<Criterion> ChecklistOf(long responseId) => checklists.GetValueOrDefault(responseId) ?? [];
+        var needs = AdjudicationTriage.Decide(plain, settings, ratings.Select(r => new SubmittedValue(r.ResponseId, r.RaterId, r.CriterionId, r.Value)), ChecklistOf)
             .ToDictionary(n => n.ResponseId);
         var alerted = (await connection.QueryAsync<long>(
             "SELECT DISTINCT response_id FROM safety_alerts WHERE study_id = @StudyId", keys, transaction)).ToHashSet();
@@ -88,7 +91,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
                 ResponseId = responseId,
                 Disagreement = disagreeing.Count > 0,
                 Safety = known?.Safety == true || need?.Safety == true || alerted.Contains(responseId),
-                DisagreeingCriteria = string.Join(",", plain.Select(c => c.Id).Where(disagreeing.Contains)),
+                DisagreeingCriteria = string.Join(",", plain.Concat(ChecklistOf(responseId)).Select(c => c.Id).Where(disagreeing.Contains)),
                 Now = now,
             };
             if (known is not null)
@@ -112,6 +115,25 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     }
 
     static IEnumerable<string> Split(string? criteria) => string.IsNullOrEmpty(criteria) ? [] : criteria.Split(',');
+
+    /// <summary>The checklist of each response of the study whose case has one, as the criteria its marks are judged by.</summary>
+    static async Task<Dictionary<long, IReadOnlyList<Criterion>>> ChecklistsByResponseAsync(DbConnection connection, DbTransaction? transaction, long studyId)
+    {
+        var byCase = await ChecklistQuery.OfStudyAsync(connection, transaction, studyId, CancellationToken.None);
+        if (byCase.Count == 0) return [];
+        var responses = await connection.QueryAsync<(long Id, long CaseId)>(
+            "SELECT id, case_id FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, transaction);
+        return responses.Where(r => byCase.ContainsKey(r.CaseId))
+            .ToDictionary(r => r.Id, r => (IReadOnlyList<Criterion>)[.. byCase[r.CaseId].Select(c => c.Criterion.AsCriterion())]);
+    }
+
+    /// <summary>The rubric and the checklist of the response's case: the criteria of an item, each with its database id.</summary>
+    static async Task<IReadOnlyList<(long Id, Criterion Criterion)>> WithChecklistAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyList<(long Id, Criterion Criterion)> rubric, long responseId, CancellationToken ct)
+    {
+        var checklist = await ChecklistQuery.OfResponseAsync(connection, transaction, responseId, ct);
+        return checklist.Count == 0 ? rubric : [.. rubric, .. checklist.Select(c => (c.Id, c.Criterion.AsCriterion()))];
+    }
 
     /// <summary>The raters of a response: every physician who submitted a rating of it (judges take no part in adjudication).</summary>
     static async Task<IReadOnlyList<long>> ParticipantsAsync(DbConnection connection, DbTransaction? transaction, long responseId) =>
@@ -144,6 +166,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         public long ItemId { get; init; }
         public long ResponseId { get; init; }
         public string Handle { get; init; } = "";
+        public long CaseId { get; init; }
         public string CaseTitle { get; init; } = "";
         public string Slug { get; init; } = "";
         public string Model { get; init; } = "";
@@ -163,7 +186,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         if (!access.IsCoordinator && !RatersMaySee(access.State)) return [];
         var labels = (await rubric.LoadAsync(studyId, ct)).ToDictionary(c => c.Criterion.Id, c => c.Criterion.Label);
         const string sql = """
-            SELECT i.id AS item_id, i.response_id, r.handle, c.title AS case_title, r.slug, r.model, i.disagreement, i.safety,
+            SELECT i.id AS item_id, i.response_id, r.handle, r.case_id, c.title AS case_title, r.slug, r.model, i.disagreement, i.safety,
                    i.disagreeing_criteria, i.status,
                    (SELECT COUNT(*) FROM adjudication_messages m WHERE m.item_id = i.id) AS messages,
                    (SELECT COUNT(*) FROM consensus_values v WHERE v.item_id = i.id) AS decided
@@ -177,6 +200,9 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql,
             new { StudyId = studyId, UserId = userId, All = access.IsCoordinator }, cancellationToken: ct));
+        var checklists = await ChecklistQuery.OfStudyAsync(connection, null, studyId, ct);
+        string Label(long caseId, string id) => labels.GetValueOrDefault(id)
+            ?? checklists.GetValueOrDefault(caseId)?.FirstOrDefault(c => c.Criterion.Id == id).Criterion?.TextMd ?? id;
         var showModel = Blinding.MaySeeModel(access.Role, access.HideModel, ResponseUse.Adjudication);
         return rows.Select(r => new AdjudicationItemSummary
         {
@@ -188,7 +214,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             Model = showModel ? r.Model : null,
             Disagreement = r.Disagreement,
             Safety = r.Safety,
-            DisagreeingCriteria = Split(r.DisagreeingCriteria).Select(id => labels.GetValueOrDefault(id, id)).ToList(),
+            DisagreeingCriteria = Split(r.DisagreeingCriteria).Select(id => Label(r.CaseId, id)).ToList(),
             DisagreeingCriterionIds = Split(r.DisagreeingCriteria).ToList(),
             Status = r.Status,
             Messages = r.Messages,
@@ -212,7 +238,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     {
         if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return null;
         if (!access.IsCoordinator && !RatersMaySee(access.State)) return null;
-        var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
+        var rubricCriteria = await rubric.LoadAsync(studyId, ct);
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ViewRow>(new CommandDefinition("""
             SELECT i.id, i.response_id, r.handle, i.status, i.disagreement, i.safety, i.disagreeing_criteria
@@ -226,6 +252,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         if (!access.IsCoordinator) await RatingReveals.RecordAsync(connection, null, studyId, userId, row.ResponseId, RatingReveals.Adjudication, clock.GetUtcNow());
         var text = await RatedResponseLoader.LoadTextAsync(connection, studyId, row.ResponseId, ct)
             ?? throw new InvalidOperationException($"Adjudication item {itemId} names a response outside its study.");
+        var criteria = (await WithChecklistAsync(connection, null, rubricCriteria, row.ResponseId, ct)).Select(c => c.Criterion).ToList();
 
         var keys = new { ItemId = itemId };
         var messages = await connection.QueryAsync<AdjudicationMessage>(new CommandDefinition("""

@@ -14,7 +14,8 @@ public sealed record ConsensusRow
 /// ratings, which adjudication never changes. Unblinded (response ids name the model): for coordinators and exports only.</summary>
 public sealed class ConsensusQuery(Database database)
 {
-    /// <summary>One row per response × criterion that has a consensus value, in response and rubric order.</summary>
+    /// <summary>One row per response × rubric criterion that has a consensus value, in response and rubric order (the results
+    /// leave the cases' checklists out).</summary>
     public async Task<IReadOnlyList<ConsensusRow>> ValuesAsync(long studyId, CancellationToken ct = default)
     {
         const string sql = """
@@ -23,7 +24,7 @@ public sealed class ConsensusQuery(Database database)
             JOIN adjudication_items i ON i.id = v.item_id
             JOIN responses r ON r.id = i.response_id
             JOIN criteria c ON c.id = v.criterion_id
-            WHERE i.study_id = @StudyId
+            WHERE i.study_id = @StudyId AND c.case_id IS NULL
             ORDER BY r.position, c.position
             """;
         await using var connection = await database.OpenAsync(ct);

@@ -5,7 +5,8 @@ using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Storage.Adjudication;
 
-/// <summary>A study's adjudication rules in <c>adjudication_rules</c> and <c>safety_rules</c>, written at import.</summary>
+/// <summary>A study's adjudication rules in <c>adjudication_rules</c> and <c>safety_rules</c> (the rubric's), and
+/// <c>studies.checklist_adjudication</c> (every case criterion's), written at import.</summary>
 static class StoredSettings
 {
     sealed class RuleRow
@@ -37,6 +38,8 @@ static class StoredSettings
         }), transaction);
         await connection.ExecuteAsync(insertSafety, settings.Safety
             .SelectMany(t => t.Values.Select(v => new { CriterionId = criterionIds[t.CriterionId], Value = v })), transaction);
+        if (settings.Checklist.Kind == DisagreementKind.Never)
+            await connection.ExecuteAsync("UPDATE studies SET checklist_adjudication = 'never' WHERE id = @StudyId", new { StudyId = studyId }, transaction);
     }
 
     /// <summary>The study's settings; the defaults for a study imported before rules were stored.</summary>
@@ -51,8 +54,10 @@ static class StoredSettings
             WHERE c.study_id = @StudyId ORDER BY c.position, s.value
             """;
         var rules = (await connection.QueryAsync<RuleRow>(rulesSql, new { StudyId = studyId }, transaction)).AsList();
+        var checklist = await connection.ExecuteScalarAsync<string>("SELECT checklist_adjudication FROM studies WHERE id = @StudyId",
+            new { StudyId = studyId }, transaction) == "never" ? DisagreementRule.Never : DisagreementRule.Any;
         var plain = criteria.Select(c => c.Criterion).ToList();
-        if (rules.Count == 0) return AdjudicationSettings.Defaults(plain);
+        if (rules.Count == 0) return AdjudicationSettings.Defaults(plain) with { Checklist = checklist };
         var slugs = criteria.ToDictionary(c => c.Id, c => c.Criterion.Id);
         var safety = (await connection.QueryAsync<SafetyRow>(safetySql, new { StudyId = studyId }, transaction))
             .GroupBy(s => s.CriterionId)
@@ -63,6 +68,6 @@ static class StoredSettings
             "any" => DisagreementRule.Any,
             "range" => DisagreementRule.Range(r.MinRange ?? 0),
             _ => DisagreementRule.Never,
-        }), safety);
+        }), safety) { Checklist = checklist };
     }
 }

@@ -1,13 +1,14 @@
 using Dapper;
 using GradeBench.Core.Agreement;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Rubrics;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
 
 /// <summary>The submitted ratings that agreement is computed on: independent ratings only (adjudicated consensus
-/// values live elsewhere and never enter here), drafts excluded; the physicians' alone unless the caller includes the
-/// study's judges (<see cref="RaterScope"/>).</summary>
+/// values live elsewhere and never enter here), drafts excluded, of the rubric's criteria (marks of the cases'
+/// checklists are left out); the physicians' alone unless the caller includes the study's judges (<see cref="RaterScope"/>).</summary>
 public sealed class AgreementQuery(Database database)
 {
     sealed class Row
@@ -33,7 +34,8 @@ public sealed class AgreementQuery(Database database)
             WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
               AND (@WithJudges OR g.rater_id NOT IN {JudgeRaters.OfStudy})
             """, new { StudyId = studyId, WithJudges = raters == RaterScope.PhysiciansAndJudges }, cancellationToken: ct));
-        return rows.ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
+        var marks = CaseCriteria.IdsOfStudy(connection.Handle!, studyId);
+        return rows.Where(r => !marks.Contains(r.CriterionId)).ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
     }
 
     /// <summary>The same ratings as <see cref="SubmittedAsync(long, CancellationToken)"/>, by criterion database id, as flat columns: stepped
@@ -56,6 +58,8 @@ public sealed class AgreementQuery(Database database)
         // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
         // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
         var sql = raters == RaterScope.PhysiciansAndJudges ? Submitted : Submitted + JudgeRaters.Exclusion(db, studyId, "g.rater_id");
+        // Marks are passed over, not kept in the short array: a study has a handful of criteria, but thousands of marks' ones.
+        var marks = CaseCriteria.IdsOfStudy(db, studyId);
         RawSqlite.Step(db, sql, studyId, statement =>
             {
                 var criterionId = raw.sqlite3_column_int64(statement, 0);
@@ -63,6 +67,7 @@ public sealed class AgreementQuery(Database database)
                 while (at < seen.Count && seen[at].Id != criterionId) at++;
                 if (at == seen.Count)
                 {
+                    if (marks.Contains(criterionId)) return;
                     var ratings = criterionIds.Contains(criterionId) ? byCriterion[criterionId] = new CriterionSubmissions() : null;
                     seen.Add((criterionId, ratings, ratings is null ? null : new Interner(ratings.ValueTable)));
                 }

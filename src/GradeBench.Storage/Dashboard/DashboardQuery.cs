@@ -127,7 +127,8 @@ public sealed class DashboardQuery(Database database)
     }
 
     /// <summary>Assigned and done items per rater and per model, and submitted values per criterion against the number
-    /// expected (one per assignment), of the physicians (judges' work is theirs alone): one pass over the study's assignments, one over its ratings (reached through its
+    /// expected (one per assignment), of the physicians (judges' work is theirs alone) on the rubric's criteria (marks of the cases' checklists are not
+    /// criteria of the rubric): one pass over the study's assignments, one over its ratings (reached through its
     /// responses: ratings have no index by criterion, and counting by criterion scanned every study's ratings once per
     /// criterion). Criteria without ratings count zero.</summary>
     public async Task<ProgressCounts> CountsAsync(long studyId, CancellationToken ct = default)
@@ -137,7 +138,7 @@ public sealed class DashboardQuery(Database database)
         // One snapshot for the three passes: the criteria's expected count is the assignments'.
         await using var transaction = connection.BeginTransaction(deferred: true);
         var criteria = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition("""
-            SELECT id, slug, label || CASE WHEN required THEN '' ELSE ' (optional)' END FROM criteria WHERE study_id = @StudyId ORDER BY position
+            SELECT id, slug, label || CASE WHEN required THEN '' ELSE ' (optional)' END FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position
             """, new { StudyId = studyId }, transaction, cancellationToken: ct))).AsList();
         var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT data_version FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));

@@ -16,9 +16,9 @@ using Sylvan.Data.Csv;
 namespace GradeBench.Storage.Export;
 
 /// <summary>bundle.zip: a whole study as a study bundle (docs/bundle-format.md) that <c>gradebench import</c> turns back
-/// into the same study: study.json with the rubric, blinding, adjudication and safety rules; cases.jsonl and
-/// responses.jsonl in their bundle order; ratings.csv with every submitted rating under the rater's username (a
-/// side-by-side study: its design and votes.csv, <see cref="PairwiseBundleExport"/>). Written
+/// into the same study: study.json with the rubric, blinding, adjudication and safety rules; cases.jsonl (with each case's
+/// checklist) and responses.jsonl in their bundle order; ratings.csv with every submitted rating (marks included) under
+/// the rater's username (a side-by-side study: its design and votes.csv, <see cref="PairwiseBundleExport"/>). Written
 /// entry by entry into a <see cref="ZipArchive"/> straight to the output stream (which need not be seekable), with
 /// rows streamed from the database. What a bundle cannot carry stays behind: drafts, the audit trail, spans, flags,
 /// adjudication decisions, members without ratings, and every timestamp but a rating's first submission and last change.</summary>
@@ -45,6 +45,7 @@ public sealed class BundleExport(Database database)
 
     sealed class CaseRow
     {
+        public long Id { get; init; }
         public string Slug { get; init; } = "";
         public string Title { get; init; } = "";
         public string? Language { get; init; }
@@ -88,20 +89,21 @@ public sealed class BundleExport(Database database)
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
             "SELECT slug, label, label_translations_json, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
         var pairwise = await PairwiseBundleExport.LoadAsync(connection, studyId, ct);
+        var checklists = await ChecklistQuery.OfStudyAsync(connection, null, studyId, ct);
 
         long rows = 0;
         await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, ct);
         await using (var entry = await zip.CreateEntry("study.json", CompressionLevel.Fastest).OpenAsync(ct))
         {
             await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
-            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings, pairwise);
+            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings, pairwise, checklists.Count > 0);
             await json.FlushAsync(ct);
         }
 
         await using (var entry = await zip.CreateEntry("cases.jsonl", CompressionLevel.Fastest).OpenAsync(ct))
         {
             const string sql = """
-                SELECT slug, title, language, tags_json, presentation_md, question_md, reference_md
+                SELECT id, slug, title, language, tags_json, presentation_md, question_md, reference_md
                 FROM cases WHERE study_id = @StudyId ORDER BY position
                 """;
             await using var json = new Utf8JsonWriter(entry, JsonOptions);
@@ -116,6 +118,7 @@ public sealed class BundleExport(Database database)
                 json.WriteString("presentation_md", row.PresentationMd);
                 json.WriteString("question_md", row.QuestionMd);
                 if (row.ReferenceMd is not null) json.WriteString("reference_md", row.ReferenceMd);
+                if (checklists.TryGetValue(row.Id, out var checklist)) WriteChecklist(json, checklist.Select(c => c.Criterion), study.Language);
                 json.WriteEndObject();
                 await EndLineAsync(json, entry, ct);
                 progress?.Report(++rows);
@@ -152,7 +155,8 @@ public sealed class BundleExport(Database database)
         if (pairwise is not null) return rows + await pairwise.WriteVotesAsync(zip, connection, study.Slug, ct);
         await using (var entry = await zip.CreateEntry("ratings.csv", CompressionLevel.Fastest).OpenAsync(ct))
         {
-            // Submitted ratings only (a draft is not a rating yet), and only those with a value: the bundle format has
+            // Submitted ratings only (a draft is not a rating yet), the checklists' marks after the rubric's ratings of a
+            // response, and only those with a value: the bundle format has
             // no way to say "submitted, left empty", and an empty value of a scored criterion would not import.
             // Pilot raters by their own names (PilotRaters.BundleName), which the import turns back into study accounts.
             const string sql = $"""
@@ -165,7 +169,7 @@ public sealed class BundleExport(Database database)
                 JOIN criteria k ON k.id = g.criterion_id
                 WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL AND g.value <> ''
                   AND g.rater_id NOT IN {JudgeRaters.OfStudy}
-                ORDER BY r.position, u.username, k.position
+                ORDER BY r.position, u.username, k.case_id IS NOT NULL, k.position
                 """;
             await using var text = new StreamWriter(entry, Utf8, bufferSize: 1 << 16);
             await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql,
@@ -185,27 +189,50 @@ public sealed class BundleExport(Database database)
         json.Reset(entry);
     }
 
+    /// <summary>A text in study.json's form: a string, or a map by language when it has translations (the study's first).</summary>
+    static void WriteText(Utf8JsonWriter json, string name, string text, Translations translations, string language)
+    {
+        if (translations.Count == 0)
+        {
+            json.WriteString(name, text);
+            return;
+        }
+        json.WriteStartObject(name);
+        foreach (var (tag, words) in translations.WithStudyText(text, language)) json.WriteString(tag, words);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A case's <c>criteria</c> as cases.jsonl gives them (docs/bundle-format.md, "Checklists").</summary>
+    static void WriteChecklist(Utf8JsonWriter json, IEnumerable<CaseCriterion> checklist, string language)
+    {
+        json.WriteStartArray("criteria");
+        foreach (var criterion in checklist)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", criterion.Id);
+            WriteText(json, "text_md", criterion.TextMd, criterion.TextTranslations, language);
+            json.WriteNumber("points", criterion.Points);
+            if (criterion.Tags.Count > 0)
+            {
+                json.WriteStartArray("tags");
+                foreach (var tag in criterion.Tags) json.WriteStringValue(tag);
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
     static void WriteStudy(Utf8JsonWriter json, StudyRow study, string id, IReadOnlyList<Criterion> criteria,
-        IReadOnlyList<SpanLabelRow> spanLabels, AdjudicationSettings settings, PairwiseBundleExport? pairwise)
+        IReadOnlyList<SpanLabelRow> spanLabels, AdjudicationSettings settings, PairwiseBundleExport? pairwise, bool hasChecklists)
     {
         json.WriteStartObject();
         json.WriteString("format", BundleReader.Format);
         json.WriteString("id", id);
         json.WriteString("title", study.Title);
         json.WriteString("description_md", study.DescriptionMd);
-        var language = study.Language;
         // A text with translations is written in study.json's map form, the study's language first.
-        void WriteText(string name, string text, Translations translations)
-        {
-            if (translations.Count == 0)
-            {
-                json.WriteString(name, text);
-                return;
-            }
-            json.WriteStartObject(name);
-            foreach (var (tag, words) in translations.WithStudyText(text, language)) json.WriteString(tag, words);
-            json.WriteEndObject();
-        }
+        void WriteText(string name, string text, Translations translations) => BundleExport.WriteText(json, name, text, translations, study.Language);
         WriteText("instructions_md", study.InstructionsMd, Translations.FromJson(study.InstructionsTranslationsJson));
         json.WriteString("language", study.Language);
         // A side-by-side study keeps its raters per pair there (pairwise.raters_per_pair).
@@ -291,6 +318,8 @@ public sealed class BundleExport(Database database)
         }
         json.WriteEndObject();
         if (pairwise is not null) json.WriteString("pairwise", pairwise.AdjudicationRule);
+        if (hasChecklists || settings.Checklist.Kind == DisagreementKind.Never)
+            json.WriteString("checklist", settings.Checklist.Kind == DisagreementKind.Never ? "never" : "any");
         json.WriteEndObject();
         json.WriteStartArray("safety");
         foreach (var trigger in settings.Safety)

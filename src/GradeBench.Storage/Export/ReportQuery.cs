@@ -4,6 +4,7 @@ using GradeBench.Core.Reports;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Export;
 
@@ -76,11 +77,13 @@ public sealed class ReportQuery(Database database)
 
             SELECT COUNT(*) AS ratings, MIN(g.submitted_at) AS first_submitted, MAX(g.submitted_at) AS last_submitted
             FROM ratings g JOIN responses r ON r.id = g.response_id
-            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy};
+            WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
+              AND g.criterion_id NOT IN {CaseCriteria.OfStudy};
 
             SELECT h.source AS key, COUNT(DISTINCT h.rating_id) AS count
             FROM {RatingHistory.WithImportedLines} h JOIN ratings g ON g.id = h.rating_id
             WHERE h.status = 'submitted' AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
+              AND g.criterion_id NOT IN {CaseCriteria.OfStudy}
             GROUP BY h.source;
 
             SELECT COUNT(*) FROM calibration_sessions WHERE study_id = @StudyId;

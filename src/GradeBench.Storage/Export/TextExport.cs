@@ -155,13 +155,14 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     // Round-trip precision, so a reader gets the very number the page rounds.
     static object Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : DBNull.Value;
 
-    /// <summary>One row per response × rater with submitted ratings, one column per criterion in rubric order (headed by
-    /// the criterion id), empty where the rater left that criterion out.</summary>
+    /// <summary>One row per response × rater with submitted ratings, one column per criterion of the rubric in rubric order
+    /// (headed by the criterion id), empty where the rater left that criterion out. The cases' checklists, each case's
+    /// own, have no column: their marks are rows of ratings.csv.</summary>
     public async Task<long> WriteRatingsWideAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var criteria = (await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(
-            "SELECT id, slug FROM criteria WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
+            "SELECT id, slug FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
         // COALESCE: a pivot column has no declared type, and a NULL in its first row crashed the CSV writer (SIGSEGV
         // reading Microsoft.Data.Sqlite's field type); an empty cell is what CSV writes for a missing value anyway.
         // The only SQL built at run time: one pivot column per criterion. Criterion ids are bound as parameters; the

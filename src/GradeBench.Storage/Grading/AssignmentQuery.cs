@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Core.Grading;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 
 namespace GradeBench.Storage.Grading;
@@ -18,6 +19,8 @@ public sealed record AssignedItem
     public string QuestionMd { get; init; } = "";
     public string ContentMd { get; init; } = "";
     public string? Model { get; init; }
+    /// <summary>The checklist of the response's case (<see cref="GradingItem.Checklist"/>); empty: none.</summary>
+    public IReadOnlyList<CaseCriterion> Checklist { get; init; } = [];
 }
 
 /// <summary>A rater's whole queue with its texts in one query, for callers that want everything at once (the API)
@@ -32,6 +35,7 @@ public sealed class AssignmentQuery(Database database)
         var rows = await connection.QueryAsync<AssignedResponseRow>(new CommandDefinition(
             AssignedResponseRow.Sql + " ORDER BY a.queue_position, a.response_id",
             new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
+        var checklists = await Rubrics.ChecklistQuery.OfStudyAsync(connection, null, studyId, ct);
         return rows.Select(r => new AssignedItem
         {
             ResponseId = r.ResponseId,
@@ -43,6 +47,7 @@ public sealed class AssignmentQuery(Database database)
             QuestionMd = r.QuestionMd,
             ContentMd = r.ContentMd,
             Model = r.ModelFor(role, ResponseUse.Rating),
+            Checklist = checklists.TryGetValue(r.CaseId, out var checklist) ? [.. checklist.Select(c => c.Criterion)] : [],
         }).ToList();
     }
 }

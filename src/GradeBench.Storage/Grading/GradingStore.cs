@@ -38,6 +38,10 @@ public sealed record GradingItem(
 
     /// <summary>By criterion id, the comment stored beside a value: a judge's explanation (or a pilot rating's comment).</summary>
     public IReadOnlyDictionary<string, string> Explanations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The checklist of the response's case, in order (empty: none): criteria marked met (<c>true</c>) or not,
+    /// each required, their marks in <see cref="Values"/> by criterion id beside the rubric's.</summary>
+    public IReadOnlyList<CaseCriterion> Checklist { get; init; } = [];
 }
 
 /// <summary><see cref="NotRater"/>: the writer is no longer a rater (or judge) of the study (removed, or their account disabled).
@@ -197,11 +201,13 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             SELECT c.slug, g.value, g.comment FROM ratings g JOIN criteria c ON c.id = g.criterion_id
             WHERE g.response_id = @ResponseId AND g.rater_id = @RaterId AND (g.value IS NOT NULL OR g.comment IS NOT NULL)
             """, new { ResponseId = responseId, RaterId = raterId }, cancellationToken: ct))).AsList();
+        var checklist = await ChecklistQuery.OfResponseAsync(connection, null, responseId, ct);
         return new GradingItem(row.ResponseId, row.CaseTitle, row.PresentationMd, row.QuestionMd, row.ContentMd,
             row.RaterModel, row.Done, values.Where(v => v.Value is not null).ToDictionary(v => v.Slug, v => v.Value!), row.Language)
         {
             Handle = row.Handle,
             Explanations = values.Where(v => v.Comment is not null).ToDictionary(v => v.Slug, v => v.Comment!),
+            Checklist = [.. checklist.Select(c => c.Criterion)],
         };
     }
 
@@ -215,7 +221,9 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
     }
 
     /// <summary>Saves some criteria of a rater's rating of one response (null or empty clears a value); with
-    /// <paramref name="submit"/> the whole rating is checked for required criteria and recorded as submitted.
+    /// <paramref name="submit"/> the whole rating is checked for required criteria and recorded as submitted. The
+    /// criteria are the rubric's and the checklist of the response's case (its marks: every one required), by id; another
+    /// case's criterion is unknown here.
     /// One transaction, durable on return; every change, and only a change, is appended to the history, so
     /// repeating a request is harmless. A submitted rating stays submitted when changed (until the study closes).
     /// A judge writes the same way; its values raise no safety alert and change none of the dashboard's counts.</summary>
@@ -224,7 +232,13 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
     public async Task<RatingWriteResult> SaveAsync(long studyId, long raterId, long responseId, IReadOnlyDictionary<string, string?> values,
         bool submit, CancellationToken ct = default, IReadOnlyDictionary<string, string?>? explanations = null)
     {
-        var criteria = await rubric.LoadAsync(studyId, ct);
+        var rubricCriteria = await rubric.LoadAsync(studyId, ct);
+        IReadOnlyList<(long Id, Criterion Criterion)> criteria = rubricCriteria;
+        await using (var lookup = await database.OpenAsync(ct))
+        {
+            var checklist = await ChecklistQuery.OfResponseAsync(lookup, null, responseId, ct, (studyId, raterId));
+            if (checklist.Count > 0) criteria = [.. rubricCriteria, .. checklist.Select(c => (c.Id, c.Criterion.AsCriterion()))];
+        }
         var (changes, problems) = RubricValues.Check(criteria, values);
         var explained = new Dictionary<long, string?>();
         foreach (var (slug, explanation) in explanations ?? new Dictionary<string, string?>())
@@ -307,7 +321,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId AND completed_at IS NULL
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction) > 0;
             // Safety escalation and adjudication are the physicians' (docs/setup.md, "Judges").
-            if (!byJudge) alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, criteria, touched, now);
+            if (!byJudge) alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, rubricCriteria, touched, now);
             if (wrote && byJudge)
             {
                 await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
@@ -317,7 +331,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             {
                 var version = await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
                 var model = await connection.ExecuteScalarAsync<string>("SELECT model FROM responses WHERE id = @ResponseId", new { ResponseId = responseId }, transaction);
-                progress = new ProgressDelta(version, raterId, model!, completed, SubmittedValueChanges(criteria, stored, touched));
+                progress = new ProgressDelta(version, raterId, model!, completed, SubmittedValueChanges(rubricCriteria, stored, touched));
             }
         }
         await transaction.CommitAsync(ct);
@@ -327,8 +341,8 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
         };
     }
 
-    /// <summary>By criterion slug, +1 where a submitted save gave a value a criterion had not had submitted, -1 where it
-    /// cleared one: the dashboard's count of submitted values (<see cref="ProgressCounts.After"/>).</summary>
+    /// <summary>By rubric criterion slug, +1 where a submitted save gave a value a criterion had not had submitted, -1 where it
+    /// cleared one: the dashboard's count of submitted values (<see cref="ProgressCounts.After"/>), which leaves marks out.</summary>
     static Dictionary<string, int> SubmittedValueChanges(IReadOnlyList<(long Id, Criterion Criterion)> criteria,
         Dictionary<long, StoredRating> before, Dictionary<long, string?> after)
     {

@@ -22,7 +22,7 @@ class ResponseTextsRow
 sealed class AssignedResponseRow : ResponseTextsRow
 {
     public const string Sql = """
-        SELECT a.response_id, r.handle, a.queue_position, a.completed_at IS NOT NULL AS done,
+        SELECT a.response_id, r.handle, a.queue_position, a.completed_at IS NOT NULL AS done, r.case_id,
                c.title AS case_title, c.presentation_md, c.question_md, r.content_md, r.model, s.hide_model,
                COALESCE(c.language, s.language) AS language
         FROM assignments a
@@ -36,6 +36,8 @@ sealed class AssignedResponseRow : ResponseTextsRow
     public string Handle { get; init; } = "";
     public long QueuePosition { get; init; }
     public bool Done { get; init; }
+    /// <summary>The case's database id (its checklist's key, <see cref="Rubrics.ChecklistQuery"/>).</summary>
+    public long CaseId { get; init; }
     /// <summary>The case's language tag, or the study's when the case names none.</summary>
     public string Language { get; init; } = "";
 

@@ -9,7 +9,8 @@ using SQLitePCL;
 namespace GradeBench.Storage.Results;
 
 /// <summary>What the study results are computed from (<see cref="StudyResults"/>): the rubric, then, in one read
-/// transaction, responses, submitted ratings, raters, timings, spans and consensus values. Unblinded (models by
+/// transaction, responses, submitted ratings, raters, timings, spans and consensus values, of the rubric's criteria (the
+/// cases' checklists are not part of these results; a response's timing covers its marks too). Unblinded (models by
 /// response): for coordinators and exports only. The physicians' ratings alone unless the caller includes the study's
 /// judges (<see cref="RaterScope"/>).</summary>
 public sealed class ResultsQuery(Database database, RubricQuery rubric)
@@ -67,8 +68,11 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         // with any, a value or not.
         var ratings = new List<ResultRating>();
         var raterIds = new HashSet<long>();
+        // The rubric's ratings: marks of the cases' checklists have their own statistics.
+        var marks = CaseCriteria.IdsOfStudy(connection.Handle!, studyId);
         RawSqlite.Step(connection.Handle!, scope == RaterScope.PhysiciansAndJudges ? RatingsWithJudges : PhysicianRatings, studyId, s =>
             {
+                if (marks.Count > 0 && marks.Contains(raw.sqlite3_column_int64(s, 0))) return;
                 var rater = raw.sqlite3_column_int64(s, 2);
                 raterIds.Add(rater);
                 if (raw.sqlite3_column_type(s, 3) != raw.SQLITE_NULL)
@@ -106,7 +110,8 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             .ToList();
         var labels = (await batch.ReadAsync<SpanLabelRow>()).ToList();
         var spans = (await batch.ReadAsync<SpanRow>()).Select(s => new SpanMark(s.ResponseId, s.Label)).ToList();
-        var consensus = (await batch.ReadAsync<RatingRow>()).Select(c => new ConsensusValue(c.ResponseId, c.CriterionId, c.Value)).ToList();
+        var consensus = (await batch.ReadAsync<RatingRow>()).Where(c => !marks.Contains(c.CriterionId))
+            .Select(c => new ConsensusValue(c.ResponseId, c.CriterionId, c.Value)).ToList();
         return new ResultsInput(criteria.Select(c => new ResultCriterion(c.Id, c.Criterion)).ToList(), responses, raters, ratings, timings,
             labels.Select(l => l.Id).ToList(), spans, consensus, labels.ToDictionary(l => l.Id, l => l.Label));
     }

@@ -31,21 +31,21 @@ public sealed class RubricQuery(Database database)
     static CriterionOption Option(OptionRow row) =>
         new(row.Value, row.Label) { LabelTranslations = Translations.FromJson(row.LabelTranslationsJson) };
 
-    /// <summary>The study's criteria in rubric order, keyed by their database id, as the Core type that checks values
-    /// (with their texts' translations).</summary>
+    /// <summary>The study's rubric, its shared criteria, in rubric order, keyed by their database id, as the Core type that
+    /// checks values (with their texts' translations). The cases' checklists are not part of it (<see cref="ChecklistQuery"/>).</summary>
     public async Task<IReadOnlyList<(long Id, Criterion Criterion)>> LoadAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = (await connection.QueryAsync<CriterionRow>(new CommandDefinition("""
-            SELECT id, slug, label, label_translations_json, help_md, help_translations_json, type, required, min_value, max_value FROM criteria WHERE study_id = @StudyId ORDER BY position
+            SELECT id, slug, label, label_translations_json, help_md, help_translations_json, type, required, min_value, max_value FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position
             """, new { StudyId = studyId }, cancellationToken: ct))).AsList();
         var options = (await connection.QueryAsync<OptionRow>(new CommandDefinition("""
             SELECT o.criterion_id, o.value, o.label, o.label_translations_json FROM criterion_options o JOIN criteria c ON c.id = o.criterion_id
-            WHERE c.study_id = @StudyId ORDER BY o.criterion_id, o.position
+            WHERE c.study_id = @StudyId AND c.case_id IS NULL ORDER BY o.criterion_id, o.position
             """, new { StudyId = studyId }, cancellationToken: ct))).ToLookup(o => o.CriterionId);
         var anchors = (await connection.QueryAsync<OptionRow>(new CommandDefinition("""
             SELECT a.criterion_id, CAST(a.point AS TEXT) AS value, a.label, a.label_translations_json FROM criterion_anchors a JOIN criteria c ON c.id = a.criterion_id
-            WHERE c.study_id = @StudyId ORDER BY a.criterion_id, a.point
+            WHERE c.study_id = @StudyId AND c.case_id IS NULL ORDER BY a.criterion_id, a.point
             """, new { StudyId = studyId }, cancellationToken: ct))).ToLookup(o => o.CriterionId);
         return rows.Select(r =>
         {

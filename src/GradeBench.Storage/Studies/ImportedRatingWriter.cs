@@ -10,12 +10,15 @@ sealed record StoredResponse(long Id, string Handle)
 {
     /// <summary>The handle's value, which orders the response in each rater's queue (<see cref="QueueOrder"/>).</summary>
     public ulong HandleValue { get; } = ResponseHandle.Value(Handle);
+
+    /// <summary>The database ids of its case's checklist by criterion id; null when the case has none.</summary>
+    public IReadOnlyDictionary<string, long>? Checklist { get; init; }
 }
 
 /// <summary>An imported rater's assignment of a response, completed by the import.</summary>
 readonly record struct ImportedAssignment(long ResponseId, long RaterId, long QueuePosition);
 
-/// <summary>Writes an import's ratings as submitted, batch by batch in file order (while ratings.csv is still being
+/// <summary>Writes an import's ratings (marks of a case's checklist among them) as submitted, batch by batch in file order (while ratings.csv is still being
 /// read, for a new database file), and collects the assignments they imply. A rating keeps the bundle's first_submitted
 /// and last_changed; without them it is stamped with the import's time. No history line is written: an imported
 /// rating's first line (source "import", at the import's time, studies.created_at) is written by the first change of
@@ -64,7 +67,8 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
             var (response, rater) = (_lastResponse!, _lastRater);
             if (_lastPair != (response.Id, rater) && _assigned.Add(_lastPair = (response.Id, rater)))
                 Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), response.HandleValue)));
-            var criterion = criterionIds[rating.CriterionId];
+            // A mark names a criterion of the response's case, looked up there first (its ids are never the rubric's).
+            var criterion = response.Checklist is { } checklist && checklist.TryGetValue(rating.CriterionId, out var mark) ? mark : criterionIds[rating.CriterionId];
             _insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
                 .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
             if (_raiseAlert is not null && safetyValues.Contains((criterion, rating.Value)))

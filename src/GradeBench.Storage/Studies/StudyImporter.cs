@@ -274,14 +274,19 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     static Dictionary<string, StoredResponse> InsertCasesAndResponses(SqliteConnection connection, long studyId, StudyBundle bundle)
     {
         var caseIds = new Dictionary<string, long>();
+        var checklists = new Dictionary<string, IReadOnlyDictionary<string, long>>();
         using (var insertCase = new RawInsert(connection, """
             INSERT INTO cases (study_id, slug, position, title, language, tags_json, presentation_md, question_md, reference_md)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """))
+        using (var insertChecklist = new ChecklistInsert(connection, studyId))
         {
             foreach (var (item, position) in bundle.Cases.Select((c, i) => (c, i)))
+            {
                 caseIds[item.Id] = insertCase.Bind(1, studyId).Bind(2, item.Id).Bind(3, position).Bind(4, item.Title).Bind(5, item.Language)
                     .Bind(6, JsonSerializer.Serialize(item.Tags)).Bind(7, item.PresentationMd).Bind(8, item.QuestionMd).Bind(9, item.ReferenceMd).RunReturningId();
+                if (item.Criteria.Count > 0) checklists[item.Id] = insertChecklist.Insert(caseIds[item.Id], item.Criteria);
+            }
         }
         var responseIds = new Dictionary<string, StoredResponse>();
         var positions = bundle.Responses.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
@@ -294,7 +299,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         {
             var id = insertResponse.Bind(1, studyId).Bind(2, caseIds[response.CaseId]).Bind(3, response.Id).Bind(4, positions[response.Id])
                 .BindShared(5, response.Model).Bind(6, response.ContentMd).Bind(7, response.MetaJson).Bind(8, handle).RunReturningId();
-            responseIds[response.Id] = new StoredResponse(id, handle);
+            responseIds[response.Id] = new StoredResponse(id, handle) { Checklist = checklists.GetValueOrDefault(response.CaseId) };
         }
         return responseIds;
     }

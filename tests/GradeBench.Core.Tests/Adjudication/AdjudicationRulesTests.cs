@@ -117,6 +117,28 @@ public sealed class AdjudicationRulesTests
     }
 
     [Fact]
+    public void DisagreeingMarksOfAResponsesChecklistSendItToAdjudicationAfterTheRubricsUnlessTheStudySaysNever()
+    {
+        IReadOnlyList<Criterion> checklist = [new CaseCriterion("tnk-dose", "States the dose", 5, []).AsCriterion(),
+            new CaseCriterion("harm_extent-2", "Delays", -6, []).AsCriterion()];
+        SubmittedValue[] ratings =
+        [
+            new(1, 10, "consensus", "5"), new(1, 11, "consensus", "1"), new(1, 10, "tnk-dose", "true"), new(1, 11, "tnk-dose", "false"),
+            new(2, 10, "tnk-dose", "true"), new(2, 11, "tnk-dose", "false"), // response 2's case has no checklist: not its criterion
+            new(3, 10, "harm_extent-2", "true"), new(3, 11, "harm_extent-2", "true"), new(3, 10, "tnk-dose", "false"), new(3, 11, "tnk-dose", "false"),
+        ];
+        IReadOnlyList<Criterion> ChecklistOf(long response) => response == 2 ? [] : checklist;
+        var settings = AdjudicationSettings.Defaults(All) with { Safety = [new SafetyTrigger("harm_extent-2", ["true"])] };
+
+        var any = AdjudicationTriage.Decide(All, settings, ratings, ChecklistOf);
+        var never = AdjudicationTriage.Decide(All, settings with { Checklist = DisagreementRule.Never }, ratings, ChecklistOf);
+
+        Assert.Equal([1L], any.Select(n => n.ResponseId));
+        Assert.Equal(["consensus", "tnk-dose"], any[0].DisagreeingCriteria);
+        Assert.Equal(["consensus"], Assert.Single(never).DisagreeingCriteria);
+    }
+
+    [Fact]
     public void AnItemIsSettledWhenEveryCriterionButFreeTextHasAConsensusValue()
     {
         Assert.False(AdjudicationTriage.IsSettled(All, new HashSet<string> { "consensus", "harm_extent", "error_type", "hallucination" }));

@@ -90,7 +90,7 @@ public sealed class BundleReaderTests
 
         var result = BundleReader.Parse(files);
 
-        Assert.Equal(["study.json:1: rubric: required object is missing or not an object"], Errors(result));
+        Assert.Equal(["study.json:1: rubric.criteria: the study has no criteria: give rubric.criteria, or criteria on its cases"], Errors(result));
     }
 
     [Fact]

@@ -131,6 +131,22 @@ public sealed class PairwiseBundleTests
     }
 
     [Fact]
+    public void ACaseChecklistIsRefusedInAPairwiseStudyButAnEmptyOneNamesNothing()
+    {
+        using var temp = new TempFolder();
+        var path = Copy(temp);
+        var cases = File.ReadAllLines(Path.Combine(path, "cases.jsonl"));
+        cases[0] = cases[0].Replace("{\"id\":\"case-001\",", "{\"id\":\"case-001\",\"criteria\":[{\"id\":\"dose\",\"text_md\":\"Gives the dose\",\"points\":5}],");
+        cases[1] = cases[1].Replace("{\"id\":\"case-002\",", "{\"id\":\"case-002\",\"criteria\":[],");
+        File.WriteAllLines(Path.Combine(path, "cases.jsonl"), cases);
+
+        var result = BundleReader.Read(path);
+
+        Assert.Equal(["cases.jsonl:1: criteria: a pairwise study has no case checklists: leave criteria out or empty"],
+            result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void ACaseAnsweredByFewerThanTwoModelsHasNoPairsAndAWarning()
     {
         using var temp = new TempFolder();

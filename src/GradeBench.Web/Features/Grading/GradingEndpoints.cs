@@ -19,11 +19,17 @@ public sealed record ApiCriterion(string Id, string Label, string Type, bool Req
 
 public sealed record ApiCase(string Title, string PresentationMd, string QuestionMd);
 
+/// <summary>A criterion of the case's checklist: marked <c>true</c> (met) or <c>false</c>, keyed by <see cref="Id"/>
+/// beside the rubric's values; <see cref="Tags"/> is left out of the JSON when there are none.</summary>
+public sealed record ApiCaseCriterion(string Id, string TextMd, int Points,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Tags);
+
 /// <summary>One assigned response, named by its handle (<see cref="Response"/>, the only name a rater gets for it);
 /// <see cref="Position"/> counts from 1 in the rater's own queue order. <see cref="Model"/> is left out of the JSON
-/// when the study hides models.</summary>
+/// when the study hides models, <see cref="Checklist"/> when the case has none.</summary>
 public sealed record ApiAssignment(string Response, long Position, bool Done, ApiCase Case, string ContentMd,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ApiCaseCriterion>? Checklist = null);
 
 public sealed record ApiAssignments(long StudyId, string State, IReadOnlyList<ApiCriterion> Criteria, IReadOnlyList<ApiAssignment> Assignments);
 
@@ -94,7 +100,8 @@ public static class GradingEndpoints
         return TypedResults.Ok(new ApiAssignments(id, membership.State,
             criteria.Select(c => ToApi(c.Criterion)).ToList(),
             items.Select((i, index) => new ApiAssignment(i.Handle, index + 1, i.Done,
-                new ApiCase(i.CaseTitle, i.PresentationMd, i.QuestionMd), i.ContentMd, i.Model)).ToList()));
+                new ApiCase(i.CaseTitle, i.PresentationMd, i.QuestionMd), i.ContentMd, i.Model,
+                i.Checklist.Count == 0 ? null : [.. i.Checklist.Select(c => new ApiCaseCriterion(c.Id, c.TextMd, c.Points, c.Tags.Count == 0 ? null : c.Tags))])).ToList()));
     }
 
     static async Task<Results<Ok<ApiRatingSaved>, ValidationProblem, ProblemHttpResult>> SubmitRatingAsync(long id, string response,
@@ -109,7 +116,8 @@ public static class GradingEndpoints
         if (membership.State != "open") return NotOpen(membership.State);
         if (request.Values is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["values"] = ["required"] });
 
-        var criteria = (await rubric.LoadAsync(id, ct)).Select(c => c.Criterion).ToList();
+        // The rubric and the case's checklist, whose marks are required yes/no values keyed by their ids.
+        List<Criterion> criteria = [.. (await rubric.LoadAsync(id, ct)).Select(c => c.Criterion), .. item.Checklist.Select(c => c.AsCriterion())];
         var (values, problems) = ToStoredText(request, criteria, item.Values);
         if (problems.Count > 0) return Invalid(problems);
 

@@ -96,6 +96,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         var allDone = handle is null && Queue.Done == Queue.Assigned;
         Item = Queue.Current is { } id && !allDone ? await grading.LoadItemAsync(studyId, raterId, id) : null;
         if (handle is not null && Item is null) LoadError = strings["NotAssigned"];
+        // The case's checklist is marked as required yes/no criteria after the rubric's until the page shows it as a checklist.
+        if (Item is { Checklist.Count: > 0 }) Criteria = [.. Criteria, .. Item.Checklist.Select(c => c.AsCriterion())];
         _values.Clear();
         if (Item is not null)
             foreach (var (key, value) in Item.Values) _values[key] = value;

@@ -19,31 +19,21 @@ static class ChecklistCommand
             Description = "Checklist marks: CSV with the header response,model,rater,criterion,points,met (met: true or false) and " +
                           "optionally tags (separated by ;), one row per mark",
         };
-        var bootstrap = new Option<int>("--bootstrap")
-        {
-            Description = "Bootstrap resamples of the responses for 95% intervals (0: none)",
-            DefaultValueFactory = _ => Bootstrap.DefaultResamples,
-        };
-        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap's random draws", DefaultValueFactory = _ => Bootstrap.DefaultSeed };
-        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var options = new BootstrapOptions("Bootstrap resamples of the responses for 95% intervals (0: none)");
         var command = new Command("checklist",
             "HealthBench-style checklist scores per model and per tag with bootstrap intervals, and the raters' agreement on " +
             "met / not met (docs/designs.md). Exit code 2 for bad input.")
         {
-            file, bootstrap, seed, format,
+            file,
         };
+        options.AddTo(command);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            if (parse.GetValue(bootstrap) < 0)
-            {
-                error.WriteLine("error: --bootstrap must be 0 or more");
-                return ExitCodes.InvalidInput;
-            }
+            if (options.Read(parse, error) is not (var resamples, var seed)) return ExitCodes.InvalidInput;
             if (CsvFile.Read(path, ChecklistMarksCsv.Read, error) is not { } marks) return ExitCodes.InvalidInput;
-            var report = ChecklistAnalysis.Run(marks, new ChecklistOptions { BootstrapResamples = parse.GetValue(bootstrap), Seed = parse.GetValue(seed) });
-            output.Write(parse.GetValue(format) == "json" ? Json(report) : Table(report));
+            var report = ChecklistAnalysis.Run(marks, new ChecklistOptions { BootstrapResamples = resamples, Seed = seed });
+            output.Write(options.Json(parse) ? Json(report) : Table(report));
             return ExitCodes.Success;
         });
         return command;

@@ -15,31 +15,21 @@ static class PairwiseCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "Side-by-side votes: CSV with the header case,rater,left,right,choice (left, right, tie or both_bad), one row per vote" };
-        var bootstrap = new Option<int>("--bootstrap")
-        {
-            Description = "Bootstrap resamples of the cases for 95% intervals and Arena ranks (0: none)",
-            DefaultValueFactory = _ => Bootstrap.DefaultResamples,
-        };
-        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap's random draws", DefaultValueFactory = _ => Bootstrap.DefaultSeed };
-        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var options = new BootstrapOptions("Bootstrap resamples of the cases for 95% intervals and Arena ranks (0: none)");
         var command = new Command("pairwise",
             "Bradley–Terry ratings on the Arena scale with bootstrap intervals and ranks, win/loss/tie counts, position bias and " +
             "agreement of side-by-side votes (docs/designs.md). Exit code 2 for bad input.")
         {
-            file, bootstrap, seed, format,
+            file,
         };
+        options.AddTo(command);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            if (parse.GetValue(bootstrap) < 0)
-            {
-                error.WriteLine("error: --bootstrap must be 0 or more");
-                return ExitCodes.InvalidInput;
-            }
+            if (options.Read(parse, error) is not (var resamples, var seed)) return ExitCodes.InvalidInput;
             if (CsvFile.Read(path, PairwiseVotesCsv.Read, error) is not { } votes) return ExitCodes.InvalidInput;
-            var report = PairwiseAnalysis.Run(votes, new PairwiseOptions { BootstrapResamples = parse.GetValue(bootstrap), Seed = parse.GetValue(seed) });
-            output.Write(parse.GetValue(format) == "json" ? Json(report) : Table(report));
+            var report = PairwiseAnalysis.Run(votes, new PairwiseOptions { BootstrapResamples = resamples, Seed = seed });
+            output.Write(options.Json(parse) ? Json(report) : Table(report));
             return ExitCodes.Success;
         });
         return command;

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace GradeBench.Web.Features.Live;
 
 /// <summary>Forwards every <see cref="StudyEvents"/> event to the hub groups of its audience: coordinators always,
-/// all raters for events meant for everyone, else only the raters it names. <see cref="RatingChanged"/> stays in the
-/// process: it only keeps a rater's own grading tabs in step, and a hub client knows what it wrote itself.</summary>
+/// all raters for events meant for everyone, else only the raters it names. <see cref="RatingChanged"/> and
+/// <see cref="PairChanged"/> stay in the process: they only keep a rater's own grading tabs in step, and a hub client knows what it wrote itself.</summary>
 public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyClient> hub) : IHostedService
 {
     IDisposable? _subscription;
@@ -23,11 +23,12 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
 
     Task RelayAsync(StudyEvent studyEvent)
     {
-        if (studyEvent is RatingChanged) return Task.CompletedTask;
+        if (studyEvent is RatingChanged or PairChanged) return Task.CompletedTask;
         var clients = hub.Clients.Groups(Groups(studyEvent));
         return studyEvent switch
         {
             RatingSubmitted e => clients.RatingSubmitted(e),
+            PairSubmitted e => clients.PairSubmitted(e),
             JudgeRated e => clients.JudgeRated(e),
             ProgressChanged e => clients.ProgressChanged(e),
             PresenceChanged e => clients.PresenceChanged(e),

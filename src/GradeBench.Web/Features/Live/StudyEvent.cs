@@ -41,6 +41,21 @@ public sealed record RatingChanged(long StudyId, long RaterId, long ResponseId, 
     public override EventAudience Audience() => EventAudience.OnlyRater(RaterId);
 }
 
+/// <summary>A rater submitted (or changed a submitted) judgement of a side-by-side pair. Names who and which pair (by its
+/// handle), never the votes or the models.</summary>
+public sealed record PairSubmitted(long StudyId, long RaterId, string RaterName, [property: JsonIgnore] long PairId, string Pair, DateTimeOffset At)
+    : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
+}
+
+/// <summary>A rater's judgement of one pair changed (a draft vote, reasons, comment or a submission): the rater's other
+/// open tabs show the newer version; <see cref="Origin"/> is the page that wrote it. Never leaves the server.</summary>
+public sealed record PairChanged(long StudyId, long RaterId, long PairId, string? Origin) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.OnlyRater(RaterId);
+}
+
 /// <summary>An LLM judge rated more responses in one batch (<see cref="Batch"/>: a burst of API submissions, one line of the
 /// activity feed however many it holds); <see cref="Responses"/> is the batch's count so far. Never its values.</summary>
 public sealed record JudgeRated(long StudyId, long Batch, string JudgeName, long Responses, DateTimeOffset At) : StudyEvent(StudyId)

@@ -11,6 +11,7 @@ namespace GradeBench.Web.Features.Live;
 public interface IStudyClient
 {
     Task RatingSubmitted(RatingSubmitted e);
+    Task PairSubmitted(PairSubmitted e);
     Task JudgeRated(JudgeRated e);
     Task ProgressChanged(ProgressChanged e);
     Task PresenceChanged(PresenceChanged e);

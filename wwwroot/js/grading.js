@@ -1,5 +1,6 @@
 // Keyboard shortcuts of the grading page. Digits choose a value in the focused criterion (by its number on a
-// numbered scale, else the nth option); j/k move to the next/previous item; Ctrl+Enter submits.
+// numbered scale, else the nth option); y/n answer a yes/no or checklist criterion; j/k move to the next/previous
+// item; Ctrl+Enter submits.
 // Also starts the journal of changes the server has not handled yet (below).
 export function attach(page) {
   const onKey = (event) => {
@@ -21,6 +22,17 @@ export function attach(page) {
     if (event.key === "j" || event.key === "k") {
       event.preventDefault();
       page.invokeMethodAsync(event.key === "j" ? "NextItem" : "PreviousItem");
+      return;
+    }
+    // y / n: yes or no in a yes/no criterion, met or not met in a checklist's.
+    if (event.key === "y" || event.key === "n") {
+      const group = target instanceof Element ? target.closest("[role=radiogroup]") : null;
+      const choice = group?.querySelector(`input[type=radio][value="${event.key === "y"}"]`);
+      if (choice) {
+        event.preventDefault();
+        choice.focus();
+        choice.click();
+      }
       return;
     }
     if (/^[0-9]$/.test(event.key)) {

@@ -52,9 +52,15 @@ public partial class GradePage
     /// <summary>Why the store refused each criterion's value, in the rater's language.</summary>
     IReadOnlyDictionary<string, string> ProblemTexts => Session.Problems.ToDictionary(p => p.Key, p => Messages.Say(p.Value));
 
+    /// <summary>The criteria named by their labels; a checklist's by their number in it, its text being a sentence or more.</summary>
     string ProblemsText => Session.Problems is { Count: > 0 } problems
-        ? T["MissingOrInvalid", string.Join(T["ListSeparator"], Session.Criteria.Where(c => problems.ContainsKey(c.Id)).Select(c => c.Label))]
+        ? T["MissingOrInvalid", string.Join(T["ListSeparator"], [
+            .. Session.Rubric.Where(c => problems.ContainsKey(c.Id)).Select(c => c.Label),
+            .. (Session.Item?.Checklist ?? []).Select((c, i) => (c, i)).Where(x => problems.ContainsKey(x.c.Id)).Select(x => T["ChecklistItem", x.i + 1].Value)])]
         : "";
+
+    /// <summary>y and n mark a yes/no criterion or a checklist criterion (grading.js).</summary>
+    bool HasYesNo(GradingItem item) => item.Checklist.Count > 0 || Session.Rubric.Any(c => c.Type == CriterionType.Binary);
 
     double ProgressPercent => Session.Queue is { Assigned: > 0 } queue ? 100.0 * queue.Done / queue.Assigned : 0;
 

@@ -38,7 +38,11 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>Null when the viewer is not a rater of the study (<see cref="LoadError"/> says so).</summary>
     public StudyMembership? Membership { get; private set; }
     public string? LoadError { get; private set; }
+    /// <summary>What a submit sends: the shared rubric's criteria (<see cref="Rubric"/>), then the open item's checklist
+    /// (<see cref="GradingItem.Checklist"/>) as the required binary criteria its marks are.</summary>
     public IReadOnlyList<Criterion> Criteria { get; private set; } = [];
+    /// <summary>The shared rubric's criteria alone, as the rubric form shows them.</summary>
+    public IReadOnlyList<Criterion> Rubric { get; private set; } = [];
     public QueuePosition? Queue { get; private set; }
     public GradingItem? Item { get; private set; }
     /// <summary>The draft on screen: what the server holds, with what was changed here since.</summary>
@@ -91,13 +95,12 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
             return;
         }
         LoadError = null;
-        Criteria = (await rubric.LoadAsync(studyId)).Select(c => c.Criterion).ToList();
+        Rubric = [.. (await rubric.LoadAsync(studyId)).Select(c => c.Criterion)];
         Queue = await grading.PositionAsync(studyId, raterId, handle);
         var allDone = handle is null && Queue.Done == Queue.Assigned;
         Item = Queue.Current is { } id && !allDone ? await grading.LoadItemAsync(studyId, raterId, id) : null;
         if (handle is not null && Item is null) LoadError = strings["NotAssigned"];
-        // The case's checklist is marked as required yes/no criteria after the rubric's until the page shows it as a checklist.
-        if (Item is { Checklist.Count: > 0 }) Criteria = [.. Criteria, .. Item.Checklist.Select(c => c.AsCriterion())];
+        Criteria = Item is { Checklist.Count: > 0 } ? [.. Rubric, .. Item.Checklist.Select(c => c.AsCriterion())] : Rubric;
         _values.Clear();
         if (Item is not null)
             foreach (var (key, value) in Item.Values) _values[key] = value;

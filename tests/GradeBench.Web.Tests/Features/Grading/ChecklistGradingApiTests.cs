@@ -91,7 +91,7 @@ public sealed class ChecklistGradingApiTests(GradeBenchFactory factory) : IClass
     }
 
     [Fact]
-    public async Task TheGradingPageAsksForTheChecklistAfterTheRubricAndSubmitsItsMarks()
+    public async Task TheGradingPageShowsTheChecklistBesideTheRubricAndSubmitsItsMarks()
     {
         var (studyId, rater, handle) = await WorldAsync();
         var (session, _) = await _scene.OpenAsync(new World(studyId, rater.Id), handle);
@@ -102,6 +102,8 @@ public sealed class ChecklistGradingApiTests(GradeBenchFactory factory) : IClass
         await session.SubmitAsync(handle);
 
         Assert.Equal(["abcd2-score", "urgent-imaging", "dual-antiplatelet", "home-untreated"], checklist.Select(c => c.Id));
+        Assert.Equal(session.Criteria.Take(9), session.Rubric);
+        Assert.Equal(["abcd2-score", "urgent-imaging", "dual-antiplatelet", "home-untreated"], session.Item!.Checklist.Select(c => c.Id));
         Assert.Equal("Starts aspirin and clopidogrel for 21 days", checklist[2].Label);
         Assert.True((await _scene.StoredAsync(new World(studyId, rater.Id), handle))!.Done);
     }

@@ -162,12 +162,18 @@ public static class BundleReader
     /// <summary>Validates a responses.jsonl added to an existing study, exactly as in a bundle: every case it names must
     /// be one of <paramref name="caseIds"/>, and no response id may be one of <paramref name="takenIds"/> (the study's own).
     /// Errors read <c>responses.jsonl:line: field: message</c>; the responses are returned only when there is none.</summary>
+    /// <param name="pairwiseAnswers">For a side-by-side study, the response id of each case and model it has an answer
+    /// of: as in a bundle, a case has at most one answer per model, so an answer by a model that answered its case
+    /// already, in the study or on an earlier line, is refused. Null for a study of single answers.</param>
     public static (IReadOnlyList<ModelResponse>? Responses, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings) ReadResponses(
-        byte[] bytes, IReadOnlySet<string> caseIds, IReadOnlySet<string> takenIds)
+        byte[] bytes, IReadOnlySet<string> caseIds, IReadOnlySet<string> takenIds,
+        IReadOnlyDictionary<(string Case, string Model), string>? pairwiseAnswers = null)
     {
         var report = new BundleReport([]);
         var text = BundleSyntax.Utf8Text(BundleSyntax.ResponsesFile, bytes, report);
-        var responses = JsonLinesReader.ReadResponses(text, caseIds.ToHashSet(), [], report, takenIds);
+        var lines = new Dictionary<string, int>();
+        var responses = JsonLinesReader.ReadResponses(text, caseIds.ToHashSet(), [], report, takenIds, lines);
+        if (pairwiseAnswers is not null) PairwiseBundleReader.OneAnswerPerModel(responses, lines, report, pairwiseAnswers);
         return (report.ErrorCount == 0 ? responses : null, report.Errors, report.Warnings);
     }
 }

@@ -17,14 +17,7 @@ static class PairwiseBundleReader
         ReadOnlyMemory<byte>? votesText, BundleReport report)
     {
         var design = study.Pairwise!;
-        var answered = new Dictionary<(string Case, string Model), int>();
-        foreach (var response in responses)
-        {
-            var line = responseLines![response.Id];
-            if (answered.TryGetValue((response.CaseId, response.Model), out var first))
-                report.Error(ResponsesFile, line, "model", new Message("Bundle_SecondAnswerByModel", response.CaseId, response.Model, first));
-            else answered[(response.CaseId, response.Model)] = line;
-        }
+        var answered = OneAnswerPerModel(responses, responseLines!, report);
 
         // Pairs are formed from the bundle as it is meant: when cases and responses read without errors.
         var whole = caseLines is not null && responseLines is not null && !report.HasErrorsIn(CasesFile) && !report.HasErrorsIn(ResponsesFile);
@@ -45,6 +38,25 @@ static class PairwiseBundleReader
             ? VotesCsvReader.Read(text, designUsable ? design : null, byId, pairs?.Select(p => (p.ResponseA, p.ResponseB)).ToHashSet(), report)
             : [];
         return (pairs ?? [], votes);
+    }
+
+    /// <summary>Refuses each answer by a model that has answered its case already: on an earlier line (named by its line)
+    /// or, for answers added to a stored study, in <paramref name="stored"/> (named by its response id). Returns the line
+    /// of each case and model's first answer in the file.</summary>
+    internal static Dictionary<(string Case, string Model), int> OneAnswerPerModel(IReadOnlyList<ModelResponse> responses,
+        Dictionary<string, int> responseLines, BundleReport report, IReadOnlyDictionary<(string Case, string Model), string>? stored = null)
+    {
+        var answered = new Dictionary<(string Case, string Model), int>();
+        foreach (var response in responses)
+        {
+            var line = responseLines[response.Id];
+            if (stored?.GetValueOrDefault((response.CaseId, response.Model)) is { } storedId)
+                report.Error(ResponsesFile, line, "model", new Message("Bundle_ModelAnsweredCaseInStudy", response.CaseId, response.Model, storedId));
+            else if (answered.TryGetValue((response.CaseId, response.Model), out var first))
+                report.Error(ResponsesFile, line, "model", new Message("Bundle_SecondAnswerByModel", response.CaseId, response.Model, first));
+            else answered[(response.CaseId, response.Model)] = line;
+        }
+        return answered;
     }
 
     /// <summary>The pairs study.json lists, A first, in case order and then as listed; each must be two answers to one

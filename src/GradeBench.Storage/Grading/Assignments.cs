@@ -22,9 +22,7 @@ public static class Assignments
             return await Pairwise.PairAssignments.RebalanceAsync(connection, transaction, studyId, now);
         var released = await connection.ExecuteAsync($"""
             DELETE FROM assignments
-            WHERE study_id = @StudyId AND completed_at IS NULL AND rater_id NOT IN {JudgeRaters.OfStudy}
-              AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = assignments.response_id AND g.rater_id = assignments.rater_id)
-              AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = assignments.response_id AND s.rater_id = assignments.rater_id)
+            WHERE id IN (SELECT a.id FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id NOT IN {JudgeRaters.OfStudy} AND {Unstarted})
             """, new { StudyId = studyId }, transaction);
         await JudgeStore.TopUpAsync(connection, transaction, studyId, now);
         var handles = (await connection.QueryAsync<(long Id, string Handle)>(
@@ -77,6 +75,14 @@ public static class Assignments
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         return added.Count;
     }
+
+    /// <summary>An assignment (alias <c>a</c>) nobody has started: not completed, and no rating (a draft counts) or marked
+    /// passage by its rater. Only such work is ever released or moved to another rater.</summary>
+    internal const string Unstarted = """
+        a.completed_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = a.response_id AND g.rater_id = a.rater_id)
+        AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = a.response_id AND s.rater_id = a.rater_id)
+        """;
 
     /// <summary>A membership (alias <c>m</c>) that takes new work: a rater whose account is not disabled.</summary>
     internal const string ActiveRater = "m.role = 'rater' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.disabled_at IS NOT NULL)";

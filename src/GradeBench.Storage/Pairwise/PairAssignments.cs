@@ -11,20 +11,26 @@ internal sealed record StoredPair(long Id, string Handle, long ResponseA, long R
 /// <summary>Keeps a side-by-side study's pair assignments complete and balanced as raters come and go: the unit of
 /// work is a pair, planned as a study of single answers plans its responses (<see cref="AssignmentPlanner"/> over the
 /// pair ids, k = the raters per pair, kept in <c>studies.raters_per_response</c>), each pair placed in the rater's queue
-/// by its handle (<see cref="QueueOrder"/>) and shown with the side drawn for the rater (<see cref="PairSideDraw"/>).
+/// by its handle (<see cref="QueueOrder"/>) and shown with the side drawn for the rater (<see cref="PairSideDraw"/>);
+/// and moves or releases a rater's unstarted pairs for the set-up page (<see cref="Studies.StudySetupStore"/>).
 /// docs/assignment.md, "Side-by-side studies".</summary>
 static class PairAssignments
 {
+    /// <summary>A pair assignment (alias <c>a</c>) nobody has started: not completed, no vote (a draft counts), no reason
+    /// ticked and no comment typed. Only such work is ever released or moved to another rater.</summary>
+    internal const string Unstarted = """
+        a.completed_at IS NULL AND a.reasons_json IS NULL AND a.comment IS NULL
+        AND NOT EXISTS (SELECT 1 FROM pair_votes v WHERE v.pair_id = a.pair_id AND v.rater_id = a.rater_id)
+        """;
+
     /// <summary><see cref="Assignments.RebalanceAsync"/> of a side-by-side study: releases the pair assignments nobody has
     /// started (not completed, no vote, no reason ticked or comment typed), then plans the open slots over the study's
     /// current raters whose accounts are enabled. Work begun by someone who is no longer such a rater stays theirs but no
     /// longer covers its pair. Inside the caller's transaction; returns how many assignments were added.</summary>
     internal static async Task<int> RebalanceAsync(DbConnection connection, DbTransaction transaction, long studyId, DateTimeOffset now)
     {
-        var released = await connection.ExecuteAsync("""
-            DELETE FROM pair_assignments
-            WHERE study_id = @StudyId AND completed_at IS NULL AND reasons_json IS NULL AND comment IS NULL
-              AND NOT EXISTS (SELECT 1 FROM pair_votes v WHERE v.pair_id = pair_assignments.pair_id AND v.rater_id = pair_assignments.rater_id)
+        var released = await connection.ExecuteAsync($"""
+            DELETE FROM pair_assignments WHERE id IN (SELECT a.id FROM pair_assignments a WHERE a.study_id = @StudyId AND {Unstarted})
             """, new { StudyId = studyId }, transaction);
         var pairs = (await connection.QueryAsync<StoredPair>(
             "SELECT id, handle, response_a_id AS ResponseA, response_b_id AS ResponseB FROM pairs WHERE study_id = @StudyId ORDER BY position",
@@ -62,17 +68,49 @@ static class PairAssignments
             """, added.Select(a =>
             {
                 var pair = byId[a.ResponseId];
-                return new
-                {
-                    StudyId = studyId,
-                    PairId = pair.Id,
-                    a.RaterId,
-                    LeftResponseId = PairSideDraw.AOnLeft(studyId, a.RaterId, pair.Handle) ? pair.ResponseA : pair.ResponseB,
-                    QueuePosition = QueueOrder.Position(studyId, a.RaterId, pair.Handle),
-                    Now = now,
-                };
+                var (leftResponseId, queuePosition) = Placement(studyId, a.RaterId, pair);
+                return new { StudyId = studyId, PairId = pair.Id, a.RaterId, LeftResponseId = leftResponseId, QueuePosition = queuePosition, Now = now };
             }), transaction);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         return added.Count;
     }
+
+    /// <summary>The answer a rater sees on the left of a pair (<see cref="PairSideDraw"/>) and the pair's place in the
+    /// rater's queue (<see cref="QueueOrder"/>), both drawn for the (study, rater, pair): a pair that goes to another
+    /// rater gets that rater's own.</summary>
+    static (long LeftResponseId, long QueuePosition) Placement(long studyId, long raterId, StoredPair pair) =>
+        (PairSideDraw.AOnLeft(studyId, raterId, pair.Handle) ? pair.ResponseA : pair.ResponseB, QueueOrder.Position(studyId, raterId, pair.Handle));
+
+    /// <summary>Moves <paramref name="fromRater"/>'s pair assignments nobody has started (<see cref="Unstarted"/>) to
+    /// <paramref name="toRater"/>, except pairs the target holds already (a pair keeps distinct raters); each moved pair
+    /// takes the target's side and queue place (<see cref="Placement"/>). Inside the caller's transaction; returns how
+    /// many moved and how many could not.</summary>
+    internal static async Task<(int Moved, int NotMoved)> MoveUnstartedAsync(DbConnection connection, DbTransaction transaction, long studyId,
+        long fromRater, long toRater, DateTimeOffset now)
+    {
+        var keys = new { StudyId = studyId, From = fromRater, To = toRater };
+        var unstarted = (await connection.QueryAsync<(long Id, long PairId, string Handle, long ResponseA, long ResponseB)>($"""
+            SELECT a.id, p.id, p.handle, p.response_a_id, p.response_b_id FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id
+            WHERE a.study_id = @StudyId AND a.rater_id = @From AND {Unstarted}
+            """, keys, transaction)).AsList();
+        var targetHas = (await connection.QueryAsync<long>(
+            "SELECT pair_id FROM pair_assignments WHERE study_id = @StudyId AND rater_id = @To", keys, transaction)).ToHashSet();
+        var movable = unstarted.Where(a => !targetHas.Contains(a.PairId)).ToList();
+        await connection.ExecuteAsync("""
+            UPDATE pair_assignments SET rater_id = @To, left_response_id = @LeftResponseId, queue_position = @QueuePosition, assigned_at = @Now
+            WHERE id = @Id AND rater_id = @From
+            """, movable.Select(a =>
+            {
+                var (leftResponseId, queuePosition) = Placement(studyId, toRater, new StoredPair(a.PairId, a.Handle, a.ResponseA, a.ResponseB));
+                return new { a.Id, From = fromRater, To = toRater, LeftResponseId = leftResponseId, QueuePosition = queuePosition, Now = now };
+            }), transaction);
+        return (movable.Count, unstarted.Count - movable.Count);
+    }
+
+    /// <summary>Deletes the pair assignments of <paramref name="raterId"/> that nobody has started (<see cref="Unstarted"/>),
+    /// for someone leaving the study; returns how many.</summary>
+    internal static Task<int> ReleaseUnstartedAsync(DbConnection connection, DbTransaction transaction, long studyId, long raterId) =>
+        connection.ExecuteAsync($"""
+            DELETE FROM pair_assignments WHERE id IN (SELECT a.id FROM pair_assignments a WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND {Unstarted})
+            """, new { StudyId = studyId, RaterId = raterId }, transaction);
 }

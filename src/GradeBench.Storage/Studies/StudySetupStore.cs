@@ -6,6 +6,7 @@ using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Rubrics;
 using Microsoft.Data.Sqlite;
 
@@ -15,10 +16,13 @@ namespace GradeBench.Storage.Studies;
 public sealed record AddResponsesResult(int Added, int AssignmentsAdded, IReadOnlyList<BundleError> Errors, IReadOnlyList<BundleError> Warnings, Message? Refusal = null)
 {
     public bool Succeeded => Refusal is null && Errors.Count == 0;
+
+    /// <summary>In a side-by-side study, the pairs the new answers formed (their assignments are <see cref="AssignmentsAdded"/>).</summary>
+    public int PairsAdded { get; init; }
 }
 
-/// <summary>How many of a rater's unstarted assignments moved to another rater, and how many could not (the target
-/// already had that response), or why nothing was done.</summary>
+/// <summary>How many of a rater's unstarted assignments (pairs, in a side-by-side study) moved to another rater, and how
+/// many could not (the target already had that response or pair), or why nothing was done.</summary>
 public sealed record ReassignResult(int Moved, int NotMoved, Message? Refusal = null);
 
 /// <summary>What removing someone from a study did: <see cref="Released"/> of their items nobody had started went back
@@ -67,8 +71,14 @@ public sealed record StudySetup(long StudyId, string Title, StudyState State, st
 
     /// <summary>The rubric's version as it stands (<see cref="RubricVersion"/>), to tell whether a judge was added with it.</summary>
     public string RubricVersion { get; init; } = "";
+
+    /// <summary>Whether the study compares answers side by side: its raters' items are pairs, and it has axes (fixed at
+    /// import) instead of a rubric.</summary>
+    public bool Pairwise { get; init; }
 }
 
+/// <summary>A rater as the set-up page lists them: their items (responses, or pairs in a side-by-side study) not yet
+/// submitted, and those of them nobody has started.</summary>
 public sealed record SetupRater
 {
     public long Id { get; init; }
@@ -90,30 +100,29 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true } access) return null;
         var criteria = (await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion).ToList();
         await using var connection = await database.OpenAsync(ct);
-        var instructions = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT instructions_md FROM studies WHERE id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+        var study = await connection.QuerySingleAsync<(string? InstructionsMd, string Design)>(new CommandDefinition(
+            "SELECT instructions_md, design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, cancellationToken: ct));
+        var pairwise = study.Design == "pairwise";
+        var (table, unstarted) = pairwise ? ("pair_assignments", PairAssignments.Unstarted) : ("assignments", Assignments.Unstarted);
         var raters = await connection.QueryAsync<SetupRater>(new CommandDefinition($"""
             SELECT u.id, u.display_name AS name,
-                (SELECT COUNT(*) FROM assignments a WHERE a.study_id = m.study_id AND a.rater_id = u.id AND a.completed_at IS NULL) AS open,
-                (SELECT COUNT(*) FROM assignments a WHERE a.study_id = m.study_id AND a.rater_id = u.id AND {Unstarted}) AS unstarted
+                (SELECT COUNT(*) FROM {table} a WHERE a.study_id = m.study_id AND a.rater_id = u.id AND a.completed_at IS NULL) AS open,
+                (SELECT COUNT(*) FROM {table} a WHERE a.study_id = m.study_id AND a.rater_id = u.id AND {unstarted}) AS unstarted
             FROM study_members m JOIN users u ON u.id = m.user_id
             WHERE m.study_id = @StudyId AND m.role = 'rater'
             ORDER BY lower(u.display_name), u.id
             """, new { StudyId = studyId }, cancellationToken: ct));
-        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), instructions ?? "", criteria, raters.AsList())
+        return new StudySetup(studyId, access.Title, StudyLifecycle.Parse(access.State), study.InstructionsMd ?? "", criteria, raters.AsList())
         {
             Language = access.Language,
             Judges = await Judges.JudgeStore.ListAsync(connection, studyId, ct),
             RubricVersion = Core.Rubrics.RubricVersion.Of(criteria),
+            Pairwise = pairwise,
         };
     }
 
-    /// <summary>An assignment (alias <c>a</c>) nobody has begun: not completed, and no rating or marked span by its rater.</summary>
-    const string Unstarted = """
-        a.completed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = a.response_id AND g.rater_id = a.rater_id)
-        AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = a.response_id AND s.rater_id = a.rater_id)
-        """;
+    static async Task<bool> IsPairwiseAsync(DbConnection connection, DbTransaction transaction, long studyId) =>
+        await connection.ExecuteScalarAsync<string>("SELECT design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction) == "pairwise";
 
     // ------------------------------------------------------------------ draft editing
 
@@ -172,7 +181,10 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     // ------------------------------------------------------------------ more responses
 
     /// <summary>Adds the responses of a responses.jsonl (the bundle format) to a draft or open study, all or nothing,
-    /// then tops up the assignments so that each new response has its <c>raters_per_response</c> raters.</summary>
+    /// then tops up the assignments so that each new response has its <c>raters_per_response</c> raters. In a
+    /// side-by-side study that compares every pair, each new answer (at most one per model and case, as in a bundle)
+    /// forms a pair with every other model's answer to its case, and the new pairs get their raters; a side-by-side
+    /// study whose pairs were chosen at import (N per case, or a list) is refused (<see cref="AddedAnswerPairs"/>).</summary>
     public async Task<AddResponsesResult> AddResponsesAsync(long studyId, long actorId, byte[] responsesJsonl, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -181,11 +193,15 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         if (await RefusalAsync(connection, transaction, studyId, actorId,
                 state => state is "draft" or "open" ? null : new Message("Setup_ResponsesOnlyDraftOrOpen", StateName(state)), ct) is { } refusal)
             return new AddResponsesResult(0, 0, [], [], refusal);
+        var pairwise = await IsPairwiseAsync(connection, transaction, studyId);
+        if (pairwise && !await AddedAnswerPairs.ComparesEveryPairAsync(connection, transaction, studyId))
+            return new AddResponsesResult(0, 0, [], [], new Message("Setup_PairsFixedAtImport"));
         var cases = (await connection.QueryAsync<(string Slug, long Id)>(
             "SELECT slug, id FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction)).ToDictionary(c => c.Slug, c => c.Id);
         var taken = (await connection.QueryAsync<string>(
             "SELECT slug FROM responses WHERE study_id = @StudyId", new { StudyId = studyId }, transaction)).ToHashSet();
-        var (responses, errors, warnings) = BundleReader.ReadResponses(responsesJsonl, cases.Keys.ToHashSet(), taken);
+        var (responses, errors, warnings) = BundleReader.ReadResponses(responsesJsonl, cases.Keys.ToHashSet(), taken,
+            pairwise ? await AddedAnswerPairs.AnswersAsync(connection, transaction, studyId) : null);
         if (responses is null) return new AddResponsesResult(0, 0, errors, warnings);
 
         var start = await connection.ExecuteScalarAsync<long>(
@@ -207,11 +223,13 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
                 p.Response.MetaJson,
                 p.Handle,
             }), transaction);
-        await DrawHumanSubsetAsync(connection, transaction, studyId, responses.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        var added = responses.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var pairsAdded = pairwise ? await AddedAnswerPairs.FormAsync(connection, transaction, studyId, added) : 0;
+        await DrawHumanSubsetAsync(connection, transaction, studyId, added);
         var assigned = await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
-        return new AddResponsesResult(responses.Count, assigned, [], warnings);
+        return new AddResponsesResult(responses.Count, assigned, [], warnings) { PairsAdded = pairsAdded };
     }
 
     /// <summary>In a study whose physicians rate a subset (<see cref="HumanSubset"/>), decides which of the responses just
@@ -233,7 +251,9 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     // ------------------------------------------------------------------ reassignment
 
     /// <summary>Moves <paramref name="fromRater"/>'s unstarted assignments to <paramref name="toRater"/>, except those of
-    /// responses the target already holds (a response keeps distinct raters). One transaction; work begun never moves.</summary>
+    /// responses the target already holds (a response keeps distinct raters). One transaction; work begun never moves. In
+    /// a side-by-side study the unstarted pairs move, each with the target's own side and queue place
+    /// (<see cref="PairAssignments.MoveUnstartedAsync"/>).</summary>
     public async Task<ReassignResult> ReassignAsync(long studyId, long actorId, long fromRater, long toRater, CancellationToken ct = default)
     {
         if (fromRater == toRater) return new ReassignResult(0, 0, new Message("Setup_ChooseTwoRaters"));
@@ -247,19 +267,30 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
             """, new { StudyId = studyId, From = fromRater, To = toRater }, transaction);
         if (members != 2) return new ReassignResult(0, 0, new Message("Setup_BothRaters"));
 
+        var now = clock.GetUtcNow();
+        var (moved, notMoved) = await IsPairwiseAsync(connection, transaction, studyId)
+            ? await PairAssignments.MoveUnstartedAsync(connection, transaction, studyId, fromRater, toRater, now)
+            : await MoveUnstartedAsync(connection, transaction, studyId, fromRater, toRater, now);
+        // Who holds what is part of the dashboard's counts, which are kept by data version.
+        if (moved > 0) await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
+        await transaction.CommitAsync(ct);
+        return new ReassignResult(moved, notMoved);
+    }
+
+    static async Task<(int Moved, int NotMoved)> MoveUnstartedAsync(DbConnection connection, DbTransaction transaction, long studyId,
+        long fromRater, long toRater, DateTimeOffset now)
+    {
         var unstarted = (await connection.QueryAsync<(long Id, long ResponseId, string Handle)>($"""
             SELECT a.id, a.response_id, r.handle FROM assignments a JOIN responses r ON r.id = a.response_id
-            WHERE a.study_id = @StudyId AND a.rater_id = @From AND {Unstarted}
+            WHERE a.study_id = @StudyId AND a.rater_id = @From AND {Assignments.Unstarted}
             """, new { StudyId = studyId, From = fromRater }, transaction)).ToList();
         var targetHas = (await connection.QueryAsync<long>(
             "SELECT response_id FROM assignments WHERE study_id = @StudyId AND rater_id = @To", new { StudyId = studyId, To = toRater }, transaction)).ToHashSet();
         var movable = unstarted.Where(a => !targetHas.Contains(a.ResponseId)).ToList();
-        var now = clock.GetUtcNow();
         await connection.ExecuteAsync("""
             UPDATE assignments SET rater_id = @To, queue_position = @QueuePosition, assigned_at = @Now WHERE id = @Id AND rater_id = @From
             """, movable.Select(a => new { a.Id, From = fromRater, To = toRater, QueuePosition = QueueOrder.Position(studyId, toRater, a.Handle), Now = now }), transaction);
-        await transaction.CommitAsync(ct);
-        return new ReassignResult(movable.Count, unstarted.Count - movable.Count);
+        return (movable.Count, unstarted.Count - movable.Count);
     }
 
     // ------------------------------------------------------------------ removal
@@ -268,7 +299,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     /// items they had not started are released and the open work is planned again over the remaining raters (while the
     /// study is a draft or open), and a running calibration round stops waiting for them. Work they began stays theirs
     /// and their submitted ratings stay in the study's data. One transaction, which also checks that the actor still
-    /// coordinates the study; nobody removes themselves.</summary>
+    /// coordinates the study; nobody removes themselves. In a side-by-side study their items are pairs.</summary>
     public async Task<RemovalResult> RemoveMemberAsync(long studyId, long actorId, long userId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -284,11 +315,15 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         if (member.Role is null) return RemovalResult.Refused(new Message("Setup_NotAMember"));
 
         await connection.ExecuteAsync("DELETE FROM study_members WHERE study_id = @StudyId AND user_id = @UserId", keys, transaction);
-        var released = await connection.ExecuteAsync($"""
-            DELETE FROM assignments WHERE id IN (SELECT a.id FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = @UserId AND {Unstarted})
-            """, keys, transaction);
-        var (begun, submitted) = await connection.QuerySingleAsync<(long, long)>("""
-            SELECT COUNT(*) - COUNT(completed_at), COUNT(completed_at) FROM assignments WHERE study_id = @StudyId AND rater_id = @UserId
+        var pairwise = await IsPairwiseAsync(connection, transaction, studyId);
+        var released = pairwise
+            ? await PairAssignments.ReleaseUnstartedAsync(connection, transaction, studyId, userId)
+            : await connection.ExecuteAsync($"""
+                DELETE FROM assignments WHERE id IN (SELECT a.id FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = @UserId AND {Assignments.Unstarted})
+                """, keys, transaction);
+        var (begun, submitted) = await connection.QuerySingleAsync<(long, long)>($"""
+            SELECT COUNT(*) - COUNT(completed_at), COUNT(completed_at) FROM {(pairwise ? "pair_assignments" : "assignments")}
+            WHERE study_id = @StudyId AND rater_id = @UserId
             """, keys, transaction);
         if (access.State is "draft" or "open") await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         var calibration = await CalibrationStore.WithdrawAsync(connection, transaction, studyId, userId, now);

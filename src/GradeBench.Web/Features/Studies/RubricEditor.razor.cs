@@ -101,7 +101,7 @@ public sealed partial class RubricEditor
             else if (!result.Saved) message = errors.Count == 1 ? T["FixThisField"] : T["FixTheseFields", errors.Count];
             else
             {
-                message = T["RubricSaved"];
+                message = Setup.Pairwise ? T["InstructionsSaved"] : T["RubricSaved"];
                 foreach (var criterion in draft.Criteria) criterion.SavedLabel = criterion.Label.Trim();
                 // A text changed while the save was on its way is still unsaved.
                 unsaved = JsonSerializer.Serialize(Edit()) != sentText;

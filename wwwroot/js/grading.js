@@ -1,8 +1,11 @@
-// Keyboard shortcuts of the grading page. Digits choose a value in the focused criterion (by its number on a
-// numbered scale, else the nth option); y/n answer a yes/no or checklist criterion; j/k move to the next/previous
-// item; Ctrl+Enter submits.
+// Keyboard shortcuts of the grading pages (the grading page and the side-by-side page). Digits choose a value in the
+// focused criterion (by its number on a numbered scale, else the nth option); y/n answer a yes/no or checklist
+// criterion; in a question of the side-by-side page (an axis row, data-axis) the focused one or the one clicked last, a
+// letter chooses the radio button whose data-key it is (a left, b right, t tie, x both unacceptable); j/k move to the
+// next/previous item; Ctrl+Enter submits.
 // Also starts the journal of changes the server has not handled yet (below).
 export function attach(page) {
+  const axes = trackAxis();
   const onKey = (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       // Mid-composition the keys belong to the input method; the text is not whole yet.
@@ -12,16 +15,26 @@ export function attach(page) {
       const form = document.querySelector("form[data-journal]");
       if (!form) return;
       noteSubmit(form);
-      page.invokeMethodAsync("SubmitFromKeyboard", form.dataset.response).catch(() => {});
+      page.invokeMethodAsync("SubmitFromKeyboard", form.dataset.pair ?? form.dataset.response).catch(() => {});
       return;
     }
     const target = event.target;
     const typing = target instanceof HTMLTextAreaElement ||
       (target instanceof HTMLInputElement && target.type !== "radio" && target.type !== "checkbox");
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing || event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "j" || event.key === "k") {
       event.preventDefault();
       page.invokeMethodAsync(event.key === "j" ? "NextItem" : "PreviousItem");
+      return;
+    }
+    const axis = axes.of(target);
+    if (axis) {
+      const choice = [...axis.querySelectorAll("input[type=radio][data-key]")].find((r) => r.dataset.key === event.key);
+      if (choice) {
+        event.preventDefault();
+        choice.focus();
+        choice.click();
+      }
       return;
     }
     // y / n: yes or no in a yes/no criterion, met or not met in a checklist's.
@@ -54,8 +67,38 @@ export function attach(page) {
   return {
     dispose: () => {
       document.removeEventListener("keydown", onKey);
+      axes.stop();
       stopComposition();
       stopJournal();
+    },
+  };
+}
+
+// The question (axis row) the letter keys answer: the one focus is in or, after a click on its text (which focuses the
+// pane around it, or nothing), the one clicked, marked data-current so that the rater sees where the keys go.
+function trackAxis() {
+  let current = null;
+  const mark = (row) => {
+    if (current === row) return;
+    current?.removeAttribute("data-current");
+    current = row;
+    current?.setAttribute("data-current", "");
+  };
+  const rowOf = (target) => (target instanceof Element ? target.closest("[data-axis]") : null);
+  const onPointer = (event) => mark(rowOf(event.target));
+  const onFocus = (event) => {
+    const row = rowOf(event.target);
+    if (row) mark(row);
+    else if (!(current && event.target instanceof Node && event.target.contains(current))) mark(null);
+  };
+  document.addEventListener("pointerdown", onPointer, true);
+  document.addEventListener("focusin", onFocus);
+  return {
+    of: (target) => rowOf(target) ?? (current?.isConnected && target instanceof Node && target.contains(current) ? current : null),
+    stop: () => {
+      mark(null);
+      document.removeEventListener("pointerdown", onPointer, true);
+      document.removeEventListener("focusin", onFocus);
     },
   };
 }
@@ -108,9 +151,11 @@ export function clearField(id, used) {
 // A connection can drop without Blazor noticing: Chromium offline, a sleeping laptop or a dead Wi-Fi keep the
 // WebSocket open while nothing passes, for up to Blazor's 30 s server timeout, and what the rater changes meanwhile
 // never reaches the server. A circuit can also be lost outright (a server restart), and the page reloads. So every
-// change to the rubric is written to this tab's sessionStorage, under the form's data-journal key, until the server
+// change to the form is written to this tab's sessionStorage, under the form's data-journal key, until the server
 // says it has handled it (forget, settle). The page saves what is left once it is live again (unsent), and a notice
 // says when a change or a Submit has waited too long. sessionStorage belongs to the tab: another tab's journal is its own.
+// An entry is named by its control's data-criterion: a criterion of the rubric or, on the side-by-side page, an axis
+// (axis:…), a reason's box (reason:…, valued true or false as it is ticked) or the comment.
 const unsentAfterMs = 5000;
 let pendingSubmit = null;
 
@@ -136,7 +181,7 @@ function noteChange(event) {
   if ((event.type === "input") !== (control instanceof HTMLTextAreaElement)) return;
   if (control.type === "radio" && !control.checked) return;
   const entries = readJournal(form.dataset.journal);
-  entries[criterion] = { value: control.value, at: Date.now() };
+  entries[criterion] = { value: control.type === "checkbox" ? String(control.checked) : control.value, at: Date.now() };
   writeJournal(form.dataset.journal, entries);
 }
 
@@ -203,7 +248,8 @@ export function submitHandled(key) {
 }
 
 // ---- Span highlights ----------------------------------------------------------------------------------------
-// The last non-empty selection inside the response, kept because pressing a label button may collapse it.
+// The last non-empty selection inside a response, kept because pressing a label button may collapse it; with the
+// response it is in (the side-by-side page has two, each with its own label buttons).
 let lastSelection = null;
 
 export function watchSelection(containerId) {
@@ -219,7 +265,7 @@ export function watchSelection(containerId) {
     const before = document.createRange();
     before.setStart(container, 0);
     before.setEnd(range.startContainer, range.startOffset);
-    lastSelection = { text, occurrence: countOccurrences(normalize(before.toString()), normalize(text)) };
+    lastSelection = { containerId, text, occurrence: countOccurrences(normalize(before.toString()), normalize(text)) };
   };
   document.addEventListener("selectionchange", onChange);
   const stopKeys = selectWithKeys(containerId);
@@ -297,11 +343,13 @@ function showCaret(container) {
   CSS.highlights.set("gb-caret", new Highlight(word));
 }
 
-export function takeSelection() {
-  const taken = lastSelection;
+/** The passage selected last, if it is in the response `containerId` (else it stays for its own buttons). */
+export function takeSelection(containerId) {
+  if (lastSelection?.containerId !== containerId) return null;
+  const { text, occurrence } = lastSelection;
   lastSelection = null;
   document.getSelection()?.removeAllRanges();
-  return taken;
+  return { text, occurrence };
 }
 
 const normalize = (s) => s.replace(/\s+/g, " ").trim();
@@ -313,19 +361,22 @@ function countOccurrences(haystack, needle) {
 }
 
 // Paints each span (its quoted Markdown source, markup removed) over the rendered response with the CSS Custom
-// Highlight API, one highlight per label, so the sanitized HTML itself is never changed.
+// Highlight API, one highlight per response and label, so the sanitized HTML itself is never changed (and one
+// response's painting leaves the other answer of a pair alone).
 export function paint(containerId, spans, labels) {
   const container = document.getElementById(containerId);
   if (container) makeFocusable(container);
   if (!container || !globalThis.CSS?.highlights) return;
-  for (const label of labels) CSS.highlights.delete("gb-" + label.slug);
-  let style = document.getElementById("gb-highlight-style");
+  const name = (slug) => `gb-${containerId}-${slug}`;
+  for (const label of labels) CSS.highlights.delete(name(label.slug));
+  const styleId = `gb-highlight-style-${containerId}`;
+  let style = document.getElementById(styleId);
   if (!style) {
     style = document.createElement("style");
-    style.id = "gb-highlight-style";
+    style.id = styleId;
     document.head.append(style);
   }
-  style.textContent = "::highlight(gb-caret) { text-decoration: underline 2px; background-color: #1a73e833; }\n" + labels.map((l) => `::highlight(gb-${l.slug}) { background-color: ${l.color ?? "#ffe08a"}55; text-decoration: underline ${l.color ?? "#b08800"}; }`).join("\n");
+  style.textContent = "::highlight(gb-caret) { text-decoration: underline 2px; background-color: #1a73e833; }\n" + labels.map((l) => `::highlight(${name(l.slug)}) { background-color: ${l.color ?? "#ffe08a"}55; text-decoration: underline ${l.color ?? "#b08800"}; }`).join("\n");
 
   const nodes = [];
   let all = "";
@@ -353,7 +404,7 @@ export function paint(containerId, spans, labels) {
     if (!byLabel.has(span.label)) byLabel.set(span.label, []);
     byLabel.get(span.label).push(range);
   }
-  for (const [label, ranges] of byLabel) CSS.highlights.set("gb-" + label, new Highlight(...ranges));
+  for (const [label, ranges] of byLabel) CSS.highlights.set(name(label), new Highlight(...ranges));
 }
 
 // ---- Reading position and focus -----------------------------------------------------------------------------

@@ -23,8 +23,9 @@ public sealed record SpanAnnotation
 public enum SpanWriteOutcome { Saved, NotFound, StudyNotOpen, Invalid, Frozen }
 
 /// <summary>A rater's highlighted passages of a response: character offsets into its Markdown source plus the
-/// quoted text. Every method is scoped to the rater, the response assigned to them and an open study, and writes only
-/// while the writer is still a rater of the study with an enabled account.</summary>
+/// quoted text. Every method is scoped to the rater, the response assigned to them (alone, or as an answer of a pair
+/// assigned to them) and an open study, and writes only while the writer is still a rater of the study with an enabled
+/// account.</summary>
 public sealed class SpanStore(Database database, TimeProvider clock)
 {
     public async Task<IReadOnlyList<SpanLabelInfo>> LabelsAsync(long studyId, CancellationToken ct = default)
@@ -97,12 +98,16 @@ public sealed class SpanStore(Database database, TimeProvider clock)
 
     static async Task<SpanWriteOutcome> AccessAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long studyId, long raterId, long responseId)
     {
-        // A paused study takes no highlights either: a pause stops every write of the raters.
+        // A paused study takes no highlights either: a pause stops every write of the raters. In a side-by-side study the
+        // response is assigned as one of the two answers of a pair.
         var state = await connection.QuerySingleOrDefaultAsync<string>("""
-            SELECT CASE WHEN s.paused THEN 'paused' ELSE s.state END FROM assignments a JOIN studies s ON s.id = a.study_id
-            JOIN study_members m ON m.study_id = a.study_id AND m.user_id = a.rater_id AND m.role = 'rater'
-            JOIN users u ON u.id = a.rater_id AND u.disabled_at IS NULL
-            WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
+            SELECT CASE WHEN s.paused THEN 'paused' ELSE s.state END FROM studies s
+            JOIN study_members m ON m.study_id = s.id AND m.user_id = @RaterId AND m.role = 'rater'
+            JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
+            WHERE s.id = @StudyId
+              AND (EXISTS (SELECT 1 FROM assignments a WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId)
+                   OR EXISTS (SELECT 1 FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id
+                              WHERE a.rater_id = @RaterId AND a.study_id = @StudyId AND @ResponseId IN (p.response_a_id, p.response_b_id)))
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
         if (state == "open" && await RatingReveals.IsFrozenAsync(connection, transaction, studyId, raterId, responseId)) return SpanWriteOutcome.Frozen;
         return state is null ? SpanWriteOutcome.NotFound : state == "open" ? SpanWriteOutcome.Saved : SpanWriteOutcome.StudyNotOpen;

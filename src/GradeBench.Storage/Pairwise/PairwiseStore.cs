@@ -21,8 +21,20 @@ public sealed record PairQueueEntry
 }
 
 /// <summary>One of the two answers of a pair as its rater sees it: its response handle, its text, and its model, null
-/// when the study hides models (<see cref="Blinding"/>).</summary>
-public sealed record PairAnswer(string Handle, string ContentMd, string? Model);
+/// when the study hides models (<see cref="Blinding"/>). <see cref="ResponseId"/> is for the server's own use (the
+/// rater's highlights are kept by response), never for the browser.</summary>
+public sealed record PairAnswer(string Handle, string ContentMd, string? Model)
+{
+    public long ResponseId { get; init; }
+}
+
+/// <summary>What a live view announces of a submitted judgement: who submitted it and their progress on pairs.</summary>
+public sealed record PairSubmissionFacts
+{
+    public required string RaterName { get; init; }
+    public long RaterDone { get; init; }
+    public long RaterAssigned { get; init; }
+}
 
 /// <summary>One pair as its rater sees it: the case (in <see cref="Language"/>, the case's or else the study's), the
 /// answer on the <see cref="Left"/> and the one on the <see cref="Right"/> as the rater's assignment places them, the
@@ -203,9 +215,11 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
         public string Language { get; init; } = "";
         public bool HideModel { get; init; }
         public bool AOnLeft { get; init; }
+        public long LeftId { get; init; }
         public string LeftHandle { get; init; } = "";
         public string LeftContentMd { get; init; } = "";
         public string LeftModel { get; init; } = "";
+        public long RightId { get; init; }
         public string RightHandle { get; init; } = "";
         public string RightContentMd { get; init; } = "";
         public string RightModel { get; init; } = "";
@@ -219,8 +233,8 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
             SELECT a.pair_id, p.handle, a.completed_at IS NOT NULL AS done, a.reasons_json, a.comment,
                    c.title AS case_title, c.presentation_md, c.question_md, COALESCE(c.language, s.language) AS language, s.hide_model,
                    a.left_response_id = p.response_a_id AS a_on_left,
-                   l.handle AS left_handle, l.content_md AS left_content_md, l.model AS left_model,
-                   r.handle AS right_handle, r.content_md AS right_content_md, r.model AS right_model
+                   l.id AS left_id, l.handle AS left_handle, l.content_md AS left_content_md, l.model AS left_model,
+                   r.id AS right_id, r.handle AS right_handle, r.content_md AS right_content_md, r.model AS right_model
             FROM pair_assignments a
             JOIN pairs p ON p.id = a.pair_id
             JOIN cases c ON c.id = p.case_id
@@ -244,8 +258,8 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
             PresentationMd = row.PresentationMd,
             QuestionMd = row.QuestionMd,
             Language = row.Language,
-            Left = new PairAnswer(row.LeftHandle, row.LeftContentMd, Model(row.LeftModel)),
-            Right = new PairAnswer(row.RightHandle, row.RightContentMd, Model(row.RightModel)),
+            Left = new PairAnswer(row.LeftHandle, row.LeftContentMd, Model(row.LeftModel)) { ResponseId = row.LeftId },
+            Right = new PairAnswer(row.RightHandle, row.RightContentMd, Model(row.RightModel)) { ResponseId = row.RightId },
             Axes = [.. questions.Axes.Select(a => a.Axis)],
             Reasons = [.. questions.Reasons.Select(r => r.Reason)],
             Choices = votes.ToDictionary(v => v.Slug, v => PairSides.Shown(PairSides.ParseStored(v.Choice)!.Value, row.AOnLeft)),
@@ -253,6 +267,18 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
             Comment = row.Comment,
             Done = row.Done,
         };
+    }
+
+    /// <summary>The rater's name and their pairs done and assigned, as <c>DashboardQuery.SubmissionAsync</c> gives them
+    /// for single answers: read after a submitted judgement is on disk, for the live views.</summary>
+    public async Task<PairSubmissionFacts> SubmissionAsync(long studyId, long raterId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleAsync<PairSubmissionFacts>(new CommandDefinition("""
+            SELECT (SELECT display_name FROM users WHERE id = @RaterId) AS rater_name,
+                   (SELECT COUNT(*) FROM pair_assignments WHERE rater_id = @RaterId AND study_id = @StudyId AND completed_at IS NOT NULL) AS rater_done,
+                   (SELECT COUNT(*) FROM pair_assignments WHERE rater_id = @RaterId AND study_id = @StudyId) AS rater_assigned
+            """, new { StudyId = studyId, RaterId = raterId }, cancellationToken: ct));
     }
 
     static IReadOnlyList<string> ReadReasons(string? json) => json is null ? [] : JsonSerializer.Deserialize<string[]>(json)!;

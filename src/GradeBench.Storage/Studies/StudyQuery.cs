@@ -19,9 +19,12 @@ public sealed record StudySummary
     public long Ratings { get; init; }
     /// <summary>The viewer's role in the study, if they are a member.</summary>
     public string? Role { get; init; }
-    /// <summary>The viewer's own assignments in the study, and how many of them they have submitted.</summary>
+    /// <summary>The viewer's own assignments in the study (responses, or pairs in a side-by-side study), and how many of
+    /// them they have submitted.</summary>
     public long Assigned { get; init; }
     public long Done { get; init; }
+    /// <summary><c>single</c>, or <c>pairwise</c> for a side-by-side study, whose raters compare pairs.</summary>
+    public string Design { get; init; } = "single";
     /// <summary>The study's language tag: its title and texts are written in it.</summary>
     public string Language { get; init; } = "en";
 }
@@ -111,7 +114,7 @@ public sealed class StudyQuery(Database database)
     public async Task<IReadOnlyList<StudySummary>> ListVisibleAsync(long userId, bool isAdmin, CancellationToken ct = default)
     {
         const string sql = """
-            SELECT s.id, s.slug, s.title, s.state, s.language,
+            SELECT s.id, s.slug, s.title, s.state, s.language, s.design,
                 (SELECT COUNT(*) FROM cases c WHERE c.study_id = s.id) AS cases,
                 (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,
@@ -119,9 +122,11 @@ public sealed class StudyQuery(Database database)
                     WHERE r.study_id = s.id AND g.status = 'submitted'
                       AND g.rater_id NOT IN (SELECT j.user_id FROM judges j WHERE j.study_id = s.id)) AS ratings,
                 (SELECT m.role FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId) AS role,
-                -- The viewer's own progress, counted in the covering index assignments_queue alone.
-                (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id) AS assigned,
-                (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id AND a.completed_at IS NOT NULL) AS done
+                -- The viewer's own progress, counted in the covering index assignments_queue alone (pairs: in pair_assignments_rater).
+                (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id)
+                  + (SELECT COUNT(*) FROM pair_assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id) AS assigned,
+                (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id AND a.completed_at IS NOT NULL)
+                  + (SELECT COUNT(*) FROM pair_assignments a WHERE a.rater_id = @UserId AND a.study_id = s.id AND a.completed_at IS NOT NULL) AS done
             FROM studies s
             WHERE (@IsAdmin OR EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = s.id AND m.user_id = @UserId))
               AND NOT EXISTS (SELECT 1 FROM users d WHERE d.id = @UserId AND d.disabled_at IS NOT NULL)

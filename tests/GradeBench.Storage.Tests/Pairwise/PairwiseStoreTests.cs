@@ -107,6 +107,25 @@ public sealed class PairwiseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachAnswerNamesItsResponseForTheServersOwnUse()
+    {
+        var item = await _store.LoadItemAsync(StudyId, Bob, Pair(0).Handle);
+
+        Assert.Equal((Pair(0).B.Id, Pair(0).A.Id), (item!.Left.ResponseId, item.Right.ResponseId));
+    }
+
+    [Fact]
+    public async Task ASubmissionsFactsAreTheRatersNameAndTheirPairsDoneAndAssigned()
+    {
+        await SaveAsync(Ann, 2, Votes(("consensus", PairwiseChoice.Left), ("harm", PairwiseChoice.Right)), submit: true);
+        await SaveAsync(Ann, 3, Votes(("consensus", PairwiseChoice.Left)), submit: false);
+
+        var facts = await _store.SubmissionAsync(StudyId, Ann);
+
+        Assert.Equal(("dr-ann", 1L, 6L), (facts.RaterName, facts.RaterDone, facts.RaterAssigned));
+    }
+
+    [Fact]
     public async Task ARaterWhoSawBOnTheLeftAndChoseLeftVotesForB()
     {
         // dr-ann sees pair 1 with B on the left; dr-bob with A on the left.

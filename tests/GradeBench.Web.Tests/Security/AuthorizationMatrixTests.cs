@@ -152,6 +152,11 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("POST", "/studies/{StudyId:long}/grade", w => $"/studies/{w.StudyId}/grade", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         new("GET", "/studies/{StudyId:long}/grade/{Response}", w => $"/studies/{w.StudyId}/grade/{w.Response}", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
         new("POST", "/studies/{StudyId:long}/grade/{Response}", w => $"/studies/{w.StudyId}/grade/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        // The side-by-side page: only a rater's. The study here has no pairs: a response's handle names none.
+        new("GET", "/studies/{StudyId:long}/compare", w => $"/studies/{w.StudyId}/compare", Outcomes(SignIn, Refused, Refused, Allowed, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/compare", w => $"/studies/{w.StudyId}/compare", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/compare/{Pair}", w => $"/studies/{w.StudyId}/compare/{w.Response}", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/compare/{Pair}", w => $"/studies/{w.StudyId}/compare/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
     ];
 
     static readonly IReadOnlyList<HubRule> HubRules =

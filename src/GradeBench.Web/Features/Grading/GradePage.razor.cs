@@ -27,6 +27,7 @@ public partial class GradePage
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] StudyLifecycleStore Lifecycle { get; set; } = default!;
     [Inject] RatingReveals Reveals { get; set; } = default!;
+    [Inject] GradeBench.Storage.Pairwise.PairwiseStore Pairs { get; set; } = default!;
     [Inject] IStringLocalizer<GradingText> T { get; set; } = default!;
     [Inject] IStringLocalizer<MessageText> Messages { get; set; } = default!;
 
@@ -66,6 +67,12 @@ public partial class GradePage
 
     protected override async Task OnParametersSetAsync()
     {
+        // A side-by-side study's raters compare pairs, on their own page (a response's handle names no pair there).
+        if (await Pairs.IsPairwiseAsync(StudyId))
+        {
+            Navigation.NavigateTo($"/studies/{StudyId}/compare", replace: true);
+            return;
+        }
         await ResolveUserAsync();
         await Session.OpenAsync(StudyId, UserId, Response);
         await AfterLoadAsync();

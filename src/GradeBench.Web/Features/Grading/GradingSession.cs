@@ -9,32 +9,22 @@ using Microsoft.Extensions.Localization;
 namespace GradeBench.Web.Features.Grading;
 
 /// <summary>What the grading page holds for one circuit, without rendering: the open item and the rater's draft of it,
-/// the pause in typing before free text is saved, what the tab's journal of unsent changes is told, and the lock that
-/// lets one save or reload run at a time (a save, another tab's change and a new item would otherwise interleave at
-/// their awaits). Every check (membership, assignment, study state, scale) is made by the store. Its messages are in the
-/// circuit's language, which is the page's.</summary>
+/// and, as <see cref="DraftSession"/>, the pause in typing before free text is saved, what the tab's journal of unsent
+/// changes is told, and the lock that lets one save or reload run at a time. Every check (membership, assignment, study
+/// state, scale) is made by the store. Its messages are in the circuit's language, which is the page's.</summary>
 public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, TimeProvider clock,
-    IStringLocalizer<GradingText> strings)
+    IStringLocalizer<GradingText> strings) : DraftSession(clock)
 {
-    public static readonly TimeSpan TypingPause = TimeSpan.FromMilliseconds(600);
-
-    readonly SemaphoreSlim _writing = new(1, 1);
     readonly Dictionary<string, string?> _values = [];
     /// <summary>The values saved here on the open item, as sent: the tab's journal never sends them again.</summary>
     readonly Dictionary<string, string?> _savedByMe = [];
-    IUnsentJournal? _journal;
     /// <summary>The handle in the page's address; null at the queue's own address.</summary>
     string? _requested;
     /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
     bool _leaving;
-    CancellationTokenSource? _typing;
     (GradingItem Item, string Criterion, string? Value)? _unsavedText;
     Dictionary<string, string?>? _textToShow;
 
-    /// <summary>Names this circuit in the events of its own writes, so that it does not take them for another tab's.</summary>
-    public string Origin { get; } = Guid.NewGuid().ToString("N");
-    public long StudyId { get; private set; }
-    public long RaterId { get; private set; }
     /// <summary>Null when the viewer is not a rater of the study (<see cref="LoadError"/> says so).</summary>
     public StudyMembership? Membership { get; private set; }
     public string? LoadError { get; private set; }
@@ -54,31 +44,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>A save was refused because the rater has seen other raters' values for the open item (the page then shows it read-only).</summary>
     public bool Frozen { get; private set; }
 
-    /// <summary>The tab's journal, once the page is live: nothing is told before.</summary>
-    public void AttachJournal(IUnsentJournal journal) => _journal = journal;
-
-    /// <summary>The page that attached <paramref name="journal"/> is closing; a page opened since keeps its own.</summary>
-    public void DetachJournal(IUnsentJournal journal)
-    {
-        if (_journal == journal) _journal = null;
-    }
-
-    /// <summary>The key of this tab's journal for one item (see grading.js); in the page, so it names the item by its handle.</summary>
-    public string JournalKey(string handle) => $"gradebench:unsent:{RaterId}:{StudyId}:{handle}";
-
     /// <summary>Opens the rater's item <paramref name="handle"/> names, or the first not done in their queue when null.</summary>
-    public async Task OpenAsync(long studyId, long raterId, string? handle)
-    {
-        await _writing.WaitAsync();
-        try
-        {
-            await LoadLockedAsync(studyId, raterId, handle);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+    public Task OpenAsync(long studyId, long raterId, string? handle) => OneAtATimeAsync(() => LoadLockedAsync(studyId, raterId, handle));
 
     async Task LoadLockedAsync(long studyId, long raterId, string? handle)
     {
@@ -120,33 +87,22 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         return SaveAsync(chosenOn, chosenOn.Handle, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
-    /// <summary>Free text: saved once typing pauses for <see cref="TypingPause"/>, on the item it was typed on.</summary>
+    /// <summary>Free text: saved once typing pauses for <see cref="DraftSession.TypingPause"/>, on the item it was typed on.</summary>
     public async Task TypeAsync(Criterion criterion, string? value)
     {
         if (Item is not { } typedOn) return;
         _values[criterion.Id] = value;
         _unsavedText = (typedOn, criterion.Id, value);
-        _typing?.Cancel();
-        _typing = new CancellationTokenSource();
-        var pause = _typing.Token;
         SaveState = strings["Typing"];
-        try
-        {
-            await Task.Delay(TypingPause, clock, pause);
-        }
-        catch (TaskCanceledException)
-        {
-            return;
-        }
         // Another item opened meanwhile: the text was saved on its own item then.
-        if (pause.IsCancellationRequested || Item?.ResponseId != typedOn.ResponseId) return;
+        if (!await TypingPausedAsync() || Item?.ResponseId != typedOn.ResponseId) return;
         await SaveAsync(typedOn, typedOn.Handle, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
     }
 
     /// <summary>The rater left the text field: what waits for the typing pause is saved now.</summary>
     public Task SaveTypingNowAsync()
     {
-        _typing?.Cancel();
+        StopTypingPause();
         if (_unsavedText is not { } text) return Task.CompletedTask;
         return SaveAsync(text.Item, text.Item.Handle, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
     }
@@ -176,12 +132,12 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// another item opens).</summary>
     public async Task FlushTypingAsync()
     {
-        _typing?.Cancel();
+        StopTypingPause();
         if (_unsavedText is not { } text) return;
         _unsavedText = null;
         var changed = new Dictionary<string, string?> { [text.Criterion] = text.Value };
         await recorder.SaveAsync(StudyId, RaterId, text.Item.ResponseId, changed, submit: false, origin: Origin);
-        _journal?.Forget(JournalKey(text.Item.Handle), changed);
+        Journal?.Forget(JournalKey(text.Item.Handle), changed);
     }
 
     /// <summary>Submits every criterion of the item as shown. Returns the address to go to next, if any.</summary>
@@ -190,24 +146,16 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         SaveAsync(Item?.Handle == handle ? Item : null, handle, Criteria.ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id)), submit: true);
 
     /// <param name="on">The item the change was made on, as the rater saw it (null: not the open one).</param>
-    async Task<string?> SaveAsync(GradingItem? on, string handle, IReadOnlyDictionary<string, string?> changed, bool submit)
+    Task<string?> SaveAsync(GradingItem? on, string handle, IReadOnlyDictionary<string, string?> changed, bool submit) => OneAtATimeAsync(async () =>
     {
-        await _writing.WaitAsync();
-        try
+        if (on is null || Item?.ResponseId != on.ResponseId || _leaving)
         {
-            if (on is null || Item?.ResponseId != on.ResponseId || _leaving)
-            {
-                // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
-                if (submit) _journal?.SubmitHandled(JournalKey(handle));
-                return null;
-            }
-            return (await SaveLockedAsync(changed, submit)).Next;
+            // A Submit pressed again while the page moves on, or a change to an item already left (saved on leaving).
+            if (submit) Journal?.SubmitHandled(JournalKey(handle));
+            return null;
         }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+        return (await SaveLockedAsync(changed, submit)).Next;
+    });
 
     /// <summary>Saves on the open item; the caller holds the lock. Returns where a submit goes next.</summary>
     async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
@@ -217,8 +165,8 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (_unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) _unsavedText = null;
         var result = await recorder.SaveAsync(StudyId, RaterId, responseId, changed, submit, origin: Origin);
         // Handled either way: saved, or refused with a reason shown here.
-        _journal?.Forget(JournalKey(handle), changed);
-        if (submit) _journal?.SubmitHandled(JournalKey(handle));
+        Journal?.Forget(JournalKey(handle), changed);
+        if (submit) Journal?.SubmitHandled(JournalKey(handle));
         if (result.Outcome == RatingWriteOutcome.Saved)
             foreach (var (id, value) in changed)
             {
@@ -252,73 +200,56 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
 
     /// <summary>The rater changed a rating in another tab (or through the API). The later write wins, so the draft
     /// becomes that version, and says so, rather than keep a stale one that looks saved. False when nothing changed here.</summary>
-    public async Task<bool> ShowChangeFromElsewhereAsync(long responseId)
+    public Task<bool> ShowChangeFromElsewhereAsync(long responseId) => OneAtATimeAsync(async () =>
     {
-        await _writing.WaitAsync();
-        try
+        if (Item is null || _leaving) return false;
+        Queue = await grading.PositionAsync(StudyId, RaterId, Item.Handle);
+        if (responseId == Item.ResponseId && await grading.LoadItemAsync(StudyId, RaterId, responseId) is { } latest)
         {
-            if (Item is null || _leaving) return false;
-            Queue = await grading.PositionAsync(StudyId, RaterId, Item.Handle);
-            if (responseId == Item.ResponseId && await grading.LoadItemAsync(StudyId, RaterId, responseId) is { } latest)
-            {
-                var wasDone = Item.Done;
-                Item = latest;
-                _values.Clear();
-                foreach (var (key, value) in latest.Values) _values[key] = value;
-                // Text being typed here is saved at the pause, and is then the later write.
-                if (_unsavedText is { } text && text.Item.ResponseId == responseId) _values[text.Criterion] = text.Value;
-                _textToShow = Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
-                    .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id));
-                Problems = RatingWriteResult.NoProblems;
-                SaveState = strings[latest.Done && !wasDone ? "SubmittedElsewhere" : "ChangedElsewhere"];
-            }
-            return true;
+            var wasDone = Item.Done;
+            Item = latest;
+            _values.Clear();
+            foreach (var (key, value) in latest.Values) _values[key] = value;
+            // Text being typed here is saved at the pause, and is then the later write.
+            if (_unsavedText is { } text && text.Item.ResponseId == responseId) _values[text.Criterion] = text.Value;
+            _textToShow = Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
+                .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id));
+            Problems = RatingWriteResult.NoProblems;
+            SaveState = strings[latest.Done && !wasDone ? "SubmittedElsewhere" : "ChangedElsewhere"];
         }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+        return true;
+    });
 
     /// <summary>Saves what the tab changed but the server never received (the connection dropped without Blazor noticing
     /// yet, or the circuit was lost and the page reloaded), and says so. A value saved here is not sent again: what is
     /// stored now is that value or a later write from another tab. False when nothing changed here.</summary>
-    public async Task<bool> RecoverUnsentAsync()
+    public Task<bool> RecoverUnsentAsync() => Journal is not { } journal ? Task.FromResult(false) : OneAtATimeAsync(async () =>
     {
-        if (_journal is not { } journal) return false;
-        await _writing.WaitAsync();
-        try
+        if (Item is null || _leaving) return false;
+        var key = JournalKey(Item.Handle);
+        if (await journal.UnsentAsync(key) is not { } unsent) return false;
+        if (await grading.LoadItemAsync(StudyId, RaterId, Item.ResponseId) is not { } latest) return false;
+        // A Submit sent before the connection dropped may have been recorded without the page hearing back.
+        if (latest.Done) journal.SubmitHandled(key);
+        if (unsent.Count == 0) return false;
+        var apply = new Dictionary<string, string?>();
+        var settled = new List<string>();
+        foreach (var (id, value) in unsent)
         {
-            if (Item is null || _leaving) return false;
-            var key = JournalKey(Item.Handle);
-            if (await journal.UnsentAsync(key) is not { } unsent) return false;
-            if (await grading.LoadItemAsync(StudyId, RaterId, Item.ResponseId) is not { } latest) return false;
-            // A Submit sent before the connection dropped may have been recorded without the page hearing back.
-            if (latest.Done) journal.SubmitHandled(key);
-            if (unsent.Count == 0) return false;
-            var apply = new Dictionary<string, string?>();
-            var settled = new List<string>();
-            foreach (var (id, value) in unsent)
-            {
-                var criterion = Criteria.FirstOrDefault(c => c.Id == id);
-                var handled = criterion is null || AsStored(criterion, value) == latest.Values.GetValueOrDefault(id)
-                    || (_savedByMe.TryGetValue(id, out var mine) && mine == value);
-                if (handled) settled.Add(id); else apply[id] = value;
-            }
-            if (settled.Count > 0) journal.Settle(key, settled);
-            if (apply.Count == 0) return false;
-            foreach (var (id, value) in apply) _values[id] = value;
-            _textToShow = apply.Where(a => Criteria.Any(c => c.Id == a.Key && c.Type == CriterionType.Text)).ToDictionary();
-            var (result, _) = await SaveLockedAsync(apply, submit: false);
-            if (result.Outcome == RatingWriteOutcome.Saved)
-                SaveState = apply.Count == 1 ? strings["RecoveredOne"] : strings["RecoveredMany", apply.Count];
-            return true;
+            var criterion = Criteria.FirstOrDefault(c => c.Id == id);
+            var handled = criterion is null || AsStored(criterion, value) == latest.Values.GetValueOrDefault(id)
+                || (_savedByMe.TryGetValue(id, out var mine) && mine == value);
+            if (handled) settled.Add(id); else apply[id] = value;
         }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+        if (settled.Count > 0) journal.Settle(key, settled);
+        if (apply.Count == 0) return false;
+        foreach (var (id, value) in apply) _values[id] = value;
+        _textToShow = apply.Where(a => Criteria.Any(c => c.Id == a.Key && c.Type == CriterionType.Text)).ToDictionary();
+        var (result, _) = await SaveLockedAsync(apply, submit: false);
+        if (result.Outcome == RatingWriteOutcome.Saved)
+            SaveState = apply.Count == 1 ? strings["RecoveredOne"] : strings["RecoveredMany", apply.Count];
+        return true;
+    });
 
     /// <summary>A value as the store keeps it (trimmed, canonical, blank as none), to compare with what is stored.</summary>
     static string? AsStored(Criterion criterion, string? raw)

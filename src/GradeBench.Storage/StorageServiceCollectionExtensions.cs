@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RevocationQuery>();
         services.AddSingleton<RubricQuery>();
         services.AddSingleton<ChecklistQuery>();
+        services.AddSingleton<ChecklistMarksQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
         services.AddSingleton<RatingReveals>();
@@ -47,6 +48,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Judges.JudgeResultsQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseStore>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseVotesQuery>();
+        services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseResultsQuery>();
         return services;
     }
 }

@@ -18,7 +18,9 @@ static class PairwiseMethods
         yield return t["PairwiseDesign"] +
             t[facts.HideModel ? "Blinded" : "NotBlinded"] +
             t["PairwiseSides"] +
-            (design.PairsPerCase is { } perCase ? t["PairwisePairsPerCase", t.Counted("AnswerPairs", perCase)] : t["PairwiseAllPairs"]) +
+            (design.PairsPerCase is { } perCase ? t["PairwisePairsPerCase", t.Counted("AnswerPairs", perCase)]
+                : design.ListedPairs is { } listed ? t["PairwiseSomePairs", t.Counted("AnswerPairs", listed.Count)]
+                : t["PairwiseAllPairs"]) +
             t["PairwiseRatersPerPair", t.Counted("Raters", design.RatersPerPair)] +
             (facts.FirstSubmitted is { } first && facts.LastSubmitted is { } last ? t["PairwiseSubmitted", Date(first), Date(last)] : "");
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Checklists;
 using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
@@ -13,7 +14,8 @@ namespace GradeBench.Core.Reports;
 /// with the default bootstrap, the very computation of the results page and <c>agreement.csv</c>. A study with LLM judges
 /// also gets their methods, a results section and the alt-test authors' checklist (<see cref="ReportJudges"/>,
 /// <see cref="AltTestChecklist"/>) from <see cref="StudyJudgeResults"/>, the numbers of the results page and
-/// <c>judges.csv</c>; every other section stays the physicians'. The words are in the
+/// <c>judges.csv</c>; every other section stays the physicians'. A study whose cases carry checklists also gets their
+/// methods and scores (<see cref="ReportChecklists"/>). The words are in the
 /// language given (<see cref="ReportText.LanguageOf"/> of the study's language: English or Simplified Chinese); study
 /// content, model names and references stay as written. See docs/exports.md.</summary>
 public static class StudyReport
@@ -23,8 +25,10 @@ public static class StudyReport
     /// <param name="input">The physicians' ratings (judges left out).</param>
     /// <param name="judges">The study's judges and their statistics (<see cref="StudyJudges.Compute(ResultsInput, IReadOnlyList{JudgeProvenance}, int, int)"/>);
     /// null or without judges: the report of a study without judges.</param>
+    /// <param name="checklists">The statistics of the cases' checklists; null for a study without checklists, whose report
+    /// has no checklist parts.</param>
     public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, ResultsInput input, StudyResultsReport report, CultureInfo? language = null,
-        StudyJudgeResults? judges = null)
+        StudyJudgeResults? judges = null, StudyChecklistResults? checklists = null)
     {
         var t = new ReportText(language ?? ReportText.English);
         var l = t.Language;
@@ -38,6 +42,7 @@ public static class StudyReport
         };
         blocks.AddRange(ReportMethods.Paragraphs(t, facts, input, report).Select(p => new ReportParagraph(p)));
         if (withJudges) blocks.AddRange(ReportJudges.Methods(t, input, judges).Select(p => new ReportParagraph(p)));
+        if (checklists is not null) blocks.Add(new ReportParagraph(ReportChecklists.Methods(t, checklists)));
         blocks.Add(Rubric(t, input));
         blocks.Add(Models(t, facts, input, report));
         if (withJudges) blocks.Add(ReportJudges.ProvenanceTable(t, input, judges));
@@ -73,6 +78,7 @@ public static class StudyReport
         blocks.Add(new ReportTable(t["SpansCaption"], [t["ColModel"], t["ColResponses"], .. report.Spans.Names],
             report.Spans.Rows.Select(r => (IReadOnlyList<string>)[r.Model, Count(r.Responses), .. r.Counts.Select(Count)]).ToList()));
 
+        if (checklists is not null) blocks.AddRange(ReportChecklists.Section(t, checklists));
         if (withJudges) blocks.AddRange(ReportJudges.Section(t, judges));
 
         blocks.Add(new ReportHeading(2, t["HeadingChart"]));
@@ -97,6 +103,8 @@ public static class StudyReport
             "Holm S. A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics 1979;6:65–70.",
             "Efron B, Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall; 1993.",
             .. withJudges ? JudgeReferences : [],
+            // HealthBench is a judges' reference too: cited once.
+            .. checklists is not null && !withJudges ? [ReportChecklists.Citation] : Array.Empty<string>(),
         ]));
         return blocks;
     }
@@ -105,7 +113,7 @@ public static class StudyReport
     [
         AltTestChecklist.Citation,
         "Benjamini Y, Yekutieli D. The control of the false discovery rate in multiple testing under dependency. Annals of Statistics 2001;29:1165–1188.",
-        "Arora RK, et al. HealthBench: Evaluating Large Language Models Towards Improved Human Health. arXiv:2505.08775; 2025.",
+        ReportChecklists.Citation,
         "Angelopoulos AN, Bates S, Fannjiang C, Jordan MI, Zrnic T. Prediction-powered inference. Science 2023;382:669–674.",
     ];
 

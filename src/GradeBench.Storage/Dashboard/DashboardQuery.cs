@@ -1,5 +1,6 @@
 using Dapper;
 using GradeBench.Storage.Judges;
+using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Dashboard;
@@ -34,7 +35,10 @@ public sealed record GroupProgress
 /// <summary>A rater's assigned and done items in a study.</summary>
 public readonly record struct RaterCounts(long Assigned, long Done);
 
-/// <summary>The dashboard's counts over a study's assignments and ratings, read in two passes (<see cref="DashboardQuery.CountsAsync"/>).</summary>
+/// <summary>The dashboard's counts over a study's assignments and ratings, read in two passes (<see cref="DashboardQuery.CountsAsync"/>).
+/// In a side-by-side study they count pairs: each rater's pair assignments, <see cref="Models"/> per pair of models
+/// (keyed and labelled "model-a – model-b") and <see cref="Criteria"/> per axis (keyed by the axis id), the submitted
+/// votes against one per pair assignment.</summary>
 /// <param name="Version">The study's data version the counts are exactly of (<see cref="Results.StudyDataVersion"/>).</param>
 public sealed record ProgressCounts(IReadOnlyDictionary<long, RaterCounts> Raters, IReadOnlyList<GroupProgress> Models,
     IReadOnlyList<GroupProgress> Criteria, long Version)
@@ -69,13 +73,14 @@ public sealed record RaterActivity
 }
 
 /// <summary>Something that happened in a study, as facts for the reader's language to put into words: <c>submitted</c>
-/// (<see cref="Who"/> submitted the response whose handle is <see cref="Subject"/>), <c>state</c> (<see cref="Who"/>, or
+/// (<see cref="Who"/> submitted the response whose handle is <see cref="Subject"/>), <c>pair</c> (<see cref="Who"/>
+/// submitted their judgement of the side-by-side pair whose handle is <see cref="Subject"/>), <c>state</c> (<see cref="Who"/>, or
 /// someone no longer known, made the study <see cref="Subject"/>: a state, or <c>paused</c>) or <c>judge</c> (the judge
 /// <see cref="Who"/> rated <see cref="Count"/> responses in one batch <see cref="Batch"/>, its <see cref="Subject"/>
 /// <c>api</c> or <c>import</c>; <see cref="At"/> is its last submission).</summary>
 public sealed record ActivityEntry
 {
-    public const string Submitted = "submitted", StateChange = "state", Paused = "paused", Judge = "judge";
+    public const string Submitted = "submitted", PairSubmitted = "pair", StateChange = "state", Paused = "paused", Judge = "judge";
 
     public DateTimeOffset At { get; init; }
     public required string Kind { get; init; }
@@ -101,8 +106,8 @@ public sealed class DashboardQuery(Database database)
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct));
     }
 
-    /// <summary>Every physician rater of the study (members and anyone holding assignments, judges aside) and their last activity, without
-    /// counts: those take a pass over the study's assignments (a large study has 400,000) and come from
+    /// <summary>Every physician rater of the study (members and anyone holding assignments of responses or pairs, judges
+    /// aside) and their last activity (a vote on a pair counts as a value does), without counts: those take a pass over the study's assignments (a large study has 400,000) and come from
     /// <see cref="CountsAsync"/>, off the request path.</summary>
     public async Task<IReadOnlyList<RaterActivity>> RaterActivityAsync(long studyId, CancellationToken ct = default)
     {
@@ -115,11 +120,15 @@ public sealed class DashboardQuery(Database database)
                        UNION ALL
                        SELECT f.created_at FROM flags f WHERE f.study_id = @StudyId AND f.rater_id = u.id
                        UNION ALL
+                       SELECT h.recorded_at FROM pair_votes v JOIN pairs p ON p.id = v.pair_id JOIN pair_vote_history h ON h.vote_id = v.id
+                       WHERE v.rater_id = u.id AND p.study_id = @StudyId AND h.recorded_by = u.id AND h.source = 'web'
+                       UNION ALL
                        SELECT s.updated_at FROM span_annotations s
                        WHERE s.rater_id = u.id AND (SELECT r.study_id FROM responses r WHERE r.id = s.response_id) = @StudyId) AS work) AS last_activity
             FROM users u
             WHERE (EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
-                   OR EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = u.id AND a.study_id = @StudyId))
+                   OR EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = u.id AND a.study_id = @StudyId)
+                   OR EXISTS (SELECT 1 FROM pair_assignments a WHERE a.rater_id = u.id AND a.study_id = @StudyId))
               AND u.id NOT IN {JudgeRaters.OfStudy}
             ORDER BY u.display_name, u.id
             """, new { StudyId = studyId }, cancellationToken: ct));
@@ -137,11 +146,12 @@ public sealed class DashboardQuery(Database database)
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the three passes: the criteria's expected count is the assignments'.
         await using var transaction = connection.BeginTransaction(deferred: true);
+        var (version, design) = await connection.QuerySingleAsync<(long, string)>(new CommandDefinition(
+            "SELECT data_version, design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));
+        if (design == "pairwise") return await PairCountsAsync(connection, transaction, studyId, version, ct);
         var criteria = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition("""
             SELECT id, slug, label || CASE WHEN required THEN '' ELSE ' (optional)' END FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position
             """, new { StudyId = studyId }, transaction, cancellationToken: ct))).AsList();
-        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT data_version FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));
         var db = connection.Handle!;
 
         // Each response's model, numbered: the assignments are then counted without a lookup of a response per row.
@@ -196,6 +206,33 @@ public sealed class DashboardQuery(Database database)
             criteria.Select((c, i) => new GroupProgress { Key = c.Slug, Label = c.Label, Assigned = total, Done = submitted[i] }).ToList(), version);
     }
 
+    /// <summary>A side-by-side study's counts: its pair assignments per rater and per pair of models (A, first by name, then B), and its submitted votes per axis against one per pair assignment (an axis must be answered
+    /// for a pair to be submitted). Through the study's pairs (by index), never its ratings.</summary>
+    static async Task<ProgressCounts> PairCountsAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId, long version,
+        CancellationToken ct)
+    {
+        var parameters = new { StudyId = studyId };
+        var assignments = (await connection.QueryAsync<(long RaterId, string ModelA, string ModelB, bool Done)>(new CommandDefinition($"""
+            SELECT a.rater_id, ra.model, rb.model, a.completed_at IS NOT NULL
+            FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id
+            JOIN responses ra ON ra.id = p.response_a_id JOIN responses rb ON rb.id = p.response_b_id
+            WHERE p.study_id = @StudyId AND a.rater_id NOT IN {JudgeRaters.OfStudy}
+            """, parameters, transaction, cancellationToken: ct))).AsList();
+        var axes = (await connection.QueryAsync<(string Slug, string Question, long Votes)>(new CommandDefinition($"""
+            SELECT x.slug, x.question,
+                   (SELECT COUNT(*) FROM pairs p JOIN pair_votes v ON v.pair_id = p.id
+                    WHERE p.study_id = @StudyId AND v.axis_id = x.id AND v.status = 'submitted' AND v.choice IS NOT NULL
+                      AND v.rater_id NOT IN {JudgeRaters.OfStudy})
+            FROM pairwise_axes x WHERE x.study_id = @StudyId ORDER BY x.position, x.id
+            """, parameters, transaction, cancellationToken: ct))).AsList();
+        var raters = assignments.GroupBy(a => a.RaterId).ToDictionary(g => g.Key, g => new RaterCounts(g.Count(), g.Count(a => a.Done)));
+        var pairsOfModels = assignments.GroupBy(a => $"{a.ModelA} – {a.ModelB}")
+            .Select(g => new GroupProgress { Key = g.Key, Label = g.Key, Assigned = g.Count(), Done = g.Count(a => a.Done) })
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        return new ProgressCounts(raters, pairsOfModels,
+            axes.Select(x => new GroupProgress { Key = x.Slug, Label = x.Question, Assigned = assignments.Count, Done = x.Votes }).ToList(), version);
+    }
+
     /// <summary>The bundle ids of the given responses of the study, to name the items raters have open (a large study
     /// has 100,000 responses: never load them all for a handful of names).</summary>
     public async Task<IReadOnlyDictionary<long, string>> ResponseSlugsAsync(long studyId, IReadOnlyCollection<long> responseIds, CancellationToken ct = default)
@@ -207,8 +244,9 @@ public sealed class DashboardQuery(Database database)
         return rows.ToDictionary(r => r.Id, r => r.Slug);
     }
 
-    /// <summary>The latest submissions, judges' batches and state changes, newest first. A submission imported from a bundle
-    /// is left out: its time is the import's, not the rater's. A judge's work is one entry per import or burst of API
+    /// <summary>The latest submissions (of responses, and of side-by-side pairs through the study's pairs), judges'
+    /// batches and state changes, newest first. A submission imported from a bundle is left out: its time is the
+    /// import's, not the rater's. A judge's work is one entry per import or burst of API
     /// submissions (<see cref="Judges.JudgeBatch"/>), never one per response. Driven by the browser's history rows (index rating_history_web), not by
     /// the study's assignments: an imported study has millions of those and none of these.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> RecentActivityAsync(long studyId, int limit, CancellationToken ct = default)
@@ -222,6 +260,12 @@ public sealed class DashboardQuery(Database database)
                 JOIN assignments a ON a.response_id = w.response_id AND a.rater_id = w.rater_id
                 JOIN users u ON u.id = a.rater_id JOIN responses r ON r.id = a.response_id
                 WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL AND a.rater_id NOT IN {JudgeRaters.OfStudy}
+                UNION ALL
+                SELECT a.completed_at, 'pair', u.display_name, p.handle, 0, NULL
+                FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id JOIN users u ON u.id = a.rater_id
+                WHERE p.study_id = @StudyId AND a.completed_at IS NOT NULL AND a.rater_id NOT IN {JudgeRaters.OfStudy}
+                  AND EXISTS (SELECT 1 FROM pair_votes v JOIN pair_vote_history h ON h.vote_id = v.id
+                              WHERE v.pair_id = a.pair_id AND v.rater_id = a.rater_id AND h.source = 'web')
                 UNION ALL
                 SELECT s.changed_at, 'state', u.display_name, CASE WHEN s.paused THEN 'paused' ELSE s.state END, 0, NULL
                 FROM study_state_changes s LEFT JOIN users u ON u.id = s.changed_by

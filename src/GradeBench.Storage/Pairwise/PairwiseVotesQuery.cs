@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Pairwise;
 using Microsoft.Data.Sqlite;
@@ -31,7 +32,13 @@ public sealed class PairwiseVotesQuery(Database database)
         await using var connection = await database.OpenAsync(ct);
         // One snapshot for the axes and the votes.
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var questions = await PairwiseQuestions.LoadAsync(connection, transaction, studyId, ct);
+        return await LoadAsync(connection, transaction, studyId, await PairwiseQuestions.LoadAsync(connection, transaction, studyId, ct), ct);
+    }
+
+    /// <inheritdoc cref="LoadAsync(long, CancellationToken)"/>
+    internal static async Task<IReadOnlyList<PairwiseAxisVotes>> LoadAsync(DbConnection connection, DbTransaction transaction, long studyId,
+        StoredPairwiseQuestions questions, CancellationToken ct)
+    {
         var rows = await connection.QueryAsync<VoteRow>(new CommandDefinition($"""
             SELECT v.axis_id, c.slug AS case_slug, u.username AS rater, l.model AS left_model, r.model AS right_model, v.choice,
                    a.left_response_id = p.response_a_id AS a_on_left

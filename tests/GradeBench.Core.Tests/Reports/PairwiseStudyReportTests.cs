@@ -178,6 +178,17 @@ public sealed class PairwiseStudyReportTests
         Assert.DoesNotContain("all pairs were compared", methods);
     }
 
+    /// <summary>A stored study knows its pairs, not how a subset of them was chosen.</summary>
+    [Fact]
+    public void ListedPairsAreStatedAsSomePairsNeitherAllNorDrawnPerCase()
+    {
+        var methods = Text(Build(design: Design with { ListedPairs = [new("case-1.model-a", "case-1.model-b"), new("case-2.model-b", "case-2.model-c")] }));
+
+        Assert.Contains("Not every pair was compared: 2 pairs of answers (two different models' answers to the same case), drawn per case or listed", methods);
+        Assert.DoesNotContain("all pairs were compared", methods);
+        Assert.DoesNotContain("per case were compared", methods);
+    }
+
     [Fact]
     public void WithoutAnEstimateTheReportSaysWhyAndPrintsNoRating()
     {

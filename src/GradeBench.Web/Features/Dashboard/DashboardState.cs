@@ -3,6 +3,7 @@ using GradeBench.Core.Messages;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Components;
@@ -11,17 +12,18 @@ using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Dashboard;
 
-/// <summary>What one open dashboard shows of a study, for its coordinators: progress per rater, model and criterion,
-/// agreement, who is online and recent activity, kept current by the study's events. Counts are asked for again at most
-/// once per <see cref="CountsReloadDelay"/> however many submits arrive; the page is told through
-/// <see cref="CountsReloadDue"/> and asks on its own context with <see cref="ReloadCountsAsync"/>. The counts over
+/// <summary>What one open dashboard shows of a study, for its coordinators: progress per rater, model and criterion
+/// (in a side-by-side study: pairs per rater, pair of models and axis), agreement, who is online and recent activity,
+/// kept current by the study's events. Counts are asked for again at most once per <see cref="CountsReloadDelay"/>
+/// however many submits arrive; the page is told through <see cref="CountsReloadDue"/> and asks on its own context with
+/// <see cref="ReloadCountsAsync"/>. The counts over
 /// all assignments and ratings are never read on this path: they come from <see cref="DashboardCounts"/>, at once when
 /// known for the data as it is now, else when read off the request path (<see cref="CountsComputing"/> until then, the
 /// page told through <see cref="CountsReadDue"/>). Its texts are in the page's language (<paramref name="text"/>, and
 /// <paramref name="messages"/> for Core's, read in the current UI culture: <see cref="LiveComponent"/> runs live work in
 /// the circuit's). Not thread-safe: the page calls it from its renderer's context only.</summary>
 public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, DashboardCounts counts, StudyRecorder recorder,
-    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, TimeProvider clock, IStringLocalizer<DashboardText> text,
+    AgreementMonitor agreementMonitor, PresenceTracker presenceTracker, PairwiseStore pairwise, TimeProvider clock, IStringLocalizer<DashboardText> text,
     IStringLocalizer<MessageText> messages)
     : IDisposable
 {
@@ -37,6 +39,9 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     Task<ProgressCounts>? _countsRead;
 
     public StudyAccess? Access { get; private set; }
+    /// <summary>A side-by-side study: its counts are of pairs, per pair of models and per axis (<see cref="ProgressCounts"/>),
+    /// and it has no agreement per criterion.</summary>
+    public bool Pairwise { get; private set; }
     public string? Refusal { get; private set; }
     public string? ControlMessage { get; private set; }
     /// <summary>The study's raters; their counts are those of <see cref="CountsKnown"/>.</summary>
@@ -83,6 +88,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
             return false;
         }
         (Access, Refusal) = (current, null);
+        Pairwise = await pairwise.IsPairwiseAsync(studyId);
         await ReadCountsAsync(studyId);
         Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).Select(e => new ActivityLine(e.At, Say(e), e.Batch)).ToList();
         if (live)
@@ -90,7 +96,9 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
             Presence = presenceTracker.Online(studyId);
             await ReadResponseNamesAsync(studyId);
         }
-        // Known for the data as it is now, or computed off this path and delivered as AgreementUpdated.
+        // Known for the data as it is now, or computed off this path and delivered as AgreementUpdated. Pairs have no
+        // criteria to agree on.
+        if (Pairwise) return true;
         var known = await agreementMonitor.KnownAsync(studyId);
         (Agreement, AgreementComputing) = (known ?? Agreement, known is null);
         return true;
@@ -145,8 +153,8 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     }
 
     /// <summary>The events that change what a dashboard shows.</summary>
-    public static bool Shows(StudyEvent studyEvent) => studyEvent is RatingSubmitted or ProgressChanged or PresenceChanged or AgreementUpdated
-        or StudyStateChanged or SafetyAlertRaised or MemberRemoved or JudgeRated;
+    public static bool Shows(StudyEvent studyEvent) => studyEvent is RatingSubmitted or PairSubmitted or ProgressChanged or PresenceChanged
+        or AgreementUpdated or StudyStateChanged or SafetyAlertRaised or MemberRemoved or JudgeRated;
 
     /// <summary>Takes in one of the study's events; false when it changes nothing shown.</summary>
     public bool Apply(StudyEvent studyEvent)
@@ -156,6 +164,9 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         {
             case RatingSubmitted e:
                 Log(e.At, text["LogSubmitted", e.RaterName, e.ResponseSlug]);
+                return true;
+            case PairSubmitted e:
+                Log(e.At, text["LogPairSubmitted", e.RaterName, e.Pair]);
                 return true;
             case ProgressChanged e:
                 Raters = Raters?.Select(r => r.RaterId == e.RaterId ? r with { Done = e.RaterDone, Assigned = e.RaterAssigned, LastActivity = clock.GetUtcNow() } : r).ToList();
@@ -214,6 +225,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     string Say(ActivityEntry entry) => entry.Kind switch
     {
         ActivityEntry.Submitted => text["LogSubmitted", entry.Who ?? "", entry.Subject],
+        ActivityEntry.PairSubmitted => text["LogPairSubmitted", entry.Who ?? "", entry.Subject],
         ActivityEntry.Judge => JudgeText(entry.Subject, entry.Who ?? "", entry.Count),
         _ => entry.Who is { } who ? text["LogBy" + StateWord(entry.Subject), who] : text["LogNow" + StateWord(entry.Subject)],
     };

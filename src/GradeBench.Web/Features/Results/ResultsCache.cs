@@ -1,21 +1,28 @@
+using GradeBench.Core.Checklists;
 using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Storage;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Results;
+using GradeBench.Storage.Rubrics;
 
 // Not GradeBench.Web.Features.Results: that namespace would hide ASP.NET's Results.Redirect (see _Imports.razor).
 namespace GradeBench.Web.Features.StudyResults;
 
-/// <summary>Study results and judge statistics computed off the request path, once per study, data version
-/// (<see cref="StudyDataVersion"/>) and choice (model values on consensus, judges counted as raters), shared by every
+/// <summary>Study results, judge statistics, a side-by-side study's statistics and checklist scores computed off the
+/// request path, once per study, data version (<see cref="StudyDataVersion"/>) and choice (model values on consensus,
+/// judges counted as raters), shared by every
 /// page that asks meanwhile. Only the latest version's report is kept (a summary: the ratings it was computed from are
 /// dropped), so a second visit is instant and a change is never served stale.</summary>
-public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, Database database, ILogger<ResultsCache> logger)
+public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, PairwiseResultsQuery pairwise, ChecklistMarksQuery checklists,
+    Database database, ILogger<ResultsCache> logger)
 {
     readonly Lock _lock = new();
     readonly Dictionary<(long StudyId, bool OnConsensus, RaterScope Raters), (long Version, Task<StudyResultsReport> Report)> _results = [];
     readonly Dictionary<long, (long Version, Task<StudyJudgeResults> Report)> _judges = [];
+    readonly Dictionary<long, (long Version, Task<PairwiseStudyResults?> Report)> _pairwise = [];
+    readonly Dictionary<long, (long Version, Task<StudyChecklistResults?> Report)> _checklists = [];
 
     /// <summary>The results of the study's data as it is now: a finished task when they are known, otherwise the running
     /// computation (started here if none is).</summary>
@@ -27,6 +34,16 @@ public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, D
     /// <summary>The study's judges beside its physicians (<see cref="JudgeResultsQuery"/>), as <see cref="GetAsync"/>.</summary>
     public Task<Task<StudyJudgeResults>> GetJudgesAsync(long studyId, CancellationToken ct = default) =>
         GetAsync(_judges, studyId, studyId, () => judges.LoadAsync(studyId), ct);
+
+    /// <summary>A side-by-side study's statistics per axis (<see cref="PairwiseResultsQuery"/>; null for a study of single
+    /// answers), as <see cref="GetAsync"/>.</summary>
+    public Task<Task<PairwiseStudyResults?>> GetPairwiseAsync(long studyId, CancellationToken ct = default) =>
+        GetAsync(_pairwise, studyId, studyId, () => pairwise.ComputeAsync(studyId), ct);
+
+    /// <summary>The study's checklist scores (<see cref="ChecklistMarksQuery"/>; null for a study without checklists), as
+    /// <see cref="GetAsync"/>.</summary>
+    public Task<Task<StudyChecklistResults?>> GetChecklistsAsync(long studyId, CancellationToken ct = default) =>
+        GetAsync(_checklists, studyId, studyId, () => checklists.ComputeAsync(studyId), ct);
 
     async Task<Task<T>> GetAsync<TKey, T>(Dictionary<TKey, (long Version, Task<T> Report)> entries, TKey key, long studyId,
         Func<Task<T>> compute, CancellationToken ct) where TKey : notnull

@@ -18,7 +18,7 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
         UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider),
-            typeof(IStringLocalizer<DashboardText>));
+            typeof(IStringLocalizer<DashboardText>), typeof(GradeBench.Storage.Pairwise.PairwiseStore));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();
         var coordinator = await SignInAsNewMemberAsync("dr-demoted", "coordinator");

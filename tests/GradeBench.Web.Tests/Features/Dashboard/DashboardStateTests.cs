@@ -1,4 +1,5 @@
 using GradeBench.Storage.Dashboard;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
@@ -20,7 +21,7 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
         var app = factory.Services;
         return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<DashboardCounts>(),
             app.GetRequiredService<StudyRecorder>(),
-            app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), _clock,
+            app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(), app.GetRequiredService<PairwiseStore>(), _clock,
             app.GetRequiredService<IStringLocalizer<DashboardText>>(), app.GetRequiredService<IStringLocalizer<Core.Messages.MessageText>>());
     }
 

@@ -1,6 +1,7 @@
 using GradeBench.Storage.Dashboard;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Grading;
@@ -20,7 +21,7 @@ public sealed class JudgeFeedTests(GradeBenchFactory factory) : IClassFixture<Gr
         var app = factory.Services;
         return new DashboardState(app.GetRequiredService<StudyQuery>(), app.GetRequiredService<DashboardQuery>(), app.GetRequiredService<DashboardCounts>(),
             app.GetRequiredService<StudyRecorder>(), app.GetRequiredService<AgreementMonitor>(), app.GetRequiredService<PresenceTracker>(),
-            TimeProvider.System, app.GetRequiredService<IStringLocalizer<DashboardText>>(), app.GetRequiredService<IStringLocalizer<Core.Messages.MessageText>>());
+            app.GetRequiredService<PairwiseStore>(), TimeProvider.System, app.GetRequiredService<IStringLocalizer<DashboardText>>(), app.GetRequiredService<IStringLocalizer<Core.Messages.MessageText>>());
     }
 
     [Fact]

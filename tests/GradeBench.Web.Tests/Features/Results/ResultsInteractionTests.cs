@@ -23,6 +23,8 @@ public sealed class ResultsInteractionTests : BunitContext, IClassFixture<GradeB
         Services.AddSingleton(factory.Services.GetRequiredService<ResultsQuery>());
         Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Web.Features.StudyResults.ResultsCache>());
         Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Storage.Judges.JudgeStore>());
+        Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Storage.Pairwise.PairwiseStore>());
+        Services.AddSingleton(factory.Services.GetRequiredService<GradeBench.Storage.Rubrics.ChecklistMarksQuery>());
     }
 
     async Task<IRenderedComponent<GradeBench.Web.Features.StudyResults.ResultsPage>> RenderAsAdministratorAsync()

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Results;
+using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.StudyResults;
 using Microsoft.AspNetCore.Components;
@@ -23,7 +25,7 @@ static class ResultsPageContext
         context.Services.AddLocalization();
         context.Services.AddSingleton(app.Services.GetRequiredService<IStringLocalizerFactory>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
-        foreach (var type in new[] { typeof(StudyQuery), typeof(ResultsQuery), typeof(ResultsCache), typeof(JudgeStore) })
+        foreach (var type in new[] { typeof(StudyQuery), typeof(ResultsQuery), typeof(ResultsCache), typeof(JudgeStore), typeof(PairwiseStore), typeof(ChecklistMarksQuery) })
             context.Services.AddSingleton(type, app.Services.GetRequiredService(type));
         var auth = context.AddAuthorization();
         auth.SetAuthorized("admin");

@@ -1,3 +1,4 @@
+using GradeBench.Core.Adjudication;
 using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Pairwise;
@@ -14,6 +15,25 @@ public sealed record PairwiseAxis(string Id, string Question, string? HelpMd, bo
     public ShownText QuestionIn(TextLanguages languages) => QuestionTranslations.Show(Question, languages);
 
     public ShownText? HelpIn(TextLanguages languages) => HelpMd is null ? null : HelpTranslations.Show(HelpMd, languages);
+
+    /// <summary>The criterion the axis's votes are adjudicated as (docs/adjudication.md, "Side-by-side pairs"): nominal,
+    /// its values the stored choices (<c>a</c>, <c>b</c>, <c>tie</c>, and <c>both_bad</c> where offered), so that raters'
+    /// votes are compared by model, never by the side they saw, and a consensus is checked against what the axis offers.</summary>
+    public Criterion AsCriterion() => new(Id, Question, HelpMd, CriterionType.Nominal, Required: true, null, null, [],
+        [.. Choices.Select(c => new CriterionOption(PairSides.Text(c), c switch
+        {
+            PairChoice.A => "Answer A",
+            PairChoice.B => "Answer B",
+            PairChoice.Tie => "Tie",
+            _ => "Both unacceptable",
+        }))])
+    {
+        LabelTranslations = QuestionTranslations,
+        HelpTranslations = HelpTranslations,
+    };
+
+    /// <summary>What a vote on the axis may be, by model: A, B, a tie, and "both unacceptable" where offered.</summary>
+    public IReadOnlyList<PairChoice> Choices => BothUnacceptable ? [PairChoice.A, PairChoice.B, PairChoice.Tie, PairChoice.BothBad] : [PairChoice.A, PairChoice.B, PairChoice.Tie];
 }
 
 /// <summary>A reason a rater may tick for their judgement of a pair ("more accurate").</summary>
@@ -34,6 +54,12 @@ public sealed record PairwiseDesign(IReadOnlyList<PairwiseAxis> Axes, IReadOnlyL
     /// <summary>Whether a pair whose raters disagree on an axis goes to adjudication (study.json's
     /// <c>adjudication.pairwise</c>: <c>"any"</c>, the default, or <c>"never"</c>).</summary>
     public bool Adjudicate { get; init; } = true;
+
+    /// <summary>The rules engine's settings for the pairs of a study (<see cref="AdjudicationTriage"/>): every axis as its
+    /// criterion (<see cref="PairwiseAxis.AsCriterion"/>) with the rule <see cref="DisagreementRule.Any"/> when
+    /// <paramref name="adjudicate"/>, else <see cref="DisagreementRule.Never"/>; no safety values (a pair raises none).</summary>
+    public static AdjudicationSettings RulesFor(IReadOnlyList<PairwiseAxis> axes, bool adjudicate) =>
+        new(axes.ToDictionary(a => a.Id, _ => adjudicate ? DisagreementRule.Any : DisagreementRule.Never), []);
 
     /// <summary>The pairs the bundle names one by one (<c>pairs</c> as a list, what bundle.zip writes for a study that
     /// does not compare every pair); null when they are formed (<see cref="PairFormation"/>).</summary>

@@ -22,7 +22,8 @@ public sealed partial class AdjudicationStore
     /// <summary>Records the consensus values of an item in one transaction, all or none: coordinators only, while the study
     /// is in adjudication; each value must be on its criterion's scale (text criteria have none) and come with a reason of
     /// 1 to <see cref="MaxReasonLength"/> characters. An entry equal to what is stored is not written again. The item is
-    /// resolved once every criterion but free text has a consensus value.</summary>
+    /// resolved once every criterion but free text has a consensus value. A pair's item takes consensus votes by axis
+    /// instead (<see cref="SavePairConsensusAsync"/>).</summary>
     public async Task<ItemChanged> SaveConsensusAsync(long studyId, long itemId, long userId, IReadOnlyList<ConsensusEntry> entries,
         CancellationToken ct = default)
     {
@@ -34,9 +35,11 @@ public sealed partial class AdjudicationStore
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
             return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study records consensus.");
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
-        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
+        var participants = await ParticipantsAsync(connection, transaction, target);
         if (target.State != "adjudication")
             return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
+        if (target.PairId is not null)
+            return await SavePairConsensusAsync(connection, transaction, studyId, itemId, userId, target, participants, entries, ct);
         criteria = await WithChecklistAsync(connection, transaction, criteria, target.ResponseId, ct);
 
         var problems = new Dictionary<string, Message>();
@@ -100,11 +103,10 @@ public sealed partial class AdjudicationStore
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
             return new(AdjudicationOutcome.NotAllowed, 0, "", [], "Only a coordinator of this study resolves items.");
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, 0, "", []);
-        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
+        var participants = await ParticipantsAsync(connection, transaction, target);
         if (target.State != "adjudication")
             return new(AdjudicationOutcome.StudyNotInAdjudication, target.ResponseId, target.Status, participants, "The study is not in adjudication.");
-        var criteria = (await WithChecklistAsync(connection, transaction, rubricCriteria, target.ResponseId, ct)).Select(c => c.Criterion).ToList();
-        if (target.Status == "open" && !evenIfDisagreeing && await StillDisagreeingAsync(connection, transaction, criteria, itemId, target.ResponseId) is { Count: > 0 } left)
+        if (target.Status == "open" && !evenIfDisagreeing && await StillDisagreeingAsync(connection, transaction, studyId, rubricCriteria, itemId, target, ct) is { Count: > 0 } left)
             return new(AdjudicationOutcome.StillDisagrees, target.ResponseId, target.Status, participants,
                 $"Still disagreeing without a consensus value: {string.Join(", ", left)}.") { StillDisagreeing = left };
         var status = target.Status == "open" ? await ResolveAsync(connection, transaction, itemId, userId, clock.GetUtcNow()) : target.Status;
@@ -113,10 +115,13 @@ public sealed partial class AdjudicationStore
     }
 
     /// <summary>Labels, in rubric order then the checklist's, of the criteria whose physicians' submitted ratings differ and
-    /// that have no consensus value.</summary>
-    static async Task<IReadOnlyList<string>> StillDisagreeingAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Criterion> criteria,
-        long itemId, long responseId)
+    /// that have no consensus value; for a pair's item, the questions of its axes likewise (<see cref="PairStillDisagreeingAsync"/>).</summary>
+    static async Task<IReadOnlyList<string>> StillDisagreeingAsync(DbConnection connection, DbTransaction transaction, long studyId,
+        IReadOnlyList<(long Id, Criterion Criterion)> rubricCriteria, long itemId, Target target, CancellationToken ct)
     {
+        if (target.PairId is { } pairId) return await PairStillDisagreeingAsync(connection, transaction, studyId, itemId, pairId, ct);
+        var responseId = target.ResponseId;
+        var criteria = (await WithChecklistAsync(connection, transaction, rubricCriteria, responseId, ct)).Select(c => c.Criterion).ToList();
         var values = (await connection.QueryAsync<(string Slug, string Value)>("""
             SELECT c.slug, g.value FROM ratings g JOIN criteria c ON c.id = g.criterion_id
             WHERE g.response_id = @ResponseId AND g.status = 'submitted' AND g.value IS NOT NULL

@@ -46,9 +46,10 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     }
 
     /// <summary>Adds every response that needs adjudication and is not queued yet: its physicians' submitted ratings disagree under
-    /// the study's rules, or one of them (now or when it was submitted) matched the safety rule. Items already queued
-    /// keep their discussion and consensus and gain any new reason. Does nothing unless the study is in adjudication;
-    /// running it again adds nothing new. Returns the items added.</summary>
+    /// the study's rules, or one of them (now or when it was submitted) matched the safety rule; in a side-by-side study,
+    /// every pair whose votes disagree (<see cref="QueuePairsAsync"/>). Items already queued keep their discussion and
+    /// consensus and gain any new reason. Does nothing unless the study is in adjudication; running it again adds nothing
+    /// new. Returns the items added.</summary>
     public async Task<IReadOnlyList<QueuedItem>> BuildQueueAsync(long studyId, CancellationToken ct = default)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
@@ -110,6 +111,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
                 """, item, transaction);
             added.Add(new QueuedItem(id, responseId, "open", await ParticipantsAsync(connection, transaction, responseId)));
         }
+        added.AddRange(await QueuePairsAsync(connection, transaction, studyId, now));
         await transaction.CommitAsync(ct);
         return added;
     }
@@ -158,6 +160,17 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             """, new { StudyId = studyId, Handle = handle }, cancellationToken: ct));
     }
 
+    /// <summary>The handle of the item's response or pair, which live events name it by; null for no such item.</summary>
+    public async Task<string?> HandleAsync(long itemId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            SELECT COALESCE(r.handle, p.handle) FROM adjudication_items i
+            LEFT JOIN responses r ON r.id = i.response_id LEFT JOIN pairs p ON p.id = i.pair_id
+            WHERE i.id = @ItemId
+            """, new { ItemId = itemId }, cancellationToken: ct));
+    }
+
     /// <summary>Raters see the queue only once independent rating has ended.</summary>
     static bool RatersMaySee(string state) => state is "adjudication" or "closed";
 
@@ -179,7 +192,8 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     }
 
     /// <summary>The items the user may see, open ones first and safety before disagreement: all of them for a coordinator;
-    /// for a rater those of responses they rated, and none before the study is in adjudication. Null for a non-member.</summary>
+    /// for a rater those of responses they rated and pairs they submitted, and none before the study is in adjudication.
+    /// Null for a non-member.</summary>
     public async Task<IReadOnlyList<AdjudicationItemSummary>?> ListAsync(long studyId, long userId, CancellationToken ct = default)
     {
         if (await studies.AccessAsync(studyId, userId, ct) is not { } access) return null;
@@ -204,6 +218,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         string Label(long caseId, string id) => labels.GetValueOrDefault(id)
             ?? checklists.GetValueOrDefault(caseId)?.FirstOrDefault(c => c.Criterion.Id == id).Criterion?.TextMd ?? id;
         var showModel = Blinding.MaySeeModel(access.Role, access.HideModel, ResponseUse.Adjudication);
+        var pairs = await ListPairsAsync(connection, studyId, userId, access.IsCoordinator, showModel, ct);
         return rows.Select(r => new AdjudicationItemSummary
         {
             ItemId = r.ItemId,
@@ -219,7 +234,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             Status = r.Status,
             Messages = r.Messages,
             Decided = r.Decided,
-        }).ToList();
+        }).Concat(pairs).OrderBy(i => i.Status, StringComparer.Ordinal).ThenByDescending(i => i.Safety).ThenBy(i => i.Handle, StringComparer.Ordinal).ToList();
     }
 
     sealed class ViewRow
@@ -255,11 +270,6 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         var criteria = (await WithChecklistAsync(connection, null, rubricCriteria, row.ResponseId, ct)).Select(c => c.Criterion).ToList();
 
         var keys = new { ItemId = itemId };
-        var messages = await connection.QueryAsync<AdjudicationMessage>(new CommandDefinition("""
-            SELECT m.id, m.author_id, u.display_name AS author_name, m.body, m.posted_at AS at
-            FROM adjudication_messages m JOIN users u ON u.id = m.author_id
-            WHERE m.item_id = @ItemId ORDER BY m.id
-            """, keys, cancellationToken: ct));
         var consensus = await connection.QueryAsync<ConsensusValue>(new CommandDefinition("""
             SELECT c.slug AS criterion_id, v.value, v.reason, u.display_name AS decided_by_name, v.decided_at AS at
             FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id JOIN users u ON u.id = v.decided_by
@@ -287,37 +297,54 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             CanPost = inAdjudication,
             Criteria = criteria,
             Raters = await RatedResponseLoader.LoadRaterColumnsAsync(connection, row.ResponseId, participants, ct),
-            Messages = messages.AsList(),
+            Messages = await MessagesAsync(connection, itemId, ct),
             Consensus = consensus.AsList(),
             Participants = participants,
         };
     }
 
+    /// <summary>The discussion of an item, oldest first.</summary>
+    static async Task<IReadOnlyList<AdjudicationMessage>> MessagesAsync(DbConnection connection, long itemId, CancellationToken ct) =>
+        (await connection.QueryAsync<AdjudicationMessage>(new CommandDefinition("""
+            SELECT m.id, m.author_id, u.display_name AS author_name, m.body, m.posted_at AS at
+            FROM adjudication_messages m JOIN users u ON u.id = m.author_id
+            WHERE m.item_id = @ItemId ORDER BY m.id
+            """, new { ItemId = itemId }, cancellationToken: ct))).AsList();
+
     sealed class Target
     {
+        /// <summary>0 for a pair's item.</summary>
         public long ResponseId { get; init; }
+        public long? PairId { get; init; }
         public string Status { get; init; } = "";
         public string State { get; init; } = "";
+        public string DisagreeingCriteria { get; init; } = "";
     }
 
     /// <summary>The item and its study's state, read in the writing transaction; null when it is not an item of the study.</summary>
     static Task<Target?> TargetAsync(DbConnection connection, DbTransaction transaction, long studyId, long itemId) =>
         connection.QuerySingleOrDefaultAsync<Target>("""
-            SELECT i.response_id, i.status, s.state FROM adjudication_items i JOIN studies s ON s.id = i.study_id
+            SELECT COALESCE(i.response_id, 0) AS response_id, i.pair_id, i.status, s.state, i.disagreeing_criteria
+            FROM adjudication_items i JOIN studies s ON s.id = i.study_id
             WHERE i.id = @ItemId AND i.study_id = @StudyId
             """, new { ItemId = itemId, StudyId = studyId }, transaction);
 
-    /// <summary>Adds a message to the item's discussion: a coordinator or a rater of the response, while the study is in
-    /// adjudication; the body (trimmed) must hold 1 to <see cref="MaxMessageLength"/> characters.</summary>
+    /// <summary>Who takes part in the item: the raters of its response or of its pair.</summary>
+    static Task<IReadOnlyList<long>> ParticipantsAsync(DbConnection connection, DbTransaction transaction, Target target) =>
+        target.PairId is { } pairId ? PairParticipantsAsync(connection, transaction, pairId) : ParticipantsAsync(connection, transaction, target.ResponseId);
+
+    /// <summary>Adds a message to the item's discussion: a coordinator or a rater of the response (or pair), while the study
+    /// is in adjudication; the body (trimmed) must hold 1 to <see cref="MaxMessageLength"/> characters.</summary>
     public async Task<MessagePosted> PostMessageAsync(long studyId, long itemId, long userId, string? body, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { } access) return new(AdjudicationOutcome.NotFound, null, 0, []);
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, null, 0, []);
-        var participants = await ParticipantsAsync(connection, transaction, target.ResponseId);
+        var participants = await ParticipantsAsync(connection, transaction, target);
         if (!access.IsCoordinator && !participants.Contains(userId))
-            return new(AdjudicationOutcome.NotAllowed, null, target.ResponseId, participants, "Only the raters of this response and the coordinators take part.");
+            return new(AdjudicationOutcome.NotAllowed, null, target.ResponseId, participants,
+                $"Only the raters of this {(target.PairId is null ? "response" : "pair")} and the coordinators take part.");
         if (target.State != "adjudication")
             return new(AdjudicationOutcome.StudyNotInAdjudication, null, target.ResponseId, participants, "The study is not in adjudication.");
         var text = body?.Trim() ?? "";

@@ -20,6 +20,8 @@ public static class ExportKinds
             (export, id, output, ct) => export.WriteRatingsAsync(id, output, ct)),
         new("pairwise.csv", "text/csv", "Side-by-side studies: every submitted vote, one row per pair × rater × axis, with the sides the rater saw",
             (export, id, output, ct) => export.WritePairwiseAsync(id, output, ct)) { PairwiseOnly = true },
+        new("pairwise-consensus.csv", "text/csv", "Side-by-side studies: the consensus of adjudication, one row per pair × axis decided, by model (A, B)",
+            (export, id, output, ct) => export.WritePairwiseConsensusAsync(id, output, ct)) { PairwiseOnly = true },
         new("ratings-wide.csv", "text/csv", "One row per response × rater, one column per criterion",
             (export, id, output, ct) => export.WriteRatingsWideAsync(id, output, ct)),
         new("annotations.jsonl", "application/jsonl", "Highlighted spans, one JSON object per line",
@@ -42,7 +44,7 @@ public static class ExportKinds
 
     public static IEnumerable<string> Names => Text.Select(k => k.Name).Append(Bundle);
 
-    /// <summary>Whether a study offers the export <paramref name="name"/> (one of <see cref="Names"/>): pairwise.csv only
-    /// a side-by-side study, every other kind every study.</summary>
+    /// <summary>Whether a study offers the export <paramref name="name"/> (one of <see cref="Names"/>): pairwise.csv and
+    /// pairwise-consensus.csv only a side-by-side study, every other kind every study.</summary>
     public static bool Offers(string name, bool pairwiseStudy) => pairwiseStudy || Text.All(k => k.Name != name || !k.PairwiseOnly);
 }

@@ -53,6 +53,26 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         return await WriteCsvAsync(reader, output, ct);
     }
 
+    /// <summary>pairwise-consensus.csv: the consensus of a side-by-side study's adjudication, one row per pair × axis that
+    /// has one (the latest of its recorded decisions), by pair then axis order: the pair's answers as A and B (A's model
+    /// first by name, as votes are stored), the choice by model (<c>a</c>, <c>b</c>, <c>tie</c>, <c>both_bad</c>), the
+    /// reason, who decided and when. Raters' votes stay in pairwise.csv.</summary>
+    public Task<long> WritePairwiseConsensusAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT c.slug AS "case", a.slug AS response_a, b.slug AS response_b, a.model AS model_a, b.model AS model_b, x.slug AS axis,
+               v.choice, v.reason, u.username AS decided_by, v.decided_at
+        FROM pair_consensus_votes v
+        JOIN adjudication_items i ON i.id = v.item_id
+        JOIN pairs p ON p.id = i.pair_id
+        JOIN cases c ON c.id = p.case_id
+        JOIN responses a ON a.id = p.response_a_id
+        JOIN responses b ON b.id = p.response_b_id
+        JOIN pairwise_axes x ON x.id = v.axis_id
+        JOIN users u ON u.id = v.decided_by
+        WHERE i.study_id = @StudyId
+          AND v.id = (SELECT MAX(l.id) FROM pair_consensus_votes l WHERE l.item_id = v.item_id AND l.axis_id = v.axis_id)
+        ORDER BY p.position, p.id, x.position, x.id
+        """, studyId, output, ct);
+
     /// <summary>The audit trail: every value a rating has had, who recorded it and how (import, web, adjudication);
     /// the import lines an import implies without writing them included (<see cref="RatingHistory"/>).</summary>
     public Task<long> WriteHistoryAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync($"""

@@ -4,10 +4,10 @@ using Dapper;
 namespace GradeBench.Storage.Grading;
 
 /// <summary>Independence after reveal (docs/grading.md): once the server has shown a rater other raters' values for a
-/// response, their independent rating of it is final. Recorded before those values leave the server (an adjudication
-/// item page, a calibration round's reveal), checked inside every rating write's transaction. Refusal was chosen over
-/// keeping post-reveal revisions aside: agreement must be of independent ratings, and a refused write is visible to
-/// the rater where a silently excluded one is not.</summary>
+/// response, or their votes on a side-by-side pair, the rater's own rating of it (votes on it) is final. Recorded before
+/// those values leave the server (an adjudication item page, a calibration round's reveal), checked inside every rating
+/// and vote write's transaction. Refusal was chosen over keeping post-reveal revisions aside: agreement must be of
+/// independent ratings, and a refused write is visible to the rater where a silently excluded one is not.</summary>
 public sealed class RatingReveals(Database database)
 {
     public const string Adjudication = "adjudication";
@@ -35,6 +35,28 @@ public sealed class RatingReveals(Database database)
             VALUES (@StudyId, @RaterId, @ResponseId, @Source, @Now)
             ON CONFLICT (study_id, rater_id, response_id) DO NOTHING
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Source = source, Now = now }, transaction) > 0;
+
+    /// <summary>Whether the rater's votes on a side-by-side pair are final: a pair's adjudication item showed them the other
+    /// raters' votes (table <c>pair_reveals</c>), the same rule as for a response.</summary>
+    public async Task<bool> IsPairFrozenAsync(long studyId, long raterId, long pairId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await IsPairFrozenAsync(connection, null, studyId, raterId, pairId);
+    }
+
+    /// <summary>The guard of vote writes: call it inside the write's transaction, so a reveal committed first is seen.</summary>
+    internal static async Task<bool> IsPairFrozenAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long pairId) =>
+        await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM pair_reveals WHERE study_id = @StudyId AND rater_id = @RaterId AND pair_id = @PairId
+            """, new { StudyId = studyId, RaterId = raterId, PairId = pairId }, transaction) > 0;
+
+    /// <summary>Notes that the rater is being shown others' votes on the pair; the first time counts.</summary>
+    internal static Task RecordPairAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long pairId,
+        DateTimeOffset now) =>
+        connection.ExecuteAsync("""
+            INSERT INTO pair_reveals (study_id, rater_id, pair_id, revealed_at) VALUES (@StudyId, @RaterId, @PairId, @Now)
+            ON CONFLICT (study_id, rater_id, pair_id) DO NOTHING
+            """, new { StudyId = studyId, RaterId = raterId, PairId = pairId, Now = now }, transaction);
 
     /// <summary>Before or while raters rate (draft, open), a rater's unstarted assignment of a response revealed to them
     /// goes to someone who has not seen it: a calibration item would otherwise stay in their queue, never to be done.</summary>

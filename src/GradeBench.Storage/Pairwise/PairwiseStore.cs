@@ -72,8 +72,9 @@ public sealed record PairJudgement
 }
 
 /// <summary><see cref="NotRater"/>: the writer is not (or no longer) a rater of the study; <see cref="NotAssigned"/>:
-/// the pair is not theirs (or no pair has the handle).</summary>
-public enum PairWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid }
+/// the pair is not theirs (or no pair has the handle); <see cref="Frozen"/>: the pair's adjudication item has shown
+/// them the other raters' votes (<see cref="RatingReveals.IsPairFrozenAsync(long, long, long, CancellationToken)"/>).</summary>
+public enum PairWriteOutcome { Saved, NotRater, NotAssigned, StudyNotOpen, StudyPaused, Invalid, Frozen }
 
 /// <summary>The outcome of <see cref="PairwiseStore.SaveAsync"/>. Problems, when <see cref="PairWriteOutcome.Invalid"/>:
 /// by axis id (<see cref="AxisProblems"/>), for the reasons ticked, for the comment. <see cref="Submitted"/>: the saved
@@ -304,7 +305,8 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
     /// transaction, durable on return; every changed vote, and only a changed one, gets a history line (source
     /// <c>web</c>), so repeating a request is harmless. A submitted judgement stays submitted when changed, and keeps a
     /// choice on every axis. Refused, storing nothing: a writer who is not a rater of the study, a pair not assigned to
-    /// them, a study not open or paused, and an invalid judgement (an unknown axis or reason, "both unacceptable" where
+    /// them, a study not open or paused, a pair whose other votes the rater has seen in adjudication (final), and an
+    /// invalid judgement (an unknown axis or reason, "both unacceptable" where
     /// the axis does not offer it, a comment over <see cref="Criterion.MaxTextLength"/> characters, an axis left out of
     /// a submitted judgement).</summary>
     public async Task<PairWriteResult> SaveAsync(long studyId, long raterId, long pairId, PairJudgement judgement, bool submit, CancellationToken ct = default)
@@ -348,6 +350,7 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
         if (assignment is null) return new PairWriteResult(PairWriteOutcome.NotAssigned);
         if (access.State != "open") return new PairWriteResult(PairWriteOutcome.StudyNotOpen);
         if (access.Paused) return new PairWriteResult(PairWriteOutcome.StudyPaused);
+        if (await RatingReveals.IsPairFrozenAsync(connection, transaction, studyId, raterId, pairId)) return new PairWriteResult(PairWriteOutcome.Frozen);
 
         var stored = (await connection.QueryAsync<StoredVote>("""
             SELECT id, axis_id, choice, status FROM pair_votes WHERE pair_id = @PairId AND rater_id = @RaterId

@@ -77,7 +77,7 @@ public sealed class CaseCriteriaMigrationTests
 
         var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
 
-        Assert.Equal([20, 21, 22], applied.Select(m => m.Version).Where(v => v >= 20));
+        Assert.Equal([20, 21, 22], applied.Select(m => m.Version).Where(v => v is >= 20 and <= 22));
         await using var after = await db.Database.OpenAsync();
         Assert.Equal(before, await ContentAsync(after, columns));
         Assert.Empty(await after.QueryAsync("PRAGMA foreign_key_check"));

@@ -139,6 +139,9 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         // A bogus item: the item-level rules (a rater sees only items of responses they rated) are AdjudicationPageTests'.
         new("GET", "/studies/{StudyId:long}/adjudication/{Response}", w => $"/studies/{w.StudyId}/adjudication/{w.Response}", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
         new("POST", "/studies/{StudyId:long}/adjudication/{Response}", w => $"/studies/{w.StudyId}/adjudication/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        // A side-by-side pair's item: the study has no pairs, so its handle names none and every member is told so.
+        new("GET", "/studies/{StudyId:long}/adjudication/pairs/{Pair}", w => $"/studies/{w.StudyId}/adjudication/pairs/{w.Response}", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
+        new("POST", "/studies/{StudyId:long}/adjudication/pairs/{Pair}", w => $"/studies/{w.StudyId}/adjudication/pairs/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         // The read-only item view flags and alerts open, and the full lists of both: coordinators only, in any state.
         new("GET", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", CoordinatorPage, Page: true),
         new("POST", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
@@ -174,6 +177,7 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new(nameof(StudyHub.CloseStudy), w => [w.StudyId, "not-its-id"], CoordinatorHub),
         // A bogus item: members get "no such item" from the store, strangers "not a member" before it is looked up.
         new(nameof(StudyHub.PostAdjudicationMessage), w => [w.StudyId, w.Response, "hello"], MemberHub),
+        new(nameof(StudyHub.PostPairAdjudicationMessage), w => [w.StudyId, w.Response, "hello"], MemberHub),
         // Raters only: coordinators and administrators get "Only a rater of this study can submit a calibration rating."
         new(nameof(StudyHub.SubmitCalibration), w => [w.StudyId, 999999L, new Dictionary<string, string?>()], Outcomes(Refused, Refused, Refused, Allowed, Refused)),
         new(nameof(StudyHub.RevealCalibration), w => [w.StudyId], CoordinatorHub),

@@ -17,7 +17,6 @@ public partial class AdjudicationItemPage
 {
     [Inject] StudyQuery Studies { get; set; } = default!;
     [Inject] AdjudicationStore Store { get; set; } = default!;
-    [Inject] AdjudicationRecorder Recorder { get; set; } = default!;
     [Inject] IStringLocalizer<AdjudicationText> T { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
@@ -31,25 +30,14 @@ public partial class AdjudicationItemPage
     /// <summary>The study's language: its content (case, response, rubric labels) is marked with it.</summary>
     string language = "en";
     string? loadError;
-    string? messageText, postState;
-    /// <summary>Changes when a message is posted, so that the message field starts empty again.</summary>
-    int messageField;
     /// <summary>The item <see cref="Response"/> names (0: none); used only inside the server.</summary>
     long itemId;
-    string? shownItem;
     (string? Previous, string? Next, int Place, int Count) around;
 
     AdjudicationFilter Filter => AdjudicationFilter.From(SafetyOnly, UnresolvedOnly, CriterionId);
 
-    string ItemUrl(string handle) => $"/studies/{StudyId}/adjudication/{handle}{Filter.Query}";
-
     protected override async Task OnParametersSetAsync()
     {
-        if (shownItem != Response)
-        {
-            // Another item: its message field (keyed by item) starts empty.
-            (shownItem, messageText, postState) = (Response, null, null);
-        }
         await ResolveUserAsync();
         await ReloadAsync();
         // The item says what its viewer may do, not their role, which chooses the events they may hear.
@@ -85,28 +73,10 @@ public partial class AdjudicationItemPage
     bool Differ(Criterion criterion) =>
         item is not null && ConsensusSuggestion.Differ(criterion, item.Raters.Select(r => r.Values.GetValueOrDefault(criterion.Id)));
 
+    /// <summary>After a decision or a message: the item as it is now.</summary>
     async Task ReloadAfterDecisionAsync()
     {
         await ReloadAsync();
         StateHasChanged();
-    }
-
-    async Task PostAsync()
-    {
-        var posted = await Recorder.PostMessageAsync(StudyId, itemId, UserId, messageText);
-        if (posted.Outcome == AdjudicationOutcome.Done)
-        {
-            messageText = null;
-            messageField++;
-            postState = T["Posted"];
-        }
-        else postState = posted.Outcome switch
-        {
-            AdjudicationOutcome.NotAllowed => T["OnlyParticipantsPost"],
-            AdjudicationOutcome.StudyNotInAdjudication => T["NotInAdjudication"],
-            AdjudicationOutcome.Invalid => T["MessageLength", AdjudicationStore.MaxMessageLength],
-            _ => T["NotPosted"],
-        };
-        await ReloadAsync();
     }
 }

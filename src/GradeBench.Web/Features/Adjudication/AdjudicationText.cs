@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using GradeBench.Core.Pairwise;
 using GradeBench.Core.Rubrics;
+using GradeBench.Storage.Adjudication;
 using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -47,9 +49,12 @@ public sealed partial class AdjudicationText
     };
 
     /// <summary>How the store names a response: its bundle id for those who may see models, else "Response" and its
-    /// handle (the store's BlindLabel), whose word is localized here.</summary>
+    /// handle (the store's BlindLabel), whose word is localized here; a pair likewise, by its answers' bundle ids or
+    /// "Pair" and its handle.</summary>
     public static MarkupString ResponseLabel(IStringLocalizer<AdjudicationText> t, string label, string handle) =>
-        label == $"Response {handle}" ? Compose(t["ResponseHandle"], Name(handle)) : new(Name(label));
+        label == $"Response {handle}" ? Compose(t["ResponseHandle"], Name(handle))
+        : label == $"Pair {handle}" ? Compose(t["PairHandle"], Name(handle))
+        : new(Name(label));
 
     /// <summary>Text a user wrote (a comment, a reason, a note), in whatever language they chose: marked as of unknown
     /// language (<c>lang=""</c>), so that it is read as written and never taken for interface text.</summary>
@@ -73,6 +78,48 @@ public sealed partial class AdjudicationText
             if (choice == value) return new(Shown(label, language));
         return new(Content(RubricScale.Describe(criterion, value), language));
     }
+
+    /// <summary>What a consensus save did, as the forms say it.</summary>
+    public static string Saved(IStringLocalizer<AdjudicationText> t, ItemChanged change) => change.Outcome switch
+    {
+        AdjudicationOutcome.Done => (change.Saved, change.Status) switch
+        {
+            (0, _) => t["NothingChanged"],
+            (1, "resolved") => t["SavedOneResolved"],
+            (1, _) => t["SavedOne"],
+            (var n, "resolved") => t["SavedManyResolved", n],
+            (var n, _) => t["SavedMany", n],
+        },
+        AdjudicationOutcome.NotAllowed => t["OnlyCoordinatorDecides"],
+        AdjudicationOutcome.StudyNotInAdjudication => t["NotInAdjudication"],
+        AdjudicationOutcome.Invalid => t["NothingSavedAttention"],
+        _ => t["NotSaved"],
+    };
+
+    /// <summary>What Mark resolved did, as the forms say it.</summary>
+    public static string Resolved(IStringLocalizer<AdjudicationText> t, ItemChanged change) => change.Outcome switch
+    {
+        AdjudicationOutcome.Done => t["ItemResolved"],
+        AdjudicationOutcome.StillDisagrees => t["NotResolvedYet"],
+        AdjudicationOutcome.NotAllowed => t["OnlyCoordinatorResolves"],
+        AdjudicationOutcome.StudyNotInAdjudication => t["NotInAdjudication"],
+        _ => t["NotResolved"],
+    };
+
+    /// <summary>An axis's question, study content in the reader's language where the study gives it.</summary>
+    public static string Question(PairwiseAxis axis, string language) => Shown(axis.QuestionIn(Reader(language)), language);
+
+    /// <summary>A reason tag's label, study content in the reader's language where the study gives it.</summary>
+    public static string ReasonLabel(PairwiseReasonTag reason, string language) => Shown(reason.LabelIn(Reader(language)), language);
+
+    /// <summary>A vote by model, in words of the interface: "Answer A", "Answer B", "Tie", "Both unacceptable".</summary>
+    public static string Choice(IStringLocalizer<AdjudicationText> t, PairChoice choice) => choice switch
+    {
+        PairChoice.A => t["AnswerA"],
+        PairChoice.B => t["AnswerB"],
+        PairChoice.Tie => t["Tie"],
+        _ => t["BothUnacceptable"],
+    };
 
     [GeneratedRegex(@"(\{\d+\})")]
     private static partial Regex Placeholder();

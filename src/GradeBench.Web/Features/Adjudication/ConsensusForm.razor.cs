@@ -77,24 +77,8 @@ public partial class ConsensusForm
         foreach (var (id, draft) in drafts)
             draft.Problem = change.CriterionProblems.GetValueOrDefault(id);
         if (change.Outcome == AdjudicationOutcome.Done)
-        {
             foreach (var draft in drafts.Values) draft.Suggestion = null;
-            decisionState = (change.Saved, change.Status) switch
-            {
-                (0, _) => T["NothingChanged"],
-                (1, "resolved") => T["SavedOneResolved"],
-                (1, _) => T["SavedOne"],
-                (var n, "resolved") => T["SavedManyResolved", n],
-                (var n, _) => T["SavedMany", n],
-            };
-        }
-        else decisionState = change.Outcome switch
-        {
-            AdjudicationOutcome.NotAllowed => T["OnlyCoordinatorDecides"],
-            AdjudicationOutcome.StudyNotInAdjudication => T["NotInAdjudication"],
-            AdjudicationOutcome.Invalid => T["NothingSavedAttention"],
-            _ => T["NotSaved"],
-        };
+        decisionState = AdjudicationText.Saved(T, change);
         await Saved.InvokeAsync();
     }
 
@@ -102,14 +86,7 @@ public partial class ConsensusForm
     {
         var change = await Recorder.MarkResolvedAsync(StudyId, Item.ItemId, UserId, evenIfDisagreeing);
         stillDisagreeing = change.Outcome == AdjudicationOutcome.StillDisagrees ? change.StillDisagreeing : null;
-        decisionState = change.Outcome switch
-        {
-            AdjudicationOutcome.Done => T["ItemResolved"],
-            AdjudicationOutcome.StillDisagrees => T["NotResolvedYet"],
-            AdjudicationOutcome.NotAllowed => T["OnlyCoordinatorResolves"],
-            AdjudicationOutcome.StudyNotInAdjudication => T["NotInAdjudication"],
-            _ => T["NotResolved"],
-        };
+        decisionState = AdjudicationText.Resolved(T, change);
         await Saved.InvokeAsync();
     }
 }

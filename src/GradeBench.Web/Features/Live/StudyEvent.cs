@@ -101,14 +101,16 @@ public sealed record StudyStateChanged(long StudyId, string State, bool Paused, 
     public override EventAudience Audience() => EventAudience.Everyone;
 }
 
-/// <summary>A message in the discussion of one response under adjudication, for its raters and the coordinators.</summary>
+/// <summary>A message in the discussion of one response (or side-by-side pair: <c>Response</c> is then the pair's handle and
+/// <c>ResponseId</c> 0) under adjudication, for its raters and the coordinators.</summary>
 public sealed record AdjudicationMessagePosted(long StudyId, [property: JsonIgnore] long ItemId, [property: JsonIgnore] long ResponseId, string Response,
     long AuthorId, string AuthorName, string Body, DateTimeOffset At, [property: JsonIgnore] IReadOnlyCollection<long> Participants) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.CoordinatorsAnd(Participants);
 }
 
-/// <summary>Something changed in an adjudication item (a consensus value recorded, the item resolved or added).</summary>
+/// <summary>Something changed in an adjudication item (a consensus value recorded, the item resolved or added); a pair's
+/// item is named by the pair's handle, with <c>ResponseId</c> 0.</summary>
 public sealed record AdjudicationChanged(long StudyId, [property: JsonIgnore] long ItemId, [property: JsonIgnore] long ResponseId, string Response,
     string Status, [property: JsonIgnore] IReadOnlyCollection<long> Participants) : StudyEvent(StudyId)
 {

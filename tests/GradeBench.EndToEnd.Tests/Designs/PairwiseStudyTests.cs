@@ -7,8 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace GradeBench.EndToEnd.Tests.Designs;
 
 /// <summary>A side-by-side (pairwise) study end to end in Chromium: import, two raters planned in by their invites
-/// judge the same pair by keyboard on /compare without learning a model, the coordinator sees pairs on the dashboard and
-/// Bradley–Terry ratings in the results, and the votes leave in pairwise.csv and in bundle.zip, which imports again.</summary>
+/// judge the same pair by keyboard on /compare without learning a model, the coordinator sees pairs on the dashboard,
+/// settles their disagreement in adjudication, reads Bradley–Terry ratings in the results, and the votes leave in pairwise.csv and in bundle.zip, which imports again.</summary>
 public sealed class PairwiseStudyTests
 {
     [Fact]
@@ -57,6 +57,24 @@ public sealed class PairwiseStudyTests
             await coordinator.GotoAsync($"{studyUrl}/dashboard");
             await Expect(coordinator.GetByRole(AriaRole.Table, new() { Name = "Progress per axis" })).ToBeVisibleAsync();
             await Expect(coordinator.GetByText(new Regex(@"^2 of \d+ assigned pairs done"))).ToBeVisibleAsync();
+
+            // Adjudication: the raters disagree on consensus only; the coordinator's consensus (by answer, not by side) settles it.
+            await Journeys.StartAdjudicationAsync(coordinator);
+            await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
+            await coordinator.GotoAsync($"{studyUrl}/adjudication");
+            await Expect(coordinator.Locator($"a[href$='/adjudication/pairs/{pair}']")).ToHaveCountAsync(1);
+            await coordinator.GotoAsync($"{studyUrl}/adjudication/pairs/{pair}");
+            await Expect(coordinator.Locator("#pair-consensus-consensus")).ToBeVisibleAsync();
+            await Expect(coordinator.Locator("#pair-consensus-harm")).ToHaveCountAsync(0);
+            await Journeys.SettleAsync(coordinator);
+            await coordinator.Locator("#pair-consensus-consensus-tie").CheckAsync();
+            await coordinator.Locator("#pair-consensus-shared-reason").FillAsync("Discussed with both raters.");
+            await coordinator.Locator("#pair-consensus-save").ClickAsync();
+            await Expect(coordinator.Locator("#pair-consensus-state")).ToContainTextAsync("resolved");
+            Assert.Equal("tie", await Typist.ReadAsync(app.DatabasePath, """
+                SELECT c.choice FROM pair_consensus_votes c JOIN adjudication_items i ON i.id = c.item_id JOIN pairs p ON p.id = i.pair_id
+                WHERE p.handle = @Pair ORDER BY c.id DESC LIMIT 1
+                """, new { Pair = pair }));
 
             await coordinator.GotoAsync($"{studyUrl}/results");
             await Expect(coordinator.Locator("[aria-busy='true']")).ToHaveCountAsync(0);

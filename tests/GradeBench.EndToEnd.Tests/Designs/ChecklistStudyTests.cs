@@ -8,7 +8,7 @@ namespace GradeBench.EndToEnd.Tests.Designs;
 
 /// <summary>A study whose cases carry their own checklists (HealthBench's design), end to end in Chromium: import, a
 /// rater planned in by their invite marks a case's checklist by keyboard beside the rubric, the coordinator sees it
-/// on the dashboard and in the results, and the marks leave in ratings.csv and in bundle.zip, which imports again.</summary>
+/// on the dashboard, in the results and in adjudication, and the marks leave in ratings.csv and in bundle.zip, which imports again.</summary>
 public sealed class ChecklistStudyTests
 {
     const string Study = "checklist-walk";
@@ -81,6 +81,22 @@ public sealed class ChecklistStudyTests
                 coordinator.GetByRole(AriaRole.Link, new() { Name = "Download ratings.csv", Exact = true }).ClickAsync())).SaveAsAsync(ratingsCsv);
             Assert.True(File.ReadLines(ratingsCsv).Count(line => line.Contains("dr-checklist", StringComparison.Ordinal) &&
                 marks.Any(m => line.Contains($",{m.Id},", StringComparison.Ordinal))) == marks.Count);
+
+            // Results: the checklist score per model beside the rubric's results.
+            await coordinator.GotoAsync($"{studyUrl}/results");
+            await Expect(coordinator.Locator("[aria-busy='true']")).ToHaveCountAsync(0);
+            await Expect(coordinator.Locator("#checklist-scores tbody tr")).ToHaveCountAsync(3);
+
+            // Adjudication: the pilot raters' differing marks are queued with the rubric's disagreements, named by their text.
+            await coordinator.GotoAsync($"{studyUrl}/dashboard");
+            await Journeys.StartAdjudicationAsync(coordinator);
+            await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
+            await coordinator.GotoAsync($"{studyUrl}/adjudication");
+            var checklistTexts = DemoChecklist.Criteria["case-001"].Concat(DemoChecklist.Criteria["case-007"])
+                .Select(c => c.Text is string text ? text : ((Dictionary<string, string>)c.Text)["en"]).ToList();
+            await Expect(coordinator.Locator("table tbody").First).ToContainTextAsync(
+                new System.Text.RegularExpressions.Regex(string.Join("|", checklistTexts.Select(System.Text.RegularExpressions.Regex.Escape))));
+            await coordinator.GotoAsync($"{studyUrl}/downloads");
 
             var zip = Path.Combine(folder.Path, "bundle.zip");
             await (await coordinator.RunAndWaitForDownloadAsync(() =>

@@ -281,7 +281,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
             PairWriteOutcome.StudyPaused => strings["StudyPausedNotSaved"],
             PairWriteOutcome.NotRater => strings["NoLongerRater"],
             PairWriteOutcome.NotAssigned => strings["PairNoLongerAssigned"],
-            PairWriteOutcome.Frozen => strings["FrozenNotSaved"],
+            PairWriteOutcome.Frozen => strings["PairFrozenNotSaved"],
             _ => strings["SeeMarkedQuestions"],
         };
         string? next = null;

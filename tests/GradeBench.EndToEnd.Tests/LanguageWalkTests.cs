@@ -82,6 +82,75 @@ public sealed class LanguageWalkTests(ITestOutputHelper output)
         Assert.True(_problems.Count == 0, $"{_problems.Count} strings outside a localizer:\n{string.Join('\n', _problems)}");
     }
 
+    [Fact]
+    public async Task TheSideBySideAndChecklistPagesShowOnlyLocalizedInterfaceText()
+    {
+        await using var app = await RunningApp.StartAsync(languages: ["en", Pseudo]);
+        using var folder = new TempFolder("gradebench-walk-designs-");
+        await app.CliAsync("import", DemoPairwise.Write(Path.Combine(folder.Path, "pairwise"), votes: true));
+        var checklist = DemoChecklist.Write(Path.Combine(folder.Path, "checklist"));
+        var studyJson = Path.Combine(checklist, "study.json");
+        File.WriteAllText(studyJson, File.ReadAllText(studyJson).Replace($"\"id\": \"{TestPaths.DemoStudyId}\"", "\"id\": \"checklist-walk\"", StringComparison.Ordinal));
+        await app.CliAsync("import", checklist);
+        await app.JourneyAsync(async () =>
+        {
+            var (playwright, browser) = await Browser.LaunchAsync(audited: false);
+            using var _ = playwright;
+            await using var __ = browser;
+            var admin = await (await browser.NewContextAsync(Screen)).NewPageAsync();
+            await admin.GotoAsync(app.SignInLink);
+            await Journeys.ChoosePasswordAsync(admin);
+
+            var rater = await (await browser.NewContextAsync(Screen)).NewPageAsync();
+            await rater.GotoAsync(await app.CliAsync("invite", "--study", DemoPairwise.StudyId, "--base-url", app.BaseAddress));
+            await rater.Locator("#username").FillAsync("walk-rater");
+            await rater.Locator("#displayName").FillAsync("Dr Walker");
+            await rater.Locator("#password").FillAsync(Journeys.Password);
+            await rater.Locator("#confirmation").FillAsync(Journeys.Password);
+            await rater.Locator("#confirmation").PressAsync("Enter");
+            await Expect(rater.GetByRole(AriaRole.Heading, new() { Name = "Studies" }).First).ToBeVisibleAsync();
+            await rater.GotoAsync(await app.CliAsync("invite", "--study", "checklist-walk", "--base-url", app.BaseAddress));
+            await rater.GetByRole(AriaRole.Button, new() { Name = "Join the study" }).ClickAsync();
+            await Expect(rater).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/invite"));
+
+            // The rater's pages of each design: a pair and a case's checklist, untouched and with a choice saved.
+            await CheckAsync(rater, "rater home, two designs", app.BaseAddress + "/", rater.GetByRole(AriaRole.Heading, new() { Name = "Studies" }).First);
+            var pairwise = app.BaseAddress + await rater.Locator("a[href$='/compare']").First.GetAttributeAsync("href");
+            var study = pairwise[..pairwise.LastIndexOf('/')];
+            var graded = app.BaseAddress + await rater.Locator("a[href$='/grade']").First.GetAttributeAsync("href");
+            await CheckAsync(rater, "side by side", pairwise, rater.Locator("p.shortcuts"));
+            await rater.Locator("form.pair-form input[type=radio]").First.CheckAsync();
+            await CheckAsync(rater, "side by side, a choice saved", null, rater.Locator("#pair-comment"));
+            await rater.GotoAsync(graded);
+            await Expect(rater.Locator("p.shortcuts, .shortcuts").First).ToBeVisibleAsync();
+            var checklistStudy = graded[..graded.LastIndexOf('/')];
+            for (var i = 0; i < 8 && await rater.Locator("[id^=criterion-] input").CountAsync() == 0; i++)
+                await rater.Keyboard.PressAsync("j");
+            await CheckAsync(rater, "grading with a checklist", null, rater.Locator("[id^=criterion-] input").First);
+
+            // The coordinator's pages of each design.
+            foreach (var (design, url) in new[] { ("side by side", study), ("checklist", checklistStudy) })
+            {
+                await CheckAsync(admin, $"{design} set-up", url + "/setup", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
+                await CheckAsync(admin, $"{design} dashboard", url + "/dashboard", admin.GetByRole(AriaRole.Heading, new() { Name = "Progress" }).First);
+                await CheckAsync(admin, $"{design} results", url + "/results", admin.GetByRole(AriaRole.Heading, new() { Level = 1 }).First);
+            }
+
+            // Adjudication of pairs: the confirmation that counts pairs, the queue, and a pair's item page.
+            await admin.GotoAsync(study + "/dashboard");
+            await admin.GetByRole(AriaRole.Group, new() { Name = "Study lifecycle" }).GetByRole(AriaRole.Button, new() { Name = "Start adjudication" }).ClickAsync();
+            var confirm = admin.GetByRole(AriaRole.Region, new() { Name = "Start adjudication?" });
+            await CheckAsync(admin, "side by side, start adjudication, confirming", null, confirm);
+            await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, start adjudication" }).ClickAsync();
+            await Expect(admin.GetByRole(AriaRole.Status, new() { Name = "Study state" })).ToContainTextAsync("Adjudication");
+            var items = admin.Locator("a[href*='/adjudication/pairs/']");
+            await CheckAsync(admin, "side by side, adjudication queue", study + "/adjudication", items.First);
+            await CheckAsync(admin, "side by side, adjudication of a pair", app.BaseAddress + await items.First.GetAttributeAsync("href"),
+                admin.Locator("#pair-consensus-shared-reason"));
+        });
+        Assert.True(_problems.Count == 0, $"{_problems.Count} strings outside a localizer:\n{string.Join('\n', _problems)}");
+    }
+
     async Task CheckAsync(IPage page, string name, string? url, ILocator ready)
     {
         if (url is not null) await page.GotoAsync(url);

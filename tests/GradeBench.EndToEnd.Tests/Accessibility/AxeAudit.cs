@@ -8,8 +8,9 @@ using Microsoft.Playwright;
 namespace GradeBench.EndToEnd.Tests.Accessibility;
 
 /// <summary>Runs axe-core on every page a browser context shows: after each main-frame navigation (a full load, or
-/// Blazor's enhanced navigation changing the address), once the page has gone quiet, once per page (path, ids aside) per context.
-/// Serious and critical violations are collected; <see cref="AssertCleanAsync"/> waits for running audits and fails.</summary>
+/// Blazor's enhanced navigation changing the address), once the page has gone quiet. Each page is audited once per test
+/// run in each form it takes (<see cref="FormAsync"/>), whichever test shows it first. Serious and critical violations
+/// are collected; <see cref="AssertCleanAsync"/> waits for running audits and fails.</summary>
 public sealed partial class AxeAudit
 {
     static readonly AxeRunOptions Options = new()
@@ -20,7 +21,9 @@ public sealed partial class AxeAudit
         RestoreScroll = true,
     };
 
-    readonly ConcurrentDictionary<(IBrowserContext, string), byte> _audited = new();
+    // Shared by every test of the run: the sign-in, home and grading pages are shown by almost every test, and each axe
+    // run costs a second or two of the two cores the apps, the browsers and the tests share.
+    static readonly ConcurrentDictionary<string, byte> Audited = new();
     readonly ConcurrentQueue<Task> _running = new();
     readonly ConcurrentQueue<string> _violations = new();
 
@@ -50,7 +53,9 @@ public sealed partial class AxeAudit
             await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
             await QuietAsync(page);
             // Navigated on since: that navigation audits its own address.
-            if (Address(page.Url) != address || !_audited.TryAdd((page.Context, Route(address)), 0)) return;
+            if (Address(page.Url) != address) return;
+            var form = $"{Route(address)} {await FormAsync(page)}";
+            if (!Audited.TryAdd(form, 0)) return;
             var violations = await AuditAsync(page);
             // Blazor's HeadOutlet rewrites the <title> when the page turns interactive: on a busy machine axe can read the
             // document in between. A title that is missing for good is still missing after the wait and is reported.
@@ -62,7 +67,7 @@ public sealed partial class AxeAudit
             // Navigated on during the run: axe may have read either document, so this result names neither.
             if (Address(page.Url) != address)
             {
-                _audited.TryRemove((page.Context, Route(address)), out _);
+                Audited.TryRemove(form, out _);
                 return;
             }
             Record(violations);
@@ -126,11 +131,18 @@ public sealed partial class AxeAudit
         foreach (var violation in violations) _violations.Enqueue(violation);
     }
 
+    /// <summary>What makes one showing of a page differ from another for axe: its language and the elements it names
+    /// (ids, numbers aside). The coordinator's and the rater's view of a page, or a pairwise and a single-answer dashboard,
+    /// are different forms; the same page for another item or another test's study is the same form.</summary>
+    static Task<string> FormAsync(IPage page) => page.EvaluateAsync<string>("""
+        () => document.documentElement.lang + ' ' + [...new Set([...document.querySelectorAll('[id]')]
+          .map(e => e.localName + '#' + e.id.replace(/[0-9a-f]{8,}(-[0-9a-f]{4,})*|\d+/g, '#')))].sort().join(',')
+        """);
+
     // One audit per path: the same page under another query (sign-in with each of XssTests' return addresses) is the same markup.
     static string Address(string url) => url.Split('#', '?')[0];
 
-    // Once per page per user: /grade/19 and /grade/27 are the same page with other text, and each axe run costs a
-    // second or two of the two cores the app and the test share.
+    // /grade/19 and /grade/27 are the same page with other text.
     static string Route(string address) => Ids().Replace(address, "/#");
 
     // Database ids in coordinators' addresses, response handles (16 hex digits) in raters'.

@@ -47,6 +47,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Judges.JudgeStore>();
         services.AddSingleton<GradeBench.Storage.Judges.JudgeResultsQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseStore>();
+        services.AddSingleton<GradeBench.Storage.Pairwise.PairQueueQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseVotesQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseResultsQuery>();
         return services;

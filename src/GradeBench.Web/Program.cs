@@ -66,6 +66,7 @@ app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapLanguageSwitch();
 app.MapGradingEndpoints();
+app.MapPairEndpoints();
 app.MapExportEndpoints();
 app.MapLive();
 app.MapOpenApi().AllowAnonymous();

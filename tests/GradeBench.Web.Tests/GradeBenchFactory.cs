@@ -40,7 +40,8 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
         builder.UseSetting(global::GradeBench.Web.Features.Accounts.AccountServices.SignInAttemptsPerMinuteSetting, SignInAttemptsPerMinute.ToString());
     }
 
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    /// <summary>A client that does not follow redirects, to the in-memory server or, after <c>UseKestrel</c>, the real one.</summary>
+    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
 
     /// <summary>Gives the first-run administrator a password, through the app's own store and hasher.</summary>
     public async Task<User> SetAdministratorPasswordAsync(string password)

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
+using GradeBench.Core.Studies;
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Pairwise;
+using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Export;
 using GradeBench.Web.Features.Live;
 using GradeBench.Web.Tests.Features.Live;
@@ -34,9 +37,10 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
 
     sealed record HubRule(string Method, Func<World, object?[]> Arguments, string[] Expected);
 
-    /// <summary>The study the callers belong to (or not), and ids that exist in it.</summary>
-    /// <summary><see cref="Response"/>: the handle of a response assigned to the rater (raters' addresses carry handles).</summary>
-    sealed record World(long StudyId, long ResponseId, string Response, IReadOnlyDictionary<Caller, User?> Users);
+    /// <summary>The study the callers belong to (or not), and ids that exist in it. <see cref="Response"/>: the handle of a
+    /// response assigned to the rater (raters' addresses carry handles). <see cref="PairStudyId"/>: a side-by-side study
+    /// where the callers hold the same roles, <see cref="Pair"/> the handle of a pair assigned to the rater there.</summary>
+    sealed record World(long StudyId, long ResponseId, string Response, IReadOnlyDictionary<Caller, User?> Users, long PairStudyId, string Pair);
 
     static string[] Outcomes(string anonymous, string administrator, string coordinator, string rater, string outsider) =>
         [anonymous, administrator, coordinator, rater, outsider];
@@ -89,6 +93,10 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         new("PUT", "/api/studies/{id:long}/responses/{response}/rating", w => $"/api/studies/{w.StudyId}/responses/{w.Response}/rating",
             Outcomes("401", "403", "403", "200", "403"), Body: _ => new StringContent(DemoRatings.Json(), Encoding.UTF8, "application/json")),
         new("GET", "/api/studies/{id:long}/export/{kind}", w => $"/api/studies/{w.StudyId}/export/{ExportEndpoints.Kinds[0].Name}", Outcomes("401", "200", "200", "403", "403")),
+        // Side-by-side studies: the callers hold the same roles in the world's study of pairs, and the pair is the rater's.
+        new("GET", "/api/studies/{id:long}/pairs", w => $"/api/studies/{w.PairStudyId}/pairs", Outcomes("401", "403", "403", "200", "403")),
+        new("PUT", "/api/studies/{id:long}/pairs/{pair}/vote", w => $"/api/studies/{w.PairStudyId}/pairs/{w.Pair}/vote",
+            Outcomes("401", "403", "403", "200", "403"), Body: _ => new StringContent("""{"votes": {"consensus": "left", "harm": "tie"}}""", Encoding.UTF8, "application/json")),
 
         // The hub's HTTP face; its methods are the hub rules below.
         new("*", "/hubs/study/negotiate", _ => "/hubs/study/negotiate?negotiateVersion=1", Outcomes("401", "200", "200", "200", "200"), Body: _ => new StringContent("")),
@@ -236,7 +244,22 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         var cookies = new Dictionary<Caller, CookieContainer?>();
         foreach (var (caller, user) in people) cookies[caller] = user is null ? null : await server.SignInAsync(user);
         var responseId = await server.OpenAssignmentAsync(studyId, rater);
-        return (new World(studyId, responseId, await server.Services.HandleOfAsync(responseId), people), cookies);
+        var (pairStudyId, pair) = await PairStudyAsync(people[Caller.Coordinator]!, rater);
+        return (new World(studyId, responseId, await server.Services.HandleOfAsync(responseId), people, pairStudyId, pair), cookies);
+    }
+
+    /// <summary>The side-by-side demo study under an id of its own, with the coordinator and the rater in their roles; the
+    /// handle of the rater's first pair.</summary>
+    async Task<(long StudyId, string Pair)> PairStudyAsync(User coordinator, User rater)
+    {
+        using var folder = new TempFolder();
+        var bundle = BundleReader.Read(DemoPairwise.Write(Path.Combine(folder.Path, "bundle"))).Bundle!;
+        bundle = bundle with { Study = bundle.Study with { Id = "pairs-" + Guid.NewGuid().ToString("N") } };
+        var studyId = (await server.Services.GetRequiredService<StudyImporter>().ImportAsync(bundle, [])).StudyId!.Value;
+        var users = server.Services.GetRequiredService<UserStore>();
+        await users.AddMembershipAsync(studyId, coordinator.Id, "coordinator");
+        await users.AddMembershipAsync(studyId, rater.Id, "rater");
+        return (studyId, (await server.Services.GetRequiredService<PairwiseStore>().QueueAsync(studyId, rater.Id))[0].Handle);
     }
 
     [Fact]

@@ -5,12 +5,14 @@ using System.Text.Json.Serialization;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using static GradeBench.Web.Features.Grading.GradingApi;
 
 namespace GradeBench.Web.Features.Grading;
 
@@ -74,16 +76,11 @@ public static class GradingEndpoints
 
     public static void MapGradingEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/studies/{id:long}")
-            .RequireAuthorization(AccountServices.ApiPolicy)
-            // Bearer requests carry no cookie to forge, and a cross-site JSON PUT needs a CORS preflight this app never
-            // grants, so antiforgery tokens (made for HTML forms) have nothing to add here.
-            .DisableAntiforgery()
-            .WithTags("Grading");
-
+        var api = app.MapStudyApi();
         api.MapGet("/assignments", ListAssignmentsAsync)
             .WithSummary("The caller's assigned responses with their case, blinded as the study says, and whether each is done.")
-            .ProducesRefusals();
+            .ProducesRefusals()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPut("/responses/{response}/rating", SubmitRatingAsync)
             .WithSummary("Submits the caller's rating of an assigned response; 200 once it is durably stored. Idempotent.")
             .ProducesRefusals()
@@ -91,10 +88,11 @@ public static class GradingEndpoints
     }
 
     static async Task<Results<Ok<ApiAssignments>, ProblemHttpResult>> ListAssignmentsAsync(long id, ClaimsPrincipal user,
-        StudyQuery studies, RubricQuery rubric, AssignmentQuery assignments, CancellationToken ct)
+        StudyQuery studies, RubricQuery rubric, AssignmentQuery assignments, PairwiseStore pairs, CancellationToken ct)
     {
         var (membership, refusal) = await RaterAsync(id, user.Id(), studies, ct);
         if (membership is null) return refusal!;
+        if (await pairs.IsPairwiseAsync(id, ct)) return OtherDesign(id, pairwise: true);
         var criteria = await rubric.LoadAsync(id, ct);
         var items = await assignments.ListAsync(id, user.Id(), membership.Role, ct);
         return TypedResults.Ok(new ApiAssignments(id, membership.State,
@@ -105,15 +103,17 @@ public static class GradingEndpoints
     }
 
     static async Task<Results<Ok<ApiRatingSaved>, ValidationProblem, ProblemHttpResult>> SubmitRatingAsync(long id, string response,
-        ApiRatingRequest request, ClaimsPrincipal user, StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, CancellationToken ct)
+        ApiRatingRequest request, ClaimsPrincipal user, StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder,
+        PairwiseStore pairs, CancellationToken ct)
     {
         var raterId = user.Id();
         var (membership, refusal) = await RaterAsync(id, raterId, studies, ct);
         if (membership is null) return refusal!;
+        if (await pairs.IsPairwiseAsync(id, ct)) return OtherDesign(id, pairwise: true);
         // Who may write is settled before what is written: a stranger learns nothing from validation messages.
         var item = await grading.LoadItemAsync(id, raterId, response, ct);
         if (item is null) return NotAssigned(response);
-        if (membership.State != "open") return NotOpen(membership.State);
+        if (membership.State != "open") return NotOpen(membership.State, "ratings");
         if (request.Values is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["values"] = ["required"] });
 
         // The rubric and the case's checklist, whose marks are required yes/no values keyed by their ids.
@@ -127,25 +127,14 @@ public static class GradingEndpoints
             case RatingWriteOutcome.Invalid: return Invalid(result.Problems);
             case RatingWriteOutcome.NotRater: return NotRater();
             case RatingWriteOutcome.NotAssigned: return NotAssigned(response);
-            case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open");
-            case RatingWriteOutcome.StudyPaused: return NotOpen("paused");
+            case RatingWriteOutcome.StudyNotOpen: return NotOpen("not open", "ratings");
+            case RatingWriteOutcome.StudyPaused: return NotOpen("paused", "ratings");
             case RatingWriteOutcome.Frozen: return Frozen();
         }
         // SaveAsync returns after its transaction committed (synchronous=FULL): the 200 means the rating is on disk.
         var saved = await grading.LoadItemAsync(id, raterId, item.ResponseId, ct);
         return TypedResults.Ok(new ApiRatingSaved(response, saved?.Done ?? true, saved?.Values ?? item.Values,
             saved?.Explanations is { Count: > 0 } explained ? explained : null));
-    }
-
-    /// <summary>The caller's membership when they are a rater or a judge of the study; else the answer to give: 404 when the
-    /// study does not exist, 403 when the caller is not one of its raters (administrators and coordinators included).</summary>
-    static async Task<(StudyMembership? Membership, ProblemHttpResult? Refusal)> RaterAsync(long studyId, long userId, StudyQuery studies, CancellationToken ct)
-    {
-        var membership = await studies.MembershipAsync(studyId, userId, ct);
-        if (membership is not null && StudyRoles.Rates(membership.Role)) return (membership, null);
-        if (membership is null && !await studies.ExistsAsync(studyId, ct))
-            return (null, TypedResults.Problem($"There is no study {studyId}.", statusCode: StatusCodes.Status404NotFound));
-        return (null, NotRater());
     }
 
     /// <summary>The request as the text the store keeps (canonical forms are the store's job), with one problem per
@@ -201,21 +190,8 @@ public static class GradingEndpoints
         }
     }
 
-    // The typed results name the success and validation answers; these are the refusals they share.
-    static RouteHandlerBuilder ProducesRefusals(this RouteHandlerBuilder endpoint) => endpoint
-        .Produces(StatusCodes.Status401Unauthorized)
-        .ProducesProblem(StatusCodes.Status403Forbidden)
-        .ProducesProblem(StatusCodes.Status404NotFound);
-
     static ApiCriterion ToApi(Criterion c) =>
         new(c.Id, c.Label, c.TypeName, c.Required, c.Min, c.Max, c.Type == CriterionType.Likert ? c.Anchors : c.Options);
-
-    /// <summary>Programs read these: each problem in English (a message's ToString).</summary>
-    static ValidationProblem Invalid<TProblem>(IReadOnlyDictionary<string, TProblem> problems) where TProblem : notnull =>
-        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value.ToString()! }));
-
-    static ProblemHttpResult NotRater() =>
-        TypedResults.Problem("You are not a rater in this study.", statusCode: StatusCodes.Status403Forbidden);
 
     // The handle is echoed only when well formed: the answer never repeats arbitrary text from the address.
     static ProblemHttpResult NotAssigned(string response) =>
@@ -225,7 +201,4 @@ public static class GradingEndpoints
     static ProblemHttpResult Frozen() => TypedResults.Problem(
         "You have seen other raters' scores for this response, so your independent rating of it is final and cannot be changed. Discuss changes in adjudication.",
         statusCode: StatusCodes.Status409Conflict, title: "Your independent rating is final");
-
-    static ProblemHttpResult NotOpen(string state) =>
-        TypedResults.Problem($"The study is {state}; ratings can only be changed while it is open.", statusCode: StatusCodes.Status409Conflict);
 }

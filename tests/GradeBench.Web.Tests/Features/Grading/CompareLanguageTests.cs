@@ -28,7 +28,7 @@ public sealed class CompareLanguageTests : IDisposable
     }
 
     [Fact]
-    public async Task ADraftThePairNotAssignedAndTheFinishedQueueHaveNoUnmarkedText()
+    public async Task ADraftAFrozenPairThePairNotAssignedAndTheFinishedQueueHaveNoUnmarkedText()
     {
         var (study, client) = await RaterAsync(Languages.Pseudo);
         var store = _app.Services.GetRequiredService<PairwiseStore>();
@@ -44,10 +44,15 @@ public sealed class CompareLanguageTests : IDisposable
             {
                 Choices = new Dictionary<string, PairwiseChoice?> { ["consensus"] = PairwiseChoice.Tie, ["harm"] = PairwiseChoice.BothBad },
             }, submit: true);
+        var seen = study.Pairs[1];
+        await ComparePageTests.RevealAsync(_app.Services, study, seen);
+        var frozen = await client.GetStringAsync($"/studies/{study.StudyId}/compare/{seen.Handle}");
         var finished = await client.GetStringAsync($"/studies/{study.StudyId}/compare");
         var notAssigned = await client.GetStringAsync($"/studies/{study.StudyId}/compare/0000000000000000");
 
         Assert.Empty(Unmarked(open));
+        Assert.Empty(Unmarked(frozen));
+        Assert.Contains("⟦You have seen other raters' votes on this pair", new HtmlParser().ParseDocument(frozen).Body!.TextContent);
         Assert.Empty(Unmarked(finished));
         Assert.Contains("⟦All your assigned pairs are done. Thank you!⟧", new HtmlParser().ParseDocument(finished).Body!.TextContent);
         Assert.Empty(Unmarked(notAssigned));
@@ -65,5 +70,18 @@ public sealed class CompareLanguageTests : IDisposable
         Assert.Equal("哪个回答更符合临床共识？ *", page.QuerySelector("#axis-consensus legend")!.TextContent);
         Assert.Equal(["左侧", "右侧", "平局", "两者均不可接受"], page.QuerySelectorAll("#axis-harm label").Select(l => l.TextContent.Trim()));
         Assert.StartsWith("第 1 对回答", page.QuerySelector("#pair-heading")!.TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFrozenPairSaysWhyInChinese()
+    {
+        var (study, client) = await RaterAsync(Languages.Chinese);
+        await ComparePageTests.RevealAsync(_app.Services, study, study.Pairs[0]);
+
+        var page = new HtmlParser().ParseDocument(await client.GetStringAsync($"/studies/{study.StudyId}/compare/{study.Pairs[0].Handle}"));
+
+        Assert.Equal("您已看到其他评分者对此回答对的判断，因此您对它的独立判断为最终结果。如需修改，请在裁定中讨论。",
+            page.QuerySelector("form.pair-form .frozen-note")!.TextContent.Trim());
+        Assert.True(page.QuerySelector("fieldset.pair-fields")!.HasAttribute("disabled"));
     }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Security.Claims;
 using Bunit;
+using Dapper;
 using GradeBench.Core.Pairwise;
 using GradeBench.Storage;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Components.Markdown;
+using GradeBench.Web.Features.Flags;
 using GradeBench.Web.Features.Grading;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
@@ -36,7 +38,7 @@ public sealed class ComparePageLiveTests(GradeBenchFactory factory) : IClassFixt
         context.Services.AddSingleton(App.GetRequiredService<IStringLocalizerFactory>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         foreach (var type in new[] { typeof(TimeProvider), typeof(StudyQuery), typeof(StudyLifecycleStore), typeof(PairwiseStore), typeof(PairRecorder),
-                     typeof(RatingReveals), typeof(SpanStore), typeof(StudyEvents),
+                     typeof(RatingReveals), typeof(SpanStore), typeof(FlagStore), typeof(FlagRecorder), typeof(PairFlagRecorder), typeof(StudyEvents),
                      typeof(PresenceTracker), typeof(MarkdownRenderer) })
             context.Services.AddSingleton(type, App.GetRequiredService(type));
         context.Services.AddScoped<CircuitPresence>();
@@ -58,7 +60,61 @@ public sealed class ComparePageLiveTests(GradeBenchFactory factory) : IClassFixt
     Task RevealAsync(PairwiseStudy study, FixturePair pair) => ComparePageTests.RevealAsync(App, study, pair);
 
     [Fact]
-    public async Task APairWhoseVotesTheRaterHasSeenShowsThemAndItsHighlightsReadOnly()
+    public async Task AFlagSentFromTheLeftAnswersPanelIsStoredOnThatAnswerReachesTheCoordinatorsAndNamesNothingThatUnblinds()
+    {
+        var study = await StudyAsync();
+        var pair = study.Pairs[1];
+        var (left, right) = PairwiseStudy.AOnLeft(0, pair.Position) ? (pair.A, pair.B) : (pair.B, pair.A);
+        var coordinator = await factory.MemberAsync(study.StudyId, GradeBenchFactory.UniqueName("coord"), "coordinator");
+        var heard = new List<FlagChanged>();
+        using var listening = App.GetRequiredService<StudyEvents>().Subscribe(study.StudyId, coordinator.Id, isCoordinator: true, e =>
+        {
+            if (e is FlagChanged flag) lock (heard) heard.Add(flag);
+            return Task.CompletedTask;
+        });
+        await using var context = RaterContext(study);
+        var cut = Open(context, study, pair);
+        Assert.Equal(["Flag the answer on the left for coordinator", "Flag the answer on the right for coordinator"],
+            cut.FindAll("section.flag").Select(s => s.GetAttribute("aria-label")));
+
+        cut.Find("#pair-left section.flag button").Click();
+        Assert.Equal("What should the coordinator know about the answer on the left?", cut.Find("label[for='pair-left-flag-note']").TextContent);
+        cut.Find("textarea#pair-left-flag-note").Change("The dose in the second paragraph looks wrong.");
+        cut.FindAll("#pair-left section.flag button").Single(b => b.TextContent.Trim() == "Send flag").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("You flagged this answer: “The dose in the second paragraph looks wrong.”",
+            cut.Find("#pair-left ul[aria-label='Your flags on the answer on the left'] p").TextContent));
+        Assert.Empty(cut.FindAll("#pair-right ul.flag-threads"));
+        var flags = App.GetRequiredService<FlagStore>();
+        Assert.Equal(["The dose in the second paragraph looks wrong."], (await flags.ListAsync(study.StudyId, study.Raters[0], left.Id)).Select(f => f.Note));
+        Assert.Empty(await flags.ListAsync(study.StudyId, study.Raters[0], right.Id));
+        // The coordinators' side names the answer (its bundle id) and hears of the flag at once.
+        Assert.Equal(left.Slug, Assert.Single((await flags.OpenAsync(study.StudyId, coordinator.Id))!.Flags).ResponseSlug);
+        cut.WaitForAssertion(() => Assert.Equal((left.Id, "raised"), (Assert.Single(heard).ResponseId, heard[0].Change)));
+        // Blinding: the rater's page names neither model, nor bundle id, nor response handle.
+        foreach (var leak in new[] { pair.A.Model, pair.B.Model, pair.A.Slug, pair.B.Slug, pair.A.Handle, pair.B.Handle })
+            Assert.DoesNotContain(leak, cut.Markup);
+    }
+
+    [Fact]
+    public async Task AFlagOnAnAnswerOutsideTheRatersPairIsRefused()
+    {
+        var study = await StudyAsync();
+        var recorder = App.GetRequiredService<PairFlagRecorder>();
+        var otherCase = study.Pairs.First(p => p.Case != study.Pairs[0].Case);
+        await using (var connection = await App.GetRequiredService<Database>().OpenAsync())
+            await connection.ExecuteAsync("DELETE FROM pair_assignments WHERE rater_id = @Rater AND pair_id = @Pair",
+                new { Rater = study.Raters[0], Pair = study.Pairs[1].Id });
+
+        Assert.False(await recorder.AddAsync(study.StudyId, study.Raters[0], study.Pairs[0].Id, otherCase.A.Id, "Not an answer of this pair."));
+        Assert.False(await recorder.AddAsync(study.StudyId, study.Raters[0], study.Pairs[1].Id, study.Pairs[1].A.Id, "Not my pair any more."));
+        Assert.False(await recorder.AddAsync(study.StudyId, study.Raters[0], study.Pairs[0].Id, study.Pairs[0].A.Id, "   "));
+        Assert.True(await recorder.AddAsync(study.StudyId, study.Raters[0], study.Pairs[0].Id, study.Pairs[0].B.Id, "Mine to flag."));
+        Assert.Empty(await App.GetRequiredService<FlagStore>().ListAsync(study.StudyId, study.Raters[0], otherCase.A.Id));
+    }
+
+    [Fact]
+    public async Task APairWhoseVotesTheRaterHasSeenShowsThemAndItsHighlightsReadOnlyAndItsAnswersCanStillBeFlagged()
     {
         var study = await StudyAsync();
         var (frozen, free) = (study.Pairs[0], study.Pairs[2]);
@@ -88,6 +144,7 @@ public sealed class ComparePageLiveTests(GradeBenchFactory factory) : IClassFixt
         Assert.True(cut.Find("#pair-left fieldset.answer-highlights").HasAttribute("disabled"));
         Assert.True(cut.Find("#pair-right fieldset.answer-highlights").HasAttribute("disabled"));
         Assert.Single(cut.FindAll("#pair-left ul.span-list li"));
+        Assert.Equal([false, false], cut.FindAll("fieldset.answer-flags").Select(f => f.HasAttribute("disabled")));
 
         await using var otherTab = RaterContext(study);
         var open = Open(otherTab, study, free);

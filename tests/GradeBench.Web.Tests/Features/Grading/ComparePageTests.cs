@@ -6,6 +6,7 @@ using GradeBench.Core.Pairwise;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Pairwise;
+using GradeBench.Web.Features.Grading;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,17 +75,29 @@ public sealed class ComparePageTests(GradeBenchFactory factory) : IClassFixture<
         [.. axis.QuerySelectorAll("input[type=radio]").Select(r => $"{r.GetAttribute("value")}:{r.GetAttribute("data-key")}:{r.ParentElement!.TextContent.Trim()}")];
 
     [Fact]
-    public async Task NoPageOfTheRatersPairsNamesAModelOrABundleId()
+    public async Task NoPageOfTheRatersPairsNamesAModelABundleIdOrAResponseHandleNotEvenItsFlagPanels()
     {
         var (study, client) = await SignedInRaterAsync();
+        var flags = factory.Services.GetRequiredService<PairFlagRecorder>();
+        foreach (var pair in study.Pairs)
+            foreach (var answer in new[] { pair.A, pair.B })
+                Assert.True(await flags.AddAsync(study.StudyId, study.Raters[0], pair.Id, answer.Id, "Is this answer complete?"));
 
         foreach (var pair in study.Pairs)
         {
             var html = await client.GetStringAsync($"/studies/{study.StudyId}/compare/{pair.Handle}");
             Assert.Contains("data-axis=\"consensus\"", html);
             Assert.DoesNotContain("model-", html);
-            Assert.DoesNotContain(pair.A.Slug, html);
-            Assert.DoesNotContain(pair.B.Slug, html);
+            foreach (var answer in new[] { pair.A, pair.B })
+            {
+                Assert.DoesNotContain(answer.Slug, html);
+                Assert.DoesNotContain(answer.Handle, html);
+            }
+            var page = Parse(html);
+            Assert.Equal("Flag the answer on the left for coordinator", page.QuerySelector("#pair-left section.flag")!.GetAttribute("aria-label"));
+            Assert.Equal("Flag the answer on the right for coordinator", page.QuerySelector("#pair-right section.flag")!.GetAttribute("aria-label"));
+            Assert.Equal(["You flagged this answer: “Is this answer complete?”"],
+                page.QuerySelectorAll("#pair-left section.flag ul[aria-label='Your flags on the answer on the left'] p").Select(p => p.TextContent).Distinct());
         }
         Assert.DoesNotContain("model-", await client.GetStringAsync($"/studies/{study.StudyId}/compare"));
     }

@@ -8,6 +8,8 @@ public static class GradingServices
         services.AddSingleton<RatingRecorder>();
         services.AddSingleton<PairRecorder>();
         services.AddSingleton<Flags.FlagRecorder>();
+        services.AddSingleton<GradeBench.Storage.Pairwise.PairAnswerFlags>();
+        services.AddSingleton<PairFlagRecorder>();
         services.AddScoped<GradingSession>();
         services.AddScoped<PairSession>();
         return services;

@@ -13,8 +13,11 @@ namespace GradeBench.Web.Features.Grading;
 /// changes is told, and the lock that lets one save or reload run at a time. Every check (membership, assignment, study
 /// state, scale) is made by the store. Its messages are in the circuit's language, which is the page's.</summary>
 public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, GradingStore grading, RatingRecorder recorder, TimeProvider clock,
-    IStringLocalizer<GradingText> strings) : DraftSession(clock)
+    IStringLocalizer<GradingText> strings) : DraftSession(clock, strings)
 {
+    static readonly StatusKeys RatingStatus = new(ChangeSavedStillSubmitted: "ChangeSavedStillSubmitted", NoLongerAssigned: "NoLongerAssigned",
+        FrozenNotSaved: "FrozenNotSaved", SeeMarked: "SeeMarkedCriteria", SubmittedElsewhere: "SubmittedElsewhere");
+
     readonly Dictionary<string, string?> _values = [];
     /// <summary>The values saved here on the open item, as sent: the tab's journal never sends them again.</summary>
     readonly Dictionary<string, string?> _savedByMe = [];
@@ -23,29 +26,21 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     /// <summary>Submitted: the page is on its way to the next item, and a Submit pressed again meanwhile is the same one.</summary>
     bool _leaving;
     (GradingItem Item, string Criterion, string? Value)? _unsavedText;
-    Dictionary<string, string?>? _textToShow;
 
-    /// <summary>Null when the viewer is not a rater of the study (<see cref="LoadError"/> says so).</summary>
-    public StudyMembership? Membership { get; private set; }
-    public string? LoadError { get; private set; }
     /// <summary>What a submit sends: the shared rubric's criteria (<see cref="Rubric"/>), then the open item's checklist
     /// (<see cref="GradingItem.Checklist"/>) as the required binary criteria its marks are.</summary>
     public IReadOnlyList<Criterion> Criteria { get; private set; } = [];
     /// <summary>The shared rubric's criteria alone, as the rubric form shows them.</summary>
     public IReadOnlyList<Criterion> Rubric { get; private set; } = [];
-    public QueuePosition? Queue { get; private set; }
     public GradingItem? Item { get; private set; }
     /// <summary>The draft on screen: what the server holds, with what was changed here since.</summary>
     public IReadOnlyDictionary<string, string?> Values => _values;
     public IReadOnlyDictionary<string, Message> Problems { get; private set; } = RatingWriteResult.NoProblems;
-    public string SaveState { get; private set; } = "";
-    /// <summary>Counts the loads: each one must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
-    public int Version { get; private set; }
-    /// <summary>A save was refused because the rater has seen other raters' values for the open item (the page then shows it read-only).</summary>
-    public bool Frozen { get; private set; }
+    public override string? OpenHandle => Item?.Handle;
+    public override bool HasProblems => Problems.Count > 0;
+    protected override StatusKeys ItemStatus => RatingStatus;
 
-    /// <summary>Opens the rater's item <paramref name="handle"/> names, or the first not done in their queue when null.</summary>
-    public Task OpenAsync(long studyId, long raterId, string? handle) => OneAtATimeAsync(() => LoadLockedAsync(studyId, raterId, handle));
+    public override Task OpenAsync(long studyId, long raterId, string? handle) => OneAtATimeAsync(() => LoadLockedAsync(studyId, raterId, handle));
 
     async Task LoadLockedAsync(long studyId, long raterId, string? handle)
     {
@@ -57,7 +52,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         Membership = await studies.MembershipAsync(studyId, raterId);
         if (Membership is not { Role: StudyRoles.Rater })
         {
-            LoadError = strings["NotRater"];
+            LoadError = Strings["NotRater"];
             Membership = null;
             return;
         }
@@ -66,17 +61,15 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         Queue = await grading.PositionAsync(studyId, raterId, handle);
         var allDone = handle is null && Queue.Done == Queue.Assigned;
         Item = Queue.Current is { } id && !allDone ? await grading.LoadItemAsync(studyId, raterId, id) : null;
-        if (handle is not null && Item is null) LoadError = strings["NotAssigned"];
+        if (handle is not null && Item is null) LoadError = Strings["NotAssigned"];
         Criteria = Item is { Checklist.Count: > 0 } ? [.. Rubric, .. Item.Checklist.Select(c => c.AsCriterion())] : Rubric;
         _values.Clear();
         if (Item is not null)
             foreach (var (key, value) in Item.Values) _values[key] = value;
         if (Item?.ResponseId != before) _savedByMe.Clear();
-        Frozen = false;
-        Version++;
         Problems = RatingWriteResult.NoProblems;
-        // A submitted item says so in its heading and status; "restored" is for a draft the rater left unfinished.
-        SaveState = Item is { Done: false, Values.Count: > 0 } ? strings["DraftRestored"] : "";
+        // A submitted item says so in its heading and status.
+        ShowLoaded(draftRestored: Item is { Done: false, Values.Count: > 0 });
     }
 
     /// <summary>A choice or a number: saved at once.</summary>
@@ -93,7 +86,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (Item is not { } typedOn) return;
         _values[criterion.Id] = value;
         _unsavedText = (typedOn, criterion.Id, value);
-        SaveState = strings["Typing"];
+        ShowTyping();
         // Another item opened meanwhile: the text was saved on its own item then.
         if (!await TypingPausedAsync() || Item?.ResponseId != typedOn.ResponseId) return;
         await SaveAsync(typedOn, typedOn.Handle, new Dictionary<string, string?> { [criterion.Id] = value }, submit: false);
@@ -107,17 +100,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         return SaveAsync(text.Item, text.Item.Handle, new Dictionary<string, string?> { [text.Criterion] = text.Value }, submit: false);
     }
 
-    /// <summary>Text values the server changed after the item loaded (another tab's write, a recovered change), for the
-    /// page to put in the text fields the rater is not typing in (text fields only render their value on load). Taken once.</summary>
-    public IReadOnlyDictionary<string, string?>? TakeTextToShow()
-    {
-        var text = _textToShow;
-        _textToShow = null;
-        return text;
-    }
-
-    /// <summary>The rater was typing in these fields when another tab's text arrived: theirs stays, and is saved as the later write.</summary>
-    public Task KeepTypedAsync(IReadOnlyDictionary<string, string?> typed)
+    public override Task KeepTypedAsync(IReadOnlyDictionary<string, string?> typed)
     {
         if (Item is not { } typedOn) return Task.CompletedTask;
         var changed = typed.Where(t => Criteria.Any(c => c.Id == t.Key && c.Type == CriterionType.Text)
@@ -128,9 +111,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         return SaveAsync(typedOn, typedOn.Handle, changed, submit: false);
     }
 
-    /// <summary>Saves text still waiting for the typing pause, on the item it was typed on (the page is closing, or
-    /// another item opens).</summary>
-    public async Task FlushTypingAsync()
+    public override async Task FlushTypingAsync()
     {
         StopTypingPause();
         if (_unsavedText is not { } text) return;
@@ -141,8 +122,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     }
 
     /// <summary>Submits every criterion of the item as shown. Returns the address to go to next, if any.</summary>
-    /// <param name="handle">The item whose Submit was pressed: a press that arrives after the next item opened is not for it.</param>
-    public Task<string?> SubmitAsync(string handle) =>
+    public override Task<string?> SubmitAsync(string handle) =>
         SaveAsync(Item?.Handle == handle ? Item : null, handle, Criteria.ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id)), submit: true);
 
     /// <param name="on">The item the change was made on, as the rater saw it (null: not the open one).</param>
@@ -161,7 +141,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
     async Task<(RatingWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
     {
         var (responseId, handle) = (Item!.ResponseId, Item.Handle);
-        SaveState = strings[submit ? "Submitting" : "Saving"];
+        ShowSaving(submit);
         if (_unsavedText is { } text && changed.TryGetValue(text.Criterion, out var sent) && sent == text.Value) _unsavedText = null;
         var result = await recorder.SaveAsync(StudyId, RaterId, responseId, changed, submit, origin: Origin);
         // Handled either way: saved, or refused with a reason shown here.
@@ -175,17 +155,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
                 _values[id] = value;
             }
         Problems = result.Problems;
-        Frozen |= result.Outcome == RatingWriteOutcome.Frozen;
-        SaveState = result.Outcome switch
-        {
-            RatingWriteOutcome.Saved => strings[submit ? "Submitted" : Item.Done ? "ChangeSavedStillSubmitted" : "DraftSaved"],
-            RatingWriteOutcome.StudyNotOpen => strings["StudyNotOpenNotSaved"],
-            RatingWriteOutcome.StudyPaused => strings["StudyPausedNotSaved"],
-            RatingWriteOutcome.NotRater => strings["NoLongerRater"],
-            RatingWriteOutcome.NotAssigned => strings["NoLongerAssigned"],
-            RatingWriteOutcome.Frozen => strings["FrozenNotSaved"],
-            _ => strings["SeeMarkedCriteria"],
-        };
+        ShowOutcome(OutcomeOf(result.Outcome), submit, Item.Done);
         string? next = null;
         if (submit && result.Outcome == RatingWriteOutcome.Saved)
         {
@@ -200,7 +170,7 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
 
     /// <summary>The rater changed a rating in another tab (or through the API). The later write wins, so the draft
     /// becomes that version, and says so, rather than keep a stale one that looks saved. False when nothing changed here.</summary>
-    public Task<bool> ShowChangeFromElsewhereAsync(long responseId) => OneAtATimeAsync(async () =>
+    public override Task<bool> ShowChangeFromElsewhereAsync(long responseId) => OneAtATimeAsync(async () =>
     {
         if (Item is null || _leaving) return false;
         Queue = await grading.PositionAsync(StudyId, RaterId, Item.Handle);
@@ -212,18 +182,17 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
             foreach (var (key, value) in latest.Values) _values[key] = value;
             // Text being typed here is saved at the pause, and is then the later write.
             if (_unsavedText is { } text && text.Item.ResponseId == responseId) _values[text.Criterion] = text.Value;
-            _textToShow = Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
-                .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id));
+            ShowText(Criteria.Where(c => c.Type == CriterionType.Text && c.Id != _unsavedText?.Criterion)
+                .ToDictionary(c => c.Id, c => _values.GetValueOrDefault(c.Id)));
             Problems = RatingWriteResult.NoProblems;
-            SaveState = strings[latest.Done && !wasDone ? "SubmittedElsewhere" : "ChangedElsewhere"];
+            ShowChangedElsewhere(submittedThere: latest.Done && !wasDone);
         }
         return true;
     });
 
-    /// <summary>Saves what the tab changed but the server never received (the connection dropped without Blazor noticing
-    /// yet, or the circuit was lost and the page reloaded), and says so. A value saved here is not sent again: what is
-    /// stored now is that value or a later write from another tab. False when nothing changed here.</summary>
-    public Task<bool> RecoverUnsentAsync() => Journal is not { } journal ? Task.FromResult(false) : OneAtATimeAsync(async () =>
+    /// <summary>Saves what the tab changed but the server never received, and says so. A value saved here is not sent
+    /// again: what is stored now is that value or a later write from another tab. False when nothing changed here.</summary>
+    public override Task<bool> RecoverUnsentAsync() => Journal is not { } journal ? Task.FromResult(false) : OneAtATimeAsync(async () =>
     {
         if (Item is null || _leaving) return false;
         var key = JournalKey(Item.Handle);
@@ -244,10 +213,9 @@ public sealed class GradingSession(StudyQuery studies, RubricQuery rubric, Gradi
         if (settled.Count > 0) journal.Settle(key, settled);
         if (apply.Count == 0) return false;
         foreach (var (id, value) in apply) _values[id] = value;
-        _textToShow = apply.Where(a => Criteria.Any(c => c.Id == a.Key && c.Type == CriterionType.Text)).ToDictionary();
+        ShowText(apply.Where(a => Criteria.Any(c => c.Id == a.Key && c.Type == CriterionType.Text)).ToDictionary());
         var (result, _) = await SaveLockedAsync(apply, submit: false);
-        if (result.Outcome == RatingWriteOutcome.Saved)
-            SaveState = apply.Count == 1 ? strings["RecoveredOne"] : strings["RecoveredMany", apply.Count];
+        if (result.Outcome == RatingWriteOutcome.Saved) ShowRecovered(apply.Count);
         return true;
     });
 

@@ -1,7 +1,6 @@
 using GradeBench.Core.Messages;
 using GradeBench.Core.Pairwise;
 using GradeBench.Core.Studies;
-using GradeBench.Storage.Grading;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using Microsoft.Extensions.Localization;
@@ -15,9 +14,12 @@ namespace GradeBench.Web.Features.Grading;
 /// changes, what the journal holds and what recovery sends are one thing. Every check is made by the store
 /// (<see cref="PairwiseStore.SaveAsync"/>). Its messages are in the circuit's language, which is the page's.</summary>
 public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRecorder recorder, TimeProvider clock,
-    IStringLocalizer<GradingText> strings) : DraftSession(clock)
+    IStringLocalizer<GradingText> strings) : DraftSession(clock, strings)
 {
     public const string CommentField = "comment";
+
+    static readonly StatusKeys PairStatus = new(ChangeSavedStillSubmitted: "PairChangeSavedStillSubmitted", NoLongerAssigned: "PairNoLongerAssigned",
+        FrozenNotSaved: "PairFrozenNotSaved", SeeMarked: "SeeMarkedQuestions", SubmittedElsewhere: "PairSubmittedElsewhere");
 
     /// <summary>The journal's name of an axis's vote, valued <see cref="ChoiceValue"/> (blank: none).</summary>
     public static string AxisField(string axisId) => $"axis:{axisId}";
@@ -58,14 +60,10 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
     /// <summary>Submitted: the page is on its way to the next pair, and a Submit pressed again meanwhile is the same one.</summary>
     bool _leaving;
     (PairItem Item, string Text)? _unsavedComment;
-    Dictionary<string, string?>? _textToShow;
 
     protected override string JournalScope => "pair:";
+    protected override StatusKeys ItemStatus => PairStatus;
 
-    /// <summary>Null when the viewer is not a rater of the study (<see cref="LoadError"/> says so).</summary>
-    public StudyMembership? Membership { get; private set; }
-    public string? LoadError { get; private set; }
-    public QueuePosition? Queue { get; private set; }
     public PairItem? Item { get; private set; }
     /// <summary>The draft on screen, by axis id: what the server holds, with what was changed here since.</summary>
     public IReadOnlyDictionary<string, PairwiseChoice?> Choices => _choices;
@@ -75,13 +73,11 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
     public IReadOnlyDictionary<string, Message> AxisProblems { get; private set; } = new Dictionary<string, Message>();
     public Message? ReasonsProblem { get; private set; }
     public Message? CommentProblem { get; private set; }
-    public bool HasProblems => AxisProblems.Count > 0 || ReasonsProblem is not null || CommentProblem is not null;
-    public string SaveState { get; private set; } = "";
-    /// <summary>Counts the loads: each one must show exactly what the server holds, whatever the browser kept in its inputs.</summary>
-    public int Version { get; private set; }
+    public override bool HasProblems => AxisProblems.Count > 0 || ReasonsProblem is not null || CommentProblem is not null;
+    public override string? OpenHandle => Item?.Handle;
 
     /// <summary>Opens the rater's pair <paramref name="handle"/> names, or the first not done in their queue when null.</summary>
-    public Task OpenAsync(long studyId, long raterId, string? handle) => OneAtATimeAsync(() => LoadLockedAsync(studyId, raterId, handle));
+    public override Task OpenAsync(long studyId, long raterId, string? handle) => OneAtATimeAsync(() => LoadLockedAsync(studyId, raterId, handle));
 
     async Task LoadLockedAsync(long studyId, long raterId, string? handle)
     {
@@ -94,7 +90,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
         Membership = await studies.MembershipAsync(studyId, raterId);
         if (Membership is not { Role: StudyRoles.Rater })
         {
-            LoadError = strings["NotRater"];
+            LoadError = Strings["NotRater"];
             Membership = null;
             return;
         }
@@ -102,14 +98,12 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
         Queue = await pairs.PositionAsync(studyId, raterId, handle);
         var allDone = handle is null && Queue.Done == Queue.Assigned;
         Item = Queue.Current is { } id && !allDone ? await pairs.LoadItemAsync(studyId, raterId, id) : null;
-        if (handle is not null && Item is null) LoadError = strings["PairNotAssigned"];
+        if (handle is not null && Item is null) LoadError = Strings["PairNotAssigned"];
         ShowDraft(Item);
         if (Item?.PairId != before) _savedByMe.Clear();
-        Version++;
         ClearProblems();
-        // A submitted pair says so in its heading and status; "restored" is for a draft the rater left unfinished.
-        SaveState = Item is { Done: false } && (Item.Choices.Count > 0 || Item.ReasonsTicked.Count > 0 || Item.Comment is not null)
-            ? strings["DraftRestored"] : "";
+        // A submitted pair says so in its heading and status.
+        ShowLoaded(draftRestored: Item is { Done: false } && (Item.Choices.Count > 0 || Item.ReasonsTicked.Count > 0 || Item.Comment is not null));
     }
 
     void ShowDraft(PairItem? item)
@@ -153,7 +147,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
         if (Item is not { } typedOn) return;
         _comment = text ?? "";
         _unsavedComment = (typedOn, _comment);
-        SaveState = strings["Typing"];
+        ShowTyping();
         // Another pair opened meanwhile: the comment was saved on its own pair then.
         if (!await TypingPausedAsync() || Item?.PairId != typedOn.PairId) return;
         await SaveAsync(typedOn, typedOn.Handle, Field(CommentField, text), submit: false);
@@ -169,7 +163,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
 
     /// <summary>Saves a comment still waiting for the typing pause, on the pair it was typed on (the page is closing, or
     /// another pair opens).</summary>
-    public async Task FlushTypingAsync()
+    public override async Task FlushTypingAsync()
     {
         StopTypingPause();
         if (_unsavedComment is not { } text) return;
@@ -179,17 +173,8 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
         Journal?.Forget(JournalKey(text.Item.Handle), change);
     }
 
-    /// <summary>Text the server changed after the pair loaded (another tab's write, a recovered change), for the page to
-    /// put in the text field the rater is not typing in (it only renders its value on load). Taken once.</summary>
-    public IReadOnlyDictionary<string, string?>? TakeTextToShow()
-    {
-        var text = _textToShow;
-        _textToShow = null;
-        return text;
-    }
-
     /// <summary>The rater was typing in the comment when another tab's text arrived: theirs stays, and is saved as the later write.</summary>
-    public Task KeepTypedAsync(IReadOnlyDictionary<string, string?> typed)
+    public override Task KeepTypedAsync(IReadOnlyDictionary<string, string?> typed)
     {
         if (Item is not { } typedOn || !typed.TryGetValue(CommentField, out var text) || (text ?? "") == _comment) return Task.CompletedTask;
         var change = Field(CommentField, text);
@@ -198,8 +183,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
     }
 
     /// <summary>Submits the judgement as shown: every axis, the reasons and the comment. Returns the address to go to next, if any.</summary>
-    /// <param name="handle">The pair whose Submit was pressed: a press that arrives after the next pair opened is not for it.</param>
-    public Task<string?> SubmitAsync(string handle)
+    public override Task<string?> SubmitAsync(string handle)
     {
         var on = Item?.Handle == handle ? Item : null;
         var all = new Dictionary<string, string?>();
@@ -260,7 +244,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
     async Task<(PairWriteResult Result, string? Next)> SaveLockedAsync(IReadOnlyDictionary<string, string?> changed, bool submit)
     {
         var (pairId, handle) = (Item!.PairId, Item.Handle);
-        SaveState = strings[submit ? "Submitting" : "Saving"];
+        ShowSaving(submit);
         if (_unsavedComment is { } text && changed.TryGetValue(CommentField, out var sent) && (sent ?? "") == text.Text) _unsavedComment = null;
         var result = await recorder.SaveAsync(StudyId, RaterId, pairId, handle, Judgement(changed), submit, Origin);
         // Handled either way: saved, or refused with a reason shown here.
@@ -274,16 +258,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
         }
         AxisProblems = result.AxisProblems;
         (ReasonsProblem, CommentProblem) = (result.ReasonsProblem, result.CommentProblem);
-        SaveState = result.Outcome switch
-        {
-            PairWriteOutcome.Saved => strings[submit ? "Submitted" : Item.Done ? "PairChangeSavedStillSubmitted" : "DraftSaved"],
-            PairWriteOutcome.StudyNotOpen => strings["StudyNotOpenNotSaved"],
-            PairWriteOutcome.StudyPaused => strings["StudyPausedNotSaved"],
-            PairWriteOutcome.NotRater => strings["NoLongerRater"],
-            PairWriteOutcome.NotAssigned => strings["PairNoLongerAssigned"],
-            PairWriteOutcome.Frozen => strings["PairFrozenNotSaved"],
-            _ => strings["SeeMarkedQuestions"],
-        };
+        ShowOutcome(OutcomeOf(result.Outcome), submit, Item.Done);
         string? next = null;
         if (submit && result.Outcome == PairWriteOutcome.Saved)
         {
@@ -298,7 +273,7 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
 
     /// <summary>The rater changed their judgement of a pair in another tab. The later write wins, so the draft becomes
     /// that version, and says so, rather than keep a stale one that looks saved. False when nothing changed here.</summary>
-    public Task<bool> ShowChangeFromElsewhereAsync(long pairId) => OneAtATimeAsync(async () =>
+    public override Task<bool> ShowChangeFromElsewhereAsync(long pairId) => OneAtATimeAsync(async () =>
     {
         if (Item is null || _leaving) return false;
         Queue = await pairs.PositionAsync(StudyId, RaterId, Item.Handle);
@@ -309,17 +284,16 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
             ShowDraft(latest);
             // A comment being typed here is saved at the pause, and is then the later write.
             if (_unsavedComment is { } text && text.Item.PairId == pairId) _comment = text.Text;
-            else _textToShow = Field(CommentField, _comment);
+            else ShowText(Field(CommentField, _comment));
             ClearProblems();
-            SaveState = strings[latest.Done && !wasDone ? "PairSubmittedElsewhere" : "ChangedElsewhere"];
+            ShowChangedElsewhere(submittedThere: latest.Done && !wasDone);
         }
         return true;
     });
 
-    /// <summary>Saves what the tab changed but the server never received (the connection dropped without Blazor noticing
-    /// yet, or the circuit was lost and the page reloaded), and says so. A value saved here is not sent again: what is
-    /// stored now is that value or a later write from another tab. False when nothing changed here.</summary>
-    public Task<bool> RecoverUnsentAsync() => Journal is not { } journal ? Task.FromResult(false) : OneAtATimeAsync(async () =>
+    /// <summary>Saves what the tab changed but the server never received, and says so. A value saved here is not sent
+    /// again: what is stored now is that value or a later write from another tab. False when nothing changed here.</summary>
+    public override Task<bool> RecoverUnsentAsync() => Journal is not { } journal ? Task.FromResult(false) : OneAtATimeAsync(async () =>
     {
         if (Item is null || _leaving) return false;
         var key = JournalKey(Item.Handle);
@@ -345,10 +319,9 @@ public sealed class PairSession(StudyQuery studies, PairwiseStore pairs, PairRec
             _reasons.UnionWith(latest.ReasonsTicked);
         }
         Apply(apply);
-        if (apply.TryGetValue(CommentField, out var comment)) _textToShow = Field(CommentField, comment);
+        if (apply.TryGetValue(CommentField, out var comment)) ShowText(Field(CommentField, comment));
         var (result, _) = await SaveLockedAsync(apply, submit: false);
-        if (result.Outcome == PairWriteOutcome.Saved)
-            SaveState = apply.Count == 1 ? strings["RecoveredOne"] : strings["RecoveredMany", apply.Count];
+        if (result.Outcome == PairWriteOutcome.Saved) ShowRecovered(apply.Count);
         return true;
     });
 

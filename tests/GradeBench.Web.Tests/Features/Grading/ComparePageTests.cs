@@ -2,9 +2,11 @@ using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Dapper;
+using GradeBench.Core.Pairwise;
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Pairwise;
+using GradeBench.Web.Features.Grading;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -73,19 +75,65 @@ public sealed class ComparePageTests(GradeBenchFactory factory) : IClassFixture<
         [.. axis.QuerySelectorAll("input[type=radio]").Select(r => $"{r.GetAttribute("value")}:{r.GetAttribute("data-key")}:{r.ParentElement!.TextContent.Trim()}")];
 
     [Fact]
-    public async Task NoPageOfTheRatersPairsNamesAModelOrABundleId()
+    public async Task NoPageOfTheRatersPairsNamesAModelABundleIdOrAResponseHandleNotEvenItsFlagPanels()
     {
         var (study, client) = await SignedInRaterAsync();
+        var flags = factory.Services.GetRequiredService<PairFlagRecorder>();
+        foreach (var pair in study.Pairs)
+            foreach (var answer in new[] { pair.A, pair.B })
+                Assert.True(await flags.AddAsync(study.StudyId, study.Raters[0], pair.Id, answer.Id, "Is this answer complete?"));
 
         foreach (var pair in study.Pairs)
         {
             var html = await client.GetStringAsync($"/studies/{study.StudyId}/compare/{pair.Handle}");
             Assert.Contains("data-axis=\"consensus\"", html);
             Assert.DoesNotContain("model-", html);
-            Assert.DoesNotContain(pair.A.Slug, html);
-            Assert.DoesNotContain(pair.B.Slug, html);
+            foreach (var answer in new[] { pair.A, pair.B })
+            {
+                Assert.DoesNotContain(answer.Slug, html);
+                Assert.DoesNotContain(answer.Handle, html);
+            }
+            var page = Parse(html);
+            Assert.Equal("Flag the answer on the left for coordinator", page.QuerySelector("#pair-left section.flag")!.GetAttribute("aria-label"));
+            Assert.Equal("Flag the answer on the right for coordinator", page.QuerySelector("#pair-right section.flag")!.GetAttribute("aria-label"));
+            Assert.Equal(["You flagged this answer: “Is this answer complete?”"],
+                page.QuerySelectorAll("#pair-left section.flag ul[aria-label='Your flags on the answer on the left'] p").Select(p => p.TextContent).Distinct());
         }
         Assert.DoesNotContain("model-", await client.GetStringAsync($"/studies/{study.StudyId}/compare"));
+    }
+
+    /// <summary>What the pair's adjudication item page records when it shows the rater the other raters' votes.</summary>
+    internal static async Task RevealAsync(IServiceProvider app, PairwiseStudy study, FixturePair pair, int rater = 0)
+    {
+        await using var connection = await app.GetRequiredService<Database>().OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO pair_reveals (study_id, rater_id, pair_id, revealed_at) VALUES (@StudyId, @Rater, @Pair, '2026-11-26T09:00:00.0000000Z')
+            """, new { study.StudyId, Rater = study.Raters[rater], Pair = pair.Id });
+    }
+
+    [Fact]
+    public async Task APairWhoseVotesTheRaterHasSeenOpensReadOnlyAndSaysWhy()
+    {
+        var (study, client) = await SignedInRaterAsync();
+        await factory.Services.GetRequiredService<PairwiseStore>().SaveAsync(study.StudyId, study.Raters[0], study.Pairs[0].Id, new()
+        {
+            Choices = new Dictionary<string, PairwiseChoice?> { ["harm"] = PairwiseChoice.BothBad },
+            Reasons = ["accuracy"],
+        }, submit: false);
+        await RevealAsync(factory.Services, study, study.Pairs[0]);
+
+        var frozen = Parse(await client.GetStringAsync($"/studies/{study.StudyId}/compare/{study.Pairs[0].Handle}"));
+        var free = Parse(await client.GetStringAsync($"/studies/{study.StudyId}/compare/{study.Pairs[1].Handle}"));
+
+        const string Note = "You have seen other raters' votes on this pair, so your independent judgement of it is final. Discuss changes in adjudication.";
+        Assert.Equal(Note, frozen.QuerySelector("form.pair-form .frozen-note")!.TextContent.Trim());
+        Assert.True(frozen.QuerySelector("fieldset.pair-fields")!.HasAttribute("disabled"));
+        Assert.True(frozen.QuerySelector("#pair-submit")!.HasAttribute("disabled"));
+        Assert.True(frozen.QuerySelector("#axis-harm-both_bad")!.HasAttribute("checked"));
+        Assert.True(frozen.QuerySelector("#reason-accuracy")!.HasAttribute("checked"));
+        Assert.DoesNotContain(Note, free.Body!.TextContent);
+        Assert.False(free.QuerySelector("fieldset.pair-fields")!.HasAttribute("disabled"));
+        Assert.False(free.QuerySelector("#pair-submit")!.HasAttribute("disabled"));
     }
 
     [Fact]

@@ -50,6 +50,27 @@ public sealed class PairSessionTests(GradeBenchFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AVoteOnAPairWhoseVotesTheRaterHasSinceSeenIsRefusedAndTheSessionTurnsFinalUntilAnotherPairOpens()
+    {
+        var study = await _scene.StudyAsync();
+        var (session, journal) = await _scene.OpenAsync(study);
+        var pair = session.Item!.Handle;
+        await ComparePageTests.RevealAsync(App, study, study.Pairs[0]);
+
+        await session.ChooseAsync("harm", PairwiseChoice.Right);
+
+        Assert.True(session.Frozen);
+        Assert.Equal("Not saved: you have seen other raters' votes on this pair, so your judgement of it is final.", session.SaveState);
+        Assert.Empty((await _scene.StoredAsync(study, pair))!.Choices);
+        // Refused with its reason shown: the tab's journal has nothing left to send.
+        Assert.Equal([$"forget {session.JournalKey(pair)} axis:harm=right"], journal.Told);
+
+        await session.OpenAsync(study.StudyId, study.Raters[0], study.Pairs[1].Handle);
+
+        Assert.False(session.Frozen);
+    }
+
+    [Fact]
     public async Task AVoteIsSavedAsADraftAtOnceAndTheJournalForgetsIt()
     {
         var study = await _scene.StudyAsync();

@@ -12,8 +12,8 @@ readonly record struct F1Tally(long Matches, long Spans)
     public static F1Tally operator *(int weight, F1Tally t) => new(weight * t.Matches, weight * t.Spans);
 }
 
-/// <summary>Pairwise span F1 between raters, as span annotation tools evaluate one annotator against another (brat's
-/// and MedTator's exact and overlap matching; docs/spans.md): for every document and every unordered pair of its
+/// <summary>Pairwise span F1 between raters, one annotator against another with exact or overlap matching as MedTator
+/// and brat-format evaluations report it (docs/spans.md): for every document and every unordered pair of its
 /// readers, one label at a time, the exact matches (same start and end) or a maximum one-to-one matching of the
 /// spans that overlap, and the spans of both raters.</summary>
 static class SpanF1

@@ -6,6 +6,7 @@ using GradeBench.Cli.Checklists;
 using GradeBench.Cli.Export;
 using GradeBench.Cli.Judges;
 using GradeBench.Cli.Pairwise;
+using GradeBench.Cli.Spans;
 using GradeBench.Cli.Studies;
 using GradeBench.Storage;
 using GradeBench.Storage.Migrations;
@@ -38,6 +39,7 @@ public static class GradeBenchCommand
             JudgeAgreementCommand.Create(output, error),
             PairwiseCommand.Create(output, error),
             ChecklistCommand.Create(output, error),
+            SpanAgreementCommand.Create(output, error),
             UsersCommand.Create(database, input ?? TextReader.Null, output, error),
             InviteCommand.Create(database, output, error),
             TokenCommand.Create(database, output, error),

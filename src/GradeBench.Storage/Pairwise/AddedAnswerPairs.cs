@@ -15,13 +15,14 @@ static class AddedAnswerPairs
 {
     /// <summary>Whether the study's pairs are every two answers to a case by different models. A case has at most one
     /// answer per model and a pair is stored once, so this holds exactly when there are m(m − 1)/2 pairs for each case
-    /// answered by m models.</summary>
-    internal static async Task<bool> ComparesEveryPairAsync(DbConnection connection, DbTransaction transaction, long studyId)
+    /// answered by m models. bundle.zip writes such a study's pairs as <c>"all"</c>
+    /// (<see cref="PairwiseBundleExport"/>).</summary>
+    internal static async Task<bool> ComparesEveryPairAsync(DbConnection connection, DbTransaction? transaction, long studyId, CancellationToken ct = default)
     {
-        var (pairs, every) = await connection.QuerySingleAsync<(long, long)>("""
+        var (pairs, every) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
             SELECT (SELECT COUNT(*) FROM pairs WHERE study_id = @StudyId),
                    (SELECT COALESCE(SUM(m * (m - 1) / 2), 0) FROM (SELECT COUNT(DISTINCT model) AS m FROM responses WHERE study_id = @StudyId GROUP BY case_id))
-            """, new { StudyId = studyId }, transaction);
+            """, new { StudyId = studyId }, transaction, cancellationToken: ct));
         return pairs == every;
     }
 

@@ -71,17 +71,13 @@ sealed class PairwiseBundleExport
         var reasons = (await connection.QueryAsync<ReasonRow>(new CommandDefinition(
             "SELECT slug, label, label_translations_json FROM pairwise_reasons WHERE study_id = @StudyId ORDER BY position",
             new { StudyId = studyId }, cancellationToken: ct))).AsList();
-        var pairs = (await connection.QueryAsync<(string A, string B)>(new CommandDefinition("""
+        List<(string A, string B)>? listed = null;
+        if (!await AddedAnswerPairs.ComparesEveryPairAsync(connection, null, studyId, ct))
+            listed = (await connection.QueryAsync<(string A, string B)>(new CommandDefinition("""
             SELECT a.slug, b.slug FROM pairs p JOIN responses a ON a.id = p.response_a_id JOIN responses b ON b.id = p.response_b_id
             WHERE p.study_id = @StudyId ORDER BY p.position
             """, new { StudyId = studyId }, cancellationToken: ct))).AsList();
-        // Pairs are distinct answers of one case by two models, at most one answer per model and case: as many as every
-        // case's m(m − 1)/2 means every pair.
-        var every = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COALESCE(SUM(m * (m - 1) / 2), 0) FROM (SELECT COUNT(DISTINCT model) AS m FROM responses WHERE study_id = @StudyId GROUP BY case_id)
-            """, new { StudyId = studyId }, cancellationToken: ct));
-        return new PairwiseBundleExport(studyId, study.Language, study.Adjudication != "never", study.RatersPerPair, axes, reasons,
-            pairs.Count == every ? null : pairs);
+        return new PairwiseBundleExport(studyId, study.Language, study.Adjudication != "never", study.RatersPerPair, axes, reasons, listed);
     }
 
     /// <summary>The value of study.json's <c>adjudication.pairwise</c>.</summary>

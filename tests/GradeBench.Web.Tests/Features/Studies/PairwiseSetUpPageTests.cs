@@ -54,4 +54,31 @@ public sealed class PairwiseSetUpPageTests(GradeBenchFactory factory) : IClassFi
             CultureInfo.CurrentUICulture = before;
         }
     }
+
+    [Fact]
+    public async Task ASideBySideStudysPageSaysJudgesGradeOtherStudies()
+    {
+        var bundle = BundleReader.Read(DemoPairwise.Write(Path.Combine(_temp.Path, "judged"))).Bundle!;
+        var open = bundle with { Study = bundle.Study with { Id = "pairs-" + Guid.NewGuid().ToString("N") } };
+        var studyId = (await factory.Services.GetRequiredService<StudyImporter>().ImportAsync(open, [])).StudyId!.Value;
+        var coordinator = await factory.MemberAsync(studyId, "dr-pair-judges", "coordinator");
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            using var context = new CoordinatorPageContext(factory.Services, coordinator.Id);
+            var page = context.Render<StudySetupPage>(parameters => parameters.Add(p => p.StudyId, studyId));
+            page.WaitForAssertion(() => Assert.Contains("judges-heading", page.Markup), TimeSpan.FromSeconds(10));
+
+            // The store refuses judges in such a study (JudgeStore.AddAsync): the section says so in one sentence, no more.
+            var judges = page.Find("section[aria-labelledby='judges-heading']");
+            Assert.Equal(["LLM judges grade single answers and checklist studies only, not side-by-side pairs."],
+                judges.QuerySelectorAll("p").Select(p => p.TextContent.Trim()));
+            Assert.Empty(judges.QuerySelectorAll("table"));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
 }

@@ -27,8 +27,9 @@ public sealed class CompletionDialogTests(GradeBenchFactory factory) : LiveAdjud
         try
         {
             var page = Render<DashboardPage>(p => p.Add(c => c.StudyId, studyId));
-            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[aria-label='Study lifecycle'] button")), TimeSpan.FromSeconds(10));
-            page.FindAll("[aria-label='Study lifecycle'] button").Single(b => b.TextContent.Trim() == "Start adjudication").Click();
+            // The counts arrive after the first render and re-render the page: a button found before then is gone when clicked.
+            page.WaitForAssertion(() => page.FindAll("[aria-label='Study lifecycle'] button").Single(b => b.TextContent.Trim() == "Start adjudication").Click(),
+                TimeSpan.FromSeconds(10));
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[aria-label='Not done yet']")), TimeSpan.FromSeconds(10));
             return page.Find("[aria-label='Not done yet']").TextContent.Trim();
         }

@@ -50,6 +50,14 @@ public sealed class RatingReveals(Database database)
             SELECT COUNT(*) FROM pair_reveals WHERE study_id = @StudyId AND rater_id = @RaterId AND pair_id = @PairId
             """, new { StudyId = studyId, RaterId = raterId, PairId = pairId }, transaction) > 0;
 
+    /// <summary>Whether the rater has seen the others' votes on a pair with this answer: their highlights of it are then
+    /// final, as their votes are (one answer may be in several pairs; any one of them seen is enough).</summary>
+    internal static async Task<bool> IsAnswerOfFrozenPairAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long responseId) =>
+        await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM pair_reveals v JOIN pairs p ON p.id = v.pair_id
+            WHERE v.study_id = @StudyId AND v.rater_id = @RaterId AND @ResponseId IN (p.response_a_id, p.response_b_id)
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction) > 0;
+
     /// <summary>Notes that the rater is being shown others' votes on the pair; the first time counts.</summary>
     internal static Task RecordPairAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long pairId,
         DateTimeOffset now) =>

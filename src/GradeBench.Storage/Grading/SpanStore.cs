@@ -109,7 +109,9 @@ public sealed class SpanStore(Database database, TimeProvider clock)
                    OR EXISTS (SELECT 1 FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id
                               WHERE a.rater_id = @RaterId AND a.study_id = @StudyId AND @ResponseId IN (p.response_a_id, p.response_b_id)))
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction);
-        if (state == "open" && await RatingReveals.IsFrozenAsync(connection, transaction, studyId, raterId, responseId)) return SpanWriteOutcome.Frozen;
+        if (state == "open" && (await RatingReveals.IsFrozenAsync(connection, transaction, studyId, raterId, responseId)
+                                || await RatingReveals.IsAnswerOfFrozenPairAsync(connection, transaction, studyId, raterId, responseId)))
+            return SpanWriteOutcome.Frozen;
         return state is null ? SpanWriteOutcome.NotFound : state == "open" ? SpanWriteOutcome.Saved : SpanWriteOutcome.StudyNotOpen;
     }
 }

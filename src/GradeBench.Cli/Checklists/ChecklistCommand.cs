@@ -12,32 +12,15 @@ namespace GradeBench.Cli.Checklists;
 /// <see cref="ChecklistAnalysis.Run(IReadOnlyList{ChecklistMark}, ChecklistOptions?)"/>.</summary>
 static class ChecklistCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
-    {
-        var file = new Argument<FileInfo>("FILE")
-        {
-            Description = "Checklist marks: CSV with the header response,model,rater,criterion,points,met (met: true or false) and " +
-                          "optionally tags (separated by ;), one row per mark",
-        };
-        var options = new BootstrapOptions("Bootstrap resamples of the responses for 95% intervals (0: none)");
-        var command = new Command("checklist",
-            "HealthBench-style checklist scores per model and per tag with bootstrap intervals, and the raters' agreement on " +
-            "met / not met (docs/designs.md). Exit code 2 for bad input.")
-        {
-            file,
-        };
-        options.AddTo(command);
-        command.SetAction(parse =>
-        {
-            var path = parse.GetValue(file)!;
-            if (options.Read(parse, error) is not (var resamples, var seed)) return ExitCodes.InvalidInput;
-            if (CsvFile.Read(path, ChecklistMarksCsv.Read, error) is not { } marks) return ExitCodes.InvalidInput;
-            var report = ChecklistAnalysis.Run(marks, new ChecklistOptions { BootstrapResamples = resamples, Seed = seed });
-            output.Write(options.Json(parse) ? Json(report) : Table(report));
-            return ExitCodes.Success;
-        });
-        return command;
-    }
+    public static Command Create(TextWriter output, TextWriter error) => StatisticsCommand.Create("checklist",
+        "HealthBench-style checklist scores per model and per tag with bootstrap intervals, and the raters' agreement on " +
+        "met / not met (docs/designs.md). Exit code 2 for bad input.",
+        "Checklist marks: CSV with the header response,model,rater,criterion,points,met (met: true or false) and " +
+        "optionally tags (separated by ;), one row per mark",
+        "Bootstrap resamples of the responses for 95% intervals (0: none)",
+        ChecklistMarksCsv.Read,
+        (marks, resamples, seed) => ChecklistAnalysis.Run(marks, new ChecklistOptions { BootstrapResamples = resamples, Seed = seed }),
+        Json, Table, output, error);
 
     static string Json(ChecklistReport report)
     {

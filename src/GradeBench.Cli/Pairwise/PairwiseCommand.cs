@@ -12,28 +12,14 @@ namespace GradeBench.Cli.Pairwise;
 /// <see cref="PairwiseAnalysis.Run(IReadOnlyList{PairwiseVote}, PairwiseOptions?)"/>.</summary>
 static class PairwiseCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
-    {
-        var file = new Argument<FileInfo>("FILE") { Description = "Side-by-side votes: CSV with the header case,rater,left,right,choice (left, right, tie or both_bad), one row per vote" };
-        var options = new BootstrapOptions("Bootstrap resamples of the cases for 95% intervals and Arena ranks (0: none)");
-        var command = new Command("pairwise",
-            "Bradley–Terry ratings on the Arena scale with bootstrap intervals and ranks, win/loss/tie counts, position bias and " +
-            "agreement of side-by-side votes (docs/designs.md). Exit code 2 for bad input.")
-        {
-            file,
-        };
-        options.AddTo(command);
-        command.SetAction(parse =>
-        {
-            var path = parse.GetValue(file)!;
-            if (options.Read(parse, error) is not (var resamples, var seed)) return ExitCodes.InvalidInput;
-            if (CsvFile.Read(path, PairwiseVotesCsv.Read, error) is not { } votes) return ExitCodes.InvalidInput;
-            var report = PairwiseAnalysis.Run(votes, new PairwiseOptions { BootstrapResamples = resamples, Seed = seed });
-            output.Write(options.Json(parse) ? Json(report) : Table(report));
-            return ExitCodes.Success;
-        });
-        return command;
-    }
+    public static Command Create(TextWriter output, TextWriter error) => StatisticsCommand.Create("pairwise",
+        "Bradley–Terry ratings on the Arena scale with bootstrap intervals and ranks, win/loss/tie counts, position bias and " +
+        "agreement of side-by-side votes (docs/designs.md). Exit code 2 for bad input.",
+        "Side-by-side votes: CSV with the header case,rater,left,right,choice (left, right, tie or both_bad), one row per vote",
+        "Bootstrap resamples of the cases for 95% intervals and Arena ranks (0: none)",
+        PairwiseVotesCsv.Read,
+        (votes, resamples, seed) => PairwiseAnalysis.Run(votes, new PairwiseOptions { BootstrapResamples = resamples, Seed = seed }),
+        Json, Table, output, error);
 
     static string Json(PairwiseReport report)
     {

@@ -16,32 +16,15 @@ static class SpanAgreementCommand
     const string ContinuumNote =
         "the file has no document text, so the length of each document (the continuum of alpha_u) is taken as the largest end marked in it";
 
-    public static Command Create(TextWriter output, TextWriter error)
-    {
-        var file = new Argument<FileInfo>("FILE")
-        {
-            Description = "Span annotations: JSON Lines, one {\"document\", \"rater\", \"label\", \"start\", \"end\"} per line (code points, " +
-                          "end exclusive); \"label\": null for a rater who read the document and marked nothing",
-        };
-        var options = new BootstrapOptions("Bootstrap resamples of the documents for 95% intervals (0: none)");
-        var command = new Command("span-agreement",
-            "Pairwise F1 (exact and overlap) and Krippendorff's unitizing alpha of raters' labelled spans, overall and per label, " +
-            "with bootstrap intervals over the documents (docs/spans.md). Exit code 2 for bad input.")
-        {
-            file,
-        };
-        options.AddTo(command);
-        command.SetAction(parse =>
-        {
-            var path = parse.GetValue(file)!;
-            if (options.Read(parse, error) is not (var resamples, var seed)) return ExitCodes.InvalidInput;
-            if (CsvFile.Read(path, SpansJsonl.Read, error) is not { } documents) return ExitCodes.InvalidInput;
-            var report = SpanAgreement.Run(documents, new SpanAgreementOptions { BootstrapResamples = resamples, Seed = seed });
-            output.Write(options.Json(parse) ? Json(report) : Table(report));
-            return ExitCodes.Success;
-        });
-        return command;
-    }
+    public static Command Create(TextWriter output, TextWriter error) => StatisticsCommand.Create("span-agreement",
+        "Pairwise F1 (exact and overlap) and Krippendorff's unitizing alpha of raters' labelled spans, overall and per label, " +
+        "with bootstrap intervals over the documents (docs/spans.md). Exit code 2 for bad input.",
+        "Span annotations: JSON Lines, one {\"document\", \"rater\", \"label\", \"start\", \"end\"} per line (code points, " +
+        "end exclusive); \"label\": null for a rater who read the document and marked nothing",
+        "Bootstrap resamples of the documents for 95% intervals (0: none)",
+        SpansJsonl.Read,
+        (documents, resamples, seed) => SpanAgreement.Run(documents, new SpanAgreementOptions { BootstrapResamples = resamples, Seed = seed }),
+        Json, Table, output, error);
 
     static string Json(SpanAgreementReport report)
     {

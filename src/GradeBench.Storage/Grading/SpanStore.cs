@@ -25,9 +25,9 @@ public sealed record SpanAnnotation
 public enum SpanWriteOutcome { Saved, NotFound, StudyNotOpen, Invalid, Frozen }
 
 /// <summary>A rater's highlighted passages of a response: code point offsets into its Markdown source, the hash of that
-/// source and the quoted text. Every method is scoped to the rater, the response assigned to them (alone, or as an answer of a pair
-/// assigned to them) and an open study, and writes only while the writer is still a rater of the study with an enabled
-/// account.</summary>
+/// source and the quoted text. Every method is scoped to the rater, the response assigned to them (alone, or as an
+/// answer of a pair assigned to them) and an open study, and writes only while the writer is still a rater of the study
+/// with an enabled account.</summary>
 public sealed class SpanStore(Database database, TimeProvider clock)
 {
     public async Task<IReadOnlyList<SpanLabelInfo>> LabelsAsync(long studyId, CancellationToken ct = default)

@@ -67,6 +67,12 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
     public async Task<IReadOnlyList<NoteLabelInfo>> LabelsAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
+        return await LabelsAsync(connection, studyId, ct);
+    }
+
+    /// <summary>The study's note labels on an open connection (bundle.zip writes them back into study.json).</summary>
+    internal static async Task<IReadOnlyList<NoteLabelInfo>> LabelsAsync(DbConnection connection, long studyId, CancellationToken ct)
+    {
         var labels = await connection.QueryAsync<LabelRow>(new CommandDefinition(
             "SELECT id, slug, label, color, label_translations_json FROM note_labels WHERE study_id = @StudyId ORDER BY position",
             new { StudyId = studyId }, cancellationToken: ct));

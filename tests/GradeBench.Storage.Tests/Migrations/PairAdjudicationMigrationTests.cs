@@ -81,7 +81,7 @@ public sealed class PairAdjudicationMigrationTests
 
         var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
 
-        Assert.Equal(23, applied[0].Version); // and the migrations after it
+        Assert.Equal(23, applied[0].Version);
         await using var after = await db.Database.OpenAsync();
         foreach (var table in tables) Assert.Equal(before[table], await RowsAsync(after, table, columns[table]));
         Assert.Empty(await after.QueryAsync("PRAGMA foreign_key_check"));

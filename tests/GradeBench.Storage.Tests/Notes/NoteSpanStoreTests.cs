@@ -14,6 +14,7 @@ namespace GradeBench.Storage.Tests.Notes;
 /// passages, on a case of theirs, in an open study, until they have seen others' values there.</summary>
 public sealed class NoteSpanStoreTests : IAsyncLifetime
 {
+    NoteWorld _world = null!;
     TestDatabase _db = null!;
     NoteSpanStore _notes = null!;
     long _studyId, _rater, _other, _case, _response, _otherCase;
@@ -26,39 +27,17 @@ public sealed class NoteSpanStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        using (var temp = new TempFolder())
-            _studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(DemoNotes.Write(temp.Path))).StudyId!.Value;
-        _rater = await _db.AddRaterAsync(_studyId, "dr-note");
-        _other = await _db.AddRaterAsync(_studyId, "dr-other");
-        await using var connection = await _db.Database.OpenAsync();
-        // Both raters are given an answer to the case whose note starts with an emoji; of case-002 the other rater only.
-        (_case, _response, _text) = await connection.QuerySingleAsync<(long, long, string)>("""
-            SELECT c.id, MIN(r.id), c.presentation_md FROM cases c JOIN responses r ON r.case_id = c.id
-            WHERE c.study_id = @StudyId AND c.slug = @Slug GROUP BY c.id
-            """, new { StudyId = _studyId, Slug = DemoNotes.AstralCase });
-        foreach (var rater in new[] { _rater, _other })
-            await connection.ExecuteAsync("""
-                INSERT OR IGNORE INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
-                VALUES (@StudyId, @ResponseId, @Rater, 0, '2026-11-25T09:00:00.0000000Z')
-                """, new { StudyId = _studyId, ResponseId = _response, Rater = rater });
-        _otherCase = await connection.ExecuteScalarAsync<long>("SELECT id FROM cases WHERE study_id = @StudyId AND slug = 'case-002'", new { StudyId = _studyId });
-        await connection.ExecuteAsync("""
-            DELETE FROM assignments WHERE rater_id = @Rater AND response_id IN (SELECT id FROM responses WHERE case_id = @Case);
-            INSERT OR IGNORE INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
-            SELECT @StudyId, MIN(id), @Other, 1, '2026-11-25T09:00:00.0000000Z' FROM responses WHERE case_id = @Case
-            """, new { StudyId = _studyId, Rater = _rater, Other = _other, Case = _otherCase });
-        _notes = new NoteSpanStore(_db.Database, _db.Clock);
-        (_nihss, _symptom, _medication) = await LabelsAsync();
+        _world = await NoteWorld.CreateAsync();
+        (_db, _notes, _studyId, _rater, _other, _case, _response, _text) =
+            (_world.Db, _world.Notes, _world.StudyId, _world.Rater, _world.Other, _world.Case, _world.Response, _world.Text);
+        (_nihss, _symptom, _medication) = (_world.Labels[0], _world.Labels[1], _world.Labels[2]);
+        // Of case-002 the other rater holds an answer, the rater none.
+        _otherCase = await _world.CaseAsync("case-002");
+        await _world.UnassignCaseAsync(_rater, _otherCase);
+        await _world.AssignAsync(_other, await _world.AnswerOfAsync(_otherCase));
     }
 
-    async Task<(NoteLabelInfo, NoteLabelInfo, NoteLabelInfo)> LabelsAsync()
-    {
-        var labels = await _notes.LabelsAsync(_studyId);
-        return (labels[0], labels[1], labels[2]);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     static Dictionary<long, string> Values(params (long Id, string Value)[] values) => values.ToDictionary(v => v.Id, v => v.Value);
 

@@ -1,6 +1,8 @@
 using Dapper;
+using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Notes;
+using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Notes;
@@ -64,6 +66,27 @@ public sealed class PairNoteSpanTests : IAsyncLifetime
 
         Assert.Equal(NoteSpanOutcome.Saved, await _notes.LinkAsync(_ann, highlight, id!.Value));
         Assert.Equal([highlight], Assert.Single(await _notes.ListAsync(_ann, caseId)).LinkedAnswerSpans);
+    }
+
+    /// <summary>A passage of the note is work begun on the case (<c>PairAssignments.Unstarted</c>): a rater who
+    /// leaves keeps the case's pairs, as a vote would keep them.</summary>
+    [Fact]
+    public async Task ARaterWhoLeavesKeepsThePairsOfACaseWhoseNoteTheyMarked()
+    {
+        var (caseId, _, _) = await PairOfAsync("case-001");
+        var users = new UserStore(_db.Database, _db.Clock);
+        var coordinator = (await users.CreateAsync("coord", "Dr Coordinator", isAdmin: false))!.Id;
+        await users.AddMembershipAsync(_studyId, coordinator, "coordinator");
+        Assert.Equal(NoteSpanOutcome.Saved, (await _notes.AddAsync(_ann, caseId, _label, 0, 5, null, null)).Outcome);
+
+        var removed = await new StudySetupStore(_db.Database, new StudyQuery(_db.Database), new RubricQuery(_db.Database), _db.Clock)
+            .RemoveMemberAsync(_studyId, coordinator, _ann);
+
+        Assert.Null(removed.Refusal);
+        await using var connection = await _db.Database.OpenAsync();
+        var pairsOfCase = (await connection.QueryAsync<long>("SELECT id FROM pairs WHERE case_id = @CaseId ORDER BY id", new { CaseId = caseId })).AsList();
+        Assert.Equal(3, pairsOfCase.Count);
+        Assert.Equal(pairsOfCase, await connection.QueryAsync<long>("SELECT pair_id FROM pair_assignments WHERE rater_id = @Ann ORDER BY pair_id", new { Ann = _ann }));
     }
 
     [Fact]

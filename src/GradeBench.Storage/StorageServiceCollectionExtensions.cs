@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ChecklistMarksQuery>();
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
+        services.AddSingleton<GradeBench.Storage.Notes.NoteSpanStore>();
         services.AddSingleton<RatingReveals>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();

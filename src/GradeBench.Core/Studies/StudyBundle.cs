@@ -44,6 +44,9 @@ public sealed record StudyDefinition(
     /// <summary>The design of a side-by-side study (<c>"design": "pairwise"</c>), whose raters compare pairs of answers
     /// and whose <see cref="RatersPerResponse"/> is the raters per pair; null in a study of single answers.</summary>
     public PairwiseDesign? Pairwise { get; init; }
+
+    /// <summary>The labels raters may put on passages of a case's clinical note (study.json's <c>note_labels</c>), in order.</summary>
+    public IReadOnlyList<GradeBench.Core.Notes.NoteLabel> NoteLabels { get; init; } = [];
 }
 
 public sealed record SpanLabel(string Id, string Label, string? Color)

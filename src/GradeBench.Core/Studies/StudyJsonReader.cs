@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Messages;
+using GradeBench.Core.Notes;
 using GradeBench.Core.Pairwise;
 using GradeBench.Core.Rubrics;
 using static GradeBench.Core.Studies.BundleSyntax;
@@ -37,7 +38,7 @@ static class StudyJsonReader
                 Error("", new Message("Bundle_TopLevelNotObject"));
                 return null;
             }
-            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset", "design", "pairwise"];
+            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset", "design", "pairwise", "note_labels"];
             foreach (var property in root.EnumerateObject())
                 if (!known.Contains(property.Name))
                     report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, new Message("Bundle_UnknownField"));
@@ -121,6 +122,7 @@ static class StudyJsonReader
             }
 
             var adjudication = pairwise is null && rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
+            var noteLabels = NoteLabelReader.Read(root, language, Error, Warn);
 
             // Returned even when invalid, so that ratings.csv can still be checked against the criteria that are.
             return new StudyDefinition(id ?? "", title ?? "", description, instructions ?? "", language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)
@@ -129,6 +131,7 @@ static class StudyJsonReader
                 InstructionsTranslations = instructionTexts,
                 HumanSubset = humanSubset,
                 Pairwise = pairwise,
+                NoteLabels = noteLabels,
             };
         }
     }

@@ -5,10 +5,12 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Adjudication;
+using GradeBench.Core.Notes;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Notes;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Rubrics;
 using Sylvan.Data.Csv;
@@ -20,8 +22,9 @@ namespace GradeBench.Storage.Export;
 /// checklist) and responses.jsonl in their bundle order; ratings.csv with every submitted rating (marks included) under
 /// the rater's username (a side-by-side study: its design and votes.csv, <see cref="PairwiseBundleExport"/>). Written
 /// entry by entry into a <see cref="ZipArchive"/> straight to the output stream (which need not be seekable), with
-/// rows streamed from the database. What a bundle cannot carry stays behind: drafts, the audit trail, spans, flags,
-/// adjudication decisions, members without ratings, and every timestamp but a rating's first submission and last change.</summary>
+/// rows streamed from the database. What a bundle cannot carry stays behind: drafts, the audit trail, spans (of answers and
+/// of notes: the note labels come along), flags, adjudication decisions, members without ratings, and every timestamp but
+/// a rating's first submission and last change.</summary>
 public sealed class BundleExport(Database database)
 {
     static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -88,6 +91,7 @@ public sealed class BundleExport(Database database)
             """, new { StudyId = studyId }, cancellationToken: ct));
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
             "SELECT slug, label, label_translations_json, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
+        var noteLabels = await NoteSpanStore.LabelsAsync(connection, studyId, ct);
         var pairwise = await PairwiseBundleExport.LoadAsync(connection, studyId, ct);
         var checklists = await ChecklistQuery.OfStudyAsync(connection, null, studyId, ct);
 
@@ -96,7 +100,7 @@ public sealed class BundleExport(Database database)
         await using (var entry = await zip.CreateEntry("study.json", CompressionLevel.Fastest).OpenAsync(ct))
         {
             await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
-            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, settings, pairwise, checklists.Count > 0);
+            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, noteLabels, settings, pairwise, checklists.Count > 0);
             await json.FlushAsync(ct);
         }
 
@@ -224,7 +228,8 @@ public sealed class BundleExport(Database database)
     }
 
     static void WriteStudy(Utf8JsonWriter json, StudyRow study, string id, IReadOnlyList<Criterion> criteria,
-        IReadOnlyList<SpanLabelRow> spanLabels, AdjudicationSettings settings, PairwiseBundleExport? pairwise, bool hasChecklists)
+        IReadOnlyList<SpanLabelRow> spanLabels, IReadOnlyList<NoteLabelInfo> noteLabels, AdjudicationSettings settings, PairwiseBundleExport? pairwise,
+        bool hasChecklists)
     {
         json.WriteStartObject();
         json.WriteString("format", BundleReader.Format);
@@ -295,6 +300,33 @@ public sealed class BundleExport(Database database)
         }
         json.WriteEndArray();
         json.WriteEndObject();
+        // Left out when there are none, so that a study without note annotation exports the study.json it always has.
+        if (noteLabels.Count > 0)
+        {
+            json.WriteStartArray("note_labels");
+            foreach (var label in noteLabels)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", label.Slug);
+                WriteText("label", label.Label, label.LabelTranslations);
+                if (label.Color is not null) json.WriteString("color", label.Color);
+                if (label.Attributes.Count > 0)
+                {
+                    json.WriteStartArray("attributes");
+                    foreach (var attribute in label.Attributes)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("id", attribute.Slug);
+                        WriteText("label", attribute.Label, attribute.LabelTranslations);
+                        json.WriteString("kind", NoteAttribute.KindName(attribute.Kind));
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
 
         // The rules as stored (defaults filled in at import), written out in full so the copy needs no defaults of its own.
         json.WriteStartObject("adjudication");

@@ -128,6 +128,45 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         ORDER BY a.id
         """, studyId, output, ct);
 
+    /// <summary>note-spans.csv: every marked passage of a case's clinical note, one row per passage, by case, rater and
+    /// position: code points of the note (end exclusive) with the hash of the note they were made on, the covered text,
+    /// and the attributes set as one JSON object in the label's attribute order (a flag <c>true</c>, a number a JSON
+    /// number, a text a string; <c>{}</c> when none).</summary>
+    public Task<long> WriteNoteSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT s.slug AS study, c.slug AS case_id, u.username AS rater, l.slug AS label,
+               n.start_code_point AS start, n.end_code_point AS "end", n.text_sha256, n.quote,
+               (SELECT json_group_object(a.slug, CASE a.kind WHEN 'text' THEN v.value ELSE json(v.value) END ORDER BY a.position)
+                FROM note_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id
+                WHERE v.note_span_id = n.id) AS attributes,
+               n.note, n.created_at, n.updated_at
+        FROM note_spans n
+        JOIN cases c ON c.id = n.case_id
+        JOIN studies s ON s.id = c.study_id
+        JOIN users u ON u.id = n.rater_id
+        JOIN note_labels l ON l.id = n.label_id
+        WHERE c.study_id = @StudyId
+        ORDER BY c.position, u.username, n.start_code_point, n.end_code_point, l.position, n.id
+        """, studyId, output, ct);
+
+    /// <summary>span-links.csv: every link a rater made between their highlight of an answer and their passage of the
+    /// case's note, one row per link: the answer's highlight as annotations.jsonl gives it, the passage as note-spans.csv.</summary>
+    public Task<long> WriteSpanLinksAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT s.slug AS study, c.slug AS case_id, u.username AS rater, r.slug AS response_id, r.model,
+               sl.slug AS answer_label, a.start_offset AS answer_start, a.end_offset AS answer_end, a.quote AS answer_quote,
+               nl.slug AS note_label, n.start_code_point AS note_start, n.end_code_point AS note_end, n.quote AS note_quote, k.created_at
+        FROM span_links k
+        JOIN note_spans n ON n.id = k.note_span_id
+        JOIN span_annotations a ON a.id = k.answer_span_id
+        JOIN responses r ON r.id = a.response_id
+        JOIN cases c ON c.id = n.case_id
+        JOIN studies s ON s.id = c.study_id
+        JOIN users u ON u.id = n.rater_id
+        JOIN note_labels nl ON nl.id = n.label_id
+        JOIN span_labels sl ON sl.id = a.label_id
+        WHERE c.study_id = @StudyId
+        ORDER BY c.position, u.username, n.start_code_point, n.id, r.position, a.id
+        """, studyId, output, ct);
+
     /// <summary>Agreement per criterion and coefficient, computed as the results page computes it
     /// (<see cref="StudyResults.Agreement"/>, default bootstrap seed and resamples): values in full precision.</summary>
     public async Task<long> WriteAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)

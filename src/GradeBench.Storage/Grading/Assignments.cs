@@ -77,11 +77,14 @@ public static class Assignments
     }
 
     /// <summary>An assignment (alias <c>a</c>) nobody has started: not completed, and no rating (a draft counts) or marked
-    /// passage by its rater. Only such work is ever released or moved to another rater.</summary>
+    /// passage by its rater, in the answer or in its case's clinical note (the note is read for every answer to the case,
+    /// so a passage of it begins them all). Only such work is ever released or moved to another rater.</summary>
     internal const string Unstarted = """
         a.completed_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.response_id = a.response_id AND g.rater_id = a.rater_id)
         AND NOT EXISTS (SELECT 1 FROM span_annotations s WHERE s.response_id = a.response_id AND s.rater_id = a.rater_id)
+        AND NOT EXISTS (SELECT 1 FROM note_spans ns JOIN responses nr ON nr.case_id = ns.case_id
+                        WHERE nr.id = a.response_id AND ns.rater_id = a.rater_id)
         """;
 
     /// <summary>A membership (alias <c>m</c>) that takes new work: a rater whose account is not disabled.</summary>

@@ -58,6 +58,16 @@ public sealed class RatingReveals(Database database)
             WHERE v.study_id = @StudyId AND v.rater_id = @RaterId AND @ResponseId IN (p.response_a_id, p.response_b_id)
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, transaction) > 0;
 
+    /// <summary>Whether the rater's passages of a case's clinical note are final: they have been shown others' values of an
+    /// answer to the case, or others' votes on a pair of it (any one is enough: the note is read beside every answer).</summary>
+    internal static async Task<bool> IsCaseFrozenAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long caseId) =>
+        await connection.ExecuteScalarAsync<bool>("""
+            SELECT EXISTS (SELECT 1 FROM rating_reveals v JOIN responses r ON r.id = v.response_id
+                           WHERE v.study_id = @StudyId AND v.rater_id = @RaterId AND r.case_id = @CaseId)
+                OR EXISTS (SELECT 1 FROM pair_reveals v JOIN pairs p ON p.id = v.pair_id
+                           WHERE v.study_id = @StudyId AND v.rater_id = @RaterId AND p.case_id = @CaseId)
+            """, new { StudyId = studyId, RaterId = raterId, CaseId = caseId }, transaction);
+
     /// <summary>Notes that the rater is being shown others' votes on the pair; the first time counts.</summary>
     internal static Task RecordPairAsync(DbConnection connection, DbTransaction? transaction, long studyId, long raterId, long pairId,
         DateTimeOffset now) =>

@@ -17,10 +17,13 @@ internal sealed record StoredPair(long Id, string Handle, long ResponseA, long R
 static class PairAssignments
 {
     /// <summary>A pair assignment (alias <c>a</c>) nobody has started: not completed, no vote (a draft counts), no reason
-    /// ticked and no comment typed. Only such work is ever released or moved to another rater.</summary>
+    /// ticked, no comment typed and no passage of the case's clinical note marked by its rater (a passage of the note
+    /// begins every pair of the case). Only such work is ever released or moved to another rater.</summary>
     internal const string Unstarted = """
         a.completed_at IS NULL AND a.reasons_json IS NULL AND a.comment IS NULL
         AND NOT EXISTS (SELECT 1 FROM pair_votes v WHERE v.pair_id = a.pair_id AND v.rater_id = a.rater_id)
+        AND NOT EXISTS (SELECT 1 FROM note_spans ns JOIN pairs np ON np.case_id = ns.case_id
+                        WHERE np.id = a.pair_id AND ns.rater_id = a.rater_id)
         """;
 
     /// <summary><see cref="Assignments.RebalanceAsync"/> of a side-by-side study: releases the pair assignments nobody has

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Dapper;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Messages;
+using GradeBench.Core.Notes;
 using GradeBench.Core.Studies;
 using GradeBench.Core.Adjudication;
 using GradeBench.Storage.Accounts;
@@ -118,6 +119,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
         var studyId = await InsertStudyAsync(connection, transaction, head.Study, now, importedBy);
         var criterionIds = await InsertRubricAsync(connection, transaction, studyId, head.Study);
+        await InsertNoteLabelsAsync(connection, transaction, studyId, head.Study);
         await StoredSettings.InsertAsync(connection, transaction, studyId,
             head.Study.Adjudication ?? AdjudicationSettings.Defaults(head.Study.Criteria), head.Study.Criteria, criterionIds);
         var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
@@ -255,6 +257,27 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         await connection.ExecuteAsync(insertSpanLabel,
             study.SpanLabels.Select((s, i) => new { StudyId = studyId, Slug = s.Id, Position = i, s.Label, LabelTranslations = s.LabelTranslations.ToJson(), s.Color }), transaction);
         return ids;
+    }
+
+    /// <summary>study.json's note labels (docs/bundle-format.md, "Note labels"), each with its attributes, in their order.</summary>
+    static async Task InsertNoteLabelsAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyDefinition study)
+    {
+        foreach (var (label, position) in study.NoteLabels.Select((l, i) => (l, i)))
+        {
+            var id = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO note_labels (study_id, slug, position, label, label_translations_json, color)
+                VALUES (@StudyId, @Slug, @Position, @Label, @LabelTranslations, @Color)
+                RETURNING id
+                """, new { StudyId = studyId, Slug = label.Id, Position = position, label.Label, LabelTranslations = label.LabelTranslations.ToJson(), label.Color },
+                transaction);
+            await connection.ExecuteAsync("""
+                INSERT INTO note_label_attributes (label_id, slug, position, label, label_translations_json, kind)
+                VALUES (@LabelId, @Slug, @Position, @Label, @LabelTranslations, @Kind)
+                """, label.Attributes.Select((a, i) => new
+                {
+                    LabelId = id, Slug = a.Id, Position = i, a.Label, LabelTranslations = a.LabelTranslations.ToJson(), Kind = NoteAttribute.KindName(a.Kind),
+                }), transaction);
+        }
     }
 
     /// <summary>In a new database (<see cref="NewDatabaseFile"/>) the plain indexes of the tables an import fills are

@@ -92,6 +92,59 @@ public sealed class BundleRoundTripTests
         Assert.Contains("none: No harm {\"zh-CN\":\"无危害\"}", after.Single(t => t.StartsWith("harm_extent", StringComparison.Ordinal)));
     }
 
+    /// <summary>A study's note labels and their attributes, with their texts in every language.</summary>
+    const string NoteLabels = """
+        SELECT l.position || ' ' || l.slug || ' ' || l.label || ' ' || COALESCE(l.label_translations_json, '-') || ' ' || COALESCE(l.color, '-') || ': '
+               || COALESCE(group_concat(a.slug || ' ' || a.kind || ' ' || a.label || ' ' || COALESCE(a.label_translations_json, '-'), '; ' ORDER BY a.position), '')
+        FROM note_labels l LEFT JOIN note_label_attributes a ON a.label_id = l.id
+        WHERE l.study_id = @StudyId GROUP BY l.id ORDER BY l.position
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ARoundTripKeepsTheNoteLabelsAndTheirAttributesInEveryLanguage(bool pairwise)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var importer = new StudyImporter(db.Database, db.Clock);
+        using var temp = new TempFolder();
+        var bundle = Path.Combine(temp.Path, "bundle");
+        bundle = DemoNotes.AddTo(pairwise ? DemoPairwise.Write(bundle) : TestPaths.CopyDemoBundle(bundle));
+        var original = (await importer.ImportAsync(bundle)).StudyId!.Value;
+        var zip = Path.Combine(temp.Path, "bundle.zip");
+        await using (var file = File.Create(zip)) await new BundleExport(db.Database).WriteAsync(original, file, asId: "copy");
+
+        var copy = await importer.ImportAsync(zip);
+
+        Assert.Empty(copy.Errors);
+        Assert.Empty(copy.Warnings);
+        using (var archive = ZipFile.OpenRead(zip))
+        using (var reader = new StreamReader(archive.GetEntry("study.json")!.Open()))
+        {
+            var given = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "study.json")))!["note_labels"];
+            var exported = JsonNode.Parse(await reader.ReadToEndAsync())!["note_labels"];
+            Assert.True(JsonNode.DeepEquals(given, exported), exported?.ToJsonString());
+        }
+        await using var connection = await db.Database.OpenAsync();
+        var before = (await connection.QueryAsync<string>(NoteLabels, new { StudyId = original })).AsList();
+        Assert.Equal(3, before.Count);
+        Assert.Equal(before, await connection.QueryAsync<string>(NoteLabels, new { copy.StudyId }));
+    }
+
+    [Fact]
+    public async Task AStudyWithoutNoteLabelsWritesNone()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var original = (await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+        using var zip = new MemoryStream();
+
+        await new BundleExport(db.Database).WriteAsync(original, zip);
+
+        using var archive = new ZipArchive(new MemoryStream(zip.ToArray()));
+        using var reader = new StreamReader(archive.GetEntry("study.json")!.Open());
+        Assert.False(JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject().ContainsKey("note_labels"));
+    }
+
     /// <summary>A criterion's texts and their translations, option by option.</summary>
     static string Texts(Criterion c) => string.Join(" | ",
         new[] { $"{c.Id}: {c.Label} {c.LabelTranslations.ToJson()}", $"{c.HelpMd} {c.HelpTranslations.ToJson()}" }

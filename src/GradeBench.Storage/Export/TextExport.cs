@@ -152,7 +152,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// case's note, one row per link: the answer's highlight as annotations.jsonl gives it, the passage as note-spans.csv.</summary>
     public Task<long> WriteSpanLinksAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
         SELECT s.slug AS study, c.slug AS case_id, u.username AS rater, r.slug AS response_id, r.model,
-               sl.slug AS answer_label, a.start_offset AS answer_start, a.end_offset AS answer_end, a.quote AS answer_quote,
+               sl.slug AS answer_label, a.start_code_point AS answer_start, a.end_code_point AS answer_end, a.quote AS answer_quote,
                nl.slug AS note_label, n.start_code_point AS note_start, n.end_code_point AS note_end, n.quote AS note_quote, k.created_at
         FROM span_links k
         JOIN note_spans n ON n.id = k.note_span_id

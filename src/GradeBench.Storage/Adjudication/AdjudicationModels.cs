@@ -44,8 +44,9 @@ public sealed record RaterSpan
     public required string LabelSlug { get; init; }
     public required string Label { get; init; }
     public string? Color { get; init; }
-    public long StartOffset { get; init; }
-    public long EndOffset { get; init; }
+    /// <summary>In code points of the response's Markdown source, end exclusive.</summary>
+    public long StartCodePoint { get; init; }
+    public long EndCodePoint { get; init; }
     public required string Quote { get; init; }
     public string? Note { get; init; }
 }

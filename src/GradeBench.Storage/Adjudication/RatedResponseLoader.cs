@@ -33,8 +33,8 @@ public static class RatedResponseLoader
         public string LabelSlug { get; init; } = "";
         public string Label { get; init; } = "";
         public string? Color { get; init; }
-        public long StartOffset { get; init; }
-        public long EndOffset { get; init; }
+        public long StartCodePoint { get; init; }
+        public long EndCodePoint { get; init; }
         public string Quote { get; init; } = "";
         public string? Note { get; init; }
     }
@@ -59,10 +59,10 @@ public static class RatedResponseLoader
             WHERE g.response_id = @ResponseId AND g.status = 'submitted' AND g.rater_id NOT IN (SELECT user_id FROM judges)
             """, keys, cancellationToken: ct))).ToLookup(r => r.RaterId);
         var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition("""
-            SELECT a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_offset, a.end_offset, a.quote, a.note
+            SELECT a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_code_point, a.end_code_point, a.quote, a.note
             FROM span_annotations a JOIN span_labels l ON l.id = a.label_id
             WHERE a.response_id = @ResponseId AND (@AllRaters OR a.rater_id IN @Raters)
-            ORDER BY a.start_offset, a.id
+            ORDER BY a.start_code_point, a.id
             """, keys, cancellationToken: ct))).ToLookup(s => s.RaterId);
         var raterIds = raters?.ToList() ?? ratings.Select(g => g.Key).Union(spans.Select(g => g.Key)).ToList();
         var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
@@ -73,7 +73,7 @@ public static class RatedResponseLoader
                 ratings[id].Where(r => !string.IsNullOrWhiteSpace(r.Comment)).ToDictionary(r => r.CriterionId, r => r.Comment!),
                 spans[id].Select(s => new RaterSpan
                 {
-                    LabelSlug = s.LabelSlug, Label = s.Label, Color = s.Color, StartOffset = s.StartOffset, EndOffset = s.EndOffset,
+                    LabelSlug = s.LabelSlug, Label = s.Label, Color = s.Color, StartCodePoint = s.StartCodePoint, EndCodePoint = s.EndCodePoint,
                     Quote = s.Quote, Note = s.Note,
                 }).ToList()))
             .OrderBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(r => r.RaterId)

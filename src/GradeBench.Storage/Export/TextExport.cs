@@ -218,8 +218,9 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         public string Model { get; init; } = "";
         public string Rater { get; init; } = "";
         public string Label { get; init; } = "";
-        public long StartOffset { get; init; }
-        public long EndOffset { get; init; }
+        public long StartCodePoint { get; init; }
+        public long EndCodePoint { get; init; }
+        public string TextSha256 { get; init; } = "";
         public string Quote { get; init; } = "";
         public string? Note { get; init; }
         public string CreatedAt { get; init; } = "";
@@ -227,12 +228,13 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     }
 
     /// <summary>annotations.jsonl: one JSON object per highlighted span, streamed (Dapper's unbuffered query) line by
-    /// line. <c>start</c>/<c>end</c> are UTF-16 offsets into the response's Markdown source, as the grading page stores them.</summary>
+    /// line. <c>start</c>/<c>end</c> are code points of the response's Markdown source (end exclusive), as GradeBench stores
+    /// them, and <c>text_sha256</c> the hash of that source (<see cref="GradeBench.Core.Spans.TextHash"/>).</summary>
     public async Task<long> WriteAnnotationsAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
         const string sql = """
             SELECT s.slug AS study, c.slug AS case_id, r.slug AS response_id, r.model, u.username AS rater, l.slug AS label,
-                   a.start_offset, a.end_offset, a.quote, a.note, a.created_at, a.updated_at
+                   a.start_code_point, a.end_code_point, a.text_sha256, a.quote, a.note, a.created_at, a.updated_at
             FROM span_annotations a
             JOIN responses r ON r.id = a.response_id
             JOIN studies s ON s.id = r.study_id
@@ -240,7 +242,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
             JOIN users u ON u.id = a.rater_id
             JOIN span_labels l ON l.id = a.label_id
             WHERE r.study_id = @StudyId
-            ORDER BY c.position, r.position, u.username, a.start_offset, a.id
+            ORDER BY c.position, r.position, u.username, a.start_code_point, a.id
             """;
         await using var connection = await database.OpenAsync(ct);
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -258,8 +260,9 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
             json.WriteString("model", span.Model);
             json.WriteString("rater", span.Rater);
             json.WriteString("label", span.Label);
-            json.WriteNumber("start", span.StartOffset);
-            json.WriteNumber("end", span.EndOffset);
+            json.WriteNumber("start", span.StartCodePoint);
+            json.WriteNumber("end", span.EndCodePoint);
+            json.WriteString("text_sha256", span.TextSha256);
             json.WriteString("quote", span.Quote);
             if (span.Note is null) json.WriteNull("note"); else json.WriteString("note", span.Note);
             json.WriteString("created_at", span.CreatedAt);

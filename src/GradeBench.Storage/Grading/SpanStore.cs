@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Spans;
 
 namespace GradeBench.Storage.Grading;
 
@@ -14,18 +15,19 @@ public sealed record SpanAnnotation
 {
     public long Id { get; init; }
     public long LabelId { get; init; }
-    public long StartOffset { get; init; }
-    public long EndOffset { get; init; }
+    /// <summary>In code points of the response's Markdown source, end exclusive (docs/spans.md, "Offsets").</summary>
+    public long StartCodePoint { get; init; }
+    public long EndCodePoint { get; init; }
     public required string Quote { get; init; }
     public string? Note { get; init; }
 }
 
 public enum SpanWriteOutcome { Saved, NotFound, StudyNotOpen, Invalid, Frozen }
 
-/// <summary>A rater's highlighted passages of a response: character offsets into its Markdown source plus the
-/// quoted text. Every method is scoped to the rater, the response assigned to them (alone, or as an answer of a pair
-/// assigned to them) and an open study, and writes only while the writer is still a rater of the study with an enabled
-/// account.</summary>
+/// <summary>A rater's highlighted passages of a response: code point offsets into its Markdown source, the hash of that
+/// source and the quoted text. Every method is scoped to the rater, the response assigned to them (alone, or as an
+/// answer of a pair assigned to them) and an open study, and writes only while the writer is still a rater of the study
+/// with an enabled account.</summary>
 public sealed class SpanStore(Database database, TimeProvider clock)
 {
     public async Task<IReadOnlyList<SpanLabelInfo>> LabelsAsync(long studyId, CancellationToken ct = default)
@@ -40,14 +42,15 @@ public sealed class SpanStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<SpanAnnotation>(new CommandDefinition("""
-            SELECT a.id, a.label_id, a.start_offset, a.end_offset, a.quote, a.note
+            SELECT a.id, a.label_id, a.start_code_point, a.end_code_point, a.quote, a.note
             FROM span_annotations a JOIN responses r ON r.id = a.response_id
             WHERE r.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
-            ORDER BY a.start_offset, a.id
+            ORDER BY a.start_code_point, a.id
             """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Adds a span; the quote is taken from the stored response text, so it always matches the offsets.</summary>
+    /// <summary>Adds a span from code point <paramref name="start"/> to <paramref name="end"/> (exclusive); the quote and
+    /// the hash are taken from the stored response text, so they always match the offsets.</summary>
     public async Task<SpanWriteOutcome> AddAsync(long studyId, long raterId, long responseId, long labelId, int start, int end, string? note, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -56,13 +59,13 @@ public sealed class SpanStore(Database database, TimeProvider clock)
         var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @ResponseId", new { ResponseId = responseId }, transaction);
         var labelOk = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM span_labels WHERE id = @LabelId AND study_id = @StudyId",
             new { LabelId = labelId, StudyId = studyId }, transaction);
-        if (labelOk == 0 || start < 0 || end <= start || content is null || end > content.Length) return SpanWriteOutcome.Invalid;
+        if (labelOk == 0 || start < 0 || end <= start || content is null || end > CodePoints.Length(content)) return SpanWriteOutcome.Invalid;
         var now = clock.GetUtcNow();
         await connection.ExecuteAsync("""
-            INSERT INTO span_annotations (response_id, rater_id, label_id, start_offset, end_offset, quote, note, created_at, updated_at)
-            VALUES (@ResponseId, @RaterId, @LabelId, @Start, @End, @Quote, @Note, @Now, @Now)
-            """, new { ResponseId = responseId, RaterId = raterId, LabelId = labelId, Start = start, End = end,
-                Quote = content[start..end], Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), Now = now }, transaction);
+            INSERT INTO span_annotations (response_id, rater_id, label_id, start_code_point, end_code_point, text_sha256, quote, note, created_at, updated_at)
+            VALUES (@ResponseId, @RaterId, @LabelId, @Start, @End, @Hash, @Quote, @Note, @Now, @Now)
+            """, new { ResponseId = responseId, RaterId = raterId, LabelId = labelId, Start = start, End = end, Hash = TextHash.Sha256(content),
+                Quote = CodePoints.Slice(content, start, end), Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), Now = now }, transaction);
         await Results.StudyDataVersion.BumpAsync(connection, transaction, studyId);
         await transaction.CommitAsync(ct);
         return SpanWriteOutcome.Saved;

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Dapper;
+using GradeBench.Core.Spans;
+using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Migrations;
 
@@ -44,6 +46,7 @@ public sealed partial class Migrator(Database database, TimeProvider clock)
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
+        AddFunctions(connection);
         await connection.ExecuteAsync("""
             CREATE TABLE IF NOT EXISTS schema_version (
                 version INTEGER PRIMARY KEY,
@@ -83,6 +86,14 @@ public sealed partial class Migrator(Database database, TimeProvider clock)
             }
         }
         return applied;
+    }
+
+    /// <summary>SQLite counts neither code points nor SHA-256, which 0024 needs to move stored UTF-16 offsets to code
+    /// points over the hash of the text; the migrating connection computes them as the app does.</summary>
+    static void AddFunctions(SqliteConnection connection)
+    {
+        connection.CreateFunction("code_point_offset", (string text, long utf16, bool roundUp) => (long)CodePoints.FromUtf16(text, (int)utf16, roundUp), isDeterministic: true);
+        connection.CreateFunction("sha256_hex", (string text) => TextHash.Sha256(text), isDeterministic: true);
     }
 
     static Task<int> CurrentVersionAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction) =>

@@ -141,10 +141,12 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
         var rater4 = await _world.UserAsync("rater-4");
         await using (var connection = await _world.Db.Database.OpenAsync())
         {
+            var hash = GradeBench.Core.Spans.TextHash.Sha256(
+                await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Response", new { Response = response }) ?? "");
             await connection.ExecuteAsync("""
-                INSERT INTO span_annotations (response_id, rater_id, label_id, start_offset, end_offset, quote, note, created_at, updated_at)
-                SELECT @Response, @Rater, id, 0, 5, 'quote', 'dangerous', 'x', 'x' FROM span_labels WHERE slug = 'unsafe'
-                """, new { Response = response, Rater = rater4 });
+                INSERT INTO span_annotations (response_id, rater_id, label_id, start_code_point, end_code_point, text_sha256, quote, note, created_at, updated_at)
+                SELECT @Response, @Rater, id, 0, 5, @Hash, 'quote', 'dangerous', 'x', 'x' FROM span_labels WHERE slug = 'unsafe'
+                """, new { Response = response, Rater = rater4, Hash = hash });
         }
 
         var view = (await Store.LoadAsync(StudyId, await _world.ItemOfAsync("case-001.model-b"), rater4))!;

@@ -1,4 +1,5 @@
 using Dapper;
+using GradeBench.Core.Spans;
 using GradeBench.Storage.Grading;
 
 namespace GradeBench.Storage.Tests.Grading;
@@ -26,7 +27,25 @@ public sealed class SpanStoreTests() : DemoRaterTest("dr-span")
         await using var connection = await Db.Database.OpenAsync();
         var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Id", new { Id = _assigned });
         Assert.Equal(SpanWriteOutcome.Saved, outcome);
-        Assert.Equal((3L, 20L, content![3..20], "wrong dose"), (span.StartOffset, span.EndOffset, span.Quote, span.Note));
+        Assert.Equal((3L, 20L, content![3..20], "wrong dose"), (span.StartCodePoint, span.EndCodePoint, span.Quote, span.Note));
+    }
+
+    [Fact]
+    public async Task ASpanAfterAnEmojiIsKeptInCodePointsOverTheHashOfTheAnswer()
+    {
+        // One code point and two UTF-16 units: "aspirin" is 7..14 in code points, 8..15 in UTF-16 units.
+        const string answer = "Give 🙂 aspirin 300 mg";
+        await using var connection = await Db.Database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE responses SET content_md = @answer WHERE id = @Id", new { answer, Id = _assigned });
+
+        Assert.Equal(SpanWriteOutcome.Saved, await _spans.AddAsync(StudyId, Rater, _assigned, _label, 7, 14, null));
+        Assert.Equal(SpanWriteOutcome.Saved, await _spans.AddAsync(StudyId, Rater, _assigned, _label, 15, 21, null));
+        // The answer is 21 code points long (22 UTF-16 units).
+        Assert.Equal(SpanWriteOutcome.Invalid, await _spans.AddAsync(StudyId, Rater, _assigned, _label, 15, 22, null));
+
+        Assert.Equal([(7L, 14L, "aspirin"), (15L, 21L, "300 mg")],
+            (await _spans.ListAsync(StudyId, Rater, _assigned)).Select(s => (s.StartCodePoint, s.EndCodePoint, s.Quote)));
+        Assert.Equal([TextHash.Sha256(answer)], await connection.QueryAsync<string>("SELECT DISTINCT text_sha256 FROM span_annotations"));
     }
 
     [Fact]

@@ -56,8 +56,9 @@ public sealed class PairAdjudicationMigrationTests
         return db;
     }
 
+    /// <summary>span_annotations, empty in the demo, is left out: 0024 changed its columns.</summary>
     static async Task<List<string>> TablesAsync(SqliteConnection connection) =>
-        (await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'schema_version' ORDER BY name")).AsList();
+        (await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT IN ('schema_version', 'span_annotations') ORDER BY name")).AsList();
 
     static async Task<string> ColumnsAsync(SqliteConnection connection, string table) =>
         string.Join(", ", (await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}', 'main')")).Select(c => $"\"{c}\""));
@@ -81,7 +82,7 @@ public sealed class PairAdjudicationMigrationTests
 
         var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
 
-        Assert.Equal(23, applied[0].Version); // and the migrations after it
+        Assert.Equal(23, applied[0].Version);
         await using var after = await db.Database.OpenAsync();
         foreach (var table in tables) Assert.Equal(before[table], await RowsAsync(after, table, columns[table]));
         Assert.Empty(await after.QueryAsync("PRAGMA foreign_key_check"));

@@ -38,7 +38,8 @@ public sealed class ResponseHandleMigrationTests
         {
             await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
             await connection.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
-            foreach (var table in (await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'schema_version'")).AsList())
+            // span_annotations, empty in the demo, is left out: 0024 changed its columns.
+            foreach (var table in (await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT IN ('schema_version', 'span_annotations')")).AsList())
             {
                 var columns = string.Join(", ", (await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}', 'main')")).Select(c => $"\"{c}\""));
                 await connection.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");

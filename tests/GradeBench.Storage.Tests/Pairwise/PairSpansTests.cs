@@ -40,6 +40,6 @@ public sealed class PairSpansTests : IAsyncLifetime
 
         Assert.Equal((SpanWriteOutcome.Saved, SpanWriteOutcome.Saved, SpanWriteOutcome.NotFound), (onA, onB, outside));
         Assert.Equal("left one", Assert.Single(await _spans.ListAsync(_study.StudyId, Ann, pair.A.Id)).Note);
-        Assert.Equal(2, Assert.Single(await _spans.ListAsync(_study.StudyId, Ann, pair.B.Id)).StartOffset);
+        Assert.Equal(2, Assert.Single(await _spans.ListAsync(_study.StudyId, Ann, pair.B.Id)).StartCodePoint);
     }
 }

@@ -66,8 +66,15 @@ public sealed class LiveServer : IDisposable
         using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = Address };
         var answer = await SignInTests.PostSignInAsync(client, user.Username, Password);
         if (answer.StatusCode != HttpStatusCode.Redirect || answer.Headers.Location?.OriginalString != "/")
-            throw new InvalidOperationException($"Sign-in failed: {(int)answer.StatusCode} {answer.Headers.Location}");
+            // The body carries the server's exception page: a failure seen once under load must say why.
+            throw new InvalidOperationException($"Sign-in failed: {(int)answer.StatusCode} {answer.Headers.Location}\n{await BodyStartAsync(answer)}");
         return cookies;
+    }
+
+    static async Task<string> BodyStartAsync(HttpResponseMessage answer)
+    {
+        var body = await answer.Content.ReadAsStringAsync();
+        return body.Length > 4000 ? body[..4000] : body;
     }
 
     /// <summary>The first response assigned to the rater and not completed by them.</summary>

@@ -42,6 +42,9 @@ public sealed record GradingItem(
     /// <summary>The checklist of the response's case, in order (empty: none): criteria marked met (<c>true</c>) or not,
     /// each required, their marks in <see cref="Values"/> by criterion id beside the rubric's.</summary>
     public IReadOnlyList<CaseCriterion> Checklist { get; init; } = [];
+
+    /// <summary>The case's database id: its clinical note's passages are the rater's by case. Never sent to the browser.</summary>
+    public long CaseId { get; init; }
 }
 
 /// <summary><see cref="NotRater"/>: the writer is no longer a rater (or judge) of the study (removed, or their account disabled).
@@ -206,6 +209,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             row.RaterModel, row.Done, values.Where(v => v.Value is not null).ToDictionary(v => v.Slug, v => v.Value!), row.Language)
         {
             Handle = row.Handle,
+            CaseId = row.CaseId,
             Explanations = values.Where(v => v.Comment is not null).ToDictionary(v => v.Slug, v => v.Comment!),
             Checklist = [.. checklist.Select(c => c.Criterion)],
         };

@@ -46,6 +46,8 @@ public sealed record PairItem
     public long PairId { get; init; }
     public string Handle { get; init; } = "";
     public string CaseTitle { get; init; } = "";
+    /// <summary>The case's database id: its clinical note's passages are the rater's by case. Never sent to the browser.</summary>
+    public long CaseId { get; init; }
     public string PresentationMd { get; init; } = "";
     public string QuestionMd { get; init; } = "";
     public string Language { get; init; } = "";
@@ -207,6 +209,7 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
     {
         public long PairId { get; init; }
         public string Handle { get; init; } = "";
+        public long CaseId { get; init; }
         public bool Done { get; init; }
         public string? ReasonsJson { get; init; }
         public string? Comment { get; init; }
@@ -231,7 +234,7 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<AssignedPairRow>(new CommandDefinition("""
-            SELECT a.pair_id, p.handle, a.completed_at IS NOT NULL AS done, a.reasons_json, a.comment,
+            SELECT a.pair_id, p.handle, p.case_id, a.completed_at IS NOT NULL AS done, a.reasons_json, a.comment,
                    c.title AS case_title, c.presentation_md, c.question_md, COALESCE(c.language, s.language) AS language, s.hide_model,
                    a.left_response_id = p.response_a_id AS a_on_left,
                    l.id AS left_id, l.handle AS left_handle, l.content_md AS left_content_md, l.model AS left_model,
@@ -256,6 +259,7 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
             PairId = row.PairId,
             Handle = row.Handle,
             CaseTitle = row.CaseTitle,
+            CaseId = row.CaseId,
             PresentationMd = row.PresentationMd,
             QuestionMd = row.QuestionMd,
             Language = row.Language,

@@ -1,5 +1,6 @@
 using GradeBench.Core.Messages;
 using GradeBench.Core.Pairwise;
+using GradeBench.Storage.Pairwise;
 using GradeBench.Web.Components;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
@@ -21,6 +22,10 @@ public partial class ComparePage
 
     /// <summary>The element that shows an answer's text, where passages are selected and highlights painted.</summary>
     static string ResponseElementId(string paneId) => $"{paneId}-response";
+    const string NoteElementId = "case-note";
+
+    IReadOnlyList<NoteAnnotationPanel.Answer> NoteAnswers(PairItem item) =>
+        [new(item.Left.ResponseId, T["LeftAnswerShort"]), new(item.Right.ResponseId, T["RightAnswerShort"])];
 
     string? Say(Message? message) => message is null ? null : Messages.Say(message);
 

@@ -14,6 +14,7 @@ namespace GradeBench.Web.Features.Grading;
 public partial class GradePage
 {
     const string ResponseElementId = "grade-response";
+    const string NoteElementId = "case-note";
     const string ResponseHeadingId = "response-heading";
 
     [Inject] PairwiseStore Pairs { get; set; } = default!;

@@ -5,6 +5,7 @@ using Dapper;
 using GradeBench.Core.Pairwise;
 using GradeBench.Storage;
 using GradeBench.Storage.Grading;
+using GradeBench.Storage.Notes;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Components.Markdown;
@@ -38,7 +39,7 @@ public sealed class ComparePageLiveTests(GradeBenchFactory factory) : IClassFixt
         context.Services.AddSingleton(App.GetRequiredService<IStringLocalizerFactory>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         foreach (var type in new[] { typeof(TimeProvider), typeof(StudyQuery), typeof(StudyLifecycleStore), typeof(PairwiseStore), typeof(PairRecorder),
-                     typeof(RatingReveals), typeof(SpanStore), typeof(FlagStore), typeof(FlagRecorder), typeof(PairFlagRecorder), typeof(StudyEvents),
+                     typeof(RatingReveals), typeof(SpanStore), typeof(NoteSpanStore), typeof(FlagStore), typeof(FlagRecorder), typeof(PairFlagRecorder), typeof(StudyEvents),
                      typeof(PresenceTracker), typeof(MarkdownRenderer) })
             context.Services.AddSingleton(type, App.GetRequiredService(type));
         context.Services.AddScoped<CircuitPresence>();

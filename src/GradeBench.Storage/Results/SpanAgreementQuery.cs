@@ -38,6 +38,7 @@ public sealed class SpanAgreementQuery(Database database)
     internal async Task<(IReadOnlyList<SpanLabelName> Labels, IReadOnlyList<SpanDocument> Documents)?> LoadAsync(long studyId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the labels and the spans.
         await using var transaction = connection.BeginTransaction(deferred: true);
         var labels = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition(
@@ -52,7 +53,7 @@ public sealed class SpanAgreementQuery(Database database)
             (context, _, arguments) => raw.sqlite3_result_int(context, DocumentLength(raw.sqlite3_value_blob(arguments[0])))));
         var rows = new SpanDocumentRows();
         var judges = JudgeRaters.Exclusion(db, studyId, "a.rater_id");
-        RawSqlite.Step(db, Sql(pairwise ? PairReaders + judges + " UNION " + PairReaders.Replace("response_a_id", "response_b_id") + judges : AnswerReaders + judges),
+        RawSqlite.Step(db, Sql(pairwise ? PairReaders(judges) : AnswerReaders(judges)),
             studyId, s => rows.Add(Answers, raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int(s, 1), raw.sqlite3_column_int64(s, 2),
                 raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? null : slugs[raw.sqlite3_column_int64(s, 3)],
                 raw.sqlite3_column_int(s, 4), raw.sqlite3_column_int(s, 5)), ct);
@@ -65,15 +66,20 @@ public sealed class SpanAgreementQuery(Database database)
 
     const string LengthFunction = "span_document_length";
 
-    // Readers by the unique indexes of assignments (response_id, rater_id) and pair assignments (pair_id, rater_id).
-    const string AnswerReaders = """
-        SELECT a.response_id, a.rater_id FROM assignments a
-        WHERE a.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND a.completed_at IS NOT NULL
+    // From the covering index assignments_queue, sorted by answer (not by the index on answers: "+ 0") so that the
+    // highlights are then looked up in their index's order: 0.33 s of CPU for 100,000 answers, 0.45 s otherwise.
+    static string AnswerReaders(string judges) => $"""
+        SELECT a.response_id, a.rater_id FROM assignments a WHERE a.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
+        ORDER BY a.response_id + 0
         """;
 
-    const string PairReaders = """
+    // An answer may be in several pairs of one rater: UNION keeps each reader once (and sorts by answer).
+    static string PairReaders(string judges) => $"""
         SELECT p.response_a_id, a.rater_id FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id
-        WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL
+        WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
+        UNION
+        SELECT p.response_b_id, a.rater_id FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id
+        WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
         """;
 
     /// <summary>(answer, length, reader, label id, start, end) for every reader of every answer read by two or more, a row

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Dapper;
 using GradeBench.Core.Pairwise;
 using GradeBench.Core.Spans;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Export;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Results;
@@ -69,12 +71,8 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
 
     /// <summary>Answer 1 (24 units): a marks drug [5,12) and dose [13,19), b drug [5,12) and dose [13,16). Answer 2 (12
     /// units): a submits it marking nothing, b marks dose [3,7). Answer 3: a submits it with a drug span, b only saves a
-    /// draft with one, so it has one reader and is no document.
-    /// F1: drug exact 2·1/2, overlap 1; dose exact 0 of 3 spans, overlap 2·1/3; overall exact 2·1/5, overlap 2·2/5.
-    /// α_u (L = 36, M = 72): drug D_o = 0, so α 1; D_e = (2/36)(364 + 2352)/5028. Dose D_o = (2·9 + 2·16)/(72·36),
-    /// D_e = (2/36)(296 + 1949)/5064; overall 1 − ΣD_o/ΣD_e (docs/spans.md; the sums worked in the comments).</summary>
-    [Fact]
-    public async Task TheFiguresOfATinyStudyAreThoseWorkedByHand()
+    /// draft with one, so it has one reader and is no document.</summary>
+    async Task<long> WorkedStudyAsync()
     {
         var studyId = await TinyStudyAsync();
         var a = await _db.AddRaterAsync(studyId, "dr-a");
@@ -96,6 +94,17 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
         await SubmitAsync(studyId, b, first);
         await SubmitAsync(studyId, b, second);
         await SubmitAsync(studyId, b, third, submit: false);
+        return studyId;
+    }
+
+    /// <summary>The study of <see cref="WorkedStudyAsync"/>, by hand.
+    /// F1: drug exact 2·1/2, overlap 1; dose exact 0 of 3 spans, overlap 2·1/3; overall exact 2·1/5, overlap 2·2/5.
+    /// α_u (L = 36, M = 72): drug D_o = 0, so α 1; D_e = (2/36)(364 + 2352)/5028. Dose D_o = (2·9 + 2·16)/(72·36),
+    /// D_e = (2/36)(296 + 1949)/5064; overall 1 − ΣD_o/ΣD_e (docs/spans.md; the sums worked in the comments).</summary>
+    [Fact]
+    public async Task TheFiguresOfATinyStudyAreThoseWorkedByHand()
+    {
+        var studyId = await WorkedStudyAsync();
 
         var result = Assert.IsType<StudySpanAgreement>(await new SpanAgreementQuery(_db.Database).ComputeAsync(studyId));
 
@@ -118,6 +127,59 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
         Assert.Equal((1, 2, 2), (drugFigures.Documents, drugFigures.Raters, drugFigures.Spans));
         Assert.Equal((2, 2, 3), (doseFigures.Documents, doseFigures.Raters, doseFigures.Spans));
         Assert.NotNull(report.Overall.F1Overlap.Ci95);
+    }
+
+    /// <summary>span-agreement.csv: a row per figure, overall then the labels in the study's order, in full precision,
+    /// with what each rests on; the interval where there is one, else the reason.</summary>
+    [Fact]
+    public async Task SpanAgreementCsvHoldsEveryFigureInFullWithWhatItRestsOn()
+    {
+        var studyId = await WorkedStudyAsync();
+        var output = new StringWriter();
+
+        await new TextExport(_db.Database).WriteSpanAgreementAsync(studyId, output);
+
+        var lines = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("scope,label,statistic,value,ci_lower,ci_upper,documents,raters,spans,reason", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(["overall f1_exact", "overall f1_overlap", "overall alpha_u", "label drug f1_exact", "label drug f1_overlap", "label drug alpha_u",
+            "label dose f1_exact", "label dose f1_overlap", "label dose alpha_u"], rows.Select(r => string.Join(' ', r[..3].Where(c => c != ""))));
+        Assert.Equal(["0.4", "0.8"], rows[..2].Select(r => r[3]));
+        Assert.Equal(2.0 / 3, double.Parse(rows[7][3], CultureInfo.InvariantCulture), 15);
+        Assert.All(rows[..3], r => Assert.Equal(["2", "2", "5"], r[6..9]));
+        Assert.Equal(["1", "2", "2"], rows[3][6..9]);
+        Assert.Equal(["2", "2", "3"], rows[6][6..9]);
+        Assert.All(rows, r => Assert.Equal((10, ""), (r.Length, r[9])));
+        Assert.True(double.Parse(rows[1][4], CultureInfo.InvariantCulture) <= 0.8 && 0.8 <= double.Parse(rows[1][5], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task SpanAgreementCsvOfAStudyWithoutSpanLabelsIsItsHeader()
+    {
+        var demo = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
+        var studyId = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(
+            demo with { Study = demo.Study with { Id = "no-labels", SpanLabels = [] } }, [])).StudyId!.Value;
+        var output = new StringWriter();
+
+        Assert.Equal(0, await new TextExport(_db.Database).WriteSpanAgreementAsync(studyId, output));
+        Assert.Equal("scope,label,statistic,value,ci_lower,ci_upper,documents,raters,spans,reason\r\n", output.ToString());
+    }
+
+    /// <summary>report.md says the method with its references and the overall figures, then the table per label.</summary>
+    [Fact]
+    public async Task TheReportSaysTheSpanFiguresAndTheirMethod()
+    {
+        var studyId = await WorkedStudyAsync();
+        var output = new StringWriter();
+
+        await new ReportExport(_db.Database).WriteMarkdownAsync(studyId, output);
+
+        var report = output.ToString();
+        Assert.Contains("### Agreement on highlighted spans", report);
+        Assert.Matches(@"The raters' highlights were compared on 2 responses submitted by two or more raters \(2 raters, 5 highlights\)\. Overall, F1 was 0\.400 \(95% interval " +
+            @"\d\.\d{3} to \d\.\d{3}\) with exact and 0\.800 \(95% interval \d\.\d{3} to \d\.\d{3}\) with overlap matching, and α\\_u was 0\.647 ", report);
+        Assert.Contains("| Drug | 1.000 |", report);
+        Assert.Contains("Krippendorff K. On the reliability of unitizing contiguous data.", report);
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Pairwise.PairQueueQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseVotesQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseResultsQuery>();
+        services.AddSingleton<GradeBench.Storage.Results.SpanAgreementQuery>();
         return services;
     }
 }

@@ -182,6 +182,31 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         return await WriteCsvAsync(reader, output, ct);
     }
 
+    /// <summary>span-agreement.csv: the raters' agreement on their highlights as the results page shows it
+    /// (<see cref="SpanAgreementQuery"/>, default bootstrap seed and resamples), one row per figure: overall, then each
+    /// span label in the study's order, each F1 exact, F1 overlap and α_u; values in full precision, the reason in English
+    /// where there is none. A study without span labels gives the header alone.</summary>
+    public async Task<long> WriteSpanAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        var spans = await new SpanAgreementQuery(database).ComputeAsync(studyId, ct);
+        var table = new DataTable();
+        foreach (var column in new[] { "scope", "label", "statistic", "value", "ci_lower", "ci_upper", "documents", "raters", "spans", "reason" })
+            table.Columns.Add(column, typeof(string));
+        if (spans is not null)
+        {
+            var report = spans.Report;
+            var rows = spans.Labels.Select(l => (Scope: "label", Label: l.Id, l.Figures, l.Documents, l.Raters, l.Spans))
+                .Prepend((Scope: "overall", Label: "", Figures: report.Overall, Documents: report.PairedDocuments, report.Raters, report.Spans));
+            foreach (var row in rows)
+                foreach (var (statistic, figure) in new[] { ("f1_exact", row.Figures.F1Exact), ("f1_overlap", row.Figures.F1Overlap), ("alpha_u", row.Figures.AlphaU) })
+                    table.Rows.Add(row.Scope, row.Label, statistic, Number(figure.Value), Number(figure.Ci95?.Lower), Number(figure.Ci95?.Upper),
+                        row.Documents.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture),
+                        row.Spans.ToString(CultureInfo.InvariantCulture), (object?)figure.Reason?.ToString() ?? DBNull.Value);
+        }
+        await using var reader = table.CreateDataReader();
+        return await WriteCsvAsync(reader, output, ct);
+    }
+
     /// <summary>The judges' statistics, one row per number (<see cref="JudgeRows"/>), from the computation of the results
     /// page and the report (<see cref="JudgeResultsQuery"/>): values in full precision, physicians named by username as in
     /// ratings.csv, judges by their name in the study. A study without judges gives the header alone.</summary>

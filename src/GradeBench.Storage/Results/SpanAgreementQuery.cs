@@ -94,7 +94,7 @@ public sealed class SpanAgreementQuery(Database database)
         documents (id, length) AS MATERIALIZED (
             SELECT r.id, {LengthFunction}(r.content_md) FROM responses r
             WHERE r.id IN (SELECT response_id FROM readers GROUP BY response_id HAVING COUNT(*) >= 2))
-        SELECT d.id, d.length, x.rater_id, s.label_id, s.start_offset, s.end_offset
+        SELECT d.id, d.length, x.rater_id, s.label_id, s.start_code_point, s.end_code_point
         FROM documents d
         JOIN readers x ON x.response_id = d.id
         LEFT JOIN span_annotations s ON s.response_id = x.response_id AND s.rater_id = x.rater_id

@@ -25,10 +25,10 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
     GradingStore Grading => new(_db.Database, new RubricQuery(_db.Database), _db.Clock);
     SpanStore Spans => new(_db.Database, _db.Clock);
 
-    static readonly string[] Texts = ["Give aspirin 300 mg now.", "😷 Call 120.", "Rest well."];
+    static readonly string[] Texts = ["Give aspirin 300 mg now.", "😷 Call a GP.", "Rest well."];
 
-    /// <summary>The demo study cut down to three answers (24, 12 and 10 UTF-16 units; the second starts with an emoji,
-    /// two units and one code point), labels drug and dose, no pilot ratings, two raters per answer.</summary>
+    /// <summary>The demo study cut down to three answers (24, 12 and 10 code points, the offsets' unit; the second starts
+    /// with an emoji, two UTF-16 units and one code point, so it is 13 units long), labels drug and dose, no pilot ratings, two raters per answer.</summary>
     async Task<long> TinyStudyAsync()
     {
         var demo = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
@@ -69,8 +69,8 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
 
     static double Value(Core.Agreement.Estimate estimate) => Assert.IsType<double>(estimate.Value);
 
-    /// <summary>Answer 1 (24 units): a marks drug [5,12) and dose [13,19), b drug [5,12) and dose [13,16). Answer 2 (12
-    /// units): a submits it marking nothing, b marks dose [3,7). Answer 3: a submits it with a drug span, b only saves a
+    /// <summary>Answer 1 (24 code points): a marks drug [5,12) and dose [13,19), b drug [5,12) and dose [13,16). Answer 2 (12
+    /// code points): a submits it marking nothing, b marks dose [3,7). Answer 3: a submits it with a drug span, b only saves a
     /// draft with one, so it has one reader and is no document.</summary>
     async Task<long> WorkedStudyAsync()
     {

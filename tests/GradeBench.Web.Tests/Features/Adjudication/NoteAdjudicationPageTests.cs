@@ -81,6 +81,7 @@ public sealed class NoteAdjudicationPageTests(GradeBenchFactory factory) : IClas
         Assert.Contains($"by {scene.Coordinator.DisplayName}, ", decision);
         Assert.Contains($"from {scene.Li.Username}, {scene.Ma.Username}", decision.Replace(scene.Li.DisplayName, scene.Li.Username).Replace(scene.Ma.DisplayName, scene.Ma.Username));
         Assert.Contains("· decided", page.Find($"#{id} h3").TextContent);
+        Assert.Empty(page.FindAll($"#{id}-accept"));
 
         await page.InvokeAsync(() => page.Find($"#{id} button[id^='undo-']").Click());
 

@@ -192,8 +192,7 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
                 var identity = VersionOf(note, origin).Identity;
                 sources = [.. group.Spans.Where(s => VersionOf(note, s).Identity == identity)];
             }
-            var studyOfCase = await connection.ExecuteScalarAsync<long>("SELECT study_id FROM cases WHERE id = @CaseId", new { note.CaseId }, transaction);
-            if (await NoteSpanStore.CheckAsync(connection, (DbTransaction)transaction, studyOfCase, note.CaseId, labelId, start, end, attributes) is not { } checkedSpan)
+            if (await NoteSpanStore.CheckAsync(connection, transaction, studyId, note.CaseId, labelId, start, end, attributes) is not { } checkedSpan)
                 return (GoldSpanOutcome.Invalid, null);
             var values = checkedSpan.Values.ToDictionary(v => v.AttributeId, v => v.Value);
             return (GoldSpanOutcome.Done, new Decision("edited", labelId, start, end, checkedSpan.Quote, values, sources));

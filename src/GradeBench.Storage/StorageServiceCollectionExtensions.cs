@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
         services.AddSingleton<GradeBench.Storage.Notes.NoteSpanStore>();
+        services.AddSingleton<GradeBench.Storage.Notes.GoldSpanStore>();
         services.AddSingleton<RatingReveals>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();

@@ -30,6 +30,8 @@ public static class ExportKinds
             (export, id, output, ct) => export.WriteNoteSpansAsync(id, output, ct)),
         new("span-links.csv", "text/csv", "Links between a highlight of an answer and a marked passage of the case's note, one row per link",
             (export, id, output, ct) => export.WriteSpanLinksAsync(id, output, ct)),
+        new("gold-spans.csv", "text/csv", "The gold set of the notes' passages from span adjudication, one row per decision, with who decided, when and from which raters",
+            (export, id, output, ct) => export.WriteGoldSpansAsync(id, output, ct)),
         new("history.csv", "text/csv", "The audit trail: every value a rating has had",
             (export, id, output, ct) => export.WriteHistoryAsync(id, output, ct)),
         new("flags.csv", "text/csv", "Rater flags with the coordinators' replies and resolution, one row per message",

@@ -167,6 +167,25 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         ORDER BY c.position, u.username, n.start_code_point, n.id, r.position, a.id
         """, studyId, output, ct);
 
+    /// <summary>gold-spans.csv: the decisions of span adjudication that stand (not undone), one row per decision, by case
+    /// and position (rejections, which have none, first): a gold passage as note-spans.csv gives a rater's, or a
+    /// rejection with its passage's cells empty; who decided (username), when, and the raters it came from as a JSON
+    /// array of usernames. <see cref="Notes.GoldSpanImport"/> reads it back.</summary>
+    public Task<long> WriteGoldSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT s.slug AS study, c.slug AS case_id, l.slug AS label,
+               g.start_code_point AS start, g.end_code_point AS "end", g.text_sha256, g.quote,
+               (SELECT json_group_object(a.slug, CASE a.kind WHEN 'text' THEN v.value ELSE json(v.value) END ORDER BY a.position)
+                FROM gold_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id
+                WHERE v.gold_span_id = g.id) AS attributes,
+               g.decision, g.decided_by_name AS decided_by, g.decided_at, g.source_raters
+        FROM gold_spans g
+        JOIN cases c ON c.id = g.case_id
+        JOIN studies s ON s.id = c.study_id
+        LEFT JOIN note_labels l ON l.id = g.label_id
+        WHERE c.study_id = @StudyId AND g.undone_at IS NULL
+        ORDER BY c.position, g.start_code_point, g.end_code_point, l.position, g.id
+        """, studyId, output, ct);
+
     /// <summary>Agreement per criterion and coefficient, computed as the results page computes it
     /// (<see cref="StudyResults.Agreement"/>, default bootstrap seed and resamples): values in full precision.</summary>
     public async Task<long> WriteAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)

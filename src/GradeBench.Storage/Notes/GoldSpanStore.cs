@@ -140,7 +140,7 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
             SELECT k.note_span_id, a.id, l.label, a.quote
             FROM span_links k JOIN note_spans n ON n.id = k.note_span_id
             JOIN span_annotations a ON a.id = k.answer_span_id JOIN span_labels l ON l.id = a.label_id
-            WHERE n.case_id = @CaseId ORDER BY a.start_offset, a.id
+            WHERE n.case_id = @CaseId ORDER BY a.start_code_point, a.id
             """, new { CaseId = caseId }, cancellationToken: ct))).ToLookup(k => k.NoteSpanId, k => new LinkedHighlight(k.Id, k.Label, k.Quote));
         var live = await LiveAsync(connection, null, caseId.Value, ct);
         var gold = await GoldSpansAsync(connection, live, ct);

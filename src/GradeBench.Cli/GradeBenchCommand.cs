@@ -5,6 +5,7 @@ using GradeBench.Cli.Backup;
 using GradeBench.Cli.Checklists;
 using GradeBench.Cli.Export;
 using GradeBench.Cli.Judges;
+using GradeBench.Cli.Notes;
 using GradeBench.Cli.Pairwise;
 using GradeBench.Cli.Spans;
 using GradeBench.Cli.Studies;
@@ -45,6 +46,7 @@ public static class GradeBenchCommand
             TokenCommand.Create(database, output, error),
             JudgesCommand.Create(database, output, error),
             ExportCommand.Create(database, output, error),
+            NotesCommand.Create(database, output, error),
             BackupCommand.Create(database, output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };

@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradingStore>();
         services.AddSingleton<SpanStore>();
         services.AddSingleton<GradeBench.Storage.Notes.NoteSpanStore>();
+        services.AddSingleton<GradeBench.Storage.Notes.GoldSpanStore>();
         services.AddSingleton<RatingReveals>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();
@@ -52,6 +53,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Pairwise.PairQueueQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseVotesQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseResultsQuery>();
+        services.AddSingleton<GradeBench.Storage.Results.SpanAgreementQuery>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GradeBench.Core.Pairwise;
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Spans;
 using static GradeBench.Core.Reports.ReportNumbers;
 
 namespace GradeBench.Core.Reports;
@@ -9,7 +10,7 @@ namespace GradeBench.Core.Reports;
 /// answers' report is (<see cref="MarkdownReport"/>, <see cref="HtmlReport"/>): the methods (design, axes, the
 /// statistics with their references), then per axis the models' Bradley–Terry ratings on the Arena scale with their
 /// intervals, Arena ranks and votes (and a chart in the HTML), the votes per pair of models, position bias and the
-/// raters' agreement, then the reason tags ticked. The numbers are <see cref="PairwiseAnalysis.Run(IReadOnlyList{PairwiseVote}, PairwiseOptions?)"/>'s,
+/// raters' agreement, then the reason tags ticked and, with span labels, the raters' agreement on their highlights. The numbers are <see cref="PairwiseAnalysis.Run(IReadOnlyList{PairwiseVote}, PairwiseOptions?)"/>'s,
 /// one report per axis, only rounded here; a number that does not exist is never printed, its reason is. The words are
 /// in the language given (<see cref="ReportText"/>); axis questions and reason labels in the report's
 /// language where the study translates them, else the study's. See docs/exports.md.</summary>
@@ -23,8 +24,9 @@ public static class PairwiseStudyReport
     /// <param name="axes">The design's axes in display order, each with the statistics of its votes.</param>
     /// <param name="reasonCounts">How many times each reason tag of the design (by id) was ticked, one tick per rater's
     /// judgement of a pair; null: no reasons section.</param>
+    /// <param name="spans">The raters' agreement on their highlights of the answers; null for a study without span labels.</param>
     public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, PairwiseDesign design, IReadOnlyList<(PairwiseAxis Axis, PairwiseReport Report)> axes,
-        IReadOnlyDictionary<string, int>? reasonCounts = null, CultureInfo? language = null)
+        IReadOnlyDictionary<string, int>? reasonCounts = null, CultureInfo? language = null, StudySpanAgreement? spans = null)
     {
         var t = new ReportText(language ?? ReportText.English);
         var shown = new TextLanguages(t.Tag, facts.Language);
@@ -49,9 +51,11 @@ public static class PairwiseStudyReport
                 design.Reasons.Select(r => (IReadOnlyList<string>)[r.LabelIn(shown).Text, r.Id, Count(reasonCounts.GetValueOrDefault(r.Id))]).ToList()));
         }
 
+        if (spans is not null) blocks.AddRange(ReportSpans.Section(t, spans, headingLevel: 2));
+
         // References keep their published (English) form, as Chinese journals print them.
         blocks.Add(new ReportHeading(2, t["HeadingReferences"]));
-        blocks.Add(new ReportList(References));
+        blocks.Add(new ReportList(spans is null ? References : [.. References, .. ReportSpans.Citations]));
         return blocks;
     }
 

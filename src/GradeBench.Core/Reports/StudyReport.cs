@@ -4,6 +4,7 @@ using GradeBench.Core.Checklists;
 using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
 using GradeBench.Core.Rubrics;
+using GradeBench.Core.Spans;
 using static GradeBench.Core.Reports.ReportNumbers;
 
 namespace GradeBench.Core.Reports;
@@ -15,7 +16,8 @@ namespace GradeBench.Core.Reports;
 /// also gets their methods, a results section and the alt-test authors' checklist (<see cref="ReportJudges"/>,
 /// <see cref="AltTestChecklist"/>) from <see cref="StudyJudgeResults"/>, the numbers of the results page and
 /// <c>judges.csv</c>; every other section stays the physicians'. A study whose cases carry checklists also gets their
-/// methods and scores (<see cref="ReportChecklists"/>). The words are in the
+/// methods and scores (<see cref="ReportChecklists"/>); one with span labels the raters' agreement on their highlights
+/// (<see cref="ReportSpans"/>). The words are in the
 /// language given (<see cref="ReportText.LanguageOf"/> of the study's language: English or Simplified Chinese); study
 /// content, model names and references stay as written. See docs/exports.md.</summary>
 public static class StudyReport
@@ -27,8 +29,10 @@ public static class StudyReport
     /// null or without judges: the report of a study without judges.</param>
     /// <param name="checklists">The statistics of the cases' checklists; null for a study without checklists, whose report
     /// has no checklist parts.</param>
+    /// <param name="spans">The raters' agreement on their highlights; null for a study without span labels, whose report
+    /// has none of it.</param>
     public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, ResultsInput input, StudyResultsReport report, CultureInfo? language = null,
-        StudyJudgeResults? judges = null, StudyChecklistResults? checklists = null)
+        StudyJudgeResults? judges = null, StudyChecklistResults? checklists = null, StudySpanAgreement? spans = null)
     {
         var t = new ReportText(language ?? ReportText.English);
         var l = t.Language;
@@ -77,6 +81,7 @@ public static class StudyReport
         blocks.Add(new ReportHeading(2, t["HeadingSpanLabels"]));
         blocks.Add(new ReportTable(t["SpansCaption"], [t["ColModel"], t["ColResponses"], .. report.Spans.Names],
             report.Spans.Rows.Select(r => (IReadOnlyList<string>)[r.Model, Count(r.Responses), .. r.Counts.Select(Count)]).ToList()));
+        if (spans is not null) blocks.AddRange(ReportSpans.Section(t, spans, headingLevel: 3));
 
         if (checklists is not null) blocks.AddRange(ReportChecklists.Section(t, checklists));
         if (withJudges) blocks.AddRange(ReportJudges.Section(t, judges));
@@ -105,6 +110,7 @@ public static class StudyReport
             .. withJudges ? JudgeReferences : [],
             // HealthBench is a judges' reference too: cited once.
             .. checklists is not null && !withJudges ? [ReportChecklists.Citation] : Array.Empty<string>(),
+            .. spans is not null ? ReportSpans.Citations : [],
         ]));
         return blocks;
     }

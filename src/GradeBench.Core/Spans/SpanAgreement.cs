@@ -10,6 +10,10 @@ public sealed record SpanAgreementOptions
     public int BootstrapResamples { get; init; } = Bootstrap.DefaultResamples;
 
     public int Seed { get; init; } = Bootstrap.DefaultSeed;
+
+    /// <summary>The labels to report, in this order, each whether or not a span has it (a study's labels); null: the
+    /// labels of the spans, in ordinal order.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
 }
 
 /// <summary>Agreement on spans, overall or on one label: pairwise F1 with exact and with overlap matching, and
@@ -46,7 +50,8 @@ public static class SpanAgreement
     const int FiguresPerGroup = 3;
 
     /// <exception cref="ArgumentException">Two documents with one id, a reader named twice, or a span of another
-    /// document, by a rater who is not a reader, or not within 0 ≤ start ≤ end ≤ length.</exception>
+    /// document, by a rater who is not a reader, not within 0 ≤ start ≤ end ≤ length, or of a label not among
+    /// <see cref="SpanAgreementOptions.Labels"/>.</exception>
     public static SpanAgreementReport Run(IReadOnlyList<SpanDocument> documents, SpanAgreementOptions? options = null) =>
         Run(documents, options ?? new SpanAgreementOptions(), maxThreads: -1);
 
@@ -54,7 +59,7 @@ public static class SpanAgreement
     internal static SpanAgreementReport Run(IReadOnlyList<SpanDocument> documents, SpanAgreementOptions options, int maxThreads)
     {
         if (options.BootstrapResamples < 0) throw new ArgumentOutOfRangeException(nameof(options), "BootstrapResamples must be 0 or more.");
-        var figures = new Figures(SpanTable.Of(documents));
+        var figures = new Figures(SpanTable.Of(documents, options.Labels));
         var table = figures.Table;
         var count = FiguresPerGroup * (1 + table.Labels.Length);
 

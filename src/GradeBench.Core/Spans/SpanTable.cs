@@ -24,9 +24,11 @@ sealed class SpanTable
     /// <summary>Distinct spans: a rater's identical spans count once.</summary>
     public required int Spans { get; init; }
 
+    /// <param name="labels">The labels, in this order; null: those of the spans, in ordinal order.</param>
     /// <exception cref="ArgumentException">Two documents with one id, a reader named twice, a negative length, or a span
-    /// of another document, by a rater who is not a reader, or not within 0 ≤ start ≤ end ≤ length.</exception>
-    public static SpanTable Of(IReadOnlyList<SpanDocument> documents)
+    /// of another document, by a rater who is not a reader, not within 0 ≤ start ≤ end ≤ length, or of a label not
+    /// among <paramref name="labels"/>.</exception>
+    public static SpanTable Of(IReadOnlyList<SpanDocument> documents, IReadOnlyList<string>? labels = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -51,15 +53,19 @@ sealed class SpanTable
                 distinct.Add(span);
             }
         }
-        var labels = distinct.Select(s => s.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var labelIndex = labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
+        string[] order = labels is null ? [.. distinct.Select(s => s.Label).Distinct().Order(StringComparer.Ordinal)] : [.. labels];
+        var labelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var label in order)
+            if (!labelIndex.TryAdd(label, labelIndex.Count)) throw new ArgumentException($"Label \"{label}\" is given twice.", nameof(labels));
+        if (distinct.FirstOrDefault(s => !labelIndex.ContainsKey(s.Label)) is { } stray)
+            throw new ArgumentException($"A span of \"{stray.Document}\" has the label \"{stray.Label}\", which is not among the labels given.", nameof(labels));
         var paired = new List<PairedDocument>();
         foreach (var document in documents)
         {
             if (document.Readers.Count < 2) continue;
             var readerIndex = document.Readers.Select((reader, i) => (reader, i)).ToDictionary(p => p.reader, p => p.i, StringComparer.Ordinal);
-            var spans = new Extent[labels.Length][][];
-            for (var l = 0; l < labels.Length; l++)
+            var spans = new Extent[order.Length][][];
+            for (var l = 0; l < order.Length; l++)
             {
                 spans[l] = new Extent[document.Readers.Count][];
                 for (var r = 0; r < document.Readers.Count; r++) spans[l][r] = [];
@@ -68,6 +74,6 @@ sealed class SpanTable
                 spans[group.Key.Label][group.Key.Reader] = [.. group.Select(s => new Extent(s.Start, s.End)).Order()];
             paired.Add(new PairedDocument(document.Id, document.Length, document.Readers.Count, spans));
         }
-        return new SpanTable { Labels = labels, Paired = [.. paired], Documents = documents.Count, Raters = raters.Count, Spans = distinct.Count };
+        return new SpanTable { Labels = order, Paired = [.. paired], Documents = documents.Count, Raters = raters.Count, Spans = distinct.Count };
     }
 }

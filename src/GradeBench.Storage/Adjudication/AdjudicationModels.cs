@@ -49,7 +49,12 @@ public sealed record RaterSpan
     public long EndCodePoint { get; init; }
     public required string Quote { get; init; }
     public string? Note { get; init; }
+    /// <summary>The passages of the case's clinical note the rater linked to this highlight as its evidence.</summary>
+    public IReadOnlyList<NoteEvidence> Evidence { get; init; } = [];
 }
+
+/// <summary>A passage of a case's clinical note, with its note label (in the study's language), as evidence for a highlight.</summary>
+public sealed record NoteEvidence(string Label, string Quote);
 
 /// <summary>One rater's submitted rating of the response: values and comments by criterion id, and their highlights.</summary>
 public sealed record RaterColumn(long RaterId, string Name, IReadOnlyDictionary<string, string> Values,

@@ -29,6 +29,7 @@ public static class RatedResponseLoader
 
     sealed class SpanRow
     {
+        public long Id { get; init; }
         public long RaterId { get; init; }
         public string LabelSlug { get; init; } = "";
         public string Label { get; init; } = "";
@@ -59,11 +60,20 @@ public static class RatedResponseLoader
             WHERE g.response_id = @ResponseId AND g.status = 'submitted' AND g.rater_id NOT IN (SELECT user_id FROM judges)
             """, keys, cancellationToken: ct))).ToLookup(r => r.RaterId);
         var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition("""
-            SELECT a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_code_point, a.end_code_point, a.quote, a.note
+            SELECT a.id, a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_code_point, a.end_code_point, a.quote, a.note
             FROM span_annotations a JOIN span_labels l ON l.id = a.label_id
             WHERE a.response_id = @ResponseId AND (@AllRaters OR a.rater_id IN @Raters)
             ORDER BY a.start_code_point, a.id
             """, keys, cancellationToken: ct))).ToLookup(s => s.RaterId);
+        var evidence = (await connection.QueryAsync<(long AnswerSpanId, string Label, string Quote)>(new CommandDefinition("""
+            SELECT k.answer_span_id, l.label, n.quote
+            FROM span_links k
+            JOIN span_annotations a ON a.id = k.answer_span_id
+            JOIN note_spans n ON n.id = k.note_span_id
+            JOIN note_labels l ON l.id = n.label_id
+            WHERE a.response_id = @ResponseId AND (@AllRaters OR a.rater_id IN @Raters)
+            ORDER BY n.start_code_point, n.id
+            """, keys, cancellationToken: ct))).ToLookup(e => e.AnswerSpanId, e => new NoteEvidence(e.Label, e.Quote));
         var raterIds = raters?.ToList() ?? ratings.Select(g => g.Key).Union(spans.Select(g => g.Key)).ToList();
         var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
             "SELECT id, display_name FROM users WHERE id IN @Ids", new { Ids = raterIds }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
@@ -74,7 +84,7 @@ public static class RatedResponseLoader
                 spans[id].Select(s => new RaterSpan
                 {
                     LabelSlug = s.LabelSlug, Label = s.Label, Color = s.Color, StartCodePoint = s.StartCodePoint, EndCodePoint = s.EndCodePoint,
-                    Quote = s.Quote, Note = s.Note,
+                    Quote = s.Quote, Note = s.Note, Evidence = [.. evidence[s.Id]],
                 }).ToList()))
             .OrderBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(r => r.RaterId)
             .ToList();

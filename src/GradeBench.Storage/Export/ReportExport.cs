@@ -10,7 +10,7 @@ namespace GradeBench.Storage.Export;
 
 /// <summary><c>report.md</c> and <c>report.html</c>: loads a study's facts (<see cref="ReportQuery"/>), results, judges
 /// (<see cref="JudgeResultsQuery"/>, the numbers of the results page and <c>judges.csv</c>) and checklist scores
-/// (<see cref="ChecklistMarksQuery"/>), and streams the report <see cref="StudyReport"/> builds from them (for a
+/// (<see cref="ChecklistMarksQuery"/>) and span agreement (<see cref="SpanAgreementQuery"/>), and streams the report <see cref="StudyReport"/> builds from them (for a
 /// side-by-side study, <see cref="PairwiseStudyReport"/> from <see cref="PairwiseResultsQuery"/>), in the study's language (English or Simplified Chinese,
 /// <see cref="ReportText.LanguageOf"/>). See docs/exports.md.</summary>
 public sealed class ReportExport(Database database)
@@ -30,15 +30,16 @@ public sealed class ReportExport(Database database)
     {
         var facts = await new ReportQuery(database).LoadAsync(studyId, ct) ?? throw new InvalidOperationException($"There is no study {studyId}.");
         var language = ReportText.LanguageOf(facts.Language);
+        var spans = await new SpanAgreementQuery(database).ComputeAsync(studyId, ct);
         if (await new PairwiseResultsQuery(database).ComputeAsync(studyId, ct) is { } pairwise)
             // The dates of a side-by-side study's work are its votes'.
             return (PairwiseStudyReport.Build(facts with { FirstSubmitted = pairwise.FirstVote, LastSubmitted = pairwise.LastVote },
-                pairwise.Design, pairwise.Axes, pairwise.ReasonCounts, language), language);
+                pairwise.Design, pairwise.Axes, pairwise.ReasonCounts, language, spans), language);
         var input = await new ResultsQuery(database, new RubricQuery(database)).LoadAsync(studyId, ct);
         // CPU-bound (the bootstraps), as on the results page: off the caller's thread.
         var report = await Task.Run(() => StudyResults.Compute(input), ct);
         var judges = await new JudgeResultsQuery(database).LoadAsync(studyId, ct);
         var checklists = await new ChecklistMarksQuery(database).ComputeAsync(studyId, ct);
-        return (StudyReport.Build(facts, input, report, language, judges, checklists), language);
+        return (StudyReport.Build(facts, input, report, language, judges, checklists, spans), language);
     }
 }

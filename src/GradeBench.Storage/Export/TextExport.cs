@@ -167,6 +167,25 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         ORDER BY c.position, u.username, n.start_code_point, n.id, r.position, a.id
         """, studyId, output, ct);
 
+    /// <summary>gold-spans.csv: the decisions of span adjudication that stand (not undone), one row per decision, by case
+    /// and position (rejections, which have none, first): a gold passage as note-spans.csv gives a rater's, or a
+    /// rejection with its passage's cells empty; who decided (username), when, and the raters it came from as a JSON
+    /// array of usernames. <see cref="Notes.GoldSpanImport"/> reads it back.</summary>
+    public Task<long> WriteGoldSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+        SELECT s.slug AS study, c.slug AS case_id, l.slug AS label,
+               g.start_code_point AS start, g.end_code_point AS "end", g.text_sha256, g.quote,
+               (SELECT json_group_object(a.slug, CASE a.kind WHEN 'text' THEN v.value ELSE json(v.value) END ORDER BY a.position)
+                FROM gold_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id
+                WHERE v.gold_span_id = g.id) AS attributes,
+               g.decision, g.decided_by_name AS decided_by, g.decided_at, g.source_raters
+        FROM gold_spans g
+        JOIN cases c ON c.id = g.case_id
+        JOIN studies s ON s.id = c.study_id
+        LEFT JOIN note_labels l ON l.id = g.label_id
+        WHERE c.study_id = @StudyId AND g.undone_at IS NULL
+        ORDER BY c.position, g.start_code_point, g.end_code_point, l.position, g.id
+        """, studyId, output, ct);
+
     /// <summary>Agreement per criterion and coefficient, computed as the results page computes it
     /// (<see cref="StudyResults.Agreement"/>, default bootstrap seed and resamples): values in full precision.</summary>
     public async Task<long> WriteAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)
@@ -178,6 +197,31 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         foreach (var row in StudyResults.Rows(StudyResults.Agreement(input.Criteria, input.Ratings)))
             table.Rows.Add(row.Criterion, row.Level, row.Metric, Number(row.Value), Number(row.CiLower), Number(row.CiUpper),
                 row.Units.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture), (object?)row.Reading ?? DBNull.Value);
+        await using var reader = table.CreateDataReader();
+        return await WriteCsvAsync(reader, output, ct);
+    }
+
+    /// <summary>span-agreement.csv: the raters' agreement on their highlights as the results page shows it
+    /// (<see cref="SpanAgreementQuery"/>, default bootstrap seed and resamples), one row per figure: overall, then each
+    /// span label in the study's order, each F1 exact, F1 overlap and α_u; values in full precision, the reason in English
+    /// where there is none. A study without span labels gives the header alone.</summary>
+    public async Task<long> WriteSpanAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)
+    {
+        var spans = await new SpanAgreementQuery(database).ComputeAsync(studyId, ct);
+        var table = new DataTable();
+        foreach (var column in new[] { "scope", "label", "statistic", "value", "ci_lower", "ci_upper", "documents", "raters", "spans", "reason" })
+            table.Columns.Add(column, typeof(string));
+        if (spans is not null)
+        {
+            var report = spans.Report;
+            var rows = spans.Labels.Select(l => (Scope: "label", Label: l.Id, l.Figures, l.Documents, l.Raters, l.Spans))
+                .Prepend((Scope: "overall", Label: "", Figures: report.Overall, Documents: report.PairedDocuments, report.Raters, report.Spans));
+            foreach (var row in rows)
+                foreach (var (statistic, figure) in new[] { ("f1_exact", row.Figures.F1Exact), ("f1_overlap", row.Figures.F1Overlap), ("alpha_u", row.Figures.AlphaU) })
+                    table.Rows.Add(row.Scope, row.Label, statistic, Number(figure.Value), Number(figure.Ci95?.Lower), Number(figure.Ci95?.Upper),
+                        row.Documents.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture),
+                        row.Spans.ToString(CultureInfo.InvariantCulture), (object?)figure.Reason?.ToString() ?? DBNull.Value);
+        }
         await using var reader = table.CreateDataReader();
         return await WriteCsvAsync(reader, output, ct);
     }

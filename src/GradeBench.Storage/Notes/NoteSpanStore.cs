@@ -228,11 +228,12 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
 
     /// <summary>A passage that may be stored: the note's text at its code points, the note's hash, and the attribute values
     /// as stored, by attribute id.</summary>
-    sealed record CheckedSpan(string Quote, string TextSha256, IReadOnlyList<(long AttributeId, string Value)> Values);
+    internal sealed record CheckedSpan(string Quote, string TextSha256, IReadOnlyList<(long AttributeId, string Value)> Values);
 
     /// <summary>The passage to store, or null when the label is not one of the study's, the code points are not
-    /// 0 ≤ start &lt; end ≤ the note's length, or an attribute is not the label's or does not take its value.</summary>
-    static async Task<CheckedSpan?> CheckAsync(DbConnection connection, DbTransaction transaction, long studyId, long caseId, long labelId,
+    /// 0 ≤ start &lt; end ≤ the note's length, or an attribute is not the label's or does not take its value. A
+    /// coordinator's gold passage (<see cref="GoldSpanStore"/>) is checked the same way.</summary>
+    internal static async Task<CheckedSpan?> CheckAsync(DbConnection connection, DbTransaction transaction, long studyId, long caseId, long labelId,
         int start, int end, IReadOnlyDictionary<long, string>? attributes)
     {
         var labelOk = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM note_labels WHERE id = @LabelId AND study_id = @StudyId",

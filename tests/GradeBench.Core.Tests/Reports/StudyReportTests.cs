@@ -1,6 +1,7 @@
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
+using GradeBench.Core.Spans;
 
 namespace GradeBench.Core.Tests.Reports;
 
@@ -109,5 +110,32 @@ public sealed class StudyReportTests
         }
 
         Assert.Equal(Markdown(), Markdown());
+    }
+
+    /// <summary>With span labels, the span section follows the span labels' table: the method and the overall figures in
+    /// a paragraph, overall and each label in a table (a figure without a value says why), and the method's references;
+    /// without, none of it.</summary>
+    [Fact]
+    public void SpanAgreementHasItsParagraphTableAndReferencesOnlyWithSpanLabels()
+    {
+        var input = Input();
+        var report = StudyResults.Compute(input, resamples: 200, seed: 7);
+        var spans = StudySpanAgreement.Compute([new("error", "Error"), new("omission", "Omission")],
+            [new("r1", 20, ["a", "b"], [new("r1", "a", "error", 0, 5), new("r1", "b", "error", 0, 5)])], resamples: 0);
+
+        var blocks = StudyReport.Build(Facts(), input, report, spans: spans);
+
+        var heading = blocks.OfType<ReportHeading>().Single(h => h.Text == "Agreement on highlighted spans");
+        Assert.Equal(3, heading.Level);
+        var all = blocks.ToList();
+        Assert.Equal(all.IndexOf(Table(blocks, "Highlighted spans per model")) + 1, all.IndexOf(heading));
+        var paragraph = blocks.OfType<ReportParagraph>().Single(p => p.Text.StartsWith("Agreement on highlighted spans was computed", StringComparison.Ordinal));
+        Assert.EndsWith("The raters' highlights were compared on 1 response submitted by two or more raters (2 raters, 2 highlights). Overall, F1 was 1.000 with exact and 1.000 " +
+            "with overlap matching, and α_u was 1.000.", paragraph.Text);
+        var table = Table(blocks, "Agreement on highlighted spans, overall and per label");
+        Assert.Equal(["All labels", "1.000", "—", "1.000", "—", "1.000", "—", "1", "2", "2"], table.Rows[0]);
+        Assert.Equal(["Omission", "—", "the raters who read a document together marked no span in it, so F1 has no denominator"], table.Rows[2].Take(3));
+        Assert.Contains(blocks.OfType<ReportList>().Last().Items, i => i.StartsWith("Krippendorff K. On the reliability of unitizing", StringComparison.Ordinal));
+        Assert.DoesNotContain(StudyReport.Build(Facts(), input, report), b => b is ReportHeading { Text: "Agreement on highlighted spans" });
     }
 }

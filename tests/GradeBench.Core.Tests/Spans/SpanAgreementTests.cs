@@ -186,6 +186,27 @@ public sealed class SpanAgreementTests
             f => Assert.Equal((true, true, true, null, null, null), (f.F1Exact.HasValue, f.F1Overlap.HasValue, f.AlphaU.HasValue, f.F1Exact.Ci95, f.F1Overlap.Ci95, f.AlphaU.Ci95)));
     }
 
+    /// <summary>Labels given (a study's) are reported in their order, a label nobody marked with the reasons it has no
+    /// figure; the figures of the others, and overall, are those of the labels of the spans.</summary>
+    [Fact]
+    public void GivenLabelsAreReportedInTheirOrderMarkedOrNot()
+    {
+        var report = SpanAgreement.Run(Corpus(), NoBootstrap with { Labels = ["Drug", "Route", "Dose"] });
+        var ofSpans = SpanAgreement.Run(Corpus(), NoBootstrap);
+
+        Assert.Equal(["Drug", "Route", "Dose"], report.Labels.Select(l => l.Label));
+        Assert.Equal(ofSpans.Overall, report.Overall);
+        Assert.Equal(ofSpans.Labels.Single(l => l.Label == "Drug"), report.Labels[0]);
+        Assert.Equal(ofSpans.Labels.Single(l => l.Label == "Dose"), report.Labels[2]);
+        var route = report.Labels[1].Figures;
+        Assert.Equal(["Span_F1NoSpans", "Span_F1NoSpans", "Span_AlphaNoExtent"], new[] { route.F1Exact, route.F1Overlap, route.AlphaU }.Select(e => e.Reason?.Key));
+    }
+
+    [Fact]
+    public void ASpanOfALabelNotGivenIsRefused() =>
+        Assert.Contains("has the label \"Dose\", which is not among the labels given",
+            Assert.Throws<ArgumentException>(() => SpanAgreement.Run(Corpus(), NoBootstrap with { Labels = ["Drug"] })).Message);
+
     [Theory]
     [InlineData("x", 0, 3, "not one of its readers")]
     [InlineData("a", 4, 11, "is not within 0 ≤ start ≤ end ≤ 10")]

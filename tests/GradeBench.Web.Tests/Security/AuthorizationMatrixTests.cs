@@ -150,6 +150,11 @@ public sealed class AuthorizationMatrixTests(LiveServer server) : IClassFixture<
         // A side-by-side pair's item: the study has no pairs, so its handle names none and every member is told so.
         new("GET", "/studies/{StudyId:long}/adjudication/pairs/{Pair}", w => $"/studies/{w.StudyId}/adjudication/pairs/{w.Response}", Outcomes(SignIn, Refused, Refused, Refused, Refused), Page: true),
         new("POST", "/studies/{StudyId:long}/adjudication/pairs/{Pair}", w => $"/studies/{w.StudyId}/adjudication/pairs/{w.Response}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        // Span adjudication of the clinical notes: coordinators only, in any state (decisions only in adjudication, which the store checks).
+        new("GET", "/studies/{StudyId:long}/adjudicate/notes", w => $"/studies/{w.StudyId}/adjudicate/notes", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/adjudicate/notes", w => $"/studies/{w.StudyId}/adjudicate/notes", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
+        new("GET", "/studies/{StudyId:long}/adjudicate/notes/{Case}", w => $"/studies/{w.StudyId}/adjudicate/notes/case-001", CoordinatorPage, Page: true),
+        new("POST", "/studies/{StudyId:long}/adjudicate/notes/{Case}", w => $"/studies/{w.StudyId}/adjudicate/notes/case-001", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),
         // The read-only item view flags and alerts open, and the full lists of both: coordinators only, in any state.
         new("GET", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", CoordinatorPage, Page: true),
         new("POST", "/studies/{StudyId:long}/review/{ResponseId:long}", w => $"/studies/{w.StudyId}/review/{w.ResponseId}", Outcomes(SignIn, "400", "400", "400", "400"), Body: _ => Form()),

@@ -33,6 +33,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
             ProgressChanged e => clients.ProgressChanged(e),
             PresenceChanged e => clients.PresenceChanged(e),
             AgreementUpdated e => clients.AgreementUpdated(e),
+            SpanAgreementUpdated e => clients.SpanAgreementUpdated(e),
             StudyStateChanged e => clients.StudyStateChanged(e),
             AdjudicationMessagePosted e => clients.AdjudicationMessagePosted(e),
             AdjudicationChanged e => clients.AdjudicationChanged(e),

@@ -95,6 +95,24 @@ public sealed record CriterionAlpha(string Criterion, string Label, string Level
     public string? ReasonInEnglish => Reason?.ToString();
 }
 
+/// <summary>The raters' agreement on their highlights, all span labels together (docs/spans.md): pairwise F1 with overlap
+/// matching and Krippendorff's α_u, each with its bootstrap interval, over the <see cref="Responses"/> that two or more
+/// raters had submitted when it was read (<see cref="AsOf"/>), with the <see cref="Raters"/> who submitted them and their
+/// <see cref="Highlights"/>. Only for a study with span labels.</summary>
+public sealed record SpanAgreementUpdated(long StudyId, LiveEstimate F1Overlap, LiveEstimate AlphaU, int Responses, int Raters, int Highlights,
+    DateTimeOffset AsOf) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
+}
+
+/// <summary>A figure with its 95% interval, or <see cref="Reason"/> why it has none, said by each page in its reader's
+/// language; the hub's clients get it in English as <c>reason</c>.</summary>
+public sealed record LiveEstimate(double? Value, double? Lower, double? Upper, [property: JsonIgnore] Message? Reason)
+{
+    [JsonPropertyName("reason")]
+    public string? ReasonInEnglish => Reason?.ToString();
+}
+
 /// <summary>The study moved between draft, open, adjudication and closed, or was paused or resumed.</summary>
 public sealed record StudyStateChanged(long StudyId, string State, bool Paused, DateTimeOffset At) : StudyEvent(StudyId)
 {

@@ -16,6 +16,7 @@ public interface IStudyClient
     Task ProgressChanged(ProgressChanged e);
     Task PresenceChanged(PresenceChanged e);
     Task AgreementUpdated(AgreementUpdated e);
+    Task SpanAgreementUpdated(SpanAgreementUpdated e);
     Task StudyStateChanged(StudyStateChanged e);
     Task AdjudicationMessagePosted(AdjudicationMessagePosted e);
     Task AdjudicationChanged(AdjudicationChanged e);

@@ -1,6 +1,7 @@
 using GradeBench.Core.Checklists;
 using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
+using GradeBench.Core.Spans;
 using GradeBench.Storage;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Pairwise;
@@ -10,19 +11,20 @@ using GradeBench.Storage.Rubrics;
 // Not GradeBench.Web.Features.Results: that namespace would hide ASP.NET's Results.Redirect (see _Imports.razor).
 namespace GradeBench.Web.Features.StudyResults;
 
-/// <summary>Study results, judge statistics, a side-by-side study's statistics and checklist scores computed off the
+/// <summary>Study results, judge statistics, a side-by-side study's statistics, checklist scores and span agreement computed off the
 /// request path, once per study, data version (<see cref="StudyDataVersion"/>) and choice (model values on consensus,
 /// judges counted as raters), shared by every
 /// page that asks meanwhile. Only the latest version's report is kept (a summary: the ratings it was computed from are
 /// dropped), so a second visit is instant and a change is never served stale.</summary>
 public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, PairwiseResultsQuery pairwise, ChecklistMarksQuery checklists,
-    Database database, ILogger<ResultsCache> logger)
+    SpanAgreementQuery spans, Database database, ILogger<ResultsCache> logger)
 {
     readonly Lock _lock = new();
     readonly Dictionary<(long StudyId, bool OnConsensus, RaterScope Raters), (long Version, Task<StudyResultsReport> Report)> _results = [];
     readonly Dictionary<long, (long Version, Task<StudyJudgeResults> Report)> _judges = [];
     readonly Dictionary<long, (long Version, Task<PairwiseStudyResults?> Report)> _pairwise = [];
     readonly Dictionary<long, (long Version, Task<StudyChecklistResults?> Report)> _checklists = [];
+    readonly Dictionary<long, (long Version, Task<StudySpanAgreement?> Report)> _spans = [];
 
     /// <summary>The results of the study's data as it is now: a finished task when they are known, otherwise the running
     /// computation (started here if none is).</summary>
@@ -44,6 +46,11 @@ public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, P
     /// <see cref="GetAsync"/>.</summary>
     public Task<Task<StudyChecklistResults?>> GetChecklistsAsync(long studyId, CancellationToken ct = default) =>
         GetAsync(_checklists, studyId, studyId, () => checklists.ComputeAsync(studyId), ct);
+
+    /// <summary>The raters' agreement on their highlights (<see cref="SpanAgreementQuery"/>; null for a study without span
+    /// labels), as <see cref="GetAsync"/>.</summary>
+    public Task<Task<StudySpanAgreement?>> GetSpansAsync(long studyId, CancellationToken ct = default) =>
+        GetAsync(_spans, studyId, studyId, () => spans.ComputeAsync(studyId), ct);
 
     async Task<Task<T>> GetAsync<TKey, T>(Dictionary<TKey, (long Version, Task<T> Report)> entries, TKey key, long studyId,
         Func<Task<T>> compute, CancellationToken ct) where TKey : notnull

@@ -61,6 +61,28 @@ public sealed class AdjudicationLanguageTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSpanAdjudicationPagesAreAllLocalized()
+    {
+        var scene = await NoteAdjudicationScene.CreateAsync(_pseudo);
+        var coordinator = In(await _pseudo.SignedInClientAsync(scene.Coordinator), Languages.Pseudo);
+        var rater = In(await _pseudo.SignedInClientAsync(scene.Li), Languages.Pseudo);
+
+        foreach (var (client, path) in new[]
+        {
+            (coordinator, $"/studies/{scene.StudyId}/adjudication"),
+            (coordinator, $"/studies/{scene.StudyId}/adjudicate/notes"),
+            (coordinator, $"/studies/{scene.StudyId}/adjudicate/notes/{DemoNotes.AstralCase}"),
+            (coordinator, $"/studies/{scene.StudyId}/adjudicate/notes/no-such-case"),
+            (rater, $"/studies/{scene.StudyId}/adjudicate/notes"),
+        })
+        {
+            var html = await client.GetStringAsync(path);
+            Assert.Contains("⟦", Text(html));
+            Assert.True(UnmarkedOnPage(html).Count == 0, $"{path}: {string.Join(" | ", UnmarkedOnPage(html))}");
+        }
+    }
+
+    [Fact]
     public async Task TheQueueSpeaksChinese()
     {
         using var bilingual = new GradeBenchFactory { Languages = [Languages.English, Languages.Chinese] };

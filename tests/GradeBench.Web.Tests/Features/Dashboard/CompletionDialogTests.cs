@@ -19,7 +19,7 @@ public sealed class CompletionDialogTests(GradeBenchFactory factory) : LiveAdjud
     /// <summary>The not-done line of the question Start adjudication opens on the dashboard of <paramref name="studyId"/>, in English.</summary>
     async Task<string> NotDoneAsync(long studyId)
     {
-        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider),
+        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(SpanAgreementMonitor), typeof(GradeBench.Storage.Results.SpanAgreementQuery), typeof(TimeProvider),
             typeof(IStringLocalizer<DashboardText>), typeof(PairwiseStore));
         SignInAs(await AdministratorIdAsync(), "admin");
         var before = CultureInfo.CurrentUICulture;

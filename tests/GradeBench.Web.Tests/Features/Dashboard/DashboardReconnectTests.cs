@@ -17,7 +17,7 @@ public sealed class DashboardReconnectTests(GradeBenchFactory factory) : LiveAdj
     [Fact]
     public async Task ACoordinatorMadeARaterSeesNoProgressOnceTheConnectionComesBack()
     {
-        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(TimeProvider),
+        UseAppServices(typeof(DashboardQuery), typeof(DashboardCounts), typeof(StudyRecorder), typeof(AgreementMonitor), typeof(SpanAgreementMonitor), typeof(GradeBench.Storage.Results.SpanAgreementQuery), typeof(TimeProvider),
             typeof(IStringLocalizer<DashboardText>), typeof(GradeBench.Storage.Pairwise.PairwiseStore));
         var studyId = await Scene.StudyIdAsync();
         var users = App.GetRequiredService<UserStore>();

@@ -158,7 +158,7 @@ public sealed class ExportApiTests(GradeBenchFactory factory) : IClassFixture<Gr
         Assert.Equal(HttpStatusCode.NotFound, kind.StatusCode);
         Assert.Equal("application/problem+json", kind.Content.Headers.ContentType?.MediaType);
         var detail = (await kind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-        Assert.Equal("There is no export \"ratings.xlsx\". Exports: ratings.csv, ratings-wide.csv, annotations.jsonl, note-spans.csv, span-links.csv, history.csv, flags.csv, safety-alerts.csv, agreement.csv, judges.csv, report.html, report.md, bundle.zip.", detail);
+        Assert.Equal("There is no export \"ratings.xlsx\". Exports: ratings.csv, ratings-wide.csv, annotations.jsonl, note-spans.csv, span-links.csv, gold-spans.csv, history.csv, flags.csv, safety-alerts.csv, agreement.csv, span-agreement.csv, judges.csv, report.html, report.md, bundle.zip.", detail);
         Assert.Equal(HttpStatusCode.NotFound, study.StatusCode);
     }
 

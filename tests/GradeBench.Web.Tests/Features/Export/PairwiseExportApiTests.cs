@@ -26,7 +26,7 @@ public sealed class PairwiseExportApiTests(GradeBenchFactory factory) : IClassFi
 
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal("There is no export \"pairwise.csv\" of this study: it is for side-by-side (pairwise) studies. Exports: ratings.csv, " +
-            "ratings-wide.csv, annotations.jsonl, note-spans.csv, span-links.csv, history.csv, flags.csv, safety-alerts.csv, agreement.csv, judges.csv, report.html, report.md, bundle.zip.",
+            "ratings-wide.csv, annotations.jsonl, note-spans.csv, span-links.csv, gold-spans.csv, history.csv, flags.csv, safety-alerts.csv, agreement.csv, span-agreement.csv, judges.csv, report.html, report.md, bundle.zip.",
             (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal($"{slug}-pairwise.csv", served.Content.Headers.ContentDisposition?.FileName?.Trim('"'));

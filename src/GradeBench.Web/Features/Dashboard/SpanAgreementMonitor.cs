@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using GradeBench.Core.Agreement;
+using GradeBench.Core.Spans;
+using GradeBench.Storage;
+using GradeBench.Storage.Results;
+using GradeBench.Web.Features.Live;
+
+namespace GradeBench.Web.Features.Dashboard;
+
+/// <summary>Keeps each study's overall agreement on highlights (<see cref="SpanAgreementQuery"/>, the numbers of the
+/// results page) current for the dashboard, off the request path, as <see cref="AgreementMonitor"/> keeps alpha: a
+/// submit (of a rating, or of a side-by-side pair) only queues its study, a burst of submits during a computation costs
+/// one more, and the result is published as <see cref="SpanAgreementUpdated"/> and kept with the data version it was
+/// computed from (<see cref="StudyDataVersion"/>). A study without span labels costs one small query per burst and
+/// publishes nothing. Computations of a study start at least <see cref="AgreementMonitor.MinimumGap"/> apart, and at
+/// least twice the last one's length: a 100,000-response study's bootstrap takes seconds, and so it never takes more
+/// than half of the processor however fast raters submit.</summary>
+public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database database, StudyEvents events, TimeProvider clock,
+    ILogger<SpanAgreementMonitor> logger) : BackgroundService
+{
+    readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    readonly ConcurrentDictionary<long, byte> _queued = new();
+    readonly ConcurrentDictionary<long, (long Version, SpanAgreementUpdated? Agreement)> _latest = new();
+    readonly Dictionary<long, (DateTimeOffset Start, TimeSpan Length)> _last = [];
+
+    /// <summary>Asks for a fresh computation of the study's span agreement; returns at once.</summary>
+    public void Request(long studyId)
+    {
+        if (_queued.TryAdd(studyId, 0)) _requests.Writer.TryWrite(studyId);
+    }
+
+    /// <summary>The span agreement of the study's data as it is now if it is known; otherwise null, and a computation is
+    /// queued whose result arrives as <see cref="SpanAgreementUpdated"/>. Never computes on the caller's path.</summary>
+    public async Task<SpanAgreementUpdated?> KnownAsync(long studyId, CancellationToken ct = default)
+    {
+        var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
+        if (_latest.TryGetValue(studyId, out var known) && known.Version == version) return known.Agreement;
+        Request(studyId);
+        return null;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var listening = events.SubscribeAll(e =>
+        {
+            if (e is RatingSubmitted or PairSubmitted) Request(e.StudyId);
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))
+            {
+                if (_last.TryGetValue(studyId, out var last))
+                {
+                    var wait = last.Start + Max(AgreementMonitor.MinimumGap, 2 * last.Length) - clock.GetUtcNow();
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, stoppingToken);
+                }
+                var start = clock.GetUtcNow();
+                // Dequeued before computing: a submit that lands during the computation queues one more round.
+                _queued.TryRemove(studyId, out _);
+                try
+                {
+                    var (version, agreement) = await ComputeAsync(studyId, stoppingToken);
+                    _latest.AddOrUpdate(studyId, (version, agreement), (_, kept) => kept.Version > version ? kept : (version, agreement));
+                    if (agreement is not null) events.Publish(agreement);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Span agreement of study {StudyId} could not be computed", studyId);
+                }
+                _last[studyId] = (start, clock.GetUtcNow() - start);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    // The version is read first: data written while the spans load is newer than the label, so it is never served stale.
+    async Task<(long Version, SpanAgreementUpdated? Agreement)> ComputeAsync(long studyId, CancellationToken ct)
+    {
+        var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
+        var asOf = clock.GetUtcNow();
+        // Read off the caller's thread: the reading steps SQLite synchronously.
+        var computed = await Task.Run(() => spans.ComputeAsync(studyId, ct), ct);
+        return (version, computed is null ? null : Figures(studyId, computed, asOf));
+    }
+
+    /// <summary>The dashboard's figures: the overall F1 with overlap matching and α_u of the results page.</summary>
+    public static SpanAgreementUpdated Figures(long studyId, StudySpanAgreement spans, DateTimeOffset asOf)
+    {
+        var report = spans.Report;
+        return new SpanAgreementUpdated(studyId, Live(report.Overall.F1Overlap), Live(report.Overall.AlphaU), report.PairedDocuments, report.Raters,
+            report.Spans, asOf);
+    }
+
+    static LiveEstimate Live(Estimate estimate) => new(estimate.Value, estimate.Ci95?.Lower, estimate.Ci95?.Upper, estimate.Reason);
+}

@@ -1,0 +1,88 @@
+using Bunit;
+using GradeBench.Core.Reports;
+using GradeBench.Core.Studies;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Results;
+using GradeBench.Web.Features.Dashboard;
+using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Tests.Features.Adjudication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+
+namespace GradeBench.Web.Tests.Features.Dashboard;
+
+/// <summary>The dashboard's live agreement on highlights, rendered by bUnit over a real app: computed in the background
+/// by the app's own <see cref="SpanAgreementMonitor"/> and replaced when raters submit.</summary>
+public sealed class SpanAgreementPanelTests : LiveAdjudicationContext, IClassFixture<GradeBenchFactory>
+{
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public SpanAgreementPanelTests(GradeBenchFactory factory) : base(factory) =>
+        UseAppServices(typeof(SpanAgreementMonitor), typeof(SpanAgreementQuery), typeof(IStringLocalizer<DashboardText>));
+
+    IRenderedComponent<SpanAgreementPanel> RenderPanel(long studyId) => Render<SpanAgreementPanel>(p => p.Add(c => c.StudyId, studyId));
+
+    /// <summary>The value and interval cells of the row headed <paramref name="figure"/>.</summary>
+    static string[] Row(IRenderedComponent<SpanAgreementPanel> panel, string figure) =>
+        [.. panel.FindAll("#dashboard-span-agreement tbody tr").Single(r => r.QuerySelector("th")!.TextContent.Trim() == figure)
+            .QuerySelectorAll("td").Select(c => c.TextContent.Trim())];
+
+    /// <summary>The demo's pilot raters highlighted nothing: no F1, and why. Two new raters highlight overlapping passages
+    /// of one answer and submit it: the figures change by themselves, to the results page's numbers.</summary>
+    [Fact]
+    public async Task TheFiguresAppearAndFollowTwoRatersWhoSubmitOverlappingHighlights()
+    {
+        var studyId = await Factory.ImportDemoCopyAsync();
+        var a = (await Factory.MemberAsync(studyId, "span-a")).Id;
+        var b = (await Factory.MemberAsync(studyId, "span-b")).Id;
+        var grading = App.GetRequiredService<GradingStore>();
+        var response = (await grading.QueueAsync(studyId, a)).Select(q => q.ResponseId)
+            .Intersect((await grading.QueueAsync(studyId, b)).Select(q => q.ResponseId)).First();
+        SignInAs(await AdministratorIdAsync(), "admin");
+
+        var panel = RenderPanel(studyId);
+
+        Assert.Equal("Agreement on highlighted spans", panel.Find("h2").TextContent);
+        panel.WaitForAssertion(() => Assert.Equal("false", panel.Find("section").GetAttribute("aria-busy")), Patience);
+        Assert.Equal(["—", "the raters who read a document together marked no span in it, so F1 has no denominator"], Row(panel, "Pairwise F1, overlap matching"));
+
+        var spans = App.GetRequiredService<SpanStore>();
+        var label = (await spans.LabelsAsync(studyId))[0].Id;
+        Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(studyId, a, response, label, 0, 20, null));
+        Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(studyId, b, response, label, 5, 25, null));
+        var recorder = App.GetRequiredService<RatingRecorder>();
+        foreach (var rater in new[] { a, b })
+            Assert.Equal(RatingWriteOutcome.Saved, (await recorder.SaveAsync(studyId, rater, response, DemoRatings.Complete(), submit: true)).Outcome);
+
+        // One overlap match of two highlights.
+        panel.WaitForAssertion(() => Assert.StartsWith("1.000", Row(panel, "Pairwise F1, overlap matching")[0]), Patience);
+        var expected = (await App.GetRequiredService<SpanAgreementQuery>().ComputeAsync(studyId))!.Report;
+        Assert.Equal(ReportNumbers.Coefficient(expected.Overall.AlphaU.Value!.Value), Row(panel, "Krippendorff's α_u")[0]);
+        Assert.Contains($"Over the {expected.PairedDocuments} responses submitted by two or more raters ({expected.Raters} raters, 2 highlights)", panel.Markup);
+    }
+
+    [Fact]
+    public async Task AStudyWithoutSpanLabelsShowsNothing()
+    {
+        var bundle = BundleReader.Read(TestPaths.DemoBundle).Bundle!;
+        var copy = bundle with { Study = bundle.Study with { Id = "no-spans-" + Guid.NewGuid().ToString("N"), SpanLabels = [] } };
+        var studyId = (await App.GetRequiredService<GradeBench.Storage.Studies.StudyImporter>().ImportAsync(copy, [])).StudyId!.Value;
+        SignInAs(await AdministratorIdAsync(), "admin");
+
+        var panel = RenderPanel(studyId);
+
+        Assert.Empty(panel.Markup.Trim());
+    }
+
+    [Fact]
+    public async Task ARaterIsShownNothing()
+    {
+        var studyId = await Factory.ImportDemoCopyAsync();
+        var rater = await Factory.MemberAsync(studyId, "span-peek");
+        SignInAs(rater.Id, rater.Username);
+
+        var panel = RenderPanel(studyId);
+
+        Assert.Empty(panel.Markup.Trim());
+    }
+}

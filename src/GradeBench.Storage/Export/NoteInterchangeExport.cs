@@ -11,14 +11,15 @@ namespace GradeBench.Storage.Export;
 /// written asynchronously throughout. Each returns the number of spans written.</summary>
 public sealed class NoteInterchangeExport(Database database, TimeProvider clock)
 {
-    /// <summary>notes-brat.zip: <c>annotation.conf</c> for all the raters' spans at the top, and one brat folder per
-    /// rater (<see cref="BratStandoff.WriteByRater"/>), <c>raters/RATER/</c>, each with every note that has a passage as
-    /// <c>CASE.txt</c> and that rater's spans of it as <c>CASE.ann</c>, and its own <c>annotation.conf</c>.</summary>
+    /// <summary>notes-brat.zip: <c>annotation.conf</c> for all the spans at the top, and a brat folder for the gold set,
+    /// <c>gold/</c> (if it has spans), and for each rater, <c>raters/RATER/</c> (<see cref="BratStandoff.WriteByRater"/>),
+    /// each with every note that has a passage as <c>CASE.txt</c> and its spans of it as <c>CASE.ann</c>, and its own
+    /// <c>annotation.conf</c>.</summary>
     /// <exception cref="InterchangeException">A label, attribute, value or case id that brat cannot carry.</exception>
     public async Task<long> WriteBratAsync(long studyId, Stream output, CancellationToken ct = default)
     {
         var notes = await new Notes.NoteDocumentsQuery(database).LoadAsync(studyId, ct);
-        var documents = notes.Documents.Select(d => d with { Annotations = [.. d.Annotations.Select(a => a with { Rater = BratFolder(a.Rater!) })] }).ToList();
+        var documents = notes.Documents.Select(d => d with { Annotations = [.. d.Annotations.Select(a => a.Rater is null ? a : a with { Rater = BratFolder(a.Rater) })] }).ToList();
         var files = BratStandoff.WriteByRater(documents, notes.Scheme)
             .Prepend(new InterchangeFile(BratStandoff.ConfigurationFile, Encoding.UTF8.GetBytes(BratStandoff.WriteConfiguration(notes.Scheme, documents))));
         using var zipped = new MemoryStream();
@@ -43,7 +44,8 @@ public sealed class NoteInterchangeExport(Database database, TimeProvider clock)
     public static string BratFolder(string username) => username.Replace('/', '+');
 
     /// <summary>notes-bioc.json: one BioC collection (<see cref="BioCJson.Write"/>) whose source is the study's id and
-    /// date today's (UTC), a document per note with a passage, each span an annotation with its rater as annotator.</summary>
+    /// date today's (UTC), a document per note with a passage, each span an annotation with its rater as annotator (none
+    /// for the gold set).</summary>
     /// <exception cref="InterchangeException">An attribute named <c>type</c> or <c>annotator</c>.</exception>
     public async Task<long> WriteBioCAsync(long studyId, Stream output, CancellationToken ct = default)
     {

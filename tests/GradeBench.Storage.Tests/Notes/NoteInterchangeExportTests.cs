@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using GradeBench.Core.Notes;
 using GradeBench.Core.Spans;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Notes;
@@ -38,6 +39,21 @@ public sealed class NoteInterchangeExportTests : IAsyncLifetime
             new Dictionary<long, string> { [symptom.Attributes[3].Id] = "发病3小时", [symptom.Attributes[1].Id] = "true" }, null)).Outcome);
     }
 
+    /// <summary>A gold set: the NIHSS item with a score and no flag, a rejection (which gives no gold passage), and a
+    /// medication in case-001 that no rater marked.</summary>
+    async Task GoldAsync()
+    {
+        var sha = TextHash.Sha256(_world.Text);
+        string first;
+        await using (var connection = await _world.Db.Database.OpenAsync())
+            first = await connection.ExecuteScalarAsync<string>("SELECT presentation_md FROM cases WHERE slug = 'case-001'") ?? "";
+        var csv = string.Join(",", GoldSpansCsv.Columns.Prepend("study")) + "\n"
+            + $"x,{DemoNotes.AstralCase},nihss,2,9,{sha},_虚构病例（非,\"{{\"\"score\"\":7}}\",edited,dr-lead,2026-11-25T10:00:00Z,\"[\"\"dr-note\"\"]\"\n"
+            + $"x,{DemoNotes.AstralCase},,,,{sha},,{{}},rejected,dr-lead,2026-11-25T10:00:00Z,\"[\"\"{Pilot}\"\"]\"\n"
+            + $"x,case-001,medication,0,10,{TextHash.Sha256(first)},_Synthetic,{{}},accepted,dr-lead,2026-11-25T10:00:00Z,[]\n";
+        Assert.Equal(3, await new GoldSpanImport(_world.Db.Database, _world.Db.Clock).ImportAsync(_world.StudyId, GoldSpansCsv.Read(new StringReader(csv)), null));
+    }
+
     async Task<Dictionary<string, string>> BratAsync()
     {
         using var output = new MemoryStream();
@@ -69,6 +85,34 @@ public sealed class NoteInterchangeExportTests : IAsyncLifetime
         Assert.DoesNotContain("onset", files["raters/dr-note/annotation.conf"]);
         Assert.StartsWith("# The labels and attributes", files["annotation.conf"]);
         Assert.Contains("[entities]\nnihss\nsymptom\nmedication\n", files["annotation.conf"]);
+    }
+
+    [Fact]
+    public async Task TheGoldSetHasAFolderOfItsOwnInBratAndNoAnnotatorInBioC()
+    {
+        await MarkAsync();
+        await GoldAsync();
+
+        var files = await BratAsync();
+        using var output = new MemoryStream();
+        await Export.WriteBioCAsync(_world.StudyId, output);
+
+        Assert.Equal(
+        [
+            "annotation.conf",
+            "gold/case-001.txt", "gold/case-001.ann", $"gold/{DemoNotes.AstralCase}.txt", $"gold/{DemoNotes.AstralCase}.ann", "gold/annotation.conf",
+        ], files.Keys.Take(6));
+        Assert.Equal("T1\tmedication 0 10\t_Synthetic\n", files["gold/case-001.ann"]);
+        Assert.Equal("T1\tnihss 2 9\t_虚构病例（非\nA1\tscore T1 7\n", files[$"gold/{DemoNotes.AstralCase}.ann"]);
+        Assert.Equal("", files["raters/dr-note/case-001.ann"]);
+        using var json = JsonDocument.Parse(output.ToArray());
+        var annotations = json.RootElement.GetProperty("documents").EnumerateArray()
+            .SelectMany(d => d.GetProperty("passages")[0].GetProperty("annotations").EnumerateArray()
+                .Select(a => $"{d.GetProperty("id").GetString()} {a.GetProperty("infons").GetProperty("type").GetString()} "
+                             + (a.GetProperty("infons").TryGetProperty("annotator", out var rater) ? rater.GetString() : "gold")))
+            .ToList();
+        Assert.Equal(["case-001 medication gold", $"{DemoNotes.AstralCase} nihss gold", $"{DemoNotes.AstralCase} medication dr-note",
+            $"{DemoNotes.AstralCase} nihss dr-note", $"{DemoNotes.AstralCase} symptom {Pilot}"], annotations);
     }
 
     [Fact]

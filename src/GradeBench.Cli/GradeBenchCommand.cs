@@ -46,6 +46,7 @@ public static class GradeBenchCommand
             TokenCommand.Create(database, output, error),
             JudgesCommand.Create(database, output, error),
             ExportCommand.Create(database, output, error),
+            NotesCommand.Create(database, output, error),
             BackupCommand.Create(database, output, error),
             GoldSpansCommand.Create(database, output, error),
         };

@@ -46,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<GradeBench.Storage.Results.ResultsQuery>();
         services.AddSingleton<GradeBench.Storage.Export.TextExport>();
         services.AddSingleton<GradeBench.Storage.Export.BundleExport>();
+        services.AddSingleton<GradeBench.Storage.Export.NoteInterchangeExport>();
         services.AddSingleton<GradeBench.Storage.Judges.JudgeStore>();
         services.AddSingleton<GradeBench.Storage.Judges.JudgeResultsQuery>();
         services.AddSingleton<GradeBench.Storage.Pairwise.PairwiseStore>();

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Text;
+using GradeBench.Core.Spans.Interchange;
+using GradeBench.Storage;
 using GradeBench.Storage.Export;
+using GradeBench.Storage.Notes;
 using GradeBench.Storage.Pairwise;
 
 namespace GradeBench.Cli.Export;
@@ -34,9 +37,12 @@ static class ExportCommand
             if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
             var kindName = parse.GetValue(kind)!;
-            if (!ExportKinds.Offers(kindName, await new PairwiseStore(database, TimeProvider.System).IsPairwiseAsync(studyId, ct)))
+            var noteLabels = await new NoteSpanStore(database, TimeProvider.System).HasLabelsAsync(studyId, ct);
+            if (!ExportKinds.Offers(kindName, await new PairwiseStore(database, TimeProvider.System).IsPairwiseAsync(studyId, ct), noteLabels))
             {
-                error.WriteLine($"error: {kindName} is for side-by-side (pairwise) studies; {parse.GetValue(study)} is not one");
+                error.WriteLine(ExportKinds.Notes.All(k => k.Name != kindName)
+                    ? $"error: {kindName} is for side-by-side (pairwise) studies; {parse.GetValue(study)} is not one"
+                    : $"error: {kindName} is for studies with note labels; {parse.GetValue(study)} has none");
                 return ExitCodes.InvalidInput;
             }
             var newId = parse.GetValue(asId);
@@ -50,12 +56,14 @@ static class ExportCommand
             var progress = target == "-" ? null : new Progress(error, kindName,
                 kindName == "ratings.csv" && Progress.IsTerminal(error) ? await new TextExport(database).CountRatingsAsync(studyId, ct) : null);
             var export = new TextExport(database, progress, forExcel: parse.GetValue(excel));
+            var notes = ExportKinds.Notes.SingleOrDefault(k => k.Name == kindName);
             if (target == "-")
             {
-                if (kindName == Bundle)
+                if (kindName == Bundle || notes is not null)
                 {
                     await using var stdout = Console.OpenStandardOutput();
-                    await new BundleExport(database).WriteAsync(studyId, stdout, newId, ct: ct);
+                    if (notes is null) await new BundleExport(database).WriteAsync(studyId, stdout, newId, ct: ct);
+                    else if (await WriteNotesAsync(notes, database, studyId, stdout, error, ct) is null) return ExitCodes.InvalidInput;
                 }
                 else await WriteTextAsync(kindName, export, studyId, output, ct);
                 return ExitCodes.Success;
@@ -67,6 +75,18 @@ static class ExportCommand
             {
                 await using var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
                 rows = await new BundleExport(database).WriteAsync(studyId, file, newId, progress, ct);
+            }
+            else if (notes is not null)
+            {
+                long? written;
+                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                    written = await WriteNotesAsync(notes, database, studyId, file, error, ct);
+                if (written is not { } spans)
+                {
+                    File.Delete(partial);
+                    return ExitCodes.InvalidInput;
+                }
+                rows = spans;
             }
             else
             {
@@ -80,5 +100,20 @@ static class ExportCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Writes the note annotation in one of its formats; null (after saying why, with nothing written) when
+    /// the study holds what the format cannot carry.</summary>
+    static async Task<long?> WriteNotesAsync(NoteExportKind kind, Database database, long studyId, Stream output, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            return await kind.Write(new NoteInterchangeExport(database, TimeProvider.System), studyId, output, ct);
+        }
+        catch (InterchangeException e)
+        {
+            error.WriteLine($"error: {kind.Name}: {e.Message}");
+            return null;
+        }
     }
 }

@@ -8,6 +8,10 @@ public sealed record TextExportKind(string Name, string ContentType, string Desc
     public bool PairwiseOnly { get; init; }
 }
 
+/// <summary>A study export of a study's note annotation in a clinical NLP format, written as bytes by a
+/// <see cref="NoteInterchangeExport"/>; only a study with note labels offers it.</summary>
+public sealed record NoteExportKind(string Name, string ContentType, string Description, Func<NoteInterchangeExport, long, Stream, CancellationToken, Task<long>> Write);
+
 /// <summary>The study exports, one list for the command line and the web API (docs/exports.md).</summary>
 public static class ExportKinds
 {
@@ -50,9 +54,20 @@ public static class ExportKinds
             (export, id, output, ct) => export.Report.WriteMarkdownAsync(id, output, ct)),
     ];
 
-    public static IEnumerable<string> Names => Text.Select(k => k.Name).Append(Bundle);
+    /// <summary>The note annotation for clinical NLP tools (docs/spans.md, "Interchange").</summary>
+    public static readonly IReadOnlyList<NoteExportKind> Notes =
+    [
+        new("notes-brat.zip", "application/zip", "The marked passages of the clinical notes as brat standoff files (.txt and .ann), a folder per rater, with annotation.conf",
+            (export, id, output, ct) => export.WriteBratAsync(id, output, ct)),
+        new("notes-bioc.json", "application/json", "The marked passages of the clinical notes as one BioC JSON collection, offsets in code points",
+            (export, id, output, ct) => export.WriteBioCAsync(id, output, ct)),
+    ];
+
+    public static IEnumerable<string> Names => Text.Select(k => k.Name).Concat(Notes.Select(k => k.Name)).Append(Bundle);
 
     /// <summary>Whether a study offers the export <paramref name="name"/> (one of <see cref="Names"/>): pairwise.csv and
-    /// pairwise-consensus.csv only a side-by-side study, every other kind every study.</summary>
-    public static bool Offers(string name, bool pairwiseStudy) => pairwiseStudy || Text.All(k => k.Name != name || !k.PairwiseOnly);
+    /// pairwise-consensus.csv only a side-by-side study, notes-brat.zip and notes-bioc.json only a study with note
+    /// labels, every other kind every study.</summary>
+    public static bool Offers(string name, bool pairwiseStudy, bool noteLabels) =>
+        (pairwiseStudy || Text.All(k => k.Name != name || !k.PairwiseOnly)) && (noteLabels || Notes.All(k => k.Name != name));
 }

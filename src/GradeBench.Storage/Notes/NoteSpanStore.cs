@@ -70,6 +70,14 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
         return await LabelsAsync(connection, studyId, ct);
     }
 
+    /// <summary>Whether the study has note labels (and so offers the exports of its note annotation).</summary>
+    public async Task<bool> HasLabelsAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM note_labels WHERE study_id = @StudyId)", new { StudyId = studyId }, cancellationToken: ct));
+    }
+
     /// <summary>The study's note labels on an open connection (bundle.zip writes them back into study.json).</summary>
     internal static async Task<IReadOnlyList<NoteLabelInfo>> LabelsAsync(DbConnection connection, long studyId, CancellationToken ct)
     {

@@ -265,7 +265,7 @@ public sealed class PairAdjudicationTests : IAsyncLifetime
             "case,response_a,response_b,model_a,model_b,axis,choice,reason,decided_by,decided_at\r\n" +
             $"{pair.Case},{pair.A.Slug},{pair.B.Slug},{pair.A.Model},{pair.B.Model},consensus,a,\"=after the meeting, A\",coord,{decidedAt}\r\n",
             csv.ToString());
-        Assert.True(ExportKinds.Offers("pairwise-consensus.csv", pairwiseStudy: true));
-        Assert.False(ExportKinds.Offers("pairwise-consensus.csv", pairwiseStudy: false));
+        Assert.True(ExportKinds.Offers("pairwise-consensus.csv", pairwiseStudy: true, noteLabels: false));
+        Assert.False(ExportKinds.Offers("pairwise-consensus.csv", pairwiseStudy: false, noteLabels: true));
     }
 }

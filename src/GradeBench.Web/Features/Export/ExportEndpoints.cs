@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text;
+using GradeBench.Core.Spans.Interchange;
 using GradeBench.Storage;
 using GradeBench.Storage.Export;
+using GradeBench.Storage.Notes;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Accounts;
@@ -24,6 +26,8 @@ public static class ExportEndpoints
     public static readonly IReadOnlyList<ExportKind> Kinds =
     [
         .. ExportKinds.Text.Select(k => Text(k.Name, k.ContentType, k.Description, k.Write)),
+        .. ExportKinds.Notes.Select(k => new ExportKind(k.Name, k.ContentType, k.Description,
+            (services, id, output, _, ct) => k.Write(services.GetRequiredService<NoteInterchangeExport>(), id, output, ct))),
         new(ExportKinds.Bundle, "application/zip", "The whole study as a bundle that imports back into the same study",
             (services, id, output, _, ct) => services.GetRequiredService<BundleExport>().WriteAsync(id, output, ct: ct))
         {
@@ -57,7 +61,7 @@ public static class ExportEndpoints
     }
 
     static async Task<IResult> ExportAsync(long id, string kind, bool? excel, ClaimsPrincipal user, StudyQuery studies,
-        PairwiseStore pairwise, HttpContext http, CancellationToken ct)
+        PairwiseStore pairwise, NoteSpanStore notes, HttpContext http, CancellationToken ct)
     {
         // Who may download is settled first: a rater or a stranger learns nothing, not even which kinds exist.
         var access = await studies.AccessAsync(id, user.Id(), ct);
@@ -65,19 +69,35 @@ public static class ExportEndpoints
             return TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
         if (access is not { IsCoordinator: true })
             return TypedResults.Problem("Only the study's coordinators can download its exports.", statusCode: StatusCodes.Status403Forbidden);
-        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct));
+        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct), await notes.HasLabelsAsync(id, ct));
         var export = offered.FirstOrDefault(k => k.Name == kind);
         if (export is null)
             return TypedResults.Problem(
-                (Kinds.Any(k => k.Name == kind) ? $"There is no export \"{kind}\" of this study: it is for side-by-side (pairwise) studies." : $"There is no export \"{kind}\".")
+                (Kinds.All(k => k.Name != kind) ? $"There is no export \"{kind}\"."
+                    : ExportKinds.Notes.Any(k => k.Name == kind) ? $"There is no export \"{kind}\" of this study: it is for studies with note labels."
+                    : $"There is no export \"{kind}\" of this study: it is for side-by-side (pairwise) studies.")
                 + $" Exports: {string.Join(", ", offered.Select(k => k.Name))}.", statusCode: StatusCodes.Status404NotFound);
         var slug = await studies.SlugAsync(id, ct);
         if (export.WritesSynchronously && http.Features.Get<IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
-        return TypedResults.Stream(output => export.WriteAsync(http.RequestServices, id, output, excel == true, ct), export.ContentType, DownloadName(slug, export.Name, excel == true));
+        return TypedResults.Stream(async output =>
+        {
+            try
+            {
+                await export.WriteAsync(http.RequestServices, id, output, excel == true, ct);
+            }
+            // A study the format cannot carry (a label brat cannot name) is refused before a byte of the file is sent.
+            catch (InterchangeException e) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await TypedResults.Problem($"The study cannot be exported as {export.Name}: {e.Message}",
+                    statusCode: StatusCodes.Status422UnprocessableEntity).ExecuteAsync(http);
+            }
+        }, export.ContentType, DownloadName(slug, export.Name, excel == true));
     }
 
     /// <summary>The kinds a study offers (<see cref="ExportKinds.Offers"/>).</summary>
-    public static IReadOnlyList<ExportKind> Offered(bool pairwiseStudy) => [.. Kinds.Where(k => ExportKinds.Offers(k.Name, pairwiseStudy))];
+    public static IReadOnlyList<ExportKind> Offered(bool pairwiseStudy, bool noteLabels) =>
+        [.. Kinds.Where(k => ExportKinds.Offers(k.Name, pairwiseStudy, noteLabels))];
 
     /// <summary>The plain and the Excel flavour of a file saved in one folder must neither overwrite nor pass for each other.</summary>
     public static string DownloadName(string? slug, string kind, bool excel) =>

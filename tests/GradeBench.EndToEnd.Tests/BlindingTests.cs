@@ -75,7 +75,7 @@ public sealed class BlindingTests
             await Expect(rater.GetByText("Only the coordinators of this study can")).ToBeVisibleAsync();
         }
         var api = studyUrl.Replace("/studies/", "/api/studies/");
-        foreach (var kind in new[] { "ratings.csv", "ratings-wide.csv", "annotations.jsonl", "note-spans.csv", "span-links.csv", "gold-spans.csv", "history.csv", "agreement.csv", "span-agreement.csv", "judges.csv", "report.html", "report.md", "bundle.zip" })
+        foreach (var kind in new[] { "ratings.csv", "ratings-wide.csv", "annotations.jsonl", "note-spans.csv", "span-links.csv", "gold-spans.csv", "notes-brat.zip", "notes-bioc.json", "history.csv", "agreement.csv", "span-agreement.csv", "judges.csv", "report.html", "report.md", "bundle.zip" })
         {
             var answer = await rater.GotoAsync($"{api}/export/{kind}");
             Assert.Equal(403, answer!.Status);

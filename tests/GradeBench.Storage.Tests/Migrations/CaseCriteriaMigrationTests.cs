@@ -14,34 +14,11 @@ public sealed class CaseCriteriaMigrationTests
     /// <summary>A database at version 19 holding what today's importer writes of the demo (the columns version 19 has).</summary>
     static async Task<TestDatabase> DemoAtVersion19Async()
     {
-        var db = new TestDatabase();
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var migration in Migrator.All.Where(m => m.Version <= 19))
-            {
-                await using var transaction = await connection.BeginTransactionAsync();
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-                await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, 'then')",
-                    new { migration.Version, migration.Name }, transaction);
-                await transaction.CommitAsync();
-            }
-        }
+        var db = await OlderSchema.AtVersionAsync(19);
         await using var current = await TestDatabase.CreateAsync();
         var studyId = (await new StudyImporter(current.Database, current.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         await current.AddRaterAsync(studyId, "dr-before");
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
-            foreach (var table in await TablesAsync(connection))
-            {
-                var columns = await ColumnsAsync(connection, table);
-                await connection.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");
-            }
-            await connection.ExecuteAsync("DETACH DATABASE source");
-        }
+        await db.CopyFromAsync(current);
         return db;
     }
 

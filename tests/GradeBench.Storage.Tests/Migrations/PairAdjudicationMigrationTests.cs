@@ -17,20 +17,7 @@ public sealed class PairAdjudicationMigrationTests
     /// <summary>A database at version 22 holding what today's stores write of the demo in adjudication (the columns version 22 has).</summary>
     static async Task<TestDatabase> QueueAtVersion22Async()
     {
-        var db = new TestDatabase();
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var migration in Migrator.All.Where(m => m.Version <= 22))
-            {
-                await using var transaction = await connection.BeginTransactionAsync();
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-                await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, 'then')",
-                    new { migration.Version, migration.Name }, transaction);
-                await transaction.CommitAsync();
-            }
-        }
+        var db = await OlderSchema.AtVersionAsync(22);
         await using var current = await TestDatabase.CreateAsync();
         var studyId = (await new StudyImporter(current.Database, current.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         var studies = new StudyQuery(current.Database);
@@ -42,17 +29,7 @@ public sealed class PairAdjudicationMigrationTests
         var item = (await store.BuildQueueAsync(studyId))[0].ItemId;
         await store.PostMessageAsync(studyId, item, coordinator, "Look at the dose.");
         await store.SaveConsensusAsync(studyId, item, coordinator, [new ConsensusEntry("overall", "3", "agreed")]);
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
-            foreach (var table in await TablesAsync(connection))
-            {
-                var columns = await ColumnsAsync(connection, table);
-                await connection.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");
-            }
-            await connection.ExecuteAsync("DETACH DATABASE source");
-        }
+        await db.CopyFromAsync(current);
         return db;
     }
 

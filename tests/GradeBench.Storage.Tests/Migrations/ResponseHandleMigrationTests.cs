@@ -17,36 +17,12 @@ public sealed class ResponseHandleMigrationTests
     [Fact]
     public async Task ADatabaseAtVersion12GetsHandlesAndNewPositionsAndKeepsItsWorkAndRatings()
     {
-        await using var db = new TestDatabase();
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var migration in Migrator.All.Where(m => m.Version <= 12))
-            {
-                await using var transaction = await connection.BeginTransactionAsync();
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-                await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, 'then')",
-                    new { migration.Version, migration.Name }, transaction);
-                await transaction.CommitAsync();
-            }
-        }
+        await using var db = await OlderSchema.AtVersionAsync(12);
         // Today's importer writes the handle column that version 12 lacks: import into a current database, copy the rest.
         await using var current = await TestDatabase.CreateAsync();
         var studyId = (await new StudyImporter(current.Database, current.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         await current.AddRaterAsync(studyId, "dr-before");
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
-            // span_annotations, empty in the demo, is left out: 0024 changed its columns.
-            foreach (var table in (await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT IN ('schema_version', 'span_annotations')")).AsList())
-            {
-                var columns = string.Join(", ", (await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}', 'main')")).Select(c => $"\"{c}\""));
-                await connection.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");
-            }
-            await connection.ExecuteAsync("DETACH DATABASE source");
-            await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
-        }
+        await db.CopyFromAsync(current);
         await using var before = await db.Database.OpenAsync();
         var work = (await before.QueryAsync<string>(Work)).AsList();
         var positions = (await before.QueryAsync<long>("SELECT queue_position FROM assignments ORDER BY id")).AsList();

@@ -17,35 +17,12 @@ public sealed class SpanCodePointsMigrationTests
     /// three highlights of one response stored as version 23 stored them.</summary>
     static async Task<(TestDatabase Db, long ResponseId)> HighlightsAtVersion23Async()
     {
-        var db = new TestDatabase();
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var migration in Migrator.All.Where(m => m.Version <= 23))
-            {
-                await using var transaction = await connection.BeginTransactionAsync();
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-                await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, 'then')",
-                    new { migration.Version, migration.Name }, transaction);
-                await transaction.CommitAsync();
-            }
-        }
+        var db = await OlderSchema.AtVersionAsync(23);
         await using var current = await TestDatabase.CreateAsync();
         var studyId = (await new StudyImporter(current.Database, current.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         await current.AddRaterAsync(studyId, "dr-before");
+        await db.CopyFromAsync(current);
         await using var target = await db.Database.OpenAsync();
-        await target.ExecuteAsync("PRAGMA foreign_keys = OFF");
-        await target.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
-        var tables = await target.QueryAsync<string>("""
-            SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT IN ('schema_version', 'span_annotations') ORDER BY name
-            """);
-        foreach (var table in tables)
-        {
-            var columns = string.Join(", ", (await target.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}', 'main')")).Select(c => $"\"{c}\""));
-            await target.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");
-        }
-        await target.ExecuteAsync("DETACH DATABASE source");
         var responseId = await target.ExecuteScalarAsync<long>("SELECT MIN(id) FROM responses");
         await target.ExecuteAsync("UPDATE responses SET content_md = @Answer WHERE id = @responseId", new { Answer, responseId });
         foreach (var quote in new[] { "Start", "aspirin", "300 mg" })

@@ -14,39 +14,14 @@ public sealed class StudyLifecycleMigrationTests
 
     static async Task<TestDatabase> AtVersion5WithDataAsync()
     {
-        var db = new TestDatabase();
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var migration in Migrator.All.Where(m => m.Version <= 5))
-            {
-                await using var transaction = await connection.BeginTransactionAsync();
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-                await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, 'then')",
-                    new { migration.Version, migration.Name }, transaction);
-                await transaction.CommitAsync();
-            }
-        }
+        var db = await OlderSchema.AtVersionAsync(5);
         // Today's importer writes tables that version 5 lacks: fill a current database, then copy version 5's columns over.
         await using var current = new TestDatabase();
         await new Migrator(current.Database, current.Clock).MigrateAsync();
         var studyId = (await new StudyImporter(current.Database, current.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         var rater = await current.AddRaterAsync(studyId, "dr-before");
         await new ApiTokenStore(current.Database, current.Clock).CreateAsync(rater, "script");
-        await using (var connection = await db.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-            await connection.ExecuteAsync("ATTACH DATABASE @Path AS source", new { Path = current.Database.FilePath });
-            // span_annotations, empty in the demo, is left out: 0024 changed its columns.
-            var tables = await connection.QueryAsync<string>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT IN ('schema_version', 'span_annotations')");
-            foreach (var table in tables.AsList())
-            {
-                var columns = string.Join(", ", (await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}', 'main')")).Select(c => $"\"{c}\""));
-                await connection.ExecuteAsync($"INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM source.\"{table}\"");
-            }
-            await connection.ExecuteAsync("DETACH DATABASE source");
-            await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
-        }
+        await db.CopyFromAsync(current);
         return db;
     }
 

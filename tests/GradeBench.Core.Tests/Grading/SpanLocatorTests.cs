@@ -46,4 +46,41 @@ public sealed class SpanLocatorTests
 
         Assert.Equal(5, location.Start);
     }
+
+    const string Table = "## Grading\n\n| Scale | Grade |\n|:---|---:|\n| Hunt–Hess | **III** |\n| WFNS | II |\n\n1. Secure the aneurysm\n2. Nimodipine 60 mg";
+
+    [Theory]
+    [InlineData("Grading\n\nScale\tGrade", "Grading\n\n| Scale | Grade")]
+    [InlineData("Grade\nHunt–Hess\tIII", "Grade |\n|:---|---:|\n| Hunt–Hess | **III")]
+    [InlineData("III\nWFNS", "III** |\n| WFNS")]
+    [InlineData("aneurysm\nNimodipine", "aneurysm\n2. Nimodipine")]
+    public void PassageAcrossTableCellsRowsAndListItemsIsFound(string selected, string source)
+    {
+        var location = SpanLocator.Locate(Table, selected)!.Value;
+
+        Assert.Equal(source, Table[location.Start..location.End]);
+    }
+
+    [Fact]
+    public void ListNumbersAreMarkupOnlyBetweenWords()
+    {
+        // "60" is text: a selection without it must not match across it.
+        Assert.Null(SpanLocator.Locate(Table, "Nimodipine mg"));
+    }
+
+    [Theory]
+    [InlineData("Grade |\n|:---|---:|\n| Hunt–Hess | **III", "Grade Hunt–Hess III")]
+    [InlineData("aneurysm\n2. Nimodipine", "aneurysm Nimodipine")]
+    [InlineData("grade 2. Then - as *planned*", "grade 2. Then - as planned")]
+    [InlineData("lowered.\n> ## Next\n- item", "lowered. Next item")]
+    public void VisibleTextDropsMarkupButKeepsWords(string quote, string words) =>
+        Assert.Equal(words, string.Join(' ', SpanLocator.Visible(quote).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+    [Fact]
+    public void AQuoteAcrossATableIsCountedAsItsOwnFirstOccurrence()
+    {
+        var location = SpanLocator.Locate(Table, "Grade\nHunt–Hess\tIII")!.Value;
+
+        Assert.Equal(0, SpanLocator.OccurrenceOf(Table, Table[location.Start..location.End], location.Start));
+    }
 }

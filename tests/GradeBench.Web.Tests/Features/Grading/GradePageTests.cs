@@ -63,7 +63,8 @@ public sealed class GradePageTests(GradeBenchFactory factory) : IClassFixture<Gr
         var spans = services.GetRequiredService<GradeBench.Storage.Grading.SpanStore>();
         var label = (await spans.LabelsAsync(studyId)).Single(l => l.Slug == "unsafe");
         await spans.AddAsync(studyId, rater, first, label.Id, 0, 12, "too strong");
-        var quote = (await spans.ListAsync(studyId, rater, first))[0].Quote;
+        // Listed as read: Markdown markup in the stored quote is not shown.
+        var quote = GradeBench.Web.Features.Grading.Quotes.Short((await spans.ListAsync(studyId, rater, first))[0].Quote);
 
         var html = await client.GetStringAsync($"/studies/{studyId}/grade/{await services.HandleOfAsync(first)}");
 

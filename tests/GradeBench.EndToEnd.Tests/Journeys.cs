@@ -109,7 +109,6 @@ static class Journeys
         }
         """);
 
-    /// <summary>Saves a screenshot when GRADEBENCH_SCREENSHOTS names a folder, for people to look at.</summary>
     /// <summary>Starts adjudication from the dashboard, confirming as the coordinator must.</summary>
     public static async Task StartAdjudicationAsync(IPage coordinator)
     {
@@ -119,6 +118,7 @@ static class Journeys
             .GetByRole(AriaRole.Button, new() { Name = "Yes, start adjudication" }).ClickAsync();
     }
 
+    /// <summary>Saves a screenshot when GRADEBENCH_SCREENSHOTS names a folder, for people to look at.</summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (Environment.GetEnvironmentVariable("GRADEBENCH_SCREENSHOTS") is { Length: > 0 } folder)

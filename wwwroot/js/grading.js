@@ -252,20 +252,24 @@ export function submitHandled(key) {
 // response it is in (the side-by-side page has two, each with its own label buttons).
 let lastSelection = null;
 
+/** The current selection if it is a passage of the element `containerId`, with which occurrence of its text it is. */
+function selectionIn(containerId) {
+  const container = document.getElementById(containerId);
+  const selection = document.getSelection();
+  if (!container || !selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+  const range = selection.getRangeAt(0);
+  if (!container.contains(range.commonAncestorContainer)) return null;
+  const text = selection.toString();
+  if (!text.trim()) return null;
+  const before = document.createRange();
+  before.setStart(container, 0);
+  before.setEnd(range.startContainer, range.startOffset);
+  return { containerId, text, occurrence: countOccurrences(normalize(before.toString()), normalize(text)) };
+}
+
 export function watchSelection(containerId) {
   const onChange = () => {
-    const container = document.getElementById(containerId);
-    if (!container) return;
-    const selection = document.getSelection();
-    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
-    const range = selection.getRangeAt(0);
-    if (!container.contains(range.commonAncestorContainer)) return;
-    const text = selection.toString();
-    if (!text.trim()) return;
-    const before = document.createRange();
-    before.setStart(container, 0);
-    before.setEnd(range.startContainer, range.startOffset);
-    lastSelection = { containerId, text, occurrence: countOccurrences(normalize(before.toString()), normalize(text)) };
+    lastSelection = selectionIn(containerId) ?? lastSelection;
   };
   document.addEventListener("selectionchange", onChange);
   const stopKeys = selectWithKeys(containerId);
@@ -343,10 +347,12 @@ function showCaret(container) {
   CSS.highlights.set("gb-caret", new Highlight(word));
 }
 
-/** The passage selected last, if it is in the response `containerId` (else it stays for its own buttons). */
+/** The passage selected last, if it is in the response `containerId` (else it stays for its own buttons); or the one
+ * selected now, made before the page was watching (a label chosen just after the page opened, far from the server). */
 export function takeSelection(containerId) {
-  if (lastSelection?.containerId !== containerId) return null;
-  const { text, occurrence } = lastSelection;
+  const taken = lastSelection?.containerId === containerId ? lastSelection : selectionIn(containerId);
+  if (!taken) return null;
+  const { text, occurrence } = taken;
   lastSelection = null;
   document.getSelection()?.removeAllRanges();
   return { text, occurrence };

@@ -54,52 +54,11 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
         Assert.True(_problems.Count == 0, $"{_problems.Count} accessibility problems:\n{string.Join('\n', _problems)}");
     }
 
-    void Problem(string problem)
-    {
-        output.WriteLine($"PROBLEM {problem}");
-        _problems.Add(problem);
-    }
-
     async Task CheckAsync(IPage page, string name, string url, ILocator ready)
     {
         await page.GotoAsync(url);
         await Expect(ready).ToBeVisibleAsync();
         await Journeys.SettleAsync(page);
-
-        foreach (var violation in await AxeAudit.AuditAsync(page, "minor", "moderate", "serious", "critical"))
-        {
-            output.WriteLine($"{name}: {violation}");
-            if (violation.StartsWith("serious", StringComparison.Ordinal) || violation.StartsWith("critical", StringComparison.Ordinal))
-                Problem($"{name}: {violation}");
-        }
-        var mains = await page.GetByRole(AriaRole.Main).CountAsync();
-        if (mains != 1) Problem($"{name}: {mains} main landmarks");
-        foreach (var problem in await page.EvaluateAsync<string[]>(PageChecks.HeadingsAndLinks))
-            Problem($"{name}: {problem}");
-        await CheckSkipLinkAsync(page, name);
-        foreach (var problem in await PageChecks.FocusIndicatorsAsync(page))
-            Problem($"{name}: {problem}");
-    }
-
-    /// <summary>From the top of the page, Tab reaches the skip link first, and following it puts focus in main.</summary>
-    async Task CheckSkipLinkAsync(IPage page, string name)
-    {
-        await page.EvaluateAsync(PageChecks.FromTheTop);
-        await page.Keyboard.PressAsync("Tab");
-        var first = await page.EvaluateAsync<string>("() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()} \"${e.textContent.trim()}\" ${e.getAttribute('href') ?? ''}` : 'nothing'; }");
-        if (!first.StartsWith("a \"Skip to main content\"", StringComparison.Ordinal))
-        {
-            Problem($"{name}: the first Tab reaches {first}, not a skip link");
-            return;
-        }
-        await page.Keyboard.PressAsync("Enter");
-        try
-        {
-            await page.WaitForFunctionAsync("() => !!document.activeElement?.closest('main')", null, new() { Timeout = 3_000 });
-        }
-        catch (TimeoutException)
-        {
-            Problem($"{name}: the skip link does not move focus into main");
-        }
+        _problems.AddRange(await PageChecks.AllAsync(page, name, output.WriteLine));
     }
 }

@@ -5,6 +5,49 @@ namespace GradeBench.EndToEnd.Tests.Accessibility;
 /// <summary>Checks axe-core does not make: heading order, links in running text, and a focus indicator one can see.</summary>
 static class PageChecks
 {
+    /// <summary>What the accessibility sweep asks of every page, on the page as it is now: no serious or critical axe
+    /// violation (every violation is logged), one main landmark, headings in order, links underlined, a skip link first
+    /// that moves focus into main, and a visible focus indicator. Returns the problems, each starting with
+    /// <paramref name="name"/>.</summary>
+    public static async Task<IReadOnlyList<string>> AllAsync(IPage page, string name, Action<string> log)
+    {
+        var problems = new List<string>();
+        foreach (var violation in await AxeAudit.AuditAsync(page, "minor", "moderate", "serious", "critical"))
+        {
+            log($"{name}: {violation}");
+            if (violation.StartsWith("serious", StringComparison.Ordinal) || violation.StartsWith("critical", StringComparison.Ordinal))
+                problems.Add($"{name}: {violation}");
+        }
+        var mains = await page.GetByRole(AriaRole.Main).CountAsync();
+        if (mains != 1) problems.Add($"{name}: {mains} main landmarks");
+        foreach (var problem in await page.EvaluateAsync<string[]>(HeadingsAndLinks))
+            problems.Add($"{name}: {problem}");
+        if (await SkipLinkProblemAsync(page) is { } skip) problems.Add($"{name}: {skip}");
+        foreach (var problem in await FocusIndicatorsAsync(page))
+            problems.Add($"{name}: {problem}");
+        foreach (var problem in problems) log($"PROBLEM {problem}");
+        return problems;
+    }
+
+    /// <summary>From the top of the page, Tab reaches the skip link first, and following it puts focus in main.</summary>
+    static async Task<string?> SkipLinkProblemAsync(IPage page)
+    {
+        await page.EvaluateAsync(FromTheTop);
+        await page.Keyboard.PressAsync("Tab");
+        var first = await page.EvaluateAsync<string>("() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()} \"${e.textContent.trim()}\" ${e.getAttribute('href') ?? ''}` : 'nothing'; }");
+        if (!first.StartsWith("a \"Skip to main content\"", StringComparison.Ordinal)) return $"the first Tab reaches {first}, not a skip link";
+        await page.Keyboard.PressAsync("Enter");
+        try
+        {
+            await page.WaitForFunctionAsync("() => !!document.activeElement?.closest('main')", null, new() { Timeout = 3_000 });
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return "the skip link does not move focus into main";
+        }
+    }
+
     /// <summary>Headings start at h1 and never skip a level; a link inside running text is underlined.</summary>
     public const string HeadingsAndLinks = """
         () => {

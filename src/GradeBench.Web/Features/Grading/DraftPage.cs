@@ -49,6 +49,9 @@ public abstract class DraftPage<TSession> : LiveComponent where TSession : Draft
     protected bool KeyboardReady { get; private set; }
     /// <summary>The page's grading.js module, once the page is live.</summary>
     protected IJSObjectReference? Module { get; private set; }
+    /// <summary>Highlight and note labels read the selection through grading.js: until it is loaded (a moment after the
+    /// page becomes interactive, longer far from the server) a label chosen would be lost, so they wait for it.</summary>
+    protected bool PassagesReady => Module is not null;
 
     /// <summary>The rater's judgement of the open item is final: it is shown read-only (flags still work).</summary>
     protected bool Frozen => _frozen || Session.Frozen;

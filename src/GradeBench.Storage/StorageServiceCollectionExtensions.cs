@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SpanStore>();
         services.AddSingleton<GradeBench.Storage.Notes.NoteSpanStore>();
         services.AddSingleton<GradeBench.Storage.Notes.GoldSpanStore>();
+        services.AddSingleton<GradeBench.Storage.Notes.GoldSpanImport>();
         services.AddSingleton<RatingReveals>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<GradeBench.Storage.Review.ReviewQuery>();

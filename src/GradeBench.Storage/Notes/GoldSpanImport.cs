@@ -10,19 +10,25 @@ namespace GradeBench.Storage.Notes;
 /// study — a case of it whose note has the row's hash, a note label of it, code points within the note with the row's
 /// quote there, attributes of the label of the right kind — and the file replaces the study's gold set whole: the
 /// decisions that stood are marked undone (kept in the history) and the file's are added as imported, keeping who decided,
-/// when and from which raters. A file with one bad row changes nothing. Imported decisions decide no group of the
-/// raters' passages: the adjudication page lists them apart.</summary>
+/// when and from which raters. A file with one bad row changes nothing. An imported gold passage names no group of the
+/// raters' passages: the adjudication page shows it with the group that has a passage of its label and code points, and
+/// lists the others (and imported rejections) apart.</summary>
 public sealed class GoldSpanImport(Database database, TimeProvider clock)
 {
     /// <summary>Imports <paramref name="records"/> (read by <see cref="GoldSpansCsv.Read"/>) into the study; returns how
     /// many decisions were imported.</summary>
-    /// <param name="importedBy">The user who imports, if any (none from the command line).</param>
+    /// <param name="importedBy">The user who imports, if any (none from the command line, which has the database file):
+    /// one who does not coordinate the study is refused.</param>
     /// <exception cref="RatingsCsvException">A row that does not fit the study, naming its line and field; nothing is
     /// written then.</exception>
+    /// <exception cref="UnauthorizedAccessException"><paramref name="importedBy"/> does not coordinate the study; nothing
+    /// is written.</exception>
     public async Task<int> ImportAsync(long studyId, IReadOnlyList<GoldSpanRecord> records, long? importedBy, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (importedBy is { } user && await Studies.StudyQuery.AccessAsync(connection, transaction, studyId, user, ct) is not { IsCoordinator: true })
+            throw new UnauthorizedAccessException($"Only a coordinator of study {studyId} can import its gold set.");
         var cases = (await connection.QueryAsync<(long Id, string Slug, string Text)>(
                 "SELECT id, slug, presentation_md FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
             .ToDictionary(c => c.Slug, c => (c.Id, c.Text, Hash: TextHash.Sha256(c.Text), Length: CodePoints.Length(c.Text)), StringComparer.Ordinal);

@@ -44,8 +44,9 @@ public sealed record GoldSpanGroup(SpanGroupKind Kind, int Start, int End, IRead
 }
 
 /// <summary>A case's note under adjudication: the note, its readers (by name), the study's note labels, the groups of
-/// the readers' passages with their decisions, and the decisions that decide no group here (imported ones, or those of
-/// a group whose passages have changed since). <see cref="CanDecide"/>: the study is in adjudication.</summary>
+/// the readers' passages with their decisions, and the decisions that decide no group here (imported rejections and
+/// imported passages no reader marked, or decisions of a group whose passages have changed since). <see cref="CanDecide"/>:
+/// the study is in adjudication.</summary>
 public sealed record GoldDocument(long CaseId, string CaseSlug, string CaseTitle, string NoteMd, string TextSha256, bool CanDecide,
     IReadOnlyList<NoteLabelInfo> Labels, IReadOnlyList<string> Readers, IReadOnlyList<GoldSpanGroup> Groups, IReadOnlyList<GoldSpan> Unattached);
 
@@ -100,6 +101,25 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
 
     static string KeyJson(IEnumerable<long> ids) => JsonSerializer.Serialize(ids.Order().ToArray());
 
+    /// <summary>The key of the group each decision decides: the group it was taken on or, for an imported gold passage
+    /// (which names no group), the group with a reader's passage of the same label and code points in the case, so that
+    /// a gold set brought back from gold-spans.csv stands beside the passages it decides. An imported rejection, or a
+    /// passage no reader marked, decides none (null).</summary>
+    static Dictionary<long, string?> GroupKeys(Note note, IReadOnlyList<SpanGroup> groups, IEnumerable<GoldRow> live)
+    {
+        var byId = note.Spans.ToDictionary(s => s.Id);
+        // Passages with the same label and code points overlap, so they are always in one group.
+        var marks = new Dictionary<(long, int, int), string>();
+        foreach (var group in groups)
+        {
+            var key = KeyJson(group.Key);
+            foreach (var span in group.Spans.Select(s => byId[s.Id]))
+                marks.TryAdd((span.LabelId, span.StartCodePoint, span.EndCodePoint), key);
+        }
+        return live.ToDictionary(g => g.Id, g => g.GroupSpanIds
+            ?? (g is { Source: "import", LabelId: { } label, StartCodePoint: { } start, EndCodePoint: { } end } ? marks.GetValueOrDefault((label, start, end)) : null));
+    }
+
     /// <summary>The cases of the study whose notes have passages or gold passages, in case order, with their groups'
     /// counts; null unless the user coordinates the study.</summary>
     public async Task<IReadOnlyList<GoldDocumentSummary>?> DocumentsAsync(long studyId, long userId, CancellationToken ct = default)
@@ -118,8 +138,8 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
         {
             var note = await NoteAsync(connection, null, id, ct);
             var live = await LiveAsync(connection, null, id, ct);
-            var decided = live.Where(g => g.GroupSpanIds is not null).Select(g => g.GroupSpanIds!).ToHashSet(StringComparer.Ordinal);
             var groups = note.Groups();
+            var decided = GroupKeys(note, groups, live).Values.OfType<string>().ToHashSet(StringComparer.Ordinal);
             documents.Add(new GoldDocumentSummary(id, slug, title, groups.Count, groups.Count(g => !decided.Contains(KeyJson(g.Key))),
                 live.Count(g => g.Decision != "rejected")));
         }
@@ -145,18 +165,20 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
         var live = await LiveAsync(connection, null, caseId.Value, ct);
         var gold = await GoldSpansAsync(connection, live, ct);
         var byId = note.Spans.ToDictionary(s => s.Id);
-        var groups = note.Groups().Select(g =>
+        var spanGroups = note.Groups();
+        var decides = GroupKeys(note, spanGroups, live);
+        var groups = spanGroups.Select(g =>
         {
             var key = KeyJson(g.Key);
             return new GoldSpanGroup(g.Kind, g.Start, g.End, g.Key,
                 [.. g.Spans.Select(s => byId[s.Id]).Select(s => new GroupedNoteSpan(s.Id, s.RaterId, s.RaterName, s.LabelId, s.StartCodePoint, s.EndCodePoint,
                     s.Quote, s.Note, note.Values.GetValueOrDefault(s.Id) ?? [], [.. links[s.Id]]))],
-                [.. gold.Where(d => d.Row.GroupSpanIds == key).Select(d => d.Span)]);
+                [.. gold.Where(d => decides[d.Row.Id] == key).Select(d => d.Span)]);
         }).ToList();
         var keys = groups.Select(g => KeyJson(g.Key)).ToHashSet(StringComparer.Ordinal);
         return new GoldDocument(note.CaseId, note.Slug, note.Title, note.Text, TextHash.Sha256(note.Text), access.State == "adjudication",
             await NoteSpanStore.LabelsAsync(connection, studyId, ct), [.. note.Readers.Select(r => r.Name)], groups,
-            [.. gold.Where(d => d.Row.GroupSpanIds is null || !keys.Contains(d.Row.GroupSpanIds)).Select(d => d.Span)]);
+            [.. gold.Where(d => decides[d.Row.Id] is not { } key || !keys.Contains(key)).Select(d => d.Span)]);
     }
 
     /// <summary>Puts a version of the group into the gold set as it is: the passage <paramref name="spanId"/> of the
@@ -259,10 +281,14 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
         if (caseId is null) return (GoldSpanOutcome.NotFound, null);
         var note = await NoteAsync(connection, transaction, caseId.Value, ct);
         var key = KeyJson(groupKey);
-        if (note.Groups().FirstOrDefault(g => KeyJson(g.Key) == key) is not { } group) return (GoldSpanOutcome.Stale, null);
+        var groups = note.Groups();
+        if (groups.FirstOrDefault(g => KeyJson(g.Key) == key) is not { } group) return (GoldSpanOutcome.Stale, null);
         var (outcome, decision) = await decide(connection, transaction, note, group);
         if (decision is null) return (outcome, null);
-        var live = (await LiveAsync(connection, transaction, caseId.Value, ct)).Where(g => g.GroupSpanIds == key).ToList();
+        // Imported decisions attached to the group count as its own: a group with an imported gold passage is not rejected.
+        var all = await LiveAsync(connection, transaction, caseId.Value, ct);
+        var decides = GroupKeys(note, groups, all);
+        var live = all.Where(g => decides[g.Id] == key).ToList();
         if (decision.Kind == "rejected" ? live.Count > 0 : live.Any(g => g.Decision == "rejected")) return (GoldSpanOutcome.Decided, null);
         var values = await ValuesAsync(connection, transaction, live.Select(g => g.Id), ct);
         if (live.Any(g => g.LabelId == decision.LabelId && g.StartCodePoint == decision.Start && g.EndCodePoint == decision.End

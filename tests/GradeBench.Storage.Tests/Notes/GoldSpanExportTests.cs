@@ -125,10 +125,49 @@ public sealed class GoldSpanExportTests : IAsyncLifetime
         await using var connection = await _world.Db.Database.OpenAsync();
         Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM gold_spans WHERE undone_at IS NOT NULL"));
         var document = (await new GoldSpanStore(_world.Db.Database, _world.Db.Clock).DocumentAsync(_world.StudyId, DemoNotes.AstralCase, _coordinator))!;
-        Assert.All(document.Groups, g => Assert.False(g.IsDecided));
-        Assert.Equal(2, document.Unattached.Count);
-        Assert.All(document.Unattached, g => Assert.True(g.Imported));
-        Assert.Equal("Dr Coordinator", document.Unattached[0].DecidedBy);
+        // The accepted NIHSS passage has the label and code points of the agreed group's passages: it decides that group.
+        var decided = Assert.Single(document.Groups, g => g.IsDecided);
+        Assert.Equal(SpanGroupKind.Agreed, decided.Kind);
+        var attached = Assert.Single(decided.Decisions);
+        Assert.True(attached.Imported);
+        Assert.Equal((GoldDecision.Accepted, 2, 9, "Dr Coordinator"), (attached.Decision, attached.Start, attached.End, attached.DecidedBy));
+        // The edited symptom [12, 18) is no rater's passage: it stays apart.
+        var apart = Assert.Single(document.Unattached);
+        Assert.Equal((GoldDecision.Edited, 12, 18, true), (apart.Decision, apart.Start, apart.End, apart.Imported));
+    }
+
+    /// <summary>An imported decision attached to a group decides it as one taken on the page would: the list counts the
+    /// group decided, and the group cannot be rejected on top of its gold passage; an imported rejection names no passage
+    /// and stays apart.</summary>
+    [Fact]
+    public async Task AnImportedPassageAttachedToItsGroupDecidesIt()
+    {
+        await DecideAsync();
+        var exported = await ExportAsync(_world.Db, _world.StudyId);
+        var gold = new GoldSpanStore(_world.Db.Database, _world.Db.Clock);
+
+        await new GoldSpanImport(_world.Db.Database, _world.Db.Clock).ImportAsync(_world.StudyId, GoldSpansCsv.Read(new StringReader(exported)), _coordinator);
+
+        var summary = Assert.Single((await gold.DocumentsAsync(_world.StudyId, _coordinator))!);
+        Assert.Equal((3, 2), (summary.Groups, summary.Undecided));
+        var document = (await gold.DocumentAsync(_world.StudyId, DemoNotes.AstralCase, _coordinator))!;
+        var agreed = document.Groups.Single(g => g.Kind == SpanGroupKind.Agreed);
+        Assert.Equal(GoldSpanOutcome.Decided, (await gold.RejectAsync(_world.StudyId, DemoNotes.AstralCase, _coordinator, agreed.Key)).Outcome);
+        Assert.Equal(GoldSpanOutcome.Duplicate, (await gold.AcceptAsync(_world.StudyId, DemoNotes.AstralCase, _coordinator, agreed.Key, null)).Outcome);
+        Assert.Equal([GoldDecision.Rejected, GoldDecision.Edited], document.Unattached.Select(d => d.Decision));
+    }
+
+    [Fact]
+    public async Task AnImportByARaterIsRefusedAndChangesNothing()
+    {
+        await DecideAsync();
+        var exported = await ExportAsync(_world.Db, _world.StudyId);
+        var before = await _world.Db.DumpContentAsync();
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new GoldSpanImport(_world.Db.Database, _world.Db.Clock)
+            .ImportAsync(_world.StudyId, GoldSpansCsv.Read(new StringReader(exported)), _world.Rater));
+
+        Assert.Equal(before, await _world.Db.DumpContentAsync());
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed record BratImport(IReadOnlyList<AnnotatedDocument> Documents, Brat
 /// <summary>brat's standoff format (docs/spans.md, "Interchange: brat and BioC"): each document as <c>ID.txt</c> (its
 /// text exactly, UTF-8 without a byte-order mark) and <c>ID.ann</c> (a text-bound annotation <c>T1\tLabel START
 /// END\tcovered text</c> per span, offsets in code points as brat counts them; a flag as <c>A1\tName T1</c>, a value
-/// as <c>A2\tName T1 VALUE</c>), and the folder's <c>annotation.conf</c> declaring the labels and attributes. A span
+/// as <c>A2\tName T1 VALUE</c>, or, one annotation.conf cannot list (a space, a comma, |, &lt; or &gt;), as an annotator
+/// note <c>#1\tAnnotatorNotes T1\tName: VALUE</c>), and the folder's <c>annotation.conf</c> declaring the labels and attributes. A span
 /// that crosses a line break is written as brat itself writes it, in fragments split at the line breaks; on import such
 /// fragments are taken back as their covering span, while fragments separated by anything but line breaks and spaces
 /// are refused, as GradeBench spans are continuous.</summary>
@@ -84,7 +85,7 @@ public static partial class BratStandoff
     }
 
     /// <summary>The <c>.ann</c> of <paramref name="document"/>: its spans as T1, T2, … in order, each followed by its
-    /// attributes in the order its label declares them.</summary>
+    /// attributes in the order its label declares them, then its values annotation.conf cannot list, as annotator notes.</summary>
     /// <param name="file">The name errors give.</param>
     /// <exception cref="ArgumentException">A span outside the text, or a label, attribute or flag value the scheme does
     /// not declare.</exception>
@@ -94,7 +95,7 @@ public static partial class BratStandoff
         file ??= document.Id + ".ann";
         var text = new CodePointText(document.Text);
         var ann = new StringBuilder();
-        var attributeCount = 0;
+        var (attributeCount, noteCount) = (0, 0);
         for (var i = 0; i < document.Annotations.Count; i++)
         {
             var span = document.Annotations[i];
@@ -107,15 +108,25 @@ public static partial class BratStandoff
             ann.Append(CultureInfo.InvariantCulture, $"T{i + 1}\t{Name(span.Label, file, "label")} ")
                 .AppendJoin(';', fragments.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Start} {f.End}")))
                 .Append('\t').AppendJoin(' ', fragments.Select(f => text.Slice(f.Start, f.End))).Append('\n');
+            var notes = new StringBuilder();
             foreach (var attribute in label.Attributes)
             {
                 if (!span.Attributes.TryGetValue(attribute.Name, out var value)) continue;
-                ann.Append(CultureInfo.InvariantCulture, $"A{++attributeCount}\t{Name(attribute.Name, file, "attribute")} T{i + 1}");
-                if (attribute.Kind != AttributeKind.Flag) ann.Append(' ').Append(Value(value, file, attribute.Name));
+                var name = Name(attribute.Name, file, "attribute");
+                if (attribute.Kind != AttributeKind.Flag && !Listable(value))
+                {
+                    if (value.Any(c => c == '\t' || IsLineBreak(c)))
+                        throw new InterchangeException(file, 0, attribute.Name, new Message("Brat_NotANote", value));
+                    notes.Append(CultureInfo.InvariantCulture, $"#{++noteCount}\t{AnnotatorNotes} T{i + 1}\t{name}{NoteSeparator}{value}\n");
+                    continue;
+                }
+                ann.Append(CultureInfo.InvariantCulture, $"A{++attributeCount}\t{name} T{i + 1}");
+                if (attribute.Kind != AttributeKind.Flag) ann.Append(' ').Append(value);
                 else if (value != NoteAnnotation.FlagSet)
                     throw new ArgumentException($"{document.Id}: the flag {attribute.Name} of {span.Label} has the value {value}: a flag that is set has the value {NoteAnnotation.FlagSet}, one that is not is absent.", nameof(document));
                 ann.Append('\n');
             }
+            ann.Append(notes);
         }
         return ann.ToString();
     }
@@ -123,7 +134,8 @@ public static partial class BratStandoff
     /// <summary>brat's <c>annotation.conf</c> for <paramref name="scheme"/>: every label as an entity type, every
     /// attribute by name with the labels it applies to. brat offers a valued attribute's values from a closed list, so
     /// a number or text attribute lists the values that occur in <paramref name="documents"/> (numbers first, in
-    /// numeric order, then the others in ordinal order), and one with no value there is left out.</summary>
+    /// numeric order, then the others in ordinal order; not those written as annotator notes), and one with no such
+    /// value there is left out.</summary>
     /// <param name="file">The name errors give.</param>
     /// <exception cref="InterchangeException">A label, attribute or value brat cannot carry, or an attribute name that
     /// is a flag of one label and takes a value on another.</exception>
@@ -141,7 +153,7 @@ public static partial class BratStandoff
                 throw new InterchangeException(file, 0, "attribute", new Message("Brat_FlagAndValued", name, flags[0].Label, valued[0].Label));
             var labels = uses.Select(u => u.Label).Distinct().ToList();
             var values = spans.Where(s => labels.Contains(s.Label)).Select(s => s.Attributes.GetValueOrDefault(name))
-                .OfType<string>().Distinct().Select(v => Value(v, file, name))
+                .OfType<string>().Distinct().Where(Listable)
                 .OrderBy(v => Number(v) is null).ThenBy(Number).ThenBy(v => v, StringComparer.Ordinal).ToList();
             if (valued.Count > 0 && values.Count == 0) continue;
             conf.Append(Name(name, file, "attribute")).Append("\tArg:").AppendJoin('|', labels);
@@ -253,8 +265,9 @@ public static partial class BratStandoff
     }
 
     /// <summary>Reads one <c>.ann</c>: its text-bound annotations (T) as spans of <paramref name="text"/>, with their
-    /// attributes (A, and the old M for a flag); notes (#), relations (R), events (E), equivalences (*),
-    /// normalizations (N) and attributes set on those are counted and left out. Lines end where Python's
+    /// attributes (A, and the old M for a flag) and the values written as annotator notes <c>NAME: VALUE</c> (with a
+    /// scheme, only of a text attribute of the span's label; without one, of any brat name); other notes (#), relations
+    /// (R), events (E), equivalences (*), normalizations (N) and attributes set on those are counted and left out. Lines end where Python's
     /// <c>str.splitlines</c> ends them, as brat reads them; blank lines are skipped.</summary>
     /// <param name="file">The name errors give.</param>
     /// <exception cref="InterchangeException">A malformed line, an id used twice, offsets outside the text, covered text
@@ -268,6 +281,7 @@ public static partial class BratStandoff
         var textBound = new Dictionary<string, int>(StringComparer.Ordinal);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var attributes = new List<(int Line, string Name, string Target, string? Value)>();
+        var annotatorNotes = new List<(int Line, string Name, string Target, string Value)>();
         var (notes, relations, events, equivalences, normalizations) = (0, 0, 0, 0, 0);
         var lineNumber = 0;
         foreach (var line in Lines(ann))
@@ -302,12 +316,25 @@ public static partial class BratStandoff
                         throw new InterchangeException(file, lineNumber, "attribute", new Message("Brat_AttributeSyntax"));
                     attributes.Add((lineNumber, parts[0], parts[1], parts.Length == 3 ? parts[2] : null));
                     break;
-                case '#': notes++; break;
+                case '#':
+                    var note = dataEnd < 0 ? "" : rest[(dataEnd + 1)..];
+                    var separator = note.IndexOf(NoteSeparator, StringComparison.Ordinal);
+                    if (data.TrimEnd().Split(' ') is [AnnotatorNotes, var target] && separator > 0 && BratName().IsMatch(note[..separator]))
+                        annotatorNotes.Add((lineNumber, note[..separator], target, note[(separator + NoteSeparator.Length)..]));
+                    else notes++;
+                    break;
                 case 'R': relations++; break;
                 case 'E': events++; break;
                 case 'N': normalizations++; break;
                 default: throw new InterchangeException(file, lineNumber, "id", new Message("Brat_UnknownKind", id));
             }
+        }
+        foreach (var (line, name, target, value) in annotatorNotes)
+        {
+            if (textBound.TryGetValue(target, out var index)
+                && (scheme is null || scheme.Label(spans[index].Span.Label)!.Attributes.Any(a => a.Name == name && a.Kind == AttributeKind.Text)))
+                attributes.Add((line, name, target, value));
+            else notes++;
         }
         var skippedAttributes = 0;
         foreach (var (line, name, target, value) in attributes)
@@ -420,12 +447,13 @@ public static partial class BratStandoff
     static string Name(string name, string file, string field) =>
         BratName().IsMatch(name) ? name : throw new InterchangeException(file, 0, field, new Message("Brat_NotAName", name));
 
-    /// <summary>A value annotation.conf can list: it separates values with | and arguments with commas, ends them at
-    /// white space, and reads &lt;…&gt; as a macro.</summary>
-    static string Value(string value, string file, string attribute) =>
-        value.Length > 0 && !value.Any(c => IsSpace(c) || c is ',' or '|' or '<' or '>')
-            ? value
-            : throw new InterchangeException(file, 0, attribute, new Message("Brat_NotAValue", value));
+    /// <summary>Whether annotation.conf can list the value: it separates values with | and arguments with commas, ends
+    /// them at white space, and reads &lt;…&gt; as a macro. Other values are written as annotator notes.</summary>
+    static bool Listable(string value) => value.Length > 0 && !value.Any(c => IsSpace(c) || c is ',' or '|' or '<' or '>');
+
+    /// <summary>A value annotation.conf cannot list: <c>#1\tAnnotatorNotes T1\tName: VALUE</c>, a note brat shows on
+    /// its span, that a reader of brat files can take apart at the first ": " (a brat name holds no colon).</summary>
+    const string AnnotatorNotes = "AnnotatorNotes", NoteSeparator = ": ";
 
     /// <summary>A document id or rater as a file or folder name on any common system.</summary>
     static string FileName(string name, string file, string field) =>

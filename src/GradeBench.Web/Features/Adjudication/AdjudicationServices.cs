@@ -6,6 +6,7 @@ public static class AdjudicationServices
     public static IServiceCollection AddAdjudication(this IServiceCollection services)
     {
         services.AddSingleton<AdjudicationRecorder>();
+        services.AddSingleton<GoldSpanRecorder>();
         return services;
     }
 }

@@ -5,9 +5,8 @@ using GradeBench.Core.Rubrics;
 using GradeBench.Storage.Notes;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Components;
-using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
 
 namespace GradeBench.Web.Features.Adjudication;
@@ -15,13 +14,14 @@ namespace GradeBench.Web.Features.Adjudication;
 /// <summary>Span adjudication of one case's note (docs/spans.md, "Gold spans"), for the study's coordinators: the note,
 /// the raters' passages grouped as agreed or disputed, each with its rater, label, quote, attributes and the answer
 /// highlights it is evidence for, and the buttons that accept, edit or reject a group into the gold set, or undo a
-/// decision, with who decided and when. The store checks every decision again.</summary>
+/// decision, with who decided and when, and the upload of a gold-spans.csv. The store checks every decision again. Live:
+/// another coordinator's decision on this case, or an import, shows within a second; an edit under way stays as it is.</summary>
 public sealed partial class NoteAdjudicationPage
 {
     [Inject] StudyQuery Studies { get; set; } = default!;
     [Inject] GoldSpanStore Gold { get; set; } = default!;
+    [Inject] GoldSpanRecorder Recorder { get; set; } = default!;
     [Inject] IStringLocalizer<AdjudicationText> T { get; set; } = default!;
-    [CascadingParameter] Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Parameter] public long StudyId { get; set; }
     [Parameter] public string Case { get; set; } = "";
@@ -31,7 +31,6 @@ public sealed partial class NoteAdjudicationPage
     GoldDocument? document;
     string? refusal, status;
     string language = "en";
-    long userId;
     Edit? editing;
 
     /// <summary>The passage being edited for a group (named by its key), from a rater's version or none.</summary>
@@ -47,16 +46,25 @@ public sealed partial class NoteAdjudicationPage
 
     protected override async Task OnParametersSetAsync()
     {
-        userId = (await AuthenticationState).User.Id();
-        language = (await Studies.AccessAsync(StudyId, userId))?.Language ?? language;
+        await ResolveUserAsync();
+        language = (await Studies.AccessAsync(StudyId, UserId))?.Language ?? language;
         await LoadAsync();
+        await ListenAsync(document is null ? null : new LiveStudy(StudyId, IsCoordinator: true));
     }
 
+    /// <summary>Reads the note, its groups and decisions again. What a coordinator is editing lives apart (<see cref="editing"/>),
+    /// and the form's fields keep what was typed: a re-render writes a field only where its value changed.</summary>
     async Task LoadAsync()
     {
-        document = await Gold.DocumentAsync(StudyId, Case, userId);
+        document = await Gold.DocumentAsync(StudyId, Case, UserId);
         refusal = document is null ? T["NotesCaseMissing"].Value : null;
+        // A coordinator who lost the role stops hearing the study's events.
+        if (document is null) StopListening();
     }
+
+    protected override Task ReloadAsync() => LoadAsync();
+
+    protected override bool Wants(StudyEvent studyEvent) => studyEvent is GoldSpansChanged changed && (changed.Case is null || changed.Case == Case);
 
     /// <summary>Decisions take a live page: a prerendered button would do nothing until the circuit connects.</summary>
     bool CanDecide(GoldSpanGroup group) => document!.CanDecide && RendererInfo.IsInteractive && !group.IsRejected;
@@ -67,12 +75,12 @@ public sealed partial class NoteAdjudicationPage
     static string GroupId(GoldSpanGroup group) => "group-" + string.Join("-", group.Key);
 
     async Task AcceptAsync(GoldSpanGroup group, long? spanId) =>
-        await AfterAsync((await Gold.AcceptAsync(StudyId, Case, userId, group.Key, spanId)).Outcome, "NotesAccepted");
+        await AfterAsync(await Recorder.AcceptAsync(StudyId, Case, UserId, group.Key, spanId), "NotesAccepted");
 
     async Task RejectAsync(GoldSpanGroup group) =>
-        await AfterAsync((await Gold.RejectAsync(StudyId, Case, userId, group.Key)).Outcome, "NotesRejectedDone");
+        await AfterAsync(await Recorder.RejectAsync(StudyId, Case, UserId, group.Key), "NotesRejectedDone");
 
-    async Task UndoAsync(GoldSpan decision) => await AfterAsync(await Gold.UndoAsync(StudyId, userId, decision.Id), "NotesUndone");
+    async Task UndoAsync(GoldSpan decision) => await AfterAsync(await Recorder.UndoAsync(StudyId, Case, UserId, decision.Id), "NotesUndone");
 
     void StartEdit(GoldSpanGroup group, GroupedNoteSpan? from)
     {
@@ -100,7 +108,7 @@ public sealed partial class NoteAdjudicationPage
         // Values of another label's attributes stay behind when the label changes; the store would refuse them.
         var own = document!.Labels.FirstOrDefault(l => l.Id == edit.LabelId)?.Attributes.Select(a => a.Id).ToHashSet() ?? [];
         var values = edit.Values.Where(v => own.Contains(v.Key)).ToDictionary(v => v.Key, v => v.Value);
-        var (outcome, _) = await Gold.EditAsync(StudyId, Case, userId, edit.Group, edit.From, edit.LabelId, edit.Start, edit.End, values);
+        var outcome = await Recorder.EditAsync(StudyId, Case, UserId, edit.Group, edit.From, edit.LabelId, edit.Start, edit.End, values);
         if (outcome == GoldSpanOutcome.Done) editing = null;
         await AfterAsync(outcome, "NotesEdited");
     }

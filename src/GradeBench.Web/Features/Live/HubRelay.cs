@@ -41,6 +41,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
             FlagChanged e => clients.FlagChanged(e),
             CalibrationChanged e => clients.CalibrationChanged(e),
             MemberRemoved e => clients.MemberRemoved(e),
+            GoldSpansChanged e => clients.GoldSpansChanged(e),
             _ => throw new InvalidOperationException($"No hub method for {studyEvent.GetType().Name}."),
         };
     }

@@ -163,3 +163,12 @@ public sealed record CalibrationChanged(long StudyId, long SessionId, string Pha
 {
     public override EventAudience Audience() => EventAudience.Everyone;
 }
+
+/// <summary>The gold set of a study's notes changed: a coordinator accepted, edited or rejected a group of passages or
+/// undid a decision of case <see cref="Case"/> (its bundle id; <see cref="Change"/> "decided" or "undone"), or imported a
+/// gold-spans.csv, which replaces the whole study's (<see cref="Case"/> null, "imported"). No passages: the gold pages
+/// re-read them through the store.</summary>
+public sealed record GoldSpansChanged(long StudyId, string? Case, string Change, long ByUserId, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
+}

@@ -24,6 +24,7 @@ public interface IStudyClient
     Task FlagChanged(FlagChanged e);
     Task CalibrationChanged(CalibrationChanged e);
     Task MemberRemoved(MemberRemoved e);
+    Task GoldSpansChanged(GoldSpansChanged e);
     /// <summary>Sent to the caller's own connections when they lose access: removed from the study or no longer one of
     /// its coordinators (they have also left its groups), or, with no study, their account disabled (the connection is
     /// then closed).</summary>

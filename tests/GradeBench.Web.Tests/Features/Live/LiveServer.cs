@@ -36,6 +36,9 @@ public sealed class LiveServer : IDisposable
     /// <summary>A copy of the demo study under an id of its own: open, blinded, with the pilot ratings.</summary>
     public Task<long> ImportDemoCopyAsync() => _app.ImportDemoCopyAsync();
 
+    /// <summary>A copy of the demo study with note labels, in adjudication, two raters' passages of one note to decide.</summary>
+    internal Task<Adjudication.NoteAdjudicationScene> NoteSceneAsync() => Adjudication.NoteAdjudicationScene.CreateAsync(_app);
+
     /// <summary>A new account, a member of the study in the role given; with <see cref="Password"/> only when asked,
     /// since hashing one takes a noticeable moment.</summary>
     public Task<User> UserAsync(long studyId, string name, string role = "rater", bool withPassword = false) =>

@@ -2,6 +2,9 @@ using GradeBench.Core.Agreement;
 
 namespace GradeBench.Core.Spans;
 
+/// <summary>What a study's spans mark: the raters' highlights of the answers, or their passages of the cases' notes.</summary>
+public enum SpanSource { Answers, Note }
+
 /// <summary>A study's span label: its id in the bundle and its name as the study writes it.</summary>
 public sealed record SpanLabelName(string Id, string Name);
 

@@ -1,6 +1,7 @@
 using Dapper;
 using GradeBench.Core.Spans;
 using GradeBench.Core.Studies;
+using GradeBench.Storage.Export;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Notes;
 using GradeBench.Storage.Results;
@@ -126,5 +127,32 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
 
         Assert.Equal(["consensus", "harm_extent"], result.Criteria.Select(k => k.Id));
         Assert.Equal("Agreement with guideline consensus", result.Criteria[0].Name);
+    }
+
+    /// <summary>span-agreement.csv: the answers' rows, then the notes', each source overall, per label and per linked
+    /// criterion (scope criterion, the criterion's id as label), the figures of <see cref="SpanAgreementQuery"/>.</summary>
+    [Fact]
+    public async Task SpanAgreementCsvHasTheAnswersRowsThenTheNotesWithTheirCriteria()
+    {
+        var studyId = await StudyAsync();
+        var output = new StringWriter();
+
+        await new TextExport(_db.Database).WriteSpanAgreementAsync(studyId, output);
+
+        var rows = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        string[] figures = ["f1_exact", "f1_overlap", "alpha_u"];
+        var spanLabels = BundleReader.Read(TestPaths.DemoBundle).Bundle!.Study.SpanLabels.Select(l => l.Id);
+        string[] Group(string source, IEnumerable<string> labels) =>
+        [
+            .. figures.Select(f => $"{source} overall  {f}"),
+            .. labels.SelectMany(l => figures.Select(f => $"{source} label {l} {f}")),
+            .. new[] { "consensus", "harm_extent" }.SelectMany(c => figures.Select(f => $"{source} criterion {c} {f}")),
+        ];
+        Assert.Equal([.. Group("answers", spanLabels), .. Group("note", DemoNotes.Labels)], rows.Select(r => string.Join(' ', r[..4])));
+        // Nobody has read anything yet: no value, and why.
+        var notes = (await new SpanAgreementQuery(_db.Database).ComputeAsync(studyId, SpanSource.Note))!;
+        var harm = output.ToString().Split("\r\n").Single(l => l.StartsWith("note,criterion,harm_extent,f1_exact,", StringComparison.Ordinal));
+        Assert.StartsWith("note,criterion,harm_extent,f1_exact,,,,0,0,0,", harm);
+        Assert.Contains(notes.Criteria[1].Figures.F1Exact.Reason!.ToString(), harm);
     }
 }

@@ -1,4 +1,5 @@
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Rubrics;
 
 namespace GradeBench.Core.Spans;
 
@@ -13,12 +14,19 @@ public sealed record SpanLabelName(string Id, string Name);
 public sealed record LabelAgreement(string Id, string Name, SpanFigures Figures, int Documents, int Raters, int Spans);
 
 /// <summary>A rubric criterion and the span labels that name it (study.json's <c>criteria</c> on a label), in the labels' order.</summary>
-public sealed record LinkedCriterion(string Id, string Name, IReadOnlyList<string> Labels);
+public sealed record LinkedCriterion(string Id, string Name, IReadOnlyList<string> Labels)
+{
+    /// <summary>The criterion's label in other languages, for pages in the reader's.</summary>
+    public Translations NameTranslations { get; init; } = Translations.None;
+}
 
 /// <summary>The agreement on the spans of the labels linked to one criterion, as if they were the study's only labels
 /// (the overall figures of that run), beside the documents where one of them was marked, the raters who marked them and
 /// their distinct spans.</summary>
-public sealed record CriterionAgreement(string Id, string Name, SpanFigures Figures, int Documents, int Raters, int Spans);
+public sealed record CriterionAgreement(string Id, string Name, SpanFigures Figures, int Documents, int Raters, int Spans)
+{
+    public Translations NameTranslations { get; init; } = Translations.None;
+}
 
 /// <summary>A study's agreement on its span labels (docs/spans.md, "Where GradeBench shows these figures"): one run of
 /// <see cref="SpanAgreement"/> over the documents read by two or more raters, overall (<see cref="Report"/>, with its
@@ -59,6 +67,6 @@ public sealed record StudySpanAgreement(SpanAgreementReport Report, IReadOnlyLis
         var report = SpanAgreement.Run(documents, new SpanAgreementOptions { BootstrapResamples = resamples, Seed = seed, Labels = criterion.Labels });
         var marked = criterion.Labels.SelectMany(l => spans[l]).ToList();
         return new CriterionAgreement(criterion.Id, criterion.Name, report.Overall, marked.Select(s => s.Document).Distinct().Count(),
-            marked.Select(s => s.Rater).Distinct().Count(), marked.Count);
+            marked.Select(s => s.Rater).Distinct().Count(), marked.Count) { NameTranslations = criterion.NameTranslations };
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Spans;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
@@ -79,11 +80,13 @@ public sealed class SpanAgreementQuery(Database database)
     {
         var linked = await LabelCriteria.OfStudyAsync(connection, transaction, source == SpanSource.Answers ? LabelKind.Span : LabelKind.Note, studyId, ct);
         if (linked.Count == 0) return [];
-        var criteria = await connection.QueryAsync<(string Slug, string Label)>(new CommandDefinition(
-            "SELECT slug, label FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position", new { StudyId = studyId }, transaction,
-            cancellationToken: ct));
-        return [.. criteria.Select(c => new LinkedCriterion(c.Slug, c.Label,
-            [.. labels.Where(l => linked.TryGetValue(l, out var named) && named.Contains(c.Slug))]))];
+        var criteria = await connection.QueryAsync<(string Slug, string Label, string? Translations)>(new CommandDefinition(
+            "SELECT slug, label, label_translations_json FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position",
+            new { StudyId = studyId }, transaction, cancellationToken: ct));
+        return [.. criteria.Select(c => new LinkedCriterion(c.Slug, c.Label, [.. labels.Where(l => linked.TryGetValue(l, out var named) && named.Contains(c.Slug))])
+        {
+            NameTranslations = Translations.FromJson(c.Translations),
+        })];
     }
 
     /// <summary>An answer's length in the unit its highlights' offsets are stored in (the continuum of α_u): code points,

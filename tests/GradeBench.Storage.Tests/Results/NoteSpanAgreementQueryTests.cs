@@ -25,14 +25,14 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
     GradingStore Grading => new(_db.Database, new RubricQuery(_db.Database), _db.Clock);
     NoteSpanStore Notes => new(_db.Database, _db.Clock);
 
-    /// <summary>The demo with note labels linked to criteria, without its imported ratings.</summary>
-    async Task<long> StudyAsync(bool link = true)
+    /// <summary>The demo with note labels linked to criteria, without its imported ratings unless asked.</summary>
+    async Task<long> StudyAsync(bool link = true, bool ratings = false)
     {
         using var temp = new TempFolder();
         var folder = DemoNotes.Write(temp.Path);
         if (link) DemoNotes.LinkCriteria(folder);
         var bundle = BundleReader.Read(folder).Bundle!;
-        return (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(bundle with { Ratings = [] }, [])).StudyId!.Value;
+        return (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(ratings ? bundle : bundle with { Ratings = [] }, [])).StudyId!.Value;
     }
 
     async Task<(long Case, long Answer, int Length)> CaseAsync(long studyId, string slug)
@@ -154,5 +154,24 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
         var harm = output.ToString().Split("\r\n").Single(l => l.StartsWith("note,criterion,harm_extent,f1_exact,", StringComparison.Ordinal));
         Assert.StartsWith("note,criterion,harm_extent,f1_exact,,,,0,0,0,", harm);
         Assert.Contains(notes.Criteria[1].Figures.F1Exact.Reason!.ToString(), harm);
+    }
+
+    /// <summary>report.md and report.html carry the notes' section after the highlights', each with its criteria.</summary>
+    [Fact]
+    public async Task TheReportHasTheNotesSectionWithItsCriteria()
+    {
+        // The pilot raters' ratings make every case a document read by two or more.
+        var studyId = await StudyAsync(ratings: true);
+        var markdown = new StringWriter();
+        var html = new StringWriter();
+
+        await new ReportExport(_db.Database).WriteMarkdownAsync(studyId, markdown);
+        await new ReportExport(_db.Database).WriteHtmlAsync(studyId, html);
+
+        var text = markdown.ToString();
+        Assert.True(text.IndexOf("Agreement on highlighted spans", StringComparison.Ordinal) < text.IndexOf("Agreement on note passages", StringComparison.Ordinal));
+        Assert.Contains("Agreement on note passages per rubric criterion", text);
+        Assert.Contains("Agreement on highlighted spans per rubric criterion", text);
+        Assert.Contains("Agreement on note passages", html.ToString());
     }
 }

@@ -7,6 +7,7 @@ using GradeBench.Storage.Grading;
 using GradeBench.Storage.Notes;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
@@ -45,6 +46,8 @@ public sealed class NoteAnnotationPanelTests(GradeBenchFactory factory) : IClass
         context.Services.AddSingleton(App.GetRequiredService<IStringLocalizerFactory>());
         context.Services.AddSingleton(App.GetRequiredService<NoteSpanStore>());
         context.Services.AddSingleton(App.GetRequiredService<SpanStore>());
+        context.Services.AddSingleton(App.GetRequiredService<StudyEvents>());
+        context.Services.AddSingleton(App.GetRequiredService<TimeProvider>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         return context;
     }

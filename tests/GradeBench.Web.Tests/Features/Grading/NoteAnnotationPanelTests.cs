@@ -133,4 +133,28 @@ public sealed class NoteAnnotationPanelTests(GradeBenchFactory factory) : IClass
             CultureInfo.CurrentUICulture = culture;
         }
     }
+
+    /// <summary>Marking a passage announces a change of spans: the agreement on the notes is due again.</summary>
+    [Fact]
+    public async Task MarkingAPassageAnnouncesAChangeOfSpans()
+    {
+        var scene = await SceneAsync();
+        var announced = new List<SpansChanged>();
+        using var listening = App.GetRequiredService<StudyEvents>().Subscribe(scene.StudyId, 0, isCoordinator: true, e =>
+        {
+            if (e is SpansChanged changed) lock (announced) announced.Add(changed);
+            return Task.CompletedTask;
+        });
+        await using var context = Context();
+        var grading = context.JSInterop.SetupModule("/js/grading.js");
+        grading.Setup<NoteAnnotationPanel.SelectionInfo?>("takeSelection", "case-note").SetResult(new("NIHSS 4", 0));
+        var module = await context.JSInterop.JSRuntime.InvokeAsync<IJSObjectReference>("import", "/js/grading.js");
+        var cut = Render(context, scene, module);
+
+        cut.FindAll("button.note-label-button")[0].Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("NIHSS 4", cut.Find("ul.note-span-list q").TextContent));
+        Assert.True(SpinWait.SpinUntil(() => { lock (announced) return announced.Count == 1; }, TimeSpan.FromSeconds(5)));
+        Assert.Equal((scene.RaterId, GradeBench.Core.Spans.SpanSource.Note), (announced[0].RaterId, announced[0].Source));
+    }
 }

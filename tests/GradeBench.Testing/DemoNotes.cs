@@ -74,4 +74,27 @@ public static class DemoNotes
         File.WriteAllText(casesFile, string.Join("\n", lines) + "\n", new UTF8Encoding(false));
         return folder;
     }
+
+    /// <summary>The rubric criteria each label bears on (<c>criteria</c>) that <see cref="LinkCriteria"/> gives: by label id,
+    /// note labels and the demo's span labels alike.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> LinkedCriteria = new Dictionary<string, string[]>
+    {
+        ["nihss"] = ["consensus"],
+        ["symptom"] = ["consensus", "harm_extent"],
+        ["factual_error"] = ["consensus"],
+        ["unsafe"] = ["harm_extent", "consensus"],
+    };
+
+    /// <summary>Links labels of the study.json in <paramref name="folder"/> (written by <see cref="AddTo"/> on the demo of
+    /// single answers) to rubric criteria as <see cref="LinkedCriteria"/> says; returns the folder.</summary>
+    public static string LinkCriteria(string folder)
+    {
+        var studyFile = Path.Combine(folder, "study.json");
+        var study = JsonNode.Parse(File.ReadAllText(studyFile))!.AsObject();
+        foreach (var label in study["note_labels"]!.AsArray().Concat(study["rubric"]!["span_labels"]!.AsArray()))
+            if (LinkedCriteria.TryGetValue(label!["id"]!.GetValue<string>(), out var criteria))
+                label["criteria"] = new JsonArray([.. criteria.Select(c => (JsonNode)c)]);
+        File.WriteAllText(studyFile, study.ToJsonString(Indented), new UTF8Encoding(false));
+        return folder;
+    }
 }

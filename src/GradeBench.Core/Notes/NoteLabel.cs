@@ -10,6 +10,9 @@ namespace GradeBench.Core.Notes;
 public sealed record NoteLabel(string Id, string Label, string? Color, IReadOnlyList<NoteAttribute> Attributes)
 {
     public Translations LabelTranslations { get; init; } = Translations.None;
+
+    /// <summary>The ids of the rubric criteria the label bears on (<c>criteria</c>), in order; empty: none.</summary>
+    public IReadOnlyList<string> Criteria { get; init; } = [];
 }
 
 /// <summary>An attribute of a <see cref="NoteLabel"/>: a flag (negated, uncertain, historical), a number (an NIHSS

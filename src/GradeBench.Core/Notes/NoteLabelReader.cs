@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GradeBench.Core.Messages;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
 using static GradeBench.Core.Studies.BundleSyntax;
 
@@ -11,7 +12,8 @@ namespace GradeBench.Core.Notes;
 /// <c>warn(path, message)</c>, which place them on the line of the path; a label with any error is left out.</summary>
 static class NoteLabelReader
 {
-    internal static IReadOnlyList<NoteLabel> Read(JsonElement root, string language, Action<string, Message> error, Action<string, Message> warn)
+    internal static IReadOnlyList<NoteLabel> Read(JsonElement root, string language, IReadOnlySet<string> criteria, Action<string, Message> error,
+        Action<string, Message> warn)
     {
         if (!root.TryGetProperty("note_labels", out var list)) return [];
         if (list.ValueKind != JsonValueKind.Array)
@@ -26,7 +28,7 @@ static class NoteLabelReader
         {
             var p = $"note_labels[{n++}]";
             if (item.ValueKind != JsonValueKind.Object) { error(p, new Message("Notes_LabelNotObject")); continue; }
-            Warn(item, p, ["id", "label", "color", "attributes"], warn);
+            Warn(item, p, ["id", "label", "color", "attributes", "criteria"], warn);
             var id = OptionalString(item, "id");
             var valid = true;
             if (!IsIdentifier(id)) { error($"{p}.id", IdRule); valid = false; }
@@ -40,7 +42,8 @@ static class NoteLabelReader
                 else { error($"{p}.color", new Message("Rubric_Color")); valid = false; }
             }
             var attributes = ReadAttributes(item, p, language, error, warn, ref valid);
-            if (valid) labels.Add(new NoteLabel(id!, label!, color, attributes) { LabelTranslations = texts });
+            var linked = LinkedCriteria.Read(item, p, criteria, error);
+            if (valid && linked is not null) labels.Add(new NoteLabel(id!, label!, color, attributes) { LabelTranslations = texts, Criteria = linked });
         }
         return labels;
     }

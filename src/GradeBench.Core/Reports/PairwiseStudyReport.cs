@@ -25,8 +25,10 @@ public static class PairwiseStudyReport
     /// <param name="reasonCounts">How many times each reason tag of the design (by id) was ticked, one tick per rater's
     /// judgement of a pair; null: no reasons section.</param>
     /// <param name="spans">The raters' agreement on their highlights of the answers; null for a study without span labels.</param>
+    /// <param name="notes">The raters' agreement on their passages of the cases' notes; null for a study without note labels.</param>
     public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, PairwiseDesign design, IReadOnlyList<(PairwiseAxis Axis, PairwiseReport Report)> axes,
-        IReadOnlyDictionary<string, int>? reasonCounts = null, CultureInfo? language = null, StudySpanAgreement? spans = null)
+        IReadOnlyDictionary<string, int>? reasonCounts = null, CultureInfo? language = null, StudySpanAgreement? spans = null,
+        StudySpanAgreement? notes = null)
     {
         var t = new ReportText(language ?? ReportText.English);
         var shown = new TextLanguages(t.Tag, facts.Language);
@@ -51,11 +53,12 @@ public static class PairwiseStudyReport
                 design.Reasons.Select(r => (IReadOnlyList<string>)[r.LabelIn(shown).Text, r.Id, Count(reasonCounts.GetValueOrDefault(r.Id))]).ToList()));
         }
 
-        if (spans is not null) blocks.AddRange(ReportSpans.Section(t, spans, headingLevel: 2));
+        if (spans is not null) blocks.AddRange(ReportSpans.Section(t, spans, headingLevel: 2, facts.Language));
+        if (notes is not null) blocks.AddRange(ReportSpans.Section(t, notes, headingLevel: 2, facts.Language, SpanSource.Note));
 
         // References keep their published (English) form, as Chinese journals print them.
         blocks.Add(new ReportHeading(2, t["HeadingReferences"]));
-        blocks.Add(new ReportList(spans is null ? References : [.. References, .. ReportSpans.Citations]));
+        blocks.Add(new ReportList(spans is null && notes is null ? References : [.. References, .. ReportSpans.Citations]));
         return blocks;
     }
 

@@ -31,8 +31,9 @@ public static class StudyReport
     /// has no checklist parts.</param>
     /// <param name="spans">The raters' agreement on their highlights; null for a study without span labels, whose report
     /// has none of it.</param>
+    /// <param name="notes">The raters' agreement on their passages of the cases' notes; null for a study without note labels.</param>
     public static IReadOnlyList<ReportBlock> Build(StudyFacts facts, ResultsInput input, StudyResultsReport report, CultureInfo? language = null,
-        StudyJudgeResults? judges = null, StudyChecklistResults? checklists = null, StudySpanAgreement? spans = null)
+        StudyJudgeResults? judges = null, StudyChecklistResults? checklists = null, StudySpanAgreement? spans = null, StudySpanAgreement? notes = null)
     {
         var t = new ReportText(language ?? ReportText.English);
         var l = t.Language;
@@ -81,7 +82,8 @@ public static class StudyReport
         blocks.Add(new ReportHeading(2, t["HeadingSpanLabels"]));
         blocks.Add(new ReportTable(t["SpansCaption"], [t["ColModel"], t["ColResponses"], .. report.Spans.Names],
             report.Spans.Rows.Select(r => (IReadOnlyList<string>)[r.Model, Count(r.Responses), .. r.Counts.Select(Count)]).ToList()));
-        if (spans is not null) blocks.AddRange(ReportSpans.Section(t, spans, headingLevel: 3));
+        if (spans is not null) blocks.AddRange(ReportSpans.Section(t, spans, headingLevel: 3, facts.Language));
+        if (notes is not null) blocks.AddRange(ReportSpans.Section(t, notes, headingLevel: 3, facts.Language, SpanSource.Note));
 
         if (checklists is not null) blocks.AddRange(ReportChecklists.Section(t, checklists));
         if (withJudges) blocks.AddRange(ReportJudges.Section(t, judges));
@@ -110,7 +112,7 @@ public static class StudyReport
             .. withJudges ? JudgeReferences : [],
             // HealthBench is a judges' reference too: cited once.
             .. checklists is not null && !withJudges ? [ReportChecklists.Citation] : Array.Empty<string>(),
-            .. spans is not null ? ReportSpans.Citations : [],
+            .. spans is not null || notes is not null ? ReportSpans.Citations : [],
         ]));
         return blocks;
     }

@@ -133,7 +133,7 @@ static class RubricReader
         return null;
     }
 
-    internal static void ReadSpanLabels(JsonElement rubric, string language, List<SpanLabel> labels, Action<string, Message> error)
+    internal static void ReadSpanLabels(JsonElement rubric, string language, IReadOnlySet<string> criteria, List<SpanLabel> labels, Action<string, Message> error)
     {
         if (!rubric.TryGetProperty("span_labels", out var list)) return;
         if (list.ValueKind != JsonValueKind.Array)
@@ -159,7 +159,8 @@ static class RubricReader
                 if (c.ValueKind == JsonValueKind.String && ColorPattern().IsMatch(c.GetString()!)) color = c.GetString();
                 else { error($"{p}.color", new Message("Rubric_Color")); valid = false; }
             }
-            if (valid) labels.Add(new SpanLabel(id!, label!, color) { LabelTranslations = texts });
+            var linked = LinkedCriteria.Read(s, p, criteria, error);
+            if (valid && linked is not null) labels.Add(new SpanLabel(id!, label!, color) { LabelTranslations = texts, Criteria = linked });
         }
     }
 }

@@ -52,6 +52,9 @@ public sealed record StudyDefinition(
 public sealed record SpanLabel(string Id, string Label, string? Color)
 {
     public Translations LabelTranslations { get; init; } = Translations.None;
+
+    /// <summary>The ids of the rubric criteria the label bears on (<c>criteria</c>), in order; empty: none.</summary>
+    public IReadOnlyList<string> Criteria { get; init; } = [];
 }
 
 public sealed record StudyCase(

@@ -102,6 +102,8 @@ static class StudyJsonReader
 
             var criteria = new List<Criterion>();
             var spanLabels = new List<SpanLabel>();
+            // The criteria labels may name: an invalid criterion has its own error, so naming it is none.
+            HashSet<string> CriterionIds() => [.. criteria.Select(c => c.Id), .. rubricIds.Invalid];
             // A side-by-side study asks its axes instead of rubric criteria (PairwiseSettingsReader); its rubric, if any,
             // holds span labels only. Without a rubric a single study's criteria are its cases' checklists (BundleReader
             // checks that there are some).
@@ -111,18 +113,18 @@ static class StudyJsonReader
             {
                 (ratersPerResponse, humanSubset) = (pairwise.RatersPerPair, null);
                 if (root.TryGetProperty("rubric", out var labelsOnly) && labelsOnly.ValueKind == JsonValueKind.Object)
-                    RubricReader.ReadSpanLabels(labelsOnly, language, spanLabels, Error);
+                    RubricReader.ReadSpanLabels(labelsOnly, language, new HashSet<string>(), spanLabels, Error);
             }
             else if (!root.TryGetProperty("rubric", out var rubric)) rubricIds.Usable = true;
             else if (rubric.ValueKind != JsonValueKind.Object) Error("rubric", new Message("Bundle_RubricMissing"));
             else
             {
                 rubricIds.Usable = RubricReader.ReadCriteria(rubric, language, criteria, rubricIds.Invalid, Error);
-                RubricReader.ReadSpanLabels(rubric, language, spanLabels, Error);
+                RubricReader.ReadSpanLabels(rubric, language, CriterionIds(), spanLabels, Error);
             }
 
             var adjudication = pairwise is null && rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
-            var noteLabels = NoteLabelReader.Read(root, language, Error, Warn);
+            var noteLabels = NoteLabelReader.Read(root, language, CriterionIds(), Error, Warn);
 
             // Returned even when invalid, so that ratings.csv can still be checked against the criteria that are.
             return new StudyDefinition(id ?? "", title ?? "", description, instructions ?? "", language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)

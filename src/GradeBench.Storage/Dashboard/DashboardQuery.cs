@@ -20,7 +20,7 @@ public sealed record RaterProgress
     public long Assigned { get; init; }
     public long Done { get; init; }
     /// <summary>The last time the rater worked in this study through the app (a draft or submitted value, a flag, a
-    /// highlight); null if never. Ratings imported from a bundle carry the import time, which is not the rater's.</summary>
+    /// highlight of an answer, a passage of a case's note); null if never. Ratings imported from a bundle carry the import time, which is not the rater's.</summary>
     public DateTimeOffset? LastActivity { get; init; }
 }
 
@@ -124,7 +124,10 @@ public sealed class DashboardQuery(Database database)
                        WHERE v.rater_id = u.id AND p.study_id = @StudyId AND h.recorded_by = u.id AND h.source = 'web'
                        UNION ALL
                        SELECT s.updated_at FROM span_annotations s
-                       WHERE s.rater_id = u.id AND (SELECT r.study_id FROM responses r WHERE r.id = s.response_id) = @StudyId) AS work) AS last_activity
+                       WHERE s.rater_id = u.id AND (SELECT r.study_id FROM responses r WHERE r.id = s.response_id) = @StudyId
+                       UNION ALL
+                       SELECT n.updated_at FROM note_spans n
+                       WHERE n.rater_id = u.id AND (SELECT c.study_id FROM cases c WHERE c.id = n.case_id) = @StudyId) AS work) AS last_activity
             FROM users u
             WHERE (EXISTS (SELECT 1 FROM study_members m WHERE m.study_id = @StudyId AND m.user_id = u.id AND m.role = 'rater')
                    OR EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = u.id AND a.study_id = @StudyId)

@@ -92,6 +92,8 @@ public sealed class BundleExport(Database database)
         var spanLabels = (await connection.QueryAsync<SpanLabelRow>(new CommandDefinition(
             "SELECT slug, label, label_translations_json, color FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, cancellationToken: ct))).AsList();
         var noteLabels = await NoteSpanStore.LabelsAsync(connection, studyId, ct);
+        var linked = (Span: await LabelCriteria.OfStudyAsync(connection, null, LabelKind.Span, studyId, ct),
+            Note: await LabelCriteria.OfStudyAsync(connection, null, LabelKind.Note, studyId, ct));
         var pairwise = await PairwiseBundleExport.LoadAsync(connection, studyId, ct);
         var checklists = await ChecklistQuery.OfStudyAsync(connection, null, studyId, ct);
 
@@ -100,7 +102,8 @@ public sealed class BundleExport(Database database)
         await using (var entry = await zip.CreateEntry("study.json", CompressionLevel.Fastest).OpenAsync(ct))
         {
             await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
-            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, noteLabels, settings, pairwise, checklists.Count > 0);
+            WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, noteLabels, linked, settings, pairwise,
+                checklists.Count > 0);
             await json.FlushAsync(ct);
         }
 
@@ -227,8 +230,18 @@ public sealed class BundleExport(Database database)
         json.WriteEndArray();
     }
 
+    /// <summary>A label's <c>criteria</c>, left out when it names none.</summary>
+    static void WriteCriteria(Utf8JsonWriter json, Dictionary<string, List<string>> linked, string label)
+    {
+        if (!linked.TryGetValue(label, out var criteria)) return;
+        json.WriteStartArray("criteria");
+        foreach (var criterion in criteria) json.WriteStringValue(criterion);
+        json.WriteEndArray();
+    }
+
     static void WriteStudy(Utf8JsonWriter json, StudyRow study, string id, IReadOnlyList<Criterion> criteria,
-        IReadOnlyList<SpanLabelRow> spanLabels, IReadOnlyList<NoteLabelInfo> noteLabels, AdjudicationSettings settings, PairwiseBundleExport? pairwise,
+        IReadOnlyList<SpanLabelRow> spanLabels, IReadOnlyList<NoteLabelInfo> noteLabels,
+        (Dictionary<string, List<string>> Span, Dictionary<string, List<string>> Note) linked, AdjudicationSettings settings, PairwiseBundleExport? pairwise,
         bool hasChecklists)
     {
         json.WriteStartObject();
@@ -296,6 +309,7 @@ public sealed class BundleExport(Database database)
             json.WriteString("id", label.Slug);
             WriteText("label", label.Label, Translations.FromJson(label.LabelTranslationsJson));
             if (label.Color is not null) json.WriteString("color", label.Color);
+            WriteCriteria(json, linked.Span, label.Slug);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -323,6 +337,7 @@ public sealed class BundleExport(Database database)
                     }
                     json.WriteEndArray();
                 }
+                WriteCriteria(json, linked.Note, label.Slug);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

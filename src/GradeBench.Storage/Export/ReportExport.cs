@@ -1,6 +1,7 @@
 using System.Globalization;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
+using GradeBench.Core.Spans;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Results;
@@ -31,15 +32,16 @@ public sealed class ReportExport(Database database)
         var facts = await new ReportQuery(database).LoadAsync(studyId, ct) ?? throw new InvalidOperationException($"There is no study {studyId}.");
         var language = ReportText.LanguageOf(facts.Language);
         var spans = await new SpanAgreementQuery(database).ComputeAsync(studyId, ct);
+        var notes = await new SpanAgreementQuery(database).ComputeAsync(studyId, SpanSource.Note, ct);
         if (await new PairwiseResultsQuery(database).ComputeAsync(studyId, ct) is { } pairwise)
             // The dates of a side-by-side study's work are its votes'.
             return (PairwiseStudyReport.Build(facts with { FirstSubmitted = pairwise.FirstVote, LastSubmitted = pairwise.LastVote },
-                pairwise.Design, pairwise.Axes, pairwise.ReasonCounts, language, spans), language);
+                pairwise.Design, pairwise.Axes, pairwise.ReasonCounts, language, spans, notes), language);
         var input = await new ResultsQuery(database, new RubricQuery(database)).LoadAsync(studyId, ct);
         // CPU-bound (the bootstraps), as on the results page: off the caller's thread.
         var report = await Task.Run(() => StudyResults.Compute(input), ct);
         var judges = await new JudgeResultsQuery(database).LoadAsync(studyId, ct);
         var checklists = await new ChecklistMarksQuery(database).ComputeAsync(studyId, ct);
-        return (StudyReport.Build(facts, input, report, language, judges, checklists, spans), language);
+        return (StudyReport.Build(facts, input, report, language, judges, checklists, spans, notes), language);
     }
 }

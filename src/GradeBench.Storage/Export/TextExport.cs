@@ -7,6 +7,7 @@ using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Judges;
 using GradeBench.Core.Results;
+using GradeBench.Core.Spans;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Pairwise;
@@ -201,24 +202,28 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         return await WriteCsvAsync(reader, output, ct);
     }
 
-    /// <summary>span-agreement.csv: the raters' agreement on their highlights as the results page shows it
-    /// (<see cref="SpanAgreementQuery"/>, default bootstrap seed and resamples), one row per figure: overall, then each
-    /// span label in the study's order, each F1 exact, F1 overlap and α_u; values in full precision, the reason in English
-    /// where there is none. A study without span labels gives the header alone.</summary>
+    /// <summary>span-agreement.csv: the raters' agreement on their highlights of the answers, then on their passages of
+    /// the cases' notes, as the results page shows it (<see cref="SpanAgreementQuery"/>, default bootstrap seed and
+    /// resamples), one row per figure: for each source (<c>answers</c>, <c>note</c>) with labels, overall, then each label in
+    /// the study's order, then each rubric criterion with linked labels (scope <c>criterion</c>, label its id), each F1
+    /// exact, F1 overlap and α_u; values in full precision, the reason in English where there is none. A study without span
+    /// or note labels gives the header alone.</summary>
     public async Task<long> WriteSpanAgreementAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
-        var spans = await new SpanAgreementQuery(database).ComputeAsync(studyId, ct);
+        var query = new SpanAgreementQuery(database);
         var table = new DataTable();
-        foreach (var column in new[] { "scope", "label", "statistic", "value", "ci_lower", "ci_upper", "documents", "raters", "spans", "reason" })
+        foreach (var column in new[] { "source", "scope", "label", "statistic", "value", "ci_lower", "ci_upper", "documents", "raters", "spans", "reason" })
             table.Columns.Add(column, typeof(string));
-        if (spans is not null)
+        foreach (var (source, name) in new[] { (SpanSource.Answers, "answers"), (SpanSource.Note, "note") })
         {
+            if (await query.ComputeAsync(studyId, source, ct) is not { } spans) continue;
             var report = spans.Report;
             var rows = spans.Labels.Select(l => (Scope: "label", Label: l.Id, l.Figures, l.Documents, l.Raters, l.Spans))
-                .Prepend((Scope: "overall", Label: "", Figures: report.Overall, Documents: report.PairedDocuments, report.Raters, report.Spans));
+                .Prepend((Scope: "overall", Label: "", Figures: report.Overall, Documents: report.PairedDocuments, report.Raters, report.Spans))
+                .Concat(spans.Criteria.Select(c => (Scope: "criterion", Label: c.Id, c.Figures, c.Documents, c.Raters, c.Spans)));
             foreach (var row in rows)
                 foreach (var (statistic, figure) in new[] { ("f1_exact", row.Figures.F1Exact), ("f1_overlap", row.Figures.F1Overlap), ("alpha_u", row.Figures.AlphaU) })
-                    table.Rows.Add(row.Scope, row.Label, statistic, Number(figure.Value), Number(figure.Ci95?.Lower), Number(figure.Ci95?.Upper),
+                    table.Rows.Add(name, row.Scope, row.Label, statistic, Number(figure.Value), Number(figure.Ci95?.Lower), Number(figure.Ci95?.Upper),
                         row.Documents.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture),
                         row.Spans.ToString(CultureInfo.InvariantCulture), (object?)figure.Reason?.ToString() ?? DBNull.Value);
         }

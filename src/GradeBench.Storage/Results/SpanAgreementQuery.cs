@@ -1,49 +1,61 @@
+using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Agreement;
+using GradeBench.Core.Rubrics;
 using GradeBench.Core.Spans;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Rubrics;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Results;
 
 /// <summary>A study's agreement on its span labels (<see cref="StudySpanAgreement"/>, docs/spans.md, "Where GradeBench
-/// shows these figures"): the one computation behind the results page, span-agreement.csv, the report and the dashboard.
-/// The documents are the answers that two or more physicians submitted: in a study of single answers, their rating of
-/// it (its assignment completed); in a side-by-side study, their judgement of a pair it is in. Those raters are its
-/// readers, whether or not they highlighted anything, and their highlights of it its spans. Drafts do not count; the
-/// judges neither (they highlight nothing). Read in one statement, stepped row by row, whatever the size of the study.</summary>
+/// shows these figures"): the one computation behind the results page, span-agreement.csv, the report and the dashboard,
+/// for each source of spans. Of the answers' highlights, the documents are the answers that two or more physicians
+/// submitted: in a study of single answers, their rating of it (its assignment completed); in a side-by-side study, their
+/// judgement of a pair it is in. Those raters are its readers, whether or not they highlighted anything, and their
+/// highlights of it its spans. Drafts do not count; the judges neither (they highlight nothing). Of the notes' passages,
+/// the documents are the cases: the readers of a case are those who submitted a rating (or judgement) of an answer to it
+/// and those who marked a passage of its note, the spans their passages. Each is read in one statement, stepped row by
+/// row, whatever the size of the study.</summary>
 public sealed class SpanAgreementQuery(Database database)
 {
-    const string Answers = "response";
+    /// <summary>The figures of the answers' highlights (<see cref="ComputeAsync(long, SpanSource, CancellationToken)"/>).</summary>
+    public Task<StudySpanAgreement?> ComputeAsync(long studyId, CancellationToken ct = default) => ComputeAsync(studyId, SpanSource.Answers, ct);
 
-    /// <summary>The span figures of the study's data as it is now, with the default bootstrap over documents; null when
-    /// the study has no span labels.</summary>
-    public async Task<StudySpanAgreement?> ComputeAsync(long studyId, CancellationToken ct = default)
+    /// <summary>The span figures of the source's data as it is now, with the default bootstrap over documents, per label
+    /// and per criterion with linked labels; null when the study has no labels of the source.</summary>
+    public async Task<StudySpanAgreement?> ComputeAsync(long studyId, SpanSource source, CancellationToken ct = default)
     {
-        if (await LoadAsync(studyId, ct) is not var (labels, documents)) return null;
+        if (await LoadAsync(studyId, source, ct) is not var (labels, documents, criteria)) return null;
         // CPU-bound (the bootstrap): off the caller's thread.
-        return await Task.Run(() => StudySpanAgreement.Compute(labels, documents, Bootstrap.DefaultResamples, Bootstrap.DefaultSeed), ct);
+        return await Task.Run(() => StudySpanAgreement.Compute(labels, documents, Bootstrap.DefaultResamples, Bootstrap.DefaultSeed, criteria), ct);
     }
 
-    /// <summary>Whether the study has span labels, without reading anything else.</summary>
-    public async Task<bool> HasLabelsAsync(long studyId, CancellationToken ct = default)
+    /// <summary>Whether the study has labels of the source (span labels, note labels), without reading anything else.</summary>
+    public async Task<bool> HasLabelsAsync(long studyId, SpanSource source = SpanSource.Answers, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM span_labels WHERE study_id = @StudyId)", new { StudyId = studyId }, cancellationToken: ct));
+            $"SELECT EXISTS (SELECT 1 FROM {LabelTable(source)} WHERE study_id = @StudyId)", new { StudyId = studyId }, cancellationToken: ct));
     }
 
-    /// <summary>The study's span labels in its order and the documents read by two or more raters; null without labels.</summary>
-    internal async Task<(IReadOnlyList<SpanLabelName> Labels, IReadOnlyList<SpanDocument> Documents)?> LoadAsync(long studyId, CancellationToken ct)
+    static string LabelTable(SpanSource source) => source == SpanSource.Answers ? "span_labels" : "note_labels";
+
+    /// <summary>The source's labels in the study's order, the documents read by two or more raters and the rubric's
+    /// criteria with their linked labels; null without labels.</summary>
+    internal async Task<(IReadOnlyList<SpanLabelName> Labels, IReadOnlyList<SpanDocument> Documents, IReadOnlyList<LinkedCriterion> Criteria)?> LoadAsync(
+        long studyId, SpanSource source, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the labels and the spans.
         await using var transaction = connection.BeginTransaction(deferred: true);
         var labels = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition(
-            "SELECT id, slug, label FROM span_labels WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction,
+            $"SELECT id, slug, label FROM {LabelTable(source)} WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction,
             cancellationToken: ct))).AsList();
         if (labels.Count == 0) return null;
+        var criteria = await CriteriaAsync(connection, transaction, studyId, source, labels.Select(l => l.Slug).ToList(), ct);
         var pairwise = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct)) == "pairwise";
         var slugs = labels.ToDictionary(l => l.Id, l => l.Slug);
@@ -52,11 +64,29 @@ public sealed class SpanAgreementQuery(Database database)
             (context, _, arguments) => raw.sqlite3_result_int(context, DocumentLength(raw.sqlite3_value_blob(arguments[0])))));
         var rows = new SpanDocumentRows();
         var judges = JudgeRaters.Exclusion(db, studyId, "a.rater_id");
-        RawSqlite.Step(db, Sql(pairwise ? PairReaders(judges) : AnswerReaders(judges)),
-            studyId, s => rows.Add(Answers, raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int(s, 1), raw.sqlite3_column_int64(s, 2),
+        var (name, sql) = source == SpanSource.Answers
+            ? ("response", Sql(pairwise ? PairReaders(judges) : AnswerReaders(judges)))
+            : ("case", NoteSql(judges));
+        RawSqlite.Step(db, sql,
+            studyId, s => rows.Add(name, raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int(s, 1), raw.sqlite3_column_int64(s, 2),
                 raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? null : slugs[raw.sqlite3_column_int64(s, 3)],
                 raw.sqlite3_column_int(s, 4), raw.sqlite3_column_int(s, 5)), ct);
-        return (labels.Select(l => new SpanLabelName(l.Slug, l.Label)).ToList(), rows.Documents());
+        return (labels.Select(l => new SpanLabelName(l.Slug, l.Label)).ToList(), rows.Documents(), criteria);
+    }
+
+    /// <summary>The rubric's criteria in its order, each with the source's labels linked to it in the labels' order.</summary>
+    static async Task<IReadOnlyList<LinkedCriterion>> CriteriaAsync(DbConnection connection, DbTransaction transaction, long studyId, SpanSource source,
+        IReadOnlyList<string> labels, CancellationToken ct)
+    {
+        var linked = await LabelCriteria.OfStudyAsync(connection, transaction, source == SpanSource.Answers ? LabelKind.Span : LabelKind.Note, studyId, ct);
+        if (linked.Count == 0) return [];
+        var criteria = await connection.QueryAsync<(string Slug, string Label, string? Translations)>(new CommandDefinition(
+            "SELECT slug, label, label_translations_json FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position",
+            new { StudyId = studyId }, transaction, cancellationToken: ct));
+        return [.. criteria.Select(c => new LinkedCriterion(c.Slug, c.Label, [.. labels.Where(l => linked.TryGetValue(l, out var named) && named.Contains(c.Slug))])
+        {
+            NameTranslations = Translations.FromJson(c.Translations),
+        })];
     }
 
     /// <summary>An answer's length in the unit its highlights' offsets are stored in (the continuum of α_u): code points,
@@ -84,6 +114,27 @@ public sealed class SpanAgreementQuery(Database database)
         UNION
         SELECT p.response_b_id, a.rater_id FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id
         WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
+        """;
+
+    /// <summary>(case, length, reader, label id, start, end) for every reader of every case read by two or more: those who
+    /// submitted a rating of an answer to it or a judgement of a pair of its, and those who marked a passage of its note; a
+    /// row per passage, or one without a label for a reader who marked nothing there. Lengths in code points of the note.</summary>
+    static string NoteSql(string judges) => $"""
+        WITH readers (case_id, rater_id) AS MATERIALIZED (
+            SELECT r.case_id, a.rater_id FROM assignments a JOIN responses r ON r.id = a.response_id
+            WHERE a.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
+            UNION
+            SELECT p.case_id, a.rater_id FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id
+            WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
+            UNION
+            SELECT n.case_id, n.rater_id FROM note_spans n JOIN cases c ON c.id = n.case_id WHERE c.study_id = ?1),
+        documents (id, length) AS MATERIALIZED (
+            SELECT c.id, {LengthFunction}(c.presentation_md) FROM cases c
+            WHERE c.id IN (SELECT case_id FROM readers GROUP BY case_id HAVING COUNT(*) >= 2))
+        SELECT d.id, d.length, x.rater_id, s.label_id, s.start_code_point, s.end_code_point
+        FROM documents d
+        JOIN readers x ON x.case_id = d.id
+        LEFT JOIN note_spans s ON s.case_id = x.case_id AND s.rater_id = x.rater_id
         """;
 
     /// <summary>(answer, length, reader, label id, start, end) for every reader of every answer read by two or more, a row

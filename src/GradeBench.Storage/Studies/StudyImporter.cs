@@ -12,6 +12,7 @@ using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Pairwise;
+using GradeBench.Storage.Rubrics;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
@@ -119,7 +120,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
         var studyId = await InsertStudyAsync(connection, transaction, head.Study, now, importedBy);
         var criterionIds = await InsertRubricAsync(connection, transaction, studyId, head.Study);
-        await InsertNoteLabelsAsync(connection, transaction, studyId, head.Study);
+        await InsertNoteLabelsAsync(connection, transaction, studyId, head.Study, criterionIds);
         await StoredSettings.InsertAsync(connection, transaction, studyId,
             head.Study.Adjudication ?? AdjudicationSettings.Defaults(head.Study.Criteria), head.Study.Criteria, criterionIds);
         var deferred = deferIndexes ? await DropPlainIndexesAsync(connection, transaction) : [];
@@ -254,13 +255,19 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             INSERT INTO span_labels (study_id, slug, position, label, label_translations_json, color)
             VALUES (@StudyId, @Slug, @Position, @Label, @LabelTranslations, @Color)
             """;
-        await connection.ExecuteAsync(insertSpanLabel,
-            study.SpanLabels.Select((s, i) => new { StudyId = studyId, Slug = s.Id, Position = i, s.Label, LabelTranslations = s.LabelTranslations.ToJson(), s.Color }), transaction);
+        foreach (var (label, position) in study.SpanLabels.Select((s, i) => (s, i)))
+        {
+            var labelId = await connection.ExecuteScalarAsync<long>(insertSpanLabel + " RETURNING id",
+                new { StudyId = studyId, Slug = label.Id, Position = position, label.Label, LabelTranslations = label.LabelTranslations.ToJson(), label.Color },
+                transaction);
+            await LabelCriteria.InsertAsync(connection, transaction, LabelKind.Span, labelId, label.Criteria, ids);
+        }
         return ids;
     }
 
     /// <summary>study.json's note labels (docs/bundle-format.md, "Note labels"), each with its attributes, in their order.</summary>
-    static async Task InsertNoteLabelsAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyDefinition study)
+    static async Task InsertNoteLabelsAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyDefinition study,
+        IReadOnlyDictionary<string, long> criterionIds)
     {
         foreach (var (label, position) in study.NoteLabels.Select((l, i) => (l, i)))
         {
@@ -277,6 +284,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
                 {
                     LabelId = id, Slug = a.Id, Position = i, a.Label, LabelTranslations = a.LabelTranslations.ToJson(), Kind = NoteAttribute.KindName(a.Kind),
                 }), transaction);
+            await LabelCriteria.InsertAsync(connection, transaction, LabelKind.Note, id, label.Criteria, criterionIds);
         }
     }
 

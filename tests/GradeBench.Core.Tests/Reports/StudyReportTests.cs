@@ -1,3 +1,4 @@
+using System.Globalization;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Reports;
 using GradeBench.Core.Results;
@@ -137,5 +138,37 @@ public sealed class StudyReportTests
         Assert.Equal(["Omission", "—", "the raters who read a document together marked no span in it, so F1 has no denominator"], table.Rows[2].Take(3));
         Assert.Contains(blocks.OfType<ReportList>().Last().Items, i => i.StartsWith("Krippendorff K. On the reliability of unitizing", StringComparison.Ordinal));
         Assert.DoesNotContain(StudyReport.Build(Facts(), input, report), b => b is ReportHeading { Text: "Agreement on highlighted spans" });
+    }
+
+    /// <summary>With note labels, the agreement on note passages follows the highlights' (a case a document, passages its
+    /// spans); each section has a table by criterion where labels name criteria, the criterion in the report's language.</summary>
+    [Fact]
+    public void NotePassagesAndCriteriaHaveTheirTablesAfterTheHighlights()
+    {
+        var input = Input();
+        var report = StudyResults.Compute(input, resamples: 200, seed: 7);
+        SpanDocument[] documents = [new("c1", 20, ["a", "b"], [new("c1", "a", "nihss", 0, 5), new("c1", "b", "nihss", 0, 5)])];
+        LinkedCriterion[] criteria = [new("harm", "Harm", ["nihss"]) { NameTranslations = new([new("zh-CN", "危害")]) }];
+        var spans = StudySpanAgreement.Compute([new("error", "Error")],
+            [new("r1", 20, ["a", "b"], [new("r1", "a", "error", 0, 5), new("r1", "b", "error", 0, 5)])], resamples: 0);
+        var notes = StudySpanAgreement.Compute([new("nihss", "NIHSS item")], documents, resamples: 0, criteria: criteria);
+
+        var blocks = StudyReport.Build(Facts(), input, report, spans: spans, notes: notes);
+
+        var all = blocks.ToList();
+        var heading = blocks.OfType<ReportHeading>().Single(h => h.Text == "Agreement on note passages");
+        Assert.Equal(3, heading.Level);
+        Assert.True(all.IndexOf(Table(blocks, "Agreement on highlighted spans, overall and per label")) < all.IndexOf(heading));
+        Assert.Contains(blocks.OfType<ReportParagraph>(), p => p.Text.EndsWith("The raters' passages were compared on 1 clinical case read by two or more raters " +
+            "(2 raters, 2 passages). Overall, F1 was 1.000 with exact and 1.000 with overlap matching, and α_u was 1.000.", StringComparison.Ordinal));
+        var table = Table(blocks, "Agreement on marked passages of the notes, overall and per note label");
+        Assert.Equal(["Note label", "F1, exact", "95% interval", "F1, overlap", "95% interval", "α_u", "95% interval", "Cases", "Raters", "Passages"], table.Header);
+        Assert.Equal(["NIHSS item", "1.000"], table.Rows[1].Take(2));
+        var byCriterion = Table(blocks, "Agreement on note passages per rubric criterion");
+        Assert.Equal(["Harm", "1.000"], byCriterion.Rows.Single().Take(2));
+        Assert.Equal(all.IndexOf(table) + 1, all.IndexOf(byCriterion));
+        Assert.DoesNotContain(blocks, b => b is ReportTable { Caption: var c } && c.StartsWith("Agreement on highlighted spans per rubric criterion", StringComparison.Ordinal));
+        var chinese = StudyReport.Build(Facts(), input, report, new CultureInfo("zh-CN"), spans: spans, notes: notes);
+        Assert.Contains(chinese.OfType<ReportTable>(), t => t.Rows.Any(r => r[0] == "危害"));
     }
 }

@@ -132,6 +132,28 @@ public sealed class BundleRoundTripTests
     }
 
     [Fact]
+    public async Task ARoundTripKeepsTheCriteriaOfSpanAndNoteLabels()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var importer = new StudyImporter(db.Database, db.Clock);
+        using var temp = new TempFolder();
+        var bundle = DemoNotes.LinkCriteria(DemoNotes.Write(Path.Combine(temp.Path, "bundle")));
+        var original = (await importer.ImportAsync(bundle)).StudyId!.Value;
+        var zip = Path.Combine(temp.Path, "bundle.zip");
+        await using (var file = File.Create(zip)) await new BundleExport(db.Database).WriteAsync(original, file, asId: "copy");
+
+        var copy = await importer.ImportAsync(zip);
+
+        Assert.Empty(copy.Errors);
+        using var archive = ZipFile.OpenRead(zip);
+        using var reader = new StreamReader(archive.GetEntry("study.json")!.Open());
+        var given = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "study.json")))!;
+        var exported = JsonNode.Parse(await reader.ReadToEndAsync())!;
+        Assert.True(JsonNode.DeepEquals(given["note_labels"], exported["note_labels"]), exported["note_labels"]?.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(given["rubric"]!["span_labels"], exported["rubric"]!["span_labels"]), exported["rubric"]!["span_labels"]?.ToJsonString());
+    }
+
+    [Fact]
     public async Task AStudyWithoutNoteLabelsWritesNone()
     {
         await using var db = await TestDatabase.CreateAsync();

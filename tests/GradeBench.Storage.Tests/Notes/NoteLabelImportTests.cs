@@ -67,4 +67,48 @@ public sealed class NoteLabelImportTests
         Assert.Equal("must be one of flag, number, text, got \"integer\"", error.Message);
         Assert.Equal(before, await db.DumpContentAsync());
     }
+
+    [Fact]
+    public async Task LabelsKeepTheCriteriaTheyNameInOrder()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var temp = new TempFolder();
+
+        var result = await new StudyImporter(db.Database, db.Clock).ImportAsync(DemoNotes.LinkCriteria(DemoNotes.Write(temp.Path)));
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Errors));
+        await using var connection = await db.Database.OpenAsync();
+        const string linked = """
+            SELECT 'note ' || l.slug || ': ' || group_concat(c.slug, ' ' ORDER BY k.position)
+            FROM note_labels l JOIN note_label_criteria k ON k.label_id = l.id JOIN criteria c ON c.id = k.criterion_id
+            WHERE l.study_id = @StudyId GROUP BY l.id
+            UNION ALL
+            SELECT 'span ' || l.slug || ': ' || group_concat(c.slug, ' ' ORDER BY k.position)
+            FROM span_labels l JOIN span_label_criteria k ON k.label_id = l.id JOIN criteria c ON c.id = k.criterion_id
+            WHERE l.study_id = @StudyId GROUP BY l.id
+            ORDER BY 1
+            """;
+        Assert.Equal(["note nihss: consensus", "note symptom: consensus harm_extent", "span factual_error: consensus", "span unsafe: harm_extent consensus"],
+            await connection.QueryAsync<string>(linked, new { result.StudyId }));
+    }
+
+    [Fact]
+    public async Task ALabelNamingNoCriterionOfTheRubricImportsNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle);
+        var before = await db.DumpContentAsync();
+        using var temp = new TempFolder();
+        var folder = DemoNotes.LinkCriteria(DemoNotes.Write(temp.Path));
+        var study = Path.Combine(folder, "study.json");
+        File.WriteAllText(study, File.ReadAllText(study).Replace("\"harm_extent\"\n", "\"harm\"\n").Replace("stroke-llm-synthetic-demo", "other-id"));
+
+        var result = await new StudyImporter(db.Database, db.Clock).ImportAsync(folder);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("study.json", "note_labels[1].criteria[1]", "\"harm\" is not a rubric criterion"), (error.File, error.Field, error.Message));
+        Assert.True(error.Line > 0);
+        Assert.Equal(before, await db.DumpContentAsync());
+    }
 }

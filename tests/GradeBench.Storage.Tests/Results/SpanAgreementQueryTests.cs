@@ -140,8 +140,10 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
         await new TextExport(_db.Database).WriteSpanAgreementAsync(studyId, output);
 
         var lines = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("scope,label,statistic,value,ci_lower,ci_upper,documents,raters,spans,reason", lines[0]);
-        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal("source,scope,label,statistic,value,ci_lower,ci_upper,documents,raters,spans,reason", lines[0]);
+        // The answers' rows, without the source column: the study has no note labels.
+        Assert.All(lines.Skip(1), l => Assert.StartsWith("answers,", l));
+        var rows = lines.Skip(1).Select(l => l.Split(',')[1..]).ToList();
         Assert.Equal(["overall f1_exact", "overall f1_overlap", "overall alpha_u", "label drug f1_exact", "label drug f1_overlap", "label drug alpha_u",
             "label dose f1_exact", "label dose f1_overlap", "label dose alpha_u"], rows.Select(r => string.Join(' ', r[..3].Where(c => c != ""))));
         Assert.Equal(["0.4", "0.8"], rows[..2].Select(r => r[3]));
@@ -162,7 +164,7 @@ public sealed class SpanAgreementQueryTests : IAsyncLifetime
         var output = new StringWriter();
 
         Assert.Equal(0, await new TextExport(_db.Database).WriteSpanAgreementAsync(studyId, output));
-        Assert.Equal("scope,label,statistic,value,ci_lower,ci_upper,documents,raters,spans,reason\r\n", output.ToString());
+        Assert.Equal("source,scope,label,statistic,value,ci_lower,ci_upper,documents,raters,spans,reason\r\n", output.ToString());
     }
 
     /// <summary>report.md says the method with its references and the overall figures, then the table per label.</summary>

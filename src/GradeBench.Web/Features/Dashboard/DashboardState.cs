@@ -154,7 +154,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
 
     /// <summary>The events that change what a dashboard shows.</summary>
     public static bool Shows(StudyEvent studyEvent) => studyEvent is RatingSubmitted or PairSubmitted or ProgressChanged or PresenceChanged
-        or AgreementUpdated or StudyStateChanged or SafetyAlertRaised or MemberRemoved or JudgeRated;
+        or AgreementUpdated or StudyStateChanged or SafetyAlertRaised or MemberRemoved or JudgeRated or SpansChanged;
 
     /// <summary>Takes in one of the study's events; false when it changes nothing shown.</summary>
     public bool Apply(StudyEvent studyEvent)
@@ -173,6 +173,10 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
                 (StudyDone, StudyAssigned) = (Raters?.Sum(r => r.Done) ?? 0, Raters?.Sum(r => r.Assigned) ?? 0);
                 QueueCountsReload();
                 return true;
+            case SpansChanged e:
+                // Marking is work too: the rater's last activity, as the next reload of the table will say.
+                Raters = Raters?.Select(r => r.RaterId == e.RaterId ? r with { LastActivity = e.At } : r).ToList();
+                return Raters?.Any(r => r.RaterId == e.RaterId) == true;
             case PresenceChanged e:
                 Presence = e.Online;
                 // A rater who joined since the page loaded (an invite taken up) gets their row.

@@ -8,12 +8,13 @@ using GradeBench.Web.Features.Live;
 
 namespace GradeBench.Web.Features.Dashboard;
 
-/// <summary>Keeps each study's overall agreement on highlights (<see cref="SpanAgreementQuery"/>, the numbers of the
-/// results page) current for the dashboard, off the request path, as <see cref="AgreementMonitor"/> keeps alpha: a
-/// submit (of a rating, or of a side-by-side pair) only queues its study, a burst of submits during a computation costs
-/// one more, and the result is published as <see cref="SpanAgreementUpdated"/> and kept with the data version it was
-/// computed from (<see cref="StudyDataVersion"/>). A study without span labels costs one small query per burst and
-/// publishes nothing. Computations of a study start at least <see cref="AgreementMonitor.MinimumGap"/> apart, and at
+/// <summary>Keeps each study's overall agreement on highlights of the answers and on passages of the notes
+/// (<see cref="SpanAgreementQuery"/>, the numbers of the results page) current for the dashboard, off the request path,
+/// as <see cref="AgreementMonitor"/> keeps alpha: a submit (of a rating, or of a side-by-side pair) or a change of spans
+/// (<see cref="SpansChanged"/>: added, relabelled, moved or removed, before or after the submit) only queues its study,
+/// a burst of them during a computation costs one more, and each source's result is published as
+/// <see cref="SpanAgreementUpdated"/> and kept with the data version it was computed from (<see cref="StudyDataVersion"/>).
+/// A source without labels costs one small query per burst and publishes nothing. Computations of a study start at least <see cref="AgreementMonitor.MinimumGap"/> apart, and at
 /// least twice the last one's length: a 100,000-response study's bootstrap takes seconds, and so it never takes more
 /// than half of the processor however fast raters submit.</summary>
 public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database database, StudyEvents events, TimeProvider clock,
@@ -21,7 +22,9 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
 {
     readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     readonly ConcurrentDictionary<long, byte> _queued = new();
-    readonly ConcurrentDictionary<long, (long Version, SpanAgreementUpdated? Agreement)> _latest = new();
+    readonly ConcurrentDictionary<(long StudyId, SpanSource Source), (long Version, SpanAgreementUpdated? Agreement)> _latest = new();
+
+    static readonly SpanSource[] Sources = [SpanSource.Answers, SpanSource.Note];
     readonly Dictionary<long, (DateTimeOffset Start, TimeSpan Length)> _last = [];
 
     /// <summary>Asks for a fresh computation of the study's span agreement; returns at once.</summary>
@@ -30,12 +33,12 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
         if (_queued.TryAdd(studyId, 0)) _requests.Writer.TryWrite(studyId);
     }
 
-    /// <summary>The span agreement of the study's data as it is now if it is known; otherwise null, and a computation is
-    /// queued whose result arrives as <see cref="SpanAgreementUpdated"/>. Never computes on the caller's path.</summary>
-    public async Task<SpanAgreementUpdated?> KnownAsync(long studyId, CancellationToken ct = default)
+    /// <summary>The source's span agreement of the study's data as it is now if it is known; otherwise null, and a
+    /// computation is queued whose result arrives as <see cref="SpanAgreementUpdated"/>. Never computes on the caller's path.</summary>
+    public async Task<SpanAgreementUpdated?> KnownAsync(long studyId, SpanSource source = SpanSource.Answers, CancellationToken ct = default)
     {
         var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
-        if (_latest.TryGetValue(studyId, out var known) && known.Version == version) return known.Agreement;
+        if (_latest.TryGetValue((studyId, source), out var known) && known.Version == version) return known.Agreement;
         Request(studyId);
         return null;
     }
@@ -44,7 +47,7 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
     {
         using var listening = events.SubscribeAll(e =>
         {
-            if (e is RatingSubmitted or PairSubmitted) Request(e.StudyId);
+            if (e is RatingSubmitted or PairSubmitted or SpansChanged) Request(e.StudyId);
             return Task.CompletedTask;
         });
         try
@@ -61,9 +64,12 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
                 _queued.TryRemove(studyId, out _);
                 try
                 {
-                    var (version, agreement) = await ComputeAsync(studyId, stoppingToken);
-                    _latest.AddOrUpdate(studyId, (version, agreement), (_, kept) => kept.Version > version ? kept : (version, agreement));
-                    if (agreement is not null) events.Publish(agreement);
+                    foreach (var source in Sources)
+                    {
+                        var (version, agreement) = await ComputeAsync(studyId, source, stoppingToken);
+                        _latest.AddOrUpdate((studyId, source), (version, agreement), (_, kept) => kept.Version > version ? kept : (version, agreement));
+                        if (agreement is not null) events.Publish(agreement);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -80,21 +86,21 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     // The version is read first: data written while the spans load is newer than the label, so it is never served stale.
-    async Task<(long Version, SpanAgreementUpdated? Agreement)> ComputeAsync(long studyId, CancellationToken ct)
+    async Task<(long Version, SpanAgreementUpdated? Agreement)> ComputeAsync(long studyId, SpanSource source, CancellationToken ct)
     {
         var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
         var asOf = clock.GetUtcNow();
         // Read off the caller's thread: the reading steps SQLite synchronously.
-        var computed = await Task.Run(() => spans.ComputeAsync(studyId, ct), ct);
-        return (version, computed is null ? null : Figures(studyId, computed, asOf));
+        var computed = await Task.Run(() => spans.ComputeAsync(studyId, source, ct), ct);
+        return (version, computed is null ? null : Figures(studyId, computed, asOf, source));
     }
 
     /// <summary>The dashboard's figures: the overall F1 with overlap matching and α_u of the results page.</summary>
-    public static SpanAgreementUpdated Figures(long studyId, StudySpanAgreement spans, DateTimeOffset asOf)
+    public static SpanAgreementUpdated Figures(long studyId, StudySpanAgreement spans, DateTimeOffset asOf, SpanSource source = SpanSource.Answers)
     {
         var report = spans.Report;
         return new SpanAgreementUpdated(studyId, Live(report.Overall.F1Overlap), Live(report.Overall.AlphaU), report.PairedDocuments, report.Raters,
-            report.Spans, asOf);
+            report.Spans, asOf, source);
     }
 
     static LiveEstimate Live(Estimate estimate) => new(estimate.Value, estimate.Ci95?.Lower, estimate.Ci95?.Upper, estimate.Reason);

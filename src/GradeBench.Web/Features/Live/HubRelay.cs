@@ -4,7 +4,8 @@ namespace GradeBench.Web.Features.Live;
 
 /// <summary>Forwards every <see cref="StudyEvents"/> event to the hub groups of its audience: coordinators always,
 /// all raters for events meant for everyone, else only the raters it names. <see cref="RatingChanged"/> and
-/// <see cref="PairChanged"/> stay in the process: they only keep a rater's own grading tabs in step, and a hub client knows what it wrote itself.</summary>
+/// <see cref="PairChanged"/> stay in the process: they only keep a rater's own grading tabs in step, and a hub client knows what it wrote itself;
+/// <see cref="SpansChanged"/> too: it only starts computations whose results are sent.</summary>
 public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyClient> hub) : IHostedService
 {
     IDisposable? _subscription;
@@ -23,7 +24,7 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
 
     Task RelayAsync(StudyEvent studyEvent)
     {
-        if (studyEvent is RatingChanged or PairChanged) return Task.CompletedTask;
+        if (studyEvent is RatingChanged or PairChanged or SpansChanged) return Task.CompletedTask;
         var clients = hub.Clients.Groups(Groups(studyEvent));
         return studyEvent switch
         {

@@ -56,6 +56,14 @@ public sealed record PairChanged(long StudyId, long RaterId, long PairId, string
     public override EventAudience Audience() => EventAudience.OnlyRater(RaterId);
 }
 
+/// <summary>A rater added, relabelled, moved or removed a highlight of an answer or a passage of a case's note
+/// (<see cref="Source"/>), before or after submitting: the span agreement is due again and the rater was active. No
+/// spans. Never leaves the server (see <see cref="HubRelay"/>).</summary>
+public sealed record SpansChanged(long StudyId, long RaterId, GradeBench.Core.Spans.SpanSource Source, DateTimeOffset At) : StudyEvent(StudyId)
+{
+    public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
+}
+
 /// <summary>An LLM judge rated more responses in one batch (<see cref="Batch"/>: a burst of API submissions, one line of the
 /// activity feed however many it holds); <see cref="Responses"/> is the batch's count so far. Never its values.</summary>
 public sealed record JudgeRated(long StudyId, long Batch, string JudgeName, long Responses, DateTimeOffset At) : StudyEvent(StudyId)
@@ -95,13 +103,19 @@ public sealed record CriterionAlpha(string Criterion, string Label, string Level
     public string? ReasonInEnglish => Reason?.ToString();
 }
 
-/// <summary>The raters' agreement on their highlights, all span labels together (docs/spans.md): pairwise F1 with overlap
+/// <summary>The raters' agreement on their highlights (or, <see cref="Source"/> note, their passages of the notes), all
+/// labels together (docs/spans.md): pairwise F1 with overlap
 /// matching and Krippendorff's α_u, each with its bootstrap interval, over the <see cref="Responses"/> that two or more
 /// raters had submitted when it was read (<see cref="AsOf"/>), with the <see cref="Raters"/> who submitted them and their
 /// <see cref="Highlights"/>. Only for a study with span labels.</summary>
 public sealed record SpanAgreementUpdated(long StudyId, LiveEstimate F1Overlap, LiveEstimate AlphaU, int Responses, int Raters, int Highlights,
-    DateTimeOffset AsOf) : StudyEvent(StudyId)
+    DateTimeOffset AsOf, [property: JsonIgnore] GradeBench.Core.Spans.SpanSource Source = GradeBench.Core.Spans.SpanSource.Answers) : StudyEvent(StudyId)
 {
+    /// <summary><c>answers</c> (highlights of the answers; <see cref="Responses"/> are answers) or <c>note</c> (passages of
+    /// the cases' notes; <see cref="Responses"/> are cases, <see cref="Highlights"/> passages).</summary>
+    [JsonPropertyName("source")]
+    public string SourceName => Source == GradeBench.Core.Spans.SpanSource.Note ? "note" : "answers";
+
     public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
 

@@ -24,7 +24,7 @@ public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, P
     readonly Dictionary<long, (long Version, Task<StudyJudgeResults> Report)> _judges = [];
     readonly Dictionary<long, (long Version, Task<PairwiseStudyResults?> Report)> _pairwise = [];
     readonly Dictionary<long, (long Version, Task<StudyChecklistResults?> Report)> _checklists = [];
-    readonly Dictionary<long, (long Version, Task<StudySpanAgreement?> Report)> _spans = [];
+    readonly Dictionary<(long StudyId, SpanSource Source), (long Version, Task<StudySpanAgreement?> Report)> _spans = [];
 
     /// <summary>The results of the study's data as it is now: a finished task when they are known, otherwise the running
     /// computation (started here if none is).</summary>
@@ -47,10 +47,13 @@ public sealed class ResultsCache(ResultsQuery query, JudgeResultsQuery judges, P
     public Task<Task<StudyChecklistResults?>> GetChecklistsAsync(long studyId, CancellationToken ct = default) =>
         GetAsync(_checklists, studyId, studyId, () => checklists.ComputeAsync(studyId), ct);
 
-    /// <summary>The raters' agreement on their highlights (<see cref="SpanAgreementQuery"/>; null for a study without span
-    /// labels), as <see cref="GetAsync"/>.</summary>
-    public Task<Task<StudySpanAgreement?>> GetSpansAsync(long studyId, CancellationToken ct = default) =>
-        GetAsync(_spans, studyId, studyId, () => spans.ComputeAsync(studyId), ct);
+    /// <summary>The raters' agreement on their highlights of the answers or their passages of the notes
+    /// (<see cref="SpanAgreementQuery"/>; null for a study without labels of the source), as <see cref="GetAsync"/>.</summary>
+    public Task<Task<StudySpanAgreement?>> GetSpansAsync(long studyId, SpanSource source = SpanSource.Answers, CancellationToken ct = default) =>
+        GetAsync(_spans, (studyId, source), studyId, () => spans.ComputeAsync(studyId, source), ct);
+
+    /// <summary>Whether the study has labels of the source, and so a section of its agreement.</summary>
+    public Task<bool> HasSpanLabelsAsync(long studyId, SpanSource source, CancellationToken ct = default) => spans.HasLabelsAsync(studyId, source, ct);
 
     async Task<Task<T>> GetAsync<TKey, T>(Dictionary<TKey, (long Version, Task<T> Report)> entries, TKey key, long studyId,
         Func<Task<T>> compute, CancellationToken ct) where TKey : notnull

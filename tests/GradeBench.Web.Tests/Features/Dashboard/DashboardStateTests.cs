@@ -66,6 +66,22 @@ public sealed class DashboardStateTests(GradeBenchFactory factory) : IClassFixtu
         Assert.False(state.Apply(new StudyStateChanged(studyId, "open", true, _clock.GetUtcNow())));
     }
 
+    /// <summary>Marking a highlight or a note passage is the rater's activity at once, without a submit.</summary>
+    [Fact]
+    public async Task AChangeOfSpansIsTheRatersLastActivity()
+    {
+        var (state, studyId) = await LoadedAsCoordinatorAsync();
+        using var _ = state;
+        var rater = state.Raters![0];
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.True(DashboardState.Shows(new SpansChanged(studyId, rater.RaterId, GradeBench.Core.Spans.SpanSource.Note, _clock.GetUtcNow())));
+        Assert.True(state.Apply(new SpansChanged(studyId, rater.RaterId, GradeBench.Core.Spans.SpanSource.Note, _clock.GetUtcNow())));
+
+        var shown = state.Raters.Single(r => r.RaterId == rater.RaterId);
+        Assert.Equal((rater.Done, _clock.GetUtcNow()), (shown.Done, shown.LastActivity));
+    }
+
     [Fact]
     public async Task ABurstOfProgressShowsAtOnceAndReadsTheCountsOnceWhenItSettles()
     {

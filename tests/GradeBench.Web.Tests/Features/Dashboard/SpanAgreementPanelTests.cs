@@ -5,6 +5,7 @@ using GradeBench.Storage.Grading;
 using GradeBench.Storage.Results;
 using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Live;
 using GradeBench.Web.Tests.Features.Adjudication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
@@ -84,5 +85,50 @@ public sealed class SpanAgreementPanelTests : LiveAdjudicationContext, IClassFix
         var panel = RenderPanel(studyId);
 
         Assert.Empty(panel.Markup.Trim());
+    }
+
+    /// <summary>The note passages' panel: two new raters mark overlapping passages of one case's note and submit an answer
+    /// to it; then one of them removes hers after the submit, and the figures follow the change (<see cref="SpansChanged"/>)
+    /// without another submit.</summary>
+    [Fact]
+    public async Task TheNotePanelFollowsPassagesMarkedAndRemovedAfterTheSubmit()
+    {
+        using var folder = new TempFolder();
+        var bundle = BundleReader.Read(DemoNotes.Write(Path.Combine(folder.Path, "bundle"))).Bundle!;
+        var studyId = (await App.GetRequiredService<GradeBench.Storage.Studies.StudyImporter>().ImportAsync(
+            bundle with { Study = bundle.Study with { Id = "notes-" + Guid.NewGuid().ToString("N") } }, [])).StudyId!.Value;
+        var a = (await Factory.MemberAsync(studyId, "note-a")).Id;
+        var b = (await Factory.MemberAsync(studyId, "note-b")).Id;
+        var grading = App.GetRequiredService<GradingStore>();
+        var response = (await grading.QueueAsync(studyId, a)).Select(q => q.ResponseId)
+            .Intersect((await grading.QueueAsync(studyId, b)).Select(q => q.ResponseId)).First();
+        long caseId;
+        await using (var connection = await App.GetRequiredService<GradeBench.Storage.Database>().OpenAsync())
+            caseId = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT case_id FROM responses WHERE id = @response", new { response });
+        SignInAs(await AdministratorIdAsync(), "admin");
+        var query = App.GetRequiredService<SpanAgreementQuery>();
+
+        var panel = Render<SpanAgreementPanel>(p => p.Add(c => c.StudyId, studyId).Add(c => c.Source, GradeBench.Core.Spans.SpanSource.Note));
+        string[] F1() => [.. panel.FindAll("#dashboard-note-agreement tbody tr").Single(r => r.QuerySelector("th")!.TextContent.Trim() == "Pairwise F1, overlap matching")
+            .QuerySelectorAll("td").Select(c => c.TextContent.Trim())];
+
+        Assert.Equal("Agreement on note passages", panel.Find("h2").TextContent);
+        panel.WaitForAssertion(() => Assert.Equal("false", panel.Find("section").GetAttribute("aria-busy")), Patience);
+        Assert.Equal("—", F1()[0]);
+        var notes = App.GetRequiredService<GradeBench.Storage.Notes.NoteSpanStore>();
+        var label = (await notes.LabelsAsync(studyId))[0].Id;
+        Assert.Equal(GradeBench.Storage.Notes.NoteSpanOutcome.Saved, (await notes.AddAsync(a, caseId, label, 0, 20, null, null)).Outcome);
+        var (_, bSpan) = await notes.AddAsync(b, caseId, label, 5, 25, null, null);
+        var recorder = App.GetRequiredService<RatingRecorder>();
+        foreach (var rater in new[] { a, b })
+            Assert.Equal(RatingWriteOutcome.Saved, (await recorder.SaveAsync(studyId, rater, response, DemoRatings.Complete(), submit: true)).Outcome);
+        var marked = (await query.ComputeAsync(studyId, GradeBench.Core.Spans.SpanSource.Note))!.Report.Overall.F1Overlap.Value!.Value;
+        panel.WaitForAssertion(() => Assert.Equal(ReportNumbers.Coefficient(marked), F1()[0]), Patience);
+
+        Assert.Equal(GradeBench.Storage.Notes.NoteSpanOutcome.Saved, await notes.DeleteAsync(b, bSpan!.Value));
+        App.GetRequiredService<StudyEvents>().Publish(new SpansChanged(studyId, b, GradeBench.Core.Spans.SpanSource.Note, DateTimeOffset.UtcNow));
+
+        // a's passage alone: no match.
+        panel.WaitForAssertion(() => Assert.Equal("0.000", F1()[0]), Patience);
     }
 }

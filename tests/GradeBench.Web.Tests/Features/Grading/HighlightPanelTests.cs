@@ -4,6 +4,7 @@ using Dapper;
 using GradeBench.Storage;
 using GradeBench.Storage.Grading;
 using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
@@ -33,6 +34,8 @@ public sealed class HighlightPanelTests(GradeBenchFactory factory) : IClassFixtu
         context.Services.AddLocalization();
         context.Services.AddSingleton(App.GetRequiredService<IStringLocalizerFactory>());
         context.Services.AddSingleton(App.GetRequiredService<SpanStore>());
+        context.Services.AddSingleton(App.GetRequiredService<StudyEvents>());
+        context.Services.AddSingleton(App.GetRequiredService<TimeProvider>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         return context;
     }
@@ -77,5 +80,32 @@ public sealed class HighlightPanelTests(GradeBenchFactory factory) : IClassFixtu
             .Add(c => c.Response, new HighlightedResponse(responseId, answer, "en")).Add(c => c.ResponseElementId, "response"));
 
         cut.WaitForAssertion(() => Assert.Equal(new string('a', 76) + "…", cut.Find("ul.span-list q").TextContent));
+    }
+
+    /// <summary>Removing a highlight after the submit (or adding one) tells the span agreement to compute again.</summary>
+    [Fact]
+    public async Task RemovingAHighlightAfterTheSubmitAnnouncesAChangeOfSpans()
+    {
+        const string answer = "Give aspirin now.";
+        var (studyId, raterId, responseId) = await AnswerAsync(answer);
+        var spans = App.GetRequiredService<SpanStore>();
+        Assert.Equal(SpanWriteOutcome.Saved, await spans.AddAsync(studyId, raterId, responseId, (await spans.LabelsAsync(studyId))[0].Id, 0, 4, null));
+        Assert.Equal(RatingWriteOutcome.Saved, (await App.GetRequiredService<GradingStore>().SaveAsync(studyId, raterId, responseId, DemoRatings.Complete(), submit: true)).Outcome);
+        var announced = new List<SpansChanged>();
+        using var listening = App.GetRequiredService<StudyEvents>().Subscribe(studyId, 0, isCoordinator: true, e =>
+        {
+            if (e is SpansChanged changed) lock (announced) announced.Add(changed);
+            return Task.CompletedTask;
+        });
+        await using var context = Context();
+        var cut = context.Render<HighlightPanel>(p => p.Add(c => c.StudyId, studyId).Add(c => c.RaterId, raterId)
+            .Add(c => c.Response, new HighlightedResponse(responseId, answer, "en")).Add(c => c.ResponseElementId, "response"));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("ul.span-list li")));
+
+        cut.Find("ul.span-list button.span-remove").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("ul.span-list li")));
+        Assert.True(SpinWait.SpinUntil(() => { lock (announced) return announced.Count == 1; }, TimeSpan.FromSeconds(5)));
+        Assert.Equal((raterId, GradeBench.Core.Spans.SpanSource.Answers), (announced[0].RaterId, announced[0].Source));
     }
 }

@@ -7,6 +7,7 @@ using GradeBench.Storage.Grading;
 using GradeBench.Storage.Notes;
 using GradeBench.Storage.Studies;
 using GradeBench.Web.Features.Grading;
+using GradeBench.Web.Features.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
@@ -45,6 +46,8 @@ public sealed class NoteAnnotationPanelTests(GradeBenchFactory factory) : IClass
         context.Services.AddSingleton(App.GetRequiredService<IStringLocalizerFactory>());
         context.Services.AddSingleton(App.GetRequiredService<NoteSpanStore>());
         context.Services.AddSingleton(App.GetRequiredService<SpanStore>());
+        context.Services.AddSingleton(App.GetRequiredService<StudyEvents>());
+        context.Services.AddSingleton(App.GetRequiredService<TimeProvider>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         return context;
     }
@@ -129,5 +132,29 @@ public sealed class NoteAnnotationPanelTests(GradeBenchFactory factory) : IClass
         {
             CultureInfo.CurrentUICulture = culture;
         }
+    }
+
+    /// <summary>Marking a passage announces a change of spans: the agreement on the notes is due again.</summary>
+    [Fact]
+    public async Task MarkingAPassageAnnouncesAChangeOfSpans()
+    {
+        var scene = await SceneAsync();
+        var announced = new List<SpansChanged>();
+        using var listening = App.GetRequiredService<StudyEvents>().Subscribe(scene.StudyId, 0, isCoordinator: true, e =>
+        {
+            if (e is SpansChanged changed) lock (announced) announced.Add(changed);
+            return Task.CompletedTask;
+        });
+        await using var context = Context();
+        var grading = context.JSInterop.SetupModule("/js/grading.js");
+        grading.Setup<NoteAnnotationPanel.SelectionInfo?>("takeSelection", "case-note").SetResult(new("NIHSS 4", 0));
+        var module = await context.JSInterop.JSRuntime.InvokeAsync<IJSObjectReference>("import", "/js/grading.js");
+        var cut = Render(context, scene, module);
+
+        cut.FindAll("button.note-label-button")[0].Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("NIHSS 4", cut.Find("ul.note-span-list q").TextContent));
+        Assert.True(SpinWait.SpinUntil(() => { lock (announced) return announced.Count == 1; }, TimeSpan.FromSeconds(5)));
+        Assert.Equal((scene.RaterId, GradeBench.Core.Spans.SpanSource.Note), (announced[0].RaterId, announced[0].Source));
     }
 }

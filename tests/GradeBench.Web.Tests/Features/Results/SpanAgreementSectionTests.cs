@@ -71,13 +71,14 @@ public sealed partial class SpanAgreementSectionTests(GradeBenchFactory factory)
         var shown = 0;
         while (csv.Read())
         {
-            var row = page[csv.GetString(0) == "overall" ? 1 : 2 + labels.ToList().FindIndex(l => l.Slug == csv.GetString(1))];
-            var cell = row[1 + Array.IndexOf(["f1_exact", "f1_overlap", "alpha_u"], csv.GetString(2))];
-            var expected = csv.GetString(3) == "" ? $"no value: {csv.GetString(9)}"
-                : csv.GetString(4) == "" ? Rounded(csv.GetString(3))
-                : $"{Rounded(csv.GetString(3))} ({Rounded(csv.GetString(4))} to {Rounded(csv.GetString(5))})";
+            Assert.Equal("answers", csv.GetString(0));
+            var row = page[csv.GetString(1) == "overall" ? 1 : 2 + labels.ToList().FindIndex(l => l.Slug == csv.GetString(2))];
+            var cell = row[1 + Array.IndexOf(["f1_exact", "f1_overlap", "alpha_u"], csv.GetString(3))];
+            var expected = csv.GetString(4) == "" ? $"no value: {csv.GetString(10)}"
+                : csv.GetString(5) == "" ? Rounded(csv.GetString(4))
+                : $"{Rounded(csv.GetString(4))} ({Rounded(csv.GetString(5))} to {Rounded(csv.GetString(6))})";
             Assert.Equal(expected, cell);
-            Assert.Equal([csv.GetString(6), csv.GetString(7), csv.GetString(8)], row[4..]);
+            Assert.Equal([csv.GetString(7), csv.GetString(8), csv.GetString(9)], row[4..]);
             shown++;
         }
         Assert.Equal(3 * (1 + labels.Count), shown);

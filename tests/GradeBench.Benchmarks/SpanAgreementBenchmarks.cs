@@ -13,7 +13,7 @@ namespace GradeBench.Benchmarks;
 /// <summary>Agreement on answer highlights at scale, on a real SQLite file: 100,000 answers, each read by the same
 /// 3 raters (assignments completed), about 300,000 highlights (0 to 2 per rater and answer, seeded, near a passage the
 /// answer's raters share) over the demo study's span labels. <see cref="ReadAndBootstrap"/> is what the results page
-/// and the dashboard run (<see cref="SpanAgreementQuery.ComputeAsync"/>: the rows read from SQLite, then F1 and α_u with
+/// and the dashboard run (<see cref="SpanAgreementQuery.ComputeAsync(long, CancellationToken)"/>: the rows read from SQLite, then F1 and α_u with
 /// 1,000 bootstrap resamples); <see cref="BootstrapOnly"/> the same computation on documents already in memory.</summary>
 [MemoryDiagnoser]
 public class SpanAgreementBenchmarks

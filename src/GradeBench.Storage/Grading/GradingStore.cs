@@ -324,6 +324,8 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 UPDATE assignments SET completed_at = @Now
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId AND completed_at IS NULL
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction) > 0;
+            // Finishing the item is a change even when no value changed: a note-only study's items have no criteria (Done).
+            wrote |= completed;
             // Safety escalation and adjudication are the physicians' (docs/setup.md, "Judges").
             if (!byJudge) alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, rubricCriteria, touched, now);
             if (wrote && byJudge)

@@ -1,0 +1,117 @@
+using Dapper;
+using GradeBench.Storage.Grading;
+using GradeBench.Storage.Notes;
+using GradeBench.Storage.Rubrics;
+using GradeBench.Storage.Studies;
+
+namespace GradeBench.Storage.Tests.Notes;
+
+/// <summary>A note-only study (<see cref="DemoAnnotation"/>) imported: one hidden note item per case, given to
+/// raters_per_case raters by the study's assignment machinery, and the rater's passages allowed on the cases they hold.</summary>
+public sealed class AnnotationStudyTests : IAsyncDisposable
+{
+    TestDatabase _db = null!;
+    long _study;
+
+    async Task ImportAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        using var temp = new TempFolder();
+        var result = await new StudyImporter(_db.Database, _db.Clock).ImportAsync(DemoAnnotation.Write(temp.Path));
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        _study = result.StudyId!.Value;
+    }
+
+    [Fact]
+    public async Task EachCaseIsOneHiddenItemWithARandomHandleAndTheStudyIsNoteOnly()
+    {
+        await ImportAsync();
+
+        await using var connection = await _db.Database.OpenAsync();
+        var items = (await connection.QueryAsync<(string Slug, string Case, string Model, string Content, string Handle)>("""
+            SELECT r.slug, c.slug, r.model, r.content_md, r.handle FROM responses r JOIN cases c ON c.id = r.case_id
+            WHERE r.study_id = @Study ORDER BY r.position
+            """, new { Study = _study })).AsList();
+        Assert.Equal(DemoAnnotation.Cases, items.Count);
+        Assert.All(items, i => Assert.Equal((i.Case, i.Case, "", ""), (i.Slug, i.Case, i.Model, i.Content)));
+        Assert.All(items, i => Assert.Equal(16, i.Handle.Length));
+        Assert.True(await NoteItems.IsAnnotationAsync(connection, null, _study));
+        Assert.Equal(DemoAnnotation.RatersPerCase, await connection.ExecuteScalarAsync<int>("SELECT raters_per_response FROM studies WHERE id = @Study", new { Study = _study }));
+        Assert.Equal(DemoNotes.Labels, await connection.QueryAsync<string>("SELECT slug FROM note_labels WHERE study_id = @Study ORDER BY position", new { Study = _study }));
+    }
+
+    [Fact]
+    public async Task TheStudyListNamesItsDesignAnnotationAndOthersKeepTheirs()
+    {
+        await ImportAsync();
+        var demo = (await new StudyImporter(_db.Database, _db.Clock).ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
+
+        var studies = await new StudyQuery(_db.Database).ListVisibleAsync(0, isAdmin: true);
+
+        Assert.Equal("annotation", studies.Single(s => s.Id == _study).Design);
+        Assert.Equal("single", studies.Single(s => s.Id == demo).Design);
+        Assert.False(await new NoteSpanStore(_db.Database, _db.Clock).IsAnnotationAsync(demo));
+    }
+
+    [Fact]
+    public async Task RatersGetRatersPerCaseOfEveryCaseInARandomizedQueueAndMarkOnlyTheirCases()
+    {
+        await ImportAsync();
+        long[] raters = [await _db.AddRaterAsync(_study, "dr-a"), await _db.AddRaterAsync(_study, "dr-b"), await _db.AddRaterAsync(_study, "dr-c")];
+
+        await using var connection = await _db.Database.OpenAsync();
+        var perCase = (await connection.QueryAsync<long>("""
+            SELECT COUNT(a.id) FROM responses r LEFT JOIN assignments a ON a.response_id = r.id WHERE r.study_id = @Study GROUP BY r.id
+            """, new { Study = _study })).AsList();
+        Assert.Equal(DemoAnnotation.Cases, perCase.Count);
+        Assert.All(perCase, n => Assert.Equal(DemoAnnotation.RatersPerCase, n));
+        var grading = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+        var queue = await grading.QueueAsync(_study, raters[0]);
+        // The queue's order is the rater's own, not the cases' order.
+        var queued = await QueuedPositionsAsync(connection, queue);
+        Assert.NotEqual(queued.Order(), queued);
+
+        var notes = new NoteSpanStore(_db.Database, _db.Clock);
+        var label = (await notes.LabelsAsync(_study))[0].Id;
+        var held = await CaseOfAsync(connection, queue[0].ResponseId);
+        var notHeld = await connection.ExecuteScalarAsync<long>("""
+            SELECT MIN(r.case_id) FROM responses r WHERE r.study_id = @Study
+              AND r.id NOT IN (SELECT response_id FROM assignments WHERE rater_id = @Rater)
+            """, new { Study = _study, Rater = raters[0] });
+        Assert.Equal(NoteSpanOutcome.Saved, (await notes.AddAsync(raters[0], held, label, 0, 5, null, null)).Outcome);
+        Assert.Equal(NoteSpanOutcome.NotFound, (await notes.AddAsync(raters[0], notHeld, label, 0, 5, null, null)).Outcome);
+    }
+
+    [Fact]
+    public async Task DoneMarksTheCaseFinishedAndDoneAgainChangesNothing()
+    {
+        await ImportAsync();
+        var rater = await _db.AddRaterAsync(_study, "dr-a");
+        var grading = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+        var first = (await grading.QueueAsync(_study, rater))[0];
+
+        var done = await grading.SaveAsync(_study, rater, first.ResponseId, new Dictionary<string, string?>(), submit: true);
+
+        Assert.Equal((RatingWriteOutcome.Saved, true, true), (done.Outcome, done.Submitted, done.Wrote));
+        var position = await grading.PositionAsync(_study, rater, null);
+        Assert.Equal(1, position.Done);
+        var again = await grading.SaveAsync(_study, rater, first.ResponseId, new Dictionary<string, string?>(), submit: true);
+        Assert.Equal((RatingWriteOutcome.Saved, false), (again.Outcome, again.Wrote));
+    }
+
+    static async Task<List<long>> QueuedPositionsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<QueueEntry> queue)
+    {
+        var positions = new List<long>();
+        foreach (var entry in queue)
+            positions.Add(await connection.ExecuteScalarAsync<long>("SELECT position FROM responses WHERE id = @Id", new { Id = entry.ResponseId }));
+        return positions;
+    }
+
+    static Task<long> CaseOfAsync(System.Data.Common.DbConnection connection, long responseId) =>
+        connection.ExecuteScalarAsync<long>("SELECT case_id FROM responses WHERE id = @Id", new { Id = responseId });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is not null) await _db.DisposeAsync();
+    }
+}

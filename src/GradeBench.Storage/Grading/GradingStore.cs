@@ -45,6 +45,9 @@ public sealed record GradingItem(
 
     /// <summary>The case's database id: its clinical note's passages are the rater's by case. Never sent to the browser.</summary>
     public long CaseId { get; init; }
+
+    /// <summary>The item is a case of a note-only study (<see cref="Notes.NoteItems"/>): its note is all there is to read.</summary>
+    public bool NoteOnly { get; init; }
 }
 
 /// <summary><see cref="NotRater"/>: the writer is no longer a rater (or judge) of the study (removed, or their account disabled).
@@ -212,6 +215,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             CaseId = row.CaseId,
             Explanations = values.Where(v => v.Comment is not null).ToDictionary(v => v.Slug, v => v.Comment!),
             Checklist = [.. checklist.Select(c => c.Criterion)],
+            NoteOnly = row.Model == Notes.NoteItems.Model,
         };
     }
 

@@ -99,6 +99,44 @@ public sealed class AnnotationStudyTests : IAsyncDisposable
         Assert.Equal((RatingWriteOutcome.Saved, false), (again.Outcome, again.Wrote));
     }
 
+    [Fact]
+    public async Task BundleZipWritesTheStudyBackAsNoteOnlyWithoutAnswersAndItImportsAgain()
+    {
+        await ImportAsync();
+        using var temp = new TempFolder();
+        var zip = Path.Combine(temp.Path, "notes.zip");
+
+        await using (var file = File.Create(zip)) await new GradeBench.Storage.Export.BundleExport(_db.Database).WriteAsync(_study, file, asId: "notes-copy");
+
+        using (var archive = System.IO.Compression.ZipFile.OpenRead(zip))
+            Assert.Equal(["cases.jsonl", "study.json"], archive.Entries.Select(e => e.FullName).Order());
+        var read = GradeBench.Core.Studies.BundleReader.Read(zip);
+        Assert.Empty(read.Errors);
+        Assert.Empty(read.Warnings);
+        var bundle = read.Bundle!;
+        Assert.True(bundle.Study.Annotation);
+        Assert.Equal((DemoAnnotation.Cases, 0, DemoAnnotation.RatersPerCase), (bundle.Cases.Count, bundle.Responses.Count, bundle.Study.RatersPerResponse));
+        Assert.Equal(DemoNotes.Labels, bundle.Study.NoteLabels.Select(l => l.Id));
+        Assert.True((await new StudyImporter(_db.Database, _db.Clock).ImportAsync(zip)).Succeeded);
+    }
+
+    [Fact]
+    public async Task RatingsAndHistoryExportsGiveJustTheirHeaders()
+    {
+        await ImportAsync();
+        var rater = await _db.AddRaterAsync(_study, "dr-a");
+        var grading = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+        await grading.SaveAsync(_study, rater, (await grading.QueueAsync(_study, rater))[0].ResponseId, new Dictionary<string, string?>(), submit: true);
+        var export = new GradeBench.Storage.Export.TextExport(_db.Database);
+
+        var ratings = new StringWriter();
+        var history = new StringWriter();
+        Assert.Equal(0, await export.WriteRatingsAsync(_study, ratings));
+        Assert.Equal(0, await export.WriteHistoryAsync(_study, history));
+        Assert.Single(ratings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Single(history.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     static async Task<List<long>> QueuedPositionsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<QueueEntry> queue)
     {
         var positions = new List<long>();

@@ -99,6 +99,13 @@ public sealed class StudyQuery(Database database)
         public bool IsAdministrator { get; init; }
     }
 
+    /// <summary>Whether the study is a note-only one (<see cref="Notes.NoteItems"/>).</summary>
+    public async Task<bool> IsNoteOnlyAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await Notes.NoteItems.IsAnnotationAsync(connection, null, studyId, ct);
+    }
+
     /// <summary>The user's role in the study, or null when they are not a member (or their account is disabled).</summary>
     public async Task<StudyMembership?> MembershipAsync(long studyId, long userId, CancellationToken ct = default)
     {

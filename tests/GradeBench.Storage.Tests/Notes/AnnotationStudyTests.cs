@@ -137,6 +137,29 @@ public sealed class AnnotationStudyTests : IAsyncDisposable
         Assert.Single(history.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task InSpanAdjudicationARaterWhoFinishedTheCaseWithoutAPassageIsOneOfItsReaders()
+    {
+        await ImportAsync();
+        var (marker, empty) = (await _db.AddRaterAsync(_study, "dr-marks"), await _db.AddRaterAsync(_study, "dr-finds-none"));
+        var coordinator = await _db.AddRaterAsync(_study, "dr-coordinator");
+        await using var connection = await _db.Database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE study_members SET role = 'coordinator' WHERE user_id = @Id", new { Id = coordinator });
+        var grading = new GradingStore(_db.Database, new RubricQuery(_db.Database), _db.Clock);
+        var shared = (await grading.QueueAsync(_study, marker)).Select(q => q.ResponseId).Intersect((await grading.QueueAsync(_study, empty)).Select(q => q.ResponseId)).First();
+        var caseId = await CaseOfAsync(connection, shared);
+        var notes = new NoteSpanStore(_db.Database, _db.Clock);
+        Assert.Equal(NoteSpanOutcome.Saved, (await notes.AddAsync(marker, caseId, (await notes.LabelsAsync(_study))[0].Id, 0, 5, null, null)).Outcome);
+        foreach (var rater in new[] { marker, empty })
+            await grading.SaveAsync(_study, rater, shared, new Dictionary<string, string?>(), submit: true);
+        await connection.ExecuteAsync("UPDATE studies SET state = 'adjudication' WHERE id = @Study", new { Study = _study });
+        var slug = await connection.ExecuteScalarAsync<string>("SELECT slug FROM cases WHERE id = @Id", new { Id = caseId });
+
+        var document = await new GoldSpanStore(_db.Database, _db.Clock).DocumentAsync(_study, slug!, coordinator);
+
+        Assert.Equal(["dr-finds-none", "dr-marks"], document!.Readers.Order());
+    }
+
     static async Task<List<long>> QueuedPositionsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<QueueEntry> queue)
     {
         var positions = new List<long>();

@@ -160,6 +160,22 @@ public sealed class AnnotationStudyTests : IAsyncDisposable
         Assert.Equal(["dr-finds-none", "dr-marks"], document!.Readers.Order());
     }
 
+    [Fact]
+    public async Task AnswersCannotBeAddedToANoteOnlyStudy()
+    {
+        await ImportAsync();
+        var coordinator = await _db.AddRaterAsync(_study, "dr-coordinator");
+        await using var connection = await _db.Database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE study_members SET role = 'coordinator' WHERE user_id = @Id", new { Id = coordinator });
+        var setup = new StudySetupStore(_db.Database, new StudyQuery(_db.Database), new RubricQuery(_db.Database), _db.Clock);
+
+        var result = await setup.AddResponsesAsync(_study, coordinator,
+            System.Text.Encoding.UTF8.GetBytes("{\"id\": \"a1\", \"case_id\": \"case-001\", \"model\": \"model-a\", \"content_md\": \"An answer\"}\n"));
+
+        Assert.Equal("Setup_NoteOnlyNoAnswers", result.Refusal?.Key);
+        Assert.Equal(DemoAnnotation.Cases, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM responses WHERE study_id = @Study", new { Study = _study }));
+    }
+
     static async Task<List<long>> QueuedPositionsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<QueueEntry> queue)
     {
         var positions = new List<long>();

@@ -38,5 +38,23 @@ public sealed class ImportAnnotationTests : IDisposable
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM studies"));
     }
 
+    [Fact]
+    public async Task ExportsAboutAnswersAreRefusedForANoteOnlyStudyAndItsBundleImportsAgain()
+    {
+        var db = await _workspace.ImportAsync(DemoAnnotation.Write(_workspace.PathOf("notes")), "notes.db");
+        var zip = _workspace.PathOf("copy.zip");
+
+        var agreement = await CliWorkspace.RunAsync("export", "--db", db, "--study", DemoAnnotation.StudyId, "--kind", "agreement.csv", "--out", _workspace.PathOf("a.csv"));
+        var bundle = await CliWorkspace.RunAsync("export", "--db", db, "--study", DemoAnnotation.StudyId, "--kind", "bundle.zip", "--out", zip, "--as", "notes-copy");
+        var again = await CliWorkspace.RunAsync("import", zip, "--db", db);
+
+        Assert.NotEqual(0, agreement.ExitCode);
+        Assert.Contains($"error: agreement.csv is for studies with answers; {DemoAnnotation.StudyId} is a note-only study", agreement.Error);
+        Assert.True(bundle.ExitCode == 0, bundle.Error);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("Imported study \"notes-copy\"", again.Output);
+        Assert.Contains(": 20 cases to annotate, 3 note labels, 2 raters per case;", again.Output);
+    }
+
     public void Dispose() => _workspace.Dispose();
 }

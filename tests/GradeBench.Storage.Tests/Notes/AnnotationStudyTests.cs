@@ -176,6 +176,19 @@ public sealed class AnnotationStudyTests : IAsyncDisposable
         Assert.Equal(DemoAnnotation.Cases, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM responses WHERE study_id = @Study", new { Study = _study }));
     }
 
+    [Fact]
+    public async Task AJudgeCannotJoinANoteOnlyStudy()
+    {
+        await ImportAsync();
+
+        var added = await new GradeBench.Storage.Judges.JudgeStore(_db.Database, new RubricQuery(_db.Database), _db.Clock)
+            .AddAsync(_study, new GradeBench.Storage.Judges.NewJudge("harsh", "gpt-4o"));
+
+        Assert.Equal(GradeBench.Storage.Judges.JudgeAddOutcome.NoteOnlyStudy, added.Outcome);
+        await using var connection = await _db.Database.OpenAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM judges"));
+    }
+
     static async Task<List<long>> QueuedPositionsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<QueueEntry> queue)
     {
         var positions = new List<long>();

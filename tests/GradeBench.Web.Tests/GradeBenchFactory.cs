@@ -76,6 +76,15 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
         return ((await Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value, slug);
     }
 
+    /// <summary>A copy of <see cref="DemoAnnotation"/>'s note-only study under an id of its own, open, without raters.</summary>
+    public async Task<long> ImportAnnotationCopyAsync()
+    {
+        using var folder = new TempFolder();
+        var bundle = BundleReader.Read(DemoAnnotation.Write(folder.Path)).Bundle!;
+        var copy = bundle with { Study = bundle.Study with { Id = "notes-" + Guid.NewGuid().ToString("N") } };
+        return (await Services.GetRequiredService<StudyImporter>().ImportAsync(copy, [])).StudyId!.Value;
+    }
+
     /// <summary><paramref name="name"/> made unique, within the 24 characters a user name may have.</summary>
     public static string UniqueName(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 

@@ -37,10 +37,13 @@ static class ExportCommand
             if (await GradeBenchCommand.FindStudyAsync(database, parse.GetValue(study)!, error, ct) is not { } studyId)
                 return ExitCodes.InvalidInput;
             var kindName = parse.GetValue(kind)!;
-            var noteLabels = await new NoteSpanStore(database, TimeProvider.System).HasLabelsAsync(studyId, ct);
-            if (!ExportKinds.Offers(kindName, await new PairwiseStore(database, TimeProvider.System).IsPairwiseAsync(studyId, ct), noteLabels))
+            var noteStore = new NoteSpanStore(database, TimeProvider.System);
+            var (noteLabels, noteOnly) = (await noteStore.HasLabelsAsync(studyId, ct), await noteStore.IsAnnotationAsync(studyId, ct));
+            if (!ExportKinds.Offers(kindName, await new PairwiseStore(database, TimeProvider.System).IsPairwiseAsync(studyId, ct), noteLabels, noteOnly))
             {
-                error.WriteLine(ExportKinds.Notes.All(k => k.Name != kindName)
+                error.WriteLine(noteOnly && ExportKinds.IsAboutAnswers(kindName)
+                    ? $"error: {kindName} is for studies with answers; {parse.GetValue(study)} is a note-only study"
+                    : ExportKinds.Notes.All(k => k.Name != kindName)
                     ? $"error: {kindName} is for side-by-side (pairwise) studies; {parse.GetValue(study)} is not one"
                     : $"error: {kindName} is for studies with note labels; {parse.GetValue(study)} has none");
                 return ExitCodes.InvalidInput;

@@ -66,6 +66,8 @@ static class JudgesCommand
                     return Fail(error, $"the study {parse.GetValue(study)} has a judge named \"{judgeName}\" already");
                 case JudgeAddOutcome.PairwiseStudy:
                     return Fail(error, $"the study {parse.GetValue(study)} compares answers side by side; LLM judges rate single answers on a rubric and cannot join it");
+                case JudgeAddOutcome.NoteOnlyStudy:
+                    return Fail(error, $"the study {parse.GetValue(study)} is a note-only study; LLM judges rate single answers on a rubric and cannot join it");
                 case JudgeAddOutcome.UnknownResponses:
                     foreach (var at in added.UnknownResponses)
                         error.WriteLine(new BundleError(responsesFile, chosen![at].Line, "response_id", new Message("Bundle_UnknownResponse", chosen[at].Id)));

@@ -80,10 +80,12 @@ static class ImportCommand
             var bundle = result.Bundle!;
             progress.Done(bundle.Cases.Count + bundle.Responses.Count + bundle.Ratings.Count + bundle.Pairs.Count + bundle.Votes.Count);
             var design = bundle.Study.Pairwise is { } pairwise
-                ? $"{pairwise.Axes.Count} axes, {bundle.Pairs.Count} pairs, {bundle.Votes.Count} votes"
-                : $"{bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings";
-            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database!.FilePath}: {bundle.Cases.Count} cases, " +
-                $"{bundle.Responses.Count} responses, {design}; " +
+                ? $"{bundle.Responses.Count} responses, {pairwise.Axes.Count} axes, {bundle.Pairs.Count} pairs, {bundle.Votes.Count} votes"
+                : bundle.Study.Annotation
+                    ? $"to annotate, {bundle.Study.NoteLabels.Count} note labels, {bundle.Study.RatersPerResponse} raters per case"
+                    : $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings";
+            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database!.FilePath}: {bundle.Cases.Count} cases" +
+                $"{(bundle.Study.Annotation ? " " : ", ")}{design}; " +
                 (bundle.Study.State == StudyState.Open ? "open: raters can start." : "a draft: calibrate, then open it on the dashboard."));
             return ExitCodes.Success;
         });

@@ -68,6 +68,7 @@ public static class BundleReader
         // one bad line is reported once; when a file could not be read at all, references to it are not checked.
         var rubric = new RubricIds();
         var study = text.TryGetValue(BundleSyntax.StudyFile, out var s) ? StudyJsonReader.Read(Encoding.UTF8.GetString(s.Span), content, rubric) : null;
+        if (study?.Annotation == true) report.WithdrawMissing(BundleSyntax.ResponsesFile);
         var ratingsStudy = study is not null && rubric.Usable ? study : null;
         // Its response ids are checked once responses.jsonl is read; when one is unknown, the file is read again with
         // them, so that its errors are exactly those of a reading in turn.
@@ -77,7 +78,9 @@ public static class BundleReader
         var asRead = passRatingsOn ? Channel.CreateUnbounded<BundleRating[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }) : null;
         // A side-by-side study has votes, not ratings: its ratings.csv is refused unread.
         var pairwise = study?.Pairwise is not null;
-        var ratingsRead = ratingsText is null || pairwise ? null : Task.Run(async () =>
+        // A note-only study has neither answers nor ratings: both files are refused unread (Annotation below).
+        var annotation = study?.Annotation == true;
+        var ratingsRead = ratingsText is null || pairwise || annotation ? null : Task.Run(async () =>
         {
             try
             {
@@ -105,10 +108,10 @@ public static class BundleReader
                 HashSet<string>? rubricIds = study is null ? null : [.. study.Criteria.Select(k => k.Id), .. rubric.Invalid];
                 cases = JsonLinesReader.ReadCases(c, caseIds!, content, checklists, study?.Language, rubricIds, caseLines);
                 // A study needs criteria: the rubric's, or its cases' (study.json may leave the rubric out for them).
-                if (study is not null && rubric.Usable && study.Criteria.Count == 0 && rubric.Invalid.Count == 0 && !checklists.Any)
+                if (study is not null && !study.Annotation && rubric.Usable && study.Criteria.Count == 0 && rubric.Invalid.Count == 0 && !checklists.Any)
                     content.Error(BundleSyntax.StudyFile, rubric.CriteriaLine, "rubric.criteria", new Message("Bundle_NoCriteria"));
             }
-            if (text.TryGetValue(BundleSyntax.ResponsesFile, out var r))
+            if (text.TryGetValue(BundleSyntax.ResponsesFile, out var r) && !annotation)
                 responses = JsonLinesReader.ReadResponses(r, caseIds, responseIds!, content, lines: responseLines, caseOf: caseOf);
         }
         finally
@@ -116,6 +119,7 @@ public static class BundleReader
             checklists.Complete(casesRead: caseIds is not null, caseOf);
         }
         var (pairs, votes) = Pairwise();
+        Annotation();
         var head = report.ErrorCount == 0 && content.ErrorCount == 0 && study is not null ? new StudyBundle(study, cases, responses, []) { Pairs = pairs, Votes = votes } : null;
         return new StagedBundleRead(head, CompleteAsync(), asRead?.Reader);
 
@@ -140,6 +144,16 @@ public static class BundleReader
                 ? new StudyBundle(study!, cases, responses, ratings) { Pairs = pairs, Votes = votes }
                 : null;
             return new BundleReadResult(bundle, report.Errors, report.Warnings);
+        }
+
+        // A note-only study's raters work on its cases' notes alone.
+        void Annotation()
+        {
+            if (!annotation) return;
+            if (responseIds is not null) content.Error(BundleSyntax.ResponsesFile, 0, "file", new Messages.Message("Bundle_AnnotationNoAnswers"));
+            if (ratingsBytes is not null) content.Error(BundleSyntax.RatingsFile, 0, "file", new Messages.Message("Bundle_AnnotationNoRatings"));
+            foreach (var withChecklist in cases.Where(k => k.Criteria.Count > 0))
+                content.Error(BundleSyntax.CasesFile, caseLines![withChecklist.Id], "criteria", new Messages.Message("Bundle_AnnotationNoChecklist"));
         }
 
         // The pairs and votes of a side-by-side study (PairwiseBundleReader); votes.csv elsewhere is an error.

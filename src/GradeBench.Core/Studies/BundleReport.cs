@@ -51,6 +51,15 @@ sealed class BundleReport
         _warningCount += branch._warningCount - branch._warnings.Count;
     }
 
+    /// <summary>Takes back the file reader's error that <paramref name="file"/>, required of most bundles, is missing:
+    /// the reader knows no design, and a note-only study has no answers. Comes before any error of another file.</summary>
+    public void WithdrawMissing(string file)
+    {
+        var removed = _errors.RemoveAll(e => e.File == file && e.Text.Key is "Bundle_RequiredFileMissing" or "Bundle_RequiredFileMissingFromZip");
+        ErrorCount -= removed;
+        if (removed > 0 && _errors.All(e => e.File != file)) _filesWithErrors.Remove(file);
+    }
+
     void Add(BundleError error)
     {
         _filesWithErrors.Add(error.File);

@@ -47,6 +47,10 @@ public sealed record StudyDefinition(
 
     /// <summary>The labels raters may put on passages of a case's clinical note (study.json's <c>note_labels</c>), in order.</summary>
     public IReadOnlyList<GradeBench.Core.Notes.NoteLabel> NoteLabels { get; init; } = [];
+
+    /// <summary>A note-only study (<c>"design": "annotation"</c>): raters mark passages of each case's note with
+    /// <see cref="NoteLabels"/>; there are no answers and no criteria, and <see cref="RatersPerResponse"/> is the raters per case.</summary>
+    public bool Annotation { get; init; }
 }
 
 public sealed record SpanLabel(string Id, string Label, string? Color)

@@ -38,7 +38,7 @@ static class StudyJsonReader
                 Error("", new Message("Bundle_TopLevelNotObject"));
                 return null;
             }
-            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset", "design", "pairwise", "note_labels"];
+            string[] known = ["format", "id", "title", "description_md", "instructions_md", "language", "raters_per_response", "state", "blinding", "rubric", "adjudication", "safety", "human_subset", "design", "pairwise", "note_labels", "raters_per_case"];
             foreach (var property in root.EnumerateObject())
                 if (!known.Contains(property.Name))
                     report.Warn(StudyFile, lines.LineOf(property.Name), property.Name, new Message("Bundle_UnknownField"));
@@ -107,9 +107,23 @@ static class StudyJsonReader
             // A side-by-side study asks its axes instead of rubric criteria (PairwiseSettingsReader); its rubric, if any,
             // holds span labels only. Without a rubric a single study's criteria are its cases' checklists (BundleReader
             // checks that there are some).
-            var pairwise = ReadDesign(root, language, lines, rubricIds, Error, Warn);
+            var (pairwise, annotation) = ReadDesign(root, language, lines, rubricIds, Error, Warn);
             rubricIds.CriteriaLine = lines.LineOf("rubric.criteria");
-            if (pairwise is not null)
+            // A note-only study's raters mark passages of its notes: no rubric, and its raters are counted per case.
+            if (annotation)
+            {
+                ratersPerResponse = AnnotationRatersPerCase;
+                if (root.TryGetProperty("raters_per_case", out var rpc))
+                {
+                    if (rpc.ValueKind == JsonValueKind.Number && rpc.TryGetInt32(out var n) && n >= 1) ratersPerResponse = n;
+                    else Error("raters_per_case", new Message("Bundle_PositiveInteger"));
+                }
+                if (root.TryGetProperty("raters_per_response", out _)) Error("raters_per_response", new Message("Bundle_AnnotationRatersPerCase"));
+                if (root.TryGetProperty("rubric", out _)) Error("rubric", new Message("Bundle_AnnotationNoRubric"));
+                if (humanSubset is not null) Error("human_subset", new Message("Bundle_AnnotationNoJudges"));
+                humanSubset = null;
+            }
+            else if (pairwise is not null)
             {
                 (ratersPerResponse, humanSubset) = (pairwise.RatersPerPair, null);
                 if (root.TryGetProperty("rubric", out var labelsOnly) && labelsOnly.ValueKind == JsonValueKind.Object)
@@ -123,8 +137,10 @@ static class StudyJsonReader
                 RubricReader.ReadSpanLabels(rubric, language, CriterionIds(), spanLabels, Error);
             }
 
-            var adjudication = pairwise is null && rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
+            var adjudication = pairwise is null && !annotation && rubricIds.Usable ? AdjudicationSettingsReader.Read(root, criteria, rubricIds.Invalid, Error, Warn) : null;
             var noteLabels = NoteLabelReader.Read(root, language, CriterionIds(), Error, Warn);
+            if (annotation && noteLabels.Count == 0 && !(root.TryGetProperty("note_labels", out var given) && given.ValueKind == JsonValueKind.Array && given.GetArrayLength() > 0))
+                Error("note_labels", new Message("Bundle_AnnotationNoteLabels"));
 
             // Returned even when invalid, so that ratings.csv can still be checked against the criteria that are.
             return new StudyDefinition(id ?? "", title ?? "", description, instructions ?? "", language, ratersPerResponse, state, hideModel, shuffle, criteria, spanLabels)
@@ -134,23 +150,28 @@ static class StudyJsonReader
                 HumanSubset = humanSubset,
                 Pairwise = pairwise,
                 NoteLabels = noteLabels,
+                Annotation = annotation,
             };
         }
     }
 
-    /// <summary>The side-by-side design when <c>design</c> is <c>"pairwise"</c>; null for a study of single answers, where
-    /// a <c>pairwise</c> object is an error.</summary>
-    static PairwiseDesign? ReadDesign(JsonElement root, string language, JsonLineMap lines, RubricIds rubricIds,
+    /// <summary>The raters per case of a note-only study that does not say (<c>raters_per_case</c>).</summary>
+    internal const int AnnotationRatersPerCase = 2;
+
+    /// <summary>The side-by-side design when <c>design</c> is <c>"pairwise"</c> (else null, and a <c>pairwise</c> object is
+    /// an error), and whether the study is a note-only one (<c>"annotation"</c>), which alone may give <c>raters_per_case</c>.</summary>
+    static (PairwiseDesign? Pairwise, bool Annotation) ReadDesign(JsonElement root, string language, JsonLineMap lines, RubricIds rubricIds,
         Action<string, Message> error, Action<string, Message> warn)
     {
         var design = OptionalString(root, "design") ?? (root.TryGetProperty("design", out _) ? "" : "single");
+        if (design != "annotation" && root.TryGetProperty("raters_per_case", out _)) error("raters_per_case", new Message("Bundle_AnnotationOnly"));
         if (design == "pairwise")
         {
             (var pairwise, rubricIds.PairwiseUsable) = PairwiseSettingsReader.Read(root, language, lines.LineOf, error, warn);
-            return pairwise;
+            return (pairwise, false);
         }
-        if (design != "single") error("design", new Message("Bundle_DesignGot", Describe(root, "design")));
+        if (design is not ("single" or "annotation")) error("design", new Message("Bundle_DesignGot", Describe(root, "design")));
         if (root.TryGetProperty("pairwise", out _)) error("pairwise", new Message("Bundle_PairwiseOnly"));
-        return null;
+        return (null, design == "annotation");
     }
 }

@@ -96,6 +96,8 @@ public sealed class BundleExport(Database database)
             Note: await LabelCriteria.OfStudyAsync(connection, null, LabelKind.Note, studyId, ct));
         var pairwise = await PairwiseBundleExport.LoadAsync(connection, studyId, ct);
         var checklists = await ChecklistQuery.OfStudyAsync(connection, null, studyId, ct);
+        // A note-only study's note items are no answers: its bundle has cases and note labels only.
+        var annotation = await NoteItems.IsAnnotationAsync(connection, null, studyId, ct);
 
         long rows = 0;
         await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, ct);
@@ -103,7 +105,7 @@ public sealed class BundleExport(Database database)
         {
             await using var json = new Utf8JsonWriter(entry, JsonOptions with { Indented = true });
             WriteStudy(json, study, asId ?? study.Slug, criteria.Select(c => c.Criterion).ToList(), spanLabels, noteLabels, linked, settings, pairwise,
-                checklists.Count > 0);
+                checklists.Count > 0, annotation);
             await json.FlushAsync(ct);
         }
 
@@ -132,6 +134,7 @@ public sealed class BundleExport(Database database)
             }
         }
 
+        if (annotation) return rows;
         await using (var entry = await zip.CreateEntry("responses.jsonl", CompressionLevel.Fastest).OpenAsync(ct))
         {
             const string sql = """
@@ -242,7 +245,7 @@ public sealed class BundleExport(Database database)
     static void WriteStudy(Utf8JsonWriter json, StudyRow study, string id, IReadOnlyList<Criterion> criteria,
         IReadOnlyList<SpanLabelRow> spanLabels, IReadOnlyList<NoteLabelInfo> noteLabels,
         (Dictionary<string, List<string>> Span, Dictionary<string, List<string>> Note) linked, AdjudicationSettings settings, PairwiseBundleExport? pairwise,
-        bool hasChecklists)
+        bool hasChecklists, bool annotation)
     {
         json.WriteStartObject();
         json.WriteString("format", BundleReader.Format);
@@ -253,8 +256,13 @@ public sealed class BundleExport(Database database)
         void WriteText(string name, string text, Translations translations) => BundleExport.WriteText(json, name, text, translations, study.Language);
         WriteText("instructions_md", study.InstructionsMd, Translations.FromJson(study.InstructionsTranslationsJson));
         json.WriteString("language", study.Language);
-        // A side-by-side study keeps its raters per pair there (pairwise.raters_per_pair).
-        if (pairwise is null) json.WriteNumber("raters_per_response", study.RatersPerResponse);
+        // A side-by-side study keeps its raters per pair there (pairwise.raters_per_pair); a note-only study counts per case.
+        if (annotation)
+        {
+            json.WriteString("design", "annotation");
+            json.WriteNumber("raters_per_case", study.RatersPerResponse);
+        }
+        else if (pairwise is null) json.WriteNumber("raters_per_response", study.RatersPerResponse);
         // A bundle knows two states; a study in adjudication or closed comes back open (its ratings are all there).
         json.WriteString("state", study.State == "draft" ? "draft" : "open");
         json.WriteStartObject("blinding");
@@ -269,6 +277,12 @@ public sealed class BundleExport(Database database)
             json.WriteRawValue(subset);
         }
 
+        if (annotation)
+        {
+            WriteNoteLabels(json, noteLabels, linked.Note, WriteText);
+            json.WriteEndObject();
+            return;
+        }
         json.WriteStartObject("rubric");
         json.WriteStartArray("criteria");
         foreach (var c in criteria)
@@ -314,35 +328,7 @@ public sealed class BundleExport(Database database)
         }
         json.WriteEndArray();
         json.WriteEndObject();
-        // Left out when there are none, so that a study without note annotation exports the study.json it always has.
-        if (noteLabels.Count > 0)
-        {
-            json.WriteStartArray("note_labels");
-            foreach (var label in noteLabels)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", label.Slug);
-                WriteText("label", label.Label, label.LabelTranslations);
-                if (label.Color is not null) json.WriteString("color", label.Color);
-                if (label.Attributes.Count > 0)
-                {
-                    json.WriteStartArray("attributes");
-                    foreach (var attribute in label.Attributes)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("id", attribute.Slug);
-                        WriteText("label", attribute.Label, attribute.LabelTranslations);
-                        json.WriteString("kind", NoteAttribute.KindName(attribute.Kind));
-                        json.WriteEndObject();
-                    }
-                    json.WriteEndArray();
-                }
-                WriteCriteria(json, linked.Note, label.Slug);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
-
+        WriteNoteLabels(json, noteLabels, linked.Note, WriteText);
         // The rules as stored (defaults filled in at import), written out in full so the copy needs no defaults of its own.
         json.WriteStartObject("adjudication");
         json.WriteStartObject("rules");
@@ -381,5 +367,36 @@ public sealed class BundleExport(Database database)
         json.WriteEndArray();
         pairwise?.WriteStudy(json);
         json.WriteEndObject();
+    }
+    /// <param name="writeText">Writes a text in study.json's form (with its translations, if any).</param>
+    static void WriteNoteLabels(Utf8JsonWriter json, IReadOnlyList<NoteLabelInfo> noteLabels, Dictionary<string, List<string>> linked,
+        Action<string, string, Translations> writeText)
+    {
+        // Left out when there are none, so that a study without note annotation exports the study.json it always has.
+        if (noteLabels.Count == 0) return;
+        json.WriteStartArray("note_labels");
+        foreach (var label in noteLabels)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", label.Slug);
+            writeText("label", label.Label, label.LabelTranslations);
+            if (label.Color is not null) json.WriteString("color", label.Color);
+            if (label.Attributes.Count > 0)
+            {
+                json.WriteStartArray("attributes");
+                foreach (var attribute in label.Attributes)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", attribute.Slug);
+                    writeText("label", attribute.Label, attribute.LabelTranslations);
+                    json.WriteString("kind", NoteAttribute.KindName(attribute.Kind));
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            WriteCriteria(json, linked, label.Slug);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 }

@@ -45,6 +45,9 @@ public sealed record GradingItem(
 
     /// <summary>The case's database id: its clinical note's passages are the rater's by case. Never sent to the browser.</summary>
     public long CaseId { get; init; }
+
+    /// <summary>The item is a case of a note-only study (<see cref="Notes.NoteItems"/>): its note is all there is to read.</summary>
+    public bool NoteOnly { get; init; }
 }
 
 /// <summary><see cref="NotRater"/>: the writer is no longer a rater (or judge) of the study (removed, or their account disabled).
@@ -212,6 +215,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
             CaseId = row.CaseId,
             Explanations = values.Where(v => v.Comment is not null).ToDictionary(v => v.Slug, v => v.Comment!),
             Checklist = [.. checklist.Select(c => c.Criterion)],
+            NoteOnly = row.Model == Notes.NoteItems.Model,
         };
     }
 
@@ -324,6 +328,8 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
                 UPDATE assignments SET completed_at = @Now
                 WHERE study_id = @StudyId AND rater_id = @RaterId AND response_id = @ResponseId AND completed_at IS NULL
                 """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Now = now }, transaction) > 0;
+            // Finishing the item is a change even when no value changed: a note-only study's items have no criteria (Done).
+            wrote |= completed;
             // Safety escalation and adjudication are the physicians' (docs/setup.md, "Judges").
             if (!byJudge) alerts = await RaiseSafetyAlertsAsync(connection, transaction, studyId, raterId, responseId, rubricCriteria, touched, now);
             if (wrote && byJudge)

@@ -38,7 +38,7 @@ public sealed record Judge
     public bool Disabled { get; init; }
 }
 
-public enum JudgeAddOutcome { Added, NameTaken, UnknownResponses, NoSuchStudy, PairwiseStudy }
+public enum JudgeAddOutcome { Added, NameTaken, UnknownResponses, NoSuchStudy, PairwiseStudy, NoteOnlyStudy }
 
 /// <summary>What adding a judge did: the judge and its first API token (shown once), or why not.
 /// <see cref="UnknownResponses"/>: the places, in the list given, of response ids the study does not have.</summary>
@@ -89,6 +89,8 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
         if (study is not { } found) return new JudgeAdded(JudgeAddOutcome.NoSuchStudy);
         // A judge rates single answers on the rubric; a side-by-side study has neither.
         if (found.Design == "pairwise") return new JudgeAdded(JudgeAddOutcome.PairwiseStudy);
+        // Nor does a note-only study: its items are notes to mark, not answers.
+        if (await Notes.NoteItems.IsAnnotationAsync(connection, transaction, studyId, ct)) return new JudgeAdded(JudgeAddOutcome.NoteOnlyStudy);
         var slug = found.Slug;
         var studyResponses = (await connection.QueryAsync<(long Id, string Slug, string Handle)>(
             "SELECT id, slug, handle FROM responses WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction)).AsList();

@@ -27,7 +27,7 @@ public enum NoteSpanOutcome { Saved, NotFound, StudyNotOpen, Frozen, Invalid, Du
 /// their attributes, and their links to the rater's highlights of the case's answers (docs/bundle-format.md, "Note
 /// labels"). Offsets are code points of the note, checked against it; the quote and the note's hash are taken here.
 /// Every write is scoped as <see cref="SpanStore"/> scopes answer highlights: the rater's own passages, on a case with an
-/// answer (or a side-by-side pair) assigned to them, in an open study that is not paused, while they are still a rater of
+/// answer (or a side-by-side pair, or in a note-only study the case's note item, <see cref="NoteItems"/>) assigned to them, in an open study that is not paused, while they are still a rater of
 /// it with an enabled account, and not once they have been shown others' values of an answer to the case
 /// (<see cref="RatingReveals"/>).</summary>
 public sealed class NoteSpanStore(Database database, TimeProvider clock)
@@ -71,6 +71,13 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Whether the study has note labels (and so offers the exports of its note annotation).</summary>
+    /// <summary>Whether the study is a note-only one (<see cref="NoteItems"/>).</summary>
+    public async Task<bool> IsAnnotationAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await NoteItems.IsAnnotationAsync(connection, null, studyId, ct);
+    }
+
     public async Task<bool> HasLabelsAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);

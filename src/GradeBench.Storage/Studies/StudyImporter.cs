@@ -71,6 +71,8 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             return new ImportResult(null, null, read.Errors, read.Warnings);
         }
         if (state is { } chosen) head = head with { Study = head.Study with { State = chosen } };
+        // A note-only study's cases are its items: each is written as a hidden answer, its note item.
+        if (head.Study.Annotation) head = head with { Responses = Notes.NoteItems.Of(head.Cases) };
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         // SQLite's default 2 MB page cache spills a large import's index pages to the WAL and reads them back: with
@@ -152,7 +154,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         }
         var (whole, errors, warnings) = await complete;
         if (whole is null) return new ImportResult(null, null, errors, warnings);
-        var bundle = whole with { Study = head.Study };
+        var bundle = whole with { Study = head.Study, Responses = head.Responses };
         if (refused.Count > 0) return new ImportResult(null, bundle, refused, warnings);
         if (!writing || ratings.Written != bundle.Ratings.Count)
             throw new InvalidOperationException($"{ratings.Written} ratings were written of the bundle's {bundle.Ratings.Count}");

@@ -23,7 +23,8 @@ public sealed record StudySummary
     /// them they have submitted.</summary>
     public long Assigned { get; init; }
     public long Done { get; init; }
-    /// <summary><c>single</c>, or <c>pairwise</c> for a side-by-side study, whose raters compare pairs.</summary>
+    /// <summary><c>single</c>, <c>pairwise</c> for a side-by-side study, whose raters compare pairs, or <c>annotation</c>
+    /// for a note-only study, whose raters mark its cases' notes.</summary>
     public string Design { get; init; } = "single";
     /// <summary>The study's language tag: its title and texts are written in it.</summary>
     public string Language { get; init; } = "en";
@@ -98,6 +99,13 @@ public sealed class StudyQuery(Database database)
         public bool IsAdministrator { get; init; }
     }
 
+    /// <summary>Whether the study is a note-only one (<see cref="Notes.NoteItems"/>).</summary>
+    public async Task<bool> IsNoteOnlyAsync(long studyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await Notes.NoteItems.IsAnnotationAsync(connection, null, studyId, ct);
+    }
+
     /// <summary>The user's role in the study, or null when they are not a member (or their account is disabled).</summary>
     public async Task<StudyMembership?> MembershipAsync(long studyId, long userId, CancellationToken ct = default)
     {
@@ -113,8 +121,8 @@ public sealed class StudyQuery(Database database)
     /// for a disabled account.</summary>
     public async Task<IReadOnlyList<StudySummary>> ListVisibleAsync(long userId, bool isAdmin, CancellationToken ct = default)
     {
-        const string sql = """
-            SELECT s.id, s.slug, s.title, s.state, s.language, s.design,
+        string sql = $"""
+            SELECT s.id, s.slug, s.title, s.state, s.language, {Notes.NoteItems.Design("s")} AS design,
                 (SELECT COUNT(*) FROM cases c WHERE c.study_id = s.id) AS cases,
                 (SELECT COUNT(*) FROM responses r WHERE r.study_id = s.id) AS responses,
                 (SELECT COUNT(*) FROM study_members m WHERE m.study_id = s.id AND m.role = 'rater') AS raters,

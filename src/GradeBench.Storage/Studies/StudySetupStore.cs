@@ -193,6 +193,9 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         if (await RefusalAsync(connection, transaction, studyId, actorId,
                 state => state is "draft" or "open" ? null : new Message("Setup_ResponsesOnlyDraftOrOpen", StateName(state)), ct) is { } refusal)
             return new AddResponsesResult(0, 0, [], [], refusal);
+        // A note-only study's raters read notes only: an answer would have nobody to rate it.
+        if (await Notes.NoteItems.IsAnnotationAsync(connection, transaction, studyId, ct))
+            return new AddResponsesResult(0, 0, [], [], new Message("Setup_NoteOnlyNoAnswers"));
         var pairwise = await IsPairwiseAsync(connection, transaction, studyId);
         if (pairwise && !await AddedAnswerPairs.ComparesEveryPairAsync(connection, transaction, studyId))
             return new AddResponsesResult(0, 0, [], [], new Message("Setup_PairsFixedAtImport"));

@@ -42,6 +42,8 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
     /// <summary>A side-by-side study: its counts are of pairs, per pair of models and per axis (<see cref="ProgressCounts"/>),
     /// and it has no agreement per criterion.</summary>
     public bool Pairwise { get; private set; }
+    /// <summary>A note-only study: its counts are of cases, and it has neither models, criteria nor agreement on criteria.</summary>
+    public bool NoteOnly { get; private set; }
     public string? Refusal { get; private set; }
     public string? ControlMessage { get; private set; }
     /// <summary>The study's raters; their counts are those of <see cref="CountsKnown"/>.</summary>
@@ -89,6 +91,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         }
         (Access, Refusal) = (current, null);
         Pairwise = await pairwise.IsPairwiseAsync(studyId);
+        NoteOnly = await studies.IsNoteOnlyAsync(studyId);
         await ReadCountsAsync(studyId);
         Activity = (await progress.RecentActivityAsync(studyId, FeedLength)).Select(e => new ActivityLine(e.At, Say(e), e.Batch)).ToList();
         if (live)
@@ -98,7 +101,7 @@ public sealed class DashboardState(StudyQuery studies, DashboardQuery progress, 
         }
         // Known for the data as it is now, or computed off this path and delivered as AgreementUpdated. Pairs have no
         // criteria to agree on.
-        if (Pairwise) return true;
+        if (Pairwise || NoteOnly) return true;
         var known = await agreementMonitor.KnownAsync(studyId);
         (Agreement, AgreementComputing) = (known ?? Agreement, known is null);
         return true;

@@ -69,12 +69,13 @@ public static class ExportEndpoints
             return TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
         if (access is not { IsCoordinator: true })
             return TypedResults.Problem("Only the study's coordinators can download its exports.", statusCode: StatusCodes.Status403Forbidden);
-        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct), await notes.HasLabelsAsync(id, ct));
+        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct), await notes.HasLabelsAsync(id, ct), await notes.IsAnnotationAsync(id, ct));
         var export = offered.FirstOrDefault(k => k.Name == kind);
         if (export is null)
             return TypedResults.Problem(
                 (Kinds.All(k => k.Name != kind) ? $"There is no export \"{kind}\"."
                     : ExportKinds.Notes.Any(k => k.Name == kind) ? $"There is no export \"{kind}\" of this study: it is for studies with note labels."
+                    : ExportKinds.IsAboutAnswers(kind) ? $"There is no export \"{kind}\" of this study: it is for studies with answers."
                     : $"There is no export \"{kind}\" of this study: it is for side-by-side (pairwise) studies.")
                 + $" Exports: {string.Join(", ", offered.Select(k => k.Name))}.", statusCode: StatusCodes.Status404NotFound);
         var slug = await studies.SlugAsync(id, ct);
@@ -96,8 +97,8 @@ public static class ExportEndpoints
     }
 
     /// <summary>The kinds a study offers (<see cref="ExportKinds.Offers"/>).</summary>
-    public static IReadOnlyList<ExportKind> Offered(bool pairwiseStudy, bool noteLabels) =>
-        [.. Kinds.Where(k => ExportKinds.Offers(k.Name, pairwiseStudy, noteLabels))];
+    public static IReadOnlyList<ExportKind> Offered(bool pairwiseStudy, bool noteLabels, bool noteOnlyStudy = false) =>
+        [.. Kinds.Where(k => ExportKinds.Offers(k.Name, pairwiseStudy, noteLabels, noteOnlyStudy))];
 
     /// <summary>The plain and the Excel flavour of a file saved in one folder must neither overwrite nor pass for each other.</summary>
     public static string DownloadName(string? slug, string kind, bool excel) =>

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AngleSharp.Html.Parser;
+
+namespace GradeBench.Web.Tests.Features.Export;
+
+/// <summary>A note-only study's exports (<see cref="DemoAnnotation"/>): the notes' formats, ratings and history with their
+/// headers, the bundle; kinds about answers (agreement, span agreement, judges, the report) are not offered.</summary>
+public sealed class AnnotationExportApiTests(GradeBenchFactory factory) : IClassFixture<GradeBenchFactory>
+{
+    [Fact]
+    public async Task TheNotesExportsAreOfferedAndTheAnswersOnesAreNot()
+    {
+        var study = await factory.ImportAnnotationCopyAsync();
+        var admin = await factory.SignedInAdministratorAsync();
+
+        var links = new HtmlParser().ParseDocument(await admin.GetStringAsync($"/studies/{study}/downloads"))
+            .QuerySelectorAll("a[download]").Select(a => a.TextContent.Trim()).Where(t => !t.EndsWith("for Excel")).ToList();
+        var agreement = await admin.GetAsync($"/api/studies/{study}/export/agreement.csv");
+
+        Assert.Equal([
+            "Download ratings.csv", "Download note-spans.csv", "Download span-links.csv", "Download gold-spans.csv", "Download history.csv",
+            "Download flags.csv", "Download safety-alerts.csv", "Download notes-brat.zip", "Download notes-bioc.json", "Download bundle.zip",
+        ], links);
+        Assert.Equal(HttpStatusCode.NotFound, agreement.StatusCode);
+        Assert.StartsWith("There is no export \"agreement.csv\" of this study: it is for studies with answers. Exports: ratings.csv,",
+            (await agreement.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        foreach (var kind in new[] { "note-spans.csv", "span-links.csv", "gold-spans.csv", "history.csv", "ratings.csv", "notes-brat.zip", "notes-bioc.json", "bundle.zip" })
+            Assert.True((await admin.GetAsync($"/api/studies/{study}/export/{kind}")).IsSuccessStatusCode, kind);
+    }
+}

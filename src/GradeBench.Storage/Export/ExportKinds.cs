@@ -48,7 +48,7 @@ public static class ExportKinds
         new("agreement.csv", "text/csv", "Agreement per criterion and coefficient with 95% intervals, as on the results page",
             (export, id, output, ct) => export.WriteAgreementAsync(id, output, ct)) { AboutAnswers = true },
         new("span-agreement.csv", "text/csv", "Agreement on highlighted spans: pairwise F1 (exact, overlap) and Krippendorff's unitizing alpha, overall and per label, with 95% intervals",
-            (export, id, output, ct) => export.WriteSpanAgreementAsync(id, output, ct)) { AboutAnswers = true },
+            (export, id, output, ct) => export.WriteSpanAgreementAsync(id, output, ct)),
         new("judges.csv", "text/csv", "LLM judges beside the physicians, one row per number: alt-test, balanced F1, agreement, leniency, confusion matrix, prediction-powered means",
             (export, id, output, ct) => export.WriteJudgesAsync(id, output, ct)) { AboutAnswers = true },
         new("report.html", "text/html", "The study report: methods, agreement and model tables with charts, CHART checklist (standalone HTML)",

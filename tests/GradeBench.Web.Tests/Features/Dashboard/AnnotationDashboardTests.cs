@@ -23,8 +23,10 @@ public sealed class AnnotationDashboardTests(GradeBenchFactory factory) : IClass
 
         Assert.Contains($"3 of {DemoAnnotation.Cases * DemoAnnotation.RatersPerCase} assigned cases done (8%)", html);
         Assert.Contains("3 / 20", html);
-        Assert.DoesNotContain("models-heading", html);
-        Assert.DoesNotContain("criteria-heading", html);
-        Assert.DoesNotContain("agreement-heading", html);
+        Assert.DoesNotContain("\"models-heading\"", html);
+        Assert.DoesNotContain("\"criteria-heading\"", html);
+        Assert.DoesNotContain("\"agreement-heading\"", html);
+        // The raters' agreement on their passages is what a note-only study measures.
+        Assert.Contains("\"note-agreement-heading\"", html);
     }
 }

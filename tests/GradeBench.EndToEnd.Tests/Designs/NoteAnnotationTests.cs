@@ -10,8 +10,8 @@ namespace GradeBench.EndToEnd.Tests.Designs;
 /// <summary>Clinical note annotation in Chromium, both halves. A rater far away (a 150 ms round trip, 1280×720) marks a
 /// passage of the case's note with the mouse and another with the keyboard alone, sets an attribute, types a note on a
 /// passage and composes another in Chinese, and links the first passage as evidence for a highlight of the answer. A
-/// second rater marks the same passages of the same case. The coordinator watches the agreement on highlights arrive on
-/// the dashboard, reads it on the results page, decides the gold spans and downloads brat and BioC.</summary>
+/// second rater marks the same passages of the same case. The coordinator watches the agreement on highlights and on the
+/// note's passages move on the dashboard, reads both on the results page, decides the gold spans and downloads brat and BioC.</summary>
 public sealed class NoteAnnotationTests(ITestOutputHelper output)
 {
     const string Study = "notes-walk";
@@ -46,6 +46,9 @@ public sealed class NoteAnnotationTests(ITestOutputHelper output)
             var over = spanAgreement.Locator("p.dashboard-note");
             await Expect(over).ToContainTextAsync("Over the ");
             var before = await over.TextContentAsync();
+            var noteAgreement = coordinator.GetByRole(AriaRole.Region, new() { Name = "Agreement on note passages" });
+            await Expect(noteAgreement).ToBeVisibleAsync();
+            var notesBefore = await noteAgreement.TextContentAsync();
 
             // The second rater, on the same answer of the same case: the same passages, then submits.
             var second = await Journeys.JoinAsync(app, browser, Study, "rater", SecondRater, "Dr Notes Two");
@@ -62,10 +65,14 @@ public sealed class NoteAnnotationTests(ITestOutputHelper output)
             await Expect(over).Not.ToHaveTextAsync(before!);
             output.WriteLine($"dashboard: \"{before}\" became \"{await over.TextContentAsync()}\"");
             await Expect(spanAgreement.GetByRole(AriaRole.Table)).ToContainTextAsync("α");
+            // And the passage of the note they both marked.
+            await Expect(noteAgreement).Not.ToHaveTextAsync(notesBefore!);
+            output.WriteLine($"dashboard notes: \"{notesBefore}\" became \"{await noteAgreement.TextContentAsync()}\"");
 
             await coordinator.GotoAsync(studyUrl + "/results");
             var results = coordinator.GetByRole(AriaRole.Table, new() { Name = "Agreement on highlighted spans, overall and per label, with 95% intervals" });
             await Expect(results).ToBeVisibleAsync();
+            await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Name = "Agreement on note passages" })).ToBeVisibleAsync();
 
             await GoldAsync(coordinator, studyUrl, byMouse, byKeys);
             await DownloadsAsync(coordinator, studyUrl, byMouse);

@@ -5,6 +5,7 @@ using GradeBench.Storage;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Notes;
 using GradeBench.Storage.Pairwise;
+using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli.Export;
 
@@ -38,7 +39,7 @@ static class ExportCommand
                 return ExitCodes.InvalidInput;
             var kindName = parse.GetValue(kind)!;
             var noteStore = new NoteSpanStore(database, TimeProvider.System);
-            var (noteLabels, noteOnly) = (await noteStore.HasLabelsAsync(studyId, ct), await noteStore.IsAnnotationAsync(studyId, ct));
+            var (noteLabels, noteOnly) = (await noteStore.HasLabelsAsync(studyId, ct), await new StudyQuery(database).IsNoteOnlyAsync(studyId, ct));
             if (!ExportKinds.Offers(kindName, await new PairwiseStore(database, TimeProvider.System).IsPairwiseAsync(studyId, ct), noteLabels, noteOnly))
             {
                 error.WriteLine(noteOnly && ExportKinds.IsAboutAnswers(kindName)

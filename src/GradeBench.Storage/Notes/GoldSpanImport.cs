@@ -18,17 +18,24 @@ public sealed class GoldSpanImport(Database database, TimeProvider clock)
     /// <summary>Imports <paramref name="records"/> (read by <see cref="GoldSpansCsv.Read"/>) into the study; returns how
     /// many decisions were imported.</summary>
     /// <param name="importedBy">The user who imports, if any (none from the command line, which has the database file):
-    /// one who does not coordinate the study is refused.</param>
+    /// one who does not coordinate the study is refused, and so is one whose study is not in adjudication, where deciding
+    /// a group is refused too.</param>
     /// <exception cref="RatingsCsvException">A row that does not fit the study, naming its line and field; nothing is
     /// written then.</exception>
     /// <exception cref="UnauthorizedAccessException"><paramref name="importedBy"/> does not coordinate the study; nothing
     /// is written.</exception>
+    /// <exception cref="InvalidOperationException">The study of <paramref name="importedBy"/> is not in adjudication;
+    /// nothing is written.</exception>
     public async Task<int> ImportAsync(long studyId, IReadOnlyList<GoldSpanRecord> records, long? importedBy, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (importedBy is { } user && await Studies.StudyQuery.AccessAsync(connection, transaction, studyId, user, ct) is not { IsCoordinator: true })
-            throw new UnauthorizedAccessException($"Only a coordinator of study {studyId} can import its gold set.");
+        if (importedBy is { } user)
+        {
+            var access = await Studies.StudyQuery.AccessAsync(connection, transaction, studyId, user, ct);
+            if (access is not { IsCoordinator: true }) throw new UnauthorizedAccessException($"Only a coordinator of study {studyId} can import its gold set.");
+            if (access.State != "adjudication") throw new InvalidOperationException("The gold set is decided while the study is in adjudication.");
+        }
         var cases = (await connection.QueryAsync<(long Id, string Slug, string Text)>(
                 "SELECT id, slug, presentation_md FROM cases WHERE study_id = @StudyId", new { StudyId = studyId }, transaction))
             .ToDictionary(c => c.Slug, c => (c.Id, c.Text, Hash: TextHash.Sha256(c.Text), Length: CodePoints.Length(c.Text)), StringComparer.Ordinal);

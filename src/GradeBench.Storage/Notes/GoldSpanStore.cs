@@ -333,27 +333,20 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
         connection.ExecuteAsync("INSERT INTO gold_span_attributes (gold_span_id, attribute_id, value) VALUES (@GoldSpanId, @AttributeId, @Value)",
             values.Select(v => new { GoldSpanId = goldSpanId, AttributeId = v.Key, v.Value }), transaction);
 
-    /// <summary>The case's note, its readers and their passages with their attribute values. The readers, by name, are the
-    /// physicians who marked its note, and those who submitted a rating of an answer to the case (or a judgement of a pair
-    /// of it) and marked a passage of some note of the study: a reader who marked nothing here keeps the others from
-    /// agreeing (docs/spans.md), but raters who never annotate notes (pilot ratings imported from a bundle) are none. In a
-    /// note-only study (<see cref="NoteItems"/>) the readers are those who marked its note or marked the case done.</summary>
+    /// <summary>The case's note, its readers and their passages with their attribute values. The readers, by name, are
+    /// its readers for the agreement figures (<see cref="NoteReaders"/>: a reader who marked nothing here keeps the others
+    /// from agreeing), and whoever marked a passage of it while still at work on the case, so that no passage is hidden
+    /// from adjudication.</summary>
     static async Task<Note> NoteAsync(DbConnection connection, DbTransaction? transaction, long caseId, CancellationToken ct)
     {
         var keys = new { CaseId = caseId };
         var (slug, title, text) = await connection.QuerySingleAsync<(string, string, string)>(new CommandDefinition(
             "SELECT slug, title, presentation_md FROM cases WHERE id = @CaseId", keys, transaction, cancellationToken: ct));
-        var readers = await connection.QueryAsync<(long Id, string Name, string Username)>(new CommandDefinition("""
+        var readers = await connection.QueryAsync<(long Id, string Name, string Username)>(new CommandDefinition($"""
             SELECT u.id, u.display_name, u.username FROM users u
-            WHERE u.id NOT IN (SELECT user_id FROM judges)
-              AND (u.id IN (SELECT rater_id FROM note_spans WHERE case_id = @CaseId)
-                   -- In a note-only study, who marked the case done read its note, even without marking a passage.
-                   OR u.id IN (SELECT a.rater_id FROM assignments a JOIN responses r ON r.id = a.response_id
-                               WHERE r.case_id = @CaseId AND r.model = '' AND a.completed_at IS NOT NULL)
-                   OR u.id IN (SELECT g.rater_id FROM ratings g JOIN responses r ON r.id = g.response_id WHERE r.case_id = @CaseId AND g.status = 'submitted'
-                               UNION SELECT v.rater_id FROM pair_votes v JOIN pairs p ON p.id = v.pair_id WHERE p.case_id = @CaseId AND v.status = 'submitted')
-                      AND u.id IN (SELECT n.rater_id FROM note_spans n JOIN cases c ON c.id = n.case_id
-                                   WHERE c.study_id = (SELECT study_id FROM cases WHERE id = @CaseId)))
+            WHERE u.id IN (SELECT rater_id FROM note_spans WHERE case_id = @CaseId)
+               OR u.id IN (SELECT readers.rater_id FROM ({NoteReaders.Of("(SELECT study_id FROM cases WHERE id = @CaseId)")}) readers
+                           WHERE readers.case_id = @CaseId)
             ORDER BY u.display_name, u.id
             """, keys, transaction, cancellationToken: ct));
         var spans = await connection.QueryAsync<SpanRow>(new CommandDefinition("""

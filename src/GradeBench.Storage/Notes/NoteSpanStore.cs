@@ -71,13 +71,6 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Whether the study has note labels (and so offers the exports of its note annotation).</summary>
-    /// <summary>Whether the study is a note-only one (<see cref="NoteItems"/>).</summary>
-    public async Task<bool> IsAnnotationAsync(long studyId, CancellationToken ct = default)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await NoteItems.IsAnnotationAsync(connection, null, studyId, ct);
-    }
-
     public async Task<bool> HasLabelsAsync(long studyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);

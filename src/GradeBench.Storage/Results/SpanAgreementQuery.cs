@@ -15,8 +15,7 @@ namespace GradeBench.Storage.Results;
 /// submitted: in a study of single answers, their rating of it (its assignment completed); in a side-by-side study, their
 /// judgement of a pair it is in. Those raters are its readers, whether or not they highlighted anything, and their
 /// highlights of it its spans. Drafts do not count; the judges neither (they highlight nothing). Of the notes' passages,
-/// the documents are the cases: the readers of a case are those who submitted a rating (or judgement) of an answer to it
-/// and those who marked a passage of its note, the spans their passages. Each is read in one statement, stepped row by
+/// the documents are the cases, their readers as <see cref="Notes.NoteReaders"/> says, the spans their passages. Each is read in one statement, stepped row by
 /// row, whatever the size of the study.</summary>
 public sealed class SpanAgreementQuery(Database database)
 {
@@ -66,7 +65,7 @@ public sealed class SpanAgreementQuery(Database database)
         var judges = JudgeRaters.Exclusion(db, studyId, "a.rater_id");
         var (name, sql) = source == SpanSource.Answers
             ? ("response", Sql(pairwise ? PairReaders(judges) : AnswerReaders(judges)))
-            : ("case", NoteSql(judges));
+            : ("case", NoteSql);
         RawSqlite.Step(db, sql,
             studyId, s => rows.Add(name, raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int(s, 1), raw.sqlite3_column_int64(s, 2),
                 raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? null : slugs[raw.sqlite3_column_int64(s, 3)],
@@ -116,18 +115,11 @@ public sealed class SpanAgreementQuery(Database database)
         WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
         """;
 
-    /// <summary>(case, length, reader, label id, start, end) for every reader of every case read by two or more: those who
-    /// submitted a rating of an answer to it or a judgement of a pair of its, and those who marked a passage of its note; a
-    /// row per passage, or one without a label for a reader who marked nothing there. Lengths in code points of the note.</summary>
-    static string NoteSql(string judges) => $"""
-        WITH readers (case_id, rater_id) AS MATERIALIZED (
-            SELECT r.case_id, a.rater_id FROM assignments a JOIN responses r ON r.id = a.response_id
-            WHERE a.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
-            UNION
-            SELECT p.case_id, a.rater_id FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id
-            WHERE p.study_id = ?1 AND a.completed_at IS NOT NULL{judges}
-            UNION
-            SELECT n.case_id, n.rater_id FROM note_spans n JOIN cases c ON c.id = n.case_id WHERE c.study_id = ?1),
+    /// <summary>(case, length, reader, label id, start, end) for every reader of every case read by two or more
+    /// (<see cref="Notes.NoteReaders"/>); a row per passage, or one without a label for a reader who marked nothing there.
+    /// Lengths in code points of the note.</summary>
+    static readonly string NoteSql = $"""
+        WITH readers (case_id, rater_id) AS MATERIALIZED ({Notes.NoteReaders.Of("?1")}),
         documents (id, length) AS MATERIALIZED (
             SELECT c.id, {LengthFunction}(c.presentation_md) FROM cases c
             WHERE c.id IN (SELECT case_id FROM readers GROUP BY case_id HAVING COUNT(*) >= 2))

@@ -50,7 +50,7 @@ public sealed class AnnotationStudyTests : IAsyncDisposable
 
         Assert.Equal("annotation", studies.Single(s => s.Id == _study).Design);
         Assert.Equal("single", studies.Single(s => s.Id == demo).Design);
-        Assert.False(await new NoteSpanStore(_db.Database, _db.Clock).IsAnnotationAsync(demo));
+        Assert.False(await new GradeBench.Storage.Studies.StudyQuery(_db.Database).IsNoteOnlyAsync(demo));
     }
 
     [Fact]

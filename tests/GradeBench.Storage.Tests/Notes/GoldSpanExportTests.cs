@@ -171,6 +171,22 @@ public sealed class GoldSpanExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACoordinatorsImportOutsideAdjudicationIsRefusedAndChangesNothing()
+    {
+        await DecideAsync();
+        var exported = await ExportAsync(_world.Db, _world.StudyId);
+        await using (var connection = await _world.Db.Database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE studies SET state = 'closed' WHERE id = @StudyId", new { _world.StudyId });
+        var before = await _world.Db.DumpContentAsync();
+
+        // As deciding a group: a closed study's gold set stays as it was closed (the command line, no user, may still).
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new GoldSpanImport(_world.Db.Database, _world.Db.Clock)
+            .ImportAsync(_world.StudyId, GoldSpansCsv.Read(new StringReader(exported)), _coordinator));
+
+        Assert.Equal(before, await _world.Db.DumpContentAsync());
+    }
+
+    [Fact]
     public async Task ARowThatDoesNotFitTheStudyIsRefusedByLineAndFieldAndChangesNothing()
     {
         await DecideAsync();

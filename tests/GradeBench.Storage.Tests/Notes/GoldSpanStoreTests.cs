@@ -243,11 +243,11 @@ public sealed class GoldSpanStoreTests : IAsyncLifetime
         var otherCase = await _world.CaseAsync("case-002");
         await _world.AssignAsync(silent, await _world.AnswerOfAsync(otherCase));
         Assert.Equal(NoteSpanOutcome.Saved, (await _world.Notes.AddAsync(silent, otherCase, _medication.Id, 0, 3, null, null)).Outcome);
+        // dr-silent submitted their rating of an answer to the case: their work on it is finished.
+        await _world.AssignAsync(silent, _world.Response);
         await using (var connection = await _world.Db.Database.OpenAsync())
-            await connection.ExecuteAsync("""
-                INSERT INTO ratings (response_id, rater_id, criterion_id, value, status, updated_at, submitted_at)
-                SELECT @Response, @Silent, MIN(id), '3', 'submitted', 'now', 'now' FROM criteria WHERE study_id = @StudyId
-                """, new { _world.Response, Silent = silent, _world.StudyId });
+            await connection.ExecuteAsync("UPDATE assignments SET completed_at = 'now' WHERE rater_id = @Silent AND response_id = @Response",
+                new { _world.Response, Silent = silent });
         await MarkAsync(_world.Rater, _nihss, 2, 9);
         await MarkAsync(_world.Other, _nihss, 2, 9);
 

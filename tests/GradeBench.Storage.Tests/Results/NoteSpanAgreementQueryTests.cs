@@ -11,8 +11,8 @@ using GradeBench.Storage.Studies;
 namespace GradeBench.Storage.Tests.Results;
 
 /// <summary>Agreement on the passages of the cases' notes (<see cref="SpanAgreementQuery"/> with
-/// <see cref="SpanSource.Note"/>): a case is a document, its note's code points the continuum, its readers the raters
-/// who submitted a rating of one of its answers and those who marked a passage of it; per criterion over the note labels
+/// <see cref="SpanSource.Note"/>): a case is a document, its note's code points the continuum, its readers those who
+/// finished their work on it and annotate notes (<see cref="NoteReaders"/>); per criterion over the note labels
 /// linked to it (<see cref="DemoNotes.LinkCriteria"/>).</summary>
 public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
 {
@@ -63,11 +63,12 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
     static double Value(Core.Agreement.Estimate estimate) => Assert.IsType<double>(estimate.Value);
 
     /// <summary>The astral case: a and b submit a rating of its answer and mark nihss [3,10); c holds the answer, marks
-    /// symptom [0,5) and submits nothing (a reader by the passage); d submits marking nothing. Case-002: only a submits, so
-    /// it is no document. F1 exact overall: pairs (a,b) 1 match of 2 spans, (a,c), (b,c) 0 of 2, (a,d), (b,d) 0 of 1,
-    /// (c,d) 0 of 1: 2·1/9.</summary>
+    /// symptom [0,5) and submits nothing (still at work: no reader, the passage a draft); d submits marking nothing there
+    /// but marks case-002's note (a reader who found nothing); e submits and marks no note of the study (a pilot rater: no
+    /// reader). Case-002: only a submits, so it is no document. F1 exact overall: pairs (a,b) 1 match of 2 spans, (a,d),
+    /// (b,d) 0 of 1: 2·1/4.</summary>
     [Fact]
-    public async Task ACaseIsADocumentReadByItsSubmittersAndThoseWhoMarkedItsNote()
+    public async Task ACaseIsADocumentReadByThoseWhoFinishedItAndAnnotateNotes()
     {
         var studyId = await StudyAsync();
         var (astral, answer, length) = await CaseAsync(studyId, DemoNotes.AstralCase);
@@ -76,32 +77,35 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
         var (nihss, symptom) = (labels[0].Id, labels[1].Id);
         var (a, b, c, d) = (await _db.AddRaterAsync(studyId, "dr-a"), await _db.AddRaterAsync(studyId, "dr-b"), await _db.AddRaterAsync(studyId, "dr-c"),
             await _db.AddRaterAsync(studyId, "dr-d"));
-        foreach (var rater in new[] { a, b, c, d }) await AssignAsync(studyId, rater, answer);
+        var e = await _db.AddRaterAsync(studyId, "dr-e");
+        foreach (var rater in new[] { a, b, c, d, e }) await AssignAsync(studyId, rater, answer);
         await AssignAsync(studyId, a, otherAnswer);
+        await AssignAsync(studyId, d, otherAnswer);
         await MarkAsync(a, astral, nihss, 3, 10);
         await MarkAsync(b, astral, nihss, 3, 10);
         await MarkAsync(c, astral, symptom, 0, 5);
         await MarkAsync(a, other, nihss, 0, 4);
-        foreach (var rater in new[] { a, b, d }) await SubmitAsync(studyId, rater, answer);
+        await MarkAsync(d, other, symptom, 0, 4);
+        foreach (var rater in new[] { a, b, d, e }) await SubmitAsync(studyId, rater, answer);
         await SubmitAsync(studyId, a, otherAnswer);
 
         var query = new SpanAgreementQuery(_db.Database);
         var result = Assert.IsType<StudySpanAgreement>(await query.ComputeAsync(studyId, SpanSource.Note));
 
         var report = result.Report;
-        Assert.Equal((1, 1, 4, 3), (report.Documents, report.PairedDocuments, report.Raters, report.Spans));
-        Assert.Equal(2.0 / 9, Value(report.Overall.F1Exact), 12);
+        Assert.Equal((1, 1, 3, 2), (report.Documents, report.PairedDocuments, report.Raters, report.Spans));
+        Assert.Equal(2.0 / 4, Value(report.Overall.F1Exact), 12);
         Assert.Equal(DemoNotes.Labels, result.Labels.Select(l => l.Id));
-        Assert.Equal([(1, 2, 2), (1, 1, 1), (0, 0, 0)], result.Labels.Select(l => (l.Documents, l.Raters, l.Spans)));
-        var expected = SpanAgreement.Run([new SpanDocument("case", length, ["a", "b", "c", "d"],
-            [new("case", "a", "nihss", 3, 10), new("case", "b", "nihss", 3, 10), new("case", "c", "symptom", 0, 5)])],
+        Assert.Equal([(1, 2, 2), (0, 0, 0), (0, 0, 0)], result.Labels.Select(l => (l.Documents, l.Raters, l.Spans)));
+        var expected = SpanAgreement.Run([new SpanDocument("case", length, ["a", "b", "d"],
+            [new("case", "a", "nihss", 3, 10), new("case", "b", "nihss", 3, 10)])],
             new SpanAgreementOptions { Labels = DemoNotes.Labels });
         Assert.Equal(expected.Overall, report.Overall);
-        // consensus: nihss and symptom, all the spans; harm_extent: symptom alone.
+        // consensus: nihss and symptom, all the spans; harm_extent: symptom alone, which no reader marked here.
         Assert.Equal(["consensus", "harm_extent"], result.Criteria.Select(k => k.Id));
         Assert.Equal(expected.Overall, result.Criteria[0].Figures);
-        Assert.Equal([(1, 3, 3), (1, 1, 1)], result.Criteria.Select(k => (k.Documents, k.Raters, k.Spans)));
-        Assert.Equal(0.0, Value(result.Criteria[1].Figures.F1Exact));
+        Assert.Equal([(1, 2, 2), (0, 0, 0)], result.Criteria.Select(k => (k.Documents, k.Raters, k.Spans)));
+        Assert.Null(result.Criteria[1].Figures.F1Exact.Value);
         // The answers' highlights are another source: no note passage is among them.
         Assert.Equal(0, (await query.ComputeAsync(studyId))!.Report.Spans);
     }
@@ -160,8 +164,17 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
     [Fact]
     public async Task TheReportHasTheNotesSectionWithItsCriteria()
     {
-        // The pilot raters' ratings make every case a document read by two or more.
+        // Two pilot raters who rated an answer to one case mark its note: that case is a document read by two.
         var studyId = await StudyAsync(ratings: true);
+        await using (var connection = await _db.Database.OpenAsync())
+        {
+            var finished = (await connection.QueryAsync<(long Case, long Rater)>("""
+                SELECT r.case_id, a.rater_id FROM assignments a JOIN responses r ON r.id = a.response_id
+                WHERE a.study_id = @StudyId AND a.completed_at IS NOT NULL ORDER BY r.case_id, a.rater_id
+                """, new { StudyId = studyId })).Distinct().GroupBy(f => f.Case).First(g => g.Count() >= 2).Take(2).ToList();
+            var nihss = (await Notes.LabelsAsync(studyId))[0].Id;
+            foreach (var (caseId, rater) in finished) await MarkAsync(rater, caseId, nihss, 0, 4);
+        }
         var markdown = new StringWriter();
         var html = new StringWriter();
 

@@ -331,8 +331,9 @@ public static partial class BratStandoff
         }
         foreach (var (line, name, target, value) in annotatorNotes)
         {
+            // Only where a scheme declares the text attribute: a third-party corpus's "Comment: …" stays a note.
             if (textBound.TryGetValue(target, out var index)
-                && (scheme is null || scheme.Label(spans[index].Span.Label)!.Attributes.Any(a => a.Name == name && a.Kind == AttributeKind.Text)))
+                && scheme?.Label(spans[index].Span.Label)?.Attributes.Any(a => a.Name == name && a.Kind == AttributeKind.Text) == true)
                 attributes.Add((line, name, target, value));
             else notes++;
         }

@@ -8,8 +8,8 @@ namespace GradeBench.Web.Features.Adjudication;
 
 /// <summary>What an upload of gold-spans.csv did: <see cref="Imported"/> decisions, or, with nothing changed, the
 /// problem as <c>FILE:LINE: field: message</c> (as the command line says it), or refused (<see cref="Refused"/>: the
-/// user does not coordinate the study).</summary>
-public sealed record GoldUpload(int Imported, string? Problem, bool Refused = false);
+/// user does not coordinate the study), or refused as the study is not in adjudication (<see cref="NotInAdjudication"/>).</summary>
+public sealed record GoldUpload(int Imported, string? Problem, bool Refused = false, bool NotInAdjudication = false);
 
 /// <summary>Every write of the gold pages goes through here: the stores check who may do it and commit, then every open
 /// gold page of the study hears of it (<see cref="GoldSpansChanged"/>, to its coordinators only).</summary>
@@ -66,6 +66,10 @@ public sealed class GoldSpanRecorder(GoldSpanStore store, GoldSpanImport import,
         catch (UnauthorizedAccessException)
         {
             return new GoldUpload(0, null, Refused: true);
+        }
+        catch (InvalidOperationException)
+        {
+            return new GoldUpload(0, null, NotInAdjudication: true);
         }
     }
 

@@ -69,7 +69,7 @@ public static class ExportEndpoints
             return TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
         if (access is not { IsCoordinator: true })
             return TypedResults.Problem("Only the study's coordinators can download its exports.", statusCode: StatusCodes.Status403Forbidden);
-        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct), await notes.HasLabelsAsync(id, ct), await notes.IsAnnotationAsync(id, ct));
+        var offered = Offered(await pairwise.IsPairwiseAsync(id, ct), await notes.HasLabelsAsync(id, ct), await studies.IsNoteOnlyAsync(id, ct));
         var export = offered.FirstOrDefault(k => k.Name == kind);
         if (export is null)
             return TypedResults.Problem(

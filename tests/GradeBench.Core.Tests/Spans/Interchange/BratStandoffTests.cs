@@ -345,6 +345,22 @@ public sealed class BratStandoffTests
         Assert.Equal("doc.ann:3: attribute: Mention is set twice on T1", twice.Message);
     }
 
+    /// <summary>Without a scheme (a third-party corpus with no annotation.conf) no note is a value: two "Comment: …" notes
+    /// on one span are notes, not a value set twice.</summary>
+    [Fact]
+    public void WithoutASchemeAnnotatorNotesStayNotes()
+    {
+        var ann = Lines(
+            "T1\tOrganization 0 4\tSony",
+            "#1\tAnnotatorNotes T1\tComment: checked",
+            "#2\tAnnotatorNotes T1\tComment: checked again");
+
+        var import = BratStandoff.ReadAnn("doc", SonyText, ann, "doc.ann");
+
+        Assert.Equal([Span("Organization", 0, 4)], Assert.Single(import.Documents).Annotations);
+        Assert.Equal(2, import.Skipped.Notes);
+    }
+
     [Fact]
     public void OneFolderHoldsOneRatersSpans()
     {

@@ -125,6 +125,7 @@ public sealed partial class NoteAgreementSectionTests(GradeBenchFactory factory)
     public async Task TheCriteriaAreNamedInTheReadersLanguage()
     {
         var studyId = await ImportAsync();
+        await MarkAsync(studyId, (await factory.MemberAsync(studyId, "note-a")).Id, (await factory.MemberAsync(studyId, "note-b")).Id);
 
         var section = NoteSection().Match(await PageAsync(studyId, "zh-CN")).Groups[1].Value;
 

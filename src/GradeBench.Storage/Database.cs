@@ -1,14 +1,19 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace GradeBench.Storage;
 
-/// <summary>The one SQLite database file. Every connection it opens has foreign keys on, full
-/// synchronous commits (a write reported done survives a power cut) and a busy timeout; the file is in WAL mode and,
-/// created here, readable by its owner only.</summary>
-public sealed class Database
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>The installation's database: an SQLite file (the default) or a PostgreSQL database, named by
+/// <c>--db</c>. An SQLite connection has foreign keys on, full synchronous commits (a write reported done survives a
+/// power cut) and a busy timeout; the file is in WAL mode and, created here, readable by its owner only.</summary>
+public sealed class Database : IAsyncDisposable
 {
     static Database()
     {
@@ -19,12 +24,23 @@ public sealed class Database
         SqlMapper.AddTypeHandler(new UtcTimestampHandler());
     }
 
-    public Database(string path) : this(path, building: false) { }
+    /// <summary><paramref name="target"/> is an SQLite file path, or a PostgreSQL connection string
+    /// (<c>Host=…;Database=…</c>) or URL (<c>postgres://user:password@host:port/database</c>).</summary>
+    public Database(string target) : this(target, building: false) { }
 
-    Database(string path, bool building)
+    Database(string target, bool building)
     {
         _building = building;
-        FilePath = Path.GetFullPath(path);
+        if (PostgresTarget.TryParse(target) is { } postgres)
+        {
+            Provider = DatabaseProvider.Postgres;
+            ConnectionString = postgres.ConnectionString;
+            DisplayName = PostgresTarget.Describe(postgres);
+            _postgres = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+            return;
+        }
+        FilePath = Path.GetFullPath(target);
+        DisplayName = FilePath;
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -34,11 +50,20 @@ public sealed class Database
         }.ToString();
     }
 
-    public string FilePath { get; }
+    public DatabaseProvider Provider { get; }
+    public bool IsSqlite => Provider == DatabaseProvider.Sqlite;
+
+    /// <summary>The SQLite file; null for PostgreSQL.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>What messages call the database: the file's path, or the server and database without the password.</summary>
+    public string DisplayName { get; }
+
     public string ConnectionString { get; }
 
     int _walEnabled;
     readonly bool _building;
+    readonly NpgsqlDataSource? _postgres;
 
     /// <summary>Pages of 8 KiB rather than SQLite's 4 KiB for a new file: shallower trees and half as many pages to find,
     /// split and write; a new database of 1.6M ratings was imported 0.3 s faster (docs/benchmarks.md). A file that has
@@ -53,9 +78,10 @@ public sealed class Database
     /// <summary>A database file being built (<see cref="Building"/>): read by no one else until it is complete.</summary>
     internal bool IsBuilding => _building;
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        if (Volatile.Read(ref _walEnabled) == 0) CreateOwnerOnly(FilePath);
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        if (Volatile.Read(ref _walEnabled) == 0) CreateOwnerOnly(FilePath!);
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
         // WAL is a property of the file, set once, and so is the page size, which only a file still empty takes; the
@@ -68,6 +94,11 @@ public sealed class Database
         Volatile.Write(ref _walEnabled, 1);
         return connection;
     }
+
+    /// <summary>For the code that drives SQLite's C interface directly (bulk import, the statistics' row loops).</summary>
+    public async Task<SqliteConnection> OpenSqliteAsync(CancellationToken ct = default) =>
+        IsSqlite ? (SqliteConnection)await OpenAsync(ct)
+            : throw new NotSupportedException($"This operation is not available on PostgreSQL yet ({DisplayName}).");
 
     /// <summary>Creates <paramref name="path"/> empty and readable by its owner only (Unix mode 0600) unless it exists.
     /// SQLite takes an empty file for a new database and gives its -wal, -shm and -journal files the mode of the
@@ -88,19 +119,35 @@ public sealed class Database
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    /// <summary>Timestamps are stored as UTC ISO-8601 text, which sorts and compares correctly as text.</summary>
+    /// <summary>Whole microseconds: PostgreSQL keeps no finer, and a study moved between databases keeps its times.</summary>
+    public static DateTimeOffset ToStoredPrecision(DateTimeOffset value) =>
+        new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);
+
+    /// <summary>Timestamps are stored in SQLite as UTC ISO-8601 text, which sorts and compares correctly as text.</summary>
     public static string FormatTimestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        ToStoredPrecision(value).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
+            if (parameter is NpgsqlParameter postgres)
+            {
+                postgres.NpgsqlDbType = NpgsqlDbType.TimestampTz;
+                postgres.Value = ToStoredPrecision(value);
+                return;
+            }
             parameter.DbType = DbType.String;
             parameter.Value = FormatTimestamp(value);
         }
 
-        public override DateTimeOffset Parse(object value) =>
-            DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTime utc => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
+            DateTimeOffset offset => offset.ToUniversalTime(),
+            _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+        };
     }
 }

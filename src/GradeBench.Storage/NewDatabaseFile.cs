@@ -29,8 +29,8 @@ public sealed class NewDatabaseFile : IDisposable
     public async Task<Database> CompleteAsync(CancellationToken ct = default)
     {
         ClosePooledConnections();
-        using (var file = new FileStream(Building.FilePath, FileMode.Open, FileAccess.ReadWrite)) file.Flush(flushToDisk: true);
-        File.Move(Building.FilePath, Target, overwrite: false);
+        using (var file = new FileStream(Building.FilePath!, FileMode.Open, FileAccess.ReadWrite)) file.Flush(flushToDisk: true);
+        File.Move(Building.FilePath!, Target, overwrite: false);
         _completed = true;
         var database = new Database(Target);
         // The first connection sets WAL, the app's mode, in a synchronous write through a new rollback journal; SQLite
@@ -49,7 +49,7 @@ public sealed class NewDatabaseFile : IDisposable
     {
         if (_completed) return;
         ClosePooledConnections();
-        foreach (var file in new[] { Building.FilePath, Building.FilePath + "-journal" })
+        foreach (var file in new[] { Building.FilePath!, Building.FilePath! + "-journal" })
             if (File.Exists(file)) File.Delete(file);
     }
 }

@@ -40,7 +40,7 @@ public class SpanAgreementBenchmarks
         var demo = Path.Combine(FindRepository(), "data", "demo-stroke");
         _studyId = (await new StudyImporter(_database, clock).ImportAsync(demo)).StudyId!.Value;
 
-        await using var connection = await _database.OpenAsync();
+        await using var connection = await _database.OpenSqliteAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var now = Database.FormatTimestamp(clock.GetUtcNow());
         // Only the synthetic answers are read: the demo's pilot assignments are taken out.

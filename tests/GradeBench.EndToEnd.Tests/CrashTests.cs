@@ -164,7 +164,7 @@ public sealed class CrashTests
     /// <summary>Our raters' comment history in row order, and their current comment, consensus and status.</summary>
     static async Task<Stored> StoredAsync(Database database, long studyId, IReadOnlyList<string> names)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenSqliteAsync();
         var history = new Dictionary<(string, string), List<string>>();
         var current = new Dictionary<(string, string), (string, string, string)>();
         var ours = string.Join(", ", names.Select(n => $"'{n}'"));
@@ -205,7 +205,7 @@ public sealed class CrashTests
 
     static async Task<long> ScalarAsync(Database database, string sql, string parameter)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenSqliteAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.AddWithValue("$p", parameter);

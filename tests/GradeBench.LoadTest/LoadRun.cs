@@ -44,7 +44,7 @@ public static partial class LoadRun
             var study = await StudySetup.PrepareAsync(database, folder, settings, ct);
             progress.WriteLine($"Prepared a study of {settings.ResponseCount} responses × {settings.RatersPerResponse} raters over {settings.Raters} raters in {clock.Elapsed.TotalSeconds:0.0} s.");
 
-            await using var server = await ServerProcess.StartAsync(settings.ServerDll ?? ServerProcess.BuiltWebAppPath, database.FilePath, folder, ct);
+            await using var server = await ServerProcess.StartAsync(settings.ServerDll ?? ServerProcess.BuiltWebAppPath, database.FilePath!, folder, ct);
             progress.WriteLine($"Server (pid {server.ProcessId}) listening on {server.Address}.");
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
             {

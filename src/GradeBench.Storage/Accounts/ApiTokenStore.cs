@@ -103,7 +103,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var revoked = (await connection.QueryAsync<string>("""
             UPDATE api_tokens SET revoked_at = @Now
             WHERE user_id = @UserId AND revoked_at IS NULL AND (@Label IS NULL OR label = @Label)

@@ -113,7 +113,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         var now = clock.GetUtcNow();
         var keys = new { Hash = Tokens.Hash(token), Now = now, UserId = userId };
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var invite = await connection.QuerySingleOrDefaultAsync<(long StudyId, string Role, string? Present)>($"""
             SELECT invites.study_id, invites.role,
                 (SELECT m.role FROM study_members m WHERE m.study_id = invites.study_id AND m.user_id = @UserId) AS present
@@ -138,7 +138,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var invite = await connection.QuerySingleOrDefaultAsync<(long StudyId, string Role)>($"""
             UPDATE invites SET used_at = @Now
             WHERE token_hash = @Hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @Now AND {CreatorStillStands}
@@ -170,7 +170,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         var token = Tokens.Create();
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true }) return null;
         await connection.ExecuteAsync("""
             INSERT INTO invites (token_hash, study_id, role, created_by, created_at, expires_at)
@@ -215,7 +215,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
             return InviteRevocation.NotCoordinator;
         var revoked = await connection.ExecuteAsync($"""

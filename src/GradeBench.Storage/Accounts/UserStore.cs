@@ -89,7 +89,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<User?> AdministratorWithoutPasswordAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var ready = await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM users WHERE is_admin AND password_hash IS NOT NULL", transaction: transaction);
         if (ready > 0) return null;
@@ -126,7 +126,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         await Memberships.AddAsync(connection, transaction, studyId, userId, role, now);
         await Assignments.RebalanceAsync(connection, transaction, studyId, now);
         await transaction.CommitAsync(ct);
@@ -152,7 +152,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (actorId is { } actor && !await IsAdministratorAsync(connection, transaction, actor)) return AccountStatusOutcome.NotAdministrator;
         var target = await connection.QuerySingleOrDefaultAsync<User>(
             "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId", new { UserId = userId }, transaction);
@@ -177,7 +177,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<long> SetPasswordHashAsync(long userId, string passwordHash, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash WHERE id = @UserId AND kind = 'person'", new { UserId = userId, PasswordHash = passwordHash }, transaction);
         var version = await RaiseSessionVersionAsync(connection, transaction, userId, clock.GetUtcNow());
         await transaction.CommitAsync(ct);
@@ -224,7 +224,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<long> EndSessionsAsync(long userId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var version = await RaiseSessionVersionAsync(connection, transaction, userId, clock.GetUtcNow());
         await transaction.CommitAsync(ct);
         return version;
@@ -246,7 +246,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<string> CreateSignInTokenAsync(long userId, TimeSpan lifetime, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var token = await CreateLinkAsync(connection, transaction, userId, SignInPurpose, lifetime);
         await transaction.CommitAsync(ct);
         return token;
@@ -295,7 +295,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<NewAccount> CreateWithSetPasswordLinkAsync(string username, string displayName, bool isAdmin, long actorId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (!await IsAdministratorAsync(connection, transaction, actorId)) return new NewAccount(NewAccountOutcome.NotAdministrator, null);
         var id = await connection.QuerySingleOrDefaultAsync<long?>("""
             INSERT INTO users (username, display_name, is_admin, created_at) VALUES (@Username, @DisplayName, @IsAdmin, @Now)
@@ -314,7 +314,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<string?> CreateSetPasswordLinkAsync(long userId, long actorId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (!await IsAdministratorAsync(connection, transaction, actorId)
             || !await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId AND kind = 'person')", new { UserId = userId }, transaction))
             return null;
@@ -340,7 +340,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<User?> SetPasswordWithLinkAsync(string token, Func<User, string> hashPassword, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var userId = await connection.QuerySingleOrDefaultAsync<long?>("""
             UPDATE sign_in_links SET used_at = @Now
             WHERE token_hash = @Hash AND purpose = @Purpose AND used_at IS NULL AND expires_at > @Now
@@ -362,7 +362,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
     public async Task<AccountStatusOutcome> SetAdministratorAsync(long userId, bool isAdmin, long actorId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (!await IsAdministratorAsync(connection, transaction, actorId)) return AccountStatusOutcome.NotAdministrator;
         var target = await connection.QuerySingleOrDefaultAsync<User>(
             "SELECT id, username, display_name, is_admin, disabled_at FROM users WHERE id = @UserId AND kind = 'person'", new { UserId = userId }, transaction);

@@ -56,7 +56,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         var plain = criteria.Select(c => c.Criterion).ToList();
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var keys = new { StudyId = studyId };
         var state = await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM studies WHERE id = @StudyId", keys, transaction);
         if (state != "adjudication") return [];
@@ -338,7 +338,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
     public async Task<MessagePosted> PostMessageAsync(long studyId, long itemId, long userId, string? body, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { } access) return new(AdjudicationOutcome.NotFound, null, 0, []);
         if (await TargetAsync(connection, transaction, studyId, itemId) is not { } target) return new(AdjudicationOutcome.NotFound, null, 0, []);
         var participants = await ParticipantsAsync(connection, transaction, target);

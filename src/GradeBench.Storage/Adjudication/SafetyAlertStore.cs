@@ -96,7 +96,7 @@ public sealed class SafetyAlertStore(Database database, StudyQuery studies, Time
         note = note?.Trim() ?? "";
         if (note.Length is 0 or > MaxNoteLength) return null;
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true }) return null;
         var acknowledged = await connection.ExecuteAsync("""
             UPDATE safety_alerts SET acknowledged_at = @Now, acknowledged_by = @UserId, acknowledgement_note = @Note

@@ -27,7 +27,7 @@ public sealed class AgreementQuery(Database database)
     /// <inheritdoc cref="SubmittedAsync(long, CancellationToken)"/>
     public async Task<ILookup<long, StoredRating>> SubmittedAsync(long studyId, RaterScope raters, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition($"""
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
             FROM responses r JOIN ratings g ON g.response_id = r.id
@@ -49,7 +49,7 @@ public sealed class AgreementQuery(Database database)
     public async Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
         RaterScope raters, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         var db = connection.Handle!;
         var byCriterion = new Dictionary<long, CriterionSubmissions>();

@@ -16,7 +16,7 @@ public static class DatabaseBackup
         var partial = targetPath + ".partial";
         File.Delete(partial);
         Database.CreateOwnerOnly(partial);
-        await using (var from = await source.OpenAsync(ct))
+        await using (var from = await source.OpenSqliteAsync(ct))
         await using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ToString()))
         {
             await to.OpenAsync(ct);

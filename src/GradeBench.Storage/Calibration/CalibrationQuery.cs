@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using GradeBench.Core.Calibration;
@@ -7,7 +8,6 @@ using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Calibration;
 
@@ -67,7 +67,7 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
         // A rater who was not waited for but opens the revealed round sees the spread too.
         if (revealed && access.Role == StudyRoles.Rater)
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var transaction = await connection.BeginWriteAsync(ct);
             if (await RatingReveals.RecordAsync(connection, transaction, studyId, userId, current.ResponseId, RatingReveals.Calibration, clock.GetUtcNow()))
                 await RatingReveals.ReleaseAsync(connection, transaction, studyId, clock.GetUtcNow());
             await transaction.CommitAsync(ct);
@@ -84,7 +84,7 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
         public bool Submitted { get; init; }
     }
 
-    async Task<CalibrationRound> RoundAsync(SqliteConnection connection, long studyId, long userId, StudyAccess access, ItemRow item, int itemCount,
+    async Task<CalibrationRound> RoundAsync(DbConnection connection, long studyId, long userId, StudyAccess access, ItemRow item, int itemCount,
         bool revealed, Dictionary<string, string> gold, CancellationToken ct)
     {
         var content = await connection.QuerySingleAsync<ResponseTextsRow>(new CommandDefinition("""

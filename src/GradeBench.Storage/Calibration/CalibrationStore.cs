@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Calibration;
 using GradeBench.Core.Messages;
@@ -6,7 +7,6 @@ using GradeBench.Core.Studies;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Storage.Studies;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Calibration;
 
@@ -28,7 +28,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         public long? CurrentItemId { get; init; }
     }
 
-    delegate Task<CalibrationChange> Write(SqliteConnection connection, SqliteTransaction transaction, SessionRow? session);
+    delegate Task<CalibrationChange> Write(DbConnection connection, DbTransaction transaction, SessionRow? session);
 
     public Task<CalibrationChange> CreateSessionAsync(long studyId, long actorId, CancellationToken ct = default) =>
         CoordinatorWriteAsync(studyId, actorId, async (connection, transaction, session) =>
@@ -125,7 +125,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
                 : CalibrationChange.Refused(CalibrationOutcome.NotFound, "Every item of the session has had its round.");
         }, ct);
 
-    async Task<CalibrationChange> StartAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId, SessionRow? session,
+    async Task<CalibrationChange> StartAsync(DbConnection connection, DbTransaction transaction, long studyId, SessionRow? session,
         long itemId, IReadOnlyCollection<long> connectedRaters)
     {
         if (session is null) return NoSession();
@@ -185,7 +185,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         if (problems.Count > 0) return CalibrationChange.Invalid(problems);
 
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { Role: StudyRoles.Rater })
             return CalibrationChange.Refused(CalibrationOutcome.NotRater, NotRaterMessage);
         if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
@@ -215,7 +215,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         if (await studies.AccessAsync(studyId, actorId, ct) is not { IsCoordinator: true })
             return CalibrationChange.Refused(CalibrationOutcome.NotCoordinator, NotCoordinatorMessage);
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
             return CalibrationChange.Refused(CalibrationOutcome.NotCoordinator, NotCoordinatorMessage);
         if (!await IsDraftAsync(connection, transaction, studyId)) return CalibrationChange.Refused(CalibrationOutcome.NotDraft, NotDraftMessage);
@@ -224,18 +224,18 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         return change;
     }
 
-    static async Task<bool> IsDraftAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId) =>
+    static async Task<bool> IsDraftAsync(DbConnection connection, DbTransaction transaction, long studyId) =>
         await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction) == "draft";
 
-    static Task<SessionRow?> ActiveSessionAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId) =>
+    static Task<SessionRow?> ActiveSessionAsync(DbConnection connection, DbTransaction transaction, long studyId) =>
         connection.QuerySingleOrDefaultAsync<SessionRow>("""
             SELECT id, phase, current_item_id FROM calibration_sessions WHERE study_id = @StudyId AND phase <> 'ended' ORDER BY id DESC LIMIT 1
             """, new { StudyId = studyId }, transaction);
 
-    Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
+    Task RevealCurrentAsync(DbConnection connection, DbTransaction transaction, long sessionId) =>
         RevealCurrentAsync(connection, transaction, sessionId, clock.GetUtcNow());
 
-    static async Task RevealCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId, DateTimeOffset now)
+    static async Task RevealCurrentAsync(DbConnection connection, DbTransaction transaction, long sessionId, DateTimeOffset now)
     {
         await connection.ExecuteAsync("""
             UPDATE calibration_items SET revealed_at = @Now WHERE id = (SELECT current_item_id FROM calibration_sessions WHERE id = @SessionId);
@@ -253,7 +253,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
     /// <summary>Stops the study's running round from waiting for a rater who has left the study: their place, if they
     /// had not submitted, is dropped, and the round reveals itself when nobody else is still waiting. Inside the caller's
     /// transaction; the session's status when the round changed, else null.</summary>
-    internal static async Task<CalibrationStatus?> WithdrawAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId, long raterId,
+    internal static async Task<CalibrationStatus?> WithdrawAsync(DbConnection connection, DbTransaction transaction, long studyId, long raterId,
         DateTimeOffset now)
     {
         if (await ActiveSessionAsync(connection, transaction, studyId) is not { Phase: CalibrationPhase.Rating, CurrentItemId: { } itemId } session)
@@ -269,7 +269,7 @@ public sealed class CalibrationStore(Database database, StudyQuery studies, Rubr
         return (await DoneAsync(connection, transaction, session.Id)).Status;
     }
 
-    static async Task<CalibrationChange> DoneAsync(SqliteConnection connection, SqliteTransaction transaction, long sessionId) =>
+    static async Task<CalibrationChange> DoneAsync(DbConnection connection, DbTransaction transaction, long sessionId) =>
         CalibrationChange.Done(await connection.QuerySingleAsync<CalibrationStatus>("""
             SELECT s.id AS session_id, s.phase, s.current_item_id AS item_id,
                    (SELECT COUNT(*) FROM calibration_participants p WHERE p.item_id = s.current_item_id AND p.submitted_at IS NOT NULL) AS submitted,

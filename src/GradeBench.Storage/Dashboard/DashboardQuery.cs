@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Dapper;
 using GradeBench.Storage.Judges;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Dashboard;
@@ -145,10 +145,10 @@ public sealed class DashboardQuery(Database database)
     /// criterion). Criteria without ratings count zero.</summary>
     public async Task<ProgressCounts> CountsAsync(long studyId, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the three passes: the criteria's expected count is the assignments'.
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = await connection.BeginSnapshotAsync(ct);
         var (version, design) = await connection.QuerySingleAsync<(long, string)>(new CommandDefinition(
             "SELECT data_version, design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));
         if (design == "pairwise") return await PairCountsAsync(connection, transaction, studyId, version, ct);
@@ -211,7 +211,7 @@ public sealed class DashboardQuery(Database database)
 
     /// <summary>A side-by-side study's counts: its pair assignments per rater and per pair of models (A, first by name, then B), and its submitted votes per axis against one per pair assignment (an axis must be answered
     /// for a pair to be submitted). Through the study's pairs (by index), never its ratings.</summary>
-    static async Task<ProgressCounts> PairCountsAsync(SqliteConnection connection, SqliteTransaction transaction, long studyId, long version,
+    static async Task<ProgressCounts> PairCountsAsync(DbConnection connection, DbTransaction transaction, long studyId, long version,
         CancellationToken ct)
     {
         var parameters = new { StudyId = studyId };

@@ -42,9 +42,9 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
     {
         try
         {
-            await using var connection = await database.OpenAsync(ct);
+            await using var connection = await database.OpenSqliteAsync(ct);
             // One snapshot for the lookups and the rows: a criterion added meanwhile by the web app is in both or neither.
-            await using var transaction = connection.BeginTransaction(deferred: true);
+            await using var transaction = await connection.BeginSnapshotAsync(ct);
             var study = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
                 "SELECT slug FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct));
             var criteria = (await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(

@@ -41,7 +41,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// <see cref="PairwiseVotesQuery"/> hands them to the statistics. A study of single answers gives the header alone.</summary>
     public async Task<long> WritePairwiseAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         SubmittedPairVotes.AddShownChoiceFunction(connection);
         // COALESCE: a column without a declared type that is NULL in its first row crashed the CSV writer (see WriteRatingsWideAsync).
         await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition($"""

@@ -139,7 +139,7 @@ public sealed class FlagStore(Database database, TimeProvider clock)
     async Task<FlagChange> WriteAsync(long studyId, long flagId, long userId, string sql, string? body, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true })
             return new(FlagOutcome.NotAllowed, flagId);
         var target = await connection.QuerySingleOrDefaultAsync<FlagTarget>(

@@ -260,7 +260,7 @@ public sealed class GradingStore(Database database, RubricQuery rubric, TimeProv
 
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         // An assignment outlives a removal (work begun stays on record), so standing is checked, not only the assignment.
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { } access || !StudyRoles.Rates(access.Role))
             return new RatingWriteResult(RatingWriteOutcome.NotRater, RatingWriteResult.NoProblems);

@@ -54,7 +54,7 @@ public sealed class SpanStore(Database database, TimeProvider clock)
     public async Task<SpanWriteOutcome> AddAsync(long studyId, long raterId, long responseId, long labelId, int start, int end, string? note, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await AccessAsync(connection, transaction, studyId, raterId, responseId) is var access and not SpanWriteOutcome.Saved) return access;
         var content = await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @ResponseId", new { ResponseId = responseId }, transaction);
         var labelOk = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM span_labels WHERE id = @LabelId AND study_id = @StudyId",
@@ -84,7 +84,7 @@ public sealed class SpanStore(Database database, TimeProvider clock)
     async Task<SpanWriteOutcome> ChangeAsync(long studyId, long raterId, long spanId, string sql, object extra, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var responseId = await connection.QuerySingleOrDefaultAsync<long?>("""
             SELECT a.response_id FROM span_annotations a JOIN responses r ON r.id = a.response_id
             WHERE a.id = @SpanId AND a.rater_id = @RaterId AND r.study_id = @StudyId

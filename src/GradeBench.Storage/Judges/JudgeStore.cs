@@ -83,7 +83,7 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
         var rubricVersion = RubricVersion.Of((await rubric.LoadAsync(studyId, ct)).Select(c => c.Criterion));
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var study = await connection.QuerySingleOrDefaultAsync<(string Slug, string Design)?>(
             "SELECT slug, design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction);
         if (study is not { } found) return new JudgeAdded(JudgeAddOutcome.NoSuchStudy);
@@ -142,7 +142,7 @@ public sealed class JudgeStore(Database database, RubricQuery rubric, TimeProvid
         var criteria = await rubric.LoadAsync(studyId, ct);
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var keys = new { StudyId = studyId, Name = judgeName };
         var judgeId = await connection.ExecuteScalarAsync<long?>(
             "SELECT user_id FROM judges WHERE study_id = @StudyId AND name = @Name", keys, transaction);

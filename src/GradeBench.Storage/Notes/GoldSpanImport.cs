@@ -29,7 +29,7 @@ public sealed class GoldSpanImport(Database database, TimeProvider clock)
     public async Task<int> ImportAsync(long studyId, IReadOnlyList<GoldSpanRecord> records, long? importedBy, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (importedBy is { } user)
         {
             var access = await Studies.StudyQuery.AccessAsync(connection, transaction, studyId, user, ct);

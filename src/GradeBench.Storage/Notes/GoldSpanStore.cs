@@ -232,7 +232,7 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
     public async Task<GoldSpanOutcome> UndoAsync(long studyId, long userId, long goldSpanId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await AllowedAsync(connection, transaction, studyId, userId, ct) is { } refusal) return refusal;
         var undone = await connection.ExecuteAsync("""
             UPDATE gold_spans SET undone_at = @Now, undone_by = @UserId
@@ -274,7 +274,7 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
         Func<DbConnection, DbTransaction, Note, SpanGroup, Task<(GoldSpanOutcome, Decision?)>> decide, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await AllowedAsync(connection, transaction, studyId, userId, ct) is { } refusal) return (refusal, null);
         var caseId = await connection.QuerySingleOrDefaultAsync<long?>(
             "SELECT id FROM cases WHERE study_id = @StudyId AND slug = @Slug", new { StudyId = studyId, Slug = caseSlug }, transaction);

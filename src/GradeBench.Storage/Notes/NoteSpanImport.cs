@@ -82,7 +82,7 @@ public sealed partial class NoteSpanImport(Database database, TimeProvider clock
         }
         if (errors.Count > 0) return NoteImportResult.Refused(NoteImportOutcome.Invalid, errors);
 
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var existing = (await connection.QueryAsync<(long CaseId, long LabelId, int Start, int End)>("""
             SELECT case_id, label_id, start_code_point, end_code_point FROM note_spans WHERE rater_id = @RaterId AND case_id IN @Cases
             """, new { RaterId = rater.Id, Cases = spans.Select(s => s.CaseId).Distinct() }, transaction)).ToHashSet();

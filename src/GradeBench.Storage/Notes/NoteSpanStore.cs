@@ -128,7 +128,7 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
         IReadOnlyDictionary<long, string>? attributes, string? note, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var (access, studyId) = await AccessAsync(connection, transaction, raterId, caseId);
         if (access != NoteSpanOutcome.Saved) return (access, null);
         var checkedSpan = await CheckAsync(connection, transaction, studyId, caseId, labelId, start, end, attributes);
@@ -153,7 +153,7 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
         IReadOnlyDictionary<long, string>? attributes, string? note, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var (access, studyId, caseId) = await OwnSpanAccessAsync(connection, transaction, raterId, noteSpanId);
         if (access != NoteSpanOutcome.Saved) return access;
         var checkedSpan = await CheckAsync(connection, transaction, studyId, caseId, labelId, start, end, attributes);
@@ -176,7 +176,7 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
     public async Task<NoteSpanOutcome> DeleteAsync(long raterId, long noteSpanId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var (access, studyId, _) = await OwnSpanAccessAsync(connection, transaction, raterId, noteSpanId);
         if (access != NoteSpanOutcome.Saved) return access;
         await connection.ExecuteAsync("DELETE FROM note_spans WHERE id = @Id", new { Id = noteSpanId }, transaction);
@@ -190,7 +190,7 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
     public async Task<NoteSpanOutcome> LinkAsync(long raterId, long answerSpanId, long noteSpanId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var (access, studyId, caseId) = await OwnSpanAccessAsync(connection, transaction, raterId, noteSpanId);
         if (access != NoteSpanOutcome.Saved) return access;
         var answerCase = await connection.QuerySingleOrDefaultAsync<long?>("""
@@ -212,7 +212,7 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
     public async Task<NoteSpanOutcome> UnlinkAsync(long raterId, long answerSpanId, long noteSpanId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         var (access, studyId, _) = await OwnSpanAccessAsync(connection, transaction, raterId, noteSpanId);
         if (access != NoteSpanOutcome.Saved) return access;
         // Links are made between one rater's own passages only, so the note passage being theirs makes the link theirs.

@@ -342,7 +342,7 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
             return Invalid(axisProblems, reasonsProblem, commentProblem);
 
         var now = clock.GetUtcNow();
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         // An assignment outlives a removal (work begun stays on record), so standing is checked, not only the assignment.
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, raterId, ct) is not { } access || !StudyRoles.Rates(access.Role))
             return new PairWriteResult(PairWriteOutcome.NotRater);

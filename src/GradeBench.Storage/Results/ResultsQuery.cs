@@ -54,9 +54,9 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
     public async Task<ResultsInput> LoadAsync(long studyId, RaterScope scope, CancellationToken ct = default)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         // One snapshot for every query: a rating submitted meanwhile is in all of them or none.
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = await connection.BeginSnapshotAsync(ct);
         var texts = new Utf8Texts();
         var responses = new List<ResultResponse>();
         RawSqlite.Step(connection.Handle!, """

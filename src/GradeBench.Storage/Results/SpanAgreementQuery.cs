@@ -34,7 +34,7 @@ public sealed class SpanAgreementQuery(Database database)
     /// <summary>Whether the study has labels of the source (span labels, note labels), without reading anything else.</summary>
     public async Task<bool> HasLabelsAsync(long studyId, SpanSource source = SpanSource.Answers, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             $"SELECT EXISTS (SELECT 1 FROM {LabelTable(source)} WHERE study_id = @StudyId)", new { StudyId = studyId }, cancellationToken: ct));
     }
@@ -46,10 +46,10 @@ public sealed class SpanAgreementQuery(Database database)
     internal async Task<(IReadOnlyList<SpanLabelName> Labels, IReadOnlyList<SpanDocument> Documents, IReadOnlyList<LinkedCriterion> Criteria)?> LoadAsync(
         long studyId, SpanSource source, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the labels and the spans.
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = await connection.BeginSnapshotAsync(ct);
         var labels = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition(
             $"SELECT id, slug, label FROM {LabelTable(source)} WHERE study_id = @StudyId ORDER BY position", new { StudyId = studyId }, transaction,
             cancellationToken: ct))).AsList();

@@ -55,7 +55,7 @@ public sealed class ChecklistMarksQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         // One snapshot for the checklists and their marks.
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginSnapshotAsync(ct);
         var parameters = new { StudyId = studyId };
         var criteriaPerCase = (await connection.QueryAsync<(long CaseId, long Criteria)>(new CommandDefinition($"""
             SELECT k.case_id, COUNT(*) FROM criteria k WHERE {CaseCriteriaOfStudy} GROUP BY k.case_id

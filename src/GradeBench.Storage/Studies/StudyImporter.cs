@@ -74,7 +74,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         // A note-only study's cases are its items: each is written as a hidden answer, its note item.
         if (head.Study.Annotation) head = head with { Responses = Notes.NoteItems.Of(head.Cases) };
         var now = clock.GetUtcNow();
-        await using var connection = await database.OpenAsync(ct);
+        await using var connection = await database.OpenSqliteAsync(ct);
         // SQLite's default 2 MB page cache spills a large import's index pages to the WAL and reads them back: with
         // 64 MiB the 1.6M-rating import took a third less CPU. Foreign keys are off for the import's transaction (a
         // parent lookup per column per row): every id written comes from this import's own dictionaries or a row read in
@@ -102,7 +102,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         ChannelReader<BundleRating[]>? ratingsAsRead, long? importedBy,
         DateTimeOffset now, PilotRaterAccounts pilotRaters, bool deferIndexes, CancellationToken ct)
     {
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         // Checked in the transaction that creates the study: reading a large bundle takes a while, and the importer
         // may have been disabled or lost their last coordinator role meanwhile.
         if (importedBy is { } creator && !await StudyQuery.MayCreateStudiesAsync(connection, transaction, creator, ct))

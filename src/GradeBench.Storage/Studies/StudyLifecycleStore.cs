@@ -74,7 +74,7 @@ public sealed class StudyLifecycleStore(Database database, StudyQuery studies, T
         var now = clock.GetUtcNow();
         var change = new { StudyId = studyId, State = StudyLifecycle.Name(status.State), status.Paused, Now = now, ActorId = actorId, Expected = StudyLifecycle.Name(expected) };
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true })
             return new StudyChange(StudyChangeOutcome.NotCoordinator, null, "Only a coordinator of this study can change it.");
         // Guarded by the state read above, so two coordinators clicking at once cannot skip a step.

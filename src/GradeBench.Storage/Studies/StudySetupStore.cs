@@ -8,7 +8,6 @@ using GradeBench.Storage.Calibration;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Rubrics;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
 
@@ -139,7 +138,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         if (errors.Count > 0) return new(errors);
 
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await RefusalAsync(connection, transaction, studyId, actorId, RefuseUnlessDraft, ct) is { } stillRefused) return new([], stillRefused);
         await connection.ExecuteAsync(
             "UPDATE studies SET instructions_md = @InstructionsMd WHERE id = @StudyId",
@@ -189,7 +188,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await RefusalAsync(connection, transaction, studyId, actorId,
                 state => state is "draft" or "open" ? null : new Message("Setup_ResponsesOnlyDraftOrOpen", StateName(state)), ct) is { } refusal)
             return new AddResponsesResult(0, 0, [], [], refusal);
@@ -261,7 +260,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
     {
         if (fromRater == toRater) return new ReassignResult(0, 0, new Message("Setup_ChooseTwoRaters"));
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await RefusalAsync(connection, transaction, studyId, actorId,
                 state => state is "draft" or "open" ? null : new Message("Setup_ReassignOnlyDraftOrOpen", StateName(state)), ct) is { } refusal)
             return new ReassignResult(0, 0, refusal);
@@ -308,7 +307,7 @@ public sealed class StudySetupStore(Database database, StudyQuery studies, Rubri
         var now = clock.GetUtcNow();
         var keys = new { StudyId = studyId, UserId = userId, ActorId = actorId, Now = now };
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true } access)
             return RemovalResult.Refused(NotCoordinator);
         if (userId == actorId) return RemovalResult.Refused(new Message("Setup_CannotRemoveYourself"));

@@ -56,7 +56,7 @@ public sealed class BackupCommandTests : IDisposable
         while (Volatile.Read(ref submitted) < 3) await Task.Delay(5);
 
         var backup = _workspace.PathOf("backup.db");
-        var run = await CliWorkspace.RunAsync("backup", "--db", database.FilePath, "--out", backup);
+        var run = await CliWorkspace.RunAsync("backup", "--db", database.FilePath!, "--out", backup);
         await stop.CancelAsync();
         await writer;
 
@@ -75,14 +75,14 @@ public sealed class BackupCommandTests : IDisposable
     {
         var (database, _, _) = await DemoWithRaterAsync();
         var backup = _workspace.PathOf("backup.db");
-        Assert.Equal(0, (await CliWorkspace.RunProcessAsync("backup", "--db", database.FilePath, "--out", backup)).ExitCode);
+        Assert.Equal(0, (await CliWorkspace.RunProcessAsync("backup", "--db", database.FilePath!, "--out", backup)).ExitCode);
 
         // Restore (docs/backup.md): with GradeBench stopped, copy the backup over the database file.
         var restored = _workspace.PathOf("restored.db");
         File.Copy(backup, restored);
         Assert.Equal(0, (await CliWorkspace.RunAsync("migrate", "--db", restored)).ExitCode);
 
-        Assert.Equal(await DumpAsync(database.FilePath), await DumpAsync(restored));
+        Assert.Equal(await DumpAsync(database.FilePath!), await DumpAsync(restored));
     }
 
     [Fact]

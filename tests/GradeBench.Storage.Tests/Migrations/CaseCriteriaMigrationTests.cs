@@ -45,7 +45,7 @@ public sealed class CaseCriteriaMigrationTests
         await using var db = await DemoAtVersion19Async();
         Dictionary<string, List<string>> before;
         var columns = new Dictionary<string, string>();
-        await using (var connection = await db.Database.OpenAsync())
+        await using (var connection = await db.Database.OpenSqliteAsync())
         {
             foreach (var table in await TablesAsync(connection)) columns[table] = await ColumnsAsync(connection, table);
             before = await ContentAsync(connection, columns);
@@ -56,7 +56,7 @@ public sealed class CaseCriteriaMigrationTests
         var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
 
         Assert.Equal([20, 21, 22], applied.Select(m => m.Version).Where(v => v is >= 20 and <= 22));
-        await using var after = await db.Database.OpenAsync();
+        await using var after = await db.Database.OpenSqliteAsync();
         Assert.Equal(before, await ContentAsync(after, columns));
         Assert.Empty(await after.QueryAsync("PRAGMA foreign_key_check"));
         Assert.Equal((9L, 0L), await after.QuerySingleAsync<(long, long)>(
@@ -76,7 +76,7 @@ public sealed class CaseCriteriaMigrationTests
     {
         await using var db = await DemoAtVersion19Async();
         await new Migrator(db.Database, db.Clock).MigrateAsync();
-        await using var connection = await db.Database.OpenAsync();
+        await using var connection = await db.Database.OpenSqliteAsync();
         var (first, second) = await connection.QuerySingleAsync<(long, long)>("SELECT MIN(id), MAX(id) FROM cases");
         const string insert = """
             INSERT INTO criteria (study_id, case_id, slug, position, label, type, required, points, tags_json)

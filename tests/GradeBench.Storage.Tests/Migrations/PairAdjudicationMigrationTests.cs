@@ -51,7 +51,7 @@ public sealed class PairAdjudicationMigrationTests
         string[] tables = ["adjudication_items", "adjudication_messages", "consensus_values"];
         var before = new Dictionary<string, List<string>>();
         var columns = new Dictionary<string, string>();
-        await using (var connection = await db.Database.OpenAsync())
+        await using (var connection = await db.Database.OpenSqliteAsync())
             foreach (var table in tables)
                 before[table] = await RowsAsync(connection, table, columns[table] = await ColumnsAsync(connection, table));
         Assert.Equal(21, before["adjudication_items"].Count);
@@ -60,7 +60,7 @@ public sealed class PairAdjudicationMigrationTests
         var applied = await new Migrator(db.Database, db.Clock).MigrateAsync();
 
         Assert.Equal(23, applied[0].Version);
-        await using var after = await db.Database.OpenAsync();
+        await using var after = await db.Database.OpenSqliteAsync();
         foreach (var table in tables) Assert.Equal(before[table], await RowsAsync(after, table, columns[table]));
         Assert.Empty(await after.QueryAsync("PRAGMA foreign_key_check"));
         Assert.Equal(0L, await after.ExecuteScalarAsync<long>("SELECT COUNT(pair_id) FROM adjudication_items"));

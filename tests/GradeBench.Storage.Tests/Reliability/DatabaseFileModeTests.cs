@@ -25,7 +25,7 @@ public sealed class DatabaseFileModeTests : IDisposable
         var backup = Path.Combine(_folder, "backup.db");
         await DatabaseBackup.CopyAsync(database, backup);
 
-        foreach (var file in new[] { database.FilePath, database.FilePath + "-wal", database.FilePath + "-shm", backup })
+        foreach (var file in new[] { database.FilePath!, database.FilePath + "-wal", database.FilePath + "-shm", backup })
             Assert.True(File.GetUnixFileMode(file) == OwnerOnly, $"{Path.GetFileName(file)}: {File.GetUnixFileMode(file)}");
     }
 }

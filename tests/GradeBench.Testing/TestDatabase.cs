@@ -10,18 +10,29 @@ using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Testing;
 
-/// <summary>A migrated database in a file of its own, deleted with its folder afterwards.</summary>
+/// <summary>A migrated database of its own, deleted afterwards: an SQLite file in a temporary folder, or, when
+/// <see cref="TestPostgres.AdminConnectionString"/> is set, a PostgreSQL database cloned from a migrated template.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     readonly string _folder = Directory.CreateTempSubdirectory("gradebench-storage-").FullName;
+    readonly string? _postgresName;
 
+    /// <summary>An empty SQLite file, not migrated: for the tests of migrations and of the file itself.</summary>
     public TestDatabase() => Database = new Database(Path.Combine(_folder, "test.db"));
+
+    TestDatabase(string postgresName)
+    {
+        _postgresName = postgresName;
+        Database = new Database(TestPostgres.ConnectionStringFor(postgresName));
+    }
 
     public Database Database { get; }
     public ManualClock Clock { get; } = new();
 
     public static async Task<TestDatabase> CreateAsync()
     {
+        if (TestPostgres.AdminConnectionString is not null)
+            return new TestDatabase(await TestPostgres.CreateMigratedAsync());
         var db = new TestDatabase();
         await new Migrator(db.Database, db.Clock).MigrateAsync();
         return db;
@@ -51,7 +62,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public async Task<string> DumpContentAsync()
     {
         await using var connection = await Database.OpenAsync();
-        var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+        var tables = await connection.QueryAsync<string>(Database.IsSqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE \"C\"");
         var dump = new StringBuilder();
         foreach (var table in tables)
         {
@@ -70,6 +83,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Database.DisposeAsync();
+        if (_postgresName is not null) await TestPostgres.DropAsync(_postgresName);
         SqliteConnection.ClearAllPools();
         await Task.Yield();
         Directory.Delete(_folder, recursive: true);

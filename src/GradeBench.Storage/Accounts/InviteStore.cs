@@ -66,13 +66,18 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         var token = Tokens.Create();
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO invites (token_hash, study_id, role, created_by, created_at, expires_at)
-            VALUES (@Hash, @StudyId, @Role, @CreatedBy, @Now, @ExpiresAt)
+        await using var transaction = await connection.BeginWriteAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO invites (token_hash, study_id, role, created_by, created_at, expires_at, number)
+            VALUES (@Hash, @StudyId, @Role, @CreatedBy, @Now, @ExpiresAt, {NextNumber})
             """, new { Hash = Tokens.Hash(token), StudyId = studyId, Role = role, CreatedBy = createdBy, Now = now, ExpiresAt = now + lifetime },
-            cancellationToken: ct));
+            transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
         return token;
     }
+
+    // Read inside the inserting write transaction, which no other writer interleaves with.
+    const string NextNumber = "(SELECT COALESCE(MAX(number), 0) + 1 FROM invites)";
 
     // An invite speaks for whoever made it: once they are removed from the study or disabled, their unused links stop
     // working too (and work again if they are reinstated). Links made on the command line (no creator) are the operator's.
@@ -172,9 +177,9 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, actorId, ct) is not { IsCoordinator: true }) return null;
-        await connection.ExecuteAsync("""
-            INSERT INTO invites (token_hash, study_id, role, created_by, created_at, expires_at)
-            VALUES (@Hash, @StudyId, @Role, @CreatedBy, @Now, @ExpiresAt)
+        await connection.ExecuteAsync($"""
+            INSERT INTO invites (token_hash, study_id, role, created_by, created_at, expires_at, number)
+            VALUES (@Hash, @StudyId, @Role, @CreatedBy, @Now, @ExpiresAt, {NextNumber})
             """, new { Hash = Tokens.Hash(token), StudyId = studyId, Role = role, CreatedBy = actorId, Now = now, ExpiresAt = now + DefaultLifetime },
             transaction);
         await transaction.CommitAsync(ct);
@@ -200,7 +205,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
 
     async Task<IReadOnlyList<PendingInvite>> PendingAsync(System.Data.Common.DbConnection connection, long studyId, CancellationToken ct) =>
         (await connection.QueryAsync<PendingInvite>(new CommandDefinition($"""
-            SELECT invites.rowid AS number, invites.token_hash AS key, invites.role, inviter.display_name AS invited_by,
+            SELECT invites.number, invites.token_hash AS key, invites.role, inviter.display_name AS invited_by,
                    invites.created_at, invites.expires_at
             FROM invites LEFT JOIN users inviter ON inviter.id = invites.created_by
             WHERE invites.study_id = @StudyId AND {Pending} AND {CreatorStillStands}
@@ -235,7 +240,7 @@ public sealed class InviteStore(Database database, TimeProvider clock)
         return await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE invites SET revoked_at = @Now
             WHERE study_id = @StudyId AND {Pending}
-              AND (@Hash IS NULL OR token_hash = @Hash) AND (@Number IS NULL OR rowid = @Number)
+              AND (@Hash IS NULL OR token_hash = @Hash) AND (@Number IS NULL OR number = @Number)
             """, new { StudyId = studyId, Hash = token is null ? null : Tokens.Hash(token), Number = number, Now = clock.GetUtcNow() },
             cancellationToken: ct));
     }

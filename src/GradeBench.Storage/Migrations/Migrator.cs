@@ -164,7 +164,7 @@ public sealed partial class Migrator(Database database, TimeProvider clock)
 
     /// <summary>SQLite counts neither code points nor SHA-256, which 0024 needs to move stored UTF-16 offsets to code
     /// points over the hash of the text; the migrating connection computes them as the app does.</summary>
-    static void AddFunctions(SqliteConnection connection)
+    public static void AddFunctions(SqliteConnection connection)
     {
         connection.CreateFunction("code_point_offset", (string text, long utf16, bool roundUp) => (long)CodePoints.FromUtf16(text, (int)utf16, roundUp), isDeterministic: true);
         connection.CreateFunction("sha256_hex", (string text) => TextHash.Sha256(text), isDeterministic: true);

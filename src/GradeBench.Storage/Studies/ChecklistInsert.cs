@@ -1,14 +1,14 @@
+using System.Data.Common;
 using System.Text.Json;
 using GradeBench.Core.Rubrics;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
 
 /// <summary>Writes the cases' checklists at import, each right after its case: rows of <c>criteria</c> with the case's
 /// id, binary and required, the text as the label (docs/bundle-format.md, "Checklists: criteria of one case").</summary>
-sealed class ChecklistInsert(SqliteConnection connection, long studyId) : IDisposable
+sealed class ChecklistInsert(DbConnection connection, long studyId) : IDisposable
 {
-    readonly RawInsert _insert = new(connection, """
+    readonly RowInsert _insert = RowInsert.Prepare(connection, """
         INSERT INTO criteria (study_id, case_id, slug, position, label, label_translations_json, type, required, points, tags_json)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'binary', TRUE, ?7, ?8)
         """);

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
 
@@ -25,7 +25,7 @@ readonly record struct ImportedAssignment(long ResponseId, long RaterId, long Qu
 /// the rating, before the change's own (<see cref="Grading.RatingHistory"/>), and the exports show it for ratings never
 /// changed (docs/grading.md, "Rating history"). Ratings that report severe possible harm (<c>safetyValues</c>) alert
 /// the coordinator like ratings submitted on the web, marked imported (listed as such, never announced live).</summary>
-sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dictionary<string, long> criterionIds,
+sealed class ImportedRatingWriter(DbConnection connection, long studyId, Dictionary<string, long> criterionIds,
     Dictionary<string, StoredResponse> responses, HashSet<(long CriterionId, string Value)> safetyValues, string importedAt) : IDisposable
 {
     readonly Dictionary<long, ulong> _seeds = [];
@@ -36,11 +36,11 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
     StoredResponse? _lastResponse;
     long _lastRater;
     readonly Dictionary<DateTimeOffset, string> _stamps = [];
-    readonly RawInsert _insertRating = new(connection, """
+    readonly RowInsert _insertRating = RowInsert.Prepare(connection, """
         INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
         VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
         """);
-    readonly RawInsert? _raiseAlert = safetyValues.Count == 0 ? null : new RawInsert(connection, """
+    readonly RowInsert? _raiseAlert = safetyValues.Count == 0 ? null : RowInsert.Prepare(connection, """
         INSERT INTO safety_alerts (study_id, response_id, rater_id, criterion_id, value, raised_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import')
         """);
 
@@ -98,7 +98,7 @@ sealed class ImportedRatingWriter(SqliteConnection connection, long studyId, Dic
     public void InsertAssignments()
     {
         Assignments.Sort(static (a, b) => a.RaterId != b.RaterId ? a.RaterId.CompareTo(b.RaterId) : a.QueuePosition.CompareTo(b.QueuePosition));
-        using var insertAssignment = new RawInsert(connection, """
+        using var insertAssignment = RowInsert.Prepare(connection, """
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
             """);
         foreach (var assignment in Assignments)

@@ -12,7 +12,7 @@ namespace GradeBench.Storage.Studies;
 /// <remarks>SQLite keeps a statement's bindings from one run to the next (a reset does not clear them), so a number,
 /// a null or a shared text equal to the one bound before is not bound again: most of a rating's columns repeat from the
 /// row before (its response, rater and timestamps).</remarks>
-sealed class RawInsert : IDisposable
+sealed class RawInsert : RowInsert
 {
     readonly sqlite3 _db;
     readonly sqlite3_stmt _statement;
@@ -38,7 +38,7 @@ sealed class RawInsert : IDisposable
         (_held, _numbers, _shared) = (new Held[count], new long[count], new string?[count]);
     }
 
-    public RawInsert Bind(int index, long value)
+    public override RowInsert Bind(int index, long value)
     {
         if (_held[index] == Held.Number && _numbers[index] == value) return this;
         RawSqlite.Check(_db, Native.sqlite3_bind_int64(_handle, index, value));
@@ -46,7 +46,7 @@ sealed class RawInsert : IDisposable
         return this;
     }
 
-    public RawInsert Bind(int index, string? value)
+    public override RowInsert Bind(int index, string? value)
     {
         if (value is null) return BindNull(index);
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -57,8 +57,7 @@ sealed class RawInsert : IDisposable
         return this;
     }
 
-    /// <summary>Binds a text that many rows share (the same string instance), encoding it once.</summary>
-    public RawInsert BindShared(int index, string? value)
+    public override RowInsert BindShared(int index, string? value)
     {
         if (value is null) return BindNull(index);
         if (_held[index] == Held.Shared && ReferenceEquals(_shared[index], value)) return this;
@@ -68,7 +67,7 @@ sealed class RawInsert : IDisposable
         return this;
     }
 
-    RawInsert BindNull(int index)
+    RowInsert BindNull(int index)
     {
         if (_held[index] == Held.Null) return this;
         RawSqlite.Check(_db, Native.sqlite3_bind_null(_handle, index));
@@ -76,8 +75,7 @@ sealed class RawInsert : IDisposable
         return this;
     }
 
-    /// <summary>Runs the statement with the values bound, then resets it for the next row.</summary>
-    public void Run()
+    public override void Run()
     {
         var done = Native.sqlite3_step(_handle);
         var message = done == raw.SQLITE_DONE ? null : raw.sqlite3_errmsg(_db).utf8_to_string();
@@ -85,14 +83,13 @@ sealed class RawInsert : IDisposable
         if (message is not null) throw new SqliteException(message, done);
     }
 
-    /// <summary><see cref="Run"/>, returning the new row's id.</summary>
-    public long RunReturningId()
+    public override long RunReturningId()
     {
         Run();
         return raw.sqlite3_last_insert_rowid(_db);
     }
 
-    public void Dispose() => _statement.Dispose();
+    public override void Dispose() => _statement.Dispose();
 
     /// <summary>The calls made for every row, to the same e_sqlite3 library SQLitePCLRaw loads, with the statement's
     /// pointer: through SQLitePCLRaw each call takes and releases the statement's SafeHandle and goes through its

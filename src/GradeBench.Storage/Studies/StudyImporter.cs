@@ -13,7 +13,6 @@ using GradeBench.Storage.Adjudication;
 using GradeBench.Storage.Grading;
 using GradeBench.Storage.Pairwise;
 using GradeBench.Storage.Rubrics;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Studies;
 
@@ -74,7 +73,9 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         // A note-only study's cases are its items: each is written as a hidden answer, its note item.
         if (head.Study.Annotation) head = head with { Responses = Notes.NoteItems.Of(head.Cases) };
         var now = clock.GetUtcNow();
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
+        if (!database.IsSqlite)
+            return await ImportAsync(connection, head, staged.Complete, staged.RatingsAsRead, importedBy, now, pilotRaters, deferIndexes: false, ct);
         // SQLite's default 2 MB page cache spills a large import's index pages to the WAL and reads them back: with
         // 64 MiB the 1.6M-rating import took a third less CPU. Foreign keys are off for the import's transaction (a
         // parent lookup per column per row): every id written comes from this import's own dictionaries or a row read in
@@ -98,7 +99,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     /// <summary>Writes <paramref name="head"/> (study, cases, responses), then its ratings as they are read
     /// (<paramref name="ratingsAsRead"/>; else once <paramref name="complete"/>), and commits once <paramref name="complete"/>
     /// says the whole bundle is valid; any error or refusal rolls everything back.</summary>
-    static async Task<ImportResult> ImportAsync(SqliteConnection connection, StudyBundle head, Task<BundleReadResult> complete,
+    static async Task<ImportResult> ImportAsync(DbConnection connection, StudyBundle head, Task<BundleReadResult> complete,
         ChannelReader<BundleRating[]>? ratingsAsRead, long? importedBy,
         DateTimeOffset now, PilotRaterAccounts pilotRaters, bool deferIndexes, CancellationToken ct)
     {
@@ -304,11 +305,11 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop of many rows: no tiering through OSR
-    static Dictionary<string, StoredResponse> InsertCasesAndResponses(SqliteConnection connection, long studyId, StudyBundle bundle)
+    static Dictionary<string, StoredResponse> InsertCasesAndResponses(DbConnection connection, long studyId, StudyBundle bundle)
     {
         var caseIds = new Dictionary<string, long>();
         var checklists = new Dictionary<string, IReadOnlyDictionary<string, long>>();
-        using (var insertCase = new RawInsert(connection, """
+        using (var insertCase = RowInsert.Prepare(connection, """
             INSERT INTO cases (study_id, slug, position, title, language, tags_json, presentation_md, question_md, reference_md)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """))
@@ -324,7 +325,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         var responseIds = new Dictionary<string, StoredResponse>();
         var positions = bundle.Responses.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
         var handles = ResponseHandles.Draw(bundle.Responses.Count, new HashSet<string>());
-        using var insertResponse = new RawInsert(connection, """
+        using var insertResponse = RowInsert.Prepare(connection, """
             INSERT INTO responses (study_id, case_id, slug, position, model, content_md, meta_json, handle)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """);

@@ -9,6 +9,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 /// <summary>Migration 0022 rebuilds <c>criteria</c> with a case, points and tags, on a database at version 19 that holds
 /// the demo study with its ratings, rules and alerts: every row of every table keeps its values and its references, and
 /// criterion ids become unique within the rubric and within a case.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class CaseCriteriaMigrationTests
 {
     /// <summary>A database at version 19 holding what today's importer writes of the demo (the columns version 19 has).</summary>

@@ -6,6 +6,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 
 /// <summary>The migration of the gold set of note passages: a rejection has no passage, a gold passage has all of one,
 /// and only an imported row says when it was imported.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class GoldSpansMigrationTests
 {
     const string Sha = "0000000000000000000000000000000000000000000000000000000000000000";

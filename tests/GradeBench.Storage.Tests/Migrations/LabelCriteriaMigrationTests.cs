@@ -6,6 +6,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 
 /// <summary>Migration 0027: a study imported without <c>criteria</c> on its labels links none; a link names a label and a
 /// criterion that exist, once.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class LabelCriteriaMigrationTests
 {
     [Fact]

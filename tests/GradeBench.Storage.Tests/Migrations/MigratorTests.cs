@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Storage.Tests.Migrations;
 
+[Trait("Provider", "SqliteOnly")]
 public sealed class MigratorTests
 {
     [Fact]

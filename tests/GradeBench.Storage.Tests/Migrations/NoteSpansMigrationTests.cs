@@ -8,6 +8,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 /// <summary>The migration of clinical note annotation (note labels, note spans, their attributes and links to answer
 /// highlights): the tables refuse what a passage cannot be, and a link goes with either of its passages, so deleting a
 /// highlight of an answer (<see cref="SpanStore"/>, which knows nothing of links) still works.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class NoteSpansMigrationTests
 {
     const string Sha = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -15,7 +15,8 @@ static class OlderSchema
     public static async Task<TestDatabase> AtVersionAsync(int version)
     {
         var db = new TestDatabase();
-        await using var connection = await db.Database.OpenAsync();
+        await using var connection = await db.Database.OpenSqliteAsync();
+        Migrator.AddFunctions(connection);
         await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
         await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         foreach (var migration in Migrator.All.Where(m => m.Version <= version))

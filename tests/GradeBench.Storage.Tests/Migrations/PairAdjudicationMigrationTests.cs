@@ -12,6 +12,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 /// <summary>Migration 0023 rebuilds <c>adjudication_items</c> so that an item names a response or a side-by-side pair, on a
 /// database at version 22 that holds the demo study's adjudication queue with a message and consensus values: every row
 /// keeps its values and references, and an item names exactly one of the two.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class PairAdjudicationMigrationTests
 {
     /// <summary>A database at version 22 holding what today's stores write of the demo in adjudication (the columns version 22 has).</summary>

@@ -6,6 +6,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 
 /// <summary>Migration 0020 adds side-by-side studies: studies imported before it are single-answer studies, and the
 /// tables of pairs refuse what the design forbids.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class PairwiseMigrationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 
 /// <summary>Migration 0013 gives every response a random handle and draws queue positions again, on a database that
 /// was at version 12 and holds assignments (done and not) and ratings.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class ResponseHandleMigrationTests
 {
     const string Work = """

@@ -9,6 +9,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 /// <summary>Migration 0024 moves highlights from UTF-16 offsets to code points over the hash of the response text, on a
 /// database at version 23 holding the demo study and highlights made after an emoji and after a CJK ideograph outside
 /// the Basic Multilingual Plane (two UTF-16 units each).</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class SpanCodePointsMigrationTests
 {
     const string Answer = "Start 🙂 aspirin 𠮷野 300 mg";

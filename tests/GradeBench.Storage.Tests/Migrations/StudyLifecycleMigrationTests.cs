@@ -8,6 +8,7 @@ namespace GradeBench.Storage.Tests.Migrations;
 
 /// <summary>Migration 0006 rebuilds the studies table, which every other table refers to: run it on a database that
 /// was at version 5 and holds a study with members, assignments, ratings and tokens.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class StudyLifecycleMigrationTests
 {
     const string StudiesBefore = "SELECT id, slug, title, description_md, instructions_md, language, raters_per_response, state, hide_model, shuffle, created_at, created_by FROM studies ORDER BY id";

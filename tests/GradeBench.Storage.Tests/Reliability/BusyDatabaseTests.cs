@@ -8,6 +8,7 @@ using GradeBench.Storage.Studies;
 
 namespace GradeBench.Storage.Tests.Reliability;
 
+[Trait("Provider", "SqliteOnly")]
 public sealed class BusyDatabaseTests
 {
     /// <summary>Exports and agreement runs read the whole study over and over while a rater submits: in WAL mode readers

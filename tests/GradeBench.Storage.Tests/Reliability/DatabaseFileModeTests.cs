@@ -6,6 +6,7 @@ namespace GradeBench.Storage.Tests.Reliability;
 
 /// <summary>The database holds study data and password hashes: other accounts on the machine may not read it. SQLite
 /// creates a file readable by everyone (0644 under the usual umask) and gives its -wal and -shm files the same mode.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class DatabaseFileModeTests : IDisposable
 {
     const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;

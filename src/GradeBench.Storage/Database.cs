@@ -50,6 +50,9 @@ public sealed class Database : IAsyncDisposable
         }.ToString();
     }
 
+    /// <summary>The SQLite file <paramref name="target"/> names; null when it names a PostgreSQL database.</summary>
+    public static string? SqliteFileOf(string target) => PostgresTarget.TryParse(target) is null ? Path.GetFullPath(target) : null;
+
     public DatabaseProvider Provider { get; }
     public bool IsSqlite => Provider == DatabaseProvider.Sqlite;
 

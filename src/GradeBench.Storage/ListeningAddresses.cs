@@ -6,7 +6,7 @@ namespace GradeBench.Storage;
 /// copy of the database must not carry it elsewhere.</summary>
 public static class ListeningAddresses
 {
-    public static string FileOf(Database database) => database.FilePath + ".urls";
+    public static string FileOf(Database database) => (database.FilePath ?? Path.GetFullPath("gradebench-postgres")) + ".urls";
 
     /// <summary>Replaces the recorded addresses with <paramref name="addresses"/> as a browser opens them.</summary>
     public static void Record(Database database, IEnumerable<string> addresses)

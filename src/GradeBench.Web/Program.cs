@@ -23,7 +23,10 @@ builder.AddHostingDefaults();
 
 var databasePath = builder.Configuration["GradeBench:Database"] ?? "gradebench.db";
 builder.Services.AddStorage(databasePath);
-builder.Services.AddAccounts(keysFolder: Path.GetFullPath(databasePath) + ".keys");
+// Beside an SQLite file; for PostgreSQL (a connection string, which must not become a folder's name) in the working
+// directory unless GradeBench:KeysFolder says where.
+builder.Services.AddAccounts(keysFolder: builder.Configuration["GradeBench:KeysFolder"] is { Length: > 0 } keys ? Path.GetFullPath(keys)
+    : Database.SqliteFileOf(databasePath) is { } file ? file + ".keys" : Path.GetFullPath("gradebench.keys"));
 builder.Services.AddMarkdown();
 builder.Services.AddGrading();
 builder.Services.AddLive();

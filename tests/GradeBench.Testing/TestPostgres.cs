@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using GradeBench.Core.Spans;
 using GradeBench.Storage;
@@ -15,6 +16,14 @@ public static class TestPostgres
         Environment.GetEnvironmentVariable("GRADEBENCH_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
 
     static readonly SemaphoreSlim TemplateLock = new(1, 1);
+    // Databases made and not yet dropped: a test that never disposes its database (a fixture, a failure in set-up) leaves
+    // it to the end of the test run.
+    static readonly ConcurrentDictionary<string, bool> Undropped = new();
+
+    static TestPostgres() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var database in Undropped.Keys) DropAsync(database).GetAwaiter().GetResult();
+    };
     static string? CachedTemplate;
 
     public static string ConnectionStringFor(string database) =>
@@ -26,7 +35,8 @@ public static class TestPostgres
         var template = await TemplateAsync();
         var name = $"gb_{Guid.NewGuid():N}";
         await using var admin = await OpenAdminAsync();
-        await admin.ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {template}");
+        await admin.ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY");
+        Undropped[name] = true;
         return name;
     }
 
@@ -34,6 +44,7 @@ public static class TestPostgres
     {
         await using var admin = await OpenAdminAsync();
         await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        Undropped.TryRemove(database, out _);
     }
 
     /// <summary>A template named after the migrations' content, so that a changed migration gets a new one, made once by

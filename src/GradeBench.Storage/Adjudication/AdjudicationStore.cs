@@ -264,7 +264,7 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
         var participants = await ParticipantsAsync(connection, null, row.ResponseId);
         if (!access.IsCoordinator && !participants.Contains(userId)) return null;
         // Before any value leaves: from now on this rater's independent rating of the response is final.
-        if (!access.IsCoordinator) await RatingReveals.RecordAsync(connection, null, studyId, userId, row.ResponseId, RatingReveals.Adjudication, clock.GetUtcNow());
+        if (!access.IsCoordinator) await RevealAsync(connection, studyId, userId, row.ResponseId, ct);
         var text = await RatedResponseLoader.LoadTextAsync(connection, studyId, row.ResponseId, ct)
             ?? throw new InvalidOperationException($"Adjudication item {itemId} names a response outside its study.");
         var criteria = (await WithChecklistAsync(connection, null, rubricCriteria, row.ResponseId, ct)).Select(c => c.Criterion).ToList();
@@ -356,5 +356,14 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             """, new { ItemId = itemId, UserId = userId, Body = text, Now = clock.GetUtcNow() }, transaction);
         await transaction.CommitAsync(ct);
         return new(AdjudicationOutcome.Done, message, target.ResponseId, participants);
+    }
+
+    /// <summary>Records that the rater has seen the others' values, under the write lock: a submit of theirs that checked
+    /// the rating was not yet final commits before this, never after.</summary>
+    async Task RevealAsync(DbConnection connection, long studyId, long userId, long responseId, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginWriteAsync(ct);
+        await RatingReveals.RecordAsync(connection, transaction, studyId, userId, responseId, RatingReveals.Adjudication, clock.GetUtcNow());
+        await transaction.CommitAsync(ct);
     }
 }

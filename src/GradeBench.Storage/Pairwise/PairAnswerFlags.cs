@@ -17,7 +17,9 @@ public sealed class PairAnswerFlags(Database database, TimeProvider clock)
         note = note.Trim();
         if (note.Length is 0 or > FlagStore.MaxNoteLength) return null;
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+        // Under the write lock, so that a removal or a disabling committed meanwhile is seen.
+        await using var transaction = await connection.BeginWriteAsync(ct);
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             INSERT INTO flags (study_id, response_id, rater_id, note, created_at)
             SELECT a.study_id, @ResponseId, a.rater_id, @Note, @Now FROM pair_assignments a
             JOIN pairs p ON p.id = a.pair_id AND p.study_id = a.study_id AND @ResponseId IN (p.response_a_id, p.response_b_id)
@@ -26,6 +28,8 @@ public sealed class PairAnswerFlags(Database database, TimeProvider clock)
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.pair_id = @PairId
             RETURNING id
             """, new { StudyId = studyId, RaterId = raterId, PairId = pairId, ResponseId = responseId, Note = note, Now = clock.GetUtcNow() },
-            cancellationToken: ct));
+            transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return id;
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds GradeBench and runs every test project; the last line is "N passed, N failed[, N skipped]".
 # Needs the .NET SDK; installs Debian's chromium (and CJK fonts, so Chinese text is laid out as a rater sees it) for
-# the browser tests when they are missing and it can.
+# the browser tests, and postgresql and redis-server for the tests on PostgreSQL, when they are missing and it can.
+# Those servers run privately on loopback, in temporary folders, for the length of the run (tests/services.sh).
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -39,14 +40,30 @@ if ! dotnet build GradeBench.sln -nologo -v quiet -clp:ErrorsOnly; then
   exit 1
 fi
 
-projects=(tests/*/*.Tests.csproj)
+# shellcheck source=tests/services.sh
+source tests/services.sh
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'stop_test_services; rm -f "$log"' EXIT
+if ! start_test_services; then
+  echo "error: could not start the private PostgreSQL and Redis servers the tests need; no tests were run." >&2
+  exit 1
+fi
+
+projects=(tests/*/*.Tests.csproj)
 # One project at a time: side by side on two cores, the browser tests' timing-sensitive steps (a live page being told
 # of a change within its wait) failed now and then while the web tests' servers ran beside them.
 status=0
 for project in "${projects[@]}"; do
-  dotnet test "$project" --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee -a "$log"
+  GRADEBENCH_TEST_POSTGRES="" dotnet test "$project" --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+
+# The storage tests again, each on a PostgreSQL database of its own; those about SQLite's own files and migrations are
+# marked SqliteOnly.
+postgres_runs=("tests/GradeBench.Storage.Tests/GradeBench.Storage.Tests.csproj")
+for project in "${postgres_runs[@]}"; do
+  echo "On PostgreSQL: $project"
+  dotnet test "$project" --no-build -nologo --blame-hang-timeout 5m --filter "Provider!=SqliteOnly${GRADEBENCH_POSTGRES_FILTER:+&$GRADEBENCH_POSTGRES_FILTER}" 2>&1 | tee -a "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
@@ -58,9 +75,10 @@ while IFS= read -r line; do
   summaries=$((summaries + 1))
 done < "$log"
 
-if [ "$summaries" -lt "${#projects[@]}" ]; then
-  echo "error: ${#projects[@]} test projects, but only $summaries reported results (a test host crashed or hung)." >&2
-  failed=$((failed + ${#projects[@]} - summaries))
+runs=$((${#projects[@]} + ${#postgres_runs[@]}))
+if [ "$summaries" -lt "$runs" ]; then
+  echo "error: $runs test runs, but only $summaries reported results (a test host crashed or hung)." >&2
+  failed=$((failed + runs - summaries))
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 

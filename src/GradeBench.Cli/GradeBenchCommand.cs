@@ -27,10 +27,10 @@ public static class GradeBenchCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null, CancellationToken ct = default)
     {
-        var database = new Option<FileInfo>("--db")
+        var database = new Option<string>("--db")
         {
-            Description = "SQLite database file (created when missing)",
-            DefaultValueFactory = _ => new FileInfo("gradebench.db"),
+            Description = "SQLite database file (created when missing), or a PostgreSQL connection string (Host=…;Database=…) or URL (postgres://…)",
+            DefaultValueFactory = _ => "gradebench.db",
         };
         var root = new RootCommand("GradeBench: physician grading of LLM answers, with inter-rater agreement.")
         {
@@ -54,26 +54,26 @@ public static class GradeBenchCommand
         return await root.Parse(args).InvokeAsync(invocation, ct);
     }
 
-    static Command MigrateCommand(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command MigrateCommand(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var command = new Command("migrate", "Create the database or bring its schema up to date.") { databaseOption };
         command.SetAction(async (parse, ct) =>
         {
-            var database = new Database(parse.GetValue(databaseOption)!.FullName);
+            var database = new Database(parse.GetValue(databaseOption)!);
             var applied = await MigrateAsync(database, error, ct);
             if (applied is null) return ExitCodes.Failure;
             output.WriteLine(applied.Count == 0
-                ? $"{database.FilePath}: schema is up to date (version {Migrator.LatestVersion})."
-                : $"{database.FilePath}: applied {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
+                ? $"{database.DisplayName}: schema is up to date (version {Migrator.LatestVersion})."
+                : $"{database.DisplayName}: applied {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
             return ExitCodes.Success;
         });
         return command;
     }
 
     /// <summary>The database named by <c>--db</c>, migrated; null (after saying why) when it cannot be used.</summary>
-    internal static async Task<Database?> OpenAsync(ParseResult parse, Option<FileInfo> databaseOption, TextWriter error, CancellationToken ct)
+    internal static async Task<Database?> OpenAsync(ParseResult parse, Option<string> databaseOption, TextWriter error, CancellationToken ct)
     {
-        var database = new Database(parse.GetValue(databaseOption)!.FullName);
+        var database = new Database(parse.GetValue(databaseOption)!);
         return await MigrateAsync(database, error, ct) is null ? null : database;
     }
 

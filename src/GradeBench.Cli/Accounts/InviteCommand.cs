@@ -9,7 +9,7 @@ namespace GradeBench.Cli.Accounts;
 /// join a study; <c>invite list</c> and <c>invite revoke</c> show and stop the links still pending.</summary>
 static class InviteCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };
         var role = new Option<string>("--role") { Description = "rater or coordinator", DefaultValueFactory = _ => StudyRoles.Rater };
@@ -32,7 +32,7 @@ static class InviteCommand
             }
             if ((parse.GetValue(baseUrl) ?? ListeningAddresses.Read(database)) is not { } address)
             {
-                error.WriteLine($"error: no web server has recorded its address for {database.FilePath}: start it once " +
+                error.WriteLine($"error: no web server has recorded its address for {database.DisplayName}: start it once " +
                     "(it records where it listens), or pass --base-url with the address people open GradeBench at");
                 return ExitCodes.InvalidInput;
             }
@@ -45,7 +45,7 @@ static class InviteCommand
 
     static Option<string> StudyOption() => new("--study") { Description = "Study id (from study.json)", Required = true };
 
-    static Command List(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command List(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = StudyOption();
         var command = new Command("list", "List the study's invites that can still be used, numbered for invite revoke --id.") { databaseOption, study };
@@ -63,7 +63,7 @@ static class InviteCommand
         return command;
     }
 
-    static Command Revoke(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command Revoke(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = StudyOption();
         var token = new Option<string?>("--token") { Description = "The invite link, or the token at its end" };

@@ -8,7 +8,7 @@ namespace GradeBench.Cli.Accounts;
 /// <summary><c>gradebench token create|list|revoke</c>: personal API tokens for programs that grade on a user's behalf.</summary>
 static class TokenCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var user = new Option<string>("--user") { Description = "User name the token acts as", Required = true };
         var label = new Option<string?>("--label") { Description = $"What the token is for, to revoke it by (default: {ApiTokenStore.DefaultLabel})" };

@@ -9,7 +9,7 @@ namespace GradeBench.Cli.Accounts;
 /// account; safe while the web app runs on the same database (SQLite in WAL mode with a busy timeout).</summary>
 static class UsersCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextReader input, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextReader input, TextWriter output, TextWriter error)
     {
         var name = new Option<string>("--name") { Description = "User name (what they sign in with)", Required = true };
         var displayName = new Option<string?>("--display-name") { Description = "Name shown to others (default: the user name)" };
@@ -63,7 +63,7 @@ static class UsersCommand
         };
     }
 
-    static Command StatusCommand(string name, string description, bool disable, Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command StatusCommand(string name, string description, bool disable, Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var username = new Argument<string>("name") { Description = "User name of the account" };
         var command = new Command(name, description) { username, databaseOption };

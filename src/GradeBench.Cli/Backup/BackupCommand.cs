@@ -8,13 +8,18 @@ namespace GradeBench.Cli.Backup;
 /// Restoring is copying the file back while GradeBench is stopped (docs/backup.md).</summary>
 static class BackupCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var target = new Option<FileInfo>("--out") { Description = "The backup file to write (replaced if it exists)", Required = true };
         var command = new Command("backup", "Copy the database while GradeBench runs (SQLite online backup), then check the copy.") { databaseOption, target };
         command.SetAction(async (parse, ct) =>
         {
-            var source = parse.GetValue(databaseOption)!;
+            if (Database.SqliteFileOf(parse.GetValue(databaseOption)!) is not { } file)
+            {
+                error.WriteLine("error: backup copies an SQLite file; back up a PostgreSQL database with pg_dump (docs/backup.md)");
+                return ExitCodes.InvalidInput;
+            }
+            var source = new FileInfo(file);
             var copy = parse.GetValue(target)!;
             // Never create or migrate the database being backed up.
             if (!source.Exists)

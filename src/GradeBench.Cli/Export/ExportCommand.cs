@@ -19,7 +19,7 @@ static class ExportCommand
     static Task<long> WriteTextAsync(string kind, TextExport export, long studyId, TextWriter output, CancellationToken ct) =>
         ExportKinds.Text.Single(k => k.Name == kind).Write(export, studyId, output, ct);
 
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };
         var kind = new Option<string>("--kind") { Description = "What to export: " + string.Join(", ", AllKinds), Required = true };

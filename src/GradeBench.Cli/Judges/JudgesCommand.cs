@@ -15,7 +15,7 @@ static class JudgesCommand
 {
     const string All = "all";
 
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error) =>
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error) =>
         new("judges", "Manage a study's LLM judges: add one (printing its API token), list them, import their ratings.")
         {
             Add(databaseOption, output, error),
@@ -25,7 +25,7 @@ static class JudgesCommand
 
     static Option<string> StudyOption() => new("--study") { Description = "Study id (from study.json)", Required = true };
 
-    static Command Add(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command Add(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = StudyOption();
         var name = new Option<string>("--name") { Description = "The judge's name in the study (A-Z a-z 0-9 . _ -)", Required = true };
@@ -82,7 +82,7 @@ static class JudgesCommand
         return command;
     }
 
-    static Command List(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command List(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = StudyOption();
         var command = new Command("list", "List a study's judges with their provenance and progress.") { databaseOption, study };
@@ -104,7 +104,7 @@ static class JudgesCommand
         return command;
     }
 
-    static Command Import(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command Import(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = StudyOption();
         var judge = new Option<string>("--judge") { Description = "The judge's name in the study", Required = true };

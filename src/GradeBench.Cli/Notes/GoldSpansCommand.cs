@@ -9,7 +9,7 @@ namespace GradeBench.Cli.Notes;
 /// into a study, replacing its gold set, all or nothing (docs/spans.md, "Gold spans").</summary>
 static class GoldSpansCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "gold-spans.csv as `gradebench export --kind gold-spans.csv` writes it" };
         var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };

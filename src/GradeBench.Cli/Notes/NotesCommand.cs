@@ -8,10 +8,10 @@ namespace GradeBench.Cli.Notes;
 /// standoff files (docs/spans.md, "Interchange").</summary>
 static class NotesCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error) =>
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error) =>
         new("notes", "The passages marked in the cases' clinical notes: import a rater's from brat.") { ImportBrat(databaseOption, output, error) };
 
-    static Command ImportBrat(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    static Command ImportBrat(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var study = new Option<string>("--study") { Description = "Study id (from study.json)", Required = true };
         var rater = new Option<string>("--rater") { Description = "User name of the rater the passages are stored as (a rater of the study)", Required = true };

@@ -8,7 +8,7 @@ namespace GradeBench.Cli.Studies;
 
 static class ImportCommand
 {
-    public static Command Create(Option<FileInfo> databaseOption, TextWriter output, TextWriter error)
+    public static Command Create(Option<string> databaseOption, TextWriter output, TextWriter error)
     {
         var path = new Argument<string>("PATH") { Description = "Study bundle: a folder or a .zip (see docs/bundle-format.md)" };
         var maxFileBytes = new Option<long>("--max-file-bytes")
@@ -34,10 +34,10 @@ static class ImportCommand
         command.SetAction(async (parse, ct) =>
         {
             var bundlePath = parse.GetValue(path)!;
-            var target = parse.GetValue(databaseOption)!.FullName;
-            // A new database is built beside its path and appears only when complete (docs/bundle-format.md); an existing
-            // one takes the study in one transaction.
-            using var newFile = File.Exists(target) ? null : NewDatabaseFile.Begin(target);
+            var file = Database.SqliteFileOf(parse.GetValue(databaseOption)!);
+            // A new database file is built beside its path and appears only when complete (docs/bundle-format.md); an
+            // existing one, or a PostgreSQL database, takes the study in one transaction.
+            using var newFile = file is null || File.Exists(file) ? null : NewDatabaseFile.Begin(file);
             Database? database = null;
             if (newFile is null && (database = await GradeBenchCommand.OpenAsync(parse, databaseOption, error, ct)) is null) return ExitCodes.Failure;
 
@@ -84,7 +84,7 @@ static class ImportCommand
                 : bundle.Study.Annotation
                     ? $"to annotate, {bundle.Study.NoteLabels.Count} note labels, {bundle.Study.RatersPerResponse} raters per case"
                     : $"{bundle.Responses.Count} responses, {bundle.Study.Criteria.Count} criteria, {bundle.Ratings.Count} ratings";
-            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database!.FilePath}: {bundle.Cases.Count} cases" +
+            output.WriteLine($"Imported study \"{bundle.Study.Id}\" into {database!.DisplayName}: {bundle.Cases.Count} cases" +
                 $"{(bundle.Study.Annotation ? " " : ", ")}{design}; " +
                 (bundle.Study.State == StudyState.Open ? "open: raters can start." : "a draft: calibrate, then open it on the dashboard."));
             return ExitCodes.Success;

@@ -181,7 +181,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// <summary>gold-spans.csv: the decisions of span adjudication that stand (not undone), one row per decision, by case
     /// and position (rejections, which have none, first): a gold passage as note-spans.csv gives a rater's, or a
     /// rejection with its passage's cells empty; who decided (username), when, and the raters it came from as a JSON
-    /// array of usernames. <see cref="Notes.GoldSpanImport"/> reads it back.</summary>
+    /// array of usernames. <see cref="Notes.GoldSpanImport"/> reads it back. NULLS FIRST: PostgreSQL sorts nulls last.</summary>
     public Task<long> WriteGoldSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteWithAttributesAsync($"""
         SELECT s.slug AS study, c.slug AS case_id, l.slug AS label,
                g.start_code_point AS start, g.end_code_point AS "end", g.text_sha256, g.quote, '' AS attributes,
@@ -193,7 +193,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         LEFT JOIN gold_span_attributes v ON v.gold_span_id = g.id
         LEFT JOIN note_label_attributes a ON a.id = v.attribute_id
         WHERE c.study_id = @StudyId AND g.undone_at IS NULL
-        ORDER BY c.position, g.start_code_point, g.end_code_point, l.position, g.id, a.position, a.id
+        ORDER BY c.position, g.start_code_point NULLS FIRST, g.end_code_point, l.position, g.id, a.position, a.id
         """, 7, studyId, output, ct);
 
     /// <summary>The last columns of a query for <see cref="WriteWithAttributesAsync"/>: the id of the passage

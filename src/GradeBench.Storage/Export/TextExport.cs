@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Collections.ObjectModel;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -41,16 +43,25 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// <see cref="PairwiseVotesQuery"/> hands them to the statistics. A study of single answers gives the header alone.</summary>
     public async Task<long> WritePairwiseAsync(long studyId, TextWriter output, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenSqliteAsync(ct);
-        SubmittedPairVotes.AddShownChoiceFunction(connection);
-        // COALESCE: a column without a declared type that is NULL in its first row crashed the CSV writer (see WriteRatingsWideAsync).
-        await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition($"""
+        await using var connection = await database.OpenAsync(ct);
+        // choice and reasons hold the stored choice and reasons_json, made the file's cells here: PostgreSQL has neither
+        // SQLite's json_each nor functions registered from C#. a_on_left is not written.
+        var query = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition($"""
             SELECT c.slug AS "case", u.username AS rater, x.slug AS axis, l.slug AS left_response, r.slug AS right_response,
-                   l.model AS left_model, r.model AS right_model, pair_shown_choice(v.choice, a.left_response_id = p.response_a_id) AS choice,
-                   COALESCE((SELECT group_concat(j.value, ';' ORDER BY j.key) FROM json_each(a.reasons_json) j), '') AS reasons,
-                   a.comment, v.submitted_at AS first_submitted, v.updated_at AS last_changed
+                   l.model AS left_model, r.model AS right_model, v.choice, a.reasons_json AS reasons,
+                   a.comment, v.submitted_at AS first_submitted, v.updated_at AS last_changed,
+                   a.left_response_id = p.response_a_id AS a_on_left
             {SubmittedPairVotes.From}
-            """, new { StudyId = studyId }, cancellationToken: ct)));
+            """, new { StudyId = studyId }, cancellationToken: ct));
+        await using var reader = Counted(new ComposedReader(query, 12, [7, 8], async (row, ct) =>
+        {
+            if (!await query.ReadAsync(ct)) return false;
+            query.GetValues(row);
+            row[7] = SubmittedPairVotes.ShownChoice((string)row[7], Convert.ToBoolean(row[12], CultureInfo.InvariantCulture));
+            // The reasons ticked in their stored order; none is an empty cell.
+            row[8] = row[8] is string reasons ? string.Join(';', JsonSerializer.Deserialize<string[]>(reasons)!) : "";
+            return true;
+        }));
         return await WriteCsvAsync(reader, output, ct);
     }
 
@@ -133,21 +144,20 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// position: code points of the note (end exclusive) with the hash of the note they were made on, the covered text,
     /// and the attributes set as one JSON object in the label's attribute order (a flag <c>true</c>, a number a JSON
     /// number, a text a string; <c>{}</c> when none).</summary>
-    public Task<long> WriteNoteSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+    public Task<long> WriteNoteSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteWithAttributesAsync($"""
         SELECT s.slug AS study, c.slug AS case_id, u.username AS rater, l.slug AS label,
-               n.start_code_point AS start, n.end_code_point AS "end", n.text_sha256, n.quote,
-               (SELECT json_group_object(a.slug, CASE a.kind WHEN 'text' THEN v.value ELSE json(v.value) END ORDER BY a.position)
-                FROM note_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id
-                WHERE v.note_span_id = n.id) AS attributes,
-               n.note, n.created_at, n.updated_at
+               n.start_code_point AS start, n.end_code_point AS "end", n.text_sha256, n.quote, '' AS attributes,
+               n.note, n.created_at, n.updated_at, {AttributeColumns("n")}
         FROM note_spans n
         JOIN cases c ON c.id = n.case_id
         JOIN studies s ON s.id = c.study_id
         JOIN users u ON u.id = n.rater_id
         JOIN note_labels l ON l.id = n.label_id
+        LEFT JOIN note_span_attributes v ON v.note_span_id = n.id
+        LEFT JOIN note_label_attributes a ON a.id = v.attribute_id
         WHERE c.study_id = @StudyId
-        ORDER BY c.position, u.username, n.start_code_point, n.end_code_point, l.position, n.id
-        """, studyId, output, ct);
+        ORDER BY c.position, u.username, n.start_code_point, n.end_code_point, l.position, n.id, a.position, a.id
+        """, 8, studyId, output, ct);
 
     /// <summary>span-links.csv: every link a rater made between their highlight of an answer and their passage of the
     /// case's note, one row per link: the answer's highlight as annotations.jsonl gives it, the passage as note-spans.csv.</summary>
@@ -171,21 +181,59 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// <summary>gold-spans.csv: the decisions of span adjudication that stand (not undone), one row per decision, by case
     /// and position (rejections, which have none, first): a gold passage as note-spans.csv gives a rater's, or a
     /// rejection with its passage's cells empty; who decided (username), when, and the raters it came from as a JSON
-    /// array of usernames. <see cref="Notes.GoldSpanImport"/> reads it back.</summary>
-    public Task<long> WriteGoldSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteAsync("""
+    /// array of usernames. <see cref="Notes.GoldSpanImport"/> reads it back. NULLS FIRST: PostgreSQL sorts nulls last.</summary>
+    public Task<long> WriteGoldSpansAsync(long studyId, TextWriter output, CancellationToken ct = default) => WriteWithAttributesAsync($"""
         SELECT s.slug AS study, c.slug AS case_id, l.slug AS label,
-               g.start_code_point AS start, g.end_code_point AS "end", g.text_sha256, g.quote,
-               (SELECT json_group_object(a.slug, CASE a.kind WHEN 'text' THEN v.value ELSE json(v.value) END ORDER BY a.position)
-                FROM gold_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id
-                WHERE v.gold_span_id = g.id) AS attributes,
-               g.decision, g.decided_by_name AS decided_by, g.decided_at, g.source_raters
+               g.start_code_point AS start, g.end_code_point AS "end", g.text_sha256, g.quote, '' AS attributes,
+               g.decision, g.decided_by_name AS decided_by, g.decided_at, g.source_raters, {AttributeColumns("g")}
         FROM gold_spans g
         JOIN cases c ON c.id = g.case_id
         JOIN studies s ON s.id = c.study_id
         LEFT JOIN note_labels l ON l.id = g.label_id
+        LEFT JOIN gold_span_attributes v ON v.gold_span_id = g.id
+        LEFT JOIN note_label_attributes a ON a.id = v.attribute_id
         WHERE c.study_id = @StudyId AND g.undone_at IS NULL
-        ORDER BY c.position, g.start_code_point, g.end_code_point, l.position, g.id
-        """, studyId, output, ct);
+        ORDER BY c.position, g.start_code_point NULLS FIRST, g.end_code_point, l.position, g.id, a.position, a.id
+        """, 7, studyId, output, ct);
+
+    /// <summary>The last columns of a query for <see cref="WriteWithAttributesAsync"/>: the id of the passage
+    /// <paramref name="passage"/>, then one of its attributes (<c>a</c>, null for a passage without) and its value (<c>v</c>).</summary>
+    static string AttributeColumns(string passage) => $"{passage}.id AS passage_id, a.slug AS attribute, a.kind AS attribute_kind, v.value AS attribute_value";
+
+    /// <summary>A CSV of passages with their attributes as one JSON object, the cell at <paramref name="attributes"/>
+    /// (its query gives <c>''</c> there), in the label's attribute order, <c>{}</c> when none; the query's rows are a
+    /// passage's attributes one by one (<see cref="AttributeColumns"/>, ordered by passage, then attribute position).
+    /// Built here byte for byte as SQLite's json_group_object built it (json() of a flag's or a number's value), so
+    /// that the file is the same from PostgreSQL; one object is built at a time.</summary>
+    async Task<long> WriteWithAttributesAsync(string sql, int attributes, long studyId, TextWriter output, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var query = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { StudyId = studyId }, cancellationToken: ct));
+        var columns = query.FieldCount - 4;
+        var (passage, slug, kind, value) = (columns, columns + 1, columns + 2, columns + 3);
+        var json = new StringBuilder();
+        var ahead = false; // the query stands on the next passage's first row
+        await using var reader = Counted(new ComposedReader(query, columns, [attributes], async (row, ct) =>
+        {
+            if (!ahead && !await query.ReadAsync(ct)) return false;
+            query.GetValues(row);
+            var id = query.GetInt64(passage);
+            json.Clear().Append('{');
+            do
+            {
+                if (query.IsDBNull(slug)) continue;
+                if (json.Length > 1) json.Append(',');
+                SqliteJson.AppendString(json, query.GetString(slug));
+                json.Append(':');
+                if (query.GetString(kind) == "text") SqliteJson.AppendString(json, query.GetString(value));
+                else SqliteJson.AppendLiteral(json, query.GetString(value));
+            }
+            while ((ahead = await query.ReadAsync(ct)) && query.GetInt64(passage) == id);
+            row[attributes] = json.Append('}').ToString();
+            return true;
+        }));
+        return await WriteCsvAsync(reader, output, ct);
+    }
 
     /// <summary>Agreement per criterion and coefficient, computed as the results page computes it
     /// (<see cref="StudyResults.Agreement"/>, default bootstrap seed and resamples): values in full precision.</summary>
@@ -394,4 +442,144 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// <summary>report.md and report.html (<see cref="ReportExport"/>), reached from here so that every text kind is a
     /// method of the one export the command line and the API hand around.</summary>
     public ReportExport Report => new(database);
+}
+
+/// <summary>A CSV's rows made in C# from a query's, where SQL that SQLite and PostgreSQL both run cannot make a cell
+/// (pairwise.csv's choices and reasons, the attributes objects of note-spans.csv and gold-spans.csv). <c>next</c> moves
+/// the query on (it may read ahead) and fills one reused array with the next row: the query's first
+/// <c>fieldCount</c> columns are the file's, in order; those at <c>computed</c> are text made in C#, the others the
+/// query's values as read.</summary>
+file sealed class ComposedReader : DbDataReader, IDbColumnSchemaGenerator
+{
+    readonly DbDataReader _query;
+    readonly Func<object[], CancellationToken, Task<bool>> _next;
+    readonly ReadOnlyCollection<DbColumn> _columns;
+    readonly object[] _row;
+
+    public ComposedReader(DbDataReader query, int fieldCount, int[] computed, Func<object[], CancellationToken, Task<bool>> next)
+    {
+        _query = query;
+        _next = next;
+        _row = new object[query.FieldCount];
+        var schema = query.GetColumnSchema();
+        _columns = Array.AsReadOnly<DbColumn>([.. schema.Take(fieldCount).Select((c, i) => computed.Contains(i) ? new TextColumn(c.ColumnName, i) : c)]);
+    }
+
+    sealed class TextColumn : DbColumn
+    {
+        public TextColumn(string name, int ordinal)
+        {
+            ColumnName = name;
+            ColumnOrdinal = ordinal;
+            DataType = typeof(string);
+            DataTypeName = "TEXT";
+            AllowDBNull = false;
+        }
+    }
+
+    public override Task<bool> ReadAsync(CancellationToken cancellationToken) => _next(_row, cancellationToken);
+    public override bool Read() => ReadAsync(CancellationToken.None).GetAwaiter().GetResult();
+    public override bool NextResult() => false;
+    public override void Close() => _query.Close();
+    public override ValueTask DisposeAsync() => _query.DisposeAsync();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _query.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public ReadOnlyCollection<DbColumn> GetColumnSchema() => _columns;
+    public override int FieldCount => _columns.Count;
+    public override string GetName(int ordinal) => _columns[ordinal].ColumnName;
+    public override int GetOrdinal(string name) => _columns.Single(c => c.ColumnName == name).ColumnOrdinal!.Value;
+    public override Type GetFieldType(int ordinal) => _columns[ordinal].DataType ?? typeof(object);
+    public override string GetDataTypeName(int ordinal) => _columns[ordinal].DataTypeName ?? "";
+    public override bool IsDBNull(int ordinal) => _row[ordinal] is DBNull;
+    public override object GetValue(int ordinal) => _row[ordinal];
+    public override int GetValues(object[] values)
+    {
+        var count = Math.Min(values.Length, FieldCount);
+        Array.Copy(_row, values, count);
+        return count;
+    }
+    public override object this[int ordinal] => GetValue(ordinal);
+    public override object this[string name] => GetValue(GetOrdinal(name));
+    public override string GetString(int ordinal) => (string)_row[ordinal];
+    public override long GetInt64(int ordinal) => Convert.ToInt64(_row[ordinal], CultureInfo.InvariantCulture);
+    public override int GetInt32(int ordinal) => Convert.ToInt32(_row[ordinal], CultureInfo.InvariantCulture);
+    public override short GetInt16(int ordinal) => Convert.ToInt16(_row[ordinal], CultureInfo.InvariantCulture);
+    public override byte GetByte(int ordinal) => Convert.ToByte(_row[ordinal], CultureInfo.InvariantCulture);
+    public override bool GetBoolean(int ordinal) => Convert.ToBoolean(_row[ordinal], CultureInfo.InvariantCulture);
+    public override double GetDouble(int ordinal) => Convert.ToDouble(_row[ordinal], CultureInfo.InvariantCulture);
+    public override float GetFloat(int ordinal) => Convert.ToSingle(_row[ordinal], CultureInfo.InvariantCulture);
+    public override decimal GetDecimal(int ordinal) => Convert.ToDecimal(_row[ordinal], CultureInfo.InvariantCulture);
+    public override DateTime GetDateTime(int ordinal) => Convert.ToDateTime(_row[ordinal], CultureInfo.InvariantCulture);
+    public override char GetChar(int ordinal) => Convert.ToChar(_row[ordinal], CultureInfo.InvariantCulture);
+    public override Guid GetGuid(int ordinal) => (Guid)_row[ordinal];
+
+    public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length)
+    {
+        var text = GetString(ordinal);
+        if (buffer is null) return text.Length;
+        var count = (int)Math.Clamp(text.Length - dataOffset, 0, length);
+        text.CopyTo((int)Math.Min(dataOffset, text.Length), buffer, bufferOffset, count);
+        return count;
+    }
+
+    public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
+    {
+        var bytes = (byte[])_row[ordinal];
+        if (buffer is null) return bytes.Length;
+        var count = (int)Math.Clamp(bytes.Length - dataOffset, 0, length);
+        Array.Copy(bytes, Math.Min(dataOffset, bytes.Length), buffer, bufferOffset, count);
+        return count;
+    }
+
+    public override int Depth => 0;
+    public override bool HasRows => true;
+    public override bool IsClosed => _query.IsClosed;
+    public override int RecordsAffected => -1;
+    public override IEnumerator GetEnumerator() => new DbEnumerator(this);
+}
+
+/// <summary>JSON text as SQLite's JSON functions write it (json.c), which note-spans.csv and gold-spans.csv have always
+/// held: compact, and a string escaped only where JSON requires it.</summary>
+file static class SqliteJson
+{
+    static readonly SearchValues<char> Escaped = SearchValues.Create("\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
+    /// <summary>A JSON string: a quote and a backslash after a backslash, a control character as <c>\b \t \n \f \r</c>
+    /// or else <c>\u00xx</c> in lowercase hex; everything else (<c>/</c>, DEL, any non-ASCII) as it is.</summary>
+    public static void AppendString(StringBuilder json, string text)
+    {
+        json.Append('"');
+        var rest = text.AsSpan();
+        for (int i; (i = rest.IndexOfAny(Escaped)) >= 0; rest = rest[(i + 1)..])
+        {
+            json.Append(rest[..i]).Append('\\');
+            _ = rest[i] switch
+            {
+                '"' or '\\' => json.Append(rest[i]),
+                '\b' => json.Append('b'),
+                '\t' => json.Append('t'),
+                '\n' => json.Append('n'),
+                '\f' => json.Append('f'),
+                '\r' => json.Append('r'),
+                var c => json.Append("u00").Append("0123456789abcdef"[c >> 4]).Append("0123456789abcdef"[c & 0xf]),
+            };
+        }
+        json.Append(rest).Append('"');
+    }
+
+    /// <summary>A flag's or a number's stored value (<c>true</c>, a number in its shortest round-trip form) as SQLite's
+    /// json() gave it: the value without any spaces around it, its digits as stored.</summary>
+    public static void AppendLiteral(StringBuilder json, string stored)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(stored));
+        if (!reader.Read() || reader.TokenType is not (JsonTokenType.Number or JsonTokenType.True) || reader.Read())
+            throw new InvalidOperationException($"The stored attribute value \"{stored}\" is not a JSON number or true.");
+        json.Append(stored.AsSpan().Trim(" \t\r\n"));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Pairwise;
 using GradeBench.Storage.Judges;
@@ -36,11 +37,12 @@ public sealed class PairwiseResultsQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         // One snapshot for the design, the votes and the reasons.
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginSnapshotAsync(ct);
         var parameters = new { StudyId = studyId };
         // Pairs are answers of one case by two models, at most one answer per model and case: as many as every case's
         // m(m − 1)/2 means every pair (as bundle.zip decides between "all" and a list).
-        // The design first: a study of single answers (100,000 responses) reads nothing more.
+        // The design first: a study of single answers (100,000 responses) reads nothing more. per_case: PostgreSQL 15
+        // requires a name for a subquery in FROM.
         if (await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT design FROM studies WHERE id = @StudyId", parameters, transaction,
                 cancellationToken: ct)) != "pairwise")
             return null;
@@ -48,7 +50,7 @@ public sealed class PairwiseResultsQuery(Database database)
             SELECT s.raters_per_response AS raters_per_pair, s.pairwise_adjudication AS adjudication,
                    (SELECT COUNT(*) FROM pairs WHERE study_id = s.id) AS pairs,
                    (SELECT COALESCE(SUM(m * (m - 1) / 2), 0)
-                    FROM (SELECT COUNT(DISTINCT model) AS m FROM responses WHERE study_id = s.id GROUP BY case_id)) AS every_pair,
+                    FROM (SELECT COUNT(DISTINCT model) AS m FROM responses WHERE study_id = s.id GROUP BY case_id) per_case) AS every_pair,
                    (SELECT MIN(v.submitted_at) FROM pairs p JOIN pair_votes v ON v.pair_id = p.id
                     WHERE p.study_id = s.id AND v.status = 'submitted' AND v.rater_id NOT IN {JudgeRaters.OfStudy}) AS first_vote,
                    (SELECT MAX(v.submitted_at) FROM pairs p JOIN pair_votes v ON v.pair_id = p.id
@@ -57,11 +59,14 @@ public sealed class PairwiseResultsQuery(Database database)
             """, parameters, transaction, cancellationToken: ct));
         var questions = await PairwiseQuestions.LoadAsync(connection, transaction, studyId, ct);
         var axes = await PairwiseVotesQuery.LoadAsync(connection, transaction, studyId, questions, ct);
-        var reasons = (await connection.QueryAsync<(string Reason, long Ticked)>(new CommandDefinition($"""
-            SELECT j.value, COUNT(*) FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id, json_each(a.reasons_json) j
-            WHERE p.study_id = @StudyId AND a.completed_at IS NOT NULL AND a.rater_id NOT IN {JudgeRaters.OfStudy}
-            GROUP BY j.value
-            """, parameters, transaction, cancellationToken: ct))).ToDictionary(r => r.Reason, r => (int)r.Ticked, StringComparer.Ordinal);
+        // Counted here rather than with SQLite's json_each, so that PostgreSQL gives the same counts; read row by row.
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var ticked in connection.QueryUnbufferedAsync<string>($"""
+            SELECT a.reasons_json FROM pairs p JOIN pair_assignments a ON a.pair_id = p.id
+            WHERE p.study_id = @StudyId AND a.completed_at IS NOT NULL AND a.reasons_json IS NOT NULL AND a.rater_id NOT IN {JudgeRaters.OfStudy}
+            """, parameters, transaction).WithCancellation(ct))
+            foreach (var reason in JsonSerializer.Deserialize<string[]>(ticked)!)
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         // Only whether every pair was compared is stored: how a subset was chosen (drawn per case or listed) is not.
         var listed = study.Pairs == study.EveryPair ? null : (await connection.QueryAsync<(string A, string B)>(new CommandDefinition("""
             SELECT a.slug, b.slug FROM pairs p JOIN responses a ON a.id = p.response_a_id JOIN responses b ON b.id = p.response_b_id

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Core.Pairwise;
-using Microsoft.Data.Sqlite;
 using GradeBench.Storage.Judges;
 
 namespace GradeBench.Storage.Pairwise;
@@ -31,7 +30,7 @@ public sealed class PairwiseVotesQuery(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         // One snapshot for the axes and the votes.
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginSnapshotAsync(ct);
         return await LoadAsync(connection, transaction, studyId, await PairwiseQuestions.LoadAsync(connection, transaction, studyId, ct), ct);
     }
 
@@ -63,7 +62,7 @@ static class SubmittedPairVotes
         JOIN pairs p ON p.id = v.pair_id
         JOIN pair_assignments a ON a.pair_id = v.pair_id AND a.rater_id = v.rater_id
         JOIN responses l ON l.id = a.left_response_id
-        JOIN responses r ON r.id = IIF(a.left_response_id = p.response_a_id, p.response_b_id, p.response_a_id)
+        JOIN responses r ON r.id = CASE WHEN a.left_response_id = p.response_a_id THEN p.response_b_id ELSE p.response_a_id END
         JOIN pairwise_axes x ON x.id = v.axis_id
         JOIN cases c ON c.id = p.case_id
         JOIN users u ON u.id = v.rater_id
@@ -71,12 +70,10 @@ static class SubmittedPairVotes
         ORDER BY p.position, p.id, v.rater_id, x.position, x.id
         """;
 
-    /// <summary>The SQL function <c>pair_shown_choice(choice, a_on_left)</c>: a stored choice (<c>a</c>, <c>b</c>,
-    /// <c>tie</c>, <c>both_bad</c>) as its rater saw it (<c>left</c>, <c>right</c>, <c>tie</c>, <c>both_bad</c>), by
-    /// <see cref="PairSides"/>, so that a query streaming rows to a file turns sides exactly as the statistics do.</summary>
-    public static void AddShownChoiceFunction(SqliteConnection connection) =>
-        connection.CreateFunction("pair_shown_choice", (string stored, bool aOnLeft) => ShownText(PairSides.Shown(PairSides.ParseStored(stored)!.Value, aOnLeft)),
-            isDeterministic: true);
+    /// <summary>A stored choice (<c>a</c>, <c>b</c>, <c>tie</c>, <c>both_bad</c>) as its rater saw it (<c>left</c>,
+    /// <c>right</c>, <c>tie</c>, <c>both_bad</c>), by <see cref="PairSides"/>, so that pairwise.csv turns sides exactly as the
+    /// statistics do.</summary>
+    public static string ShownChoice(string stored, bool aOnLeft) => ShownText(PairSides.Shown(PairSides.ParseStored(stored)!.Value, aOnLeft));
 
     /// <summary>A choice as the votes files write it (docs/bundle-format.md, "votes.csv").</summary>
     static string ShownText(PairwiseChoice choice) => choice switch

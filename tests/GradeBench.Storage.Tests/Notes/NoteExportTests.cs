@@ -65,6 +65,38 @@ public sealed class NoteExportTests : IAsyncLifetime
         ], rows.Skip(1));
     }
 
+    /// <summary>The attributes cell byte for byte as SQLite's json_group_object wrote it, pinned before the export built
+    /// it in C# (so that every database gives the same file): compact, a text escaped as SQLite escapes it (quote,
+    /// backslash and control characters only; '/', DEL and non-ASCII as they are; \b \t \n \f \r, else \u00xx in
+    /// lowercase hex), a number as stored (shortest round-trip form, exponent and all), a flag <c>true</c>; a number stored
+    /// with spaces around it (not as the app stores one) without them, as SQLite's json() gave it.</summary>
+    [Fact]
+    public async Task TheAttributesObjectIsTheJsonSqliteWrote()
+    {
+        var notes = _world.Notes;
+        var (nihss, symptom) = (_world.Labels[0], _world.Labels[1]);
+        const string onset = "a\"b\\c/d\u0001\b\t\n\f\r\u000b\u001f\u007fé中🩺\u2028\u00a0e'<>&+";
+        Assert.Equal(NoteSpanOutcome.Saved, (await notes.AddAsync(_world.Rater, _world.Case, symptom.Id, 0, 3,
+            new Dictionary<long, string> { [symptom.Attributes[3].Id] = onset, [symptom.Attributes[2].Id] = "true", [symptom.Attributes[0].Id] = "true" }, null)).Outcome);
+        string[] numbers = ["1e20", "0.00001", "-0", "7.50", "-123456789.125", "12"];
+        for (var i = 0; i < numbers.Length; i++)
+            Assert.Equal(NoteSpanOutcome.Saved, (await notes.AddAsync(_world.Rater, _world.Case, nihss.Id, 4 + i, 5 + i,
+                new Dictionary<long, string> { [nihss.Attributes[1].Id] = numbers[i] }, null)).Outcome);
+        await using (var connection = await _world.Db.Database.OpenAsync())
+            Assert.Equal(1, await connection.ExecuteAsync("""
+                UPDATE note_span_attributes SET value = ' 1.0 '
+                WHERE value = '12' AND note_span_id IN (SELECT id FROM note_spans WHERE rater_id = @Rater)
+                """, new { _world.Rater }));
+
+        var rows = await ExportAsync("note-spans.csv");
+
+        Assert.Equal(
+        [
+            "{\"negated\":true,\"historical\":true,\"onset\":\"a\\\"b\\\\c/d\\u0001\\b\\t\\n\\f\\r\\u000b\\u001f\u007fé中🩺\u2028\u00a0e'<>&+\"}",
+            """{"score":1E+20}""", """{"score":1E-05}""", """{"score":-0}""", """{"score":7.5}""", """{"score":-123456789.125}""", """{"score":1.0}""",
+        ], rows.Skip(1).Select(r => r[8]));
+    }
+
     [Fact]
     public async Task TheExcelFlavourDefusesANoteThatLooksLikeAFormula()
     {

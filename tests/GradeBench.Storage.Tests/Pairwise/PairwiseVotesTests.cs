@@ -111,6 +111,21 @@ public sealed class PairwiseVotesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachReasonCountsOncePerPhysiciansSubmittedJudgementOfAPair()
+    {
+        // dr-ann ticks both reasons on pair 0 and safety on pair 1; dr-bob's draft and the judge's submission are left out.
+        await SubmitAsync(0, 0, Votes(PairwiseChoice.Left, PairwiseChoice.Tie) with { Reasons = ["safety", "accuracy"] });
+        await SubmitAsync(0, 1, Votes(PairwiseChoice.Left, PairwiseChoice.Right) with { Reasons = ["safety"] });
+        await SubmitAsync(1, 0, Votes(PairwiseChoice.Left, PairwiseChoice.Left) with { Reasons = ["accuracy"] }, submit: false);
+        await SubmitAsync(2, 0, Votes(PairwiseChoice.Left, PairwiseChoice.Left) with { Reasons = ["accuracy"] });
+        await MakeJudgeAsync(2);
+
+        var results = await new PairwiseResultsQuery(_db.Database).ComputeAsync(StudyId);
+
+        Assert.Equal(["accuracy 1", "safety 2"], results!.ReasonCounts.Select(r => $"{r.Key} {r.Value}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task AStudyOfSingleAnswersHasNoPairwiseVotes()
     {
         await using var db = await TestDatabase.CreateAsync();

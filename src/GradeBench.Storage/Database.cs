@@ -126,9 +126,11 @@ public sealed class Database : IAsyncDisposable
     public static DateTimeOffset ToStoredPrecision(DateTimeOffset value) =>
         new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);
 
-    /// <summary>Timestamps are stored in SQLite as UTC ISO-8601 text, which sorts and compares correctly as text.</summary>
+    /// <summary>How SQLite stores a UTC timestamp: ISO-8601 text, which sorts and compares correctly as text.</summary>
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
     public static string FormatTimestamp(DateTimeOffset value) =>
-        ToStoredPrecision(value).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        ToStoredPrecision(value).UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -423,7 +423,15 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
     /// fast as before; the defusing wrapper is not disposed, as the caller disposes the reader it wraps.</summary>
     async Task<long> WriteCsvAsync(DbDataReader reader, TextWriter output, CancellationToken ct)
     {
-        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions { NewLine = "\r\n" });
+        // PostgreSQL hands timestamps and booleans over as such, SQLite as the text and 0/1 it stores: both are written as
+        // SQLite stores them, so that a study's files are the same whichever database holds it.
+        await using var csv = CsvDataWriter.Create(output, new CsvDataWriterOptions
+        {
+            NewLine = "\r\n",
+            DateTimeFormat = Database.TimestampFormat,
+            TrueString = "1",
+            FalseString = "0",
+        });
         return await csv.WriteAsync(forExcel ? new FormulaDefusingReader(reader) : reader, ct);
     }
 

@@ -29,6 +29,10 @@ public sealed class TestDatabase : IAsyncDisposable
     public Database Database { get; }
     public ManualClock Clock { get; } = new();
 
+    /// <summary>An empty database, not migrated, on whichever database the tests run on.</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync() =>
+        TestPostgres.AdminConnectionString is not null ? new TestDatabase(await TestPostgres.CreateEmptyAsync()) : new TestDatabase();
+
     public static async Task<TestDatabase> CreateAsync()
     {
         if (TestPostgres.AdminConnectionString is not null)

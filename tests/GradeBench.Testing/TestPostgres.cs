@@ -40,6 +40,16 @@ public static class TestPostgres
         return name;
     }
 
+    /// <summary>A new database with no tables; its name.</summary>
+    public static async Task<string> CreateEmptyAsync()
+    {
+        var name = $"gb_{Guid.NewGuid():N}";
+        await using var admin = await OpenAdminAsync();
+        await admin.ExecuteAsync($"CREATE DATABASE {name}");
+        Undropped[name] = true;
+        return name;
+    }
+
     public static async Task DropAsync(string database)
     {
         await using var admin = await OpenAdminAsync();

@@ -80,8 +80,8 @@ public sealed class UserStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, kind = 'judge' AS is_judge FROM users WHERE lower(username) = lower(@Username)",
-            new { Username = username }, cancellationToken: ct));
+            "SELECT id, username, display_name, password_hash, is_admin, disabled_at, kind = 'judge' AS is_judge FROM users WHERE lower(username) = @Key",
+            new { Key = UsernameKey.Of(username) }, cancellationToken: ct));
     }
 
     /// <summary>The administrator who still has to choose a password, created on first run; null once any

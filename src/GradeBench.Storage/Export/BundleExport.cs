@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
+using GradeBench.Storage.Accounts;
 using GradeBench.Core.Adjudication;
 using GradeBench.Core.Notes;
 using GradeBench.Core.Rubrics;
@@ -171,7 +172,7 @@ public sealed class BundleExport(Database database)
             // Pilot raters by their own names (PilotRaters.BundleName), which the import turns back into study accounts.
             const string sql = $"""
                 SELECT r.slug AS response_id,
-                       CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = lower(@Prefix) THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
+                       CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = @PrefixKey THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
                        k.slug AS criterion, g.value, g.comment, COALESCE(g.submitted_at, g.updated_at) AS first_submitted, g.updated_at AS last_changed
                 FROM responses r
                 JOIN ratings g ON g.response_id = r.id
@@ -183,7 +184,7 @@ public sealed class BundleExport(Database database)
                 """;
             await using var text = new StreamWriter(entry, Utf8, bufferSize: 1 << 16);
             await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql,
-                new { StudyId = studyId, Prefix = PilotRaters.Prefix(study.Slug), PrefixLength = PilotRaters.Prefix(study.Slug).Length }, cancellationToken: ct));
+                new { StudyId = studyId, PrefixKey = UsernameKey.Of(PilotRaters.Prefix(study.Slug)), PrefixLength = PilotRaters.Prefix(study.Slug).Length }, cancellationToken: ct));
             await using var csv = CsvDataWriter.Create(text, new CsvDataWriterOptions { NewLine = "\n" });
             rows += await csv.WriteAsync(reader, ct);
             progress?.Report(rows);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
+using GradeBench.Storage.Accounts;
 using GradeBench.Core.Messages;
 using GradeBench.Core.Notes;
 using GradeBench.Core.Spans;
@@ -44,8 +45,8 @@ public sealed partial class NoteSpanImport(Database database, TimeProvider clock
         await using var connection = await database.OpenAsync(ct);
         var user = await connection.QuerySingleOrDefaultAsync<(long Id, string? Role)?>(new CommandDefinition("""
             SELECT u.id, m.role FROM users u LEFT JOIN study_members m ON m.user_id = u.id AND m.study_id = @StudyId
-            WHERE lower(u.username) = lower(@Username)
-            """, new { StudyId = studyId, Username = username }, cancellationToken: ct));
+            WHERE lower(u.username) = @Key
+            """, new { StudyId = studyId, Key = UsernameKey.Of(username) }, cancellationToken: ct));
         if (user is not { } rater) return NoteImportResult.Refused(NoteImportOutcome.NoSuchUser);
         if (rater.Role != "rater") return NoteImportResult.Refused(NoteImportOutcome.NotARater);
         var labelInfos = await NoteSpanStore.LabelsAsync(connection, studyId, ct);

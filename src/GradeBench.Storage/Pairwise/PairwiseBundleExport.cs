@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using GradeBench.Storage.Accounts;
 using GradeBench.Core.Pairwise;
 using GradeBench.Core.Rubrics;
 using GradeBench.Core.Studies;
@@ -146,7 +147,7 @@ sealed class PairwiseBundleExport
     {
         var prefix = PilotRaters.Prefix(studySlug);
         var votes = await connection.QueryAsync<VoteRow>(new CommandDefinition("""
-            SELECT CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = lower(@Prefix) THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
+            SELECT CASE WHEN lower(substr(u.username, 1, @PrefixLength)) = @PrefixKey THEN substr(u.username, @PrefixLength + 1) ELSE u.username END AS rater,
                    x.slug AS axis, l.slug AS "left", r.slug AS "right", v.choice, a.left_response_id = p.response_a_id AS a_on_left,
                    a.reasons_json, a.comment, COALESCE(v.submitted_at, v.updated_at) AS first_submitted, v.updated_at AS last_changed
             FROM pair_votes v
@@ -158,7 +159,7 @@ sealed class PairwiseBundleExport
             JOIN users u ON u.id = v.rater_id
             WHERE p.study_id = @StudyId AND v.status = 'submitted' AND v.choice IS NOT NULL
             ORDER BY p.position, u.username, x.position
-            """, new { StudyId = _studyId, Prefix = prefix, PrefixLength = prefix.Length }, cancellationToken: ct));
+            """, new { StudyId = _studyId, PrefixKey = UsernameKey.Of(prefix), PrefixLength = prefix.Length }, cancellationToken: ct));
         await using var entry = await zip.CreateEntry("votes.csv", CompressionLevel.Fastest).OpenAsync(ct);
         await using var text = new StreamWriter(entry, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         await text.WriteAsync("rater,axis,left,right,choice,reasons,comment,first_submitted,last_changed\n".AsMemory(), ct);

@@ -370,7 +370,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
         string file = "ratings.csv")
     {
         var account = await connection.QuerySingleOrDefaultAsync<(long Id, bool IsAdmin)?>(
-            "SELECT id, is_admin FROM users WHERE lower(username) = lower(@Rater)", new { Rater = rater }, transaction);
+            "SELECT id, is_admin FROM users WHERE lower(username) = @Key", new { Key = UsernameKey.Of(rater) }, transaction);
         if (account is { IsAdmin: true })
             return new BundleError(file, 0, "rater", new Message("Setup_PilotRaterIsAdministrator", rater));
         if (account?.Id == importedBy && importedBy is not null)
@@ -389,7 +389,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
             ON CONFLICT DO NOTHING
             """, new { Username = username, Rater = rater, Now = now }, transaction);
         var id = await connection.ExecuteScalarAsync<long>(
-            "SELECT id FROM users WHERE lower(username) = lower(@Username)", new { Username = username }, transaction);
+            "SELECT id FROM users WHERE lower(username) = @Key", new { Key = UsernameKey.Of(username) }, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO study_members (study_id, user_id, role, joined_at) VALUES (@StudyId, @UserId, @Role, @Now)
             ON CONFLICT (study_id, user_id) DO NOTHING

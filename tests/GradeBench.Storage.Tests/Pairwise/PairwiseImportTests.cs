@@ -150,7 +150,7 @@ public sealed class PairwiseImportTests : IAsyncDisposable
             UPDATE pair_assignments SET comment = 'half typed' WHERE pair_id = @Other AND rater_id = @First;
             """, new { Pair = begun[0], Other = begun[1], First = first, StudyId = studyId });
         var completedBefore = await connection.QueryAsync<(long, long)>("SELECT pair_id, rater_id FROM pair_assignments WHERE completed_at IS NOT NULL ORDER BY 1, 2");
-        const string begunRows = "SELECT id, comment FROM pair_assignments WHERE rater_id = @First AND pair_id IN @Begun ORDER BY id";
+        var begunRows = $"SELECT id, comment FROM pair_assignments WHERE rater_id = @First AND {ListParameter.In(connection, "pair_id", "@Begun")} ORDER BY id";
         var begunBefore = (await connection.QueryAsync<(long, string?)>(begunRows, new { First = first, Begun = begun })).AsList();
 
         var second = await db.AddRaterAsync(studyId, "dr-b");

@@ -225,16 +225,16 @@ public sealed partial class AdjudicationStore
         if (!access.IsCoordinator) await RatingReveals.RecordPairAsync(connection, null, studyId, userId, row.PairId, clock.GetUtcNow());
 
         var questions = await PairwiseQuestions.LoadAsync(connection, null, studyId, ct);
-        var keys = new { row.PairId, Raters = participants };
-        var votes = (await connection.QueryAsync<PairVoteRow>(new CommandDefinition("""
+        var keys = new { row.PairId, Raters = participants.ToArray() };
+        var votes = (await connection.QueryAsync<PairVoteRow>(new CommandDefinition($"""
             SELECT v.pair_id, v.rater_id, x.slug AS axis_id, v.choice FROM pair_votes v JOIN pairwise_axes x ON x.id = v.axis_id
-            WHERE v.pair_id = @PairId AND v.status = 'submitted' AND v.choice IS NOT NULL AND v.rater_id IN @Raters
+            WHERE v.pair_id = @PairId AND v.status = 'submitted' AND v.choice IS NOT NULL AND {ListParameter.In(connection, "v.rater_id", "@Raters")}
             """, keys, cancellationToken: ct))).ToLookup(v => v.RaterId);
-        var judgements = (await connection.QueryAsync<PairJudgementRow>(new CommandDefinition("""
-            SELECT rater_id, reasons_json, comment FROM pair_assignments WHERE pair_id = @PairId AND rater_id IN @Raters
+        var judgements = (await connection.QueryAsync<PairJudgementRow>(new CommandDefinition($"""
+            SELECT rater_id, reasons_json, comment FROM pair_assignments WHERE pair_id = @PairId AND {ListParameter.In(connection, "rater_id", "@Raters")}
             """, keys, cancellationToken: ct))).ToDictionary(j => j.RaterId);
         var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            "SELECT id, display_name FROM users WHERE id IN @Raters", keys, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
+            $"SELECT id, display_name FROM users WHERE {ListParameter.In(connection, "id", "@Raters")}", keys, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
         var raters = participants
             .Select(id => new PairRaterColumn(id, names.GetValueOrDefault(id, ""),
                 votes[id].ToDictionary(v => v.AxisId, v => PairSides.ParseStored(v.Choice)!.Value),

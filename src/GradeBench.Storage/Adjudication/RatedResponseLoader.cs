@@ -53,30 +53,30 @@ public static class RatedResponseLoader
     public static async Task<IReadOnlyList<RaterColumn>> LoadRaterColumnsAsync(DbConnection connection, long responseId,
         IReadOnlyCollection<long>? raters, CancellationToken ct)
     {
-        var keys = new { ResponseId = responseId, Raters = raters ?? [], AllRaters = raters is null };
+        var keys = new { ResponseId = responseId, Raters = raters?.ToArray() ?? [], AllRaters = raters is null };
         var ratings = (await connection.QueryAsync<RatingRow>(new CommandDefinition("""
             SELECT g.rater_id, c.slug AS criterion_id, g.value, g.comment
             FROM ratings g JOIN criteria c ON c.id = g.criterion_id
             WHERE g.response_id = @ResponseId AND g.status = 'submitted' AND g.rater_id NOT IN (SELECT user_id FROM judges)
             """, keys, cancellationToken: ct))).ToLookup(r => r.RaterId);
-        var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition("""
+        var spans = (await connection.QueryAsync<SpanRow>(new CommandDefinition($"""
             SELECT a.id, a.rater_id, l.slug AS label_slug, l.label, l.color, a.start_code_point, a.end_code_point, a.quote, a.note
             FROM span_annotations a JOIN span_labels l ON l.id = a.label_id
-            WHERE a.response_id = @ResponseId AND (@AllRaters OR a.rater_id IN @Raters)
+            WHERE a.response_id = @ResponseId AND (@AllRaters OR {ListParameter.In(connection, "a.rater_id", "@Raters")})
             ORDER BY a.start_code_point, a.id
             """, keys, cancellationToken: ct))).ToLookup(s => s.RaterId);
-        var evidence = (await connection.QueryAsync<(long AnswerSpanId, string Label, string Quote)>(new CommandDefinition("""
+        var evidence = (await connection.QueryAsync<(long AnswerSpanId, string Label, string Quote)>(new CommandDefinition($"""
             SELECT k.answer_span_id, l.label, n.quote
             FROM span_links k
             JOIN span_annotations a ON a.id = k.answer_span_id
             JOIN note_spans n ON n.id = k.note_span_id
             JOIN note_labels l ON l.id = n.label_id
-            WHERE a.response_id = @ResponseId AND (@AllRaters OR a.rater_id IN @Raters)
+            WHERE a.response_id = @ResponseId AND (@AllRaters OR {ListParameter.In(connection, "a.rater_id", "@Raters")})
             ORDER BY n.start_code_point, n.id
             """, keys, cancellationToken: ct))).ToLookup(e => e.AnswerSpanId, e => new NoteEvidence(e.Label, e.Quote));
         var raterIds = raters?.ToList() ?? ratings.Select(g => g.Key).Union(spans.Select(g => g.Key)).ToList();
         var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            "SELECT id, display_name FROM users WHERE id IN @Ids", new { Ids = raterIds }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
+            $"SELECT id, display_name FROM users WHERE {ListParameter.In(connection, "id", "@Ids")}", new { Ids = raterIds }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
         return raterIds
             .Select(id => new RaterColumn(id, names.GetValueOrDefault(id, ""),
                 ratings[id].ToDictionary(r => r.CriterionId, r => r.Value),

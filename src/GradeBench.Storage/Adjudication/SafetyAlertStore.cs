@@ -54,7 +54,7 @@ public sealed class SafetyAlertStore(Database database, StudyQuery studies, Time
     public const int MaxNoteLength = 2000;
 
     internal static async Task<IReadOnlyList<SafetyAlert>> LoadAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> ids) =>
-        (await connection.QueryAsync<SafetyAlert>(Select + " WHERE a.id IN @Ids ORDER BY a.id", new { Ids = ids }, transaction)).AsList();
+        (await connection.QueryAsync<SafetyAlert>($"{Select} WHERE {ListParameter.In(connection, "a.id", "@Ids")} ORDER BY a.id", new { Ids = ids.ToArray() }, transaction)).AsList();
 
     /// <summary>The study's alerts no coordinator has acknowledged yet, all of them (see <see cref="OpenAsync"/>); null
     /// unless the user coordinates the study.</summary>
@@ -98,10 +98,10 @@ public sealed class SafetyAlertStore(Database database, StudyQuery studies, Time
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginWriteAsync(ct);
         if (await StudyQuery.AccessAsync(connection, transaction, studyId, userId, ct) is not { IsCoordinator: true }) return null;
-        var acknowledged = await connection.ExecuteAsync("""
+        var acknowledged = await connection.ExecuteAsync($"""
             UPDATE safety_alerts SET acknowledged_at = @Now, acknowledged_by = @UserId, acknowledgement_note = @Note
-            WHERE id IN @AlertIds AND study_id = @StudyId AND acknowledged_at IS NULL
-            """, new { AlertIds = alertIds, StudyId = studyId, UserId = userId, Note = note, Now = clock.GetUtcNow() }, transaction);
+            WHERE {ListParameter.In(connection, "id", "@AlertIds")} AND study_id = @StudyId AND acknowledged_at IS NULL
+            """, new { AlertIds = alertIds.ToArray(), StudyId = studyId, UserId = userId, Note = note, Now = clock.GetUtcNow() }, transaction);
         await transaction.CommitAsync(ct);
         return acknowledged;
     }

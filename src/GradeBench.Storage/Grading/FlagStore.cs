@@ -166,9 +166,9 @@ public sealed class FlagStore(Database database, TimeProvider clock)
     static async Task<ILookup<long, FlagReply>> RepliesAsync(DbConnection connection, IReadOnlyList<long> flagIds, CancellationToken ct) =>
         flagIds.Count == 0
             ? Array.Empty<FlagReply>().ToLookup(r => r.FlagId)
-            : (await connection.QueryAsync<FlagReply>(new CommandDefinition("""
+            : (await connection.QueryAsync<FlagReply>(new CommandDefinition($"""
                 SELECT p.id, p.flag_id, u.display_name AS author_name, p.body, p.posted_at AS at
                 FROM flag_replies p JOIN users u ON u.id = p.author_id
-                WHERE p.flag_id IN @FlagIds ORDER BY p.id
-                """, new { FlagIds = flagIds }, cancellationToken: ct))).ToLookup(r => r.FlagId);
+                WHERE {ListParameter.In(connection, "p.flag_id", "@FlagIds")} ORDER BY p.id
+                """, new { FlagIds = flagIds.ToArray() }, cancellationToken: ct))).ToLookup(r => r.FlagId);
 }

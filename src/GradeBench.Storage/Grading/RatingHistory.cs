@@ -28,7 +28,8 @@ static class RatingHistory
     /// then every later line by id.</summary>
     public const string WithImportedLines = """
         (SELECT h.rating_id, h.value, h.comment, h.status, h.source, h.recorded_at, h.recorded_by,
-                CASE WHEN h.source = 'import' THEN h.rating_id ELSE h.id END AS seq_id, h.source <> 'import' AS seq_part
+                CASE WHEN h.source = 'import' THEN h.rating_id ELSE h.id END AS seq_id,
+                CASE WHEN h.source = 'import' THEN 0 ELSE 1 END AS seq_part
          FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN responses r ON r.id = g.response_id
          WHERE r.study_id = @StudyId
          UNION ALL

@@ -375,7 +375,7 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
     static async Task<Dictionary<long, Dictionary<long, string>>> ValuesAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<long> ids,
         CancellationToken ct) =>
         (await connection.QueryAsync<(long GoldSpanId, long AttributeId, string Value)>(new CommandDefinition(
-            "SELECT gold_span_id, attribute_id, value FROM gold_span_attributes WHERE gold_span_id IN @Ids", new { Ids = ids.ToArray() }, transaction,
+            $"SELECT gold_span_id, attribute_id, value FROM gold_span_attributes WHERE {ListParameter.In(connection, "gold_span_id", "@Ids")}", new { Ids = ids.ToArray() }, transaction,
             cancellationToken: ct)))
         .GroupBy(v => v.GoldSpanId).ToDictionary(g => g.Key, g => g.ToDictionary(v => v.AttributeId, v => v.Value));
 
@@ -383,7 +383,7 @@ public sealed class GoldSpanStore(Database database, TimeProvider clock)
     {
         var values = await ValuesAsync(connection, null, rows.Select(r => r.Id), ct);
         var names = (await connection.QueryAsync<(string Username, string Name)>(new CommandDefinition(
-            "SELECT username, display_name FROM users WHERE username IN @Usernames",
+            $"SELECT username, display_name FROM users WHERE {ListParameter.In(connection, "username", "@Usernames")}",
             new { Usernames = rows.SelectMany(r => Usernames(r.SourceRaters)).Distinct().ToArray() }, cancellationToken: ct)))
             .ToDictionary(u => u.Username, u => u.Name, StringComparer.OrdinalIgnoreCase);
         return [.. rows.Select(r => (r, new GoldSpan(r.Id, Enum.Parse<GoldDecision>(r.Decision, ignoreCase: true), r.LabelId, r.StartCodePoint, r.EndCodePoint,

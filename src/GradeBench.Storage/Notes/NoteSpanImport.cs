@@ -59,7 +59,7 @@ public sealed partial class NoteSpanImport(Database database, TimeProvider clock
         if (!stems.Any(s => files.ContainsKey(s + ".txt")))
             return NoteImportResult.Refused(NoteImportOutcome.Invalid, [new InterchangeException("", 0, "folder", new Message("Interchange_NoNotes"))]);
         var cases = (await connection.QueryAsync<(long Id, string Slug, string Text)>(new CommandDefinition(
-            "SELECT id, slug, presentation_md FROM cases WHERE study_id = @StudyId AND slug IN @Stems",
+            $"SELECT id, slug, presentation_md FROM cases WHERE study_id = @StudyId AND {ListParameter.In(connection, "slug", "@Stems")}",
             new { StudyId = studyId, Stems = stems }, cancellationToken: ct))).ToDictionary(c => c.Slug, StringComparer.Ordinal);
 
         var errors = new List<InterchangeException>();
@@ -84,9 +84,10 @@ public sealed partial class NoteSpanImport(Database database, TimeProvider clock
         if (errors.Count > 0) return NoteImportResult.Refused(NoteImportOutcome.Invalid, errors);
 
         await using var transaction = await connection.BeginWriteAsync(ct);
-        var existing = (await connection.QueryAsync<(long CaseId, long LabelId, int Start, int End)>("""
-            SELECT case_id, label_id, start_code_point, end_code_point FROM note_spans WHERE rater_id = @RaterId AND case_id IN @Cases
-            """, new { RaterId = rater.Id, Cases = spans.Select(s => s.CaseId).Distinct() }, transaction)).ToHashSet();
+        var existing = (await connection.QueryAsync<(long CaseId, long LabelId, int Start, int End)>($"""
+            SELECT case_id, label_id, start_code_point, end_code_point FROM note_spans
+            WHERE rater_id = @RaterId AND {ListParameter.In(connection, "case_id", "@Cases")}
+            """, new { RaterId = rater.Id, Cases = spans.Select(s => s.CaseId).Distinct().ToArray() }, transaction)).ToHashSet();
         errors.AddRange(spans.Where(s => existing.Contains((s.CaseId, s.LabelId, s.Start, s.End)))
             .Select(s => new InterchangeException(s.File, s.Line, "offsets", new Message("Interchange_RaterHasSpan", username))));
         if (errors.Count > 0) return NoteImportResult.Refused(NoteImportOutcome.Invalid, errors);

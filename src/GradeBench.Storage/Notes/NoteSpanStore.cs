@@ -256,7 +256,7 @@ public sealed class NoteSpanStore(Database database, TimeProvider clock)
         connection.ExecuteScalarAsync<bool>("""
             SELECT EXISTS (SELECT 1 FROM note_spans
                            WHERE rater_id = @RaterId AND case_id = @CaseId AND label_id = @LabelId AND start_code_point = @Start AND end_code_point = @End
-                             AND id IS NOT @ExceptId)
+                             AND id IS DISTINCT FROM @ExceptId)
             """, new { RaterId = raterId, CaseId = caseId, LabelId = labelId, Start = start, End = end, ExceptId = exceptId }, transaction);
 
     static Task InsertValuesAsync(DbConnection connection, DbTransaction transaction, long noteSpanId, IReadOnlyList<(long AttributeId, string Value)> values) =>

@@ -21,7 +21,7 @@ static class AddedAnswerPairs
     {
         var (pairs, every) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
             SELECT (SELECT COUNT(*) FROM pairs WHERE study_id = @StudyId),
-                   (SELECT COALESCE(SUM(m * (m - 1) / 2), 0) FROM (SELECT COUNT(DISTINCT model) AS m FROM responses WHERE study_id = @StudyId GROUP BY case_id))
+                   (SELECT CAST(COALESCE(SUM(m * (m - 1) / 2), 0) AS BIGINT) FROM (SELECT COUNT(DISTINCT model) AS m FROM responses WHERE study_id = @StudyId GROUP BY case_id) per_case)
             """, new { StudyId = studyId }, transaction, cancellationToken: ct));
         return pairs == every;
     }

@@ -63,7 +63,7 @@ public sealed class PairQueueQuery(Database database)
             JOIN pairs p ON p.id = a.pair_id
             JOIN cases c ON c.id = p.case_id
             JOIN responses l ON l.id = a.left_response_id
-            JOIN responses r ON r.id = IIF(a.left_response_id = p.response_a_id, p.response_b_id, p.response_a_id)
+            JOIN responses r ON r.id = CASE WHEN a.left_response_id = p.response_a_id THEN p.response_b_id ELSE p.response_a_id END
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId
             ORDER BY a.queue_position, a.pair_id
             """, keys, cancellationToken: ct))).AsList();

@@ -44,8 +44,8 @@ sealed class PairwiseBundleExport
         public bool AOnLeft { get; init; }
         public string? ReasonsJson { get; init; }
         public string? Comment { get; init; }
-        public string FirstSubmitted { get; init; } = "";
-        public string LastChanged { get; init; } = "";
+        public DateTimeOffset FirstSubmitted { get; init; }
+        public DateTimeOffset LastChanged { get; init; }
     }
 
     readonly long _studyId;
@@ -168,7 +168,8 @@ sealed class PairwiseBundleExport
         {
             var shown = PairSides.Shown(PairSides.ParseStored(vote.Choice) ?? throw new InvalidDataException($"pair_votes.choice \"{vote.Choice}\""), vote.AOnLeft);
             var reasons = vote.ReasonsJson is null ? "" : string.Join(';', JsonSerializer.Deserialize<string[]>(vote.ReasonsJson)!);
-            string[] fields = [vote.Rater, vote.Axis, vote.Left, vote.Right, Shown(shown), reasons, vote.Comment ?? "", vote.FirstSubmitted, vote.LastChanged];
+            string[] fields = [vote.Rater, vote.Axis, vote.Left, vote.Right, Shown(shown), reasons, vote.Comment ?? "",
+                Database.FormatTimestamp(vote.FirstSubmitted), Database.FormatTimestamp(vote.LastChanged)];
             await text.WriteAsync((string.Join(',', fields.Select(Quoted)) + "\n").AsMemory(), ct);
             rows++;
         }

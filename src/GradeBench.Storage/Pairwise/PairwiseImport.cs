@@ -79,8 +79,8 @@ static class PairwiseImport
     static async Task<List<Assignment>> WriteVotesAsync(DbConnection connection, DbTransaction transaction, long studyId, StudyBundle bundle,
         Dictionary<(string A, string B), StoredPair> byAnswers, Dictionary<string, long> raterIds, Dictionary<string, long> axisIds, DateTimeOffset now)
     {
-        var importedAt = Database.FormatTimestamp(now);
-        string Stamp(DateTimeOffset? at) => at is { } value ? Database.FormatTimestamp(value) : importedAt;
+        var importedAt = now;
+        DateTimeOffset Stamp(DateTimeOffset? at) => at ?? importedAt;
         var models = bundle.Responses.ToDictionary(r => r.Id, r => r.Model, StringComparer.Ordinal);
         var assigned = new List<Assignment>();
         foreach (var judgement in bundle.Votes.GroupBy(v => (v.Rater, Pair: string.CompareOrdinal(models[v.Left], models[v.Right]) < 0 ? (v.Left, v.Right) : (v.Right, v.Left))))

@@ -244,7 +244,7 @@ public sealed class PairwiseStore(Database database, TimeProvider clock)
             JOIN cases c ON c.id = p.case_id
             JOIN studies s ON s.id = a.study_id
             JOIN responses l ON l.id = a.left_response_id
-            JOIN responses r ON r.id = IIF(a.left_response_id = p.response_a_id, p.response_b_id, p.response_a_id)
+            JOIN responses r ON r.id = CASE WHEN a.left_response_id = p.response_a_id THEN p.response_b_id ELSE p.response_a_id END
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.pair_id = @PairId
             """, new { StudyId = studyId, RaterId = raterId, PairId = pairId }, cancellationToken: ct));
         if (row is null) return null;

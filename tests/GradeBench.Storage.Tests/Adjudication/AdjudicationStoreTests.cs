@@ -46,7 +46,8 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
     async Task<IReadOnlyList<string>> NamesAsync(IEnumerable<long> ids)
     {
         await using var connection = await _world.Db.Database.OpenAsync();
-        return (await connection.QueryAsync<string>("SELECT display_name FROM users WHERE id IN @Ids ORDER BY display_name", new { Ids = ids })).AsList();
+        return (await connection.QueryAsync<string>($"SELECT display_name FROM users WHERE {ListParameter.In(connection, "id", "@Ids")} ORDER BY display_name",
+            new { Ids = ids.ToArray() })).AsList();
     }
 
     [Fact]
@@ -145,8 +146,8 @@ public sealed class AdjudicationStoreTests : IAsyncLifetime
                 await connection.ExecuteScalarAsync<string>("SELECT content_md FROM responses WHERE id = @Response", new { Response = response }) ?? "");
             await connection.ExecuteAsync("""
                 INSERT INTO span_annotations (response_id, rater_id, label_id, start_code_point, end_code_point, text_sha256, quote, note, created_at, updated_at)
-                SELECT @Response, @Rater, id, 0, 5, @Hash, 'quote', 'dangerous', 'x', 'x' FROM span_labels WHERE slug = 'unsafe'
-                """, new { Response = response, Rater = rater4, Hash = hash });
+                SELECT @Response, @Rater, id, 0, 5, @Hash, 'quote', 'dangerous', @Now, @Now FROM span_labels WHERE slug = 'unsafe'
+                """, new { Response = response, Rater = rater4, Hash = hash, _world.Db.Clock.Now });
         }
 
         var view = (await Store.LoadAsync(StudyId, await _world.ItemOfAsync("case-001.model-b"), rater4))!;

@@ -93,12 +93,13 @@ public sealed class SafetyAlertTests : IAsyncLifetime
         Assert.Equal(2, await _world.Alerts.AcknowledgeAsync(_world.StudyId, raised, _world.Coordinator, " Called the site; answer withdrawn from the patient leaflet. "));
 
         await using var connection = await _world.Db.Database.OpenAsync();
-        var trail = (await connection.QueryAsync<(string Note, long By, string At)>(
-            "SELECT acknowledgement_note, acknowledged_by, acknowledged_at FROM safety_alerts WHERE id IN @Ids", new { Ids = raised })).ToList();
+        var trail = (await connection.QueryAsync<(string Note, long By)>(
+            $"SELECT acknowledgement_note, acknowledged_by FROM safety_alerts WHERE {ListParameter.In(connection, "id", "@Ids")}", new { Ids = raised })).ToList();
         Assert.Equal(2, trail.Count);
         Assert.All(trail, t => Assert.Equal(("Called the site; answer withdrawn from the patient leaflet.", _world.Coordinator),
             (t.Note, t.By)));
-        Assert.All(trail, t => Assert.Equal(_world.Db.Clock.Now, DateTimeOffset.Parse(t.At, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(await connection.QueryAsync<DateTimeOffset>($"SELECT acknowledged_at FROM safety_alerts WHERE {ListParameter.In(connection, "id", "@Ids")}",
+            new { Ids = raised }), at => Assert.Equal(_world.Db.Clock.Now, at));
         var onItem = (await _world.Alerts.ForResponseAsync(_world.StudyId, _response, _world.Coordinator))!;
         Assert.Equal(["Extent of possible harm: Death or severe harm", "Likelihood of possible harm: High"], onItem.Select(a => a.Trigger));
     }

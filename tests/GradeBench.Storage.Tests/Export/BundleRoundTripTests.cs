@@ -26,10 +26,14 @@ public sealed class BundleRoundTripTests
         var original = (await importer.ImportAsync(TestPaths.DemoBundle)).StudyId!.Value;
         await using var connection = await db.Database.OpenAsync();
         // Ratings collected over days, some changed after they were submitted, as on the web.
-        await connection.ExecuteAsync("""
-            UPDATE ratings SET submitted_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || id || ' minutes'),
-                               updated_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || (id + id % 3 * 600) || ' minutes')
-            """);
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var ids = await connection.QueryAsync<long>("SELECT id FROM ratings", transaction: transaction);
+            await connection.ExecuteAsync("UPDATE ratings SET submitted_at = @Submitted, updated_at = @Updated WHERE id = @Id",
+                ids.Select(id => new { Id = id, Submitted = start.AddMinutes(id), Updated = start.AddMinutes(id + id % 3 * 600) }), transaction);
+            await transaction.CommitAsync();
+        }
         using var temp = new TempFolder();
         var zip = Path.Combine(temp.Path, "bundle.zip");
         await using (var file = File.Create(zip)) await new BundleExport(db.Database).WriteAsync(original, file, asId: "copy");
@@ -38,8 +42,8 @@ public sealed class BundleRoundTripTests
         var copy = await importer.ImportAsync(zip);
 
         Assert.Empty(copy.Errors);
-        var before = await connection.QueryAsync<(string, string, string, string, string, string)>(Ratings, new { StudyId = original });
-        var after = await connection.QueryAsync<(string, string, string, string, string, string)>(Ratings, new { StudyId = copy.StudyId });
+        var before = await connection.QueryAsync<(string, string, string, string, DateTimeOffset, DateTimeOffset)>(Ratings, new { StudyId = original });
+        var after = await connection.QueryAsync<(string, string, string, string, DateTimeOffset, DateTimeOffset)>(Ratings, new { StudyId = copy.StudyId });
         Assert.Equal(576, after.Count());
         Assert.Equal(before, after);
         Assert.Equal(576, before.Select(r => r.Item5).Distinct().Count());
@@ -55,10 +59,10 @@ public sealed class BundleRoundTripTests
 
         Assert.DoesNotContain("first_submitted", File.ReadAllText(Path.Combine(TestPaths.DemoBundle, "ratings.csv")));
         await using var connection = await db.Database.OpenAsync();
-        var stamps = await connection.QueryAsync<(string, string)>(
+        var stamps = await connection.QueryAsync<(DateTimeOffset, DateTimeOffset)>(
             "SELECT DISTINCT g.submitted_at, g.updated_at FROM ratings g JOIN responses r ON r.id = g.response_id WHERE r.study_id = @StudyId",
             new { result.StudyId });
-        var now = Database.FormatTimestamp(db.Clock.GetUtcNow());
+        var now = db.Clock.GetUtcNow();
         Assert.Equal([(now, now)], stamps);
     }
 
@@ -95,7 +99,7 @@ public sealed class BundleRoundTripTests
     /// <summary>A study's note labels and their attributes, with their texts in every language.</summary>
     const string NoteLabels = """
         SELECT l.position || ' ' || l.slug || ' ' || l.label || ' ' || COALESCE(l.label_translations_json, '-') || ' ' || COALESCE(l.color, '-') || ': '
-               || COALESCE(group_concat(a.slug || ' ' || a.kind || ' ' || a.label || ' ' || COALESCE(a.label_translations_json, '-'), '; ' ORDER BY a.position), '')
+               || COALESCE(string_agg(a.slug || ' ' || a.kind || ' ' || a.label || ' ' || COALESCE(a.label_translations_json, '-'), '; ' ORDER BY a.position), '')
         FROM note_labels l LEFT JOIN note_label_attributes a ON a.label_id = l.id
         WHERE l.study_id = @StudyId GROUP BY l.id ORDER BY l.position
         """;

@@ -154,7 +154,7 @@ public sealed class NoteInterchangeExportTests : IAsyncLifetime
         await using (var connection = await _world.Db.Database.OpenAsync())
             stored.AddRange(await connection.QueryAsync<string>("""
                 SELECT u.username || ' ' || l.slug || ' ' || n.start_code_point || ' ' || (n.end_code_point - n.start_code_point) || ' ' || n.quote || ' '
-                       || COALESCE((SELECT group_concat(a.slug || '=' || v.value, ',' ORDER BY a.slug) FROM note_span_attributes v
+                       || COALESCE((SELECT string_agg(a.slug || '=' || v.value, ',' ORDER BY a.slug) FROM note_span_attributes v
                                     JOIN note_label_attributes a ON a.id = v.attribute_id WHERE v.note_span_id = n.id), '')
                 FROM note_spans n JOIN users u ON u.id = n.rater_id JOIN note_labels l ON l.id = n.label_id
                 """));

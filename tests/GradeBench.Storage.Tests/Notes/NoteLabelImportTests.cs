@@ -9,7 +9,7 @@ public sealed class NoteLabelImportTests
 {
     const string Labels = """
         SELECT l.slug, l.position, l.label, COALESCE(l.label_translations_json, '-'), COALESCE(l.color, '-'),
-               COALESCE(group_concat(a.position || ' ' || a.slug || ' ' || a.kind || ' ' || a.label || ' ' || COALESCE(a.label_translations_json, '-'), '; ' ORDER BY a.position), '')
+               COALESCE(string_agg(a.position || ' ' || a.slug || ' ' || a.kind || ' ' || a.label || ' ' || COALESCE(a.label_translations_json, '-'), '; ' ORDER BY a.position), '')
         FROM note_labels l LEFT JOIN note_label_attributes a ON a.label_id = l.id
         WHERE l.study_id = @StudyId GROUP BY l.id ORDER BY l.position
         """;
@@ -79,11 +79,11 @@ public sealed class NoteLabelImportTests
         Assert.True(result.Succeeded, string.Join('\n', result.Errors));
         await using var connection = await db.Database.OpenAsync();
         const string linked = """
-            SELECT 'note ' || l.slug || ': ' || group_concat(c.slug, ' ' ORDER BY k.position)
+            SELECT 'note ' || l.slug || ': ' || string_agg(c.slug, ' ' ORDER BY k.position)
             FROM note_labels l JOIN note_label_criteria k ON k.label_id = l.id JOIN criteria c ON c.id = k.criterion_id
             WHERE l.study_id = @StudyId GROUP BY l.id
             UNION ALL
-            SELECT 'span ' || l.slug || ': ' || group_concat(c.slug, ' ' ORDER BY k.position)
+            SELECT 'span ' || l.slug || ': ' || string_agg(c.slug, ' ' ORDER BY k.position)
             FROM span_labels l JOIN span_label_criteria k ON k.label_id = l.id JOIN criteria c ON c.id = k.criterion_id
             WHERE l.study_id = @StudyId GROUP BY l.id
             ORDER BY 1

@@ -53,9 +53,10 @@ public sealed class NoteWorld : IAsyncDisposable
     {
         await using var connection = await Db.Database.OpenAsync();
         await connection.ExecuteAsync("""
-            INSERT OR IGNORE INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
-            VALUES (@StudyId, @Response, @Rater, 0, '2026-11-25T09:00:00.0000000Z')
-            """, new { StudyId, Response = response, Rater = rater });
+            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
+            VALUES (@StudyId, @Response, @Rater, 0, @At)
+            ON CONFLICT DO NOTHING
+            """, new { StudyId, Response = response, Rater = rater, At = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero) });
     }
 
     /// <summary>Takes every answer to the case from <paramref name="rater"/>.</summary>

@@ -70,10 +70,10 @@ public sealed class PairwiseBundleRoundTripTests : IAsyncDisposable
         await using (var connection = await db.Database.OpenAsync())
         {
             // Votes collected over days, some changed after they were submitted, as on the web.
-            await connection.ExecuteAsync("""
-                UPDATE pair_votes SET submitted_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || id || ' minutes'),
-                                      updated_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || (id + id % 3 * 600) || ' minutes')
-                """);
+            var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            var ids = await connection.QueryAsync<long>("SELECT id FROM pair_votes");
+            await connection.ExecuteAsync("UPDATE pair_votes SET submitted_at = @Submitted, updated_at = @Updated WHERE id = @Id",
+                ids.Select(id => new { Id = id, Submitted = start.AddMinutes(id), Updated = start.AddMinutes(id + id % 3 * 600) }));
         }
 
         var (copy, zip) = await RoundTripAsync(db, original);

@@ -150,7 +150,7 @@ public sealed class PairwiseImportTests : IAsyncDisposable
             UPDATE pair_assignments SET comment = 'half typed' WHERE pair_id = @Other AND rater_id = @First;
             """, new { Pair = begun[0], Other = begun[1], First = first, StudyId = studyId });
         var completedBefore = await connection.QueryAsync<(long, long)>("SELECT pair_id, rater_id FROM pair_assignments WHERE completed_at IS NOT NULL ORDER BY 1, 2");
-        const string begunRows = "SELECT id, comment FROM pair_assignments WHERE rater_id = @First AND pair_id IN @Begun ORDER BY id";
+        var begunRows = $"SELECT id, comment FROM pair_assignments WHERE rater_id = @First AND {ListParameter.In(connection, "pair_id", "@Begun")} ORDER BY id";
         var begunBefore = (await connection.QueryAsync<(long, string?)>(begunRows, new { First = first, Begun = begun })).AsList();
 
         var second = await db.AddRaterAsync(studyId, "dr-b");
@@ -188,18 +188,19 @@ public sealed class PairwiseImportTests : IAsyncDisposable
         foreach (var sql in new[]
         {
             "SELECT design || pairwise_adjudication || raters_per_response FROM studies WHERE id = @StudyId",
-            "SELECT slug || question || COALESCE(question_translations_json, '') || COALESCE(help_md, '') || both_bad FROM pairwise_axes WHERE study_id = @StudyId ORDER BY position",
+            "SELECT slug || question || COALESCE(question_translations_json, '') || COALESCE(help_md, '') || CASE WHEN both_bad THEN 1 ELSE 0 END FROM pairwise_axes WHERE study_id = @StudyId ORDER BY position",
             "SELECT slug || label || COALESCE(label_translations_json, '') FROM pairwise_reasons WHERE study_id = @StudyId ORDER BY position",
             "SELECT a.slug || ' ' || b.slug FROM pairs p JOIN responses a ON a.id = p.response_a_id JOIN responses b ON b.id = p.response_b_id WHERE p.study_id = @StudyId ORDER BY p.position",
-            """
-            SELECT u.username || ' ' || x.slug || ' ' || l.slug || ' ' || v.choice || ' ' || COALESCE(a.reasons_json, '') || COALESCE(a.comment, '') || v.submitted_at
-            FROM pair_votes v JOIN pairs p ON p.id = v.pair_id JOIN pairwise_axes x ON x.id = v.axis_id JOIN users u ON u.id = v.rater_id
-            JOIN pair_assignments a ON a.pair_id = v.pair_id AND a.rater_id = v.rater_id JOIN responses l ON l.id = a.left_response_id
-            WHERE p.study_id = @StudyId ORDER BY p.position, u.username, x.position
-            """,
             "SELECT COUNT(*) || ' ' || COUNT(completed_at) FROM pair_assignments WHERE study_id = @StudyId",
         })
             rows.AddRange(await connection.QueryAsync<string>(sql, new { StudyId = studyId }));
+        // Times as instants: the two databases may be of different kinds.
+        rows.AddRange((await connection.QueryAsync<(string Vote, DateTimeOffset SubmittedAt)>("""
+            SELECT u.username || ' ' || x.slug || ' ' || l.slug || ' ' || v.choice || ' ' || COALESCE(a.reasons_json, '') || COALESCE(a.comment, ''), v.submitted_at
+            FROM pair_votes v JOIN pairs p ON p.id = v.pair_id JOIN pairwise_axes x ON x.id = v.axis_id JOIN users u ON u.id = v.rater_id
+            JOIN pair_assignments a ON a.pair_id = v.pair_id AND a.rater_id = v.rater_id JOIN responses l ON l.id = a.left_response_id
+            WHERE p.study_id = @StudyId ORDER BY p.position, u.username, x.position
+            """, new { StudyId = studyId })).Select(v => v.Vote + Database.FormatTimestamp(v.SubmittedAt)));
         return string.Join('\n', rows);
     }
 

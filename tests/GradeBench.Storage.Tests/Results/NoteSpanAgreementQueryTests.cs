@@ -49,9 +49,10 @@ public sealed class NoteSpanAgreementQueryTests : IAsyncLifetime
     {
         await using var connection = await _db.Database.OpenAsync();
         await connection.ExecuteAsync("""
-            INSERT OR IGNORE INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
-            VALUES (@StudyId, @Response, @Rater, 0, '2026-11-25T09:00:00.0000000Z')
-            """, new { StudyId = studyId, Response = response, Rater = rater });
+            INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
+            VALUES (@StudyId, @Response, @Rater, 0, @At)
+            ON CONFLICT DO NOTHING
+            """, new { StudyId = studyId, Response = response, Rater = rater, At = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero) });
     }
 
     async Task SubmitAsync(long studyId, long rater, long response) =>

@@ -25,8 +25,8 @@ public sealed class ChecklistImportTests : IAsyncDisposable
 
     /// <summary>Criteria by bundle names, case criteria with their case, points, tags and translations.</summary>
     const string CriteriaSql = """
-        SELECT COALESCE(c.slug, '(rubric)') || ' ' || k.slug || ' ' || k.position || ' ' || k.type || ' ' || k.required || ' ' || k.label
-               || ' ' || COALESCE(k.label_translations_json, '-') || ' ' || COALESCE(k.points, '-') || ' ' || COALESCE(k.tags_json, '-')
+        SELECT COALESCE(c.slug, '(rubric)') || ' ' || k.slug || ' ' || k.position || ' ' || k.type || ' ' || CASE WHEN k.required THEN 1 ELSE 0 END || ' ' || k.label
+               || ' ' || COALESCE(k.label_translations_json, '-') || ' ' || COALESCE(CAST(k.points AS TEXT), '-') || ' ' || COALESCE(k.tags_json, '-')
         FROM criteria k LEFT JOIN cases c ON c.id = k.case_id
         WHERE k.study_id = (SELECT id FROM studies WHERE slug = @Slug) ORDER BY k.id
         """;

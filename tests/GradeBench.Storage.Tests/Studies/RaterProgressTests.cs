@@ -28,6 +28,7 @@ public sealed class RaterProgressTests() : DemoRaterTest("dr-progress")
     /// the covering index <c>assignments_queue</c> (rater, study, …, completed_at), so a card costs two index range
     /// scans over the viewer's own assignments however large the study.</summary>
     [Theory]
+    [Trait("Provider", "SqliteOnly")]
     [InlineData("SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = @StudyId")]
     [InlineData("SELECT COUNT(*) FROM assignments a WHERE a.rater_id = @UserId AND a.study_id = @StudyId AND a.completed_at IS NOT NULL")]
     public async Task TheProgressCountsReadOnlyTheQueueIndex(string count)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Studies;
@@ -133,7 +134,9 @@ public sealed class StudyImporterTests
         Assert.Equal(before, await db.DumpContentAsync());
     }
 
+    /// <summary>SQLite stores timestamps as text; PostgreSQL's are timestamptz.</summary>
     [Fact]
+    [Trait("Provider", "SqliteOnly")]
     public async Task ImportedTimestampsAreUtcIsoText()
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -154,8 +157,8 @@ public sealed class StudyImporterTests
             INSERT INTO rating_history (rating_id, value, status, source, recorded_at) SELECT id, value, status, 'web', updated_at FROM ratings
             """);
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("UPDATE rating_history SET value = '1'"));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync("DELETE FROM rating_history"));
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("UPDATE rating_history SET value = '1'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("DELETE FROM rating_history"));
 
         Assert.Contains("append-only", update.Message);
         Assert.Contains("append-only", delete.Message);
@@ -166,14 +169,10 @@ public sealed class StudyImporterTests
     public async Task FailureHalfwayThroughAnImportRollsBackEverything()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using (var connection = await db.Database.OpenAsync())
-            await connection.ExecuteAsync("""
-                CREATE TRIGGER fail_on_ratings BEFORE INSERT ON ratings
-                BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;
-                """);
+        await FailingTrigger.CreateAsync(db.Database, "fail_on_ratings", "BEFORE INSERT ON ratings", "TRUE", "disk on fire");
         var before = await db.DumpContentAsync();
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle));
+        var error = await Assert.ThrowsAnyAsync<DbException>(() => new StudyImporter(db.Database, db.Clock).ImportAsync(TestPaths.DemoBundle));
 
         Assert.Contains("disk on fire", error.Message);
         Assert.Equal(before, await db.DumpContentAsync());
@@ -183,6 +182,7 @@ public sealed class StudyImporterTests
     /// <summary>The import turns foreign keys off for its transaction; the pooled connection gets them back, whether the
     /// import succeeded or failed (set back by the importer, and again by the connection string on every open).</summary>
     [Theory]
+    [Trait("Provider", "SqliteOnly")]
     [InlineData(false)]
     [InlineData(true)]
     public async Task ForeignKeysAreEnforcedAgainAfterAnImport(bool fails)

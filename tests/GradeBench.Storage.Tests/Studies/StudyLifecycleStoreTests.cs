@@ -21,10 +21,10 @@ public sealed class StudyLifecycleStoreTests() : DemoRaterTest("dr-rater")
         await connection.ExecuteAsync("UPDATE studies SET state = @State, paused = @Paused WHERE id = @StudyId", new { State = state, Paused = paused, StudyId = StudyId });
     }
 
-    async Task<List<(string State, bool Paused, string ChangedAt, long ChangedBy)>> ChangesAsync()
+    async Task<List<(string State, bool Paused, DateTimeOffset ChangedAt, long ChangedBy)>> ChangesAsync()
     {
         await using var connection = await Db.Database.OpenAsync();
-        return (await connection.QueryAsync<(string, bool, string, long)>(
+        return (await connection.QueryAsync<(string, bool, DateTimeOffset, long)>(
             "SELECT state, paused, changed_at, changed_by FROM study_state_changes WHERE study_id = @StudyId ORDER BY id", new { StudyId = StudyId })).AsList();
     }
 
@@ -36,7 +36,7 @@ public sealed class StudyLifecycleStoreTests() : DemoRaterTest("dr-rater")
         Assert.Equal(StudyChangeOutcome.Changed, change.Outcome);
         Assert.Equal(new StudyStatus(StudyState.Adjudication, false), change.Status);
         Assert.Equal(new StudyStatus(StudyState.Adjudication, false), await _store.StatusAsync(StudyId));
-        Assert.Equal([("adjudication", false, Database.FormatTimestamp(Db.Clock.Now), _coordinator)], await ChangesAsync());
+        Assert.Equal([("adjudication", false, Db.Clock.Now, _coordinator)], await ChangesAsync());
     }
 
     [Fact]

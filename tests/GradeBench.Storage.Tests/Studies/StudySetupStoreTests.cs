@@ -112,14 +112,10 @@ public sealed class StudySetupStoreTests
     public async Task AFailureWhileWritingTheLastCriterionUndoesTheWholeSave()
     {
         await using var world = await DemoAsync(draft: true);
-        await using (var connection = await world.Db.Database.OpenAsync())
-            await connection.ExecuteAsync("""
-                CREATE TRIGGER refuse_boom BEFORE UPDATE OF label ON criteria WHEN NEW.label = 'Boom'
-                BEGIN SELECT RAISE(ABORT, 'boom'); END
-                """);
+        await FailingTrigger.CreateAsync(world.Db.Database, "refuse_boom", "BEFORE UPDATE OF label ON criteria", "NEW.label = 'Boom'", "boom");
         var before = await world.Db.DumpContentAsync();
 
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => world.Store.SaveRubricAsync(world.StudyId, world.Coordinator,
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => world.Store.SaveRubricAsync(world.StudyId, world.Coordinator,
             Rubric("# Saved only with the rest", ConsensusEdit(), CompletenessEdit() with { Label = "Boom" })));
 
         Assert.Equal(before, await world.Db.DumpContentAsync());
@@ -166,7 +162,7 @@ public sealed class StudySetupStoreTests
         await using var connection = await world.Db.Database.OpenAsync();
         var before = await connection.ExecuteScalarAsync<string>("SELECT state FROM studies WHERE id = @StudyId", new { world.StudyId });
         Task<string?> answer;
-        await using (var transaction = await connection.BeginTransactionAsync())
+        await using (var transaction = await connection.BeginWriteAsync())
         {
             await connection.ExecuteAsync("UPDATE studies SET state = @State WHERE id = @StudyId", new { State = state, world.StudyId }, transaction);
             answer = Task.Run(change);
@@ -256,7 +252,7 @@ public sealed class StudySetupStoreTests
         Assert.Equal(sourceItems.Where(r => r == begun || targetItems.Contains(r)).Order().ToList(), left);
         Assert.Equal(coverageBefore, (await connection.QueryAsync<string>(perResponse, new { world.StudyId })).ToList());
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM (SELECT response_id, rater_id FROM assignments GROUP BY response_id, rater_id HAVING COUNT(*) > 1)"));
+            "SELECT COUNT(*) FROM (SELECT response_id, rater_id FROM assignments GROUP BY response_id, rater_id HAVING COUNT(*) > 1) duplicates"));
     }
 
     [Fact]

@@ -222,7 +222,13 @@ public sealed partial class AdjudicationStore
         var participants = await PairParticipantsAsync(connection, null, row.PairId);
         if (!access.IsCoordinator && !participants.Contains(userId)) return null;
         // Before any vote leaves: from now on this rater's votes on the pair are final.
-        if (!access.IsCoordinator) await RatingReveals.RecordPairAsync(connection, null, studyId, userId, row.PairId, clock.GetUtcNow());
+        if (!access.IsCoordinator)
+        {
+            // Under the write lock, as the response's reveal (RevealAsync).
+            await using var reveal = await connection.BeginWriteAsync(ct);
+            await RatingReveals.RecordPairAsync(connection, reveal, studyId, userId, row.PairId, clock.GetUtcNow());
+            await reveal.CommitAsync(ct);
+        }
 
         var questions = await PairwiseQuestions.LoadAsync(connection, null, studyId, ct);
         var keys = new { row.PairId, Raters = participants.ToArray() };

@@ -71,14 +71,18 @@ public sealed class FlagStore(Database database, TimeProvider clock)
         note = note.Trim();
         if (note.Length is 0 or > MaxNoteLength) return null;
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+        // Under the write lock, so that a removal or a disabling committed meanwhile is seen.
+        await using var transaction = await connection.BeginWriteAsync(ct);
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             INSERT INTO flags (study_id, response_id, rater_id, note, created_at)
             SELECT a.study_id, a.response_id, a.rater_id, @Note, @Now FROM assignments a
             JOIN study_members m ON m.study_id = a.study_id AND m.user_id = a.rater_id AND m.role = 'rater'
             JOIN users u ON u.id = a.rater_id AND u.disabled_at IS NULL
             WHERE a.study_id = @StudyId AND a.rater_id = @RaterId AND a.response_id = @ResponseId
             RETURNING id
-            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Note = note, Now = clock.GetUtcNow() }, cancellationToken: ct));
+            """, new { StudyId = studyId, RaterId = raterId, ResponseId = responseId, Note = note, Now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return id;
     }
 
     /// <summary>The rater's own flags on one response with their replies, newest first.</summary>

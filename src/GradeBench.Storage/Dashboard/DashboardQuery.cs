@@ -255,7 +255,7 @@ public sealed class DashboardQuery(Database database)
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition($"""
             SELECT at, kind, who, subject, count, batch FROM (
-                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject, 0 AS count, NULL AS batch
+                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject, 0 AS count, CAST(NULL AS BIGINT) AS batch
                 FROM (SELECT DISTINCT g.response_id, g.rater_id FROM rating_history h JOIN ratings g ON g.id = h.rating_id
                       WHERE h.source = 'web') AS w
                 JOIN assignments a ON a.response_id = w.response_id AND a.rater_id = w.rater_id

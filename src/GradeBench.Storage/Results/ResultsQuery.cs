@@ -78,8 +78,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         // Timing of a response by a rater: its first value saved in the browser to its first submit, both from the
         // append-only history, driven by the browser's rows (index rating_history_web): imported ratings have none.
         const string sql = $"""
-            SELECT u.id, u.display_name AS name FROM users u WHERE u.id IN @Raters
-            ORDER BY u.display_name, u.id;
+            SELECT u.id, u.display_name AS name FROM users u ORDER BY u.display_name, u.id;
 
             SELECT g.rater_id, g.response_id, MIN(h.recorded_at) AS first_saved,
                    MIN(CASE WHEN h.status = 'submitted' THEN h.recorded_at END) AS submitted
@@ -99,8 +98,9 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             WHERE i.study_id = @StudyId;
             """;
         await using var batch = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { StudyId = studyId, Raters = raterIds.Order().ToArray(), WithJudges = scope == RaterScope.PhysiciansAndJudges }, transaction, cancellationToken: ct));
-        var raters = (await batch.ReadAsync<RaterRow>()).Select(r => new ResultRater(r.Id, r.Name)).ToList();
+            new { StudyId = studyId, WithJudges = scope == RaterScope.PhysiciansAndJudges }, transaction, cancellationToken: ct));
+        // Every user, those with ratings kept here: people, a small table, and no list parameter (spelt differently on each database).
+        var raters = (await batch.ReadAsync<RaterRow>()).Where(r => raterIds.Contains(r.Id)).Select(r => new ResultRater(r.Id, r.Name)).ToList();
         var timings = (await batch.ReadAsync<TimingRow>())
             .Where(t => t.Submitted is not null)
             .Select(t => new ItemTiming(t.RaterId, t.ResponseId, t.FirstSaved, t.Submitted!.Value))

@@ -2,7 +2,6 @@ using Dapper;
 using GradeBench.Core.Agreement;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
-using SQLitePCL;
 
 namespace GradeBench.Storage.Agreement;
 
@@ -27,19 +26,19 @@ public sealed class AgreementQuery(Database database)
     /// <inheritdoc cref="SubmittedAsync(long, CancellationToken)"/>
     public async Task<ILookup<long, StoredRating>> SubmittedAsync(long studyId, RaterScope raters, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition($"""
             SELECT g.criterion_id, g.response_id, g.rater_id, g.value
             FROM responses r JOIN ratings g ON g.response_id = r.id
             WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.value IS NOT NULL
               AND (@WithJudges OR g.rater_id NOT IN {JudgeRaters.OfStudy})
             """, new { StudyId = studyId, WithJudges = raters == RaterScope.PhysiciansAndJudges }, cancellationToken: ct));
-        var marks = CaseCriteria.IdsOfStudy(connection.Handle!, studyId);
+        var marks = await CaseCriteria.IdsOfStudyAsync(connection, null, studyId, ct);
         return rows.Where(r => !marks.Contains(r.CriterionId)).ToLookup(r => r.CriterionId, r => new StoredRating(r.ResponseId, r.RaterId, r.Value));
     }
 
     /// <summary>The same ratings as <see cref="SubmittedAsync(long, CancellationToken)"/>, by criterion database id, as flat columns: stepped
-    /// through SQLitePCLRaw (under Microsoft.Data.Sqlite), each distinct value decoded once per criterion, no object per
+    /// through <see cref="RawRows"/>, each distinct value decoded once per criterion, no object per
     /// rating. Loading 1.6M ratings as objects took 3.2 s of the dashboard's agreement. Only the criteria named in
     /// <paramref name="criterionIds"/> are kept (free-text ones have no agreement, and every value of theirs differs).</summary>
     public Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
@@ -49,20 +48,20 @@ public sealed class AgreementQuery(Database database)
     public async Task<IReadOnlyDictionary<long, CriterionSubmissions>> SubmittedColumnsAsync(long studyId, IReadOnlySet<long> criterionIds,
         RaterScope raters, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
-        var db = connection.Handle!;
         var byCriterion = new Dictionary<long, CriterionSubmissions>();
         // Rows alternate between the study's few criteria: a short array beats a dictionary lookup per row.
         var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
         // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
         // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
-        var sql = raters == RaterScope.PhysiciansAndJudges ? Submitted : Submitted + JudgeRaters.Exclusion(db, studyId, "g.rater_id");
+        var sql = raters == RaterScope.PhysiciansAndJudges ? Submitted
+            : Submitted + await JudgeRaters.ExclusionAsync(connection, null, studyId, "g.rater_id", ct);
         // Marks are passed over, not kept in the short array: a study has a handful of criteria, but thousands of marks' ones.
-        var marks = CaseCriteria.IdsOfStudy(db, studyId);
-        RawSqlite.Step(db, sql, studyId, statement =>
+        var marks = await CaseCriteria.IdsOfStudyAsync(connection, null, studyId, ct);
+        await RawRows.StepAsync(connection, null, sql, studyId, row =>
             {
-                var criterionId = raw.sqlite3_column_int64(statement, 0);
+                var criterionId = row.GetInt64(0);
                 var at = 0;
                 while (at < seen.Count && seen[at].Id != criterionId) at++;
                 if (at == seen.Count)
@@ -72,8 +71,8 @@ public sealed class AgreementQuery(Database database)
                     seen.Add((criterionId, ratings, ratings is null ? null : new Interner(ratings.ValueTable)));
                 }
                 var (_, kept, values) = seen[at];
-                kept?.Add(raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2), values!.Index(raw.sqlite3_column_blob(statement, 3)));
-            }, ct);
+                kept?.Add(row.GetInt64(1), row.GetInt64(2), values!.Index(row.GetUtf8(3)));
+            }, ct, "ORDER BY g.response_id, g.rater_id, g.criterion_id");
         return byCriterion;
     }
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using GradeBench.Storage.Judges;
-using SQLitePCL;
 
 namespace GradeBench.Storage.Dashboard;
 
@@ -145,7 +144,7 @@ public sealed class DashboardQuery(Database database)
     /// criterion). Criteria without ratings count zero.</summary>
     public async Task<ProgressCounts> CountsAsync(long studyId, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the three passes: the criteria's expected count is the assignments'.
         await using var transaction = await connection.BeginSnapshotAsync(ct);
@@ -155,49 +154,48 @@ public sealed class DashboardQuery(Database database)
         var criteria = (await connection.QueryAsync<(long Id, string Slug, string Label)>(new CommandDefinition("""
             SELECT id, slug, label || CASE WHEN required THEN '' ELSE ' (optional)' END FROM criteria WHERE study_id = @StudyId AND case_id IS NULL ORDER BY position
             """, new { StudyId = studyId }, transaction, cancellationToken: ct))).AsList();
-        var db = connection.Handle!;
 
         // Each response's model, numbered: the assignments are then counted without a lookup of a response per row.
         var models = new List<string>();
         var modelOf = new Dictionary<long, int>();
-        RawSqlite.Step(db, "SELECT id, model FROM responses WHERE study_id = ?1", studyId, statement =>
+        await RawRows.StepAsync(connection, transaction, "SELECT id, model FROM responses WHERE study_id = ?1", studyId, row =>
         {
-            var model = raw.sqlite3_column_text(statement, 1).utf8_to_string();
+            var model = row.GetString(1);
             var index = models.IndexOf(model);
             if (index < 0)
             {
                 index = models.Count;
                 models.Add(model);
             }
-            modelOf[raw.sqlite3_column_int64(statement, 0)] = index;
+            modelOf[row.GetInt64(0)] = index;
         }, ct);
         var perModel = new (long Assigned, long Done)[models.Count];
         var perRater = new Dictionary<long, RaterCounts>();
         // Through the covering index assignments_queue, rater by rater: only this study's entries are read.
-        var physiciansOnly = JudgeRaters.Exclusion(db, studyId, "rater_id");
-        RawSqlite.Step(db, $"""
+        var physiciansOnly = await JudgeRaters.ExclusionAsync(connection, transaction, studyId, "rater_id", ct);
+        await RawRows.StepAsync(connection, transaction, $"""
             SELECT rater_id, response_id, completed_at IS NOT NULL FROM assignments
             WHERE rater_id IN (SELECT id FROM users) AND study_id = ?1{physiciansOnly}
             """,
-            studyId, statement =>
+            studyId, row =>
             {
-                var done = raw.sqlite3_column_int(statement, 2);
-                var rater = raw.sqlite3_column_int64(statement, 0);
+                var done = row.GetInt32(2);
+                var rater = row.GetInt64(0);
                 var (assigned, raterDone) = perRater.GetValueOrDefault(rater);
                 perRater[rater] = new RaterCounts(assigned + 1, raterDone + done);
-                ref var model = ref perModel[modelOf[raw.sqlite3_column_int64(statement, 1)]];
+                ref var model = ref perModel[modelOf[row.GetInt64(1)]];
                 model = (model.Assigned + 1, model.Done + done);
             }, ct);
         // Counted here rather than by GROUP BY, which sorted 1.6M rows to group them; rows alternate between the few
         // criteria, so a short array is searched rather than a dictionary.
         var ids = criteria.Select(c => c.Id).ToArray();
         var submitted = new long[ids.Length];
-        RawSqlite.Step(db, $"""
+        await RawRows.StepAsync(connection, transaction, $"""
             SELECT criterion_id FROM ratings
             WHERE response_id IN (SELECT id FROM responses WHERE study_id = ?1) AND status = 'submitted' AND value IS NOT NULL{physiciansOnly}
-            """, studyId, statement =>
+            """, studyId, row =>
             {
-                var criterion = raw.sqlite3_column_int64(statement, 0);
+                var criterion = row.GetInt64(0);
                 var at = Array.IndexOf(ids, criterion);
                 if (at >= 0) submitted[at]++;
             }, ct);
@@ -257,7 +255,7 @@ public sealed class DashboardQuery(Database database)
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<ActivityEntry>(new CommandDefinition($"""
             SELECT at, kind, who, subject, count, batch FROM (
-                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject, 0 AS count, NULL AS batch
+                SELECT a.completed_at AS at, 'submitted' AS kind, u.display_name AS who, r.slug AS subject, 0 AS count, CAST(NULL AS BIGINT) AS batch
                 FROM (SELECT DISTINCT g.response_id, g.rater_id FROM rating_history h JOIN ratings g ON g.id = h.rating_id
                       WHERE h.source = 'web') AS w
                 JOIN assignments a ON a.response_id = w.response_id AND a.rater_id = w.rater_id
@@ -277,7 +275,7 @@ public sealed class DashboardQuery(Database database)
                 SELECT b.ended_at, 'judge', j.name, b.source, b.responses, b.id
                 FROM judge_batches b JOIN judges j ON j.user_id = b.judge_id
                 WHERE b.study_id = @StudyId
-            ) ORDER BY at DESC LIMIT @Limit
+            ) AS activity ORDER BY at DESC LIMIT @Limit
             """, new { StudyId = studyId, Limit = limit }, cancellationToken: ct));
         return rows.AsList();
     }

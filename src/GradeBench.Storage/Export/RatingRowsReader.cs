@@ -2,14 +2,12 @@ using System.Collections;
 using System.Collections.ObjectModel;
 using System.Data.Common;
 using System.Threading.Channels;
-using System.Text;
 using Dapper;
 using GradeBench.Storage.Judges;
-using SQLitePCL;
 
 namespace GradeBench.Storage.Export;
 
-/// <summary>ratings.csv's rows for the CSV writer, read ahead from SQLite on another thread, so reading and writing overlap
+/// <summary>ratings.csv's rows for the CSV writer, read ahead from the database on another thread, so reading and writing overlap
 /// (the export takes about the longer of the two, not their sum: docs/benchmarks.md). Rows travel in a fixed number of
 /// reused batches, so memory stays constant whatever the size. Of the ten columns only the rating's own four are read as
 /// strings per row: the study is one, raters and criteria come from small tables loaded first, and the response's slug,
@@ -42,7 +40,7 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
     {
         try
         {
-            await using var connection = await database.OpenSqliteAsync(ct);
+            await using var connection = await database.OpenAsync(ct);
             // One snapshot for the lookups and the rows: a criterion added meanwhile by the web app is in both or neither.
             await using var transaction = await connection.BeginSnapshotAsync(ct);
             var study = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
@@ -52,51 +50,45 @@ sealed class RatingRowsReader : DbDataReader, IDbColumnSchemaGenerator
             // Every user, not only this study's raters: people, a small table, and a rating's rater is always among them.
             var raters = (await connection.QueryAsync<(long Id, string Username)>(new CommandDefinition(
                 "SELECT id, username FROM users", transaction: transaction, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Username);
-            // Stepped through SQLitePCLRaw (under Microsoft.Data.Sqlite): its per-field calls were most of the reading
-            // thread's time, and the texts that repeat (values, timestamps) are decoded once (docs/benchmarks.md).
-            var db = connection.Handle!;
+            // Stepped through RawRows: on SQLite, Microsoft.Data.Sqlite's per-field calls were most of the reading thread's
+            // time, and the texts that repeat (values, timestamps) are decoded once (docs/benchmarks.md).
             // The order of TextExport.WriteRatingsAsync's documentation, which the indexes give without sorting.
-            RawSqlite.Check(db, raw.sqlite3_prepare_v2(db, $"""
+            await using var statement = await RawRows.OpenAsync(connection, transaction, $"""
                 SELECT r.id, c.slug, r.slug, r.model, g.rater_id, g.criterion_id, g.value, g.comment, g.submitted_at, g.updated_at
                 FROM responses r
                 JOIN cases c ON c.id = r.case_id
                 JOIN ratings g ON g.response_id = r.id
                 WHERE r.study_id = ?1 AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}
                 ORDER BY r.slug, g.rater_id, g.criterion_id
-                """, out var statement));
-            using var _ = statement;
-            RawSqlite.Check(db, raw.sqlite3_bind_int64(statement, 1, studyId));
+                """, studyId, ct);
             var texts = new Utf8Texts();
             long response = -1;
             string caseSlug = "", responseSlug = "", model = "";
             var batch = await _empty.Reader.ReadAsync(ct);
             var rows = 0;
-            int step;
-            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            while (await statement.ReadAsync(ct))
             {
-                var id = raw.sqlite3_column_int64(statement, 0);
+                var id = statement.GetInt64(0);
                 if (id != response)
                 {
                     response = id;
-                    caseSlug = texts.Get(raw.sqlite3_column_blob(statement, 1));
-                    responseSlug = Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 2));
-                    model = texts.Get(raw.sqlite3_column_blob(statement, 3));
+                    caseSlug = texts.Get(statement.GetUtf8(1));
+                    responseSlug = statement.GetString(2);
+                    model = texts.Get(statement.GetUtf8(3));
                 }
                 var at = rows * Columns;
                 batch[at] = study;
                 batch[at + 1] = caseSlug;
                 batch[at + 2] = responseSlug;
                 batch[at + 3] = model;
-                batch[at + 4] = raters[raw.sqlite3_column_int64(statement, 4)];
-                batch[at + 5] = criteria[raw.sqlite3_column_int64(statement, 5)];
-                for (var i = 6; i < Columns; i++)
-                    batch[at + i] = raw.sqlite3_column_type(statement, i) == raw.SQLITE_NULL ? null : texts.Get(raw.sqlite3_column_blob(statement, i));
+                batch[at + 4] = raters[statement.GetInt64(4)];
+                batch[at + 5] = criteria[statement.GetInt64(5)];
+                for (var i = 6; i < Columns; i++) batch[at + i] = statement.IsNull(i) ? null : texts.Get(statement.GetUtf8(i));
                 if (++rows < BatchRows) continue;
                 _full.Writer.TryWrite((batch, rows));
                 batch = await _empty.Reader.ReadAsync(ct);
                 rows = 0;
             }
-            RawSqlite.Check(db, step);
             if (rows > 0) _full.Writer.TryWrite((batch, rows));
         }
         finally

@@ -1,10 +1,8 @@
-using System.Globalization;
 using Dapper;
 using GradeBench.Core.Results;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
-using SQLitePCL;
 
 namespace GradeBench.Storage.Results;
 
@@ -32,8 +30,8 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
     {
         public long RaterId { get; init; }
         public long ResponseId { get; init; }
-        public string FirstSaved { get; init; } = "";
-        public string? Submitted { get; init; }
+        public DateTimeOffset FirstSaved { get; init; }
+        public DateTimeOffset? Submitted { get; init; }
     }
 
     sealed class SpanLabelRow
@@ -54,35 +52,33 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
     public async Task<ResultsInput> LoadAsync(long studyId, RaterScope scope, CancellationToken ct = default)
     {
         var criteria = await rubric.LoadAsync(studyId, ct);
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
         // One snapshot for every query: a rating submitted meanwhile is in all of them or none.
         await using var transaction = await connection.BeginSnapshotAsync(ct);
         var texts = new Utf8Texts();
         var responses = new List<ResultResponse>();
-        RawSqlite.Step(connection.Handle!, """
+        await RawRows.StepAsync(connection, transaction, """
             SELECT r.id, c.slug, r.model FROM responses r JOIN cases c ON c.id = r.case_id
             WHERE r.study_id = ?1 ORDER BY r.position
-            """, studyId, s => responses.Add(new ResultResponse(raw.sqlite3_column_int64(s, 0), texts.Get(raw.sqlite3_column_blob(s, 1)),
-                texts.Get(raw.sqlite3_column_blob(s, 2)))), ct);
+            """, studyId, s => responses.Add(new ResultResponse(s.GetInt64(0), texts.Get(s.GetUtf8(1)), texts.Get(s.GetUtf8(2)))), ct);
         // Every submitted rating, in the order the bootstrap numbers cases by (docs/results.md); the raters are those
         // with any, a value or not.
         var ratings = new List<ResultRating>();
         var raterIds = new HashSet<long>();
         // The rubric's ratings: marks of the cases' checklists have their own statistics.
-        var marks = CaseCriteria.IdsOfStudy(connection.Handle!, studyId);
-        RawSqlite.Step(connection.Handle!, scope == RaterScope.PhysiciansAndJudges ? RatingsWithJudges : PhysicianRatings, studyId, s =>
+        var marks = await CaseCriteria.IdsOfStudyAsync(connection, transaction, studyId, ct);
+        // SQLite reads them through the index responses_handle, then the ratings' unique index.
+        await RawRows.StepAsync(connection, transaction, scope == RaterScope.PhysiciansAndJudges ? RatingsWithJudges : PhysicianRatings, studyId, s =>
             {
-                if (marks.Count > 0 && marks.Contains(raw.sqlite3_column_int64(s, 0))) return;
-                var rater = raw.sqlite3_column_int64(s, 2);
+                if (marks.Count > 0 && marks.Contains(s.GetInt64(0))) return;
+                var rater = s.GetInt64(2);
                 raterIds.Add(rater);
-                if (raw.sqlite3_column_type(s, 3) != raw.SQLITE_NULL)
-                    ratings.Add(new ResultRating(raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int64(s, 1), rater, texts.Get(raw.sqlite3_column_blob(s, 3))));
-            }, ct);
+                if (!s.IsNull(3)) ratings.Add(new ResultRating(s.GetInt64(0), s.GetInt64(1), rater, texts.Get(s.GetUtf8(3))));
+            }, ct, "ORDER BY r.handle, g.rater_id, g.criterion_id");
         // Timing of a response by a rater: its first value saved in the browser to its first submit, both from the
         // append-only history, driven by the browser's rows (index rating_history_web): imported ratings have none.
         const string sql = $"""
-            SELECT u.id, u.display_name AS name FROM users u WHERE u.id IN @Raters
-            ORDER BY u.display_name, u.id;
+            SELECT u.id, u.display_name AS name FROM users u ORDER BY u.display_name, u.id;
 
             SELECT g.rater_id, g.response_id, MIN(h.recorded_at) AS first_saved,
                    MIN(CASE WHEN h.status = 'submitted' THEN h.recorded_at END) AS submitted
@@ -102,11 +98,12 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
             WHERE i.study_id = @StudyId;
             """;
         await using var batch = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { StudyId = studyId, Raters = raterIds.Order().ToArray(), WithJudges = scope == RaterScope.PhysiciansAndJudges }, transaction, cancellationToken: ct));
-        var raters = (await batch.ReadAsync<RaterRow>()).Select(r => new ResultRater(r.Id, r.Name)).ToList();
+            new { StudyId = studyId, WithJudges = scope == RaterScope.PhysiciansAndJudges }, transaction, cancellationToken: ct));
+        // Every user, those with ratings kept here: people, a small table, and no list parameter (spelt differently on each database).
+        var raters = (await batch.ReadAsync<RaterRow>()).Where(r => raterIds.Contains(r.Id)).Select(r => new ResultRater(r.Id, r.Name)).ToList();
         var timings = (await batch.ReadAsync<TimingRow>())
             .Where(t => t.Submitted is not null)
-            .Select(t => new ItemTiming(t.RaterId, t.ResponseId, Timestamp(t.FirstSaved), Timestamp(t.Submitted!)))
+            .Select(t => new ItemTiming(t.RaterId, t.ResponseId, t.FirstSaved, t.Submitted!.Value))
             .ToList();
         var labels = (await batch.ReadAsync<SpanLabelRow>()).ToList();
         var spans = (await batch.ReadAsync<SpanRow>()).Select(s => new SpanMark(s.ResponseId, s.Label)).ToList();
@@ -123,7 +120,4 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         """;
 
     const string PhysicianRatings = RatingsWithJudges + $" AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}";
-
-    static DateTimeOffset Timestamp(string stored) =>
-        DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

@@ -5,6 +5,7 @@ using GradeBench.Core.Rubrics;
 using GradeBench.Core.Spans;
 using GradeBench.Storage.Judges;
 using GradeBench.Storage.Rubrics;
+using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GradeBench.Storage.Results;
@@ -34,7 +35,7 @@ public sealed class SpanAgreementQuery(Database database)
     /// <summary>Whether the study has labels of the source (span labels, note labels), without reading anything else.</summary>
     public async Task<bool> HasLabelsAsync(long studyId, SpanSource source = SpanSource.Answers, CancellationToken ct = default)
     {
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             $"SELECT EXISTS (SELECT 1 FROM {LabelTable(source)} WHERE study_id = @StudyId)", new { StudyId = studyId }, cancellationToken: ct));
     }
@@ -46,7 +47,7 @@ public sealed class SpanAgreementQuery(Database database)
     internal async Task<(IReadOnlyList<SpanLabelName> Labels, IReadOnlyList<SpanDocument> Documents, IReadOnlyList<LinkedCriterion> Criteria)?> LoadAsync(
         long studyId, SpanSource source, CancellationToken ct)
     {
-        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var connection = await database.OpenAsync(ct);
         await using var mapped = await RawSqlite.MapAsync(connection, ct);
         // One snapshot for the labels and the spans.
         await using var transaction = await connection.BeginSnapshotAsync(ct);
@@ -58,18 +59,25 @@ public sealed class SpanAgreementQuery(Database database)
         var pairwise = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT design FROM studies WHERE id = @StudyId", new { StudyId = studyId }, transaction, cancellationToken: ct)) == "pairwise";
         var slugs = labels.ToDictionary(l => l.Id, l => l.Slug);
-        var db = connection.Handle!;
-        RawSqlite.Check(db, raw.sqlite3_create_function(db, LengthFunction, 1, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null,
-            (context, _, arguments) => raw.sqlite3_result_int(context, DocumentLength(raw.sqlite3_value_blob(arguments[0])))));
+        // PostgreSQL's length counts code points already.
+        var length = "length";
+        if (connection is SqliteConnection sqlite)
+        {
+            var db = sqlite.Handle!;
+            RawSqlite.Check(db, raw.sqlite3_create_function(db, LengthFunction, 1, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null,
+                (context, _, arguments) => raw.sqlite3_result_int(context, DocumentLength(raw.sqlite3_value_blob(arguments[0])))));
+            length = LengthFunction;
+        }
         var rows = new SpanDocumentRows();
-        var judges = JudgeRaters.Exclusion(db, studyId, "a.rater_id");
+        var judges = await JudgeRaters.ExclusionAsync(connection, transaction, studyId, "a.rater_id", ct);
         var (name, sql) = source == SpanSource.Answers
-            ? ("response", Sql(pairwise ? PairReaders(judges) : AnswerReaders(judges)))
-            : ("case", NoteSql);
-        RawSqlite.Step(db, sql,
-            studyId, s => rows.Add(name, raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int(s, 1), raw.sqlite3_column_int64(s, 2),
-                raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? null : slugs[raw.sqlite3_column_int64(s, 3)],
-                raw.sqlite3_column_int(s, 4), raw.sqlite3_column_int(s, 5)), ct);
+            ? ("response", Sql(pairwise ? PairReaders(judges) : AnswerReaders(judges), length))
+            : ("case", NoteSql(length));
+        // A document's readers and spans in the order SQLite reads them: readers by id (the readers' sort), spans by
+        // their index.
+        await RawRows.StepAsync(connection, transaction, sql,
+            studyId, s => rows.Add(name, s.GetInt64(0), s.GetInt32(1), s.GetInt64(2), s.IsNull(3) ? null : slugs[s.GetInt64(3)],
+                s.GetInt32(4), s.GetInt32(5)), ct, "ORDER BY d.id, x.rater_id, s.id");
         return (labels.Select(l => new SpanLabelName(l.Slug, l.Label)).ToList(), rows.Documents(), criteria);
     }
 
@@ -117,11 +125,11 @@ public sealed class SpanAgreementQuery(Database database)
 
     /// <summary>(case, length, reader, label id, start, end) for every reader of every case read by two or more
     /// (<see cref="Notes.NoteReaders"/>); a row per passage, or one without a label for a reader who marked nothing there.
-    /// Lengths in code points of the note.</summary>
-    static readonly string NoteSql = $"""
+    /// Lengths in code points of the note (<paramref name="length"/>, the function that counts them).</summary>
+    static string NoteSql(string length) => $"""
         WITH readers (case_id, rater_id) AS MATERIALIZED ({Notes.NoteReaders.Of("?1")}),
         documents (id, length) AS MATERIALIZED (
-            SELECT c.id, {LengthFunction}(c.presentation_md) FROM cases c
+            SELECT c.id, {length}(c.presentation_md) FROM cases c
             WHERE c.id IN (SELECT case_id FROM readers GROUP BY case_id HAVING COUNT(*) >= 2))
         SELECT d.id, d.length, x.rater_id, s.label_id, s.start_code_point, s.end_code_point
         FROM documents d
@@ -131,11 +139,11 @@ public sealed class SpanAgreementQuery(Database database)
 
     /// <summary>(answer, length, reader, label id, start, end) for every reader of every answer read by two or more, a row
     /// per highlight, or one without a label for a reader who highlighted nothing there. The answers' lengths are
-    /// computed once each, from the text as stored (no string made of it).</summary>
-    static string Sql(string readers) => $"""
+    /// computed once each, from the text as stored (no string made of it), by <paramref name="length"/>.</summary>
+    static string Sql(string readers, string length) => $"""
         WITH readers (response_id, rater_id) AS MATERIALIZED ({readers}),
         documents (id, length) AS MATERIALIZED (
-            SELECT r.id, {LengthFunction}(r.content_md) FROM responses r
+            SELECT r.id, {length}(r.content_md) FROM responses r
             WHERE r.id IN (SELECT response_id FROM readers GROUP BY response_id HAVING COUNT(*) >= 2))
         SELECT d.id, d.length, x.rater_id, s.label_id, s.start_code_point, s.end_code_point
         FROM documents d

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Core.Rubrics;
-using SQLitePCL;
 
 namespace GradeBench.Storage.Rubrics;
 
@@ -74,10 +73,11 @@ static class CaseCriteria
     /// <summary>The database ids of the study's case criteria, for a pass over its ratings that leaves the marks out as
     /// it reads them: a condition in its SQL changes the order SQLite gives the rows in, which the results' bootstrap
     /// numbers cases by and the agreement's unit matrix is built in.</summary>
-    public static HashSet<long> IdsOfStudy(sqlite3 db, long studyId)
+    public static async Task<HashSet<long>> IdsOfStudyAsync(DbConnection connection, DbTransaction? transaction, long studyId, CancellationToken ct)
     {
         var ids = new HashSet<long>();
-        RawSqlite.Step(db, "SELECT k.id FROM criteria k JOIN cases c ON c.id = k.case_id WHERE c.study_id = ?1", studyId, s => ids.Add(raw.sqlite3_column_int64(s, 0)), CancellationToken.None);
+        await RawRows.StepAsync(connection, transaction, "SELECT k.id FROM criteria k JOIN cases c ON c.id = k.case_id WHERE c.study_id = ?1", studyId,
+            s => ids.Add(s.GetInt64(0)), ct);
         return ids;
     }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using GradeBench.Storage.Export;
 using GradeBench.Storage.Studies;
 
@@ -37,6 +38,26 @@ public sealed class RatingsExportTests
         Assert.StartsWith("study,case_id,response_id,model,rater,criterion,value,comment,first_submitted,last_changed", lines[0]);
         var responses = lines.Skip(1).Select(l => l.Split(',')[2]).ToList();
         Assert.Equal(responses.Order(StringComparer.Ordinal), responses);
+    }
+
+    /// <summary>PostgreSQL keeps times as timestamps: they are written as SQLite stores them, so that the file is the same
+    /// whatever the database.</summary>
+    [Fact]
+    public async Task TimesAreWrittenAsSqliteStoresThem()
+    {
+        var (db, studyId) = await DemoAsync();
+        await using var _ = db;
+        var output = new StringWriter();
+
+        await new TextExport(db.Database).WriteRatingsAsync(studyId, output);
+
+        await using var connection = await db.Database.OpenAsync();
+        var stored = (await connection.QueryAsync<(DateTimeOffset Submitted, DateTimeOffset Updated)>(
+                "SELECT submitted_at, updated_at FROM ratings WHERE status = 'submitted'"))
+            .Select(t => $"{Database.FormatTimestamp(t.Submitted)},{Database.FormatTimestamp(t.Updated)}").Order(StringComparer.Ordinal);
+        var written = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => string.Join(',', l.Split(',')[^2..])).Order(StringComparer.Ordinal);
+        Assert.Equal(stored, written);
     }
 
     [Fact]

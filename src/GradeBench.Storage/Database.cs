@@ -130,7 +130,10 @@ public sealed class Database : IAsyncDisposable
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     public static string FormatTimestamp(DateTimeOffset value) =>
-        ToStoredPrecision(value).UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The text a timestamp is written to SQLite as (and bound for PostgreSQL in bulk inserts).</summary>
+    public static string StoredTimestamp(DateTimeOffset value) => FormatTimestamp(ToStoredPrecision(value));
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 
@@ -145,7 +148,7 @@ public sealed class Database : IAsyncDisposable
                 return;
             }
             parameter.DbType = DbType.String;
-            parameter.Value = FormatTimestamp(value);
+            parameter.Value = StoredTimestamp(value);
         }
 
         public override DateTimeOffset Parse(object value) => value switch

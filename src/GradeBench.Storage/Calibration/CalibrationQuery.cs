@@ -22,8 +22,8 @@ public sealed class CalibrationQuery(Database database, StudyQuery studies, Rubr
         public string ResponseSlug { get; init; } = "";
         public string CaseTitle { get; init; } = "";
         public long Position { get; init; }
-        public string? StartedAt { get; init; }
-        public string? RevealedAt { get; init; }
+        public DateTimeOffset? StartedAt { get; init; }
+        public DateTimeOffset? RevealedAt { get; init; }
     }
 
     sealed class ValueRow

@@ -21,7 +21,7 @@ public sealed class ReportQuery(Database database)
         public bool HideModel { get; init; }
         public bool Shuffle { get; init; }
         public string State { get; init; } = "";
-        public string CreatedAt { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
         public string? HumanSubset { get; init; }
         public long PhysicianResponses { get; init; }
     }
@@ -35,8 +35,8 @@ public sealed class ReportQuery(Database database)
     sealed class RatingSpanRow
     {
         public long Ratings { get; init; }
-        public string? FirstSubmitted { get; init; }
-        public string? LastSubmitted { get; init; }
+        public DateTimeOffset? FirstSubmitted { get; init; }
+        public DateTimeOffset? LastSubmitted { get; init; }
     }
 
     sealed class AdjudicationRow
@@ -120,8 +120,8 @@ public sealed class ReportQuery(Database database)
         var consensus = (int)await batch.ReadSingleAsync<long>();
         var meta = await batch.ReadAsync<MetaRow>();
         return new StudyFacts(study.Slug, study.Title, study.Language, (int)study.RatersPerResponse, study.HideModel, study.Shuffle,
-            study.State, study.CreatedAt, members.GetValueOrDefault(StudyRoles.Rater), members.GetValueOrDefault(StudyRoles.Coordinator),
-            languages, withReference, loads, perResponse, (int)span.Ratings, span.FirstSubmitted, span.LastSubmitted, sources,
+            study.State, Database.FormatTimestamp(study.CreatedAt), members.GetValueOrDefault(StudyRoles.Rater), members.GetValueOrDefault(StudyRoles.Coordinator),
+            languages, withReference, loads, perResponse, (int)span.Ratings, Stamp(span.FirstSubmitted), Stamp(span.LastSubmitted), sources,
             sessions, rounds, (int)adjudication.Items, (int)(adjudication.Resolved ?? 0), (int)(adjudication.Disagreement ?? 0),
             (int)(adjudication.Safety ?? 0), consensus, Metadata(meta))
         {
@@ -157,4 +157,7 @@ public sealed class ReportQuery(Database database)
         }
         return order.Select(k => new ModelMetadata(k.Model, k.Key, values[k].List, values[k].Set.Count)).ToList();
     }
+
+    // The facts carry times as SQLite stores them, whichever database was read.
+    static string? Stamp(DateTimeOffset? at) => at is { } value ? Database.FormatTimestamp(value) : null;
 }

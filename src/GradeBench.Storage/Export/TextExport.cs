@@ -304,7 +304,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         if (ids.Length == 0) return [];
         await using var connection = await database.OpenAsync(ct);
         var users = await connection.QueryAsync<(long Id, string Username)>(new CommandDefinition(
-            "SELECT id, username FROM users WHERE id IN @Ids", new { Ids = ids }, cancellationToken: ct));
+            $"SELECT id, username FROM users WHERE {ListParameter.In(connection, "id", "@Ids")}", new { Ids = ids }, cancellationToken: ct));
         return users.ToDictionary(u => u.Id.ToString(CultureInfo.InvariantCulture), u => u.Username);
     }
 
@@ -339,7 +339,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
             JOIN ratings g ON g.response_id = r.id
             JOIN users u ON u.id = g.rater_id
             WHERE r.study_id = @StudyId AND g.status = 'submitted' AND g.rater_id NOT IN {JudgeRaters.OfStudy}
-            GROUP BY r.id, g.rater_id
+            GROUP BY r.id, g.rater_id, s.id, c.id, u.id
             ORDER BY c.position, r.position, u.username
             """;
         await using var reader = Counted((DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)));
@@ -359,8 +359,8 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         public string TextSha256 { get; init; } = "";
         public string Quote { get; init; } = "";
         public string? Note { get; init; }
-        public string CreatedAt { get; init; } = "";
-        public string UpdatedAt { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
     }
 
     /// <summary>annotations.jsonl: one JSON object per highlighted span, streamed (Dapper's unbuffered query) line by
@@ -401,8 +401,8 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
             json.WriteString("text_sha256", span.TextSha256);
             json.WriteString("quote", span.Quote);
             if (span.Note is null) json.WriteNull("note"); else json.WriteString("note", span.Note);
-            json.WriteString("created_at", span.CreatedAt);
-            json.WriteString("updated_at", span.UpdatedAt);
+            json.WriteString("created_at", Database.FormatTimestamp(span.CreatedAt));
+            json.WriteString("updated_at", Database.FormatTimestamp(span.UpdatedAt));
             json.WriteEndObject();
             json.Flush();
             await output.WriteAsync(Encoding.UTF8.GetString(buffer.WrittenSpan).AsMemory(), ct);

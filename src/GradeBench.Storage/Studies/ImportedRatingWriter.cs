@@ -81,7 +81,7 @@ sealed class ImportedRatingWriter(DbConnection connection, long studyId, Diction
     ulong Seed(long rater) => _seeds.TryGetValue(rater, out var seed) ? seed : _seeds[rater] = QueueOrder.Seed(studyId, rater);
 
     string Stamp(DateTimeOffset? at) => at is not { } value ? importedAt
-        : _stamps.TryGetValue(value, out var text) ? text : _stamps[value] = Database.FormatTimestamp(value);
+        : _stamps.TryGetValue(value, out var text) ? text : _stamps[value] = Database.StoredTimestamp(value);
 
     /// <summary>Whether each of the <paramref name="responses"/> written has at least <paramref name="raters"/> raters'
     /// assignments. When that is every pilot rater, or raters_per_response of them, planning could add none: a new study's

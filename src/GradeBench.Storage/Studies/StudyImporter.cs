@@ -134,7 +134,7 @@ public sealed class StudyImporter(Database database, TimeProvider clock)
 
         // The ratings as ratings.csv is read: each rater's account when their first rating comes; nothing more is
         // written once one is refused or a rating names a response not written (the bundle has an error then).
-        var importedAt = Database.FormatTimestamp(now);
+        var importedAt = Database.StoredTimestamp(now);
         using var ratings = new ImportedRatingWriter(connection, studyId, criterionIds, responseIds, SafetyValues(head.Study, criterionIds), importedAt);
         var raterIds = new Dictionary<string, long>();
         var refused = new List<BundleError>();

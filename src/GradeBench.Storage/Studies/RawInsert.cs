@@ -38,7 +38,7 @@ sealed class RawInsert : RowInsert
         (_held, _numbers, _shared) = (new Held[count], new long[count], new string?[count]);
     }
 
-    public override RowInsert Bind(int index, long value)
+    public override RawInsert Bind(int index, long value)
     {
         if (_held[index] == Held.Number && _numbers[index] == value) return this;
         RawSqlite.Check(_db, Native.sqlite3_bind_int64(_handle, index, value));
@@ -46,7 +46,7 @@ sealed class RawInsert : RowInsert
         return this;
     }
 
-    public override RowInsert Bind(int index, string? value)
+    public override RawInsert Bind(int index, string? value)
     {
         if (value is null) return BindNull(index);
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -57,7 +57,7 @@ sealed class RawInsert : RowInsert
         return this;
     }
 
-    public override RowInsert BindShared(int index, string? value)
+    public override RawInsert BindShared(int index, string? value)
     {
         if (value is null) return BindNull(index);
         if (_held[index] == Held.Shared && ReferenceEquals(_shared[index], value)) return this;
@@ -67,7 +67,7 @@ sealed class RawInsert : RowInsert
         return this;
     }
 
-    RowInsert BindNull(int index)
+    RawInsert BindNull(int index)
     {
         if (_held[index] == Held.Null) return this;
         RawSqlite.Check(_db, Native.sqlite3_bind_null(_handle, index));

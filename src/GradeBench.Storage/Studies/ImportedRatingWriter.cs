@@ -1,7 +1,10 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using GradeBench.Core.Grading;
 using GradeBench.Core.Studies;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace GradeBench.Storage.Studies;
 
@@ -36,6 +39,7 @@ sealed class ImportedRatingWriter(DbConnection connection, long studyId, Diction
     StoredResponse? _lastResponse;
     long _lastRater;
     readonly Dictionary<DateTimeOffset, string> _stamps = [];
+    readonly DateTimeOffset _importedAt = DateTimeOffset.Parse(importedAt, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
     readonly RowInsert _insertRating = RowInsert.Prepare(connection, """
         INSERT INTO ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at)
         VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7)
@@ -54,33 +58,80 @@ sealed class ImportedRatingWriter(DbConnection connection, long studyId, Diction
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop of many rows: no tiering through OSR
     public bool Write(BundleRating[] ratings, Dictionary<string, long> raterIds)
     {
+        if (connection is NpgsqlConnection postgres) return Copy(postgres, ratings, raterIds);
+        // Through the sealed SQLite class the binds are direct calls (and inlined): through the base class a 1.6M-rating
+        // import was 6% slower.
+        var insert = (RawInsert)_insertRating;
         foreach (var rating in ratings)
         {
-            // The reader keeps one string per distinct text, and a file lists a response's ratings together: a text the
-            // same as the row before's is looked up once.
-            if (!ReferenceEquals(rating.ResponseId, _lastResponseId))
-            {
-                if (!responses.TryGetValue(rating.ResponseId, out _lastResponse)) return false;
-                _lastResponseId = rating.ResponseId;
-            }
-            if (!ReferenceEquals(rating.Rater, _lastRaterName)) (_lastRaterName, _lastRater) = (rating.Rater, raterIds[rating.Rater]);
-            var (response, rater) = (_lastResponse!, _lastRater);
-            if (_lastPair != (response.Id, rater) && _assigned.Add(_lastPair = (response.Id, rater)))
-                Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), response.HandleValue)));
-            // A mark names a criterion of the response's case, looked up there first (its ids are never the rubric's).
-            var criterion = response.Checklist is { } checklist && checklist.TryGetValue(rating.CriterionId, out var mark) ? mark : criterionIds[rating.CriterionId];
-            // The same binds twice: through the sealed SQLite class the calls are direct (and inlined), which kept a
-            // 1.6M-rating import 6% faster than calls through the base class.
-            if (_insertRating is RawInsert sqlite)
-                sqlite.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
-                    .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
-            else
-                _insertRating.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
-                    .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
+            if (!Next(rating, raterIds, out var response, out var rater, out var criterion)) return false;
+            insert.Bind(1, response.Id).Bind(2, rater).Bind(3, criterion).BindShared(4, rating.Value)
+                .Bind(5, rating.Comment).BindShared(6, Stamp(rating.LastChanged)).BindShared(7, Stamp(rating.FirstSubmitted)).Run();
             if (_raiseAlert is not null && safetyValues.Contains((criterion, rating.Value)))
                 _raiseAlert.Bind(1, studyId).Bind(2, response.Id).Bind(3, rater).Bind(4, criterion).BindShared(5, rating.Value).BindShared(6, importedAt).Run();
             Written++;
         }
+        return true;
+    }
+
+    /// <summary>PostgreSQL: the batch in one binary COPY (a statement a row took 190 µs each); the alerts it raises after,
+    /// as the connection runs nothing else during a COPY.</summary>
+    bool Copy(NpgsqlConnection postgres, BundleRating[] ratings, Dictionary<string, long> raterIds)
+    {
+        var alerts = new List<(long Response, long Rater, long Criterion, string Value)>();
+        var complete = true;
+        using (var copy = postgres.BeginBinaryImport(
+                   "COPY ratings (response_id, rater_id, criterion_id, value, comment, status, updated_at, submitted_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var rating in ratings)
+            {
+                if (!Next(rating, raterIds, out var response, out var rater, out var criterion))
+                {
+                    complete = false;
+                    break;
+                }
+                copy.StartRow();
+                copy.Write(response.Id, NpgsqlDbType.Bigint);
+                copy.Write(rater, NpgsqlDbType.Bigint);
+                copy.Write(criterion, NpgsqlDbType.Bigint);
+                copy.Write(rating.Value, NpgsqlDbType.Text);
+                if (rating.Comment is null) copy.WriteNull(); else copy.Write(rating.Comment, NpgsqlDbType.Text);
+                copy.Write("submitted", NpgsqlDbType.Text);
+                copy.Write(Database.ToStoredPrecision(rating.LastChanged ?? _importedAt), NpgsqlDbType.TimestampTz);
+                copy.Write(Database.ToStoredPrecision(rating.FirstSubmitted ?? _importedAt), NpgsqlDbType.TimestampTz);
+                if (_raiseAlert is not null && safetyValues.Contains((criterion, rating.Value))) alerts.Add((response.Id, rater, criterion, rating.Value));
+                Written++;
+            }
+            // The rows before a refused one are written too: the import's transaction is rolled back anyway.
+            copy.Complete();
+        }
+        foreach (var (response, rater, criterion, value) in alerts)
+            _raiseAlert!.Bind(1, studyId).Bind(2, response).Bind(3, rater).Bind(4, criterion).BindShared(5, value).BindShared(6, importedAt).Run();
+        return complete;
+    }
+
+    /// <summary>The rating's response, rater and criterion ids, noting the assignment it implies; false for a response
+    /// that was not written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    bool Next(BundleRating rating, Dictionary<string, long> raterIds, out StoredResponse response, out long rater, out long criterion)
+    {
+        // The reader keeps one string per distinct text, and a file lists a response's ratings together: a text the
+        // same as the row before's is looked up once.
+        if (!ReferenceEquals(rating.ResponseId, _lastResponseId))
+        {
+            if (!responses.TryGetValue(rating.ResponseId, out _lastResponse))
+            {
+                (response, rater, criterion) = (null!, 0, 0);
+                return false;
+            }
+            _lastResponseId = rating.ResponseId;
+        }
+        if (!ReferenceEquals(rating.Rater, _lastRaterName)) (_lastRaterName, _lastRater) = (rating.Rater, raterIds[rating.Rater]);
+        (response, rater) = (_lastResponse!, _lastRater);
+        if (_lastPair != (response.Id, rater) && _assigned.Add(_lastPair = (response.Id, rater)))
+            Assignments.Add(new ImportedAssignment(response.Id, rater, QueueOrder.Position(Seed(rater), response.HandleValue)));
+        // A mark names a criterion of the response's case, looked up there first (its ids are never the rubric's).
+        criterion = response.Checklist is { } checklist && checklist.TryGetValue(rating.CriterionId, out var mark) ? mark : criterionIds[rating.CriterionId];
         return true;
     }
 
@@ -104,6 +155,24 @@ sealed class ImportedRatingWriter(DbConnection connection, long studyId, Diction
     public void InsertAssignments()
     {
         Assignments.Sort(static (a, b) => a.RaterId != b.RaterId ? a.RaterId.CompareTo(b.RaterId) : a.QueuePosition.CompareTo(b.QueuePosition));
+        if (connection is NpgsqlConnection postgres)
+        {
+            using var copy = postgres.BeginBinaryImport(
+                "COPY assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) FROM STDIN (FORMAT BINARY)");
+            var at = Database.ToStoredPrecision(_importedAt);
+            foreach (var assignment in Assignments)
+            {
+                copy.StartRow();
+                copy.Write(studyId, NpgsqlDbType.Bigint);
+                copy.Write(assignment.ResponseId, NpgsqlDbType.Bigint);
+                copy.Write(assignment.RaterId, NpgsqlDbType.Bigint);
+                copy.Write(assignment.QueuePosition, NpgsqlDbType.Bigint);
+                copy.Write(at, NpgsqlDbType.TimestampTz);
+                copy.Write(at, NpgsqlDbType.TimestampTz);
+            }
+            copy.Complete();
+            return;
+        }
         using var insertAssignment = RowInsert.Prepare(connection, """
             INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
             """);

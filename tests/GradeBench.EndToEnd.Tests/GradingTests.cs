@@ -65,6 +65,7 @@ public sealed class GradingTests
 
         // Only the keyboard: a digit in each focused criterion, then Ctrl+Enter (once the shortcuts are live).
         await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
+        var itemHeading = page.GetByRole(AriaRole.Heading, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Response \d+ of") });
         for (var graded = 1; graded <= 3; graded++)
         {
             foreach (var name in Journeys.DemoChoiceCriteria)
@@ -82,6 +83,9 @@ public sealed class GradingTests
             }
             await page.Keyboard.PressAsync("Control+Enter");
             await Expect(progress).ToHaveTextAsync($"{graded} / {assigned}");
+            // The count moves before the next item replaces the one just submitted; keys pressed in between land on that
+            // one (and Ctrl+Enter submits it again), as a rater sees it.
+            await Expect(itemHeading).ToContainTextAsync($"Response {graded + 1} of {assigned}");
         }
 
         // A draft on the next item comes back after a reload.
@@ -95,7 +99,6 @@ public sealed class GradingTests
 
         // The first item's highlight is still there, and can be removed from the keyboard.
         var highlights = page.GetByRole(AriaRole.List, new() { Name = "Your highlights" });
-        var itemHeading = page.GetByRole(AriaRole.Heading, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Response \d+ of") });
         await Expect(itemHeading).ToContainTextAsync($"Response 4 of {assigned}");
         for (var target = 3; target >= 1; target--)
         {

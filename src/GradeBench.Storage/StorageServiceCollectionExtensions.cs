@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(new Database(databasePath));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Migrator>();
+        services.AddSingleton<GradeBench.Storage.Nodes.InstallationQuery>();
         services.AddSingleton<StudyImporter>();
         services.AddSingleton<StudyQuery>();
         services.AddSingleton<StudyLifecycleStore>();

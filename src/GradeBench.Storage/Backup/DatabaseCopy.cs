@@ -177,7 +177,7 @@ public sealed class DatabaseCopy(Database source, Database target, TimeProvider 
 
     /// <summary>SQLite stores ticks (seven fraction digits); PostgreSQL keeps microseconds. Refused, naming every column
     /// and how many of its rows would change, before anything is copied.</summary>
-    static async Task RefuseFinerTimestampsAsync(DbConnection from, DbTransaction snapshot, IReadOnlyList<TablePlan> plans, CancellationToken ct)
+    async Task RefuseFinerTimestampsAsync(DbConnection from, DbTransaction snapshot, IReadOnlyList<TablePlan> plans, CancellationToken ct)
     {
         var finer = new List<string>();
         foreach (var plan in plans)
@@ -191,7 +191,7 @@ public sealed class DatabaseCopy(Database source, Database target, TimeProvider 
             }
         if (finer.Count > 0)
             throw new DatabaseCopyException(
-                $"PostgreSQL keeps timestamps to the microsecond, and these hold a finer seventh digit: {string.Join(", ", finer)}. " +
+                $"PostgreSQL keeps timestamps to the microsecond, and these of {source.DisplayName} hold a finer seventh digit: {string.Join(", ", finer)}. " +
                 "Copy with --round-timestamps to round them down to the microsecond. Nothing was copied.");
     }
 

@@ -30,8 +30,8 @@ timed "copy PostgreSQL -> SQLite" copy --from "$postgres" --to "$work/back.db"
 grep -E '^(ratings|assignments|rating_history) ' "$work/out"
 tail -1 "$work/out"
 for kind in ratings.csv history.csv; do
-  gradebench export --db "$work/large.db" --study bench --kind "$kind" --out "$work/a-$kind" >/dev/null
-  gradebench export --db "$work/back.db" --study bench --kind "$kind" --out "$work/b-$kind" >/dev/null
+  gradebench export --db "$work/large.db" --study bench --kind "$kind" --out "$work/a-$kind" >/dev/null 2>&1
+  gradebench export --db "$work/back.db" --study bench --kind "$kind" --out "$work/b-$kind" >/dev/null 2>&1
   cmp "$work/a-$kind" "$work/b-$kind" && echo "$kind: identical after the round trip ($(wc -c < "$work/a-$kind") bytes)"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

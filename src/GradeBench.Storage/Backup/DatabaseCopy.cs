@@ -28,6 +28,9 @@ public sealed class DatabaseCopy(Database source, Database target, TimeProvider 
     /// <summary>Round SQLite timestamps down to the microsecond that PostgreSQL keeps instead of refusing them.</summary>
     public bool RoundTimestamps { get; init; }
 
+    /// <summary>Told of each table once it is copied and its counts agree (before the commit).</summary>
+    public IProgress<CopiedTable>? Progress { get; init; }
+
     const string TimestampType = "timestamp with time zone";
 
     /// <summary>Copies every table; returns them in the order copied, with their row counts (equal in both).</summary>
@@ -93,6 +96,7 @@ public sealed class DatabaseCopy(Database source, Database target, TimeProvider 
                     throw new DatabaseCopyException(
                         $"Table {plan.Table.Name}: {source.DisplayName} holds {inSource} rows, {rows} were read and {target.DisplayName} holds {inTarget}; nothing was copied.");
                 copied.Add(new CopiedTable(plan.Table.Name, inTarget));
+                Progress?.Report(copied[^1]);
             }
             if (sqliteTarget is not null)
             {
@@ -242,6 +246,9 @@ public sealed class DatabaseCopy(Database source, Database target, TimeProvider 
         await using var reader = await select.ExecuteReaderAsync(ct);
         await using var copy = await to.BeginBinaryImportAsync(
             $"COPY {plan.Table.Name} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
+        // No timeout (zero): the server checks the foreign keys of all the table's rows as the COPY ends, which for 1.6M
+        // ratings takes longer than the 30 s a command gets.
+        copy.Timeout = TimeSpan.Zero;
         long rows = 0;
         while (await reader.ReadAsync(ct))
         {

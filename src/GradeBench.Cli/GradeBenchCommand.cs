@@ -48,6 +48,7 @@ public static class GradeBenchCommand
             ExportCommand.Create(database, output, error),
             NotesCommand.Create(database, output, error),
             BackupCommand.Create(database, output, error),
+            CopyCommand.Create(output, error),
             GoldSpansCommand.Create(database, output, error),
         };
         var invocation = new InvocationConfiguration { Output = output, Error = error };

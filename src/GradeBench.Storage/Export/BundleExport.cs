@@ -185,7 +185,8 @@ public sealed class BundleExport(Database database)
             await using var text = new StreamWriter(entry, Utf8, bufferSize: 1 << 16);
             await using var reader = (DbDataReader)await connection.ExecuteReaderAsync(new CommandDefinition(sql,
                 new { StudyId = studyId, PrefixKey = UsernameKey.Of(PilotRaters.Prefix(study.Slug)), PrefixLength = PilotRaters.Prefix(study.Slug).Length }, cancellationToken: ct));
-            await using var csv = CsvDataWriter.Create(text, new CsvDataWriterOptions { NewLine = "\n" });
+            // PostgreSQL gives timestamps as DateTime, which Sylvan would write in its own shorter form; SQLite gives the text.
+            await using var csv = CsvDataWriter.Create(text, new CsvDataWriterOptions { NewLine = "\n", DateTimeFormat = Database.TimestampFormat });
             rows += await csv.WriteAsync(reader, ct);
             progress?.Report(rows);
         }

@@ -28,8 +28,9 @@ public sealed class PairwiseResultsQuery(Database database)
         public string? Adjudication { get; init; }
         public long Pairs { get; init; }
         public long EveryPair { get; init; }
-        public string? FirstVote { get; init; }
-        public string? LastVote { get; init; }
+        // Read as times: PostgreSQL gives timestamps, which a string would take in the machine's culture.
+        public DateTimeOffset? FirstVote { get; init; }
+        public DateTimeOffset? LastVote { get; init; }
     }
 
     /// <summary>The statistics of the study's votes as they are now; null for a study of single answers.</summary>
@@ -79,6 +80,8 @@ public sealed class PairwiseResultsQuery(Database database)
         };
         // CPU-bound (the bootstraps), as the single answers' results: off the caller's thread.
         var analysed = await Task.Run(() => axes.Select(a => (a.Axis, PairwiseAnalysis.Run(a.Votes))).ToList(), ct);
-        return new PairwiseStudyResults(design, analysed, reasons, study.FirstVote, study.LastVote);
+        return new PairwiseStudyResults(design, analysed, reasons, Stamp(study.FirstVote), Stamp(study.LastVote));
     }
+
+    static string? Stamp(DateTimeOffset? at) => at is { } value ? Database.FormatTimestamp(value) : null;
 }

@@ -70,21 +70,30 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     void Keep(long studyId, (long Version, AgreementUpdated Agreement) computed) =>
         _latest.AddOrUpdate(studyId, computed, (_, kept) => kept.Version > computed.Version ? kept : computed);
 
+    IDisposable? _listening;
+
+    // Listening from the start, not from when ExecuteAsync gets to run: a submit just after the start is not missed.
     public override async Task StartAsync(CancellationToken ct)
     {
-        await leases.KeepAsync(Lease, ct);
-        await base.StartAsync(ct);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var listening = events.SubscribeAll(e =>
+        _listening = events.SubscribeAll(e =>
         {
             if (e is RatingSubmitted) Request(e.StudyId);
             // Ours, or the lease holder's from another node.
             else if (e is AgreementUpdated agreement) Keep(agreement.StudyId, (agreement.DataVersion, agreement));
             return Task.CompletedTask;
         });
+        await leases.KeepAsync(Lease, ct);
+        await base.StartAsync(ct);
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        _listening?.Dispose();
+        await base.StopAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))

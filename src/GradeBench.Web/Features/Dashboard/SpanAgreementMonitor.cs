@@ -51,21 +51,30 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
         return null;
     }
 
+    IDisposable? _listening;
+
+    // Listening from the start, not from when ExecuteAsync gets to run: a submit just after the start is not missed.
     public override async Task StartAsync(CancellationToken ct)
     {
-        await leases.KeepAsync(Lease, ct);
-        await base.StartAsync(ct);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var listening = events.SubscribeAll(e =>
+        _listening = events.SubscribeAll(e =>
         {
             if (e is RatingSubmitted or PairSubmitted or SpansChanged) Request(e.StudyId);
             // Ours, or the lease holder's from another node.
             else if (e is SpanAgreementUpdated agreement) Keep((agreement.StudyId, agreement.Source), agreement.DataVersion, agreement);
             return Task.CompletedTask;
         });
+        await leases.KeepAsync(Lease, ct);
+        await base.StartAsync(ct);
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        _listening?.Dispose();
+        await base.StopAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))

@@ -59,10 +59,12 @@ public static class SharedKeys
     public static async Task<int> ImportLegacyFolderAsync(IServiceProvider services, IConfiguration configuration, CancellationToken ct = default)
     {
         var folder = LegacyFolder(configuration);
-        if (!Directory.Exists(folder)) return 0;
+        var store = services.GetRequiredService<DataProtectionKeyStore>();
+        // Once the table has keys the folder is not read at all: a file spoilt since cannot stop a start.
+        if (!Directory.Exists(folder) || (await store.AllAsync(ct)).Count > 0) return 0;
         var elements = Directory.EnumerateFiles(folder, "*.xml").Order(StringComparer.Ordinal)
             .Select(file => (Name: Path.GetFileNameWithoutExtension(file), Xml: ReadElement(file))).ToList();
-        return elements.Count > 0 && await services.GetRequiredService<DataProtectionKeyStore>().ImportIfEmptyAsync(elements, ct) ? elements.Count : 0;
+        return elements.Count > 0 && await store.ImportIfEmptyAsync(elements, ct) ? elements.Count : 0;
     }
 
     static string ReadElement(string file)

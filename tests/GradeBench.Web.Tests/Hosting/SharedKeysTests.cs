@@ -125,6 +125,21 @@ public sealed class SharedKeysTests
         Assert.Contains(missing, error.Message);
     }
 
+    [Fact]
+    public void ASpoiltFileInTheOldKeysFolderStopsTheStartAndSaysWhichAndImportsNothing()
+    {
+        using var temp = new TempFolder();
+        var spoilt = Path.Combine(temp.Path, "key-spoilt.xml");
+        File.WriteAllText(spoilt, "<key id=\"1\">\n<creationDate>");
+        using var app = new GradeBenchFactory { Settings = new Dictionary<string, string> { ["GradeBench:KeysFolder"] = temp.Path } };
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+
+        Assert.Contains($"{spoilt}, line 2", error.Message);
+        using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM data_protection_keys"));
+    }
+
     static Dictionary<string, string> Folder(TempFolder temp, string name) => new() { ["GradeBench:KeysFolder"] = Path.Combine(temp.Path, name) };
 
     static string AuthCookie(HttpResponseMessage signIn) =>

@@ -1,7 +1,7 @@
 namespace GradeBench.Storage;
 
 /// <summary>Where the web server serving a database listens, recorded when it starts so that <c>gradebench invite</c>
-/// prints links that open. Kept in a small file beside the database (like its <c>.keys</c> folder), not in a table:
+/// prints links that open. Kept in a small file beside the database, not in a table:
 /// there is no settings table, and an address belongs to this machine's server, not to the data, so a backup or a
 /// copy of the database must not carry it elsewhere.</summary>
 public static class ListeningAddresses

@@ -16,6 +16,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Migrator>();
         services.AddSingleton<GradeBench.Storage.Nodes.InstallationQuery>();
+        services.AddSingleton<GradeBench.Storage.Nodes.LeaseStore>();
+        services.AddSingleton<GradeBench.Storage.Nodes.DataProtectionKeyStore>();
         services.AddSingleton<StudyImporter>();
         services.AddSingleton<StudyQuery>();
         services.AddSingleton<StudyLifecycleStore>();

@@ -23,10 +23,10 @@ builder.AddHostingDefaults();
 
 var databasePath = builder.Configuration["GradeBench:Database"] ?? "gradebench.db";
 builder.Services.AddStorage(databasePath);
-// Beside an SQLite file; for PostgreSQL (a connection string, which must not become a folder's name) in the working
-// directory unless GradeBench:KeysFolder says where.
-builder.Services.AddAccounts(keysFolder: builder.Configuration["GradeBench:KeysFolder"] is { Length: > 0 } keys ? Path.GetFullPath(keys)
-    : Database.SqliteFileOf(databasePath) is { } file ? file + ".keys" : Path.GetFullPath("gradebench.keys"));
+// In the database, shared by every node; before the work that must run on one node at a time.
+builder.Services.AddSharedKeys(builder.Configuration);
+builder.Services.AddNodeLeases();
+builder.Services.AddAccounts();
 builder.Services.AddMarkdown();
 builder.Services.AddGrading();
 builder.Services.AddLive();

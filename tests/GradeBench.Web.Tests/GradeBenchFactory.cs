@@ -21,8 +21,9 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
 
     GradeBenchFactory(string folder, bool ownsFolder) => (_folder, _ownsFolder) = (folder, ownsFolder);
 
-    /// <summary>A second start of the app on this one's database (and keys): a restart. The first owns the files.</summary>
-    public GradeBenchFactory Restart() => new(_folder, ownsFolder: false);
+    /// <summary>A second start of the app on this one's database: a restart, or, while this one runs, a second node. The
+    /// first owns the files.</summary>
+    public GradeBenchFactory Restart(IReadOnlyDictionary<string, string>? settings = null) => new(_folder, ownsFolder: false) { Settings = settings ?? new Dictionary<string, string>() };
 
     public string DatabasePath => Path.Combine(_folder, "web.db");
 
@@ -32,12 +33,16 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
     /// <summary>The interface languages offered (<c>GradeBench:Languages</c>); null: the app's default.</summary>
     public IReadOnlyList<string>? Languages { get; init; }
 
+    /// <summary>More settings, by name (<c>GradeBench:…</c>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("GradeBench:Database", DatabasePath);
         const string languages = global::GradeBench.Web.Hosting.Languages.Setting;
         for (var i = 0; i < (Languages?.Count ?? 0); i++) builder.UseSetting($"{languages}:{i}", Languages![i]);
         builder.UseSetting(global::GradeBench.Web.Features.Accounts.AccountServices.SignInAttemptsPerMinuteSetting, SignInAttemptsPerMinute.ToString());
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     /// <summary>A client that does not follow redirects, to the in-memory server or, after <c>UseKestrel</c>, the real one.</summary>
@@ -134,7 +139,7 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
     public const string AdministratorPassword = "correct horse battery";
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    internal static partial Regex AntiforgeryField();
 
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string page)
     {

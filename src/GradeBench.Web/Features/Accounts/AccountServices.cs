@@ -5,7 +5,6 @@ using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -36,11 +35,9 @@ public static class AccountServices
 
     /// <summary>Cookie sign-in, bearer API tokens for <c>/api</c>, ASP.NET Core Identity's password hasher, the
     /// first-run sign-in link, and a fallback policy under which everything needs a signed-in user unless it says
-    /// otherwise. The keys that sign the cookies (and antiforgery tokens) live in <paramref name="keysFolder"/>, beside
-    /// the database, so a restart does not sign everyone out or void the forms they have open.</summary>
-    public static IServiceCollection AddAccounts(this IServiceCollection services, string keysFolder)
+    /// otherwise. The keys that sign the cookies (and antiforgery tokens) are the database's (<see cref="SharedKeys"/>).</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddDataProtection().SetApplicationName("GradeBench").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountRecorder>();

@@ -1,15 +1,22 @@
 using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
+using GradeBench.Storage.Nodes;
+using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace GradeBench.Web.Features.Accounts;
 
 /// <summary>Until an administrator has a password, each start prints a fresh single-use sign-in link built
-/// from the address the server actually listens on (like a notebook server's token).</summary>
-public sealed class SignInLinkAnnouncer(IServer server, IHostApplicationLifetime lifetime, UserStore users, ILogger<SignInLinkAnnouncer> log) : IHostedService
+/// from the address the server actually listens on (like a notebook server's token). Of nodes starting together only one
+/// prints it (the one that takes <see cref="Lease"/>): a newer link ends the older, so a second would void the first.</summary>
+public sealed class SignInLinkAnnouncer(IServer server, IHostApplicationLifetime lifetime, UserStore users, LeaseStore leases, NodeLeases node,
+    ILogger<SignInLinkAnnouncer> log) : IHostedService
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Taken and left to expire: a node starting within its length of another prints no link of its own.</summary>
+    public const string Lease = "sign-in-link";
 
     public Task StartAsync(CancellationToken ct)
     {
@@ -23,6 +30,11 @@ public sealed class SignInLinkAnnouncer(IServer server, IHostApplicationLifetime
         {
             var admin = await users.AdministratorWithoutPasswordAsync();
             if (admin is null) return;
+            if (!await leases.TryAcquireAsync(Lease, node.NodeId, NodeLeases.Length))
+            {
+                log.LogInformation("Another node starting at the same time printed the administrator sign-in link");
+                return;
+            }
             var token = await users.CreateSignInTokenAsync(admin.Id, LinkLifetime);
             var link = $"{BrowsableAddress(server)}/account/link?token={token}";
             // Written to the console directly too, so that it shows whatever the log level.

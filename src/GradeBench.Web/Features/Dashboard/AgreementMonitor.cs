@@ -8,6 +8,7 @@ using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 using GradeBench.Web.Features.Live;
+using GradeBench.Web.Hosting;
 
 namespace GradeBench.Web.Features.Dashboard;
 
@@ -17,13 +18,19 @@ namespace GradeBench.Web.Features.Dashboard;
 /// <see cref="MinimumGap"/> apart, so that on a busy study the bootstrap takes a bounded share of the processor and the
 /// requests keep theirs; a submit still shows within that gap plus one computation. Results are published as
 /// <see cref="AgreementUpdated"/> and kept per study with the data version they were computed from
-/// (<see cref="StudyDataVersion"/>): a page is only ever shown the agreement of the data as it is now.</summary>
-public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric, Database database, StudyEvents events, TimeProvider clock,
-    ILogger<AgreementMonitor> logger)
-    : BackgroundService
+/// (<see cref="StudyDataVersion"/>): a page is only ever shown the agreement of the data as it is now.
+/// With several nodes, only the one holding <see cref="Lease"/> computes after submits; the others keep the results it
+/// publishes (which reach them as events), and compute only what a page of theirs asks for and nobody has published.</summary>
+public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric, Database database, StudyEvents events, NodeLeases leases, TimeProvider clock,
+    ILogger<AgreementMonitor> logger) : BackgroundService
 {
+    /// <summary>The lease (<see cref="NodeLeases"/>) of the node that computes after submits.</summary>
+    public const string Lease = "agreement-monitor";
+
     readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     readonly ConcurrentDictionary<long, byte> _queued = new();
+    // Studies a page asked for: computed on any node, since the lease holder may never hear of the request.
+    readonly ConcurrentDictionary<long, byte> _asked = new();
     readonly ConcurrentDictionary<long, (long Version, AgreementUpdated Agreement)> _latest = new();
     readonly Dictionary<long, DateTimeOffset> _lastStart = [];
 
@@ -44,6 +51,7 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     {
         var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
         if (_latest.TryGetValue(studyId, out var known) && known.Version == version) return known.Agreement;
+        _asked.TryAdd(studyId, 0);
         Request(studyId);
         return null;
     }
@@ -62,17 +70,39 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     void Keep(long studyId, (long Version, AgreementUpdated Agreement) computed) =>
         _latest.AddOrUpdate(studyId, computed, (_, kept) => kept.Version > computed.Version ? kept : computed);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    IDisposable? _listening;
+
+    // Listening from the start, not from when ExecuteAsync gets to run: a submit just after the start is not missed.
+    public override async Task StartAsync(CancellationToken ct)
     {
-        using var listening = events.SubscribeAll(e =>
+        _listening = events.SubscribeAll(e =>
         {
             if (e is RatingSubmitted) Request(e.StudyId);
+            // Ours, or the lease holder's from another node.
+            else if (e is AgreementUpdated agreement) Keep(agreement.StudyId, (agreement.DataVersion, agreement));
             return Task.CompletedTask;
         });
+        await leases.KeepAsync(Lease, ct);
+        await base.StartAsync(ct);
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        _listening?.Dispose();
+        await base.StopAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))
             {
+                if (!_asked.TryRemove(studyId, out _) && !leases.Holds(Lease))
+                {
+                    _queued.TryRemove(studyId, out _);
+                    continue;
+                }
                 if (_lastStart.TryGetValue(studyId, out var last) && clock.GetUtcNow() - last < MinimumGap)
                     await Task.Delay(MinimumGap - (clock.GetUtcNow() - last), clock, stoppingToken);
                 _lastStart[studyId] = clock.GetUtcNow();
@@ -107,7 +137,7 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
             var submitted = await ratings.SubmittedColumnsAsync(studyId, criteria.Select(c => c.Id).ToHashSet(), ct);
             return new AgreementUpdated(studyId, Alphas(criteria
                 .Select(c => (c.Criterion, submitted.GetValueOrDefault(c.Id) ?? new CriterionSubmissions()))
-                .ToList()), asOf);
+                .ToList()), asOf, version);
         }, ct));
     }
 

@@ -5,6 +5,7 @@ using GradeBench.Core.Spans;
 using GradeBench.Storage;
 using GradeBench.Storage.Results;
 using GradeBench.Web.Features.Live;
+using GradeBench.Web.Hosting;
 
 namespace GradeBench.Web.Features.Dashboard;
 
@@ -16,12 +17,18 @@ namespace GradeBench.Web.Features.Dashboard;
 /// <see cref="SpanAgreementUpdated"/> and kept with the data version it was computed from (<see cref="StudyDataVersion"/>).
 /// A source without labels costs one small query per burst and publishes nothing. Computations of a study start at least <see cref="AgreementMonitor.MinimumGap"/> apart, and at
 /// least twice the last one's length: a 100,000-response study's bootstrap takes seconds, and so it never takes more
-/// than half of the processor however fast raters submit.</summary>
-public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database database, StudyEvents events, TimeProvider clock,
+/// than half of the processor however fast raters submit. With several nodes, only the one holding <see cref="Lease"/>
+/// computes after changes, as with <see cref="AgreementMonitor"/>.</summary>
+public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database database, StudyEvents events, NodeLeases leases, TimeProvider clock,
     ILogger<SpanAgreementMonitor> logger) : BackgroundService
 {
+    /// <summary>The lease (<see cref="NodeLeases"/>) of the node that computes after changes.</summary>
+    public const string Lease = "span-agreement-monitor";
+
     readonly Channel<long> _requests = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     readonly ConcurrentDictionary<long, byte> _queued = new();
+    // Studies a page asked for: computed on any node, since the lease holder may never hear of the request.
+    readonly ConcurrentDictionary<long, byte> _asked = new();
     readonly ConcurrentDictionary<(long StudyId, SpanSource Source), (long Version, SpanAgreementUpdated? Agreement)> _latest = new();
 
     static readonly SpanSource[] Sources = [SpanSource.Answers, SpanSource.Note];
@@ -39,21 +46,44 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
     {
         var version = await StudyDataVersion.ReadAsync(database, studyId, ct);
         if (_latest.TryGetValue((studyId, source), out var known) && known.Version == version) return known.Agreement;
+        _asked.TryAdd(studyId, 0);
         Request(studyId);
         return null;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    IDisposable? _listening;
+
+    // Listening from the start, not from when ExecuteAsync gets to run: a submit just after the start is not missed.
+    public override async Task StartAsync(CancellationToken ct)
     {
-        using var listening = events.SubscribeAll(e =>
+        _listening = events.SubscribeAll(e =>
         {
             if (e is RatingSubmitted or PairSubmitted or SpansChanged) Request(e.StudyId);
+            // Ours, or the lease holder's from another node.
+            else if (e is SpanAgreementUpdated agreement) Keep((agreement.StudyId, agreement.Source), agreement.DataVersion, agreement);
             return Task.CompletedTask;
         });
+        await leases.KeepAsync(Lease, ct);
+        await base.StartAsync(ct);
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        _listening?.Dispose();
+        await base.StopAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await foreach (var studyId in _requests.Reader.ReadAllAsync(stoppingToken))
             {
+                if (!_asked.TryRemove(studyId, out _) && !leases.Holds(Lease))
+                {
+                    _queued.TryRemove(studyId, out _);
+                    continue;
+                }
                 if (_last.TryGetValue(studyId, out var last))
                 {
                     var wait = last.Start + Max(AgreementMonitor.MinimumGap, 2 * last.Length) - clock.GetUtcNow();
@@ -67,7 +97,7 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
                     foreach (var source in Sources)
                     {
                         var (version, agreement) = await ComputeAsync(studyId, source, stoppingToken);
-                        _latest.AddOrUpdate((studyId, source), (version, agreement), (_, kept) => kept.Version > version ? kept : (version, agreement));
+                        Keep((studyId, source), version, agreement);
                         if (agreement is not null) events.Publish(agreement);
                     }
                 }
@@ -83,6 +113,10 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
         }
     }
 
+    // A result of newer data than the one kept replaces it; an older one never does.
+    void Keep((long StudyId, SpanSource Source) key, long version, SpanAgreementUpdated? agreement) =>
+        _latest.AddOrUpdate(key, (version, agreement), (_, kept) => kept.Version > version ? kept : (version, agreement));
+
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     // The version is read first: data written while the spans load is newer than the label, so it is never served stale.
@@ -92,7 +126,7 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
         var asOf = clock.GetUtcNow();
         // Read off the caller's thread: the reading steps SQLite synchronously.
         var computed = await Task.Run(() => spans.ComputeAsync(studyId, source, ct), ct);
-        return (version, computed is null ? null : Figures(studyId, computed, asOf, source));
+        return (version, computed is null ? null : Figures(studyId, computed, asOf, source) with { DataVersion = version });
     }
 
     /// <summary>The dashboard's figures: the overall F1 with overlap matching and α_u of the results page.</summary>

@@ -88,8 +88,10 @@ public sealed record PresenceChanged(long StudyId, IReadOnlyList<PresenceEntry> 
 public sealed record PresenceEntry(long UserId, string Name, string Role, long? ResponseId, DateTimeOffset Since, bool Connected);
 
 /// <summary>Krippendorff's alpha per criterion at the criterion's level, with its bootstrap interval, over the ratings
-/// submitted by <see cref="AsOf"/> (when they were read): every submit answered before then is included.</summary>
-public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha> Criteria, DateTimeOffset AsOf) : StudyEvent(StudyId)
+/// submitted by <see cref="AsOf"/> (when they were read): every submit answered before then is included.
+/// <see cref="DataVersion"/>: the study's <c>StudyDataVersion</c> it was computed from, for the other nodes' monitors; never sent to clients.</summary>
+public sealed record AgreementUpdated(long StudyId, IReadOnlyList<CriterionAlpha> Criteria, DateTimeOffset AsOf,
+    [property: JsonIgnore] long DataVersion = 0) : StudyEvent(StudyId)
 {
     public override EventAudience Audience() => EventAudience.CoordinatorsOnly;
 }
@@ -107,9 +109,10 @@ public sealed record CriterionAlpha(string Criterion, string Label, string Level
 /// labels together (docs/spans.md): pairwise F1 with overlap
 /// matching and Krippendorff's α_u, each with its bootstrap interval, over the <see cref="Responses"/> that two or more
 /// raters had submitted when it was read (<see cref="AsOf"/>), with the <see cref="Raters"/> who submitted them and their
-/// <see cref="Highlights"/>. Only for a study with span labels.</summary>
+/// <see cref="Highlights"/>. Only for a study with span labels. <see cref="DataVersion"/> as <see cref="AgreementUpdated"/>'s.</summary>
 public sealed record SpanAgreementUpdated(long StudyId, LiveEstimate F1Overlap, LiveEstimate AlphaU, int Responses, int Raters, int Highlights,
-    DateTimeOffset AsOf, [property: JsonIgnore] GradeBench.Core.Spans.SpanSource Source = GradeBench.Core.Spans.SpanSource.Answers) : StudyEvent(StudyId)
+    DateTimeOffset AsOf, [property: JsonIgnore] GradeBench.Core.Spans.SpanSource Source = GradeBench.Core.Spans.SpanSource.Answers,
+    [property: JsonIgnore] long DataVersion = 0) : StudyEvent(StudyId)
 {
     /// <summary><c>answers</c> (highlights of the answers; <see cref="Responses"/> are answers) or <c>note</c> (passages of
     /// the cases' notes; <see cref="Responses"/> are cases, <see cref="Highlights"/> passages).</summary>

@@ -7,7 +7,7 @@ namespace GradeBench.Web.Features.Live;
 /// <see cref="HubRelay"/> forwards every event to the SignalR hub's groups. Publishing never waits for a listener:
 /// each subscription has its own queue, read in order by one loop, so a slow circuit delays only itself and events
 /// reach each listener in the order they were published. A failing handler is logged and keeps its subscription.
-/// With several nodes, <c>EventBridge</c> brings other nodes' events in through <see cref="PublishRemote"/>: pages hear
+/// With several nodes, <see cref="EventBridge"/> brings other nodes' events in through <see cref="PublishRemote"/>: pages hear
 /// them, but <see cref="SubscribeAll"/> (the relay to the hub, the bridge itself, the monitors) hears only this node's.</summary>
 public sealed class StudyEvents(ILogger<StudyEvents> logger)
 {

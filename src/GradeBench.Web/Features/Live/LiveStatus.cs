@@ -12,7 +12,8 @@ public sealed class LiveStatus
     /// <summary>Raised with the new state, in order, on whatever thread noticed it: handlers must not block.</summary>
     public event Action<bool>? Changed;
 
-    internal void Set(bool paused)
+    /// <summary>Said by <see cref="EventBridge"/> as the Redis connection fails and comes back.</summary>
+    public void Set(bool paused)
     {
         lock (_gate)
         {

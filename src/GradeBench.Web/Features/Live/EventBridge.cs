@@ -38,9 +38,6 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
         _redis.ConnectionFailed += OnFailed;
         _redis.ConnectionRestored += OnRestored;
         if (!_redis.IsConnected) status.Set(true);
-        // Registered even while Redis is away: StackExchange.Redis subscribes again on every reconnection. One queue,
-        // read in order, so a study's events arrive in the order they were sent.
-        (await _redis.GetSubscriber().SubscribeAsync(Channel)).OnMessage(Receive);
         _local = events.SubscribeAll(e =>
         {
             // Presence goes as this node's own list, never the merged one.
@@ -58,6 +55,7 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
         using var timer = new PeriodicTimer(AnnounceInterval, clock);
         try
         {
+            await SubscribeAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 AnnounceAll();
@@ -81,6 +79,28 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
             _redis.ConnectionRestored -= OnRestored;
         }
         await base.StopAsync(ct);
+    }
+
+    /// <summary>Subscribes once Redis answers (a node may start before it); StackExchange.Redis subscribes again by
+    /// itself after every reconnection. One queue, read in order, so a study's events arrive in the order they were sent.</summary>
+    async Task SubscribeAsync(CancellationToken ct)
+    {
+        var bus = _redis!.GetSubscriber();
+        while (true)
+        {
+            while (!_redis.IsConnected) await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
+            try
+            {
+                (await bus.SubscribeAsync(Channel)).OnMessage(Receive);
+                return;
+            }
+            catch (RedisException e)
+            {
+                // Lost again meanwhile: drop the half-made subscription, so that no message is read twice, and retry.
+                logger.LogWarning(e, "Could not subscribe to the other nodes' live messages yet");
+                bus.Unsubscribe(Channel, null, CommandFlags.FireAndForget);
+            }
+        }
     }
 
     void Announce(long studyId, IReadOnlyList<PresenceEntry> online) => Send(new Envelope(link.Node, "presence", StudyId: studyId, Online: online));

@@ -1,5 +1,6 @@
 using GradeBench.Storage.Nodes;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 
 namespace GradeBench.Web.Features.Live;
@@ -13,12 +14,14 @@ public static class LiveServices
     /// nodes: the SignalR Redis backplane and <see cref="EventBridge"/> over one shared connection.</summary>
     public static IServiceCollection AddLive(this IServiceCollection services, string? redis = null)
     {
-        var signalR = services.AddSignalR();
+        services.AddSignalR();
         services.AddSingleton<LiveStatus>();
         if (redis is { Length: > 0 })
         {
             services.AddSingleton(provider => new RedisLink(redis, provider.GetRequiredService<InstallationQuery>()));
-            signalR.AddStackExchangeRedis();
+            // The backplane for the study hub only, as AddStackExchangeRedis would register it for every hub: Blazor's
+            // circuits stay on their node (sticky) and must keep working while Redis is away.
+            services.AddSingleton<HubLifetimeManager<StudyHub>, RedisHubLifetimeManager<StudyHub>>();
             services.AddOptions<RedisOptions>().Configure<RedisLink>((options, link) =>
             {
                 options.Configuration = RedisLink.Options(redis);

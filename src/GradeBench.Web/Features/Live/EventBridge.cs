@@ -46,7 +46,6 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
         });
         presence.LocalChanged += Announce;
         revocations.Applied += Nudge;
-        Send(new Envelope(link.Node, "hello"));
         await base.StartAsync(ct);
     }
 
@@ -92,6 +91,8 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
             try
             {
                 (await bus.SubscribeAsync(Channel)).OnMessage(Receive);
+                // Now that their answers can be heard: every node says who is on it.
+                Send(new Envelope(link.Node, "hello"));
                 return;
             }
             catch (RedisException e)

@@ -4,7 +4,9 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using GradeBench.Storage;
+using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Nodes;
+using GradeBench.Web.Features.Accounts;
 using GradeBench.Web.Features.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -134,6 +136,32 @@ public sealed class SeveralNodesTests(SeveralNodes nodes) : IClassFixture<Severa
         }
 
         await SeveralNodes.EventuallyAsync(() => listing.Online(studyId).All(e => e.UserId != rater.Id), "B drops the rater who left A");
+    }
+
+    [Fact]
+    public async Task AnAccountDisabledOnOneNodeIsDisconnectedOnTheOtherAtOnce()
+    {
+        var studyId = await A.ImportDemoCopyAsync();
+        var rater = await A.UserAsync(studyId, "disabled");
+        await using var connected = await B.ListenerAsync(rater);
+        await connected.Connection.StartAsync();
+        await connected.Connection.InvokeAsync<JsonElement>("JoinStudy", studyId);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connected.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var admin = (await A.Services.GetRequiredService<UserStore>().CreateAsync($"boss-{Guid.NewGuid():N}"[..20], "Administrator", isAdmin: true))!;
+        var clock = Stopwatch.StartNew();
+
+        Assert.Equal(AccountStatusOutcome.Changed, await A.Services.GetRequiredService<AccountRecorder>().SetDisabledAsync(admin.Id, rater.Id, disabled: true));
+
+        var notice = await connected.NextAsync("AccessRevoked");
+        Assert.Equal(RevocationFeed.DisabledMessage, notice.GetProperty("reason").GetString());
+        await closed.Task.WaitAsync(SeveralNodes.Patience);
+        // Node A told node B to look at once, rather than at its next poll.
+        Assert.True(clock.Elapsed < RevocationFeed.PollInterval / 2, $"took {clock.Elapsed}");
     }
 
     [Fact]

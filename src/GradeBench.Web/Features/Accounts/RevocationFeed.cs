@@ -29,7 +29,7 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
     readonly ConcurrentDictionary<Watcher, byte> _watchers = new();
     RevocationCursor? _cursor;
 
-    /// <summary>A check found revocations and applied them here: other nodes may check at once rather than at their next tick.</summary>
+    /// <summary>A check found revocations (about to be applied here): other nodes may check at once rather than at their next tick.</summary>
     public event Action? Applied;
 
     /// <summary>Tells a circuit of this user about each revocation of theirs. Dispose to stop.</summary>

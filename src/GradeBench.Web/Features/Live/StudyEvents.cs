@@ -6,7 +6,9 @@ namespace GradeBench.Web.Features.Live;
 /// <summary>The in-process notifier every live view listens to: Blazor circuits subscribe directly, and
 /// <see cref="HubRelay"/> forwards every event to the SignalR hub's groups. Publishing never waits for a listener:
 /// each subscription has its own queue, read in order by one loop, so a slow circuit delays only itself and events
-/// reach each listener in the order they were published. A failing handler is logged and keeps its subscription.</summary>
+/// reach each listener in the order they were published. A failing handler is logged and keeps its subscription.
+/// With several nodes, <see cref="EventBridge"/> brings other nodes' events in through <see cref="PublishRemote"/>: pages hear
+/// them, but <see cref="SubscribeAll"/> (the relay to the hub, the bridge itself, the monitors) hears only this node's.</summary>
 public sealed class StudyEvents(ILogger<StudyEvents> logger)
 {
     public delegate Task Handler(StudyEvent studyEvent);
@@ -17,7 +19,9 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
     public IDisposable Subscribe(long studyId, long userId, bool isCoordinator, Handler handler) =>
         Add(new Subscription(this, studyId, userId, isCoordinator, handler));
 
-    /// <summary>Every event of every study, unfiltered: only for the relay to the hub, which filters by group.</summary>
+    /// <summary>Every event of every study published on this node, unfiltered: for the relay to the hub (which filters
+    /// by group), the bridge to other nodes and the monitors. Another node's events are not here: its own relay already
+    /// sent them to every hub client, and its own monitors saw them.</summary>
     internal IDisposable SubscribeAll(Handler handler) => Add(new Subscription(this, null, 0, true, handler));
 
     Subscription Add(Subscription subscription)
@@ -36,10 +40,16 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
                 subscription.Dispose();
     }
 
-    public void Publish(StudyEvent studyEvent)
+    public void Publish(StudyEvent studyEvent) => Deliver(studyEvent, remote: false);
+
+    /// <summary>An event another node published (or made for this node's pages from other nodes' news): it reaches the
+    /// study's pages here, never <see cref="SubscribeAll"/>, so nothing is sent on twice.</summary>
+    public void PublishRemote(StudyEvent studyEvent) => Deliver(studyEvent, remote: true);
+
+    void Deliver(StudyEvent studyEvent, bool remote)
     {
         foreach (var subscription in _subscriptions.Keys)
-            if (subscription.Wants(studyEvent)) subscription.Queue.Writer.TryWrite(studyEvent);
+            if (subscription.Wants(studyEvent, remote)) subscription.Queue.Writer.TryWrite(studyEvent);
     }
 
     sealed class Subscription(StudyEvents owner, long? studyId, long userId, bool isCoordinator, Handler handler) : IDisposable
@@ -49,7 +59,8 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
         public long? StudyId => studyId;
         public long UserId => userId;
 
-        public bool Wants(StudyEvent e) => studyId is null || (studyId == e.StudyId && e.Audience().Includes(userId, isCoordinator));
+        public bool Wants(StudyEvent e, bool remote) =>
+            studyId is null ? !remote : studyId == e.StudyId && e.Audience().Includes(userId, isCoordinator);
 
         public void Start() => _ = Task.Run(ReadAsync);
 

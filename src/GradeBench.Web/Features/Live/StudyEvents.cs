@@ -8,7 +8,8 @@ namespace GradeBench.Web.Features.Live;
 /// each subscription has its own queue, read in order by one loop, so a slow circuit delays only itself and events
 /// reach each listener in the order they were published. A failing handler is logged and keeps its subscription.
 /// With several nodes, <see cref="EventBridge"/> brings other nodes' events in through <see cref="PublishRemote"/>: pages hear
-/// them, but <see cref="SubscribeAll"/> (the relay to the hub, the bridge itself, the monitors) hears only this node's.</summary>
+/// them, and so does <see cref="SubscribeEverywhere"/> (the monitors), but <see cref="SubscribeAll"/> (the relay to the hub,
+/// the bridge itself) hears only this node's.</summary>
 public sealed class StudyEvents(ILogger<StudyEvents> logger)
 {
     public delegate Task Handler(StudyEvent studyEvent);
@@ -20,9 +21,13 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
         Add(new Subscription(this, studyId, userId, isCoordinator, handler));
 
     /// <summary>Every event of every study published on this node, unfiltered: for the relay to the hub (which filters
-    /// by group), the bridge to other nodes and the monitors. Another node's events are not here: its own relay already
-    /// sent them to every hub client, and its own monitors saw them.</summary>
+    /// by group) and the bridge to other nodes. Another node's events are not here: its own relay already sent them to
+    /// every hub client.</summary>
     internal IDisposable SubscribeAll(Handler handler) => Add(new Subscription(this, null, 0, true, handler));
+
+    /// <summary>Every event of every study, this node's and other nodes': for the work one node does for all (the
+    /// agreement monitors: the lease holder computes after a submit any node took, and every node keeps the result).</summary>
+    internal IDisposable SubscribeEverywhere(Handler handler) => Add(new Subscription(this, null, 0, true, handler, everywhere: true));
 
     Subscription Add(Subscription subscription)
     {
@@ -52,7 +57,7 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
             if (subscription.Wants(studyEvent, remote)) subscription.Queue.Writer.TryWrite(studyEvent);
     }
 
-    sealed class Subscription(StudyEvents owner, long? studyId, long userId, bool isCoordinator, Handler handler) : IDisposable
+    sealed class Subscription(StudyEvents owner, long? studyId, long userId, bool isCoordinator, Handler handler, bool everywhere = false) : IDisposable
     {
         public readonly Channel<StudyEvent> Queue = Channel.CreateUnbounded<StudyEvent>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -60,7 +65,7 @@ public sealed class StudyEvents(ILogger<StudyEvents> logger)
         public long UserId => userId;
 
         public bool Wants(StudyEvent e, bool remote) =>
-            studyId is null ? !remote : studyId == e.StudyId && e.Audience().Includes(userId, isCoordinator);
+            studyId is null ? !remote || everywhere : studyId == e.StudyId && e.Audience().Includes(userId, isCoordinator);
 
         public void Start() => _ = Task.Run(ReadAsync);
 

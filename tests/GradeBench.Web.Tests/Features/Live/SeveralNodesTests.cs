@@ -7,7 +7,9 @@ using GradeBench.Storage;
 using GradeBench.Storage.Accounts;
 using GradeBench.Storage.Nodes;
 using GradeBench.Web.Features.Accounts;
+using GradeBench.Web.Features.Dashboard;
 using GradeBench.Web.Features.Live;
+using GradeBench.Web.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -113,6 +115,31 @@ public sealed class SeveralNodesTests(SeveralNodes nodes) : IClassFixture<Severa
         await Task.Delay(500);
         Assert.Single(listening.Received, m => m.Method == "RatingSubmitted");
         Assert.Single(listening.Received, m => m.Method == "ProgressChanged");
+        Assert.Single(listening.Received, m => m.Method == "AgreementUpdated");
+    }
+
+    /// <summary>Only the node holding the agreement monitor's lease computes: it must hear the submits the other node
+    /// takes, and compute once.</summary>
+    [Fact]
+    public async Task ASubmitTakenByTheNodeWithoutTheMonitorsLeaseStillMovesTheAgreement()
+    {
+        var studyId = await A.ImportDemoCopyAsync();
+        var coordinator = await A.UserAsync(studyId, "coordinator", "coordinator");
+        var rater = await A.UserAsync(studyId, "grace");
+        var (holder, other) = A.Services.GetRequiredService<NodeLeases>().Holds(AgreementMonitor.Lease) ? (A, B) : (B, A);
+        Assert.True(holder.Services.GetRequiredService<NodeLeases>().Holds(AgreementMonitor.Lease), "one node holds the monitor's lease");
+        await using var listening = await holder.ListenerAsync(coordinator);
+        await listening.Connection.StartAsync();
+        await listening.Connection.InvokeAsync<JsonElement>("JoinStudy", studyId);
+        var responseId = await other.OpenAssignmentAsync(studyId, rater);
+        using var client = await other.BearerClientAsync(rater);
+
+        var answer = await LiveServer.PutRatingAsync(client, studyId, await other.Services.HandleOfAsync(responseId), DemoRatings.Json("on the other node"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        await listening.NextAsync("RatingSubmitted");
+        await listening.NextAsync("AgreementUpdated");
+        await Task.Delay(500);
         Assert.Single(listening.Received, m => m.Method == "AgreementUpdated");
     }
 

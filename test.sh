@@ -58,13 +58,19 @@ for project in "${projects[@]}"; do
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
-# The storage tests again, each on a PostgreSQL database of its own; those about SQLite's own files and migrations are
-# marked SqliteOnly. Tests that need both databases at once (schema parity, gradebench copy) are marked PostgresOnly:
-# they run here only, beside the rest.
-postgres_runs=("tests/GradeBench.Storage.Tests/GradeBench.Storage.Tests.csproj")
-for project in "${postgres_runs[@]}"; do
-  echo "On PostgreSQL: $project"
-  dotnet test "$project" --no-build -nologo --blame-hang-timeout 5m --filter "Provider!=SqliteOnly" 2>&1 | tee -a "$log"
+# The storage and web tests again, each on a PostgreSQL database of its own; those about SQLite's own files and
+# migrations are marked SqliteOnly. Tests that need a PostgreSQL server whatever the database under test (schema parity,
+# gradebench copy, two web nodes with Redis) are marked PostgresOnly: they run here only. The browser tests run on
+# SQLite, except their PostgresOnly ones (docs/postgresql.md, "Tests").
+postgres_runs=(
+  "tests/GradeBench.Storage.Tests/GradeBench.Storage.Tests.csproj|Provider!=SqliteOnly"
+  "tests/GradeBench.Web.Tests/GradeBench.Web.Tests.csproj|Provider!=SqliteOnly"
+  "tests/GradeBench.EndToEnd.Tests/GradeBench.EndToEnd.Tests.csproj|Provider=PostgresOnly"
+)
+for run in "${postgres_runs[@]}"; do
+  project="${run%%|*}" filter="${run#*|}"
+  echo "On PostgreSQL: $project ($filter)"
+  dotnet test "$project" --no-build -nologo --blame-hang-timeout 5m --filter "$filter" 2>&1 | tee -a "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 

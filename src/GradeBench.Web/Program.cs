@@ -17,7 +17,7 @@ using MudBlazor.Services;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = AppPaths.WebRoot });
 // Framework and component assets come from the build's manifest when not published, in every environment.
 builder.WebHost.UseStaticWebAssets();
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--db"] = "GradeBench:Database" });
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--db"] = "GradeBench:Database", ["--redis"] = RedisLink.Setting });
 if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls("http://localhost:5080");
 builder.AddHostingDefaults();
 
@@ -29,7 +29,8 @@ builder.Services.AddNodeLeases();
 builder.Services.AddAccounts();
 builder.Services.AddMarkdown();
 builder.Services.AddGrading();
-builder.Services.AddLive();
+// With GradeBench:Redis, one of several nodes: live events cross them (docs/live.md, Several nodes).
+builder.Services.AddLive(builder.Configuration[RedisLink.Setting]);
 builder.Services.AddStudies();
 builder.Services.AddDashboard();
 builder.Services.AddAdjudication();

@@ -14,17 +14,20 @@ public sealed partial class RunningApp : IAsyncDisposable
 
     readonly System.Text.StringBuilder _log;
 
-    RunningApp(Process process, string folder, string databasePath, string signInLink, System.Text.StringBuilder log)
+    readonly string? _signInLink;
+
+    RunningApp(Process process, string folder, string databasePath, string? signInLink, string baseAddress, System.Text.StringBuilder log)
     {
         _databasePath = databasePath;
         _log = log;
         _process = process;
         _folder = folder;
-        SignInLink = signInLink;
-        BaseAddress = new Uri(signInLink).GetLeftPart(UriPartial.Authority);
+        _signInLink = signInLink;
+        BaseAddress = baseAddress;
     }
 
-    public string SignInLink { get; }
+    /// <summary>The one-time administrator link a first run prints.</summary>
+    public string SignInLink => _signInLink ?? throw new InvalidOperationException("This app printed no sign-in link: another set the database up.");
 
     /// <summary>What the app has printed so far, for failure messages.</summary>
     public string Log
@@ -38,6 +41,9 @@ public sealed partial class RunningApp : IAsyncDisposable
     [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/account/link\?token=[A-Za-z0-9_-]+)")]
     private static partial Regex LinkPattern();
 
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningPattern();
+
     /// <summary>GradeBench.Web.dll as built for this test run.</summary>
     public static string BuiltAppPath => Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "WebAppPath").Value!);
@@ -46,7 +52,11 @@ public sealed partial class RunningApp : IAsyncDisposable
     /// fresh one in this app's own temp folder, which is deleted on dispose.</param>
     /// <param name="port">A port to listen on (e.g. a killed app's, so that its open pages find the new one); by default a free one.</param>
     /// <param name="languages">The interface languages offered (GradeBench:Languages); by default the app's own.</param>
-    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null, int port = 0, IReadOnlyList<string>? languages = null)
+    /// <param name="arguments">More command-line arguments (e.g. <c>--redis</c>).</param>
+    /// <param name="setsUp">Whether this app sets the database up and prints the first-run link (waited for); false for a
+    /// second node of a database another has set up, which is waited for until it listens.</param>
+    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null, int port = 0, IReadOnlyList<string>? languages = null,
+        IReadOnlyList<string>? arguments = null, bool setsUp = true)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
         databasePath ??= Path.Combine(folder, "e2e.db");
@@ -56,7 +66,7 @@ public sealed partial class RunningApp : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", $"http://127.0.0.1:{port}", "--db", databasePath })
+        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", $"http://127.0.0.1:{port}", "--db", databasePath }.Concat(arguments ?? []))
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         for (var i = 0; i < (languages?.Count ?? 0); i++) start.Environment[$"GradeBench__Languages__{i}"] = languages![i];
@@ -64,26 +74,35 @@ public sealed partial class RunningApp : IAsyncDisposable
 
         var log = new System.Text.StringBuilder();
         var link = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
             lock (log) log.AppendLine(e.Data);
             if (LinkPattern().Match(e.Data) is { Success: true } match) link.TrySetResult(match.Groups[1].Value);
+            if (ListeningPattern().Match(e.Data) is { Success: true } address) listening.TrySetResult(address.Groups[1].Value);
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => link.TrySetException(new InvalidOperationException($"The web app exited with code {process.ExitCode}:\n{log}"));
+        process.Exited += (_, _) =>
+        {
+            var exited = new InvalidOperationException($"The web app exited with code {process.ExitCode}:\n{log}");
+            link.TrySetException(exited);
+            listening.TrySetException(exited);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
         try
         {
-            return new RunningApp(process, folder, databasePath, await link.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
+            if (!setsUp) return new RunningApp(process, folder, databasePath, null, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
+            var signInLink = await link.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            return new RunningApp(process, folder, databasePath, signInLink, new Uri(signInLink).GetLeftPart(UriPartial.Authority), log);
         }
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The web app printed no sign-in link within 90 s:\n{log}");
+            throw new TimeoutException($"The web app printed no {(setsUp ? "sign-in link" : "listening address")} within 90 s:\n{log}");
         }
     }
 

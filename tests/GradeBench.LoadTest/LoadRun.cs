@@ -37,24 +37,36 @@ public static partial class LoadRun
     public static async Task<LoadReport> RunAsync(LoadSettings settings, TextWriter progress, CancellationToken ct = default)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-load-").FullName;
+        var postgresDatabase = settings.Postgres is { } admin ? await RunDatabase.CreatePostgresAsync(admin, ct) : null;
+        var servers = new List<ServerProcess>();
+        var clients = new List<HttpClient>();
         try
         {
-            var database = new Database(Path.Combine(folder, "load.db"));
+            await using var database = new Database(postgresDatabase?.ConnectionString ?? Path.Combine(folder, "load.db"));
             var clock = Stopwatch.StartNew();
             var study = await StudySetup.PrepareAsync(database, folder, settings, ct);
-            progress.WriteLine($"Prepared a study of {settings.ResponseCount} responses × {settings.RatersPerResponse} raters over {settings.Raters} raters in {clock.Elapsed.TotalSeconds:0.0} s.");
+            progress.WriteLine($"Prepared a study of {settings.ResponseCount} responses × {settings.RatersPerResponse} raters over {settings.Raters} raters in {clock.Elapsed.TotalSeconds:0.0} s ({database.DisplayName}).");
 
-            await using var server = await ServerProcess.StartAsync(settings.ServerDll ?? ServerProcess.BuiltWebAppPath, database.FilePath!, folder, ct);
-            progress.WriteLine($"Server (pid {server.ProcessId}) listening on {server.Address}.");
-            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+            // One after the other: the first migrates and settles the database before the next starts.
+            for (var n = 0; n < settings.Nodes; n++)
             {
-                BaseAddress = server.Address,
-                Timeout = TimeSpan.FromSeconds(30),
-            };
+                var server = await ServerProcess.StartAsync(settings.ServerDll ?? ServerProcess.BuiltWebAppPath,
+                    database.FilePath ?? postgresDatabase!.ConnectionString, folder, ct, settings.Redis);
+                servers.Add(server);
+                clients.Add(new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+                {
+                    BaseAddress = server.Address,
+                    Timeout = TimeSpan.FromSeconds(30),
+                });
+                progress.WriteLine($"Server {n + 1} of {settings.Nodes} (pid {server.ProcessId}) listening on {server.Address}.");
+            }
             var submits = new SubmitLog();
             var responseIds = await ResponseIdsAsync(database, study.StudyId, ct);
-            var coordinator = new SimulatedUser(study.Coordinator, server.Address, http);
-            var raters = study.Raters.Select(account => new SimulatedUser(account, server.Address, http)).ToList();
+            var coordinator = new SimulatedUser(study.Coordinator, servers[^1].Address, clients[^1]);
+            // With several nodes, no rater is on the coordinator's: each event is timed across nodes.
+            var raterNodes = Math.Max(1, servers.Count - 1);
+            var raters = study.Raters.Select((account, i) => new SimulatedUser(account, servers[i % raterNodes].Address, clients[i % raterNodes])).ToList();
+            var server0 = servers[0];
             CircuitBrowser? browser = null;
             try
             {
@@ -79,22 +91,22 @@ public static partial class LoadRun
                 {
                     clock.Restart();
                     browser = await CircuitBrowser.LaunchAsync(settings.ChromiumPath, settings.RendererProcessLimit);
-                    circuits = await OpenCircuitsAsync(settings, study.StudyId, server, browser, coordinator, raters, ct);
+                    circuits = await OpenCircuitsAsync(settings, study.StudyId, server0, browser, coordinator, raters, ct);
                     progress.WriteLine($"Opened {circuits.Interactive} of {circuits.Requested} grading pages as interactive circuits in {clock.Elapsed.TotalSeconds:0.0} s " +
                         $"({circuits.SeenByServer} seen by the server); the browser holds {circuits.BrowserMemoryBytes / 1048576.0:0} MiB in {circuits.BrowserProcesses} processes.");
                 }
                 progress.WriteLine($"Submitting {settings.Rate:0.#}/s and loading {settings.PageRate:0.#} pages/s: {settings.WarmUp.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured.");
-                var drive = await DriveAsync(settings, study.StudyId, server, raters, submits, ct);
+                var drive = await DriveAsync(settings, study.StudyId, servers, raters, submits, ct);
 
                 if (settings.CircuitCount > 0) circuits = circuits with { AliveAtEnd = await InteractiveRatersAsync(coordinator, study.StudyId, ct) };
                 var lost = await LostRatingsAsync(database, study.StudyId, submits.All, ct);
-                var log = server.LogLines();
+                var log = servers.SelectMany(s => s.LogLines()).ToList();
                 var answers = submits.All.Select(s => s.Error).Concat(drive.Pages.Select(p => p.Error)).OfType<string>().ToList();
                 return LoadReport.Create(settings, raters.Count, submits, drive, circuits, lost,
                     busyInLog: log.Count(IsBusyFailure),
                     busyAnswers: answers.Count(IsBusyFailure),
                     serverErrors: log.Where(l => ServerErrorPattern().IsMatch(l)).ToList(),
-                    memoryAtEnd: server.Memory());
+                    memoryAtEnd: server0.Memory());
             }
             finally
             {
@@ -104,9 +116,12 @@ public static partial class LoadRun
         }
         finally
         {
+            foreach (var server in servers) await server.DisposeAsync();
+            foreach (var client in clients) client.Dispose();
             // The pool would keep the file open, and the folder could not be deleted.
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+            if (postgresDatabase is not null) await postgresDatabase.DropAsync();
         }
     }
 
@@ -132,7 +147,7 @@ public static partial class LoadRun
         {
             try
             {
-                await browser.OpenGradingPageAsync(rater, server.Address, studyId, CircuitTimeout);
+                await browser.OpenGradingPageAsync(rater, rater.Server, studyId, CircuitTimeout);
                 Interlocked.Increment(ref opened);
             }
             catch (Exception e) when (e is InvalidOperationException or Microsoft.Playwright.PlaywrightException or TimeoutException)
@@ -163,7 +178,7 @@ public static partial class LoadRun
 
     /// <summary>Open loop: submit i leaves at start + i/rate and page load j at start + j/page rate, whatever earlier
     /// requests are doing, so a slow server shows as latency, not as a lower rate.</summary>
-    static async Task<DriveFigures> DriveAsync(LoadSettings settings, long studyId, ServerProcess server, List<SimulatedUser> raters,
+    static async Task<DriveFigures> DriveAsync(LoadSettings settings, long studyId, IReadOnlyList<ServerProcess> servers, List<SimulatedUser> raters,
         SubmitLog submits, CancellationToken ct)
     {
         var random = new Random(settings.Seed);
@@ -174,7 +189,7 @@ public static partial class LoadRun
         var windowStart = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
         var windowEnd = windowStart + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
 
-        var window = WatchWindowAsync(server, windowStart, windowEnd, ct);
+        var window = WatchWindowAsync(servers, windowStart, windowEnd, ct);
         var submitting = ScheduleAsync(settings.Rate, settings.WarmUpSubmits, settings.MeasuredSubmits, start, i =>
         {
             var rater = raters[i % raters.Count];
@@ -212,9 +227,9 @@ public static partial class LoadRun
         return maxLag;
     }
 
-    /// <summary>Processor time of the server, this tool and the browser over the measured window, in cores, and the load average
-    /// at its start and end.</summary>
-    static async Task<(double ServerCpu, double ToolCpu, double BrowserCpu, double LoadStart, double LoadEnd)> WatchWindowAsync(ServerProcess server, long windowStart, long windowEnd, CancellationToken ct)
+    /// <summary>Processor time of the servers (all nodes together), this tool and the browser over the measured window, in
+    /// cores, and the load average at its start and end.</summary>
+    static async Task<(double ServerCpu, double ToolCpu, double BrowserCpu, double LoadStart, double LoadEnd)> WatchWindowAsync(IReadOnlyList<ServerProcess> servers, long windowStart, long windowEnd, CancellationToken ct)
     {
         async Task Until(long timestamp)
         {
@@ -223,10 +238,11 @@ public static partial class LoadRun
         }
         await Until(windowStart);
         TimeSpan Browser() => MachineStats.DescendantsProcessorTime(Environment.ProcessId, CircuitBrowser.ProcessName);
-        var (server0, tool0, browser0, load0, at0) = (server.ProcessorTime(), Process.GetCurrentProcess().TotalProcessorTime, Browser(), MachineStats.LoadAverage(), Stopwatch.GetTimestamp());
+        TimeSpan Servers() => servers.Aggregate(TimeSpan.Zero, (sum, server) => sum + server.ProcessorTime());
+        var (server0, tool0, browser0, load0, at0) = (Servers(), Process.GetCurrentProcess().TotalProcessorTime, Browser(), MachineStats.LoadAverage(), Stopwatch.GetTimestamp());
         await Until(windowEnd);
         var seconds = Stopwatch.GetElapsedTime(at0).TotalSeconds;
-        return ((server.ProcessorTime() - server0).TotalSeconds / seconds, (Process.GetCurrentProcess().TotalProcessorTime - tool0).TotalSeconds / seconds,
+        return ((Servers() - server0).TotalSeconds / seconds, (Process.GetCurrentProcess().TotalProcessorTime - tool0).TotalSeconds / seconds,
             (Browser() - browser0).TotalSeconds / seconds, load0, MachineStats.LoadAverage());
     }
 

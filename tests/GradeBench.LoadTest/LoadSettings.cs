@@ -45,6 +45,17 @@ public sealed record LoadSettings
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>Web nodes serving one database. With more than one, raters submit to every node but the last, and the
+    /// coordinator listens on the last: every timed event crosses from one node to another (issue 22).</summary>
+    public int Nodes { get; init; } = 1;
+
+    /// <summary>An administrator's connection string to a PostgreSQL server: the run's database is made there, and dropped
+    /// at the end; null: an SQLite file.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>The nodes' Redis (GradeBench:Redis), which carries live events between them; needed for more than one node.</summary>
+    public string? Redis { get; init; }
+
     /// <summary>The built GradeBench.Web.dll to start; null: the one built beside this tool.</summary>
     public string? ServerDll { get; init; }
 

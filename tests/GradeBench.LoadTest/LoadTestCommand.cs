@@ -25,10 +25,13 @@ public static class LoadTestCommand
         var ratersPerResponse = new Option<int>("--raters-per-response") { Description = "Raters assigned to each response", DefaultValueFactory = _ => defaults.RatersPerResponse };
         var seed = new Option<int>("--seed") { Description = "Seed of the rating values", DefaultValueFactory = _ => defaults.Seed };
         var serverDll = new Option<FileInfo?>("--server-dll") { Description = "GradeBench.Web.dll to start (default: the one built with this tool)" };
+        var nodes = new Option<int>("--nodes") { Description = "Web nodes on the one database; with more than one, raters use all but the last and the coordinator listens on the last", DefaultValueFactory = _ => defaults.Nodes };
+        var postgres = new Option<string?>("--postgres") { Description = "An administrator's connection string to a PostgreSQL server, where the run's database is made (default: an SQLite file)" };
+        var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT for the nodes' live events (needed for more than one node)" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of a table" };
         var root = new RootCommand("Load test: raters with open grading pages submit ratings and load pages at steady rates; reports latencies (submit to the coordinator's hub event, page loads), errors, lost ratings and the server's memory, against targets.")
         {
-            raters, rate, pageRate, circuits, chromium, rendererLimit, maxEventP95, maxPageP95, maxMemory, duration, warmUp, grace, responses, ratersPerResponse, seed, serverDll, json,
+            raters, rate, pageRate, circuits, chromium, rendererLimit, maxEventP95, maxPageP95, maxMemory, duration, warmUp, grace, responses, ratersPerResponse, seed, serverDll, nodes, postgres, redis, json,
         };
         root.SetAction(async (parse, token) =>
         {
@@ -50,6 +53,9 @@ public static class LoadTestCommand
                 RatersPerResponse = parse.GetValue(ratersPerResponse),
                 Seed = parse.GetValue(seed),
                 ServerDll = parse.GetValue(serverDll)?.FullName,
+                Nodes = parse.GetValue(nodes),
+                Postgres = parse.GetValue(postgres),
+                Redis = parse.GetValue(redis),
             };
             if (Problem(settings) is { } problem)
             {
@@ -77,6 +83,8 @@ public static class LoadTestCommand
     static string? Problem(LoadSettings s) => s switch
     {
         { Raters: < 1 } => "--raters must be at least 1",
+        { Nodes: < 1 } => "--nodes must be at least 1",
+        { Nodes: > 1, Redis: null } => "--nodes above 1 needs --redis: live events cross nodes through it",
         { Rate: <= 0 } => "--rate must be positive",
         { PageRate: < 0 } => "--page-rate cannot be negative",
         { Circuits: < 0 } => "--circuits cannot be negative",

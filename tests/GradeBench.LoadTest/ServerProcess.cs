@@ -36,13 +36,15 @@ sealed partial class ServerProcess : IAsyncDisposable
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
     private static partial Regex ListeningPattern();
 
-    public static async Task<ServerProcess> StartAsync(string appPath, string databasePath, string folder, CancellationToken ct)
+    /// <param name="redis">GradeBench:Redis, for a node among several; null: a single node.</param>
+    public static async Task<ServerProcess> StartAsync(string appPath, string databasePath, string folder, CancellationToken ct, string? redis = null)
     {
         if (!File.Exists(appPath)) throw new FileNotFoundException($"No web app at {appPath}: build src/GradeBench.Web or pass --server-dll.");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         // Hundreds of raters sign in from this one address within a minute: the per-address limit would refuse them.
         foreach (var arg in new[] { appPath, "--db", databasePath, "--urls", "http://127.0.0.1:0", "--GradeBench:SignInAttemptsPerMinute", "0" })
             start.ArgumentList.Add(arg);
+        if (redis is not null) foreach (var arg in new[] { "--redis", redis }) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
 

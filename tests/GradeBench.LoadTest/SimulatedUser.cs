@@ -29,6 +29,9 @@ sealed partial class SimulatedUser(Account account, Uri server, HttpClient http)
 
     public Account Account => account;
 
+    /// <summary>The node this user works on.</summary>
+    public Uri Server => server;
+
     /// <summary>The cookies the server has set (sign-in and antiforgery), for a browser to carry the same session.</summary>
     public CookieCollection Cookies => _cookies.GetCookies(server);
 

@@ -25,7 +25,13 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
     /// first owns the files.</summary>
     public GradeBenchFactory Restart(IReadOnlyDictionary<string, string>? settings = null) => new(_folder, ownsFolder: false) { Settings = settings ?? new Dictionary<string, string>() };
 
+    /// <summary>Another node of this installation: the same database (and keys) and Redis, at the same time.</summary>
+    public GradeBenchFactory SecondNode() => new(_folder, ownsFolder: false) { Redis = Redis };
+
     public string DatabasePath => Path.Combine(_folder, "web.db");
+
+    /// <summary><c>GradeBench:Redis</c>: null for a single node.</summary>
+    public string? Redis { get; init; }
 
     /// <summary>Sign-in attempts per minute; tests of other things sign in far more often than a person would.</summary>
     public int SignInAttemptsPerMinute { get; init; } = 10_000;
@@ -39,6 +45,7 @@ public sealed partial class GradeBenchFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("GradeBench:Database", DatabasePath);
+        if (Redis is not null) builder.UseSetting(global::GradeBench.Web.Features.Live.RedisLink.Setting, Redis);
         const string languages = global::GradeBench.Web.Hosting.Languages.Setting;
         for (var i = 0; i < (Languages?.Count ?? 0); i++) builder.UseSetting($"{languages}:{i}", Languages![i]);
         builder.UseSetting(global::GradeBench.Web.Features.Accounts.AccountServices.SignInAttemptsPerMinuteSetting, SignInAttemptsPerMinute.ToString());

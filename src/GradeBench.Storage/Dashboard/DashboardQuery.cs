@@ -241,7 +241,8 @@ public sealed class DashboardQuery(Database database)
         if (responseIds.Count == 0) return new Dictionary<long, string>();
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<(long Id, string Slug)>(new CommandDefinition(
-            "SELECT id, slug FROM responses WHERE study_id = @StudyId AND id IN @Ids", new { StudyId = studyId, Ids = responseIds }, cancellationToken: ct));
+            $"SELECT id, slug FROM responses WHERE study_id = @StudyId AND {ListParameter.In(connection, "id", "@Ids")}",
+            new { StudyId = studyId, Ids = responseIds.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Id, r => r.Slug);
     }
 

@@ -39,6 +39,18 @@ public sealed class DashboardQueryTests() : DemoRaterTest("dr-new")
     }
 
     [Fact]
+    public async Task TheItemsRatersHaveOpenAreNamedByTheirBundleIds()
+    {
+        var queue = await Grading.QueueAsync(Demo.StudyId, Demo.RaterId);
+        HashSet<long> open = [queue[0].ResponseId, queue[1].ResponseId];
+
+        var names = await _query.ResponseSlugsAsync(Demo.StudyId, open);
+
+        Assert.Equal(open.Order(), names.Keys.Order());
+        foreach (var (id, slug) in names) Assert.Equal(await ResponseSlugAsync(id), slug);
+    }
+
+    [Fact]
     public async Task ASubmitsChangeAddedToTheCountsBeforeItGivesTheCountsReadAfterIt()
     {
         // The dashboard keeps its counts by adding each submit's change rather than reading the study again.

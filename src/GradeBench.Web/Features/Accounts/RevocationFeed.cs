@@ -29,6 +29,9 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
     readonly ConcurrentDictionary<Watcher, byte> _watchers = new();
     RevocationCursor? _cursor;
 
+    /// <summary>A check found revocations (about to be applied here): other nodes may check at once rather than at their next tick.</summary>
+    public event Action? Applied;
+
     /// <summary>Tells a circuit of this user about each revocation of theirs. Dispose to stop.</summary>
     public IDisposable Watch(long userId, Handler handler)
     {
@@ -76,6 +79,7 @@ public sealed class RevocationFeed(RevocationQuery revocations, StudyQuery studi
         {
             var (found, cursor) = await revocations.SinceAsync(_cursor!, ct);
             _cursor = cursor;
+            if (found.Count > 0) Applied?.Invoke();
             foreach (var revocation in found)
             {
                 // One that fails (a connection that went away badly) must not keep the others from being applied.

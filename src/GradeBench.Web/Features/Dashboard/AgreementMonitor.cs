@@ -75,7 +75,7 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     // Listening from the start, not from when ExecuteAsync gets to run: a submit just after the start is not missed.
     public override async Task StartAsync(CancellationToken ct)
     {
-        _listening = events.SubscribeAll(e =>
+        _listening = events.SubscribeEverywhere(e =>
         {
             if (e is RatingSubmitted) Request(e.StudyId);
             // Ours, or the lease holder's from another node.

@@ -56,7 +56,7 @@ public sealed class SpanAgreementMonitor(SpanAgreementQuery spans, Database data
     // Listening from the start, not from when ExecuteAsync gets to run: a submit just after the start is not missed.
     public override async Task StartAsync(CancellationToken ct)
     {
-        _listening = events.SubscribeAll(e =>
+        _listening = events.SubscribeEverywhere(e =>
         {
             if (e is RatingSubmitted or PairSubmitted or SpansChanged) Request(e.StudyId);
             // Ours, or the lease holder's from another node.

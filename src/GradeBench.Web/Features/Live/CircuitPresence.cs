@@ -11,6 +11,25 @@ public sealed class CircuitPresence(PresenceTracker tracker)
 
     public event Func<Task>? Reconnected;
 
+    int _listening;
+
+    /// <summary>Whether a live component of the circuit listens: the page then says when live updates are paused.</summary>
+    public bool Listening => Volatile.Read(ref _listening) > 0;
+
+    public event Action? ListeningChanged;
+
+    internal void StartListening()
+    {
+        Interlocked.Increment(ref _listening);
+        ListeningChanged?.Invoke();
+    }
+
+    internal void StopListening()
+    {
+        Interlocked.Decrement(ref _listening);
+        ListeningChanged?.Invoke();
+    }
+
     public void Enter(long studyId, long userId, string name, string role, long? responseId = null) =>
         tracker.Enter(Key, studyId, userId, name, role, responseId);
 

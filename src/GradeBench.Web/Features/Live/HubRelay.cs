@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace GradeBench.Web.Features.Live;
 
-/// <summary>Forwards every <see cref="StudyEvents"/> event to the hub groups of its audience: coordinators always,
+/// <summary>Forwards every <see cref="StudyEvents"/> event published on this node (with several nodes, each relays its
+/// own and the Redis backplane delivers them everywhere) to the hub groups of its audience: coordinators always,
 /// all raters for events meant for everyone, else only the raters it names. <see cref="RatingChanged"/> and
 /// <see cref="PairChanged"/> stay in the process: they only keep a rater's own grading tabs in step, and a hub client knows what it wrote itself;
 /// <see cref="SpansChanged"/> too: it only starts computations whose results are sent.</summary>

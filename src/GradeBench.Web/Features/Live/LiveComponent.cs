@@ -16,11 +16,13 @@ public sealed record LiveStudy(long StudyId, bool IsCoordinator, string? Presenc
 /// between the first read and the subscription is lost; a dropped connection that comes back reads again too. Events
 /// that pass <see cref="Wants"/>, reconnections and the component's own timers (<see cref="RunLiveAsync"/>) run on the
 /// renderer's context and are followed by a render; their failures go to <see cref="ComponentBase.DispatchExceptionAsync"/>,
-/// as a lifecycle method's would. Disposing stops all of it.</summary>
+/// as a lifecycle method's would. With several nodes, the component also reads again when live updates resume after a
+/// Redis outage (<see cref="LiveStatus"/>). Disposing stops all of it.</summary>
 public abstract class LiveComponent : ComponentBase, IAsyncDisposable
 {
     [Inject] StudyEvents Events { get; set; } = default!;
     [Inject] CircuitPresence Circuit { get; set; } = default!;
+    [Inject] LiveStatus Status { get; set; } = default!;
     [CascadingParameter] Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     IDisposable? _subscription;
@@ -71,7 +73,12 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
             _subscription?.Dispose();
             var generation = ++_generation;
             _subscription = Events.Subscribe(study.StudyId, UserId, study.IsCoordinator, e => OnEventAsync(e, generation));
-            if (_listening is null) Circuit.Reconnected += OnConnectionBackAsync;
+            if (_listening is null)
+            {
+                Circuit.Reconnected += OnConnectionBackAsync;
+                Status.Changed += OnLiveStatusChanged;
+                Circuit.StartListening();
+            }
         }
         _listening = study;
         if (_present is { } entered && (entered != study.StudyId || study.PresenceRole is null)) Leave();
@@ -89,7 +96,12 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
         _generation++;
         _subscription?.Dispose();
         _subscription = null;
-        if (_listening is not null) Circuit.Reconnected -= OnConnectionBackAsync;
+        if (_listening is not null)
+        {
+            Circuit.Reconnected -= OnConnectionBackAsync;
+            Status.Changed -= OnLiveStatusChanged;
+            Circuit.StopListening();
+        }
         _listening = null;
         Leave();
     }
@@ -123,6 +135,12 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
             : Task.CompletedTask;
 
     Task OnConnectionBackAsync() => RunLiveAsync(() => _listening is null ? Task.CompletedTask : OnReconnectedAsync());
+
+    // Other nodes' news published while Redis was away never came: read it, as after a dropped connection.
+    void OnLiveStatusChanged(bool paused)
+    {
+        if (!paused) _ = OnConnectionBackAsync();
+    }
 
     /// <summary>The component's own clean-up (JavaScript modules, pending saves); listening stops after it, whatever it throws.</summary>
     protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;

@@ -25,7 +25,7 @@ public abstract class LiveAdjudicationContext : BunitContext
         Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         UseAppServices(typeof(StudyQuery), typeof(AdjudicationStore), typeof(SafetyAlertStore), typeof(AdjudicationRecorder),
-            typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker), typeof(GradeBench.Storage.Grading.FlagStore));
+            typeof(StudyEvents), typeof(MarkdownRenderer), typeof(PresenceTracker), typeof(GradeBench.Storage.Grading.FlagStore), typeof(LiveStatus));
         Services.AddScoped<CircuitPresence>();
     }
 

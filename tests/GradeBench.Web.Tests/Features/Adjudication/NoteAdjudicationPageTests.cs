@@ -33,7 +33,7 @@ public sealed class NoteAdjudicationPageTests(GradeBenchFactory factory) : IClas
         context.Services.AddSingleton(factory.Services.GetRequiredService<IStringLocalizerFactory>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         foreach (var type in new[] { typeof(StudyQuery), typeof(GoldSpanStore), typeof(GoldSpanRecorder), typeof(MarkdownRenderer), typeof(StudyEvents),
-                     typeof(PresenceTracker) })
+                     typeof(PresenceTracker), typeof(LiveStatus) })
             context.Services.AddSingleton(type, factory.Services.GetRequiredService(type));
         context.Services.AddScoped<CircuitPresence>();
         var auth = context.AddAuthorization();

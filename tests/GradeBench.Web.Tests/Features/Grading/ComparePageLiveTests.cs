@@ -40,7 +40,7 @@ public sealed class ComparePageLiveTests(GradeBenchFactory factory) : IClassFixt
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         foreach (var type in new[] { typeof(TimeProvider), typeof(StudyQuery), typeof(StudyLifecycleStore), typeof(PairwiseStore), typeof(PairRecorder),
                      typeof(RatingReveals), typeof(SpanStore), typeof(NoteSpanStore), typeof(FlagStore), typeof(FlagRecorder), typeof(PairFlagRecorder), typeof(StudyEvents),
-                     typeof(PresenceTracker), typeof(MarkdownRenderer) })
+                     typeof(PresenceTracker), typeof(MarkdownRenderer), typeof(LiveStatus) })
             context.Services.AddSingleton(type, App.GetRequiredService(type));
         context.Services.AddScoped<CircuitPresence>();
         context.Services.AddScoped<PairSession>();

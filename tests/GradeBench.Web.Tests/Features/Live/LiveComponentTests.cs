@@ -16,6 +16,7 @@ public sealed class LiveComponentTests : BunitContext
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     readonly StudyEvents _events = new(NullLogger<StudyEvents>.Instance);
     readonly PresenceTracker _presence;
+    readonly LiveStatus _status = new();
 
     public LiveComponentTests()
     {
@@ -23,6 +24,8 @@ public sealed class LiveComponentTests : BunitContext
         Services.AddSingleton(_events);
         Services.AddSingleton(_presence);
         Services.AddScoped<CircuitPresence>();
+        Services.AddSingleton(_status);
+        Services.AddLocalization();
         var auth = AddAuthorization();
         auth.SetAuthorized("dr-probe");
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId.ToString()), new Claim("display_name", "Dr Probe"));
@@ -81,6 +84,32 @@ public sealed class LiveComponentTests : BunitContext
         await connection.OnConnectionUpAsync(null!, default);
 
         cut.WaitForAssertion(() => Assert.Equal(3, cut.Instance.Reads), Patience);
+    }
+
+    [Fact]
+    public void LiveUpdatesThatResumeAfterARedisOutageMakeTheComponentReadAgainAndThePauseIsSaidMeanwhile()
+    {
+        var cut = Render<LiveProbe>(p => p.Add(c => c.StudyId, Study));
+        var notice = Render<LiveUpdatesNotice>();
+        Assert.Equal("", notice.Find("[role=status]").TextContent.Trim());
+
+        _status.Set(true);
+        notice.WaitForAssertion(() => Assert.Contains("Live updates are paused", notice.Find("[role=status]").TextContent), Patience);
+        Assert.Equal(2, cut.Instance.Reads);
+        _status.Set(false);
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.Instance.Reads), Patience);
+        notice.WaitForAssertion(() => Assert.Equal("", notice.Find("[role=status]").TextContent.Trim()), Patience);
+    }
+
+    [Fact]
+    public void ThePauseIsNotSaidOnAPageWithoutLiveData()
+    {
+        var notice = Render<LiveUpdatesNotice>();
+
+        _status.Set(true);
+
+        Assert.Equal("", notice.Find("[role=status]").TextContent.Trim());
     }
 
     [Fact]

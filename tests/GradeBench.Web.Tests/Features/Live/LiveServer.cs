@@ -20,10 +20,14 @@ public sealed class LiveServer : IDisposable
 {
     public const string Password = GradeBenchFactory.MemberPassword;
 
-    readonly GradeBenchFactory _app = new();
+    readonly GradeBenchFactory _app;
 
-    public LiveServer()
+    public LiveServer() : this(new GradeBenchFactory()) { }
+
+    /// <summary>The app given (one node of several, say) on Kestrel.</summary>
+    internal LiveServer(GradeBenchFactory app)
     {
+        _app = app;
         _app.UseKestrel(0);
         _app.StartServer();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -32,8 +32,9 @@ public sealed class FirstRunTests
     [Fact]
     public async Task OfTwoNodesStartingTogetherOnlyOnePrintsTheAdministratorsSignInLink()
     {
-        using var first = new GradeBenchFactory();
-        using var second = first.Restart();
+        using var redis = new TestRedis();
+        using var first = new GradeBenchFactory { Redis = redis.Configuration };
+        using var second = first.SecondNode();
         _ = first.Server;
         _ = second.Server;
 

@@ -57,8 +57,16 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
             await SubscribeAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                AnnounceAll();
-                presence.Expire(clock.GetUtcNow() - SilenceLimit);
+                // A failure here must not end the service: a failed hosted service stops the whole node.
+                try
+                {
+                    AnnounceAll();
+                    presence.Expire(clock.GetUtcNow() - SilenceLimit);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Presence could not be announced to the other nodes");
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,13 +79,14 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
         presence.LocalChanged -= Announce;
         revocations.Applied -= Nudge;
         _local?.Dispose();
+        // The announcing loop first: a tick after the goodbye would bring this node's people back on the others.
+        await base.StopAsync(ct);
         Send(new Envelope(link.Node, "bye"));
         if (_redis is not null)
         {
             _redis.ConnectionFailed -= OnFailed;
             _redis.ConnectionRestored -= OnRestored;
         }
-        await base.StopAsync(ct);
     }
 
     /// <summary>Subscribes once Redis answers (a node may start before it); StackExchange.Redis subscribes again by
@@ -90,13 +99,17 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
             while (!_redis.IsConnected) await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
             try
             {
-                (await bus.SubscribeAsync(Channel)).OnMessage(Receive);
+                (await bus.SubscribeAsync(Channel)).OnMessage(ReceiveAsync);
+                // Connected: ends the pause of a node that started while Redis was away, not relying on a ConnectionRestored for a first connection.
+                lock (_gate)
+                    if (_down.Count == 0) status.Set(false);
                 // Now that their answers can be heard: every node says who is on it.
                 Send(new Envelope(link.Node, "hello"));
                 return;
             }
-            catch (RedisException e)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Any failure (a timeout is no RedisException) is retried: a failed hosted service stops the whole node.
                 // Lost again meanwhile: drop the half-made subscription, so that no message is read twice, and retry.
                 logger.LogWarning(e, "Could not subscribe to the other nodes' live messages yet");
                 bus.Unsubscribe(Channel, null, CommandFlags.FireAndForget);
@@ -127,7 +140,8 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
         }
     }
 
-    void Receive(ChannelMessage message)
+    /// <summary>One message at a time, in order: a revocation nudge is applied before the events that follow it.</summary>
+    async Task ReceiveAsync(ChannelMessage message)
     {
         try
         {
@@ -135,7 +149,8 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
             if (envelope.Node == link.Node) return;
             switch (envelope.Kind)
             {
-                case "event" when EventWire.Read(envelope.Type!, envelope.Event!.Value) is { } studyEvent:
+                // Presence travels as lists (below), never as another node's merged event.
+                case "event" when EventWire.Read(envelope.Type!, envelope.Event!.Value) is { } studyEvent and not PresenceChanged:
                     events.PublishRemote(studyEvent);
                     break;
                 case "presence":
@@ -148,7 +163,7 @@ public sealed class EventBridge(RedisLink link, StudyEvents events, PresenceTrac
                     presence.Forget(envelope.Node);
                     break;
                 case "revoked":
-                    _ = CheckRevocationsAsync();
+                    await CheckRevocationsAsync();
                     break;
             }
         }

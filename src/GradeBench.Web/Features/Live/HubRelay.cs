@@ -7,7 +7,7 @@ namespace GradeBench.Web.Features.Live;
 /// all raters for events meant for everyone, else only the raters it names. <see cref="RatingChanged"/> and
 /// <see cref="PairChanged"/> stay in the process: they only keep a rater's own grading tabs in step, and a hub client knows what it wrote itself;
 /// <see cref="SpansChanged"/> too: it only starts computations whose results are sent.</summary>
-public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyClient> hub) : IHostedService
+public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyClient> hub, LiveStatus status) : IHostedService
 {
     IDisposable? _subscription;
 
@@ -26,6 +26,9 @@ public sealed class HubRelay(StudyEvents events, IHubContext<StudyHub, IStudyCli
     Task RelayAsync(StudyEvent studyEvent)
     {
         if (studyEvent is RatingChanged or PairChanged or SpansChanged) return Task.CompletedTask;
+        // Redis is away: each send would wait for its timeout while the queue grows, and arrive stale after the
+        // clients have read their state again on reconnecting. Dropped, as the backplane would lose them anyway.
+        if (status.Paused) return Task.CompletedTask;
         var clients = hub.Clients.Groups(Groups(studyEvent));
         return studyEvent switch
         {

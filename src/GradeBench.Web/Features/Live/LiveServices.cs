@@ -15,10 +15,10 @@ public static class LiveServices
     public static IServiceCollection AddLive(this IServiceCollection services, string? redis = null)
     {
         services.AddSignalR();
-        services.AddSingleton<LiveStatus>();
+        services.AddSingleton(new LiveStatus { Shared = redis is { Length: > 0 } });
         if (redis is { Length: > 0 })
         {
-            services.AddSingleton(provider => new RedisLink(redis, provider.GetRequiredService<InstallationQuery>()));
+            services.AddSingleton(provider => new RedisLink(redis, provider.GetRequiredService<InstallationQuery>(), provider.GetRequiredService<GradeBench.Web.Hosting.NodeLeases>()));
             // The backplane for the study hub only, as AddStackExchangeRedis would register it for every hub: Blazor's
             // circuits stay on their node (sticky) and must keep working while Redis is away.
             services.AddSingleton<HubLifetimeManager<StudyHub>, RedisHubLifetimeManager<StudyHub>>();

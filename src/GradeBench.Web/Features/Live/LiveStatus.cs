@@ -7,6 +7,9 @@ public sealed class LiveStatus
 {
     readonly Lock _gate = new();
 
+    /// <summary>One of several nodes (<c>--redis</c>): only then can live updates pause, and pages have a place to say so.</summary>
+    public bool Shared { get; init; }
+
     public bool Paused { get; private set; }
 
     /// <summary>Raised with the new state, in order, on whatever thread noticed it: handlers must not block.</summary>

@@ -1,4 +1,5 @@
 using GradeBench.Storage.Nodes;
+using GradeBench.Web.Hosting;
 using StackExchange.Redis;
 
 namespace GradeBench.Web.Features.Live;
@@ -7,14 +8,14 @@ namespace GradeBench.Web.Features.Live;
 /// shared by the SignalR backplane and <see cref="EventBridge"/>. Every channel is under the installation's prefix
 /// (migration 0029), so installations sharing a Redis never hear each other. Made on first use, once the database is
 /// ready; it does not wait for Redis: it keeps reconnecting in the background.</summary>
-public sealed class RedisLink(string configuration, InstallationQuery installation) : IAsyncDisposable
+public sealed class RedisLink(string configuration, InstallationQuery installation, NodeLeases node) : IAsyncDisposable
 {
     public const string Setting = "GradeBench:Redis";
 
     readonly Lazy<Task<IConnectionMultiplexer>> _connection = new(() => ConnectAsync(configuration, installation));
 
-    /// <summary>Tells this node's messages from other nodes'.</summary>
-    public string Node { get; } = Guid.NewGuid().ToString("N");
+    /// <summary>Tells this node's messages from other nodes': the id it holds leases under, so that the two can be matched.</summary>
+    public string Node => node.NodeId;
 
     public Task<IConnectionMultiplexer> ConnectionAsync() => _connection.Value;
 

@@ -16,7 +16,7 @@ public sealed class LiveComponentTests : BunitContext
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     readonly StudyEvents _events = new(NullLogger<StudyEvents>.Instance);
     readonly PresenceTracker _presence;
-    readonly LiveStatus _status = new();
+    readonly LiveStatus _status = new() { Shared = true };
 
     public LiveComponentTests()
     {

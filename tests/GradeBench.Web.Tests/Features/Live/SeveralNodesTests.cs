@@ -269,3 +269,32 @@ public sealed class RedisOutageTests(SeveralNodes nodes) : IClassFixture<Several
         }, "events cross again");
     }
 }
+
+/// <summary>Nodes started before their Redis: they work, say live updates are paused, and go live once it answers.</summary>
+public sealed class RedisLateTests
+{
+    [Fact]
+    public async Task NodesStartedWhileRedisIsAwayGoLiveWhenItAnswers()
+    {
+        using var redis = new TestRedis();
+        redis.Stop();
+        var first = new GradeBenchFactory { Redis = redis.Configuration };
+        using var a = new LiveServer(first);
+        using var b = new LiveServer(first.SecondNode());
+        var studyId = await a.ImportDemoCopyAsync();
+        var (statusA, statusB) = (a.Services.GetRequiredService<LiveStatus>(), b.Services.GetRequiredService<LiveStatus>());
+        Assert.True(statusA.Paused && statusB.Paused, "both nodes say live updates are paused");
+
+        redis.Start();
+
+        await SeveralNodes.EventuallyAsync(() => !statusA.Paused && !statusB.Paused, "both nodes go live");
+        var (onB, subscription) = SeveralNodes.Page(b, studyId);
+        using var _ = subscription;
+        var marker = SeveralNodes.Marker(studyId);
+        await SeveralNodes.EventuallyAsync(() =>
+        {
+            a.Services.GetRequiredService<StudyEvents>().Publish(marker);
+            return onB.Contains(marker);
+        }, "events cross");
+    }
+}

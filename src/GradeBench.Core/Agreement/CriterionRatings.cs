@@ -29,13 +29,16 @@ public static class CriterionRatings
         _ => Scale.Infer(seen),
     };
 
-    /// <summary>Units are responses, in id order; raters in id order. Values off the scale are not expected (the
-    /// store checks them) and are rejected.</summary>
-    public static RatingMatrix Matrix(Criterion criterion, IReadOnlyCollection<StoredRating> ratings)
+    /// <summary>Units are responses, numbered by <paramref name="unitOrder"/>, else in id order; raters in id order,
+    /// whatever order the ratings come in. Values off the scale are not expected (the store checks them) and are rejected.</summary>
+    /// <param name="unitOrder">Each response's place: the bootstrap draws units by their number, and a study numbers its
+    /// responses as ratings.csv lists them (<c>ResultsInput.UnitOrder</c>, docs/agreement.md), its database ids being
+    /// drawn at random for blinding.</param>
+    public static RatingMatrix Matrix(Criterion criterion, IReadOnlyCollection<StoredRating> ratings, IReadOnlyDictionary<long, int>? unitOrder = null)
     {
         var categories = Categories(criterion, ratings.Select(r => r.Value).Distinct());
         var categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var units = ratings.Select(r => r.ResponseId).Distinct().Order().ToArray();
+        var units = InUnitOrder(ratings.Select(r => r.ResponseId).Distinct(), unitOrder);
         var raters = ratings.Select(r => r.RaterId).Distinct().Order().ToArray();
         var unitIndex = units.Select((u, i) => (u, i)).ToDictionary(x => x.u, x => x.i);
         var raterIndex = raters.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
@@ -55,11 +58,13 @@ public static class CriterionRatings
     /// gave them: same results, with units × (most ratings of one unit) cells instead of units × raters. With 200
     /// raters of whom 3 rate each response, the per-rater matrix is 98% empty cells, rebuilt on every update of the
     /// dashboard (docs/reliability.md, "Load"). Not for coefficients that pair raters (Cohen's kappa, ICC).</summary>
-    public static RatingMatrix UnitMatrix(Criterion criterion, IReadOnlyCollection<StoredRating> ratings)
+    /// <param name="unitOrder">As for <see cref="Matrix"/>.</param>
+    public static RatingMatrix UnitMatrix(Criterion criterion, IReadOnlyCollection<StoredRating> ratings, IReadOnlyDictionary<long, int>? unitOrder = null)
     {
         var categories = Categories(criterion, ratings.Select(r => r.Value).Distinct());
         var categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var byUnit = ratings.GroupBy(r => r.ResponseId).OrderBy(g => g.Key).ToArray();
+        var groups = ratings.GroupBy(r => r.ResponseId).ToDictionary(g => g.Key);
+        var byUnit = InUnitOrder(groups.Keys, unitOrder).Select(u => groups[u]).ToArray();
         var slots = byUnit.Length == 0 ? 0 : byUnit.Max(g => g.Count());
         var cells = new int[byUnit.Length * slots];
         Array.Fill(cells, RatingMatrix.Missing);
@@ -74,4 +79,7 @@ public static class CriterionRatings
         return RatingMatrix.FromCells(byUnit.Length, slots, categories, cells, Scale.NumericValues(categories),
             byUnit.Select(g => g.Key.ToString(CultureInfo.InvariantCulture)).ToArray());
     }
+
+    static long[] InUnitOrder(IEnumerable<long> responses, IReadOnlyDictionary<long, int>? unitOrder) =>
+        unitOrder is null ? [.. responses.Order()] : [.. responses.OrderBy(u => unitOrder[u])];
 }

@@ -52,7 +52,7 @@ public static class StudyJudges
             var rating = ratings!.Select(r => r.RaterId).Where(judges.Contains).Distinct().Order().Select(Id).ToList();
             var options = new JudgeAgreementOptions { Level = level!.Value, BootstrapResamples = resamples, Seed = seed, UnitModels = models };
             results[i] = new CriterionJudges(criterion.Id, criterion.Criterion,
-                JudgeAgreement.Analyse(CriterionRatings.Matrix(criterion.Criterion, ratings!), rating, options));
+                JudgeAgreement.Analyse(CriterionRatings.Matrix(criterion.Criterion, ratings!, input.UnitOrder), rating, options));
         });
         return results;
     }

@@ -32,4 +32,9 @@ public sealed record ResultsInput(
     IReadOnlyList<string> SpanLabels,
     IReadOnlyList<SpanMark> Spans,
     IReadOnlyList<ConsensusValue> Consensus,
-    IReadOnlyDictionary<string, string>? SpanLabelNames = null);
+    IReadOnlyDictionary<string, string>? SpanLabelNames = null)
+{
+    /// <summary>Each response's number in the agreement bootstraps, by its database id: its place in ratings.csv's order
+    /// (by bundle id), so that the same bundle gives the same intervals in any database (docs/agreement.md). Null: id order.</summary>
+    public IReadOnlyDictionary<long, int>? UnitOrder { get; init; }
+}

@@ -59,7 +59,7 @@ public static class StudyResults
         int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
     {
         // The agreement and the model tables are independent: computed side by side, each also parallel inside.
-        var agreementTask = Task.Run(() => Agreement(input.Criteria, input.Ratings, resamples, seed));
+        var agreementTask = Task.Run(() => Agreement(input.Criteria, input.Ratings, resamples, seed, input.UnitOrder));
         var models = input.Responses.Select(r => r.Model).Distinct().Order(StringComparer.Ordinal).ToList();
         var modelResults = ModelResults(input, models, onConsensus, resamples, seed);
         var spans = Spans(input, models);
@@ -69,8 +69,9 @@ public static class StudyResults
 
     /// <summary>Agreement per criterion that has a measurement level, in rubric order: <see cref="AgreementAnalysis.Run"/>
     /// and <see cref="CriterionAgreement"/> on the criterion's submitted ratings (units: responses).</summary>
+    /// <param name="unitOrder">Each response's number in the bootstrap (<see cref="ResultsInput.UnitOrder"/>); null: id order.</param>
     public static IReadOnlyList<CriterionResult> Agreement(IReadOnlyList<ResultCriterion> criteria, IReadOnlyList<ResultRating> ratings,
-        int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+        int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed, IReadOnlyDictionary<long, int>? unitOrder = null)
     {
         var rated = criteria.Where(c => CriterionRatings.Level(c.Criterion) is not null).ToList();
         var index = rated.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
@@ -79,7 +80,7 @@ public static class StudyResults
             if (index.TryGetValue(r.CriterionId, out var i)) byCriterion[i].Add(new StoredRating(r.ResponseId, r.RaterId, r.Value));
         var sets = new (RatingMatrix Ratings, MeasurementLevel Level)[rated.Count];
         // Criteria in parallel, each in its own slot: the same results in rubric order on any number of threads.
-        Parallel.For(0, rated.Count, i => sets[i] = (CriterionRatings.Matrix(rated[i].Criterion, byCriterion[i]),
+        Parallel.For(0, rated.Count, i => sets[i] = (CriterionRatings.Matrix(rated[i].Criterion, byCriterion[i], unitOrder),
             CriterionRatings.Level(rated[i].Criterion)!.Value));
         // Together, so criteria with as many responses share each resample's draws.
         var reports = CriterionAgreement.RunAll(sets, resamples, seed);

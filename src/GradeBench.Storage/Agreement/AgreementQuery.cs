@@ -1,6 +1,7 @@
 using Dapper;
 using GradeBench.Core.Agreement;
 using GradeBench.Storage.Judges;
+using GradeBench.Storage.Results;
 using GradeBench.Storage.Rubrics;
 
 namespace GradeBench.Storage.Agreement;
@@ -53,10 +54,12 @@ public sealed class AgreementQuery(Database database)
         var byCriterion = new Dictionary<long, CriterionSubmissions>();
         // Rows alternate between the study's few criteria: a short array beats a dictionary lookup per row.
         var seen = new List<(long Id, CriterionSubmissions? Ratings, Interner? Values)>();
-        // The study's response ids, looked up in order in the ratings' unique index: rows come by response, then rater,
-        // the order the unit matrix wants (no sort of 400,000 ratings per criterion).
+        // The study's responses in their bundle ids' order (the unique index on slug), each looked up in the ratings' unique
+        // index: rows come by response, then rater, the order the unit matrix wants (no sort of 400,000 ratings per
+        // criterion), and the units are numbered as the study results number them (docs/agreement.md).
         var sql = raters == RaterScope.PhysiciansAndJudges ? Submitted
             : Submitted + await JudgeRaters.ExclusionAsync(connection, null, studyId, "g.rater_id", ct);
+        sql += ResultsQuery.InUnitOrder;
         // Marks are passed over, not kept in the short array: a study has a handful of criteria, but thousands of marks' ones.
         var marks = await CaseCriteria.IdsOfStudyAsync(connection, null, studyId, ct);
         await RawRows.StepAsync(connection, null, sql, studyId, row =>
@@ -72,14 +75,14 @@ public sealed class AgreementQuery(Database database)
                 }
                 var (_, kept, values) = seen[at];
                 kept?.Add(row.GetInt64(1), row.GetInt64(2), values!.Index(row.GetUtf8(3)));
-            }, ct, "ORDER BY g.response_id, g.rater_id, g.criterion_id");
+            }, ct);
         return byCriterion;
     }
 
     const string Submitted = """
         SELECT g.criterion_id, g.response_id, g.rater_id, g.value
-        FROM ratings g
-        WHERE g.response_id IN (SELECT r.id FROM responses r WHERE r.study_id = ?1) AND g.status = 'submitted' AND g.value IS NOT NULL
+        FROM responses r JOIN ratings g ON g.response_id = r.id
+        WHERE r.study_id = ?1 AND g.status = 'submitted' AND g.value IS NOT NULL
         """;
 
     /// <summary>Numbers a criterion's distinct values. A scale has a handful: comparing bytes with each beats decoding and

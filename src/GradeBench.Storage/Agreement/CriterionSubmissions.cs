@@ -14,7 +14,8 @@ public sealed class CriterionSubmissions
 {
     readonly List<PackedRating> _ratings = [];
     readonly List<string> _values = [];
-    bool _sorted = true;
+    readonly HashSet<long> _responses = [];
+    bool _grouped = true;
 
     public int Count => _ratings.Count;
 
@@ -26,23 +27,28 @@ public sealed class CriterionSubmissions
     internal void Add(long responseId, long raterId, int value)
     {
         var rating = new PackedRating(responseId, raterId, value);
-        // Rows read in index order need no sort.
-        if (_ratings.Count > 0 && Before(rating, _ratings[^1])) _sorted = false;
+        // Rows read in the query's order (each response's together, by rater) need no sort.
+        if (_ratings.Count == 0 || _ratings[^1].ResponseId != responseId)
+        {
+            if (!_responses.Add(responseId)) _grouped = false;
+        }
+        else if (raterId < _ratings[^1].RaterId) _grouped = false;
         _ratings.Add(rating);
     }
 
-    static bool Before(PackedRating a, PackedRating b) => a.ResponseId < b.ResponseId || (a.ResponseId == b.ResponseId && a.RaterId < b.RaterId);
-
-    /// <summary>The ratings by response id, then rater id.</summary>
+    /// <summary>The ratings by response, the responses in the order first added (the units' numbers), then by rater id.</summary>
     public ReadOnlySpan<PackedRating> Ratings
     {
         get
         {
-            if (!_sorted)
+            if (!_grouped)
             {
-                CollectionsMarshal.AsSpan(_ratings).Sort(static (a, b) =>
-                    a.ResponseId != b.ResponseId ? a.ResponseId.CompareTo(b.ResponseId) : a.RaterId.CompareTo(b.RaterId));
-                _sorted = true;
+                var order = new Dictionary<long, int>();
+                foreach (var rating in _ratings) order.TryAdd(rating.ResponseId, order.Count);
+                CollectionsMarshal.AsSpan(_ratings).Sort((a, b) => a.ResponseId != b.ResponseId
+                    ? order[a.ResponseId].CompareTo(order[b.ResponseId])
+                    : a.RaterId.CompareTo(b.RaterId));
+                _grouped = true;
             }
             return CollectionsMarshal.AsSpan(_ratings);
         }
@@ -57,7 +63,7 @@ public sealed class CriterionSubmissions
     }
 
     /// <summary>The matrix <see cref="CriterionRatings.UnitMatrix"/> builds from the same ratings as objects: units are
-    /// responses in id order, each unit's ratings fill its first columns in rater id order.</summary>
+    /// responses in the order they were added, each unit's ratings fill its first columns in rater id order.</summary>
     public RatingMatrix UnitMatrix(Criterion criterion)
     {
         var categories = CriterionRatings.Categories(criterion, _values);

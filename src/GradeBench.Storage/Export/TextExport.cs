@@ -243,7 +243,7 @@ public sealed class TextExport(Database database, IProgress<long>? progress = nu
         var table = new DataTable();
         foreach (var column in new[] { "criterion", "level", "metric", "value", "ci_lower", "ci_upper", "units", "raters", "reading" })
             table.Columns.Add(column, typeof(string));
-        foreach (var row in StudyResults.Rows(StudyResults.Agreement(input.Criteria, input.Ratings)))
+        foreach (var row in StudyResults.Rows(StudyResults.Agreement(input.Criteria, input.Ratings, unitOrder: input.UnitOrder)))
             table.Rows.Add(row.Criterion, row.Level, row.Metric, Number(row.Value), Number(row.CiLower), Number(row.CiUpper),
                 row.Units.ToString(CultureInfo.InvariantCulture), row.Raters.ToString(CultureInfo.InvariantCulture), (object?)row.Reading ?? DBNull.Value);
         await using var reader = table.CreateDataReader();

@@ -57,24 +57,33 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         await using var transaction = await connection.BeginSnapshotAsync(ct);
         var texts = new Utf8Texts();
         var responses = new List<ResultResponse>();
+        var slugs = new List<(string Slug, long Id)>();
         await RawRows.StepAsync(connection, transaction, """
-            SELECT r.id, c.slug, r.model FROM responses r JOIN cases c ON c.id = r.case_id
+            SELECT r.id, c.slug, r.model, r.slug FROM responses r JOIN cases c ON c.id = r.case_id
             WHERE r.study_id = ?1 ORDER BY r.position
-            """, studyId, s => responses.Add(new ResultResponse(s.GetInt64(0), texts.Get(s.GetUtf8(1)), texts.Get(s.GetUtf8(2)))), ct);
-        // Every submitted rating, in the order the bootstrap numbers cases by (docs/results.md); the raters are those
+            """, studyId, s =>
+            {
+                responses.Add(new ResultResponse(s.GetInt64(0), texts.Get(s.GetUtf8(1)), texts.Get(s.GetUtf8(2))));
+                slugs.Add((s.GetString(3), s.GetInt64(0)));
+            }, ct);
+        // ratings.csv's order: bundle ids are ASCII ([A-Za-z0-9._-]), so ordinal is the database's bytewise order.
+        slugs.Sort((a, b) => string.CompareOrdinal(a.Slug, b.Slug));
+        var unitOrder = new Dictionary<long, int>(slugs.Count);
+        foreach (var (_, id) in slugs) unitOrder.Add(id, unitOrder.Count);
+        // Every submitted rating (the units are numbered by unitOrder, whatever order they come in); the raters are those
         // with any, a value or not.
         var ratings = new List<ResultRating>();
         var raterIds = new HashSet<long>();
         // The rubric's ratings: marks of the cases' checklists have their own statistics.
         var marks = await CaseCriteria.IdsOfStudyAsync(connection, transaction, studyId, ct);
-        // SQLite reads them through the index responses_handle, then the ratings' unique index.
-        await RawRows.StepAsync(connection, transaction, scope == RaterScope.PhysiciansAndJudges ? RatingsWithJudges : PhysicianRatings, studyId, s =>
+        // SQLite reads them through the responses' unique (study, slug) index, then the ratings' unique index.
+        await RawRows.StepAsync(connection, transaction, (scope == RaterScope.PhysiciansAndJudges ? RatingsWithJudges : PhysicianRatings) + InUnitOrder, studyId, s =>
             {
                 if (marks.Count > 0 && marks.Contains(s.GetInt64(0))) return;
                 var rater = s.GetInt64(2);
                 raterIds.Add(rater);
                 if (!s.IsNull(3)) ratings.Add(new ResultRating(s.GetInt64(0), s.GetInt64(1), rater, texts.Get(s.GetUtf8(3))));
-            }, ct, "ORDER BY r.handle, g.rater_id, g.criterion_id");
+            }, ct);
         // Timing of a response by a rater: its first value saved in the browser to its first submit, both from the
         // append-only history, driven by the browser's rows (index rating_history_web): imported ratings have none.
         const string sql = $"""
@@ -110,7 +119,7 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         var consensus = (await batch.ReadAsync<RatingRow>()).Where(c => !marks.Contains(c.CriterionId))
             .Select(c => new ConsensusValue(c.ResponseId, c.CriterionId, c.Value)).ToList();
         return new ResultsInput(criteria.Select(c => new ResultCriterion(c.Id, c.Criterion)).ToList(), responses, raters, ratings, timings,
-            labels.Select(l => l.Id).ToList(), spans, consensus, labels.ToDictionary(l => l.Id, l => l.Label));
+            labels.Select(l => l.Id).ToList(), spans, consensus, labels.ToDictionary(l => l.Id, l => l.Label)) { UnitOrder = unitOrder };
     }
 
     const string RatingsWithJudges = """
@@ -120,4 +129,9 @@ public sealed class ResultsQuery(Database database, RubricQuery rubric)
         """;
 
     const string PhysicianRatings = RatingsWithJudges + $" AND g.rater_id NOT IN {JudgeRaters.OfStudyRaw}";
+
+    /// <summary>ratings.csv's order, in which the dashboard's agreement numbers its units (as <see cref="ResultsInput.UnitOrder"/>
+    /// does). Written out for SQLite too: its plan would otherwise take the first index on the study's responses, by their
+    /// random handles.</summary>
+    internal const string InUnitOrder = "\nORDER BY r.slug, g.rater_id, g.criterion_id";
 }

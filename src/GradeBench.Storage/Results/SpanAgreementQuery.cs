@@ -78,7 +78,13 @@ public sealed class SpanAgreementQuery(Database database)
         await RawRows.StepAsync(connection, transaction, sql,
             studyId, s => rows.Add(name, s.GetInt64(0), s.GetInt32(1), s.GetInt64(2), s.IsNull(3) ? null : slugs[s.GetInt64(3)],
                 s.GetInt32(4), s.GetInt32(5)), ct, "ORDER BY d.id, x.rater_id, s.id");
-        return (labels.Select(l => new SpanLabelName(l.Slug, l.Label)).ToList(), rows.Documents(), criteria);
+        // The documents in the bundle's order, as note-spans.csv and annotations.jsonl list them.
+        var position = new Dictionary<long, int>();
+        await RawRows.StepAsync(connection, transaction, source == SpanSource.Answers
+                ? "SELECT id FROM responses WHERE study_id = ?1 ORDER BY position"
+                : "SELECT id FROM cases WHERE study_id = ?1 ORDER BY position",
+            studyId, s => position.Add(s.GetInt64(0), position.Count), ct);
+        return (labels.Select(l => new SpanLabelName(l.Slug, l.Label)).ToList(), rows.Documents(position), criteria);
     }
 
     /// <summary>The rubric's criteria in its order, each with the source's labels linked to it in the labels' order.</summary>

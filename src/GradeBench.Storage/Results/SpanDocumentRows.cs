@@ -6,8 +6,9 @@ namespace GradeBench.Storage.Results;
 /// <summary>Rows of spans gathered into the documents of <see cref="SpanAgreement"/>. A row is (document, its length, a
 /// reader of it, a span of theirs there); a row without a label names a reader who marked nothing. Each source of spans
 /// (the answers' highlights; annotations of the cases' notes could be a second) adds its rows under a name of its own, so
-/// that documents of two sources never merge. Documents come out ordered by source and id, whatever order the rows came
-/// in: the bootstrap numbers documents by that order.</summary>
+/// that documents of two sources never merge. Documents come out ordered by source, then in the order given (the bundle's,
+/// as the exports list them: the database's ids of answers are drawn at random for blinding), whatever order the rows
+/// came in: the bootstrap numbers documents by that order.</summary>
 sealed class SpanDocumentRows
 {
     sealed class Document(string id, int length)
@@ -38,9 +39,10 @@ sealed class SpanDocumentRows
         if (label is not null) _last.Spans.Add(new Span(_last.Id, name, label, start, end));
     }
 
-    public IReadOnlyList<SpanDocument> Documents() =>
+    /// <param name="position">Each document's place in the bundle, by its id.</param>
+    public IReadOnlyList<SpanDocument> Documents(IReadOnlyDictionary<long, int> position) =>
     [
-        .. _documents.OrderBy(d => d.Key.Source, StringComparer.Ordinal).ThenBy(d => d.Key.Id)
+        .. _documents.OrderBy(d => d.Key.Source, StringComparer.Ordinal).ThenBy(d => position[d.Key.Id])
             .Select(d => new SpanDocument(d.Value.Id, d.Value.Length, d.Value.Readers, d.Value.Spans)),
     ];
 }

@@ -142,10 +142,10 @@ public sealed class AgreementMonitor(AgreementQuery ratings, RubricQuery rubric,
     }
 
     /// <summary>The dashboard's figure for one criterion; the same numbers as <c>gradebench agreement</c> gives for
-    /// the criterion's ratings at its level.</summary>
-    public static CriterionAlpha Alpha(Criterion criterion, IReadOnlyCollection<StoredRating> stored) =>
+    /// the criterion's ratings at its level, in the order of <paramref name="unitOrder"/> (the dashboard's: ratings.csv's).</summary>
+    public static CriterionAlpha Alpha(Criterion criterion, IReadOnlyCollection<StoredRating> stored, IReadOnlyDictionary<long, int>? unitOrder = null) =>
         Finish([criterion], [stored.Count == 0 ? null
-            : Figure.Of(criterion, CriterionRatings.UnitMatrix(criterion, stored), stored.Select(r => r.RaterId).Distinct().Count())])[0];
+            : Figure.Of(criterion, CriterionRatings.UnitMatrix(criterion, stored, unitOrder), stored.Select(r => r.RaterId).Distinct().Count())])[0];
 
     /// <summary>The same figure from the ratings as flat columns (<see cref="AgreementQuery.SubmittedColumnsAsync(long, IReadOnlySet{long}, CancellationToken)"/>).</summary>
     public static CriterionAlpha Alpha(Criterion criterion, CriterionSubmissions submitted) => Alphas([(criterion, submitted)])[0];

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Dapper;
 using GradeBench.Core.Agreement;
 using GradeBench.Storage.Agreement;
 using GradeBench.Storage.Rubrics;
@@ -30,17 +31,21 @@ public sealed class AgreementMonitorTests : IAsyncLifetime
         var submitted = await new AgreementQuery(_db.Database).SubmittedAsync(studyId);
         // What the monitor reads: the same ratings as flat columns.
         var columns = await new AgreementQuery(_db.Database).SubmittedColumnsAsync(studyId, criteria.Select(c => c.Id).ToHashSet());
+        // The dashboard numbers units as ratings.csv lists them, by bundle id; the database's ids are drawn at random.
+        await using var connection = await _db.Database.OpenAsync();
+        var unitOrder = (await connection.QueryAsync<long>("SELECT id FROM responses WHERE study_id = @StudyId ORDER BY slug", new { StudyId = studyId }))
+            .Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
 
         var compared = 0;
         foreach (var (id, criterion) in criteria)
         {
             if (CriterionRatings.Level(criterion) is not { } level) continue;
             var stored = submitted[id].ToList();
-            var dashboard = AgreementMonitor.Alpha(criterion, stored);
+            var dashboard = AgreementMonitor.Alpha(criterion, stored, unitOrder);
             Assert.Equal(dashboard, AgreementMonitor.Alpha(criterion, columns[id]));
 
             var csv = new StringBuilder("unit,rater,value\n");
-            foreach (var rating in stored.OrderBy(r => r.ResponseId).ThenBy(r => r.RaterId))
+            foreach (var rating in stored.OrderBy(r => unitOrder[r.ResponseId]).ThenBy(r => r.RaterId))
                 csv.Append($"{rating.ResponseId},{rating.RaterId},{rating.Value}\n");
             var matrix = RatingsCsv.Read(new StringReader(csv.ToString()), level, CriterionRatings.Categories(criterion, stored.Select(r => r.Value)));
             var report = AgreementAnalysis.Run(matrix, level);

@@ -14,6 +14,8 @@ public sealed class InviteCommandTests : IDisposable
     public async Task WithNoRecordedAddressAndNoBaseUrlItSaysBaseUrlIsNeededAndInvitesNobody()
     {
         var db = await DemoAsync();
+        // On PostgreSQL the address is kept in the working folder (docs/postgresql.md), where another test may have recorded one.
+        File.Delete(ListeningAddresses.FileOf(new Database(db)));
 
         var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", TestPaths.DemoStudyId);
 
@@ -28,10 +30,12 @@ public sealed class InviteCommandTests : IDisposable
     public async Task TheLinkUsesTheAddressTheServerRecordedUnlessBaseUrlIsGiven()
     {
         var db = await DemoAsync();
+        var addresses = ListeningAddresses.FileOf(new Database(db));
         ListeningAddresses.Record(new Database(db), ["http://[::]:5099", "http://127.0.0.1:5099"]);
 
         var recorded = await CliWorkspace.RunAsync("invite", "--db", db, "--study", TestPaths.DemoStudyId);
         var given = await CliWorkspace.RunAsync("invite", "--db", db, "--study", TestPaths.DemoStudyId, "--base-url", "https://grade.example.org/");
+        File.Delete(addresses);
 
         Assert.Matches(@"^http://localhost:5099/invite/[A-Za-z0-9_-]{43}\n$", recorded.Output);
         Assert.Matches(@"^https://grade\.example\.org/invite/[A-Za-z0-9_-]{43}\n$", given.Output);

@@ -14,8 +14,6 @@ public sealed class InviteCommandTests : IDisposable
     public async Task WithNoRecordedAddressAndNoBaseUrlItSaysBaseUrlIsNeededAndInvitesNobody()
     {
         var db = await DemoAsync();
-        // On PostgreSQL the address is kept in the working folder (docs/postgresql.md), where another test may have recorded one.
-        File.Delete(ListeningAddresses.FileOf(new Database(db)));
 
         var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", TestPaths.DemoStudyId);
 
@@ -39,6 +37,21 @@ public sealed class InviteCommandTests : IDisposable
 
         Assert.Matches(@"^http://localhost:5099/invite/[A-Za-z0-9_-]{43}\n$", recorded.Output);
         Assert.Matches(@"^https://grade\.example\.org/invite/[A-Za-z0-9_-]{43}\n$", given.Output);
+    }
+
+    /// <summary>Each database has its own recorded address: two installations on one machine never give each other's links.</summary>
+    [Fact]
+    public async Task AnAddressRecordedForAnotherDatabaseIsNotUsed()
+    {
+        var db = await DemoAsync();
+        var other = new Database(await _workspace.DatabaseAsync("other.db"));
+        ListeningAddresses.Record(other, ["http://127.0.0.1:5098"]);
+
+        var result = await CliWorkspace.RunAsync("invite", "--db", db, "--study", TestPaths.DemoStudyId);
+        File.Delete(ListeningAddresses.FileOf(other));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--base-url", result.Error);
     }
 
     public void Dispose() => _workspace.Dispose();

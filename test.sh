@@ -58,13 +58,14 @@ for project in "${projects[@]}"; do
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
-# The storage and web tests again, each on a PostgreSQL database of its own; those about SQLite's own files and
-# migrations are marked SqliteOnly. Tests that need a PostgreSQL server whatever the database under test (schema parity,
-# gradebench copy, two web nodes with Redis) are marked PostgresOnly: they run here only. The browser tests run on
-# SQLite, except their PostgresOnly ones (docs/postgresql.md, "Tests").
+# The storage, web and command-line tests again, each on a PostgreSQL database of its own; those about SQLite's own
+# files and migrations are marked SqliteOnly. Tests that need a PostgreSQL server whatever the database under test
+# (schema parity, gradebench copy, two web nodes with Redis) are marked PostgresOnly: they run here only. The browser
+# tests run on SQLite, except their PostgresOnly ones (docs/postgresql.md, "Tests").
 postgres_runs=(
   "tests/GradeBench.Storage.Tests/GradeBench.Storage.Tests.csproj|Provider!=SqliteOnly"
   "tests/GradeBench.Web.Tests/GradeBench.Web.Tests.csproj|Provider!=SqliteOnly"
+  "tests/GradeBench.Cli.Tests/GradeBench.Cli.Tests.csproj|Provider!=SqliteOnly"
   "tests/GradeBench.EndToEnd.Tests/GradeBench.EndToEnd.Tests.csproj|Provider=PostgresOnly"
 )
 for run in "${postgres_runs[@]}"; do

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace GradeBench.Storage;
 
 /// <summary>Where the web server serving a database listens, recorded when it starts so that <c>gradebench invite</c>
@@ -6,7 +8,16 @@ namespace GradeBench.Storage;
 /// copy of the database must not carry it elsewhere.</summary>
 public static class ListeningAddresses
 {
-    public static string FileOf(Database database) => (database.FilePath ?? Path.GetFullPath("gradebench-postgres")) + ".urls";
+    /// <summary>Beside an SQLite file; for PostgreSQL, in the working folder, named after the server and database (never
+    /// the whole connection string, which holds the password), so that two installations there keep their own.</summary>
+    public static string FileOf(Database database) => (database.FilePath ?? Path.GetFullPath(PostgresFileName(database))) + ".urls";
+
+    static string PostgresFileName(Database database)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var name = $"gradebench-postgres-{settings.Host}-{settings.Port}-{settings.Database}";
+        return string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+    }
 
     /// <summary>Replaces the recorded addresses with <paramref name="addresses"/> as a browser opens them.</summary>
     public static void Record(Database database, IEnumerable<string> addresses)

@@ -1,16 +1,52 @@
 using System.Diagnostics;
+using Dapper;
+using GradeBench.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace GradeBench.Cli.Tests;
 
 sealed record CliOutcome(int ExitCode, string Output, string Error);
 
-/// <summary>A temp folder for databases and bundles, and two ways to run <c>gradebench</c>: in-process and as a real process.</summary>
+/// <summary>A temp folder for databases and bundles, and two ways to run <c>gradebench</c>: in-process and as a real process.
+/// Its databases are SQLite files in the folder, or, when <see cref="TestPostgres.AdminConnectionString"/> is set,
+/// PostgreSQL databases of its own, dropped with it.</summary>
 sealed class CliWorkspace : IDisposable
 {
+    readonly Dictionary<string, string> _databases = [];
+    readonly List<string> _postgresNames = [];
+
     public string Folder { get; } = Directory.CreateTempSubdirectory("gradebench-cli-").FullName;
 
     public string PathOf(string name) => Path.Combine(Folder, name);
+
+    /// <summary>What <c>--db</c> takes for the database of this workspace named <paramref name="name"/>, the same one each
+    /// time: a path in the folder, or a new empty PostgreSQL database. Neither holds tables until a command opens it, so
+    /// the commands still create the schema as they would for a new installation.</summary>
+    public async Task<string> DatabaseAsync(string name)
+    {
+        if (_databases.TryGetValue(name, out var known)) return known;
+        string db;
+        if (TestPostgres.AdminConnectionString is null) db = PathOf(name);
+        else
+        {
+            var created = await TestPostgres.CreateEmptyAsync();
+            _postgresNames.Add(created);
+            db = TestPostgres.ConnectionStringFor(created);
+        }
+        return _databases[name] = db;
+    }
+
+    /// <summary>What the commands call <paramref name="db"/> in their messages.</summary>
+    public static string DisplayNameOf(string db) => new Database(db).DisplayName;
+
+    /// <summary>Whether no command has created <paramref name="db"/>: no SQLite file, or a PostgreSQL database without tables.</summary>
+    public static async Task<bool> IsUntouchedAsync(string db)
+    {
+        if (Database.SqliteFileOf(db) is { } file) return !File.Exists(file);
+        await using var database = new Database(db);
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'") == 0;
+    }
 
     public static async Task<CliOutcome> RunAsync(params string[] args)
     {
@@ -33,10 +69,10 @@ sealed class CliWorkspace : IDisposable
     }
 
     /// <summary>Imports <paramref name="bundle"/> into a new database of this workspace named <paramref name="name"/>,
-    /// which must succeed; returns the database's path.</summary>
+    /// which must succeed; returns what <c>--db</c> takes for it.</summary>
     public async Task<string> ImportAsync(string bundle, string name)
     {
-        var db = PathOf(name);
+        var db = await DatabaseAsync(name);
         var import = await RunAsync("import", bundle, "--db", db);
         Assert.True(import.ExitCode == 0, import.Error);
         return db;
@@ -70,6 +106,8 @@ sealed class CliWorkspace : IDisposable
 
     public void Dispose()
     {
+        // Off xunit's synchronization context, whose threads this one may be holding.
+        foreach (var name in _postgresNames) Task.Run(() => TestPostgres.DropAsync(name)).GetAwaiter().GetResult();
         SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);
     }

@@ -8,6 +8,8 @@ using GradeBench.Storage.Studies;
 
 namespace GradeBench.Cli.Tests.Backup;
 
+/// <summary>SQLite's online backup of a database file.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class BackupCommandTests : IDisposable
 {
     readonly CliWorkspace _workspace = new();

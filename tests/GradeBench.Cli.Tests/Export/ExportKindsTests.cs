@@ -211,7 +211,7 @@ public sealed class ExportKindsTests : IDisposable
     {
         var original = await _workspace.ImportAsync(_workspace.CopyDemoBundleWithAChineseComment("bundle"), "original.db");
         var zip = _workspace.PathOf("demo.zip");
-        var copy = _workspace.PathOf("copy.db");
+        var copy = await _workspace.DatabaseAsync("copy.db");
 
         var export = await CliWorkspace.RunAsync("export", "--db", original, "--study", "stroke-llm-synthetic-demo", "--kind", "bundle.zip", "--out", zip, "--as", "demo-copy");
         var import = await CliWorkspace.RunAsync("import", zip, "--db", copy);

@@ -13,7 +13,7 @@ public sealed class PairwiseExportTests : IDisposable
     [Fact]
     public async Task PairwiseCsvIsWrittenForASideBySideStudyAndRefusedForAnother()
     {
-        var pairwiseDb = _workspace.PathOf("pairwise.db");
+        var pairwiseDb = await _workspace.DatabaseAsync("pairwise.db");
         var database = new Database(pairwiseDb);
         await new Migrator(database, TimeProvider.System).MigrateAsync();
         var study = await PairwiseFixture.CreateAsync(database, TimeProvider.System, "dr-ann");

@@ -35,8 +35,8 @@ public sealed class BratRoundTripTests : IDisposable
                 "SELECT c.id, MIN(r.id), c.presentation_md FROM cases c JOIN responses r ON r.case_id = c.id WHERE c.study_id = @StudyId AND c.slug = @Slug GROUP BY c.id",
                 new { StudyId = studyId, Slug = caseSlug });
             await connection.ExecuteAsync("""
-                INSERT OR IGNORE INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
-                VALUES (@StudyId, @ResponseId, @RaterId, 0, '2026-11-25T09:00:00.0000000Z')
+                INSERT INTO assignments (study_id, response_id, rater_id, queue_position, assigned_at)
+                VALUES (@StudyId, @ResponseId, @RaterId, 0, '2026-11-25T09:00:00.0000000Z') ON CONFLICT DO NOTHING
                 """, new { StudyId = studyId, ResponseId = responseId, RaterId = raterId });
         }
         Assert.Equal(text, note);
@@ -56,7 +56,7 @@ public sealed class BratRoundTripTests : IDisposable
         await using var connection = await new Database(db).OpenAsync();
         return [.. await connection.QueryAsync<string>("""
             SELECT c.slug || ' ' || l.slug || ' ' || n.start_code_point || '-' || n.end_code_point || ' ' || n.text_sha256 || ' ['
-                   || COALESCE((SELECT group_concat(a.slug || '=' || v.value, ',' ORDER BY a.position)
+                   || COALESCE((SELECT string_agg(a.slug || '=' || v.value, ',' ORDER BY a.position)
                                 FROM note_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id WHERE v.note_span_id = n.id), '')
                    || '] ' || n.quote
             FROM note_spans n JOIN users u ON u.id = n.rater_id JOIN cases c ON c.id = n.case_id JOIN note_labels l ON l.id = n.label_id
@@ -96,7 +96,7 @@ public sealed class BratRoundTripTests : IDisposable
         ZipFile.ExtractToDirectory(zipPath, unzipped);
         var copyZip = _workspace.PathOf("copy.zip");
         await RunAsync("export", "--db", db, "--study", Study, "--kind", "bundle.zip", "--out", copyZip, "--as", Copy);
-        var fresh = _workspace.PathOf("fresh.db");
+        var fresh = await _workspace.DatabaseAsync("fresh.db");
         await RunAsync("import", copyZip, "--db", fresh);
         await RunAsync("users", "add", "--db", fresh, "--name", "dr-new", "--role", "rater", "--study", Copy);
         var imported = await RunAsync("notes", "import-brat", "--db", fresh, "--study", Copy, "--rater", "dr-new", Path.Combine(unzipped, "raters", "dr-a"));

@@ -46,7 +46,7 @@ public sealed class ImportBratCommandTests : IDisposable
         await using var connection = await new Database(_db).OpenAsync();
         return [.. await connection.QueryAsync<string>("""
             SELECT u.username || ' ' || c.slug || ' ' || l.slug || ' ' || n.start_code_point || '-' || n.end_code_point || ' ' || n.quote || ' '
-                   || n.text_sha256 || ' ' || COALESCE((SELECT group_concat(a.slug || '=' || v.value, ',' ORDER BY a.position)
+                   || n.text_sha256 || ' ' || COALESCE((SELECT string_agg(a.slug || '=' || v.value, ',' ORDER BY a.position)
                                                       FROM note_span_attributes v JOIN note_label_attributes a ON a.id = v.attribute_id
                                                       WHERE v.note_span_id = n.id), '') || ' ' || COALESCE(n.note, '-')
             FROM note_spans n JOIN users u ON u.id = n.rater_id JOIN cases c ON c.id = n.case_id JOIN note_labels l ON l.id = n.label_id

@@ -13,12 +13,12 @@ public sealed class ImportAnnotationTests : IDisposable
     public async Task ImportingANoteOnlyStudyReportsItsCasesAndNoteLabels()
     {
         var bundle = DemoAnnotation.Write(_workspace.PathOf("notes"));
-        var db = _workspace.PathOf("notes.db");
+        var db = await _workspace.DatabaseAsync("notes.db");
 
         var result = await CliWorkspace.RunAsync("import", bundle, "--db", db);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Equal($"Imported study \"{DemoAnnotation.StudyId}\" into {db}: 20 cases to annotate, 3 note labels, 2 raters per case; open: raters can start.\n",
+        Assert.Equal($"Imported study \"{DemoAnnotation.StudyId}\" into {CliWorkspace.DisplayNameOf(db)}: 20 cases to annotate, 3 note labels, 2 raters per case; open: raters can start.\n",
             result.Output);
         Assert.DoesNotContain("warning", result.Error);
     }

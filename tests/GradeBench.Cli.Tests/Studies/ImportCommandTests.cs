@@ -10,12 +10,12 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task ImportingTheDemoStudyReportsWhatWasImported()
     {
-        var db = _workspace.PathOf("demo.db");
+        var db = await _workspace.DatabaseAsync("demo.db");
 
         var result = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal($"Imported study \"stroke-llm-synthetic-demo\" into {db}: 20 cases, 60 responses, 9 criteria, 576 ratings; open: raters can start.\n", result.Output);
+        Assert.Equal($"Imported study \"stroke-llm-synthetic-demo\" into {CliWorkspace.DisplayNameOf(db)}: 20 cases, 60 responses, 9 criteria, 576 ratings; open: raters can start.\n", result.Output);
         await using var connection = await new Database(db).OpenAsync();
         Assert.Equal(576, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ratings"));
     }
@@ -25,13 +25,13 @@ public sealed class ImportCommandTests : IDisposable
     {
         var bundle = DemoPairwise.Write(_workspace.PathOf("side-by-side"), votes: true);
         var existing = await _workspace.ImportAsync(TestPaths.DemoBundle, "existing.db");
-        var fresh = _workspace.PathOf("fresh.db");
+        var fresh = await _workspace.DatabaseAsync("fresh.db");
 
         var intoNew = await CliWorkspace.RunAsync("import", bundle, "--db", fresh);
         var intoExisting = await CliWorkspace.RunAsync("import", bundle, "--db", existing);
 
         Assert.Equal((0, 0), (intoNew.ExitCode, intoExisting.ExitCode));
-        Assert.Equal($"Imported study \"{DemoPairwise.StudyId}\" into {fresh}: 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoNew.Output);
+        Assert.Equal($"Imported study \"{DemoPairwise.StudyId}\" into {CliWorkspace.DisplayNameOf(fresh)}: 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoNew.Output);
         Assert.EndsWith(": 20 cases, 60 responses, 2 axes, 60 pairs, 36 votes; open: raters can start.\n", intoExisting.Output);
         Assert.Contains("60 pairs with 36 votes", intoExisting.Error);
         Assert.DoesNotContain("warning", intoNew.Error);
@@ -46,10 +46,10 @@ public sealed class ImportCommandTests : IDisposable
         var studyJson = Path.Combine(bundle, "study.json");
         File.WriteAllText(studyJson, File.ReadAllText(studyJson).Replace("  \"state\": \"open\",\n", ""));
 
-        var plain = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("plain.db"));
-        var chosen = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("chosen.db"), "--state", "open");
-        var demoAsDraft = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", _workspace.PathOf("demo.db"), "--state", "draft");
-        var unknown = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("unknown.db"), "--state", "closed");
+        var plain = await CliWorkspace.RunAsync("import", bundle, "--db", await _workspace.DatabaseAsync("plain.db"));
+        var chosen = await CliWorkspace.RunAsync("import", bundle, "--db", await _workspace.DatabaseAsync("chosen.db"), "--state", "open");
+        var demoAsDraft = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", await _workspace.DatabaseAsync("demo.db"), "--state", "draft");
+        var unknown = await CliWorkspace.RunAsync("import", bundle, "--db", await _workspace.DatabaseAsync("unknown.db"), "--state", "closed");
 
         Assert.Equal((0, 0, 0), (plain.ExitCode, chosen.ExitCode, demoAsDraft.ExitCode));
         Assert.EndsWith("a draft: calibrate, then open it on the dashboard.\n", plain.Output);
@@ -57,7 +57,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal("open", await StateAsync("chosen.db"));
         Assert.Equal("draft", await StateAsync("demo.db"));
         Assert.NotEqual(0, unknown.ExitCode);
-        Assert.False(File.Exists(_workspace.PathOf("unknown.db")));
+        Assert.True(await CliWorkspace.IsUntouchedAsync(await _workspace.DatabaseAsync("unknown.db")));
     }
 
     /// <summary>By default a bundle's pilot raters get accounts of the study only; --map-raters-to-accounts gives their
@@ -97,7 +97,7 @@ public sealed class ImportCommandTests : IDisposable
 
     async Task<string> StateAsync(string name)
     {
-        await using var connection = await new Database(_workspace.PathOf(name)).OpenAsync();
+        await using var connection = await new Database(await _workspace.DatabaseAsync(name)).OpenAsync();
         return await connection.ExecuteScalarAsync<string>("SELECT state FROM studies") ?? "";
     }
 
@@ -109,7 +109,7 @@ public sealed class ImportCommandTests : IDisposable
         lines[16] = lines[16].Replace("\"case_id\": \"case-006\"", "\"case_id\": \"case-099\"");
         File.WriteAllLines(Path.Combine(bundle, "responses.jsonl"), lines);
 
-        var result = await CliWorkspace.RunAsync("import", bundle, "--db", _workspace.PathOf("bad.db"));
+        var result = await CliWorkspace.RunAsync("import", bundle, "--db", await _workspace.DatabaseAsync("bad.db"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("responses.jsonl:17: case_id: unknown case \"case-099\"\n", result.Error);
@@ -123,7 +123,7 @@ public sealed class ImportCommandTests : IDisposable
         var bundle = _workspace.CopyDemoBundle("missing");
         File.Delete(Path.Combine(bundle, "cases.jsonl"));
 
-        var result = await CliWorkspace.RunProcessAsync("import", bundle, "--db", _workspace.PathOf("process.db"));
+        var result = await CliWorkspace.RunProcessAsync("import", bundle, "--db", await _workspace.DatabaseAsync("process.db"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("cases.jsonl:0: file: required file is missing", result.Error);
@@ -132,7 +132,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task MigrateCreatesTheDatabaseAndThenFindsItUpToDate()
     {
-        var db = _workspace.PathOf("migrate.db");
+        var db = await _workspace.DatabaseAsync("migrate.db");
 
         var first = await CliWorkspace.RunAsync("migrate", "--db", db);
         var second = await CliWorkspace.RunAsync("migrate", "--db", db);
@@ -145,10 +145,10 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task DatabaseFromANewerGradeBenchIsRefused()
     {
-        var db = _workspace.PathOf("future.db");
+        var db = await _workspace.DatabaseAsync("future.db");
         await CliWorkspace.RunAsync("migrate", "--db", db);
         await using (var connection = await new Database(db).OpenAsync())
-            await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 'x')");
+            await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', '2099-01-01T00:00:00Z')");
 
         var result = await CliWorkspace.RunAsync("import", TestPaths.DemoBundle, "--db", db);
 

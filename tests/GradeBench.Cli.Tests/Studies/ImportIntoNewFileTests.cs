@@ -6,6 +6,7 @@ namespace GradeBench.Cli.Tests.Studies;
 
 /// <summary>An import into a database that does not exist yet is built beside it and appears only when complete
 /// (docs/bundle-format.md).</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class ImportIntoNewFileTests : IDisposable
 {
     readonly CliWorkspace _workspace = new();

@@ -15,7 +15,7 @@ public sealed class ImportLimitsTests : IDisposable
         File.WriteAllText(Path.Combine(folder, "cases.jsonl"), string.Concat(Enumerable.Repeat("not json\n", 5_000)));
         ZipFile.CreateFromDirectory(folder, zip);
 
-        var result = await CliWorkspace.RunAsync("import", zip, "--db", _workspace.PathOf("limits.db"));
+        var result = await CliWorkspace.RunAsync("import", zip, "--db", await _workspace.DatabaseAsync("limits.db"));
 
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("warning:") && !l.StartsWith("import:")).ToList();
         Assert.Equal(2, result.ExitCode);
@@ -33,7 +33,7 @@ public sealed class ImportLimitsTests : IDisposable
         var ratings = Path.Combine(folder, "ratings.csv");
         using (var file = File.OpenWrite(ratings)) file.SetLength(BundleFiles.DefaultMaxFileBytes + 1);
 
-        var refused = await CliWorkspace.RunAsync("import", folder, "--db", _workspace.PathOf("refused.db"));
+        var refused = await CliWorkspace.RunAsync("import", folder, "--db", await _workspace.DatabaseAsync("refused.db"));
 
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains($"ratings.csv:0: file: file is {BundleFiles.DefaultMaxFileBytes + 1} bytes, over the size limit of {BundleFiles.DefaultMaxFileBytes} bytes", refused.Error);

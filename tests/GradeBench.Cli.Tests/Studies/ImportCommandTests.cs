@@ -132,7 +132,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task MigrateCreatesTheDatabaseAndThenFindsItUpToDate()
     {
-        var db = await _workspace.DatabaseAsync("migrate.db");
+        var db = await _workspace.DatabaseAsync("migrate.db", empty: true);
 
         var first = await CliWorkspace.RunAsync("migrate", "--db", db);
         var second = await CliWorkspace.RunAsync("migrate", "--db", db);

@@ -61,7 +61,7 @@ public sealed class ChecklistStudyTests
             await rater.Keyboard.PressAsync("Control+Enter");
             await Expect(rater.GetByLabel("Progress")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^1 / \d+$"));
             var stored = await Typist.ReadAsync(app.Database, """
-                SELECT group_concat(k.slug || '=' || g.value, ',') FROM ratings g
+                SELECT string_agg(k.slug || '=' || g.value, ',') FROM ratings g
                 JOIN criteria k ON k.id = g.criterion_id JOIN responses r ON r.id = g.response_id JOIN users u ON u.id = g.rater_id
                 WHERE u.username = 'dr-checklist' AND r.handle = @Handle AND g.status = 'submitted' AND k.case_id IS NOT NULL
                 """, new { Handle = handle });

@@ -145,9 +145,9 @@ public sealed class NoteAnnotationTests(ITestOutputHelper output)
         await Journeys.ScreenshotAsync(rater, "grade-note-annotation-1280x720", fullPage: false);
 
         var stored = await Typist.ReadAsync(app.Database, """
-            SELECT group_concat(l.slug || '§' || n.quote || '§' || (SELECT count(*) FROM note_span_attributes v WHERE v.note_span_id = n.id)
-                   || '§' || (SELECT count(*) FROM span_links k WHERE k.note_span_id = n.id), '|')
-            FROM (SELECT * FROM note_spans ORDER BY start_code_point) n JOIN note_labels l ON l.id = n.label_id JOIN users u ON u.id = n.rater_id
+            SELECT string_agg(l.slug || '§' || n.quote || '§' || (SELECT count(*) FROM note_span_attributes v WHERE v.note_span_id = n.id)
+                   || '§' || (SELECT count(*) FROM span_links k WHERE k.note_span_id = n.id), '|' ORDER BY n.start_code_point)
+            FROM note_spans n JOIN note_labels l ON l.id = n.label_id JOIN users u ON u.id = n.rater_id
             WHERE u.username = @Rater
             """, new { Rater });
         output.WriteLine($"note passages: mouse \"{byMouse}\", keys \"{byKeys}\", stored {stored}");

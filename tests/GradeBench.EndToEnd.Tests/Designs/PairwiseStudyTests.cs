@@ -44,9 +44,9 @@ public sealed class PairwiseStudyTests
             await Expect(second.Locator("#pair-progress")).ToHaveTextAsync("1 / 20");
             // Stored by model: the first rater's "left" is A or B as their side drew it.
             Assert.Matches("^(a|b)\\|both_bad\\|tie\\|both_bad$", await Typist.ReadAsync(app.Database, """
-                SELECT group_concat(choice, '|') FROM (SELECT v.choice FROM pair_votes v JOIN pairs p ON p.id = v.pair_id
+                SELECT string_agg(v.choice, '|' ORDER BY u.username, x.position) FROM pair_votes v JOIN pairs p ON p.id = v.pair_id
                 JOIN users u ON u.id = v.rater_id JOIN pairwise_axes x ON x.id = v.axis_id
-                WHERE p.handle = @Pair AND v.status = 'submitted' ORDER BY u.username, x.position)
+                WHERE p.handle = @Pair AND v.status = 'submitted'
                 """, new { Pair = pair }));
 
             // The coordinator: pairs on the dashboard, ratings per axis in the results, the votes in the exports.

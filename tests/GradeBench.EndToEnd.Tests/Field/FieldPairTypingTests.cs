@@ -69,7 +69,7 @@ public sealed class FieldPairTypingTests(ITestOutputHelper output)
             await Expect(page.Locator("form.pair-form")).Not.ToHaveAttributeAsync("data-pair", submitted);
             var submittedComment = await ReadAsync(app.Database, CommentSql, new { Pair = submitted, Rater });
             var done = await ReadAsync(app.Database, """
-                SELECT a.completed_at IS NOT NULL FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id JOIN users u ON u.id = a.rater_id
+                SELECT CASE WHEN a.completed_at IS NULL THEN '0' ELSE '1' END FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id JOIN users u ON u.id = a.rater_id
                 WHERE p.handle = @Pair AND u.username = @Rater
                 """, new { Pair = submitted, Rater });
             found.Add($"Ctrl+Enter: {(done == "1" ? "submitted" : "not submitted FAILED")}, {Kept(submittedComment, Sentence)}");

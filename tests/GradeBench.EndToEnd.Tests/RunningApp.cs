@@ -118,15 +118,19 @@ public sealed partial class RunningApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the gradebench command line against this app's database while the app is running.</summary>
-    public Task<string> CliAsync(params string[] args) => CliAsync(Database, args);
+    /// <summary>Runs the gradebench command line against this app's database while the app is running, in the app's
+    /// folder as an operator would beside the server (on PostgreSQL, the addresses it listens on are recorded in the
+    /// working folder: docs/postgresql.md).</summary>
+    public Task<string> CliAsync(params string[] args) => CliAsync(Database, args, _folder);
 
     /// <summary>Runs the gradebench command line against a database (a file or a connection string); its standard
     /// output, trimmed.</summary>
-    public static async Task<string> CliAsync(string database, params string[] args)
+    public static Task<string> CliAsync(string database, params string[] args) => CliAsync(database, args, null);
+
+    static async Task<string> CliAsync(string database, string[] args, string? folder)
     {
         var cli = Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder ?? "" };
         start.ArgumentList.Add(cli);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.ArgumentList.Add("--db");

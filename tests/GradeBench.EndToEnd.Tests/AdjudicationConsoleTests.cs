@@ -102,7 +102,7 @@ public sealed class AdjudicationConsoleTests
             await Expect(form.GetByText("Suggested:")).ToHaveCountAsync(0);
             await Expect(ratings.GetByRole(AriaRole.Row, new() { Name = Agreement })).ToContainTextAsync("Discussed with the three raters.");
             var handle = page.Url.Split('/')[^1].Split('?')[0];
-            Assert.Equal("8|1", await Typist.ReadAsync(app.DatabasePath, """
+            Assert.Equal("8|1", await Typist.ReadAsync(app.Database, """
                 SELECT COUNT(*) || '|' || COUNT(DISTINCT v.decided_at) FROM consensus_values v
                 JOIN adjudication_items i ON i.id = v.item_id JOIN responses r ON r.id = i.response_id WHERE r.handle = @Handle
                 """, new { Handle = handle }));

@@ -8,7 +8,9 @@ using Microsoft.Data.Sqlite;
 namespace GradeBench.EndToEnd.Tests;
 
 /// <summary>docs/backup.md end to end: <c>gradebench backup</c> while the server takes submissions, then the restore
-/// steps as written, and the restored server serves exactly the data in the backup.</summary>
+/// steps as written, and the restored server serves exactly the data in the backup. About the SQLite file: a
+/// PostgreSQL database is backed up with PostgreSQL's own tools, and <c>gradebench backup</c> refuses it.</summary>
+[Trait("Provider", "SqliteOnly")]
 public sealed class BackupTests
 {
     const string Study = TestPaths.DemoStudyId;
@@ -27,7 +29,7 @@ public sealed class BackupTests
     public async Task ABackupTakenWhileRatersSubmitRestoresToAServerServingTheSameData()
     {
         await using var live = await RunningApp.StartAsync();
-        var studyId = (await new StudyQuery(new Database(live.DatabasePath)).FindIdAsync(Study))!.Value;
+        var studyId = (await new StudyQuery(new Database(live.Database)).FindIdAsync(Study))!.Value;
         SqliteConnection.ClearAllPools();
 
         var names = Enumerable.Range(1, Raters).Select(i => $"backup-rater-{i}").ToList();
@@ -53,7 +55,7 @@ public sealed class BackupTests
 
         await WaitForAsync(() => acknowledged.Count >= 20, raters);
         var acknowledgedBeforeBackup = acknowledged.ToList();
-        var backup = Path.Combine(Path.GetDirectoryName(live.DatabasePath)!, "backup.db");
+        var backup = Path.Combine(live.Folder, "backup.db");
         var said = await live.CliAsync("backup", "--out", backup);
         var acknowledgedAfterBackup = acknowledged.Count;
         await WaitForAsync(() => acknowledged.Count >= acknowledgedAfterBackup + 20, raters);
@@ -80,9 +82,9 @@ public sealed class BackupTests
         // Restore as docs/backup.md says: stop, keep the current files aside, copy the backup into place, start.
         await live.StopAsync();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
-            if (File.Exists(live.DatabasePath + suffix)) File.Move(live.DatabasePath + suffix, live.DatabasePath + ".old" + suffix);
-        File.Copy(backup, live.DatabasePath);
-        await using var restored = await RunningApp.StartAsync(databasePath: live.DatabasePath);
+            if (File.Exists(live.Database + suffix)) File.Move(live.Database + suffix, live.Database + ".old" + suffix);
+        File.Copy(backup, live.Database);
+        await using var restored = await RunningApp.StartAsync(database: live.Database);
 
         using var coordinator = RatingApi.Client(restored.BaseAddress, coordinatorToken);
         Assert.Equal(HttpStatusCode.OK, (await coordinator.GetAsync("/healthz")).StatusCode);

@@ -1,11 +1,11 @@
 using System.Net;
+using Dapper;
 using GradeBench.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.EndToEnd.Tests;
 
 /// <summary>The server killed with SIGKILL in the middle of a stream of rating submissions loses no acknowledged
-/// submission, duplicates none, and comes back on the same database.</summary>
+/// submission, duplicates none, and comes back on the same database (the same file, or the same PostgreSQL database).</summary>
 public sealed class CrashTests
 {
     const string Study = TestPaths.DemoStudyId;
@@ -42,10 +42,9 @@ public sealed class CrashTests
     public async Task EverySubmissionAcknowledgedBeforeASigkillIsStoredExactlyOnceAfterARestart()
     {
         await using var first = await RunningApp.StartAsync();
-        var database = new Database(first.DatabasePath);
-        var studyId = await ScalarAsync(database, "SELECT id FROM studies WHERE slug = $p", Study);
-        // No connection of ours stays open through the kill, so the restarted server alone recovers the file.
-        SqliteConnection.ClearAllPools();
+        // Our connections are unpooled (AppDatabase): none stays open through the kill, so the restarted server alone
+        // recovers the database.
+        var studyId = await ScalarAsync<long>(first.Database, "SELECT id FROM studies WHERE slug = @Study", new { Study });
 
         var names = Enumerable.Range(1, Raters).Select(i => $"crash-rater-{i}").ToList();
         // One at a time: each membership plans the study's assignments again.
@@ -102,8 +101,8 @@ public sealed class CrashTests
         await first.KillAsync();
         await clients;
 
-        // Phase two: a new server on the same file answers again, and takes the rest of the run.
-        await using var second = await RunningApp.StartAsync(databasePath: first.DatabasePath);
+        // Phase two: a new server on the same database answers again, and takes the rest of the run.
+        await using var second = await RunningApp.StartAsync(database: first.Database);
         using (var probe = new HttpClient { BaseAddress = new Uri(second.BaseAddress) })
             Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/healthz")).StatusCode);
         await Task.WhenAll(plans.Select((plan, c) => Task.Run(async () =>
@@ -120,8 +119,8 @@ public sealed class CrashTests
         var inFlight = all.Where(s => s.Outcome == Outcome.InFlightAtKill).ToList();
         Assert.All(all, s => Assert.NotEqual(Outcome.NotSent, s.Outcome));
 
-        Assert.Equal("ok", await ScalarTextAsync(database, "PRAGMA integrity_check"));
-        var stored = await StoredAsync(database, studyId, names);
+        if (Database.SqliteFileOf(first.Database) is not null) Assert.Equal("ok", await ScalarAsync<string>(first.Database, "PRAGMA integrity_check", new { }));
+        var stored = await StoredAsync(first.Database, studyId, names);
         var applied = 0;
         foreach (var pair in all.GroupBy(s => (s.Rater, s.ResponseId)))
         {
@@ -162,61 +161,35 @@ public sealed class CrashTests
         Dictionary<(string Rater, string ResponseId), (string Comment, string Consensus, string Status)> Current);
 
     /// <summary>Our raters' comment history in row order, and their current comment, consensus and status.</summary>
-    static async Task<Stored> StoredAsync(Database database, long studyId, IReadOnlyList<string> names)
+    static async Task<Stored> StoredAsync(string database, long studyId, IReadOnlyList<string> names)
     {
-        await using var connection = await database.OpenSqliteAsync();
+        await using var connection = await AppDatabase.OpenAsync(database);
         var history = new Dictionary<(string, string), List<string>>();
-        var current = new Dictionary<(string, string), (string, string, string)>();
         var ours = string.Join(", ", names.Select(n => $"'{n}'"));
-        await using (var command = connection.CreateCommand())
+        foreach (var (rater, handle, comment) in await connection.QueryAsync<(string, string, string)>($"""
+            SELECT u.username, (SELECT handle FROM responses WHERE id = g.response_id), h.value
+            FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN users u ON u.id = g.rater_id
+            JOIN criteria c ON c.id = g.criterion_id
+            WHERE c.study_id = @StudyId AND c.slug = 'comment' AND u.username IN ({ours})
+            ORDER BY h.id
+            """, new { StudyId = studyId }))
         {
-            command.CommandText = $"""
-                SELECT u.username, (SELECT handle FROM responses WHERE id = g.response_id), h.value
-                FROM rating_history h JOIN ratings g ON g.id = h.rating_id JOIN users u ON u.id = g.rater_id
-                JOIN criteria c ON c.id = g.criterion_id
-                WHERE c.study_id = $study AND c.slug = 'comment' AND u.username IN ({ours})
-                ORDER BY h.id
-                """;
-            command.Parameters.AddWithValue("$study", studyId);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var key = (reader.GetString(0), reader.GetString(1));
-                if (!history.TryGetValue(key, out var list)) history[key] = list = [];
-                list.Add(reader.GetString(2));
-            }
+            if (!history.TryGetValue((rater, handle), out var list)) history[(rater, handle)] = list = [];
+            list.Add(comment);
         }
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"""
-                SELECT u.username, (SELECT handle FROM responses WHERE id = g.response_id), g.value, k.value, g.status
-                FROM ratings g JOIN users u ON u.id = g.rater_id JOIN criteria c ON c.id = g.criterion_id
-                JOIN ratings k ON k.response_id = g.response_id AND k.rater_id = g.rater_id
-                JOIN criteria kc ON kc.id = k.criterion_id AND kc.slug = 'consensus'
-                WHERE c.study_id = $study AND c.slug = 'comment' AND u.username IN ({ours})
-                """;
-            command.Parameters.AddWithValue("$study", studyId);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                current[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.GetString(3), reader.GetString(4));
-        }
+        var current = (await connection.QueryAsync<(string, string, string, string, string)>($"""
+            SELECT u.username, (SELECT handle FROM responses WHERE id = g.response_id), g.value, k.value, g.status
+            FROM ratings g JOIN users u ON u.id = g.rater_id JOIN criteria c ON c.id = g.criterion_id
+            JOIN ratings k ON k.response_id = g.response_id AND k.rater_id = g.rater_id
+            JOIN criteria kc ON kc.id = k.criterion_id AND kc.slug = 'consensus'
+            WHERE c.study_id = @StudyId AND c.slug = 'comment' AND u.username IN ({ours})
+            """, new { StudyId = studyId })).ToDictionary(r => (r.Item1, r.Item2), r => (r.Item3, r.Item4, r.Item5));
         return new Stored(history, current);
     }
 
-    static async Task<long> ScalarAsync(Database database, string sql, string parameter)
+    static async Task<T> ScalarAsync<T>(string database, string sql, object parameters)
     {
-        await using var connection = await database.OpenSqliteAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    static async Task<string> ScalarTextAsync(Database database, string sql)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (string)(await command.ExecuteScalarAsync())!;
+        await using var connection = await AppDatabase.OpenAsync(database);
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
 }

@@ -36,7 +36,7 @@ public sealed class DisconnectTests
             var network = await LossyNetwork.RouteAsync(page.Context);
             await page.GotoAsync(app.BaseAddress + grading);
             await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
-            var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
+            var queue = await StoredRatings.QueueAsync(app.Database, Rater);
             var item = queue[0];
             var comment = page.GetByLabel("Comment");
             var status = page.GetByRole(AriaRole.Status);
@@ -55,7 +55,7 @@ public sealed class DisconnectTests
             // The status still says "Draft saved" from before; the page must not let that stand.
             await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not submitted yet: the server has not received your Submit.");
             await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Rejoining the server", new() { Timeout = 45_000 });
-            Assert.Equal(("Before the drop.", "draft"), (await StoredRatings.CurrentAsync(app.DatabasePath, Rater, item))["comment"]);
+            Assert.Equal(("Before the drop.", "draft"), (await StoredRatings.CurrentAsync(app.Database, Rater, item))["comment"]);
 
             await network.UpAsync();
             await Expect(page.GetByRole(AriaRole.Dialog)).Not.ToBeVisibleAsync(new() { Timeout = 30_000 });
@@ -67,7 +67,7 @@ public sealed class DisconnectTests
             await Expect(Point(page, "Agreement with guideline consensus", 3)).ToBeCheckedAsync();
             await Expect(Point(page, "Reading comprehension and reasoning", 4)).ToBeCheckedAsync();
             await Expect(Point(page, "Overall quality", 2)).ToBeCheckedAsync();
-            var draft = await StoredRatings.CurrentAsync(app.DatabasePath, Rater, item);
+            var draft = await StoredRatings.CurrentAsync(app.Database, Rater, item);
             Assert.Equal(("3", "draft"), draft["consensus"]);
             Assert.Equal(("4", "draft"), draft["reasoning"]);
             Assert.Equal(("2", "draft"), draft["overall"]);
@@ -109,7 +109,7 @@ public sealed class DisconnectTests
                 var page = await Journeys.JoinAsync(first, browser, Study, "rater", Rater, "Dr Restart");
                 await Journeys.FollowAsync(page, "Start grading", "**/grade");
                 await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
-                var queue = await StoredRatings.QueueAsync(first.DatabasePath, Rater);
+                var queue = await StoredRatings.QueueAsync(first.Database, Rater);
                 var item = queue[0];
                 var comment = page.GetByLabel("Comment");
 
@@ -122,9 +122,9 @@ public sealed class DisconnectTests
                 await comment.FillAsync("Saved before the restart. Typed just before it.");
                 await first.KillAsync();
                 await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
-                Assert.Equal(("Saved before the restart.", "draft"), (await StoredRatings.CurrentAsync(first.DatabasePath, Rater, item))["comment"]);
+                Assert.Equal(("Saved before the restart.", "draft"), (await StoredRatings.CurrentAsync(first.Database, Rater, item))["comment"]);
 
-                second = await RunningApp.StartAsync(databasePath: first.DatabasePath, port: first.Port);
+                second = await RunningApp.StartAsync(database: first.Database, port: first.Port);
                 await second.JourneyAsync(async () =>
                 {
                     // Blazor retries every 5 s by now; the new server refuses the old circuit and the page reloads.
@@ -133,7 +133,7 @@ public sealed class DisconnectTests
                     await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved a change that had not reached the server when the connection dropped.");
                     await Expect(comment).ToHaveValueAsync("Saved before the restart. Typed just before it.");
                     await Expect(Point(page, "Agreement with guideline consensus", 3)).ToBeCheckedAsync();
-                    var draft = await StoredRatings.CurrentAsync(first.DatabasePath, Rater, item);
+                    var draft = await StoredRatings.CurrentAsync(first.Database, Rater, item);
                     Assert.Equal(("3", "draft"), draft["consensus"]);
                     Assert.Equal(("Saved before the restart. Typed just before it.", "draft"), draft["comment"]);
 
@@ -220,7 +220,7 @@ public sealed class DisconnectTests
     {
         for (var waited = 0; waited < 200; waited++)
         {
-            if ((await StoredRatings.CurrentAsync(app.DatabasePath, rater, responseId)).GetValueOrDefault(criterion).Value == value) return;
+            if ((await StoredRatings.CurrentAsync(app.Database, rater, responseId)).GetValueOrDefault(criterion).Value == value) return;
             await Task.Delay(100);
         }
         Assert.Fail($"{criterion} = \"{value}\" was not saved within 20 s");
@@ -233,8 +233,8 @@ public sealed class DisconnectTests
     /// </summary>
     static async Task AssertSubmittedOnceAsync(RunningApp app, string rater, List<long> queue, Dictionary<string, string[]> drafts)
     {
-        var current = await StoredRatings.CurrentAsync(app.DatabasePath, rater, queue[0]);
-        var history = await StoredRatings.HistoryAsync(app.DatabasePath, rater, queue[0]);
+        var current = await StoredRatings.CurrentAsync(app.Database, rater, queue[0]);
+        var history = await StoredRatings.HistoryAsync(app.Database, rater, queue[0]);
         Assert.Equal(9, current.Count);
         foreach (var (criterion, (value, state)) in current)
         {
@@ -243,6 +243,6 @@ public sealed class DisconnectTests
             Assert.Equal([.. expected.Select(v => (v, "draft")), (value, "submitted")], history.Of(criterion));
             Assert.Equal(expected[^1], value);
         }
-        Assert.Empty(await StoredRatings.CurrentAsync(app.DatabasePath, rater, queue[1]));
+        Assert.Empty(await StoredRatings.CurrentAsync(app.Database, rater, queue[1]));
     }
 }

@@ -124,7 +124,7 @@ public sealed class GradingTests
             var page = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", "dr-quick", "Dr Quick");
             await Journeys.FollowAsync(page, "Start grading", "**/grade");
             await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
-            var queue = await StoredRatings.QueueAsync(app.DatabasePath, "dr-quick");
+            var queue = await StoredRatings.QueueAsync(app.Database, "dr-quick");
             var comment = page.GetByLabel("Comment");
             const string Text = "About the first response only.";
 
@@ -136,13 +136,13 @@ public sealed class GradingTests
                   next.click();
                 }
                 """, new object[] { await comment.ElementHandleAsync(), await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ElementHandleAsync(), Text });
-            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/grade/{await StoredRatings.HandleAsync(app.DatabasePath, queue[1])}$"));
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/grade/{await StoredRatings.HandleAsync(app.Database, queue[1])}$"));
             await Expect(comment).ToHaveValueAsync("");
             await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
             await Expect(comment).ToHaveValueAsync(Text);
 
-            Assert.Equal((Text, "draft"), (await StoredRatings.CurrentAsync(app.DatabasePath, "dr-quick", queue[0]))["comment"]);
-            Assert.Empty(await StoredRatings.CurrentAsync(app.DatabasePath, "dr-quick", queue[1]));
+            Assert.Equal((Text, "draft"), (await StoredRatings.CurrentAsync(app.Database, "dr-quick", queue[0]))["comment"]);
+            Assert.Empty(await StoredRatings.CurrentAsync(app.Database, "dr-quick", queue[1]));
         });
     }
 

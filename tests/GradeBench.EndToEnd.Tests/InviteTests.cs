@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -105,10 +104,5 @@ public sealed class InviteTests
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM studies WHERE slug = @Slug", new { Slug = slug });
     }
 
-    static async Task<SqliteConnection> OpenAsync(RunningApp app)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = app.DatabasePath, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        return connection;
-    }
+    static Task<System.Data.Common.DbConnection> OpenAsync(RunningApp app) => AppDatabase.OpenAsync(app.Database);
 }

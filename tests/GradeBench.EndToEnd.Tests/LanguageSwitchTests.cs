@@ -64,10 +64,10 @@ public sealed partial class LanguageSwitchTests
 
     static async Task WaitForStoredAsync(RunningApp app, string handle, string text)
     {
-        var response = await StoredRatings.ResponseIdAsync(app.DatabasePath, handle);
+        var response = await StoredRatings.ResponseIdAsync(app.Database, handle);
         for (var waited = 0; waited < 100; waited++)
         {
-            if ((await StoredRatings.CurrentAsync(app.DatabasePath, "dr-switch", response)).TryGetValue("comment", out var stored) && stored.Value == text) return;
+            if ((await StoredRatings.CurrentAsync(app.Database, "dr-switch", response)).TryGetValue("comment", out var stored) && stored.Value == text) return;
             await Task.Delay(100);
         }
         Assert.Fail("The comment carried across the switch was never saved.");

@@ -37,7 +37,7 @@ public sealed class LoadToolTests
     }
 
     /// <summary>The busy count must recognize SQLite's real message, not a guess of it.</summary>
-    [Fact]
+    [Fact, Trait("Provider", "SqliteOnly")]
     public async Task ARealSqliteBusyErrorIsCountedAsBusy()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("gradebench-busy-").FullName, "busy.db");

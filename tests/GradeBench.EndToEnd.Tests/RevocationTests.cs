@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -78,7 +77,7 @@ public sealed class RevocationTests
 
     static async Task<long> RatingHistoryAsync(RunningApp app, string username)
     {
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await using var connection = await AppDatabase.OpenAsync(app.Database, readOnly: true);
         return await connection.ExecuteScalarAsync<long>("""
             SELECT COUNT(*) FROM rating_history h JOIN users u ON u.id = h.recorded_by WHERE u.username = @Username
             """, new { Username = username });

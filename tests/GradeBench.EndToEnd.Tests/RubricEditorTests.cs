@@ -28,7 +28,7 @@ public sealed class RubricEditorTests
         {
             var page = await (await browser.NewContextAsync(Typist.SmallLaptop)).NewPageAsync();
             await Journeys.SignInAsAdministratorAsync(page, app);
-            var draftId = await Typist.ReadAsync(app.DatabasePath, "SELECT CAST(id AS TEXT) FROM studies WHERE slug = @DraftSlug", new { DraftSlug });
+            var draftId = await Typist.ReadAsync(app.Database, "SELECT CAST(id AS TEXT) FROM studies WHERE slug = @DraftSlug", new { DraftSlug });
             await page.GotoAsync($"{app.BaseAddress}/studies/{draftId}/setup");
             ILocator Field(string name) => page.GetByRole(AriaRole.Textbox, new() { Name = name, Exact = true });
             var instructions = Field("Instructions (Markdown)");
@@ -68,7 +68,7 @@ public sealed class RubricEditorTests
             var status = page.GetByRole(AriaRole.Status, new() { Name = "Rubric changes" });
             await save.ClickAsync();
             await Expect(status.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(["Overall quality, Anchor 1: cannot be empty"]);
-            Assert.Equal("# Rating guidelines", (await Typist.ReadAsync(app.DatabasePath, "SELECT instructions_md FROM studies WHERE slug = @DraftSlug", new { DraftSlug }))!.Split('\n')[0]);
+            Assert.Equal("# Rating guidelines", (await Typist.ReadAsync(app.Database, "SELECT instructions_md FROM studies WHERE slug = @DraftSlug", new { DraftSlug }))!.Split('\n')[0]);
             await Field("Anchor 1 of Overall quality").FillAsync("Unacceptable");
             await save.ClickAsync();
             await Expect(status).ToHaveTextAsync(Saved);

@@ -5,20 +5,23 @@ using System.Text.RegularExpressions;
 namespace GradeBench.EndToEnd.Tests;
 
 /// <summary>The real web app as its own process on a free loopback port, over a fresh database, with the
-/// sign-in link it printed.</summary>
+/// sign-in link it printed. The database is an SQLite file, or a new empty PostgreSQL database when the tests have a
+/// server (GRADEBENCH_TEST_POSTGRES), so that the same journeys run on both.</summary>
 public sealed partial class RunningApp : IAsyncDisposable
 {
     readonly Process _process;
     readonly string _folder;
-    readonly string _databasePath;
+    // The PostgreSQL database this app made, dropped on dispose; null for SQLite or a database passed in.
+    readonly string? _postgresName;
 
     readonly System.Text.StringBuilder _log;
 
     readonly string? _signInLink;
 
-    RunningApp(Process process, string folder, string databasePath, string? signInLink, string baseAddress, System.Text.StringBuilder log)
+    RunningApp(Process process, string folder, string database, string? postgresName, string? signInLink, string baseAddress, System.Text.StringBuilder log)
     {
-        _databasePath = databasePath;
+        Database = database;
+        _postgresName = postgresName;
         _log = log;
         _process = process;
         _folder = folder;
@@ -34,7 +37,13 @@ public sealed partial class RunningApp : IAsyncDisposable
     {
         get { lock (_log) return _log.ToString(); }
     }
-    public string DatabasePath => _databasePath;
+
+    /// <summary>What the app was given as <c>--db</c>: an SQLite file path or a PostgreSQL connection string.</summary>
+    public string Database { get; }
+
+    /// <summary>This app's own temp folder, for files a test writes beside it.</summary>
+    public string Folder => _folder;
+
     public string BaseAddress { get; }
     public int Port => new Uri(BaseAddress).Port;
 
@@ -48,25 +57,28 @@ public sealed partial class RunningApp : IAsyncDisposable
     public static string BuiltAppPath => Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "WebAppPath").Value!);
 
-    /// <param name="databasePath">An existing database to serve (e.g. one a killed app left behind); by default a
-    /// fresh one in this app's own temp folder, which is deleted on dispose.</param>
+    /// <param name="database">An existing database to serve (e.g. one a killed app left behind); by default a fresh
+    /// one, deleted on dispose: a file in this app's own temp folder, or a new PostgreSQL database when the tests have
+    /// a server.</param>
     /// <param name="port">A port to listen on (e.g. a killed app's, so that its open pages find the new one); by default a free one.</param>
     /// <param name="languages">The interface languages offered (GradeBench:Languages); by default the app's own.</param>
     /// <param name="arguments">More command-line arguments (e.g. <c>--redis</c>).</param>
     /// <param name="setsUp">Whether this app sets the database up and prints the first-run link (waited for); false for a
     /// second node of a database another has set up, which is waited for until it listens.</param>
-    public static async Task<RunningApp> StartAsync(string? appPath = null, string? databasePath = null, int port = 0, IReadOnlyList<string>? languages = null,
+    public static async Task<RunningApp> StartAsync(string? appPath = null, string? database = null, int port = 0, IReadOnlyList<string>? languages = null,
         IReadOnlyList<string>? arguments = null, bool setsUp = true)
     {
         var folder = Directory.CreateTempSubdirectory("gradebench-e2e-").FullName;
-        databasePath ??= Path.Combine(folder, "e2e.db");
+        // Empty rather than migrated: the app's first run sets it up, as on SQLite.
+        var postgresName = database is null && TestPostgres.AdminConnectionString is not null ? await TestPostgres.CreateEmptyAsync() : null;
+        database ??= postgresName is not null ? TestPostgres.ConnectionStringFor(postgresName) : Path.Combine(folder, "e2e.db");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", $"http://127.0.0.1:{port}", "--db", databasePath }.Concat(arguments ?? []))
+        foreach (var arg in new[] { appPath ?? BuiltAppPath, "--urls", $"http://127.0.0.1:{port}", "--db", database }.Concat(arguments ?? []))
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         for (var i = 0; i < (languages?.Count ?? 0); i++) start.Environment[$"GradeBench__Languages__{i}"] = languages![i];
@@ -95,9 +107,9 @@ public sealed partial class RunningApp : IAsyncDisposable
 
         try
         {
-            if (!setsUp) return new RunningApp(process, folder, databasePath, null, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
+            if (!setsUp) return new RunningApp(process, folder, database, postgresName, null, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
             var signInLink = await link.Task.WaitAsync(TimeSpan.FromSeconds(90));
-            return new RunningApp(process, folder, databasePath, signInLink, new Uri(signInLink).GetLeftPart(UriPartial.Authority), log);
+            return new RunningApp(process, folder, database, postgresName, signInLink, new Uri(signInLink).GetLeftPart(UriPartial.Authority), log);
         }
         catch (TimeoutException)
         {
@@ -106,18 +118,23 @@ public sealed partial class RunningApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the gradebench command line against this app's database while the app is running.</summary>
-    public Task<string> CliAsync(params string[] args) => CliAsync(DatabasePath, args);
+    /// <summary>Runs the gradebench command line against this app's database while the app is running, in the app's
+    /// folder as an operator would beside the server (on PostgreSQL, the addresses it listens on are recorded in the
+    /// working folder: docs/postgresql.md).</summary>
+    public Task<string> CliAsync(params string[] args) => CliAsync(Database, args, _folder);
 
-    /// <summary>Runs the gradebench command line against a database file; its standard output, trimmed.</summary>
-    public static async Task<string> CliAsync(string databasePath, params string[] args)
+    /// <summary>Runs the gradebench command line against a database (a file or a connection string); its standard
+    /// output, trimmed.</summary>
+    public static Task<string> CliAsync(string database, params string[] args) => CliAsync(database, args, null);
+
+    static async Task<string> CliAsync(string database, string[] args, string? folder)
     {
         var cli = Path.GetFullPath(typeof(RunningApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder ?? "" };
         start.ArgumentList.Add(cli);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.ArgumentList.Add("--db");
-        start.ArgumentList.Add(databasePath);
+        start.ArgumentList.Add(database);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -173,5 +190,6 @@ public sealed partial class RunningApp : IAsyncDisposable
         }
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
+        if (_postgresName is not null) await TestPostgres.DropAsync(_postgresName);
     }
 }

@@ -1,39 +1,32 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace GradeBench.EndToEnd.Tests;
 
-/// <summary>A rater's ratings as the app's database file holds them. Each read opens its own unpooled connection, so
-/// nothing of the test's stays open on the file when a server is killed and another one starts on it.</summary>
+/// <summary>A rater's ratings as the app's database holds them. Each read opens its own unpooled connection
+/// (<see cref="AppDatabase"/>), so nothing of the test's stays open on the file when a server is killed and another one
+/// starts on it.</summary>
 static class StoredRatings
 {
     public sealed record Version(string Criterion, string? Value, string Status);
 
-    static async Task<SqliteConnection> OpenAsync(string databasePath)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        return connection;
-    }
-
     /// <summary>The response a handle names (the demo study is the only one with it).</summary>
-    public static async Task<long> ResponseIdAsync(string databasePath, string handle)
+    public static async Task<long> ResponseIdAsync(string database, string handle)
     {
-        await using var connection = await OpenAsync(databasePath);
+        await using var connection = await AppDatabase.OpenAsync(database);
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM responses WHERE handle = @Handle", new { Handle = handle });
     }
 
     /// <summary>The handle a rater's addresses carry for the response.</summary>
-    public static async Task<string> HandleAsync(string databasePath, long responseId)
+    public static async Task<string> HandleAsync(string database, long responseId)
     {
-        await using var connection = await OpenAsync(databasePath);
+        await using var connection = await AppDatabase.OpenAsync(database);
         return await connection.ExecuteScalarAsync<string>("SELECT handle FROM responses WHERE id = @Id", new { Id = responseId }) ?? "";
     }
 
     /// <summary>The rater's assigned responses in queue order.</summary>
-    public static async Task<List<long>> QueueAsync(string databasePath, string username)
+    public static async Task<List<long>> QueueAsync(string database, string username)
     {
-        await using var connection = await OpenAsync(databasePath);
+        await using var connection = await AppDatabase.OpenAsync(database);
         return (await connection.QueryAsync<long>("""
             SELECT a.response_id FROM assignments a JOIN users u ON u.id = a.rater_id
             WHERE u.username = @Username ORDER BY a.queue_position, a.response_id
@@ -41,9 +34,9 @@ static class StoredRatings
     }
 
     /// <summary>criterion slug → (value, status) of the rater's rating of one response.</summary>
-    public static async Task<Dictionary<string, (string? Value, string Status)>> CurrentAsync(string databasePath, string username, long responseId)
+    public static async Task<Dictionary<string, (string? Value, string Status)>> CurrentAsync(string database, string username, long responseId)
     {
-        await using var connection = await OpenAsync(databasePath);
+        await using var connection = await AppDatabase.OpenAsync(database);
         var rows = await connection.QueryAsync<Version>("""
             SELECT c.slug AS criterion, g.value, g.status FROM ratings g
             JOIN criteria c ON c.id = g.criterion_id JOIN users u ON u.id = g.rater_id
@@ -53,9 +46,9 @@ static class StoredRatings
     }
 
     /// <summary>Every version of the rater's rating of one response, oldest first.</summary>
-    public static async Task<List<Version>> HistoryAsync(string databasePath, string username, long responseId)
+    public static async Task<List<Version>> HistoryAsync(string database, string username, long responseId)
     {
-        await using var connection = await OpenAsync(databasePath);
+        await using var connection = await AppDatabase.OpenAsync(database);
         return (await connection.QueryAsync<Version>("""
             SELECT c.slug AS criterion, h.value, h.status FROM rating_history h
             JOIN ratings g ON g.id = h.rating_id JOIN criteria c ON c.id = g.criterion_id JOIN users u ON u.id = g.rater_id

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using Sylvan.Data.Csv;
 using static Microsoft.Playwright.Assertions;
@@ -41,7 +40,7 @@ public sealed class StudySetupTests
             var csvPath = Path.Combine(bundles.Folder, "downloaded-ratings.csv");
             await download.SaveAsAsync(csvPath);
 
-            Assert.Equal(await DatabaseRatingsAsync(app.DatabasePath), DownloadedRatings(csvPath));
+            Assert.Equal(await DatabaseRatingsAsync(app.Database), DownloadedRatings(csvPath));
         });
     }
 
@@ -99,9 +98,9 @@ public sealed class StudySetupTests
     }
 
     /// <summary>Submitted ratings of the uploaded study as (response, rater, criterion, value), read straight from the database.</summary>
-    static async Task<List<string>> DatabaseRatingsAsync(string databasePath)
+    static async Task<List<string>> DatabaseRatingsAsync(string database)
     {
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        await using var connection = await AppDatabase.OpenAsync(database, readOnly: true);
         var rows = await connection.QueryAsync<string>("""
             SELECT r.slug || '|' || u.username || '|' || k.slug || '|' || COALESCE(g.value, '')
             FROM ratings g JOIN responses r ON r.id = g.response_id JOIN studies s ON s.id = r.study_id

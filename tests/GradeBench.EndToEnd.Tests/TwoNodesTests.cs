@@ -1,7 +1,6 @@
 using Dapper;
 using GradeBench.LoadTest;
 using Microsoft.Playwright;
-using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace GradeBench.EndToEnd.Tests;
@@ -18,32 +17,26 @@ public sealed class TwoNodesTests
     [Fact]
     public async Task ARaterOnNodeAMovesTheDashboardOnNodeBAndStoppingRedisLosesNothing()
     {
-        var name = await TestPostgres.CreateEmptyAsync();
+        // Without a server RunningApp would give A an SQLite file: this says why instead.
+        _ = Admin;
+        using var redis = new TestRedis();
+        // A sets up a new PostgreSQL database of its own (RunningApp), which B serves too.
+        await using var a = await RunningApp.StartAsync(arguments: ["--redis", redis.Configuration]);
+        await using var b = await RunningApp.StartAsync(database: a.Database, arguments: ["--redis", redis.Configuration], setsUp: false);
         try
         {
-            using var redis = new TestRedis();
-            var database = TestPostgres.ConnectionStringFor(name);
-            await using var a = await RunningApp.StartAsync(databasePath: database, arguments: ["--redis", redis.Configuration]);
-            await using var b = await RunningApp.StartAsync(databasePath: database, arguments: ["--redis", redis.Configuration], setsUp: false);
-            try
-            {
-                await a.BrowserJourneyAsync(browser => JourneyAsync(a, b, redis, browser));
-            }
-            catch (Exception e)
-            {
-                throw new Xunit.Sdk.XunitException($"{e.Message}\n--- node B's log ---\n{b.Log}", e);
-            }
-
-            await using var connection = new NpgsqlConnection(database);
-            Assert.Equal(2, await connection.ExecuteScalarAsync<long>("""
-                SELECT COUNT(DISTINCT r.response_id) FROM ratings r JOIN users u ON u.id = r.rater_id
-                WHERE u.username = 'dr-far' AND r.status = 'submitted'
-                """));
+            await a.BrowserJourneyAsync(browser => JourneyAsync(a, b, redis, browser));
         }
-        finally
+        catch (Exception e)
         {
-            await TestPostgres.DropAsync(name);
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- node B's log ---\n{b.Log}", e);
         }
+
+        await using var connection = await AppDatabase.OpenAsync(a.Database);
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(DISTINCT r.response_id) FROM ratings r JOIN users u ON u.id = r.rater_id
+            WHERE u.username = 'dr-far' AND r.status = 'submitted'
+            """));
     }
 
     static async Task JourneyAsync(RunningApp a, RunningApp b, TestRedis redis, IBrowser browser)

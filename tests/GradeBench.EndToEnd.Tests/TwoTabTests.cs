@@ -27,10 +27,10 @@ public sealed class TwoTabTests
         var a = await Journeys.JoinAsync(app, browser, TestPaths.DemoStudyId, "rater", Rater, "Dr Tabs");
         await Journeys.FollowAsync(a, "Start grading", "**/grade");
         await Expect(a.GetByText("Keyboard:")).ToBeVisibleAsync();
-        var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
+        var queue = await StoredRatings.QueueAsync(app.Database, Rater);
         var item = queue[0];
         var b = await a.Context.NewPageAsync();
-        await b.GotoAsync(a.Url + "/" + await StoredRatings.HandleAsync(app.DatabasePath, item));
+        await b.GotoAsync(a.Url + "/" + await StoredRatings.HandleAsync(app.Database, item));
         await Expect(b.GetByText("Keyboard:")).ToBeVisibleAsync();
 
         // Tab A chooses 4; tab B shows it, and A does not hear its own write as another tab's.
@@ -67,10 +67,10 @@ public sealed class TwoTabTests
         await Overall(b, 5).CheckAsync();
         await Expect(b.GetByRole(AriaRole.Status)).ToHaveTextAsync("Change saved (the rating stays submitted)");
 
-        var current = await StoredRatings.CurrentAsync(app.DatabasePath, Rater, item);
+        var current = await StoredRatings.CurrentAsync(app.Database, Rater, item);
         Assert.Equal(("5", "submitted"), current["overall"]);
         Assert.Equal(("Typed in tab B.", "submitted"), current["comment"]);
-        var history = await StoredRatings.HistoryAsync(app.DatabasePath, Rater, item);
+        var history = await StoredRatings.HistoryAsync(app.Database, Rater, item);
         Assert.Equal([("4", "draft"), ("2", "draft"), ("2", "submitted"), ("5", "submitted")], history.Of("overall"));
         Assert.Equal([("Typed in tab B.", "draft"), ("Typed in tab B.", "submitted")], history.Of("comment"));
         // Nothing written twice: each other criterion has its draft and its submitted version.

@@ -122,7 +122,7 @@ public sealed class XssTests
         // The report, opened from disk as a browser opens a downloaded file.
         var report = await coordinatorContext.APIRequest.GetAsync($"{app.BaseAddress}/api/studies/{studyId}/export/report.html");
         Assert.Equal(200, report.Status);
-        var reportFile = Path.Combine(Path.GetDirectoryName(app.DatabasePath)!, "report.html");
+        var reportFile = Path.Combine(app.Folder, "report.html");
         await File.WriteAllBytesAsync(reportFile, await report.BodyAsync());
         await coordinator.GotoAsync(new Uri(reportFile).AbsoluteUri);
         await coordinatorWatch.CheckAsync(coordinator, "report.html", [Title, .. Labels[..5], .. HarmOptions, .. KindOptions, .. MetaValues, MetaKey]);

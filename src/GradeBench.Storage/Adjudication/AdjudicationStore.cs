@@ -73,8 +73,10 @@ public sealed partial class AdjudicationStore(Database database, RubricQuery rub
             .ToDictionary(n => n.ResponseId);
         var alerted = (await connection.QueryAsync<long>(
             "SELECT DISTINCT response_id FROM safety_alerts WHERE study_id = @StudyId", keys, transaction)).ToHashSet();
+        // The responses' items: a pair's has no response (QueuePairsAsync keeps those).
         var existing = (await connection.QueryAsync<ItemRow>("""
-            SELECT id, response_id, disagreement, safety, disagreeing_criteria, status FROM adjudication_items WHERE study_id = @StudyId
+            SELECT id, response_id, disagreement, safety, disagreeing_criteria, status FROM adjudication_items
+            WHERE study_id = @StudyId AND response_id IS NOT NULL
             """, keys, transaction)).ToDictionary(i => i.ResponseId);
 
         var handles = (await connection.QueryAsync<(long Id, string Handle)>(

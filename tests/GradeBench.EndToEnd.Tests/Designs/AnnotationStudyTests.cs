@@ -54,7 +54,7 @@ public sealed class AnnotationStudyTests(ITestOutputHelper output)
             await Expect(agreement).Not.ToHaveTextAsync(before!);
             await Expect(agreement.GetByRole(AriaRole.Table)).ToContainTextAsync("α");
             output.WriteLine($"dashboard note agreement: \"{before}\" became \"{await agreement.TextContentAsync()}\"");
-            var marked = await Field.Typist.ReadAsync(app.DatabasePath, "SELECT count(DISTINCT rater_id) || '/' || count(*) FROM note_spans", new { });
+            var marked = await Field.Typist.ReadAsync(app.Database, "SELECT count(DISTINCT rater_id) || '/' || count(*) FROM note_spans", new { });
             Assert.Equal("2/2", marked);
         });
     }

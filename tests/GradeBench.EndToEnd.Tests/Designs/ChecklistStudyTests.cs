@@ -60,8 +60,8 @@ public sealed class ChecklistStudyTests
             }
             await rater.Keyboard.PressAsync("Control+Enter");
             await Expect(rater.GetByLabel("Progress")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^1 / \d+$"));
-            var stored = await Typist.ReadAsync(app.DatabasePath, """
-                SELECT group_concat(k.slug || '=' || g.value, ',') FROM ratings g
+            var stored = await Typist.ReadAsync(app.Database, """
+                SELECT string_agg(k.slug || '=' || g.value, ',') FROM ratings g
                 JOIN criteria k ON k.id = g.criterion_id JOIN responses r ON r.id = g.response_id JOIN users u ON u.id = g.rater_id
                 WHERE u.username = 'dr-checklist' AND r.handle = @Handle AND g.status = 'submitted' AND k.case_id IS NOT NULL
                 """, new { Handle = handle });
@@ -110,8 +110,8 @@ public sealed class ChecklistStudyTests
                 SELECT COUNT(*) FROM ratings g JOIN criteria k ON k.id = g.criterion_id JOIN studies s ON s.id = k.study_id
                 WHERE s.slug = @Slug AND k.case_id IS NOT NULL AND g.status = 'submitted'
                 """;
-            Assert.Equal(await Typist.ReadAsync(app.DatabasePath, Marks, new { Slug = Study }),
-                await Typist.ReadAsync(app.DatabasePath, Marks, new { Slug = "checklist-walk-again" }));
+            Assert.Equal(await Typist.ReadAsync(app.Database, Marks, new { Slug = Study }),
+                await Typist.ReadAsync(app.Database, Marks, new { Slug = "checklist-walk-again" }));
         });
     }
 }

@@ -123,8 +123,8 @@ public sealed class NoteAnnotationTests(ITestOutputHelper output)
         var onset = symptom.GetByRole(AriaRole.Textbox, new() { Name = "Onset time" });
         await Typist.ComposeAsync(rater, onset);
         await rater.Keyboard.PressAsync("Tab");
-        var typed = await Typist.StoredAsync(app.DatabasePath, "SELECT note FROM note_spans WHERE note IS NOT NULL", new { }, TypedNote);
-        var composed = await Typist.StoredAsync(app.DatabasePath, "SELECT value FROM note_span_attributes WHERE value <> 'true'", new { }, Typist.Composed);
+        var typed = await Typist.StoredAsync(app.Database, "SELECT note FROM note_spans WHERE note IS NOT NULL", new { }, TypedNote);
+        var composed = await Typist.StoredAsync(app.Database, "SELECT value FROM note_span_attributes WHERE value <> 'true'", new { }, Typist.Composed);
         output.WriteLine($"passage note typed at 0 ms a key behind 150 ms: {Typist.Kept(typed, TypedNote)}; onset composed: {Typist.Kept(composed, Typist.Composed)}");
         Assert.Equal(TypedNote, typed);
         Assert.Equal(Typist.Composed, composed);
@@ -144,10 +144,10 @@ public sealed class NoteAnnotationTests(ITestOutputHelper output)
         Assert.Empty(await Accessibility.AxeAudit.AuditAsync(rater));
         await Journeys.ScreenshotAsync(rater, "grade-note-annotation-1280x720", fullPage: false);
 
-        var stored = await Typist.ReadAsync(app.DatabasePath, """
-            SELECT group_concat(l.slug || '§' || n.quote || '§' || (SELECT count(*) FROM note_span_attributes v WHERE v.note_span_id = n.id)
-                   || '§' || (SELECT count(*) FROM span_links k WHERE k.note_span_id = n.id), '|')
-            FROM (SELECT * FROM note_spans ORDER BY start_code_point) n JOIN note_labels l ON l.id = n.label_id JOIN users u ON u.id = n.rater_id
+        var stored = await Typist.ReadAsync(app.Database, """
+            SELECT string_agg(l.slug || '§' || n.quote || '§' || (SELECT count(*) FROM note_span_attributes v WHERE v.note_span_id = n.id)
+                   || '§' || (SELECT count(*) FROM span_links k WHERE k.note_span_id = n.id), '|' ORDER BY n.start_code_point)
+            FROM note_spans n JOIN note_labels l ON l.id = n.label_id JOIN users u ON u.id = n.rater_id
             WHERE u.username = @Rater
             """, new { Rater });
         output.WriteLine($"note passages: mouse \"{byMouse}\", keys \"{byKeys}\", stored {stored}");

@@ -43,10 +43,10 @@ public sealed class PairwiseStudyTests
             await VoteAsync(second, ("consensus", "t", "tie"), ("harm", "x", "both_bad"));
             await Expect(second.Locator("#pair-progress")).ToHaveTextAsync("1 / 20");
             // Stored by model: the first rater's "left" is A or B as their side drew it.
-            Assert.Matches("^(a|b)\\|both_bad\\|tie\\|both_bad$", await Typist.ReadAsync(app.DatabasePath, """
-                SELECT group_concat(choice, '|') FROM (SELECT v.choice FROM pair_votes v JOIN pairs p ON p.id = v.pair_id
+            Assert.Matches("^(a|b)\\|both_bad\\|tie\\|both_bad$", await Typist.ReadAsync(app.Database, """
+                SELECT string_agg(v.choice, '|' ORDER BY u.username, x.position) FROM pair_votes v JOIN pairs p ON p.id = v.pair_id
                 JOIN users u ON u.id = v.rater_id JOIN pairwise_axes x ON x.id = v.axis_id
-                WHERE p.handle = @Pair AND v.status = 'submitted' ORDER BY u.username, x.position)
+                WHERE p.handle = @Pair AND v.status = 'submitted'
                 """, new { Pair = pair }));
 
             // The coordinator: pairs on the dashboard, ratings per axis in the results, the votes in the exports.
@@ -71,7 +71,7 @@ public sealed class PairwiseStudyTests
             await coordinator.Locator("#pair-consensus-shared-reason").FillAsync("Discussed with both raters.");
             await coordinator.Locator("#pair-consensus-save").ClickAsync();
             await Expect(coordinator.Locator("#pair-consensus-state")).ToContainTextAsync("resolved");
-            Assert.Equal("tie", await Typist.ReadAsync(app.DatabasePath, """
+            Assert.Equal("tie", await Typist.ReadAsync(app.Database, """
                 SELECT c.choice FROM pair_consensus_votes c JOIN adjudication_items i ON i.id = c.item_id JOIN pairs p ON p.id = i.pair_id
                 WHERE p.handle = @Pair ORDER BY c.id DESC LIMIT 1
                 """, new { Pair = pair }));
@@ -99,7 +99,7 @@ public sealed class PairwiseStudyTests
                 SELECT COUNT(*) FROM pair_votes v JOIN pairs p ON p.id = v.pair_id
                 JOIN studies s ON s.id = p.study_id WHERE s.slug = @Slug AND v.status = 'submitted'
                 """;
-            Assert.Equal("4", await Typist.ReadAsync(app.DatabasePath, Votes, new { Slug = "side-by-side-again" }));
+            Assert.Equal("4", await Typist.ReadAsync(app.Database, Votes, new { Slug = "side-by-side-again" }));
         });
     }
 

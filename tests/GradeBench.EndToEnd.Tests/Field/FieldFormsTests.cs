@@ -58,16 +58,16 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
 
     static async Task FlagNotesAsync(RunningApp app, IPage rater, string demoUrl, List<string> found)
     {
-        var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
+        var queue = await StoredRatings.QueueAsync(app.Database, Rater);
         for (var i = 0; i < Ways.Length; i++)
         {
-            await rater.GotoAsync($"{demoUrl}/grade/{await StoredRatings.HandleAsync(app.DatabasePath, queue[i])}");
+            await rater.GotoAsync($"{demoUrl}/grade/{await StoredRatings.HandleAsync(app.Database, queue[i])}");
             await Expect(rater.GetByText("Keyboard:")).ToBeVisibleAsync();
             await rater.GetByRole(AriaRole.Button, new() { Name = "Flag for coordinator" }).ClickAsync();
             await TypeAsync(rater, rater.GetByLabel("What should the coordinator know about this item?"), Ways[i].DelayMs);
             await rater.GetByRole(AriaRole.Button, new() { Name = "Send flag" }).ClickAsync();
             await Expect(rater.GetByText("You flagged this item")).ToBeVisibleAsync();
-            var stored = await StoredAsync(app.DatabasePath, """
+            var stored = await StoredAsync(app.Database, """
                 SELECT f.note FROM flags f JOIN users u ON u.id = f.rater_id
                 WHERE u.username = @Rater AND f.response_id = @Item ORDER BY f.id DESC LIMIT 1
                 """, new { Rater, Item = queue[i] }, Typed(Ways[i].DelayMs));
@@ -87,7 +87,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
     /// <summary>The draft copy of the demo: its instructions replaced and saved, then read again after a reload.</summary>
     static async Task InstructionsAsync(RunningApp app, IPage coordinator, string demoUrl, List<string> found)
     {
-        var draftId = await ReadAsync(app.DatabasePath, "SELECT CAST(id AS TEXT) FROM studies WHERE slug = @DraftSlug", new { DraftSlug });
+        var draftId = await ReadAsync(app.Database, "SELECT CAST(id AS TEXT) FROM studies WHERE slug = @DraftSlug", new { DraftSlug });
         var setupUrl = $"{demoUrl[..demoUrl.LastIndexOf('/')]}/{draftId}/setup";
         var instructions = coordinator.GetByLabel("Instructions (Markdown)");
         foreach (var (name, delayMs) in Ways)
@@ -98,7 +98,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
             await instructions.FillAsync("");
             await TypeAsync(coordinator, instructions, delayMs);
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save the rubric" }).ClickAsync();
-            var stored = await StoredAsync(app.DatabasePath, "SELECT instructions_md FROM studies WHERE slug = @DraftSlug", new { DraftSlug }, Typed(delayMs));
+            var stored = await StoredAsync(app.Database, "SELECT instructions_md FROM studies WHERE slug = @DraftSlug", new { DraftSlug }, Typed(delayMs));
             // Saved, the page no longer asks before a reload.
             await Expect(coordinator.GetByRole(AriaRole.Status, new() { Name = "Rubric changes" })).ToContainTextAsync("Saved");
             await coordinator.ReloadAsync();
@@ -117,7 +117,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
         var first = coordinator.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link).First;
         await Expect(first).ToBeVisibleAsync();
         var itemUrl = new Uri(new Uri(demoUrl), await first.GetAttributeAsync("href")).AbsoluteUri;
-        var itemId = long.Parse((await Typist.ReadAsync(app.DatabasePath, """
+        var itemId = long.Parse((await Typist.ReadAsync(app.Database, """
             SELECT i.id FROM adjudication_items i JOIN responses r ON r.id = i.response_id WHERE r.handle = @Handle
             """, new { Handle = itemUrl.Split('/')[^1].Split('?')[0] }))!);
         await coordinator.GotoAsync(itemUrl);
@@ -135,7 +135,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
             var slug = (await reason.GetAttributeAsync("id"))!["reason-".Length..];
             await TypeAsync(coordinator, reason, Ways[i].DelayMs);
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Save consensus" }).ClickAsync();
-            var stored = await StoredAsync(app.DatabasePath, """
+            var stored = await StoredAsync(app.Database, """
                 SELECT v.reason FROM consensus_values v JOIN criteria c ON c.id = v.criterion_id
                 WHERE v.item_id = @ItemId AND c.slug = @Slug
                 """, new { ItemId = itemId, Slug = slug }, Typed(Ways[i].DelayMs));
@@ -146,7 +146,7 @@ public sealed class FieldFormsTests(ITestOutputHelper output)
         {
             await TypeAsync(coordinator, message, delayMs);
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Post message" }).ClickAsync();
-            var stored = await StoredAsync(app.DatabasePath, "SELECT body FROM adjudication_messages WHERE item_id = @ItemId ORDER BY id DESC LIMIT 1",
+            var stored = await StoredAsync(app.Database, "SELECT body FROM adjudication_messages WHERE item_id = @ItemId ORDER BY id DESC LIMIT 1",
                 new { ItemId = itemId }, Typed(delayMs));
             // The next message starts in an empty field once this one is posted.
             await Expect(message).ToHaveValueAsync("");

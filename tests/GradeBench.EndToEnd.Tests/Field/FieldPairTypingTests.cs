@@ -35,7 +35,7 @@ public sealed class FieldPairTypingTests(ITestOutputHelper output)
 
             async Task<string> OpenAsync(int position)
             {
-                var pair = await ReadAsync(app.DatabasePath, """
+                var pair = await ReadAsync(app.Database, """
                     SELECT p.handle FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id JOIN users u ON u.id = a.rater_id
                     WHERE u.username = @Rater ORDER BY a.queue_position LIMIT 1 OFFSET @Position
                     """, new { Rater, Position = position });
@@ -53,7 +53,7 @@ public sealed class FieldPairTypingTests(ITestOutputHelper output)
                 if (ways[i].DelayMs is { } delay) await comment.PressSequentiallyAsync(typed, new() { Delay = delay });
                 else await ComposeAsync(page, comment);
                 await comment.BlurAsync();
-                var stored = await StoredAsync(app.DatabasePath, CommentSql, new { Pair = pair, Rater }, typed);
+                var stored = await StoredAsync(app.Database, CommentSql, new { Pair = pair, Rater }, typed);
                 found.Add($"{ways[i].Name}: {Kept(stored, typed)}");
             }
 
@@ -67,9 +67,9 @@ public sealed class FieldPairTypingTests(ITestOutputHelper output)
             await comment.PressSequentiallyAsync(Sentence);
             await page.Keyboard.PressAsync("Control+Enter");
             await Expect(page.Locator("form.pair-form")).Not.ToHaveAttributeAsync("data-pair", submitted);
-            var submittedComment = await ReadAsync(app.DatabasePath, CommentSql, new { Pair = submitted, Rater });
-            var done = await ReadAsync(app.DatabasePath, """
-                SELECT a.completed_at IS NOT NULL FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id JOIN users u ON u.id = a.rater_id
+            var submittedComment = await ReadAsync(app.Database, CommentSql, new { Pair = submitted, Rater });
+            var done = await ReadAsync(app.Database, """
+                SELECT CASE WHEN a.completed_at IS NULL THEN '0' ELSE '1' END FROM pair_assignments a JOIN pairs p ON p.id = a.pair_id JOIN users u ON u.id = a.rater_id
                 WHERE p.handle = @Pair AND u.username = @Rater
                 """, new { Pair = submitted, Rater });
             found.Add($"Ctrl+Enter: {(done == "1" ? "submitted" : "not submitted FAILED")}, {Kept(submittedComment, Sentence)}");

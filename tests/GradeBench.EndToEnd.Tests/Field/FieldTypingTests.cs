@@ -31,14 +31,14 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
             await Journeys.AcceptInviteAsync(page, invite, Rater, "Dr Far");
             await Journeys.FollowAsync(page, "Start grading", "**/grade");
             var studyId = page.Url.Split('/')[^2];
-            var queue = await StoredRatings.QueueAsync(app.DatabasePath, Rater);
+            var queue = await StoredRatings.QueueAsync(app.Database, Rater);
             Assert.True(queue.Count >= KeyDelaysMs.Length + 2, $"the demo assigns {queue.Count} items");
             var comment = page.GetByLabel("Comment");
             var found = new List<string>();
 
             async Task OpenAsync(long item)
             {
-                await page.GotoAsync($"{proxy.BaseAddress}/studies/{studyId}/grade/{await StoredRatings.HandleAsync(app.DatabasePath, item)}");
+                await page.GotoAsync($"{proxy.BaseAddress}/studies/{studyId}/grade/{await StoredRatings.HandleAsync(app.Database, item)}");
                 await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
             }
 
@@ -60,8 +60,8 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Draft saved");
             await comment.PressSequentiallyAsync(Sentence);
             await page.Keyboard.PressAsync("Control+Enter");
-            await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{await StoredRatings.HandleAsync(app.DatabasePath, submitted)}$"));
-            var current = (await StoredRatings.CurrentAsync(app.DatabasePath, Rater, submitted)).GetValueOrDefault("comment");
+            await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{await StoredRatings.HandleAsync(app.Database, submitted)}$"));
+            var current = (await StoredRatings.CurrentAsync(app.Database, Rater, submitted)).GetValueOrDefault("comment");
             found.Add($"Ctrl+Enter: {current.Status ?? "not"} submitted, {Kept(current.Value, Sentence)}");
             if (current.Status != "submitted") found[^1] += " FAILED";
 
@@ -82,7 +82,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
             await cdp.SendAsync("Input.insertText", new Dictionary<string, object> { ["text"] = Composed });
             await comment.BlurAsync();
             var composed = await StoredCommentAsync(app, composedOn, Composed);
-            var versions = (await StoredRatings.HistoryAsync(app.DatabasePath, Rater, composedOn)).Of("comment").Select(v => v.Value).ToList();
+            var versions = (await StoredRatings.HistoryAsync(app.Database, Rater, composedOn)).Of("comment").Select(v => v.Value).ToList();
             found.Add($"IME: {Kept(composed, Composed)}, versions saved {JsonSerializer.Serialize(versions, Unescaped)}");
             if (versions is not [Composed]) found[^1] += " FAILED";
 
@@ -94,7 +94,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
                 foreach (var name in Journeys.DemoChoiceCriteria)
                     await page.GetByRole(AriaRole.Radiogroup, new() { Name = name }).GetByRole(AriaRole.Radio).First.CheckAsync();
                 await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
-                await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{await StoredRatings.HandleAsync(app.DatabasePath, item)}$"));
+                await Expect(page).Not.ToHaveURLAsync(new Regex($"/grade/{await StoredRatings.HandleAsync(app.Database, item)}$"));
             }
             found.AddRange(await ExportedCommentsAsync(app, browser, studyId, typed));
 
@@ -121,7 +121,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
             var kept = 0;
             foreach (var (item, text) in typed)
             {
-                var slug = await Typist.ReadAsync(app.DatabasePath, "SELECT slug FROM responses WHERE id = @Item", new { Item = item });
+                var slug = await Typist.ReadAsync(app.Database, "SELECT slug FROM responses WHERE id = @Item", new { Item = item });
                 var cells = rows.Where(r => r.Response == slug).Select(r => r.Comment).ToList();
                 var same = cells.Count > 0 && Encoding.UTF8.GetBytes(cells[^1]).AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(text))
                     && (text != Composed || cells.All(c => c == Composed));
@@ -159,7 +159,7 @@ public sealed class FieldTypingTests(ITestOutputHelper output)
         string? stored = null;
         for (var waited = 0; waited < 100; waited++)
         {
-            stored = (await StoredRatings.CurrentAsync(app.DatabasePath, Rater, responseId)).GetValueOrDefault("comment").Value;
+            stored = (await StoredRatings.CurrentAsync(app.Database, Rater, responseId)).GetValueOrDefault("comment").Value;
             if (stored == expected) break;
             await Task.Delay(100);
         }

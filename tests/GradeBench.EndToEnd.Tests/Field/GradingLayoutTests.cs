@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -152,7 +151,7 @@ public sealed class GradingLayoutTests
             var page = await (await browser.NewContextAsync(Screen)).NewPageAsync();
             await Journeys.AcceptInviteAsync(page, invite, "dr-zh", "Dr Zh");
             await Journeys.FollowAsync(page, "Start grading", "**/grade");
-            var (item, title) = await FirstChineseItemAsync(app.DatabasePath, "dr-zh");
+            var (item, title) = await FirstChineseItemAsync(app.Database, "dr-zh");
             await page.GotoAsync($"{page.Url}/{item}");
             await Expect(page.GetByText("Keyboard:")).ToBeVisibleAsync();
             await Journeys.ScreenshotAsync(page, "grading-layout-chinese-1280x720", fullPage: false);
@@ -168,9 +167,9 @@ public sealed class GradingLayoutTests
     }
 
     /// <summary>A response in the rater's queue whose case the demo declares Chinese, with the case's title.</summary>
-    static async Task<(string Handle, string Title)> FirstChineseItemAsync(string databasePath, string username)
+    static async Task<(string Handle, string Title)> FirstChineseItemAsync(string database, string username)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        await using var connection = await AppDatabase.OpenAsync(database);
         var items = (await connection.QueryAsync<(string, string)>("""
             SELECT r.handle, c.title FROM assignments a JOIN users u ON u.id = a.rater_id
             JOIN responses r ON r.id = a.response_id JOIN cases c ON c.id = r.case_id

@@ -44,7 +44,7 @@ public sealed class KeyboardHighlightTests(ITestOutputHelper output)
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Highlighted as" })).ToHaveTextAsync($"Highlighted as {label}.");
 
-            var quote = await Typist.ReadAsync(app.DatabasePath, """
+            var quote = await Typist.ReadAsync(app.Database, """
                 SELECT s.quote FROM span_annotations s JOIN users u ON u.id = s.rater_id WHERE u.username = @Rater
                 """, new { Rater });
             output.WriteLine($"keyboard highlight: selected \"{selected}\", labelled {label}, stored quote \"{quote}\"");

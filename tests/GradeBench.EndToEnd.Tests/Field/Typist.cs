@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 
 namespace GradeBench.EndToEnd.Tests.Field;
@@ -56,12 +55,12 @@ static class Typist
     }
 
     /// <summary>What <paramref name="sql"/> reads once it is <paramref name="expected"/>, or as it is after 10 s.</summary>
-    public static async Task<string?> StoredAsync(string databasePath, string sql, object parameters, string expected)
+    public static async Task<string?> StoredAsync(string database, string sql, object parameters, string expected)
     {
         string? stored = null;
         for (var waited = 0; waited < 100; waited++)
         {
-            stored = await ReadAsync(databasePath, sql, parameters);
+            stored = await ReadAsync(database, sql, parameters);
             if (stored == expected) break;
             await Task.Delay(100);
         }
@@ -69,9 +68,9 @@ static class Typist
     }
 
     /// <summary>One value from the app's database, on a connection of its own that is closed at once.</summary>
-    public static async Task<string?> ReadAsync(string databasePath, string sql, object parameters)
+    public static async Task<string?> ReadAsync(string database, string sql, object parameters)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        await using var connection = await AppDatabase.OpenAsync(database);
         return await connection.QuerySingleOrDefaultAsync<string?>(sql, parameters);
     }
 }

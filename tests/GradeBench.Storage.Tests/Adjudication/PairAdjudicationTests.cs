@@ -79,6 +79,23 @@ public sealed class PairAdjudicationTests : IAsyncLifetime
     async Task<IReadOnlyList<AdjudicationItemSummary>> PairItemsAsync(long viewer) =>
         [.. (await _store.ListAsync(StudyId, viewer))!.Where(i => i.PairId is not null)];
 
+    /// <summary>A pair's item has no response: building the queue again once two pairs are queued must not take them for
+    /// one response (it failed whenever a study had two disputed pairs and the queue page was opened again).</summary>
+    [Fact]
+    public async Task BuildingTheQueueAgainWithTwoPairsQueuedAddsNothing()
+    {
+        foreach (var pair in new[] { 1, 3 })
+        {
+            await SubmitAsync(Ann, pair, PairwiseChoice.Left, PairwiseChoice.Tie);
+            await SubmitAsync(Bob, pair, PairwiseChoice.Left, PairwiseChoice.Tie);
+        }
+        await EnterAdjudicationAsync();
+        Assert.Equal(2, (await PairItemsAsync(_coordinator)).Count);
+
+        Assert.Empty(await _store.BuildQueueAsync(StudyId));
+        Assert.Equal(2, (await PairItemsAsync(_coordinator)).Count);
+    }
+
     [Fact]
     public async Task VotesAreComparedByModelNotBySide()
     {

@@ -35,9 +35,10 @@ public sealed class AdjudicationConsoleTests
             await Expect(queue.GetByRole(AriaRole.Link, new() { Name = "case-004.model-c" })).ToHaveCountAsync(0);
             await Expect(queue.GetByRole(AriaRole.Link, new() { Name = "case-007.model-b" })).ToBeVisibleAsync();
             await page.GetByLabel("Safety alerts only").UncheckAsync();
-            // As a coordinator would, the next filter is chosen once the whole queue is back (a change made before the
-            // address caught up failed once in CI, and is not what this journey is about).
+            // As a coordinator would, the next filter is chosen once the whole queue is back and the address with it (a
+            // change made before the address caught up failed twice under load, and is not what this journey is about).
             await Expect(queue.GetByRole(AriaRole.Link, new() { Name = "case-004.model-c" })).ToBeVisibleAsync();
+            await page.WaitForURLAsync(url => url.EndsWith("/adjudication", StringComparison.Ordinal));
             await page.GetByLabel("Disagreement on").SelectOptionAsync(new SelectOptionValue { Label = Reasoning });
             await page.WaitForURLAsync("**/adjudication?criterion=reasoning");
             await Expect(queue.GetByRole(AriaRole.Link, new() { Name = "case-007.model-b" })).ToHaveCountAsync(0);
